@@ -1,0 +1,56 @@
+/* Shared pieces of the command-line front end. The CLI parses and prints; the work is in the library. */
+#ifndef CLLM_CLI_H
+#define CLLM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes: 0 success, 1 the work failed, 2 usage or configuration error, 130 interrupted (Ctrl-C). */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
+
+/* Walks a subcommand's arguments: "--name value", "--name=value", short "-o value". */
+struct cli_iter {
+    int          argc;
+    char *const *argv;
+    int          i;        /* index of the argument being looked at */
+    const char  *cmd;      /* subcommand name for messages */
+    const char  *value;    /* value of the last matched option that takes one */
+    bool         error;    /* a value was missing; message printed */
+};
+
+/* True when argv[i] is option `lng` (e.g. "--output") or `shrt` (e.g. "-o", may be NULL). With takes_value,
+ * the value is read from "=value" or the next argument into it->value. */
+bool cli_opt(struct cli_iter *it, const char *lng, const char *shrt, bool takes_value);
+
+/* Handles -v/--verbose, -q/--quiet anywhere; returns true when argv[i] was one of them. */
+bool cli_global_opt(struct cli_iter *it);
+
+/* Prints "computellm CMD: unknown option 'X'" and the usage to stderr; returns CLI_EXIT_USAGE. */
+int cli_unknown(const struct cli_iter *it, void (*usage)(FILE *));
+
+/* "computellm 0.1.0 (commit abc, flags)". */
+void cli_print_version(FILE *f);
+
+/* Ctrl-C / SIGTERM: the first one sets the flag (work stops at the next check and partial results are kept);
+ * a second one exits at once. */
+void cli_install_signal_handlers(void);
+bool cli_interrupted(void);
+
+struct cllm_hw_info;
+/* The human-readable hardware report of `computellm detect`. */
+void cli_print_hw(FILE *f, const struct cllm_hw_info *hw);
+
+int cmd_detect(int argc, char *const *argv);
+int cmd_run(int argc, char *const *argv);
+int cmd_export(int argc, char *const *argv);
+int cmd_config(int argc, char *const *argv);
+int cmd_gui(int argc, char *const *argv);
+
+void usage_main(FILE *f);
+void usage_detect(FILE *f);
+void usage_run(FILE *f);
+void usage_export(FILE *f);
+void usage_config(FILE *f);
+void usage_gui(FILE *f);
+
+#endif

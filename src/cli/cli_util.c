@@ -1,0 +1,95 @@
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build_info.h"
+#include "cli/cli.h"
+#include "core/log.h"
+
+bool cli_opt(struct cli_iter *it, const char *lng, const char *shrt, bool takes_value)
+{
+    const char *a = it->argv[it->i];
+    size_t ln = strlen(lng);
+
+    it->value = NULL;
+    if (takes_value && strncmp(a, lng, ln) == 0 && a[ln] == '=') {
+        it->value = a + ln + 1;
+        return true;
+    }
+    if (strcmp(a, lng) != 0 && !(shrt && strcmp(a, shrt) == 0))
+        return false;
+    if (!takes_value)
+        return true;
+    if (it->i + 1 >= it->argc) {
+        fprintf(stderr, "computellm %s: option %s needs a value\n", it->cmd, a);
+        it->error = true;
+        return true;
+    }
+    it->value = it->argv[++it->i];
+    return true;
+}
+
+bool cli_global_opt(struct cli_iter *it)
+{
+    const char *a = it->argv[it->i];
+    if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        cllm_log_set_level(CLLM_LOG_ERROR);
+        return true;
+    }
+    if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        enum cllm_log_level l = cllm_log_get_level();
+        cllm_log_set_level(l < CLLM_LOG_INFO ? CLLM_LOG_INFO : CLLM_LOG_DEBUG);
+        return true;
+    }
+    if (strcmp(a, "-vv") == 0) {
+        cllm_log_set_level(CLLM_LOG_DEBUG);
+        return true;
+    }
+    return false;
+}
+
+int cli_unknown(const struct cli_iter *it, void (*usage)(FILE *))
+{
+    const char *a = it->argv[it->i];
+    if (a[0] == '-')
+        fprintf(stderr, "computellm %s: unknown option '%s'\n\n", it->cmd, a);
+    else
+        fprintf(stderr, "computellm %s: unexpected argument '%s'\n\n", it->cmd, a);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}
+
+void cli_print_version(FILE *f)
+{
+    fprintf(f, "computellm %s (commit %s; %s; %s)\n", CLLM_VERSION, CLLM_GIT_COMMIT, CLLM_BUILD_FLAGS,
+            CLLM_COMPILER);
+}
+
+static volatile sig_atomic_t g_interrupted;
+
+static void on_signal(int sig)
+{
+    static const char msg[] = "\ncomputellm: interrupted; stopping and keeping partial results "
+                              "(press Ctrl-C again to quit at once)\n";
+    if (g_interrupted) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    g_interrupted = 1;
+    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+        /* nothing to do: stderr is gone */
+    }
+}
+
+void cli_install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+bool cli_interrupted(void) { return g_interrupted != 0; }

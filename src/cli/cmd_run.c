@@ -1,0 +1,149 @@
+/* computellm run: the benchmark plan. Detects the hardware, runs the phases this version has, and writes the
+ * results file atomically; on Ctrl-C what was measured is kept with run.status "cancelled". */
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "build_info.h"
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/result.h"
+#include "hw/hw.h"
+
+void usage_run(FILE *f)
+{
+    fputs("usage: computellm run [OPTIONS]                (alias: computellm --cli)\n"
+          "\n"
+          "Runs the benchmark plan and writes results/benchmark_{CPU}_{OS}_{timestamp}.json.\n"
+          "The path of the results file is printed on stdout; progress goes to stderr.\n"
+          "\n"
+          "  --models KEY...     models to benchmark (space- or comma-separated), e.g. tinyllama-1.1b mistral-7b\n"
+          "  --skip-ai           skip the LLM inference phases\n"
+          "  --skip-classic      skip the classic phases (CPU GFLOPS, memory bandwidth, GPU GEMM)\n"
+          "  --output DIR        folder for the results file (default: results/)\n"
+          "  --config FILE       JSON configuration overriding the defaults (see `computellm config`)\n"
+          "\n"
+          "In this version the phases are hardware detection and the results file; the classic and LLM\n"
+          "phases are recorded as not run, with the reason.\n"
+          "\n"
+          "example:\n"
+          "  computellm run --models tinyllama-1.1b --skip-classic --output /tmp/results\n",
+          f);
+}
+
+/* Marks a section that did not run, with why. */
+static void mark_not_run(cJSON *result, const char *section, const char *status, const char *reason)
+{
+    cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
+    cJSON_AddStringToObject(s, "status", status);
+    cJSON_AddStringToObject(s, "reason", reason);
+}
+
+int cmd_run(int argc, char *const *argv)
+{
+    struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "run"};
+    struct cllm_config cfg;
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_hw_info *hw = NULL;
+    const char *output = "results";
+    const char *config_path = NULL;
+    const char *models[CLLM_CONFIG_MAX_MODELS * 2];
+    int n_models = 0, rc = CLI_EXIT_FAIL;
+    bool skip_ai = false, skip_classic = false, models_given = false;
+    char err[512], path[PATH_MAX];
+    cJSON *result = NULL;
+    time_t started;
+
+    for (; it.i < argc; it.i++) {
+        if (cli_global_opt(&it))
+            continue;
+        if (cli_opt(&it, "--help", "-h", false)) {
+            usage_run(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (cli_opt(&it, "--skip-ai", NULL, false)) {
+            skip_ai = true;
+        } else if (cli_opt(&it, "--skip-classic", NULL, false)) {
+            skip_classic = true;
+        } else if (cli_opt(&it, "--output", "-o", true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            output = it.value;
+        } else if (cli_opt(&it, "--config", "-c", true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            config_path = it.value;
+        } else if (strncmp(argv[it.i], "--models=", 9) == 0) {
+            models_given = true;
+            if (n_models < (int)(sizeof(models) / sizeof(models[0])))
+                models[n_models++] = argv[it.i] + 9;
+        } else if (strcmp(argv[it.i], "--models") == 0 || strcmp(argv[it.i], "-m") == 0) {
+            /* as the original's argparse nargs='+': every following word up to the next option */
+            models_given = true;
+            while (it.i + 1 < argc && argv[it.i + 1][0] != '-' &&
+                   n_models < (int)(sizeof(models) / sizeof(models[0])))
+                models[n_models++] = argv[++it.i];
+            if (n_models == 0) {
+                fputs("computellm run: --models needs at least one model key\n", stderr);
+                return CLI_EXIT_USAGE;
+            }
+        } else {
+            return cli_unknown(&it, usage_run);
+        }
+    }
+
+    cllm_config_defaults(&cfg);
+    if (config_path && cllm_config_load(&cfg, config_path, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm run: config error: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    if (models_given && cllm_config_set_models(&cfg, models, n_models, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm run: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+
+    cli_install_signal_handlers();
+    started = time(NULL);
+    fprintf(stderr, "computellm %s: benchmark run started\n", CLLM_VERSION);
+    fprintf(stderr, "[1/2] hardware detection ...\n");
+    hw = calloc(1, sizeof(*hw));
+    if (!hw) {
+        fputs("computellm run: out of memory\n", stderr);
+        return CLI_EXIT_FAIL;
+    }
+    cllm_hw_detect(&hp, hw);
+    cli_print_hw(stderr, hw);
+
+    result = cllm_result_new(hw, &cfg, started);
+    if (!result) {
+        fputs("computellm run: out of memory\n", stderr);
+        goto cleanup;
+    }
+    if (skip_classic)
+        mark_not_run(result, "classic_benchmarks", "skipped", "--skip-classic given");
+    else
+        mark_not_run(result, "classic_benchmarks", "not_run",
+                     "the classic phases (CPU GFLOPS, memory bandwidth, GPU GEMM) are not in this version");
+    if (skip_ai)
+        mark_not_run(result, "ai_benchmarks", "skipped", "--skip-ai given");
+    else
+        mark_not_run(result, "ai_benchmarks", "not_run", "the LLM inference phases are not in this version");
+
+    cllm_result_set_status(result, cli_interrupted() ? "cancelled" : "complete", time(NULL));
+    fprintf(stderr, "[2/2] writing results ...\n");
+    if (cllm_result_write(result, output, path, sizeof(path), err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm run: cannot write results: %s\n", err);
+        goto cleanup;
+    }
+    printf("%s\n", path);
+    fflush(stdout);
+    fprintf(stderr, "results written to %s\n", path);
+    rc = cli_interrupted() ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
+
+cleanup:
+    cJSON_Delete(result);
+    free(hw);
+    return rc;
+}

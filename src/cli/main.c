@@ -1,0 +1,91 @@
+/* computellm: command dispatch. Subcommands and the original's flags (--detect, --cli, --gui) as aliases. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void usage_main(FILE *f)
+{
+    fputs("usage: computellm [-v|-q] COMMAND [OPTIONS]\n"
+          "\n"
+          "Benchmarks a machine's hardware for local LLM inference.\n"
+          "\n"
+          "commands:\n"
+          "  detect      print the hardware (CPU, RAM, GPUs); --json for machine-readable output  (alias --detect)\n"
+          "  run         run the benchmark plan and write a results file                          (alias --cli)\n"
+          "  export      convert a results file: export FILE.json --csv [-o OUT]\n"
+          "  config      print the default configuration or check a config file\n"
+          "  gui         web interface                                                            (alias --gui)\n"
+          "  help        this text; `computellm COMMAND --help` for a command's options\n"
+          "\n"
+          "global options:\n"
+          "  -v, --verbose   more log on stderr (twice: debug)\n"
+          "  -q, --quiet     errors only on stderr\n"
+          "  --version       tool version and git commit\n"
+          "  -h, --help      this text\n"
+          "\n"
+          "examples:\n"
+          "  computellm detect --json\n"
+          "  computellm run --skip-ai --output results/\n"
+          "  computellm export results/benchmark_AMD_EPYC_Linux_20260206_143022.json --csv -o out.csv\n",
+          f);
+}
+
+static int help_for(const char *cmd)
+{
+    static const struct { const char *name; void (*usage)(FILE *); } t[] = {
+        {"detect", usage_detect}, {"run", usage_run}, {"export", usage_export},
+        {"config", usage_config}, {"gui", usage_gui},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (strcmp(cmd, t[i].name) == 0) {
+            t[i].usage(stdout);
+            return CLI_EXIT_OK;
+        }
+    fprintf(stderr, "computellm help: unknown command '%s'\n\n", cmd);
+    usage_main(stderr);
+    return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        const char *alias;
+        int (*fn)(int, char *const *);
+    } cmds[] = {
+        {"detect", "--detect", cmd_detect}, {"run", "--cli", cmd_run}, {"gui", "--gui", cmd_gui},
+        {"export", NULL, cmd_export},       {"config", NULL, cmd_config},
+    };
+    struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
+
+    for (; it.i < argc; it.i++) {
+        const char *a = argv[it.i];
+        if (cli_global_opt(&it))
+            continue;
+        if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            cli_print_version(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage_main(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(a, "help") == 0)
+            return it.i + 1 < argc ? help_for(argv[it.i + 1]) : (usage_main(stdout), CLI_EXIT_OK);
+        for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+            if (strcmp(a, cmds[c].name) == 0 || (cmds[c].alias && strcmp(a, cmds[c].alias) == 0))
+                /* the subcommand sees its own name as argv[0] and everything after it */
+                return cmds[c].fn(argc - it.i, argv + it.i);
+        }
+        if (a[0] == '-')
+            fprintf(stderr, "computellm: unknown option '%s'\n\n", a);
+        else
+            fprintf(stderr, "computellm: unknown command '%s'\n\n", a);
+        usage_main(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    /* no command: the GUI comes with a later version; until then, help */
+    usage_main(stdout);
+    return CLI_EXIT_OK;
+}

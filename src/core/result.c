@@ -1,0 +1,229 @@
+#include "core/result.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_info.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/fsutil.h"
+#include "core/strutil.h"
+#include "hw/hw.h"
+
+cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *cfg, time_t started)
+{
+    char id[32], ts[40];
+    cJSON *r = cJSON_CreateObject(), *tool, *run, *classic, *ai, *hwj;
+
+    if (!r)
+        return NULL;
+    cllm_time_id(started, id, sizeof(id));
+    cllm_time_iso8601(started, ts, sizeof(ts));
+    cJSON_AddNumberToObject(r, "schema_version", CLLM_SCHEMA_VERSION);
+    cJSON_AddStringToObject(r, "id", id);
+    cJSON_AddStringToObject(r, "timestamp", ts);
+
+    tool = cJSON_AddObjectToObject(r, "tool");
+    cJSON_AddStringToObject(tool, "name", "computellm");
+    cJSON_AddStringToObject(tool, "version", CLLM_VERSION);
+    cJSON_AddStringToObject(tool, "git_commit", CLLM_GIT_COMMIT);
+    cJSON_AddStringToObject(tool, "build_flags", CLLM_BUILD_FLAGS);
+    cJSON_AddStringToObject(tool, "compiler", CLLM_COMPILER);
+    cJSON_AddStringToObject(tool, "cjson_version", cJSON_Version());
+
+    run = cJSON_AddObjectToObject(r, "run");
+    cJSON_AddStringToObject(run, "status", "running");
+    cJSON_AddStringToObject(run, "started_at", ts);
+    cJSON_AddNullToObject(run, "finished_at");
+
+    hwj = hw ? cllm_hw_to_json(hw) : cJSON_CreateObject();
+    cJSON_AddItemToObject(r, "hardware", hwj);
+    if (cfg)
+        cJSON_AddItemToObject(r, "config", cllm_config_to_json(cfg));
+
+    classic = cJSON_AddObjectToObject(r, "classic_benchmarks");
+    cJSON_AddObjectToObject(classic, "benchmarks");
+    ai = cJSON_AddObjectToObject(r, "ai_benchmarks");
+    cJSON_AddObjectToObject(ai, "results");
+    return r;
+}
+
+void cllm_result_set_status(cJSON *result, const char *status, time_t finished)
+{
+    char ts[40];
+    cJSON *run = cJSON_GetObjectItemCaseSensitive(result, "run");
+    if (!run)
+        run = cJSON_AddObjectToObject(result, "run");
+    cllm_time_iso8601(finished, ts, sizeof(ts));
+    cJSON_DeleteItemFromObjectCaseSensitive(run, "status");
+    cJSON_DeleteItemFromObjectCaseSensitive(run, "finished_at");
+    cJSON_AddStringToObject(run, "status", status);
+    cJSON_AddStringToObject(run, "finished_at", ts);
+}
+
+static const char *str_at(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void cllm_result_filename(const cJSON *result, char *out, size_t n)
+{
+    char cpu[96], os[32], id[32];
+    cllm_sanitize_filename(str_at(result, "hardware.cpu.model"), cpu, sizeof(cpu));
+    cllm_sanitize_filename(str_at(result, "hardware.os.system"), os, sizeof(os));
+    cllm_sanitize_filename(str_at(result, "id"), id, sizeof(id));
+    /* the id has one '_' between date and time; sanitising keeps it */
+    snprintf(out, n, "benchmark_%s_%s_%s.json", cpu, os, id);
+}
+
+enum cllm_status cllm_result_write(const cJSON *result, const char *dir, char *path_out, size_t path_n,
+                                   char *err, size_t errlen)
+{
+    char name[256];
+    char *text;
+    size_t len;
+    enum cllm_status st;
+
+    st = cllm_mkdir_p(dir, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    cllm_result_filename(result, name, sizeof(name));
+    snprintf(path_out, path_n, "%s/%s", dir, name);
+    text = cJSON_Print(result);
+    if (!text) {
+        snprintf(err, errlen, "out of memory serialising results");
+        return CLLM_ERR_NOMEM;
+    }
+    len = strlen(text);
+    text[len] = '\0';
+    {
+        /* a trailing newline keeps the file friendly to cat and diff */
+        char *withnl = realloc(text, len + 2);
+        if (withnl) {
+            text = withnl;
+            text[len++] = '\n';
+            text[len] = '\0';
+        }
+    }
+    st = cllm_write_atomic(path_out, text, len, NULL, err, errlen);
+    free(text);
+    return st;
+}
+
+static enum cllm_status check_type(const cJSON *root, const char *path, int want_object, const char *origin,
+                                   char *err, size_t errlen)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    if (!v) {
+        snprintf(err, errlen, "%s: missing key '%s' (not a ComputeLLM results file?)", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 1 && !cJSON_IsObject(v)) {
+        snprintf(err, errlen, "%s: '%s' must be an object", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 0 && !cJSON_IsString(v)) {
+        snprintf(err, errlen, "%s: '%s' must be a string", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 2 && !cJSON_IsNumber(v)) {
+        snprintf(err, errlen, "%s: '%s' must be a number", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    return CLLM_OK;
+}
+
+enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON **out, char *err, size_t errlen)
+{
+    static const struct { const char *path; int kind; } required[] = {
+        {"schema_version", 2}, {"id", 0}, {"timestamp", 0}, {"hardware", 1}, {"hardware.os", 1},
+        {"hardware.cpu", 1}, {"hardware.ram", 1}, {"hardware.gpu", 1},
+    };
+    cJSON *root = cJSON_Parse(text);
+    *out = NULL;
+    if (!root) {
+        snprintf(err, errlen, "%s: not valid JSON", origin);
+        return CLLM_ERR_PARSE;
+    }
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, errlen, "%s: the top level must be a JSON object", origin);
+        cJSON_Delete(root);
+        return CLLM_ERR_PARSE;
+    }
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+        enum cllm_status st = check_type(root, required[i].path, required[i].kind, origin, err, errlen);
+        if (st != CLLM_OK) {
+            cJSON_Delete(root);
+            return st;
+        }
+    }
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+        if (v->valuedouble > CLLM_SCHEMA_VERSION) {
+            snprintf(err, errlen, "%s: schema_version %d is newer than this tool's (%d): update computellm", origin,
+                     (int)v->valuedouble, CLLM_SCHEMA_VERSION);
+            cJSON_Delete(root);
+            return CLLM_ERR_UNSUPPORTED;
+        }
+    }
+    *out = root;
+    return CLLM_OK;
+}
+
+enum cllm_status cllm_result_load(const char *path, cJSON **out, char *err, size_t errlen)
+{
+    char *text = NULL;
+    enum cllm_status st = cllm_read_file(path, 256u << 20, &text, NULL, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    st = cllm_result_parse(text, path, out, err, errlen);
+    free(text);
+    return st;
+}
+
+cJSON *cllm_json_path(const cJSON *root, const char *path)
+{
+    char seg[256];
+    const char *p = path;
+    const cJSON *cur = root;
+
+    while (cur && *p) {
+        size_t k = 0;
+        if (*p == '[') {
+            const char *end = strchr(p, ']');
+            if (!end)
+                return NULL;
+            k = (size_t)(end - p - 1);
+            if (k >= sizeof(seg))
+                return NULL;
+            memcpy(seg, p + 1, k);
+            p = end + 1;
+            /* results["2048x2048"] and results[2048x2048] name the same key */
+            if (k >= 2 && seg[0] == '"' && seg[k - 1] == '"') {
+                memmove(seg, seg + 1, k - 2);
+                k -= 2;
+            }
+        } else {
+            while (p[k] && p[k] != '.' && p[k] != '[')
+                k++;
+            if (k >= sizeof(seg))
+                return NULL;
+            memcpy(seg, p, k);
+            p += k;
+        }
+        seg[k] = '\0';
+        if (*p == '.')
+            p++;
+        if (cJSON_IsArray(cur)) {
+            char *end;
+            long idx = strtol(seg, &end, 10);
+            cur = (*end || end == seg) ? NULL : cJSON_GetArrayItem(cur, (int)idx);
+        } else {
+            cur = cJSON_GetObjectItemCaseSensitive(cur, seg);
+        }
+    }
+    return (cJSON *)cur;
+}

@@ -1,0 +1,50 @@
+/* The results file: one in-memory cJSON tree per benchmark run, written atomically as
+ * results/benchmark_{CPU}_{OS}_{id}.json. Layout documented in docs/results-schema.md. */
+#ifndef CLLM_RESULT_H
+#define CLLM_RESULT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CLLM_SCHEMA_VERSION 1
+
+struct cJSON;
+struct cllm_hw_info;
+struct cllm_config;
+
+/* Builds the tree: schema_version, id, timestamp, tool, hardware, config, run status, and the empty
+ * classic_benchmarks / ai_benchmarks sections that phases fill. Returns NULL on allocation failure. */
+struct cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *cfg, time_t started);
+
+/* Sets run.status ("running", "complete", "partial", "cancelled", "failed") and run.finished_at. */
+void cllm_result_set_status(struct cJSON *result, const char *status, time_t finished);
+
+/* "benchmark_{CPU}_{OS}_{id}.json", CPU and OS sanitised for file names. */
+void cllm_result_filename(const struct cJSON *result, char *out, size_t n);
+
+/* Writes the tree to dir/<cllm_result_filename> atomically (creating dir); the full path goes to path_out. */
+enum cllm_status cllm_result_write(const struct cJSON *result, const char *dir, char *path_out, size_t path_n,
+                                   char *err, size_t errlen);
+
+/* Reads and checks a results file: JSON object with schema_version, id, timestamp and hardware.
+ * Caller deletes *out. err names the missing or mistyped key. */
+enum cllm_status cllm_result_load(const char *path, struct cJSON **out, char *err, size_t errlen);
+
+/* Same check on text already in memory (uploads); `origin` names it in messages. */
+enum cllm_status cllm_result_parse(const char *text, const char *origin, struct cJSON **out, char *err,
+                                   size_t errlen);
+
+/* Looks a dotted path up ("hardware.cpu.model"; a segment in brackets, e.g. results[2048x2048], is a literal key). */
+struct cJSON *cllm_json_path(const struct cJSON *root, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,32 @@
+/* Stable status codes shared by every module (as curl's CURLcode). */
+#ifndef CLLM_STATUS_H
+#define CLLM_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum cllm_status {
+    CLLM_OK = 0,
+    CLLM_ERR_INVALID_ARG,   /* caller passed something unusable */
+    CLLM_ERR_IO,            /* read/write/rename failed; errno in the detail */
+    CLLM_ERR_PARSE,         /* input text or file is malformed */
+    CLLM_ERR_NOMEM,
+    CLLM_ERR_NOT_FOUND,     /* file, library, device or key absent */
+    CLLM_ERR_UNSUPPORTED,   /* not available on this platform or build */
+    CLLM_ERR_LIBRARY,       /* a vendor library could not be loaded */
+    CLLM_ERR_SYMBOL,        /* a required symbol is missing from a library */
+    CLLM_ERR_CONFIG,        /* configuration value invalid */
+    CLLM_ERR_CANCELLED,     /* stopped by the user (Ctrl-C, cancel) */
+    CLLM_ERR_INTERNAL,
+    CLLM_STATUS_COUNT
+};
+
+/* Short, stable English text for a status; never NULL. */
+const char *cllm_status_str(enum cllm_status s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

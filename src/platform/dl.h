@@ -1,0 +1,48 @@
+/* The one place that loads shared libraries at run time (dlopen / LoadLibrary).
+ * Vendor files describe their symbols in a table and call cllm_dl_load_syms once. */
+#ifndef CLLM_DL_H
+#define CLLM_DL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cllm_dl;
+
+/* Tries each name in order (NULL-terminated list) and returns the first that loads.
+ * On failure returns NULL and writes every name tried with the loader's message into err. */
+struct cllm_dl *cllm_dl_open_first(const char *const *names, char *err, size_t errlen);
+
+/* Same, with extra directories searched first for each name (NULL-terminated, may be NULL). */
+struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *names, char *err, size_t errlen);
+
+void *cllm_dl_sym(struct cllm_dl *dl, const char *name);
+
+/* Absolute path of the loaded file where the OS tells, else the name it was opened by. */
+const char *cllm_dl_path(const struct cllm_dl *dl);
+
+void cllm_dl_close(struct cllm_dl *dl);
+
+/* One symbol to resolve: `names` is a NULL-terminated list tried in order (newest ABI first, e.g.
+ * "nvmlInit_v2", "nvmlInit"); the address lands in *slot. */
+struct cllm_dl_sym_spec {
+    const char *names[4];
+    void      **slot;
+    bool        required;
+};
+
+/* Resolves every spec. A missing required symbol → CLLM_ERR_SYMBOL with its name in err;
+ * missing optional ones leave *slot NULL. */
+enum cllm_status cllm_dl_load_syms(struct cllm_dl *dl, const struct cllm_dl_sym_spec *specs, size_t n,
+                                   char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

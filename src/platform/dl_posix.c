@@ -1,0 +1,108 @@
+#define _GNU_SOURCE
+#include "platform/dl.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cllm_dl {
+    void *handle;
+    char  path[PATH_MAX];
+};
+
+static void append(char *err, size_t errlen, const char *text)
+{
+    size_t used;
+    if (!err || errlen == 0)
+        return;
+    used = strnlen(err, errlen);
+    if (used + 1 < errlen)
+        snprintf(err + used, errlen - used, "%s%s", used ? "; " : "", text);
+}
+
+static struct cllm_dl *wrap(void *handle, const char *name)
+{
+    struct cllm_dl *dl = calloc(1, sizeof(*dl));
+    if (!dl) {
+        dlclose(handle);
+        return NULL;
+    }
+    dl->handle = handle;
+    snprintf(dl->path, sizeof(dl->path), "%s", name);
+#ifdef RTLD_DI_LINKMAP
+    {
+        struct link_map *lm = NULL;
+        if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->name && lm->name[0])
+            snprintf(dl->path, sizeof(dl->path), "%s", lm->name);
+    }
+#endif
+    return dl;
+}
+
+struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *names, char *err, size_t errlen)
+{
+    char full[PATH_MAX];
+    char msg[PATH_MAX + 256];
+
+    if (err && errlen)
+        err[0] = '\0';
+    for (size_t i = 0; names && names[i]; i++) {
+        for (size_t d = 0; dirs && dirs[d]; d++) {
+            void *h;
+            snprintf(full, sizeof(full), "%s/%s", dirs[d], names[i]);
+            h = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+            if (h)
+                return wrap(h, full);
+        }
+        {
+            void *h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+            const char *why;
+            if (h)
+                return wrap(h, names[i]);
+            why = dlerror();
+            snprintf(msg, sizeof(msg), "%s: %s", names[i], why ? why : "not found");
+            append(err, errlen, msg);
+        }
+    }
+    return NULL;
+}
+
+struct cllm_dl *cllm_dl_open_first(const char *const *names, char *err, size_t errlen)
+{
+    return cllm_dl_open_in(NULL, names, err, errlen);
+}
+
+void *cllm_dl_sym(struct cllm_dl *dl, const char *name)
+{
+    return dl ? dlsym(dl->handle, name) : NULL;
+}
+
+const char *cllm_dl_path(const struct cllm_dl *dl) { return dl ? dl->path : ""; }
+
+void cllm_dl_close(struct cllm_dl *dl)
+{
+    if (!dl)
+        return;
+    dlclose(dl->handle);
+    free(dl);
+}
+
+enum cllm_status cllm_dl_load_syms(struct cllm_dl *dl, const struct cllm_dl_sym_spec *specs, size_t n,
+                                   char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        void *addr = NULL;
+        for (size_t k = 0; k < 4 && specs[i].names[k] && !addr; k++)
+            addr = cllm_dl_sym(dl, specs[i].names[k]);
+        *specs[i].slot = addr;
+        if (!addr && specs[i].required) {
+            if (err && errlen)
+                snprintf(err, errlen, "symbol %s missing from %s", specs[i].names[0], cllm_dl_path(dl));
+            return CLLM_ERR_SYMBOL;
+        }
+    }
+    return CLLM_OK;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# CLI behaviour through the built binary: subcommands, aliases, exit codes, the results file, export, config.
+# Usage: test_cli.sh PATH/TO/computellm
+set -u
+BIN=$1
+T=$(mktemp -d /tmp/cllm_cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   $1" >&2; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1" >&2; }
+# expect_rc NAME WANT CMD...: runs CMD, stdout → $T/out, stderr → $T/err
+expect_rc() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
+}
+# check NAME CONDITION-COMMAND...
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+# --- help, version, errors ---
+expect_rc "no arguments prints help" 0 "$BIN"
+check "help lists run" grep -q "run " "$T/out"
+expect_rc "--version" 0 "$BIN" --version
+check "version names the commit" grep -Eq '^computellm [0-9]+\.[0-9]+\.[0-9]+ \(commit ' "$T/out"
+expect_rc "unknown global flag exits 2" 2 "$BIN" --frobnicate
+check "usage goes to stderr" grep -q "usage: computellm" "$T/err"
+check "nothing on stdout for a usage error" test ! -s "$T/out"
+expect_rc "unknown command exits 2" 2 "$BIN" frobnicate
+expect_rc "unknown detect flag exits 2" 2 "$BIN" detect --nope
+check "detect usage on stderr" grep -q "usage: computellm detect" "$T/err"
+expect_rc "unknown run flag exits 2" 2 "$BIN" run --nope
+expect_rc "--output without value exits 2" 2 "$BIN" run --output
+for c in detect run export config gui; do
+  expect_rc "$c --help" 0 "$BIN" "$c" --help
+  check "$c --help has an example" grep -q "example" "$T/out"
+done
+expect_rc "help run" 0 "$BIN" help run
+expect_rc "gui is not in this version" 1 "$BIN" gui
+
+# --- detect ---
+expect_rc "detect" 0 "$BIN" detect
+check "detect names the CPU" grep -q "^CPU " "$T/out"
+expect_rc "detect --json" 0 "$BIN" detect --json
+cp "$T/out" "$T/hw.json"
+check "detect --json is JSON" jq -e . "$T/hw.json" >/dev/null
+expect_rc "--detect alias" 0 "$BIN" --detect --json
+check "alias gives the same CPU" test "$(jq -r .cpu.model "$T/out")" = "$(jq -r .cpu.model "$T/hw.json")"
+if [ "$(uname -s)" = Linux ] && command -v lscpu >/dev/null; then
+  model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+  cps=$(lscpu | sed -n 's/^Core(s) per socket:[[:space:]]*//p' | head -1)
+  sockets=$(lscpu | sed -n 's/^Socket(s):[[:space:]]*//p' | head -1)
+  check "cpu.model = lscpu Model name" test "$(jq -r .cpu.model "$T/hw.json")" = "$model"
+  check "cpu.physical_cores = lscpu cores x sockets" test "$(jq -r .cpu.physical_cores "$T/hw.json")" = "$((cps * sockets))"
+  check "cpu.logical_cores = nproc" test "$(jq -r .cpu.logical_cores "$T/hw.json")" = "$(nproc)"
+  memtotal_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+  check "ram.total_gb within 1% of MemTotal" \
+    jq -e --argjson kb "$memtotal_kb" '(.ram.total_gb * 1048576 - $kb) | fabs < ($kb * 0.01)' "$T/hw.json" >/dev/null
+  check "os.system = Linux" test "$(jq -r .os.system "$T/hw.json")" = Linux
+fi
+check "gpu has primary_backend" jq -e '.gpu.primary_backend | type == "string"' "$T/hw.json" >/dev/null
+check "every null has a reason" jq -e '
+  [paths(. == null) as $p | ($p[:-1] + ["null_reasons", $p[-1]]) as $r | select($p[-1] != "null_reasons")
+   | (getpath($r) // null) | type == "string"] | all' "$T/hw.json" >/dev/null
+
+# --- config ---
+expect_rc "config --print-defaults" 0 "$BIN" config --print-defaults
+cp "$T/out" "$T/defaults.json"
+check "defaults have 3 runs" test "$(jq -r .runs.count "$T/defaults.json")" = 3
+expect_rc "config --check defaults" 0 "$BIN" config --check "$T/defaults.json"
+echo '{"inference": {"temperature": "hot"}}' > "$T/bad.json"
+expect_rc "bad config exits 2" 2 "$BIN" config --check "$T/bad.json"
+check "bad config names the key" grep -q "inference.temperature" "$T/err"
+expect_rc "run with bad config exits 2" 2 "$BIN" run --config "$T/bad.json" --output "$T/r"
+check "run with bad config names the key" grep -q "inference.temperature" "$T/err"
+expect_rc "run with missing config exits 2" 2 "$BIN" run --config "$T/none.json" --output "$T/r"
+expect_rc "run with bad model key exits 2" 2 "$BIN" run --models "Bad/Key" --output "$T/r"
+
+# --- run and the results file ---
+expect_rc "run" 0 "$BIN" run --skip-ai --output "$T/results"
+res=$(cat "$T/out")
+check "run prints the results path" test -f "$res"
+check "results file name" bash -c "basename '$res' | grep -Eq '^benchmark_[A-Za-z0-9_]+_Linux_[0-9]{8}_[0-9]{6}\.json$'"
+check "results keys" jq -e '
+  .schema_version == 1 and (.id | test("^[0-9]{8}_[0-9]{6}$")) and (.timestamp | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"))
+  and (.hardware.os.system | type == "string") and (.hardware.os.machine | type == "string")
+  and (.hardware.cpu.model | type == "string") and (.hardware.cpu.physical_cores | type == "number")
+  and (.hardware.gpu.primary_backend | type == "string") and (.hardware.ram.total_gb | type == "number")
+  and (.hardware.ram.unified_memory | type == "boolean") and (.tool.git_commit | type == "string")
+  and .run.status == "complete" and .ai_benchmarks.status == "skipped"
+  and (.classic_benchmarks.benchmarks | type == "object") and (.ai_benchmarks.results | type == "object")' \
+  "$res" >/dev/null
+check "no temp file left" test -z "$(find "$T/results" -name '.*.tmp.*')"
+expect_rc "--cli alias with --models list" 0 "$BIN" --cli --models tinyllama-1.1b mistral-7b --skip-classic -q --output "$T/results2"
+check "--models reaches the config" test "$(jq -c .config.models "$(cat "$T/out")")" = '["tinyllama-1.1b","mistral-7b"]'
+check "-q keeps stderr quiet of logs" bash -c "! grep -q 'computellm: warning' '$T/err'"
+
+# --- export ---
+expect_rc "export --csv" 0 "$BIN" export "$res" --csv
+check "csv header" test "$(head -1 "$T/out" | tr -d '\r')" = "section,name,params,value,unit"
+check "csv has the cpu model" grep -q "^hardware.cpu,model,," "$T/out"
+expect_rc "export -o" 0 "$BIN" export "$res" --csv -o "$T/out.csv"
+check "export -o wrote the same" cmp -s "$T/out" "$T/out.csv"
+expect_rc "export without --csv exits 2" 2 "$BIN" export "$res"
+expect_rc "export of a missing file exits 1" 1 "$BIN" export "$T/none.json" --csv
+echo '{"hello": 1}' > "$T/notresult.json"
+expect_rc "export of a non-result exits 1" 1 "$BIN" export "$T/notresult.json" --csv
+check "export names the missing key" grep -q "schema_version" "$T/err"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
