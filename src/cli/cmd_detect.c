@@ -83,14 +83,19 @@ static void print_cpu(FILE *f, const struct cllm_cpu_info *c)
     fputc('\n', f);
 
     fprintf(f, "         caches:");
+    any = 0;
     for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++) {
         if (caches[i].lvl->size_bytes < 0)
             continue;
-        fprintf(f, " %s ", caches[i].label);
+        fprintf(f, "%s %s ", any ? "," : "", caches[i].label);
         print_size(f, caches[i].lvl->size_bytes);
         if (caches[i].lvl->instances > 0)
             fprintf(f, " x%d", caches[i].lvl->instances);
-        fputc(i + 1 < sizeof(caches) / sizeof(caches[0]) ? ',' : ' ', f);
+        any = 1;
+    }
+    if (!any) {
+        fputc(' ', f);
+        unknown(f, &c->why, "l3");
     }
     fputc('\n', f);
 
@@ -116,9 +121,11 @@ static void print_ram(FILE *f, const struct cllm_ram_info *m)
         print_size(f, m->available_bytes);
         fputs(" available", f);
     }
-    if (m->swap_total_bytes >= 0) {
+    if (m->swap_total_bytes > 0) {
         fputs(", swap ", f);
         print_size(f, m->swap_total_bytes);
+    } else if (m->swap_total_bytes == 0) {
+        fputs(", no swap", f);
     }
     if (m->unified_memory)
         fputs(", unified with the GPU", f);

@@ -143,10 +143,15 @@ struct cllm_gpu_info {
  * the caller skips detectors whose init fails and records why. */
 struct cllm_gpu_vendor {
     const char *name;         /* "nvml", "amdgpu", ... */
-    /* Loads the library / checks the sysfs tree. Returns CLLM_OK or a status with a one-line message in err. */
+    /* Loads the library / checks the sysfs tree. Returns CLLM_OK or a status with a one-line message in err
+     * (NOT_FOUND, LIBRARY, UNSUPPORTED read as "unavailable", others as "error"); on CLLM_OK err may hold a short
+     * note, such as the library path, that prefixes the source's note. A failed init cleans up after itself. */
     enum cllm_status (*init)(const struct cllm_hw_params *p, char *err, size_t errlen);
-    /* Appends up to `max` devices to out; returns how many, or -1 with err set. */
+    /* Writes up to `max` devices to out, each started with cllm_gpu_device_init() and its `source` set; returns
+     * how many, or -1 with err set. A "name" entry in a device's `why` marks a placeholder name that a later
+     * detector's real name replaces. */
     int  (*get_devices)(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err, size_t errlen);
+    /* Called once after get_devices when init succeeded. */
     void (*shutdown)(void);
 };
 
@@ -165,8 +170,10 @@ void cllm_os_detect(const struct cllm_hw_params *p, struct cllm_os_info *out);
 void cllm_cpu_detect(const struct cllm_hw_params *p, struct cllm_cpu_info *out);
 void cllm_ram_detect(const struct cllm_hw_params *p, struct cllm_ram_info *out);
 
-/* Runs `vendors` (n of them) in order and merges their devices (deduplicated by PCI bus id, then by name);
- * pass NULL to use the built-in list for this platform. */
+/* Runs `vendors` (n of them) in order and merges their devices (deduplicated by PCI bus id, then by vendor + name
+ * where a bus id is missing); the earlier detector wins and later ones fill its unknown fields. Records one note
+ * per detector and picks each device's backend. Pass NULL to use the built-in list for this platform; p NULL means
+ * cllm_hw_default_params(). One call at a time: detectors keep their library state in statics. */
 void cllm_gpu_detect(const struct cllm_hw_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
                      struct cllm_gpu_info *out);
 

@@ -63,7 +63,8 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
             if (h)
                 return wrap(h, names[i]);
             why = dlerror();
-            snprintf(msg, sizeof(msg), "%s: %s", names[i], why ? why : "not found");
+            /* dlerror() already starts with the name it tried */
+            snprintf(msg, sizeof(msg), "%s", why ? why : names[i]);
             append(err, errlen, msg);
         }
     }

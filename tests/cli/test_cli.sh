@@ -36,7 +36,7 @@ expect_rc "unknown run flag exits 2" 2 "$BIN" run --nope
 expect_rc "--output without value exits 2" 2 "$BIN" run --output
 for c in detect run export config gui; do
   expect_rc "$c --help" 0 "$BIN" "$c" --help
-  check "$c --help has an example" grep -q "example" "$T/out"
+  [ "$c" = gui ] || check "$c --help has an example" grep -q "example" "$T/out"
 done
 expect_rc "help run" 0 "$BIN" help run
 expect_rc "gui is not in this version" 1 "$BIN" gui
@@ -102,8 +102,9 @@ check "-q keeps stderr quiet of logs" bash -c "! grep -q 'computellm: warning' '
 expect_rc "export --csv" 0 "$BIN" export "$res" --csv
 check "csv header" test "$(head -1 "$T/out" | tr -d '\r')" = "section,name,params,value,unit"
 check "csv has the cpu model" grep -q "^hardware.cpu,model,," "$T/out"
+cp "$T/out" "$T/stdout.csv"
 expect_rc "export -o" 0 "$BIN" export "$res" --csv -o "$T/out.csv"
-check "export -o wrote the same" cmp -s "$T/out" "$T/out.csv"
+check "export -o wrote the same" cmp -s "$T/stdout.csv" "$T/out.csv"
 expect_rc "export without --csv exits 2" 2 "$BIN" export "$res"
 expect_rc "export of a missing file exits 1" 1 "$BIN" export "$T/none.json" --csv
 echo '{"hello": 1}' > "$T/notresult.json"

@@ -1,0 +1,133 @@
+/* Fake GPU detectors for tests: each FAKE_VENDOR(id) is a vendor table whose answers come from id_cfg, so a test
+ * swaps tables instead of libraries. Also a tiny tree builder for root-relative sysfs files. */
+#ifndef CLLM_GPU_FAKE_H
+#define CLLM_GPU_FAKE_H
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hw/gpu_vendors.h"
+
+struct fake_cfg {
+    enum cllm_status init_status;
+    const char      *init_msg;      /* written to err by init */
+    int              n;             /* devices returned; -1: get_devices fails */
+    const char      *get_err;
+    struct cllm_gpu_device dev[CLLM_GPU_MAX];
+    int              inits, shutdowns;
+};
+
+#define FAKE_VENDOR(id)                                                                                        \
+    static struct fake_cfg id##_cfg;                                                                           \
+    static enum cllm_status id##_init(const struct cllm_hw_params *p, char *err, size_t errlen)               \
+    {                                                                                                          \
+        (void)p;                                                                                               \
+        id##_cfg.inits++;                                                                                      \
+        snprintf(err, errlen, "%s", id##_cfg.init_msg ? id##_cfg.init_msg : "");                              \
+        return id##_cfg.init_status;                                                                           \
+    }                                                                                                          \
+    static int id##_get(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,       \
+                        size_t errlen)                                                                         \
+    {                                                                                                          \
+        (void)p;                                                                                               \
+        if (id##_cfg.n < 0) {                                                                                  \
+            snprintf(err, errlen, "%s", id##_cfg.get_err ? id##_cfg.get_err : "");                            \
+            return -1;                                                                                         \
+        }                                                                                                      \
+        for (int i = 0; i < id##_cfg.n && i < max; i++)                                                        \
+            out[i] = id##_cfg.dev[i];                                                                          \
+        return id##_cfg.n < max ? id##_cfg.n : max;                                                            \
+    }                                                                                                          \
+    static void id##_shutdown(void) { id##_cfg.shutdowns++; }                                                  \
+    static const struct cllm_gpu_vendor id = {#id, id##_init, id##_get, id##_shutdown}
+
+static inline void fake_reset(struct fake_cfg *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->init_status = CLLM_OK;
+}
+
+/* Appends a device as a detector would report it; vram NAN leaves it unknown, bus NULL leaves it unknown. */
+static inline struct cllm_gpu_device *fake_add(struct fake_cfg *c, const char *source, const char *vendor,
+                                               const char *name, const char *bus, double vram_gb)
+{
+    struct cllm_gpu_device *d = &c->dev[c->n++];
+    cllm_gpu_device_init(d);
+    snprintf(d->source, sizeof(d->source), "%s", source);
+    snprintf(d->vendor, sizeof(d->vendor), "%s", vendor);
+    snprintf(d->name, sizeof(d->name), "%s", name);
+    if (bus)
+        snprintf(d->pci_bus_id, sizeof(d->pci_bus_id), "%s", bus);
+    else
+        cllm_reason_set(&d->why, "pci_bus_id", "fake: no bus id");
+    d->vram_total_gb = vram_gb;
+    if (isnan(vram_gb))
+        cllm_reason_set(&d->why, "vram_total_gb", "fake: unknown");
+    return d;
+}
+
+/* ---- building small trees under a temporary root ---- */
+
+static inline void tree_mkdirs(const char *path)
+{
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *s = buf + 1; *s; s++) {
+        if (*s == '/') {
+            *s = '\0';
+            mkdir(buf, 0755);
+            *s = '/';
+        }
+    }
+    mkdir(buf, 0755);
+}
+
+/* Writes root/rel with text, creating the directories on the way. */
+static inline void tree_write(const char *root, const char *rel, const char *text)
+{
+    char path[1024], dir[1024];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", root, rel);
+    snprintf(dir, sizeof(dir), "%s", path);
+    *strrchr(dir, '/') = '\0';
+    tree_mkdirs(dir);
+    f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* A fresh empty directory under $TMPDIR (or /tmp); the caller removes it with tree_remove. */
+static inline const char *tree_new(char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, len, "%s/cllm-gpu-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    return mkdtemp(buf);
+}
+
+static inline void tree_remove(const char *root)
+{
+    char cmd[1200];
+    /* the path came from mkdtemp: no shell metacharacters */
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    if (strstr(root, "cllm-gpu-")) {
+        int rc = system(cmd);
+        (void)rc;
+    }
+}
+
+static inline const struct cllm_gpu_source_note *note_of(const struct cllm_gpu_info *g, const char *source)
+{
+    for (int i = 0; i < g->n_notes; i++)
+        if (strcmp(g->notes[i].source, source) == 0)
+            return &g->notes[i];
+    return NULL;
+}
+
+#endif
