@@ -149,7 +149,10 @@ static void print_gpu(FILE *f, const struct cllm_gpu_info *g)
         fputs("GPU      none found\n", f);
     for (int i = 0; i < g->n_devices; i++) {
         const struct cllm_gpu_device *d = &g->devices[i];
-        fprintf(f, "%s [%d]  %s %s", i == 0 ? "GPU" : "   ", d->index, d->vendor, d->name);
+        /* "NVIDIA H200" already names its vendor */
+        bool named = d->vendor[0] && strncmp(d->name, d->vendor, strlen(d->vendor)) == 0;
+        fprintf(f, "%s [%d]  %s%s%s", i == 0 ? "GPU" : "   ", d->index, named ? "" : d->vendor, named ? "" : " ",
+                d->name);
         if (isfinite(d->vram_total_gb))
             fprintf(f, ", %.1f GiB VRAM", d->vram_total_gb);
         if (isfinite(d->vram_free_gb))
