@@ -344,14 +344,7 @@ static bool has_rocm(const struct cllm_hw_params *p)
 
 static bool has_vulkan_loader(const struct cllm_hw_params *p)
 {
-#if defined(_WIN32)
-    static const char *const names[] = {"vulkan-1.dll", NULL};
-#elif defined(__APPLE__)
-    static const char *const names[] = {"libvulkan.1.dylib", "libvulkan.dylib", NULL};
-#else
-    static const char *const names[] = {"libvulkan.so.1", "libvulkan.so", NULL};
-#endif
-    return cllm_hw_may_ask_os(p) ? live_loads(NULL, names) : tree_has_lib(p, "libvulkan.so.1");
+    return cllm_hw_may_ask_os(p) ? live_loads(NULL, cllm_vulkan_lib_names) : tree_has_lib(p, "libvulkan.so.1");
 }
 
 /* SYCL on an Intel GPU needs the Level Zero loader and Intel's Level Zero GPU driver beside it. */

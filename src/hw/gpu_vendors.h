@@ -70,6 +70,9 @@ struct cllm_drm_card {
 int cllm_gpu_drm_scan(const struct cllm_hw_params *p, unsigned pci_vendor, struct cllm_drm_card *out, int max,
                       char *err, size_t errlen);
 
+/* Names of the Vulkan loader on this platform, NULL-terminated (gpu_vulkan.c). */
+extern const char *const cllm_vulkan_lib_names[];
+
 #ifdef __cplusplus
 }
 #endif

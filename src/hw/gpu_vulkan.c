@@ -166,15 +166,20 @@ static void vk_shutdown(void)
     memset(&g_vk, 0, sizeof(g_vk));
 }
 
+const char *const cllm_vulkan_lib_names[] = {
+#if defined(_WIN32)
+    "vulkan-1.dll",
+#elif defined(__APPLE__)
+    "libvulkan.1.dylib", "libvulkan.dylib",
+#else
+    "libvulkan.so.1", "libvulkan.so",
+#endif
+    NULL,
+};
+
 static enum cllm_status vk_init(const struct cllm_hw_params *p, char *err, size_t errlen)
 {
-#if defined(_WIN32)
-    static const char *const names[] = {"vulkan-1.dll", NULL};
-#elif defined(__APPLE__)
-    static const char *const names[] = {"libvulkan.1.dylib", "libvulkan.dylib", NULL};
-#else
-    static const char *const names[] = {"libvulkan.so.1", "libvulkan.so", NULL};
-#endif
+    const char *const *names = cllm_vulkan_lib_names;
     const struct cllm_dl_sym_spec specs[] = {
         {{"vkGetInstanceProcAddr", NULL}, (void **)&g_vk.get_proc, true},
     };
