@@ -14,7 +14,7 @@ ifeq ($(SAN),1)
 endif
 ifeq ($(MINIMAL),1)
   BUILD := build-minimal
-  CMAKE_FLAGS += -DCLLM_WITH_HWLOC=OFF -DCLLM_WITH_PCI=OFF
+  CMAKE_FLAGS += -DCLLM_WITH_HWLOC=OFF -DCLLM_WITH_PCI=OFF -DCLLM_WITH_OPENBLAS=OFF
 endif
 
 .PHONY: all setup configure build run test clean

@@ -3,7 +3,10 @@
 #define CLLM_CLI_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
+
+#include "bench/classic.h"
 
 /* Exit codes: 0 success, 1 the work failed, 2 usage or configuration error, 130 interrupted (Ctrl-C). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
@@ -35,10 +38,18 @@ void cli_print_version(FILE *f);
  * a second one exits at once. */
 void cli_install_signal_handlers(void);
 bool cli_interrupted(void);
+/* The flag itself, for library calls that stop when it becomes non-zero. */
+const volatile sig_atomic_t *cli_cancel_flag(void);
 
 struct cllm_hw_info;
 /* The human-readable hardware report of `computellm detect`. */
 void cli_print_hw(FILE *f, const struct cllm_hw_info *hw);
+
+struct cJSON;
+/* Progress line per classic phase (user_data: the FILE*, NULL = stderr) and the final table. */
+void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const char *name,
+                          const struct cJSON *phase, void *user_data);
+void cli_print_classic_table(FILE *f, const struct cJSON *section);
 
 int cmd_detect(int argc, char *const *argv);
 int cmd_run(int argc, char *const *argv);

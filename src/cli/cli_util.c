@@ -93,3 +93,5 @@ void cli_install_signal_handlers(void)
 }
 
 bool cli_interrupted(void) { return g_interrupted != 0; }
+
+const volatile sig_atomic_t *cli_cancel_flag(void) { return &g_interrupted; }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/classic.h"
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/config.h"
@@ -25,8 +26,10 @@ void usage_run(FILE *f)
           "  --output DIR        folder for the results file (default: results/)\n"
           "  --config FILE       JSON configuration overriding the defaults (see `computellm config`)\n"
           "\n"
-          "In this version the phases are hardware detection and the results file; the classic and LLM\n"
-          "phases are recorded as not run, with the reason.\n"
+          "Phases: hardware detection; classic benchmarks (CPU GFLOPS single- and multi-thread through OpenBLAS,\n"
+          "memory bandwidth, GPU GEMM and bandwidth through cuBLAS), each after a system cleanup and watched by\n"
+          "the resource monitor. The LLM inference phases are not in this version (recorded as not run).\n"
+          "Ctrl-C stops after the current step and writes what was measured (run.status \"cancelled\").\n"
           "\n"
           "example:\n"
           "  computellm run --models tinyllama-1.1b --skip-classic --output /tmp/results\n",
@@ -107,7 +110,7 @@ int cmd_run(int argc, char *const *argv)
     cli_install_signal_handlers();
     started = time(NULL);
     fprintf(stderr, "computellm %s: benchmark run started\n", CLLM_VERSION);
-    fprintf(stderr, "[1/2] hardware detection ...\n");
+    fprintf(stderr, "hardware detection ...\n");
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
         fputs("computellm run: out of memory\n", stderr);
@@ -121,18 +124,23 @@ int cmd_run(int argc, char *const *argv)
         fputs("computellm run: out of memory\n", stderr);
         goto cleanup;
     }
-    if (skip_classic)
+    if (skip_classic) {
         mark_not_run(result, "classic_benchmarks", "skipped", "--skip-classic given");
-    else
-        mark_not_run(result, "classic_benchmarks", "not_run",
-                     "the classic phases (CPU GFLOPS, memory bandwidth, GPU GEMM) are not in this version");
+    } else {
+        struct cllm_classic_params cp = cllm_classic_default_params();
+        cp.cfg = &cfg;
+        cp.hw = hw;
+        cp.cancel = cli_cancel_flag();
+        cp.progress = cli_classic_progress;
+        cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+        cli_print_classic_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+    }
     if (skip_ai)
         mark_not_run(result, "ai_benchmarks", "skipped", "--skip-ai given");
     else
         mark_not_run(result, "ai_benchmarks", "not_run", "the LLM inference phases are not in this version");
 
     cllm_result_set_status(result, cli_interrupted() ? "cancelled" : "complete", time(NULL));
-    fprintf(stderr, "[2/2] writing results ...\n");
     if (cllm_result_write(result, output, path, sizeof(path), err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm run: cannot write results: %s\n", err);
         goto cleanup;

@@ -79,8 +79,9 @@ check "run with bad config names the key" grep -q "inference.temperature" "$T/er
 expect_rc "run with missing config exits 2" 2 "$BIN" run --config "$T/none.json" --output "$T/r"
 expect_rc "run with bad model key exits 2" 2 "$BIN" run --models "Bad/Key" --output "$T/r"
 
-# --- run and the results file ---
-expect_rc "run" 0 "$BIN" run --skip-ai --output "$T/results"
+# --- run and the results file (small matrices keep the classic phases short) ---
+echo '{"classic": {"cpu_matrix_sizes": [256, 512], "gemm_iterations": 2, "memory_repeats": 5}, "monitor": {"interval_s": 0.1}}' >"$T/small.json"
+expect_rc "run" 0 "$BIN" run --skip-ai --config "$T/small.json" --output "$T/results"
 res=$(cat "$T/out")
 check "run prints the results path" test -f "$res"
 check "results file name" bash -c "basename '$res' | grep -Eq '^benchmark_[A-Za-z0-9_]+_Linux_[0-9]{8}_[0-9]{6}\.json$'"
@@ -94,6 +95,15 @@ check "results keys" jq -e '
   and (.classic_benchmarks.benchmarks | type == "object") and (.ai_benchmarks.results | type == "object")' \
   "$res" >/dev/null
 check "no temp file left" test -z "$(find "$T/results" -name '.*.tmp.*')"
+check "classic phases ran" jq -e '
+  .classic_benchmarks.benchmarks as $b
+  | $b.cpu_single_thread.status == "ok" and $b.cpu_multi_thread.status == "ok" and $b.memory_bandwidth.status == "ok"
+  and ($b.cpu_multi_thread.results["512x512"].gflops > 0) and ($b.cpu_single_thread.results["256x256"].gflops > 0)
+  and ($b.memory_bandwidth.copy_gbps > 0) and ($b.memory_bandwidth.validation.passed == true)
+  and ($b.gpu_compute.status | IN("ok", "skipped")) and ($b.cpu_single_thread.cleanup | type == "object")
+  and ($b.memory_bandwidth.monitor.summary | type == "object")' "$res" >/dev/null
+check "progress line per phase" bash -c "grep -c '^\[classic [1-4]/4\]' '$T/err' | grep -qx 8"
+check "final table" grep -q "^Classic benchmarks" "$T/err"
 expect_rc "--cli alias with --models list" 0 "$BIN" --cli --models tinyllama-1.1b mistral-7b --skip-classic -q --output "$T/results2"
 check "--models reaches the config" test "$(jq -c .config.models "$(cat "$T/out")")" = '["tinyllama-1.1b","mistral-7b"]'
 check "-q keeps stderr quiet of logs" bash -c "! grep -q 'computellm: warning' '$T/err'"

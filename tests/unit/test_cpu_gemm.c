@@ -1,0 +1,161 @@
+/* CPU GFLOPS phase: formulas, validation catching a wrong product, thread forcing, JSON names. */
+#include <cjson/cJSON.h>
+#include <math.h>
+
+#include "bench/bench_util.h"
+#include "bench/cpu_gemm.h"
+#include "core/result.h"
+#include "hw/hw.h"
+#include "test.h"
+
+static void naive_sgemm(int n, const float *a, const float *b, float *c)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            float s = 0;
+            for (int k = 0; k < n; k++)
+                s += a[i * n + k] * b[k * n + j];
+            c[i * n + j] = s;
+        }
+}
+
+/* Fast and wrong: one element off by a lot. */
+static void wrong_sgemm(int n, const float *a, const float *b, float *c)
+{
+    naive_sgemm(n, a, b, c);
+    c[n + 1] += 10.0f;
+}
+
+/* Right on small products, wrong on larger ones: only the spot check at the timed size can catch it. */
+static void wrong_when_large(int n, const float *a, const float *b, float *c)
+{
+    naive_sgemm(n, a, b, c);
+    if (n > 128)
+        for (int i = 0; i < n * n; i++)
+            c[i] *= 1.01f;
+}
+
+static void test_formulas(void)
+{
+    struct cllm_stats s;
+    double v[] = {1, 2, 3, 4};
+    CHECK_NEAR(cllm_gemm_gflops(2048, 0.1), 2.0 * 2048.0 * 2048.0 * 2048.0 / 0.1 / 1e9, 1e-9);
+    CHECK_NEAR(cllm_gemm_gflops(1000, 2.0), 1.0, 1e-12);
+    CHECK(isnan(cllm_gemm_gflops(100, 0)));
+    CHECK_NEAR(cllm_bandwidth_gbps(3e9, 1.5), 2.0, 1e-12);
+    cllm_stats_compute(v, 4, &s);
+    CHECK_NEAR(s.mean, 2.5, 1e-12);
+    CHECK_NEAR(s.std, sqrt(5.0 / 3.0), 1e-12);
+    CHECK_NEAR(s.min, 1, 0);
+    CHECK_NEAR(s.max, 4, 0);
+}
+
+static void test_rel_error(void)
+{
+    float a[4] = {1, 2, 3, 4}, b[4] = {5, 6, 7, 8}, c[4] = {19, 22, 43, 50};
+    CHECK_NEAR(cllm_sgemm_rel_error(2, a, b, c), 0, 1e-12);
+    c[3] = 51;
+    CHECK(cllm_sgemm_rel_error(2, a, b, c) > 1e-3);
+}
+
+static const int g_sizes[] = {64, 96};
+
+static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes)
+{
+    struct cllm_cpu_gemm_params p = cllm_cpu_gemm_default_params();
+    cJSON *phase = cJSON_CreateObject();
+    p.sizes = sizes;
+    p.n_sizes = n_sizes;
+    p.threads = threads;
+    p.validate_n = 32;
+    p.sgemm = fn;
+    cllm_cpu_gemm_run(&p, NULL, phase);
+    return phase;
+}
+
+static void test_wrong_result_fails_the_phase(void)
+{
+    static const int big[] = {64, 192};
+    cJSON *ph = run_with(wrong_sgemm, 1, g_sizes, 2);
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "failed");
+    CHECK(strstr(cJSON_GetStringValue(cllm_json_path(ph, "error")), "wrong") != NULL);
+    CHECK(cJSON_IsFalse(cllm_json_path(ph, "validation.passed")));
+    cJSON_Delete(ph);
+
+    ph = run_with(wrong_when_large, 1, big, 2);
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "failed");
+    CHECK(strstr(cJSON_GetStringValue(cllm_json_path(ph, "error")), "192x192") != NULL);
+    CHECK(cJSON_IsTrue(cllm_json_path(ph, "validation.passed")));
+    cJSON_Delete(ph);
+}
+
+static void test_json_names_with_a_correct_product(void)
+{
+    cJSON *ph = run_with(naive_sgemm, 1, g_sizes, 2), *r;
+    double mean;
+    if (getenv("CLLM_TEST_DEBUG"))
+        fprintf(stderr, "%s\n", cJSON_Print(ph));
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "ok");
+    r = cllm_json_path(ph, "results[\"96x96\"]");
+    CHECK(cJSON_IsObject(r));
+    mean = cJSON_GetNumberValue(cllm_json_path(r, "time_s_mean"));
+    /* gflops is computed from the mean time, as the original */
+    CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(r, "gflops")), cllm_gemm_gflops(96, mean), 1e-9);
+    CHECK(cJSON_GetNumberValue(cllm_json_path(r, "gflops_best")) >= cJSON_GetNumberValue(cllm_json_path(r, "gflops")));
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(r, "times_s")), 3);
+    CHECK(cJSON_IsObject(cllm_json_path(ph, "results[\"64x64\"]")));
+    cJSON_Delete(ph);
+}
+
+static void test_openblas_single_thread_is_one_thread(void)
+{
+    static const int sizes[] = {1536};  /* ~70 ms a product: long enough to measure the threads used */
+    cJSON *ph;
+    if (!cllm_blas_info())
+        SKIP("built without OpenBLAS");
+    ph = run_with(NULL, 1, sizes, 1);
+    if (getenv("CLLM_TEST_DEBUG"))
+        fprintf(stderr, "%s\n", cJSON_Print(ph));
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "ok");
+    CHECK_INT((int)cJSON_GetNumberValue(cllm_json_path(ph, "blas_threads")), 1);
+    CHECK(cJSON_GetNumberValue(cllm_json_path(ph, "results[1536x1536].effective_threads")) <= 1.3);
+    CHECK(cJSON_GetNumberValue(cllm_json_path(ph, "results[1536x1536].gflops")) > 0.1);
+    CHECK(cJSON_GetNumberValue(cllm_json_path(ph, "validation.max_rel_error")) < 1e-5);
+    CHECK_STR(getenv("OPENBLAS_NUM_THREADS"), "1");
+    CHECK_STR(getenv("OMP_NUM_THREADS"), "1");
+    cJSON_Delete(ph);
+}
+
+static void test_peak_estimate(void)
+{
+    struct cllm_cpu_info c;
+    char basis[320];
+    cllm_cpu_info_init(&c);
+    snprintf(c.vendor, sizeof(c.vendor), "GenuineIntel");
+    c.isa[CLLM_ISA_AVX512F] = CLLM_TRI_YES;
+    c.freq_max_mhz = 3000;
+    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 8, basis, sizeof(basis)), 8 * 3.0 * 64, 1e-9);
+    CHECK(strstr(basis, "estimate") != NULL);
+    snprintf(c.vendor, sizeof(c.vendor), "AuthenticAMD");
+    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 2, basis, sizeof(basis)), 2 * 3.0 * 32, 1e-9);
+    c.isa[CLLM_ISA_AVX512F] = CLLM_TRI_NO;
+    c.isa[CLLM_ISA_AVX2] = CLLM_TRI_YES;
+    c.isa[CLLM_ISA_FMA] = CLLM_TRI_YES;
+    c.freq_max_mhz = NAN;
+    c.freq_current_mhz = 2500;
+    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 4, basis, sizeof(basis)), 4 * 2.5 * 32, 1e-9);
+    CHECK(strstr(basis, "current clock") != NULL);
+    c.freq_current_mhz = NAN;
+    CHECK(isnan(cllm_cpu_peak_gflops(&c, 4, basis, sizeof(basis))));
+}
+
+int main(void)
+{
+    RUN(test_formulas);
+    RUN(test_rel_error);
+    RUN(test_wrong_result_fails_the_phase);
+    RUN(test_json_names_with_a_correct_product);
+    RUN(test_openblas_single_thread_is_one_thread);
+    RUN(test_peak_estimate);
+    return test_summary();
+}
