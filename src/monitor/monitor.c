@@ -1,0 +1,591 @@
+/* The monitor: a thread that calls the sampler on a fixed schedule, keeps the newest samples in a ring of rows,
+ * and folds every sample into running summaries (so the summary covers samples the ring has dropped). */
+#include "monitor/monitor.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+#define HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
+#define GPU_COLS  5   /* util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */
+
+static const char *const g_host_cols[HOST_COLS] = {"t_s", "cpu_pct", "proc_cpu_pct", "ram_used_gb", "rss_gb",
+                                                   "cpu_package_w"};
+static const int g_host_decimals[HOST_COLS] = {3, 1, 1, 3, 4, 1};
+static const char *const g_gpu_cols[GPU_COLS] = {"util_pct", "vram_used_gb", "temp_c", "power_w", "sm_clock_mhz"};
+static const int g_gpu_decimals[GPU_COLS] = {1, 3, 1, 1, 0};
+
+/* Mean, min and max of the finite values seen. */
+struct acc {
+    double sum, min, max;
+    size_t n;
+};
+
+/* Energy from power readings and the time they cover. */
+struct energy {
+    double j, covered_s;
+};
+
+struct cllm_monitor {
+    struct cllm_monitor_params p;
+    const struct cllm_sampler *s;
+    void  *state;
+    bool   sampler_open;
+    struct cllm_sampler_info info;
+    struct cllm_reasons why_sampler;   /* written during sampler calls: start's thread, then the monitor thread */
+
+    pthread_mutex_t lock;              /* guards everything below */
+    pthread_cond_t  cond;
+    pthread_t       thread;
+    bool   thread_started, stop_requested, stopped;
+    struct cllm_reasons why;           /* copy of why_sampler after each sample */
+
+    double t0;                         /* cllm_now_s() of the first sample */
+    int    cols;
+    double *ring;                      /* rows of `cols` doubles, oldest at ring_head */
+    size_t ring_cap, ring_head, ring_len;
+    size_t n_taken;
+
+    struct acc cpu, proc, ram, rss;
+    struct acc g_util[CLLM_MONITOR_MAX_GPUS], g_vram[CLLM_MONITOR_MAX_GPUS], g_temp[CLLM_MONITOR_MAX_GPUS],
+        g_pow[CLLM_MONITOR_MAX_GPUS], g_clk[CLLM_MONITOR_MAX_GPUS];
+    struct acc pkg;
+    struct energy pkg_e, g_e[CLLM_MONITOR_MAX_GPUS];
+    struct cllm_sample prev;           /* the previous sample, for energy */
+    double cost_sum_ms, cost_max_ms;
+
+    struct cllm_monitor_summary summary;   /* filled at stop */
+};
+
+struct cllm_monitor_params cllm_monitor_default_params(void)
+{
+    struct cllm_monitor_params p = {.interval_s = 0.5, .gpu = true, .sampler = NULL, .max_samples = 100000};
+    return p;
+}
+
+static void acc_init(struct acc *a)
+{
+    a->sum = 0;
+    a->n = 0;
+    a->min = NAN;
+    a->max = NAN;
+}
+
+static void acc_add(struct acc *a, double v)
+{
+    if (!isfinite(v))
+        return;
+    a->sum += v;
+    if (a->n == 0 || v < a->min)
+        a->min = v;
+    if (a->n == 0 || v > a->max)
+        a->max = v;
+    a->n++;
+}
+
+static double acc_mean(const struct acc *a) { return a->n ? a->sum / (double)a->n : NAN; }
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* taking samples                                                                                             */
+
+/* Appends one row, growing the ring up to max_samples and then overwriting the oldest. Under the lock. */
+static void ring_push(struct cllm_monitor *m, const double *row)
+{
+    size_t slot;
+
+    if (m->ring_len == m->ring_cap && m->ring_cap < m->p.max_samples) {
+        size_t cap = m->ring_cap * 2 < m->p.max_samples ? m->ring_cap * 2 : m->p.max_samples;
+        double *grown = realloc(m->ring, cap * (size_t)m->cols * sizeof(double));
+        if (grown) {
+            /* the ring has not wrapped yet (head is 0 until it holds max_samples), so rows stay in order */
+            m->ring = grown;
+            m->ring_cap = cap;
+        }
+    }
+    if (m->ring_len < m->ring_cap) {
+        slot = (m->ring_head + m->ring_len) % m->ring_cap;
+        m->ring_len++;
+    } else {
+        slot = m->ring_head;
+        m->ring_head = (m->ring_head + 1) % m->ring_cap;
+    }
+    memcpy(m->ring + slot * (size_t)m->cols, row, (size_t)m->cols * sizeof(double));
+}
+
+/* Folds one sample into the summaries. Under the lock. */
+static void accumulate(struct cllm_monitor *m, const struct cllm_sample *s)
+{
+    double dt = m->n_taken > 0 ? s->t_s - m->prev.t_s : 0.0;
+
+    acc_add(&m->cpu, s->cpu_pct);
+    acc_add(&m->proc, s->proc_cpu_pct);
+    acc_add(&m->ram, s->ram_used_gb);
+    acc_add(&m->rss, s->rss_gb);
+    acc_add(&m->pkg, s->cpu_package_w);
+    /* package power is the mean over the interval ending at this sample (RAPL counter deltas) */
+    if (m->n_taken > 0 && isfinite(s->cpu_package_w) && dt > 0) {
+        m->pkg_e.j += s->cpu_package_w * dt;
+        m->pkg_e.covered_s += dt;
+    }
+    for (int g = 0; g < m->info.n_gpus; g++) {
+        const struct cllm_gpu_sample *v = &s->gpu[g];
+        acc_add(&m->g_util[g], v->util_pct);
+        acc_add(&m->g_vram[g], v->vram_used_gb);
+        acc_add(&m->g_temp[g], v->temp_c);
+        acc_add(&m->g_pow[g], v->power_w);
+        acc_add(&m->g_clk[g], v->sm_clock_mhz);
+        /* GPU power is a reading at the sample time: trapezoids between neighbours */
+        if (m->n_taken > 0 && isfinite(v->power_w) && isfinite(m->prev.gpu[g].power_w) && dt > 0) {
+            m->g_e[g].j += 0.5 * (v->power_w + m->prev.gpu[g].power_w) * dt;
+            m->g_e[g].covered_s += dt;
+        }
+    }
+}
+
+static void take_sample(struct cllm_monitor *m)
+{
+    struct cllm_sample s;
+    double row[HOST_COLS + GPU_COLS * CLLM_MONITOR_MAX_GPUS];
+    double t_start, cost_ms;
+
+    s.t_s = s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+    s.n_gpus = m->info.n_gpus;
+    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++) {
+        struct cllm_gpu_sample *v = &s.gpu[g];
+        v->util_pct = v->vram_used_gb = v->temp_c = v->power_w = v->sm_clock_mhz = NAN;
+    }
+    t_start = cllm_now_s();
+    m->s->sample(m->state, &s, &m->why_sampler);
+    cost_ms = (cllm_now_s() - t_start) * 1e3;
+
+    pthread_mutex_lock(&m->lock);
+    if (m->n_taken == 0)
+        m->t0 = t_start;
+    s.t_s = t_start - m->t0;
+    row[0] = s.t_s;
+    row[1] = s.cpu_pct;
+    row[2] = s.proc_cpu_pct;
+    row[3] = s.ram_used_gb;
+    row[4] = s.rss_gb;
+    row[5] = s.cpu_package_w;
+    for (int g = 0; g < m->info.n_gpus; g++) {
+        double *r = row + HOST_COLS + GPU_COLS * g;
+        r[0] = s.gpu[g].util_pct;
+        r[1] = s.gpu[g].vram_used_gb;
+        r[2] = s.gpu[g].temp_c;
+        r[3] = s.gpu[g].power_w;
+        r[4] = s.gpu[g].sm_clock_mhz;
+    }
+    ring_push(m, row);
+    accumulate(m, &s);
+    m->prev = s;
+    m->n_taken++;
+    m->cost_sum_ms += cost_ms;
+    if (cost_ms > m->cost_max_ms)
+        m->cost_max_ms = cost_ms;
+    m->why = m->why_sampler;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Waits on the condition variable until `deadline` (cllm_now_s() scale) or a signal. Under the lock. */
+static void wait_until(struct cllm_monitor *m, double deadline)
+{
+    struct timespec ts;
+    double left = deadline - cllm_now_s();
+
+    if (left <= 0)
+        return;
+#if defined(__APPLE__)
+    clock_gettime(CLOCK_REALTIME, &ts);   /* macOS has no pthread_condattr_setclock */
+#else
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+    {
+        double whole = floor(left);
+        long ns = ts.tv_nsec + (long)((left - whole) * 1e9);
+        ts.tv_sec += (time_t)whole + ns / 1000000000L;
+        ts.tv_nsec = ns % 1000000000L;
+    }
+    pthread_cond_timedwait(&m->cond, &m->lock, &ts);
+}
+
+static void *monitor_thread(void *arg)
+{
+    struct cllm_monitor *m = arg;
+    double interval = m->p.interval_s;
+    size_t k = 1;   /* the k-th tick is due at t0 + k * interval; sample 0 was taken by start */
+
+    pthread_mutex_lock(&m->lock);
+    for (;;) {
+        bool stop;
+        double now;
+
+        while (!m->stop_requested && cllm_now_s() < m->t0 + (double)k * interval)
+            wait_until(m, m->t0 + (double)k * interval);
+        stop = m->stop_requested;
+        pthread_mutex_unlock(&m->lock);
+        take_sample(m);   /* a tick, or the last sample at stop */
+        pthread_mutex_lock(&m->lock);
+        if (stop)
+            break;
+        /* a slow sample or a stalled machine: skip the ticks already missed instead of bursting */
+        now = cllm_now_s();
+        k++;
+        if (m->t0 + (double)k * interval < now)
+            k = (size_t)floor((now - m->t0) / interval) + 1;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* start / stop                                                                                               */
+
+static void monitor_destroy(struct cllm_monitor *m)
+{
+    pthread_cond_destroy(&m->cond);
+    pthread_mutex_destroy(&m->lock);
+    free(m->ring);
+    free(m);
+}
+
+struct cllm_monitor *cllm_monitor_start(const struct cllm_monitor_params *p, char *err, size_t errlen)
+{
+    struct cllm_monitor_params dp = cllm_monitor_default_params();
+    struct cllm_monitor *m;
+    pthread_condattr_t ca;
+    enum cllm_status st;
+    int rc;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (!p)
+        p = &dp;
+    if (!(p->interval_s >= 0.1 && p->interval_s <= 10.0)) {
+        snprintf(err, errlen, "interval_s %g is out of range [0.1, 10]", p->interval_s);
+        return NULL;
+    }
+    if (p->max_samples < 1) {
+        snprintf(err, errlen, "max_samples must be at least 1");
+        return NULL;
+    }
+    m = calloc(1, sizeof(*m));
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->p = *p;
+    m->s = p->sampler ? p->sampler : cllm_sampler_system();
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_condattr_init(&ca);
+#if !defined(__APPLE__)
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* a wall-clock jump must not stretch a wait */
+#endif
+    pthread_cond_init(&m->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    acc_init(&m->cpu);
+    acc_init(&m->proc);
+    acc_init(&m->ram);
+    acc_init(&m->rss);
+    acc_init(&m->pkg);
+    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++) {
+        acc_init(&m->g_util[g]);
+        acc_init(&m->g_vram[g]);
+        acc_init(&m->g_temp[g]);
+        acc_init(&m->g_pow[g]);
+        acc_init(&m->g_clk[g]);
+    }
+
+    st = m->s->open(m->s, p->gpu, &m->state, &m->info, &m->why_sampler, err, errlen);
+    if (st != CLLM_OK) {
+        if (err && errlen && !err[0])
+            snprintf(err, errlen, "sampler %s: %s", m->s->name, cllm_status_str(st));
+        monitor_destroy(m);
+        return NULL;
+    }
+    m->sampler_open = true;
+    if (m->info.n_gpus < 0)
+        m->info.n_gpus = 0;
+    if (m->info.n_gpus > CLLM_MONITOR_MAX_GPUS)
+        m->info.n_gpus = CLLM_MONITOR_MAX_GPUS;
+    m->cols = HOST_COLS + GPU_COLS * m->info.n_gpus;
+    m->ring_cap = p->max_samples < 64 ? p->max_samples : 64;
+    m->ring = malloc(m->ring_cap * (size_t)m->cols * sizeof(double));
+    if (!m->ring) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+
+    take_sample(m);
+#ifndef _WIN32
+    {
+        /* the thread inherits a full mask: Ctrl-C and SIGCHLD go to the threads that act on them */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        rc = pthread_create(&m->thread, NULL, monitor_thread, m);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+#else
+    rc = pthread_create(&m->thread, NULL, monitor_thread, m);
+#endif
+    if (rc != 0) {
+        snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+        goto fail;
+    }
+    m->thread_started = true;
+    CLLM_LOG(CLLM_LOG_DEBUG, "monitor: started (sampler %s, every %.2f s, %d GPU(s))", m->s->name, p->interval_s,
+             m->info.n_gpus);
+    return m;
+
+fail:
+    if (m->sampler_open && m->s->close)
+        m->s->close(m->state);
+    monitor_destroy(m);
+    return NULL;
+}
+
+/* The summary from the running accumulators. Under the lock (or after the thread is gone). */
+static void build_summary(const struct cllm_monitor *m, struct cllm_monitor_summary *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->n_samples = m->n_taken;
+    out->duration_s = m->n_taken ? m->prev.t_s : NAN;
+    out->cpu_pct_mean = acc_mean(&m->cpu);
+    out->cpu_pct_min = m->cpu.min;
+    out->cpu_pct_max = m->cpu.max;
+    out->proc_cpu_pct_mean = acc_mean(&m->proc);
+    out->proc_cpu_pct_max = m->proc.max;
+    out->ram_used_gb_peak = m->ram.max;
+    out->rss_gb_peak = m->rss.max;
+    out->cpu_package_energy_j = m->pkg_e.covered_s > 0 ? m->pkg_e.j : NAN;
+    out->cpu_package_w_mean = m->pkg_e.covered_s > 0 ? m->pkg_e.j / m->pkg_e.covered_s : acc_mean(&m->pkg);
+    out->n_gpus = m->info.n_gpus;
+    for (int g = 0; g < m->info.n_gpus; g++) {
+        struct cllm_monitor_gpu_summary *o = &out->gpu[g];
+        o->util_pct_mean = acc_mean(&m->g_util[g]);
+        o->util_pct_peak = m->g_util[g].max;
+        o->vram_used_gb_peak = m->g_vram[g].max;
+        o->temp_c_peak = m->g_temp[g].max;
+        o->power_w_peak = m->g_pow[g].max;
+        o->energy_j = m->g_e[g].covered_s > 0 ? m->g_e[g].j : NAN;
+        o->power_w_mean = m->g_e[g].covered_s > 0 ? m->g_e[g].j / m->g_e[g].covered_s : acc_mean(&m->g_pow[g]);
+        o->sm_clock_mhz_mean = acc_mean(&m->g_clk[g]);
+    }
+    out->sample_cost_ms_mean = m->n_taken ? m->cost_sum_ms / (double)m->n_taken : NAN;
+    out->sample_cost_ms_max = m->n_taken ? m->cost_max_ms : NAN;
+}
+
+void cllm_monitor_stop(struct cllm_monitor *m)
+{
+    if (!m || m->stopped)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->stop_requested = true;
+    pthread_cond_signal(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    if (m->thread_started)
+        pthread_join(m->thread, NULL);
+    m->thread_started = false;
+    if (m->sampler_open && m->s->close)
+        m->s->close(m->state);
+    m->sampler_open = false;
+    build_summary(m, &m->summary);
+    m->stopped = true;
+    CLLM_LOG(CLLM_LOG_DEBUG, "monitor: stopped after %zu sample(s), %.3f ms per sample", m->n_taken,
+             m->summary.sample_cost_ms_mean);
+}
+
+const struct cllm_monitor_summary *cllm_monitor_summary(const struct cllm_monitor *m)
+{
+    return (m && m->stopped) ? &m->summary : NULL;
+}
+
+const struct cllm_sampler_info *cllm_monitor_info(const struct cllm_monitor *m) { return m ? &m->info : NULL; }
+
+void cllm_monitor_free(struct cllm_monitor *m)
+{
+    if (!m)
+        return;
+    cllm_monitor_stop(m);
+    monitor_destroy(m);
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* JSON                                                                                                       */
+
+static double round_dec(double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1000, 10000};
+    double s = scale[decimals < 0 ? 0 : decimals > 4 ? 4 : decimals];
+    return round(v * s) / s;
+}
+
+/* A number, or null plus null_reasons[key]: the reason recorded for `column`, else `fallback`. */
+static void add_value(cJSON *obj, cJSON *reasons, const char *key, double v, int decimals,
+                      const struct cllm_reasons *why, const char *column, const char *fallback)
+{
+    const char *r;
+    if (isfinite(v)) {
+        cJSON_AddNumberToObject(obj, key, round_dec(v, decimals));
+        return;
+    }
+    cJSON_AddNullToObject(obj, key);
+    r = column ? cllm_reason_get(why, column) : NULL;
+    cJSON_AddStringToObject(reasons, key, r ? r : fallback);
+}
+
+static void finish_reasons(cJSON *obj, cJSON *reasons)
+{
+    if (cJSON_GetArraySize(reasons) > 0)
+        cJSON_AddItemToObject(obj, "null_reasons", reasons);
+    else
+        cJSON_Delete(reasons);
+}
+
+static cJSON *summary_json(const struct cllm_monitor_summary *s, const struct cllm_reasons *why)
+{
+    static const char *const none = "no sample had a value";
+    cJSON *j = cJSON_CreateObject(), *r = cJSON_CreateObject(), *gpus;
+
+    add_value(j, r, "duration_s", s->duration_s, 3, why, NULL, "no sample taken");
+    cJSON_AddNumberToObject(j, "n_samples", (double)s->n_samples);
+    add_value(j, r, "cpu_pct_mean", s->cpu_pct_mean, 2, why, "cpu_pct", none);
+    add_value(j, r, "cpu_pct_min", s->cpu_pct_min, 2, why, "cpu_pct", none);
+    add_value(j, r, "cpu_pct_max", s->cpu_pct_max, 2, why, "cpu_pct", none);
+    add_value(j, r, "proc_cpu_pct_mean", s->proc_cpu_pct_mean, 2, why, "proc_cpu_pct", none);
+    add_value(j, r, "proc_cpu_pct_max", s->proc_cpu_pct_max, 2, why, "proc_cpu_pct", none);
+    add_value(j, r, "ram_used_gb_peak", s->ram_used_gb_peak, 3, why, "ram_used_gb", none);
+    add_value(j, r, "rss_gb_peak", s->rss_gb_peak, 4, why, "rss_gb", none);
+    add_value(j, r, "cpu_package_w_mean", s->cpu_package_w_mean, 2, why, "cpu_package_w", none);
+    add_value(j, r, "cpu_package_energy_j", s->cpu_package_energy_j, 2, why,
+              isfinite(s->cpu_package_w_mean) ? NULL : "cpu_package_w", "needs package power over an interval");
+    gpus = cJSON_AddArrayToObject(j, "gpus");
+    for (int g = 0; g < s->n_gpus; g++) {
+        const struct cllm_monitor_gpu_summary *v = &s->gpu[g];
+        cJSON *o = cJSON_CreateObject(), *gr = cJSON_CreateObject();
+        char col[GPU_COLS][48];
+        for (int c = 0; c < GPU_COLS; c++)
+            snprintf(col[c], sizeof(col[c]), "gpu%d_%s", g, g_gpu_cols[c]);
+        cJSON_AddNumberToObject(o, "index", g);
+        add_value(o, gr, "util_pct_mean", v->util_pct_mean, 2, why, col[0], none);
+        add_value(o, gr, "util_pct_peak", v->util_pct_peak, 2, why, col[0], none);
+        add_value(o, gr, "vram_used_gb_peak", v->vram_used_gb_peak, 3, why, col[1], none);
+        add_value(o, gr, "temp_c_peak", v->temp_c_peak, 1, why, col[2], none);
+        add_value(o, gr, "power_w_mean", v->power_w_mean, 2, why, col[3], none);
+        add_value(o, gr, "power_w_peak", v->power_w_peak, 2, why, col[3], none);
+        add_value(o, gr, "energy_j", v->energy_j, 2, why, isfinite(v->power_w_mean) ? NULL : col[3],
+                  "needs two power readings in a row");
+        add_value(o, gr, "sm_clock_mhz_mean", v->sm_clock_mhz_mean, 0, why, col[4], none);
+        finish_reasons(o, gr);
+        cJSON_AddItemToArray(gpus, o);
+    }
+    finish_reasons(j, r);
+    return j;
+}
+
+/* Columnar series, oldest first; a column holding a null gets a reason. Under the lock. */
+static cJSON *samples_json(const struct cllm_monitor *m)
+{
+    cJSON *j = cJSON_CreateObject(), *r = cJSON_CreateObject();
+
+    for (int c = 0; c < m->cols; c++) {
+        char name[48];
+        int dec;
+        bool has_null = false;
+        cJSON *arr;
+
+        if (c < HOST_COLS) {
+            snprintf(name, sizeof(name), "%s", g_host_cols[c]);
+            dec = g_host_decimals[c];
+        } else {
+            int g = (c - HOST_COLS) / GPU_COLS, k = (c - HOST_COLS) % GPU_COLS;
+            snprintf(name, sizeof(name), "gpu%d_%s", g, g_gpu_cols[k]);
+            dec = g_gpu_decimals[k];
+        }
+        arr = cJSON_AddArrayToObject(j, name);
+        for (size_t i = 0; i < m->ring_len; i++) {
+            double v = m->ring[((m->ring_head + i) % m->ring_cap) * (size_t)m->cols + (size_t)c];
+            if (isfinite(v)) {
+                cJSON_AddItemToArray(arr, cJSON_CreateNumber(round_dec(v, dec)));
+            } else {
+                cJSON_AddItemToArray(arr, cJSON_CreateNull());
+                has_null = true;
+            }
+        }
+        if (has_null) {
+            const char *why = cllm_reason_get(&m->why, name);
+            cJSON_AddStringToObject(r, name, why ? why : "the sampler gave no value");
+        }
+    }
+    finish_reasons(j, r);
+    return j;
+}
+
+struct cJSON *cllm_monitor_to_json(const struct cllm_monitor *m, bool with_samples)
+{
+    struct cllm_monitor *mm = (struct cllm_monitor *)m;   /* the lock is the only thing touched */
+    struct cllm_monitor_summary snap;
+    const struct cllm_monitor_summary *s;
+    cJSON *j, *arr;
+
+    if (!m)
+        return NULL;
+    j = cJSON_CreateObject();
+    if (!j)
+        return NULL;
+    pthread_mutex_lock(&mm->lock);
+    if (m->stopped) {
+        s = &m->summary;
+    } else {
+        build_summary(m, &snap);
+        s = &snap;
+    }
+    cJSON_AddStringToObject(j, "sampler", m->s->name ? m->s->name : "");
+    cJSON_AddNumberToObject(j, "interval_s", m->p.interval_s);
+    cJSON_AddBoolToObject(j, "running", !m->stopped);
+    cJSON_AddNumberToObject(j, "n_samples", (double)m->n_taken);
+    cJSON_AddNumberToObject(j, "samples_kept", (double)m->ring_len);
+    cJSON_AddNumberToObject(j, "samples_dropped", (double)(m->n_taken - m->ring_len));
+    if (isfinite(s->sample_cost_ms_mean)) {
+        cJSON_AddNumberToObject(j, "sample_cost_ms_mean", round_dec(s->sample_cost_ms_mean, 4));
+        cJSON_AddNumberToObject(j, "sample_cost_ms_max", round_dec(s->sample_cost_ms_max, 4));
+    } else {
+        cJSON_AddNullToObject(j, "sample_cost_ms_mean");
+        cJSON_AddNullToObject(j, "sample_cost_ms_max");
+    }
+    arr = cJSON_AddArrayToObject(j, "sources");
+    for (int i = 0; i < m->info.n_sources; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", m->info.sources[i].name);
+        cJSON_AddStringToObject(o, "status", m->info.sources[i].status);
+        cJSON_AddStringToObject(o, "detail", m->info.sources[i].detail);
+        cJSON_AddItemToArray(arr, o);
+    }
+    arr = cJSON_AddArrayToObject(j, "gpus");
+    for (int g = 0; g < m->info.n_gpus; g++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "index", g);
+        cJSON_AddStringToObject(o, "name", m->info.gpu[g].name);
+        cJSON_AddStringToObject(o, "source", m->info.gpu[g].source);
+        if (m->info.gpu[g].pci_bus_id[0])
+            cJSON_AddStringToObject(o, "pci_bus_id", m->info.gpu[g].pci_bus_id);
+        else
+            cJSON_AddNullToObject(o, "pci_bus_id");
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddItemToObject(j, "summary", summary_json(s, &m->why));
+    if (with_samples)
+        cJSON_AddItemToObject(j, "samples", samples_json(m));
+    pthread_mutex_unlock(&mm->lock);
+    return j;
+}

@@ -1,0 +1,134 @@
+/* The parts of the system sampler (src/monitor/ and its tests only; the public contract is monitor.h):
+ * buffer parsers, the host readers (one file per platform), RAPL, and the NVML and amdgpu GPU readers.
+ * Each part takes a root ("" or "/" = the live machine) or a table, so tests feed captured files and fakes. */
+#ifndef CLLM_MONITOR_PRIV_H
+#define CLLM_MONITOR_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/log.h"
+#include "gpu/nvml.h"
+#include "monitor/monitor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A rate needs at least this much time between two readings (jiffies tick every 1-10 ms). */
+#define CLLM_MON_MIN_RATE_S 0.01
+
+/* ---- parsers on buffers (sample_parse.c) ---- */
+
+/* Aggregate "cpu" line of /proc/stat, in USER_HZ ticks. */
+struct cllm_cpu_ticks {
+    unsigned long long busy;    /* user + nice + system + irq + softirq + steal */
+    unsigned long long total;   /* busy + idle + iowait */
+};
+
+bool cllm_mon_parse_proc_stat(const char *buf, struct cllm_cpu_ticks *out);
+
+/* Busy percent between two readings; NAN when no tick elapsed or the counters went backwards. */
+double cllm_mon_cpu_pct(const struct cllm_cpu_ticks *prev, const struct cllm_cpu_ticks *now);
+
+/* Second field of /proc/PID/statm: resident pages. */
+bool cllm_mon_parse_statm(const char *buf, unsigned long long *resident_pages);
+
+/* MemTotal - MemAvailable of /proc/meminfo in GiB. */
+bool cllm_mon_parse_mem_used(const char *buf, double *used_gb);
+
+/* Energy counted between two readings of a RAPL energy_uj counter that wraps to 0 after max_range_uj
+ * (max_energy_range_uj). False when now < prev and the range is unknown (0) or smaller than prev. */
+bool cllm_mon_rapl_delta_uj(unsigned long long prev, unsigned long long now, unsigned long long max_range_uj,
+                            unsigned long long *delta_uj);
+
+/* ---- small helpers (sample_parse.c) ---- */
+
+/* root + path into out; false when it does not fit. */
+bool cllm_mon_path(char *out, size_t outlen, const char *root, const char *path);
+
+/* Reads a small file (a full path) into buf, NUL-terminated. Length, or -1 with *err_no set. */
+long cllm_mon_read_file(const char *path, char *buf, size_t buflen, int *err_no);
+
+/* A file holding one unsigned decimal number. False with *err_no set (EINVAL: not a number). */
+bool cllm_mon_read_ull(const char *path, unsigned long long *out, int *err_no);
+
+/* Adds a note about one source of readings; silently ignored past the table's size. */
+void cllm_mon_info_source(struct cllm_sampler_info *info, const char *name, const char *status, const char *fmt,
+                          ...) CLLM_PRINTF(4, 5);
+
+/* Appends a GPU; its index, or -1 when the table is full. */
+int cllm_mon_info_add_gpu(struct cllm_sampler_info *info, const char *name, const char *source,
+                          const char *pci_bus_id);
+
+/* ---- RAPL package energy (sample_rapl.c) ---- */
+
+#define CLLM_MON_RAPL_MAX 8
+
+struct cllm_mon_rapl {
+    int    n;                                   /* package zones found */
+    char   energy_path[CLLM_MON_RAPL_MAX][512];
+    unsigned long long max_uj[CLLM_MON_RAPL_MAX];
+    unsigned long long prev_uj[CLLM_MON_RAPL_MAX];
+    double prev_t_s;                            /* time of prev_uj; NAN: no reading yet */
+    char   why[200];                            /* when n == 0: why RAPL is not readable */
+};
+
+/* Finds the package zones (root/sys/class/powercap/intel-rapl:N) and takes a first reading at now_s. Returns n
+ * (0 with r->why "RAPL not readable: ..." when none can be read). */
+int cllm_mon_rapl_open(struct cllm_mon_rapl *r, const char *root, double now_s);
+
+/* Mean package power (W, summed over packages) since the previous reading at now_s; NAN with why set when it
+ * cannot tell (first reading, too short an interval, a counter unreadable). */
+double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, char *why, size_t whylen);
+
+/* ---- host: CPU, RAM, process (sample_linux.c / sample_nosupport.c) ---- */
+
+struct cllm_mon_host;
+
+/* Takes the baselines for rates and notes sources in info; never fails but for memory (NULL). */
+struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_info *info, struct cllm_reasons *why);
+void cllm_mon_host_sample(struct cllm_mon_host *h, double now_s, struct cllm_sample *out, struct cllm_reasons *why);
+void cllm_mon_host_close(struct cllm_mon_host *h);
+
+/* ---- NVIDIA GPUs through NVML (sample_nvml.c) ---- */
+
+struct cllm_mon_nvml {
+    const struct cllm_nvml *nv;
+    bool  held;                                 /* we own a cllm_nvml_acquire reference */
+    int   first, n;                             /* our GPUs are sample.gpu[first .. first+n) */
+    cllm_nvml_device dev[CLLM_MONITOR_MAX_GPUS];
+    unsigned char off[CLLM_MONITOR_MAX_GPUS];   /* bit per reading the device answered "not supported" */
+};
+
+/* table NULL: the real library (cllm_nvml_acquire). Adds its GPUs and a source note to info. */
+void cllm_mon_nvml_open(struct cllm_mon_nvml *s, const struct cllm_nvml *table, struct cllm_sampler_info *info);
+void cllm_mon_nvml_sample(struct cllm_mon_nvml *s, struct cllm_sample *out, struct cllm_reasons *why);
+void cllm_mon_nvml_close(struct cllm_mon_nvml *s);
+
+/* ---- AMD GPUs through amdgpu sysfs (sample_amdgpu.c) ---- */
+
+struct cllm_mon_amdgpu_card {
+    char busy[600];       /* gpu_busy_percent */
+    char vram[600];       /* mem_info_vram_used, bytes */
+    char temp[600];       /* hwmon temp1_input (edge) or temp2_input (junction), m°C ("" none) */
+    char power[600];      /* hwmon power1_average or power1_input, microwatts ("" none) */
+    char clock[600];      /* hwmon freq1_input (sclk), Hz ("" none) */
+};
+
+struct cllm_mon_amdgpu {
+    int first, n;
+    struct cllm_mon_amdgpu_card card[CLLM_MONITOR_MAX_GPUS];
+};
+
+/* Finds amdgpu cards under root/sys/class/drm. Adds GPUs and a source note to info; reasons for readings a card
+ * lacks go to why. */
+void cllm_mon_amdgpu_open(struct cllm_mon_amdgpu *s, const char *root, struct cllm_sampler_info *info,
+                          struct cllm_reasons *why);
+void cllm_mon_amdgpu_sample(struct cllm_mon_amdgpu *s, struct cllm_sample *out, struct cllm_reasons *why);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

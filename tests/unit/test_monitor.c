@@ -1,0 +1,821 @@
+/* Resource monitor: parsers on captured /proc and sysfs files, RAPL wraparound, the NVML reader on a fake table,
+ * the monitor's thread and summary on a synthetic sampler, and one run with this machine's sampler. */
+#include "test.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "gpu_fake.h"
+#include "monitor/monitor.h"
+#include "monitor/monitor_priv.h"
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static cJSON *obj(const cJSON *o, const char *key) { return cJSON_GetObjectItemCaseSensitive(o, key); }
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* parsers                                                                                                    */
+
+static void test_parse_proc_stat(void)
+{
+    struct cllm_cpu_ticks a, b;
+    char *s1 = test_slurp(test_data("monitor/proc_stat.1"), NULL);
+    char *s2 = test_slurp(test_data("monitor/proc_stat.2"), NULL);
+
+    CHECK(cllm_mon_parse_proc_stat("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n", &a));
+    CHECK_INT(a.busy, 150);
+    CHECK_INT(a.total, 1000);
+    /* guest time is already inside user: not counted twice */
+    CHECK(cllm_mon_parse_proc_stat("cpu 200 10 60 900 60 5 5 10 40 0\n", &b));
+    CHECK_INT(b.busy, 290);
+    CHECK_INT(b.total, 1250);
+    CHECK_NEAR(cllm_mon_cpu_pct(&a, &b), 100.0 * 140 / 250, 1e-12);
+    /* old kernels: four fields */
+    CHECK(cllm_mon_parse_proc_stat("cpu 1 2 3 4\n", &a));
+    CHECK_INT(a.busy, 6);
+    CHECK_INT(a.total, 10);
+    CHECK(!cllm_mon_parse_proc_stat("cpu0 1 2 3 4\n", &a));
+    CHECK(!cllm_mon_parse_proc_stat("cpu 1 2\n", &a));
+    CHECK(!cllm_mon_parse_proc_stat("intr 5 6 7 8\n", &a));
+    CHECK(!cllm_mon_parse_proc_stat("", &a));
+
+    /* captured: one of two CPUs busy for a second */
+    CHECK(s1 && s2);
+    if (s1 && s2) {
+        CHECK(cllm_mon_parse_proc_stat(s1, &a));
+        CHECK(cllm_mon_parse_proc_stat(s2, &b));
+        CHECK_INT(a.busy, 34085);
+        CHECK_INT(a.total, 578323);
+        CHECK_NEAR(cllm_mon_cpu_pct(&a, &b), 100.0 * 100 / 199, 1e-9);
+    }
+    /* no tick elapsed, or counters went backwards (CPU hot-unplug): unknown, not 0 */
+    CHECK(isnan(cllm_mon_cpu_pct(&a, &a)));
+    if (s1 && s2)
+        CHECK(isnan(cllm_mon_cpu_pct(&b, &a)));
+    free(s1);
+    free(s2);
+}
+
+static void test_parse_memory(void)
+{
+    char *mi = test_slurp(test_data("monitor/meminfo"), NULL);
+    char *sm = test_slurp(test_data("monitor/statm"), NULL);
+    unsigned long long pages = 0;
+    double used = NAN;
+
+    CHECK(mi && sm);
+    if (!mi || !sm) {
+        free(mi);
+        free(sm);
+        return;
+    }
+    CHECK(cllm_mon_parse_mem_used(mi, &used));
+    CHECK_NEAR(used, (24684084.0 - 24272964.0) / (1024.0 * 1024.0), 1e-9);
+    CHECK(cllm_mon_parse_statm(sm, &pages));
+    CHECK_INT(pages, 426);
+    CHECK(!cllm_mon_parse_mem_used("MemTotal: 100 kB\n", &used));
+    CHECK(!cllm_mon_parse_statm("765", &pages));
+    CHECK(!cllm_mon_parse_statm("", &pages));
+    free(mi);
+    free(sm);
+}
+
+static void test_rapl_delta(void)
+{
+    unsigned long long d = 0;
+    const unsigned long long max = 262143328850ull;
+
+    CHECK(cllm_mon_rapl_delta_uj(1000, 5000, max, &d));
+    CHECK_INT(d, 4000);
+    CHECK(cllm_mon_rapl_delta_uj(max - 1000000, 2000000, max, &d));
+    CHECK_INT(d, 3000000);
+    CHECK(cllm_mon_rapl_delta_uj(7, 7, 0, &d));
+    CHECK_INT(d, 0);
+    CHECK(!cllm_mon_rapl_delta_uj(5000, 1000, 0, &d));         /* wrapped with no known range */
+    CHECK(!cllm_mon_rapl_delta_uj(max + 5, 1000, max, &d));    /* previous reading beyond the range */
+}
+
+static void test_rapl_tree(void)
+{
+    struct cllm_mon_rapl r;
+    char root[256], why[256] = "";
+    double w;
+
+    /* captured layout: package zones only, in order; sub-zones, the control type and mmio zones skipped */
+    CHECK_INT(cllm_mon_rapl_open(&r, test_data("monitor/rapl-2pkg"), 10.0), 2);
+    CHECK(strstr(r.energy_path[0], "/intel-rapl:0/energy_uj") != NULL);
+    CHECK(strstr(r.energy_path[1], "/intel-rapl:1/energy_uj") != NULL);
+    CHECK_INT(r.max_uj[0], 262143328850ull);
+    CHECK_INT(r.prev_uj[0], 262143000000ull);
+    CHECK_INT(r.prev_uj[1], 5000000);
+
+    /* a copy whose counters move: package 0 wraps (0.33 J to the top + 2.67 J), package 1 counts 1 J, in 2 s */
+    if (!tree_new(root, sizeof(root)))
+        SKIP("no temporary directory");
+    tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj", "262143000000\n");
+    tree_write(root, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
+    tree_write(root, "sys/class/powercap/intel-rapl:1/energy_uj", "5000000\n");
+    tree_write(root, "sys/class/powercap/intel-rapl:1/max_energy_range_uj", "262143328850\n");
+    CHECK_INT(cllm_mon_rapl_open(&r, root, 100.0), 2);
+    tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj", "2671150\n");
+    tree_write(root, "sys/class/powercap/intel-rapl:1/energy_uj", "6000000\n");
+    /* too soon after the baseline: unknown, and the baseline is kept */
+    w = cllm_mon_rapl_sample(&r, 100.001, why, sizeof(why));
+    CHECK(isnan(w));
+    CHECK(strstr(why, "too short") != NULL);
+    w = cllm_mon_rapl_sample(&r, 102.0, why, sizeof(why));
+    CHECK_NEAR(w, (328850.0 + 2671150.0 + 1000000.0) * 1e-6 / 2.0, 1e-9);
+    /* no change for a second: 0 W is a reading here, not an unknown */
+    w = cllm_mon_rapl_sample(&r, 103.0, why, sizeof(why));
+    CHECK_NEAR(w, 0.0, 1e-12);
+
+    /* a counter that cannot be read: nothing reported (a partial sum would be wrong) */
+    tree_remove(root);
+    if (!tree_new(root, sizeof(root)))
+        SKIP("no temporary directory");
+    tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj/x", "");
+    CHECK_INT(cllm_mon_rapl_open(&r, root, 0.0), 0);
+    CHECK(strncmp(r.why, "RAPL not readable: ", 19) == 0);
+    CHECK(strstr(r.why, "energy_uj") != NULL);
+    w = cllm_mon_rapl_sample(&r, 5.0, why, sizeof(why));
+    CHECK(isnan(w));
+    CHECK(strncmp(why, "RAPL not readable: ", 19) == 0);
+    tree_remove(root);
+
+    /* no powercap at all (VMs, containers) */
+    CHECK_INT(cllm_mon_rapl_open(&r, test_data("monitor/amdgpu"), 0.0), 0);
+    CHECK(strncmp(r.why, "RAPL not readable: ", 19) == 0);
+}
+
+/* The Linux host reader on a tree: /proc/stat replaced between two readings. */
+static void test_host_on_tree(void)
+{
+#ifdef __linux__
+    struct cllm_sampler_info info;
+    struct cllm_reasons why;
+    struct cllm_sample s;
+    struct cllm_mon_host *h;
+    char root[256], *s1, *s2, *mi, *sm;
+    long page = sysconf(_SC_PAGESIZE);
+
+    s1 = test_slurp(test_data("monitor/proc_stat.1"), NULL);
+    s2 = test_slurp(test_data("monitor/proc_stat.2"), NULL);
+    mi = test_slurp(test_data("monitor/meminfo"), NULL);
+    sm = test_slurp(test_data("monitor/statm"), NULL);
+    if (!s1 || !s2 || !mi || !sm || !tree_new(root, sizeof(root))) {
+        free(s1); free(s2); free(mi); free(sm);
+        CHECK(0);
+        return;
+    }
+    tree_write(root, "proc/stat", s1);
+    tree_write(root, "proc/meminfo", mi);
+    tree_write(root, "proc/self/statm", sm);
+    memset(&info, 0, sizeof(info));
+    memset(&why, 0, sizeof(why));
+    h = cllm_mon_host_open(root, &info, &why);
+    CHECK(h != NULL);
+    CHECK_INT(info.n_sources, 2);
+    CHECK_STR(info.sources[0].name, "proc");
+    CHECK_STR(info.sources[0].status, "ok");
+    CHECK_STR(info.sources[1].name, "rapl");
+    CHECK_STR(info.sources[1].status, "unavailable");
+    CHECK(cllm_reason_get(&why, "cpu_package_w") && strstr(cllm_reason_get(&why, "cpu_package_w"), "RAPL"));
+    tree_write(root, "proc/stat", s2);
+    if (h) {
+        s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+        cllm_mon_host_sample(h, cllm_now_s() + 1.0, &s, &why);
+        CHECK_NEAR(s.cpu_pct, 100.0 * 100 / 199, 1e-9);
+        CHECK(isfinite(s.proc_cpu_pct) && s.proc_cpu_pct >= 0);
+        CHECK_NEAR(s.ram_used_gb, (24684084.0 - 24272964.0) / (1024.0 * 1024.0), 1e-9);
+        CHECK_NEAR(s.rss_gb, 426.0 * (double)page / (1024.0 * 1024.0 * 1024.0), 1e-12);
+        CHECK(isnan(s.cpu_package_w));
+        /* the same /proc/stat again: no tick counted, unknown with a reason */
+        s.cpu_pct = NAN;
+        cllm_mon_host_sample(h, cllm_now_s() + 2.0, &s, &why);
+        CHECK(isnan(s.cpu_pct));
+        CHECK(cllm_reason_get(&why, "cpu_pct") != NULL);
+        cllm_mon_host_close(h);
+    }
+    /* no /proc at all: each field unknown with the file named */
+    tree_remove(root);
+    if (tree_new(root, sizeof(root))) {
+        memset(&info, 0, sizeof(info));
+        memset(&why, 0, sizeof(why));
+        h = cllm_mon_host_open(root, &info, &why);
+        CHECK_STR(info.sources[0].status, "unavailable");
+        s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+        cllm_mon_host_sample(h, cllm_now_s() + 1.0, &s, &why);
+        CHECK(isnan(s.cpu_pct) && isnan(s.ram_used_gb) && isnan(s.rss_gb));
+        CHECK(cllm_reason_get(&why, "ram_used_gb") && strstr(cllm_reason_get(&why, "ram_used_gb"), "meminfo"));
+        CHECK(cllm_reason_get(&why, "rss_gb") && strstr(cllm_reason_get(&why, "rss_gb"), "statm"));
+        CHECK(cllm_reason_get(&why, "cpu_pct") && strstr(cllm_reason_get(&why, "cpu_pct"), "/proc/stat"));
+        cllm_mon_host_close(h);
+        tree_remove(root);
+    }
+    free(s1); free(s2); free(mi); free(sm);
+#else
+    SKIP("the host reader with /proc is Linux-only");
+#endif
+}
+
+static void clear_sample(struct cllm_sample *s, int n_gpus)
+{
+    s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = NAN;
+    s->n_gpus = n_gpus;
+    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
+        s->gpu[g].util_pct = s->gpu[g].vram_used_gb = s->gpu[g].temp_c = s->gpu[g].power_w =
+            s->gpu[g].sm_clock_mhz = NAN;
+}
+
+static void test_amdgpu_tree(void)
+{
+#ifndef _WIN32
+    struct cllm_mon_amdgpu *a = calloc(1, sizeof(*a));
+    struct cllm_sampler_info info;
+    struct cllm_reasons why;
+    struct cllm_sample s;
+
+    memset(&info, 0, sizeof(info));
+    memset(&why, 0, sizeof(why));
+    info.n_gpus = 1;   /* an NVML GPU came first: amdgpu indices follow it */
+    cllm_mon_amdgpu_open(a, test_data("monitor/amdgpu"), &info, &why);
+    CHECK_INT(a->first, 1);
+    CHECK_INT(a->n, 2);
+    CHECK_INT(info.n_gpus, 3);
+    CHECK_STR(info.gpu[1].name, "AMD GPU 0x744c");
+    CHECK_STR(info.gpu[1].source, "amdgpu");
+    CHECK_STR(info.gpu[1].pci_bus_id, "0000:03:00.0");
+    CHECK_STR(info.gpu[2].name, "AMD Instinct MI300X OAM");
+    CHECK_STR(info.gpu[2].pci_bus_id, "0000:1b:00.0");
+    CHECK_STR(info.sources[0].status, "ok");
+    CHECK(cllm_reason_get(&why, "gpu2_temp_c") && strstr(cllm_reason_get(&why, "gpu2_temp_c"), "temp1_input"));
+
+    clear_sample(&s, info.n_gpus);
+    cllm_mon_amdgpu_sample(a, &s, &why);
+    CHECK(isnan(s.gpu[0].util_pct));   /* not ours */
+    CHECK_NEAR(s.gpu[1].util_pct, 37, 0);
+    CHECK_NEAR(s.gpu[1].vram_used_gb, 1.5, 1e-12);
+    CHECK_NEAR(s.gpu[1].temp_c, 45.0, 1e-12);
+    CHECK_NEAR(s.gpu[1].power_w, 31.0, 1e-12);
+    CHECK_NEAR(s.gpu[1].sm_clock_mhz, 500.0, 1e-9);
+    CHECK_NEAR(s.gpu[2].util_pct, 100, 0);
+    CHECK_NEAR(s.gpu[2].vram_used_gb, 103070826496.0 / (1024.0 * 1024 * 1024), 1e-9);
+    CHECK(isnan(s.gpu[2].temp_c));
+    CHECK_NEAR(s.gpu[2].power_w, 612.0, 1e-9);   /* power1_input where power1_average is absent */
+    CHECK_NEAR(s.gpu[2].sm_clock_mhz, 2100.0, 1e-9);
+
+    /* no DRM at all */
+    memset(&info, 0, sizeof(info));
+    cllm_mon_amdgpu_open(a, test_data("monitor/rapl-2pkg"), &info, &why);
+    CHECK_INT(a->n, 0);
+    CHECK_INT(info.n_gpus, 0);
+    CHECK_STR(info.sources[0].status, "unavailable");
+    free(a);
+#else
+    SKIP("no amdgpu sysfs on Windows");
+#endif
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* NVML reader on a fake table                                                                                */
+
+static int g_power_calls;
+
+static cllm_nvml_ret fk_count(unsigned int *n) { *n = 2; return CLLM_NVML_SUCCESS; }
+static cllm_nvml_ret fk_handle(unsigned int i, cllm_nvml_device *d)
+{
+    *d = (cllm_nvml_device)(size_t)(i + 1);
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_name(cllm_nvml_device d, char *name, unsigned int len)
+{
+    snprintf(name, len, "%s", (size_t)d == 1 ? "NVIDIA H100 80GB HBM3" : "NVIDIA L4");
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_pci(cllm_nvml_device d, struct cllm_nvml_pci_info *p)
+{
+    snprintf(p->busId, sizeof(p->busId), "00000000:%02X:00.0", (size_t)d == 1 ? 0x18 : 0xAF);
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_util(cllm_nvml_device d, struct cllm_nvml_utilization *u)
+{
+    u->gpu = (size_t)d == 1 ? 97 : 3;
+    u->memory = 40;
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_mem(cllm_nvml_device d, struct cllm_nvml_memory *m)
+{
+    m->total = 80ull << 30;
+    m->used = (size_t)d == 1 ? (40ull << 30) : (1ull << 29);
+    m->free = m->total - m->used;
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_temp(cllm_nvml_device d, int sensor, unsigned int *c)
+{
+    if (sensor != CLLM_NVML_TEMPERATURE_GPU)
+        return 2;
+    *c = (size_t)d == 1 ? 71 : 40;
+    return CLLM_NVML_SUCCESS;
+}
+static cllm_nvml_ret fk_power(cllm_nvml_device d, unsigned int *mw)
+{
+    g_power_calls++;
+    if ((size_t)d == 2)
+        return CLLM_NVML_ERROR_NOT_SUPPORTED;
+    *mw = 612345;
+    return CLLM_NVML_SUCCESS;
+}
+static const char *fk_str(cllm_nvml_ret r) { return r == CLLM_NVML_ERROR_NOT_SUPPORTED ? "Not Supported" : "Unknown Error"; }
+
+static void test_nvml_fake_table(void)
+{
+    static struct cllm_nvml t;
+    struct cllm_mon_nvml s;
+    struct cllm_sampler_info info;
+    struct cllm_reasons why;
+    struct cllm_sample out;
+
+    memset(&t, 0, sizeof(t));
+    t.path = "/fake/libnvidia-ml.so.1";
+    t.get_count = fk_count;
+    t.get_handle = fk_handle;
+    t.get_name = fk_name;
+    t.get_pci = fk_pci;
+    t.get_utilization = fk_util;
+    t.get_memory = fk_mem;
+    t.get_temperature = fk_temp;
+    t.get_power = fk_power;
+    t.get_clock = NULL;   /* an old library without nvmlDeviceGetClockInfo */
+    t.error_string = fk_str;
+    memset(&info, 0, sizeof(info));
+    memset(&why, 0, sizeof(why));
+    g_power_calls = 0;
+
+    cllm_mon_nvml_open(&s, &t, &info);
+    CHECK_INT(s.n, 2);
+    CHECK(!s.held);
+    CHECK_INT(info.n_gpus, 2);
+    CHECK_STR(info.gpu[0].name, "NVIDIA H100 80GB HBM3");
+    CHECK_STR(info.gpu[0].pci_bus_id, "0000:18:00.0");
+    CHECK_STR(info.gpu[1].pci_bus_id, "0000:af:00.0");
+    CHECK_STR(info.sources[0].name, "nvml");
+    CHECK_STR(info.sources[0].status, "ok");
+
+    clear_sample(&out, 2);
+    cllm_mon_nvml_sample(&s, &out, &why);
+    CHECK_NEAR(out.gpu[0].util_pct, 97, 0);
+    CHECK_NEAR(out.gpu[0].vram_used_gb, 40.0, 1e-12);
+    CHECK_NEAR(out.gpu[0].temp_c, 71, 0);
+    CHECK_NEAR(out.gpu[0].power_w, 612.345, 1e-9);
+    CHECK(isnan(out.gpu[0].sm_clock_mhz));
+    CHECK_STR(cllm_reason_get(&why, "gpu0_sm_clock_mhz"), "nvmlDeviceGetClockInfo missing from the NVML library");
+    CHECK_NEAR(out.gpu[1].vram_used_gb, 0.5, 1e-12);
+    CHECK(isnan(out.gpu[1].power_w));
+    CHECK_STR(cllm_reason_get(&why, "gpu1_power_w"), "nvmlDeviceGetPowerUsage: Not Supported");
+    CHECK(cllm_reason_get(&why, "gpu0_power_w") == NULL);
+    CHECK_INT(g_power_calls, 2);
+    /* "not supported" is not asked again */
+    clear_sample(&out, 2);
+    cllm_mon_nvml_sample(&s, &out, &why);
+    CHECK_INT(g_power_calls, 3);
+    CHECK(isnan(out.gpu[1].power_w));
+    CHECK_NEAR(out.gpu[0].power_w, 612.345, 1e-9);
+    cllm_mon_nvml_close(&s);
+}
+
+/* The shared binding: a missing or wrong library is an error with the reason, and holds nothing. */
+static void test_nvml_acquire_missing(void)
+{
+    const struct cllm_nvml *nv = (const struct cllm_nvml *)&nv;
+    char err[512];
+    enum cllm_status st;
+
+    setenv("CLLM_NVML_LIB", "/nonexistent/libnvidia-ml.so.1", 1);
+    for (int i = 0; i < 2; i++) {
+        st = cllm_nvml_acquire(&nv, err, sizeof(err));
+        CHECK_INT(st, CLLM_ERR_LIBRARY);
+        CHECK(nv == NULL);
+        CHECK(strstr(err, "/nonexistent/libnvidia-ml.so.1") != NULL);
+    }
+    cllm_nvml_release();   /* more releases than acquires: harmless */
+#ifdef __linux__
+    setenv("CLLM_NVML_LIB", "libm.so.6", 1);
+    st = cllm_nvml_acquire(&nv, err, sizeof(err));
+    CHECK_INT(st, CLLM_ERR_SYMBOL);
+    CHECK(nv == NULL);
+    CHECK(strstr(err, "nvmlInit_v2") != NULL);
+#endif
+    unsetenv("CLLM_NVML_LIB");
+    CHECK_STR(cllm_nvml_error_str(NULL, 999), "NVML error 999");
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* the monitor on a synthetic sampler                                                                         */
+
+struct fake {
+    int    n_gpus;          /* announced when gpu is asked for */
+    bool   ramp;            /* cpu_pct = 10, 20, 30, ... */
+    bool   leave_nan;       /* cpu_pct and gpu0 temp unknown (temp with a reason) */
+    double watts;           /* cpu_package_w and gpu power */
+    int    calls, opens, closes;
+    enum cllm_status open_status;
+};
+
+static enum cllm_status fake_open(const struct cllm_sampler *self, bool gpu, void **state,
+                                  struct cllm_sampler_info *info, struct cllm_reasons *why, char *err, size_t errlen)
+{
+    struct fake *f = self->user_data;
+    (void)why;
+    f->opens++;
+    if (f->open_status != CLLM_OK) {
+        snprintf(err, errlen, "fake: cannot open");
+        return f->open_status;
+    }
+    *state = f;
+    for (int g = 0; gpu && g < f->n_gpus; g++)
+        cllm_mon_info_add_gpu(info, "Fake GPU", "fake", "0000:01:00.0");
+    cllm_mon_info_source(info, "fake", "ok", "synthetic");
+    return CLLM_OK;
+}
+
+static void fake_sample(void *state, struct cllm_sample *out, struct cllm_reasons *why)
+{
+    struct fake *f = state;
+    f->calls++;
+    out->cpu_pct = f->leave_nan ? NAN : f->ramp ? 10.0 * f->calls : 50.0;
+    out->proc_cpu_pct = 100.0 + f->calls;
+    out->ram_used_gb = 8.0 + 0.5 * f->calls;
+    out->rss_gb = 0.25;
+    out->cpu_package_w = f->watts;
+    for (int g = 0; g < out->n_gpus; g++) {
+        out->gpu[g].util_pct = 50.0 + g;
+        out->gpu[g].vram_used_gb = 1.0 * f->calls;
+        out->gpu[g].temp_c = 60.0 + f->calls;
+        out->gpu[g].power_w = f->watts;
+        out->gpu[g].sm_clock_mhz = 1980;
+    }
+    if (f->leave_nan && out->n_gpus > 0) {
+        out->gpu[0].temp_c = NAN;
+        cllm_reason_set(why, "gpu0_temp_c", "fake: no sensor");
+    }
+}
+
+static void fake_close(void *state) { ((struct fake *)state)->closes++; }
+
+static struct cllm_sampler fake_sampler(struct fake *f)
+{
+    struct cllm_sampler s = {"fake", f, fake_open, fake_sample, fake_close};
+    return s;
+}
+
+static struct cllm_monitor *start_fake(struct cllm_sampler *s, double interval, size_t max_samples, bool gpu)
+{
+    struct cllm_monitor_params p = cllm_monitor_default_params();
+    char err[256];
+    struct cllm_monitor *m;
+    p.interval_s = interval;
+    p.sampler = s;
+    p.gpu = gpu;
+    if (max_samples)
+        p.max_samples = max_samples;
+    m = cllm_monitor_start(&p, err, sizeof(err));
+    if (!m)
+        fprintf(stderr, "  monitor start: %s\n", err);
+    return m;
+}
+
+static void test_summary_ramp(void)
+{
+    struct fake f = {.ramp = true, .watts = 100.0};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor *m = start_fake(&s, 0.1, 0, false);
+    const struct cllm_monitor_summary *sum;
+    double n;
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    CHECK(cllm_monitor_summary(m) == NULL);   /* only once stopped */
+    sleep_s(0.35);
+    cllm_monitor_stop(m);
+    sum = cllm_monitor_summary(m);
+    CHECK(sum != NULL);
+    CHECK_INT(f.opens, 1);
+    CHECK_INT(f.closes, 1);
+    CHECK_INT(sum->n_samples, f.calls);
+    CHECK(sum->n_samples >= 4);   /* start, 0.1, 0.2, 0.3, stop */
+    n = (double)sum->n_samples;
+    CHECK_NEAR(sum->cpu_pct_mean, 5.0 * (n + 1), 1e-9);
+    CHECK_NEAR(sum->cpu_pct_min, 10.0, 0);
+    CHECK_NEAR(sum->cpu_pct_max, 10.0 * n, 1e-9);
+    CHECK_NEAR(sum->proc_cpu_pct_mean, 100.0 + (n + 1) / 2, 1e-9);
+    CHECK_NEAR(sum->proc_cpu_pct_max, 100.0 + n, 1e-9);
+    CHECK_NEAR(sum->ram_used_gb_peak, 8.0 + 0.5 * n, 1e-9);
+    CHECK_NEAR(sum->rss_gb_peak, 0.25, 0);
+    CHECK_INT(sum->n_gpus, 0);
+    CHECK(isfinite(sum->sample_cost_ms_mean) && sum->sample_cost_ms_mean >= 0);
+    CHECK(sum->duration_s >= 0.3 && sum->duration_s < 1.5);
+    cllm_monitor_stop(m);   /* idempotent */
+    CHECK_INT(f.closes, 1);
+    CHECK_INT(sum->n_samples, f.calls);
+    cllm_monitor_free(m);
+}
+
+static void test_energy_constant_power(void)
+{
+    struct fake f = {.n_gpus = 1, .watts = 100.0};
+    struct cllm_sampler s = fake_sampler(&f);
+    double t0 = cllm_now_s(), wall;
+    struct cllm_monitor *m = start_fake(&s, 0.1, 0, true);
+    const struct cllm_monitor_summary *sum;
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.5);
+    cllm_monitor_stop(m);
+    wall = cllm_now_s() - t0;
+    sum = cllm_monitor_summary(m);
+    CHECK_INT(sum->n_gpus, 1);
+    CHECK_NEAR(sum->gpu[0].energy_j, 100.0 * sum->duration_s, 1e-6);
+    CHECK_NEAR(sum->gpu[0].energy_j, 100.0 * wall, 0.05 * 100.0 * wall);
+    CHECK_NEAR(sum->gpu[0].power_w_mean, 100.0, 1e-9);
+    CHECK_NEAR(sum->gpu[0].power_w_peak, 100.0, 0);
+    CHECK_NEAR(sum->cpu_package_energy_j, 100.0 * wall, 0.05 * 100.0 * wall);
+    CHECK_NEAR(sum->cpu_package_w_mean, 100.0, 1e-9);
+    CHECK_NEAR(sum->gpu[0].util_pct_peak, 50.0, 0);
+    CHECK_NEAR(sum->gpu[0].vram_used_gb_peak, (double)f.calls, 1e-12);
+    CHECK_NEAR(sum->gpu[0].temp_c_peak, 60.0 + f.calls, 1e-12);
+    CHECK_NEAR(sum->gpu[0].sm_clock_mhz_mean, 1980, 1e-9);
+    cllm_monitor_free(m);
+}
+
+static void test_stop_is_prompt(void)
+{
+    struct fake f = {.watts = 1.0};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor *m = start_fake(&s, 1.0, 0, false);
+    double t;
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.15);
+    t = cllm_now_s();
+    cllm_monitor_stop(m);
+    t = cllm_now_s() - t;
+    CHECK(t < 0.5);   /* woken by the condition variable, not after the 1 s interval */
+    CHECK_INT(cllm_monitor_summary(m)->n_samples, 2);   /* the first at start, the last at stop */
+    CHECK_INT(f.calls, 2);
+    cllm_monitor_free(m);
+}
+
+static void test_nan_is_null_with_reason(void)
+{
+    struct fake f = {.n_gpus = 1, .leave_nan = true, .watts = 50.0};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor *m = start_fake(&s, 0.1, 0, true);
+    cJSON *j, *sum, *reasons, *g0, *samples, *col;
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.15);
+    cllm_monitor_stop(m);
+    CHECK(isnan(cllm_monitor_summary(m)->cpu_pct_mean));
+    j = cllm_monitor_to_json(m, true);
+    CHECK(j != NULL);
+    sum = obj(j, "summary");
+    CHECK(cJSON_IsNull(obj(sum, "cpu_pct_mean")));
+    CHECK(cJSON_IsNull(obj(sum, "cpu_pct_min")));
+    reasons = obj(sum, "null_reasons");
+    CHECK(cJSON_IsString(obj(reasons, "cpu_pct_mean")));
+    CHECK(obj(reasons, "ram_used_gb_peak") == NULL);
+    CHECK(cJSON_IsNumber(obj(sum, "ram_used_gb_peak")));
+    g0 = cJSON_GetArrayItem(obj(sum, "gpus"), 0);
+    CHECK(cJSON_IsNull(obj(g0, "temp_c_peak")));
+    CHECK_STR(cJSON_GetStringValue(obj(obj(g0, "null_reasons"), "temp_c_peak")), "fake: no sensor");
+    CHECK(cJSON_IsNumber(obj(g0, "power_w_mean")));
+    samples = obj(j, "samples");
+    col = obj(samples, "gpu0_temp_c");
+    CHECK(cJSON_IsArray(col) && cJSON_GetArraySize(col) == (int)f.calls);
+    CHECK(cJSON_IsNull(cJSON_GetArrayItem(col, 0)));
+    CHECK_STR(cJSON_GetStringValue(obj(obj(samples, "null_reasons"), "gpu0_temp_c")), "fake: no sensor");
+    CHECK(cJSON_IsString(obj(obj(samples, "null_reasons"), "cpu_pct")));
+    CHECK(obj(obj(samples, "null_reasons"), "gpu0_power_w") == NULL);
+    CHECK(cJSON_IsNumber(cJSON_GetArrayItem(obj(samples, "gpu0_power_w"), 0)));
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+}
+
+static void test_max_samples_bound(void)
+{
+    struct fake f = {.ramp = true, .watts = 10.0};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor *m = start_fake(&s, 0.1, 3, false);
+    const struct cllm_monitor_summary *sum;
+    cJSON *j, *t, *cpu;
+    int n;
+
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.55);
+    cllm_monitor_stop(m);
+    sum = cllm_monitor_summary(m);
+    n = (int)sum->n_samples;
+    CHECK(n >= 6);
+    /* the summary covers every sample, the series keeps the newest three */
+    CHECK_NEAR(sum->cpu_pct_max, 10.0 * n, 1e-9);
+    CHECK_NEAR(sum->cpu_pct_min, 10.0, 0);
+    j = cllm_monitor_to_json(m, true);
+    CHECK_INT(cJSON_GetNumberValue(obj(j, "n_samples")), n);
+    CHECK_INT(cJSON_GetNumberValue(obj(j, "samples_kept")), 3);
+    CHECK_INT(cJSON_GetNumberValue(obj(j, "samples_dropped")), n - 3);
+    t = obj(obj(j, "samples"), "t_s");
+    cpu = obj(obj(j, "samples"), "cpu_pct");
+    CHECK_INT(cJSON_GetArraySize(t), 3);
+    CHECK_INT(cJSON_GetArraySize(cpu), 3);
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(cpu, 0)), 10.0 * (n - 2), 1e-9);
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(cpu, 2)), 10.0 * n, 1e-9);
+    CHECK(cJSON_GetNumberValue(cJSON_GetArrayItem(t, 0)) < cJSON_GetNumberValue(cJSON_GetArrayItem(t, 1)));
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(t, 2)), sum->duration_s, 0.001);
+    /* without samples: no series */
+    cJSON_Delete(j);
+    j = cllm_monitor_to_json(m, false);
+    CHECK(obj(j, "samples") == NULL);
+    CHECK(obj(j, "summary") != NULL);
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+
+    /* one sample kept */
+    f.calls = 0;
+    m = start_fake(&s, 0.1, 1, false);
+    sleep_s(0.25);
+    cllm_monitor_stop(m);
+    j = cllm_monitor_to_json(m, true);
+    CHECK_INT(cJSON_GetArraySize(obj(obj(j, "samples"), "cpu_pct")), 1);
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(obj(obj(j, "samples"), "cpu_pct"), 0)), 10.0 * f.calls, 1e-9);
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+}
+
+static void test_bad_params(void)
+{
+    struct fake f = {.open_status = CLLM_ERR_LIBRARY};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor_params p = cllm_monitor_default_params();
+    char err[256];
+
+    CHECK_NEAR(p.interval_s, 0.5, 0);
+    CHECK_INT(p.max_samples, 100000);
+    CHECK(p.gpu);
+    CHECK(p.sampler == NULL);
+    p.sampler = &s;
+    p.interval_s = 0.05;
+    CHECK(cllm_monitor_start(&p, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "interval_s") != NULL);
+    p.interval_s = NAN;
+    CHECK(cllm_monitor_start(&p, err, sizeof(err)) == NULL);
+    p.interval_s = 11;
+    CHECK(cllm_monitor_start(&p, err, sizeof(err)) == NULL);
+    p.interval_s = 0.5;
+    p.max_samples = 0;
+    CHECK(cllm_monitor_start(&p, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "max_samples") != NULL);
+    CHECK_INT(f.opens, 0);
+    p.max_samples = 10;
+    CHECK(cllm_monitor_start(&p, err, sizeof(err)) == NULL);   /* the sampler's open fails */
+    CHECK_STR(err, "fake: cannot open");
+    CHECK_INT(f.opens, 1);
+    CHECK_INT(f.closes, 0);
+    cllm_monitor_free(NULL);
+    cllm_monitor_stop(NULL);
+    CHECK(cllm_monitor_summary(NULL) == NULL);
+    CHECK(cllm_monitor_to_json(NULL, true) == NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* this machine                                                                                               */
+
+static const cJSON *source_of(const cJSON *j, const char *name)
+{
+    const cJSON *o;
+    cJSON_ArrayForEach(o, obj(j, "sources"))
+        if (strcmp(cJSON_GetStringValue(obj(o, "name")), name) == 0)
+            return o;
+    return NULL;
+}
+
+static void test_real_sampler(void)
+{
+    struct cllm_monitor_params p = cllm_monitor_default_params();
+    const struct cllm_monitor_summary *sum;
+    const struct cllm_sampler_info *info;
+    struct cllm_monitor *m;
+    char err[256];
+    cJSON *j, *samples;
+    volatile double x = 0;
+    double t;
+
+    p.interval_s = 0.1;
+    m = cllm_monitor_start(&p, err, sizeof(err));
+    CHECK(m != NULL);
+    if (!m) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    /* a snapshot while running */
+    j = cllm_monitor_to_json(m, true);
+    CHECK(cJSON_IsTrue(obj(j, "running")));
+    CHECK(cJSON_GetNumberValue(obj(j, "n_samples")) >= 1);
+    cJSON_Delete(j);
+    t = cllm_now_s();
+    while (cllm_now_s() - t < 0.35)   /* keep one CPU busy */
+        x += 1.0;
+    cllm_monitor_stop(m);
+    sum = cllm_monitor_summary(m);
+    info = cllm_monitor_info(m);
+    CHECK(sum->n_samples >= 4);
+#ifdef __linux__
+    CHECK(sum->cpu_pct_mean >= 0 && sum->cpu_pct_mean <= 100);
+    CHECK(sum->cpu_pct_min >= 0 && sum->cpu_pct_max <= 100);
+    CHECK(sum->proc_cpu_pct_max > 10);   /* the busy loop */
+    CHECK(sum->rss_gb_peak > 0 && sum->rss_gb_peak < 64);
+    CHECK(sum->ram_used_gb_peak > 0);
+#endif
+    CHECK(sum->sample_cost_ms_mean >= 0 && sum->sample_cost_ms_mean <= sum->sample_cost_ms_max);
+    fprintf(stderr, "  %zu samples, sample cost %.3f ms mean, %.3f ms max; %d GPU(s)\n", sum->n_samples,
+            sum->sample_cost_ms_mean, sum->sample_cost_ms_max, info->n_gpus);
+
+    j = cllm_monitor_to_json(m, true);
+    CHECK(cJSON_IsFalse(obj(j, "running")));
+    CHECK_STR(cJSON_GetStringValue(obj(j, "sampler")), "system");
+    CHECK(cJSON_IsNumber(obj(j, "sample_cost_ms_mean")));
+    CHECK(source_of(j, "nvml") != NULL);
+    CHECK(source_of(j, "amdgpu") != NULL);
+    samples = obj(j, "samples");
+    CHECK_INT(cJSON_GetArraySize(obj(samples, "t_s")), sum->n_samples);
+    CHECK(cJSON_IsArray(obj(samples, "cpu_package_w")));
+    if (info->n_gpus == 0) {
+        /* no GPU on this machine: no GPU columns, no GPU summaries */
+        CHECK(obj(samples, "gpu0_util_pct") == NULL);
+        CHECK_INT(cJSON_GetArraySize(obj(obj(j, "summary"), "gpus")), 0);
+        CHECK_INT(cJSON_GetArraySize(obj(j, "gpus")), 0);
+    } else {
+        CHECK(cJSON_IsArray(obj(samples, "gpu0_util_pct")));
+        CHECK_INT(cJSON_GetArraySize(obj(obj(j, "summary"), "gpus")), info->n_gpus);
+    }
+    /* package power: a number where RAPL is readable, else null with "RAPL not readable: ..." */
+    if (isnan(sum->cpu_package_w_mean)) {
+        const char *r = cJSON_GetStringValue(obj(obj(obj(j, "summary"), "null_reasons"), "cpu_package_w_mean"));
+        CHECK(r && strstr(r, "RAPL") != NULL);
+    }
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+
+    /* GPUs not asked for */
+    p.gpu = false;
+    m = cllm_monitor_start(&p, err, sizeof(err));
+    CHECK(m != NULL);
+    if (m) {
+        cllm_monitor_stop(m);
+        j = cllm_monitor_to_json(m, true);
+        CHECK_INT(cllm_monitor_info(m)->n_gpus, 0);
+        CHECK(obj(obj(j, "samples"), "gpu0_util_pct") == NULL);
+        CHECK_STR(cJSON_GetStringValue(obj(source_of(j, "gpu"), "status")), "off");
+        cJSON_Delete(j);
+        cllm_monitor_free(m);   /* free after stop */
+    }
+    /* free without stop */
+    m = cllm_monitor_start(&p, err, sizeof(err));
+    cllm_monitor_free(m);
+}
+
+int main(void)
+{
+    RUN(test_parse_proc_stat);
+    RUN(test_parse_memory);
+    RUN(test_rapl_delta);
+    RUN(test_rapl_tree);
+    RUN(test_host_on_tree);
+    RUN(test_amdgpu_tree);
+    RUN(test_nvml_fake_table);
+    RUN(test_nvml_acquire_missing);
+    RUN(test_summary_ramp);
+    RUN(test_energy_constant_power);
+    RUN(test_stop_is_prompt);
+    RUN(test_nan_is_null_with_reason);
+    RUN(test_max_samples_bound);
+    RUN(test_bad_params);
+    RUN(test_real_sampler);
+    return test_summary();
+}
