@@ -32,11 +32,12 @@ static struct cllm_dl *wrap(void *handle, const char *name)
     }
     dl->handle = handle;
     snprintf(dl->path, sizeof(dl->path), "%s", name);
-#ifdef RTLD_DI_LINKMAP
+#if defined(__linux__) || defined(__FreeBSD__)
+    /* the path the loader really opened (a bare soname resolves somewhere on the search path) */
     {
         struct link_map *lm = NULL;
-        if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->name && lm->name[0])
-            snprintf(dl->path, sizeof(dl->path), "%s", lm->name);
+        if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && lm->l_name[0])
+            snprintf(dl->path, sizeof(dl->path), "%s", lm->l_name);
     }
 #endif
     return dl;

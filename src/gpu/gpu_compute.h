@@ -1,0 +1,133 @@
+/* The GPU compute phase: dense GEMM throughput per precision (cuBLAS / hipBLAS) and device memory bandwidth.
+ *
+ * Vendor libraries are loaded at run time (src/platform/dl.h); each vendor is one table of function pointers
+ * (struct cllm_gpu_compute_backend). The runner (gpu_compute.c) owns the method — data, validation, timing,
+ * statistics, JSON — so tests drive it with fake tables and no GPU.
+ *
+ * The phase object, as written by cllm_gpu_compute_run():
+ *   status      "ok" | "skipped" (+ "reason": what hw detection saw, what is missing, what to install, where we
+ *               looked) | "failed" (+ "error": the call that failed, or the precision whose result is wrong)
+ *   backend     "cuda" | "hip";  verified: false for a backend never run on its hardware (hip)
+ *   backends    [{name, status: "ok"|"unavailable"|"error", detail}]   what each backend's loading said
+ *   parameters  {sizes[], warmup, iterations, copy_bytes, h2d_bytes, device, batch_target_s}
+ *   method      {timer, flops_per_gemm, layout, batch}        how the numbers below were taken (one-line strings)
+ *   device      {index, name, compute_capability, multiprocessors, vram_total_gb, vram_free_gb, l2_cache_bytes,
+ *                pci_bus_id, driver_version}                   a value that could not be read is null + null_reasons
+ *   libraries   {runtime: {path, version}, blas: {path, version}, blas_lt: {path}, driver_api_version}
+ *   validation  {n, fp32|tf32|fp16|bf16: {rel_err, tolerance, passed}}    n×n GEMM against a CPU reference;
+ *               rel_err = max |C − ref| / RMS(ref), ref accumulated in double from the same rounded inputs
+ *   results     {"1024x1024": {gflops,                       FP32 GFLOPS from the mean time (the original's key)
+ *                              fp32|tf32|fp16|bf16: {mean_tflops, best_tflops, mean_s, std_s, times_s[], batch,
+ *                                                    check_rel_err},
+ *                              null_reasons: {bf16: "..."}},  a precision the device cannot run is null
+ *                ...}
+ *   summary     {fp32_tflops, tf32_tflops, fp16_tflops, bf16_tflops}      best mean over the sizes
+ *   memory      {d2d: {best_gbps, mean_gbps, std_gbps, times_s[], bytes},   read + write: 2 × bytes / time
+ *                h2d: {...}, d2h: {...}}                                  pinned host memory, bytes / time
+ *
+ * Times are per GEMM in seconds; each entry of times_s is one timed batch of `batch` back-to-back GEMMs between
+ * two device events, divided by `batch` (batch is chosen so a batch lasts about batch_target_s, which hides the
+ * launch gap of small GEMMs). FLOPs per GEMM: 2·N³. Matrices are column-major, no transpose, C = A·B (beta 0),
+ * inputs uniform in [-1, 1). */
+#ifndef CLLM_GPU_COMPUTE_H
+#define CLLM_GPU_COMPUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+struct cllm_hw_info;
+
+enum cllm_gpu_precision {
+    CLLM_GPU_FP32 = 0,   /* fp32 in/out, fp32 math (cublasSgemm, default math mode) */
+    CLLM_GPU_TF32,       /* fp32 in/out, tensor cores with TF32 inputs (compute 32F_FAST_TF32) */
+    CLLM_GPU_FP16,       /* fp16 in/out, fp32 accumulation */
+    CLLM_GPU_BF16,       /* bf16 in/out, fp32 accumulation */
+    CLLM_GPU_PRECISION_COUNT
+};
+
+/* "fp32", "tf32", "fp16", "bf16". */
+const char *cllm_gpu_precision_name(enum cllm_gpu_precision p);
+
+/* Bytes per matrix element as stored: 4 for fp32/tf32, 2 for fp16/bf16. */
+size_t cllm_gpu_precision_bytes(enum cllm_gpu_precision p);
+
+enum cllm_gpu_copy_kind { CLLM_GPU_H2D = 1, CLLM_GPU_D2H = 2, CLLM_GPU_D2D = 3 };
+
+/* One GPU compute vendor. Every call returns CLLM_OK or a status with a one-line message in err; the runner calls
+ * them from one thread, in this order: init, device_count, open, (the work), close, shutdown. A backend keeps its
+ * state in statics, so one phase runs at a time. */
+struct cllm_gpu_compute_backend {
+    const char *name;       /* "cuda", "hip": the phase's "backend" */
+    const char *vendor;     /* the GPU maker it drives, spelled as hw detection does ("NVIDIA", "AMD") */
+    bool        verified;   /* false: written from the vendor's documentation, never run on such a GPU */
+    /* Loads the libraries: from lib_dir only when it is not NULL, else from the backend's search list. Writes what
+     * it found (paths, versions) into `libs`. CLLM_ERR_LIBRARY: a library is not there (err names it and lists
+     * `searched`); CLLM_ERR_SYMBOL: one lacks a required symbol. A failed init cleans up after itself. */
+    enum cllm_status (*init)(const char *lib_dir, struct cJSON *libs, char *err, size_t errlen);
+    /* Devices the runtime can use, or -1 with err (e.g. no driver). */
+    int (*device_count)(char *err, size_t errlen);
+    /* Makes `device` current, creates the BLAS handle and the timing events; fills `dev` (name,
+     * compute_capability, ...) and adds the BLAS version to `libs`. */
+    enum cllm_status (*open)(int device, struct cJSON *dev, struct cJSON *libs, char *err, size_t errlen);
+    enum cllm_status (*alloc)(void **ptr, size_t bytes, char *err, size_t errlen);   /* device memory */
+    void (*free)(void *ptr);
+    enum cllm_status (*host_alloc)(void **ptr, size_t bytes, char *err, size_t errlen);  /* pinned host memory */
+    void (*host_free)(void *ptr);
+    /* Synchronous copy. */
+    enum cllm_status (*memcpy)(void *dst, const void *src, size_t bytes, enum cllm_gpu_copy_kind kind, char *err,
+                               size_t errlen);
+    enum cllm_status (*memset)(void *ptr, int value, size_t bytes, char *err, size_t errlen);
+    /* Enqueues C = A·B for n×n column-major matrices stored as `prec` says (cllm_gpu_precision_bytes).
+     * CLLM_ERR_UNSUPPORTED when the device or library cannot run that precision. */
+    enum cllm_status (*gemm)(enum cllm_gpu_precision prec, int n, const void *a, const void *b, void *c, char *err,
+                             size_t errlen);
+    /* Records the start event on the stream the GEMMs and copies run on. */
+    enum cllm_status (*timer_start)(char *err, size_t errlen);
+    /* Records the stop event, waits for it and gives the time between the two events. */
+    enum cllm_status (*timer_stop)(double *seconds, char *err, size_t errlen);
+    enum cllm_status (*synchronize)(char *err, size_t errlen);
+    void (*close)(void);      /* undoes open */
+    void (*shutdown)(void);   /* undoes init */
+};
+
+/* The built-in backends (gpu_cuda.c, gpu_hip.c). */
+extern const struct cllm_gpu_compute_backend cllm_gpu_backend_cuda;
+extern const struct cllm_gpu_compute_backend cllm_gpu_backend_hip;
+
+struct cllm_gpu_compute_params {
+    const int *sizes;        /* N of each N×N GEMM; NULL → 1024, 2048, 4096 */
+    int        n_sizes;
+    int        warmup;       /* untimed batches per size and precision, default 1 */
+    int        iterations;   /* timed batches per size and precision, default 3 */
+    size_t     copy_bytes;   /* device-to-device copy size, default 1 GiB (halved until it fits) */
+    size_t     h2d_bytes;    /* pinned host↔device copy size, default 256 MiB */
+    int        device;       /* GPU index as the backend's runtime counts them, default 0 */
+    int        validate_n;   /* N of the GEMM checked against the CPU reference, default 256 */
+    double     batch_target_s;  /* length of one timed batch of GEMMs in seconds, default 0.025 */
+    const char *lib_dir;     /* NULL: each backend's search list (COMPUTELLM_CUDA_LIB_DIR first, then the loader's
+                                path, toolkits, pip wheels); set: the only folder searched (tests, pinning a toolkit) */
+    const struct cllm_gpu_compute_backend *const *backends;  /* NULL → the built-in list (cuda, hip) */
+    int        n_backends;
+};
+
+struct cllm_gpu_compute_params cllm_gpu_compute_default_params(void);
+
+/* Fills `phase` (a cJSON object) with the layout above: "status" "ok", "skipped" (+ "reason", phrased from hw
+ * detection: no GPU, a GPU without its libraries, a vendor not supported) or "failed" (+ "error": a call that
+ * failed, or a GEMM whose result is wrong). Never aborts the run. hw may be NULL (the reason then lists what each
+ * backend said). Loaded GPU libraries stay loaded until the process exits (cllm_gpu_dl_keep in gpu_priv.h). */
+void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *p, const struct cllm_hw_info *hw,
+                          struct cJSON *phase);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
