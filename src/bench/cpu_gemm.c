@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bench/bench_util.h"
 #include "core/clock.h"
@@ -42,6 +43,41 @@ const char *cllm_blas_info(void)
 #else
     return NULL;
 #endif
+}
+
+const char *cllm_blas_corename(void)
+{
+#ifdef CLLM_WITH_OPENBLAS
+    return openblas_get_corename();
+#else
+    return NULL;
+#endif
+}
+
+const char *cllm_blas_coretype_advice(const struct cllm_cpu_info *cpu)
+{
+    /* kernels of CPUs without AVX: a machine with AVX2 or AVX-512 runs 2-8x slower on them */
+    static const char *const legacy[] = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
+                                         "Katmai", "Coppermine", "Northwood", "Banias", "Opteron", "Barcelona",
+                                         "Bobcat", "Unknown"};
+    const char *core = cllm_blas_corename();
+    bool is_legacy = false;
+
+    if (!core || !cpu)
+        return NULL;
+    for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+        if (strcasecmp(core, legacy[i]) == 0)
+            is_legacy = true;
+    if (!is_legacy)
+        return NULL;
+    if (cpu->isa[CLLM_ISA_AVX512F] == CLLM_TRI_YES && cpu->isa[CLLM_ISA_AVX512BW] == CLLM_TRI_YES &&
+        cpu->isa[CLLM_ISA_AVX512VL] == CLLM_TRI_YES)
+        return cpu->isa[CLLM_ISA_AVX512_BF16] == CLLM_TRI_YES ? "Cooperlake" : "SkylakeX";
+    if (cpu->isa[CLLM_ISA_AVX2] == CLLM_TRI_YES && cpu->isa[CLLM_ISA_FMA] == CLLM_TRI_YES)
+        return "Haswell";
+    if (cpu->isa[CLLM_ISA_AVX] == CLLM_TRI_YES)
+        return "Sandybridge";
+    return NULL;
 }
 
 /* The variables BLAS/OpenMP runtimes of child processes read; set so any child we start obeys the phase. */
@@ -213,6 +249,12 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
         sgemm = openblas_sgemm;
         openblas_set_num_threads(p->threads);
         cJSON_AddStringToObject(phase, "library", cllm_blas_info());
+        cJSON_AddStringToObject(phase, "blas_kernels", openblas_get_corename());
+        if (getenv("OPENBLAS_CORETYPE"))
+            cJSON_AddStringToObject(phase, "blas_coretype_env", getenv("OPENBLAS_CORETYPE"));
+        if (cllm_blas_coretype_advice(cpu))
+            cJSON_AddStringToObject(phase, "warning", "OpenBLAS runs kernels older than this CPU's ISA: GFLOPS are "
+                                    "far below the hardware; set OPENBLAS_CORETYPE (computellm run does this itself)");
         cJSON_AddNumberToObject(phase, "blas_threads", openblas_get_num_threads());
         if (openblas_get_num_threads() != p->threads) {
             cJSON_AddStringToObject(phase, "status", "failed");

@@ -46,6 +46,15 @@ double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *ba
 /* Relative error ||C − R||_F / ||R||_F of C against a double-precision naive product of A·B (n×n). */
 double cllm_sgemm_rel_error(int n, const float *a, const float *b, const float *c);
 
+/* OpenBLAS's run-time kernel choice ("Haswell", "Prescott", ...), or NULL without OpenBLAS. */
+const char *cllm_blas_corename(void);
+
+/* When OpenBLAS picked kernels below what the CPU runs (e.g. "Prescott" SSE3 kernels on an AVX-512 CPU it does not
+ * recognise — seen on a Sapphire Rapids VM), the OPENBLAS_CORETYPE that matches the ISA ("Cooperlake", "SkylakeX",
+ * "Haswell", "Sandybridge"); NULL when the choice is right or unknown. OPENBLAS_CORETYPE is read when the library
+ * loads, so the caller re-executes itself with it set. */
+const char *cllm_blas_coretype_advice(const struct cllm_cpu_info *cpu);
+
 /* Whether this build has OpenBLAS, and its config string ("OpenBLAS 0.3.21 DYNAMIC_ARCH ..."). */
 const char *cllm_blas_info(void);
 

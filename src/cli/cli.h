@@ -31,6 +31,10 @@ bool cli_global_opt(struct cli_iter *it);
 /* Prints "computellm CMD: unknown option 'X'" and the usage to stderr; returns CLI_EXIT_USAGE. */
 int cli_unknown(const struct cli_iter *it, void (*usage)(FILE *));
 
+/* The process's argv as main received it (for re-executing itself). */
+void cli_save_argv(char **argv);
+char *const *cli_saved_argv(void);
+
 /* "computellm 0.1.0 (commit abc, flags)". */
 void cli_print_version(FILE *f);
 

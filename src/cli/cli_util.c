@@ -95,3 +95,9 @@ void cli_install_signal_handlers(void)
 bool cli_interrupted(void) { return g_interrupted != 0; }
 
 const volatile sig_atomic_t *cli_cancel_flag(void) { return &g_interrupted; }
+
+static char **g_argv;
+
+void cli_save_argv(char **argv) { g_argv = argv; }
+
+char *const *cli_saved_argv(void) { return g_argv; }

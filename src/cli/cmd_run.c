@@ -1,12 +1,15 @@
 /* computellm run: the benchmark plan. Detects the hardware, runs the phases this version has, and writes the
  * results file atomically; on Ctrl-C what was measured is kept with run.status "cancelled". */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bench/classic.h"
+#include "bench/cpu_gemm.h"
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/config.h"
@@ -42,6 +45,29 @@ static void mark_not_run(cJSON *result, const char *section, const char *status,
     cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
     cJSON_AddStringToObject(s, "status", status);
     cJSON_AddStringToObject(s, "reason", reason);
+}
+
+/* OpenBLAS reads OPENBLAS_CORETYPE only when it loads: when it picked kernels older than the CPU (a CPU model it
+ * does not know, as in some VMs), restart this process once with the right core type so GFLOPS are the hardware's. */
+static void cli_fix_blas_kernels(struct cllm_hw_params hp)
+{
+    struct cllm_cpu_info cpu;
+    const char *advice;
+
+    if (getenv("OPENBLAS_CORETYPE") || getenv("CLLM_BLAS_REEXEC"))
+        return;
+    cllm_cpu_detect(&hp, &cpu);
+    advice = cllm_blas_coretype_advice(&cpu);
+    if (!advice)
+        return;
+    fprintf(stderr, "computellm: OpenBLAS picked its %s kernels on this %s CPU; restarting with "
+            "OPENBLAS_CORETYPE=%s\n", cllm_blas_corename(), cpu.model[0] ? cpu.model : "unknown", advice);
+    setenv("OPENBLAS_CORETYPE", advice, 1);
+    setenv("CLLM_BLAS_REEXEC", "1", 1);
+    fflush(NULL);
+    execv("/proc/self/exe", cli_saved_argv());
+    /* exec failed: carry on with the slow kernels; the phase records a warning */
+    fprintf(stderr, "computellm: restart failed (%s); CPU GFLOPS will be low\n", strerror(errno));
 }
 
 int cmd_run(int argc, char *const *argv)
@@ -107,15 +133,17 @@ int cmd_run(int argc, char *const *argv)
         return CLI_EXIT_USAGE;
     }
 
-    cli_install_signal_handlers();
-    started = time(NULL);
-    fprintf(stderr, "computellm %s: benchmark run started\n", CLLM_VERSION);
-    fprintf(stderr, "hardware detection ...\n");
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
         fputs("computellm run: out of memory\n", stderr);
         return CLI_EXIT_FAIL;
     }
+    if (!skip_classic)
+        cli_fix_blas_kernels(hp);
+    cli_install_signal_handlers();
+    started = time(NULL);
+    fprintf(stderr, "computellm %s: benchmark run started\n", CLLM_VERSION);
+    fprintf(stderr, "hardware detection ...\n");
     cllm_hw_detect(&hp, hw);
     cli_print_hw(stderr, hw);
 

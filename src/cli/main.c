@@ -59,6 +59,8 @@ int main(int argc, char **argv)
     };
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 
+    cli_save_argv(argv);
+
     for (; it.i < argc; it.i++) {
         const char *a = argv[it.i];
         if (cli_global_opt(&it))
