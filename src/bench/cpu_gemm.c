@@ -288,7 +288,9 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
         if (p->cancel && *p->cancel) {
             free(a), free(b), free(c);
             cJSON_AddStringToObject(phase, "cancelled", "stopped by the user before this size");
-            break;
+            cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
+            cJSON_AddStringToObject(phase, "status", "cancelled");
+            return;
         }
         if (!a || !b || !c) {
             free(a), free(b), free(c);

@@ -293,6 +293,8 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
     if (!measure(&x, 1, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "single_thread"), best1) ||
         !measure(&x, nt, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "all_threads"), bestn)) {
         cJSON_AddStringToObject(phase, "cancelled", "stopped by the user");
+        cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
+        cJSON_AddStringToObject(phase, "status", "cancelled");
         goto cleanup;
     }
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {

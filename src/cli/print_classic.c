@@ -75,7 +75,7 @@ static void phase_result(FILE *f, const char *name, const cJSON *ph)
         if (isfinite(num(ph, "memory.h2d.best_gbps")))
             fprintf(f, ", host->device %.0f GB/s", num(ph, "memory.h2d.best_gbps"));
     }
-    if (isfinite(num(ph, "peak.gflops_estimate")))
+    if (isfinite(num(ph, "peak.gflops_estimate")) && isfinite(num(ph, "peak.ratio")))
         fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", num(ph, "peak.gflops_estimate"), num(ph, "peak.ratio"));
 }
 

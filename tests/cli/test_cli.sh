@@ -110,6 +110,19 @@ expect_rc "--cli alias with --models list" 0 "$BIN" --cli --models tinyllama-1.1
 check "--models reaches the config" test "$(jq -c .config.models "$(cat "$T/out")")" = '["tinyllama-1.1b","mistral-7b"]'
 check "-q keeps stderr quiet of logs" bash -c "! grep -q 'computellm: warning' '$T/err'"
 
+# --- Ctrl-C keeps a valid partial results file ---
+"$BIN" run --skip-ai --output "$T/cancel" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 2.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 130 ]; then ok "Ctrl-C exits 130"; else bad "Ctrl-C exits 130 (got $rc)"; fi
+cres=$(cat "$T/out")
+check "Ctrl-C writes a valid results file" jq -e '.run.status == "cancelled" and .classic_benchmarks.status == "partial"
+  and (.classic_benchmarks.benchmarks | length) >= 1' "$cres" >/dev/null
+check "no temp file after Ctrl-C" test -z "$(find "$T/cancel" -name '.*.tmp.*')"
+
 # --- export ---
 expect_rc "export --csv" 0 "$BIN" export "$res" --csv
 check "csv header" test "$(head -1 "$T/out" | tr -d '\r')" = "section,name,params,value,unit"
