@@ -227,3 +227,13 @@ cJSON *cllm_json_path(const cJSON *root, const char *path)
     }
     return (cJSON *)cur;
 }
+
+void cllm_json_set_null(cJSON *obj, const char *key, const char *why)
+{
+    cJSON *nr = cJSON_GetObjectItemCaseSensitive(obj, "null_reasons");
+    cJSON_AddNullToObject(obj, key);
+    if (!nr)
+        nr = cJSON_AddObjectToObject(obj, "null_reasons");
+    if (nr)
+        cJSON_AddStringToObject(nr, key, why);
+}

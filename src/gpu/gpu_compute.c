@@ -1,6 +1,7 @@
 /* The GPU compute phase runner: picks a backend, checks each precision against a CPU reference, times GEMMs and
  * copies with device events, and writes the phase JSON (layout in gpu_compute.h). Backend-neutral: every device
  * call goes through a struct cllm_gpu_compute_backend, so tests run it on fakes. */
+#include "core/result.h"
 #include "gpu/gpu_compute.h"
 
 #include <cjson/cJSON.h>
@@ -74,15 +75,6 @@ struct ctx {
 
 static double round_to(double v, double step) { return round(v / step) * step; }
 
-static void set_null(cJSON *obj, const char *key, const char *why)
-{
-    cJSON *nr = cJSON_GetObjectItem(obj, "null_reasons");
-    cJSON_AddNullToObject(obj, key);
-    if (!nr)
-        nr = cJSON_AddObjectToObject(obj, "null_reasons");
-    if (nr)
-        cJSON_AddStringToObject(nr, key, why);
-}
 
 /* Sets "status" where it already stands (the runner adds it first, so it leads the object). */
 static void set_status(cJSON *phase, const char *status, const char *key, const char *text)
@@ -284,7 +276,7 @@ static void add_check(cJSON *o, double rel_err, double tol)
     if (isfinite(rel_err))
         cJSON_AddNumberToObject(o, "rel_err", rel_err);
     else
-        set_null(o, "rel_err", isnan(rel_err) ? "the result holds NaN" : "the reference is all zero");
+        cllm_json_set_null(o, "rel_err", isnan(rel_err) ? "the result holds NaN" : "the reference is all zero");
     cJSON_AddNumberToObject(o, "tolerance", tol);
     cJSON_AddBoolToObject(o, "passed", rel_err <= tol);
 }
@@ -399,8 +391,8 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
         cJSON_AddNumberToObject(o, "mean_tflops", round_to(*mean_tflops, 1e-3));
         cJSON_AddNumberToObject(o, "best_tflops", round_to(flops / s.min / 1e12, 1e-3));
     } else {
-        set_null(o, "mean_tflops", "the device timer reported zero time");
-        set_null(o, "best_tflops", "the device timer reported zero time");
+        cllm_json_set_null(o, "mean_tflops", "the device timer reported zero time");
+        cllm_json_set_null(o, "best_tflops", "the device timer reported zero time");
     }
     cJSON_AddNumberToObject(o, "mean_s", s.mean);
     cJSON_AddNumberToObject(o, "std_s", s.std);
@@ -411,7 +403,7 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
     if (isfinite(rel))
         cJSON_AddNumberToObject(o, "check_rel_err", rel);
     else
-        set_null(o, "check_rel_err", "the result holds NaN");
+        cllm_json_set_null(o, "check_rel_err", "the result holds NaN");
     if (prec == CLLM_GPU_FP32 && s.mean > 0.0)
         cJSON_AddNumberToObject(size_obj, "gflops", round_to(flops / s.mean / 1e9, 1e-2));
     if (!(rel <= g_tolerance[prec])) {
@@ -450,7 +442,7 @@ static void add_copy_json(cJSON *mem, const char *key, const double *times, int 
         cJSON_AddNumberToObject(o, "mean_gbps", round_to(g.mean, 1e-2));
         cJSON_AddNumberToObject(o, "std_gbps", round_to(g.std, 1e-2));
     } else {
-        set_null(o, "best_gbps", "the device timer reported zero time");
+        cllm_json_set_null(o, "best_gbps", "the device timer reported zero time");
     }
     arr = cJSON_AddArrayToObject(o, "times_s");
     for (int i = 0; arr && i < reps; i++)
@@ -861,7 +853,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
         if (st == CLLM_ERR_UNSUPPORTED) {
             snprintf(unsupported[k], sizeof(unsupported[k]), "not supported here: %.220s", x.err);
             cJSON_Delete(o);
-            set_null(validation, cllm_gpu_precision_name(prec), unsupported[k]);
+            cllm_json_set_null(validation, cllm_gpu_precision_name(prec), unsupported[k]);
             st = CLLM_OK;
             continue;
         }
@@ -903,7 +895,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
             double tflops = NAN;
             bool bad = false;
             if (!ok[k]) {
-                set_null(so, cllm_gpu_precision_name(prec),
+                cllm_json_set_null(so, cllm_gpu_precision_name(prec),
                          unsupported[k][0] ? unsupported[k] : "not timed: its validation GEMM gave a wrong result");
                 continue;
             }
@@ -911,7 +903,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
             fill_inputs(hb, count, 2000u + (uint64_t)n, prec);
             st = measure_one(&x, prec, n, ha, hb, so, &tflops, &bad);
             if (st == CLLM_ERR_UNSUPPORTED) {
-                set_null(so, cllm_gpu_precision_name(prec), x.err);
+                cllm_json_set_null(so, cllm_gpu_precision_name(prec), x.err);
                 st = CLLM_OK;
                 continue;
             }
@@ -932,7 +924,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
         if (isfinite(best[k]))
             cJSON_AddNumberToObject(summary, key, round_to(best[k], 1e-3));
         else
-            set_null(summary, key, unsupported[k][0] ? unsupported[k] : "no valid measurement");
+            cllm_json_set_null(summary, key, unsupported[k][0] ? unsupported[k] : "no valid measurement");
     }
 
     /* 3. copies */

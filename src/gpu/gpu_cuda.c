@@ -2,6 +2,7 @@
  * The declarations below are our own, written from NVIDIA's CUDA runtime and cuBLAS API references; enum values
  * as in CUDA 13.0's driver_types.h, library_types.h and cublas_api.h (unchanged since CUDA 11). No SDK header is
  * needed to build. */
+#include "core/result.h"
 #include "gpu/gpu_compute.h"
 
 #include <cjson/cJSON.h>
@@ -301,15 +302,6 @@ static void cuda_close(void)
     g_cuda.handle = NULL;
 }
 
-static void set_null(struct cJSON *obj, const char *key, const char *why)
-{
-    cJSON *nr = cJSON_GetObjectItem(obj, "null_reasons");
-    cJSON_AddNullToObject(obj, key);
-    if (!nr)
-        nr = cJSON_AddObjectToObject(obj, "null_reasons");
-    if (nr)
-        cJSON_AddStringToObject(nr, key, why);
-}
 
 static void attr_json(struct cJSON *dev, const char *key, int attr, int device)
 {
@@ -320,7 +312,7 @@ static void attr_json(struct cJSON *dev, const char *key, int attr, int device)
     } else {
         char why[160];
         snprintf(why, sizeof(why), "cudaDeviceGetAttribute(%d): %s", attr, cuda_err(e));
-        set_null(dev, key, why);
+        cllm_json_set_null(dev, key, why);
     }
 }
 
@@ -343,11 +335,11 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
             cJSON_AddStringToObject(dev, "name", name);
         } else {
             snprintf(buf, sizeof(buf), "cudaGetDeviceProperties: %s", prop ? cuda_err(e) : "out of memory");
-            set_null(dev, "name", buf);
+            cllm_json_set_null(dev, "name", buf);
         }
         free(prop);
     } else {
-        set_null(dev, "name", "cudaGetDeviceProperties missing from the runtime");
+        cllm_json_set_null(dev, "name", "cudaGetDeviceProperties missing from the runtime");
     }
 
     if (g_cuda.device_get_attribute(&major, cudaDevAttrComputeCapabilityMajor, device) == 0 &&
@@ -355,7 +347,7 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
         snprintf(buf, sizeof(buf), "%d.%d", major, minor);
         cJSON_AddStringToObject(dev, "compute_capability", buf);
     } else {
-        set_null(dev, "compute_capability", "cudaDeviceGetAttribute refused the compute capability");
+        cllm_json_set_null(dev, "compute_capability", "cudaDeviceGetAttribute refused the compute capability");
     }
     attr_json(dev, "multiprocessors", cudaDevAttrMultiProcessorCount, device);
     attr_json(dev, "l2_cache_bytes", cudaDevAttrL2CacheSize, device);
@@ -368,7 +360,7 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
                      (unsigned)slot & 0x1fu);
             cJSON_AddStringToObject(dev, "pci_bus_id", buf);
         } else {
-            set_null(dev, "pci_bus_id", "cudaDeviceGetAttribute refused the PCI location");
+            cllm_json_set_null(dev, "pci_bus_id", "cudaDeviceGetAttribute refused the PCI location");
         }
     }
     if (g_cuda.mem_get_info) {
@@ -379,12 +371,12 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
             cJSON_AddNumberToObject(dev, "vram_free_gb", round((double)fr / 1073741824.0 * 100.0) / 100.0);
         } else {
             snprintf(buf, sizeof(buf), "cudaMemGetInfo: %s", cuda_err(e));
-            set_null(dev, "vram_total_gb", buf);
-            set_null(dev, "vram_free_gb", buf);
+            cllm_json_set_null(dev, "vram_total_gb", buf);
+            cllm_json_set_null(dev, "vram_free_gb", buf);
         }
     } else {
-        set_null(dev, "vram_total_gb", "cudaMemGetInfo missing from the runtime");
-        set_null(dev, "vram_free_gb", "cudaMemGetInfo missing from the runtime");
+        cllm_json_set_null(dev, "vram_total_gb", "cudaMemGetInfo missing from the runtime");
+        cllm_json_set_null(dev, "vram_free_gb", "cudaMemGetInfo missing from the runtime");
     }
 
     s = g_cuda.create(&g_cuda.handle);

@@ -8,6 +8,7 @@
 #if !defined(_WIN32)
 #define _GNU_SOURCE
 #endif
+#include "core/result.h"
 #include "gpu/gpu_compute.h"
 
 #include <cjson/cJSON.h>
@@ -276,15 +277,6 @@ static void hip_close(void)
     g_hip.handle = NULL;
 }
 
-static void set_null(struct cJSON *obj, const char *key, const char *why)
-{
-    cJSON *nr = cJSON_GetObjectItem(obj, "null_reasons");
-    cJSON_AddNullToObject(obj, key);
-    if (!nr)
-        nr = cJSON_AddObjectToObject(obj, "null_reasons");
-    if (nr)
-        cJSON_AddStringToObject(nr, key, why);
-}
 
 static enum cllm_status hip_open(int device, struct cJSON *dev, struct cJSON *libs, char *err, size_t errlen)
 {
@@ -301,11 +293,11 @@ static enum cllm_status hip_open(int device, struct cJSON *dev, struct cJSON *li
             name[CLLM_HIP_NAME_LEN] = '\0';
             cJSON_AddStringToObject(dev, "name", name);
         } else {
-            set_null(dev, "name", "hipGetDeviceProperties failed");
+            cllm_json_set_null(dev, "name", "hipGetDeviceProperties failed");
         }
         free(prop);
     } else {
-        set_null(dev, "name", "hipGetDeviceProperties missing from the runtime");
+        cllm_json_set_null(dev, "name", "hipGetDeviceProperties missing from the runtime");
     }
     /* the gfx architecture comes from hw detection (the runner fills compute_capability from it) */
     if (g_hip.mem_get_info) {
