@@ -118,6 +118,16 @@ static void chunk(size_t n, int t, int nt, size_t *lo, size_t *hi)
     *hi = blocks * (size_t)(t + 1) / (size_t)nt * 8;
 }
 
+/* The chunk of the calling thread inside an OpenMP parallel region (the whole range without OpenMP). */
+static void my_chunk(size_t n, size_t *lo, size_t *hi)
+{
+#ifdef _OPENMP
+    chunk(n, omp_get_thread_num(), omp_get_num_threads(), lo, hi);
+#else
+    chunk(n, 0, 1, lo, hi);
+#endif
+}
+
 struct arrays {
     double *a, *b, *c;
     size_t  n;
@@ -135,13 +145,8 @@ static double pass(struct arrays *x, enum cllm_membw_kernel k, int nt)
 #pragma omp parallel num_threads(nt) reduction(+ : sum)
 #endif
     {
-        int t = 0, n_t = 1;
         size_t lo, hi;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        n_t = omp_get_num_threads();
-#endif
-        chunk(x->n, t, n_t, &lo, &hi);
+        my_chunk(x->n, &lo, &hi);
         switch (k) {
         case CLLM_MEMBW_WRITE: k_write(x->c, lo, hi, FILL_C); break;
         case CLLM_MEMBW_READ:  sum += k_read(x->a, lo, hi); break;
@@ -275,13 +280,8 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
 #pragma omp parallel num_threads(nt)
 #endif
     {
-        int t = 0, n_t = 1;
         size_t lo, hi;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        n_t = omp_get_num_threads();
-#endif
-        chunk(x.n, t, n_t, &lo, &hi);
+        my_chunk(x.n, &lo, &hi);
         for (size_t i = lo; i < hi; i++) {
             x.a[i] = INIT_A;
             x.b[i] = INIT_B;
