@@ -2,7 +2,9 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 void cllm_stats_compute(const double *v, size_t n, struct cllm_stats *out)
 {
@@ -46,4 +48,19 @@ double cllm_process_cpu_s(void)
         return NAN;
     return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
            (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+double cllm_process_rss_gb(void)
+{
+    unsigned long long size = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    long page = sysconf(_SC_PAGESIZE);
+    int n;
+    if (!f)
+        return NAN;
+    n = fscanf(f, "%llu %llu", &size, &resident);
+    fclose(f);
+    if (n != 2 || page <= 0)
+        return NAN;
+    return (double)resident * (double)page / (1024.0 * 1024.0 * 1024.0);
 }

@@ -29,6 +29,9 @@ void cllm_json_add_doubles(struct cJSON *obj, const char *key, const double *v, 
 /* CPU time (user + system) of this process in seconds, from getrusage. */
 double cllm_process_cpu_s(void);
 
+/* Resident set of this process in GiB (/proc/self/statm); NAN where it cannot be read. */
+double cllm_process_rss_gb(void);
+
 #ifdef __cplusplus
 }
 #endif

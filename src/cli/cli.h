@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "bench/classic.h"
+#include "llm/pipeline.h"
 
 /* Exit codes: 0 success, 1 the work failed, 2 usage or configuration error, 130 interrupted (Ctrl-C). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };
@@ -55,11 +56,17 @@ void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const 
                           const struct cJSON *phase, void *user_data);
 void cli_print_classic_table(FILE *f, const struct cJSON *section);
 
+/* Progress of the LLM phase (user_data: the FILE*, NULL = stderr) and its final table. */
+void cli_ai_progress(enum cllm_ai_event ev, const char *model_key, const char *text, double fraction,
+                     void *user_data);
+void cli_print_ai_table(FILE *f, const struct cJSON *section);
+
 int cmd_detect(int argc, char *const *argv);
 int cmd_run(int argc, char *const *argv);
 int cmd_export(int argc, char *const *argv);
 int cmd_config(int argc, char *const *argv);
 int cmd_gui(int argc, char *const *argv);
+int cmd_synth(int argc, char *const *argv);
 
 void usage_main(FILE *f);
 void usage_detect(FILE *f);
@@ -67,5 +74,6 @@ void usage_run(FILE *f);
 void usage_export(FILE *f);
 void usage_config(FILE *f);
 void usage_gui(FILE *f);
+void usage_synth(FILE *f);
 
 #endif

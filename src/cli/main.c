@@ -14,6 +14,7 @@ void usage_main(FILE *f)
           "  detect      print the hardware (CPU, RAM, GPUs); --json for machine-readable output  (alias --detect)\n"
           "  run         run the benchmark plan and write a results file                          (alias --cli)\n"
           "  export      convert a results file: export FILE.json --csv [-o OUT]\n"
+          "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
           "  gui         web interface                                                            (alias --gui)\n"
           "  help        this text; `computellm COMMAND --help` for a command's options\n"
@@ -35,7 +36,7 @@ static int help_for(const char *cmd)
 {
     static const struct { const char *name; void (*usage)(FILE *); } t[] = {
         {"detect", usage_detect}, {"run", usage_run}, {"export", usage_export},
-        {"config", usage_config}, {"gui", usage_gui},
+        {"config", usage_config}, {"gui", usage_gui}, {"synth", usage_synth},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (strcmp(cmd, t[i].name) == 0) {
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char *const *);
     } cmds[] = {
         {"detect", "--detect", cmd_detect}, {"run", "--cli", cmd_run}, {"gui", "--gui", cmd_gui},
-        {"export", NULL, cmd_export},       {"config", NULL, cmd_config},
+        {"export", NULL, cmd_export},       {"config", NULL, cmd_config},   {"synth", NULL, cmd_synth},
     };
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 

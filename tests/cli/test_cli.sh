@@ -106,7 +106,7 @@ check "classic phases ran" jq -e '
   and ($b.memory_bandwidth.monitor.summary | type == "object")' "$res" >/dev/null
 check "progress line per phase" bash -c "grep -c '^\[classic [1-4]/4\]' '$T/err' | grep -qx 8"
 check "final table" grep -q "^Classic benchmarks" "$T/err"
-expect_rc "--cli alias with --models list" 0 "$BIN" --cli --models tinyllama-1.1b mistral-7b --skip-classic -q --output "$T/results2"
+expect_rc "--cli alias with --models list" 0 "$BIN" --cli --models tinyllama-1.1b mistral-7b --skip-classic --skip-ai -q --output "$T/results2"
 check "--models reaches the config" test "$(jq -c .config.models "$(cat "$T/out")")" = '["tinyllama-1.1b","mistral-7b"]'
 check "-q keeps stderr quiet of logs" bash -c "! grep -q 'computellm: warning' '$T/err'"
 

@@ -1,0 +1,89 @@
+/* Terminal output of the LLM phase: progress lines, a progress bar for downloads and synthetic models, and the
+ * final table. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/result.h"
+#include "llm/pipeline.h"
+
+static bool g_bar_open;
+
+static void end_bar(FILE *f)
+{
+    if (g_bar_open)
+        fputc('\n', f);
+    g_bar_open = false;
+}
+
+void cli_ai_progress(enum cllm_ai_event ev, const char *model_key, const char *text, double fraction,
+                     void *user_data)
+{
+    FILE *f = user_data ? (FILE *)user_data : stderr;
+    bool tty = isatty(fileno(f));
+
+    if (ev == CLLM_AI_DOWNLOAD || ev == CLLM_AI_SYNTH) {
+        static double last_shown = -1;
+        int width = 30, filled;
+        if (!isfinite(fraction))
+            fraction = 0;
+        /* on a pipe, print only every 10 % so logs stay short */
+        if (!tty && fraction - last_shown < 0.1 && fraction >= last_shown)
+            return;
+        last_shown = fraction;
+        filled = (int)(fraction * width + 0.5);
+        fprintf(f, "%s  [%.*s%*s] %5.1f%% %s", tty ? "\r" : "", filled, "##############################",
+                width - filled, "", 100 * fraction, text);
+        if (tty)
+            fputs("\033[K", f);
+        else
+            fputc('\n', f);
+        g_bar_open = tty;
+        fflush(f);
+        return;
+    }
+    end_bar(f);
+    switch (ev) {
+    case CLLM_AI_MODEL_START: fprintf(f, "[ai] %s: %s\n", model_key, text); break;
+    case CLLM_AI_NOTICE:      fprintf(f, "[ai] %s: NOTICE: %s\n", model_key, text); break;
+    default:                  fprintf(f, "[ai] %s: %s\n", model_key, text); break;
+    }
+}
+
+static double num(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+void cli_print_ai_table(FILE *f, const cJSON *section)
+{
+    const cJSON *results = cllm_json_path(section, "results"), *r;
+
+    end_bar(f);
+    fprintf(f, "\nLLM inference (llama.cpp %s, %s)\n", cJSON_GetStringValue(cllm_json_path(section, "llama.version"))
+                ? cJSON_GetStringValue(cllm_json_path(section, "llama.version")) : "not loaded",
+            cJSON_GetStringValue(cllm_json_path(section, "llama.variant"))
+                ? cJSON_GetStringValue(cllm_json_path(section, "llama.variant")) : "-");
+    fprintf(f, "  %-16s %-9s %-8s %12s %10s %9s %9s %9s  %s\n", "model", "status", "backend", "tokens/s", "TTFT s",
+            "ITL ms", "p90 ms", "peak GB", "stability");
+    cJSON_ArrayForEach(r, results) {
+        const char *status = cJSON_GetStringValue(cllm_json_path(r, "status"));
+        const char *backend = cJSON_GetStringValue(cllm_json_path(r, "engine.backend"));
+        bool synth = cJSON_IsTrue(cllm_json_path(r, "model.synthetic"));
+        fprintf(f, "  %-16s %-9s %-8s ", r->string, status ? status : "?", backend ? backend : "-");
+        if (status && strcmp(status, "ok") == 0) {
+            fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", num(r, "summary.avg_tokens_per_second"),
+                    num(r, "summary.std_tokens_per_second"), num(r, "summary.avg_first_token_latency_s"),
+                    num(r, "summary.inter_token_latency_mean_ms"), num(r, "summary.inter_token_latency_p90_ms"), num(r, "summary.peak_memory_gb"),
+                    cJSON_GetStringValue(cllm_json_path(r, "summary.stability")), synth ? "  (synthetic)" : "");
+        } else {
+            const char *why = cJSON_GetStringValue(cllm_json_path(r, "reason"));
+            if (!why)
+                why = cJSON_GetStringValue(cllm_json_path(r, "error"));
+            fprintf(f, "%s\n", why ? why : "");
+        }
+    }
+}

@@ -1,0 +1,550 @@
+#include "llm/pipeline.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench/bench_util.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/result.h"
+#include "core/strutil.h"
+#include "hw/hw.h"
+#include "llm/download.h"
+#include "llm/engine.h"
+#include "llm/llama_api.h"
+#include "llm/metrics.h"
+#include "llm/models.h"
+#include "llm/synth.h"
+#include "llm/vocab.h"
+#include "monitor/cleanup.h"
+#include "monitor/monitor.h"
+
+#ifndef CLLM_SOURCE_DIR
+#define CLLM_SOURCE_DIR "."
+#endif
+
+#define GIB (1024.0 * 1024.0 * 1024.0)
+
+struct cllm_ai_params cllm_ai_default_params(void)
+{
+    struct cllm_ai_params p = {
+        .cfg = NULL, .hw = NULL, .models_dir = "models", .models_file = NULL, .quant = NULL, .llama_lib = NULL,
+        .device = NULL, .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
+        .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
+        .progress = NULL, .user_data = NULL,
+    };
+    return p;
+}
+
+static void say(const struct cllm_ai_params *p, enum cllm_ai_event ev, const char *key, double fraction,
+                const char *fmt, ...) CLLM_PRINTF(5, 6);
+static void say(const struct cllm_ai_params *p, enum cllm_ai_event ev, const char *key, double fraction,
+                const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    if (!p->progress)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    p->progress(ev, key, text, fraction, p->user_data);
+}
+
+static bool cancelled(const struct cllm_ai_params *p) { return p->cancel && *p->cancel; }
+
+static void set_status(cJSON *obj, const char *status, const char *key, const char *text)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+    cJSON_AddStringToObject(obj, "status", status);
+    if (key && text) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+        cJSON_AddStringToObject(obj, key, text);
+    }
+}
+
+static int64_t file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? (int64_t)sb.st_size : -1;
+}
+
+/* ---- getting the model file ---- */
+
+struct dl_ctx {
+    const struct cllm_ai_params *p;
+    const char *key;
+};
+
+static int on_download(const struct cllm_download_progress *d, void *ud)
+{
+    struct dl_ctx *c = ud;
+    double frac = d->total_bytes > 0 ? (double)d->done_bytes / (double)d->total_bytes : NAN;
+    say(c->p, CLLM_AI_DOWNLOAD, c->key, frac, "%s %.1f MB/s", d->file, d->rate_bps / 1e6);
+    return cancelled(c->p) ? 1 : 0;
+}
+
+static bool on_synth(enum cllm_synth_stage stage, double fraction, void *ud)
+{
+    struct dl_ctx *c = ud;
+    say(c->p, CLLM_AI_SYNTH, c->key, fraction, "%s",
+        stage == CLLM_SYNTH_STAGE_WEIGHTS ? "writing random F16 weights" : "quantizing with llama.cpp");
+    return !cancelled(c->p);
+}
+
+/* Writes the synthetic stand-in for model m at quantization q into path; vocab_from NULL = the default
+ * vocabulary (scripts/setup installs it). */
+static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const struct cllm_model *m,
+                                       const struct cllm_model_quant *q, const char *vocab_from, const char *path,
+                                       char *err, size_t errlen)
+{
+    const char *roots[] = {CLLM_SOURCE_DIR, ".", NULL};
+    char vocab_path[1024], dir[1024];
+    struct cllm_vocab *vocab = NULL;
+    struct cllm_synth_params sp = cllm_synth_default_params();
+    const struct cllm_llama *llama = NULL;
+    struct dl_ctx ctx = {p, m->key};
+    enum cllm_status st = CLLM_OK;
+    char *slash;
+
+    if (vocab_from)
+        cllm_strlcpy(vocab_path, vocab_from, sizeof(vocab_path));
+    else
+        st = cllm_vocab_find_default(roots, vocab_path, sizeof(vocab_path), err, errlen);
+    if (st == CLLM_OK)
+        st = cllm_vocab_load(vocab_path, &vocab, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    st = cllm_llama_load(p->llama_lib, &llama, err, errlen);
+    if (st != CLLM_OK) {
+        cllm_vocab_free(vocab);
+        return st;
+    }
+    cllm_strlcpy(dir, path, sizeof(dir));
+    slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        st = cllm_mkdir_p(dir, err, errlen);
+        if (st != CLLM_OK) {
+            cllm_vocab_free(vocab);
+            return st;
+        }
+    }
+    sp.arch = m->arch.arch;
+    sp.n_layer = (uint32_t)m->arch.n_layer;
+    sp.n_embd = (uint32_t)m->arch.n_embd;
+    sp.n_ff = (uint32_t)m->arch.n_ff;
+    sp.n_head = (uint32_t)m->arch.n_head;
+    sp.n_head_kv = (uint32_t)m->arch.n_head_kv;
+    sp.n_vocab = (uint32_t)m->arch.n_vocab;
+    sp.n_ctx_train = (uint32_t)m->arch.n_ctx_train;
+    sp.rope_freq_base = (float)m->arch.rope_theta;
+    sp.rms_norm_eps = (float)m->arch.rms_norm_eps;
+    sp.name = m->name;
+    sp.model_key = m->key;
+    sp.path = path;
+    sp.quant = q->name;
+    sp.vocab = vocab;
+    sp.chat_template = cllm_chat_template_by_name(m->chat_template);
+    sp.llama = llama;
+    sp.progress = on_synth;
+    sp.user_data = &ctx;
+    st = cllm_synth_write(&sp, err, errlen);
+    cllm_vocab_free(vocab);
+    return st;
+}
+
+/* Finds or makes the GGUF: the file in models/, else a download, else a synthetic stand-in (with a notice). */
+static enum cllm_status get_model_file(const struct cllm_ai_params *p, const struct cllm_model *m,
+                                       const struct cllm_model_quant *q, char *path, size_t n, cJSON *info,
+                                       char *err, size_t errlen)
+{
+    char why_download[512] = "", synth_path[1024];
+    struct dl_ctx ctx = {p, m->key};
+    enum cllm_status st;
+
+    cllm_model_local_path(q, p->models_dir, path, n);
+    if (file_size(path) > 0) {
+        cJSON_AddStringToObject(info, "source", "present");
+        cJSON_AddBoolToObject(info, "synthetic", false);
+        return CLLM_OK;
+    }
+    if (p->allow_download && cllm_download_supported()) {
+        struct cllm_download_params dp = cllm_download_default_params();
+        struct cllm_download_result res;
+        dp.progress = on_download;
+        dp.user_data = &ctx;
+        st = cllm_download_model(m, q, p->models_dir, &dp, &res, why_download, sizeof(why_download));
+        if (st == CLLM_OK) {
+            cJSON *d = cJSON_AddObjectToObject(info, "download");
+            cJSON_AddStringToObject(info, "source", "downloaded");
+            cJSON_AddBoolToObject(info, "synthetic", false);
+            cJSON_AddStringToObject(d, "url", res.url);
+            cJSON_AddNumberToObject(d, "bytes", (double)res.bytes);
+            cJSON_AddNumberToObject(d, "elapsed_s", res.elapsed_s);
+            cJSON_AddBoolToObject(d, "sha256_checked", res.sha256_checked);
+            return CLLM_OK;
+        }
+        if (st == CLLM_ERR_CANCELLED || cancelled(p)) {
+            snprintf(err, errlen, "download cancelled");
+            return CLLM_ERR_CANCELLED;
+        }
+    } else {
+        snprintf(why_download, sizeof(why_download), "%s",
+                 p->allow_download ? "this build cannot download (built without libcurl)" : "downloads are off");
+    }
+    if (!p->allow_synthetic) {
+        snprintf(err, errlen, "%.400s not found and not downloaded (%.400s)", path, why_download);
+        return CLLM_ERR_NOT_FOUND;
+    }
+    cllm_model_synthetic_path(m, q, p->models_dir, synth_path, sizeof(synth_path));
+    cJSON_AddStringToObject(info, "download_error", why_download);
+    if (file_size(synth_path) <= 0) {
+        say(p, CLLM_AI_NOTICE, m->key, NAN,
+            "%s could not be downloaded (%s): making a SYNTHETIC model with the same shape and quantization "
+            "(random weights: speed is real, the text is not)", q->file, why_download);
+        st = make_synthetic(p, m, q, NULL, synth_path, err, errlen);
+        if (st != CLLM_OK)
+            return st;
+        cJSON_AddStringToObject(info, "source", "synthetic (made now)");
+    } else {
+        say(p, CLLM_AI_NOTICE, m->key, NAN,
+            "%s could not be downloaded (%s): using the SYNTHETIC model %s (random weights: speed is real, the "
+            "text is not)", q->file, why_download, synth_path);
+        cJSON_AddStringToObject(info, "source", "synthetic (reused)");
+    }
+    cJSON_AddBoolToObject(info, "synthetic", true);
+    cJSON_AddStringToObject(info, "notice", "synthetic model: real architecture and quantization, random weights; "
+                                            "end-of-sequence ignored so every run generates max_tokens");
+    cllm_strlcpy(path, synth_path, n);
+    return CLLM_OK;
+}
+
+/* ---- runs ---- */
+
+struct run_ctx {
+    const struct cllm_ai_params *p;
+};
+
+static bool on_token(const char *piece, size_t len, uint64_t t_ns, void *ud)
+{
+    struct run_ctx *c = ud;
+    (void)piece, (void)len, (void)t_ns;
+    return !cancelled(c->p);
+}
+
+static struct cllm_gen_params gen_params(const struct cllm_ai_params *p, bool synthetic, struct run_ctx *rc)
+{
+    struct cllm_gen_params g = cllm_gen_default_params();
+    const struct cllm_config *cfg = p->cfg;
+    g.system_prompt = cfg->system_prompt;
+    g.prompt = cfg->prompt;
+    g.max_tokens = cfg->inference.max_tokens;
+    g.temperature = cfg->inference.temperature;
+    g.top_p = cfg->inference.top_p;
+    g.repeat_penalty = cfg->inference.repeat_penalty;
+    g.seed = (uint32_t)cfg->inference.seed;
+    g.ignore_eos = synthetic;
+    g.on_token = on_token;
+    g.user_data = rc;
+    return g;
+}
+
+/* Decode t/s × bytes read per token ÷ bandwidth: how close decoding runs to the memory-bound limit. For a dense
+ * model every weight is read once per generated token, so the file size stands for the bytes per token. */
+static void add_roofline(cJSON *summary, double decode_tps, int64_t model_bytes, double gbps, const char *basis)
+{
+    cJSON *r = cJSON_AddObjectToObject(summary, "roofline");
+    cJSON_AddNumberToObject(r, "bytes_per_token", (double)model_bytes);
+    if (isfinite(gbps) && gbps > 0 && isfinite(decode_tps) && model_bytes > 0) {
+        cJSON_AddNumberToObject(r, "bandwidth_gbps", gbps);
+        cJSON_AddNumberToObject(r, "ratio", decode_tps * (double)model_bytes / 1e9 / gbps);
+        cJSON_AddNumberToObject(r, "max_tokens_per_second", gbps * 1e9 / (double)model_bytes);
+        cJSON_AddStringToObject(r, "basis", basis);
+    } else {
+        cllm_json_set_null(r, "ratio", isfinite(gbps) ? "no decode rate" :
+                           "memory bandwidth not measured in this run (run the classic phases too)");
+    }
+}
+
+static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
+                      cJSON *results)
+{
+    const struct cllm_model *m = cllm_registry_find(reg, key);
+    const struct cllm_model_quant *q;
+    struct cllm_engine_open_params op = cllm_engine_default_open_params();
+    struct cllm_engine *eng = NULL;
+    struct cllm_llm_trace traces[16];
+    bool ok[16] = {0};
+    double rss[64];
+    size_t n_rss = 0;
+    int n_runs = p->cfg->runs < 16 ? p->cfg->runs : 16, done = 0;
+    char path[1024], err[1024] = "", reason[512] = "";
+    cJSON *res, *info, *runs, *sumj;
+    struct cllm_monitor *mon = NULL;
+    struct run_ctx rc = {p};
+    struct cllm_gen_params g;
+    bool synthetic;
+    enum cllm_fit fit;
+    enum cllm_status st;
+    int64_t model_bytes;
+
+    cJSON_DeleteItemFromObjectCaseSensitive(results, key);
+    res = cJSON_AddObjectToObject(results, key);
+    cJSON_AddStringToObject(res, "status", "running");
+    if (!m) {
+        set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
+        return;
+    }
+    say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
+    info = cJSON_AddObjectToObject(res, "model");
+    cJSON_AddStringToObject(info, "key", m->key);
+    cJSON_AddStringToObject(info, "name", m->name);
+    cJSON_AddStringToObject(info, "params", m->params);
+
+    fit = cllm_model_check_fit(m, p->quant, p->hw, reason, sizeof(reason));
+    {
+        cJSON *f = cJSON_AddObjectToObject(res, "fit");
+        cJSON_AddStringToObject(f, "result", cllm_fit_name(fit));
+        cJSON_AddStringToObject(f, "reason", reason);
+    }
+    if (fit == CLLM_FIT_SKIP_RAM || fit == CLLM_FIT_BAD_QUANT) {
+        say(p, CLLM_AI_NOTICE, key, NAN, "skipped: %s", reason);
+        set_status(res, fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
+                   fit == CLLM_FIT_SKIP_RAM ? "reason" : "error", reason);
+        return;
+    }
+    if (fit == CLLM_FIT_CPU_ONLY)
+        say(p, CLLM_AI_NOTICE, key, NAN, "%s", reason);
+    q = cllm_model_find_quant(m, p->quant);
+    cJSON_AddStringToObject(info, "quant", q->name);
+
+    st = get_model_file(p, m, q, path, sizeof(path), info, err, sizeof(err));
+    if (st != CLLM_OK) {
+        set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
+        return;
+    }
+    synthetic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "synthetic"));
+    model_bytes = file_size(path);
+    cJSON_AddStringToObject(info, "file", path);
+    cJSON_AddNumberToObject(info, "actual_file_size_gb", (double)model_bytes / 1e9);
+
+    if (p->cleanup) {
+        struct cllm_cleanup_params cp = cllm_cleanup_default_params();
+        cp.pause_s = p->cleanup_pause_s;
+        cJSON_AddItemToObject(res, "cleanup", cllm_cleanup_run(&cp));
+    }
+
+    /* load */
+    op.model_path = path;
+    op.n_ctx = p->cfg->inference.n_ctx;
+    op.seed = (uint32_t)p->cfg->inference.seed;
+    op.lib = p->llama_lib;
+    op.device = fit == CLLM_FIT_CPU_ONLY ? "cpu" : p->device;
+    op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
+    op.n_threads = p->hw->cpu.physical_cores;
+    op.gpus = &p->hw->gpu;
+    {
+        cJSON *load = cJSON_AddObjectToObject(res, "load");
+        double before = cllm_process_rss_gb();
+        cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
+        st = cllm_engine_open(p->engine ? p->engine : &cllm_engine_llama, &op, &eng, err, sizeof(err));
+        if (st != CLLM_OK) {
+            set_status(res, "failed", "error", err);
+            return;
+        }
+        cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
+        cJSON_AddNumberToObject(load, "memory_after_load_gb", cllm_process_rss_gb());
+        cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
+        cJSON_AddNumberToObject(info, "memory_after_load_gb", cllm_process_rss_gb());
+        cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
+        {
+            cJSON *be = cllm_json_path(res, "engine.backend");
+            say(p, CLLM_AI_LOADED, key, NAN, "loaded in %.2f s on %s", cllm_engine_load_time_s(eng),
+                cJSON_IsString(be) ? be->valuestring : "?");
+        }
+    }
+
+    /* warmup: one short run, not counted */
+    g = gen_params(p, synthetic, &rc);
+    {
+        struct cllm_llm_trace wt;
+        cllm_llm_trace_init(&wt);
+        g.max_tokens = p->cfg->warmup_max_tokens;
+        for (int w = 0; w < p->cfg->warmup_runs && !cancelled(p); w++) {
+            st = cllm_engine_generate(eng, &g, &wt, err, sizeof(err));
+            if (st != CLLM_OK && st != CLLM_ERR_CANCELLED)
+                CLLM_LOG(CLLM_LOG_WARN, "%s: warmup run failed: %s", key, err);
+        }
+        cJSON_AddNumberToObject(res, "warmup_runs", p->cfg->warmup_runs);
+        cJSON_AddNumberToObject(res, "warmup_max_tokens", p->cfg->warmup_max_tokens);
+        cllm_llm_trace_free(&wt);
+    }
+
+    /* timed runs under the monitor */
+    g = gen_params(p, synthetic, &rc);
+    if (p->monitor) {
+        struct cllm_monitor_params mp = cllm_monitor_default_params();
+        char merr[256];
+        mp.interval_s = p->cfg->monitor_interval_s;
+        mp.gpu = p->hw->gpu.n_devices > 0;
+        mon = cllm_monitor_start(&mp, merr, sizeof(merr));
+        if (!mon)
+            CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
+    }
+    runs = cJSON_AddArrayToObject(res, "runs");
+    for (int r = 0; r < n_runs; r++) {
+        struct cllm_llm_run_metrics rm;
+        cJSON *rj;
+        double before, after;
+
+        if (cancelled(p))
+            break;
+        cllm_llm_trace_init(&traces[r]);
+        done = r + 1;
+        before = cllm_process_rss_gb();
+        st = cllm_engine_generate(eng, &g, &traces[r], err, sizeof(err));
+        after = cllm_process_rss_gb();
+        if (n_rss + 2 <= sizeof(rss) / sizeof(rss[0])) {
+            rss[n_rss++] = before;
+            rss[n_rss++] = after;
+        }
+        ok[r] = st == CLLM_OK;
+        if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rm) == CLLM_OK) {
+            rj = cllm_llm_run_metrics_to_json(&rm);
+            say(p, CLLM_AI_RUN_DONE, key, NAN, "run %d/%d: %.1f tokens/s, first token %.3f s, %d tokens", r + 1,
+                n_runs, rm.tokens_per_second, rm.first_token_latency_s, rm.n_tokens);
+        } else {
+            ok[r] = false;
+            rj = cJSON_CreateObject();
+            cJSON_AddStringToObject(rj, "error", err[0] ? err : "metrics could not be computed");
+            say(p, CLLM_AI_RUN_DONE, key, NAN, "run %d/%d failed: %s", r + 1, n_runs, err);
+        }
+        cJSON_AddNumberToObject(rj, "run", r + 1);
+        cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
+        cJSON_AddNumberToObject(rj, "memory_before_gb", before);
+        cJSON_AddNumberToObject(rj, "memory_after_gb", after);
+        cJSON_AddItemToArray(runs, rj);
+    }
+    if (mon) {
+        cllm_monitor_stop(mon);
+        cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, true));
+        {
+            const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
+            if (ms && isfinite(ms->rss_gb_peak) && n_rss < sizeof(rss) / sizeof(rss[0]))
+                rss[n_rss++] = ms->rss_gb_peak;
+        }
+        cllm_monitor_free(mon);
+    }
+
+    {
+        struct cllm_llm_summary s;
+        cJSON *be = cllm_json_path(res, "engine.backend");
+        bool on_gpu = cJSON_IsString(be) && strcmp(be->valuestring, "CPU") != 0;
+        cllm_llm_summarize(traces, ok, done, rss, n_rss, &s);
+        sumj = cllm_llm_summary_to_json(&s);
+        cJSON_AddItemToObject(res, "summary", sumj);
+        add_roofline(sumj, s.avg_decode_tokens_per_second, model_bytes, on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
+                     on_gpu ? "GPU device bandwidth (gpu_compute d2d read rate)"
+                            : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
+        if (cancelled(p) && done < n_runs)
+            set_status(res, "cancelled", "reason", "stopped by the user");
+        else
+            set_status(res, s.n_ok > 0 ? "ok" : "failed", s.n_ok > 0 ? NULL : "error", s.n_ok > 0 ? NULL : err);
+        say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s",
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")), s.avg_tokens_per_second,
+            s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability, synthetic ? " [synthetic model]" : "");
+    }
+    for (int r = 0; r < done; r++)
+        cllm_llm_trace_free(&traces[r]);
+    cllm_engine_close(eng);
+}
+
+void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
+{
+    struct cllm_registry_params rp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    char err[1024];
+    cJSON *results = cJSON_GetObjectItemCaseSensitive(section, "results"), *r;
+    int n_ok = 0, n_total = 0;
+    const char *overall;
+
+    if (!results)
+        results = cJSON_AddObjectToObject(section, "results");
+    if (p->models_file)
+        rp.user_path = p->models_file;
+    if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
+        set_status(section, "failed", "error", err);
+        return;
+    }
+    cJSON_AddStringToObject(section, "registry", cllm_registry_origins(reg));
+    {
+        const struct cllm_llama *ll = NULL;
+        char lerr[1024];
+        cJSON *lib = cJSON_AddObjectToObject(section, "llama");
+        if (cllm_llama_load(p->llama_lib, &ll, lerr, sizeof(lerr)) == CLLM_OK) {
+            cJSON_AddStringToObject(lib, "path", ll->lib_path);
+            cJSON_AddStringToObject(lib, "variant", ll->variant);
+            cJSON_AddStringToObject(lib, "version", ll->version);
+            cJSON_AddStringToObject(lib, "ggml_version", ll->ggml_version);
+            cJSON_AddStringToObject(lib, "ggml_commit", ll->ggml_commit);
+        } else {
+            cJSON_AddStringToObject(lib, "error", lerr);
+        }
+    }
+    for (int i = 0; i < p->cfg->n_models; i++) {
+        if (cancelled(p))
+            break;
+        run_model(p, reg, p->cfg->models[i], results);
+    }
+    cJSON_ArrayForEach(r, results) {
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "status"));
+        n_total++;
+        n_ok += st && (strcmp(st, "ok") == 0 || strcmp(st, "skipped") == 0);
+    }
+    overall = cancelled(p) ? "partial" : (n_total > 0 && n_ok == 0) ? "failed" : "ok";
+    set_status(section, overall, NULL, NULL);
+    cllm_registry_free(reg);
+}
+
+enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *model_key, const char *vocab_from,
+                                    const char *out_path, char *path_out, size_t n, char *err, size_t errlen)
+{
+    struct cllm_registry_params rp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    const struct cllm_model *m;
+    const struct cllm_model_quant *q;
+    enum cllm_status st;
+
+    if (p->models_file)
+        rp.user_path = p->models_file;
+    st = cllm_registry_load(&rp, &reg, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    m = cllm_registry_find(reg, model_key);
+    if (!m) {
+        snprintf(err, errlen, "unknown model key '%s' (known: see data/models.json)", model_key);
+        cllm_registry_free(reg);
+        return CLLM_ERR_NOT_FOUND;
+    }
+    q = cllm_model_find_quant(m, p->quant);
+    if (!q) {
+        snprintf(err, errlen, "model '%s' has no quantization '%s'", model_key, p->quant ? p->quant : "(default)");
+        cllm_registry_free(reg);
+        return CLLM_ERR_NOT_FOUND;
+    }
+    if (out_path)
+        cllm_strlcpy(path_out, out_path, n);
+    else
+        cllm_model_synthetic_path(m, q, p->models_dir, path_out, n);
+    st = make_synthetic(p, m, q, vocab_from, path_out, err, errlen);
+    cllm_registry_free(reg);
+    return st;
+}

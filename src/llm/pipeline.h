@@ -1,0 +1,73 @@
+/* The LLM inference phase (the original's phase 5): for each selected model — pre-checks, the GGUF file (present,
+ * downloaded, or synthetic with a notice), cleanup, load, one warmup run, then the timed runs streamed token by
+ * token under the resource monitor — into ai_benchmarks.results[MODEL_KEY] {runs[], summary, ...}.
+ * The library prints nothing: progress goes through the callback. */
+#ifndef CLLM_LLM_PIPELINE_H
+#define CLLM_LLM_PIPELINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+struct cllm_config;
+struct cllm_hw_info;
+struct cllm_engine_ops;
+
+enum cllm_ai_event {
+    CLLM_AI_MODEL_START,   /* text: model name */
+    CLLM_AI_NOTICE,        /* text: something the user must know (synthetic model, CPU only, skipped, ...) */
+    CLLM_AI_DOWNLOAD,      /* fraction: bytes done / total (NAN unknown); text: rate */
+    CLLM_AI_SYNTH,         /* fraction of the current stage; text: stage */
+    CLLM_AI_LOADED,        /* text: load time and backend */
+    CLLM_AI_RUN_DONE,      /* text: "run 2/3: 47.1 tokens/s, first token 0.21 s" */
+    CLLM_AI_MODEL_DONE,    /* text: status and summary */
+};
+
+typedef void (*cllm_ai_progress_fn)(enum cllm_ai_event ev, const char *model_key, const char *text,
+                                    double fraction, void *user_data);
+
+struct cllm_ai_params {
+    const struct cllm_config  *cfg;      /* models, prompt, inference parameters, runs */
+    const struct cllm_hw_info *hw;
+    const char *models_dir;              /* "models" */
+    const char *models_file;             /* extra registry file (NULL: $COMPUTELLM_MODELS_FILE) */
+    const char *quant;                   /* NULL: each model's default (Q4_K_M) */
+    const char *llama_lib;               /* libllama file or folder; NULL: $COMPUTELLM_LLAMA_LIB, then .deps/ */
+    const char *device;                  /* NULL/"auto": GPU when usable; "cpu": CPU only */
+    bool        allow_download;          /* fetch missing files from Hugging Face (default true) */
+    bool        allow_synthetic;         /* fall back to a synthetic model (default true) */
+    bool        cleanup;                 /* system cleanup before each model (default true) */
+    double      cleanup_pause_s;         /* 1 s */
+    bool        monitor;                 /* resource monitor around the timed runs (default true) */
+    double      cpu_read_gbps;           /* measured memory read bandwidth for the roofline; NAN unknown */
+    double      gpu_read_gbps;           /* measured device bandwidth (read rate); NAN unknown */
+    const volatile sig_atomic_t *cancel;
+    const struct cllm_engine_ops *engine;  /* NULL: in-process llama.cpp */
+    cllm_ai_progress_fn progress;
+    void       *user_data;
+};
+
+struct cllm_ai_params cllm_ai_default_params(void);
+
+/* Runs the LLM phase into `section` (ai_benchmarks): "status" ("ok", "partial" when cancelled, "failed" when no
+ * model could run), library identity, and results[KEY] per model. */
+void cllm_ai_run(const struct cllm_ai_params *p, struct cJSON *section);
+
+/* `computellm synth`: writes the synthetic GGUF of model_key at p->quant (NULL: its default) to out_path (NULL:
+ * models_dir/synthetic/<key>.<QUANT>.gguf, written to path_out), with the vocabulary of vocab_from (NULL: the
+ * default Llama vocabulary scripts/setup installs; or any GGUF / tokenizer.json). Progress through p->progress. */
+enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *model_key, const char *vocab_from,
+                                    const char *out_path, char *path_out, size_t n, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
