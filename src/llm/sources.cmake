@@ -1,2 +1,16 @@
 # LLM inference: binding, engines, metrics, models, download, synthetic GGUF, pipeline.
-set(CLLM_LLM_SOURCES)
+set(CLLM_LLM_SOURCES src/llm/pipeline.c)
+# model registry (data/models.json) and Hugging Face downloads
+list(APPEND CLLM_LLM_SOURCES src/llm/models.c src/llm/download.c)
+# the registry falls back to the source tree's data/ when no data/ sits next to the binary
+set_source_files_properties(src/llm/models.c PROPERTIES
+  COMPILE_DEFINITIONS "CLLM_SOURCE_DATA_DIR=\"${PROJECT_SOURCE_DIR}/data\"")
+# llama.cpp binding, engine seam, in-process engine, metrics (the binding also looks for
+# .deps/llama/<variant>/ in the checkout, hence the source folder)
+list(APPEND CLLM_LLM_SOURCES src/llm/llama_api.c src/llm/engine.c src/llm/engine_llama.c src/llm/metrics.c)
+set_source_files_properties(src/llm/llama_api.c PROPERTIES
+  COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
+# the pipeline looks for the default vocabulary under the checkout (synthetic models)
+set_source_files_properties(src/llm/pipeline.c PROPERTIES COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
+# GGUF writer/reader, tokenizer vocabularies, synthetic models
+list(APPEND CLLM_LLM_SOURCES src/llm/gguf.c src/llm/vocab.c src/llm/synth.c)

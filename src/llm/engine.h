@@ -1,0 +1,114 @@
+/* The engine seam: one table of function pointers per way of running a model (in-process llama.cpp here, the
+ * llama-server HTTP engine later). Every engine fills the same trace (llm/metrics.h) token by token, so no
+ * metric is computed twice. */
+#ifndef CLLM_LLM_ENGINE_H
+#define CLLM_LLM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "llm/metrics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+struct cllm_gpu_info;
+
+/* Called with each generated token's text (len may be 0: a control token renders as nothing; a piece may end
+ * inside a UTF-8 sequence) and its arrival time (cllm_now_ns). Return false to stop the run. */
+typedef bool (*cllm_token_fn)(const char *piece, size_t len, uint64_t t_ns, void *user_data);
+
+struct cllm_engine_open_params {
+    const char *model_path;        /* GGUF file (first part of a split model) */
+    int         n_ctx;             /* context in tokens (2048) */
+    int         n_gpu_layers;      /* -1: every layer on the GPU when the library has a usable one; 0: CPU only */
+    int         n_threads;         /* CPU threads; <= 0: physical cores */
+    int         n_batch;           /* prompt tokens per llama_decode call (512) */
+    uint32_t    seed;              /* default sampling seed (42) */
+    const char *lib;               /* libllama file or folder; NULL: cllm_llama_load's default search */
+    const char *device;            /* NULL or "auto": best GPU backend, else CPU; "cpu": CPU only */
+    const struct cllm_gpu_info *gpus;  /* detected GPUs, to say when none of them has a backend; may be NULL */
+};
+
+struct cllm_engine_open_params cllm_engine_default_open_params(void);
+
+struct cllm_gen_params {
+    const char   *system_prompt;   /* may be NULL or "" (then only the user message) */
+    const char   *prompt;          /* the user message */
+    int           max_tokens;      /* tokens to generate at most */
+    double        temperature;     /* 0: greedy */
+    int           top_k;           /* 0: off; 40 is llama.cpp's and llama-cpp-python's default */
+    double        top_p;
+    double        repeat_penalty;  /* 1: off */
+    int           repeat_last_n;   /* tokens the penalty looks back over (64) */
+    uint32_t      seed;
+    bool          ignore_eos;      /* keep generating through end-of-generation tokens: exactly max_tokens */
+    cllm_token_fn on_token;        /* may be NULL */
+    void         *user_data;
+};
+
+/* The benchmark's defaults: 256 tokens, temperature 0.7, top_k 40, top_p 0.9, repeat_penalty 1.1 over 64,
+ * seed 42. */
+struct cllm_gen_params cllm_gen_default_params(void);
+
+/* An engine. `impl` is the engine's own state. */
+struct cllm_engine_ops {
+    const char *name;              /* "llama.cpp" (in-process), "llama-server" */
+    /* Loads the model; on failure a one-line reason in err (CLLM_ERR_LIBRARY: no usable libllama,
+     * CLLM_ERR_NOT_FOUND / CLLM_ERR_PARSE: the model file). */
+    enum cllm_status (*open)(const struct cllm_engine_open_params *p, void **impl, char *err, size_t errlen);
+    /* One run from an empty context: fills trace (reset first) and streams tokens to g->on_token.
+     * CLLM_ERR_CANCELLED when on_token asked to stop. */
+    enum cllm_status (*generate)(void *impl, const struct cllm_gen_params *g, struct cllm_llm_trace *trace,
+                                 char *err, size_t errlen);
+    /* Identity and capabilities as a JSON object (caller deletes): library, version, backend, devices, model. */
+    struct cJSON *(*info)(const void *impl);
+    void (*close)(void *impl);
+};
+
+/* In-process llama.cpp through the runtime-loaded libllama (engine_llama.c). */
+extern const struct cllm_engine_ops cllm_engine_llama;
+
+struct cllm_engine;
+
+enum cllm_status cllm_engine_open(const struct cllm_engine_ops *ops, const struct cllm_engine_open_params *p,
+                                  struct cllm_engine **out, char *err, size_t errlen);
+enum cllm_status cllm_engine_generate(struct cllm_engine *e, const struct cllm_gen_params *g,
+                                      struct cllm_llm_trace *trace, char *err, size_t errlen);
+struct cJSON *cllm_engine_info(const struct cllm_engine *e);
+const char *cllm_engine_name(const struct cllm_engine *e);
+/* Seconds open() took (model load + context), measured here for every engine alike. */
+double cllm_engine_load_time_s(const struct cllm_engine *e);
+void cllm_engine_close(struct cllm_engine *e);
+
+/* ---- backend choice (the original's priority) ---- */
+
+/* Devices as a library lists them (llm/llama_api.h fills these from ggml); kept plain for tests. */
+struct cllm_backend_device {
+    char backend[32];     /* ggml backend name: "CPU", "CUDA", "ROCm", "SYCL", "Metal", "Vulkan", ... */
+    int  type;            /* enum cllm_ggml_dev_type: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator */
+};
+
+struct cllm_backend_choice {
+    char backend[32];     /* chosen backend: "CUDA", "ROCm", "SYCL", "Metal", "Vulkan" or "CPU" */
+    int  n_devices;       /* GPU devices to offload to (all of the chosen backend's); 0 for CPU */
+    int  devices[16];     /* their indices in the device list */
+    int  n_gpu_layers;    /* what to pass to the model: requested layers on a GPU, 0 on CPU */
+    char notice[512];     /* one sentence when a detected GPU cannot be used by this library, else "" */
+};
+
+/* Picks CUDA → ROCm → SYCL → Metal → Vulkan → CPU among the library's GPU devices. want_gpu false (or
+ * n_gpu_layers 0) forces CPU. gpus (detected hardware, may be NULL) and variant ("cpu", "vulkan", "cuda" or "")
+ * only shape the notice. */
+void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool want_gpu, int n_gpu_layers,
+                         const struct cllm_gpu_info *gpus, const char *variant, struct cllm_backend_choice *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,456 @@
+/* The in-process engine: llama.cpp through the runtime-loaded libllama (llm/llama_api.h). */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/strutil.h"
+#include "hw/hw.h"
+#include "llm/engine.h"
+#include "llm/llama_api.h"
+
+struct llama_engine {
+    const struct cllm_llama   *L;
+    struct llama_model        *model;
+    struct llama_context      *ctx;
+    const struct llama_vocab  *vocab;
+    struct cllm_llama_device   devs[CLLM_LLAMA_MAX_DEVICES];
+    int                        n_devs;
+    struct cllm_backend_choice choice;
+    struct ggml_backend_device *offload[CLLM_LLAMA_MAX_DEVICES + 1];  /* NULL-terminated */
+    int                        n_threads;
+    int                        n_batch;
+    uint32_t                   n_ctx;
+    const char                *chat_template;   /* owned by the model; NULL: plain text fallback */
+    char                       template_note[160];
+    char                       model_path[1024];
+    char                       desc[128];
+    cllm_llama_token          *tokens;
+    int                        tokens_cap;
+    char                      *text;
+    size_t                     text_cap;
+};
+
+/* Physical cores (llama.cpp's own default is 4 threads, whatever the machine). */
+static int physical_cores(void)
+{
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_cpu_info *cpu = malloc(sizeof(*cpu));
+    int n = -1;
+    if (cpu) {
+        cllm_cpu_detect(&hp, cpu);
+        n = cpu->physical_cores > 0 ? cpu->physical_cores : cpu->logical_cores;
+        free(cpu);
+    }
+    return n > 0 ? n : 1;
+}
+
+static bool grow_text(struct llama_engine *E, size_t need)
+{
+    char *t;
+    if (need <= E->text_cap)
+        return true;
+    t = realloc(E->text, need);
+    if (!t)
+        return false;
+    E->text = t;
+    E->text_cap = need;
+    return true;
+}
+
+/* Formats system + user through the model's chat template into E->text; false on allocation failure.
+ * *fallback says the plain form was used. */
+static bool format_prompt(struct llama_engine *E, const char *system, const char *user, bool *fallback)
+{
+    struct cllm_llama_chat_message msgs[2];
+    size_t n = 0, len;
+    int32_t got;
+
+    if (system && system[0])
+        msgs[n++] = (struct cllm_llama_chat_message){"system", system};
+    msgs[n++] = (struct cllm_llama_chat_message){"user", user};
+    len = strlen(user) + (system ? strlen(system) : 0);
+    *fallback = true;
+    if (E->chat_template) {
+        if (!grow_text(E, 2 * len + 256))
+            return false;
+        got = E->L->chat_apply_template(E->chat_template, msgs, n, true, E->text, (int32_t)E->text_cap);
+        if (got >= 0 && (size_t)got >= E->text_cap) {
+            if (!grow_text(E, (size_t)got + 1))
+                return false;
+            got = E->L->chat_apply_template(E->chat_template, msgs, n, true, E->text, (int32_t)E->text_cap);
+        }
+        if (got >= 0 && (size_t)got < E->text_cap) {
+            E->text[got] = '\0';
+            *fallback = false;
+            return true;
+        }
+    }
+    /* no usable template: the two messages as plain text, as a user would type them */
+    if (!grow_text(E, len + 3))
+        return false;
+    snprintf(E->text, E->text_cap, "%s%s%s", system && system[0] ? system : "", system && system[0] ? "\n\n" : "",
+             user);
+    return true;
+}
+
+/* Tokenizes E->text (with BOS, special tokens parsed) into E->tokens; returns the count or -1. */
+static int tokenize_prompt(struct llama_engine *E)
+{
+    int32_t len = (int32_t)strlen(E->text);
+    int32_t n;
+    cllm_llama_token bos;
+
+    if (E->tokens_cap < len + 8) {
+        cllm_llama_token *t = realloc(E->tokens, (size_t)(len + 8) * sizeof(*t));
+        if (!t)
+            return -1;
+        E->tokens = t;
+        E->tokens_cap = len + 8;
+    }
+    n = E->L->tokenize(E->vocab, E->text, len, E->tokens, E->tokens_cap, true, true);
+    if (n < 0 && n != INT32_MIN) {
+        cllm_llama_token *t = realloc(E->tokens, (size_t)(-n) * sizeof(*t));
+        if (!t)
+            return -1;
+        E->tokens = t;
+        E->tokens_cap = -n;
+        n = E->L->tokenize(E->vocab, E->text, len, E->tokens, E->tokens_cap, true, true);
+    }
+    if (n < 0)
+        return -1;
+    /* a template that writes the BOS text itself plus add_special would give two BOS tokens */
+    bos = E->L->vocab_bos(E->vocab);
+    if (n >= 2 && bos >= 0 && E->tokens[0] == bos && E->tokens[1] == bos) {
+        memmove(E->tokens, E->tokens + 1, (size_t)(n - 1) * sizeof(*E->tokens));
+        n--;
+    }
+    return n;
+}
+
+static void llama_engine_close(void *impl)
+{
+    struct llama_engine *E = impl;
+    if (!E)
+        return;
+    if (E->ctx)
+        E->L->free(E->ctx);
+    if (E->model)
+        E->L->model_free(E->model);
+    free(E->tokens);
+    free(E->text);
+    free(E);
+}
+
+static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *p, void **impl, char *err,
+                                          size_t errlen)
+{
+    struct llama_engine *E;
+    struct cllm_backend_device bdev[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_llama_model_params mp;
+    struct cllm_llama_context_params cp;
+    struct stat st;
+    char last[512];
+    bool want_gpu;
+    enum cllm_status s;
+
+    *impl = NULL;
+    if (!p->model_path || !p->model_path[0]) {
+        snprintf(err, errlen, "no model file given");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (stat(p->model_path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "model file %s not found", p->model_path);
+        return CLLM_ERR_NOT_FOUND;
+    }
+    E = calloc(1, sizeof(*E));
+    if (!E)
+        return CLLM_ERR_NOMEM;
+    s = cllm_llama_load(p->lib, &E->L, err, errlen);
+    if (s != CLLM_OK)
+        goto fail;
+    cllm_strlcpy(E->model_path, p->model_path, sizeof(E->model_path));
+
+    E->n_devs = cllm_llama_devices(E->L, E->devs, CLLM_LLAMA_MAX_DEVICES);
+    for (int i = 0; i < E->n_devs; i++) {
+        cllm_strlcpy(bdev[i].backend, E->devs[i].backend, sizeof(bdev[i].backend));
+        bdev[i].type = E->devs[i].type;
+    }
+    want_gpu = !(p->device && strcmp(p->device, "cpu") == 0) && p->n_gpu_layers != 0;
+    cllm_backend_choose(bdev, E->n_devs, want_gpu, p->n_gpu_layers, p->gpus, E->L->variant, &E->choice);
+    if (E->choice.notice[0])
+        CLLM_LOG(CLLM_LOG_WARN, "%s", E->choice.notice);
+    /* only the chosen backend's GPUs; an empty list keeps the model on the CPU even in a GPU build */
+    for (int i = 0; i < E->choice.n_devices; i++)
+        E->offload[i] = E->devs[E->choice.devices[i]].handle;
+    E->offload[E->choice.n_devices] = NULL;
+
+    E->n_threads = p->n_threads > 0 ? p->n_threads : physical_cores();
+    E->n_batch = p->n_batch > 0 ? p->n_batch : 512;
+
+    mp = E->L->model_default_params();
+    mp.devices = E->offload;
+    mp.n_gpu_layers = E->choice.n_gpu_layers;
+    cllm_llama_take_error(last, sizeof(last));
+    E->model = E->L->model_load_from_file(p->model_path, mp);
+    if (!E->model) {
+        cllm_llama_take_error(last, sizeof(last));
+        snprintf(err, errlen, "llama.cpp could not load %s%s%s", p->model_path, last[0] ? ": " : "", last);
+        s = CLLM_ERR_PARSE;
+        goto fail;
+    }
+    cp = E->L->context_default_params();
+    cp.n_ctx = (uint32_t)(p->n_ctx > 0 ? p->n_ctx : 2048);
+    cp.n_batch = (uint32_t)E->n_batch;
+    cp.n_ubatch = (uint32_t)E->n_batch;
+    cp.n_threads = E->n_threads;
+    cp.n_threads_batch = E->n_threads;
+    cp.no_perf = false;                         /* keep llama.cpp's own counters: reported beside ours */
+    /* on the CPU, large prompt batches must not be shipped to a GPU behind our back (FACTS.md) */
+    cp.op_offload = E->choice.n_devices > 0;
+    E->ctx = E->L->init_from_model(E->model, cp);
+    if (!E->ctx) {
+        cllm_llama_take_error(last, sizeof(last));
+        snprintf(err, errlen, "llama.cpp could not create a context of %u tokens for %s%s%s", cp.n_ctx,
+                 p->model_path, last[0] ? ": " : "", last);
+        s = CLLM_ERR_LIBRARY;
+        goto fail;
+    }
+    E->vocab = E->L->model_get_vocab(E->model);
+    E->n_ctx = E->L->n_ctx(E->ctx);
+    if (E->L->model_desc(E->model, E->desc, sizeof(E->desc)) < 0)
+        E->desc[0] = '\0';
+
+    E->chat_template = E->L->model_chat_template(E->model, NULL);
+    if (!E->chat_template) {
+        cllm_strlcpy(E->template_note, "none in the model: plain \"system\\n\\nuser\" text", sizeof(E->template_note));
+    } else {
+        bool fallback;
+        if (!format_prompt(E, "s", "u", &fallback)) {
+            s = CLLM_ERR_NOMEM;
+            goto fail;
+        }
+        if (fallback) {
+            cllm_strlcpy(E->template_note, "the model's template is not one llama.cpp knows: plain text",
+                         sizeof(E->template_note));
+            E->chat_template = NULL;
+        } else {
+            cllm_strlcpy(E->template_note, "the model's own (llama_chat_apply_template)", sizeof(E->template_note));
+        }
+    }
+    CLLM_LOG(CLLM_LOG_INFO, "llama.cpp: %s on %s, %d threads, n_ctx %u, chat template: %s", E->desc,
+             E->choice.backend, E->n_threads, E->n_ctx, E->template_note);
+    *impl = E;
+    return CLLM_OK;
+
+fail:
+    llama_engine_close(E);
+    return s;
+}
+
+static struct llama_sampler *make_sampler(const struct cllm_llama *L, const struct llama_vocab *vocab,
+                                          const struct cllm_gen_params *g)
+{
+    struct cllm_llama_sampler_chain_params sp = L->sampler_chain_default_params();
+    struct llama_sampler *chain;
+
+    sp.no_perf = false;
+    chain = L->sampler_chain_init(sp);
+    if (!chain)
+        return NULL;
+    if (g->repeat_penalty != 1.0)
+        L->sampler_chain_add(chain, L->sampler_init_penalties(L->vocab_n_tokens(vocab),
+                                                             g->repeat_last_n > 0 ? g->repeat_last_n : 64,
+                                                             (float)g->repeat_penalty, 0.0f, 0.0f));
+    if (g->temperature <= 0) {
+        L->sampler_chain_add(chain, L->sampler_init_greedy());
+    } else {
+        if (g->top_k > 0)
+            L->sampler_chain_add(chain, L->sampler_init_top_k(g->top_k));
+        if (g->top_p > 0 && g->top_p < 1)
+            L->sampler_chain_add(chain, L->sampler_init_top_p((float)g->top_p, 1));
+        L->sampler_chain_add(chain, L->sampler_init_temp((float)g->temperature));
+        L->sampler_chain_add(chain, L->sampler_init_dist(g->seed));
+    }
+    return chain;
+}
+
+static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_params *g,
+                                              struct cllm_llm_trace *trace, char *err, size_t errlen)
+{
+    struct llama_engine *E = impl;
+    const struct cllm_llama *L = E->L;
+    struct llama_sampler *smpl = NULL;
+    struct cllm_llama_perf_context_data perf;
+    char piece[256], last[512];
+    bool fallback;
+    int n_prompt, ret;
+    uint64_t t_decode = 0, t_loop = 0, t0;
+    enum cllm_status s = CLLM_OK;
+
+    cllm_llm_trace_reset(trace);
+    trace->start_ns = trace->end_ns = cllm_now_ns();
+    if (!g->prompt || g->max_tokens < 0) {
+        snprintf(err, errlen, "no prompt, or a negative max_tokens");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (!format_prompt(E, g->system_prompt, g->prompt, &fallback) || (n_prompt = tokenize_prompt(E)) < 0) {
+        snprintf(err, errlen, "could not template or tokenize the prompt");
+        return CLLM_ERR_NOMEM;
+    }
+    if ((uint32_t)n_prompt >= E->n_ctx) {
+        snprintf(err, errlen, "the prompt is %d tokens, the context only %u", n_prompt, E->n_ctx);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    trace->n_prompt_tokens = n_prompt;
+    smpl = make_sampler(L, E->vocab, g);
+    if (!smpl) {
+        snprintf(err, errlen, "llama.cpp could not create the sampler chain");
+        return CLLM_ERR_LIBRARY;
+    }
+    /* every run starts from an empty context, with fresh counters */
+    L->memory_clear(L->get_memory(E->ctx), true);
+    L->perf_context_reset(E->ctx);
+    cllm_llama_take_error(last, sizeof(last));
+
+    for (int i = 0; i < n_prompt; i += E->n_batch) {
+        int n = n_prompt - i < E->n_batch ? n_prompt - i : E->n_batch;
+        ret = L->decode(E->ctx, L->batch_get_one(E->tokens + i, n));
+        if (ret != 0) {
+            cllm_llama_take_error(last, sizeof(last));
+            snprintf(err, errlen, "llama_decode failed on the prompt (%d)%s%s", ret, last[0] ? ": " : "", last);
+            s = CLLM_ERR_LIBRARY;
+            goto done;
+        }
+    }
+
+    t0 = cllm_now_ns();
+    for (int n_gen = 0; n_gen < g->max_tokens; n_gen++) {
+        cllm_llama_token tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
+        int32_t len;
+        uint64_t t_tok, t1;
+
+        if (!g->ignore_eos && L->vocab_is_eog(E->vocab, tok))
+            break;
+        len = L->token_to_piece(E->vocab, tok, piece, (int32_t)sizeof(piece), 0, false);
+        if (len < 0)
+            len = 0;   /* longer than any real piece: counted as a token, text dropped */
+        t_tok = cllm_now_ns();
+        if (cllm_llm_trace_add(trace, t_tok, (uint32_t)len) != CLLM_OK) {
+            snprintf(err, errlen, "out of memory recording token times");
+            s = CLLM_ERR_NOMEM;
+            goto done;
+        }
+        if (g->on_token && !g->on_token(piece, (size_t)len, t_tok, g->user_data)) {
+            s = CLLM_ERR_CANCELLED;
+            snprintf(err, errlen, "stopped after %d tokens", n_gen + 1);
+            break;
+        }
+        if (n_gen + 1 == g->max_tokens)
+            break;
+        if ((uint32_t)(n_prompt + n_gen + 1) >= E->n_ctx) {
+            CLLM_LOG(CLLM_LOG_WARN, "context of %u tokens full after %d generated tokens", E->n_ctx, n_gen + 1);
+            break;
+        }
+        t1 = cllm_now_ns();
+        ret = L->decode(E->ctx, L->batch_get_one(&tok, 1));
+        t_decode += cllm_now_ns() - t1;
+        if (ret != 0) {
+            cllm_llama_take_error(last, sizeof(last));
+            snprintf(err, errlen, "llama_decode failed after %d tokens (%d)%s%s", n_gen + 1, ret, last[0] ? ": " : "",
+                     last);
+            s = CLLM_ERR_LIBRARY;
+            goto done;
+        }
+    }
+    t_loop = cllm_now_ns() - t0;
+
+done:
+    trace->end_ns = cllm_now_ns();
+    perf = L->perf_context(E->ctx);
+    trace->has_engine_counters = true;
+    trace->engine_prompt_ms = perf.t_p_eval_ms;
+    trace->engine_prompt_tokens = perf.n_p_eval;
+    trace->engine_decode_ms = perf.t_eval_ms;
+    trace->engine_decode_tokens = perf.n_eval;
+    if (t_loop > 0) {
+        trace->has_loop_split = true;
+        trace->loop_decode_ms = (double)t_decode / 1e6;
+        trace->loop_other_ms = (double)(t_loop - t_decode) / 1e6;
+    }
+    L->sampler_free(smpl);
+    return s;
+}
+
+static cJSON *device_json(const struct cllm_llama_device *d)
+{
+    static const char *const types[] = {"cpu", "gpu", "igpu", "accel"};
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", d->name);
+    cJSON_AddStringToObject(o, "description", d->description);
+    cJSON_AddStringToObject(o, "backend", d->backend);
+    cJSON_AddStringToObject(o, "type", d->type >= 0 && d->type < 4 ? types[d->type] : "unknown");
+    if (isfinite(d->memory_total_gb)) {
+        cJSON_AddNumberToObject(o, "memory_total_gb", d->memory_total_gb);
+        cJSON_AddNumberToObject(o, "memory_free_gb", d->memory_free_gb);
+    }
+    return o;
+}
+
+static cJSON *llama_engine_info(const void *impl)
+{
+    const struct llama_engine *E = impl;
+    const struct cllm_llama *L = E->L;
+    cJSON *o = cJSON_CreateObject(), *model, *devs, *used, *caps;
+
+    cJSON_AddStringToObject(o, "engine", "llama.cpp");
+    cJSON_AddStringToObject(o, "library", L->lib_path);
+    cJSON_AddStringToObject(o, "llama_version", L->version);
+    cJSON_AddStringToObject(o, "ggml_version", L->ggml_version);
+    cJSON_AddStringToObject(o, "ggml_commit", L->ggml_commit);
+    cJSON_AddStringToObject(o, "variant", L->variant);
+    cJSON_AddStringToObject(o, "backend", E->choice.backend);
+    cJSON_AddNumberToObject(o, "n_gpu_layers", E->choice.n_gpu_layers);
+    cJSON_AddBoolToObject(o, "op_offload", E->choice.n_devices > 0);
+    cJSON_AddNumberToObject(o, "n_threads", E->n_threads);
+    cJSON_AddNumberToObject(o, "n_ctx", E->n_ctx);
+    cJSON_AddNumberToObject(o, "n_batch", E->n_batch);
+    cJSON_AddStringToObject(o, "flash_attn", "auto");
+    if (E->choice.notice[0])
+        cJSON_AddStringToObject(o, "notice", E->choice.notice);
+    else
+        cJSON_AddNullToObject(o, "notice");
+    used = cJSON_AddArrayToObject(o, "devices_used");
+    for (int i = 0; i < E->choice.n_devices; i++)
+        cJSON_AddItemToArray(used, device_json(&E->devs[E->choice.devices[i]]));
+    devs = cJSON_AddArrayToObject(o, "devices_available");
+    for (int i = 0; i < E->n_devs; i++)
+        cJSON_AddItemToArray(devs, device_json(&E->devs[i]));
+    model = cJSON_AddObjectToObject(o, "model");
+    cJSON_AddStringToObject(model, "path", E->model_path);
+    cJSON_AddStringToObject(model, "description", E->desc);
+    cJSON_AddNumberToObject(model, "n_params", (double)L->model_n_params(E->model));
+    cJSON_AddNumberToObject(model, "size_bytes", (double)L->model_size(E->model));
+    cJSON_AddNumberToObject(model, "n_layers", L->model_n_layer(E->model));
+    cJSON_AddNumberToObject(model, "n_vocab", L->vocab_n_tokens(E->vocab));
+    cJSON_AddStringToObject(model, "chat_template", E->template_note);
+    cJSON_AddStringToObject(o, "system_info", L->print_system_info());
+    caps = cJSON_AddObjectToObject(o, "capabilities");
+    cJSON_AddBoolToObject(caps, "token_stream", 1);
+    cJSON_AddBoolToObject(caps, "engine_counters", 1);
+    cJSON_AddBoolToObject(caps, "ignore_eos", 1);
+    cJSON_AddBoolToObject(caps, "gpu_offload", L->supports_gpu_offload());
+    return o;
+}
+
+const struct cllm_engine_ops cllm_engine_llama = {
+    .name = "llama.cpp",
+    .open = llama_engine_open,
+    .generate = llama_engine_generate,
+    .info = llama_engine_info,
+    .close = llama_engine_close,
+};

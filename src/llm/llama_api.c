@@ -1,0 +1,729 @@
+/* libllama loaded with dlopen, checked against the 0.5.0-dev layouts, its log routed into ours. */
+#define _GNU_SOURCE
+#include "llm/llama_api.h"
+
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/strutil.h"
+#include "platform/dl.h"
+
+#ifndef CLLM_SOURCE_DIR
+#define CLLM_SOURCE_DIR "."
+#endif
+
+/* File names of libllama tried in a folder: the npm builds' versioned names (one per variant) first. */
+static const char *const k_lib_names[] = {"libllama.v0.5.0.so", "libllama.vulkan.v0.5.0.so", "libllama.cuda.v0.5.0.so",
+                                          "libllama.so", "libllama.dylib", "llama.dll", NULL};
+/* Variants under .deps/llama/, most capable first: a GPU build still runs on the CPU. */
+static const char *const k_variants[] = {"cuda", "vulkan", "cpu", NULL};
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cllm_llama g_api;
+/* never closed: llama.cpp keeps global state; volatile keeps the store, so leak checkers see the handle */
+static struct cllm_dl *volatile g_dl;
+static int g_loaded;
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) CLLM_PRINTF(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || !errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- llama.cpp's log → CLLM_LOG ---- */
+
+static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char g_log_line[1024];
+static size_t g_log_len;
+static int g_log_level = CLLM_GGML_LOG_INFO;
+static char g_last_error[512];
+
+/* Quiet by default: llama.cpp's errors and warnings are our info (the caller reports a failure itself, with
+ * the first error line appended), its info our debug. */
+static enum cllm_log_level map_level(int ggml_level)
+{
+    switch (ggml_level) {
+    case CLLM_GGML_LOG_ERROR:
+    case CLLM_GGML_LOG_WARN:  return CLLM_LOG_INFO;
+    default:                  return CLLM_LOG_DEBUG;
+    }
+}
+
+static void flush_line_locked(void)
+{
+    while (g_log_len && (g_log_line[g_log_len - 1] == '\n' || g_log_line[g_log_len - 1] == '\r'))
+        g_log_len--;
+    g_log_line[g_log_len] = '\0';
+    if (g_log_len) {
+        /* the first error since the last take names the cause; later ones say "failed" again */
+        if (g_log_level == CLLM_GGML_LOG_ERROR && !g_last_error[0])
+            cllm_strlcpy(g_last_error, g_log_line, sizeof(g_last_error));
+        CLLM_LOG(map_level(g_log_level), "llama.cpp: %s", g_log_line);
+    }
+    g_log_len = 0;
+}
+
+/* llama.cpp sends pieces of lines (CONT continues the previous level): join them and log whole lines. */
+static void on_llama_log(int level, const char *text, void *user_data)
+{
+    (void)user_data;
+    if (!text)
+        return;
+    pthread_mutex_lock(&g_log_lock);
+    if (level != CLLM_GGML_LOG_CONT && level != g_log_level) {
+        if (g_log_len)
+            flush_line_locked();
+        g_log_level = level;
+    }
+    for (const char *p = text; *p; p++) {
+        if (g_log_len + 1 < sizeof(g_log_line))
+            g_log_line[g_log_len++] = *p;
+        if (*p == '\n')
+            flush_line_locked();
+    }
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+void cllm_llama_take_error(char *out, size_t n)
+{
+    pthread_mutex_lock(&g_log_lock);
+    if (out && n)
+        cllm_strlcpy(out, g_last_error, n);
+    g_last_error[0] = '\0';
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+/* ---- layout checks ---- */
+
+#define SENTINEL   0xA5
+#define RAW_BYTES  1024   /* room for a library whose struct grew: we see the overflow instead of a smashed stack */
+
+/* A struct this large comes back through a hidden pointer to caller memory. On x86-64 (SysV and Windows) that
+ * pointer travels as the first argument, so calling the function as f(buffer) hands it our sentinel-filled
+ * buffer directly and we see every byte it writes, even past the struct we know. Elsewhere we call it typed
+ * and check the fields only. */
+struct raw_params { unsigned char b[RAW_BYTES]; };
+#if defined(__x86_64__) || defined(_M_X64)
+#define CLLM_RAW_SRET 1
+typedef void (*raw_params_fn)(void *out);
+#endif
+
+static bool tail_untouched(const struct raw_params *r, size_t from, char *why, size_t n, const char *what)
+{
+    for (size_t i = from; i < from + 64; i++) {
+        if (r->b[i] != SENTINEL) {
+            set_err(why, n, "%s: the library wrote past the %zu bytes of the 0.5.0-dev struct", what, from);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool raw_bool(const void *p, size_t off, bool want, const char *field, char *why, size_t n)
+{
+    unsigned char v = ((const unsigned char *)p)[off];
+    if (v != (want ? 1 : 0)) {
+        set_err(why, n, "%s = %u, expected %s", field, v, want ? "true" : "false");
+        return false;
+    }
+    return true;
+}
+
+#define CHECK_I(st, f, want)                                                                      \
+    do {                                                                                          \
+        if ((long long)(st)->f != (long long)(want)) {                                            \
+            set_err(why, n, #f " = %lld, expected %lld", (long long)(st)->f, (long long)(want));  \
+            return false;                                                                         \
+        }                                                                                         \
+    } while (0)
+#define CHECK_F(st, f, want)                                                                      \
+    do {                                                                                          \
+        if ((st)->f != (float)(want)) {                                                           \
+            set_err(why, n, #f " = %g, expected %g", (double)(st)->f, (double)(want));            \
+            return false;                                                                         \
+        }                                                                                         \
+    } while (0)
+#define CHECK_P(st, f)                                                                            \
+    do {                                                                                          \
+        if ((st)->f != NULL) {                                                                    \
+            set_err(why, n, #f " is not NULL");                                                   \
+            return false;                                                                         \
+        }                                                                                         \
+    } while (0)
+#define CHECK_B(st, type, f, want)                                                                \
+    do {                                                                                          \
+        if (!raw_bool((st), offsetof(type, f), (want), #f, why, n))                               \
+            return false;                                                                         \
+    } while (0)
+
+bool cllm_llama_check_model_defaults(const struct cllm_llama_model_params *p, char *why, size_t n)
+{
+    typedef struct cllm_llama_model_params T;
+    CHECK_P(p, devices);
+    CHECK_P(p, tensor_buft_overrides);
+    CHECK_I(p, n_gpu_layers, -1);
+    CHECK_I(p, split_mode, CLLM_LLAMA_SPLIT_LAYER);
+    CHECK_I(p, load_mode, CLLM_LLAMA_LOAD_AUTO);
+    CHECK_I(p, lazy_mode, CLLM_LLAMA_LAZY_AUTO);
+    CHECK_I(p, main_gpu, 0);
+    CHECK_P(p, tensor_split);
+    if (p->progress_callback) {
+        set_err(why, n, "progress_callback is not NULL");
+        return false;
+    }
+    CHECK_P(p, progress_callback_user_data);
+    CHECK_P(p, kv_overrides);
+    CHECK_B(p, T, vocab_only, false);
+    CHECK_B(p, T, check_tensors, false);
+    CHECK_B(p, T, use_extra_bufts, true);
+    CHECK_B(p, T, no_host, false);
+    CHECK_B(p, T, no_alloc, false);
+    CHECK_B(p, T, load_mtp, false);
+    return true;
+}
+
+bool cllm_llama_check_context_defaults(const struct cllm_llama_context_params *p, char *why, size_t n)
+{
+    typedef struct cllm_llama_context_params T;
+    CHECK_I(p, n_ctx, 512);
+    CHECK_I(p, n_batch, 2048);
+    CHECK_I(p, n_ubatch, 512);
+    CHECK_I(p, n_seq_max, 1);
+    CHECK_I(p, n_rs_seq, 0);
+    CHECK_I(p, n_outputs_max, 0);
+    CHECK_I(p, n_outputs_max_per_seq, 1);
+    if (p->n_threads <= 0 || p->n_threads > 4096 || p->n_threads_batch <= 0 || p->n_threads_batch > 4096) {
+        set_err(why, n, "n_threads = %d / n_threads_batch = %d, expected small positive counts", (int)p->n_threads,
+                (int)p->n_threads_batch);
+        return false;
+    }
+    CHECK_I(p, ctx_type, 0);
+    CHECK_I(p, rope_scaling_type, -1);
+    CHECK_I(p, pooling_type, -1);
+    CHECK_I(p, attention_type, -1);
+    CHECK_I(p, flash_attn_type, CLLM_LLAMA_FLASH_ATTN_AUTO);
+    CHECK_F(p, rope_freq_base, 0.0f);
+    CHECK_F(p, rope_freq_scale, 0.0f);
+    CHECK_F(p, yarn_ext_factor, -1.0f);
+    CHECK_F(p, yarn_attn_factor, -1.0f);
+    CHECK_F(p, yarn_beta_fast, -1.0f);
+    CHECK_F(p, yarn_beta_slow, -1.0f);
+    CHECK_I(p, yarn_orig_ctx, 0);
+    CHECK_F(p, defrag_thold, -1.0f);
+    CHECK_P(p, cb_eval);
+    CHECK_P(p, cb_eval_user_data);
+    CHECK_I(p, type_k, 1);
+    CHECK_I(p, type_v, 1);
+    CHECK_P(p, abort_callback);
+    CHECK_P(p, abort_callback_data);
+    CHECK_B(p, T, embeddings, false);
+    CHECK_B(p, T, offload_kqv, true);
+    CHECK_B(p, T, no_perf, true);
+    CHECK_B(p, T, op_offload, true);
+    CHECK_B(p, T, swa_full, true);
+    CHECK_B(p, T, kv_unified, false);
+    CHECK_P(p, samplers);
+    CHECK_I(p, n_samplers, 0);
+    CHECK_P(p, ctx_other);
+    return true;
+}
+
+static bool check_quantize_defaults(const struct cllm_llama_quantize_params *p, char *why, size_t n)
+{
+    typedef struct cllm_llama_quantize_params T;
+    CHECK_I(p, nthread, 0);
+    CHECK_I(p, ftype, CLLM_LLAMA_FTYPE_Q8_0);
+    /* GGML_TYPE_COUNT, "decided by ftype"; 43 in ggml 0.25.1 */
+    CHECK_I(p, output_tensor_type, 43);
+    CHECK_I(p, token_embedding_type, 43);
+    CHECK_B(p, T, allow_requantize, false);
+    CHECK_B(p, T, quantize_output_tensor, true);
+    CHECK_B(p, T, only_copy, false);
+    CHECK_B(p, T, pure, false);
+    CHECK_B(p, T, keep_split, false);
+    CHECK_B(p, T, dry_run, false);
+    CHECK_P(p, imatrix);
+    CHECK_P(p, kv_overrides);
+    CHECK_P(p, tt_overrides);
+    CHECK_P(p, prune_layers);
+    CHECK_I(p, reserved_0x38, 0);
+    CHECK_I(p, reserved_0x3c, 2);
+    return true;
+}
+
+/* Calls one default-params function into a sentinel-filled buffer and checks what it wrote. */
+static bool check_defaults(struct cllm_dl *dl, const char *sym, size_t size, const char *struct_name,
+                           bool (*check)(const void *, char *, size_t), char *why, size_t n)
+{
+    static struct raw_params r;   /* static: 1 KiB off the stack; loads are serialised by g_lock */
+    void *addr = cllm_dl_sym(dl, sym);
+    char detail[256] = "";
+
+    if (!addr) {
+        set_err(why, n, "%s() is missing", sym);
+        return false;
+    }
+    memset(&r, SENTINEL, sizeof(r));
+#ifdef CLLM_RAW_SRET
+    {
+        raw_params_fn fn;
+        memcpy(&fn, &addr, sizeof(fn));
+        fn(r.b);
+    }
+    if (!tail_untouched(&r, size, detail, sizeof(detail), struct_name)) {
+        set_err(why, n, "%s() gives %s", sym, detail);
+        return false;
+    }
+#else
+    if (strcmp(sym, "llama_model_default_params") == 0) {
+        struct cllm_llama_model_params (*fn)(void);
+        struct cllm_llama_model_params v;
+        memcpy(&fn, &addr, sizeof(fn));
+        v = fn();
+        memcpy(r.b, &v, sizeof(v));
+    } else if (strcmp(sym, "llama_context_default_params") == 0) {
+        struct cllm_llama_context_params (*fn)(void);
+        struct cllm_llama_context_params v;
+        memcpy(&fn, &addr, sizeof(fn));
+        v = fn();
+        memcpy(r.b, &v, sizeof(v));
+    } else {
+        struct cllm_llama_quantize_params (*fn)(void);
+        struct cllm_llama_quantize_params v;
+        memcpy(&fn, &addr, sizeof(fn));
+        v = fn();
+        memcpy(r.b, &v, sizeof(v));
+    }
+    (void)size;
+    (void)struct_name;
+#endif
+    if (!check(r.b, detail, sizeof(detail))) {
+        set_err(why, n, "%s() gives %s", sym, detail);
+        return false;
+    }
+    return true;
+}
+
+/* Copied out of the byte buffer (which has no struct alignment); bools are then read as raw bytes, since a
+ * stray sentinel byte is not a valid bool. */
+static bool check_model_raw(const void *b, char *why, size_t n)
+{
+    struct cllm_llama_model_params p;
+    memcpy(&p, b, sizeof(p));
+    return cllm_llama_check_model_defaults(&p, why, n);
+}
+
+static bool check_context_raw(const void *b, char *why, size_t n)
+{
+    struct cllm_llama_context_params p;
+    memcpy(&p, b, sizeof(p));
+    return cllm_llama_check_context_defaults(&p, why, n);
+}
+
+static bool check_quantize_raw(const void *b, char *why, size_t n)
+{
+    struct cllm_llama_quantize_params p;
+    memcpy(&p, b, sizeof(p));
+    return check_quantize_defaults(&p, why, n);
+}
+
+/* ---- finding the library ---- */
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The libllama file in `dir`, or false. */
+static bool lib_in_dir(const char *dir, char *out, size_t n)
+{
+    for (size_t i = 0; k_lib_names[i]; i++) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s/%s", dir, k_lib_names[i]);
+        if (is_file(p)) {
+            cllm_strlcpy(out, p, n);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void append_tried(char *err, size_t errlen, const char *what)
+{
+    size_t used;
+    if (!err || !errlen)
+        return;
+    used = strnlen(err, errlen);
+    if (used + 1 < errlen && snprintf(err + used, errlen - used, "%s%s", used ? ", " : "", what) < 0)
+        err[used] = '\0';
+}
+
+enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
+{
+    char bases[4][PATH_MAX];
+    int nb = 0;
+    char exe[PATH_MAX];
+    ssize_t len;
+    char tried[2048] = "";
+
+    cllm_strlcpy(bases[nb++], CLLM_SOURCE_DIR, PATH_MAX);
+    /* the binary in build/ or a test in build/tests/: the checkout is one or two folders up */
+    len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        char *slash;
+        exe[len] = '\0';
+        if ((slash = strrchr(exe, '/')) != NULL) {
+            *slash = '\0';
+            if (snprintf(bases[nb], PATH_MAX, "%s/..", exe) < PATH_MAX)
+                nb++;
+            if (snprintf(bases[nb], PATH_MAX, "%s/../..", exe) < PATH_MAX)
+                nb++;
+        }
+    }
+    if (!getcwd(bases[nb], PATH_MAX))
+        cllm_strlcpy(bases[nb], ".", PATH_MAX);
+    nb++;
+    /* the same folder reached two ways is tried (and listed) once */
+    for (int b = 0; b < nb; b++) {
+        char real[PATH_MAX];
+        if (realpath(bases[b], real))
+            cllm_strlcpy(bases[b], real, PATH_MAX);
+        for (int k = 0; k < b; k++) {
+            if (strcmp(bases[k], bases[b]) == 0) {
+                memmove(bases[b], bases[b + 1], (size_t)(nb - b - 1) * PATH_MAX);
+                nb--;
+                b--;
+                break;
+            }
+        }
+    }
+
+    for (int b = 0; b < nb; b++) {
+        if (strcmp(bases[b], "/") == 0)
+            bases[b][0] = '\0';   /* "" + "/.deps": no double slash */
+        for (size_t v = 0; k_variants[v]; v++) {
+            char dir[PATH_MAX + 32], lib[PATH_MAX + 64];
+            if (snprintf(dir, sizeof(dir), "%s/.deps/llama/%s", bases[b], k_variants[v]) >= (int)sizeof(dir))
+                continue;
+            if (lib_in_dir(dir, lib, sizeof(lib))) {
+                char real[PATH_MAX];
+                cllm_strlcpy(out, realpath(dir, real) ? real : dir, n);
+                return CLLM_OK;
+            }
+        }
+        {
+            char where[PATH_MAX + 32];
+            if (snprintf(where, sizeof(where), "%s/.deps/llama/*", bases[b]) < (int)sizeof(where))
+                append_tried(tried, sizeof(tried), where);
+        }
+    }
+    set_err(err, errlen, "no libllama in %s: run scripts/setup (it installs the pinned llama.cpp build into "
+            ".deps/), or name one with --llama-lib / " CLLM_LLAMA_LIB_ENV, tried);
+    return CLLM_ERR_NOT_FOUND;
+}
+
+/* Resolves lib_path_or_dir (or the defaults) to the absolute path of a libllama file. */
+static enum cllm_status resolve_lib(const char *arg, char *lib, size_t n, char *err, size_t errlen)
+{
+    char dir[PATH_MAX];
+    const char *env = getenv(CLLM_LLAMA_LIB_ENV);
+
+    if (!arg || !arg[0])
+        arg = (env && env[0]) ? env : NULL;
+    if (!arg) {
+        enum cllm_status st = cllm_llama_find(dir, sizeof(dir), err, errlen);
+        if (st != CLLM_OK)
+            return st;
+        arg = dir;
+    }
+    if (is_dir(arg)) {
+        if (!lib_in_dir(arg, lib, n)) {
+            set_err(err, errlen, "no libllama (libllama*.v0.5.0.so or libllama.so) in %s", arg);
+            return CLLM_ERR_NOT_FOUND;
+        }
+    } else if (is_file(arg)) {
+        cllm_strlcpy(lib, arg, n);
+    } else {
+        set_err(err, errlen, "libllama %s: no such file or folder", arg);
+        return CLLM_ERR_NOT_FOUND;
+    }
+    {
+        char real[PATH_MAX];
+        if (realpath(lib, real))
+            cllm_strlcpy(lib, real, n);
+    }
+    return CLLM_OK;
+}
+
+/* ---- the symbol table ---- */
+
+#define REQ(field, name) {{name, NULL, NULL, NULL}, (void **)&A->field, true}
+#define OPT(field, name) {{name, NULL, NULL, NULL}, (void **)&A->field, false}
+
+static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, char *err, size_t errlen)
+{
+    const struct cllm_dl_sym_spec specs[] = {
+        REQ(model_default_params, "llama_model_default_params"),
+        REQ(context_default_params, "llama_context_default_params"),
+        REQ(sampler_chain_default_params, "llama_sampler_chain_default_params"),
+        REQ(backend_init, "llama_backend_init"),
+        REQ(log_set, "llama_log_set"),
+        REQ(print_system_info, "llama_print_system_info"),
+        REQ(supports_gpu_offload, "llama_supports_gpu_offload"),
+        REQ(model_load_from_file, "llama_model_load_from_file"),
+        REQ(model_free, "llama_model_free"),
+        REQ(init_from_model, "llama_init_from_model"),
+        REQ(free, "llama_free"),
+        REQ(model_get_vocab, "llama_model_get_vocab"),
+        REQ(model_n_params, "llama_model_n_params"),
+        REQ(model_size, "llama_model_size"),
+        REQ(model_desc, "llama_model_desc"),
+        REQ(model_chat_template, "llama_model_chat_template"),
+        REQ(model_n_layer, "llama_model_n_layer"),
+        REQ(tokenize, "llama_tokenize"),
+        REQ(token_to_piece, "llama_token_to_piece"),
+        REQ(vocab_bos, "llama_vocab_bos"),
+        REQ(vocab_eos, "llama_vocab_eos"),
+        REQ(vocab_is_eog, "llama_vocab_is_eog"),
+        REQ(vocab_n_tokens, "llama_vocab_n_tokens"),
+        REQ(chat_apply_template, "llama_chat_apply_template"),
+        REQ(batch_get_one, "llama_batch_get_one"),
+        REQ(decode, "llama_decode"),
+        REQ(get_memory, "llama_get_memory"),
+        REQ(memory_clear, "llama_memory_clear"),
+        REQ(n_ctx, "llama_n_ctx"),
+        REQ(n_batch, "llama_n_batch"),
+        REQ(sampler_chain_init, "llama_sampler_chain_init"),
+        REQ(sampler_chain_add, "llama_sampler_chain_add"),
+        REQ(sampler_sample, "llama_sampler_sample"),
+        REQ(sampler_accept, "llama_sampler_accept"),
+        REQ(sampler_reset, "llama_sampler_reset"),
+        REQ(sampler_free, "llama_sampler_free"),
+        REQ(sampler_init_penalties, "llama_sampler_init_penalties"),
+        REQ(sampler_init_top_k, "llama_sampler_init_top_k"),
+        REQ(sampler_init_top_p, "llama_sampler_init_top_p"),
+        REQ(sampler_init_temp, "llama_sampler_init_temp"),
+        REQ(sampler_init_dist, "llama_sampler_init_dist"),
+        REQ(sampler_init_greedy, "llama_sampler_init_greedy"),
+        REQ(perf_context, "llama_perf_context"),
+        REQ(perf_context_reset, "llama_perf_context_reset"),
+        REQ(perf_sampler, "llama_perf_sampler"),
+        REQ(model_quantize_default_params, "llama_model_quantize_default_params"),
+        REQ(model_quantize, "llama_model_quantize"),
+        OPT(llama_version_fn, "llama_version"),
+        /* ggml: found through libllama's own dependencies (dlsym searches them) */
+        REQ(ggml_backend_load_all_from_path, "ggml_backend_load_all_from_path"),
+        REQ(ggml_backend_dev_count, "ggml_backend_dev_count"),
+        REQ(ggml_backend_dev_get, "ggml_backend_dev_get"),
+        REQ(ggml_backend_dev_name, "ggml_backend_dev_name"),
+        REQ(ggml_backend_dev_description, "ggml_backend_dev_description"),
+        REQ(ggml_backend_dev_type, "ggml_backend_dev_type"),
+        REQ(ggml_backend_dev_memory, "ggml_backend_dev_memory"),
+        REQ(ggml_backend_dev_backend_reg, "ggml_backend_dev_backend_reg"),
+        REQ(ggml_backend_reg_name, "ggml_backend_reg_name"),
+        OPT(ggml_version_fn, "ggml_version"),
+        OPT(ggml_commit_fn, "ggml_commit"),
+        OPT(ggml_log_set, "ggml_log_set"),
+    };
+    return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
+}
+
+static void variant_of(const char *dir, char *out, size_t n)
+{
+    const char *base = strrchr(dir, '/');
+    base = base ? base + 1 : dir;
+    out[0] = '\0';
+    for (size_t v = 0; k_variants[v]; v++)
+        if (strcmp(base, k_variants[v]) == 0 && strstr(dir, "/.deps/llama/"))
+            cllm_strlcpy(out, base, n);
+}
+
+/* Opens `lib`, checks it and fills a fresh table; on refusal the library is unloaded. */
+static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
+{
+    const char *names[] = {lib, NULL};
+    struct cllm_llama A;
+    struct cllm_dl *dl;
+    char dlerr[1024] = "", why[384] = "";
+    const char *(*version_fn)(void) = NULL;
+    const char *version;
+    enum cllm_status st;
+    void *addr;
+    const char *any = getenv(CLLM_LLAMA_ANY_VERSION_ENV);
+
+    memset(&A, 0, sizeof(A));
+    dl = cllm_dl_open_first(names, dlerr, sizeof(dlerr));
+    if (!dl) {
+        set_err(err, errlen, "cannot load libllama %s: %s", lib, dlerr);
+        return CLLM_ERR_LIBRARY;
+    }
+    addr = cllm_dl_sym(dl, "llama_version");
+    if (!addr) {
+        set_err(err, errlen, "libllama %s has no llama_version(): it predates the supported %s; install the "
+                "pinned build with scripts/setup", lib, CLLM_LLAMA_SUPPORTED_VERSION);
+        st = CLLM_ERR_LIBRARY;
+        goto refuse;
+    }
+    memcpy(&version_fn, &addr, sizeof(version_fn));
+    version = version_fn();
+    if (!version)
+        version = "(null)";
+    if (strcmp(version, CLLM_LLAMA_SUPPORTED_VERSION) != 0 && !(any && strcmp(any, "1") == 0)) {
+        set_err(err, errlen, "libllama %s is version %s; this build of ComputeLLM supports %s (struct layouts "
+                "differ between versions): install it with scripts/setup, or set " CLLM_LLAMA_ANY_VERSION_ENV
+                "=1 to try anyway", lib, version, CLLM_LLAMA_SUPPORTED_VERSION);
+        st = CLLM_ERR_LIBRARY;
+        goto refuse;
+    }
+    if (!check_defaults(dl, "llama_model_default_params", sizeof(struct cllm_llama_model_params),
+                        "llama_model_params", check_model_raw, why, sizeof(why)) ||
+        !check_defaults(dl, "llama_context_default_params", sizeof(struct cllm_llama_context_params),
+                        "llama_context_params", check_context_raw, why, sizeof(why)) ||
+        !check_defaults(dl, "llama_model_quantize_default_params", sizeof(struct cllm_llama_quantize_params),
+                        "llama_model_quantize_params", check_quantize_raw, why, sizeof(why))) {
+        set_err(err, errlen, "libllama %s (version %s) does not match the %s layout: %s", lib, version,
+                CLLM_LLAMA_SUPPORTED_VERSION, why);
+        st = CLLM_ERR_LIBRARY;
+        goto refuse;
+    }
+    st = load_symbols(dl, &A, err, errlen);
+    if (st != CLLM_OK)
+        goto refuse;
+
+    cllm_strlcpy(A.lib_path, lib, sizeof(A.lib_path));
+    cllm_strlcpy(A.lib_dir, lib, sizeof(A.lib_dir));
+    {
+        char *slash = strrchr(A.lib_dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            cllm_strlcpy(A.lib_dir, ".", sizeof(A.lib_dir));
+    }
+    variant_of(A.lib_dir, A.variant, sizeof(A.variant));
+    cllm_strlcpy(A.version, version, sizeof(A.version));
+    if (A.ggml_version_fn && A.ggml_version_fn())
+        cllm_strlcpy(A.ggml_version, A.ggml_version_fn(), sizeof(A.ggml_version));
+    if (A.ggml_commit_fn && A.ggml_commit_fn())
+        cllm_strlcpy(A.ggml_commit, A.ggml_commit_fn(), sizeof(A.ggml_commit));
+    if (strcmp(version, CLLM_LLAMA_SUPPORTED_VERSION) != 0)
+        CLLM_LOG(CLLM_LOG_WARN, "libllama %s is version %s, not %s: accepted because " CLLM_LLAMA_ANY_VERSION_ENV
+                 "=1 and its layouts match", lib, version, CLLM_LLAMA_SUPPORTED_VERSION);
+
+    /* the log first, so that loading the backends does not print on stderr */
+    A.log_set(on_llama_log, NULL);
+    if (A.ggml_log_set)
+        A.ggml_log_set(on_llama_log, NULL);
+    A.ggml_backend_load_all_from_path(A.lib_dir);
+    A.backend_init();
+
+    g_api = A;
+    g_dl = dl;
+    CLLM_LOG(CLLM_LOG_INFO, "libllama %s: llama %s, ggml %s (%s), %zu device(s)", lib, g_api.version,
+             g_api.ggml_version[0] ? g_api.ggml_version : "?", g_api.ggml_commit[0] ? g_api.ggml_commit : "?",
+             g_api.ggml_backend_dev_count());
+    return CLLM_OK;
+
+refuse:
+    cllm_dl_close(dl);
+    return st;
+}
+
+enum cllm_status cllm_llama_load(const char *lib_path_or_dir, const struct cllm_llama **out, char *err,
+                                 size_t errlen)
+{
+    char lib[PATH_MAX];
+    enum cllm_status st;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (out)
+        *out = NULL;
+    pthread_mutex_lock(&g_lock);
+    if (g_loaded && (!lib_path_or_dir || !lib_path_or_dir[0])) {
+        st = CLLM_OK;
+        goto done;
+    }
+    st = resolve_lib(lib_path_or_dir, lib, sizeof(lib), err, errlen);
+    if (st != CLLM_OK)
+        goto done;
+    if (g_loaded) {
+        if (strcmp(lib, g_api.lib_path) != 0) {
+            set_err(err, errlen, "libllama %s is already loaded in this process; cannot also load %s",
+                    g_api.lib_path, lib);
+            st = CLLM_ERR_INVALID_ARG;
+        }
+        goto done;
+    }
+    st = open_checked(lib, err, errlen);
+    if (st == CLLM_OK)
+        g_loaded = 1;
+done:
+    if (st == CLLM_OK && out)
+        *out = &g_api;
+    pthread_mutex_unlock(&g_lock);
+    return st;
+}
+
+const struct cllm_llama *cllm_llama_get(void)
+{
+    const struct cllm_llama *r;
+    pthread_mutex_lock(&g_lock);
+    r = g_loaded ? &g_api : NULL;
+    pthread_mutex_unlock(&g_lock);
+    return r;
+}
+
+int cllm_llama_devices(const struct cllm_llama *L, struct cllm_llama_device *out, int max)
+{
+    size_t count;
+    int n = 0;
+
+    if (!L || !out || max <= 0)
+        return 0;
+    count = L->ggml_backend_dev_count();
+    for (size_t i = 0; i < count && n < max; i++) {
+        struct ggml_backend_device *d = L->ggml_backend_dev_get(i);
+        struct cllm_llama_device *o = &out[n];
+        const char *s;
+        void *reg;
+        size_t free_b = 0, total_b = 0;
+
+        if (!d)
+            continue;
+        memset(o, 0, sizeof(*o));
+        o->handle = d;
+        s = L->ggml_backend_dev_name(d);
+        cllm_strlcpy(o->name, s ? s : "", sizeof(o->name));
+        s = L->ggml_backend_dev_description(d);
+        cllm_strlcpy(o->description, s ? s : "", sizeof(o->description));
+        reg = L->ggml_backend_dev_backend_reg(d);
+        s = reg ? L->ggml_backend_reg_name(reg) : NULL;
+        cllm_strlcpy(o->backend, s ? s : "", sizeof(o->backend));
+        o->type = L->ggml_backend_dev_type(d);
+        L->ggml_backend_dev_memory(d, &free_b, &total_b);
+        o->memory_total_gb = total_b ? (double)total_b / (1024.0 * 1024.0 * 1024.0) : NAN;
+        o->memory_free_gb = total_b ? (double)free_b / (1024.0 * 1024.0 * 1024.0) : NAN;
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,359 @@
+/* LLM metrics from token timestamps: per run and over runs. */
+#include "llm/metrics.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench_util.h"
+#include "core/result.h"
+
+void cllm_llm_trace_init(struct cllm_llm_trace *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->n_prompt_tokens = -1;
+}
+
+void cllm_llm_trace_reset(struct cllm_llm_trace *t)
+{
+    t->start_ns = t->end_ns = 0;
+    t->n_prompt_tokens = -1;
+    t->n_tokens = 0;
+    t->has_engine_counters = false;
+    t->engine_prompt_ms = t->engine_decode_ms = 0;
+    t->engine_prompt_tokens = t->engine_decode_tokens = 0;
+    t->has_loop_split = false;
+    t->loop_decode_ms = t->loop_other_ms = 0;
+}
+
+enum cllm_status cllm_llm_trace_add(struct cllm_llm_trace *t, uint64_t t_ns, uint32_t piece_bytes)
+{
+    if (t->n_tokens == t->cap) {
+        int cap = t->cap ? t->cap * 2 : 256;
+        uint64_t *ns = realloc(t->token_ns, (size_t)cap * sizeof(*ns));
+        uint32_t *pb;
+        if (!ns)
+            return CLLM_ERR_NOMEM;
+        t->token_ns = ns;
+        pb = realloc(t->piece_bytes, (size_t)cap * sizeof(*pb));
+        if (!pb)
+            return CLLM_ERR_NOMEM;
+        t->piece_bytes = pb;
+        t->cap = cap;
+    }
+    t->token_ns[t->n_tokens] = t_ns;
+    t->piece_bytes[t->n_tokens] = piece_bytes;
+    t->n_tokens++;
+    return CLLM_OK;
+}
+
+void cllm_llm_trace_free(struct cllm_llm_trace *t)
+{
+    free(t->token_ns);
+    free(t->piece_bytes);
+    cllm_llm_trace_init(t);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* On sorted values. */
+static double percentile_sorted(const double *v, size_t n, double p)
+{
+    double pos, frac;
+    size_t lo;
+    if (n == 0)
+        return NAN;
+    if (p <= 0)
+        return v[0];
+    if (p >= 100)
+        return v[n - 1];
+    pos = p / 100.0 * (double)(n - 1);
+    lo = (size_t)pos;
+    frac = pos - (double)lo;
+    if (lo + 1 >= n)
+        return v[n - 1];
+    return v[lo] + (v[lo + 1] - v[lo]) * frac;
+}
+
+double cllm_percentile(const double *v, size_t n, double p)
+{
+    double *s, r;
+    if (n == 0)
+        return NAN;
+    s = malloc(n * sizeof(*s));
+    if (!s)
+        return NAN;
+    memcpy(s, v, n * sizeof(*s));
+    qsort(s, n, sizeof(*s), cmp_double);
+    r = percentile_sorted(s, n, p);
+    free(s);
+    return r;
+}
+
+static double ns_to_s(uint64_t a, uint64_t b) { return (double)(b - a) / 1e9; }
+
+/* Gaps between consecutive tokens in ms, appended to *buf (grown); returns the new count or -1. */
+static long append_gaps(const struct cllm_llm_trace *t, double **buf, size_t *n, size_t *cap)
+{
+    for (int i = 1; i < t->n_tokens; i++) {
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 256;
+            double *nb = realloc(*buf, c * sizeof(*nb));
+            if (!nb)
+                return -1;
+            *buf = nb;
+            *cap = c;
+        }
+        (*buf)[(*n)++] = (double)(t->token_ns[i] - t->token_ns[i - 1]) / 1e6;
+    }
+    return (long)*n;
+}
+
+static void itl_stats(double *gaps, size_t n, double *mean, double *p50, double *p90, double *p99)
+{
+    double sum = 0;
+    if (n == 0) {
+        *mean = *p50 = *p90 = *p99 = NAN;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sum += gaps[i];
+    qsort(gaps, n, sizeof(*gaps), cmp_double);
+    *mean = sum / (double)n;
+    *p50 = percentile_sorted(gaps, n, 50);
+    *p90 = percentile_sorted(gaps, n, 90);
+    *p99 = percentile_sorted(gaps, n, 99);
+}
+
+static bool trace_valid(const struct cllm_llm_trace *t)
+{
+    if (t->end_ns < t->start_ns || t->n_tokens < 0)
+        return false;
+    for (int i = 0; i < t->n_tokens; i++) {
+        if (t->token_ns[i] < (i ? t->token_ns[i - 1] : t->start_ns) || t->token_ns[i] > t->end_ns)
+            return false;
+    }
+    return true;
+}
+
+enum cllm_status cllm_llm_run_metrics_compute(const struct cllm_llm_trace *t, struct cllm_llm_run_metrics *out)
+{
+    double *gaps = NULL;
+    size_t ng = 0, cap = 0;
+
+    if (!t || !out || !trace_valid(t))
+        return CLLM_ERR_INVALID_ARG;
+    out->n_prompt_tokens = t->n_prompt_tokens;
+    out->n_tokens = t->n_tokens;
+    out->total_s = ns_to_s(t->start_ns, t->end_ns);
+    out->tokens_per_second = out->total_s > 0 ? (double)t->n_tokens / out->total_s : NAN;
+
+    out->first_token_latency_s = NAN;
+    for (int i = 0; i < t->n_tokens; i++) {
+        if (t->piece_bytes[i] > 0) {
+            out->first_token_latency_s = ns_to_s(t->start_ns, t->token_ns[i]);
+            break;
+        }
+    }
+    out->decode_tokens_per_second = NAN;
+    if (t->n_tokens >= 2 && t->token_ns[t->n_tokens - 1] > t->token_ns[0])
+        out->decode_tokens_per_second =
+            (double)(t->n_tokens - 1) / ns_to_s(t->token_ns[0], t->token_ns[t->n_tokens - 1]);
+    /* prompt processing ends when the first token (empty or not) is out */
+    out->prompt_tokens_per_second = NAN;
+    if (t->n_prompt_tokens > 0 && t->n_tokens >= 1 && t->token_ns[0] > t->start_ns)
+        out->prompt_tokens_per_second = (double)t->n_prompt_tokens / ns_to_s(t->start_ns, t->token_ns[0]);
+
+    out->engine_prompt_tokens_per_second = NAN;
+    out->engine_decode_tokens_per_second = NAN;
+    out->engine_prompt_ms = out->engine_decode_ms = NAN;
+    out->engine_prompt_tokens = out->engine_decode_tokens = -1;
+    if (t->has_engine_counters) {
+        out->engine_prompt_ms = t->engine_prompt_ms;
+        out->engine_prompt_tokens = t->engine_prompt_tokens;
+        out->engine_decode_ms = t->engine_decode_ms;
+        out->engine_decode_tokens = t->engine_decode_tokens;
+        if (t->engine_prompt_ms > 0 && t->engine_prompt_tokens > 0)
+            out->engine_prompt_tokens_per_second = t->engine_prompt_tokens / (t->engine_prompt_ms / 1000.0);
+        if (t->engine_decode_ms > 0 && t->engine_decode_tokens > 0)
+            out->engine_decode_tokens_per_second = t->engine_decode_tokens / (t->engine_decode_ms / 1000.0);
+    }
+
+    out->loop_overhead_percent = NAN;
+    if (t->has_loop_split && t->loop_decode_ms > 0)
+        out->loop_overhead_percent = 100.0 * t->loop_other_ms / t->loop_decode_ms;
+
+    if (append_gaps(t, &gaps, &ng, &cap) < 0) {
+        free(gaps);
+        return CLLM_ERR_NOMEM;
+    }
+    itl_stats(gaps, ng, &out->itl_mean_ms, &out->itl_p50_ms, &out->itl_p90_ms, &out->itl_p99_ms);
+    free(gaps);
+    return CLLM_OK;
+}
+
+/* Mean of the finite values; NAN when none. */
+static double mean_finite(const double *v, int n)
+{
+    double s = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (isfinite(v[i])) {
+            s += v[i];
+            k++;
+        }
+    }
+    return k ? s / k : NAN;
+}
+
+enum cllm_status cllm_llm_summarize(const struct cllm_llm_trace *runs, const bool *ok, int n,
+                                    const double *rss_gb, size_t n_rss, struct cllm_llm_summary *out)
+{
+    double *tps = NULL, *ftl = NULL, *dec = NULL, *pp = NULL, *gaps = NULL;
+    size_t ng = 0, cap = 0;
+    int k = 0;
+    enum cllm_status st = CLLM_OK;
+
+    if (!out || n < 0 || (n > 0 && (!runs || !ok)))
+        return CLLM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof(*out));
+    out->n_runs = n;
+    if (n > 0) {
+        tps = calloc((size_t)n, sizeof(double));
+        ftl = calloc((size_t)n, sizeof(double));
+        dec = calloc((size_t)n, sizeof(double));
+        pp = calloc((size_t)n, sizeof(double));
+        if (!tps || !ftl || !dec || !pp) {
+            st = CLLM_ERR_NOMEM;
+            goto cleanup;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        struct cllm_llm_run_metrics m;
+        if (!ok[i])
+            continue;
+        st = cllm_llm_run_metrics_compute(&runs[i], &m);
+        if (st != CLLM_OK)
+            goto cleanup;
+        tps[k] = m.tokens_per_second;
+        ftl[k] = m.first_token_latency_s;
+        dec[k] = m.decode_tokens_per_second;
+        pp[k] = m.prompt_tokens_per_second;
+        k++;
+        if (append_gaps(&runs[i], &gaps, &ng, &cap) < 0) {
+            st = CLLM_ERR_NOMEM;
+            goto cleanup;
+        }
+    }
+    out->n_ok = k;
+    out->stability = (n > 0 && k == n) ? "stable" : "unstable";
+    if (k > 0) {
+        struct cllm_stats s;
+        cllm_stats_compute(tps, (size_t)k, &s);
+        out->avg_tokens_per_second = s.mean;
+        out->std_tokens_per_second = s.std;
+        out->min_tokens_per_second = s.min;
+        out->max_tokens_per_second = s.max;
+    } else {
+        out->avg_tokens_per_second = out->std_tokens_per_second = NAN;
+        out->min_tokens_per_second = out->max_tokens_per_second = NAN;
+    }
+    out->avg_first_token_latency_s = mean_finite(ftl, k);
+    out->avg_decode_tokens_per_second = mean_finite(dec, k);
+    out->avg_prompt_tokens_per_second = mean_finite(pp, k);
+    itl_stats(gaps, ng, &out->itl_mean_ms, &out->itl_p50_ms, &out->itl_p90_ms, &out->itl_p99_ms);
+
+    out->peak_memory_gb = NAN;
+    for (size_t i = 0; rss_gb && i < n_rss; i++)
+        if (isfinite(rss_gb[i]) && (!isfinite(out->peak_memory_gb) || rss_gb[i] > out->peak_memory_gb))
+            out->peak_memory_gb = rss_gb[i];
+
+cleanup:
+    free(tps);
+    free(ftl);
+    free(dec);
+    free(pp);
+    free(gaps);
+    return st;
+}
+
+static void add_num(cJSON *o, const char *key, double v, const char *why)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cllm_json_set_null(o, key, why);
+}
+
+cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *few = "fewer than 2 generated tokens";
+    if (!o)
+        return NULL;
+    if (m->n_prompt_tokens >= 0)
+        cJSON_AddNumberToObject(o, "prompt_tokens", m->n_prompt_tokens);
+    else
+        cllm_json_set_null(o, "prompt_tokens", "the engine did not report the prompt's token count");
+    cJSON_AddNumberToObject(o, "generated_tokens", m->n_tokens);
+    add_num(o, "total_time_s", m->total_s, "no timing");
+    add_num(o, "first_token_latency_s", m->first_token_latency_s, "no token with text was generated");
+    add_num(o, "tokens_per_second", m->tokens_per_second, "zero elapsed time");
+    add_num(o, "decode_tokens_per_second", m->decode_tokens_per_second, few);
+    add_num(o, "prompt_tokens_per_second", m->prompt_tokens_per_second,
+            "no prompt token count or no generated token");
+    add_num(o, "engine_prompt_tokens_per_second", m->engine_prompt_tokens_per_second,
+            "the engine has no prompt-processing counter");
+    add_num(o, "engine_decode_tokens_per_second", m->engine_decode_tokens_per_second,
+            "the engine has no decode counter (or decoded no single token)");
+    if (m->engine_prompt_tokens >= 0) {
+        cJSON_AddNumberToObject(o, "engine_prompt_ms", m->engine_prompt_ms);
+        cJSON_AddNumberToObject(o, "engine_prompt_tokens", m->engine_prompt_tokens);
+        cJSON_AddNumberToObject(o, "engine_decode_ms", m->engine_decode_ms);
+        cJSON_AddNumberToObject(o, "engine_decode_tokens", m->engine_decode_tokens);
+    } else {
+        const char *why = "the engine has no counters of its own";
+        cllm_json_set_null(o, "engine_prompt_ms", why);
+        cllm_json_set_null(o, "engine_prompt_tokens", why);
+        cllm_json_set_null(o, "engine_decode_ms", why);
+        cllm_json_set_null(o, "engine_decode_tokens", why);
+    }
+    add_num(o, "inter_token_latency_mean_ms", m->itl_mean_ms, few);
+    add_num(o, "inter_token_latency_p50_ms", m->itl_p50_ms, few);
+    add_num(o, "inter_token_latency_p90_ms", m->itl_p90_ms, few);
+    add_num(o, "inter_token_latency_p99_ms", m->itl_p99_ms, few);
+    add_num(o, "loop_overhead_percent", m->loop_overhead_percent,
+            "the engine does not split its token loop into decode and the rest");
+    return o;
+}
+
+cJSON *cllm_llm_summary_to_json(const struct cllm_llm_summary *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *none = "no run succeeded";
+    if (!o)
+        return NULL;
+    cJSON_AddNumberToObject(o, "runs", s->n_runs);
+    cJSON_AddNumberToObject(o, "successful_runs", s->n_ok);
+    add_num(o, "avg_tokens_per_second", s->avg_tokens_per_second, none);
+    add_num(o, "std_tokens_per_second", s->std_tokens_per_second, none);
+    add_num(o, "min_tokens_per_second", s->min_tokens_per_second, none);
+    add_num(o, "max_tokens_per_second", s->max_tokens_per_second, none);
+    add_num(o, "avg_first_token_latency_s", s->avg_first_token_latency_s, "no successful run produced text");
+    add_num(o, "avg_decode_tokens_per_second", s->avg_decode_tokens_per_second,
+            "no successful run generated 2 tokens");
+    add_num(o, "avg_prompt_tokens_per_second", s->avg_prompt_tokens_per_second,
+            "no successful run reported its prompt tokens");
+    add_num(o, "inter_token_latency_mean_ms", s->itl_mean_ms, "no successful run generated 2 tokens");
+    add_num(o, "inter_token_latency_p50_ms", s->itl_p50_ms, "no successful run generated 2 tokens");
+    add_num(o, "inter_token_latency_p90_ms", s->itl_p90_ms, "no successful run generated 2 tokens");
+    add_num(o, "inter_token_latency_p99_ms", s->itl_p99_ms, "no successful run generated 2 tokens");
+    add_num(o, "peak_memory_gb", s->peak_memory_gb, "no memory reading");
+    cJSON_AddStringToObject(o, "stability", s->stability ? s->stability : "unstable");
+    return o;
+}
