@@ -12,6 +12,7 @@
 #include "hw/hw.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
+#include "llm/sampler.h"
 
 struct llama_engine {
     const struct cllm_llama   *L;
@@ -291,6 +292,8 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
     int n_prompt, ret;
     uint64_t t_decode = 0, t_loop = 0, t0;
     enum cllm_status s = CLLM_OK;
+    struct cllm_sampler fast;
+    bool use_fast;
 
     cllm_llm_trace_reset(trace);
     trace->start_ns = trace->end_ns = cllm_now_ns();
@@ -307,8 +310,12 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         return CLLM_ERR_INVALID_ARG;
     }
     trace->n_prompt_tokens = n_prompt;
-    smpl = make_sampler(L, E->vocab, g);
-    if (!smpl) {
+    /* our one-pass sampler when the library gives the logits; llama.cpp's chain (same order) otherwise */
+    use_fast = L->get_logits_ith != NULL &&
+               cllm_sampler_init(&fast, L->vocab_n_tokens(E->vocab), g->top_k, g->top_p, g->temperature,
+                                 g->repeat_penalty, g->repeat_last_n > 0 ? g->repeat_last_n : 64, g->seed) == CLLM_OK;
+    smpl = use_fast ? NULL : make_sampler(L, E->vocab, g);
+    if (!use_fast && !smpl) {
         snprintf(err, errlen, "llama.cpp could not create the sampler chain");
         return CLLM_ERR_LIBRARY;
     }
@@ -330,9 +337,21 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
 
     t0 = cllm_now_ns();
     for (int n_gen = 0; n_gen < g->max_tokens; n_gen++) {
-        cllm_llama_token tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
+        cllm_llama_token tok;
         int32_t len;
         uint64_t t_tok, t1;
+
+        if (use_fast) {
+            const float *logits = L->get_logits_ith(E->ctx, -1);
+            if (!logits) {
+                snprintf(err, errlen, "llama.cpp returned no logits after %d tokens", n_gen);
+                s = CLLM_ERR_LIBRARY;
+                goto done;
+            }
+            tok = cllm_sampler_sample(&fast, logits);
+        } else {
+            tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
+        }
 
         if (!g->ignore_eos && L->vocab_is_eog(E->vocab, tok))
             break;
@@ -358,6 +377,9 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         }
         t1 = cllm_now_ns();
         ret = L->decode(E->ctx, L->batch_get_one(&tok, 1));
+        /* a GPU decode returns before its work ends; waiting here keeps that time out of the sampling share */
+        if (ret == 0 && L->synchronize)
+            L->synchronize(E->ctx);
         t_decode += cllm_now_ns() - t1;
         if (ret != 0) {
             cllm_llama_take_error(last, sizeof(last));
@@ -382,7 +404,8 @@ done:
         trace->loop_decode_ms = (double)t_decode / 1e6;
         trace->loop_other_ms = (double)(t_loop - t_decode) / 1e6;
     }
-    L->sampler_free(smpl);
+    if (smpl)
+        L->sampler_free(smpl);
     return s;
 }
 

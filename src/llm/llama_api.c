@@ -544,6 +544,8 @@ static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, c
         OPT(ggml_version_fn, "ggml_version"),
         OPT(ggml_commit_fn, "ggml_commit"),
         OPT(ggml_log_set, "ggml_log_set"),
+        OPT(synchronize, "llama_synchronize"),
+        OPT(get_logits_ith, "llama_get_logits_ith"),
     };
     return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
 }

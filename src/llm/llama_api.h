@@ -255,6 +255,8 @@ struct cllm_llama {
     struct llama_sampler *(*sampler_init_greedy)(void);
     struct cllm_llama_perf_context_data (*perf_context)(const struct llama_context *c);
     void (*perf_context_reset)(struct llama_context *c);
+    void (*synchronize)(struct llama_context *c);
+    float *(*get_logits_ith)(struct llama_context *c, int32_t i);   /* optional: the engine's own sampler reads these */   /* optional: waits until the last decode's GPU work is done */
     struct cllm_llama_perf_sampler_data (*perf_sampler)(const struct llama_sampler *chain);
     struct cllm_llama_quantize_params (*model_quantize_default_params)(void);
     uint32_t (*model_quantize)(const char *in, const char *out, const struct cllm_llama_quantize_params *p);

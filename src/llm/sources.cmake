@@ -7,7 +7,8 @@ set_source_files_properties(src/llm/models.c PROPERTIES
   COMPILE_DEFINITIONS "CLLM_SOURCE_DATA_DIR=\"${PROJECT_SOURCE_DIR}/data\"")
 # llama.cpp binding, engine seam, in-process engine, metrics (the binding also looks for
 # .deps/llama/<variant>/ in the checkout, hence the source folder)
-list(APPEND CLLM_LLM_SOURCES src/llm/llama_api.c src/llm/engine.c src/llm/engine_llama.c src/llm/metrics.c)
+list(APPEND CLLM_LLM_SOURCES src/llm/llama_api.c src/llm/engine.c src/llm/engine_llama.c src/llm/metrics.c
+     src/llm/sampler.c)
 set_source_files_properties(src/llm/llama_api.c PROPERTIES
   COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 # the pipeline looks for the default vocabulary under the checkout (synthetic models)
