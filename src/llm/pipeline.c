@@ -521,6 +521,7 @@ enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *
     struct cllm_registry *reg = NULL;
     const struct cllm_model *m;
     const struct cllm_model_quant *q;
+    struct cllm_model_quant any;   /* a quantization the registry does not list */
     enum cllm_status st;
 
     if (p->models_file)
@@ -536,9 +537,18 @@ enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *
     }
     q = cllm_model_find_quant(m, p->quant);
     if (!q) {
-        snprintf(err, errlen, "model '%s' has no quantization '%s'", model_key, p->quant ? p->quant : "(default)");
-        cllm_registry_free(reg);
-        return CLLM_ERR_NOT_FOUND;
+        /* a synthetic file can be made in any type llama.cpp quantizes to, listed in the registry or not */
+        int ftype;
+        if (!p->quant || !cllm_synth_quant_ftype(p->quant, &ftype)) {
+            snprintf(err, errlen, "unknown quantization '%s' (Q2_K, Q3_K_M, Q4_K_M, Q5_K_M, Q6_K, Q8_0, F16, ...)",
+                     p->quant ? p->quant : "(default)");
+            cllm_registry_free(reg);
+            return CLLM_ERR_INVALID_ARG;
+        }
+        memset(&any, 0, sizeof(any));
+        cllm_strlcpy(any.name, p->quant, sizeof(any.name));
+        snprintf(any.file, sizeof(any.file), "%s.%s.gguf", m->key, p->quant);
+        q = &any;
     }
     if (out_path)
         cllm_strlcpy(path_out, out_path, n);

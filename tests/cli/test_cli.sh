@@ -123,6 +123,47 @@ check "Ctrl-C writes a valid results file" jq -e '.run.status == "cancelled" and
   and (.classic_benchmarks.benchmarks | length) >= 1' "$cres" >/dev/null
 check "no temp file after Ctrl-C" test -z "$(find "$T/cancel" -name '.*.tmp.*')"
 
+# --- the LLM phase end to end on a tiny synthetic model (the registry entry below has a real-format shape) ---
+cat >"$T/tiny_models.json" <<'JSON'
+{"models": {
+  "tiny-test": {"name": "Tiny test model", "params": "0.02B", "repo": "none/none", "default_quant": "Q4_K_M",
+    "min_ram_gb": 0.5, "chat_template": "zephyr",
+    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
+             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
+    "quants": {"Q4_K_M": {"file": "tiny-test.Q4_K_M.gguf", "size_gb": 0.02, "min_ram_gb": 0.5}}},
+  "huge-test": {"name": "Needs more RAM than any machine", "params": "9000B", "repo": "none/none",
+    "default_quant": "Q4_K_M", "min_ram_gb": 100000, "chat_template": "zephyr",
+    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
+             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
+    "quants": {"Q4_K_M": {"file": "huge-test.Q4_K_M.gguf", "size_gb": 5000, "min_ram_gb": 100000}}}}}
+JSON
+echo '{"models": ["tiny-test", "huge-test"], "inference": {"max_tokens": 24}, "runs": {"warmup_max_tokens": 4}}' >"$T/tiny_cfg.json"
+if ls "${CLLM_SRC:-.}"/.deps/llama/*/libllama*.so >/dev/null 2>&1; then
+  ai=(run --skip-classic --models-file "$T/tiny_models.json" --config "$T/tiny_cfg.json" --models-dir "$T/models"
+      --no-download --output "$T/ai")
+  expect_rc "run: LLM phase on a synthetic model" 0 "$BIN" "${ai[@]}"
+  air=$(cat "$T/out")
+  check "synthetic notice said" grep -q "NOTICE:.*SYNTHETIC" "$T/err"
+  check "LLM results" jq -e '.ai_benchmarks.results["tiny-test"] as $m
+    | $m.status == "ok" and $m.model.synthetic == true and ($m.runs | length) == 3
+    and all($m.runs[]; .status == "ok" and .generated_tokens == 24 and .tokens_per_second > 0
+                       and .first_token_latency_s > 0 and .inter_token_latency_p90_ms > 0)
+    and $m.summary.avg_tokens_per_second > 0 and $m.summary.avg_first_token_latency_s > 0
+    and $m.summary.stability == "stable" and ($m.summary.peak_memory_gb > 0)
+    and ($m.load.model_load_time_s > 0) and ($m.engine.backend | type == "string")
+    and (.ai_benchmarks.llama.version == "0.5.0-dev")' "$air" >/dev/null
+  check "low RAM → skipped with the reason" jq -e '.ai_benchmarks.results["huge-test"]
+    | .status == "skipped" and (.reason | test("RAM"))' "$air" >/dev/null
+  expect_rc "second run reuses the synthetic file" 0 "$BIN" "${ai[@]}"
+  check "reused, not made again" jq -e '.ai_benchmarks.results["tiny-test"].model.source == "synthetic (reused)"' \
+    "$(cat "$T/out")" >/dev/null
+  expect_rc "synth command" 0 "$BIN" synth tiny-test --models-file "$T/tiny_models.json" --quant Q8_0 -o "$T/t8.gguf"
+  check "synth wrote a GGUF" bash -c "head -c 4 '$T/t8.gguf' | grep -q GGUF"
+  expect_rc "synth of an unknown model exits 2" 2 "$BIN" synth no-such-model
+else
+  echo "skip LLM phase tests: no libllama under .deps/llama (run scripts/setup)" >&2
+fi
+
 # --- export ---
 expect_rc "export --csv" 0 "$BIN" export "$res" --csv
 check "csv header" test "$(head -1 "$T/out" | tr -d '\r')" = "section,name,params,value,unit"
