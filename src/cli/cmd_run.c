@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "bench/classic.h"
+#include "bench/run.h"
 #include "bench/cpu_gemm.h"
 #include "build_info.h"
 #include "cli/cli.h"
@@ -51,12 +52,10 @@ void usage_run(FILE *f)
           f);
 }
 
-/* Marks a section that did not run, with why. */
-static void mark_not_run(cJSON *result, const char *section, const char *status, const char *reason)
+static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
 {
-    cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
-    cJSON_AddStringToObject(s, "status", status);
-    cJSON_AddStringToObject(s, "reason", reason);
+    (void)user_data;
+    cli_print_hw(stderr, hw);
 }
 
 /* OpenBLAS reads OPENBLAS_CORETYPE only when it loads: when it picked kernels older than the CPU (a CPU model it
@@ -85,18 +84,17 @@ static void cli_fix_blas_kernels(struct cllm_hw_params hp)
 int cmd_run(int argc, char *const *argv)
 {
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "run"};
-    struct cllm_config cfg;
+    struct cllm_run_params rp = cllm_run_default_params();
     struct cllm_hw_params hp = cllm_hw_default_params();
-    struct cllm_hw_info *hw = NULL;
+    enum cllm_status st;
     const char *output = "results";
     const char *config_path = NULL;
     const char *models[CLLM_CONFIG_MAX_MODELS * 2];
-    int n_models = 0, rc = CLI_EXIT_FAIL;
+    int n_models = 0;
     bool skip_ai = false, skip_classic = false, models_given = false;
     struct cllm_ai_params ap = cllm_ai_default_params();
     char err[512], path[PATH_MAX];
     cJSON *result = NULL;
-    time_t started;
 
     for (; it.i < argc; it.i++) {
         if (cli_global_opt(&it))
@@ -158,75 +156,39 @@ int cmd_run(int argc, char *const *argv)
         }
     }
 
-    cllm_config_defaults(&cfg);
-    if (config_path && cllm_config_load(&cfg, config_path, err, sizeof(err)) != CLLM_OK) {
+    rp.ai = ap;
+    if (config_path && cllm_config_load(&rp.cfg, config_path, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm run: config error: %s\n", err);
         return CLI_EXIT_USAGE;
     }
-    if (models_given && cllm_config_set_models(&cfg, models, n_models, err, sizeof(err)) != CLLM_OK) {
+    if (models_given && cllm_config_set_models(&rp.cfg, models, n_models, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm run: %s\n", err);
         return CLI_EXIT_USAGE;
-    }
-
-    hw = calloc(1, sizeof(*hw));
-    if (!hw) {
-        fputs("computellm run: out of memory\n", stderr);
-        return CLI_EXIT_FAIL;
     }
     if (!skip_classic)
         cli_fix_blas_kernels(hp);
     cli_install_signal_handlers();
-    started = time(NULL);
-    fprintf(stderr, "computellm %s: benchmark run started\n", CLLM_VERSION);
-    fprintf(stderr, "hardware detection ...\n");
-    cllm_hw_detect(&hp, hw);
-    cli_print_hw(stderr, hw);
-
-    result = cllm_result_new(hw, &cfg, started);
-    if (!result) {
-        fputs("computellm run: out of memory\n", stderr);
-        goto cleanup;
-    }
-    if (skip_classic) {
-        mark_not_run(result, "classic_benchmarks", "skipped", "--skip-classic given");
-    } else {
-        struct cllm_classic_params cp = cllm_classic_default_params();
-        cp.cfg = &cfg;
-        cp.hw = hw;
-        cp.cancel = cli_cancel_flag();
-        cp.progress = cli_classic_progress;
-        cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+    fprintf(stderr, "computellm %s: benchmark run started\nhardware detection ...\n", CLLM_VERSION);
+    rp.skip_classic = skip_classic;
+    rp.skip_ai = skip_ai;
+    rp.output_dir = output;
+    rp.cancel = cli_cancel_flag();
+    rp.on_hardware = on_hardware;
+    rp.classic_progress = cli_classic_progress;
+    rp.ai_progress = cli_ai_progress;
+    st = cllm_run_benchmark(&rp, path, sizeof(path), &result, err, sizeof(err));
+    if (result && !skip_classic)
         cli_print_classic_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
-    }
-    if (skip_ai) {
-        mark_not_run(result, "ai_benchmarks", "skipped", "--skip-ai given");
-    } else if (!cli_interrupted()) {
-        cJSON *bm = cllm_json_path(result, "classic_benchmarks.benchmarks");
-        const cJSON *rd = cllm_json_path(bm, "memory_bandwidth.read_gbps");
-        const cJSON *d2d = cllm_json_path(bm, "gpu_compute.memory.d2d.best_gbps");
-        ap.cfg = &cfg;
-        ap.hw = hw;
-        ap.cancel = cli_cancel_flag();
-        ap.progress = cli_ai_progress;
-        ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
-        /* a device-to-device copy counts read + write: the read rate is half */
-        ap.gpu_read_gbps = cJSON_IsNumber(d2d) ? d2d->valuedouble / 2 : NAN;
-        cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+    if (result && !skip_ai && cllm_json_path(result, "ai_benchmarks.results") &&
+        cJSON_GetArraySize(cllm_json_path(result, "ai_benchmarks.results")) > 0)
         cli_print_ai_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
-    }
-
-    cllm_result_set_status(result, cli_interrupted() ? "cancelled" : "complete", time(NULL));
-    if (cllm_result_write(result, output, path, sizeof(path), err, sizeof(err)) != CLLM_OK) {
+    cJSON_Delete(result);
+    if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         fprintf(stderr, "computellm run: cannot write results: %s\n", err);
-        goto cleanup;
+        return CLI_EXIT_FAIL;
     }
     printf("%s\n", path);
     fflush(stdout);
     fprintf(stderr, "results written to %s\n", path);
-    rc = cli_interrupted() ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
-
-cleanup:
-    cJSON_Delete(result);
-    free(hw);
-    return rc;
+    return st == CLLM_ERR_CANCELLED ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
 }

@@ -1,0 +1,103 @@
+#include "bench/run.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/result.h"
+#include "hw/hw.h"
+
+struct cllm_run_params cllm_run_default_params(void)
+{
+    struct cllm_run_params p;
+    cllm_config_defaults(&p.cfg);
+    p.skip_classic = false;
+    p.skip_ai = false;
+    p.output_dir = "results";
+    p.ai = cllm_ai_default_params();
+    p.cancel = NULL;
+    p.on_hardware = NULL;
+    p.classic_progress = NULL;
+    p.ai_progress = NULL;
+    p.user_data = NULL;
+    return p;
+}
+
+static bool cancelled(const struct cllm_run_params *p) { return p->cancel && *p->cancel; }
+
+static void mark_not_run(cJSON *result, const char *section, const char *status, const char *reason)
+{
+    cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
+    cJSON_DeleteItemFromObjectCaseSensitive(s, "status");
+    cJSON_AddStringToObject(s, "status", status);
+    cJSON_AddStringToObject(s, "reason", reason);
+}
+
+enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
+                                    cJSON **result_out, char *err, size_t errlen)
+{
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_hw_info *hw = calloc(1, sizeof(*hw));
+    time_t started = time(NULL);
+    cJSON *result;
+    enum cllm_status st;
+
+    if (result_out)
+        *result_out = NULL;
+    if (!hw) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    cllm_hw_detect(&hp, hw);
+    if (p->on_hardware)
+        p->on_hardware(hw, p->user_data);
+    result = cllm_result_new(hw, &p->cfg, started);
+    if (!result) {
+        free(hw);
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+
+    if (p->skip_classic) {
+        mark_not_run(result, "classic_benchmarks", "skipped", "--skip-classic given");
+    } else if (!cancelled(p)) {
+        struct cllm_classic_params cp = cllm_classic_default_params();
+        cp.cfg = &p->cfg;
+        cp.hw = hw;
+        cp.cancel = p->cancel;
+        cp.progress = p->classic_progress;
+        cp.user_data = p->user_data;
+        cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+    }
+
+    if (p->skip_ai) {
+        mark_not_run(result, "ai_benchmarks", "skipped", "--skip-ai given");
+    } else if (!cancelled(p)) {
+        struct cllm_ai_params ap = p->ai;
+        cJSON *bm = cllm_json_path(result, "classic_benchmarks.benchmarks");
+        const cJSON *rd = cllm_json_path(bm, "memory_bandwidth.read_gbps");
+        const cJSON *d2d = cllm_json_path(bm, "gpu_compute.memory.d2d.best_gbps");
+        ap.cfg = &p->cfg;
+        ap.hw = hw;
+        ap.cancel = p->cancel;
+        ap.progress = p->ai_progress;
+        ap.user_data = p->user_data;
+        ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
+        /* a device-to-device copy counts read + write: the read rate is half */
+        ap.gpu_read_gbps = cJSON_IsNumber(d2d) ? d2d->valuedouble / 2 : NAN;
+        cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+    }
+
+    cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));
+    st = cllm_result_write(result, p->output_dir ? p->output_dir : "results", path_out, path_n, err, errlen);
+    if (st == CLLM_OK && cancelled(p))
+        st = CLLM_ERR_CANCELLED;
+    if (result_out)
+        *result_out = result;
+    else
+        cJSON_Delete(result);
+    free(hw);
+    return st;
+}

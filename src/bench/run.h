@@ -1,0 +1,50 @@
+/* The whole benchmark plan, as `computellm run` and the web GUI both start it: hardware detection, the classic
+ * phases, the LLM phase, and the results file written atomically (also when cancelled: what was measured is kept
+ * with run.status "cancelled"). The library prints nothing; callers watch through the callbacks. */
+#ifndef CLLM_RUN_H
+#define CLLM_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bench/classic.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "llm/pipeline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+struct cllm_hw_info;
+
+struct cllm_run_params {
+    struct cllm_config  cfg;            /* the plan (models, prompt, runs, sizes, monitor interval) */
+    bool        skip_classic;
+    bool        skip_ai;
+    const char *output_dir;             /* "results" */
+    struct cllm_ai_params ai;           /* models_dir, quant, llama_lib, device, downloads...; cfg/hw/cancel/progress
+                                           are filled by cllm_run_benchmark */
+    const volatile sig_atomic_t *cancel;
+    void (*on_hardware)(const struct cllm_hw_info *hw, void *user_data);   /* after detection; may be NULL */
+    cllm_phase_progress_fn classic_progress;   /* may be NULL */
+    cllm_ai_progress_fn    ai_progress;        /* may be NULL */
+    void *user_data;                           /* passed to the three callbacks */
+};
+
+/* Defaults: the built-in config, both phases, results/. */
+struct cllm_run_params cllm_run_default_params(void);
+
+/* Runs the plan and writes the results file (its path into path_out). *result_out (may be NULL) receives the
+ * tree; the caller deletes it. Returns CLLM_OK (run.status "complete"), CLLM_ERR_CANCELLED (file written with
+ * "cancelled"), or an error when the file could not be written (err says why). */
+enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
+                                    struct cJSON **result_out, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
