@@ -32,6 +32,10 @@ bool cli_global_opt(struct cli_iter *it);
 /* Prints "computellm CMD: unknown option 'X'" and the usage to stderr; returns CLI_EXIT_USAGE. */
 int cli_unknown(const struct cli_iter *it, void (*usage)(FILE *));
 
+/* When OpenBLAS picked kernels older than this CPU (a CPU model it does not know), re-executes this process once
+ * with OPENBLAS_CORETYPE set so the GFLOPS phases measure the hardware; returns when nothing had to be done. */
+void cli_fix_blas_kernels(void);
+
 /* The process's argv as main received it (for re-executing itself). */
 void cli_save_argv(char **argv);
 char *const *cli_saved_argv(void);
@@ -67,6 +71,7 @@ int cmd_export(int argc, char *const *argv);
 int cmd_config(int argc, char *const *argv);
 int cmd_gui(int argc, char *const *argv);
 int cmd_synth(int argc, char *const *argv);
+int cmd_compare(int argc, char *const *argv);
 
 void usage_main(FILE *f);
 void usage_detect(FILE *f);
@@ -75,5 +80,6 @@ void usage_export(FILE *f);
 void usage_config(FILE *f);
 void usage_gui(FILE *f);
 void usage_synth(FILE *f);
+void usage_compare(FILE *f);
 
 #endif

@@ -1,10 +1,14 @@
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bench/cpu_gemm.h"
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "hw/hw.h"
 
 bool cli_opt(struct cli_iter *it, const char *lng, const char *shrt, bool takes_value)
 {
@@ -101,3 +105,28 @@ static char **g_argv;
 void cli_save_argv(char **argv) { g_argv = argv; }
 
 char *const *cli_saved_argv(void) { return g_argv; }
+
+/* OpenBLAS reads OPENBLAS_CORETYPE only when it loads: when it picked kernels older than the CPU (a CPU model it
+ * does not know, as in some VMs), restart this process once with the right core type so GFLOPS are the hardware's. */
+void cli_fix_blas_kernels(void)
+{
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_cpu_info cpu;
+    const char *advice;
+
+    if (getenv("OPENBLAS_CORETYPE") || getenv("CLLM_BLAS_REEXEC"))
+        return;
+    cllm_cpu_detect(&hp, &cpu);
+    advice = cllm_blas_coretype_advice(&cpu);
+    if (!advice)
+        return;
+    fprintf(stderr, "computellm: OpenBLAS picked its %s kernels on this %s CPU; restarting with "
+            "OPENBLAS_CORETYPE=%s\n", cllm_blas_corename(), cpu.model[0] ? cpu.model : "unknown", advice);
+    setenv("OPENBLAS_CORETYPE", advice, 1);
+    setenv("CLLM_BLAS_REEXEC", "1", 1);
+    fflush(NULL);
+    execv("/proc/self/exe", cli_saved_argv());
+    /* exec failed: carry on with the slow kernels; the phase records a warning */
+    fprintf(stderr, "computellm: restart failed (%s); CPU GFLOPS will be low\n", strerror(errno));
+}
+

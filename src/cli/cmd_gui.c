@@ -1,26 +1,174 @@
-#include "cli/cli.h"
-
+/* computellm gui: the web interface. Starts the embedded server (src/web/), prints its URL, opens the browser,
+ * and serves until Ctrl-C; a run in progress is then cancelled and its results file still written. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if !defined(_WIN32)
+#include <spawn.h>
+#include <sys/wait.h>
+extern char **environ;
+#endif
+
+#include "cli/cli.h"
+#ifdef CLLM_WITH_WEB
+#include "web/server.h"
+#endif
 
 void usage_gui(FILE *f)
 {
-    fputs("usage: computellm gui [--port N] [--host ADDR] [--no-browser]\n"
+    fputs("usage: computellm gui [OPTIONS]                (alias: computellm --gui)\n"
           "\n"
-          "The web interface (hardware, one-button benchmark, results comparison) is not part of this version.\n"
-          "Use `computellm detect` and `computellm run` meanwhile.\n",
+          "Starts the web interface (hardware, one-button benchmark with live progress, results and comparison)\n"
+          "on an embedded HTTP server, prints its URL on stdout and opens the default browser. Ctrl-C stops it.\n"
+          "The REST API is documented in docs/api.md.\n"
+          "\n"
+          "  --port N          TCP port (default 8501; 0 picks a free one)\n"
+          "  --host ADDR       address to listen on (default 127.0.0.1); anything but loopback needs --token\n"
+          "  --token T         secret every API call must carry (X-ComputeLLM-Token header or computellm_token\n"
+          "                    cookie); the printed URL carries it once so the browser gets the cookie\n"
+          "  --no-browser      do not open a browser (also when stdout is not a terminal or there is no display)\n"
+          "  --output DIR      results folder the interface runs into and lists (default: results/)\n"
+          "  --models-dir DIR  where GGUF files are kept (default: models/)\n"
+          "  --llama-lib PATH  libllama file or folder (default: $COMPUTELLM_LLAMA_LIB, then .deps/llama/)\n"
+          "\n"
+          "example:\n"
+          "  computellm gui --port 8600 --no-browser\n",
           f);
 }
+
+#ifdef CLLM_WITH_WEB
+/* Opening a browser is a convenience: skip it where nobody could see the window. */
+static bool can_open_browser(void)
+{
+    if (!isatty(STDOUT_FILENO))
+        return false;
+#if defined(__linux__)
+    if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+        return false;
+#endif
+    return true;
+}
+
+static void open_browser(const char *url)
+{
+#if defined(_WIN32)
+    (void)url;
+#else
+#if defined(__APPLE__)
+    char *const args[] = {(char *)"open", (char *)url, NULL};
+#else
+    char *const args[] = {(char *)"xdg-open", (char *)url, NULL};
+#endif
+    pid_t pid;
+    if (posix_spawnp(&pid, args[0], NULL, NULL, args, environ) != 0) {
+        fprintf(stderr, "computellm gui: could not start %s; open %s yourself\n", args[0], url);
+        return;
+    }
+    /* xdg-open returns once the browser is launched; waiting avoids a zombie */
+    waitpid(pid, NULL, 0);
+#endif
+}
+#endif
 
 int cmd_gui(int argc, char *const *argv)
 {
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "gui"};
+#ifdef CLLM_WITH_WEB
+    struct cllm_web_params wp = cllm_web_default_params();
+    struct cllm_web_server *srv;
+    bool no_browser = false;
+    char err[512], url[512];
+    char *end;
+    long port;
+
+    for (; it.i < argc; it.i++) {
+        if (cli_global_opt(&it))
+            continue;
+        if (cli_opt(&it, "--help", "-h", false)) {
+            usage_gui(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (cli_opt(&it, "--port", "-p", true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            port = strtol(it.value, &end, 10);
+            if (*it.value == '\0' || *end != '\0' || port < 0 || port > 65535) {
+                fprintf(stderr, "computellm gui: --port: expected 0 to 65535, got '%s'\n", it.value);
+                return CLI_EXIT_USAGE;
+            }
+            wp.port = (int)port;
+        } else if (cli_opt(&it, "--host", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            wp.host = it.value;
+        } else if (cli_opt(&it, "--token", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            wp.token = it.value;
+        } else if (cli_opt(&it, "--no-browser", NULL, false)) {
+            no_browser = true;
+        } else if (cli_opt(&it, "--output", "-o", true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            wp.api.results_dir = it.value;
+        } else if (cli_opt(&it, "--models-dir", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            wp.api.models_dir = it.value;
+        } else if (cli_opt(&it, "--llama-lib", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            wp.api.llama_lib = it.value;
+        } else {
+            return cli_unknown(&it, usage_gui);
+        }
+    }
+    wp.require_token = !cllm_web_host_is_loopback(wp.host);
+    if (wp.require_token && (!wp.token || !wp.token[0])) {
+        fprintf(stderr, "computellm gui: --host %s is not a loopback address: other machines could reach the "
+                "server, so --token is required\n", wp.host);
+        return CLI_EXIT_USAGE;
+    }
+    cli_fix_blas_kernels();   /* runs started from the GUI measure GFLOPS with the right kernels too */
+    cli_install_signal_handlers();
+    srv = cllm_web_start(&wp, err, sizeof(err));
+    if (!srv) {
+        fprintf(stderr, "computellm gui: %s\n", err);
+        return CLI_EXIT_FAIL;
+    }
+    {
+        const char *h = wp.host;
+        bool v6 = strchr(h, ':') != NULL;
+        /* 0.0.0.0 listens everywhere but is no address to browse to */
+        if (strcmp(h, "0.0.0.0") == 0)
+            h = "127.0.0.1";
+        else if (strcmp(h, "::") == 0)
+            h = "::1";
+        snprintf(url, sizeof(url), "http://%s%s%s:%d/%s%s", v6 ? "[" : "", h, v6 ? "]" : "", cllm_web_port(srv),
+                 wp.token ? "?token=" : "", wp.token ? wp.token : "");
+    }
+    printf("%s\n", url);
+    fflush(stdout);
+    fprintf(stderr, "computellm gui: serving on %s (Ctrl-C to stop)\n", url);
+    if (!no_browser && can_open_browser())
+        open_browser(url);
+    while (!cli_interrupted()) {
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "computellm gui: stopping (a run in progress is cancelled and its results kept)\n");
+    cllm_web_stop(srv);
+    return CLI_EXIT_OK;
+#else
     for (; it.i < argc; it.i++)
         if (strcmp(argv[it.i], "-h") == 0 || strcmp(argv[it.i], "--help") == 0) {
             usage_gui(stdout);
             return CLI_EXIT_OK;
         }
-    fputs("computellm gui: the web interface is not part of this version; use `computellm detect` and "
-          "`computellm run`\n",
+    fputs("computellm gui: this build has no web interface (built without libmicrohttpd; run scripts/setup and "
+          "rebuild)\n",
           stderr);
     return CLI_EXIT_FAIL;
+#endif
 }

@@ -58,34 +58,10 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
     cli_print_hw(stderr, hw);
 }
 
-/* OpenBLAS reads OPENBLAS_CORETYPE only when it loads: when it picked kernels older than the CPU (a CPU model it
- * does not know, as in some VMs), restart this process once with the right core type so GFLOPS are the hardware's. */
-static void cli_fix_blas_kernels(struct cllm_hw_params hp)
-{
-    struct cllm_cpu_info cpu;
-    const char *advice;
-
-    if (getenv("OPENBLAS_CORETYPE") || getenv("CLLM_BLAS_REEXEC"))
-        return;
-    cllm_cpu_detect(&hp, &cpu);
-    advice = cllm_blas_coretype_advice(&cpu);
-    if (!advice)
-        return;
-    fprintf(stderr, "computellm: OpenBLAS picked its %s kernels on this %s CPU; restarting with "
-            "OPENBLAS_CORETYPE=%s\n", cllm_blas_corename(), cpu.model[0] ? cpu.model : "unknown", advice);
-    setenv("OPENBLAS_CORETYPE", advice, 1);
-    setenv("CLLM_BLAS_REEXEC", "1", 1);
-    fflush(NULL);
-    execv("/proc/self/exe", cli_saved_argv());
-    /* exec failed: carry on with the slow kernels; the phase records a warning */
-    fprintf(stderr, "computellm: restart failed (%s); CPU GFLOPS will be low\n", strerror(errno));
-}
-
 int cmd_run(int argc, char *const *argv)
 {
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "run"};
     struct cllm_run_params rp = cllm_run_default_params();
-    struct cllm_hw_params hp = cllm_hw_default_params();
     enum cllm_status st;
     const char *output = "results";
     const char *config_path = NULL;
@@ -166,7 +142,7 @@ int cmd_run(int argc, char *const *argv)
         return CLI_EXIT_USAGE;
     }
     if (!skip_classic)
-        cli_fix_blas_kernels(hp);
+        cli_fix_blas_kernels();
     cli_install_signal_handlers();
     fprintf(stderr, "computellm %s: benchmark run started\nhardware detection ...\n", CLLM_VERSION);
     rp.skip_classic = skip_classic;

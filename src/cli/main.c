@@ -14,6 +14,7 @@ void usage_main(FILE *f)
           "  detect      print the hardware (CPU, RAM, GPUs); --json for machine-readable output  (alias --detect)\n"
           "  run         run the benchmark plan and write a results file                          (alias --cli)\n"
           "  export      convert a results file: export FILE.json --csv [-o OUT]\n"
+          "  compare     compare results files: compare A.json B.json ... [--baseline N] [--md|--csv|--html OUT]\n"
           "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
           "  gui         web interface                                                            (alias --gui)\n"
@@ -28,7 +29,8 @@ void usage_main(FILE *f)
           "examples:\n"
           "  computellm detect --json\n"
           "  computellm run --skip-ai --output results/\n"
-          "  computellm export results/benchmark_AMD_EPYC_Linux_20260206_143022.json --csv -o out.csv\n",
+          "  computellm export results/benchmark_AMD_EPYC_Linux_20260206_143022.json --csv -o out.csv\n"
+          "  computellm compare results/a.json results/b.json --html compare.html\n",
           f);
 }
 
@@ -37,6 +39,7 @@ static int help_for(const char *cmd)
     static const struct { const char *name; void (*usage)(FILE *); } t[] = {
         {"detect", usage_detect}, {"run", usage_run}, {"export", usage_export},
         {"config", usage_config}, {"gui", usage_gui}, {"synth", usage_synth},
+        {"compare", usage_compare},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (strcmp(cmd, t[i].name) == 0) {
@@ -57,6 +60,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"detect", "--detect", cmd_detect}, {"run", "--cli", cmd_run}, {"gui", "--gui", cmd_gui},
         {"export", NULL, cmd_export},       {"config", NULL, cmd_config},   {"synth", NULL, cmd_synth},
+        {"compare", NULL, cmd_compare},
     };
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 

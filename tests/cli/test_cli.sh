@@ -39,7 +39,13 @@ for c in detect run export config gui; do
   [ "$c" = gui ] || check "$c --help has an example" grep -q "example" "$T/out"
 done
 expect_rc "help run" 0 "$BIN" help run
-expect_rc "gui is not in this version" 1 "$BIN" gui
+# gui serves until Ctrl-C, so only its refusals are run here (tests/unit/test_web_api.c drives the server)
+if "$BIN" --version | grep -q "CLLM_WITH_MICROHTTPD=ON"; then
+  expect_rc "gui on a non-loopback host without --token exits 2" 2 "$BIN" gui --host 0.0.0.0 --no-browser
+  check "gui says --token is required" grep -q -- "--token is required" "$T/err"
+else
+  expect_rc "gui without libmicrohttpd exits 1" 1 "$BIN" gui --no-browser
+fi
 
 # --- detect ---
 expect_rc "detect" 0 "$BIN" detect
@@ -176,6 +182,28 @@ expect_rc "export of a missing file exits 1" 1 "$BIN" export "$T/none.json" --cs
 echo '{"hello": 1}' > "$T/notresult.json"
 expect_rc "export of a non-result exits 1" 1 "$BIN" export "$T/notresult.json" --csv
 check "export names the missing key" grep -q "schema_version" "$T/err"
+
+# --- compare: a copy of the results file with one metric doubled gives a 2.00x ratio on that row only ---
+jq '.classic_benchmarks.benchmarks.memory_bandwidth.triad_gbps *= 2 | .id = "20990101_000000"' "$res" >"$T/double.json"
+expect_rc "compare two files" 0 "$BIN" compare "$res" "$T/double.json"
+check "compare: triad ratio 2.00x" grep -Eq '^Memory bandwidth, all threads triad .* 2\.00x$' "$T/out"
+check "compare: copy ratio 1.00x" grep -Eq '^Memory bandwidth, all threads copy .* 1\.00x$' "$T/out"
+check "compare: legend names the baseline" grep -q '^\[1\] .*(baseline)$' "$T/out"
+expect_rc "compare --baseline 2" 0 "$BIN" compare "$res" "$T/double.json" --baseline 2
+check "compare: triad ratio 0.50x vs baseline 2" grep -Eq '^Memory bandwidth, all threads triad .* 0\.50x$' "$T/out"
+expect_rc "compare --csv -" 0 "$BIN" compare "$res" "$T/double.json" --csv -
+check "compare csv: triad row ratio 2" bash -c "tr -d '\\r' <'$T/out' | grep -q '^memory_bandwidth,triad,GB/s,higher,.*,2$'"
+expect_rc "compare --md" 0 "$BIN" compare "$res" "$T/double.json" --md
+check "compare md: a pipe table" grep -q '^| metric ' "$T/out"
+expect_rc "compare --html" 0 "$BIN" compare "$res" "$T/double.json" --html "$T/cmp.html"
+check "compare html: data and script" bash -c "grep -q 'id=\"cllm-data\"' '$T/cmp.html' && grep -q '\"triad\"' '$T/cmp.html'"
+echo '{"hello": 1}' >"$T/notresult.json"
+expect_rc "compare with a bad file exits 1" 1 "$BIN" compare "$res" "$T/notresult.json"
+check "compare names the bad file" grep -q "notresult.json" "$T/err"
+expect_rc "compare with one file exits 2" 2 "$BIN" compare "$res"
+expect_rc "compare --baseline out of range exits 2" 2 "$BIN" compare "$res" "$T/double.json" --baseline 3
+expect_rc "compare --help" 0 "$BIN" compare --help
+check "compare --help has an example" grep -q "example" "$T/out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,178 @@
+/* computellm compare: several results files side by side, with ratios to a baseline. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/compare.h"
+#include "core/fsutil.h"
+#include "core/result.h"
+
+/* Where scripts/setup puts the chart library (deps/web.lock); the build passes the source tree's copy. */
+#ifndef CLLM_WEB_DEPS_DIR
+#define CLLM_WEB_DEPS_DIR ".deps/web"
+#endif
+#define CHART_JS_FILE "chart.umd.js"
+
+void usage_compare(FILE *f)
+{
+    fputs("usage: computellm compare A.json B.json [C.json ...] [--baseline N] [--md | --csv OUT | --html OUT]\n"
+          "\n"
+          "Compares results files (one column per machine) per classic metric and per model, with the ratio\n"
+          "of each file to the baseline. For latencies and memory lower is better; the table says so.\n"
+          "\n"
+          "  --baseline N   the file the ratios divide by, 1-based (default 1: the first file)\n"
+          "  --md           Markdown table on stdout\n"
+          "  --csv OUT      CSV to OUT ('-' = stdout)\n"
+          "  --html OUT     self-contained HTML report with charts ('-' = stdout); the chart library comes\n"
+          "                 from .deps/web/ (scripts/setup) or $COMPUTELLM_WEB_DEPS\n"
+          "\n"
+          "example:\n"
+          "  computellm compare results/benchmark_AMD_EPYC_Linux_20260206_143022.json other.json --html cmp.html\n",
+          f);
+}
+
+/* The chart library's text, NULL (with a warning) when it is not installed: the report then has tables only. */
+static char *load_chart_js(void)
+{
+    const char *env = getenv("COMPUTELLM_WEB_DEPS");
+    char path[1024], err[256];
+    char *text = NULL;
+    size_t len;
+
+    snprintf(path, sizeof(path), "%s/%s", env && *env ? env : CLLM_WEB_DEPS_DIR, CHART_JS_FILE);
+    if (cllm_read_file(path, 8u << 20, &text, &len, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm compare: warning: no chart library (%s): the report has tables only; "
+                        "run scripts/setup\n", err);
+        return NULL;
+    }
+    return text;
+}
+
+/* Writes the table in `fmt` (or HTML) to OUT, atomically unless OUT is "-". */
+static int write_output(const struct cllm_compare_table *t, int fmt, bool html, const char *out_path)
+{
+    FILE *tmp;
+    char *buf = NULL, *chart = NULL, err[512];
+    long len;
+    int rc = CLI_EXIT_FAIL;
+    enum cllm_status st;
+
+    if (html)
+        chart = load_chart_js();
+    if (!out_path || strcmp(out_path, "-") == 0) {
+        st = html ? cllm_compare_write_html(t, chart, stdout) : cllm_compare_write(t, fmt, stdout);
+        free(chart);
+        return st == CLLM_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    }
+    /* rendered into a temp file first so OUT is replaced in one rename */
+    tmp = tmpfile();
+    if (!tmp) {
+        perror("computellm compare: tmpfile");
+        goto cleanup;
+    }
+    st = html ? cllm_compare_write_html(t, chart, tmp) : cllm_compare_write(t, fmt, tmp);
+    if (st != CLLM_OK || fflush(tmp) != 0 || (len = ftell(tmp)) < 0) {
+        fputs("computellm compare: could not render the output\n", stderr);
+        goto cleanup;
+    }
+    rewind(tmp);
+    buf = malloc((size_t)len + 1);
+    if (!buf || fread(buf, 1, (size_t)len, tmp) != (size_t)len) {
+        fputs("computellm compare: could not render the output\n", stderr);
+        goto cleanup;
+    }
+    if (cllm_write_atomic(out_path, buf, (size_t)len, NULL, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm compare: %s\n", err);
+        goto cleanup;
+    }
+    fprintf(stderr, "wrote %s\n", out_path);
+    rc = CLI_EXIT_OK;
+cleanup:
+    if (tmp)
+        fclose(tmp);
+    free(buf);
+    free(chart);
+    return rc;
+}
+
+int cmd_compare(int argc, char *const *argv)
+{
+    struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "compare"};
+    const char **files = calloc((size_t)argc, sizeof(*files));
+    cJSON **trees = calloc((size_t)argc, sizeof(*trees));
+    const char *out_path = NULL;
+    int n = 0, baseline = 1, fmt = CLLM_COMPARE_TEXT, rc = CLI_EXIT_FAIL;
+    bool html = false;
+    char err[512];
+    struct cllm_compare_table *t = NULL;
+
+    if (!files || !trees) {
+        fputs("computellm compare: out of memory\n", stderr);
+        goto cleanup;
+    }
+    for (; it.i < argc; it.i++) {
+        if (cli_global_opt(&it))
+            continue;
+        if (cli_opt(&it, "--help", "-h", false)) {
+            usage_compare(stdout);
+            rc = CLI_EXIT_OK;
+            goto cleanup;
+        }
+        if (cli_opt(&it, "--baseline", NULL, true)) {
+            char *end;
+            if (it.error) {
+                rc = CLI_EXIT_USAGE;
+                goto cleanup;
+            }
+            baseline = (int)strtol(it.value, &end, 10);
+            if (*end || end == it.value || baseline < 1) {
+                fprintf(stderr, "computellm compare: --baseline wants a file number from 1 (got '%s')\n", it.value);
+                rc = CLI_EXIT_USAGE;
+                goto cleanup;
+            }
+        } else if (cli_opt(&it, "--md", NULL, false)) {
+            fmt = CLLM_COMPARE_MARKDOWN;
+        } else if (cli_opt(&it, "--csv", NULL, true) || (html = cli_opt(&it, "--html", NULL, true))) {
+            if (it.error) {
+                rc = CLI_EXIT_USAGE;
+                goto cleanup;
+            }
+            fmt = html ? CLLM_COMPARE_TEXT : CLLM_COMPARE_CSV;
+            out_path = it.value;
+        } else if (argv[it.i][0] != '-') {
+            files[n++] = argv[it.i];
+        } else {
+            rc = cli_unknown(&it, usage_compare);
+            goto cleanup;
+        }
+    }
+    if (n < 2) {
+        fprintf(stderr, "computellm compare: needs at least two results files (got %d)\n\n", n);
+        usage_compare(stderr);
+        rc = CLI_EXIT_USAGE;
+        goto cleanup;
+    }
+    if (baseline > n) {
+        fprintf(stderr, "computellm compare: --baseline %d but only %d files\n", baseline, n);
+        rc = CLI_EXIT_USAGE;
+        goto cleanup;
+    }
+    for (int i = 0; i < n; i++)
+        if (cllm_result_load(files[i], &trees[i], err, sizeof(err)) != CLLM_OK) {
+            fprintf(stderr, "computellm compare: %s: %s\n", files[i], err);
+            goto cleanup;
+        }
+    if (cllm_compare_build((const cJSON *const *)trees, files, n, baseline - 1, &t, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm compare: %s\n", err);
+        goto cleanup;
+    }
+    rc = write_output(t, fmt, html, out_path);
+cleanup:
+    cllm_compare_free(t);
+    for (int i = 0; trees && i < n; i++)
+        cJSON_Delete(trees[i]);
+    free(trees);
+    free(files);
+    return rc;
+}

@@ -1,0 +1,1183 @@
+#include "web/api.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/run.h"
+#include "core/config.h"
+#include "core/csv.h"
+#include "core/fsutil.h"
+#include "core/log.h"
+#include "core/result.h"
+#include "hw/hw.h"
+#include "llm/llama_api.h"
+#include "llm/models.h"
+#include "llm/pipeline.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+#define KEEPALIVE_S 15   /* proxies and browsers drop silent streams; a comment keeps them open */
+
+struct web_event {
+    char *type;   /* "hardware", "phase", "ai", "done" */
+    char *data;   /* one-line JSON */
+};
+
+struct web_run {
+    char   id[32];
+    struct cllm_run_params rp;
+    char   quant[32];
+    char   device[8];
+    volatile sig_atomic_t cancel;
+    pthread_t thread;
+    bool   joined;
+    bool   finished;
+    char   status[16];            /* running, complete, cancelled, failed */
+    char   path[PATH_MAX];        /* the results file, "" until written */
+    char   error[512];
+    time_t started, ended;
+    struct web_event *events;
+    size_t n_events, cap_events;
+    struct cllm_web_api *api;
+    struct web_run *next;
+};
+
+struct cllm_web_api {
+    struct cllm_web_api_params p;
+    char  *results_dir, *models_dir, *models_file, *llama_lib;   /* owned copies of p's strings */
+    pthread_mutex_t mu;
+    pthread_cond_t  cond;          /* broadcast on every new event and at shutdown */
+    struct web_run *runs;          /* newest first */
+    struct web_run *running;       /* NULL when idle */
+    char  *hardware_json;          /* cached cllm_hw_to_json text */
+    bool   shutting_down;
+};
+
+struct cllm_web_stream {
+    struct cllm_web_api *api;
+    struct web_run *run;
+    size_t next;                   /* index of the next event to send */
+    char  *pending;                /* formatted text not yet copied out */
+    size_t pending_len, pending_off;
+    bool   ended;
+};
+
+struct cllm_web_api_params cllm_web_api_default_params(void)
+{
+    struct cllm_web_api_params p = {
+        .results_dir = "results",
+        .models_dir = NULL,
+        .models_file = NULL,
+        .llama_lib = NULL,
+        .max_upload_bytes = CLLM_WEB_MAX_UPLOAD_BYTES,
+        .probe_llama = true,
+    };
+    return p;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p)
+{
+    struct cllm_web_api *api = calloc(1, sizeof(*api));
+    if (!api)
+        return NULL;
+    api->p = *p;
+    api->results_dir = strdup(p->results_dir ? p->results_dir : "results");
+    api->models_dir = dup_or_null(p->models_dir);
+    api->models_file = dup_or_null(p->models_file);
+    api->llama_lib = dup_or_null(p->llama_lib);
+    if (!api->results_dir) {
+        free(api);
+        return NULL;
+    }
+    if (api->p.max_upload_bytes == 0)
+        api->p.max_upload_bytes = CLLM_WEB_MAX_UPLOAD_BYTES;
+    pthread_mutex_init(&api->mu, NULL);
+    pthread_cond_init(&api->cond, NULL);
+    return api;
+}
+
+void cllm_web_api_shutdown(struct cllm_web_api *api)
+{
+    if (!api)
+        return;
+    pthread_mutex_lock(&api->mu);
+    api->shutting_down = true;
+    if (api->running)
+        api->running->cancel = 1;
+    pthread_cond_broadcast(&api->cond);
+    pthread_mutex_unlock(&api->mu);
+}
+
+void cllm_web_api_free(struct cllm_web_api *api)
+{
+    if (!api)
+        return;
+    cllm_web_api_shutdown(api);
+    for (struct web_run *r = api->runs; r; r = r->next)
+        if (!r->joined) {
+            pthread_join(r->thread, NULL);
+            r->joined = true;
+        }
+    while (api->runs) {
+        struct web_run *r = api->runs;
+        api->runs = r->next;
+        for (size_t i = 0; i < r->n_events; i++) {
+            free(r->events[i].type);
+            free(r->events[i].data);
+        }
+        free(r->events);
+        free(r);
+    }
+    pthread_cond_destroy(&api->cond);
+    pthread_mutex_destroy(&api->mu);
+    free(api->hardware_json);
+    free(api->results_dir);
+    free(api->models_dir);
+    free(api->models_file);
+    free(api->llama_lib);
+    free(api);
+}
+
+void cllm_web_response_free(struct cllm_web_response *resp)
+{
+    if (!resp)
+        return;
+    free(resp->body);
+    resp->body = NULL;
+    resp->body_len = 0;
+}
+
+/* ---- responses ---- */
+
+static void reply_text(struct cllm_web_response *resp, int status, const char *type, char *body)
+{
+    resp->status = status;
+    resp->content_type = type;
+    resp->body = body;
+    resp->body_len = body ? strlen(body) : 0;
+}
+
+/* Takes ownership of obj. */
+static void reply_json(struct cllm_web_response *resp, int status, cJSON *obj)
+{
+    char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    if (!text) {
+        reply_text(resp, 500, "application/json", strdup("{\"error\":\"out of memory\"}"));
+        return;
+    }
+    reply_text(resp, status, "application/json", text);
+}
+
+static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...) CLLM_PRINTF(3, 4);
+static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    cJSON *o = cJSON_CreateObject();
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cJSON_AddStringToObject(o, "error", msg);
+    reply_json(resp, status, o);
+}
+
+/* ---- names ---- */
+
+bool cllm_web_valid_result_name(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n < 6 || n > 200 || name[0] == '.' || strstr(name, ".."))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+            return false;
+    }
+    return strcmp(name + n - 5, ".json") == 0;
+}
+
+static bool valid_run_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= 32)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)id[i]) && id[i] != '_')
+            return false;
+    return true;
+}
+
+/* ---- run events (called from the run thread) ---- */
+
+/* Appends one event; the caller holds api->mu. Takes ownership of type and text (freed on failure). */
+static void append_locked(struct web_run *r, char *type, char *text)
+{
+    if (!type || !text) {
+        free(type);
+        free(text);
+        return;
+    }
+    if (r->n_events == r->cap_events) {
+        size_t cap = r->cap_events ? r->cap_events * 2 : 32;
+        struct web_event *ev = realloc(r->events, cap * sizeof(*ev));
+        if (!ev) {
+            free(text);
+            free(type);
+            return;
+        }
+        r->events = ev;
+        r->cap_events = cap;
+    }
+    r->events[r->n_events].type = type;
+    r->events[r->n_events].data = text;
+    r->n_events++;
+    pthread_cond_broadcast(&r->api->cond);
+}
+
+/* Takes ownership of data. */
+static void add_event(struct web_run *r, const char *type, cJSON *data)
+{
+    char *text = data ? cJSON_PrintUnformatted(data) : strdup("{}");
+    char *t = strdup(type);
+    cJSON_Delete(data);
+    if (!text || !t) {
+        free(text);
+        free(t);
+        return;
+    }
+    pthread_mutex_lock(&r->api->mu);
+    append_locked(r, t, text);
+    pthread_mutex_unlock(&r->api->mu);
+}
+
+/* Monitor time series make a phase summary megabytes long; the stream carries the numbers, not the samples. */
+static void drop_samples(cJSON *o)
+{
+    cJSON *c;
+    if (!cJSON_IsObject(o) && !cJSON_IsArray(o))
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "samples");
+    cJSON_ArrayForEach(c, o) drop_samples(c);
+}
+
+static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
+{
+    struct web_run *r = user_data;
+    cJSON *j = cllm_hw_to_json(hw);
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    pthread_mutex_lock(&r->api->mu);
+    if (!r->api->hardware_json && text) {
+        r->api->hardware_json = text;
+        text = NULL;
+    }
+    pthread_mutex_unlock(&r->api->mu);
+    free(text);
+    add_event(r, "hardware", j);
+}
+
+static void on_classic(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,
+                       void *user_data)
+{
+    struct web_run *r = user_data;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "section", "classic");
+    cJSON_AddStringToObject(o, "event", ev == CLLM_PHASE_START ? "start" : "done");
+    cJSON_AddNumberToObject(o, "index", index);
+    cJSON_AddNumberToObject(o, "count", count);
+    cJSON_AddStringToObject(o, "name", name ? name : "");
+    if (ev == CLLM_PHASE_DONE && phase) {
+        cJSON *copy = cJSON_Duplicate(phase, 1);
+        drop_samples(copy);
+        cJSON_AddItemToObject(o, "phase", copy);
+    }
+    add_event(r, "phase", o);
+}
+
+static void on_ai(enum cllm_ai_event ev, const char *model_key, const char *text, double fraction, void *user_data)
+{
+    static const char *const names[] = {"model_start", "notice", "download", "synth", "loaded", "run_done",
+                                        "model_done"};
+    struct web_run *r = user_data;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "section", "ai");
+    cJSON_AddStringToObject(o, "event",
+                            (int)ev >= 0 && (size_t)ev < sizeof(names) / sizeof(names[0]) ? names[ev] : "other");
+    cJSON_AddStringToObject(o, "model", model_key ? model_key : "");
+    cJSON_AddStringToObject(o, "text", text ? text : "");
+    if (isfinite(fraction))
+        cJSON_AddNumberToObject(o, "fraction", fraction);
+    else
+        cJSON_AddNullToObject(o, "fraction");
+    add_event(r, "ai", o);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static void *run_thread(void *arg)
+{
+    struct web_run *r = arg;
+    char path[PATH_MAX] = "", err[512] = "";
+    enum cllm_status st = cllm_run_benchmark(&r->rp, path, sizeof(path), NULL, err, sizeof(err));
+    cJSON *o = cJSON_CreateObject();
+    char *text;
+    const char *status = st == CLLM_OK ? "complete" : st == CLLM_ERR_CANCELLED ? "cancelled" : "failed";
+
+    cJSON_AddStringToObject(o, "status", status);
+    if (st == CLLM_OK || st == CLLM_ERR_CANCELLED) {
+        cJSON_AddStringToObject(o, "path", path);
+        cJSON_AddStringToObject(o, "file", base_name(path));
+    } else {
+        cJSON_AddStringToObject(o, "error", err);
+    }
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    pthread_mutex_lock(&r->api->mu);
+    snprintf(r->path, sizeof(r->path), "%s", st == CLLM_OK || st == CLLM_ERR_CANCELLED ? path : "");
+    snprintf(r->error, sizeof(r->error), "%s", st == CLLM_OK || st == CLLM_ERR_CANCELLED ? "" : err);
+    snprintf(r->status, sizeof(r->status), "%s", status);
+    r->ended = time(NULL);
+    r->finished = true;
+    if (r->api->running == r)
+        r->api->running = NULL;
+    /* "done" goes in with the final status, in one step: whoever sees it also sees the file */
+    if (text)
+        append_locked(r, strdup("done"), text);
+    pthread_cond_broadcast(&r->api->cond);
+    pthread_mutex_unlock(&r->api->mu);
+    return NULL;
+}
+
+/* ---- handlers ---- */
+
+static cJSON *parse_body(const struct cllm_web_request *req, struct cllm_web_response *resp)
+{
+    cJSON *j;
+    if (!req->body || req->body_len == 0)
+        return cJSON_CreateObject();
+    j = cJSON_ParseWithLength(req->body, req->body_len);
+    if (!j || !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        reply_error(resp, 400, "request body: expected a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+static void llama_info(struct cllm_web_api *api, cJSON *out, bool run_active)
+{
+    const struct cllm_llama *ll = cllm_llama_get();
+    char dir[1024], err[1024];
+    cJSON *backends;
+
+    if (!ll && api->p.probe_llama && !run_active) {
+        /* a run loads the library itself; loading it here too at the same moment is not safe */
+        if (cllm_llama_load(api->llama_lib, &ll, err, sizeof(err)) != CLLM_OK) {
+            cJSON_AddFalseToObject(out, "found");
+            cJSON_AddStringToObject(out, "reason", err);
+            return;
+        }
+    }
+    if (!ll) {
+        if (cllm_llama_find(dir, sizeof(dir), err, sizeof(err)) != CLLM_OK) {
+            cJSON_AddFalseToObject(out, "found");
+            cJSON_AddStringToObject(out, "reason", err);
+            return;
+        }
+        cJSON_AddTrueToObject(out, "found");
+        cJSON_AddStringToObject(out, "path", dir);
+        cJSON_AddNullToObject(out, "version");
+        cJSON_AddStringToObject(out, "reason", run_active ? "not loaded yet (a run is starting)" : "not loaded");
+        return;
+    }
+    cJSON_AddTrueToObject(out, "found");
+    cJSON_AddStringToObject(out, "path", ll->lib_path);
+    cJSON_AddStringToObject(out, "version", ll->version);
+    if (ll->variant[0])
+        cJSON_AddStringToObject(out, "variant", ll->variant);
+    else
+        cJSON_AddNullToObject(out, "variant");
+    if (ll->ggml_version[0])
+        cJSON_AddStringToObject(out, "ggml_version", ll->ggml_version);
+    backends = cJSON_AddArrayToObject(out, "backends");
+    if (ll->ggml_backend_dev_count && ll->ggml_backend_dev_get && ll->ggml_backend_dev_backend_reg &&
+        ll->ggml_backend_reg_name) {
+        size_t n = ll->ggml_backend_dev_count();
+        for (size_t i = 0; i < n; i++) {
+            const char *name = ll->ggml_backend_reg_name(ll->ggml_backend_dev_backend_reg(ll->ggml_backend_dev_get(i)));
+            bool seen = false;
+            cJSON *b;
+            if (!name)
+                continue;
+            cJSON_ArrayForEach(b, backends) if (strcmp(b->valuestring, name) == 0) seen = true;
+            if (!seen)
+                cJSON_AddItemToArray(backends, cJSON_CreateString(name));
+        }
+    }
+}
+
+static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *resp)
+{
+    char *text;
+    bool active;
+    cJSON *hw, *ll;
+
+    pthread_mutex_lock(&api->mu);
+    text = api->hardware_json ? strdup(api->hardware_json) : NULL;
+    active = api->running != NULL;
+    pthread_mutex_unlock(&api->mu);
+    if (!text) {
+        struct cllm_hw_params hp = cllm_hw_default_params();
+        struct cllm_hw_info *info = calloc(1, sizeof(*info));
+        cJSON *j;
+        if (!info) {
+            reply_error(resp, 500, "out of memory");
+            return;
+        }
+        cllm_hw_detect(&hp, info);
+        j = cllm_hw_to_json(info);
+        free(info);
+        text = j ? cJSON_PrintUnformatted(j) : NULL;
+        cJSON_Delete(j);
+        if (!text) {
+            reply_error(resp, 500, "out of memory");
+            return;
+        }
+        pthread_mutex_lock(&api->mu);
+        if (!api->hardware_json)
+            api->hardware_json = strdup(text);
+        pthread_mutex_unlock(&api->mu);
+    }
+    hw = cJSON_Parse(text);
+    free(text);
+    if (!hw) {
+        reply_error(resp, 500, "hardware detection gave no JSON");
+        return;
+    }
+    ll = cJSON_AddObjectToObject(hw, "llama_library");
+    llama_info(api, ll, active);
+    reply_json(resp, 200, hw);
+}
+
+static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
+{
+    struct cllm_config c;
+    struct cllm_registry_params rp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    char err[512];
+    cJSON *o = cJSON_CreateObject(), *models;
+
+    cllm_config_defaults(&c);
+    cJSON_AddItemToObject(o, "defaults", cllm_config_to_json(&c));
+    rp.user_path = api->models_file;
+    models = cJSON_AddArrayToObject(o, "models");
+    if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
+        cJSON_AddStringToObject(o, "models_error", err);
+    } else {
+        for (int i = 0; i < cllm_registry_count(reg); i++) {
+            const struct cllm_model *m = cllm_registry_at(reg, i);
+            cJSON *e = cJSON_CreateObject(), *qs;
+            cJSON_AddStringToObject(e, "key", m->key);
+            cJSON_AddStringToObject(e, "name", m->name);
+            cJSON_AddStringToObject(e, "params", m->params);
+            cJSON_AddStringToObject(e, "default_quant", m->default_quant);
+            cJSON_AddNumberToObject(e, "min_ram_gb", m->min_ram_gb);
+            qs = cJSON_AddArrayToObject(e, "quants");
+            for (int k = 0; k < m->n_quants; k++) {
+                const struct cllm_model_quant *q = &m->quants[k];
+                cJSON *qj = cJSON_CreateObject();
+                cJSON_AddStringToObject(qj, "name", q->name);
+                if (isfinite(q->size_gb))
+                    cJSON_AddNumberToObject(qj, "size_gb", q->size_gb);
+                else
+                    cJSON_AddNullToObject(qj, "size_gb");
+                cJSON_AddNumberToObject(qj, "min_ram_gb", q->min_ram_gb);
+                cJSON_AddNumberToObject(qj, "min_vram_gb", q->min_vram_gb);
+                cJSON_AddItemToArray(qs, qj);
+            }
+            cJSON_AddItemToArray(models, e);
+        }
+        cllm_registry_free(reg);
+    }
+    reply_json(resp, 200, o);
+}
+
+static cJSON *run_to_json(const struct web_run *r, bool with_events)
+{
+    cJSON *o = cJSON_CreateObject();
+    char ts[32];
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "status", r->status);
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", localtime(&r->started));
+    cJSON_AddStringToObject(o, "started_at", ts);
+    if (r->finished) {
+        strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S%z", localtime(&r->ended));
+        cJSON_AddStringToObject(o, "finished_at", ts);
+    } else {
+        cJSON_AddNullToObject(o, "finished_at");
+    }
+    if (r->path[0]) {
+        cJSON_AddStringToObject(o, "results_path", r->path);
+        cJSON_AddStringToObject(o, "results_file", base_name(r->path));
+    } else {
+        cJSON_AddNullToObject(o, "results_file");
+    }
+    if (r->error[0])
+        cJSON_AddStringToObject(o, "error", r->error);
+    cJSON_AddNumberToObject(o, "n_events", (double)r->n_events);
+    if (with_events) {
+        cJSON *evs = cJSON_AddArrayToObject(o, "events");
+        for (size_t i = 0; i < r->n_events; i++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddNumberToObject(e, "id", (double)i);
+            cJSON_AddStringToObject(e, "type", r->events[i].type);
+            cJSON_AddItemToObject(e, "data", cJSON_Parse(r->events[i].data));
+            cJSON_AddItemToArray(evs, e);
+        }
+    }
+    return o;
+}
+
+static struct web_run *find_run(struct cllm_web_api *api, const char *id)
+{
+    for (struct web_run *r = api->runs; r; r = r->next)
+        if (strcmp(r->id, id) == 0)
+            return r;
+    return NULL;
+}
+
+/* Fills rp from the request body; on a bad value replies 400 and returns false. */
+static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
+{
+    static const char *const known[] = {"models", "skip_classic", "skip_ai", "quant", "cpu", "download",
+                                        "synthetic", "config"};
+    const cJSON *it;
+    char err[512];
+
+    cJSON_ArrayForEach(it, body) {
+        bool ok = false;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            if (it->string && strcmp(it->string, known[i]) == 0)
+                ok = true;
+        if (!ok) {
+            reply_error(resp, 400, "%s: unknown key (expected models, skip_classic, skip_ai, quant, cpu, download, "
+                        "synthetic or config)", it->string ? it->string : "?");
+            return false;
+        }
+    }
+    static const struct { const char *key; } bools[] = {{"skip_classic"}, {"skip_ai"}, {"cpu"}, {"download"},
+                                                         {"synthetic"}};
+    for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+        it = cJSON_GetObjectItemCaseSensitive(body, bools[i].key);
+        if (it && !cJSON_IsBool(it)) {
+            reply_error(resp, 400, "%s: expected true or false", bools[i].key);
+            return false;
+        }
+    }
+    it = cJSON_GetObjectItemCaseSensitive(body, "config");
+    if (it) {
+        char *text;
+        if (!cJSON_IsObject(it)) {
+            reply_error(resp, 400, "config: expected an object of configuration keys");
+            return false;
+        }
+        text = cJSON_PrintUnformatted(it);
+        if (!text || cllm_config_apply_json(&r->rp.cfg, text, "config", err, sizeof(err)) != CLLM_OK) {
+            free(text);
+            reply_error(resp, 400, "%s", err);
+            return false;
+        }
+        free(text);
+    }
+    it = cJSON_GetObjectItemCaseSensitive(body, "models");
+    if (it) {
+        const char *keys[CLLM_CONFIG_MAX_MODELS];
+        int n = 0;
+        const cJSON *m;
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0 || cJSON_GetArraySize(it) > CLLM_CONFIG_MAX_MODELS) {
+            reply_error(resp, 400, "models: expected an array of 1 to %d model keys", CLLM_CONFIG_MAX_MODELS);
+            return false;
+        }
+        cJSON_ArrayForEach(m, it) {
+            if (!cJSON_IsString(m)) {
+                reply_error(resp, 400, "models: expected strings (model keys)");
+                return false;
+            }
+            keys[n++] = m->valuestring;
+        }
+        if (cllm_config_set_models(&r->rp.cfg, keys, n, err, sizeof(err)) != CLLM_OK) {
+            reply_error(resp, 400, "models: %s", err);
+            return false;
+        }
+    }
+    it = cJSON_GetObjectItemCaseSensitive(body, "quant");
+    if (it && !cJSON_IsNull(it)) {
+        if (!cJSON_IsString(it) || strlen(it->valuestring) == 0 || strlen(it->valuestring) >= sizeof(r->quant)) {
+            reply_error(resp, 400, "quant: expected a quantization name such as \"Q4_K_M\"");
+            return false;
+        }
+        snprintf(r->quant, sizeof(r->quant), "%s", it->valuestring);
+        r->rp.ai.quant = r->quant;
+    }
+    r->rp.skip_classic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "skip_classic"));
+    r->rp.skip_ai = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "skip_ai"));
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "cpu"))) {
+        snprintf(r->device, sizeof(r->device), "cpu");
+        r->rp.ai.device = r->device;
+    }
+    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(body, "download")))
+        r->rp.ai.allow_download = false;
+    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(body, "synthetic")))
+        r->rp.ai.allow_synthetic = false;
+    return true;
+}
+
+static void make_run_id(struct cllm_web_api *api, char *out, size_t n)
+{
+    time_t now = time(NULL);
+    char base[24];
+    strftime(base, sizeof(base), "%Y%m%d_%H%M%S", localtime(&now));
+    snprintf(out, n, "%s", base);
+    /* two starts within one second get _2, _3, ... */
+    for (int k = 2; find_run(api, out) && k < 1000; k++)
+        snprintf(out, n, "%.15s_%d", base, k);
+}
+
+static void post_run(struct cllm_web_api *api, const struct cllm_web_request *req, struct cllm_web_response *resp)
+{
+    cJSON *body = parse_body(req, resp), *o;
+    struct web_run *r;
+
+    if (!body)
+        return;
+    r = calloc(1, sizeof(*r));
+    if (!r) {
+        cJSON_Delete(body);
+        reply_error(resp, 500, "out of memory");
+        return;
+    }
+    r->api = api;
+    r->rp = cllm_run_default_params();
+    r->rp.output_dir = api->results_dir;
+    if (api->models_dir)
+        r->rp.ai.models_dir = api->models_dir;
+    r->rp.ai.models_file = api->models_file;
+    r->rp.ai.llama_lib = api->llama_lib;
+    if (!run_params_from_body(r, body, resp)) {
+        cJSON_Delete(body);
+        free(r);
+        return;
+    }
+    cJSON_Delete(body);
+    r->rp.cancel = &r->cancel;
+    r->rp.on_hardware = on_hardware;
+    r->rp.classic_progress = on_classic;
+    r->rp.ai_progress = on_ai;
+    r->rp.user_data = r;
+    snprintf(r->status, sizeof(r->status), "running");
+    r->started = time(NULL);
+
+    pthread_mutex_lock(&api->mu);
+    if (api->shutting_down) {
+        pthread_mutex_unlock(&api->mu);
+        free(r);
+        reply_error(resp, 503, "the server is shutting down");
+        return;
+    }
+    if (api->running) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "error", "a benchmark run is already in progress");
+        cJSON_AddStringToObject(o, "running_id", api->running->id);
+        pthread_mutex_unlock(&api->mu);
+        free(r);
+        reply_json(resp, 409, o);
+        return;
+    }
+    /* finished runs' threads have returned: reap them now rather than at shutdown */
+    for (struct web_run *p = api->runs; p; p = p->next)
+        if (p->finished && !p->joined) {
+            pthread_join(p->thread, NULL);
+            p->joined = true;
+        }
+    make_run_id(api, r->id, sizeof(r->id));
+    if (pthread_create(&r->thread, NULL, run_thread, r) != 0) {
+        pthread_mutex_unlock(&api->mu);
+        free(r);
+        reply_error(resp, 500, "cannot start the run thread: %s", strerror(errno));
+        return;
+    }
+    r->next = api->runs;
+    api->runs = r;
+    api->running = r;
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", r->id);
+    cJSON_AddStringToObject(o, "status", "running");
+    pthread_mutex_unlock(&api->mu);
+    CLLM_LOG(CLLM_LOG_INFO, "web: run %s started", r->id);
+    reply_json(resp, 202, o);
+}
+
+static void get_runs(struct cllm_web_api *api, struct cllm_web_response *resp)
+{
+    cJSON *o = cJSON_CreateObject(), *arr;
+    pthread_mutex_lock(&api->mu);
+    if (api->running)
+        cJSON_AddStringToObject(o, "running_id", api->running->id);
+    else
+        cJSON_AddNullToObject(o, "running_id");
+    arr = cJSON_AddArrayToObject(o, "runs");
+    for (struct web_run *r = api->runs; r; r = r->next)
+        cJSON_AddItemToArray(arr, run_to_json(r, false));
+    pthread_mutex_unlock(&api->mu);
+    reply_json(resp, 200, o);
+}
+
+static void run_route(struct cllm_web_api *api, const struct cllm_web_request *req, struct cllm_web_response *resp,
+                      const char *rest)
+{
+    char id[64];
+    const char *slash = strchr(rest, '/');
+    const char *action = slash ? slash + 1 : "";
+    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    struct web_run *r;
+
+    if (n >= sizeof(id)) {
+        reply_error(resp, 400, "invalid run id");
+        return;
+    }
+    memcpy(id, rest, n);
+    id[n] = '\0';
+    if (!valid_run_id(id)) {
+        reply_error(resp, 400, "invalid run id '%s'", id);
+        return;
+    }
+    pthread_mutex_lock(&api->mu);
+    r = find_run(api, id);
+    if (!r) {
+        pthread_mutex_unlock(&api->mu);
+        reply_error(resp, 404, "no run '%s'", id);
+        return;
+    }
+    if (strcmp(action, "") == 0 && strcmp(req->method, "GET") == 0) {
+        cJSON *o = run_to_json(r, true);
+        pthread_mutex_unlock(&api->mu);
+        reply_json(resp, 200, o);
+    } else if (strcmp(action, "cancel") == 0 && strcmp(req->method, "POST") == 0) {
+        cJSON *o;
+        if (!r->finished)
+            r->cancel = 1;
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", r->id);
+        cJSON_AddStringToObject(o, "status", r->finished ? r->status : "cancelling");
+        pthread_mutex_unlock(&api->mu);
+        CLLM_LOG(CLLM_LOG_INFO, "web: run %s cancel requested", id);
+        reply_json(resp, 202, o);
+    } else if (strcmp(action, "events") == 0 && strcmp(req->method, "GET") == 0) {
+        pthread_mutex_unlock(&api->mu);
+        resp->status = 200;
+        resp->content_type = "text/event-stream";
+        snprintf(resp->stream_run, sizeof(resp->stream_run), "%s", id);
+        resp->stream_from = req->last_event_id ? atol(req->last_event_id) + 1 : 0;
+        if (resp->stream_from < 0)
+            resp->stream_from = 0;
+    } else {
+        pthread_mutex_unlock(&api->mu);
+        if (strcmp(action, "") == 0 || strcmp(action, "cancel") == 0 || strcmp(action, "events") == 0)
+            reply_error(resp, 405, "method %s not allowed here", req->method);
+        else
+            reply_error(resp, 404, "no such endpoint");
+    }
+}
+
+/* ---- results ---- */
+
+static void result_path(struct cllm_web_api *api, const char *name, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s", api->results_dir, name);
+}
+
+static int cmp_results(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    const cJSON *tx = cJSON_GetObjectItemCaseSensitive(x, "timestamp");
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(y, "timestamp");
+    const char *sx = cJSON_IsString(tx) ? tx->valuestring : "";
+    const char *sy = cJSON_IsString(ty) ? ty->valuestring : "";
+    int c = strcmp(sy, sx);   /* newest first */
+    if (c)
+        return c;
+    return strcmp(cJSON_GetObjectItemCaseSensitive(x, "name")->valuestring,
+                  cJSON_GetObjectItemCaseSensitive(y, "name")->valuestring);
+}
+
+static void add_str_at(cJSON *o, const char *key, const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    if (cJSON_IsString(v))
+        cJSON_AddStringToObject(o, key, v->valuestring);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void get_results(struct cllm_web_api *api, struct cllm_web_response *resp)
+{
+    DIR *d = opendir(api->results_dir);
+    struct dirent *e;
+    cJSON **items = NULL, *arr = cJSON_CreateArray();
+    size_t n = 0, cap = 0;
+
+    if (!d) {
+        if (errno != ENOENT) {
+            cJSON_Delete(arr);
+            reply_error(resp, 500, "cannot read %s: %s", api->results_dir, strerror(errno));
+            return;
+        }
+        reply_json(resp, 200, arr);
+        return;
+    }
+    while ((e = readdir(d))) {
+        char path[PATH_MAX], err[512];
+        cJSON *res = NULL, *o;
+        struct stat sb;
+        /* hidden names are temp files of atomic writes (and anything else not ours) */
+        if (!cllm_web_valid_result_name(e->d_name))
+            continue;
+        result_path(api, e->d_name, path, sizeof(path));
+        if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", e->d_name);
+        cJSON_AddNumberToObject(o, "size_bytes", (double)sb.st_size);
+        if (cllm_result_load(path, &res, err, sizeof(err)) == CLLM_OK) {
+            add_str_at(o, "id", res, "id");
+            add_str_at(o, "timestamp", res, "timestamp");
+            add_str_at(o, "cpu_model", res, "hardware.cpu.model");
+            add_str_at(o, "os", res, "hardware.os.system");
+            add_str_at(o, "status", res, "run.status");
+            cJSON_Delete(res);
+        } else {
+            cJSON_AddNullToObject(o, "id");
+            cJSON_AddNullToObject(o, "timestamp");
+            cJSON_AddStringToObject(o, "error", err);
+        }
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            cJSON **ni = realloc(items, nc * sizeof(*ni));
+            if (!ni) {
+                cJSON_Delete(o);
+                break;
+            }
+            items = ni;
+            cap = nc;
+        }
+        items[n++] = o;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(items, n, sizeof(*items), cmp_results);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, items[i]);
+    free(items);
+    reply_json(resp, 200, arr);
+}
+
+static void result_route(struct cllm_web_api *api, const struct cllm_web_request *req,
+                         struct cllm_web_response *resp, const char *rest)
+{
+    char name[256], path[PATH_MAX], err[512];
+    size_t n = strlen(rest);
+    bool csv = false;
+    cJSON *res = NULL;
+    enum cllm_status st;
+
+    if (n > 4 && strcmp(rest + n - 4, "/csv") == 0) {
+        csv = true;
+        n -= 4;
+    }
+    /* checked before anything touches the disk: no '/', no "..", nothing hidden */
+    if (n >= sizeof(name)) {
+        reply_error(resp, 400, "invalid results file name");
+        return;
+    }
+    memcpy(name, rest, n);
+    name[n] = '\0';
+    if (!cllm_web_valid_result_name(name)) {
+        reply_error(resp, 400, "invalid results file name (expected letters, digits, '.', '_', '-', ending in "
+                    ".json)");
+        return;
+    }
+    result_path(api, name, path, sizeof(path));
+    if (strcmp(req->method, "DELETE") == 0 && !csv) {
+        if (unlink(path) != 0) {
+            if (errno == ENOENT)
+                reply_error(resp, 404, "no results file '%s'", name);
+            else
+                reply_error(resp, 500, "cannot delete '%s': %s", name, strerror(errno));
+            return;
+        }
+        CLLM_LOG(CLLM_LOG_INFO, "web: deleted %s", path);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "deleted", name);
+        reply_json(resp, 200, o);
+        return;
+    }
+    if (strcmp(req->method, "GET") != 0) {
+        reply_error(resp, 405, "method %s not allowed here", req->method);
+        return;
+    }
+    if (access(path, F_OK) != 0) {
+        reply_error(resp, 404, "no results file '%s'", name);
+        return;
+    }
+    if (!csv) {
+        char *text = NULL;
+        size_t len = 0;
+        st = cllm_read_file(path, 0, &text, &len, err, sizeof(err));
+        if (st != CLLM_OK) {
+            reply_error(resp, 500, "%s", err);
+            return;
+        }
+        resp->status = 200;
+        resp->content_type = "application/json";
+        resp->body = text;
+        resp->body_len = len;
+        return;
+    }
+    st = cllm_result_load(path, &res, err, sizeof(err));
+    if (st != CLLM_OK) {
+        reply_error(resp, 422, "%s", err);
+        return;
+    }
+    {
+        char *text = cllm_csv_export_string(res);
+        cJSON_Delete(res);
+        if (!text) {
+            reply_error(resp, 500, "out of memory");
+            return;
+        }
+        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        snprintf(resp->attachment, sizeof(resp->attachment), "%.*s.csv", (int)(strlen(name) - 5), name);
+    }
+}
+
+static void post_result(struct cllm_web_api *api, const struct cllm_web_request *req,
+                        struct cllm_web_response *resp)
+{
+    char err[512], name[256], base[256], path[PATH_MAX];
+    char *text;
+    cJSON *res = NULL, *o;
+    enum cllm_status st;
+
+    if (req->body_too_large || req->body_len > api->p.max_upload_bytes) {
+        reply_error(resp, 413, "upload larger than %zu bytes", api->p.max_upload_bytes);
+        return;
+    }
+    if (!req->body || req->body_len == 0) {
+        reply_error(resp, 400, "empty upload: send the results file's JSON as the request body");
+        return;
+    }
+    text = malloc(req->body_len + 1);
+    if (!text) {
+        reply_error(resp, 500, "out of memory");
+        return;
+    }
+    memcpy(text, req->body, req->body_len);
+    text[req->body_len] = '\0';
+    st = cllm_result_parse(text, "upload", &res, err, sizeof(err));
+    if (st != CLLM_OK) {
+        free(text);
+        reply_error(resp, 400, "%s", err);
+        return;
+    }
+    cllm_result_filename(res, base, sizeof(base));
+    cJSON_Delete(res);
+    if (!cllm_web_valid_result_name(base)) {
+        free(text);
+        reply_error(resp, 400, "upload: cannot make a safe file name from its id and hardware");
+        return;
+    }
+    if (cllm_mkdir_p(api->results_dir, err, sizeof(err)) != CLLM_OK) {
+        free(text);
+        reply_error(resp, 500, "%s", err);
+        return;
+    }
+    snprintf(name, sizeof(name), "%s", base);
+    /* the same run imported twice, or another machine's file with the same name, is kept beside it */
+    for (int k = 2; k < 1000; k++) {
+        result_path(api, name, path, sizeof(path));
+        if (access(path, F_OK) != 0)
+            break;
+        snprintf(name, sizeof(name), "%.*s_imported%d.json", (int)(strlen(base) - 5), base, k);
+    }
+    st = cllm_write_atomic(path, text, req->body_len, NULL, err, sizeof(err));
+    free(text);
+    if (st != CLLM_OK) {
+        reply_error(resp, 500, "%s", err);
+        return;
+    }
+    CLLM_LOG(CLLM_LOG_INFO, "web: imported %s", path);
+    o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", name);
+    reply_json(resp, 201, o);
+}
+
+void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request *req,
+                         struct cllm_web_response *resp)
+{
+    const char *p = req->path;
+    const char *m = req->method;
+
+    memset(resp, 0, sizeof(*resp));
+    if (strncmp(p, "/api/", 5) != 0) {
+        reply_error(resp, 404, "no such endpoint");
+        return;
+    }
+    p += 5;
+    if (req->body_too_large) {
+        reply_error(resp, 413, "request body larger than %zu bytes", api->p.max_upload_bytes);
+        return;
+    }
+    if (strcmp(p, "hardware") == 0) {
+        if (strcmp(m, "GET") != 0)
+            reply_error(resp, 405, "method %s not allowed here", m);
+        else
+            get_hardware(api, resp);
+    } else if (strcmp(p, "config") == 0) {
+        if (strcmp(m, "GET") != 0)
+            reply_error(resp, 405, "method %s not allowed here", m);
+        else
+            get_config(api, resp);
+    } else if (strcmp(p, "runs") == 0) {
+        if (strcmp(m, "POST") == 0)
+            post_run(api, req, resp);
+        else if (strcmp(m, "GET") == 0)
+            get_runs(api, resp);
+        else
+            reply_error(resp, 405, "method %s not allowed here", m);
+    } else if (strncmp(p, "runs/", 5) == 0) {
+        run_route(api, req, resp, p + 5);
+    } else if (strcmp(p, "results") == 0) {
+        if (strcmp(m, "GET") == 0)
+            get_results(api, resp);
+        else if (strcmp(m, "POST") == 0)
+            post_result(api, req, resp);
+        else
+            reply_error(resp, 405, "method %s not allowed here", m);
+    } else if (strncmp(p, "results/", 8) == 0) {
+        result_route(api, req, resp, p + 8);
+    } else {
+        reply_error(resp, 404, "no such endpoint");
+    }
+}
+
+/* ---- events stream ---- */
+
+struct cllm_web_stream *cllm_web_stream_open(struct cllm_web_api *api, const char *run_id, long from)
+{
+    struct cllm_web_stream *s;
+    struct web_run *r;
+
+    pthread_mutex_lock(&api->mu);
+    r = find_run(api, run_id);
+    pthread_mutex_unlock(&api->mu);
+    if (!r)
+        return NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->api = api;
+    s->run = r;   /* runs live as long as the API */
+    s->next = from > 0 ? (size_t)from : 0;
+    return s;
+}
+
+static size_t drain(struct cllm_web_stream *s, char *buf, size_t n)
+{
+    size_t k = s->pending_len - s->pending_off;
+    if (k > n)
+        k = n;
+    memcpy(buf, s->pending + s->pending_off, k);
+    s->pending_off += k;
+    if (s->pending_off == s->pending_len) {
+        free(s->pending);
+        s->pending = NULL;
+        s->pending_len = s->pending_off = 0;
+    }
+    return k;
+}
+
+size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n)
+{
+    struct cllm_web_api *api = s->api;
+    struct timespec deadline;
+
+    if (n == 0)
+        return 0;
+    if (s->pending)
+        return drain(s, buf, n);
+    if (s->ended)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += KEEPALIVE_S;
+    pthread_mutex_lock(&api->mu);
+    for (;;) {
+        struct web_run *r = s->run;
+        if (s->next < r->n_events) {
+            const struct web_event *e = &r->events[s->next];
+            int len = snprintf(NULL, 0, "id: %zu\nevent: %s\ndata: %s\n\n", s->next, e->type, e->data);
+            s->pending = malloc((size_t)len + 1);
+            if (!s->pending) {
+                s->ended = true;
+                break;
+            }
+            snprintf(s->pending, (size_t)len + 1, "id: %zu\nevent: %s\ndata: %s\n\n", s->next, e->type, e->data);
+            s->pending_len = (size_t)len;
+            s->pending_off = 0;
+            if (strcmp(e->type, "done") == 0)
+                s->ended = true;
+            s->next++;
+            break;
+        }
+        if (r->finished || api->shutting_down) {
+            s->ended = true;
+            break;
+        }
+        if (pthread_cond_timedwait(&api->cond, &api->mu, &deadline) == ETIMEDOUT) {
+            s->pending = strdup(": keepalive\n\n");
+            s->pending_len = s->pending ? strlen(s->pending) : 0;
+            s->pending_off = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&api->mu);
+    return s->pending ? drain(s, buf, n) : 0;
+}
+
+void cllm_web_stream_close(struct cllm_web_stream *s)
+{
+    if (!s)
+        return;
+    free(s->pending);
+    free(s);
+}

@@ -1,0 +1,77 @@
+/* The REST API of the web GUI (docs/api.md), apart from the HTTP transport: a request (method, decoded path,
+ * body) in, a response (status, type, body) out, so the routing and the run state are testable without sockets.
+ * One benchmark run at a time, in a background thread through cllm_run_benchmark; its progress callbacks
+ * become events that GET /api/runs/{id} lists and the events stream (Server-Sent Events) replays and follows. */
+#ifndef CLLM_WEB_API_H
+#define CLLM_WEB_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CLLM_WEB_MAX_UPLOAD_BYTES (16u << 20)   /* default limit of a request body: 16 MiB */
+
+struct cllm_web_api_params {
+    const char *results_dir;        /* where runs write and where results are listed/imported ("results") */
+    const char *models_dir;         /* NULL: the pipeline's default ("models") */
+    const char *models_file;        /* extra model registry; NULL: $COMPUTELLM_MODELS_FILE */
+    const char *llama_lib;          /* libllama file or folder; NULL: the default search */
+    size_t      max_upload_bytes;   /* request bodies above this get 413 */
+    bool        probe_llama;        /* GET /api/hardware loads libllama to report its version (default true) */
+};
+
+struct cllm_web_api_params cllm_web_api_default_params(void);
+
+struct cllm_web_request {
+    const char *method;             /* "GET", "POST", "DELETE", ... */
+    const char *path;               /* percent-decoded path without the query, e.g. "/api/results/x.json" */
+    const char *body;               /* may be NULL */
+    size_t      body_len;           /* bytes */
+    bool        body_too_large;     /* the transport stopped reading above max_upload_bytes */
+    const char *last_event_id;      /* SSE "Last-Event-ID" header, or NULL */
+};
+
+struct cllm_web_response {
+    int         status;             /* HTTP status */
+    const char *content_type;       /* static string */
+    char       *body;               /* malloc'd, body_len bytes */
+    size_t      body_len;
+    char        attachment[256];    /* non-empty: sent as Content-Disposition: attachment; filename="..." */
+    char        stream_run[64];     /* non-empty: answer with the events stream of this run instead of body */
+    long        stream_from;        /* index of the first event to stream */
+};
+
+struct cllm_web_api;
+
+struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p);
+
+/* Cancels the running run (its results file is still written), wakes every stream so it ends. */
+void cllm_web_api_shutdown(struct cllm_web_api *api);
+
+/* Shuts down, waits for the run thread, frees everything. */
+void cllm_web_api_free(struct cllm_web_api *api);
+
+/* Answers one request; the caller frees the response with cllm_web_response_free. */
+void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request *req,
+                         struct cllm_web_response *resp);
+void cllm_web_response_free(struct cllm_web_response *resp);
+
+/* Events stream: "id: N\nevent: TYPE\ndata: JSON\n\n" per event, from event index `from`; ends after "done". */
+struct cllm_web_stream;
+struct cllm_web_stream *cllm_web_stream_open(struct cllm_web_api *api, const char *run_id, long from);
+/* Copies the next bytes into buf, waiting for the run when nothing is pending (a ": keepalive" comment every
+ * 15 s). Returns the byte count, 0 at the end of the stream (run done and sent, or shutdown). */
+size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n);
+void cllm_web_stream_close(struct cllm_web_stream *s);
+
+/* A results file name the API accepts: [A-Za-z0-9._-], not hidden, no "..", ends in ".json", at most 200 chars. */
+bool cllm_web_valid_result_name(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,462 @@
+/* The web GUI's REST API through a real server on 127.0.0.1 (a free port) with libcurl as the client: hardware,
+ * runs (complete, 409 while one runs, cancel), the events stream, results list/get/CSV/import/delete, the token
+ * on a non-loopback-style bind, path traversal and oversized uploads refused. Results go to a temporary folder. */
+#include "test.h"
+
+#if defined(CLLM_WITH_WEB) && defined(CLLM_WITH_CURL)
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/result.h"
+#include "hw/hw.h"
+#include "web/server.h"
+
+static char tmpdir[256];
+static struct cllm_web_server *srv;
+
+struct reply {
+    long   status;
+    char  *body;
+    size_t len;
+    char   headers[4096];
+};
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+{
+    struct reply *r = ud;
+    char *b = realloc(r->body, r->len + sz * n + 1);
+    if (!b)
+        return 0;
+    r->body = b;
+    memcpy(r->body + r->len, p, sz * n);
+    r->len += sz * n;
+    r->body[r->len] = '\0';
+    return sz * n;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud)
+{
+    struct reply *r = ud;
+    size_t used = strlen(r->headers);
+    if (used + sz * n + 1 < sizeof(r->headers)) {
+        memcpy(r->headers + used, p, sz * n);
+        r->headers[used + sz * n] = '\0';
+    }
+    return sz * n;
+}
+
+/* One request to srv; header may be NULL ("Name: value"); the caller frees r->body. */
+static void http(struct cllm_web_server *s, const char *method, const char *path, const char *body, size_t len,
+                 const char *header, struct reply *r)
+{
+    char url[512];
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    memset(r, 0, sizeof(*r));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", cllm_web_port(s), path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);   /* send "../" as written: the server must refuse it */
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        h = curl_slist_append(h, "Content-Type: application/json");
+    }
+    if (header)
+        h = curl_slist_append(h, header);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (!r->body)
+        r->body = strdup("");
+}
+
+static cJSON *json_of(const struct reply *r) { return cJSON_Parse(r->body); }
+
+static const char *str_of(const cJSON *o, const char *path)
+{
+    const cJSON *v = cllm_json_path(o, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Polls GET /api/runs/{id} until it is no longer running; returns its final status (static buffer). */
+static const char *wait_run(const char *id)
+{
+    static char status[32];
+    char path[128];
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    snprintf(status, sizeof(status), "timeout");
+    for (int i = 0; i < 600; i++) {   /* 60 s */
+        struct reply r;
+        cJSON *o;
+        const char *s;
+        http(srv, "GET", path, NULL, 0, NULL, &r);
+        o = json_of(&r);
+        s = str_of(o, "status");
+        if (s && strcmp(s, "running") != 0) {
+            snprintf(status, sizeof(status), "%s", s);
+            cJSON_Delete(o);
+            free(r.body);
+            break;
+        }
+        cJSON_Delete(o);
+        free(r.body);
+        usleep(100 * 1000);
+    }
+    return status;
+}
+
+static char first_file[256];   /* results file written by the quick run */
+
+static void test_hardware(void)
+{
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_cpu_info cpu;
+    struct reply r;
+    cJSON *o;
+
+    cllm_cpu_detect(&hp, &cpu);
+    http(srv, "GET", "/api/hardware", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "application/json") != NULL);
+    o = json_of(&r);
+    CHECK(o != NULL);
+    CHECK_STR(str_of(o, "cpu.model"), cpu.model);
+    CHECK(cJSON_IsBool(cllm_json_path(o, "llama_library.found")));
+    cJSON_Delete(o);
+    free(r.body);
+
+    http(srv, "GET", "/api/config", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK(cJSON_IsArray(cllm_json_path(o, "defaults.models")));
+    cJSON_Delete(o);
+    free(r.body);
+
+    http(srv, "GET", "/", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "text/html") != NULL);
+    free(r.body);
+
+    http(srv, "GET", "/api/nothing", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 404);
+    CHECK(strstr(r.body, "\"error\"") != NULL);
+    free(r.body);
+}
+
+static void test_quick_run(void)
+{
+    const char *body = "{\"skip_classic\": true, \"skip_ai\": true}";
+    struct reply r;
+    cJSON *o, *it;
+    char id[64] = "", path[128];
+    bool listed = false;
+
+    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 202);
+    o = json_of(&r);
+    if (str_of(o, "id"))
+        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
+    cJSON_Delete(o);
+    free(r.body);
+    CHECK(id[0] != '\0');
+    CHECK_STR(wait_run(id), "complete");
+
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    o = json_of(&r);
+    if (str_of(o, "results_file"))
+        snprintf(first_file, sizeof(first_file), "%s", str_of(o, "results_file"));
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "events")) >= 2);
+    cJSON_Delete(o);
+    free(r.body);
+    CHECK(first_file[0] != '\0');
+
+    http(srv, "GET", "/api/results", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    cJSON_ArrayForEach(it, o) {
+        if (strcmp(str_of(it, "name") ? str_of(it, "name") : "", first_file) == 0) {
+            listed = true;
+            CHECK_STR(str_of(it, "status"), "complete");
+            CHECK_STR(str_of(it, "id"), id);
+        }
+    }
+    CHECK(listed);
+    cJSON_Delete(o);
+    free(r.body);
+
+    /* the finished run's stream replays everything and ends with "done" */
+    snprintf(path, sizeof(path), "/api/runs/%s/events", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "text/event-stream") != NULL);
+    CHECK(strstr(r.body, "event: hardware\n") != NULL);
+    {
+        const char *done = strstr(r.body, "event: done\n");
+        CHECK(done != NULL);
+        CHECK(done && strstr(done, first_file) != NULL);
+        CHECK(done && strstr(done + 1, "event:") == NULL);
+    }
+    free(r.body);
+
+    /* resuming after the last event id sends only what follows */
+    http(srv, "GET", path, NULL, 0, "Last-Event-ID: 0", &r);
+    CHECK(strstr(r.body, "event: hardware\n") == NULL);
+    CHECK(strstr(r.body, "event: done\n") != NULL);
+    free(r.body);
+}
+
+static void test_conflict_and_cancel(void)
+{
+    const char *body =
+        "{\"skip_ai\": true, \"config\": {\"classic\": {\"cpu_matrix_sizes\": [64], \"memory_repeats\": 5}}}";
+    const char *quick = "{\"skip_classic\": true, \"skip_ai\": true}";
+    struct reply r;
+    cJSON *o;
+    char id[64] = "", path[512], file[256] = "";
+
+    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 202);
+    o = json_of(&r);
+    if (str_of(o, "id"))
+        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
+    cJSON_Delete(o);
+    free(r.body);
+
+    /* each classic phase starts with a cleanup pause of about 1 s: the run is still going */
+    http(srv, "POST", "/api/runs", quick, strlen(quick), NULL, &r);
+    CHECK_INT(r.status, 409);
+    o = json_of(&r);
+    CHECK_STR(str_of(o, "running_id"), id);
+    CHECK(str_of(o, "error") != NULL);
+    cJSON_Delete(o);
+    free(r.body);
+
+    snprintf(path, sizeof(path), "/api/runs/%s/cancel", id);
+    http(srv, "POST", path, "", 0, NULL, &r);
+    CHECK_INT(r.status, 202);
+    free(r.body);
+    CHECK_STR(wait_run(id), "cancelled");
+
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    o = json_of(&r);
+    if (str_of(o, "results_file"))
+        snprintf(file, sizeof(file), "%s", str_of(o, "results_file"));
+    cJSON_Delete(o);
+    free(r.body);
+    CHECK(file[0] != '\0');
+    snprintf(path, sizeof(path), "/api/results/%s", file);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK_STR(str_of(o, "run.status"), "cancelled");
+    cJSON_Delete(o);
+    free(r.body);
+
+    http(srv, "POST", "/api/runs", "{\"bogus\": 1}", 12, NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK(strstr(r.body, "bogus") != NULL);
+    free(r.body);
+}
+
+static void test_results_files(void)
+{
+    struct reply r, imp;
+    char path[512], name[256] = "";
+    cJSON *o;
+
+    if (!first_file[0])
+        SKIP("no results file from the quick run");
+    snprintf(path, sizeof(path), "/api/results/%s/csv", first_file);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "text/csv") != NULL);
+    CHECK(strstr(r.headers, "Content-Disposition: attachment; filename=\"") != NULL);
+    CHECK(strncmp(r.body, "section,name,params,value,unit", 30) == 0);
+    free(r.body);
+
+    /* import the file back: it is kept beside the original under a new safe name */
+    snprintf(path, sizeof(path), "/api/results/%s", first_file);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    http(srv, "POST", "/api/results", r.body, r.len, NULL, &imp);
+    free(r.body);
+    CHECK_INT(imp.status, 201);
+    o = json_of(&imp);
+    if (str_of(o, "name"))
+        snprintf(name, sizeof(name), "%s", str_of(o, "name"));
+    cJSON_Delete(o);
+    free(imp.body);
+    CHECK(name[0] != '\0' && strcmp(name, first_file) != 0);
+    CHECK(cllm_web_valid_result_name(name));
+
+    snprintf(path, sizeof(path), "/api/results/%s", name);
+    http(srv, "DELETE", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    free(r.body);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 404);
+    free(r.body);
+}
+
+static void test_bad_input(void)
+{
+    static const char *const bad_paths[] = {
+        "/api/results/..%2F..%2Fetc%2Fpasswd", "/api/results/../../etc/passwd", "/api/results/a/b.json",
+        "/api/results/.hidden.json", "/api/results/x.txt", "/api/results/..%2Fx.json/csv",
+    };
+    const char *no_cpu = "{\"schema_version\": 1, \"id\": \"x\", \"timestamp\": \"2026-01-01T00:00:00\", "
+                         "\"hardware\": {\"os\": {}}}";
+    struct reply r;
+    size_t big = (1u << 20) + 1;
+    char *blob;
+
+    for (size_t i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
+        http(srv, "GET", bad_paths[i], NULL, 0, NULL, &r);
+        if (r.status != 400)
+            fprintf(stderr, "  %s -> %ld\n", bad_paths[i], r.status);
+        CHECK_INT(r.status, 400);
+        free(r.body);
+    }
+    http(srv, "DELETE", "/api/results/..%2F..%2Fetc%2Fpasswd", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 400);
+    free(r.body);
+
+    http(srv, "POST", "/api/results", no_cpu, strlen(no_cpu), NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK(strstr(r.body, "hardware.cpu") != NULL);
+    free(r.body);
+    http(srv, "POST", "/api/results", "{not json", 9, NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK(strstr(r.body, "\"error\"") != NULL);
+    free(r.body);
+
+    /* the test server's limit is 1 MiB */
+    blob = malloc(big);
+    memset(blob, ' ', big);
+    http(srv, "POST", "/api/results", blob, big, NULL, &r);
+    CHECK_INT(r.status, 413);
+    free(r.body);
+    free(blob);
+}
+
+static void test_token(void)
+{
+    struct cllm_web_params wp = cllm_web_default_params();
+    struct cllm_web_server *s;
+    struct reply r;
+    char err[256];
+
+    wp.port = 0;
+    wp.api.results_dir = tmpdir;
+    wp.api.probe_llama = false;
+    wp.require_token = true;
+    CHECK(cllm_web_start(&wp, err, sizeof(err)) == NULL);   /* no token: refused */
+    CHECK(strstr(err, "token") != NULL);
+
+    wp.token = "s3cret-token";
+    s = cllm_web_start(&wp, err, sizeof(err));
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    http(s, "GET", "/api/results", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 401);
+    CHECK(strstr(r.body, "\"error\"") != NULL);
+    free(r.body);
+    http(s, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: wrong", &r);
+    CHECK_INT(r.status, 401);
+    free(r.body);
+    http(s, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: s3cret-token", &r);
+    CHECK_INT(r.status, 200);
+    free(r.body);
+    http(s, "GET", "/api/results", NULL, 0, "Cookie: computellm_token=s3cret-token", &r);
+    CHECK_INT(r.status, 200);
+    free(r.body);
+    http(s, "GET", "/?token=s3cret-token", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "computellm_token=s3cret-token") != NULL);
+    free(r.body);
+    cllm_web_stop(s);
+
+    CHECK(cllm_web_host_is_loopback("127.0.0.1"));
+    CHECK(cllm_web_host_is_loopback("127.1.2.3"));
+    CHECK(cllm_web_host_is_loopback("::1"));
+    CHECK(cllm_web_host_is_loopback("localhost"));
+    CHECK(!cllm_web_host_is_loopback("0.0.0.0"));
+    CHECK(!cllm_web_host_is_loopback("192.168.1.10"));
+    CHECK(!cllm_web_host_is_loopback("::"));
+}
+
+static void test_names(void)
+{
+    CHECK(cllm_web_valid_result_name("benchmark_AMD_EPYC_Linux_20261126_100800.json"));
+    CHECK(!cllm_web_valid_result_name("../x.json"));
+    CHECK(!cllm_web_valid_result_name("a..json"));
+    CHECK(!cllm_web_valid_result_name(".x.json"));
+    CHECK(!cllm_web_valid_result_name("x.json.tmp"));
+    CHECK(!cllm_web_valid_result_name("a b.json"));
+    CHECK(!cllm_web_valid_result_name(""));
+}
+
+int main(void)
+{
+    struct cllm_web_params wp = cllm_web_default_params();
+    char err[256];
+    int rc;
+
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cllm_web_api_XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    wp.port = 0;
+    wp.api.results_dir = tmpdir;
+    wp.api.max_upload_bytes = 1u << 20;
+    wp.api.probe_llama = false;   /* loading libllama is the pipeline's business; tests stay fast */
+    srv = cllm_web_start(&wp, err, sizeof(err));
+    if (!srv) {
+        fprintf(stderr, "cannot start the server: %s\n", err);
+        return 1;
+    }
+    RUN(test_names);
+    RUN(test_hardware);
+    RUN(test_quick_run);
+    RUN(test_conflict_and_cancel);
+    RUN(test_results_files);
+    RUN(test_bad_input);
+    RUN(test_token);
+    cllm_web_stop(srv);
+    rc = test_summary();
+    {
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    }
+    curl_global_cleanup();
+    return rc;
+}
+
+#else
+
+int main(void)
+{
+    printf("0 passed, 0 failed, 1 skipped (built without libmicrohttpd or libcurl: no web API)\n");
+    return 0;
+}
+
+#endif
