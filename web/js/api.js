@@ -1,0 +1,37 @@
+// The server's REST API (docs/api.md). The token, when the server needs one, travels in a cookie set by the
+// printed URL; a ?token= in the page address is also sent as the header for pages opened otherwise.
+const token = new URLSearchParams(location.search).get('token');
+
+function headers(extra = {}) {
+  return token ? {...extra, 'X-ComputeLLM-Token': token} : extra;
+}
+
+export class ApiError extends Error {
+  constructor(status, message, body) { super(message); this.status = status; this.body = body; }
+}
+
+async function request(method, path, body) {
+  const init = {method, headers: headers(body !== undefined ? {'Content-Type': 'application/json'} : {})};
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await fetch(path, init);
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`, data);
+  return data;
+}
+
+export const api = {
+  hardware: () => request('GET', '/api/hardware'),
+  config: () => request('GET', '/api/config'),
+  startRun: opts => request('POST', '/api/runs', opts),
+  runs: () => request('GET', '/api/runs'),
+  cancelRun: id => request('POST', `/api/runs/${encodeURIComponent(id)}/cancel`),
+  results: () => request('GET', '/api/results'),
+  result: name => request('GET', `/api/results/${encodeURIComponent(name)}`),
+  deleteResult: name => request('DELETE', `/api/results/${encodeURIComponent(name)}`),
+  importResult: text => request('POST', '/api/results', text),
+  csvUrl: name => `/api/results/${encodeURIComponent(name)}/csv`,
+  jsonUrl: name => `/api/results/${encodeURIComponent(name)}`,
+  eventsUrl: id => `/api/runs/${encodeURIComponent(id)}/events`,
+};

@@ -1,0 +1,93 @@
+// Thin layer over Chart.js (window.Chart, loaded as a classic script): grouped bars with optional error bars,
+// and line charts for time series. Every chart is remembered by its canvas so re-rendering replaces it.
+import {t} from './i18n.js';
+
+export const palette = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5'];
+
+// Draws ±std whiskers over bars; Chart.js has no error bars built in.
+const errorBars = {
+  id: 'cllmErrorBars',
+  afterDatasetsDraw(chart) {
+    const {ctx, scales: {y}} = chart;
+    ctx.save();
+    ctx.strokeStyle = '#222';
+    chart.data.datasets.forEach((ds, di) => {
+      if (!ds.std || chart.getDatasetMeta(di).hidden) return;
+      chart.getDatasetMeta(di).data.forEach((bar, i) => {
+        const v = ds.data[i], s = ds.std[i];
+        if (v == null || s == null) return;
+        const top = y.getPixelForValue(v + s), bot = y.getPixelForValue(Math.max(0, v - s));
+        ctx.beginPath();
+        ctx.moveTo(bar.x, top); ctx.lineTo(bar.x, bot);
+        ctx.moveTo(bar.x - 4, top); ctx.lineTo(bar.x + 4, top);
+        ctx.moveTo(bar.x - 4, bot); ctx.lineTo(bar.x + 4, bot);
+        ctx.stroke();
+      });
+    });
+    ctx.restore();
+  },
+};
+
+// A box with a canvas inside, appended to parent; returns the canvas (or null with a note when no Chart.js).
+export function chartBox(parent, {small = false, name = ''} = {}) {
+  const box = document.createElement('div');
+  box.className = small ? 'chart small' : 'chart';
+  parent.appendChild(box);
+  if (typeof window.Chart === 'undefined') {
+    box.className = 'muted';
+    box.textContent = t('chart.missing');
+    return null;
+  }
+  const canvas = document.createElement('canvas');
+  if (name) canvas.dataset.chart = name;
+  box.appendChild(canvas);
+  return canvas;
+}
+
+// series: [{label, data: [...], std?: [...]}] over the category labels.
+export function barChart(canvas, labels, series, {unit = '', title = ''} = {}) {
+  if (!canvas) return null;
+  const withStd = series.some(s => s.std && s.std.some(v => v != null));
+  return new window.Chart(canvas, {
+    type: 'bar',
+    plugins: withStd ? [errorBars] : [],
+    data: {
+      labels,
+      datasets: series.map((s, i) => ({
+        label: s.label, data: s.data, std: s.std, backgroundColor: s.color || palette[i % palette.length],
+      })),
+    },
+    options: {
+      maintainAspectRatio: false, animation: false,
+      plugins: {title: {display: !!title, text: title}},
+      scales: {y: {beginAtZero: true, title: {display: !!unit, text: unit}}},
+    },
+  });
+}
+
+// series: [{label, points: [{x, y}]}]; x in seconds.
+// A series with axis 'y1' goes on a second scale at the right (y2Title).
+export function lineChart(canvas, series, {xTitle = 's', yTitle = '', y2Title = '', title = ''} = {}) {
+  if (!canvas) return null;
+  const scales = {
+    x: {type: 'linear', title: {display: true, text: xTitle}},
+    y: {beginAtZero: true, title: {display: !!yTitle, text: yTitle}},
+  };
+  if (series.some(s => s.axis === 'y1'))
+    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
+                 title: {display: !!y2Title, text: y2Title}};
+  return new window.Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: series.map((s, i) => ({
+        label: s.label, data: s.points, borderColor: palette[i % palette.length], pointRadius: 0,
+        borderWidth: 1.5, spanGaps: false, yAxisID: s.axis || 'y',
+      })),
+    },
+    options: {
+      maintainAspectRatio: false, animation: false, parsing: false,
+      plugins: {title: {display: !!title, text: title}},
+      scales,
+    },
+  });
+}

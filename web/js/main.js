@@ -1,0 +1,37 @@
+// Page switching by URL hash (#hardware, #benchmark, #results) and the language switch.
+import {applyI18n, getLang, onLangChange, setLang} from './i18n.js';
+import * as hardware from './pages/hardware.js';
+import * as benchmark from './pages/benchmark.js';
+import * as results from './pages/results.js';
+
+const pages = {hardware, benchmark, results};
+const mounted = new Set();
+
+function show() {
+  const name = pages[location.hash.slice(1)] ? location.hash.slice(1) : 'hardware';
+  for (const key of Object.keys(pages)) document.getElementById(`page-${key}`).hidden = key !== name;
+  document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === name));
+  const el = document.getElementById(`page-${name}`);
+  if (!mounted.has(name)) {
+    mounted.add(name);
+    pages[name].mount(el);
+  } else if (pages[name].shown) {
+    pages[name].shown(el);
+  }
+}
+
+function markLang() {
+  document.querySelectorAll('header .lang button').forEach(b => b.classList.toggle('active', b.dataset.lang === getLang()));
+}
+
+document.querySelectorAll('header .lang button').forEach(b => b.addEventListener('click', () => setLang(b.dataset.lang)));
+onLangChange(() => {
+  markLang();
+  applyI18n();
+  // mounted pages redraw their text in the new language
+  for (const name of mounted) pages[name].render?.(document.getElementById(`page-${name}`));
+});
+window.addEventListener('hashchange', show);
+markLang();
+applyI18n();
+show();

@@ -1,0 +1,218 @@
+// Page 3: the results list, one result's charts, multi-result comparison, import and export.
+import {api} from '../api.js';
+import {barChart, chartBox, lineChart} from '../charts.js';
+import {buildComparison, comparisonCsv} from '../compare.js';
+import {num, t} from '../i18n.js';
+import {h, toast} from '../ui.js';
+
+const state = {list: [], error: null, selected: new Set(), detail: null, detailName: null, cmp: null,
+               cmpResults: null, cmpNames: null, baseline: 0, monitorPhase: null};
+const cache = new Map();
+let root;
+
+export async function mount(el) {
+  root = el;
+  await reload();
+}
+
+export function shown() { reload(); }
+
+async function reload() {
+  try { state.list = await api.results(); state.error = null; } catch (e) { state.error = e.message; }
+  render();
+}
+
+async function load(name) {
+  if (!cache.has(name)) cache.set(name, await api.result(name));
+  return cache.get(name);
+}
+
+async function showDetail(name) {
+  try {
+    state.detail = await load(name);
+    state.detailName = name;
+    state.monitorPhase = null;
+    render();
+    root.querySelector('#detail')?.scrollIntoView({behavior: 'smooth'});
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+}
+
+async function compare() {
+  const names = [...state.selected];
+  if (names.length < 2) { toast(t('res.compare_need')); return; }
+  try {
+    state.cmpResults = await Promise.all(names.map(load));
+    state.cmpNames = names;
+    state.baseline = 0;
+    state.cmp = buildComparison(state.cmpResults, names, 0);
+    render();
+    root.querySelector('#comparison')?.scrollIntoView({behavior: 'smooth'});
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+}
+
+async function importFile(ev) {
+  const file = ev.target.files[0];
+  if (!file) return;
+  try {
+    const r = await api.importResult(await file.text());
+    toast(t('res.imported', {name: r.name}));
+    await reload();
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  ev.target.value = '';
+}
+
+async function remove(name) {
+  if (!confirm(t('res.delete_confirm', {name}))) return;
+  try {
+    await api.deleteResult(name);
+    cache.delete(name);
+    state.selected.delete(name);
+    if (state.detailName === name) state.detail = null;
+    await reload();
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+}
+
+function download(filename, text, type) {
+  const a = h('a', {href: URL.createObjectURL(new Blob([text], {type})), download: filename});
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+export function render(el = root) {
+  if (!el) return;
+  el.replaceChildren(
+    h('div', {class: 'card'}, h('h3', {}, t('res.list')),
+      state.error ? h('p', {class: 'bad'}, t('common.error', {msg: state.error})) : listTable(),
+      h('div', {class: 'row', style: 'margin-top:.8em'},
+        h('button', {id: 'compare', onclick: compare}, t('res.compare')),
+        h('label', {}, t('res.import'), ' ', h('input', {type: 'file', id: 'import', accept: '.json,application/json',
+          onchange: importFile})))),
+    ...(state.detail ? [detailView()] : []),
+    ...(state.cmp ? [comparisonView()] : []),
+  );
+}
+
+function listTable() {
+  if (!state.list.length) return h('p', {class: 'muted'}, t('res.empty'));
+  return h('table', {id: 'results-list'},
+    h('tr', {}, h('th', {}, ''), h('th', {}, t('res.name')), h('th', {}, t('res.date')), h('th', {}, t('res.cpu')),
+      h('th', {}, t('res.status')), h('th', {}, '')),
+    state.list.map(r => h('tr', {},
+      h('td', {}, h('input', {type: 'checkbox', checked: state.selected.has(r.name), disabled: !!r.error,
+        onchange: e => (e.target.checked ? state.selected.add(r.name) : state.selected.delete(r.name))})),
+      h('td', {}, h('a', {href: '#results', onclick: e => { e.preventDefault(); showDetail(r.name); }}, r.name),
+        r.error ? h('div', {class: 'bad'}, r.error) : null),
+      h('td', {}, r.timestamp ?? '—'), h('td', {}, r.cpu_model ?? '—'), h('td', {}, r.status ?? '—'),
+      h('td', {}, h('a', {href: api.jsonUrl(r.name), download: r.name}, t('res.export_json')), ' · ',
+        h('a', {href: api.csvUrl(r.name)}, t('res.export_csv')), ' · ',
+        h('button', {onclick: () => remove(r.name)}, t('res.delete'))))));
+}
+
+// A titled chart card; draw(canvas) fills it, or a "no data" line when has is false.
+function chartCard(parent, title, name, has, draw) {
+  const card = h('div', {class: 'card'}, h('h3', {}, title));
+  parent.appendChild(card);
+  if (!has) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return; }
+  draw(chartBox(card, {name}));
+}
+
+function detailView() {
+  const r = state.detail;
+  const b = r.classic_benchmarks?.benchmarks || {};
+  const ai = Object.entries(r.ai_benchmarks?.results || {}).filter(([, m]) => m.summary);
+  const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
+  const grid = h('div', {class: 'grid'});
+  box.appendChild(grid);
+  // defer drawing until the boxes are in the document, so Chart.js can measure them
+  queueMicrotask(() => {
+    const sizes = [...new Set(['cpu_single_thread', 'cpu_multi_thread'].flatMap(p => Object.keys(b[p]?.results || {})))];
+    chartCard(grid, t('res.gflops'), 'gflops', sizes.length > 0, c => barChart(c, sizes, [
+      {label: t('res.single'), data: sizes.map(s => b.cpu_single_thread?.results?.[s]?.gflops ?? null)},
+      {label: t('res.multi'), data: sizes.map(s => b.cpu_multi_thread?.results?.[s]?.gflops ?? null)}], {unit: 'GFLOPS'}));
+    const ops = ['write', 'read', 'copy', 'triad'];
+    const mr = b.memory_bandwidth?.results;
+    chartCard(grid, t('res.bandwidth'), 'bandwidth', !!mr, c => barChart(c, ops, [
+      {label: t('res.single'), data: ops.map(o => mr?.single_thread?.[o]?.gbps ?? null),
+       std: ops.map(o => mr?.single_thread?.[o]?.gbps_std ?? null)},
+      {label: t('res.multi'), data: ops.map(o => mr?.all_threads?.[o]?.gbps ?? null),
+       std: ops.map(o => mr?.all_threads?.[o]?.gbps_std ?? null)}], {unit: 'GB/s'}));
+    const gs = b.gpu_compute?.summary;
+    const precs = ['fp32', 'tf32', 'fp16', 'bf16'];
+    chartCard(grid, t('res.gpu'), 'gpu', !!gs, c => barChart(c, precs, [
+      {label: 'TFLOPS', data: precs.map(p => gs?.[`${p}_tflops`] ?? null)}], {unit: 'TFLOPS'}));
+    const keys = ai.map(([k]) => k);
+    chartCard(grid, t('res.tps'), 'tps', ai.length > 0, c => barChart(c, keys, [
+      {label: 'tokens/s', data: ai.map(([, m]) => m.summary.avg_tokens_per_second ?? null),
+       std: ai.map(([, m]) => m.summary.std_tokens_per_second ?? null)}], {unit: 'tokens/s'}));
+    chartCard(grid, t('res.ttft'), 'ttft', ai.length > 0, c => barChart(c, keys, [
+      {label: 'TTFT', data: ai.map(([, m]) => m.summary.avg_first_token_latency_s ?? null)}], {unit: 's'}));
+    chartCard(grid, t('res.itl'), 'itl', ai.length > 0, c => barChart(c, keys,
+      ['mean', 'p50', 'p90', 'p99'].map(p => ({label: p,
+        data: ai.map(([, m]) => m.summary[`inter_token_latency_${p}_ms`] ?? null)})), {unit: 'ms'}));
+    box.appendChild(monitorView(r));
+  });
+  return box;
+}
+
+// The monitor time series of one phase (or model): its samples are columns keyed like t_s, cpu_pct, ...
+function monitorView(r) {
+  const phases = [];
+  for (const [k, p] of Object.entries(r.classic_benchmarks?.benchmarks || {}))
+    if (p?.monitor?.samples?.t_s?.length) phases.push([k, p.monitor.samples]);
+  for (const [k, m] of Object.entries(r.ai_benchmarks?.results || {}))
+    if (m?.monitor?.samples?.t_s?.length) phases.push([k, m.monitor.samples]);
+  const card = h('div', {class: 'card'}, h('h3', {}, t('res.monitor')));
+  if (!phases.length) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return card; }
+  const pick = state.monitorPhase && phases.find(p => p[0] === state.monitorPhase) ? state.monitorPhase : phases[0][0];
+  card.appendChild(h('label', {}, t('res.phase'), ' ', h('select', {id: 'monitor-phase', onchange: e => {
+    state.monitorPhase = e.target.value; card.replaceWith(monitorView(r)); }},
+    phases.map(([k]) => h('option', {value: k, selected: k === pick}, k)))));
+  const samples = phases.find(p => p[0] === pick)[1];
+  const cols = Object.keys(samples).filter(k => k !== 't_s' && k !== 'null_reasons' && Array.isArray(samples[k])
+    && samples[k].some(v => v != null));
+  const series = cols.map(k => ({label: k, axis: /_pct$/.test(k) ? 'y' : 'y1',
+    points: samples.t_s.map((x, i) => ({x, y: samples[k][i]})).filter(p => p.y != null)}));
+  // drawn once the card is laid out: Chart.js sizes itself from its box
+  requestAnimationFrame(() => {
+    lineChart(chartBox(card, {name: 'monitor'}), series, {yTitle: '%', y2Title: 'GiB / W'});
+  });
+  return card;
+}
+
+function comparisonView() {
+  const cmp = state.cmp, base = cmp.baseline;
+  const box = h('div', {id: 'comparison'}, h('h2', {}, t('res.comparison')),
+    h('div', {class: 'row'},
+      h('label', {}, t('res.baseline'), ' ', h('select', {id: 'baseline', onchange: e => {
+        state.baseline = Number(e.target.value);
+        state.cmp = buildComparison(state.cmpResults, state.cmpNames, state.baseline);
+        render(); }}, cmp.machines.map((m, i) => h('option', {value: i, selected: i === base}, `[${i + 1}] ${m.label}`)))),
+      h('button', {id: 'export-cmp', onclick: () => download('comparison.csv', comparisonCsv(cmp), 'text/csv')},
+        t('res.export_cmp'))),
+    h('p', {class: 'muted'}, t('res.ratio_note')));
+  const grid = h('div', {class: 'grid'});
+  box.appendChild(grid);
+  const families = [];
+  for (const r of cmp.rows) {
+    let f = families.find(x => x.key === r.family);
+    if (!f) families.push(f = {key: r.family, unit: r.unit, better: r.better, rows: []});
+    f.rows.push(r);
+  }
+  queueMicrotask(() => {
+    for (const f of families)
+      chartCard(grid, `${t(`fam.${f.key}`)} (${f.unit}, ${t(`res.${f.better}`)})`, `cmp-${f.key}`, true,
+        c => barChart(c, f.rows.map(r => r.name), cmp.machines.map((m, i) => ({label: `[${i + 1}] ${m.label}`,
+          data: f.rows.map(r => r.values[i]), std: f.rows.map(r => r.std[i])})), {unit: f.unit}));
+  });
+  const others = cmp.machines.map((_, i) => i).filter(i => i !== base);
+  box.appendChild(h('div', {class: 'card'}, h('table', {id: 'ratio-table'},
+    h('tr', {}, h('th', {}, t('res.metric')), h('th', {}, t('res.unit')), h('th', {}, t('res.better')),
+      cmp.machines.map((m, i) => h('th', {class: 'n', title: m.label}, `[${i + 1}]`)),
+      others.map(i => h('th', {class: 'n'}, `[${i + 1}]/[${base + 1}]`))),
+    cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${r.name}`), h('td', {}, r.unit),
+      h('td', {class: r.better === 'lower' ? 'warn' : ''}, t(`res.${r.better}`)),
+      r.values.map(v => h('td', {class: 'n'}, num(v, v != null && Math.abs(v) < 1 ? 3 : 2))),
+      others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)))))));
+  return box;
+}
