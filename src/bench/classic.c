@@ -28,7 +28,8 @@ struct cllm_classic_params cllm_classic_default_params(void)
 {
     struct cllm_classic_params p = {
         .cfg = NULL, .hw = NULL, .cancel = NULL, .cleanup = true, .cleanup_pause_s = 1.0, .drop_page_cache = true,
-        .monitor = true, .keep_samples = true, .only = NULL, .progress = NULL, .user_data = NULL,
+        .monitor = true, .keep_samples = true, .only = NULL, .progress = NULL, .monitor_sample = NULL,
+        .user_data = NULL,
     };
     return p;
 }
@@ -118,6 +119,8 @@ void cllm_classic_run(const struct cllm_classic_params *p, cJSON *section)
             struct cllm_monitor_params mp = cllm_monitor_default_params();
             mp.interval_s = p->cfg->monitor_interval_s;
             mp.gpu = p->hw->gpu.n_devices > 0;
+            mp.on_sample = p->monitor_sample;
+            mp.user_data = p->user_data;
             mon = cllm_monitor_start(&mp, err, sizeof(err));
             if (!mon)
                 CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", g_names[i], err);

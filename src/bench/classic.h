@@ -16,6 +16,7 @@ struct cJSON;
 struct cllm_config;
 struct cllm_hw_info;
 struct cllm_gpu_compute_backend;
+struct cllm_sample;
 
 enum cllm_phase_event { CLLM_PHASE_START, CLLM_PHASE_DONE };
 
@@ -34,6 +35,8 @@ struct cllm_classic_params {
     bool   keep_samples;            /* keep the monitor time series in the results (default true) */
     const char *only;               /* NULL, or the one phase name to run (bench programs) */
     cllm_phase_progress_fn progress;
+    /* each monitor sample as it is taken (live charts), on the monitor's thread; may be NULL */
+    void (*monitor_sample)(const struct cllm_sample *s, void *user_data);
     void  *user_data;
 };
 

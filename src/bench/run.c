@@ -21,6 +21,7 @@ struct cllm_run_params cllm_run_default_params(void)
     p.on_hardware = NULL;
     p.classic_progress = NULL;
     p.ai_progress = NULL;
+    p.monitor_sample = NULL;
     p.user_data = NULL;
     return p;
 }
@@ -68,6 +69,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         cp.hw = hw;
         cp.cancel = p->cancel;
         cp.progress = p->classic_progress;
+        cp.monitor_sample = p->monitor_sample;
         cp.user_data = p->user_data;
         cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
     }
@@ -83,6 +85,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         ap.hw = hw;
         ap.cancel = p->cancel;
         ap.progress = p->ai_progress;
+        ap.monitor_sample = p->monitor_sample;
         ap.user_data = p->user_data;
         ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
         /* a device-to-device copy counts read + write: the read rate is half */

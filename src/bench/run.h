@@ -19,6 +19,7 @@ extern "C" {
 
 struct cJSON;
 struct cllm_hw_info;
+struct cllm_sample;
 
 struct cllm_run_params {
     struct cllm_config  cfg;            /* the plan (models, prompt, runs, sizes, monitor interval) */
@@ -31,7 +32,8 @@ struct cllm_run_params {
     void (*on_hardware)(const struct cllm_hw_info *hw, void *user_data);   /* after detection; may be NULL */
     cllm_phase_progress_fn classic_progress;   /* may be NULL */
     cllm_ai_progress_fn    ai_progress;        /* may be NULL */
-    void *user_data;                           /* passed to the three callbacks */
+    void (*monitor_sample)(const struct cllm_sample *s, void *user_data);  /* live samples; may be NULL */
+    void *user_data;                           /* passed to the callbacks */
 };
 
 /* Defaults: the built-in config, both phases, results/. */

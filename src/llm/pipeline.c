@@ -38,7 +38,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .cfg = NULL, .hw = NULL, .models_dir = "models", .models_file = NULL, .quant = NULL, .llama_lib = NULL,
         .device = NULL, .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .progress = NULL, .user_data = NULL,
+        .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
     };
     return p;
 }
@@ -395,6 +395,8 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         char merr[256];
         mp.interval_s = p->cfg->monitor_interval_s;
         mp.gpu = p->hw->gpu.n_devices > 0;
+        mp.on_sample = p->monitor_sample;
+        mp.user_data = p->user_data;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);

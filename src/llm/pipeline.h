@@ -19,6 +19,7 @@ struct cJSON;
 struct cllm_config;
 struct cllm_hw_info;
 struct cllm_engine_ops;
+struct cllm_sample;
 
 enum cllm_ai_event {
     CLLM_AI_MODEL_START,   /* text: model name */
@@ -51,6 +52,8 @@ struct cllm_ai_params {
     const volatile sig_atomic_t *cancel;
     const struct cllm_engine_ops *engine;  /* NULL: in-process llama.cpp */
     cllm_ai_progress_fn progress;
+    /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
+    void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);
     void       *user_data;
 };
 

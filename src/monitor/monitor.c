@@ -194,6 +194,8 @@ static void take_sample(struct cllm_monitor *m)
         m->cost_max_ms = cost_ms;
     m->why = m->why_sampler;
     pthread_mutex_unlock(&m->lock);
+    if (m->p.on_sample)
+        m->p.on_sample(&s, m->p.user_data);
 }
 
 /* Waits on the condition variable until `deadline` (cllm_now_s() scale) or a signal. Under the lock. */

@@ -81,6 +81,9 @@ struct cllm_monitor_params {
     const struct cllm_sampler *sampler;     /* NULL: cllm_sampler_system(); tests pass a fake */
     size_t max_samples;                     /* samples kept for the series (the newest); >= 1, default 100000.
                                                The summary covers every sample taken. */
+    /* called on the monitor's thread after each sample (live charts); may be NULL */
+    void (*on_sample)(const struct cllm_sample *s, void *user_data);
+    void  *user_data;
 };
 
 struct cllm_monitor_params cllm_monitor_default_params(void);

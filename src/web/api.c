@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench/run.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
@@ -26,6 +27,7 @@
 #include "llm/llama_api.h"
 #include "llm/models.h"
 #include "llm/pipeline.h"
+#include "monitor/monitor.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -51,6 +53,7 @@ struct web_run {
     char   path[PATH_MAX];        /* the results file, "" until written */
     char   error[512];
     time_t started, ended;
+    double t0_s;                  /* cllm_now_s() at the start: the live monitor's time axis */
     struct web_event *events;
     size_t n_events, cap_events;
     struct cllm_web_api *api;
@@ -327,6 +330,29 @@ static void on_ai(enum cllm_ai_event ev, const char *model_key, const char *text
     else
         cJSON_AddNullToObject(o, "fraction");
     add_event(r, "ai", o);
+}
+
+/* A live monitor sample: seconds since the run started, host and first-GPU readings (null when unknown). */
+static void on_monitor(const struct cllm_sample *smp, void *user_data)
+{
+    struct web_run *r = user_data;
+    cJSON *o = cJSON_CreateObject();
+    const struct { const char *key; double v; } f[] = {
+        {"cpu_pct", smp->cpu_pct}, {"proc_cpu_pct", smp->proc_cpu_pct}, {"ram_used_gb", smp->ram_used_gb},
+        {"rss_gb", smp->rss_gb}, {"cpu_package_w", smp->cpu_package_w},
+        {"gpu0_util_pct", smp->n_gpus > 0 ? smp->gpu[0].util_pct : NAN},
+        {"gpu0_vram_used_gb", smp->n_gpus > 0 ? smp->gpu[0].vram_used_gb : NAN},
+        {"gpu0_temp_c", smp->n_gpus > 0 ? smp->gpu[0].temp_c : NAN},
+        {"gpu0_power_w", smp->n_gpus > 0 ? smp->gpu[0].power_w : NAN},
+    };
+    cJSON_AddNumberToObject(o, "t_s", cllm_now_s() - r->t0_s);
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        if (isfinite(f[i].v))
+            cJSON_AddNumberToObject(o, f[i].key, f[i].v);
+        else
+            cJSON_AddNullToObject(o, f[i].key);
+    }
+    add_event(r, "monitor", o);
 }
 
 static const char *base_name(const char *path)
@@ -694,6 +720,8 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     r->rp.on_hardware = on_hardware;
     r->rp.classic_progress = on_classic;
     r->rp.ai_progress = on_ai;
+    r->rp.monitor_sample = on_monitor;
+    r->t0_s = cllm_now_s();
     r->rp.user_data = r;
     snprintf(r->status, sizeof(r->status), "running");
     r->started = time(NULL);

@@ -5,7 +5,7 @@ import {num, t} from '../i18n.js';
 import {h, toast} from '../ui.js';
 
 const state = {config: null, hw: null, runId: null, running: false, events: [], source: null, done: null,
-               progress: 0, monitor: {cpu: [], ram: [], gpu: []}, t0: null};
+               progress: 0, monitor: {cpu: [], ram: [], gpu: [], vram: [], temp: [], power: null}, t0: null};
 let root, monitorChart = null;
 
 export async function mount(el) {
@@ -74,7 +74,7 @@ async function cancel() {
 function follow(id) {
   if (state.source) state.source.close();
   Object.assign(state, {runId: id, running: true, events: [], done: null, progress: 0,
-                        monitor: {cpu: [], ram: [], gpu: []}, t0: performance.now()});
+                        monitor: {cpu: [], ram: [], gpu: [], vram: [], temp: [], power: null}, t0: performance.now()});
   const src = new EventSource(api.eventsUrl(id));
   state.source = src;
   const on = (type, fn) => src.addEventListener(type, ev => { fn(JSON.parse(ev.data)); update(); });
@@ -119,6 +119,9 @@ function addMonitorPoint(d) {
   if (d.cpu_pct != null) state.monitor.cpu.push({x, y: d.cpu_pct});
   if (d.ram_used_gb != null) state.monitor.ram.push({x, y: d.ram_used_gb});
   if (d.gpu0_util_pct != null) state.monitor.gpu.push({x, y: d.gpu0_util_pct});
+  if (d.gpu0_vram_used_gb != null) state.monitor.vram.push({x, y: d.gpu0_vram_used_gb});
+  if (d.gpu0_temp_c != null) state.monitor.temp.push({x, y: d.gpu0_temp_c});
+  if (d.gpu0_power_w != null) state.monitor.power = d.gpu0_power_w;
 }
 
 export function render(el = root) {
@@ -154,7 +157,8 @@ export function render(el = root) {
           h('p', {class: 'muted'}, t('bench.server_unavailable'))))),
     h('div', {class: 'card'}, h('h3', {}, t('bench.progress')), h('p', {id: 'run-status'}),
       h('div', {class: 'progress'}, h('div', {id: 'run-bar'})), h('ul', {class: 'events', id: 'run-events'})),
-    h('div', {class: 'card'}, h('h3', {}, t('bench.monitor')), h('div', {id: 'monitor-box'})),
+    h('div', {class: 'card'}, h('h3', {}, t('bench.monitor')), h('div', {id: 'monitor-box'}),
+      h('p', {id: 'monitor-power', class: 'muted'})),
   );
   monitorChart = null;
   update();
@@ -177,6 +181,10 @@ function update() {
   const m = state.monitor;
   const series = [{label: 'CPU %', points: m.cpu}, {label: 'RAM GiB', points: m.ram, axis: 'y1'}];
   if (m.gpu.length) series.push({label: 'GPU 0 %', points: m.gpu});
+  if (m.vram.length) series.push({label: 'GPU 0 VRAM GiB', points: m.vram, axis: 'y1'});
+  if (m.temp.length) series.push({label: 'GPU 0 °C', points: m.temp});
+  const power = root.querySelector('#monitor-power');
+  if (power) power.textContent = m.power != null ? `GPU 0: ${m.power.toFixed(0)} W` : '';
   if (monitorChart && monitorChart.data.datasets.length !== series.length) {
     monitorChart.destroy();
     root.querySelector('#monitor-box').replaceChildren();
