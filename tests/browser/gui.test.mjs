@@ -1,0 +1,318 @@
+// End-to-end test of the web GUI in a real browser: Debian's /usr/bin/chromium driven by playwright-core
+// (deps/test.lock, installed by scripts/setup into .deps/node/node_modules/). Run by `make test` through CTest
+// (tests/CMakeLists.txt), or by hand:
+//   CLLM_BIN=build/computellm node --test tests/browser/gui.test.mjs
+// Environment: CLLM_BIN (the computellm binary), CLLM_SRC (source tree; default: two folders up from here),
+// CLLM_ARTIFACTS (where the screenshots go; default: build/test-artifacts).
+// It starts `computellm gui --no-browser --port 0` on a temporary results/models folder with a tiny synthetic
+// model (n_layer 2, n_embd 256) in a registry file given by $COMPUTELLM_MODELS_FILE, and walks the three pages:
+// hardware shows this CPU; a run on the tiny model reaches done; the results page lists it and draws its charts;
+// an edited copy imported through the upload input is compared with it (charts + ratio table, CSV of the
+// comparison); the CSV export of one result has the expected header and rows; a longer run is cancelled and
+// leaves a results file with run.status "cancelled". The server's process group is killed at the end, also on failure.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn, execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SRC = path.resolve(process.env.CLLM_SRC || path.join(here, '..', '..'));
+const BIN = path.resolve(process.env.CLLM_BIN || path.join(SRC, 'build', 'computellm'));
+const ARTIFACTS = path.resolve(process.env.CLLM_ARTIFACTS || path.join(SRC, 'build', 'test-artifacts'));
+const CHROMIUM = process.env.CLLM_CHROMIUM || '/usr/bin/chromium';
+const {chromium} = await import(path.join(SRC, '.deps', 'node', 'node_modules', 'playwright-core', 'index.mjs'));
+
+// the LLM phase needs a libllama; without one the test still runs the classic phases and skips the AI checks
+const llamaDir = ['cpu', 'vulkan', 'cuda'].map(v => path.join(SRC, '.deps', 'llama', v))
+  .find(d => fs.existsSync(d) && fs.readdirSync(d).some(f => /^libllama.*\.so$/.test(f)));
+
+const TINY_MODELS = {models: {'tiny-test': {
+  name: 'Tiny test model', params: '0.02B', repo: 'none/none', default_quant: 'Q4_K_M', min_ram_gb: 0.5,
+  chat_template: 'zephyr',
+  arch: {arch: 'llama', n_layer: 2, n_embd: 256, n_ff: 512, n_head: 4, n_head_kv: 2, n_vocab: 32000,
+         n_ctx_train: 2048, rope_theta: 10000.0, rms_norm_eps: 1e-5},
+  quants: {Q4_K_M: {file: 'tiny-test.Q4_K_M.gguf', size_gb: 0.02, min_ram_gb: 0.5}}}}};
+// what the test adds to the page's POST /api/runs body: never download, and a small plan so the run is short
+const SMALL_CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 2},
+  inference: {max_tokens: 24}, runs: {warmup_max_tokens: 4}, monitor: {interval_s: 0.1}};
+
+let tmp, server, browser, page, base, cpuModel;
+let runFile = null, importedName = null;
+let runConfig = SMALL_CONFIG;   // the config the next started run gets (set per test)
+const pageErrors = [];
+
+function killServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise(resolve => {
+    const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } resolve(); }, 5000);
+    server.once('exit', () => { clearTimeout(t); resolve(); });
+    try { process.kill(-server.pid, 'SIGINT'); } catch { clearTimeout(t); resolve(); }
+  });
+}
+// a failing or interrupted test run must not leave the server behind
+process.on('exit', () => { try { if (server && server.exitCode === null) process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } });
+
+async function shot(name) {
+  await page.screenshot({path: path.join(ARTIFACTS, `gui-${name}.png`), fullPage: true});
+}
+
+async function api(p, init) {
+  const r = await fetch(base + p, init);
+  const text = await r.text();
+  assert.ok(r.ok, `${p}: HTTP ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, {recursive: true});
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cllm_gui_e2e.'));
+  fs.mkdirSync(path.join(tmp, 'results'));
+  fs.mkdirSync(path.join(tmp, 'models'));
+  fs.writeFileSync(path.join(tmp, 'models.json'), JSON.stringify(TINY_MODELS));
+  cpuModel = JSON.parse(execFileSync(BIN, ['detect', '--json'], {encoding: 'utf8'})).cpu.model;
+
+  const args = ['gui', '--no-browser', '--port', '0', '--output', path.join(tmp, 'results'),
+                '--models-dir', path.join(tmp, 'models')];
+  if (llamaDir) args.push('--llama-lib', llamaDir);
+  server = spawn(BIN, args, {detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, COMPUTELLM_MODELS_FILE: path.join(tmp, 'models.json')}});
+  const log = fs.createWriteStream(path.join(ARTIFACTS, 'gui-server.log'));
+  server.stderr.pipe(log);
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`no URL from computellm gui within 20 s: ${out}`)), 20000);
+    server.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/^(http:\/\/\S+?)\/?\s*$/m);
+      if (m) { clearTimeout(t); resolve(m[1]); }
+    });
+    server.once('exit', code => { clearTimeout(t); reject(new Error(`computellm gui exited (${code}): ${out}`)); });
+  });
+
+  browser = await chromium.launch({executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--no-first-run']});
+  // a new context is a fresh, throw-away profile
+  const context = await browser.newContext({locale: 'en-US', viewport: {width: 1280, height: 900}, acceptDownloads: true});
+  context.setDefaultTimeout(30000);
+  page = await context.newPage();
+  page.on('pageerror', e => pageErrors.push(String(e)));
+  page.on('console', m => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
+  // the page sends the options a user picks; the test adds a small plan and no download so the run is short
+  await page.route('**/api/runs', async route => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    const body = JSON.parse(req.postData() || '{}');
+    body.download = false;
+    body.config = runConfig;
+    await route.continue({postData: JSON.stringify(body)});
+  });
+});
+
+after(async () => {
+  try { if (browser) await browser.close(); } finally {
+    await killServer();
+    if (tmp && !process.env.CLLM_KEEP_TMP) fs.rmSync(tmp, {recursive: true, force: true});
+  }
+});
+
+// Clicks Start with the phases and models asked, waits for "Run finished: STATUS"; returns the results file name.
+async function startRun({classic, ai, models}) {
+  await page.goto(`${base}/#benchmark`);
+  await page.waitForSelector('#page-benchmark #start:not([disabled])');
+  await page.evaluate(() => { document.getElementById('toast').hidden = true; });   // a leftover from another page
+  await page.locator('#ph-classic').setChecked(classic);
+  await page.locator('#ph-ai').setChecked(ai);
+  for (const box of await page.locator('#models input[name=model]').all())
+    await box.setChecked(models.includes(await box.getAttribute('value')));
+  await page.click('#start');
+  await page.waitForSelector('#cancel:not([disabled])');
+}
+
+test('hardware page shows this CPU model', async () => {
+  await page.goto(`${base}/#hardware`);
+  await page.waitForSelector('#hw-cpu');
+  const text = await page.textContent('#hw-cpu');
+  assert.ok(text.includes(cpuModel), `#hw-cpu does not name "${cpuModel}": ${text}`);
+  assert.ok(await page.isVisible('#hw-ram'));
+  assert.ok(await page.isVisible('#hw-gpus'));
+  assert.ok(await page.isVisible('#hw-llama'));
+  await shot('hardware');
+});
+
+test('a run on the tiny synthetic model reaches done', async () => {
+  runConfig = SMALL_CONFIG;
+  await page.goto(`${base}/#benchmark`);
+  await page.waitForSelector('#models input[value="tiny-test"]');
+  await startRun({classic: true, ai: !!llamaDir, models: ['tiny-test']});
+  await page.waitForFunction(() => /Run finished/.test(document.querySelector('#run-status')?.textContent || ''),
+    null, {timeout: 90000});
+  const status = await page.textContent('#run-status');
+  assert.match(status, /Run finished: complete/);
+  assert.equal(await page.$eval('#run-bar', el => el.style.width), '100%');
+  runFile = await page.getAttribute('#run-status a[data-file]', 'data-file');
+  assert.match(runFile, /^benchmark_.*\.json$/);
+  const events = await page.textContent('#run-events');
+  assert.match(events, /memory_bandwidth/);
+  const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
+  assert.equal(res.run.status, 'complete');
+  if (llamaDir) {
+    const m = res.ai_benchmarks.results['tiny-test'];
+    assert.equal(m.status, 'ok', JSON.stringify(m).slice(0, 400));
+    assert.ok(m.model.synthetic);
+    assert.ok(m.summary.avg_tokens_per_second > 0);
+  }
+  await shot('benchmark-done');
+});
+
+test('results page lists the run and draws its charts', async () => {
+  assert.ok(runFile, 'needs the run of the test before');
+  await page.goto(`${base}/#results`);
+  const link = page.locator('#results-list a', {hasText: runFile});
+  await link.waitFor();
+  await link.click();
+  await page.waitForSelector('#detail');
+  const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
+  const want = ['bandwidth', 'monitor'];
+  if (Object.keys(res.classic_benchmarks.benchmarks.cpu_single_thread?.results || {}).length) want.push('gflops');
+  if (llamaDir) want.push('tps', 'ttft', 'itl');
+  // every chart exists, is a Chart.js instance and has at least one dataset with a number in it
+  await page.waitForFunction(names => names.every(n => {
+    const c = document.querySelector(`#detail canvas[data-chart="${n}"]`);
+    const ch = c && window.Chart.getChart(c);
+    return ch && ch.data.datasets.length > 0
+      && ch.data.datasets.some(d => d.data.some(v => (typeof v === 'object' && v ? v.y : v) != null));
+  }), want);
+  const sizes = await page.$$eval('#detail canvas', cs => cs.map(c => [c.dataset.chart, c.width, c.height]));
+  for (const [name, w, hgt] of sizes) assert.ok(w > 0 && hgt > 0, `chart ${name} has no size`);
+  await page.locator('#detail').scrollIntoViewIfNeeded();
+  await shot('results-detail');
+});
+
+test('CSV export of one result', async () => {
+  const href = await page.getAttribute(`#results-list tr:has(a:text-is("${runFile}")) a[href$="/csv"]`, 'href');
+  const csv = await page.evaluate(async h => { const r = await fetch(h); return `${r.status}\n${await r.text()}`; }, href);
+  const [status, ...rest] = csv.split('\n');
+  assert.equal(status, '200');
+  const lines = rest.join('\n').split(/\r?\n/);
+  assert.equal(lines[0], 'section,name,params,value,unit');
+  assert.ok(lines.some(l => l.startsWith('hardware.cpu,model,,') && l.includes(cpuModel.split(' ')[0])),
+    'no hardware.cpu,model row');
+  // a known row: the all-threads triad bandwidth, the same number as in the results file
+  const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
+  const triad = lines.find(l => l.startsWith('classic_benchmarks.memory_bandwidth,triad.gbps,all_threads,'));
+  assert.ok(triad, 'no classic_benchmarks.memory_bandwidth,triad.gbps,all_threads row');
+  const want = res.classic_benchmarks.benchmarks.memory_bandwidth.results.all_threads.triad.gbps;
+  assert.ok(Math.abs(Number(triad.split(',')[3]) - want) <= 1e-9 * want, `${triad} vs ${want}`);
+  if (llamaDir) {
+    const tps = lines.find(l => l.startsWith('ai_benchmarks.summary,avg_tokens_per_second,tiny-test,'));
+    assert.ok(tps && Number(tps.split(',')[3]) > 0 && tps.endsWith(',tokens/s'), `tokens/s row: ${tps}`);
+  }
+});
+
+test('compare the run with an imported, edited copy', async () => {
+  // the copy: another machine's id and CPU name, twice the memory triad (and tokens/s) of the run
+  const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
+  res.id = '20990101_000000';
+  res.hardware.cpu.model = 'Imported Test CPU';
+  const mb = res.classic_benchmarks.benchmarks.memory_bandwidth;
+  mb.triad_gbps *= 2;
+  if (llamaDir) res.ai_benchmarks.results['tiny-test'].summary.avg_tokens_per_second *= 2;
+  const copy = path.join(tmp, 'other_machine.json');
+  fs.writeFileSync(copy, JSON.stringify(res));
+
+  await page.goto(`${base}/#results`);
+  await page.waitForSelector('#import');
+  await page.setInputFiles('#import', copy);
+  const row = page.locator('#results-list tr', {hasText: 'Imported Test CPU'});
+  await row.waitFor();
+  importedName = (await row.locator('td:nth-child(2) a').textContent()).trim();
+  assert.match(importedName, /20990101_000000/);
+
+  await page.locator(`#results-list tr:has(a:text-is("${runFile}")) input[type=checkbox]`).check();
+  await row.locator('input[type=checkbox]').check();
+  await page.click('#compare');
+  await page.waitForSelector('#ratio-table');
+  await page.waitForFunction(() => {
+    const cs = [...document.querySelectorAll('#comparison canvas[data-chart^="cmp-"]')];
+    return cs.length > 0 && cs.every(c => { const ch = window.Chart.getChart(c); return ch && ch.data.datasets.length === 2; });
+  });
+  const charts = await page.$$eval('#comparison canvas', cs => cs.map(c => c.dataset.chart));
+  assert.ok(charts.includes('cmp-memory_bandwidth'), charts.join(' '));
+  if (llamaDir) assert.ok(charts.includes('cmp-ai_tokens_per_second'), charts.join(' '));
+
+  // the ratio table: [2]/[1] is 2.00× on triad, 1.00× on copy (whichever of the two is the baseline [1])
+  const rows = await page.$$eval('#ratio-table tr', trs => trs.map(tr => [...tr.cells].map(td => td.textContent.trim())));
+  const baseIsRun = (await page.$eval('#baseline', s => s.options[s.selectedIndex].textContent)).includes(cpuModel);
+  const triad = rows.find(r => /triad/.test(r[0]));
+  const copyRow = rows.find(r => /\bcopy\b/.test(r[0]));
+  assert.ok(triad && copyRow, `no triad/copy rows: ${JSON.stringify(rows)}`);
+  assert.equal(triad.at(-1), baseIsRun ? '2.00×' : '0.50×');
+  assert.equal(copyRow.at(-1), '1.00×');
+  if (llamaDir) {
+    const tps = rows.find(r => /tiny-test/.test(r[0]) && r[1] === 'tokens/s');
+    assert.equal(tps.at(-1), baseIsRun ? '2.00×' : '0.50×');
+  }
+
+  // the comparison's CSV (a download made in the page)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-cmp')]);
+  const cmpCsv = fs.readFileSync(await download.path(), 'utf8').split(/\r?\n/);
+  assert.match(cmpCsv[0], /^family,metric,unit,better,/);
+  const triadCsv = cmpCsv.find(l => l.startsWith('memory_bandwidth,triad,'));
+  assert.ok(triadCsv, 'no memory_bandwidth,triad row in the comparison CSV');
+  assert.equal(triadCsv.split(',').at(-1), baseIsRun ? '2' : '0.5');
+  await page.locator('#comparison').scrollIntoViewIfNeeded();
+  await shot('results-compare');
+});
+
+test('compare --html writes a self-contained report that draws in Chromium', async () => {
+  const orig = await api(`/api/results/${encodeURIComponent(runFile)}`);
+  const a = path.join(tmp, 'report_a.json'), b = path.join(tmp, 'report_b.json'), html = path.join(tmp, 'report.html');
+  fs.writeFileSync(a, JSON.stringify(orig));
+  orig.id = '20990101_000001';
+  orig.hardware.cpu.model = 'Report Test CPU';
+  orig.classic_benchmarks.benchmarks.memory_bandwidth.triad_gbps *= 2;
+  fs.writeFileSync(b, JSON.stringify(orig));
+  execFileSync(BIN, ['compare', a, b, '--html', html], {stdio: ['ignore', 'ignore', 'pipe']});
+  const report = await browser.newPage();
+  const errors = [];
+  report.on('pageerror', e => errors.push(String(e)));
+  await report.goto(`file://${html}`);
+  await report.waitForFunction(() => document.querySelectorAll('canvas').length > 0);
+  const charts = await report.evaluate(() => [...document.querySelectorAll('canvas')].map(c => {
+    const ch = window.Chart && Chart.getChart(c);
+    return ch ? ch.data.datasets.length : 0;
+  }));
+  assert.ok(charts.length >= 1, 'the report has charts');
+  assert.ok(charts.every(n => n === 2), `every chart compares the two files: ${charts}`);
+  assert.match(await report.textContent('body'), /2\.00/);
+  await report.screenshot({path: path.join(ARTIFACTS, 'compare-report.png'), fullPage: true});
+  assert.deepEqual(errors, []);
+  await report.close();
+});
+
+test('cancel a run leaves a cancelled results file', async () => {
+  // the default classic plan (sizes up to 2048, 256 MiB arrays): long enough to be cancelled in its first phase
+  runConfig = {monitor: {interval_s: 0.2}};
+  await startRun({classic: true, ai: false, models: ['tiny-test']});
+  await page.waitForFunction(() => /cpu_single_thread|started|start/i.test(document.querySelector('#run-events')?.textContent || ''));
+  await page.click('#cancel');
+  await page.waitForFunction(() => /Run finished/.test(document.querySelector('#run-status')?.textContent || ''),
+    null, {timeout: 90000});
+  assert.match(await page.textContent('#run-status'), /Run finished: cancelled/);
+  const file = await page.getAttribute('#run-status a[data-file]', 'data-file');
+  assert.ok(file && file !== runFile);
+  const onDisk = JSON.parse(fs.readFileSync(path.join(tmp, 'results', file), 'utf8'));
+  assert.equal(onDisk.run.status, 'cancelled');
+  assert.ok(fs.readdirSync(path.join(tmp, 'results')).every(f => !f.startsWith('.')), 'a temp file was left');
+  await shot('benchmark-cancelled');
+  await page.goto(`${base}/#results`);
+  await page.locator('#results-list tr', {hasText: file}).filter({hasText: 'cancelled'}).waitFor();
+});
+
+test('no errors in the page', () => {
+  assert.deepEqual(pageErrors, []);
+});
