@@ -1,6 +1,7 @@
 /* computellm: command dispatch. Subcommands and the original's flags (--detect, --cli, --gui) as aliases. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -17,7 +18,7 @@ void usage_main(FILE *f)
           "  compare     compare results files: compare A.json B.json ... [--baseline N] [--md|--csv|--html OUT]\n"
           "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
-          "  gui         web interface                                                            (alias --gui)\n"
+          "  gui         web interface on http://127.0.0.1:8501 (the default on an interactive terminal)  (alias --gui)\n"
           "  help        this text; `computellm COMMAND --help` for a command's options\n"
           "\n"
           "global options:\n"
@@ -92,7 +93,11 @@ int main(int argc, char **argv)
         usage_main(stderr);
         return CLI_EXIT_USAGE;
     }
-    /* no command: the GUI comes with a later version; until then, help */
+    /* no command: the GUI on an interactive terminal (as the original), help otherwise (scripts, pipes) */
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        char *gui_argv[] = {(char *)"gui", NULL};
+        return cmd_gui(1, gui_argv);
+    }
     usage_main(stdout);
     return CLI_EXIT_OK;
 }
