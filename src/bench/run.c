@@ -90,7 +90,11 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
         /* a device-to-device copy counts read + write: the read rate is half */
         ap.gpu_read_gbps = cJSON_IsNumber(d2d) ? d2d->valuedouble / 2 : NAN;
+        ap.cleanup_pause_s = p->cfg.cleanup_pause_s;
         cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+        /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */
+        if (ap.compare && !cancelled(p))
+            cllm_ai_compare(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
     }
 
     cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));

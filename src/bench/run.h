@@ -26,8 +26,10 @@ struct cllm_run_params {
     bool        skip_classic;
     bool        skip_ai;
     const char *output_dir;             /* "results" */
-    struct cllm_ai_params ai;           /* models_dir, quant, llama_lib, device, downloads...; cfg/hw/cancel/progress
-                                           are filled by cllm_run_benchmark */
+    struct cllm_ai_params ai;           /* models_dir, quant, llama_lib, device, downloads, compare (the comparison
+                                           phases run after the LLM phase); cfg/hw/cancel/progress and
+                                           cleanup_pause_s (config runs.cleanup_pause_s) are filled by
+                                           cllm_run_benchmark */
     const volatile sig_atomic_t *cancel;
     void (*on_hardware)(const struct cllm_hw_info *hw, void *user_data);   /* after detection; may be NULL */
     cllm_phase_progress_fn classic_progress;   /* may be NULL */

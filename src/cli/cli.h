@@ -64,6 +64,8 @@ void cli_print_classic_table(FILE *f, const struct cJSON *section);
 void cli_ai_progress(enum cllm_ai_event ev, const char *model_key, const char *text, double fraction,
                      void *user_data);
 void cli_print_ai_table(FILE *f, const struct cJSON *section);
+/* The comparison phases' tables (ai_benchmarks.comparisons), one per phase and model. */
+void cli_print_compare_tables(FILE *f, const struct cJSON *section);
 
 int cmd_detect(int argc, char *const *argv);
 int cmd_run(int argc, char *const *argv);

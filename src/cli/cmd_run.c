@@ -38,6 +38,10 @@ void usage_run(FILE *f)
           "  --cpu               run the models on the CPU even when a GPU backend is usable\n"
           "  --no-download       never download: use files present in models/ or synthetic ones\n"
           "  --no-synthetic      never fall back to a synthetic model\n"
+          "  --compare LIST      comparison phases after the LLM phase, any of quant,temperature,language,prompt-type\n"
+          "                      (quant: Q2_K..Q8_0; temperature: 0.25/0.50/0.75; language: en fr zh es de ar;\n"
+          "                      prompt-type: general code reasoning creative math), runs.count runs per variant\n"
+          "  --all-phases        every comparison phase (--compare all)\n"
           "\n"
           "Phases: hardware detection; classic benchmarks (CPU GFLOPS single- and multi-thread through OpenBLAS,\n"
           "memory bandwidth, GPU GEMM and bandwidth through cuBLAS), each after a system cleanup and watched by\n"
@@ -48,7 +52,8 @@ void usage_run(FILE *f)
           "Ctrl-C stops after the current step and writes what was measured (run.status \"cancelled\").\n"
           "\n"
           "example:\n"
-          "  computellm run --models tinyllama-1.1b --skip-classic --output /tmp/results\n",
+          "  computellm run --models tinyllama-1.1b --skip-classic --output /tmp/results\n"
+          "  computellm run --models tinyllama-1.1b --skip-classic --compare temperature,language\n",
           f);
 }
 
@@ -109,6 +114,18 @@ int cmd_run(int argc, char *const *argv)
             ap.allow_download = false;
         } else if (cli_opt(&it, "--no-synthetic", NULL, false)) {
             ap.allow_synthetic = false;
+        } else if (cli_opt(&it, "--all-phases", NULL, false)) {
+            ap.compare = CLLM_AI_COMPARE_ALL;
+        } else if (cli_opt(&it, "--compare", NULL, true)) {
+            unsigned bits;
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            bits = cllm_ai_compare_parse(it.value, err, sizeof(err));
+            if (!bits) {
+                fprintf(stderr, "computellm run: --compare: %s\n", err);
+                return CLI_EXIT_USAGE;
+            }
+            ap.compare |= bits;
         } else if (cli_opt(&it, "--config", "-c", true)) {
             if (it.error)
                 return CLI_EXIT_USAGE;
@@ -158,6 +175,8 @@ int cmd_run(int argc, char *const *argv)
     if (result && !skip_ai && cllm_json_path(result, "ai_benchmarks.results") &&
         cJSON_GetArraySize(cllm_json_path(result, "ai_benchmarks.results")) > 0)
         cli_print_ai_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+    if (result && !skip_ai && cllm_json_path(result, "ai_benchmarks.comparisons"))
+        cli_print_compare_tables(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
     cJSON_Delete(result);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         fprintf(stderr, "computellm run: cannot write results: %s\n", err);

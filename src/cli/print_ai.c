@@ -87,3 +87,46 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
         }
     }
 }
+
+/* One table per phase and model: a row per variant with the shared metrics, plus the phase's own column. */
+void cli_print_compare_tables(FILE *f, const cJSON *section)
+{
+    static const struct { const char *json, *title, *col; } phases[] = {
+        {"quantization", "Quantizations", "load s"},
+        {"temperature", "Temperatures", "temp"},
+        {"language", "Languages", "prompt tok"},
+        {"prompt_type", "Prompt types", "prompt tok"},
+    };
+    const cJSON *cmp = cllm_json_path(section, "comparisons");
+
+    end_bar(f);
+    for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
+        const cJSON *phase = cJSON_GetObjectItemCaseSensitive(cmp, phases[ph].json), *model;
+        cJSON_ArrayForEach(model, phase) {
+            const cJSON *v;
+            fprintf(f, "\n%s, %s\n", phases[ph].title, model->string);
+            fprintf(f, "  %-10s %-9s %15s %10s %9s %9s %10s  %s\n", "variant", "status", "tokens/s", "TTFT s",
+                    "ITL ms", "peak GB", phases[ph].col, "stability");
+            cJSON_ArrayForEach(v, model) {
+                const char *status = cJSON_GetStringValue(cllm_json_path(v, "status"));
+                double extra = ph == 0 ? num(v, "model_load_time_s")
+                             : ph == 1 ? num(v, "temperature") : num(v, "prompt_tokens");
+                fprintf(f, "  %-10s %-9s ", v->string, status ? status : "?");
+                if (status && strcmp(status, "ok") == 0) {
+                    fprintf(f, "%7.1f ±%6.1f %10.3f %9.1f %9.2f %10.*f  %s%s\n",
+                            num(v, "summary.avg_tokens_per_second"), num(v, "summary.std_tokens_per_second"),
+                            num(v, "summary.avg_first_token_latency_s"),
+                            num(v, "summary.inter_token_latency_mean_ms"), num(v, "summary.peak_memory_gb"),
+                            ph == 0 || ph == 1 ? 2 : 0, extra,
+                            cJSON_GetStringValue(cllm_json_path(v, "summary.stability")),
+                            cJSON_IsTrue(cllm_json_path(v, "synthetic")) ? "  (synthetic)" : "");
+                } else {
+                    const char *why = cJSON_GetStringValue(cllm_json_path(v, "reason"));
+                    if (!why)
+                        why = cJSON_GetStringValue(cllm_json_path(v, "error"));
+                    fprintf(f, "%s\n", why ? why : "");
+                }
+            }
+        }
+    }
+}

@@ -37,6 +37,7 @@ static const struct field g_fields[] = {
     {"runs.count", F_INT, OFF(runs), 0, 0, 1, 100},
     {"runs.warmup", F_INT, OFF(warmup_runs), 0, 0, 0, 10},
     {"runs.warmup_max_tokens", F_INT, OFF(warmup_max_tokens), 0, 0, 1, 4096},
+    {"runs.cleanup_pause_s", F_DOUBLE, OFF(cleanup_pause_s), 0, 0, 0, 60},
     {"classic.cpu_matrix_sizes", F_INT_LIST, OFF(cpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_cpu_matrix_sizes),
      16, 16384},
     {"classic.gpu_matrix_sizes", F_INT_LIST, OFF(gpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_gpu_matrix_sizes),
@@ -67,6 +68,7 @@ void cllm_config_defaults(struct cllm_config *c)
     c->runs = 3;
     c->warmup_runs = 1;
     c->warmup_max_tokens = 32;
+    c->cleanup_pause_s = 1.0;
     c->n_cpu_matrix_sizes = 3;
     memcpy(c->cpu_matrix_sizes, cpu_sizes, sizeof(cpu_sizes));
     c->n_gpu_matrix_sizes = 3;

@@ -33,6 +33,7 @@ struct cllm_config {
     int    runs;                 /* timed runs per model */
     int    warmup_runs;          /* untimed runs before them */
     int    warmup_max_tokens;    /* tokens per warmup run */
+    double cleanup_pause_s;      /* settling pause of each LLM cleanup (before a load, between variants), 0 .. 60 */
     int    n_cpu_matrix_sizes;
     int    cpu_matrix_sizes[CLLM_CONFIG_MAX_SIZES];   /* N for N×N sgemm on the CPU */
     int    n_gpu_matrix_sizes;

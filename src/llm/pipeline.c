@@ -38,7 +38,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .cfg = NULL, .hw = NULL, .models_dir = "models", .models_file = NULL, .quant = NULL, .llama_lib = NULL,
         .device = NULL, .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
+        .compare = 0, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
     };
     return p;
 }
@@ -274,122 +274,181 @@ static void add_roofline(cJSON *summary, double decode_tps, int64_t model_bytes,
     }
 }
 
-static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
-                      cJSON *results)
-{
-    const struct cllm_model *m = cllm_registry_find(reg, key);
+/* ---- one model, one or more variants: the routine the plain phase and the comparison phases share ---- */
+
+/* A model ready to run: its registry entry, quantization, fit and file. */
+struct prepared {
+    const struct cllm_model *m;
+    struct cllm_model_quant qbuf;        /* a quantization the registry does not list (synthetic only) */
     const struct cllm_model_quant *q;
+    enum cllm_fit fit;
+    char path[1024];
+    bool synthetic;
+    int64_t model_bytes;
+};
+
+static void do_cleanup(const struct cllm_ai_params *p, cJSON *obj)
+{
+    struct cllm_cleanup_params cp = cllm_cleanup_default_params();
+    if (!p->cleanup)
+        return;
+    cp.pause_s = p->cleanup_pause_s;
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "cleanup");
+    cJSON_AddItemToObject(obj, "cleanup", cllm_cleanup_run(&cp));
+}
+
+/* Pre-checks, the file (present / downloaded / synthetic) and a cleanup; the model's identity into info, fit and
+ * cleanup into res. quant NULL: the default one; a quantization the registry lacks is made synthetic when allowed.
+ * false with res's status set when the model cannot run. */
+static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_model *m, const char *quant, cJSON *res,
+                          cJSON *info, struct prepared *pm)
+{
+    char err[1024] = "", reason[512] = "";
+    enum cllm_status st;
+    bool listed;
+
+    memset(pm, 0, sizeof(*pm));
+    pm->m = m;
+    cJSON_AddStringToObject(info, "key", m->key);
+    cJSON_AddStringToObject(info, "name", m->name);
+    cJSON_AddStringToObject(info, "params", m->params);
+    listed = !quant || cllm_model_find_quant(m, quant) != NULL;
+    /* an unlisted quantization has no size of its own: the default one's fit stands in for it */
+    pm->fit = cllm_model_check_fit(m, listed ? quant : NULL, p->hw, reason, sizeof(reason));
+    {
+        cJSON *f = cJSON_AddObjectToObject(res, "fit");
+        cJSON_AddStringToObject(f, "result", cllm_fit_name(pm->fit));
+        cJSON_AddStringToObject(f, "reason", reason);
+    }
+    if (pm->fit == CLLM_FIT_SKIP_RAM || pm->fit == CLLM_FIT_BAD_QUANT) {
+        say(p, CLLM_AI_NOTICE, m->key, NAN, "skipped: %s", reason);
+        set_status(res, pm->fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
+                   pm->fit == CLLM_FIT_SKIP_RAM ? "reason" : "error", reason);
+        return false;
+    }
+    if (pm->fit == CLLM_FIT_CPU_ONLY)
+        say(p, CLLM_AI_NOTICE, m->key, NAN, "%s", reason);
+    if (listed) {
+        pm->q = cllm_model_find_quant(m, quant);
+    } else {
+        int ftype;
+        if (!p->allow_synthetic || !cllm_synth_quant_ftype(quant, &ftype)) {
+            set_status(res, "unavailable", "reason", "quantization not in the registry (no file to download) and "
+                                                     "synthetic models are off");
+            return false;
+        }
+        cllm_strlcpy(pm->qbuf.name, quant, sizeof(pm->qbuf.name));
+        snprintf(pm->qbuf.file, sizeof(pm->qbuf.file), "%s.%s.gguf", m->key, quant);
+        pm->qbuf.size_gb = NAN;
+        pm->qbuf.size_bytes = -1;
+        pm->q = &pm->qbuf;
+    }
+    cJSON_AddStringToObject(info, "quant", pm->q->name);
+    {
+        /* an unlisted quantization has no known file on Hugging Face: straight to the synthetic stand-in */
+        struct cllm_ai_params pp = *p;
+        if (!listed)
+            pp.allow_download = false;
+        st = get_model_file(&pp, m, pm->q, pm->path, sizeof(pm->path), info, err, sizeof(err));
+    }
+    if (st != CLLM_OK) {
+        set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
+        return false;
+    }
+    pm->synthetic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "synthetic"));
+    pm->model_bytes = file_size(pm->path);
+    cJSON_AddStringToObject(info, "file", pm->path);
+    cJSON_AddNumberToObject(info, "actual_file_size_gb", (double)pm->model_bytes / 1e9);
+    do_cleanup(p, res);
+    return true;
+}
+
+/* Loads the prepared model: res.load {...}, res.engine, and load time / memory into info. NULL on failure with
+ * res's status set. */
+static struct cllm_engine *load_model(const struct cllm_ai_params *p, const struct prepared *pm, cJSON *res,
+                                      cJSON *info)
+{
     struct cllm_engine_open_params op = cllm_engine_default_open_params();
     struct cllm_engine *eng = NULL;
+    char err[1024] = "";
+    cJSON *load = cJSON_AddObjectToObject(res, "load");
+    double before = cllm_process_rss_gb(), after;
+
+    op.model_path = pm->path;
+    op.n_ctx = p->cfg->inference.n_ctx;
+    op.seed = (uint32_t)p->cfg->inference.seed;
+    op.lib = p->llama_lib;
+    op.device = pm->fit == CLLM_FIT_CPU_ONLY ? "cpu" : p->device;
+    op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
+    op.n_threads = p->hw->cpu.physical_cores;
+    op.gpus = &p->hw->gpu;
+    cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
+    if (cllm_engine_open(p->engine ? p->engine : &cllm_engine_llama, &op, &eng, err, sizeof(err)) != CLLM_OK) {
+        set_status(res, "failed", "error", err);
+        return NULL;
+    }
+    after = cllm_process_rss_gb();
+    cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
+    cJSON_AddNumberToObject(load, "memory_after_load_gb", after);
+    cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
+    cJSON_AddNumberToObject(info, "memory_after_load_gb", after);
+    cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
+    {
+        cJSON *be = cllm_json_path(res, "engine.backend");
+        say(p, CLLM_AI_LOADED, pm->m->key, NAN, "%s loaded in %.2f s on %s", pm->q->name,
+            cllm_engine_load_time_s(eng), cJSON_IsString(be) ? be->valuestring : "?");
+    }
+    return eng;
+}
+
+/* The untimed warmup runs (config runs.warmup of runs.warmup_max_tokens each). */
+static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm, cJSON *res)
+{
+    struct run_ctx rc = {p};
+    struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
+    struct cllm_llm_trace wt;
+    char err[1024] = "";
+
+    cllm_llm_trace_init(&wt);
+    g.max_tokens = p->cfg->warmup_max_tokens;
+    for (int w = 0; w < p->cfg->warmup_runs && !cancelled(p); w++) {
+        enum cllm_status st = cllm_engine_generate(eng, &g, &wt, err, sizeof(err));
+        if (st != CLLM_OK && st != CLLM_ERR_CANCELLED)
+            CLLM_LOG(CLLM_LOG_WARN, "%s: warmup run failed: %s", pm->m->key, err);
+    }
+    cJSON_AddNumberToObject(res, "warmup_runs", p->cfg->warmup_runs);
+    cJSON_AddNumberToObject(res, "warmup_max_tokens", p->cfg->warmup_max_tokens);
+    cllm_llm_trace_free(&wt);
+}
+
+/* What one variant changes in the generation; NULL / NAN keep the config's value. */
+struct variant {
+    const char *label;         /* "" for the plain phase, else the variant's name in progress lines */
+    const char *prompt;
+    double      temperature;
+};
+
+/* The timed runs of one variant (config runs.count) under the monitor: res.runs[], res.monitor, res.summary,
+ * res.status; the summary into *s. with_samples keeps the monitor's samples (the plain phase's charts). */
+static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
+                       const struct variant *v, bool with_samples, cJSON *res, struct cllm_llm_summary *s)
+{
+    const char *key = pm->m->key, *lab = v->label ? v->label : "", *sep = lab[0] ? ": " : "";
     struct cllm_llm_trace traces[16];
     bool ok[16] = {0};
     double rss[64];
     size_t n_rss = 0;
-    int n_runs = p->cfg->runs < 16 ? p->cfg->runs : 16, done = 0;
-    char path[1024], err[1024] = "", reason[512] = "";
-    cJSON *res, *info, *runs, *sumj;
+    int n_runs = p->cfg->runs < 16 ? p->cfg->runs : 16, done = 0, prompt_tokens = -1;
+    char err[1024] = "";
     struct cllm_monitor *mon = NULL;
     struct run_ctx rc = {p};
-    struct cllm_gen_params g;
-    bool synthetic;
-    enum cllm_fit fit;
-    enum cllm_status st;
-    int64_t model_bytes;
+    struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
+    cJSON *runs;
 
-    cJSON_DeleteItemFromObjectCaseSensitive(results, key);
-    res = cJSON_AddObjectToObject(results, key);
-    cJSON_AddStringToObject(res, "status", "running");
-    if (!m) {
-        set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
-        return;
-    }
-    say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
-    info = cJSON_AddObjectToObject(res, "model");
-    cJSON_AddStringToObject(info, "key", m->key);
-    cJSON_AddStringToObject(info, "name", m->name);
-    cJSON_AddStringToObject(info, "params", m->params);
-
-    fit = cllm_model_check_fit(m, p->quant, p->hw, reason, sizeof(reason));
-    {
-        cJSON *f = cJSON_AddObjectToObject(res, "fit");
-        cJSON_AddStringToObject(f, "result", cllm_fit_name(fit));
-        cJSON_AddStringToObject(f, "reason", reason);
-    }
-    if (fit == CLLM_FIT_SKIP_RAM || fit == CLLM_FIT_BAD_QUANT) {
-        say(p, CLLM_AI_NOTICE, key, NAN, "skipped: %s", reason);
-        set_status(res, fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
-                   fit == CLLM_FIT_SKIP_RAM ? "reason" : "error", reason);
-        return;
-    }
-    if (fit == CLLM_FIT_CPU_ONLY)
-        say(p, CLLM_AI_NOTICE, key, NAN, "%s", reason);
-    q = cllm_model_find_quant(m, p->quant);
-    cJSON_AddStringToObject(info, "quant", q->name);
-
-    st = get_model_file(p, m, q, path, sizeof(path), info, err, sizeof(err));
-    if (st != CLLM_OK) {
-        set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
-        return;
-    }
-    synthetic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "synthetic"));
-    model_bytes = file_size(path);
-    cJSON_AddStringToObject(info, "file", path);
-    cJSON_AddNumberToObject(info, "actual_file_size_gb", (double)model_bytes / 1e9);
-
-    if (p->cleanup) {
-        struct cllm_cleanup_params cp = cllm_cleanup_default_params();
-        cp.pause_s = p->cleanup_pause_s;
-        cJSON_AddItemToObject(res, "cleanup", cllm_cleanup_run(&cp));
-    }
-
-    /* load */
-    op.model_path = path;
-    op.n_ctx = p->cfg->inference.n_ctx;
-    op.seed = (uint32_t)p->cfg->inference.seed;
-    op.lib = p->llama_lib;
-    op.device = fit == CLLM_FIT_CPU_ONLY ? "cpu" : p->device;
-    op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
-    op.n_threads = p->hw->cpu.physical_cores;
-    op.gpus = &p->hw->gpu;
-    {
-        cJSON *load = cJSON_AddObjectToObject(res, "load");
-        double before = cllm_process_rss_gb();
-        cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
-        st = cllm_engine_open(p->engine ? p->engine : &cllm_engine_llama, &op, &eng, err, sizeof(err));
-        if (st != CLLM_OK) {
-            set_status(res, "failed", "error", err);
-            return;
-        }
-        cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
-        cJSON_AddNumberToObject(load, "memory_after_load_gb", cllm_process_rss_gb());
-        cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
-        cJSON_AddNumberToObject(info, "memory_after_load_gb", cllm_process_rss_gb());
-        cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
-        {
-            cJSON *be = cllm_json_path(res, "engine.backend");
-            say(p, CLLM_AI_LOADED, key, NAN, "loaded in %.2f s on %s", cllm_engine_load_time_s(eng),
-                cJSON_IsString(be) ? be->valuestring : "?");
-        }
-    }
-
-    /* warmup: one short run, not counted */
-    g = gen_params(p, synthetic, &rc);
-    {
-        struct cllm_llm_trace wt;
-        cllm_llm_trace_init(&wt);
-        g.max_tokens = p->cfg->warmup_max_tokens;
-        for (int w = 0; w < p->cfg->warmup_runs && !cancelled(p); w++) {
-            st = cllm_engine_generate(eng, &g, &wt, err, sizeof(err));
-            if (st != CLLM_OK && st != CLLM_ERR_CANCELLED)
-                CLLM_LOG(CLLM_LOG_WARN, "%s: warmup run failed: %s", key, err);
-        }
-        cJSON_AddNumberToObject(res, "warmup_runs", p->cfg->warmup_runs);
-        cJSON_AddNumberToObject(res, "warmup_max_tokens", p->cfg->warmup_max_tokens);
-        cllm_llm_trace_free(&wt);
-    }
-
-    /* timed runs under the monitor */
-    g = gen_params(p, synthetic, &rc);
+    if (v->prompt)
+        g.prompt = v->prompt;
+    if (isfinite(v->temperature))
+        g.temperature = v->temperature;
     if (p->monitor) {
         struct cllm_monitor_params mp = cllm_monitor_default_params();
         char merr[256];
@@ -404,6 +463,7 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     runs = cJSON_AddArrayToObject(res, "runs");
     for (int r = 0; r < n_runs; r++) {
         struct cllm_llm_run_metrics rm;
+        enum cllm_status st;
         cJSON *rj;
         double before, after;
 
@@ -421,13 +481,15 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         ok[r] = st == CLLM_OK;
         if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rm) == CLLM_OK) {
             rj = cllm_llm_run_metrics_to_json(&rm);
-            say(p, CLLM_AI_RUN_DONE, key, NAN, "run %d/%d: %.1f tokens/s, first token %.3f s, %d tokens", r + 1,
-                n_runs, rm.tokens_per_second, rm.first_token_latency_s, rm.n_tokens);
+            if (prompt_tokens < 0)
+                prompt_tokens = rm.n_prompt_tokens;
+            say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%srun %d/%d: %.1f tokens/s, first token %.3f s, %d tokens", lab,
+                sep, r + 1, n_runs, rm.tokens_per_second, rm.first_token_latency_s, rm.n_tokens);
         } else {
             ok[r] = false;
             rj = cJSON_CreateObject();
             cJSON_AddStringToObject(rj, "error", err[0] ? err : "metrics could not be computed");
-            say(p, CLLM_AI_RUN_DONE, key, NAN, "run %d/%d failed: %s", r + 1, n_runs, err);
+            say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%srun %d/%d failed: %s", lab, sep, r + 1, n_runs, err);
         }
         cJSON_AddNumberToObject(rj, "run", r + 1);
         cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
@@ -437,7 +499,7 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     }
     if (mon) {
         cllm_monitor_stop(mon);
-        cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, true));
+        cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, with_samples));
         {
             const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
             if (ms && isfinite(ms->rss_gb_peak) && n_rss < sizeof(rss) / sizeof(rss[0]))
@@ -445,27 +507,59 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         }
         cllm_monitor_free(mon);
     }
-
-    {
-        struct cllm_llm_summary s;
-        cJSON *be = cllm_json_path(res, "engine.backend");
-        bool on_gpu = cJSON_IsString(be) && strcmp(be->valuestring, "CPU") != 0;
-        cllm_llm_summarize(traces, ok, done, rss, n_rss, &s);
-        sumj = cllm_llm_summary_to_json(&s);
-        cJSON_AddItemToObject(res, "summary", sumj);
-        add_roofline(sumj, s.avg_decode_tokens_per_second, model_bytes, on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
-                     on_gpu ? "GPU device bandwidth (gpu_compute d2d read rate)"
-                            : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
-        if (cancelled(p) && done < n_runs)
-            set_status(res, "cancelled", "reason", "stopped by the user");
-        else
-            set_status(res, s.n_ok > 0 ? "ok" : "failed", s.n_ok > 0 ? NULL : "error", s.n_ok > 0 ? NULL : err);
-        say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s",
-            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")), s.avg_tokens_per_second,
-            s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability, synthetic ? " [synthetic model]" : "");
-    }
+    cllm_llm_summarize(traces, ok, done, rss, n_rss, s);
+    cJSON_AddItemToObject(res, "summary", cllm_llm_summary_to_json(s));
+    if (prompt_tokens >= 0)
+        cJSON_AddNumberToObject(res, "prompt_tokens", prompt_tokens);
+    else
+        cllm_json_set_null(res, "prompt_tokens", "no run succeeded or the engine did not count them");
+    if (cancelled(p) && done < n_runs)
+        set_status(res, "cancelled", "reason", "stopped by the user");
+    else
+        set_status(res, s->n_ok > 0 ? "ok" : "failed", s->n_ok > 0 ? NULL : "error", s->n_ok > 0 ? NULL : err);
     for (int r = 0; r < done; r++)
         cllm_llm_trace_free(&traces[r]);
+}
+
+/* The plain LLM phase for one model: results[key]. */
+static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
+                      cJSON *results)
+{
+    const struct cllm_model *m = cllm_registry_find(reg, key);
+    struct prepared pm;
+    struct cllm_engine *eng;
+    struct cllm_llm_summary s;
+    struct variant v = {"", NULL, NAN};
+    cJSON *res, *info;
+
+    cJSON_DeleteItemFromObjectCaseSensitive(results, key);
+    res = cJSON_AddObjectToObject(results, key);
+    cJSON_AddStringToObject(res, "status", "running");
+    if (!m) {
+        set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
+        return;
+    }
+    say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
+    info = cJSON_AddObjectToObject(res, "model");
+    if (!prepare_model(p, m, p->quant, res, info, &pm))
+        return;
+    eng = load_model(p, &pm, res, info);
+    if (!eng)
+        return;
+    warmup(p, eng, &pm, res);
+    timed_runs(p, eng, &pm, &v, true, res, &s);
+    {
+        cJSON *be = cllm_json_path(res, "engine.backend");
+        bool on_gpu = cJSON_IsString(be) && strcmp(be->valuestring, "CPU") != 0;
+        add_roofline(cJSON_GetObjectItemCaseSensitive(res, "summary"), s.avg_decode_tokens_per_second,
+                     pm.model_bytes, on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
+                     on_gpu ? "GPU device bandwidth (gpu_compute d2d read rate)"
+                            : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
+        say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s",
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")), s.avg_tokens_per_second,
+            s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability,
+            pm.synthetic ? " [synthetic model]" : "");
+    }
     cllm_engine_close(eng);
 }
 
@@ -513,6 +607,219 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     }
     overall = cancelled(p) ? "partial" : (n_total > 0 && n_ok == 0) ? "failed" : "ok";
     set_status(section, overall, NULL, NULL);
+    cllm_registry_free(reg);
+}
+
+/* ---- the comparison phases (the original's phases 6, 8, 9, 10) ---- */
+
+static const char *const g_cmp_quants[] = {"Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"};
+
+static const struct variant g_cmp_temperatures[] = {
+    {"low", NULL, 0.25}, {"medium", NULL, 0.50}, {"high", NULL, 0.75},
+};
+
+/* The same request in six languages, so the difference is the tokenizer's cost, not the task. */
+static const struct variant g_cmp_languages[] = {
+    {"en", "Explain the concept of artificial intelligence in simple terms.", NAN},
+    {"fr", "Explique le concept d'intelligence artificielle en termes simples.", NAN},
+    {"zh", "\xe8\xaf\xb7\xe7\x94\xa8\xe7\xae\x80\xe5\x8d\x95\xe7\x9a\x84\xe8\xaf\xad\xe8\xa8\x80\xe8\xa7\xa3\xe9\x87"
+           "\x8a\xe4\xba\xba\xe5\xb7\xa5\xe6\x99\xba\xe8\x83\xbd\xe7\x9a\x84\xe6\xa6\x82\xe5\xbf\xb5\xe3\x80\x82", NAN},
+    {"es", "Explica el concepto de inteligencia artificial en t\xc3\xa9rminos sencillos.", NAN},
+    {"de", "Erkl\xc3\xa4re das Konzept der k\xc3\xbcnstlichen Intelligenz in einfachen Worten.", NAN},
+    {"ar", "\xd8\xa7\xd8\xb4\xd8\xb1\xd8\xad \xd9\x85\xd9\x81\xd9\x87\xd9\x88\xd9\x85 \xd8\xa7\xd9\x84\xd8\xb0\xd9\x83"
+           "\xd8\xa7\xd8\xa1 \xd8\xa7\xd9\x84\xd8\xa7\xd8\xb5\xd8\xb7\xd9\x86\xd8\xa7\xd8\xb9\xd9\x8a \xd8\xa8\xd8\xb9"
+           "\xd8\xa8\xd8\xa7\xd8\xb1\xd8\xa7\xd8\xaa \xd8\xa8\xd8\xb3\xd9\x8a\xd8\xb7\xd8\xa9.", NAN},
+};
+
+static const struct variant g_cmp_prompt_types[] = {
+    {"general", "What causes the seasons on Earth, and why are they reversed between the two hemispheres?", NAN},
+    {"code", "Write a Python function that returns True when a string is a palindrome, ignoring case, spaces and "
+             "punctuation, with a docstring and two examples.", NAN},
+    {"reasoning", "Anna is older than Ben. Ben is older than Chloe. David is younger than Chloe but older than Emma. "
+                  "Who is the oldest, who is the youngest, and who is in the middle? Explain each step.", NAN},
+    {"creative", "Write a short poem about a lighthouse keeper who watches a storm pass during the night.", NAN},
+    {"math", "A train covers 180 km in 2.5 hours. What is its average speed in km/h, and how long would it take to "
+             "cover 300 km at that speed? Show your work.", NAN},
+};
+
+/* Copies the model-level facts every variant of a loaded model shares (one load, many variants). */
+static void copy_shared(cJSON *dst, const cJSON *info)
+{
+    static const char *const keys[] = {"quant", "source", "synthetic", "actual_file_size_gb", "model_load_time_s",
+                                       "memory_after_load_gb"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(info, keys[i]);
+        if (v)
+            cJSON_AddItemToObject(dst, keys[i], cJSON_Duplicate(v, true));
+    }
+}
+
+/* Marks every variant of a model that could not run with the model's own status and reason. */
+static void fail_variants(cJSON *per_model, const struct variant *vs, size_t n, const cJSON *res)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "status");
+    const cJSON *why = cJSON_GetObjectItemCaseSensitive(res, "error");
+    if (!why)
+        why = cJSON_GetObjectItemCaseSensitive(res, "reason");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *e = cJSON_AddObjectToObject(per_model, vs[i].label);
+        cJSON_AddStringToObject(e, "status", cJSON_IsString(st) ? st->valuestring : "failed");
+        if (cJSON_IsString(why))
+            cJSON_AddStringToObject(e, "reason", why->valuestring);
+    }
+}
+
+/* Phase 6: each quantization loaded on its own (cleanup before each load), warmup, timed runs. */
+static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model)
+{
+    for (size_t i = 0; i < sizeof(g_cmp_quants) / sizeof(g_cmp_quants[0]) && !cancelled(p); i++) {
+        cJSON *e = cJSON_AddObjectToObject(per_model, g_cmp_quants[i]);
+        struct variant v = {g_cmp_quants[i], NULL, NAN};
+        struct cllm_llm_summary s;
+        struct cllm_engine *eng;
+        struct prepared pm;
+
+        cJSON_AddStringToObject(e, "status", "running");
+        if (!prepare_model(p, m, g_cmp_quants[i], e, e, &pm))
+            continue;
+        eng = load_model(p, &pm, e, e);
+        if (!eng)
+            continue;
+        warmup(p, eng, &pm, e);
+        timed_runs(p, eng, &pm, &v, false, e, &s);
+        cllm_engine_close(eng);
+    }
+}
+
+/* Phases 8-10: the model loaded once, one warmup, then each variant's timed runs after a cleanup. */
+static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, const struct variant *vs,
+                             size_t n, bool fixed_temperature, cJSON *per_model)
+{
+    cJSON *ctx = cJSON_CreateObject(), *info = cJSON_CreateObject();
+    struct cllm_engine *eng = NULL;
+    struct prepared pm;
+
+    cJSON_AddStringToObject(ctx, "status", "running");
+    if (!prepare_model(p, m, p->quant, ctx, info, &pm) || !(eng = load_model(p, &pm, ctx, info))) {
+        fail_variants(per_model, vs, n, ctx);
+        goto out;
+    }
+    warmup(p, eng, &pm, ctx);
+    for (size_t i = 0; i < n && !cancelled(p); i++) {
+        cJSON *e = cJSON_AddObjectToObject(per_model, vs[i].label);
+        struct variant v = vs[i];
+        struct cllm_llm_summary s;
+
+        if (fixed_temperature)
+            v.temperature = p->cfg->inference.temperature;
+        cJSON_AddStringToObject(e, "status", "running");
+        copy_shared(e, info);
+        cJSON_AddNumberToObject(e, "temperature", v.temperature);
+        if (vs[i].prompt)
+            cJSON_AddStringToObject(e, "prompt", vs[i].prompt);
+        if (i > 0)
+            do_cleanup(p, e);
+        timed_runs(p, eng, &pm, &v, false, e, &s);
+    }
+out:
+    if (eng)
+        cllm_engine_close(eng);
+    cJSON_Delete(ctx);
+    cJSON_Delete(info);
+}
+
+unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen)
+{
+    static const struct { const char *name; unsigned bit; } names[] = {
+        {"quant", CLLM_AI_COMPARE_QUANT}, {"quantization", CLLM_AI_COMPARE_QUANT},
+        {"temperature", CLLM_AI_COMPARE_TEMPERATURE}, {"language", CLLM_AI_COMPARE_LANGUAGE},
+        {"prompt-type", CLLM_AI_COMPARE_PROMPT_TYPE}, {"prompt_type", CLLM_AI_COMPARE_PROMPT_TYPE},
+        {"all", CLLM_AI_COMPARE_ALL},
+    };
+    unsigned bits = 0;
+    const char *s = list;
+
+    while (s && *s) {
+        size_t len = strcspn(s, ", ");
+        bool found = false;
+        for (size_t i = 0; len > 0 && i < sizeof(names) / sizeof(names[0]); i++) {
+            if (strlen(names[i].name) == len && strncmp(names[i].name, s, len) == 0) {
+                bits |= names[i].bit;
+                found = true;
+            }
+        }
+        if (len > 0 && !found) {
+            snprintf(err, errlen, "unknown comparison '%.*s' (quant, temperature, language, prompt-type, all)",
+                     (int)(len > 40 ? 40 : len), s);
+            return 0;
+        }
+        s += len;
+        s += strspn(s, ", ");
+    }
+    if (!bits)
+        snprintf(err, errlen, "no comparison named (quant, temperature, language, prompt-type, all)");
+    return bits;
+}
+
+void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
+{
+    static const struct {
+        unsigned bit;
+        const char *json;
+        const char *title;
+    } phases[] = {
+        {CLLM_AI_COMPARE_QUANT, "quantization", "phase 6: quantizations"},
+        {CLLM_AI_COMPARE_TEMPERATURE, "temperature", "phase 8: temperatures"},
+        {CLLM_AI_COMPARE_LANGUAGE, "language", "phase 9: languages"},
+        {CLLM_AI_COMPARE_PROMPT_TYPE, "prompt_type", "phase 10: prompt types"},
+    };
+    struct cllm_registry_params rp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    char err[1024];
+    cJSON *cmp;
+
+    if (!p->compare)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(section, "comparisons");
+    cmp = cJSON_AddObjectToObject(section, "comparisons");
+    if (p->models_file)
+        rp.user_path = p->models_file;
+    if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
+        set_status(cmp, "failed", "error", err);
+        return;
+    }
+    for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
+        cJSON *phase;
+        if (!(p->compare & phases[ph].bit))
+            continue;
+        phase = cJSON_AddObjectToObject(cmp, phases[ph].json);
+        for (int i = 0; i < p->cfg->n_models && !cancelled(p); i++) {
+            const char *key = p->cfg->models[i];
+            const struct cllm_model *m = cllm_registry_find(reg, key);
+            cJSON *per_model = cJSON_AddObjectToObject(phase, key);
+            if (!m)
+                continue;
+            say(p, CLLM_AI_MODEL_START, key, NAN, "%s, %s", m->name, phases[ph].title);
+            switch (phases[ph].bit) {
+            case CLLM_AI_COMPARE_QUANT:
+                compare_quants(p, m, per_model);
+                break;
+            case CLLM_AI_COMPARE_TEMPERATURE:
+                compare_variants(p, m, g_cmp_temperatures, sizeof(g_cmp_temperatures) / sizeof(g_cmp_temperatures[0]),
+                                 false, per_model);
+                break;
+            case CLLM_AI_COMPARE_LANGUAGE:
+                compare_variants(p, m, g_cmp_languages, sizeof(g_cmp_languages) / sizeof(g_cmp_languages[0]), true,
+                                 per_model);
+                break;
+            default:
+                compare_variants(p, m, g_cmp_prompt_types, sizeof(g_cmp_prompt_types) / sizeof(g_cmp_prompt_types[0]),
+                                 true, per_model);
+                break;
+            }
+        }
+    }
+    set_status(cmp, cancelled(p) ? "partial" : "ok", NULL, NULL);
     cllm_registry_free(reg);
 }
 

@@ -34,6 +34,15 @@ enum cllm_ai_event {
 typedef void (*cllm_ai_progress_fn)(enum cllm_ai_event ev, const char *model_key, const char *text,
                                     double fraction, void *user_data);
 
+/* The comparison phases (the original's 6, 8, 9, 10). */
+enum {
+    CLLM_AI_COMPARE_QUANT       = 1u << 0,   /* Q2_K .. Q8_0, each loaded on its own */
+    CLLM_AI_COMPARE_TEMPERATURE = 1u << 1,   /* low 0.25, medium 0.50, high 0.75 */
+    CLLM_AI_COMPARE_LANGUAGE    = 1u << 2,   /* en, fr, zh, es, de, ar: one question translated */
+    CLLM_AI_COMPARE_PROMPT_TYPE = 1u << 3,   /* general, code, reasoning, creative, math */
+    CLLM_AI_COMPARE_ALL         = 0xfu,
+};
+
 struct cllm_ai_params {
     const struct cllm_config  *cfg;      /* models, prompt, inference parameters, runs */
     const struct cllm_hw_info *hw;
@@ -51,6 +60,7 @@ struct cllm_ai_params {
     double      gpu_read_gbps;           /* measured device bandwidth (read rate); NAN unknown */
     const volatile sig_atomic_t *cancel;
     const struct cllm_engine_ops *engine;  /* NULL: in-process llama.cpp */
+    unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_compare runs (0) */
     cllm_ai_progress_fn progress;
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);
@@ -62,6 +72,15 @@ struct cllm_ai_params cllm_ai_default_params(void);
 /* Runs the LLM phase into `section` (ai_benchmarks): "status" ("ok", "partial" when cancelled, "failed" when no
  * model could run), library identity, and results[KEY] per model. */
 void cllm_ai_run(const struct cllm_ai_params *p, struct cJSON *section);
+
+/* Runs the comparison phases p->compare names into section.comparisons: quantization[KEY][QUANT],
+ * temperature[KEY][low|medium|high], language[KEY][en|fr|zh|es|de|ar], prompt_type[KEY][general|code|...], each
+ * variant {status, runs[], summary, prompt_tokens, ...} with config runs.count timed runs. */
+void cllm_ai_compare(const struct cllm_ai_params *p, struct cJSON *section);
+
+/* "quant,temperature,language,prompt-type" (any subset, or "all") → CLLM_AI_COMPARE_* bits; 0 with err set when
+ * a name is unknown or none is given. */
+unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen);
 
 /* `computellm synth`: writes the synthetic GGUF of model_key at p->quant (NULL: its default) to out_path (NULL:
  * models_dir/synthetic/<key>.<QUANT>.gguf, written to path_out), with the vocabulary of vocab_from (NULL: the

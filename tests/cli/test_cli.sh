@@ -163,6 +163,41 @@ if ls "${CLLM_SRC:-.}"/.deps/llama/*/libllama*.so >/dev/null 2>&1; then
   expect_rc "second run reuses the synthetic file" 0 "$BIN" "${ai[@]}"
   check "reused, not made again" jq -e '.ai_benchmarks.results["tiny-test"].model.source == "synthetic (reused)"' \
     "$(cat "$T/out")" >/dev/null
+  # the comparison phases (6, 8, 9, 10) on the same tiny model: every quantization synthetic, short runs
+  echo '{"models": ["tiny-test"], "inference": {"max_tokens": 8}, "runs": {"count": 2, "warmup_max_tokens": 4,
+    "cleanup_pause_s": 0}}' >"$T/cmp_cfg.json"
+  expect_rc "run --all-phases on a synthetic model" 0 "$BIN" run --skip-classic --models-file "$T/tiny_models.json" \
+    --config "$T/cmp_cfg.json" --models-dir "$T/models" --no-download --output "$T/cmp" --all-phases
+  cmpr=$(cat "$T/out")
+  check "comparison variants all ok with 2 runs" jq -e '.ai_benchmarks.comparisons as $c
+    | $c.status == "ok"
+    and ([$c.quantization["tiny-test"] | keys[]] | sort) == (["Q2_K","Q3_K_M","Q4_K_M","Q5_K_M","Q6_K","Q8_0"] | sort)
+    and ([$c.temperature["tiny-test"] | keys[]] | sort) == ["high","low","medium"]
+    and ([$c.language["tiny-test"] | keys[]] | sort) == (["en","fr","zh","es","de","ar"] | sort)
+    and ([$c.prompt_type["tiny-test"] | keys[]] | sort) == (["general","code","reasoning","creative","math"] | sort)
+    and all($c.quantization, $c.temperature, $c.language, $c.prompt_type | .["tiny-test"][];
+            .status == "ok" and (.runs | length) == 2 and all(.runs[]; .generated_tokens == 8)
+            and .summary.avg_tokens_per_second > 0 and (.summary.std_tokens_per_second >= 0)
+            and .summary.avg_first_token_latency_s > 0 and .summary.inter_token_latency_mean_ms > 0
+            and .summary.peak_memory_gb > 0 and .summary.stability == "stable" and .prompt_tokens > 0)' \
+    "$cmpr" >/dev/null
+  check "quantization: file size, load time, memory after load" jq -e '.ai_benchmarks.comparisons.quantization["tiny-test"]
+    | all(.[]; .synthetic == true and .actual_file_size_gb > 0 and .model_load_time_s > 0
+               and .memory_after_load_gb > 0) and .Q8_0.actual_file_size_gb > .Q2_K.actual_file_size_gb' \
+    "$cmpr" >/dev/null
+  check "temperature: 0.25 / 0.50 / 0.75" jq -e '.ai_benchmarks.comparisons.temperature["tiny-test"]
+    | .low.temperature == 0.25 and .medium.temperature == 0.5 and .high.temperature == 0.75' "$cmpr" >/dev/null
+  check "language: zh and ar prompts tokenize differently from en" jq -e '.ai_benchmarks.comparisons.language["tiny-test"]
+    | .zh.prompt_tokens != .en.prompt_tokens and .ar.prompt_tokens != .en.prompt_tokens
+    and all(.[]; .temperature == 0.7)' "$cmpr" >/dev/null
+  check "comparison tables printed" bash -c "grep -q '^Quantizations, tiny-test' '$T/err' && grep -q '^Temperatures, tiny-test' '$T/err' \
+    && grep -q '^Languages, tiny-test' '$T/err' && grep -q '^Prompt types, tiny-test' '$T/err'"
+  expect_rc "run --compare language only" 0 "$BIN" run --skip-classic --models-file "$T/tiny_models.json" \
+    --config "$T/cmp_cfg.json" --models-dir "$T/models" --no-download --output "$T/cmp2" --compare language
+  check "--compare language runs only that phase" jq -e '.ai_benchmarks.comparisons
+    | (keys | sort) == ["language","status"]' "$(cat "$T/out")" >/dev/null
+  expect_rc "--compare with an unknown phase exits 2" 2 "$BIN" run --skip-classic --compare quant,colour
+  check "--compare names the unknown phase" grep -q "colour" "$T/err"
   expect_rc "synth command" 0 "$BIN" synth tiny-test --models-file "$T/tiny_models.json" --quant Q8_0 -o "$T/t8.gguf"
   check "synth wrote a GGUF" bash -c "head -c 4 '$T/t8.gguf' | grep -q GGUF"
   expect_rc "synth of an unknown model exits 2" 2 "$BIN" synth no-such-model
