@@ -32,6 +32,13 @@ struct cllm_engine_open_params {
     const char *lib;               /* libllama file or folder; NULL: cllm_llama_load's default search */
     const char *device;            /* NULL or "auto": best GPU backend, else CPU; "cpu": CPU only */
     const struct cllm_gpu_info *gpus;  /* detected GPUs, to say when none of them has a backend; may be NULL */
+    /* server engine (engine_server.c); all NULL/0 by default */
+    const char *server_url;        /* manual mode: "http://HOST:PORT" of an OpenAI-compatible server */
+    const char *server_model;      /* "model" sent in requests; NULL: the model file's name (or "default") */
+    const char *api_key;           /* sent as "Authorization: Bearer KEY"; NULL: none */
+    const char *llama_server;      /* auto mode: path of a llama-server binary started on model_path */
+    int         server_stall_s;    /* a stream idle this long fails the run; 0: 60 */
+    int         server_ready_s;    /* auto mode: seconds to wait for GET /health; 0: 300 */
 };
 
 struct cllm_engine_open_params cllm_engine_default_open_params(void);
@@ -72,6 +79,8 @@ struct cllm_engine_ops {
 
 /* In-process llama.cpp through the runtime-loaded libllama (engine_llama.c). */
 extern const struct cllm_engine_ops cllm_engine_llama;
+/* An OpenAI-compatible server over HTTP, or a llama-server it starts itself (engine_server.c). */
+extern const struct cllm_engine_ops cllm_engine_server;
 
 struct cllm_engine;
 

@@ -15,3 +15,5 @@ set_source_files_properties(src/llm/llama_api.c PROPERTIES
 set_source_files_properties(src/llm/pipeline.c PROPERTIES COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 # GGUF writer/reader, tokenizer vocabularies, synthetic models
 list(APPEND CLLM_LLM_SOURCES src/llm/gguf.c src/llm/vocab.c src/llm/synth.c)
+# OpenAI-compatible server engine (libcurl; auto mode starts llama-server through platform/proc) and its SSE parser
+list(APPEND CLLM_LLM_SOURCES src/llm/sse.c src/llm/engine_server.c)

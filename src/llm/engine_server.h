@@ -1,0 +1,36 @@
+/* What the server engine learned about its last run beyond the shared trace: where the token count came from
+ * and llama-server's own timings. */
+#ifndef CLLM_LLM_ENGINE_SERVER_H
+#define CLLM_LLM_ENGINE_SERVER_H
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cllm_server_run_info {
+    int    n_chunks;               /* content deltas received (one trace entry each) */
+    int    n_tokens;               /* generated tokens by token_count_source */
+    int    n_prompt_tokens;        /* from usage / timings; -1 unknown */
+    char   token_count_source[16]; /* "usage" | "timings" | "chunks" */
+    bool   has_timings;            /* llama-server's "timings" object came */
+    int    timings_prompt_n;
+    int    timings_predicted_n;
+    double timings_prompt_ms;
+    double timings_predicted_ms;
+    double timings_predicted_per_second;
+    double timings_prompt_per_second;
+    char   finish_reason[32];      /* "" when none came */
+    int    http_status;
+    long   server_pid;             /* auto mode: the llama-server process; 0 in manual mode */
+};
+
+/* impl is what cllm_engine_server.open made. false when no run happened yet. */
+bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
