@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "hw/hw.h"
+#include "platform/proc.h"
 
 bool cli_opt(struct cli_iter *it, const char *lng, const char *shrt, bool takes_value)
 {
@@ -76,6 +77,7 @@ static void on_signal(int sig)
     static const char msg[] = "\ncomputellm: interrupted; stopping and keeping partial results "
                               "(press Ctrl-C again to quit at once)\n";
     if (g_interrupted) {
+        cllm_proc_kill_all();   /* a llama-server we started must not outlive us */
         signal(sig, SIG_DFL);
         raise(sig);
         return;

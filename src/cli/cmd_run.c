@@ -36,6 +36,9 @@ void usage_run(FILE *f)
           "  --models-file FILE  extra model registry merged over data/models.json\n"
           "  --llama-lib PATH    libllama file or folder (default: $COMPUTELLM_LLAMA_LIB, then .deps/llama/)\n"
           "  --cpu               run the models on the CPU even when a GPU backend is usable\n"
+          "  --server-url URL    benchmark an OpenAI-compatible server instead (llama-server, Ollama, vLLM, LM Studio)\n"
+          "  --server-model NAME its model name; --api-key KEY its Bearer token\n"
+          "  --llama-server PATH start this llama-server on the model file, benchmark it, stop it\n"
           "  --no-download       never download: use files present in models/ or synthetic ones\n"
           "  --no-synthetic      never fall back to a synthetic model\n"
           "  --compare LIST      comparison phases after the LLM phase, any of quant,temperature,language,prompt-type\n"
@@ -108,6 +111,22 @@ int cmd_run(int argc, char *const *argv)
             if (it.error)
                 return CLI_EXIT_USAGE;
             ap.llama_lib = it.value;
+        } else if (cli_opt(&it, "--server-url", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            ap.server_url = it.value;
+        } else if (cli_opt(&it, "--server-model", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            ap.server_model = it.value;
+        } else if (cli_opt(&it, "--api-key", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            ap.api_key = it.value;
+        } else if (cli_opt(&it, "--llama-server", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            ap.llama_server = it.value;
         } else if (cli_opt(&it, "--cpu", NULL, false)) {
             ap.device = "cpu";
         } else if (cli_opt(&it, "--no-download", NULL, false)) {

@@ -36,7 +36,8 @@ struct cllm_ai_params cllm_ai_default_params(void)
 {
     struct cllm_ai_params p = {
         .cfg = NULL, .hw = NULL, .models_dir = "models", .models_file = NULL, .quant = NULL, .llama_lib = NULL,
-        .device = NULL, .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
+        .device = NULL, .server_url = NULL, .server_model = NULL, .api_key = NULL, .llama_server = NULL,
+        .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
         .compare = 0, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
     };
@@ -312,6 +313,21 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     cJSON_AddStringToObject(info, "key", m->key);
     cJSON_AddStringToObject(info, "name", m->name);
     cJSON_AddStringToObject(info, "params", m->params);
+    if (p->server_url) {
+        /* manual mode: the server already holds its model; nothing to fetch or check on this machine */
+        pm->q = cllm_model_find_quant(m, quant);
+        if (!pm->q)
+            pm->q = cllm_model_find_quant(m, NULL);
+        pm->fit = CLLM_FIT_OK;
+        pm->model_bytes = -1;
+        cJSON_AddStringToObject(info, "source", "server");
+        cJSON_AddStringToObject(info, "server_url", p->server_url);
+        cJSON_AddBoolToObject(info, "synthetic", false);
+        if (pm->q)
+            cJSON_AddStringToObject(info, "quant", pm->q->name);
+        do_cleanup(p, res);
+        return pm->q != NULL;
+    }
     listed = !quant || cllm_model_find_quant(m, quant) != NULL;
     /* an unlisted quantization has no size of its own: the default one's fit stands in for it */
     pm->fit = cllm_model_check_fit(m, listed ? quant : NULL, p->hw, reason, sizeof(reason));
@@ -382,8 +398,14 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
     op.n_threads = p->hw->cpu.physical_cores;
     op.gpus = &p->hw->gpu;
+    op.server_url = p->server_url;
+    op.server_model = p->server_model;
+    op.api_key = p->api_key;
+    op.llama_server = p->llama_server;
     cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
-    if (cllm_engine_open(p->engine ? p->engine : &cllm_engine_llama, &op, &eng, err, sizeof(err)) != CLLM_OK) {
+    if (cllm_engine_open(p->engine ? p->engine
+                         : (p->server_url || p->llama_server) ? &cllm_engine_server : &cllm_engine_llama,
+                         &op, &eng, err, sizeof(err)) != CLLM_OK) {
         set_status(res, "failed", "error", err);
         return NULL;
     }

@@ -59,7 +59,12 @@ struct cllm_ai_params {
     double      cpu_read_gbps;           /* measured memory read bandwidth for the roofline; NAN unknown */
     double      gpu_read_gbps;           /* measured device bandwidth (read rate); NAN unknown */
     const volatile sig_atomic_t *cancel;
-    const struct cllm_engine_ops *engine;  /* NULL: in-process llama.cpp */
+    const struct cllm_engine_ops *engine;  /* NULL: in-process llama.cpp, or the server engine when one of the
+                                              two fields below is set */
+    const char *server_url;              /* manual mode: an OpenAI-compatible server (llama-server, Ollama, vLLM) */
+    const char *server_model;            /* its model name ("model" in requests); NULL: the server's default */
+    const char *api_key;                 /* Bearer token for the server; NULL: none */
+    const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
     unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_compare runs (0) */
     cllm_ai_progress_fn progress;
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
