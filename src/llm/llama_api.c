@@ -26,6 +26,17 @@ static const char *const k_lib_names[] = {"libllama.v0.5.0.so", "libllama.vulkan
 /* Variants under .deps/llama/, most capable first: a GPU build still runs on the CPU. */
 static const char *const k_variants[] = {"cuda", "vulkan", "cpu", NULL};
 
+/* A GPU build is worth preferring only where a GPU device node exists (NVIDIA's, or a DRM render node). */
+static bool variant_usable(const char *v)
+{
+    bool nvidia = access("/dev/nvidiactl", F_OK) == 0, dri = access("/dev/dri", F_OK) == 0;
+    if (strcmp(v, "cuda") == 0)
+        return nvidia;
+    if (strcmp(v, "vulkan") == 0)
+        return nvidia || dri;
+    return true;
+}
+
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cllm_llama g_api;
 /* never closed: llama.cpp keeps global state; volatile keeps the store, so leak checkers see the handle */
@@ -421,8 +432,11 @@ enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
     for (int b = 0; b < nb; b++) {
         if (strcmp(bases[b], "/") == 0)
             bases[b][0] = '\0';   /* "" + "/.deps": no double slash */
-        for (size_t v = 0; k_variants[v]; v++) {
+        /* first pass: only variants this machine's devices can use; second: any installed one */
+        for (size_t v = 0, pass = 0; pass < 2; v = k_variants[v + 1] ? v + 1 : (pass++, 0)) {
             char dir[PATH_MAX + 32], lib[PATH_MAX + 64];
+            if (pass == 0 && !variant_usable(k_variants[v]))
+                continue;
             if (snprintf(dir, sizeof(dir), "%s/.deps/llama/%s", bases[b], k_variants[v]) >= (int)sizeof(dir))
                 continue;
             if (lib_in_dir(dir, lib, sizeof(lib))) {
