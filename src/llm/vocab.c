@@ -308,6 +308,14 @@ static unsigned char *b64_decode(const char *in, size_t len, size_t *out_len)
     return out;
 }
 
+/* Puts "PATH: " in front of the message already in err. */
+static void prefix_path(char *err, size_t errlen, const char *path)
+{
+    char inner[512];
+    cllm_strlcpy(inner, err, sizeof(inner));
+    snprintf(err, errlen, "%s: %s", path, inner);
+}
+
 enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **out, char *err, size_t errlen)
 {
     static const char marker[] = "llama_vocab_base64 = \"";
@@ -394,9 +402,7 @@ enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **
         free(special);
     }
     if (st) {
-        char inner[512];
-        cllm_strlcpy(inner, err, sizeof(inner));
-        snprintf(err, errlen, "%s: %s", path, inner);
+        prefix_path(err, errlen, path);
         goto cleanup;
     }
     *out = v;
@@ -481,9 +487,7 @@ enum cllm_status cllm_vocab_load_hf_json(const char *path, struct cllm_vocab **o
     }
     st = build_spm(v, pieces, n, special, unk_id, err, errlen);
     if (st) {
-        char inner[512];
-        cllm_strlcpy(inner, err, sizeof(inner));
-        snprintf(err, errlen, "%s: %s", path, inner);
+        prefix_path(err, errlen, path);
         goto cleanup;
     }
     *out = v;

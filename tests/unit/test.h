@@ -118,4 +118,13 @@ static inline char *test_slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* Removes a test's temporary folder and everything in it (complains, does not fail, when it cannot). */
+static inline void test_rmtree(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
 #endif

@@ -147,11 +147,6 @@ int main(void)
     RUN(test_write_and_read_back);
     RUN(test_errors_are_reported);
     RUN(test_mkdir_p);
-    {
-        char cmd[300];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", g_dir);
-    }
+    test_rmtree(g_dir);
     return test_summary();
 }

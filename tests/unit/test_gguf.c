@@ -361,11 +361,6 @@ int main(void)
     RUN(test_copy_kv);
     RUN(test_writer_misuse);
     RUN(test_corrupt);
-    {
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
+    test_rmtree(tmpdir);
     return test_summary();
 }

@@ -439,11 +439,6 @@ int main(void)
     RUN(test_cancel);
     RUN(test_quant_sizes);
     RUN(test_runs_in_llama);
-    {
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
+    test_rmtree(tmpdir);
     return test_summary();
 }

@@ -341,11 +341,6 @@ int main(void)
     RUN(test_from_gguf);
     RUN(test_templates);
     RUN(test_tokenize_prompt);
-    {
-        char cmd[600];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
+    test_rmtree(tmpdir);
     return test_summary();
 }
