@@ -767,7 +767,7 @@ static void test_cancel_keeps_part(void)
     remove_dir();
 }
 
-/* The registry path: model + quant → models_dir/<file>, with the registry's hash as an extra check. */
+/* A same-host redirect with a relative Location (a renamed repository) is followed. */
 static void test_relative_redirect(void)
 {
     struct srv_file *f = find_file("model.Q4_K_M.gguf");
@@ -785,6 +785,7 @@ static void test_relative_redirect(void)
     remove_dir();
 }
 
+/* The registry path: model + quant → models_dir/<file>, with the registry's hash as an extra check. */
 static void test_download_model(void)
 {
     struct srv_file *f = find_file("model.Q4_K_M.gguf");
