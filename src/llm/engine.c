@@ -1,6 +1,7 @@
 /* The engine seam: dispatch, load timing, defaults, and the backend choice shared by engines. */
 #include "llm/engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 #include "core/clock.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
+#ifndef _WIN32
+#include "platform/proc.h"
+#endif
 
 struct cllm_engine {
     const struct cllm_engine_ops *ops;
@@ -92,6 +96,39 @@ void cllm_engine_close(struct cllm_engine *e)
         return;
     e->ops->close(e->impl);
     free(e);
+}
+
+long cllm_engine_model_pid(const struct cllm_engine *e)
+{
+    return e && e->ops->model_pid ? e->ops->model_pid(e->impl) : 0;
+}
+
+double cllm_engine_model_rss_gb(const struct cllm_engine *e, bool peak, char *why, size_t whylen)
+{
+    long pid = cllm_engine_model_pid(e);
+    if (pid < 0) {
+        if (why && whylen)
+            snprintf(why, whylen, "the model runs in a server out of this machine's reach (manual mode)");
+        return NAN;
+    }
+#ifndef _WIN32
+    return cllm_proc_rss_gb(pid, peak, why, whylen);
+#else
+    if (why && whylen)
+        snprintf(why, whylen, "not supported on this platform");
+    return NAN;
+#endif
+}
+
+bool cllm_engine_reset_rss_peak(const struct cllm_engine *e)
+{
+    long pid = cllm_engine_model_pid(e);
+#ifndef _WIN32
+    return pid > 0 && cllm_proc_reset_rss_peak(pid);
+#else
+    (void)pid;
+    return false;
+#endif
 }
 
 /* ---- backend choice ---- */

@@ -75,6 +75,9 @@ struct cllm_engine_ops {
     /* Identity and capabilities as a JSON object (caller deletes): library, version, backend, devices, model. */
     struct cJSON *(*info)(const void *impl);
     void (*close)(void *impl);
+    /* The process whose memory holds the model: 0 this one (also when NULL), > 0 a child this engine started
+     * (auto mode's llama-server), -1 out of reach (a server elsewhere). */
+    long (*model_pid)(const void *impl);
 };
 
 /* In-process llama.cpp through the runtime-loaded libllama (engine_llama.c). */
@@ -93,6 +96,13 @@ const char *cllm_engine_name(const struct cllm_engine *e);
 /* Seconds open() took (model load + context), measured here for every engine alike. */
 double cllm_engine_load_time_s(const struct cllm_engine *e);
 void cllm_engine_close(struct cllm_engine *e);
+/* The model_pid of the engine (0 when the engine does not say). */
+long cllm_engine_model_pid(const struct cllm_engine *e);
+/* Resident set of that process in GiB; peak: its high-water mark since the last cllm_engine_reset_rss_peak (or
+ * since it started). NAN when out of reach (with why, when not NULL, saying so). */
+double cllm_engine_model_rss_gb(const struct cllm_engine *e, bool peak, char *why, size_t whylen);
+/* Starts a new high-water mark for a child's peak (Linux: /proc/PID/clear_refs); false when it cannot. */
+bool cllm_engine_reset_rss_peak(const struct cllm_engine *e);
 
 /* ---- backend choice (the original's priority) ---- */
 

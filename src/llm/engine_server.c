@@ -605,6 +605,13 @@ static cJSON *srv_info(const void *impl)
     return o;
 }
 
+/* auto mode: the llama-server child holds the model; manual mode: a server out of reach */
+static long srv_model_pid(const void *impl)
+{
+    const struct srv *S = impl;
+    return S && S->auto_mode && S->proc.pid > 0 ? S->proc.pid : -1;
+}
+
 bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)
 {
     const struct srv *S = impl;
@@ -643,6 +650,12 @@ static void srv_close(void *impl)
     (void)impl;
 }
 
+static long srv_model_pid(const void *impl)
+{
+    (void)impl;
+    return -1;
+}
+
 bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)
 {
     (void)impl, (void)out;
@@ -656,4 +669,5 @@ const struct cllm_engine_ops cllm_engine_server = {
     .generate = srv_generate,
     .info = srv_info,
     .close = srv_close,
+    .model_pid = srv_model_pid,
 };

@@ -379,6 +379,15 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     return true;
 }
 
+/* key: value in GiB, or null with why when unknown */
+static void add_gb(cJSON *o, const char *key, double v, const char *why)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cllm_json_set_null(o, key, why && why[0] ? why : "not measured");
+}
+
 /* Loads the prepared model: res.load {...}, res.engine, and load time / memory into info. NULL on failure with
  * res's status set. */
 static struct cllm_engine *load_model(const struct cllm_ai_params *p, const struct prepared *pm, cJSON *res,
@@ -386,7 +395,7 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
 {
     struct cllm_engine_open_params op = cllm_engine_default_open_params();
     struct cllm_engine *eng = NULL;
-    char err[1024] = "";
+    char err[1024] = "", why[256] = "";
     cJSON *load = cJSON_AddObjectToObject(res, "load");
     double before = cllm_process_rss_gb(), after;
 
@@ -409,11 +418,18 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
         set_status(res, "failed", "error", err);
         return NULL;
     }
-    after = cllm_process_rss_gb();
+    after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
     cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
-    cJSON_AddNumberToObject(load, "memory_after_load_gb", after);
     cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
-    cJSON_AddNumberToObject(info, "memory_after_load_gb", after);
+    add_gb(load, "memory_after_load_gb", after, why);
+    add_gb(info, "memory_after_load_gb", after, why);
+    if (cllm_engine_model_pid(eng) != 0) {
+        /* the model lives in a server: its memory, not this process's, is the number */
+        bool child = cllm_engine_model_pid(eng) > 0;
+        cJSON_AddStringToObject(load, "memory_process", child ? "llama-server (started by this run)" : "remote");
+        cJSON_DeleteItemFromObjectCaseSensitive(load, "memory_before_load_gb");
+        cllm_json_set_null(load, "memory_before_load_gb", child ? "the server process had not started yet" : why);
+    }
     cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
     {
         cJSON *be = cllm_json_path(res, "engine.backend");
@@ -460,6 +476,8 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     bool ok[16] = {0};
     double rss[64];
     size_t n_rss = 0;
+    bool peak_reset;
+    char why[256] = "";
     int n_runs = p->cfg->runs < 16 ? p->cfg->runs : 16, done = 0, prompt_tokens = -1;
     char err[1024] = "";
     struct cllm_monitor *mon = NULL;
@@ -478,6 +496,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         mp.gpu = p->hw->gpu.n_devices > 0;
         mp.on_sample = p->monitor_sample;
         mp.user_data = p->user_data;
+        mp.rss_pid = cllm_engine_model_pid(eng) > 0 ? cllm_engine_model_pid(eng) : 0;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
@@ -493,12 +512,16 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
             break;
         cllm_llm_trace_init(&traces[r]);
         done = r + 1;
-        before = cllm_process_rss_gb();
+        before = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
+        peak_reset = cllm_engine_reset_rss_peak(eng);
         st = cllm_engine_generate(eng, &g, &traces[r], err, sizeof(err));
-        after = cllm_process_rss_gb();
-        if (n_rss + 2 <= sizeof(rss) / sizeof(rss[0])) {
+        after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
+        if (n_rss + 3 <= sizeof(rss) / sizeof(rss[0])) {
             rss[n_rss++] = before;
             rss[n_rss++] = after;
+            /* a server's high-water mark over this run alone (a child: its whole life would include loading) */
+            if (peak_reset)
+                rss[n_rss++] = cllm_engine_model_rss_gb(eng, true, NULL, 0);
         }
         ok[r] = st == CLLM_OK;
         if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rm) == CLLM_OK) {
@@ -515,8 +538,8 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         }
         cJSON_AddNumberToObject(rj, "run", r + 1);
         cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
-        cJSON_AddNumberToObject(rj, "memory_before_gb", before);
-        cJSON_AddNumberToObject(rj, "memory_after_gb", after);
+        add_gb(rj, "memory_before_gb", before, why);
+        add_gb(rj, "memory_after_gb", after, why);
         cJSON_AddItemToArray(runs, rj);
     }
     if (mon) {
@@ -524,7 +547,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, with_samples));
         {
             const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
-            if (ms && isfinite(ms->rss_gb_peak) && n_rss < sizeof(rss) / sizeof(rss[0]))
+            if (ms && isfinite(ms->rss_gb_peak) && cllm_engine_model_pid(eng) >= 0 && n_rss < sizeof(rss) / sizeof(rss[0]))
                 rss[n_rss++] = ms->rss_gb_peak;
         }
         cllm_monitor_free(mon);

@@ -14,6 +14,9 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#ifndef _WIN32
+#include "platform/proc.h"
+#endif
 
 #define HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
 #define GPU_COLS  5   /* util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */
@@ -165,6 +168,16 @@ static void take_sample(struct cllm_monitor *m)
     }
     t_start = cllm_now_s();
     m->s->sample(m->state, &s, &m->why_sampler);
+    if (m->p.rss_pid > 0) {
+        char why[160] = "another process's resident set is read on Linux only";
+#ifndef _WIN32
+        s.rss_gb = cllm_proc_rss_gb(m->p.rss_pid, false, why, sizeof(why));
+#else
+        s.rss_gb = NAN;
+#endif
+        if (isnan(s.rss_gb))
+            cllm_reason_set(&m->why_sampler, "rss_gb", "%s", why);
+    }
     cost_ms = (cllm_now_s() - t_start) * 1e3;
 
     pthread_mutex_lock(&m->lock);

@@ -35,7 +35,7 @@ struct cllm_sample {
     double cpu_pct;         /* whole-machine CPU busy, 0..100 (100 = every logical CPU busy) */
     double proc_cpu_pct;    /* this process, 100 = one logical CPU (may exceed 100) */
     double ram_used_gb;     /* MemTotal - MemAvailable, GiB */
-    double rss_gb;          /* this process's resident set, GiB */
+    double rss_gb;          /* resident set, GiB, of this process (or of params.rss_pid) */
     double cpu_package_w;   /* CPU package power (RAPL), summed over packages */
     int    n_gpus;
     struct cllm_gpu_sample gpu[CLLM_MONITOR_MAX_GPUS];
@@ -84,6 +84,9 @@ struct cllm_monitor_params {
     /* called on the monitor's thread after each sample (live charts); may be NULL */
     void (*on_sample)(const struct cllm_sample *s, void *user_data);
     void  *user_data;
+    /* rss_gb of this process instead of the sampler's own (a llama-server the benchmark started); 0: the
+     * sampler's (this process) */
+    long   rss_pid;
 };
 
 struct cllm_monitor_params cllm_monitor_default_params(void);

@@ -29,6 +29,13 @@ void cllm_proc_stop(struct cllm_proc *p, int grace_ms);
 /* SIGKILL to every group started here and not yet stopped: async-signal-safe, for a Ctrl-C handler. */
 void cllm_proc_kill_all(void);
 
+/* Resident set of process pid (0: this one) in GiB; peak: its high-water mark (VmHWM) instead. NAN with the
+ * reason in why (may be NULL) when it cannot be read (gone, another user's, not Linux). */
+double cllm_proc_rss_gb(long pid, bool peak, char *why, size_t whylen);
+/* Starts a new high-water mark for pid (0: this one) by writing 5 to /proc/PID/clear_refs (Linux >= 4.0, own
+ * processes); false when it cannot. */
+bool cllm_proc_reset_rss_peak(long pid);
+
 /* A TCP port on 127.0.0.1 free right now (bind to port 0, read it back); -1 on failure. */
 int cllm_free_tcp_port(void);
 

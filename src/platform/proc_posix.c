@@ -4,7 +4,9 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <signal.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -162,4 +164,62 @@ int cllm_free_tcp_port(void)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
+}
+
+double cllm_proc_rss_gb(long pid, bool peak, char *why, size_t whylen)
+{
+#ifdef __linux__
+    char path[64], line[256];
+    const char *key = peak ? "VmHWM:" : "VmRSS:";
+    size_t klen = strlen(key);
+    double kib = NAN;
+    FILE *f;
+
+    if (pid > 0)
+        snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+    else
+        snprintf(path, sizeof(path), "/proc/self/status");
+    f = fopen(path, "r");
+    if (!f) {
+        if (why && whylen)
+            snprintf(why, whylen, "%s: %s", path, strerror(errno));
+        return NAN;
+    }
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, key, klen) == 0) {
+            kib = strtod(line + klen, NULL);
+            break;
+        }
+    fclose(f);
+    if (isnan(kib) && why && whylen)
+        snprintf(why, whylen, "%s: no %s line (a kernel thread, or the process is exiting)", path, key);
+    return kib / (1024.0 * 1024.0);
+#else
+    (void)pid, (void)peak;
+    if (why && whylen)
+        snprintf(why, whylen, "another process's resident set is read on Linux only");
+    return NAN;
+#endif
+}
+
+bool cllm_proc_reset_rss_peak(long pid)
+{
+#ifdef __linux__
+    char path[64];
+    int fd;
+    bool ok;
+    if (pid > 0)
+        snprintf(path, sizeof(path), "/proc/%ld/clear_refs", pid);
+    else
+        snprintf(path, sizeof(path), "/proc/self/clear_refs");
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ok = write(fd, "5", 1) == 1;
+    close(fd);
+    return ok;
+#else
+    (void)pid;
+    return false;
+#endif
 }
