@@ -16,6 +16,7 @@ void usage_main(FILE *f)
           "  run         run the benchmark plan and write a results file                          (alias --cli)\n"
           "  export      convert a results file: export FILE.json --csv [-o OUT]\n"
           "  compare     compare results files: compare A.json B.json ... [--baseline N] [--md|--csv|--html OUT]\n"
+          "  serve-bench serving load on an OpenAI-compatible server: concurrent streams, latency p50-p99, goodput\n"
           "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
           "  gui         web interface on http://127.0.0.1:8501 (the default on an interactive terminal)  (alias --gui)\n"
@@ -31,7 +32,8 @@ void usage_main(FILE *f)
           "  computellm detect --json\n"
           "  computellm run --skip-ai --output results/\n"
           "  computellm export results/benchmark_AMD_EPYC_Linux_20260206_143022.json --csv -o out.csv\n"
-          "  computellm compare results/a.json results/b.json --html compare.html\n",
+          "  computellm compare results/a.json results/b.json --html compare.html\n"
+          "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8\n",
           f);
 }
 
@@ -40,7 +42,7 @@ static int help_for(const char *cmd)
     static const struct { const char *name; void (*usage)(FILE *); } t[] = {
         {"detect", usage_detect}, {"run", usage_run}, {"export", usage_export},
         {"config", usage_config}, {"gui", usage_gui}, {"synth", usage_synth},
-        {"compare", usage_compare},
+        {"compare", usage_compare}, {"serve-bench", usage_serve_bench},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
         if (strcmp(cmd, t[i].name) == 0) {
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"detect", "--detect", cmd_detect}, {"run", "--cli", cmd_run}, {"gui", "--gui", cmd_gui},
         {"export", NULL, cmd_export},       {"config", NULL, cmd_config},   {"synth", NULL, cmd_synth},
-        {"compare", NULL, cmd_compare},
+        {"compare", NULL, cmd_compare},     {"serve-bench", NULL, cmd_serve_bench},
     };
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 

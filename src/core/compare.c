@@ -13,7 +13,8 @@ struct family {
     bool        lower;
 };
 
-enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_COUNT };
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_SRV_TPS, F_SRV_TTFT,
+       F_SRV_ITL, F_COUNT };
 
 static const struct family families[F_COUNT] = {
     [F_CPU1]    = {"cpu_single_thread", "CPU GFLOPS, 1 thread", "GFLOPS", false},
@@ -25,6 +26,9 @@ static const struct family families[F_COUNT] = {
     [F_TTFT]    = {"ai_first_token_latency", "LLM first-token latency", "s", true},
     [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
     [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
+    [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
+    [F_SRV_TTFT] = {"serving_ttft_p50", "Serving TTFT p50", "s", true},
+    [F_SRV_ITL] = {"serving_itl_p50", "Serving ITL p50", "s", true},
 };
 
 static void set_err(char *err, size_t n, const char *msg)
@@ -151,6 +155,18 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
             put(t, cap, F_TTFT, it->string, m, num_at(s, "avg_first_token_latency_s"), NAN) < 0 ||
             put(t, cap, F_DECODE, it->string, m, num_at(s, "avg_decode_tokens_per_second"), NAN) < 0 ||
             put(t, cap, F_PEAKMEM, it->string, m, num_at(s, "peak_memory_gb"), NAN) < 0)
+            return -1;
+    }
+    /* serve-bench: one row per concurrency level that ran to its end */
+    cJSON_ArrayForEach(it, cllm_json_path(res, "serving_benchmarks.levels")) {
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+        char name[32];
+        if (!cJSON_IsString(status) || strcmp(status->valuestring, "ok") != 0)
+            continue;
+        snprintf(name, sizeof(name), "c=%.0f", num_at(it, "concurrency"));
+        if (put(t, cap, F_SRV_TPS, name, m, num_at(it, "output_tokens_per_second"), NAN) < 0 ||
+            put(t, cap, F_SRV_TTFT, name, m, num_at(it, "ttft_s.p50"), NAN) < 0 ||
+            put(t, cap, F_SRV_ITL, name, m, num_at(it, "itl_s.p50"), NAN) < 0)
             return -1;
     }
     return 0;

@@ -98,6 +98,11 @@ void cllm_engine_close(struct cllm_engine *e)
     free(e);
 }
 
+struct cJSON *cllm_engine_run_info(const struct cllm_engine *e)
+{
+    return e && e->ops->run_info ? e->ops->run_info(e->impl) : NULL;
+}
+
 long cllm_engine_model_pid(const struct cllm_engine *e)
 {
     return e && e->ops->model_pid ? e->ops->model_pid(e->impl) : 0;

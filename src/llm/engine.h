@@ -78,6 +78,9 @@ struct cllm_engine_ops {
     /* The process whose memory holds the model: 0 this one (also when NULL), > 0 a child this engine started
      * (auto mode's llama-server), -1 out of reach (a server elsewhere). */
     long (*model_pid)(const void *impl);
+    /* What the engine knows of its last run beyond the trace, as a JSON object merged into that run's results
+     * (the server engine: token_count_source, chunks, llama-server's own timings); NULL op or NULL: nothing. */
+    struct cJSON *(*run_info)(const void *impl);
 };
 
 /* In-process llama.cpp through the runtime-loaded libllama (engine_llama.c). */
@@ -96,6 +99,8 @@ const char *cllm_engine_name(const struct cllm_engine *e);
 /* Seconds open() took (model load + context), measured here for every engine alike. */
 double cllm_engine_load_time_s(const struct cllm_engine *e);
 void cllm_engine_close(struct cllm_engine *e);
+/* The engine's run_info for its last run (caller deletes), or NULL. */
+struct cJSON *cllm_engine_run_info(const struct cllm_engine *e);
 /* The model_pid of the engine (0 when the engine does not say). */
 long cllm_engine_model_pid(const struct cllm_engine *e);
 /* Resident set of that process in GiB; peak: its high-water mark since the last cllm_engine_reset_rss_peak (or

@@ -4,6 +4,9 @@
 #define CLLM_LLM_ENGINE_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "core/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,6 +28,11 @@ struct cllm_server_run_info {
     int    http_status;
     long   server_pid;             /* auto mode: the llama-server process; 0 in manual mode */
 };
+
+/* Resolves auto mode's llama-server: a path (must be an executable file), or a name looked up on PATH; the name
+ * "llama-server" also finds the build `scripts/setup --llama-server` makes (.deps/llama-server/bin/). The absolute
+ * path into out; CLLM_ERR_NOT_FOUND with err saying where it looked and how to get one. */
+enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen);
 
 /* impl is what cllm_engine_server.open made. false when no run happened yet. */
 bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out);

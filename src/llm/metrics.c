@@ -97,37 +97,46 @@ double cllm_percentile(const double *v, size_t n, double p)
 
 static double ns_to_s(uint64_t a, uint64_t b) { return (double)(b - a) / 1e9; }
 
-/* Gaps between consecutive tokens in ms, appended to *buf (grown); returns the new count or -1. */
-static long append_gaps(const struct cllm_llm_trace *t, double **buf, size_t *n, size_t *cap)
+enum cllm_status cllm_llm_trace_gaps_ms(const struct cllm_llm_trace *t, double **buf, size_t *n, size_t *cap)
 {
     for (int i = 1; i < t->n_tokens; i++) {
         if (*n == *cap) {
             size_t c = *cap ? *cap * 2 : 256;
             double *nb = realloc(*buf, c * sizeof(*nb));
             if (!nb)
-                return -1;
+                return CLLM_ERR_NOMEM;
             *buf = nb;
             *cap = c;
         }
         (*buf)[(*n)++] = (double)(t->token_ns[i] - t->token_ns[i - 1]) / 1e6;
     }
-    return (long)*n;
+    return CLLM_OK;
+}
+
+void cllm_llm_dist_compute(double *v, size_t n, struct cllm_llm_dist *out)
+{
+    double sum = 0;
+    if (n == 0) {
+        out->mean = out->p50 = out->p90 = out->p99 = NAN;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    qsort(v, n, sizeof(*v), cmp_double);
+    out->mean = sum / (double)n;
+    out->p50 = percentile_sorted(v, n, 50);
+    out->p90 = percentile_sorted(v, n, 90);
+    out->p99 = percentile_sorted(v, n, 99);
 }
 
 static void itl_stats(double *gaps, size_t n, double *mean, double *p50, double *p90, double *p99)
 {
-    double sum = 0;
-    if (n == 0) {
-        *mean = *p50 = *p90 = *p99 = NAN;
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        sum += gaps[i];
-    qsort(gaps, n, sizeof(*gaps), cmp_double);
-    *mean = sum / (double)n;
-    *p50 = percentile_sorted(gaps, n, 50);
-    *p90 = percentile_sorted(gaps, n, 90);
-    *p99 = percentile_sorted(gaps, n, 99);
+    struct cllm_llm_dist d;
+    cllm_llm_dist_compute(gaps, n, &d);
+    *mean = d.mean;
+    *p50 = d.p50;
+    *p90 = d.p90;
+    *p99 = d.p99;
 }
 
 static bool trace_valid(const struct cllm_llm_trace *t)
@@ -188,7 +197,7 @@ enum cllm_status cllm_llm_run_metrics_compute(const struct cllm_llm_trace *t, st
     if (t->has_loop_split && t->loop_decode_ms > 0)
         out->loop_overhead_percent = 100.0 * t->loop_other_ms / t->loop_decode_ms;
 
-    if (append_gaps(t, &gaps, &ng, &cap) < 0) {
+    if (cllm_llm_trace_gaps_ms(t, &gaps, &ng, &cap) != CLLM_OK) {
         free(gaps);
         return CLLM_ERR_NOMEM;
     }
@@ -245,7 +254,7 @@ enum cllm_status cllm_llm_summarize(const struct cllm_llm_trace *runs, const boo
         dec[k] = m.decode_tokens_per_second;
         pp[k] = m.prompt_tokens_per_second;
         k++;
-        if (append_gaps(&runs[i], &gaps, &ng, &cap) < 0) {
+        if (cllm_llm_trace_gaps_ms(&runs[i], &gaps, &ng, &cap) != CLLM_OK) {
             st = CLLM_ERR_NOMEM;
             goto cleanup;
         }

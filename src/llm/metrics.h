@@ -71,6 +71,18 @@ enum cllm_status cllm_llm_run_metrics_compute(const struct cllm_llm_trace *t, st
  * NAN when n is 0. */
 double cllm_percentile(const double *v, size_t n, double p);
 
+/* Appends the trace's gaps between consecutive tokens (ms) to *buf (n entries used of cap allocated; grown with
+ * realloc, the caller frees). CLLM_ERR_NOMEM on allocation failure. */
+enum cllm_status cllm_llm_trace_gaps_ms(const struct cllm_llm_trace *t, double **buf, size_t *n, size_t *cap);
+
+/* Mean and percentiles (as cllm_percentile) of a sample; all NAN when it is empty. */
+struct cllm_llm_dist {
+    double mean, p50, p90, p99;
+};
+
+/* Sorts v (n values) in place and fills out. */
+void cllm_llm_dist_compute(double *v, size_t n, struct cllm_llm_dist *out);
+
 /* Summary over the timed runs of one model. */
 struct cllm_llm_summary {
     int         n_runs;                      /* runs attempted */

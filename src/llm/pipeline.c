@@ -536,6 +536,14 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
             cJSON_AddStringToObject(rj, "error", err[0] ? err : "metrics could not be computed");
             say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%srun %d/%d failed: %s", lab, sep, r + 1, n_runs, err);
         }
+        {
+            /* the engine's own account of the run (the server engine: where the token count came from and
+             * llama-server's timings) */
+            cJSON *extra = cllm_engine_run_info(eng), *it;
+            while (extra && (it = extra->child) != NULL)
+                cJSON_AddItemToObject(rj, it->string, cJSON_DetachItemViaPointer(extra, it));
+            cJSON_Delete(extra);
+        }
         cJSON_AddNumberToObject(rj, "run", r + 1);
         cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
         add_gb(rj, "memory_before_gb", before, why);

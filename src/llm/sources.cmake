@@ -12,8 +12,10 @@ list(APPEND CLLM_LLM_SOURCES src/llm/llama_api.c src/llm/engine.c src/llm/engine
 set_source_files_properties(src/llm/llama_api.c PROPERTIES
   COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 # the pipeline looks for the default vocabulary under the checkout (synthetic models)
-set_source_files_properties(src/llm/pipeline.c PROPERTIES COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
+set_source_files_properties(src/llm/pipeline.c src/llm/engine_server.c PROPERTIES COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 # GGUF writer/reader, tokenizer vocabularies, synthetic models
 list(APPEND CLLM_LLM_SOURCES src/llm/gguf.c src/llm/vocab.c src/llm/synth.c)
 # OpenAI-compatible server engine (libcurl; auto mode starts llama-server through platform/proc) and its SSE parser
 list(APPEND CLLM_LLM_SOURCES src/llm/sse.c src/llm/engine_server.c)
+# one streaming chat completion (shared by the server engine and serve-bench) and serve-bench's load runner
+list(APPEND CLLM_LLM_SOURCES src/llm/chat_stream.c src/llm/serve_bench.c)

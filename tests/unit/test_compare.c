@@ -148,11 +148,47 @@ static void test_outputs(void)
     cllm_compare_free(t);
 }
 
+/* serve-bench files: no classic or AI numbers, a row per concurrency level that ran to its end */
+static void test_serving(void)
+{
+    static const char *const serve_a =
+        "{\"schema_version\":1,\"id\":\"20260103_000000\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{}},"
+        "\"classic_benchmarks\":{\"status\":\"skipped\"},\"ai_benchmarks\":{\"status\":\"skipped\"},"
+        "\"serving_benchmarks\":{\"levels\":[{\"concurrency\":1,\"status\":\"ok\",\"output_tokens_per_second\":50,"
+        " \"ttft_s\":{\"p50\":0.1},\"itl_s\":{\"p50\":0.02}},{\"concurrency\":4,\"status\":\"ok\","
+        " \"output_tokens_per_second\":160,\"ttft_s\":{\"p50\":0.3},\"itl_s\":{\"p50\":0.025}}]}}";
+    static const char *const serve_b =
+        "{\"schema_version\":1,\"id\":\"20260104_000000\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{}},"
+        "\"serving_benchmarks\":{\"levels\":[{\"concurrency\":1,\"status\":\"ok\",\"output_tokens_per_second\":100,"
+        " \"ttft_s\":{\"p50\":0.05},\"itl_s\":{\"p50\":0.01}},{\"concurrency\":4,\"status\":\"cancelled\","
+        " \"output_tokens_per_second\":1}]}}";
+    const cJSON *trees[2] = {cJSON_Parse(serve_a), cJSON_Parse(serve_b)};
+    struct cllm_compare_table *t = NULL;
+    const struct cllm_compare_row *r;
+    char err[256];
+    CHECK(trees[0] && trees[1]);
+    CHECK_INT(cllm_compare_build(trees, NULL, 2, 0, &t, err, sizeof(err)), CLLM_OK);
+    if (t) {
+        CHECK_INT(t->n_rows, 6);
+        r = find(t, "serving_output_tokens_per_second", "c=1");
+        CHECK(r && !r->lower_is_better && r->ratios[1] == 2.0);
+        r = find(t, "serving_ttft_p50", "c=1");
+        CHECK(r && r->lower_is_better && r->ratios[1] == 0.5);
+        r = find(t, "serving_output_tokens_per_second", "c=4");   /* the cancelled level is not a number */
+        CHECK(r && r->values[0] == 160 && isnan(r->values[1]));
+        CHECK(find(t, "serving_itl_p50", "c=4") != NULL);
+    }
+    cllm_compare_free(t);
+    cJSON_Delete((cJSON *)trees[0]);
+    cJSON_Delete((cJSON *)trees[1]);
+}
+
 int main(void)
 {
     RUN(test_ratios);
     RUN(test_missing_values);
     RUN(test_row_order_and_baseline);
     RUN(test_outputs);
+    RUN(test_serving);
     return test_summary();
 }

@@ -2,9 +2,6 @@
  * schedule, every failure gives a clear error, and auto mode (this binary re-run as a fake llama-server) never
  * leaves a process behind. */
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,152 +23,14 @@
 #include "test.h"
 
 #if defined(CLLM_TEST_HAVE_MHD) && defined(CLLM_WITH_CURL)
-#include <microhttpd.h>
+#include "sched_server.h"
 
 #define N_TOK 20
 #define FIRST_MS 100
 #define GAP_MS 20
 
-static volatile int g_quit;
-static volatile uint64_t g_req_ns;   /* when the server took the last request */
-static volatile uint64_t g_first_ns; /* when it handed its first token to the socket */
+static const struct sched_spec g_spec = {.n_tok = N_TOK, .first_ms = FIRST_MS, .gap_ms = GAP_MS};
 
-static void sleep_until(uint64_t t_ns)
-{
-    struct timespec ts = {(time_t)(t_ns / 1000000000ULL), (long)(t_ns % 1000000000ULL)};
-    /* cllm_now_ns is CLOCK_MONOTONIC, so an absolute sleep on it hits the schedule without drift */
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
-}
-
-enum mode { M_OK, M_CUT, M_BADJSON, M_STALL };
-
-struct stream {
-    enum mode mode;
-    uint64_t  t0;
-    int       i;        /* next token */
-    int       stage;    /* 0 tokens, 1 usage sent, 2 [DONE] sent */
-};
-
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    struct stream *s = cls;
-    int n;
-    (void)pos;
-    if (s->stage == 0 && s->i < N_TOK) {
-        if (s->mode == M_CUT && s->i == 5)
-            return MHD_CONTENT_READER_END_WITH_ERROR;
-        if (s->mode == M_STALL && s->i == 3) {
-            for (int k = 0; k < 300 && !g_quit; k++)   /* 3 s of nothing, ended early when the test is over */
-                sleep_until(cllm_now_ns() + 10000000ULL);
-            return MHD_CONTENT_READER_END_OF_STREAM;
-        }
-        sleep_until(s->t0 + (uint64_t)(FIRST_MS + GAP_MS * s->i) * 1000000ULL);
-        if (s->mode == M_BADJSON && s->i == 3) {
-            s->i++;
-            return snprintf(buf, max, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n");
-        }
-        if (s->i == 0)
-            g_first_ns = cllm_now_ns();
-        n = snprintf(buf, max,
-                     "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-                     "\"delta\":{\"content\":\"tok%d \"},\"finish_reason\":null}]}\n\n",
-                     s->i);
-        s->i++;
-        return n;
-    }
-    if (s->stage == 0) {
-        s->stage = 1;
-        return snprintf(buf, max,
-                        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
-                        "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":%d,\"total_tokens\":%d},"
-                        "\"timings\":{\"prompt_n\":12,\"prompt_ms\":5.0,\"predicted_n\":%d,\"predicted_ms\":480.0,"
-                        "\"predicted_per_second\":41.6}}\n\n: keep-alive\n\n",
-                        N_TOK, N_TOK + 12, N_TOK);
-    }
-    if (s->stage == 1) {
-        s->stage = 2;
-        return snprintf(buf, max, "data: [DONE]\n\n");
-    }
-    return MHD_CONTENT_READER_END_OF_STREAM;
-}
-
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
-{
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static int g_health_status = 200;
-
-static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
-{
-    static int marker;
-    (void)cls, (void)version, (void)upload;
-    if (strcmp(method, "POST") == 0) {
-        struct stream *s;
-        struct MHD_Response *r;
-        enum mode m = M_OK;
-        if (*con_cls == NULL) {
-            *con_cls = &marker;
-            return MHD_YES;
-        }
-        if (*upload_size) {
-            *upload_size = 0;   /* the request body is not needed */
-            return MHD_YES;
-        }
-        if (strncmp(url, "/err500/", 8) == 0) {
-            static const char body[] = "{\"error\":{\"code\":500,\"message\":\"model exploded\",\"type\":\"server_error\"}}";
-            return queue(c, 500, MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
-                                                                  MHD_RESPMEM_PERSISTENT));
-        }
-        if (strncmp(url, "/cut/", 5) == 0)
-            m = M_CUT;
-        else if (strncmp(url, "/badjson/", 9) == 0)
-            m = M_BADJSON;
-        else if (strncmp(url, "/stall/", 7) == 0)
-            m = M_STALL;
-        s = calloc(1, sizeof(*s));
-        s->mode = m;
-        s->t0 = cllm_now_ns();
-        g_req_ns = s->t0;
-        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, free);
-        MHD_add_response_header(r, "Content-Type", "text/event-stream");
-        return queue(c, 200, r);
-    }
-    if (strcmp(url, "/health") == 0) {
-        static const char ok[] = "{\"status\":\"ok\"}", loading[] = "{\"error\":{\"message\":\"Loading model\"}}";
-        const char *b = g_health_status == 200 ? ok : loading;
-        return queue(c, (unsigned)g_health_status,
-                     MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT));
-    }
-    return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
-}
-
-/* Nagle would hold a chunk behind the previous one's delayed ACK (tens of ms): not the schedule's timing */
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    int one = 1;
-    (void)cls, (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED && ci)
-        setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static struct MHD_Daemon *start_server(int port, int *port_out)
-{
-    struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                                            (uint16_t)port, NULL, NULL, handler, NULL, MHD_OPTION_NOTIFY_CONNECTION,
-                                            on_connection, NULL, MHD_OPTION_END);
-    if (d && port_out)
-        *port_out = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
-    return d;
-}
-
-static struct MHD_Daemon *g_d;
 static int g_port;
 
 static enum cllm_status run_once(const char *prefix, int stall_s, struct cllm_llm_trace *tr, char *err,
@@ -204,6 +63,7 @@ static void schedule_once(void)
     struct cllm_server_run_info info;
     char err[512] = "";
     double setup_ms;
+    uint64_t req_ns, first_ns;
     enum cllm_status st;
     cllm_llm_trace_init(&tr);
     st = run_once("", 10, &tr, err, sizeof(err), &info);
@@ -212,15 +72,17 @@ static void schedule_once(void)
     CHECK_INT(st, CLLM_OK);
     CHECK_INT(tr.n_tokens, N_TOK);
     CHECK_INT(cllm_llm_run_metrics_compute(&tr, &m), CLLM_OK);
-    setup_ms = (double)(g_req_ns - tr.start_ns) / 1e6;
+    req_ns = sched_server_last_request_ns();
+    first_ns = sched_server_last_first_token_ns();
+    setup_ms = (double)(req_ns - tr.start_ns) / 1e6;
     fprintf(stderr, "  TTFT %.3f ms (connection and request %.3f ms), ITL mean %.3f p50 %.3f p99 %.3f ms\n",
             m.first_token_latency_s * 1e3, setup_ms, m.itl_mean_ms, m.itl_p50_ms, m.itl_p99_ms);
     fprintf(stderr, "  first token sent %.3f ms after the request came, stamped by us %.3f ms after it was sent\n",
-            (double)(g_first_ns - g_req_ns) / 1e6, (double)(tr.token_ns[0] - g_first_ns) / 1e6);
+            (double)(first_ns - req_ns) / 1e6, (double)(tr.token_ns[0] - first_ns) / 1e6);
     /* our timestamps: the first token stamped within 2 ms of the server sending it, the mean gap within 2 ms of
      * the schedule; the schedule itself (server thread wake-ups) gets more room on a loaded machine */
-    CHECK(tr.token_ns[0] >= g_first_ns);
-    CHECK_NEAR((double)(tr.token_ns[0] - g_first_ns) / 1e6, 0.0, 2.0);
+    CHECK(tr.token_ns[0] >= first_ns);
+    CHECK_NEAR((double)(tr.token_ns[0] - first_ns) / 1e6, 0.0, 2.0);
     CHECK_NEAR(m.first_token_latency_s * 1e3 - setup_ms, FIRST_MS, 25.0);
     CHECK(setup_ms >= 0 && setup_ms < 50);
     CHECK_NEAR(m.itl_mean_ms, GAP_MS, 2.0);
@@ -313,10 +175,10 @@ static int fake_llama_server(const char *mode, int argc, char **argv)
         return 1;
     }
     if (strcmp(mode, "hang") == 0) {
-        g_health_status = 503;
+        sched_server_set_health(503);
         signal(SIGTERM, SIG_IGN);   /* only SIGKILL ends it: the stop's second step */
     }
-    if (!start_server(port, NULL))
+    if (!sched_server_start(port, &g_spec))
         return 2;
     for (;;)
         pause();
@@ -410,8 +272,8 @@ int main(int argc, char **argv)
         return fake_llama_server(fake, argc, argv);
     n = readlink("/proc/self/exe", g_self, sizeof(g_self) - 1);
     g_self[n > 0 ? n : 0] = '\0';
-    g_d = start_server(0, &g_port);
-    if (!g_d) {
+    g_port = sched_server_start(0, &g_spec);
+    if (!g_port) {
         fprintf(stderr, "cannot start the test server\n");
         return 1;
     }
@@ -422,8 +284,7 @@ int main(int argc, char **argv)
     RUN(auto_exit);
     RUN(auto_hang);
     RUN(auto_missing);
-    g_quit = 1;
-    MHD_stop_daemon(g_d);
+    sched_server_stop();
     rc = test_summary();
     return rc;
 }

@@ -1,0 +1,290 @@
+/* computellm serve-bench: serving load against an OpenAI-compatible server, one concurrency level after another;
+ * a line per level as it ends, a table at the end, the results file written atomically (also on Ctrl-C, with the
+ * interrupted level marked). */
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_info.h"
+#include "cli/cli.h"
+#include "core/result.h"
+#include "llm/serve_bench.h"
+
+void usage_serve_bench(FILE *f)
+{
+    fputs("usage: computellm serve-bench --server-url URL [OPTIONS]\n"
+          "\n"
+          "Serving load against an OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio): for each\n"
+          "concurrency level c, c streaming chat completions stay in flight (when one ends the next starts) until\n"
+          "the level's requests are done. Per level: TTFT, inter-token latency (ITL) and end-to-end latency\n"
+          "p50/p90/p99, output tokens/s over all streams, requests/s, error rate and goodput under SLOs.\n"
+          "Writes results/benchmark_{CPU}_{OS}_{timestamp}.json (section serving_benchmarks) and prints its path\n"
+          "on stdout; progress and the table go to stderr.\n"
+          "\n"
+          "  --server-url URL      the server, http://HOST:PORT (required)\n"
+          "  --server-model NAME   the model to ask for (default: the first one GET /v1/models lists)\n"
+          "  --api-key KEY         sent as a Bearer token (never written to the results)\n"
+          "  --concurrency LIST    levels, comma-separated, run in order (default 1,2,4,8)\n"
+          "  --requests N          requests per level (default max(16, 4 x c); with --duration: no limit)\n"
+          "  --duration S          per level, start no new request after S seconds; those in flight finish\n"
+          "  --max-tokens N        max_tokens of each request (default 256)\n"
+          "  --prompt TEXT         the user message (default: the benchmark's prompt)\n"
+          "  --slo ttft_ms=N,itl_ms=N   goodput: requests whose TTFT and mean ITL are within these, per second\n"
+          "  --output-dir DIR      folder for the results file (default: results/)\n"
+          "  --json                print the serving_benchmarks section as JSON on stdout instead of the path\n"
+          "\n"
+          "Ctrl-C stops, keeps the levels done and the interrupted one (marked \"cancelled\"), writes the file and\n"
+          "exits 130. Exit 1 when every request of a level failed (the file is still written).\n"
+          "\n"
+          "example:\n"
+          "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8 --slo ttft_ms=500,itl_ms=50\n",
+          f);
+}
+
+static double num(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const char *str(const cJSON *root, const char *path)
+{
+    const char *s = cJSON_GetStringValue(cllm_json_path(root, path));
+    return s ? s : "";
+}
+
+/* Three significant digits or so ("123", "12.3", "1.23", "0.123"), or "—" when unknown. */
+static const char *fmt(char *buf, size_t n, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, n, "\xe2\x80\x94");
+    else if (fabs(v) >= 100)
+        snprintf(buf, n, "%.0f", v);
+    else if (fabs(v) >= 10)
+        snprintf(buf, n, "%.1f", v);
+    else if (fabs(v) >= 1)
+        snprintf(buf, n, "%.2f", v);
+    else
+        snprintf(buf, n, "%.3f", v);
+    return buf;
+}
+
+static void on_level(int index, int count, int c, const cJSON *L, void *user_data)
+{
+    FILE *f = user_data ? (FILE *)user_data : stderr;
+    const char *status;
+    char a[32], b[32], d[32], e[32], g[32], h[32];
+    if (!L) {
+        fprintf(f, "[serve %d/%d] concurrency %d ...\n", index + 1, count, c);
+        return;
+    }
+    status = str(L, "status");
+    fprintf(f, "[serve %d/%d] concurrency %d: ", index + 1, count, c);
+    if (strcmp(status, "failed") == 0) {
+        fprintf(f, "failed, %d of %d requests: %s\n", (int)num(L, "n_failed"), (int)num(L, "n_requests"),
+                str(L, "error"));
+        return;
+    }
+    if (strcmp(status, "cancelled") == 0)
+        fprintf(f, "cancelled after %d requests (%d dropped in flight); ", (int)num(L, "n_requests"),
+                (int)num(L, "n_cancelled"));
+    fprintf(f, "%d ok, %d failed in %s s: %s req/s, %s out tok/s, TTFT p50 %s ms, ITL p50 %s ms, e2e p50 %s s",
+            (int)num(L, "n_ok"), (int)num(L, "n_failed"), fmt(a, sizeof(a), num(L, "wall_s")),
+            fmt(b, sizeof(b), num(L, "requests_per_second")), fmt(d, sizeof(d), num(L, "output_tokens_per_second")),
+            fmt(e, sizeof(e), num(L, "ttft_s.p50") * 1e3), fmt(g, sizeof(g), num(L, "itl_s.p50") * 1e3),
+            fmt(h, sizeof(h), num(L, "e2e_s.p50")));
+    if (cJSON_IsObject(cllm_json_path(L, "goodput")))
+        fprintf(f, ", goodput %s req/s (%.0f%%)", fmt(b, sizeof(b), num(L, "goodput.requests_per_second")),
+                100 * num(L, "goodput.fraction"));
+    if (num(L, "n_failed") > 0)
+        fprintf(f, "; first error: %s", str(L, "errors.0"));
+    fputc('\n', f);
+}
+
+static void print_table(FILE *f, const cJSON *s)
+{
+    const cJSON *L;
+    bool partial = false;
+    char v[11][32];
+
+    fprintf(f, "\nServing load: %s, model %s (%s)\n", str(s, "server.url"), str(s, "server.model"),
+            str(s, "server.library"));
+    fprintf(f, "  %11s %7s %9s %8s %8s %7s %7s %7s %7s %6s  %s\n", "concurrency", "req/s", "out tok/s", "TTFT p50",
+            "TTFT p99", "ITL p50", "ITL p99", "e2e p50", "e2e p99", "errors", "goodput");
+    fprintf(f, "  %11s %7s %9s %8s %8s %7s %7s %7s %7s\n", "", "", "", "ms", "ms", "ms", "ms", "s", "s");
+    cJSON_ArrayForEach(L, cllm_json_path(s, "levels")) {
+        const char *status = str(L, "status");
+        char conc[24];
+        bool cancelled = strcmp(status, "cancelled") == 0;
+        partial |= cancelled;
+        snprintf(conc, sizeof(conc), "%s%d", cancelled ? "*" : "", (int)num(L, "concurrency"));
+        fmt(v[0], 32, num(L, "requests_per_second"));
+        fmt(v[1], 32, num(L, "output_tokens_per_second"));
+        fmt(v[2], 32, num(L, "ttft_s.p50") * 1e3);
+        fmt(v[3], 32, num(L, "ttft_s.p99") * 1e3);
+        fmt(v[4], 32, num(L, "itl_s.p50") * 1e3);
+        fmt(v[5], 32, num(L, "itl_s.p99") * 1e3);
+        fmt(v[6], 32, num(L, "e2e_s.p50"));
+        fmt(v[7], 32, num(L, "e2e_s.p99"));
+        if (isfinite(num(L, "error_rate")))
+            snprintf(v[8], 32, "%.1f%%", 100 * num(L, "error_rate"));
+        else
+            fmt(v[8], 32, NAN);
+        if (cJSON_IsObject(cllm_json_path(L, "goodput")))
+            snprintf(v[9], 32, "%s req/s (%.0f%%)", fmt(v[10], 32, num(L, "goodput.requests_per_second")),
+                     100 * num(L, "goodput.fraction"));
+        else
+            snprintf(v[9], 32, "\xe2\x80\x94 (no --slo)");
+        /* "—" is 3 bytes for 1 column: pad by hand so the columns stay aligned */
+        fprintf(f, "  %11s", conc);
+        for (int k = 0; k < 9; k++) {
+            static const int w[9] = {7, 9, 8, 8, 7, 7, 7, 7, 6};
+            int len = (int)strlen(v[k]), cols = strncmp(v[k], "\xe2\x80\x94", 3) == 0 ? len - 2 : len;
+            fprintf(f, " %*s%s", w[k] - cols > 0 ? w[k] - cols : 0, "", v[k]);
+        }
+        fprintf(f, "  %s\n", v[9]);
+    }
+    if (partial)
+        fputs("  * cancelled (Ctrl-C): the requests that ended before it\n", f);
+}
+
+/* A positive integer option value into *out; false (message printed) when it is not one. */
+static bool positive_int(const char *opt, const char *v, int *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 1 || n > INT_MAX) {
+        fprintf(stderr, "computellm serve-bench: %s: '%s' is not a positive integer\n", opt, v);
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
+int cmd_serve_bench(int argc, char *const *argv)
+{
+    struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "serve-bench"};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    const char *output = "results";
+    bool json = false;
+    char err[512], path[PATH_MAX] = "";
+    cJSON *result = NULL;
+    const cJSON *section;
+    enum cllm_status st;
+    int rc;
+
+    cllm_serve_parse_concurrency(&p, "1,2,4,8", err, sizeof(err));
+    for (; it.i < argc; it.i++) {
+        if (cli_global_opt(&it))
+            continue;
+        if (cli_opt(&it, "--help", "-h", false)) {
+            usage_serve_bench(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (cli_opt(&it, "--json", NULL, false)) {
+            json = true;
+        } else if (cli_opt(&it, "--server-url", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            p.server_url = it.value;
+        } else if (cli_opt(&it, "--server-model", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            p.server_model = it.value;
+        } else if (cli_opt(&it, "--api-key", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            p.api_key = it.value;
+        } else if (cli_opt(&it, "--prompt", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            p.prompt = it.value;
+        } else if (cli_opt(&it, "--output-dir", "-o", true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            output = it.value;
+        } else if (cli_opt(&it, "--concurrency", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            if (cllm_serve_parse_concurrency(&p, it.value, err, sizeof(err)) != CLLM_OK) {
+                fprintf(stderr, "computellm serve-bench: --concurrency: %s\n", err);
+                return CLI_EXIT_USAGE;
+            }
+        } else if (cli_opt(&it, "--slo", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            if (cllm_serve_parse_slo(&p, it.value, err, sizeof(err)) != CLLM_OK) {
+                fprintf(stderr, "computellm serve-bench: --slo: %s\n", err);
+                return CLI_EXIT_USAGE;
+            }
+        } else if (cli_opt(&it, "--requests", NULL, true)) {
+            if (it.error || !positive_int("--requests", it.value, &p.requests))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--max-tokens", NULL, true)) {
+            if (it.error || !positive_int("--max-tokens", it.value, &p.max_tokens))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--duration", NULL, true)) {
+            char *end;
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            p.duration_s = strtod(it.value, &end);
+            if (end == it.value || *end || !(p.duration_s > 0) || !isfinite(p.duration_s)) {
+                fprintf(stderr, "computellm serve-bench: --duration: '%s' is not a positive number of seconds\n",
+                        it.value);
+                return CLI_EXIT_USAGE;
+            }
+        } else {
+            return cli_unknown(&it, usage_serve_bench);
+        }
+    }
+    if (!p.server_url) {
+        fputs("computellm serve-bench: --server-url URL is required (an OpenAI-compatible server, e.g. "
+              "http://127.0.0.1:8080)\n\n", stderr);
+        usage_serve_bench(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (cllm_serve_check(&p, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm serve-bench: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    if (!cllm_serve_supported()) {
+        fputs("computellm serve-bench: this build has no libcurl, which serve-bench needs (install "
+              "libcurl4-openssl-dev and rebuild)\n", stderr);
+        return CLI_EXIT_USAGE;
+    }
+
+    cli_install_signal_handlers();
+    p.cancel = cli_cancel_flag();
+    p.on_level = on_level;
+    p.user_data = stderr;
+    fprintf(stderr, "computellm %s: serve-bench against %s, %d level%s\n", CLLM_VERSION, p.server_url, p.n_levels,
+            p.n_levels > 1 ? "s" : "");
+    st = cllm_serve_bench(&p, output, path, sizeof(path), &result, err, sizeof(err));
+    section = cJSON_GetObjectItemCaseSensitive(result, "serving_benchmarks");
+    if (section)
+        print_table(stderr, section);
+    if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
+        fprintf(stderr, "computellm serve-bench: %s\n", err);
+        cJSON_Delete(result);
+        return st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    if (json) {
+        char *text = cJSON_Print(section);
+        if (text)
+            printf("%s\n", text);
+        free(text);
+    } else {
+        printf("%s\n", path);
+    }
+    fflush(stdout);
+    fprintf(stderr, "results written to %s\n", path);
+    rc = st == CLLM_ERR_CANCELLED ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
+    if (st == CLLM_OK && strcmp(str(section, "status"), "ok") != 0) {
+        fprintf(stderr, "computellm serve-bench: %s\n", str(section, "error"));
+        rc = CLI_EXIT_FAIL;
+    }
+    cJSON_Delete(result);
+    return rc;
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# computellm serve-bench through the built binary: argument errors (exit 2, a message naming what is wrong), the
+# build without libcurl, and full runs against the schedule-streaming test server (`test_serve_bench --serve`,
+# built beside this test's working folder): results file, export, compare, --json, a failing server, Ctrl-C.
+# Usage: test_serve_bench.sh PATH/TO/computellm
+set -u
+BIN=$1
+T=$(mktemp -d /tmp/cllm_serve.XXXXXX)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  rm -rf "$T"
+}
+trap cleanup EXIT
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   $1" >&2; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1" >&2; }
+# expect_rc NAME WANT CMD...: runs CMD, stdout → $T/out, stderr → $T/err
+expect_rc() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
+}
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+summary() { echo "$pass passed, $fail failed" >&2; [ "$fail" -eq 0 ]; exit $?; }
+
+# --- help and argument errors: exit 2, the message names the problem, nothing on stdout ---
+expect_rc "serve-bench --help" 0 "$BIN" serve-bench --help
+check "help has an example" grep -q "example" "$T/out"
+expect_rc "help serve-bench" 0 "$BIN" help serve-bench
+expect_rc "main help lists serve-bench" 0 "$BIN" --help
+check "main help lists serve-bench" grep -q "serve-bench" "$T/out"
+U=http://127.0.0.1:9
+expect_rc "no --server-url exits 2" 2 "$BIN" serve-bench
+check "says --server-url is required" grep -q -- "--server-url URL is required" "$T/err"
+expect_rc "non-http URL exits 2" 2 "$BIN" serve-bench --server-url ftp://host:21
+check "says the URL must be http" grep -q "must start with http:// or https://" "$T/err"
+expect_rc "concurrency 0 exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency 1,0,4
+check "names the bad level" grep -q -- "--concurrency: '0' is not a positive integer" "$T/err"
+expect_rc "concurrency word exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency two
+check "names the word" grep -q "'two' is not a positive integer" "$T/err"
+expect_rc "bad SLO key exits 2" 2 "$BIN" serve-bench --server-url $U --slo ttft=500
+check "names the SLO key" grep -q -- "--slo: unknown key 'ttft' (known: ttft_ms, itl_ms)" "$T/err"
+expect_rc "bad SLO value exits 2" 2 "$BIN" serve-bench --server-url $U --slo=itl_ms=-3
+check "names the SLO value" grep -q "itl_ms=-3: not a positive number" "$T/err"
+expect_rc "requests 0 exits 2" 2 "$BIN" serve-bench --server-url $U --requests 0
+check "names --requests" grep -q -- "--requests: '0' is not a positive integer" "$T/err"
+expect_rc "bad duration exits 2" 2 "$BIN" serve-bench --server-url $U --duration soon
+check "names --duration" grep -q -- "--duration: 'soon'" "$T/err"
+expect_rc "missing value exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency
+check "says the option needs a value" grep -q -- "--concurrency needs a value" "$T/err"
+expect_rc "unknown option exits 2" 2 "$BIN" serve-bench --server-url $U --nope
+check "usage on stderr" grep -q "usage: computellm serve-bench" "$T/err"
+check "nothing on stdout for a usage error" test ! -s "$T/out"
+
+if ! "$BIN" --version | grep -q "CLLM_WITH_CURL=ON"; then
+  expect_rc "without libcurl exits 2" 2 "$BIN" serve-bench --server-url $U --output-dir "$T/nocurl"
+  check "says it needs libcurl" grep -q "no libcurl, which serve-bench needs" "$T/err"
+  check "no results file" test ! -e "$T/nocurl"
+  summary
+fi
+
+# --- full runs against the test server ---
+SRV=$PWD/test_serve_bench
+if [ ! -x "$SRV" ]; then
+  echo "skip full runs: $SRV not built" >&2
+  summary
+fi
+"$SRV" --serve >"$T/port" 2>"$T/server.err" &
+SERVER_PID=$!
+for _ in $(seq 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+PORT=$(head -1 "$T/port" 2>/dev/null)
+if [ -z "$PORT" ]; then
+  echo "skip full runs: the test server did not start (built without libmicrohttpd?)" >&2
+  summary
+fi
+U=http://127.0.0.1:$PORT
+
+expect_rc "serve-bench run" 0 "$BIN" serve-bench --server-url "$U" --concurrency 1,2 --requests 4 --max-tokens 8 \
+  --slo ttft_ms=1000,itl_ms=100 --api-key sk-cli-secret-7 --output-dir "$T/res"
+res=$(cat "$T/out")
+check "prints the results path" test -f "$res"
+check "results file name" bash -c "basename '$res' | grep -Eq '^benchmark_[A-Za-z0-9_]+_[A-Za-z]+_[0-9]{8}_[0-9]{6}\.json$'"
+check "results keys" jq -e '
+  .schema_version == 1 and .run.status == "complete" and (.hardware.cpu.model | type == "string")
+  and .classic_benchmarks.status == "skipped" and .ai_benchmarks.status == "skipped"
+  and .serving_benchmarks.status == "ok" and .serving_benchmarks.server.url == "'"$U"'"
+  and .serving_benchmarks.params.concurrency == [1, 2] and .serving_benchmarks.params.slo.ttft_ms == 1000
+  and (.serving_benchmarks.levels | length) == 2
+  and all(.serving_benchmarks.levels[]; .status == "ok" and .n_requests == 4 and .n_ok == 4
+          and .error_rate == 0 and .goodput.fraction == 1 and .ttft_s.p50 > 0.015 and .itl_s.p50 > 0.003
+          and .output_tokens_per_second > 0 and (.requests | length) == 4)' "$res" >/dev/null
+check "the API key is not written" bash -c "! grep -q sk-cli-secret-7 '$res'"
+check "a line per level" bash -c "grep -c '^\[serve [12]/2\] concurrency [12]: 4 ok' '$T/err' | grep -qx 2"
+check "final table" grep -q "^Serving load: $U" "$T/err"
+check "table has the goodput column" grep -Eq '^ +2 .* 0\.0%  [0-9.]+ req/s \(100%\)$' "$T/err"
+expect_rc "export the serving file" 0 "$BIN" export "$res" --csv
+check "export has the levels" grep -q '^serving_benchmarks.levels,output_tokens_per_second,levels=1,' "$T/out"
+
+expect_rc "serve-bench --json" 0 "$BIN" serve-bench --server-url "$U" --concurrency 2 --requests 2 --max-tokens 8 \
+  --json --output-dir "$T/res2"
+check "--json prints the section" jq -e '.status == "ok" and .levels[0].concurrency == 2 and .levels[0].goodput == null' \
+  "$T/out" >/dev/null
+res2=$(ls "$T"/res2/*.json | head -1)
+expect_rc "compare two serving files" 0 "$BIN" compare "$res" "$res2"
+check "compare has serving rows" grep -q "Serving output tokens/s c=2" "$T/out"
+
+expect_rc "a server failing every request exits 1" 1 "$BIN" serve-bench --server-url "$U/err500" \
+  --concurrency 1,2 --requests 2 --output-dir "$T/fail"
+fres=$(cat "$T/out")
+check "the failed run is written" jq -e '.run.status == "failed" and .serving_benchmarks.status == "failed"
+  and (.serving_benchmarks.levels | length) == 1 and .serving_benchmarks.levels[0].error_rate == 1' "$fres" >/dev/null
+check "says what failed" grep -q "HTTP 500 .*model exploded" "$T/err"
+
+# Ctrl-C in the first level (100 tokens, 20 ms apart: 2 s a request) keeps the level, marked, and exits 130
+"$BIN" serve-bench --server-url "$U/n=100,first=10,gap=20" --concurrency 1,2 --requests 2 --output-dir "$T/cancel" \
+  >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^\[serve 1/2\] concurrency 1 \.\.\.' "$T/err" && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "Ctrl-C exits 130" test "$rc" -eq 130
+cres=$(cat "$T/out")
+check "Ctrl-C writes the partial file" jq -e '.run.status == "cancelled" and .serving_benchmarks.status == "partial"
+  and (.serving_benchmarks.levels | length) == 1 and .serving_benchmarks.levels[0].status == "cancelled"
+  and .serving_benchmarks.levels[0].n_cancelled == 1' "$cres" >/dev/null
+check "the table marks the cancelled level" grep -q "^ *\*1 " "$T/err"
+summary

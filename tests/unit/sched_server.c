@@ -1,0 +1,243 @@
+/* The schedule-streaming test server (see sched_server.h). */
+#include "sched_server.h"
+
+#ifdef CLLM_TEST_HAVE_MHD
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "core/clock.h"
+
+enum mode { M_OK, M_CUT, M_BADJSON, M_STALL };
+
+static struct MHD_Daemon *g_d;
+static struct sched_spec g_dflt;
+static volatile int g_quit;
+static volatile int g_health = 200;
+static int g_posts;                  /* POSTs since the last reset (atomic) */
+static volatile uint64_t g_req_ns;   /* when the server took the last POST */
+static volatile uint64_t g_first_ns; /* when a stream last handed its first token to the socket */
+
+struct stream {
+    enum mode mode;
+    int       n_tok, first_ms, gap_ms;
+    uint64_t  t0;
+    int       i;        /* next token */
+    int       stage;    /* 0 tokens, 1 usage sent, 2 [DONE] sent */
+};
+
+static void sleep_until(uint64_t t_ns)
+{
+    struct timespec ts = {(time_t)(t_ns / 1000000000ULL), (long)(t_ns % 1000000000ULL)};
+    /* cllm_now_ns is CLOCK_MONOTONIC, so an absolute sleep on it hits the schedule without drift */
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *s = cls;
+    int n;
+    (void)pos;
+    if (s->stage == 0 && s->i < s->n_tok) {
+        if (s->mode == M_CUT && s->i == 5)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (s->mode == M_STALL && s->i == 3) {
+            for (int k = 0; k < 300 && !g_quit; k++)   /* 3 s of nothing, ended early when the test is over */
+                sleep_until(cllm_now_ns() + 10000000ULL);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        sleep_until(s->t0 + (uint64_t)(s->first_ms + s->gap_ms * s->i) * 1000000ULL);
+        if (s->mode == M_BADJSON && s->i == 3) {
+            s->i++;
+            return snprintf(buf, max, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n");
+        }
+        if (s->i == 0)
+            g_first_ns = cllm_now_ns();
+        n = snprintf(buf, max,
+                     "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                     "\"delta\":{\"content\":\"tok%d \"},\"finish_reason\":null}]}\n\n",
+                     s->i);
+        s->i++;
+        return n;
+    }
+    if (s->stage == 0) {
+        double decode_ms = (double)s->gap_ms * (s->n_tok > 1 ? s->n_tok - 1 : 0);
+        s->stage = 1;
+        return snprintf(buf, max,
+                        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+                        "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":%d,\"total_tokens\":%d},"
+                        "\"timings\":{\"prompt_n\":12,\"prompt_ms\":5.0,\"predicted_n\":%d,\"predicted_ms\":%.1f,"
+                        "\"predicted_per_second\":41.6}}\n\n: keep-alive\n\n",
+                        s->n_tok, s->n_tok + 12, s->n_tok, decode_ms);
+    }
+    if (s->stage == 1) {
+        s->stage = 2;
+        return snprintf(buf, max, "data: [DONE]\n\n");
+    }
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* "n=20,first=50,gap=10,fail=4,slowfirst=3:150,slowgap=5:30" (up to the next '/') over *sp. */
+static void parse_spec(const char *p, struct sched_spec *sp)
+{
+    while (*p && *p != '/') {
+        char key[16];
+        int k = 0, a = 0, b = 0;
+        while (*p && *p != '=' && *p != '/' && k < (int)sizeof(key) - 1)
+            key[k++] = *p++;
+        key[k] = '\0';
+        if (*p == '=')
+            p++;
+        a = (int)strtol(p, (char **)&p, 10);
+        if (*p == ':')
+            b = (int)strtol(p + 1, (char **)&p, 10);
+        if (strcmp(key, "n") == 0)
+            sp->n_tok = a;
+        else if (strcmp(key, "first") == 0)
+            sp->first_ms = a;
+        else if (strcmp(key, "gap") == 0)
+            sp->gap_ms = a;
+        else if (strcmp(key, "fail") == 0)
+            sp->fail_every = a;
+        else if (strcmp(key, "slowfirst") == 0)
+            sp->slow_first_every = a, sp->slow_first_ms = b;
+        else if (strcmp(key, "slowgap") == 0)
+            sp->slow_gap_every = a, sp->slow_gap_ms = b;
+        while (*p && *p != ',' && *p != '/')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+    static int marker;
+    (void)cls, (void)version, (void)upload;
+    if (strcmp(method, "POST") == 0) {
+        static const char err500[] =
+            "{\"error\":{\"code\":500,\"message\":\"model exploded\",\"type\":\"server_error\"}}";
+        struct sched_spec sp = g_dflt;
+        struct stream *s;
+        struct MHD_Response *r;
+        enum mode m = M_OK;
+        int nth;
+        if (*con_cls == NULL) {
+            *con_cls = &marker;
+            return MHD_YES;
+        }
+        if (*upload_size) {
+            *upload_size = 0;   /* the request body is not needed */
+            return MHD_YES;
+        }
+        nth = __atomic_add_fetch(&g_posts, 1, __ATOMIC_SEQ_CST);
+        if (url[0] == '/' && strchr(url + 1, '/') && memchr(url + 1, '=', (size_t)(strchr(url + 1, '/') - url - 1)))
+            parse_spec(url + 1, &sp);
+        if (strncmp(url, "/err500/", 8) == 0 || (sp.fail_every > 0 && nth % sp.fail_every == 0))
+            return queue(c, 500, MHD_create_response_from_buffer(sizeof(err500) - 1, (void *)err500,
+                                                                 MHD_RESPMEM_PERSISTENT));
+        if (strncmp(url, "/cut/", 5) == 0)
+            m = M_CUT;
+        else if (strncmp(url, "/badjson/", 9) == 0)
+            m = M_BADJSON;
+        else if (strncmp(url, "/stall/", 7) == 0)
+            m = M_STALL;
+        if (sp.slow_first_every > 0 && nth % sp.slow_first_every == 0)
+            sp.first_ms = sp.slow_first_ms;
+        if (sp.slow_gap_every > 0 && nth % sp.slow_gap_every == 0)
+            sp.gap_ms = sp.slow_gap_ms;
+        s = calloc(1, sizeof(*s));
+        if (!s)
+            return MHD_NO;
+        s->mode = m;
+        s->n_tok = sp.n_tok;
+        s->first_ms = sp.first_ms;
+        s->gap_ms = sp.gap_ms;
+        s->t0 = cllm_now_ns();
+        g_req_ns = s->t0;
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, free);
+        MHD_add_response_header(r, "Content-Type", "text/event-stream");
+        return queue(c, 200, r);
+    }
+    if (strcmp(url, "/health") == 0) {
+        static const char ok[] = "{\"status\":\"ok\"}", loading[] = "{\"error\":{\"message\":\"Loading model\"}}";
+        const char *b = g_health == 200 ? ok : loading;
+        return queue(c, (unsigned)g_health,
+                     MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT));
+    }
+    return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+}
+
+/* Nagle would hold a chunk behind the previous one's delayed ACK (tens of ms): not the schedule's timing */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    int one = 1;
+    (void)cls, (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED && ci)
+        setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+int sched_server_start(int port, const struct sched_spec *dflt)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_dflt = *dflt;
+    g_quit = 0;
+    g_d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
+                           NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                           MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
+    return g_d ? MHD_get_daemon_info(g_d, MHD_DAEMON_INFO_BIND_PORT)->port : 0;
+}
+
+void sched_server_stop(void)
+{
+    g_quit = 1;
+    if (g_d)
+        MHD_stop_daemon(g_d);
+    g_d = NULL;
+}
+
+void sched_server_reset(void) { __atomic_store_n(&g_posts, 0, __ATOMIC_SEQ_CST); }
+
+void sched_server_set_health(int status) { g_health = status; }
+
+uint64_t sched_server_last_request_ns(void) { return g_req_ns; }
+
+uint64_t sched_server_last_first_token_ns(void) { return g_first_ns; }
+
+#else
+/* built without libmicrohttpd: the tests that need the server skip */
+int sched_server_start(int port, const struct sched_spec *dflt)
+{
+    (void)port, (void)dflt;
+    return 0;
+}
+void sched_server_stop(void) {}
+void sched_server_reset(void) {}
+void sched_server_set_health(int status) { (void)status; }
+uint64_t sched_server_last_request_ns(void) { return 0; }
+uint64_t sched_server_last_first_token_ns(void) { return 0; }
+#endif
