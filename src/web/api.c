@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "core/log.h"
 #include "core/result.h"
 #include "hw/hw.h"
+#include "llm/engine_server.h"
 #include "llm/llama_api.h"
 #include "llm/models.h"
 #include "llm/pipeline.h"
@@ -45,6 +47,10 @@ struct web_run {
     struct cllm_run_params rp;
     char   quant[32];
     char   device[8];
+    char   llama_server[PATH_MAX];    /* auto mode: the llama-server binary */
+    char   server_url[1024];          /* manual mode: the server's base URL */
+    char   server_model[256];         /* manual mode: its model name ("" default) */
+    char   api_key[512];              /* manual mode: Bearer token; wiped when the run ends, never logged */
     volatile sig_atomic_t cancel;
     pthread_t thread;
     bool   joined;
@@ -370,6 +376,10 @@ static void *run_thread(void *arg)
     char *text;
     const char *status = st == CLLM_OK ? "complete" : st == CLLM_ERR_CANCELLED ? "cancelled" : "failed";
 
+    /* the key is needed only while the run talks to the server */
+    memset(r->api_key, 0, sizeof(r->api_key));
+    r->rp.ai.api_key = NULL;
+
     cJSON_AddStringToObject(o, "status", status);
     if (st == CLLM_OK || st == CLLM_ERR_CANCELLED) {
         cJSON_AddStringToObject(o, "path", path);
@@ -593,11 +603,209 @@ static struct web_run *find_run(struct cllm_web_api *api, const char *id)
     return NULL;
 }
 
+/* "compare": an array of phase names (or one comma-separated string) → CLLM_AI_COMPARE_* bits in rp.ai.compare;
+ * on a bad value replies 400 naming it and returns false. */
+static bool compare_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(body, "compare"), *e;
+    char err[256];
+    unsigned bits = 0;
+
+    if (!it || cJSON_IsNull(it))
+        return true;
+    if (cJSON_IsString(it)) {
+        bits = cllm_ai_compare_parse(it->valuestring, err, sizeof(err));
+        if (!bits) {
+            reply_error(resp, 400, "compare: %s", err);
+            return false;
+        }
+    } else if (cJSON_IsArray(it)) {
+        cJSON_ArrayForEach(e, it) {
+            unsigned b;
+            if (!cJSON_IsString(e)) {
+                reply_error(resp, 400, "compare: expected strings (quant, temperature, language, prompt-type, all)");
+                return false;
+            }
+            b = cllm_ai_compare_parse(e->valuestring, err, sizeof(err));
+            if (!b) {
+                reply_error(resp, 400, "compare: %s", err);
+                return false;
+            }
+            bits |= b;
+        }
+    } else {
+        reply_error(resp, 400, "compare: expected an array of phase names (quant, temperature, language, "
+                    "prompt-type, all)");
+        return false;
+    }
+    if (bits && r->rp.skip_ai) {
+        reply_error(resp, 400, "compare: the comparison phases run after the LLM phase, and skip_ai is true");
+        return false;
+    }
+    r->rp.ai.compare = bits;
+    return true;
+}
+
+/* A string field of the body: NULL when absent, null or ""; *bad set (400 sent) when present but not a string
+ * or not shorter than n. */
+static const char *opt_string(const cJSON *body, const char *key, size_t n, bool *bad, struct cllm_web_response *resp)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(body, key);
+    if (!it || cJSON_IsNull(it))
+        return NULL;
+    if (!cJSON_IsString(it)) {
+        reply_error(resp, 400, "%s: expected a string", key);
+        *bad = true;
+        return NULL;
+    }
+    if (strlen(it->valuestring) >= n) {
+        reply_error(resp, 400, "%s: longer than %zu characters", key, n - 1);
+        *bad = true;
+        return NULL;
+    }
+    return it->valuestring[0] ? it->valuestring : NULL;
+}
+
+static bool has_control_chars(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* http:// or https:// then a host; no spaces or control characters (they would end up in request lines). */
+static bool valid_server_url(const char *u)
+{
+    size_t skip = strncasecmp(u, "http://", 7) == 0 ? 7 : strncasecmp(u, "https://", 8) == 0 ? 8 : 0;
+    if (!skip || !u[skip] || u[skip] == '/' || u[skip] == ':' || has_control_chars(u))
+        return false;
+    return strchr(u, ' ') == NULL;
+}
+
+/* user:password@ in the address: the URL is written to the results, so credentials go in api_key instead. */
+static bool url_has_userinfo(const char *u)
+{
+    const char *host = strstr(u, "://");
+    size_t n;
+    host = host ? host + 3 : u;
+    n = strcspn(host, "/?#");
+    return memchr(host, '@', n) != NULL;
+}
+
+/* The engine: "in-process" (default), "auto" (llama_server: an executable file, started by the run) or "manual"
+ * (server_url, server_model, api_key). Without "engine" the mode follows the field given. On a bad value replies
+ * 400 and returns false; the API key is never part of a message. */
+static bool engine_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
+{
+    const cJSON *eng = cJSON_GetObjectItemCaseSensitive(body, "engine");
+    bool bad = false;
+    const char *path = opt_string(body, "llama_server", sizeof(r->llama_server), &bad, resp);
+    const char *url = bad ? NULL : opt_string(body, "server_url", sizeof(r->server_url), &bad, resp);
+    const char *model = bad ? NULL : opt_string(body, "server_model", sizeof(r->server_model), &bad, resp);
+    const char *key = bad ? NULL : opt_string(body, "api_key", sizeof(r->api_key), &bad, resp);
+    const char *mode;
+    struct stat sb;
+
+    if (bad)
+        return false;
+    if (eng && !cJSON_IsNull(eng)) {
+        if (!cJSON_IsString(eng) || (strcmp(eng->valuestring, "in-process") != 0 &&
+                                     strcmp(eng->valuestring, "auto") != 0 && strcmp(eng->valuestring, "manual") != 0)) {
+            reply_error(resp, 400, "engine: expected \"in-process\", \"auto\" or \"manual\"");
+            return false;
+        }
+        mode = eng->valuestring;
+    } else if (path && url) {
+        reply_error(resp, 400, "llama_server and server_url: give one (auto or manual mode), not both");
+        return false;
+    } else {
+        mode = path ? "auto" : url ? "manual" : "in-process";
+    }
+    if (strcmp(mode, "manual") != 0) {
+        const char *stray = url ? "server_url" : model ? "server_model" : key ? "api_key" : NULL;
+        if (stray) {
+            reply_error(resp, 400, "%s: only with engine \"manual\" (engine is \"%s\")", stray, mode);
+            return false;
+        }
+    }
+    if (strcmp(mode, "auto") != 0 && path) {
+        reply_error(resp, 400, "llama_server: only with engine \"auto\" (engine is \"%s\")", mode);
+        return false;
+    }
+    if (strcmp(mode, "auto") == 0) {
+        if (!path) {
+            reply_error(resp, 400, "llama_server: engine \"auto\" needs the path of a llama-server binary");
+            return false;
+        }
+        if (!strchr(path, '/')) {
+            /* a bare name: found on PATH, or the build scripts/setup --llama-server makes */
+            char ferr[512];
+            if (cllm_llama_server_find(path, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
+                reply_error(resp, 400, "llama_server: %s", ferr);
+                return false;
+            }
+            r->rp.ai.llama_server = r->llama_server;
+            return true;
+        }
+        if (stat(path, &sb) != 0) {
+            reply_error(resp, 400, "llama_server: %s: %s", path, strerror(errno));
+            return false;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            reply_error(resp, 400, "llama_server: %s is not a regular file", path);
+            return false;
+        }
+        if (access(path, X_OK) != 0) {
+            reply_error(resp, 400, "llama_server: %s is not executable", path);
+            return false;
+        }
+        snprintf(r->llama_server, sizeof(r->llama_server), "%s", path);
+        r->rp.ai.llama_server = r->llama_server;
+    } else if (strcmp(mode, "manual") == 0) {
+        if (!url) {
+            reply_error(resp, 400, "server_url: engine \"manual\" needs the server's address (http://HOST:PORT)");
+            return false;
+        }
+        if (!valid_server_url(url)) {
+            reply_error(resp, 400, "server_url: expected an http:// or https:// address with a host, e.g. "
+                        "http://127.0.0.1:8080 (got \"%.200s\")", url);
+            return false;
+        }
+        if (url_has_userinfo(url)) {
+            reply_error(resp, 400, "server_url: no user or password in the address (it is written to the results); "
+                        "give the key in api_key");
+            return false;
+        }
+        if (model && has_control_chars(model)) {
+            reply_error(resp, 400, "server_model: control characters are not allowed");
+            return false;
+        }
+        /* it goes into an HTTP header: a line break would add headers of its own */
+        if (key && has_control_chars(key)) {
+            reply_error(resp, 400, "api_key: control characters are not allowed");
+            return false;
+        }
+        snprintf(r->server_url, sizeof(r->server_url), "%s", url);
+        r->rp.ai.server_url = r->server_url;
+        if (model) {
+            snprintf(r->server_model, sizeof(r->server_model), "%s", model);
+            r->rp.ai.server_model = r->server_model;
+        }
+        if (key) {
+            snprintf(r->api_key, sizeof(r->api_key), "%s", key);
+            r->rp.ai.api_key = r->api_key;
+        }
+    }
+    return true;
+}
+
 /* Fills rp from the request body; on a bad value replies 400 and returns false. */
 static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
 {
     static const char *const known[] = {"models", "skip_classic", "skip_ai", "quant", "cpu", "download",
-                                        "synthetic", "config"};
+                                        "synthetic", "config", "compare", "engine", "llama_server",
+                                        "server_url", "server_model", "api_key"};
     const cJSON *it;
     char err[512];
 
@@ -608,7 +816,8 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
                 ok = true;
         if (!ok) {
             reply_error(resp, 400, "%s: unknown key (expected models, skip_classic, skip_ai, quant, cpu, download, "
-                        "synthetic or config)", it->string ? it->string : "?");
+                        "synthetic, config, compare, engine, llama_server, server_url, server_model or api_key)",
+                        it->string ? it->string : "?");
             return false;
         }
     }
@@ -676,7 +885,7 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
         r->rp.ai.allow_download = false;
     if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(body, "synthetic")))
         r->rp.ai.allow_synthetic = false;
-    return true;
+    return compare_from_body(r, body, resp) && engine_from_body(r, body, resp);
 }
 
 static void make_run_id(struct cllm_web_api *api, char *out, size_t n)
@@ -688,6 +897,13 @@ static void make_run_id(struct cllm_web_api *api, char *out, size_t n)
     /* two starts within one second get _2, _3, ... */
     for (int k = 2; find_run(api, out) && k < 1000; k++)
         snprintf(out, n, "%.15s_%d", base, k);
+}
+
+/* A run that never started: its copy of the API key goes with it. */
+static void discard_run(struct web_run *r)
+{
+    memset(r->api_key, 0, sizeof(r->api_key));
+    free(r);
 }
 
 static void post_run(struct cllm_web_api *api, const struct cllm_web_request *req, struct cllm_web_response *resp)
@@ -712,7 +928,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     r->rp.ai.llama_lib = api->llama_lib;
     if (!run_params_from_body(r, body, resp)) {
         cJSON_Delete(body);
-        free(r);
+        discard_run(r);
         return;
     }
     cJSON_Delete(body);
@@ -729,7 +945,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     pthread_mutex_lock(&api->mu);
     if (api->shutting_down) {
         pthread_mutex_unlock(&api->mu);
-        free(r);
+        discard_run(r);
         reply_error(resp, 503, "the server is shutting down");
         return;
     }
@@ -738,7 +954,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
         cJSON_AddStringToObject(o, "error", "a benchmark run is already in progress");
         cJSON_AddStringToObject(o, "running_id", api->running->id);
         pthread_mutex_unlock(&api->mu);
-        free(r);
+        discard_run(r);
         reply_json(resp, 409, o);
         return;
     }
@@ -751,7 +967,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     make_run_id(api, r->id, sizeof(r->id));
     if (pthread_create(&r->thread, NULL, run_thread, r) != 0) {
         pthread_mutex_unlock(&api->mu);
-        free(r);
+        discard_run(r);
         reply_error(resp, 500, "cannot start the run thread: %s", strerror(errno));
         return;
     }
@@ -762,7 +978,8 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     cJSON_AddStringToObject(o, "id", r->id);
     cJSON_AddStringToObject(o, "status", "running");
     pthread_mutex_unlock(&api->mu);
-    CLLM_LOG(CLLM_LOG_INFO, "web: run %s started", r->id);
+    CLLM_LOG(CLLM_LOG_INFO, "web: run %s started (engine %s, comparison phases 0x%x)", r->id,
+             r->rp.ai.server_url ? "manual" : r->rp.ai.llama_server ? "auto" : "in-process", r->rp.ai.compare);
     reply_json(resp, 202, o);
 }
 

@@ -8,8 +8,10 @@
 // model (n_layer 2, n_embd 256) in a registry file given by $COMPUTELLM_MODELS_FILE, and walks the three pages:
 // hardware shows this CPU; a run on the tiny model reaches done; the results page lists it and draws its charts;
 // an edited copy imported through the upload input is compared with it (charts + ratio table, CSV of the
-// comparison); the CSV export of one result has the expected header and rows; a longer run is cancelled and
-// leaves a results file with run.status "cancelled". The server's process group is killed at the end, also on failure.
+// comparison); the CSV export of one result has the expected header and rows; a run with the Temperature
+// comparison ticked shows its table (low/medium/high) and charts in English and French; the engine choice sends
+// auto/manual fields, shows the API's refusals, and a manual run against a closed port is recorded failed without
+// the key; a longer run is cancelled and leaves a results file with run.status "cancelled". The server's process group is killed at the end, also on failure.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, execFileSync} from 'node:child_process';
@@ -42,6 +44,7 @@ const SMALL_CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, mem
 let tmp, server, browser, page, base, cpuModel;
 let runFile = null, importedName = null;
 let runConfig = SMALL_CONFIG;   // the config the next started run gets (set per test)
+let lastRunBody = null;         // the POST /api/runs body the page sent last (before the test's additions)
 const pageErrors = [];
 
 function killServer() {
@@ -106,6 +109,7 @@ before(async () => {
     const req = route.request();
     if (req.method() !== 'POST') return route.continue();
     const body = JSON.parse(req.postData() || '{}');
+    lastRunBody = {...body};
     body.download = false;
     body.config = runConfig;
     await route.continue({postData: JSON.stringify(body)});
@@ -119,8 +123,9 @@ after(async () => {
   }
 });
 
-// Clicks Start with the phases and models asked, waits for "Run finished: STATUS"; returns the results file name.
-async function startRun({classic, ai, models}) {
+// Fills the form with the phases, models, comparison phases and engine asked (the form keeps what an earlier
+// test chose), then clicks Start; with started (default) waits until the run is going.
+async function startRun({classic, ai, models, compare = [], engine = 'in-process', fields = {}, started = true}) {
   await page.goto(`${base}/#benchmark`);
   await page.waitForSelector('#page-benchmark #start:not([disabled])');
   await page.evaluate(() => { document.getElementById('toast').hidden = true; });   // a leftover from another page
@@ -128,8 +133,24 @@ async function startRun({classic, ai, models}) {
   await page.locator('#ph-ai').setChecked(ai);
   for (const box of await page.locator('#models input[name=model]').all())
     await box.setChecked(models.includes(await box.getAttribute('value')));
+  for (const name of ['quant', 'temperature', 'language', 'prompt-type'])
+    await page.locator(`#cmp-${name}`).setChecked(compare.includes(name));
+  await page.locator(`#engine-${engine}`).check();
+  for (const [sel, value] of Object.entries(fields)) await page.fill(sel, value);
+  lastRunBody = null;
   await page.click('#start');
-  await page.waitForSelector('#cancel:not([disabled])');
+  if (started) await page.waitForSelector('#cancel:not([disabled])');
+}
+
+async function waitDone() {
+  await page.waitForFunction(() => /Run finished/.test(document.querySelector('#run-status')?.textContent || ''),
+    null, {timeout: 120000});
+  return page.getAttribute('#run-status a[data-file]', 'data-file');
+}
+
+async function setLang(lang) {
+  await page.click(`header .lang button[data-lang="${lang}"]`);
+  await page.waitForFunction(l => document.documentElement.lang === l, lang);
 }
 
 test('hardware page shows this CPU model', async () => {
@@ -292,6 +313,158 @@ test('compare --html writes a self-contained report that draws in Chromium', asy
   await report.screenshot({path: path.join(ARTIFACTS, 'compare-report.png'), fullPage: true});
   assert.deepEqual(errors, []);
   await report.close();
+});
+
+test('temperature comparison: the page sends it, the result shows its table and charts (EN and FR)', async t => {
+  if (!llamaDir) { t.skip('no libllama under .deps/llama'); return; }
+  runConfig = {inference: {max_tokens: 8}, runs: {count: 2, warmup_max_tokens: 4, cleanup_pause_s: 0},
+    monitor: {interval_s: 0.2}};
+  await startRun({classic: false, ai: true, models: ['tiny-test'], compare: ['temperature']});
+  assert.deepEqual(lastRunBody.compare, ['temperature']);
+  assert.equal(lastRunBody.engine, undefined);
+  const file = await waitDone();
+  assert.match(await page.textContent('#run-status'), /Run finished: complete/);
+  const res = await api(`/api/results/${encodeURIComponent(file)}`);
+  const want = res.ai_benchmarks.comparisons.temperature['tiny-test'];
+  assert.deepEqual(Object.keys(res.ai_benchmarks.comparisons).sort(), ['status', 'temperature']);
+
+  await page.goto(`${base}/#results`);
+  const link = page.locator('#results-list a', {hasText: file});
+  await link.waitFor();
+  await link.click();
+  await page.locator('#detail h2', {hasText: file}).waitFor();
+  const sel = '#phases .phase-section[data-phase="temperature"][data-model="tiny-test"]';
+  await page.waitForSelector(sel);
+  assert.equal(await page.locator('#phases .phase-section').count(), 1, 'only the phase that ran has a section');
+  const rows = await page.$$eval(`${sel} table.phase-table tbody tr`,
+    trs => trs.map(tr => [tr.dataset.variant, ...[...tr.cells].map(td => td.textContent.trim())]));
+  assert.deepEqual(rows.map(r => r[0]), ['low', 'medium', 'high']);
+  assert.match(rows[0][1], /^low \(0\.25\)/);
+  assert.match(rows[2][1], /^high \(0\.75\)/);
+  // tokens/s "mean ± std" as in the file, 1 decimal
+  const one = new Intl.NumberFormat('en', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+  rows.forEach(([v, , status, tps]) => {
+    assert.equal(status, 'ok');
+    assert.equal(tps, `${one.format(want[v].summary.avg_tokens_per_second)} ± ${one.format(want[v].summary.std_tokens_per_second)}`);
+  });
+  const charts = async () => page.$$eval(`${sel} canvas`, cs => cs.map(c => {
+    const ch = window.Chart.getChart(c);
+    return {name: c.dataset.chart, labels: ch?.data.labels, data: ch?.data.datasets[0]?.data,
+            std: ch?.data.datasets[0]?.std, w: c.width, h: c.height};
+  }));
+  let drawn = await charts();
+  const tps = drawn.find(c => c.name === 'phase-tps');
+  assert.ok(tps, `no tokens/s chart: ${JSON.stringify(drawn)}`);
+  assert.equal(tps.data.length, 3);
+  assert.deepEqual(tps.data, ['low', 'medium', 'high'].map(v => want[v].summary.avg_tokens_per_second));
+  assert.deepEqual(tps.std, ['low', 'medium', 'high'].map(v => want[v].summary.std_tokens_per_second));
+  const ttft = drawn.find(c => c.name === 'phase-ttft');
+  assert.ok(ttft && ttft.data.length === 3 && ttft.data.every(v => v > 0), JSON.stringify(ttft));
+  assert.ok(drawn.every(c => c.w > 0 && c.h > 0), 'a chart has no size');
+  await page.locator(sel).scrollIntoViewIfNeeded();
+  await page.locator(sel).screenshot({path: path.join(ARTIFACTS, 'gui-phase-temperature-en.png')});
+
+  await setLang('fr');
+  try {
+    await page.waitForFunction(s => /Températures/.test(document.querySelector(`${s} h3`)?.textContent || ''), sel);
+    const headers = await page.$$eval(`${sel} table.phase-table thead th`, ths => ths.map(th => th.textContent.trim()));
+    assert.equal(headers[0], 'Variante');
+    assert.ok(headers.includes('Stabilité'), headers.join(' | '));
+    const first = await page.$eval(`${sel} table.phase-table tbody tr`, tr => tr.cells[0].textContent.trim());
+    assert.match(first, /^basse \(0,25\)/);
+    drawn = await charts();
+    assert.equal(drawn.find(c => c.name === 'phase-tps').data.length, 3);
+    assert.deepEqual(drawn.find(c => c.name === 'phase-tps').labels, ['basse (0,25)', 'moyenne (0,50)', 'haute (0,75)']);
+    await page.locator(sel).scrollIntoViewIfNeeded();
+    await page.locator(sel).screenshot({path: path.join(ARTIFACTS, 'gui-phase-temperature-fr.png')});
+  } finally {
+    await setLang('en');
+  }
+});
+
+test('benchmark form: comparison phases and engine choice, in French', async () => {
+  await page.goto(`${base}/#benchmark`);
+  await page.waitForSelector('#page-benchmark #start');
+  await setLang('fr');
+  try {
+    await page.waitForFunction(() => /Phases de comparaison/.test(document.querySelector('#compare-phases legend')?.textContent || ''));
+    assert.match(await page.textContent('#engine legend'), /Moteur d’inférence/);
+    // "All" ticks the four, and the LLM phase off greys them
+    await page.locator('#ph-ai').setChecked(true);
+    await page.locator('#cmp-all').check();
+    for (const name of ['quant', 'temperature', 'language', 'prompt-type'])
+      assert.equal(await page.isChecked(`#cmp-${name}`), true, name);
+    await page.locator('#engine-manual').check();
+    assert.equal(await page.isDisabled('#srv-path'), true);
+    assert.equal(await page.isDisabled('#srv-url'), false);
+    await page.locator('#page-benchmark .grid').screenshot({path: path.join(ARTIFACTS, 'gui-benchmark-form-fr.png')});
+    await page.locator('#ph-ai').setChecked(false);
+    assert.equal(await page.isDisabled('#cmp-temperature'), true);
+  } finally {
+    await setLang('en');
+  }
+  // the language switch redraws the form and keeps what was chosen
+  assert.equal(await page.isChecked('#engine-manual'), true);
+  assert.equal(await page.isChecked('#cmp-language'), true);
+  await page.locator('#ph-ai').setChecked(true);
+  await page.locator('#cmp-all').uncheck();
+  await page.locator('#engine-in-process').check();
+});
+
+test('llama-server engine: bad fields are refused, manual mode against a closed port records the failure', async () => {
+  // auto mode with no such binary: the API's 400 reaches the user, no run starts (the browser logs the two
+  // refused requests on the console; exactly those are expected and taken out of the page's error list)
+  const errorsBefore = pageErrors.length;
+  await startRun({classic: false, ai: true, models: ['tiny-test'], engine: 'auto',
+    fields: {'#srv-path': '/nonexistent/llama-server'}, started: false});
+  await page.waitForFunction(() => /nonexistent\/llama-server/.test(document.getElementById('toast').textContent)
+    && !document.getElementById('toast').hidden);
+  assert.equal(lastRunBody.engine, 'auto');
+  assert.equal(lastRunBody.llama_server, '/nonexistent/llama-server');
+  assert.equal(await page.isDisabled('#srv-url'), true, 'manual fields are greyed in auto mode');
+  assert.equal((await api('/api/runs')).running_id, null);
+
+  // manual mode: the URL must be http(s); the page does not start the run
+  await startRun({classic: false, ai: true, models: ['tiny-test'], engine: 'manual',
+    fields: {'#srv-url': 'ftp://127.0.0.1:1'}, started: false});
+  await page.waitForFunction(() => /server_url/.test(document.getElementById('toast').textContent));
+  assert.equal(lastRunBody.llama_server, undefined, 'the auto field is not sent in manual mode');
+  assert.equal((await api('/api/runs')).running_id, null);
+  const is400 = e => /status of 400/.test(e);
+  for (let i = 0; i < 50 && pageErrors.slice(errorsBefore).filter(is400).length < 2; i++)
+    await new Promise(r => setTimeout(r, 100));
+  const since = pageErrors.splice(errorsBefore);
+  assert.equal(since.filter(is400).length, 2, since.join('\n'));
+  pageErrors.push(...since.filter(e => !is400(e)));   // anything else still fails the last test
+
+  const key = 'sk-gui-test-never-stored';
+  runConfig = {runs: {count: 2, cleanup_pause_s: 0}, monitor: {interval_s: 0.2}};
+  await startRun({classic: false, ai: true, models: ['tiny-test'], engine: 'manual',
+    fields: {'#srv-url': 'http://127.0.0.1:1', '#srv-model': 'tiny', '#srv-key': key}});
+  assert.deepEqual([lastRunBody.engine, lastRunBody.server_url, lastRunBody.server_model, lastRunBody.api_key],
+    ['manual', 'http://127.0.0.1:1', 'tiny', key]);
+  await page.locator('#page-benchmark fieldset#engine').screenshot({path: path.join(ARTIFACTS, 'gui-engine-manual.png')});
+  const file = await waitDone();
+  assert.match(await page.textContent('#run-status'), /Run finished: complete/);
+  const text = fs.readFileSync(path.join(tmp, 'results', file), 'utf8');
+  assert.ok(!text.includes(key), 'the API key is in the results file');
+  const m = JSON.parse(text).ai_benchmarks.results['tiny-test'];
+  assert.equal(m.status, 'failed');
+  assert.match(m.error, /127\.0\.0\.1:1/);
+  assert.equal(m.engine.mode, 'manual');
+
+  await page.goto(`${base}/#results`);
+  const link = page.locator('#results-list a', {hasText: file});
+  await link.waitFor();
+  await link.click();
+  // the page may still show the detail of the run before: wait for this file's
+  await page.locator('#detail h2', {hasText: file}).waitFor();
+  const row = page.locator('#ai-models tr[data-model="tiny-test"]');
+  await row.waitFor();
+  const cells = await row.locator('td').allTextContents();
+  assert.match(cells[1], /^failed.*127\.0\.0\.1:1/s);
+  assert.match(cells[2], /manual.*http:\/\/127\.0\.0\.1:1/);
+  await page.locator('#ai-models').screenshot({path: path.join(ARTIFACTS, 'gui-manual-failed.png')});
 });
 
 test('cancel a run leaves a cancelled results file', async () => {

@@ -1,5 +1,6 @@
 /* The web GUI's REST API through a real server on 127.0.0.1 (a free port) with libcurl as the client: hardware,
- * runs (complete, 409 while one runs, cancel), the events stream, results list/get/CSV/import/delete, the token
+ * runs (complete, 409 while one runs, cancel; comparison phases and engine fields refused with the bad value
+ * named; manual mode against an unreachable server ends failed without leaking the API key), the events stream, results list/get/CSV/import/delete, the token
  * on a non-loopback-style bind, path traversal and oversized uploads refused. Results go to a temporary folder. */
 #include "test.h"
 
@@ -7,10 +8,13 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
+#include "core/log.h"
 #include "core/result.h"
 #include "hw/hw.h"
 #include "web/server.h"
@@ -272,6 +276,177 @@ static void test_conflict_and_cancel(void)
     free(r.body);
 }
 
+/* POST /api/runs refusing bad comparison and engine fields: 400 naming the key and the bad value, no run started. */
+static void test_run_validation(void)
+{
+    static const struct { const char *body, *want1, *want2; } cases[] = {
+        {"{\"compare\": [\"temperature\", \"colour\"]}", "compare", "colour"},
+        {"{\"compare\": \"quant,flavour\"}", "compare", "flavour"},
+        {"{\"compare\": [42]}", "compare", "strings"},
+        {"{\"compare\": [\"temperature\"], \"skip_ai\": true}", "compare", "skip_ai"},
+        {"{\"engine\": \"manual\", \"server_url\": \"ftp://127.0.0.1:8080\"}", "server_url", "ftp://127.0.0.1:8080"},
+        {"{\"engine\": \"manual\", \"server_url\": \"127.0.0.1:8080\"}", "server_url", "http://"},
+        {"{\"engine\": \"manual\", \"server_url\": \"http://\"}", "server_url", "http://"},
+        {"{\"engine\": \"manual\", \"server_url\": \"http://user:pw@127.0.0.1:1/v1\"}", "server_url", "api_key"},
+        {"{\"engine\": \"manual\"}", "server_url", "manual"},
+        {"{\"engine\": \"auto\", \"llama_server\": \"/nonexistent/bin/llama-server\"}", "llama_server",
+         "/nonexistent/bin/llama-server"},
+        {"{\"engine\": \"auto\"}", "llama_server", "auto"},
+        {"{\"engine\": \"auto\", \"llama_server\": \"/tmp\"}", "llama_server", "regular file"},
+        {"{\"engine\": \"turbo\"}", "engine", "manual"},
+        {"{\"server_url\": \"http://127.0.0.1:1\", \"llama_server\": \"/bin/sh\"}", "llama_server", "not both"},
+        {"{\"engine\": \"in-process\", \"server_url\": \"http://127.0.0.1:1\"}", "server_url", "manual"},
+        {"{\"engine\": \"auto\", \"llama_server\": \"/bin/sh\", \"api_key\": \"k\"}", "api_key", "manual"},
+        {"{\"engine\": \"manual\", \"server_url\": 8080}", "server_url", "string"},
+    };
+    const char *leaky = "{\"engine\": \"manual\", \"server_url\": \"http://127.0.0.1:1\", "
+                        "\"api_key\": \"SeCrEt-KeY\\r\\nX-Injected: 1\"}";
+    char noexec[512], body[1024];
+    struct reply r;
+    FILE *f;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        http(srv, "POST", "/api/runs", cases[i].body, strlen(cases[i].body), NULL, &r);
+        if (r.status != 400 || !strstr(r.body, cases[i].want1) || !strstr(r.body, cases[i].want2))
+            fprintf(stderr, "  %s -> %ld %s\n", cases[i].body, r.status, r.body);
+        CHECK_INT(r.status, 400);
+        CHECK(strstr(r.body, cases[i].want1) != NULL);
+        CHECK(strstr(r.body, cases[i].want2) != NULL);
+        free(r.body);
+    }
+
+    /* a file that exists but cannot be run */
+    snprintf(noexec, sizeof(noexec), "%s/not-executable", tmpdir);
+    f = fopen(noexec, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("#!/bin/sh\n", f);
+        fclose(f);
+    }
+    snprintf(body, sizeof(body), "{\"engine\": \"auto\", \"llama_server\": \"%s\"}", noexec);
+    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK(strstr(r.body, "not executable") != NULL);
+    free(r.body);
+    unlink(noexec);
+
+    /* a key with a line break would add headers to the server's requests; the refusal does not repeat it */
+    http(srv, "POST", "/api/runs", leaky, strlen(leaky), NULL, &r);
+    CHECK_INT(r.status, 400);
+    CHECK(strstr(r.body, "api_key") != NULL);
+    CHECK(strstr(r.body, "SeCrEt") == NULL);
+    free(r.body);
+
+    /* none of them started a run */
+    http(srv, "GET", "/api/runs", NULL, 0, NULL, &r);
+    {
+        cJSON *o = json_of(&r);
+        CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "running_id")));
+        cJSON_Delete(o);
+    }
+    free(r.body);
+}
+
+/* Manual mode against a port nothing listens on, with the temperature comparison: the run ends (no hang), the
+ * model and each temperature variant are "failed" with the connection error, and the API key appears neither in
+ * the results file, nor in the run's events, nor in the log (at debug level). */
+static void test_manual_unreachable(void)
+{
+    static const char *const key = "sk-test-0123456789-do-not-echo";
+    char body[1024], id[64] = "", path[512], file[256] = "", logpath[512];
+    struct reply r;
+    cJSON *o;
+    const cJSON *m, *v, *per_model;
+    const char *variants[] = {"low", "medium", "high"};
+    enum cllm_log_level level = cllm_log_get_level();
+    int saved_err = -1, logfd;
+
+    snprintf(body, sizeof(body),
+             "{\"skip_classic\": true, \"models\": [\"tinyllama-1.1b\"], \"compare\": [\"temperature\"], "
+             "\"engine\": \"manual\", \"server_url\": \"http://127.0.0.1:1\", \"server_model\": \"tiny\", "
+             "\"api_key\": \"%s\", \"config\": {\"runs\": {\"count\": 2, \"cleanup_pause_s\": 0}}}", key);
+    /* everything the run logs goes to a file the test reads back */
+    snprintf(logpath, sizeof(logpath), "%s/stderr.log", tmpdir);
+    logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK(logfd >= 0);
+    fflush(stderr);
+    if (logfd >= 0) {
+        saved_err = dup(2);
+        dup2(logfd, 2);
+        close(logfd);
+    }
+    cllm_log_set_level(CLLM_LOG_DEBUG);
+
+    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 202);
+    o = json_of(&r);
+    if (str_of(o, "id"))
+        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
+    cJSON_Delete(o);
+    free(r.body);
+    CHECK_STR(wait_run(id), "complete");
+
+    cllm_log_set_level(level);
+    fflush(stderr);
+    if (saved_err >= 0) {
+        dup2(saved_err, 2);
+        close(saved_err);
+    }
+
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK(strstr(r.body, key) == NULL);
+    o = json_of(&r);
+    if (str_of(o, "results_file"))
+        snprintf(file, sizeof(file), "%s", str_of(o, "results_file"));
+    cJSON_Delete(o);
+    free(r.body);
+    CHECK(file[0] != '\0');
+
+    snprintf(path, sizeof(path), "/api/runs/%s/events", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK(strstr(r.body, "event: done\n") != NULL);
+    CHECK(strstr(r.body, key) == NULL);
+    free(r.body);
+
+    snprintf(path, sizeof(path), "/api/results/%s", file);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, key) == NULL);
+    o = json_of(&r);
+    CHECK_STR(str_of(o, "run.status"), "complete");
+    /* the model key has a dot: looked up by hand, not through a dotted path */
+    m = cJSON_GetObjectItemCaseSensitive(cllm_json_path(o, "ai_benchmarks.results"), "tinyllama-1.1b");
+    CHECK_STR(str_of(m, "status"), "failed");
+    CHECK(str_of(m, "error") && strstr(str_of(m, "error"), "127.0.0.1:1") != NULL);
+    CHECK_STR(str_of(m, "engine.mode"), "manual");
+    CHECK_STR(str_of(m, "engine.model"), "tiny");
+    CHECK_STR(str_of(m, "summary.stability"), "unstable");
+    /* the comparison asked for ran, each variant failing the same way */
+    per_model = cJSON_GetObjectItemCaseSensitive(cllm_json_path(o, "ai_benchmarks.comparisons.temperature"),
+                                                 "tinyllama-1.1b");
+    CHECK_INT(cJSON_GetArraySize(per_model), 3);
+    for (size_t i = 0; i < 3; i++) {
+        v = cJSON_GetObjectItemCaseSensitive(per_model, variants[i]);
+        CHECK_STR(str_of(v, "status"), "failed");
+        CHECK(str_of(v, "error") && strstr(str_of(v, "error"), "127.0.0.1:1") != NULL);
+    }
+    CHECK(cllm_json_path(o, "ai_benchmarks.comparisons.language") == NULL);
+    cJSON_Delete(o);
+    free(r.body);
+
+    {
+        char *log = NULL;
+        size_t len = 0;
+        char err[256];
+        CHECK(cllm_read_file(logpath, 0, &log, &len, err, sizeof(err)) == CLLM_OK);
+        CHECK(log && strstr(log, "web: run") != NULL);   /* the capture worked */
+        CHECK(log && strstr(log, key) == NULL);
+        free(log);
+        unlink(logpath);
+    }
+}
+
 static void test_results_files(void)
 {
     struct reply r, imp;
@@ -436,6 +611,8 @@ int main(void)
     RUN(test_hardware);
     RUN(test_quick_run);
     RUN(test_conflict_and_cancel);
+    RUN(test_run_validation);
+    RUN(test_manual_unreachable);
     RUN(test_results_files);
     RUN(test_bad_input);
     RUN(test_token);

@@ -1,6 +1,6 @@
 // Thin layer over Chart.js (window.Chart, loaded as a classic script): grouped bars with optional error bars,
 // and line charts for time series. Every chart is remembered by its canvas so re-rendering replaces it.
-import {t} from './i18n.js';
+import {getLang, t} from './i18n.js';
 
 export const palette = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5'];
 
@@ -8,11 +8,12 @@ export const palette = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '
 const errorBars = {
   id: 'cllmErrorBars',
   afterDatasetsDraw(chart) {
-    const {ctx, scales: {y}} = chart;
+    const {ctx} = chart;
     ctx.save();
     ctx.strokeStyle = '#222';
     chart.data.datasets.forEach((ds, di) => {
       if (!ds.std || chart.getDatasetMeta(di).hidden) return;
+      const y = chart.scales[ds.yAxisID || 'y'];
       chart.getDatasetMeta(di).data.forEach((bar, i) => {
         const v = ds.data[i], s = ds.std[i];
         if (v == null || s == null) return;
@@ -44,10 +45,21 @@ export function chartBox(parent, {small = false, name = ''} = {}) {
   return canvas;
 }
 
-// series: [{label, data: [...], std?: [...]}] over the category labels.
-export function barChart(canvas, labels, series, {unit = '', title = ''} = {}) {
+// series: [{label, data: [...], std?: [...], axis?: 'y1'}] over the category labels.
+// A series with axis 'y1' goes on a second scale at the right (unit2).
+export function barChart(canvas, labels, series, {unit = '', unit2 = '', title = '', legend = true} = {}) {
   if (!canvas) return null;
   const withStd = series.some(s => s.std && s.std.some(v => v != null));
+  const scales = {y: {beginAtZero: true, title: {display: !!unit, text: unit}}};
+  if (series.some(s => s.axis === 'y1'))
+    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
+                 title: {display: !!unit2, text: unit2}};
+  // the scale reaches the top whisker, not only the top bar
+  for (const [id, scale] of Object.entries(scales)) {
+    const tops = series.filter(s => (s.axis || 'y') === id && s.std)
+      .flatMap(s => s.data.map((v, i) => (v != null && s.std[i] != null ? v + s.std[i] : null))).filter(v => v != null);
+    if (tops.length) scale.suggestedMax = Math.max(...tops);
+  }
   return new window.Chart(canvas, {
     type: 'bar',
     plugins: withStd ? [errorBars] : [],
@@ -55,12 +67,13 @@ export function barChart(canvas, labels, series, {unit = '', title = ''} = {}) {
       labels,
       datasets: series.map((s, i) => ({
         label: s.label, data: s.data, std: s.std, backgroundColor: s.color || palette[i % palette.length],
+        yAxisID: s.axis || 'y',
       })),
     },
     options: {
-      maintainAspectRatio: false, animation: false,
-      plugins: {title: {display: !!title, text: title}},
-      scales: {y: {beginAtZero: true, title: {display: !!unit, text: unit}}},
+      maintainAspectRatio: false, animation: false, locale: getLang(),
+      plugins: {title: {display: !!title, text: title}, legend: {display: legend}},
+      scales,
     },
   });
 }
@@ -85,7 +98,7 @@ export function lineChart(canvas, series, {xTitle = 's', yTitle = '', y2Title = 
       })),
     },
     options: {
-      maintainAspectRatio: false, animation: false, parsing: false,
+      maintainAspectRatio: false, animation: false, parsing: false, locale: getLang(),
       plugins: {title: {display: !!title, text: title}},
       scales,
     },

@@ -4,7 +4,7 @@ import {lineChart, chartBox} from '../charts.js';
 import {num, t} from '../i18n.js';
 import {h, toast} from '../ui.js';
 
-const state = {config: null, hw: null, runId: null, running: false, events: [], source: null, done: null,
+const state = {config: null, hw: null, form: null, runId: null, running: false, events: [], source: null, done: null,
                progress: 0, monitor: {cpu: [], ram: [], gpu: [], vram: [], temp: [], power: null}, t0: null};
 let root, monitorChart = null;
 
@@ -37,21 +37,65 @@ function fitText(m) {
   return [t('bench.fit_ok'), 'muted'];
 }
 
-function options() {
-  const models = [...root.querySelectorAll('input[name=model]:checked')].map(x => x.value);
-  const body = {
-    skip_classic: !root.querySelector('#ph-classic').checked,
-    skip_ai: !root.querySelector('#ph-ai').checked,
+// The comparison phases, as POST /api/runs names them (docs/api.md), and their checkbox ids.
+const COMPARE = [['quant', 'cmp-quant'], ['temperature', 'cmp-temperature'], ['language', 'cmp-language'],
+                 ['prompt-type', 'cmp-prompt-type']];
+
+// What the form holds, kept across re-renders (a language switch redraws the page); the API key stays in memory.
+function readForm() {
+  if (!root || !root.querySelector('#ph-classic')) return state.form;
+  const val = sel => root.querySelector(sel)?.value ?? '';
+  state.form = {
+    models: [...root.querySelectorAll('input[name=model]:checked')].map(x => x.value),
+    classic: root.querySelector('#ph-classic').checked,
+    ai: root.querySelector('#ph-ai').checked,
+    quant: val('#opt-quant'),
     cpu: root.querySelector('#opt-cpu').checked,
+    compare: COMPARE.filter(([, id]) => root.querySelector(`#${id}`).checked).map(([name]) => name),
+    engine: root.querySelector('input[name=engine]:checked')?.value || 'in-process',
+    llamaServer: val('#srv-path'), serverUrl: val('#srv-url'), serverModel: val('#srv-model'), apiKey: val('#srv-key'),
   };
-  const quant = root.querySelector('#opt-quant').value;
-  if (models.length) body.models = models;
-  if (quant) body.quant = quant;
+  return state.form;
+}
+
+// Greys what does not apply: the comparison phases without the LLM phase, the fields of the other engines.
+function syncForm() {
+  const f = readForm();
+  root.querySelector('#compare-phases').disabled = !f.ai;
+  root.querySelector('#cmp-all').checked = f.compare.length === COMPARE.length;
+  root.querySelector('#cmp-all').indeterminate = f.compare.length > 0 && f.compare.length < COMPARE.length;
+  root.querySelector('#srv-path').disabled = f.engine !== 'auto';
+  for (const id of ['#srv-url', '#srv-model', '#srv-key']) root.querySelector(id).disabled = f.engine !== 'manual';
+  root.querySelector('#engine-hint').textContent = t(`bench.engine_hint_${f.engine}`);
+}
+
+function toggleAll(ev) {
+  for (const [, id] of COMPARE) root.querySelector(`#${id}`).checked = ev.target.checked;
+  syncForm();
+}
+
+// The POST /api/runs body, or null with a message when a field the chosen engine needs is empty.
+function options() {
+  const f = readForm();
+  const body = {skip_classic: !f.classic, skip_ai: !f.ai, cpu: f.cpu};
+  if (f.models.length) body.models = f.models;
+  if (f.quant) body.quant = f.quant;
+  if (f.ai && f.compare.length) body.compare = f.compare;
+  if (f.engine === 'auto') {
+    if (!f.llamaServer.trim()) { toast(t('bench.need_path')); return null; }
+    Object.assign(body, {engine: 'auto', llama_server: f.llamaServer.trim()});
+  } else if (f.engine === 'manual') {
+    if (!f.serverUrl.trim()) { toast(t('bench.need_url')); return null; }
+    Object.assign(body, {engine: 'manual', server_url: f.serverUrl.trim()});
+    if (f.serverModel.trim()) body.server_model = f.serverModel.trim();
+    if (f.apiKey) body.api_key = f.apiKey;
+  }
   return body;
 }
 
 async function start() {
   const body = options();
+  if (!body) return;
   if (body.skip_classic && body.skip_ai) { toast(t('bench.nothing')); return; }
   try {
     const r = await api.startRun(body);
@@ -127,8 +171,13 @@ function addMonitorPoint(d) {
 export function render(el = root) {
   if (!el || !state.config) return;
   const models = state.config.models || [];
-  const defaults = new Set(state.config.defaults?.models || []);
+  const f = readForm() || {models: state.config.defaults?.models || [], classic: true, ai: true, quant: '', cpu: false,
+    compare: [], engine: 'in-process', llamaServer: '', serverUrl: '', serverModel: '', apiKey: ''};
+  const chosen = new Set(f.models);
   const quants = [...new Set(models.flatMap(m => (m.quants || []).map(q => q.name)))];
+  const onchange = syncForm;
+  const engine = (value, label) => h('label', {class: 'opt'}, h('input', {type: 'radio', name: 'engine', value,
+    id: `engine-${value}`, checked: f.engine === value, onchange}), ' ', label);
   el.replaceChildren(
     h('div', {class: 'row'},
       h('button', {class: 'primary', id: 'start', onclick: start}, t('bench.start')),
@@ -138,29 +187,47 @@ export function render(el = root) {
         models.length === 0 ? h('p', {class: 'muted'}, state.config.models_error || '—') : models.map(m => {
           const [fit, cls] = fitText(m);
           return h('label', {class: 'opt'}, h('input', {type: 'checkbox', name: 'model', value: m.key,
-            checked: defaults.has(m.key)}), ` ${m.name || m.key} (${m.params || '?'}) `, h('span', {class: cls}, fit));
+            checked: chosen.has(m.key)}), ` ${m.name || m.key} (${m.params || '?'}) `, h('span', {class: cls}, fit));
         })),
       h('div', {},
         h('fieldset', {}, h('legend', {}, t('bench.phases')),
-          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'ph-classic', checked: true}), ' ', t('bench.classic')),
-          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'ph-ai', checked: true}), ' ', t('bench.ai'))),
+          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'ph-classic', checked: f.classic}), ' ', t('bench.classic')),
+          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'ph-ai', checked: f.ai, onchange}), ' ', t('bench.ai'))),
+        h('fieldset', {id: 'compare-phases'}, h('legend', {}, t('bench.compare')),
+          COMPARE.map(([name, id]) => h('label', {class: 'opt'}, h('input', {type: 'checkbox', id, value: name,
+            checked: f.compare.includes(name), onchange}), ' ', t(`bench.${id}`))),
+          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'cmp-all', onchange: toggleAll}), ' ', t('bench.cmp-all')),
+          h('p', {class: 'muted small'}, t('bench.compare_hint'))),
         h('fieldset', {}, h('legend', {}, t('bench.options')),
           h('label', {class: 'opt'}, t('bench.quant'), ' ', h('select', {id: 'opt-quant'},
-            h('option', {value: ''}, t('bench.quant_default')), quants.map(q => h('option', {value: q}, q)))),
-          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'opt-cpu'}), ' ', t('bench.cpu_only'))),
-        // wired when the llama-server engine lands; greyed with the reason until then
-        h('fieldset', {disabled: true, title: t('bench.server_unavailable')}, h('legend', {}, t('bench.server')),
-          h('label', {class: 'opt'}, h('input', {type: 'radio', name: 'srv'}), ' ', t('bench.server_auto'), ' ',
-            h('input', {type: 'text', placeholder: '/usr/local/bin/llama-server'})),
-          h('label', {class: 'opt'}, h('input', {type: 'radio', name: 'srv'}), ' ', t('bench.server_manual'), ' ',
-            h('input', {type: 'text', placeholder: 'http://127.0.0.1:8080'})),
-          h('p', {class: 'muted'}, t('bench.server_unavailable'))))),
+            h('option', {value: ''}, t('bench.quant_default')),
+            quants.map(q => h('option', {value: q, selected: q === f.quant}, q)))),
+          h('label', {class: 'opt'}, h('input', {type: 'checkbox', id: 'opt-cpu', checked: f.cpu}), ' ', t('bench.cpu_only'))),
+        h('fieldset', {id: 'engine'}, h('legend', {}, t('bench.server')),
+          engine('in-process', t('bench.engine_in_process')),
+          engine('auto', t('bench.server_auto')),
+          h('div', {class: 'sub'}, h('label', {for: 'srv-path'}, t('bench.srv_path')),
+            h('input', {type: 'text', id: 'srv-path', value: f.llamaServer, placeholder: '/usr/local/bin/llama-server',
+              spellcheck: 'false'})),
+          engine('manual', t('bench.server_manual')),
+          h('div', {class: 'sub'},
+            h('label', {for: 'srv-url'}, t('bench.srv_url')),
+            h('input', {type: 'text', id: 'srv-url', value: f.serverUrl, placeholder: 'http://127.0.0.1:8080',
+              spellcheck: 'false'}),
+            h('label', {for: 'srv-model'}, t('bench.srv_model')),
+            h('input', {type: 'text', id: 'srv-model', value: f.serverModel, placeholder: t('bench.srv_model_ph'),
+              spellcheck: 'false'}),
+            h('label', {for: 'srv-key'}, t('bench.srv_key')),
+            h('input', {type: 'password', id: 'srv-key', value: f.apiKey, autocomplete: 'off',
+              placeholder: t('bench.srv_key_ph')})),
+          h('p', {class: 'muted small', id: 'engine-hint'})))),
     h('div', {class: 'card'}, h('h3', {}, t('bench.progress')), h('p', {id: 'run-status'}),
       h('div', {class: 'progress'}, h('div', {id: 'run-bar'})), h('ul', {class: 'events', id: 'run-events'})),
     h('div', {class: 'card'}, h('h3', {}, t('bench.monitor')), h('div', {id: 'monitor-box'}),
       h('p', {id: 'monitor-power', class: 'muted'})),
   );
   monitorChart = null;
+  syncForm();
   update();
 }
 

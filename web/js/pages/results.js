@@ -3,6 +3,7 @@ import {api} from '../api.js';
 import {barChart, chartBox, lineChart} from '../charts.js';
 import {buildComparison, comparisonCsv} from '../compare.js';
 import {num, t} from '../i18n.js';
+import {appendPhases} from '../phases.js';
 import {h, toast} from '../ui.js';
 
 const state = {list: [], error: null, selected: new Set(), detail: null, detailName: null, cmp: null,
@@ -122,6 +123,7 @@ function detailView() {
   const b = r.classic_benchmarks?.benchmarks || {};
   const ai = Object.entries(r.ai_benchmarks?.results || {}).filter(([, m]) => m.summary);
   const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
+  if (Object.keys(r.ai_benchmarks?.results || {}).length) box.appendChild(modelsTable(r));
   const grid = h('div', {class: 'grid'});
   box.appendChild(grid);
   // defer drawing until the boxes are in the document, so Chart.js can measure them
@@ -150,9 +152,32 @@ function detailView() {
     chartCard(grid, t('res.itl'), 'itl', ai.length > 0, c => barChart(c, keys,
       ['mean', 'p50', 'p90', 'p99'].map(p => ({label: p,
         data: ai.map(([, m]) => m.summary[`inter_token_latency_${p}_ms`] ?? null)})), {unit: 'ms'}));
+    appendPhases(box, r);
     box.appendChild(monitorView(r));
   });
   return box;
+}
+
+// One line per model of the LLM phase: status (with the error or reason), engine, tokens/s.
+function modelsTable(r) {
+  const engineText = e => {
+    if (!e) return '—';
+    if (e.mode) return `${e.library || 'server'} (${t(`res.engine_${e.mode}`)}) ${e.url || ''}`.trim();
+    return [e.engine, e.backend].filter(Boolean).join(', ') || '—';
+  };
+  return h('div', {class: 'card'}, h('h3', {}, t('res.models')), h('div', {class: 'scroll'}, h('table', {id: 'ai-models'},
+    h('tr', {}, h('th', {}, t('res.model')), h('th', {}, t('res.status')), h('th', {}, t('res.engine')),
+      h('th', {class: 'n'}, 'tokens/s'), h('th', {}, t('cmpph.stability'))),
+    Object.entries(r.ai_benchmarks.results).map(([k, m]) => h('tr', {dataset: {model: k}},
+      h('td', {}, m?.model?.name ? `${m.model.name} (${k})` : k,
+        m?.model?.synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null),
+      h('td', {class: `status-${m?.status}`}, m?.status ?? '—',
+        m?.error || m?.reason ? h('div', {class: 'muted small'}, m.error || m.reason) : null),
+      h('td', {}, engineText(m?.engine)),
+      h('td', {class: 'n'}, m?.summary?.avg_tokens_per_second == null ? '—'
+        : `${num(m.summary.avg_tokens_per_second, 1, 1)} ± ${num(m.summary.std_tokens_per_second, 1, 1)}`),
+      h('td', {class: m?.summary?.stability === 'unstable' ? 'bad' : ''},
+        m?.summary?.stability ? t(`cmpph.${m.summary.stability}`) : '—'))))));
 }
 
 // The monitor time series of one phase (or model): its samples are columns keyed like t_s, cpu_pct, ...
