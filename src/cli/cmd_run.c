@@ -168,6 +168,16 @@ int cmd_run(int argc, char *const *argv)
         }
     }
 
+    if (ap.server_url && ap.llama_server) {
+        fputs("computellm run: --server-url (a running server) and --llama-server (start one) exclude each other\n",
+              stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (ap.server_url && strncmp(ap.server_url, "http://", 7) != 0 && strncmp(ap.server_url, "https://", 8) != 0) {
+        fprintf(stderr, "computellm run: --server-url: expected http://HOST:PORT or https://..., got '%s'\n",
+                ap.server_url);
+        return CLI_EXIT_USAGE;
+    }
     rp.ai = ap;
     if (config_path && cllm_config_load(&rp.cfg, config_path, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm run: config error: %s\n", err);

@@ -34,6 +34,10 @@ expect_rc "unknown detect flag exits 2" 2 "$BIN" detect --nope
 check "detect usage on stderr" grep -q "usage: computellm detect" "$T/err"
 expect_rc "unknown run flag exits 2" 2 "$BIN" run --nope
 expect_rc "--output without value exits 2" 2 "$BIN" run --output
+expect_rc "--server-url with --llama-server exits 2" 2 "$BIN" run --server-url http://127.0.0.1:1 --llama-server x
+check "both engines: says they exclude each other" grep -q "exclude each other" "$T/err"
+expect_rc "--server-url ftp:// exits 2" 2 "$BIN" run --server-url ftp://host
+check "bad server URL named" grep -q "ftp://host" "$T/err"
 for c in detect run export config gui; do
   expect_rc "$c --help" 0 "$BIN" "$c" --help
   [ "$c" = gui ] || check "$c --help has an example" grep -q "example" "$T/out"

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The server engine against a real llama-server, on a tiny synthetic model: auto mode (`run --llama-server`: started,
+# benchmarked, stopped, nothing left running) and manual mode (`run --server-url` against one this script starts).
+# Skipped (exit 77) when no llama-server is installed: $COMPUTELLM_LLAMA_SERVER, `llama-server` on PATH, or the
+# build `scripts/setup --llama-server` makes in .deps/llama-server/bin/.
+# Usage: test_llama_server.sh PATH/TO/computellm
+set -u
+BIN=$1
+SRC=${CLLM_SRC:-.}
+server=${COMPUTELLM_LLAMA_SERVER:-}
+[ -n "$server" ] || server=$(command -v llama-server 2>/dev/null || true)
+[ -n "$server" ] || { [ -x "$SRC/.deps/llama-server/bin/llama-server" ] && server="$SRC/.deps/llama-server/bin/llama-server"; }
+if [ -z "$server" ]; then
+  echo "skip: no llama-server installed (scripts/setup --llama-server builds one; or set COMPUTELLM_LLAMA_SERVER)" >&2
+  exit 77
+fi
+if ! ls "$SRC"/.deps/llama/*/libllama*.so >/dev/null 2>&1; then
+  echo "skip: the llama.cpp libraries are not installed (scripts/setup): no synthetic model can be made" >&2
+  exit 77
+fi
+if ! "$BIN" --version | grep -q "CLLM_WITH_CURL=ON"; then
+  echo "skip: this build has no libcurl (the server engine needs it)" >&2
+  exit 77
+fi
+echo "llama-server: $server" >&2
+
+T=$(mktemp -d /tmp/cllm_srv.XXXXXX)
+manual_pid=""
+cleanup() {
+  [ -n "$manual_pid" ] && kill "$manual_pid" 2>/dev/null && wait "$manual_pid" 2>/dev/null
+  rm -rf "$T"
+}
+[ -n "${KEEP:-}" ] || trap cleanup EXIT
+pass=0
+fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $1" >&2; }
+bad() { fail=$((fail + 1)); echo "FAIL $1" >&2; }
+expect_rc() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
+}
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+# no llama-server serving a file under $T is left (the [l] keeps pgrep from matching a shell quoting this)
+no_server_left() { ! pgrep -f "[l]lama-server -m $T/" >/dev/null 2>&1; }
+
+cat >"$T/models.json" <<'JSON'
+{"models": {
+  "tiny-test": {"name": "Tiny test model", "params": "0.02B", "repo": "none/none", "default_quant": "Q4_K_M",
+    "min_ram_gb": 0.5, "chat_template": "zephyr",
+    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
+             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
+    "quants": {"Q4_K_M": {"file": "tiny-test.Q4_K_M.gguf", "size_gb": 0.02, "min_ram_gb": 0.5}}}}}
+JSON
+echo '{"models": ["tiny-test"], "inference": {"max_tokens": 32}, "runs": {"warmup_max_tokens": 4}}' >"$T/cfg.json"
+common=(run --skip-classic --models-file "$T/models.json" --config "$T/cfg.json" --models-dir "$T/models" --no-download)
+
+# the checks both modes share: three ok runs of exactly max_tokens, counted by the server's usage, its own
+# decode rate beside ours, and the whole prompt evaluated every run (no prompt cache, as in-process)
+runs_ok='.ai_benchmarks.results["tiny-test"] as $m
+  | $m.status == "ok" and ($m.runs | length) == 3
+  and all($m.runs[]; .status == "ok" and .generated_tokens == 32 and .tokens_per_second > 0
+                     and .first_token_latency_s > 0 and .token_count_source == "usage"
+                     and .server_timings.predicted_n == 32 and .server_timings.predicted_per_second > 0
+                     and .server_timings.prompt_n == .prompt_tokens and .engine_decode_tokens == 32)
+  and $m.summary.avg_tokens_per_second > 0 and $m.engine.library == "llama-server"'
+
+# --- auto mode ---
+expect_rc "auto mode: run --llama-server" 0 "$BIN" "${common[@]}" --llama-server "$server" --output "$T/auto"
+auto=$(cat "$T/out")
+check "auto: three runs through llama-server" jq -e "$runs_ok" "$auto" >/dev/null
+check "auto: engine in auto mode on loopback" jq -e '.ai_benchmarks.results["tiny-test"].engine
+  | .mode == "auto" and (.url | startswith("http://127.0.0.1:")) and .server_pid > 0' "$auto" >/dev/null
+# the server's memory, not ours: the tiny model's weights and a 2048-token context are in llama-server
+check "auto: memory of the llama-server process" jq -e '.ai_benchmarks.results["tiny-test"]
+  | (.load.memory_process | startswith("llama-server")) and .load.memory_after_load_gb > 0.005
+    and .summary.peak_memory_gb >= .load.memory_after_load_gb * 0.5
+    and all(.runs[]; .memory_after_gb > 0.005)' "$auto" >/dev/null
+pid=$(jq -r '.ai_benchmarks.results["tiny-test"].engine.server_pid' "$auto")
+check "auto: llama-server $pid stopped and reaped" bash -c "! kill -0 $pid 2>/dev/null"
+check "auto: no llama-server left" no_server_left
+
+# a bare name that is not anywhere fails with the way to get one
+expect_rc "auto: unknown llama-server name" 0 "$BIN" "${common[@]}" --llama-server no-such-llama-server-x \
+  --output "$T/auto2"
+check "auto: the failure says how to get llama-server" jq -e '.ai_benchmarks.results["tiny-test"]
+  | .status == "failed" and (.error | test("scripts/setup --llama-server"))' "$(cat "$T/out")" >/dev/null
+
+# --- manual mode against a llama-server started here ---
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+model="$T/models/synthetic/tiny-test.Q4_K_M.gguf"
+check "the synthetic model is there" test -s "$model"
+"$server" -m "$model" --port "$port" --host 127.0.0.1 --ctx-size 2048 -ngl 0 --seed 42 >"$T/manual.log" 2>&1 &
+manual_pid=$!
+for _ in $(seq 1 300); do
+  curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+expect_rc "manual mode: run --server-url" 0 "$BIN" "${common[@]}" --server-url "http://127.0.0.1:$port" \
+  --output "$T/manual"
+man=$(cat "$T/out")
+check "manual: three runs through llama-server" jq -e "$runs_ok" "$man" >/dev/null
+check "manual: engine in manual mode, llama-server recognised" jq -e '.ai_benchmarks.results["tiny-test"].engine
+  | .mode == "manual" and .url == "http://127.0.0.1:'"$port"'"' "$man" >/dev/null
+check "manual: the server's memory is out of reach, said so" jq -e '.ai_benchmarks.results["tiny-test"].load
+  | .memory_process == "remote" and .memory_after_load_gb == null' "$man" >/dev/null
+check "manual: the server we started still runs (not ours to stop)" kill -0 "$manual_pid"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
