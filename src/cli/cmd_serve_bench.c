@@ -30,6 +30,7 @@ void usage_serve_bench(FILE *f)
           "  --requests N          requests per level (default max(16, 4 x c); with --duration: no limit)\n"
           "  --duration S          per level, start no new request after S seconds; those in flight finish\n"
           "  --max-tokens N        max_tokens of each request (default 256)\n"
+          "  --ignore-eos          ask for exactly max_tokens per request (llama-server, vLLM): same-length requests\n"
           "  --prompt TEXT         the user message (default: the benchmark's prompt)\n"
           "  --slo ttft_ms=N,itl_ms=N   goodput: requests whose TTFT and mean ITL are within these, per second\n"
           "  --output-dir DIR      folder for the results file (default: results/)\n"
@@ -225,6 +226,8 @@ int cmd_serve_bench(int argc, char *const *argv)
         } else if (cli_opt(&it, "--max-tokens", NULL, true)) {
             if (it.error || !positive_int("--max-tokens", it.value, &p.max_tokens))
                 return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--ignore-eos", NULL, false)) {
+            p.ignore_eos = true;
         } else if (cli_opt(&it, "--duration", NULL, true)) {
             char *end;
             if (it.error)

@@ -201,6 +201,7 @@ static cJSON *params_json(const struct cllm_serve_params *p, const struct cllm_g
     else
         cllm_json_set_null(o, "duration_s", "not given: each level runs its requests to the end");
     cJSON_AddNumberToObject(o, "max_tokens", g->max_tokens);
+    cJSON_AddBoolToObject(o, "ignore_eos", g->ignore_eos);
     cJSON_AddStringToObject(o, "prompt", g->prompt ? g->prompt : "");
     cJSON_AddStringToObject(o, "system_prompt", g->system_prompt ? g->system_prompt : "");
     cJSON_AddNumberToObject(o, "temperature", g->temperature);
@@ -640,6 +641,7 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
     if (p->api_key && p->api_key[0])
         snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
     g.max_tokens = p->max_tokens;
+    g.ignore_eos = p->ignore_eos;
     if (p->prompt)
         g.prompt = p->prompt;
     if (p->system_prompt)

@@ -36,6 +36,8 @@ struct cllm_serve_params {
     double      duration_s;      /* per level: no new request after this many seconds (those in flight finish);
                                     0: no limit */
     int         max_tokens;      /* max_tokens of each request (256) */
+    bool        ignore_eos;      /* ask for exactly max_tokens (llama-server and vLLM honour "ignore_eos"): every
+                                    request the same length, as with synthetic models */
     const char *prompt;          /* the user message (the benchmark's default prompt) */
     const char *system_prompt;   /* the system message; "" none (the benchmark's default) */
     double      slo_ttft_ms;     /* a good request's time to first token is at most this; <= 0: no such SLO */

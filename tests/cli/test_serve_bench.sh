@@ -102,9 +102,10 @@ expect_rc "export the serving file" 0 "$BIN" export "$res" --csv
 check "export has the levels" grep -q '^serving_benchmarks.levels,output_tokens_per_second,levels=1,' "$T/out"
 
 expect_rc "serve-bench --json" 0 "$BIN" serve-bench --server-url "$U" --concurrency 2 --requests 2 --max-tokens 8 \
-  --json --output-dir "$T/res2"
-check "--json prints the section" jq -e '.status == "ok" and .levels[0].concurrency == 2 and .levels[0].goodput == null' \
-  "$T/out" >/dev/null
+  --ignore-eos --json --output-dir "$T/res2"
+check "--json prints the section" jq -e '.status == "ok" and .levels[0].concurrency == 2 and .levels[0].goodput == null
+  and .params.ignore_eos == true' "$T/out" >/dev/null
+check "ignore_eos off unless asked" jq -e '.serving_benchmarks.params.ignore_eos == false' "$res" >/dev/null
 res2=$(ls "$T"/res2/*.json | head -1)
 expect_rc "compare two serving files" 0 "$BIN" compare "$res" "$res2"
 check "compare has serving rows" grep -q "Serving output tokens/s c=2" "$T/out"
