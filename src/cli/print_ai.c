@@ -58,20 +58,50 @@ static double num(const cJSON *root, const char *path)
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/* llama-server's own decode rate (its timings.predicted_per_second) beside ours, when it sent them */
+static void server_rate_line(FILE *f, const cJSON *r)
+{
+    const cJSON *run;
+    double sum_srv = 0, sum_ours = 0;
+    int n = 0;
+    cJSON_ArrayForEach(run, cllm_json_path(r, "runs")) {
+        double srv = num(run, "server_timings.predicted_per_second"), ours = num(run, "decode_tokens_per_second");
+        if (isfinite(srv) && isfinite(ours)) {
+            sum_srv += srv;
+            sum_ours += ours;
+            n++;
+        }
+    }
+    if (n > 0)
+        fprintf(f, "  %-16s decode %.1f tokens/s by our timestamps, %.1f by llama-server's own timings\n", "",
+                sum_ours / n, sum_srv / n);
+}
+
 void cli_print_ai_table(FILE *f, const cJSON *section)
 {
     const cJSON *results = cllm_json_path(section, "results"), *r;
 
+    const cJSON *first = results ? results->child : NULL;
+    const char *lib = cJSON_GetStringValue(cllm_json_path(first, "engine.library"));
+
     end_bar(f);
-    fprintf(f, "\nLLM inference (llama.cpp %s, %s)\n", cJSON_GetStringValue(cllm_json_path(section, "llama.version"))
-                ? cJSON_GetStringValue(cllm_json_path(section, "llama.version")) : "not loaded",
-            cJSON_GetStringValue(cllm_json_path(section, "llama.variant"))
-                ? cJSON_GetStringValue(cllm_json_path(section, "llama.variant")) : "-");
+    if (lib && strcmp(lib, "llama.cpp") != 0) {
+        /* the server engine: name the server, not the local library (used only to make synthetic models) */
+        const char *mode = cJSON_GetStringValue(cllm_json_path(first, "engine.mode"));
+        const char *url = cJSON_GetStringValue(cllm_json_path(first, "engine.url"));
+        fprintf(f, "\nLLM inference through %s (%s mode, %s)\n", lib, mode ? mode : "?", url ? url : "?");
+    } else {
+        const char *ver = cJSON_GetStringValue(cllm_json_path(section, "llama.version"));
+        const char *var = cJSON_GetStringValue(cllm_json_path(section, "llama.variant"));
+        fprintf(f, "\nLLM inference (llama.cpp %s, %s)\n", ver ? ver : "not loaded", var && var[0] ? var : "-");
+    }
     fprintf(f, "  %-16s %-9s %-8s %12s %10s %9s %9s %9s  %s\n", "model", "status", "backend", "tokens/s", "TTFT s",
             "ITL ms", "p90 ms", "peak GB", "stability");
     cJSON_ArrayForEach(r, results) {
         const char *status = cJSON_GetStringValue(cllm_json_path(r, "status"));
         const char *backend = cJSON_GetStringValue(cllm_json_path(r, "engine.backend"));
+        if (!backend && cJSON_GetStringValue(cllm_json_path(r, "engine.url")))
+            backend = "server";
         bool synth = cJSON_IsTrue(cllm_json_path(r, "model.synthetic"));
         fprintf(f, "  %-16s %-9s %-8s ", r->string, status ? status : "?", backend ? backend : "-");
         if (status && strcmp(status, "ok") == 0) {
@@ -79,6 +109,7 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
                     num(r, "summary.std_tokens_per_second"), num(r, "summary.avg_first_token_latency_s"),
                     num(r, "summary.inter_token_latency_mean_ms"), num(r, "summary.inter_token_latency_p90_ms"), num(r, "summary.peak_memory_gb"),
                     cJSON_GetStringValue(cllm_json_path(r, "summary.stability")), synth ? "  (synthetic)" : "");
+            server_rate_line(f, r);
         } else {
             const char *why = cJSON_GetStringValue(cllm_json_path(r, "reason"));
             if (!why)
