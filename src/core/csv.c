@@ -1,6 +1,7 @@
 #include "core/csv.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,16 @@ const char *cllm_csv_unit_for(const char *key)
             return g_units[i].unit;
     }
     return "";
+}
+
+/* A statistic's key (ttft_s: {p50, p90, p99, mean}) has no unit of its own: its parent's key names it. */
+static bool is_stat_key(const char *k)
+{
+    static const char *const stats[] = {"p50", "p90", "p95", "p99", "mean", "std", "min", "max", "median"};
+    for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+        if (strcmp(k, stats[i]) == 0)
+            return true;
+    return false;
 }
 
 /* A growable string. */
@@ -79,6 +90,15 @@ struct walk {
     int          n_params;
 };
 
+static const char *leaf_unit(const struct walk *w)
+{
+    if (w->n_parts == 0)
+        return "";
+    if (w->n_parts >= 2 && is_stat_key(w->parts[w->n_parts - 1]))
+        return cllm_csv_unit_for(w->parts[w->n_parts - 2]);
+    return cllm_csv_unit_for(w->parts[w->n_parts - 1]);
+}
+
 static void emit(struct walk *w, const cJSON *leaf)
 {
     char section[256] = "", name[256] = "", params[512] = "", value[64];
@@ -116,7 +136,7 @@ static void emit(struct walk *w, const cJSON *leaf)
     sb_put(w->out, ",", 1);
     sb_field(w->out, val);
     sb_put(w->out, ",", 1);
-    sb_field(w->out, cJSON_IsString(leaf) || cJSON_IsBool(leaf) ? "" : cllm_csv_unit_for(w->n_parts ? w->parts[w->n_parts - 1] : ""));
+    sb_field(w->out, cJSON_IsString(leaf) || cJSON_IsBool(leaf) ? "" : leaf_unit(w));
     sb_put(w->out, "\r\n", 2);
 }
 

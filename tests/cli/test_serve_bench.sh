@@ -100,6 +100,7 @@ check "final table" grep -q "^Serving load: $U" "$T/err"
 check "table has the goodput column" grep -Eq '^ +2 .* 0\.0%  [0-9.]+ req/s \(100%\)$' "$T/err"
 expect_rc "export the serving file" 0 "$BIN" export "$res" --csv
 check "export has the levels" grep -q '^serving_benchmarks.levels,output_tokens_per_second,levels=1,' "$T/out"
+check "export: a percentile takes its parent's unit" bash -c "tr -d '\\r' <'$T/out' | grep -Eq '^serving_benchmarks.levels,ttft_s.p50,levels=1,[0-9.e-]+,s$'"
 
 expect_rc "serve-bench --json" 0 "$BIN" serve-bench --server-url "$U" --concurrency 2 --requests 2 --max-tokens 8 \
   --ignore-eos --json --output-dir "$T/res2"
