@@ -47,6 +47,8 @@ void cli_print_version(FILE *f);
  * a second one exits at once. */
 void cli_install_signal_handlers(void);
 bool cli_interrupted(void);
+/* On a crash: kill the servers this process started, print the call stack to stderr, die by the same signal. */
+void cli_install_crash_handler(void);
 /* The flag itself, for library calls that stop when it becomes non-zero. */
 const volatile sig_atomic_t *cli_cancel_flag(void);
 

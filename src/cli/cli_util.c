@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <execinfo.h>
+#endif
 
 #include "bench/cpu_gemm.h"
 #include "build_info.h"
@@ -96,6 +99,44 @@ void cli_install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A crash (most likely inside a loaded library such as libllama): stop the servers this process started, print
+ * where it happened (module + offset per frame, for addr2line) and die by the same signal. */
+static void on_crash(int sig)
+{
+    static const char head[] = "computellm: crashed (signal ";
+    static const char tail[] = "); call stack (module(+offset) per frame):\n";
+    char num[4] = {(char)('0' + sig / 10 % 10), (char)('0' + sig % 10), '\0', '\0'};
+    cllm_proc_kill_all();
+    if (write(STDERR_FILENO, head, sizeof(head) - 1) < 0 || write(STDERR_FILENO, num, 2) < 0 ||
+        write(STDERR_FILENO, tail, sizeof(tail) - 1) < 0)
+        _exit(128 + sig);
+#if defined(__GLIBC__)
+    {
+        void *frames[48];
+        int n = backtrace(frames, 48);
+        backtrace_symbols_fd(frames, n, STDERR_FILENO);
+    }
+#endif
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_install_crash_handler(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    struct sigaction sa;
+#if defined(__GLIBC__)
+    void *warm[1];
+    backtrace(warm, 1);   /* loads libgcc's unwinder now: not from inside the handler */
+#endif
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_crash;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
 }
 
 bool cli_interrupted(void) { return g_interrupted != 0; }

@@ -68,6 +68,7 @@ int main(int argc, char **argv)
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 
     cli_save_argv(argv);
+    cli_install_crash_handler();
 
     for (; it.i < argc; it.i++) {
         const char *a = argv[it.i];

@@ -133,6 +133,17 @@ check "Ctrl-C writes a valid results file" jq -e '.run.status == "cancelled" and
   and (.classic_benchmarks.benchmarks | length) >= 1' "$cres" >/dev/null
 check "no temp file after Ctrl-C" test -z "$(find "$T/cancel" -name '.*.tmp.*')"
 
+# --- a crash says where it happened and dies by its signal (a core dump stays possible) ---
+"$BIN" run --skip-ai --output "$T/crash" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+kill -SEGV "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 139 ]; then ok "SIGSEGV: dies by the signal"; else bad "SIGSEGV: dies by the signal (got $rc)"; fi
+check "SIGSEGV: says so" grep -q "computellm: crashed (signal 11); call stack" "$T/err"
+check "SIGSEGV: frames name the module" grep -Eq "computellm\(|libc\.so" "$T/err"
+
 # --- the LLM phase end to end on a tiny synthetic model (the registry entry below has a real-format shape) ---
 cat >"$T/tiny_models.json" <<'JSON'
 {"models": {
