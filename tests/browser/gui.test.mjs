@@ -11,10 +11,13 @@
 // comparison); the CSV export of one result has the expected header and rows; a run with the Temperature
 // comparison ticked shows its table (low/medium/high) and charts in English and French; the engine choice sends
 // auto/manual fields, shows the API's refusals, and a manual run against a closed port is recorded failed without
-// the key; a longer run is cancelled and leaves a results file with run.status "cancelled". The server's process group is killed at the end, also on failure.
+// the key; a longer run is cancelled and leaves a results file with run.status "cancelled"; serve-bench files made
+// against the schedule-streaming test server show their serving table, charts and errors (EN and FR), a failed
+// level is marked, and a comparison with an edited copy shows 2.00× on the output tokens/s rows. The server's
+// process group is killed at the end, also on failure.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, execFileSync} from 'node:child_process';
+import {spawn, spawnSync, execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -484,6 +487,207 @@ test('cancel a run leaves a cancelled results file', async () => {
   await shot('benchmark-cancelled');
   await page.goto(`${base}/#results`);
   await page.locator('#results-list tr', {hasText: file}).filter({hasText: 'cancelled'}).waitFor();
+});
+
+// The schedule-streaming test server of tests/unit/test_serve_bench.c (`--serve`: prints its port; the URL's
+// path sets the schedule, e.g. /n=12,first=30,gap=5,fail=7/: 12 tokens, the first after 30 ms, then one every
+// 5 ms, every 7th request answered HTTP 500).
+const SERVE_BIN = path.resolve(process.env.CLLM_SERVE_TEST_BIN
+  || path.join(path.dirname(BIN), 'tests', 'test_serve_bench'));
+
+async function startScheduleServer() {
+  const proc = spawn(SERVE_BIN, ['--serve'], {stdio: ['ignore', 'pipe', 'inherit']});
+  process.on('exit', () => { try { proc.kill('SIGKILL'); } catch { /* gone */ } });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`no port from ${SERVE_BIN} within 10 s: ${out}`)), 10000);
+    proc.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/^(\d+)\s*$/m);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+    proc.once('exit', code => { clearTimeout(t); reject(new Error(`${SERVE_BIN} exited (${code}): ${out}`)); });
+  });
+  return {port, stop: () => new Promise(resolve => {
+    if (proc.exitCode !== null || proc.signalCode !== null) { resolve(); return; }
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  })};
+}
+
+// computellm serve-bench into the GUI's results folder; returns the file's name (its path is the last stdout line).
+function serveBench(url, args) {
+  const r = spawnSync(BIN, ['serve-bench', '--server-url', url, ...args, '--output-dir', path.join(tmp, 'results')],
+    {encoding: 'utf8', timeout: 60000});
+  const file = (r.stdout || '').trim().split('\n').at(-1);
+  assert.ok(file && fs.existsSync(file), `serve-bench wrote no file (exit ${r.status}): ${r.stderr}`);
+  return path.basename(file);
+}
+
+async function openResult(file) {
+  // a fresh page: the list is read again and nothing is left selected from the tests before
+  await page.goto(`${base}/#results`);
+  await page.reload();
+  const link = page.locator('#results-list a', {hasText: file});
+  await link.waitFor();
+  await link.click();
+  await page.locator('#detail h2', {hasText: file}).waitFor();
+}
+
+const cells = sel => page.$$eval(`${sel} tr`, trs => trs.map(tr => [...tr.cells].map(td => td.textContent.trim())));
+const chartData = name => page.$eval(`#detail canvas[data-chart="${name}"]`, c => {
+  const ch = window.Chart.getChart(c);
+  return ch && {labels: ch.data.labels, data: ch.data.datasets.map(d => d.data), w: c.width, h: c.height};
+});
+
+test('serve-bench results: serving table, charts, errors, comparison (EN and FR)', async t => {
+  if (!fs.existsSync(SERVE_BIN)) { t.skip(`no ${SERVE_BIN} (built with libcurl and libmicrohttpd)`); return; }
+  const srv = await startScheduleServer();
+  let file, failedFile;
+  try {
+    const url = `http://127.0.0.1:${srv.port}/n=12,first=30,gap=5,fail=7/`;
+    file = serveBench(url, ['--concurrency', '1,2,4', '--requests', '8', '--max-tokens', '16',
+                            '--slo', 'ttft_ms=100,itl_ms=20']);
+    // every request fails: the first level is failed, the next one not run
+    failedFile = serveBench(`http://127.0.0.1:${srv.port}/n=5,first=10,gap=5,fail=1/`,
+      ['--concurrency', '1,2', '--requests', '4']);
+  } finally {
+    await srv.stop();
+  }
+  const res = await api(`/api/results/${encodeURIComponent(file)}`);
+  const levels = res.serving_benchmarks.levels;
+  assert.deepEqual(levels.map(L => L.concurrency), [1, 2, 4]);
+  assert.ok(levels.every(L => L.status === 'ok'), JSON.stringify(levels.map(L => L.status)));
+
+  // the list has it like any other file
+  const listed = (await api('/api/results')).find(r => r.name === file);
+  assert.equal(listed?.status, 'complete');
+  await openResult(file);
+  await page.waitForSelector('#serving #serving-levels');
+
+  // one row per level, each cell the file's number as the page formats it (ms for TTFT/ITL, s for E2E)
+  const fmt = (lang, d) => new Intl.NumberFormat(lang, {minimumFractionDigits: d, maximumFractionDigits: d});
+  const pc = lang => new Intl.NumberFormat(lang,
+    {style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1});
+  const want = lang => levels.map(L => [String(L.concurrency), L.status, `${L.n_ok} / ${L.n_requests}`,
+    fmt(lang, 2).format(L.wall_s), fmt(lang, 2).format(L.requests_per_second),
+    fmt(lang, 1).format(L.output_tokens_per_second),
+    fmt(lang, 1).format(L.ttft_s.p50 * 1e3), fmt(lang, 1).format(L.ttft_s.p99 * 1e3),
+    fmt(lang, 2).format(L.itl_s.p50 * 1e3), fmt(lang, 2).format(L.itl_s.p99 * 1e3),
+    fmt(lang, 3).format(L.e2e_s.p50), fmt(lang, 3).format(L.e2e_s.p99),
+    pc(lang).format(L.error_rate), fmt(lang, 2).format(L.goodput.requests_per_second),
+    pc(lang).format(L.goodput.fraction)]);
+  assert.deepEqual(await cells('#serving-levels tbody'), want('en'));
+  assert.equal(await page.locator('#serving-levels tbody tr.level-ok').count(), 3);
+  assert.equal(await page.locator('#serving-not-run').count(), 0);
+
+  // the server and the parameters as written
+  const server = await page.textContent('#serving-server');
+  for (const s of [res.serving_benchmarks.server.url, 'openai-compatible', 'default'])
+    assert.ok(server.includes(s), server);
+  assert.match(await page.textContent('#serving-params'), /1, 2, 4.*TTFT ≤ 100 ms, mean ITL per request ≤ 20 ms/s);
+  // every 7th request failed: its message is among the first errors
+  const failures = levels.reduce((a, L) => a + L.n_failed, 0);
+  assert.ok(failures > 0, 'the schedule fails every 7th request');
+  assert.match(await page.textContent('#serving-errors'), /HTTP 500.*model exploded/);
+
+  // charts: one point per level with the file's values
+  await page.waitForFunction(() => ['serving-throughput', 'serving-ttft', 'serving-itl'].every(n => {
+    const c = document.querySelector(`#detail canvas[data-chart="${n}"]`);
+    return c && window.Chart.getChart(c);
+  }));
+  const tput = await chartData('serving-throughput');
+  assert.deepEqual(tput.labels, ['c=1', 'c=2', 'c=4']);
+  assert.deepEqual(tput.data, [levels.map(L => L.output_tokens_per_second), levels.map(L => L.requests_per_second)]);
+  assert.ok(tput.w > 0 && tput.h > 0, 'the throughput chart has no size');
+  assert.deepEqual((await chartData('serving-ttft')).data,
+    [levels.map(L => L.ttft_s.p50 * 1e3), levels.map(L => L.ttft_s.p99 * 1e3)]);
+  assert.deepEqual((await chartData('serving-itl')).data,
+    [levels.map(L => L.itl_s.p50 * 1e3), levels.map(L => L.itl_s.p99 * 1e3)]);
+
+  // the classic and LLM parts say they did not run: no empty chart, no monitor
+  assert.match(await page.textContent('#classic-not-run'), /Classic benchmarks.*not run in this file — serve-bench/);
+  assert.match(await page.textContent('#ai-not-run'), /LLM inference: not run in this file/);
+  const detailCharts = await page.$$eval('#detail canvas', cs => cs.map(c => c.dataset.chart));
+  assert.deepEqual(detailCharts.sort(), ['serving-itl', 'serving-throughput', 'serving-ttft']);
+  assert.equal(await page.locator('#detail', {hasText: 'No data for this chart'}).count(), 0);
+  await page.locator('#serving').scrollIntoViewIfNeeded();
+  await page.locator('#detail').screenshot({path: path.join(ARTIFACTS, 'gui-serving-en.png')});
+
+  await setLang('fr');
+  try {
+    await page.waitForFunction(() =>
+      /Serveur sous charge/.test(document.querySelector('#serving h2')?.textContent || ''));
+    const head = await cells('#serving-levels thead');
+    assert.equal(head[0][0], 'Concurrence');
+    assert.equal(head[0][5], 'Tok/s en sortie');
+    assert.deepEqual(await cells('#serving-levels tbody'), want('fr'));
+    assert.match(await page.textContent('#classic-not-run'), /non exécuté dans ce fichier/);
+    await page.waitForFunction(() => {
+      const c = document.querySelector('#detail canvas[data-chart="serving-throughput"]');
+      return c && window.Chart.getChart(c)?.data.datasets[0].label === 'tokens/s en sortie';
+    });
+    assert.deepEqual((await chartData('serving-throughput')).data[0], levels.map(L => L.output_tokens_per_second));
+    await page.locator('#detail').screenshot({path: path.join(ARTIFACTS, 'gui-serving-fr.png')});
+  } finally {
+    await setLang('en');
+  }
+
+  // a failed level: marked, its error shown, the charts drawn with what there is (no error in the page)
+  await openResult(failedFile);
+  await page.waitForSelector('#serving #serving-levels');
+  const failedRes = await api(`/api/results/${encodeURIComponent(failedFile)}`);
+  assert.equal(failedRes.serving_benchmarks.status, 'failed');
+  const frows = await cells('#serving-levels tbody');
+  assert.equal(frows.length, failedRes.serving_benchmarks.levels.length);
+  assert.equal(frows[0][1], 'failed');
+  assert.match(await page.getAttribute('#serving-levels tbody tr.level-failed td.status-failed', 'title'),
+    /HTTP 500.*model exploded/);
+  assert.equal(await page.locator('#serving-levels tbody tr.level-failed').count(), 1);
+  assert.equal(await page.textContent('#serving-not-run'), 'Not run: c = 2');
+  assert.match(await page.textContent('#serving-status'), /Serving load: failed — every request of a level failed/);
+  assert.match(await page.textContent('#serving-errors'), /c = 1.*HTTP 500/s);
+  await page.waitForFunction(() =>
+    window.Chart.getChart(document.querySelector('#detail canvas[data-chart="serving-throughput"]')));
+  await page.locator('#serving').screenshot({path: path.join(ARTIFACTS, 'gui-serving-failed.png')});
+
+  // compared with a copy whose output tokens/s is twice as high: 2.00× on those rows only
+  const copy = structuredClone(res);
+  copy.id = '20990101_000002';
+  copy.hardware.cpu.model = 'Serving Copy CPU';
+  for (const L of copy.serving_benchmarks.levels) L.output_tokens_per_second *= 2;
+  const copyPath = path.join(tmp, 'serving_copy.json');
+  fs.writeFileSync(copyPath, JSON.stringify(copy));
+  await page.setInputFiles('#import', copyPath);
+  const copyRow = page.locator('#results-list tr', {hasText: 'Serving Copy CPU'});
+  await copyRow.waitFor();
+  await page.locator(`#results-list tr:has(a:text-is("${file}")) input[type=checkbox]`).check();
+  await copyRow.locator('input[type=checkbox]').check();
+  await page.click('#compare');
+  await page.waitForSelector('#ratio-table');
+  const baseIsRun = !(await page.$eval('#baseline', s => s.options[s.selectedIndex].textContent))
+    .includes('Serving Copy CPU');
+  const rows = await cells('#ratio-table');
+  const row = name => rows.find(r => r[0] === name);
+  for (const c of [1, 2, 4]) {
+    const tps = row(`Serving output tokens/s c=${c}`);
+    assert.ok(tps, `no output tokens/s row for c=${c}: ${JSON.stringify(rows)}`);
+    assert.deepEqual([tps[1], tps[2], tps.at(-1)], ['tokens/s', 'higher', baseIsRun ? '2.00×' : '0.50×']);
+    const rps = row(`Serving requests/s c=${c}`), ttft = row(`Serving TTFT p50 c=${c}`);
+    const itl = row(`Serving ITL p50 c=${c}`);
+    assert.deepEqual([rps?.[1], rps?.[2], rps?.at(-1)], ['req/s', 'higher', '1.00×']);
+    assert.deepEqual([ttft?.[1], ttft?.[2], ttft?.at(-1)], ['s', 'lower', '1.00×']);
+    assert.deepEqual([itl?.[1], itl?.[2], itl?.at(-1)], ['s', 'lower', '1.00×']);
+  }
+  // nothing but the serving families: the file has no classic or LLM numbers
+  assert.ok(rows.slice(1).every(r => /^Serving /.test(r[0])), JSON.stringify(rows.map(r => r[0])));
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#comparison canvas[data-chart="cmp-serving_output_tokens_per_second"]');
+    const ch = c && window.Chart.getChart(c);
+    return ch && ch.data.datasets.length === 2 && ch.data.labels.join() === 'c=1,c=2,c=4';
+  });
+  await page.evaluate(() => { document.getElementById('toast').hidden = true; });   // "Imported as ..."
+  await page.locator('#comparison').screenshot({path: path.join(ARTIFACTS, 'gui-serving-compare.png')});
 });
 
 test('no errors in the page', () => {

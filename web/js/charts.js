@@ -1,5 +1,6 @@
 // Thin layer over Chart.js (window.Chart, loaded as a classic script): grouped bars with optional error bars,
-// and line charts for time series. Every chart is remembered by its canvas so re-rendering replaces it.
+// line charts for time series, and lines over categories (per concurrency level). Every chart is remembered by
+// its canvas so re-rendering replaces it.
 import {getLang, t} from './i18n.js';
 
 export const palette = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5'];
@@ -73,6 +74,36 @@ export function barChart(canvas, labels, series, {unit = '', unit2 = '', title =
     options: {
       maintainAspectRatio: false, animation: false, locale: getLang(),
       plugins: {title: {display: !!title, text: title}, legend: {display: legend}},
+      scales,
+    },
+  });
+}
+
+// Lines with a marker per point over category labels (e.g. concurrency levels): series as barChart's, a null
+// value leaves a gap. A series with axis 'y1' goes on a second scale at the right (unit2).
+export function categoryLineChart(canvas, labels, series, {unit = '', unit2 = '', xTitle = '', title = ''} = {}) {
+  if (!canvas) return null;
+  const scales = {
+    x: {title: {display: !!xTitle, text: xTitle}},
+    y: {beginAtZero: true, title: {display: !!unit, text: unit}},
+  };
+  if (series.some(s => s.axis === 'y1'))
+    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
+                 title: {display: !!unit2, text: unit2}};
+  return new window.Chart(canvas, {
+    type: 'line',
+    data: {
+      labels,
+      datasets: series.map((s, i) => {
+        const color = s.color || palette[i % palette.length];
+        return {label: s.label, data: s.data, borderColor: color, backgroundColor: color, pointRadius: 4,
+                borderWidth: 2, borderDash: s.dash, spanGaps: false, yAxisID: s.axis || 'y'};
+      }),
+    },
+    options: {
+      maintainAspectRatio: false, animation: false, locale: getLang(),
+      plugins: {title: {display: !!title, text: title},
+                legend: {labels: {usePointStyle: true, boxWidth: 8, boxHeight: 8}}},
       scales,
     },
   });

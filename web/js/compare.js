@@ -1,10 +1,14 @@
 // The comparison table in the browser, row for row the one `computellm compare` prints (src/core/compare.c):
-// families in a fixed order, one row per metric any file has, ratio = value / baseline value.
+// families in a fixed order, one row per metric any file has, ratio = value / baseline value. Serving rows, one
+// per concurrency level that ran to its end (status ok), are named c=N as there; serving requests/s is a row of
+// the browser's only (compare.c has output tokens/s, TTFT p50 and ITL p50).
 const FAMILIES = [
   ['cpu_single_thread', 'GFLOPS', false], ['cpu_multi_thread', 'GFLOPS', false],
   ['memory_bandwidth', 'GB/s', false], ['gpu_compute', 'TFLOPS', false], ['gpu_memory', 'GB/s', false],
   ['ai_tokens_per_second', 'tokens/s', false], ['ai_first_token_latency', 's', true],
   ['ai_decode_tokens_per_second', 'tokens/s', false], ['ai_peak_memory', 'GiB', true],
+  ['serving_output_tokens_per_second', 'tokens/s', false], ['serving_requests_per_second', 'req/s', false],
+  ['serving_ttft_p50', 's', true], ['serving_itl_p50', 's', true],
 ];
 
 const numOrNull = v => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -28,6 +32,15 @@ function metrics(res) {
     out.push(['ai_first_token_latency', key, numOrNull(s.avg_first_token_latency_s)]);
     out.push(['ai_decode_tokens_per_second', key, numOrNull(s.avg_decode_tokens_per_second)]);
     out.push(['ai_peak_memory', key, numOrNull(s.peak_memory_gb)]);
+  }
+  const levels = res?.serving_benchmarks?.levels;
+  for (const L of Array.isArray(levels) ? levels : []) {
+    if (L?.status !== 'ok' || numOrNull(L.concurrency) === null) continue;
+    const name = `c=${Math.round(L.concurrency)}`;
+    out.push(['serving_output_tokens_per_second', name, numOrNull(L.output_tokens_per_second)]);
+    out.push(['serving_requests_per_second', name, numOrNull(L.requests_per_second)]);
+    out.push(['serving_ttft_p50', name, numOrNull(L.ttft_s?.p50)]);
+    out.push(['serving_itl_p50', name, numOrNull(L.itl_s?.p50)]);
   }
   return out;
 }

@@ -131,6 +131,59 @@ const strings = {
   'res.engine': ['Engine', 'Moteur'],
   'res.engine_auto': ['auto', 'auto'],
   'res.engine_manual': ['manual', 'manuel'],
+  'res.not_run': ['{what}: not run in this file{why}', '{what} : non exécuté dans ce fichier{why}'],
+  'srv.title': ['Serving load', 'Serveur sous charge'],
+  'srv.about': ['computellm serve-bench: at each concurrency level c, c streaming requests kept in flight (closed loop); latencies over the successful requests.',
+    'computellm serve-bench : à chaque niveau de concurrence c, c requêtes en flux maintenues en vol (boucle fermée) ; latences sur les requêtes réussies.'],
+  'srv.status': ['Serving load: {status}', 'Serveur sous charge : {status}'],
+  'srv.server': ['Server', 'Serveur'],
+  'srv.url': ['URL', 'URL'],
+  'srv.library': ['Server software', 'Logiciel serveur'],
+  'srv.model': ['Model', 'Modèle'],
+  'srv.model_source': ['source: {src}', 'source : {src}'],
+  'srv.build': ['llama-server build', 'Version de llama-server'],
+  'srv.slots': ['Parallel slots / context per slot', 'Slots parallèles / contexte par slot'],
+  'srv.model_path': ['Model file', 'Fichier du modèle'],
+  'srv.props': ['Server settings', 'Réglages du serveur'],
+  'srv.client': ['HTTP client', 'Client HTTP'],
+  'srv.params': ['Parameters', 'Paramètres'],
+  'srv.levels': ['Concurrency levels', 'Niveaux de concurrence'],
+  'srv.requests': ['Requests per level', 'Requêtes par niveau'],
+  'srv.duration': ['Duration per level', 'Durée par niveau'],
+  'srv.max_tokens': ['Max tokens / ignore end of sequence', 'Tokens max / ignorer la fin de séquence'],
+  'srv.sampling': ['Temperature / top-p / seed', 'Température / top-p / graine'],
+  'srv.stall': ['Stall timeout', 'Délai de blocage'],
+  'srv.prompt': ['Prompt', 'Prompt'],
+  'srv.slo': ['SLO (goodput)', 'SLO (goodput)'],
+  'srv.slo_value': ['TTFT ≤ {ttft} ms, mean ITL per request ≤ {itl} ms', 'TTFT ≤ {ttft} ms, ITL moyenne par requête ≤ {itl} ms'],
+  'srv.slo_none': ['none (no --slo)', 'aucun (pas de --slo)'],
+  'srv.table': ['Per concurrency level', 'Par niveau de concurrence'],
+  'srv.c': ['Concurrency', 'Concurrence'],
+  'srv.ok_total': ['OK / requests', 'OK / requêtes'],
+  'srv.wall': ['Wall (s)', 'Durée (s)'],
+  'srv.rps': ['req/s', 'req/s'],
+  'srv.tps': ['Output tok/s', 'Tok/s en sortie'],
+  'srv.ttft_p50': ['TTFT p50 (ms)', 'TTFT p50 (ms)'],
+  'srv.ttft_p99': ['TTFT p99 (ms)', 'TTFT p99 (ms)'],
+  'srv.itl_p50': ['ITL p50 (ms)', 'ITL p50 (ms)'],
+  'srv.itl_p99': ['ITL p99 (ms)', 'ITL p99 (ms)'],
+  'srv.e2e_p50': ['E2E p50 (s)', 'Bout en bout p50 (s)'],
+  'srv.e2e_p99': ['E2E p99 (s)', 'Bout en bout p99 (s)'],
+  'srv.err': ['Errors', 'Erreurs'],
+  'srv.good_rps': ['Goodput req/s', 'Goodput req/s'],
+  'srv.good_pct': ['Goodput', 'Goodput'],
+  'srv.table_note': ['TTFT: time to the first token; ITL: gaps between tokens (all requests pooled); E2E: request sent to stream ended. Goodput: successful requests within every SLO, per second and as a share of the requests.',
+    'TTFT : délai du premier token ; ITL : écarts entre tokens (toutes requêtes confondues) ; bout en bout : de l’envoi à la fin du flux. Goodput : requêtes réussies dans tous les SLO, par seconde et en part des requêtes.'],
+  'srv.not_run': ['Not run: {levels}', 'Non exécuté : {levels}'],
+  'srv.errors': ['First errors', 'Premières erreurs'],
+  'srv.no_errors': ['No request failed.', 'Aucune requête n’a échoué.'],
+  'srv.level': ['c = {c}', 'c = {c}'],
+  'srv.chart_tput': ['Output tokens/s and requests/s per concurrency level', 'Tokens/s en sortie et requêtes/s par niveau de concurrence'],
+  'srv.chart_ttft': ['Time to first token, p50 / p99 (ms)', 'Latence du premier token, p50 / p99 (ms)'],
+  'srv.chart_itl': ['Inter-token latency, p50 / p99 (ms)', 'Latence inter-token, p50 / p99 (ms)'],
+  'srv.x': ['concurrency', 'concurrence'],
+  'srv.ds_tps': ['output tokens/s', 'tokens/s en sortie'],
+  'srv.ds_rps': ['requests/s', 'requêtes/s'],
   'cmpph.title': ['Comparison phases', 'Phases de comparaison'],
   'cmpph.status': ['Comparison phases: {status}', 'Phases de comparaison : {status}'],
   'cmpph.quantization': ['Quantizations', 'Quantifications'],
@@ -187,6 +240,10 @@ const strings = {
   'fam.ai_first_token_latency': ['LLM first-token latency', 'Latence du premier token LLM'],
   'fam.ai_decode_tokens_per_second': ['LLM decode tokens/s', 'Tokens/s de décodage LLM'],
   'fam.ai_peak_memory': ['LLM peak memory', 'Mémoire de pointe LLM'],
+  'fam.serving_output_tokens_per_second': ['Serving output tokens/s', 'Service : tokens/s en sortie'],
+  'fam.serving_requests_per_second': ['Serving requests/s', 'Service : requêtes/s'],
+  'fam.serving_ttft_p50': ['Serving TTFT p50', 'Service : TTFT p50'],
+  'fam.serving_itl_p50': ['Serving ITL p50', 'Service : ITL p50'],
 };
 
 const LANGS = ['en', 'fr'];
@@ -227,4 +284,10 @@ export function applyI18n(root = document) {
 export function num(v, digits = 2, minDigits = 0) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   return Number(v).toLocaleString(lang, {maximumFractionDigits: digits, minimumFractionDigits: minDigits});
+}
+
+// A fraction (0.125) as a percentage in the UI language's style ("12.5%", "12,5 %"); null prints as an em dash.
+export function pct(v, digits = 1) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—';
+  return Number(v).toLocaleString(lang, {style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits});
 }

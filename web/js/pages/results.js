@@ -1,9 +1,11 @@
-// Page 3: the results list, one result's charts, multi-result comparison, import and export.
+// Page 3: the results list, one result's charts (classic, LLM, comparison phases, serving load), multi-result
+// comparison, import and export.
 import {api} from '../api.js';
 import {barChart, chartBox, lineChart} from '../charts.js';
 import {buildComparison, comparisonCsv} from '../compare.js';
 import {num, t} from '../i18n.js';
 import {appendPhases} from '../phases.js';
+import {appendServing} from '../serving.js';
 import {h, toast} from '../ui.js';
 
 const state = {list: [], error: null, selected: new Set(), detail: null, detailName: null, cmp: null,
@@ -118,42 +120,62 @@ function chartCard(parent, title, name, has, draw) {
   draw(chartBox(card, {name}));
 }
 
+// A line saying a section of the file did not run (serve-bench files, --skip-ai, --skip-classic), with its reason.
+function notRun(id, what, section) {
+  const why = section?.reason || section?.error;
+  return h('p', {class: 'muted not-run', id}, t('res.not_run', {what, why: why ? ` — ${why}` : ''}));
+}
+
 function detailView() {
   const r = state.detail;
   const b = r.classic_benchmarks?.benchmarks || {};
   const ai = Object.entries(r.ai_benchmarks?.results || {}).filter(([, m]) => m.summary);
+  // a section "ran" when it holds any phase or model; otherwise its charts would all be empty
+  const classicRan = Object.keys(b).length > 0;
+  const aiRan = Object.keys(r.ai_benchmarks?.results || {}).length > 0;
   const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
-  if (Object.keys(r.ai_benchmarks?.results || {}).length) box.appendChild(modelsTable(r));
+  if (aiRan) box.appendChild(modelsTable(r));
+  const skipped = [...(classicRan ? [] : [notRun('classic-not-run', t('bench.classic'), r.classic_benchmarks)]),
+                   ...(aiRan ? [] : [notRun('ai-not-run', t('bench.ai'), r.ai_benchmarks)])];
+  if (skipped.length) box.appendChild(h('div', {class: 'card'}, skipped));
   const grid = h('div', {class: 'grid'});
   box.appendChild(grid);
   // defer drawing until the boxes are in the document, so Chart.js can measure them
   queueMicrotask(() => {
-    const sizes = [...new Set(['cpu_single_thread', 'cpu_multi_thread'].flatMap(p => Object.keys(b[p]?.results || {})))];
-    chartCard(grid, t('res.gflops'), 'gflops', sizes.length > 0, c => barChart(c, sizes, [
-      {label: t('res.single'), data: sizes.map(s => b.cpu_single_thread?.results?.[s]?.gflops ?? null)},
-      {label: t('res.multi'), data: sizes.map(s => b.cpu_multi_thread?.results?.[s]?.gflops ?? null)}], {unit: 'GFLOPS'}));
-    const ops = ['write', 'read', 'copy', 'triad'];
-    const mr = b.memory_bandwidth?.results;
-    chartCard(grid, t('res.bandwidth'), 'bandwidth', !!mr, c => barChart(c, ops, [
-      {label: t('res.single'), data: ops.map(o => mr?.single_thread?.[o]?.gbps ?? null),
-       std: ops.map(o => mr?.single_thread?.[o]?.gbps_std ?? null)},
-      {label: t('res.multi'), data: ops.map(o => mr?.all_threads?.[o]?.gbps ?? null),
-       std: ops.map(o => mr?.all_threads?.[o]?.gbps_std ?? null)}], {unit: 'GB/s'}));
-    const gs = b.gpu_compute?.summary;
-    const precs = ['fp32', 'tf32', 'fp16', 'bf16'];
-    chartCard(grid, t('res.gpu'), 'gpu', !!gs, c => barChart(c, precs, [
-      {label: 'TFLOPS', data: precs.map(p => gs?.[`${p}_tflops`] ?? null)}], {unit: 'TFLOPS'}));
-    const keys = ai.map(([k]) => k);
-    chartCard(grid, t('res.tps'), 'tps', ai.length > 0, c => barChart(c, keys, [
-      {label: 'tokens/s', data: ai.map(([, m]) => m.summary.avg_tokens_per_second ?? null),
-       std: ai.map(([, m]) => m.summary.std_tokens_per_second ?? null)}], {unit: 'tokens/s'}));
-    chartCard(grid, t('res.ttft'), 'ttft', ai.length > 0, c => barChart(c, keys, [
-      {label: 'TTFT', data: ai.map(([, m]) => m.summary.avg_first_token_latency_s ?? null)}], {unit: 's'}));
-    chartCard(grid, t('res.itl'), 'itl', ai.length > 0, c => barChart(c, keys,
-      ['mean', 'p50', 'p90', 'p99'].map(p => ({label: p,
-        data: ai.map(([, m]) => m.summary[`inter_token_latency_${p}_ms`] ?? null)})), {unit: 'ms'}));
+    if (classicRan) {
+      const sizes = [...new Set(['cpu_single_thread', 'cpu_multi_thread']
+        .flatMap(p => Object.keys(b[p]?.results || {})))];
+      chartCard(grid, t('res.gflops'), 'gflops', sizes.length > 0, c => barChart(c, sizes, [
+        {label: t('res.single'), data: sizes.map(s => b.cpu_single_thread?.results?.[s]?.gflops ?? null)},
+        {label: t('res.multi'), data: sizes.map(s => b.cpu_multi_thread?.results?.[s]?.gflops ?? null)}],
+        {unit: 'GFLOPS'}));
+      const ops = ['write', 'read', 'copy', 'triad'];
+      const mr = b.memory_bandwidth?.results;
+      chartCard(grid, t('res.bandwidth'), 'bandwidth', !!mr, c => barChart(c, ops, [
+        {label: t('res.single'), data: ops.map(o => mr?.single_thread?.[o]?.gbps ?? null),
+         std: ops.map(o => mr?.single_thread?.[o]?.gbps_std ?? null)},
+        {label: t('res.multi'), data: ops.map(o => mr?.all_threads?.[o]?.gbps ?? null),
+         std: ops.map(o => mr?.all_threads?.[o]?.gbps_std ?? null)}], {unit: 'GB/s'}));
+      const gs = b.gpu_compute?.summary;
+      const precs = ['fp32', 'tf32', 'fp16', 'bf16'];
+      chartCard(grid, t('res.gpu'), 'gpu', !!gs, c => barChart(c, precs, [
+        {label: 'TFLOPS', data: precs.map(p => gs?.[`${p}_tflops`] ?? null)}], {unit: 'TFLOPS'}));
+    }
+    if (aiRan) {
+      const keys = ai.map(([k]) => k);
+      chartCard(grid, t('res.tps'), 'tps', ai.length > 0, c => barChart(c, keys, [
+        {label: 'tokens/s', data: ai.map(([, m]) => m.summary.avg_tokens_per_second ?? null),
+         std: ai.map(([, m]) => m.summary.std_tokens_per_second ?? null)}], {unit: 'tokens/s'}));
+      chartCard(grid, t('res.ttft'), 'ttft', ai.length > 0, c => barChart(c, keys, [
+        {label: 'TTFT', data: ai.map(([, m]) => m.summary.avg_first_token_latency_s ?? null)}], {unit: 's'}));
+      chartCard(grid, t('res.itl'), 'itl', ai.length > 0, c => barChart(c, keys,
+        ['mean', 'p50', 'p90', 'p99'].map(p => ({label: p,
+          data: ai.map(([, m]) => m.summary[`inter_token_latency_${p}_ms`] ?? null)})), {unit: 'ms'}));
+    }
     appendPhases(box, r);
-    box.appendChild(monitorView(r));
+    appendServing(box, r);
+    // a file with neither classic nor LLM phases (serve-bench) has no monitor series to offer
+    if (classicRan || aiRan) box.appendChild(monitorView(r));
   });
   return box;
 }
@@ -205,6 +227,9 @@ function monitorView(r) {
   return card;
 }
 
+// Enough decimals for the small values (latencies in s: an ITL of 0.0102 s keeps its 4 decimals).
+const valueDigits = v => (v == null ? 2 : Math.abs(v) < 0.1 ? 4 : Math.abs(v) < 1 ? 3 : 2);
+
 function comparisonView() {
   const cmp = state.cmp, base = cmp.baseline;
   const box = h('div', {id: 'comparison'}, h('h2', {}, t('res.comparison')),
@@ -237,7 +262,7 @@ function comparisonView() {
       others.map(i => h('th', {class: 'n'}, `[${i + 1}]/[${base + 1}]`))),
     cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${r.name}`), h('td', {}, r.unit),
       h('td', {class: r.better === 'lower' ? 'warn' : ''}, t(`res.${r.better}`)),
-      r.values.map(v => h('td', {class: 'n'}, num(v, v != null && Math.abs(v) < 1 ? 3 : 2))),
+      r.values.map(v => h('td', {class: 'n'}, num(v, valueDigits(v)))),
       others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)))))));
   return box;
 }
