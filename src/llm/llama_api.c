@@ -588,6 +588,15 @@ static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
     const char *any = getenv(CLLM_LLAMA_ANY_VERSION_ENV);
 
     memset(&A, 0, sizeof(A));
+#if defined(__linux__)
+    /* The C++ runtime first, in the global scope, as a C++ program has it: loaded as libllama's dependency it
+     * comes after the ggml libraries in the lookup order, and a libggml-cuda that exports weak copies of
+     * libstdc++ templates (built by nvcc with GCC 13) then serves libllama's iostream calls with code made for
+     * another libstdc++ — a crash in llama_model_load (seen on an H100 machine with a llama.cpp built there). */
+    if (!cllm_dl_preload_global("libstdc++.so.6", dlerr, sizeof(dlerr)))
+        CLLM_LOG(CLLM_LOG_DEBUG, "libstdc++.so.6 not preloaded: %s", dlerr);
+    dlerr[0] = '\0';
+#endif
     dl = cllm_dl_open_first(names, dlerr, sizeof(dlerr));
     if (!dl) {
         set_err(err, errlen, "cannot load libllama %s: %s", lib, dlerr);

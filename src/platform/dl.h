@@ -23,6 +23,10 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
 
 void *cllm_dl_sym(struct cllm_dl *dl, const char *name);
 
+/* Loads `name` into the process's global symbol scope, once, and keeps it (POSIX: RTLD_GLOBAL; elsewhere a no-op
+ * returning true). For a C++ runtime a C program's libraries need ahead of their own dependencies. */
+bool cllm_dl_preload_global(const char *name, char *err, size_t errlen);
+
 /* Absolute path of the loaded file where the OS tells, else the name it was opened by. */
 const char *cllm_dl_path(const struct cllm_dl *dl);
 

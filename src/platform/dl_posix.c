@@ -72,6 +72,17 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
     return NULL;
 }
 
+bool cllm_dl_preload_global(const char *name, char *err, size_t errlen)
+{
+    /* never closed: the libraries that bind to it stay loaded for the process's life */
+    void *h = dlopen(name, RTLD_NOW | RTLD_GLOBAL);
+    if (!h && err && errlen) {
+        const char *m = dlerror();
+        snprintf(err, errlen, "%s", m ? m : name);
+    }
+    return h != NULL;
+}
+
 struct cllm_dl *cllm_dl_open_first(const char *const *names, char *err, size_t errlen)
 {
     return cllm_dl_open_in(NULL, names, err, errlen);

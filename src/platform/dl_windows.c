@@ -85,6 +85,12 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
     return NULL;
 }
 
+bool cllm_dl_preload_global(const char *name, char *err, size_t errlen)
+{
+    (void)name, (void)err, (void)errlen;
+    return true;   /* Windows binds each DLL's imports to the DLL named at link time: no global scope */
+}
+
 struct cllm_dl *cllm_dl_open_first(const char *const *names, char *err, size_t errlen)
 {
     return cllm_dl_open_in(NULL, names, err, errlen);
