@@ -17,8 +17,8 @@ case "${1:-}" in
 prepare)
   mkdir -p "$D/lib" "$D/vocab"
   cmake -S . -B build-dev -DCMAKE_BUILD_TYPE=Release -DCLLM_WITH_OPENBLAS=OFF >/dev/null
-  cmake --build build-dev -j"$(nproc)" --target computellm >/dev/null
-  cp build-dev/computellm "$D/"
+  cmake --build build-dev -j"$(nproc)" --target computellm llm_decode_vs_loop >/dev/null
+  cp build-dev/computellm build-dev/bench/llm_decode_vs_loop "$D/"
   for l in $(ldd "$D/computellm" | awk '/=> \// {print $3}'); do
     case $(basename "$l") in libc.so*|libm.so*|libpthread*|libdl.so*|librt.so*|ld-linux*) ;; *) cp -L "$l" "$D/lib/" ;; esac
   done
@@ -66,8 +66,10 @@ run)
   spid=$!
   for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
   "$B" serve-bench --server-url http://127.0.0.1:$port --concurrency 1,2,4,8,16 --requests 64 --max-tokens 128 \
-    --slo ttft_ms=200,itl_ms=20 --output-dir "$O" 2>&1 | tee "$O/serve.log" | tail -12
+    --ignore-eos --slo ttft_ms=200,itl_ms=20 --output-dir "$O" 2>&1 | tee "$O/serve.log" | tail -12
   kill $spid; wait $spid 2>/dev/null || true
+  # the in-process engine's decode overhead on this card with the CUDA library (engine vs a minimal loop)
+  "$D/llm_decode_vs_loop" "$gguf" gpu 256 5 "$lib" 2>&1 | tee "$O/decode_vs_loop.log" | tail -8
   pgrep -f "[l]lama-server" && echo "a llama-server is left!" || echo "no llama-server left"
   ls -la "$O"
   ;;

@@ -85,7 +85,7 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
     const char *lib = cJSON_GetStringValue(cllm_json_path(first, "engine.library"));
 
     end_bar(f);
-    if (lib && strcmp(lib, "llama.cpp") != 0) {
+    if (lib && cJSON_GetStringValue(cllm_json_path(first, "engine.url"))) {
         /* the server engine: name the server, not the local library (used only to make synthetic models) */
         const char *mode = cJSON_GetStringValue(cllm_json_path(first, "engine.mode"));
         const char *url = cJSON_GetStringValue(cllm_json_path(first, "engine.url"));
