@@ -26,11 +26,12 @@ echo "llama-server: $server" >&2
 
 T=$(mktemp -d /tmp/cllm_srv.XXXXXX)
 manual_pid=""
+# KEEP=1 keeps the files for a look; the server this script started is stopped either way
 cleanup() {
   [ -n "$manual_pid" ] && kill "$manual_pid" 2>/dev/null && wait "$manual_pid" 2>/dev/null
-  rm -rf "$T"
+  [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
-[ -n "${KEEP:-}" ] || trap cleanup EXIT
+trap cleanup EXIT
 pass=0
 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $1" >&2; }
