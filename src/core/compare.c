@@ -13,8 +13,8 @@ struct family {
     bool        lower;
 };
 
-enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_SRV_TPS, F_SRV_TTFT,
-       F_SRV_ITL, F_COUNT };
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_SRV_TPS, F_SRV_RPS,
+       F_SRV_TTFT, F_SRV_ITL, F_COUNT };
 
 static const struct family families[F_COUNT] = {
     [F_CPU1]    = {"cpu_single_thread", "CPU GFLOPS, 1 thread", "GFLOPS", false},
@@ -27,6 +27,7 @@ static const struct family families[F_COUNT] = {
     [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
     [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
     [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
+    [F_SRV_RPS] = {"serving_requests_per_second", "Serving requests/s", "req/s", false},
     [F_SRV_TTFT] = {"serving_ttft_p50", "Serving TTFT p50", "s", true},
     [F_SRV_ITL] = {"serving_itl_p50", "Serving ITL p50", "s", true},
 };
@@ -165,6 +166,7 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
             continue;
         snprintf(name, sizeof(name), "c=%.0f", num_at(it, "concurrency"));
         if (put(t, cap, F_SRV_TPS, name, m, num_at(it, "output_tokens_per_second"), NAN) < 0 ||
+            put(t, cap, F_SRV_RPS, name, m, num_at(it, "requests_per_second"), NAN) < 0 ||
             put(t, cap, F_SRV_TTFT, name, m, num_at(it, "ttft_s.p50"), NAN) < 0 ||
             put(t, cap, F_SRV_ITL, name, m, num_at(it, "itl_s.p50"), NAN) < 0)
             return -1;

@@ -155,11 +155,13 @@ static void test_serving(void)
         "{\"schema_version\":1,\"id\":\"20260103_000000\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{}},"
         "\"classic_benchmarks\":{\"status\":\"skipped\"},\"ai_benchmarks\":{\"status\":\"skipped\"},"
         "\"serving_benchmarks\":{\"levels\":[{\"concurrency\":1,\"status\":\"ok\",\"output_tokens_per_second\":50,"
+        " \"requests_per_second\":4,"
         " \"ttft_s\":{\"p50\":0.1},\"itl_s\":{\"p50\":0.02}},{\"concurrency\":4,\"status\":\"ok\","
         " \"output_tokens_per_second\":160,\"ttft_s\":{\"p50\":0.3},\"itl_s\":{\"p50\":0.025}}]}}";
     static const char *const serve_b =
         "{\"schema_version\":1,\"id\":\"20260104_000000\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{}},"
         "\"serving_benchmarks\":{\"levels\":[{\"concurrency\":1,\"status\":\"ok\",\"output_tokens_per_second\":100,"
+        " \"requests_per_second\":3,"
         " \"ttft_s\":{\"p50\":0.05},\"itl_s\":{\"p50\":0.01}},{\"concurrency\":4,\"status\":\"cancelled\","
         " \"output_tokens_per_second\":1}]}}";
     const cJSON *trees[2] = {cJSON_Parse(serve_a), cJSON_Parse(serve_b)};
@@ -169,11 +171,13 @@ static void test_serving(void)
     CHECK(trees[0] && trees[1]);
     CHECK_INT(cllm_compare_build(trees, NULL, 2, 0, &t, err, sizeof(err)), CLLM_OK);
     if (t) {
-        CHECK_INT(t->n_rows, 6);
+        CHECK_INT(t->n_rows, 7);   /* c=1: tokens/s, req/s, TTFT, ITL; c=4: no req/s in the file */
         r = find(t, "serving_output_tokens_per_second", "c=1");
         CHECK(r && !r->lower_is_better && r->ratios[1] == 2.0);
         r = find(t, "serving_ttft_p50", "c=1");
         CHECK(r && r->lower_is_better && r->ratios[1] == 0.5);
+        r = find(t, "serving_requests_per_second", "c=1");
+        CHECK(r && !r->lower_is_better && r->values[0] == 4 && r->ratios[1] == 0.75);
         r = find(t, "serving_output_tokens_per_second", "c=4");   /* the cancelled level is not a number */
         CHECK(r && r->values[0] == 160 && isnan(r->values[1]));
         CHECK(find(t, "serving_itl_p50", "c=4") != NULL);
