@@ -5,21 +5,7 @@ set -u
 BIN=$1
 T=$(mktemp -d /tmp/cllm_cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok()   { pass=$((pass + 1)); echo "ok   $1" >&2; }
-bad()  { fail=$((fail + 1)); echo "FAIL $1" >&2; }
-# expect_rc NAME WANT CMD...: runs CMD, stdout → $T/out, stderr → $T/err
-expect_rc() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
-}
-# check NAME CONDITION-COMMAND...
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # --- help, version, errors ---
 expect_rc "no arguments prints help" 0 "$BIN"
@@ -255,5 +241,4 @@ expect_rc "compare --baseline out of range exits 2" 2 "$BIN" compare "$res" "$T/
 expect_rc "compare --help" 0 "$BIN" compare --help
 check "compare --help has an example" grep -q "example" "$T/out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -32,18 +32,7 @@ cleanup() {
   [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $1" >&2; }
-bad() { fail=$((fail + 1)); echo "FAIL $1" >&2; }
-expect_rc() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
-}
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+. "$(dirname "$0")/lib.sh"
 # no llama-server serving a file under $T is left (the [l] keeps pgrep from matching a shell quoting this)
 no_server_left() { ! pgrep -f "[l]lama-server -m $T/" >/dev/null 2>&1; }
 
@@ -109,5 +98,4 @@ check "manual: the server's memory is out of reach, said so" jq -e '.ai_benchmar
   | .memory_process == "remote" and .memory_after_load_gb == null' "$man" >/dev/null
 check "manual: the server we started still runs (not ours to stop)" kill -0 "$manual_pid"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

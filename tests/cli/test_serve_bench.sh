@@ -12,21 +12,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-pass=0
-fail=0
-
-ok()   { pass=$((pass + 1)); echo "ok   $1" >&2; }
-bad()  { fail=$((fail + 1)); echo "FAIL $1" >&2; }
-# expect_rc NAME WANT CMD...: runs CMD, stdout → $T/out, stderr → $T/err
-expect_rc() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$name"; else bad "$name (exit $rc, wanted $want)"; sed 's/^/    /' "$T/err" >&2; fi
-}
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-summary() { echo "$pass passed, $fail failed" >&2; [ "$fail" -eq 0 ]; exit $?; }
+. "$(dirname "$0")/lib.sh"
 
 # --- help and argument errors: exit 2, the message names the problem, nothing on stdout ---
 expect_rc "serve-bench --help" 0 "$BIN" serve-bench --help

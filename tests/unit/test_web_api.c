@@ -121,6 +121,19 @@ static const char *wait_run(const char *id)
     return status;
 }
 
+/* GET /api/runs/{id} into r (the caller frees r->body) and its results_file into file ("" when none); the parsed
+ * reply, which the caller deletes. */
+static cJSON *get_run(const char *id, char *file, size_t n, struct reply *r)
+{
+    char path[128];
+    cJSON *o;
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    http(srv, "GET", path, NULL, 0, NULL, r);
+    o = json_of(r);
+    snprintf(file, n, "%s", str_of(o, "results_file") ? str_of(o, "results_file") : "");
+    return o;
+}
+
 static char first_file[256];   /* results file written by the quick run */
 
 static void test_hardware(void)
@@ -177,11 +190,7 @@ static void test_quick_run(void)
     CHECK(id[0] != '\0');
     CHECK_STR(wait_run(id), "complete");
 
-    snprintf(path, sizeof(path), "/api/runs/%s", id);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
-    o = json_of(&r);
-    if (str_of(o, "results_file"))
-        snprintf(first_file, sizeof(first_file), "%s", str_of(o, "results_file"));
+    o = get_run(id, first_file, sizeof(first_file), &r);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "events")) >= 2);
     cJSON_Delete(o);
     free(r.body);
@@ -254,11 +263,7 @@ static void test_conflict_and_cancel(void)
     free(r.body);
     CHECK_STR(wait_run(id), "cancelled");
 
-    snprintf(path, sizeof(path), "/api/runs/%s", id);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
-    o = json_of(&r);
-    if (str_of(o, "results_file"))
-        snprintf(file, sizeof(file), "%s", str_of(o, "results_file"));
+    o = get_run(id, file, sizeof(file), &r);
     cJSON_Delete(o);
     free(r.body);
     CHECK(file[0] != '\0');
@@ -292,6 +297,8 @@ static void test_run_validation(void)
         {"{\"engine\": \"auto\", \"llama_server\": \"/nonexistent/bin/llama-server\"}", "llama_server",
          "/nonexistent/bin/llama-server"},
         {"{\"engine\": \"auto\"}", "llama_server", "auto"},
+        {"{\"engine\": \"auto\", \"llama_server\": \"no-such-llama-server-x\"}", "llama_server",
+         "scripts/setup --llama-server"},
         {"{\"engine\": \"auto\", \"llama_server\": \"/tmp\"}", "llama_server", "regular file"},
         {"{\"engine\": \"turbo\"}", "engine", "manual"},
         {"{\"server_url\": \"http://127.0.0.1:1\", \"llama_server\": \"/bin/sh\"}", "llama_server", "not both"},
@@ -393,12 +400,8 @@ static void test_manual_unreachable(void)
         close(saved_err);
     }
 
-    snprintf(path, sizeof(path), "/api/runs/%s", id);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
+    o = get_run(id, file, sizeof(file), &r);
     CHECK(strstr(r.body, key) == NULL);
-    o = json_of(&r);
-    if (str_of(o, "results_file"))
-        snprintf(file, sizeof(file), "%s", str_of(o, "results_file"));
     cJSON_Delete(o);
     free(r.body);
     CHECK(file[0] != '\0');
