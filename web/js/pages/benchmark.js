@@ -172,7 +172,7 @@ export function render(el = root) {
   if (!el || !state.config) return;
   const models = state.config.models || [];
   const f = readForm() || {models: state.config.defaults?.models || [], classic: true, ai: true, quant: '', cpu: false,
-    compare: [], engine: 'in-process', llamaServer: '', serverUrl: '', serverModel: '', apiKey: ''};
+    compare: [], engine: 'in-process', llamaServer: 'llama-server', serverUrl: '', serverModel: '', apiKey: ''};
   const chosen = new Set(f.models);
   const quants = [...new Set(models.flatMap(m => (m.quants || []).map(q => q.name)))];
   const onchange = syncForm;
