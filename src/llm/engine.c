@@ -113,7 +113,8 @@ double cllm_engine_model_rss_gb(const struct cllm_engine *e, bool peak, char *wh
     long pid = cllm_engine_model_pid(e);
     if (pid < 0) {
         if (why && whylen)
-            snprintf(why, whylen, "the model runs in a server out of this machine's reach (manual mode)");
+            snprintf(why, whylen, "the model runs in a server this run did not start (manual mode): its memory is "
+                     "measured only for a llama-server on a loopback URL, found by its port");
         return NAN;
     }
 #ifndef _WIN32

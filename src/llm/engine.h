@@ -75,8 +75,8 @@ struct cllm_engine_ops {
     /* Identity and capabilities as a JSON object (caller deletes): library, version, backend, devices, model. */
     struct cJSON *(*info)(const void *impl);
     void (*close)(void *impl);
-    /* The process whose memory holds the model: 0 this one (also when NULL), > 0 a child this engine started
-     * (auto mode's llama-server), -1 out of reach (a server elsewhere). */
+    /* The process whose memory holds the model: 0 this one (also when NULL), > 0 another process on this machine
+     * (auto mode's llama-server, or a llama-server found listening on a loopback URL's port), -1 out of reach. */
     long (*model_pid)(const void *impl);
     /* What the engine knows of its last run beyond the trace, as a JSON object merged into that run's results
      * (the server engine: token_count_source, chunks, llama-server's own timings); NULL op or NULL: nothing. */

@@ -27,6 +27,7 @@ struct srv {
     int    stall_s;
     bool   is_llama_server;       /* auto mode, or /props answered as llama-server does */
     bool   auto_mode;
+    long   local_pid;             /* manual mode: the llama-server listening on the URL's loopback port; 0 none */
     struct cllm_proc proc;
     char   log_path[512];
     bool   has_last;
@@ -194,6 +195,25 @@ static enum cllm_status start_llama_server(struct srv *S, const struct cllm_engi
     }
 }
 
+/* A llama-server on this machine (a loopback URL): the process listening on its port, whose memory holds the
+ * model; 0 for another host or when it cannot be found. Other servers are left out: Ollama, say, keeps the model
+ * in a runner process beside the one that listens. */
+static long loopback_listener(const char *base)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL;
+    long pid = 0;
+    if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+        (strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0))
+        pid = cllm_proc_find_tcp_listener(atoi(port));
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return pid;
+}
+
 static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void **impl, char *err, size_t errlen)
 {
     struct srv *S;
@@ -237,6 +257,8 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
             if (http_get(S, "/props", props, sizeof(props), 3000) == 200 &&
                 strstr(props, "default_generation_settings"))
                 S->is_llama_server = true;
+            if (S->is_llama_server)
+                S->local_pid = loopback_listener(S->base);
         }
     }
     if (st != CLLM_OK) {
@@ -278,6 +300,8 @@ static cJSON *srv_info(const void *impl)
     cJSON_AddStringToObject(o, "model", S->model);
     if (S->auto_mode)
         cJSON_AddNumberToObject(o, "server_pid", (double)S->proc.pid);
+    else if (S->local_pid > 0)
+        cJSON_AddNumberToObject(o, "server_pid", (double)S->local_pid);   /* found by its listening port */
     if (S->has_last)
         cJSON_AddItemToObject(o, "last_run", last_run_json(&S->last));
     return o;
@@ -289,11 +313,14 @@ static cJSON *srv_run_info(const void *impl)
     return S && S->has_last ? last_run_json(&S->last) : NULL;
 }
 
-/* auto mode: the llama-server child holds the model; manual mode: a server out of reach */
+/* auto mode: the llama-server child holds the model; manual mode: a llama-server listening on this machine, else
+ * a server out of reach */
 static long srv_model_pid(const void *impl)
 {
     const struct srv *S = impl;
-    return S && S->auto_mode && S->proc.pid > 0 ? S->proc.pid : -1;
+    if (S && S->auto_mode && S->proc.pid > 0)
+        return S->proc.pid;
+    return S && S->local_pid > 0 ? S->local_pid : -1;
 }
 
 bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)

@@ -423,14 +423,22 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
     add_gb(load, "memory_after_load_gb", after, why);
     add_gb(info, "memory_after_load_gb", after, why);
+    cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
     if (cllm_engine_model_pid(eng) != 0) {
         /* the model lives in a server: its memory, not this process's, is the number */
-        bool child = cllm_engine_model_pid(eng) > 0;
-        cJSON_AddStringToObject(load, "memory_process", child ? "llama-server (started by this run)" : "remote");
+        long pid = cllm_engine_model_pid(eng);
+        const char *mode = cJSON_GetStringValue(cllm_json_path(res, "engine.mode"));
+        bool started = pid > 0 && mode && strcmp(mode, "auto") == 0;
+        char label[96];
+        if (pid > 0 && !started)
+            snprintf(label, sizeof(label), "llama-server (pid %ld, listening on the URL's port)", pid);
+        cJSON_AddStringToObject(load, "memory_process", started ? "llama-server (started by this run)"
+                                                        : pid > 0 ? label : "remote");
         cJSON_DeleteItemFromObjectCaseSensitive(load, "memory_before_load_gb");
-        cllm_json_set_null(load, "memory_before_load_gb", child ? "the server process had not started yet" : why);
+        cllm_json_set_null(load, "memory_before_load_gb",
+                           started ? "the server process had not started yet"
+                           : pid > 0 ? "the server had loaded its model before this run" : why);
     }
-    cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
     {
         cJSON *be = cllm_json_path(res, "engine.backend");
         say(p, CLLM_AI_LOADED, pm->m->key, NAN, "%s loaded in %.2f s on %s", pm->q->name,

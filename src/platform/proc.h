@@ -36,6 +36,11 @@ double cllm_proc_rss_gb(long pid, bool peak, char *why, size_t whylen);
  * processes); false when it cannot. */
 bool cllm_proc_reset_rss_peak(long pid);
 
+/* The process listening on TCP `port` on this machine (any local address, IPv4 or IPv6), found through
+ * /proc/net/tcp{,6} and the sockets in /proc/PID/fd; 0 when none is found (not listening, another user's process
+ * without the rights to look, not Linux). */
+long cllm_proc_find_tcp_listener(int port);
+
 /* A TCP port on 127.0.0.1 free right now (bind to port 0, read it back); -1 on failure. */
 int cllm_free_tcp_port(void);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -221,5 +222,87 @@ bool cllm_proc_reset_rss_peak(long pid)
 #else
     (void)pid;
     return false;
+#endif
+}
+
+#ifdef __linux__
+/* The inode of the socket listening on port in one /proc/net/tcp-format table; 0 when none. */
+static unsigned long listen_inode(const char *table, int port)
+{
+    char line[512];
+    unsigned long inode = 0;
+    FILE *f = fopen(table, "r");
+    if (!f)
+        return 0;
+    if (!fgets(line, sizeof(line), f)) {   /* the header */
+        fclose(f);
+        return 0;
+    }
+    while (!inode && fgets(line, sizeof(line), f)) {
+        /* "  0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 12345 ..." */
+        char local[64], remote[64], *colon;
+        unsigned st, uid, timeout;
+        unsigned long ino;
+        if (sscanf(line, "%*s %63s %63s %x %*s %*s %*s %u %u %lu", local, remote, &st, &uid, &timeout, &ino) != 6)
+            continue;
+        colon = strrchr(local, ':');
+        if (st == 0x0A && colon && strtol(colon + 1, NULL, 16) == port)
+            inode = ino;
+    }
+    fclose(f);
+    return inode;
+}
+#endif
+
+long cllm_proc_find_tcp_listener(int port)
+{
+#ifdef __linux__
+    char want[48], path[600], link[64];
+    unsigned long inode;
+    long found = 0;
+    DIR *proc;
+    struct dirent *p;
+
+    if (port <= 0 || port > 65535)
+        return 0;
+    inode = listen_inode("/proc/net/tcp", port);
+    if (!inode)
+        inode = listen_inode("/proc/net/tcp6", port);
+    if (!inode)
+        return 0;
+    snprintf(want, sizeof(want), "socket:[%lu]", inode);
+    proc = opendir("/proc");
+    if (!proc)
+        return 0;
+    while (!found && (p = readdir(proc)) != NULL) {
+        DIR *fds;
+        struct dirent *fd;
+        if (p->d_name[0] < '1' || p->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+        fds = opendir(path);
+        if (!fds)
+            continue;   /* another user's process: not ours to look into */
+        while ((fd = readdir(fds)) != NULL) {
+            ssize_t n;
+            if (fd->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name, fd->d_name);
+            n = readlink(path, link, sizeof(link) - 1);
+            if (n > 0) {
+                link[n] = '\0';
+                if (strcmp(link, want) == 0) {
+                    found = strtol(p->d_name, NULL, 10);
+                    break;
+                }
+            }
+        }
+        closedir(fds);
+    }
+    closedir(proc);
+    return found;
+#else
+    (void)port;
+    return 0;
 #endif
 }

@@ -1,6 +1,10 @@
 /* Another process's resident set and its high-water mark (what auto mode reports for llama-server): a child maps
- * and touches 96 MiB, then unmaps it; the readings follow, and resetting the peak forgets the 96 MiB. */
+ * and touches 96 MiB, then unmaps it; the readings follow, and resetting the peak forgets the 96 MiB. And the
+ * process behind a listening port (manual mode's local llama-server). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,9 +91,32 @@ static void self_rss(void)
     CHECK(cllm_proc_rss_gb(0, true, NULL, 0) >= rss);
 }
 
+/* A socket listening here is found to be this process's; a closed port finds no one. */
+static void tcp_listener(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+#ifndef __linux__
+    SKIP("the listener is looked up in /proc on Linux only");
+#endif
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 4) == 0);
+    CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    port = ntohs(a.sin_port);
+    CHECK_INT(cllm_proc_find_tcp_listener(port), getpid());
+    close(fd);
+    CHECK_INT(cllm_proc_find_tcp_listener(port), 0);
+    CHECK_INT(cllm_proc_find_tcp_listener(0), 0);
+    CHECK_INT(cllm_proc_find_tcp_listener(70000), 0);
+}
+
 int main(void)
 {
     RUN(child_rss_and_peak);
     RUN(self_rss);
+    RUN(tcp_listener);
     return test_summary();
 }
