@@ -97,7 +97,7 @@ static int is_section(const char *prefix)
     return 0;
 }
 
-static const char *type_name(const cJSON *v)
+const char *cllm_json_type_name(const cJSON *v)
 {
     if (cJSON_IsNumber(v)) return "a number";
     if (cJSON_IsString(v)) return "a string";
@@ -120,7 +120,7 @@ static enum cllm_status set_field(struct cllm_config *c, const struct field *f, 
     case F_DOUBLE: {
         double d;
         if (!cJSON_IsNumber(v)) {
-            snprintf(err, errlen, "%s: expected a number, got %s", f->path, type_name(v));
+            snprintf(err, errlen, "%s: expected a number, got %s", f->path, cllm_json_type_name(v));
             return CLLM_ERR_CONFIG;
         }
         d = v->valuedouble;
@@ -140,7 +140,7 @@ static enum cllm_status set_field(struct cllm_config *c, const struct field *f, 
     }
     case F_STRING:
         if (!cJSON_IsString(v)) {
-            snprintf(err, errlen, "%s: expected a string, got %s", f->path, type_name(v));
+            snprintf(err, errlen, "%s: expected a string, got %s", f->path, cllm_json_type_name(v));
             return CLLM_ERR_CONFIG;
         }
         if (strlen(v->valuestring) >= f->size) {
@@ -158,7 +158,7 @@ static enum cllm_status set_field(struct cllm_config *c, const struct field *f, 
         int n = cJSON_GetArraySize(v), i = 0;
         const cJSON *e;
         if (!cJSON_IsArray(v)) {
-            snprintf(err, errlen, "%s: expected a list, got %s", f->path, type_name(v));
+            snprintf(err, errlen, "%s: expected a list, got %s", f->path, cllm_json_type_name(v));
             return CLLM_ERR_CONFIG;
         }
         if (n < 1 || (size_t)n > f->size) {
@@ -206,7 +206,7 @@ static enum cllm_status apply_object(struct cllm_config *c, const cJSON *obj, co
             st = set_field(c, f, v, err, errlen);
         } else if (is_section(path)) {
             if (!cJSON_IsObject(v)) {
-                snprintf(err, errlen, "%s: expected an object, got %s", path, type_name(v));
+                snprintf(err, errlen, "%s: expected an object, got %s", path, cllm_json_type_name(v));
                 return CLLM_ERR_CONFIG;
             }
             st = apply_object(c, v, path, err, errlen);

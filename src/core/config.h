@@ -61,6 +61,10 @@ struct cJSON *cllm_config_to_json(const struct cllm_config *c);
 /* The whole config as pretty JSON (malloc'd; the caller frees). Loading it back gives the same config. */
 char *cllm_config_to_json_text(const struct cllm_config *c);
 
+/* "a number", "a string", "a boolean", "null", "a list", "an object": a JSON value's kind, for messages that
+ * refuse a config or registry value of the wrong type. */
+const char *cllm_json_type_name(const struct cJSON *v);
+
 /* Replaces the model list from a comma- or space-separated list; rejects invalid keys naming them. */
 enum cllm_status cllm_config_set_models(struct cllm_config *c, const char *const *keys, int n, char *err,
                                         size_t errlen);

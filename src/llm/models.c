@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/fsutil.h"
 #include "core/log.h"
 #include "core/strutil.h"
@@ -90,17 +91,6 @@ struct ctx {
     size_t errlen;
 };
 
-static const char *type_name(const cJSON *v)
-{
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsBool(v)) return "a boolean";
-    if (cJSON_IsNull(v)) return "null";
-    if (cJSON_IsArray(v)) return "a list";
-    if (cJSON_IsObject(v)) return "an object";
-    return "an unknown value";
-}
-
 #define FAIL(c, path, ...)                                                           \
     do {                                                                             \
         char _m[400];                                                                \
@@ -133,19 +123,27 @@ static enum cllm_status check_known(const struct ctx *c, const cJSON *obj, const
     return CLLM_OK;
 }
 
+/* obj.field into *v (NULL when absent, which is an error only when required); p gets "path.field". */
+static enum cllm_status get_field(const struct ctx *c, const cJSON *obj, const char *field, const char *path,
+                                  bool required, char p[256], const cJSON **v)
+{
+    *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+    snprintf(p, 256, "%s.%s", path, field);
+    if (!*v && required)
+        FAIL(c, path, "missing field \"%s\"", field);
+    return CLLM_OK;
+}
+
 static enum cllm_status get_string(const struct ctx *c, const cJSON *obj, const char *field, const char *path,
                                    bool required, char *out, size_t n)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+    const cJSON *v;
     char p[256];
-    snprintf(p, sizeof(p), "%s.%s", path, field);
-    if (!v) {
-        if (required)
-            FAIL(c, path, "missing field \"%s\"", field);
-        return CLLM_OK;
-    }
+    enum cllm_status st = get_field(c, obj, field, path, required, p, &v);
+    if (st != CLLM_OK || !v)
+        return st;
     if (!cJSON_IsString(v))
-        FAIL(c, p, "expected a string, got %s", type_name(v));
+        FAIL(c, p, "expected a string, got %s", cllm_json_type_name(v));
     if (!v->valuestring[0])
         FAIL(c, p, "must not be empty");
     if (strlen(v->valuestring) >= n)
@@ -158,16 +156,13 @@ static enum cllm_status get_string(const struct ctx *c, const cJSON *obj, const 
 static enum cllm_status get_number(const struct ctx *c, const cJSON *obj, const char *field, const char *path,
                                    bool required, bool integer, double min, double max, double *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+    const cJSON *v;
     char p[256];
-    snprintf(p, sizeof(p), "%s.%s", path, field);
-    if (!v) {
-        if (required)
-            FAIL(c, path, "missing field \"%s\"", field);
-        return CLLM_OK;
-    }
+    enum cllm_status st = get_field(c, obj, field, path, required, p, &v);
+    if (st != CLLM_OK || !v)
+        return st;
     if (!cJSON_IsNumber(v))
-        FAIL(c, p, "expected a number, got %s", type_name(v));
+        FAIL(c, p, "expected a number, got %s", cllm_json_type_name(v));
     if (!isfinite(v->valuedouble) || (integer && v->valuedouble != floor(v->valuedouble)))
         FAIL(c, p, "expected a whole number, got %g", v->valuedouble);
     if (!(v->valuedouble >= min && v->valuedouble <= max))
@@ -266,7 +261,7 @@ static enum cllm_status parse_arch(const struct ctx *c, const cJSON *a, const ch
     enum cllm_status st;
 
     if (!cJSON_IsObject(a))
-        FAIL(c, path, "expected an object, got %s", type_name(a));
+        FAIL(c, path, "expected an object, got %s", cllm_json_type_name(a));
     if ((st = check_known(c, a, path, known, sizeof(known) / sizeof(known[0]))) != CLLM_OK ||
         (st = get_string(c, a, "arch", path, true, o->arch, sizeof(o->arch))) != CLLM_OK ||
         (st = get_int(c, a, "n_layer", path, 1, 1024, &o->n_layer)) != CLLM_OK ||
@@ -295,7 +290,7 @@ static enum cllm_status parse_part(const struct ctx *c, const cJSON *e, const ch
     enum cllm_status st;
 
     if (!cJSON_IsObject(e))
-        FAIL(c, path, "expected an object {\"file\": ...}, got %s", type_name(e));
+        FAIL(c, path, "expected an object {\"file\": ...}, got %s", cllm_json_type_name(e));
     o->size_gb = NAN;
     if ((st = check_known(c, e, path, known, 3)) != CLLM_OK ||
         (st = get_string(c, e, "file", path, true, o->file, sizeof(o->file))) != CLLM_OK ||
@@ -316,7 +311,7 @@ static enum cllm_status parse_quant(const struct ctx *c, const cJSON *e, const c
     enum cllm_status st;
 
     if (!cJSON_IsObject(e))
-        FAIL(c, path, "expected an object, got %s", type_name(e));
+        FAIL(c, path, "expected an object, got %s", cllm_json_type_name(e));
     o->size_gb = NAN;
     o->min_ram_gb = NAN;
     o->min_vram_gb = NAN;
@@ -333,7 +328,7 @@ static enum cllm_status parse_quant(const struct ctx *c, const cJSON *e, const c
         FAIL(c, path, "file \"%s\": expected a plain file name ending in .gguf (no folders)", o->file);
     verified = cJSON_GetObjectItemCaseSensitive(e, "verified");
     if (verified && !cJSON_IsBool(verified))
-        FAIL(c, path, "verified: expected true or false, got %s", type_name(verified));
+        FAIL(c, path, "verified: expected true or false, got %s", cllm_json_type_name(verified));
     o->verified = cJSON_IsTrue(verified);
     if (bytes > 0) {
         o->size_bytes = (int64_t)bytes;
@@ -403,7 +398,7 @@ static enum cllm_status parse_model(const struct ctx *c, const cJSON *e, const c
     cllm_strlcpy(m->key, key, sizeof(m->key));
     cllm_strlcpy(m->revision, "main", sizeof(m->revision));
     if (!cJSON_IsObject(e))
-        FAIL(c, path, "expected an object, got %s", type_name(e));
+        FAIL(c, path, "expected an object, got %s", cllm_json_type_name(e));
     if ((st = check_known(c, e, path, known, sizeof(known) / sizeof(known[0]))) != CLLM_OK ||
         (st = get_string(c, e, "name", path, true, m->name, sizeof(m->name))) != CLLM_OK ||
         (st = get_string(c, e, "params", path, true, m->params, sizeof(m->params))) != CLLM_OK ||
@@ -439,7 +434,7 @@ static enum cllm_status parse_model(const struct ctx *c, const cJSON *e, const c
         FAIL(c, path, "missing field \"quants\"");
     if (!cJSON_IsObject(quants))
         FAIL(c, path, "quants: expected an object keyed by quantization (\"Q4_K_M\": {...}), got %s",
-             type_name(quants));
+             cllm_json_type_name(quants));
     cJSON_ArrayForEach(qe, quants) {
         char qp[200];
         if (qe->string[0] == '_')
@@ -594,7 +589,7 @@ enum cllm_status cllm_registry_merge_json(struct cllm_registry *r, const char *t
         }
         if (!cJSON_IsObject(v) && !cJSON_IsNull(v)) {
             snprintf(err, errlen, "%s: models.%s: expected an object (or null to remove it), got %s", c.origin,
-                     v->string, type_name(v));
+                     v->string, cllm_json_type_name(v));
             goto cleanup;
         }
         if (!merge_member(models, v->string, v)) {

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/strutil.h"
 #include "llm/gguf.h"
@@ -154,29 +155,21 @@ static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor
     return false;
 }
 
-uint64_t cllm_synth_n_params(const struct cllm_synth_params *p)
+/* Sum over the tensors of their element counts (bytes_in_f16: of their bytes in the F16 file, norms in F32). */
+static uint64_t shape_sum(const struct cllm_synth_params *p, bool bytes_in_f16)
 {
     struct tensor_spec t;
     uint64_t n = 0;
-    char err[256];
-    if (!shape_valid(p, err, sizeof(err)))
+    if (!shape_valid(p, NULL, 0))
         return 0;
     for (size_t i = 0; tensor_at(p, i, &t); i++)
-        n += t.ne[0] * t.ne[1];
+        n += t.ne[0] * t.ne[1] * (!bytes_in_f16 ? 1 : t.kind == T_NORM ? 4 : 2);
     return n;
 }
 
-uint64_t cllm_synth_f16_bytes(const struct cllm_synth_params *p)
-{
-    struct tensor_spec t;
-    uint64_t n = 0;
-    char err[256];
-    if (!shape_valid(p, err, sizeof(err)))
-        return 0;
-    for (size_t i = 0; tensor_at(p, i, &t); i++)
-        n += t.ne[0] * t.ne[1] * (t.kind == T_NORM ? 4 : 2);
-    return n;
-}
+uint64_t cllm_synth_n_params(const struct cllm_synth_params *p) { return shape_sum(p, false); }
+
+uint64_t cllm_synth_f16_bytes(const struct cllm_synth_params *p) { return shape_sum(p, true); }
 
 /* ---------------------------------------------------------------- random weights */
 
@@ -244,13 +237,6 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* ---------------------------------------------------------------- files and disk */
 
 static void dir_of(const char *path, char *out, size_t n)
@@ -307,9 +293,10 @@ static enum cllm_status check_space(const char *tmp_dir, const char *out_dir, ui
 
 static bool report(const struct cllm_synth_params *p, enum cllm_synth_stage stage, double frac, double *last)
 {
-    double t = now_s();
+    double t;
     if (!p->progress)
         return true;
+    t = cllm_now_s();
     if (frac < 1.0 && last && t - *last < PROGRESS_PERIOD_S)
         return true;
     if (last)

@@ -81,18 +81,24 @@ static bool vocab_put(struct cllm_vocab *v, struct cllm_gguf_kv *kv)
     return true;
 }
 
-/* Builds a scalar or numeric-array key/value and stores it. */
-static bool put_num(struct cllm_vocab *v, const char *key, enum cllm_gguf_type type, enum cllm_gguf_type elem,
-                    const void *data, uint64_t n)
+/* Stores a copy of a key/value whose storage the caller keeps. */
+static bool put_copy(struct cllm_vocab *v, const struct cllm_gguf_kv *src)
 {
-    struct cllm_gguf_kv src = {.key = (char *)key, .type = type, .elem_type = elem, .n = n, .data = (void *)data};
     struct cllm_gguf_kv kv;
     bool ok;
-    if (cllm_gguf_kv_copy(&kv, &src) != CLLM_OK)
+    if (cllm_gguf_kv_copy(&kv, src) != CLLM_OK)
         return false;
     ok = vocab_put(v, &kv);
     cllm_gguf_kv_clear(&kv);
     return ok;
+}
+
+/* A scalar or numeric-array key/value. */
+static bool put_num(struct cllm_vocab *v, const char *key, enum cllm_gguf_type type, enum cllm_gguf_type elem,
+                    const void *data, uint64_t n)
+{
+    struct cllm_gguf_kv src = {.key = (char *)key, .type = type, .elem_type = elem, .n = n, .data = (void *)data};
+    return put_copy(v, &src);
 }
 
 static bool put_u32(struct cllm_vocab *v, const char *key, uint32_t x)
@@ -110,13 +116,7 @@ static bool put_strs(struct cllm_vocab *v, const char *key, enum cllm_gguf_type 
 {
     struct cllm_gguf_kv src = {.key = (char *)key, .type = type, .elem_type = CLLM_GGUF_STRING, .n = n,
                                .strs = strs};
-    struct cllm_gguf_kv kv;
-    bool ok;
-    if (cllm_gguf_kv_copy(&kv, &src) != CLLM_OK)
-        return false;
-    ok = vocab_put(v, &kv);
-    cllm_gguf_kv_clear(&kv);
-    return ok;
+    return put_copy(v, &src);
 }
 
 static bool put_str(struct cllm_vocab *v, const char *key, const char *s)
@@ -169,7 +169,7 @@ static bool is_whitespace_piece(const char *s)
 }
 
 /* Builds the tokenizer.* keys of a Llama-style SentencePiece vocabulary from its pieces in id order.
- * special[i] marks control pieces; unk_id is the unknown piece. */
+ * special[i] marks control pieces (NULL: <s> and </s> are); unk_id is the unknown piece. */
 static enum cllm_status build_spm(struct cllm_vocab *v, char **pieces, uint32_t n, const bool *special,
                                   int64_t unk_id, char *err, size_t errlen)
 {
@@ -184,9 +184,14 @@ static enum cllm_status build_spm(struct cllm_vocab *v, char **pieces, uint32_t 
         goto cleanup;
     }
     for (uint32_t i = 0; i < n; i++) {
+        bool is_bos = strcmp(pieces[i], "<s>") == 0, is_eos = !is_bos && strcmp(pieces[i], "</s>") == 0;
+        if (is_bos)
+            bos = i;
+        else if (is_eos)
+            eos = i;
         if ((int64_t)i == unk_id)
             types[i] = CLLM_TOKEN_UNKNOWN;
-        else if (special && special[i])
+        else if (special ? special[i] : is_bos || is_eos)
             types[i] = CLLM_TOKEN_CONTROL;
         else if (is_byte_piece(pieces[i])) {
             types[i] = CLLM_TOKEN_BYTE;
@@ -196,10 +201,6 @@ static enum cllm_status build_spm(struct cllm_vocab *v, char **pieces, uint32_t 
             if (first_normal < 0)
                 first_normal = i;
         }
-        if (strcmp(pieces[i], "<s>") == 0)
-            bos = i;
-        else if (strcmp(pieces[i], "</s>") == 0)
-            eos = i;
     }
     if (first_normal < 0 || bos < 0 || eos < 0 || unk_id < 0 || n_bytes != 256) {
         snprintf(err, errlen, "not a SentencePiece vocabulary with byte fallback: %s%s%s%s(%u byte pieces)",
@@ -236,30 +237,43 @@ cleanup:
     return st;
 }
 
-enum cllm_status cllm_vocab_from_pieces(const char *const *pieces, uint32_t n, struct cllm_vocab **out, char *err,
-                                        size_t errlen)
+/* Puts "PATH: " in front of the message already in err. */
+static void prefix_path(char *err, size_t errlen, const char *path)
 {
-    struct cllm_vocab *v = vocab_new("piece list");
-    bool *special = calloc(n ? n : 1, sizeof(bool));
+    char inner[512];
+    cllm_strlcpy(inner, err, sizeof(inner));
+    snprintf(err, errlen, "%s: %s", path, inner);
+}
+
+/* A new vocabulary named `source` from build_spm; path (may be NULL) prefixes its messages. */
+static enum cllm_status spm_vocab_new(const char *source, char **pieces, uint32_t n, const bool *special,
+                                      int64_t unk_id, const char *path, struct cllm_vocab **out, char *err,
+                                      size_t errlen)
+{
+    struct cllm_vocab *v = vocab_new(source);
     enum cllm_status st;
 
-    *out = NULL;
-    if (!v || !special) {
-        cllm_vocab_free(v);
-        free(special);
+    if (!v) {
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
-    for (uint32_t i = 0; i < n; i++)
-        special[i] = strcmp(pieces[i], "<s>") == 0 || strcmp(pieces[i], "</s>") == 0;
-    st = build_spm(v, (char **)pieces, n, special, n && strcmp(pieces[0], "<unk>") == 0 ? 0 : -1, err, errlen);
-    free(special);
+    st = build_spm(v, pieces, n, special, unk_id, err, errlen);
     if (st) {
+        if (path)
+            prefix_path(err, errlen, path);
         cllm_vocab_free(v);
         return st;
     }
     *out = v;
     return CLLM_OK;
+}
+
+enum cllm_status cllm_vocab_from_pieces(const char *const *pieces, uint32_t n, struct cllm_vocab **out, char *err,
+                                        size_t errlen)
+{
+    *out = NULL;
+    return spm_vocab_new("piece list", (char **)pieces, n, NULL, n && strcmp(pieces[0], "<unk>") == 0 ? 0 : -1,
+                         NULL, out, err, errlen);
 }
 
 /* ---------------------------------------------------------------- llama-tokenizer-js */
@@ -279,7 +293,7 @@ static int b64_value(unsigned char c)
     return -1;
 }
 
-/* Decodes standard base64 (padding optional) into a malloc'd buffer; NULL on a bad character. */
+/* Decodes standard base64 (padding optional) into a malloc'd NUL-terminated buffer; NULL on a bad character. */
 static unsigned char *b64_decode(const char *in, size_t len, size_t *out_len)
 {
     unsigned char *out = malloc(len / 4 * 3 + 4);
@@ -304,16 +318,9 @@ static unsigned char *b64_decode(const char *in, size_t len, size_t *out_len)
             out[o++] = (unsigned char)(acc >> bits);
         }
     }
+    out[o] = '\0'; /* o <= len / 4 * 3 + 2 */
     *out_len = o;
     return out;
-}
-
-/* Puts "PATH: " in front of the message already in err. */
-static void prefix_path(char *err, size_t errlen, const char *path)
-{
-    char inner[512];
-    cllm_strlcpy(inner, err, sizeof(inner));
-    snprintf(err, errlen, "%s: %s", path, inner);
 }
 
 enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **out, char *err, size_t errlen)
@@ -324,7 +331,6 @@ enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **
     size_t len, raw_len = 0;
     uint32_t n = 0;
     char src[1200];
-    struct cllm_vocab *v = NULL;
     enum cllm_status st;
 
     *out = NULL;
@@ -353,21 +359,11 @@ enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **
             n++;
     n++;
     pieces = calloc(n, sizeof(char *));
-    {
-        unsigned char *grown = realloc(raw, raw_len + 1);
-        if (grown) {
-            raw = grown;
-        } else {
-            free(pieces);
-            pieces = NULL;
-        }
-    }
     if (!pieces) {
         snprintf(err, errlen, "out of memory");
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
-    raw[raw_len] = '\0';
     {
         char *p = (char *)raw;
         for (uint32_t i = 0; i < n; i++) {
@@ -383,33 +379,9 @@ enum cllm_status cllm_vocab_load_llama_js(const char *path, struct cllm_vocab **
         goto cleanup;
     }
     snprintf(src, sizeof(src), "llama-tokenizer-js (%s)", path);
-    v = vocab_new(src);
-    if (!v) {
-        snprintf(err, errlen, "out of memory");
-        st = CLLM_ERR_NOMEM;
-        goto cleanup;
-    }
-    {
-        bool *special = calloc(n, sizeof(bool));
-        if (!special) {
-            snprintf(err, errlen, "out of memory");
-            st = CLLM_ERR_NOMEM;
-            goto cleanup;
-        }
-        for (uint32_t i = 0; i < n; i++)
-            special[i] = strcmp(pieces[i], "<s>") == 0 || strcmp(pieces[i], "</s>") == 0;
-        st = build_spm(v, pieces, n, special, 0, err, errlen);
-        free(special);
-    }
-    if (st) {
-        prefix_path(err, errlen, path);
-        goto cleanup;
-    }
-    *out = v;
-    v = NULL;
+    st = spm_vocab_new(src, pieces, n, NULL, 0, path, out, err, errlen);
 
 cleanup:
-    cllm_vocab_free(v);
     free(pieces);
     free(raw);
     free(text);
@@ -423,7 +395,6 @@ enum cllm_status cllm_vocab_load_hf_json(const char *path, struct cllm_vocab **o
     char *text = NULL, **pieces = NULL, src[1200];
     bool *special = NULL;
     cJSON *root = NULL, *model, *vocab, *item, *added;
-    struct cllm_vocab *v = NULL;
     const char *unk_name;
     int64_t unk_id = -1;
     uint32_t n;
@@ -479,22 +450,9 @@ enum cllm_status cllm_vocab_load_hf_json(const char *path, struct cllm_vocab **o
         if (strcmp(pieces[i], unk_name) == 0)
             unk_id = i;
     snprintf(src, sizeof(src), "tokenizer.json (%s)", path);
-    v = vocab_new(src);
-    if (!v) {
-        snprintf(err, errlen, "out of memory");
-        st = CLLM_ERR_NOMEM;
-        goto cleanup;
-    }
-    st = build_spm(v, pieces, n, special, unk_id, err, errlen);
-    if (st) {
-        prefix_path(err, errlen, path);
-        goto cleanup;
-    }
-    *out = v;
-    v = NULL;
+    st = spm_vocab_new(src, pieces, n, special, unk_id, path, out, err, errlen);
 
 cleanup:
-    cllm_vocab_free(v);
     free(pieces);
     free(special);
     cJSON_Delete(root);
@@ -576,10 +534,25 @@ enum cllm_status cllm_vocab_load(const char *path, struct cllm_vocab **out, char
     return cllm_vocab_load_llama_js(path, out, err, errlen);
 }
 
+/* True when CLLM_VOCAB_JS_RELPATH under dir can be read (its path then in out); else appends it to tried. */
+static bool try_root(const char *dir, char *out, size_t n, char *tried, size_t tried_n, size_t *used)
+{
+    char cand[PATH_MAX + 128];
+    snprintf(cand, sizeof(cand), "%s/%s", dir, CLLM_VOCAB_JS_RELPATH);
+    if (access(cand, R_OK) == 0) {
+        cllm_strlcpy(out, cand, n);
+        return true;
+    }
+    *used += (size_t)snprintf(tried + *used, *used < tried_n ? tried_n - *used : 0, "%s%s", *used ? ", " : "", cand);
+    if (*used >= tried_n)
+        *used = tried_n - 1;
+    return false;
+}
+
 enum cllm_status cllm_vocab_find_default(const char *const *roots, char *out, size_t n, char *err, size_t errlen)
 {
     const char *env = getenv(CLLM_VOCAB_PATH_ENV);
-    char tried[2048] = "", cand[PATH_MAX + 128], cwd[PATH_MAX];
+    char tried[2048] = "", cwd[PATH_MAX];
     size_t used = 0;
 
     if (env && *env) {
@@ -590,30 +563,15 @@ enum cllm_status cllm_vocab_find_default(const char *const *roots, char *out, si
         snprintf(err, errlen, "$%s=%s cannot be read", CLLM_VOCAB_PATH_ENV, env);
         return CLLM_ERR_NOT_FOUND;
     }
-    for (size_t i = 0; roots && roots[i]; i++) {
-        snprintf(cand, sizeof(cand), "%s/%s", roots[i], CLLM_VOCAB_JS_RELPATH);
-        if (access(cand, R_OK) == 0) {
-            cllm_strlcpy(out, cand, n);
+    for (size_t i = 0; roots && roots[i]; i++)
+        if (try_root(roots[i], out, n, tried, sizeof(tried), &used))
             return CLLM_OK;
-        }
-        used += (size_t)snprintf(tried + used, used < sizeof(tried) ? sizeof(tried) - used : 0, "%s%s",
-                                 used ? ", " : "", cand);
-        if (used >= sizeof(tried))
-            used = sizeof(tried) - 1;
-    }
     /* the current folder and its parents: running from build/ or tests/ of the source tree */
     if (getcwd(cwd, sizeof(cwd))) {
         for (int depth = 0; depth < 4; depth++) {
             char *slash;
-            snprintf(cand, sizeof(cand), "%s/%s", cwd, CLLM_VOCAB_JS_RELPATH);
-            if (access(cand, R_OK) == 0) {
-                cllm_strlcpy(out, cand, n);
+            if (try_root(cwd, out, n, tried, sizeof(tried), &used))
                 return CLLM_OK;
-            }
-            used += (size_t)snprintf(tried + used, used < sizeof(tried) ? sizeof(tried) - used : 0, "%s%s",
-                                     used ? ", " : "", cand);
-            if (used >= sizeof(tried))
-                used = sizeof(tried) - 1;
             slash = strrchr(cwd, '/');
             if (!slash || slash == cwd)
                 break;
