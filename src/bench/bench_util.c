@@ -34,6 +34,16 @@ double cllm_gemm_gflops(int n, double time_s)
 
 double cllm_bandwidth_gbps(double bytes, double time_s) { return time_s > 0 ? bytes / time_s / 1e9 : NAN; }
 
+void cllm_phase_set_status(cJSON *obj, const char *status, const char *key, const char *text)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+    cJSON_AddStringToObject(obj, "status", status);
+    if (key && text) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+        cJSON_AddStringToObject(obj, key, text);
+    }
+}
+
 void cllm_json_add_doubles(cJSON *obj, const char *key, const double *v, size_t n)
 {
     cJSON *arr = cJSON_AddArrayToObject(obj, key);

@@ -23,6 +23,10 @@ double cllm_gemm_gflops(int n, double time_s);
 /* GB/s (10^9 bytes per second) of moving `bytes` in time_s. */
 double cllm_bandwidth_gbps(double bytes, double time_s);
 
+/* Replaces obj's "status" with `status` and, when key and text are both given, sets `key` to text (e.g. "error",
+ * "reason", "cancelled"). */
+void cllm_phase_set_status(struct cJSON *obj, const char *status, const char *key, const char *text);
+
 /* Adds an array of doubles under `key`. */
 void cllm_json_add_doubles(struct cJSON *obj, const char *key, const double *v, size_t n);
 

@@ -37,9 +37,7 @@ static void openblas_sgemm(int n, const float *a, const float *b, float *c)
 const char *cllm_blas_info(void)
 {
 #ifdef CLLM_WITH_OPENBLAS
-    static char buf[256];
-    snprintf(buf, sizeof(buf), "%s", openblas_get_config());
-    return buf;
+    return openblas_get_config();
 #else
     return NULL;
 #endif
@@ -202,9 +200,7 @@ static void set_failed(cJSON *phase, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
-    cJSON_AddStringToObject(phase, "status", "failed");
-    cJSON_AddStringToObject(phase, "error", msg);
+    cllm_phase_set_status(phase, "failed", "error", msg);
 }
 
 /* Validation on a small product against the naive reference; false (phase failed) when off. */
@@ -257,7 +253,6 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
                                     "far below the hardware; set OPENBLAS_CORETYPE (computellm run does this itself)");
         cJSON_AddNumberToObject(phase, "blas_threads", openblas_get_num_threads());
         if (openblas_get_num_threads() != p->threads) {
-            cJSON_AddStringToObject(phase, "status", "failed");
             set_failed(phase, "OpenBLAS runs %d threads although %d were asked", openblas_get_num_threads(),
                        p->threads);
             return;
@@ -288,8 +283,7 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
         if (p->cancel && *p->cancel) {
             free(a), free(b), free(c);
             cJSON_AddStringToObject(phase, "cancelled", "stopped by the user before this size");
-            cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
-            cJSON_AddStringToObject(phase, "status", "cancelled");
+            cllm_phase_set_status(phase, "cancelled", NULL, NULL);
             return;
         }
         if (!a || !b || !c) {
@@ -308,12 +302,13 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
             double t0 = cllm_now_s();
             sgemm(n, a, b, c);
             times[i] = cllm_now_s() - t0;
-            gflops[i] = cllm_gemm_gflops(n, times[i]);
         }
         wall_s = cllm_now_s() - wall0;
         cpu_s = cllm_process_cpu_s() - cpu0;
         spot = spot_check(n, a, b, c, 64);
         free(a), free(b), free(c);
+        for (int i = 0; i < iters; i++)
+            gflops[i] = cllm_gemm_gflops(n, times[i]);
 
         cllm_stats_compute(times, (size_t)iters, &ts);
         snprintf(key, sizeof(key), "%dx%d", n, n);

@@ -189,13 +189,6 @@ double cllm_membw_check(const double *a, const double *b, const double *c, size_
     return worst;
 }
 
-static void set_failed(cJSON *phase, const char *msg)
-{
-    cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
-    cJSON_AddStringToObject(phase, "status", "failed");
-    cJSON_AddStringToObject(phase, "error", msg);
-}
-
 /* Measures every kernel with nt threads into obj; false when cancelled. */
 static int measure(struct arrays *x, int nt, int repeats, const volatile sig_atomic_t *cancel, cJSON *obj,
                    double best_out[CLLM_MEMBW_COUNT])
@@ -293,8 +286,7 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
     if (!measure(&x, 1, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "single_thread"), best1) ||
         !measure(&x, nt, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "all_threads"), bestn)) {
         cJSON_AddStringToObject(phase, "cancelled", "stopped by the user");
-        cJSON_DeleteItemFromObjectCaseSensitive(phase, "status");
-        cJSON_AddStringToObject(phase, "status", "cancelled");
+        cllm_phase_set_status(phase, "cancelled", NULL, NULL);
         goto cleanup;
     }
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
@@ -315,7 +307,7 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
     if (!(err <= 1e-13 && sum_err <= 1e-9)) {
         snprintf(msg, sizeof(msg), "arrays hold wrong values after the kernels (max error %.3g, read-sum error %.3g)",
                  err, sum_err);
-        set_failed(phase, msg);
+        cllm_phase_set_status(phase, "failed", "error", msg);
     }
 
 cleanup:

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "core/result.h"
 #include "hw/hw.h"
 
@@ -27,14 +28,6 @@ struct cllm_run_params cllm_run_default_params(void)
 }
 
 static bool cancelled(const struct cllm_run_params *p) { return p->cancel && *p->cancel; }
-
-static void mark_not_run(cJSON *result, const char *section, const char *status, const char *reason)
-{
-    cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
-    cJSON_DeleteItemFromObjectCaseSensitive(s, "status");
-    cJSON_AddStringToObject(s, "status", status);
-    cJSON_AddStringToObject(s, "reason", reason);
-}
 
 enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
                                     cJSON **result_out, char *err, size_t errlen)
@@ -62,7 +55,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     }
 
     if (p->skip_classic) {
-        mark_not_run(result, "classic_benchmarks", "skipped", "--skip-classic given");
+        cllm_phase_set_status(cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"), "skipped", "reason",
+                              "--skip-classic given");
     } else if (!cancelled(p)) {
         struct cllm_classic_params cp = cllm_classic_default_params();
         cp.cfg = &p->cfg;
@@ -75,7 +69,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     }
 
     if (p->skip_ai) {
-        mark_not_run(result, "ai_benchmarks", "skipped", "--skip-ai given");
+        cllm_phase_set_status(cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), "skipped", "reason",
+                              "--skip-ai given");
     } else if (!cancelled(p)) {
         struct cllm_ai_params ap = p->ai;
         cJSON *bm = cllm_json_path(result, "classic_benchmarks.benchmarks");

@@ -9,10 +9,9 @@ set_source_files_properties(src/llm/models.c PROPERTIES
 # .deps/llama/<variant>/ in the checkout, hence the source folder)
 list(APPEND CLLM_LLM_SOURCES src/llm/llama_api.c src/llm/engine.c src/llm/engine_llama.c src/llm/metrics.c
      src/llm/sampler.c)
-set_source_files_properties(src/llm/llama_api.c PROPERTIES
+# the pipeline and the server engine look under the checkout too (default vocabulary, llama-server build)
+set_source_files_properties(src/llm/llama_api.c src/llm/pipeline.c src/llm/engine_server.c PROPERTIES
   COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
-# the pipeline looks for the default vocabulary under the checkout (synthetic models)
-set_source_files_properties(src/llm/pipeline.c src/llm/engine_server.c PROPERTIES COMPILE_DEFINITIONS "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 # GGUF writer/reader, tokenizer vocabularies, synthetic models
 list(APPEND CLLM_LLM_SOURCES src/llm/gguf.c src/llm/vocab.c src/llm/synth.c)
 # OpenAI-compatible server engine (libcurl; auto mode starts llama-server through platform/proc) and its SSE parser

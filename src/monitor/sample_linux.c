@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "core/clock.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
@@ -40,15 +40,6 @@ static bool read_ticks(struct cllm_mon_host *h, struct cllm_cpu_ticks *t, char *
     return true;
 }
 
-static double proc_cpu_s(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return NAN;
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
-           (double)ru.ru_stime.tv_usec * 1e-6;
-}
-
 struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_info *info, struct cllm_reasons *why)
 {
     struct cllm_mon_host *h = calloc(1, sizeof(*h));
@@ -72,7 +63,7 @@ struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_i
         cllm_reason_set(why, "cpu_pct", "%s", msg);
         cllm_mon_info_source(info, "proc", "unavailable", "%s", msg);
     }
-    h->prev_proc_cpu_s = proc_cpu_s();
+    h->prev_proc_cpu_s = cllm_process_cpu_s();
     h->prev_proc_t = now;
 
     if (cllm_mon_rapl_open(&h->rapl, root, now) > 0)
@@ -116,7 +107,7 @@ static void sample_cpu(struct cllm_mon_host *h, double now_s, struct cllm_sample
 
 static void sample_proc_cpu(struct cllm_mon_host *h, double now_s, struct cllm_sample *out, struct cllm_reasons *why)
 {
-    double cpu_s = proc_cpu_s(), dt = now_s - h->prev_proc_t;
+    double cpu_s = cllm_process_cpu_s(), dt = now_s - h->prev_proc_t;
 
     if (isnan(cpu_s)) {
         cllm_reason_set(why, "proc_cpu_pct", "getrusage: %s", strerror(errno));
