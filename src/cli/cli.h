@@ -52,6 +52,10 @@ void cli_install_crash_handler(void);
 /* The flag itself, for library calls that stop when it becomes non-zero. */
 const volatile sig_atomic_t *cli_cancel_flag(void);
 
+struct cJSON;
+/* The number at path (cllm_json_path) under root; NAN when absent, null or not a number. */
+double cli_num(const struct cJSON *root, const char *path);
+
 struct cllm_hw_info;
 /* The human-readable hardware report of `computellm detect`. */
 void cli_print_hw(FILE *f, const struct cllm_hw_info *hw);

@@ -1,4 +1,6 @@
+#include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/result.h"
 #include "hw/hw.h"
 #include "platform/proc.h"
 
@@ -65,6 +68,12 @@ int cli_unknown(const struct cli_iter *it, void (*usage)(FILE *))
         fprintf(stderr, "computellm %s: unexpected argument '%s'\n\n", it->cmd, a);
     usage(stderr);
     return CLI_EXIT_USAGE;
+}
+
+double cli_num(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 void cli_print_version(FILE *f)

@@ -44,12 +44,6 @@ void usage_serve_bench(FILE *f)
           f);
 }
 
-static double num(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static const char *str(const cJSON *root, const char *path)
 {
     const char *s = cJSON_GetStringValue(cllm_json_path(root, path));
@@ -84,22 +78,23 @@ static void on_level(int index, int count, int c, const cJSON *L, void *user_dat
     status = str(L, "status");
     fprintf(f, "[serve %d/%d] concurrency %d: ", index + 1, count, c);
     if (strcmp(status, "failed") == 0) {
-        fprintf(f, "failed, %d of %d requests: %s\n", (int)num(L, "n_failed"), (int)num(L, "n_requests"),
+        fprintf(f, "failed, %d of %d requests: %s\n", (int)cli_num(L, "n_failed"), (int)cli_num(L, "n_requests"),
                 str(L, "error"));
         return;
     }
     if (strcmp(status, "cancelled") == 0)
-        fprintf(f, "cancelled after %d requests (%d dropped in flight); ", (int)num(L, "n_requests"),
-                (int)num(L, "n_cancelled"));
+        fprintf(f, "cancelled after %d requests (%d dropped in flight); ", (int)cli_num(L, "n_requests"),
+                (int)cli_num(L, "n_cancelled"));
     fprintf(f, "%d ok, %d failed in %s s: %s req/s, %s out tok/s, TTFT p50 %s ms, ITL p50 %s ms, e2e p50 %s s",
-            (int)num(L, "n_ok"), (int)num(L, "n_failed"), fmt(a, sizeof(a), num(L, "wall_s")),
-            fmt(b, sizeof(b), num(L, "requests_per_second")), fmt(d, sizeof(d), num(L, "output_tokens_per_second")),
-            fmt(e, sizeof(e), num(L, "ttft_s.p50") * 1e3), fmt(g, sizeof(g), num(L, "itl_s.p50") * 1e3),
-            fmt(h, sizeof(h), num(L, "e2e_s.p50")));
+            (int)cli_num(L, "n_ok"), (int)cli_num(L, "n_failed"), fmt(a, sizeof(a), cli_num(L, "wall_s")),
+            fmt(b, sizeof(b), cli_num(L, "requests_per_second")),
+            fmt(d, sizeof(d), cli_num(L, "output_tokens_per_second")),
+            fmt(e, sizeof(e), cli_num(L, "ttft_s.p50") * 1e3), fmt(g, sizeof(g), cli_num(L, "itl_s.p50") * 1e3),
+            fmt(h, sizeof(h), cli_num(L, "e2e_s.p50")));
     if (cJSON_IsObject(cllm_json_path(L, "goodput")))
-        fprintf(f, ", goodput %s req/s (%.0f%%)", fmt(b, sizeof(b), num(L, "goodput.requests_per_second")),
-                100 * num(L, "goodput.fraction"));
-    if (num(L, "n_failed") > 0)
+        fprintf(f, ", goodput %s req/s (%.0f%%)", fmt(b, sizeof(b), cli_num(L, "goodput.requests_per_second")),
+                100 * cli_num(L, "goodput.fraction"));
+    if (cli_num(L, "n_failed") > 0)
         fprintf(f, "; first error: %s", str(L, "errors.0"));
     fputc('\n', f);
 }
@@ -120,22 +115,22 @@ static void print_table(FILE *f, const cJSON *s)
         char conc[24];
         bool cancelled = strcmp(status, "cancelled") == 0;
         partial |= cancelled;
-        snprintf(conc, sizeof(conc), "%s%d", cancelled ? "*" : "", (int)num(L, "concurrency"));
-        fmt(v[0], 32, num(L, "requests_per_second"));
-        fmt(v[1], 32, num(L, "output_tokens_per_second"));
-        fmt(v[2], 32, num(L, "ttft_s.p50") * 1e3);
-        fmt(v[3], 32, num(L, "ttft_s.p99") * 1e3);
-        fmt(v[4], 32, num(L, "itl_s.p50") * 1e3);
-        fmt(v[5], 32, num(L, "itl_s.p99") * 1e3);
-        fmt(v[6], 32, num(L, "e2e_s.p50"));
-        fmt(v[7], 32, num(L, "e2e_s.p99"));
-        if (isfinite(num(L, "error_rate")))
-            snprintf(v[8], 32, "%.1f%%", 100 * num(L, "error_rate"));
+        snprintf(conc, sizeof(conc), "%s%d", cancelled ? "*" : "", (int)cli_num(L, "concurrency"));
+        fmt(v[0], 32, cli_num(L, "requests_per_second"));
+        fmt(v[1], 32, cli_num(L, "output_tokens_per_second"));
+        fmt(v[2], 32, cli_num(L, "ttft_s.p50") * 1e3);
+        fmt(v[3], 32, cli_num(L, "ttft_s.p99") * 1e3);
+        fmt(v[4], 32, cli_num(L, "itl_s.p50") * 1e3);
+        fmt(v[5], 32, cli_num(L, "itl_s.p99") * 1e3);
+        fmt(v[6], 32, cli_num(L, "e2e_s.p50"));
+        fmt(v[7], 32, cli_num(L, "e2e_s.p99"));
+        if (isfinite(cli_num(L, "error_rate")))
+            snprintf(v[8], 32, "%.1f%%", 100 * cli_num(L, "error_rate"));
         else
             fmt(v[8], 32, NAN);
         if (cJSON_IsObject(cllm_json_path(L, "goodput")))
-            snprintf(v[9], 32, "%s req/s (%.0f%%)", fmt(v[10], 32, num(L, "goodput.requests_per_second")),
-                     100 * num(L, "goodput.fraction"));
+            snprintf(v[9], 32, "%s req/s (%.0f%%)", fmt(v[10], 32, cli_num(L, "goodput.requests_per_second")),
+                     100 * cli_num(L, "goodput.fraction"));
         else
             snprintf(v[9], 32, "\xe2\x80\x94 (no --slo)");
         /* "—" is 3 bytes for 1 column: pad by hand so the columns stay aligned */

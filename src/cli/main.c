@@ -37,16 +37,24 @@ void usage_main(FILE *f)
           f);
 }
 
+/* The subcommands; alias: the original's flag for it. */
+static const struct {
+    const char *name;
+    const char *alias;
+    int (*fn)(int, char *const *);
+    void (*usage)(FILE *);
+} g_cmds[] = {
+    {"detect", "--detect", cmd_detect, usage_detect}, {"run", "--cli", cmd_run, usage_run},
+    {"gui", "--gui", cmd_gui, usage_gui},             {"export", NULL, cmd_export, usage_export},
+    {"config", NULL, cmd_config, usage_config},       {"synth", NULL, cmd_synth, usage_synth},
+    {"compare", NULL, cmd_compare, usage_compare},    {"serve-bench", NULL, cmd_serve_bench, usage_serve_bench},
+};
+
 static int help_for(const char *cmd)
 {
-    static const struct { const char *name; void (*usage)(FILE *); } t[] = {
-        {"detect", usage_detect}, {"run", usage_run}, {"export", usage_export},
-        {"config", usage_config}, {"gui", usage_gui}, {"synth", usage_synth},
-        {"compare", usage_compare}, {"serve-bench", usage_serve_bench},
-    };
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-        if (strcmp(cmd, t[i].name) == 0) {
-            t[i].usage(stdout);
+    for (size_t i = 0; i < sizeof(g_cmds) / sizeof(g_cmds[0]); i++)
+        if (strcmp(cmd, g_cmds[i].name) == 0) {
+            g_cmds[i].usage(stdout);
             return CLI_EXIT_OK;
         }
     fprintf(stderr, "computellm help: unknown command '%s'\n\n", cmd);
@@ -56,15 +64,6 @@ static int help_for(const char *cmd)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        const char *alias;
-        int (*fn)(int, char *const *);
-    } cmds[] = {
-        {"detect", "--detect", cmd_detect}, {"run", "--cli", cmd_run}, {"gui", "--gui", cmd_gui},
-        {"export", NULL, cmd_export},       {"config", NULL, cmd_config},   {"synth", NULL, cmd_synth},
-        {"compare", NULL, cmd_compare},     {"serve-bench", NULL, cmd_serve_bench},
-    };
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = ""};
 
     cli_save_argv(argv);
@@ -84,10 +83,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "help") == 0)
             return it.i + 1 < argc ? help_for(argv[it.i + 1]) : (usage_main(stdout), CLI_EXIT_OK);
-        for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
-            if (strcmp(a, cmds[c].name) == 0 || (cmds[c].alias && strcmp(a, cmds[c].alias) == 0))
+        for (size_t c = 0; c < sizeof(g_cmds) / sizeof(g_cmds[0]); c++) {
+            if (strcmp(a, g_cmds[c].name) == 0 || (g_cmds[c].alias && strcmp(a, g_cmds[c].alias) == 0))
                 /* the subcommand sees its own name as argv[0] and everything after it */
-                return cmds[c].fn(argc - it.i, argv + it.i);
+                return g_cmds[c].fn(argc - it.i, argv + it.i);
         }
         if (a[0] == '-')
             fprintf(stderr, "computellm: unknown option '%s'\n\n", a);

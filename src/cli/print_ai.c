@@ -52,12 +52,6 @@ void cli_ai_progress(enum cllm_ai_event ev, const char *model_key, const char *t
     }
 }
 
-static double num(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 /* llama-server's own decode rate (its timings.predicted_per_second) beside ours, when it sent them */
 static void server_rate_line(FILE *f, const cJSON *r)
 {
@@ -65,7 +59,8 @@ static void server_rate_line(FILE *f, const cJSON *r)
     double sum_srv = 0, sum_ours = 0;
     int n = 0;
     cJSON_ArrayForEach(run, cllm_json_path(r, "runs")) {
-        double srv = num(run, "server_timings.predicted_per_second"), ours = num(run, "decode_tokens_per_second");
+        double srv = cli_num(run, "server_timings.predicted_per_second");
+        double ours = cli_num(run, "decode_tokens_per_second");
         if (isfinite(srv) && isfinite(ours)) {
             sum_srv += srv;
             sum_ours += ours;
@@ -105,9 +100,10 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
         bool synth = cJSON_IsTrue(cllm_json_path(r, "model.synthetic"));
         fprintf(f, "  %-16s %-9s %-8s ", r->string, status ? status : "?", backend ? backend : "-");
         if (status && strcmp(status, "ok") == 0) {
-            fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", num(r, "summary.avg_tokens_per_second"),
-                    num(r, "summary.std_tokens_per_second"), num(r, "summary.avg_first_token_latency_s"),
-                    num(r, "summary.inter_token_latency_mean_ms"), num(r, "summary.inter_token_latency_p90_ms"), num(r, "summary.peak_memory_gb"),
+            fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", cli_num(r, "summary.avg_tokens_per_second"),
+                    cli_num(r, "summary.std_tokens_per_second"), cli_num(r, "summary.avg_first_token_latency_s"),
+                    cli_num(r, "summary.inter_token_latency_mean_ms"), cli_num(r, "summary.inter_token_latency_p90_ms"),
+                    cli_num(r, "summary.peak_memory_gb"),
                     cJSON_GetStringValue(cllm_json_path(r, "summary.stability")), synth ? "  (synthetic)" : "");
             server_rate_line(f, r);
         } else {
@@ -140,14 +136,14 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
                     "ITL ms", "peak GB", phases[ph].col, "stability");
             cJSON_ArrayForEach(v, model) {
                 const char *status = cJSON_GetStringValue(cllm_json_path(v, "status"));
-                double extra = ph == 0 ? num(v, "model_load_time_s")
-                             : ph == 1 ? num(v, "temperature") : num(v, "prompt_tokens");
+                double extra = ph == 0 ? cli_num(v, "model_load_time_s")
+                             : ph == 1 ? cli_num(v, "temperature") : cli_num(v, "prompt_tokens");
                 fprintf(f, "  %-10s %-9s ", v->string, status ? status : "?");
                 if (status && strcmp(status, "ok") == 0) {
                     fprintf(f, "%7.1f ±%6.1f %10.3f %9.1f %9.2f %10.*f  %s%s\n",
-                            num(v, "summary.avg_tokens_per_second"), num(v, "summary.std_tokens_per_second"),
-                            num(v, "summary.avg_first_token_latency_s"),
-                            num(v, "summary.inter_token_latency_mean_ms"), num(v, "summary.peak_memory_gb"),
+                            cli_num(v, "summary.avg_tokens_per_second"), cli_num(v, "summary.std_tokens_per_second"),
+                            cli_num(v, "summary.avg_first_token_latency_s"),
+                            cli_num(v, "summary.inter_token_latency_mean_ms"), cli_num(v, "summary.peak_memory_gb"),
                             ph == 0 || ph == 1 ? 2 : 0, extra,
                             cJSON_GetStringValue(cllm_json_path(v, "summary.stability")),
                             cJSON_IsTrue(cllm_json_path(v, "synthetic")) ? "  (synthetic)" : "");

@@ -7,12 +7,6 @@
 #include "cli/cli.h"
 #include "core/result.h"
 
-static double num(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static const char *str(const cJSON *root, const char *path)
 {
     const cJSON *v = cllm_json_path(root, path);
@@ -41,14 +35,14 @@ static void phase_result(FILE *f, const char *name, const cJSON *ph)
             for (int i = 0; i < 4; i++) {
                 char path[96];
                 snprintf(path, sizeof(path), "results.%s.%s.gbps", mode, k[i]);
-                fprintf(f, " %s %.1f", k[i], num(ph, path));
+                fprintf(f, " %s %.1f", k[i], cli_num(ph, path));
             }
         }
         fputs(" GB/s", f);
         return;
     }
     cJSON_ArrayForEach(r, results) {
-        double g = num(r, "gflops");
+        double g = cli_num(r, "gflops");
         const char *dot = strchr(r->string, 'x');
         fprintf(f, "%s%.*s: ", first ? "" : ", ", dot ? (int)(dot - r->string) : (int)strlen(r->string), r->string);
         if (g >= 10000)
@@ -65,18 +59,19 @@ static void phase_result(FILE *f, const char *name, const cJSON *ph)
             for (int i = 0; i < 3; i++) {
                 char path[64];
                 snprintf(path, sizeof(path), "%s.mean_tflops", prec[i]);
-                if (isfinite(num(last, path)))
-                    fprintf(f, " %s %.0f", prec[i], num(last, path));
+                if (isfinite(cli_num(last, path)))
+                    fprintf(f, " %s %.0f", prec[i], cli_num(last, path));
             }
             fputs(" TFLOPS", f);
         }
-        if (isfinite(num(ph, "memory.d2d.best_gbps")))
-            fprintf(f, "; device copy %.0f GB/s", num(ph, "memory.d2d.best_gbps"));
-        if (isfinite(num(ph, "memory.h2d.best_gbps")))
-            fprintf(f, ", host->device %.0f GB/s", num(ph, "memory.h2d.best_gbps"));
+        if (isfinite(cli_num(ph, "memory.d2d.best_gbps")))
+            fprintf(f, "; device copy %.0f GB/s", cli_num(ph, "memory.d2d.best_gbps"));
+        if (isfinite(cli_num(ph, "memory.h2d.best_gbps")))
+            fprintf(f, ", host->device %.0f GB/s", cli_num(ph, "memory.h2d.best_gbps"));
     }
-    if (isfinite(num(ph, "peak.gflops_estimate")) && isfinite(num(ph, "peak.ratio")))
-        fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", num(ph, "peak.gflops_estimate"), num(ph, "peak.ratio"));
+    if (isfinite(cli_num(ph, "peak.gflops_estimate")) && isfinite(cli_num(ph, "peak.ratio")))
+        fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", cli_num(ph, "peak.gflops_estimate"),
+                cli_num(ph, "peak.ratio"));
 }
 
 void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,
@@ -88,7 +83,7 @@ void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const 
         return;
     }
     fprintf(f, "[classic %d/%d] %s: %s in %.1f s — ", index + 1, count, name,
-            str(phase, "status") ? str(phase, "status") : "?", num(phase, "duration_s"));
+            str(phase, "status") ? str(phase, "status") : "?", cli_num(phase, "duration_s"));
     phase_result(f, name, phase);
     fputc('\n', f);
 }

@@ -398,6 +398,7 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     char err[1024] = "", why[256] = "";
     cJSON *load = cJSON_AddObjectToObject(res, "load");
     double before = cllm_process_rss_gb(), after;
+    long pid;
 
     op.model_path = pm->path;
     op.n_ctx = p->cfg->inference.n_ctx;
@@ -418,15 +419,15 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
         set_status(res, "failed", "error", err);
         return NULL;
     }
+    pid = cllm_engine_model_pid(eng);
     after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
     cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
     cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
     add_gb(load, "memory_after_load_gb", after, why);
     add_gb(info, "memory_after_load_gb", after, why);
     cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
-    if (cllm_engine_model_pid(eng) != 0) {
+    if (pid != 0) {
         /* the model lives in a server: its memory, not this process's, is the number */
-        long pid = cllm_engine_model_pid(eng);
         const char *mode = cJSON_GetStringValue(cllm_json_path(res, "engine.mode"));
         bool started = pid > 0 && mode && strcmp(mode, "auto") == 0;
         char label[96];
@@ -491,6 +492,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     struct cllm_monitor *mon = NULL;
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
+    long pid = cllm_engine_model_pid(eng);
     cJSON *runs;
 
     if (v->prompt)
@@ -504,7 +506,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         mp.gpu = p->hw->gpu.n_devices > 0;
         mp.on_sample = p->monitor_sample;
         mp.user_data = p->user_data;
-        mp.rss_pid = cllm_engine_model_pid(eng) > 0 ? cllm_engine_model_pid(eng) : 0;
+        mp.rss_pid = pid > 0 ? pid : 0;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
@@ -563,7 +565,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, with_samples));
         {
             const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
-            if (ms && isfinite(ms->rss_gb_peak) && cllm_engine_model_pid(eng) >= 0 && n_rss < sizeof(rss) / sizeof(rss[0]))
+            if (ms && isfinite(ms->rss_gb_peak) && pid >= 0 && n_rss < sizeof(rss) / sizeof(rss[0]))
                 rss[n_rss++] = ms->rss_gb_peak;
         }
         cllm_monitor_free(mon);

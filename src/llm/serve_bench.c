@@ -442,22 +442,21 @@ static bool is_good(const struct rec *r, const struct cllm_serve_params *p)
     return true;
 }
 
-static cJSON *level_json(const struct level *L, const struct cllm_serve_params *p, int c, bool cancelled)
+/* Sorts L's gaps in place (the level is freed after). */
+static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int c, bool cancelled)
 {
     cJSON *o = cJSON_CreateObject(), *errors, *sources, *reqs, *gp;
     double *ttft = malloc(((size_t)L->n + 1) * sizeof(double));
     double *e2e = malloc(((size_t)L->n + 1) * sizeof(double));
-    double *gaps = malloc((L->n_gaps + 1) * sizeof(double));
     size_t n_ttft = 0, n_e2e = 0;
     int n_ok = 0, n_good = 0;
     double tokens = 0, wall_s = L->n > 0 ? (double)(L->last_ns - L->first_ns) / 1e9 : NAN;
     const char *none = "no request succeeded";
     const char *first_error = NULL;
 
-    if (!o || !ttft || !e2e || !gaps) {
+    if (!o || !ttft || !e2e) {
         free(ttft);
         free(e2e);
-        free(gaps);
         cJSON_Delete(o);
         return NULL;
     }
@@ -476,8 +475,6 @@ static cJSON *level_json(const struct level *L, const struct cllm_serve_params *
             e2e[n_e2e++] = r->e2e_s;
         n_good += is_good(r, p);
     }
-    if (L->n_gaps)
-        memcpy(gaps, L->gaps_ms, L->n_gaps * sizeof(double));
 
     cJSON_AddNumberToObject(o, "concurrency", c);
     cJSON_AddStringToObject(o, "status", cancelled ? "cancelled" : L->n > 0 && n_ok == 0 ? "failed" : "ok");
@@ -494,7 +491,7 @@ static cJSON *level_json(const struct level *L, const struct cllm_serve_params *
         cJSON_AddNumberToObject(o, "n_cancelled", L->n_cancelled);
     add_num(o, "wall_s", wall_s, "no request ended");
     cJSON_AddItemToObject(o, "ttft_s", dist_json(ttft, n_ttft, 1.0, none));
-    cJSON_AddItemToObject(o, "itl_s", dist_json(gaps, L->n_gaps, 1e-3, "no successful request had 2 tokens"));
+    cJSON_AddItemToObject(o, "itl_s", dist_json(L->gaps_ms, L->n_gaps, 1e-3, "no successful request had 2 tokens"));
     cJSON_AddItemToObject(o, "e2e_s", dist_json(e2e, n_e2e, 1.0, none));
     cJSON_AddNumberToObject(o, "output_tokens", tokens);
     add_num(o, "output_tokens_per_second", wall_s > 0 ? tokens / wall_s : NAN, "no request ended");
@@ -561,7 +558,6 @@ static cJSON *level_json(const struct level *L, const struct cllm_serve_params *
     }
     free(ttft);
     free(e2e);
-    free(gaps);
     return o;
 }
 

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/strutil.h"
 #include "llm/sse.h"
 
 void cllm_sse_init(struct cllm_sse_parser *p, cllm_sse_event_fn fn, void *user_data)
