@@ -432,13 +432,13 @@ enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cll
         }
     /* legend: the column numbers name machines, so the table stays narrow */
     for (int m = 0; m < t->n_machines; m++)
-        fprintf(out, "%s[%d] %s%s%s\n", md ? "- " : "", m + 1, t->machines[m].label,
-                m == t->baseline ? " (baseline)" : "", md ? "" : "");
+        fprintf(out, "%s[%d] %s%s\n", md ? "- " : "", m + 1, t->machines[m].label,
+                m == t->baseline ? " (baseline)" : "");
     fprintf(out, "%sratios are [n]/[baseline]; \"better\" says whether higher or lower values are better "
                  "(latency and memory: lower)\n\n",
             md ? "\n" : "");
     for (int r = -1; r < t->n_rows; r++) {
-        if (!md && r >= 0 && (r == 0 || t->rows[r].family != t->rows[r - 1].family) && r > 0)
+        if (!md && r > 0 && t->rows[r].family != t->rows[r - 1].family)
             fputc('\n', out);
         for (int c = 0; c < ncols; c++) {
             cell(t, r, c, buf, sizeof(buf));
@@ -459,7 +459,7 @@ enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cll
         fputs(md ? "|\n" : "\n", out);
         if (md && r < 0) {
             for (int c = 0; c < ncols; c++) {
-                fputs(c >= 3 ? "| " : "| ", out);
+                fputs("| ", out);
                 for (int k = 0; k < width[c] - 1; k++)
                     fputc('-', out);
                 fputs(c >= 3 ? ": " : "- ", out);

@@ -287,19 +287,20 @@ static void drop_samples(cJSON *o)
     cJSON_ArrayForEach(c, o) drop_samples(c);
 }
 
+/* The hardware event's text also fills GET /api/hardware's cache: printed once for both. */
 static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
 {
     struct web_run *r = user_data;
     cJSON *j = cllm_hw_to_json(hw);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    if (!text)
+        return;
     pthread_mutex_lock(&r->api->mu);
-    if (!r->api->hardware_json && text) {
-        r->api->hardware_json = text;
-        text = NULL;
-    }
+    if (!r->api->hardware_json)
+        r->api->hardware_json = strdup(text);
+    append_locked(r, strdup("hardware"), text);
     pthread_mutex_unlock(&r->api->mu);
-    free(text);
-    add_event(r, "hardware", j);
 }
 
 static void on_classic(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,

@@ -134,6 +134,19 @@ static cJSON *get_run(const char *id, char *file, size_t n, struct reply *r)
     return o;
 }
 
+/* POST /api/runs with body, checked to answer 202; the new run's id into id ("" when none). */
+static void start_run(const char *body, char *id, size_t n)
+{
+    struct reply r;
+    cJSON *o;
+    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 202);
+    o = json_of(&r);
+    snprintf(id, n, "%s", str_of(o, "id") ? str_of(o, "id") : "");
+    cJSON_Delete(o);
+    free(r.body);
+}
+
 static char first_file[256];   /* results file written by the quick run */
 
 static void test_hardware(void)
@@ -180,13 +193,7 @@ static void test_quick_run(void)
     char id[64] = "", path[128];
     bool listed = false;
 
-    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
-    CHECK_INT(r.status, 202);
-    o = json_of(&r);
-    if (str_of(o, "id"))
-        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
-    cJSON_Delete(o);
-    free(r.body);
+    start_run(body, id, sizeof(id));
     CHECK(id[0] != '\0');
     CHECK_STR(wait_run(id), "complete");
 
@@ -240,13 +247,7 @@ static void test_conflict_and_cancel(void)
     cJSON *o;
     char id[64] = "", path[512], file[256] = "";
 
-    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
-    CHECK_INT(r.status, 202);
-    o = json_of(&r);
-    if (str_of(o, "id"))
-        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
-    cJSON_Delete(o);
-    free(r.body);
+    start_run(body, id, sizeof(id));
 
     /* each classic phase starts with a cleanup pause of about 1 s: the run is still going */
     http(srv, "POST", "/api/runs", quick, strlen(quick), NULL, &r);
@@ -384,13 +385,7 @@ static void test_manual_unreachable(void)
     }
     cllm_log_set_level(CLLM_LOG_DEBUG);
 
-    http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
-    CHECK_INT(r.status, 202);
-    o = json_of(&r);
-    if (str_of(o, "id"))
-        snprintf(id, sizeof(id), "%s", str_of(o, "id"));
-    cJSON_Delete(o);
-    free(r.body);
+    start_run(body, id, sizeof(id));
     CHECK_STR(wait_run(id), "complete");
 
     cllm_log_set_level(level);
@@ -453,7 +448,8 @@ static void test_manual_unreachable(void)
 static void test_results_files(void)
 {
     struct reply r, imp;
-    char path[512], name[256] = "";
+    char path[512], name[256] = "", *orig;
+    size_t orig_len;
     cJSON *o;
 
     if (!first_file[0])
@@ -471,7 +467,8 @@ static void test_results_files(void)
     http(srv, "GET", path, NULL, 0, NULL, &r);
     CHECK_INT(r.status, 200);
     http(srv, "POST", "/api/results", r.body, r.len, NULL, &imp);
-    free(r.body);
+    orig = r.body;
+    orig_len = r.len;
     CHECK_INT(imp.status, 201);
     o = json_of(&imp);
     if (str_of(o, "name"))
@@ -481,7 +478,14 @@ static void test_results_files(void)
     CHECK(name[0] != '\0' && strcmp(name, first_file) != 0);
     CHECK(cllm_web_valid_result_name(name));
 
+    /* the import keeps the uploaded bytes as they were */
     snprintf(path, sizeof(path), "/api/results/%s", name);
+    http(srv, "GET", path, NULL, 0, NULL, &imp);
+    CHECK_INT(imp.status, 200);
+    CHECK(imp.len == orig_len && orig && memcmp(imp.body, orig, orig_len) == 0);
+    free(imp.body);
+    free(orig);
+
     http(srv, "DELETE", path, NULL, 0, NULL, &r);
     CHECK_INT(r.status, 200);
     free(r.body);
@@ -621,12 +625,7 @@ int main(void)
     RUN(test_token);
     cllm_web_stop(srv);
     rc = test_summary();
-    {
-        char cmd[300];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    }
+    test_rmtree(tmpdir);
     curl_global_cleanup();
     return rc;
 }

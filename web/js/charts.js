@@ -1,7 +1,7 @@
 // Thin layer over Chart.js (window.Chart, loaded as a classic script): grouped bars with optional error bars,
-// line charts for time series, and lines over categories (per concurrency level). Every chart is remembered by
-// its canvas so re-rendering replaces it.
+// line charts for time series, and lines over categories (per concurrency level).
 import {getLang, t} from './i18n.js';
+import {h} from './ui.js';
 
 export const palette = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5'];
 
@@ -46,15 +46,29 @@ export function chartBox(parent, {small = false, name = ''} = {}) {
   return canvas;
 }
 
+// A titled chart card appended to parent: draw(canvas) fills it, or a "no data" line when has is false.
+// small: a plain box with an h4 title and a small chart (for grids of several per section).
+export function chartCard(parent, title, name, has, draw, {small = false} = {}) {
+  const card = small ? h('div', {}, h('h4', {}, title)) : h('div', {class: 'card'}, h('h3', {}, title));
+  parent.appendChild(card);
+  if (!has) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return; }
+  draw(chartBox(card, {small, name}));
+}
+
+// The second value scale at the right, for series with axis 'y1'; undefined when none has.
+function rightScale(series, text) {
+  if (!series.some(s => s.axis === 'y1')) return undefined;
+  return {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false}, title: {display: !!text, text}};
+}
+
 // series: [{label, data: [...], std?: [...], axis?: 'y1'}] over the category labels.
 // A series with axis 'y1' goes on a second scale at the right (unit2).
 export function barChart(canvas, labels, series, {unit = '', unit2 = '', title = '', legend = true} = {}) {
   if (!canvas) return null;
   const withStd = series.some(s => s.std && s.std.some(v => v != null));
   const scales = {y: {beginAtZero: true, title: {display: !!unit, text: unit}}};
-  if (series.some(s => s.axis === 'y1'))
-    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
-                 title: {display: !!unit2, text: unit2}};
+  const y1 = rightScale(series, unit2);
+  if (y1) scales.y1 = y1;
   // the scale reaches the top whisker, not only the top bar
   for (const [id, scale] of Object.entries(scales)) {
     const tops = series.filter(s => (s.axis || 'y') === id && s.std)
@@ -87,9 +101,8 @@ export function categoryLineChart(canvas, labels, series, {unit = '', unit2 = ''
     x: {title: {display: !!xTitle, text: xTitle}},
     y: {beginAtZero: true, title: {display: !!unit, text: unit}},
   };
-  if (series.some(s => s.axis === 'y1'))
-    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
-                 title: {display: !!unit2, text: unit2}};
+  const y1 = rightScale(series, unit2);
+  if (y1) scales.y1 = y1;
   return new window.Chart(canvas, {
     type: 'line',
     data: {
@@ -117,9 +130,8 @@ export function lineChart(canvas, series, {xTitle = 's', yTitle = '', y2Title = 
     x: {type: 'linear', title: {display: true, text: xTitle}},
     y: {beginAtZero: true, title: {display: !!yTitle, text: yTitle}},
   };
-  if (series.some(s => s.axis === 'y1'))
-    scales.y1 = {position: 'right', beginAtZero: true, grid: {drawOnChartArea: false},
-                 title: {display: !!y2Title, text: y2Title}};
+  const y1 = rightScale(series, y2Title);
+  if (y1) scales.y1 = y1;
   return new window.Chart(canvas, {
     type: 'line',
     data: {

@@ -1,7 +1,6 @@
 // The comparison table in the browser, row for row the one `computellm compare` prints (src/core/compare.c):
 // families in a fixed order, one row per metric any file has, ratio = value / baseline value. Serving rows, one
-// per concurrency level that ran to its end (status ok), are named c=N as there; serving requests/s is a row of
-// the browser's only (compare.c has output tokens/s, TTFT p50 and ITL p50).
+// per concurrency level that ran to its end (status ok), are named c=N as there.
 const FAMILIES = [
   ['cpu_single_thread', 'GFLOPS', false], ['cpu_multi_thread', 'GFLOPS', false],
   ['memory_bandwidth', 'GB/s', false], ['gpu_compute', 'TFLOPS', false], ['gpu_memory', 'GB/s', false],

@@ -1,7 +1,7 @@
 // The comparison phases of one results file (ai_benchmarks.comparisons, docs/results-schema.md): for each phase
 // and model, a table of the variants and bar charts — tokens/s ± std, first-token latency ± std, and the
 // phase's own quantity (file size and load time per quantization, prompt tokens per language or prompt type).
-import {barChart, chartBox} from './charts.js';
+import {barChart, chartCard} from './charts.js';
 import {num, t} from './i18n.js';
 import {h} from './ui.js';
 
@@ -79,13 +79,8 @@ function head(phase) {
     h('th', {}, t('cmpph.stability')), extra);
 }
 
-// A titled chart box in grid; a "no data" line instead when no value is a number.
-function chart(grid, title, name, values, draw) {
-  const card = h('div', {}, h('h4', {}, title));
-  grid.appendChild(card);
-  if (!values.some(finite)) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return; }
-  draw(chartBox(card, {small: true, name}));
-}
+// A small titled chart in grid; a "no data" line instead when no value is a number.
+const chart = (grid, title, name, values, draw) => chartCard(grid, title, name, values.some(finite), draw, {small: true});
 
 function section(phase, model, perModel, modelName) {
   const vs = ordered(phase, perModel);

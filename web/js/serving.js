@@ -1,7 +1,7 @@
 // The serving load of one results file (serving_benchmarks, written by `computellm serve-bench`;
 // docs/results-schema.md): the server and parameters, a table per concurrency level (the columns of the CLI's
 // table), the first errors, and charts per level — throughput, TTFT p50/p99, ITL p50/p99.
-import {categoryLineChart, chartBox} from './charts.js';
+import {categoryLineChart, chartCard} from './charts.js';
 import {num, pct, t} from './i18n.js';
 import {h, kv} from './ui.js';
 
@@ -104,12 +104,7 @@ function errorsCard(levels) {
 }
 
 // A titled chart in grid; a "no data" line instead when no value is a number.
-function chart(grid, title, name, values, draw) {
-  const card = h('div', {class: 'card'}, h('h3', {}, title));
-  grid.appendChild(card);
-  if (!values.some(finite)) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return; }
-  draw(chartBox(card, {name}));
-}
+const chart = (grid, title, name, values, draw) => chartCard(grid, title, name, values.some(finite), draw);
 
 function drawCharts(grid, levels) {
   const labels = levels.map(L => `c=${L?.concurrency}`);

@@ -1,7 +1,7 @@
 // Page 3: the results list, one result's charts (classic, LLM, comparison phases, serving load), multi-result
 // comparison, import and export.
 import {api} from '../api.js';
-import {barChart, chartBox, lineChart} from '../charts.js';
+import {barChart, chartBox, chartCard, lineChart} from '../charts.js';
 import {buildComparison, comparisonCsv} from '../compare.js';
 import {num, t} from '../i18n.js';
 import {appendPhases} from '../phases.js';
@@ -110,14 +110,6 @@ function listTable() {
       h('td', {}, h('a', {href: api.jsonUrl(r.name), download: r.name}, t('res.export_json')), ' · ',
         h('a', {href: api.csvUrl(r.name)}, t('res.export_csv')), ' · ',
         h('button', {onclick: () => remove(r.name)}, t('res.delete'))))));
-}
-
-// A titled chart card; draw(canvas) fills it, or a "no data" line when has is false.
-function chartCard(parent, title, name, has, draw) {
-  const card = h('div', {class: 'card'}, h('h3', {}, title));
-  parent.appendChild(card);
-  if (!has) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return; }
-  draw(chartBox(card, {name}));
 }
 
 // A line saying a section of the file did not run (serve-bench files, --skip-ai, --skip-classic), with its reason.
