@@ -3,15 +3,14 @@
 #ifndef CLLM_GPU_FAKE_H
 #define CLLM_GPU_FAKE_H
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "hw/gpu_vendors.h"
+#include "test.h"
 
 struct fake_cfg {
     enum cllm_status init_status;
@@ -71,54 +70,22 @@ static inline struct cllm_gpu_device *fake_add(struct fake_cfg *c, const char *s
     return d;
 }
 
-/* ---- building small trees under a temporary root ---- */
-
-static inline void tree_mkdirs(const char *path)
-{
-    char buf[1024];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            mkdir(buf, 0755);
-            *s = '/';
-        }
-    }
-    mkdir(buf, 0755);
-}
+/* ---- building small trees under a temporary root (test_mkdtemp, removed with test_rmtree) ---- */
 
 /* Writes root/rel with text, creating the directories on the way. */
 static inline void tree_write(const char *root, const char *rel, const char *text)
 {
-    char path[1024], dir[1024];
+    char path[1024], dir[1024], err[256];
     FILE *f;
     snprintf(path, sizeof(path), "%s/%s", root, rel);
     snprintf(dir, sizeof(dir), "%s", path);
     *strrchr(dir, '/') = '\0';
-    tree_mkdirs(dir);
+    if (cllm_mkdir_p(dir, err, sizeof(err)) != CLLM_OK)
+        fprintf(stderr, "%s\n", err);
     f = fopen(path, "w");
     if (f) {
         fputs(text, f);
         fclose(f);
-    }
-}
-
-/* A fresh empty directory under $TMPDIR (or /tmp); the caller removes it with tree_remove. */
-static inline const char *tree_new(char *buf, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, len, "%s/cllm-gpu-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    return mkdtemp(buf);
-}
-
-static inline void tree_remove(const char *root)
-{
-    char cmd[1200];
-    /* the path came from mkdtemp: no shell metacharacters */
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    if (strstr(root, "cllm-gpu-")) {
-        int rc = system(cmd);
-        (void)rc;
     }
 }
 

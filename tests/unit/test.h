@@ -82,15 +82,21 @@ static inline int test_summary(void)
     return t_tests_failed ? 1 : 0;
 }
 
-/* Path of a file under tests/data (CLLM_TEST_DATA is set by CTest). */
-static inline const char *test_data(const char *rel)
+/* dir/name in one of four rotating buffers, so a call can take a few such paths at once. */
+static inline const char *test_join(const char *dir, const char *name)
 {
     static char buf[4][1024];
     static int slot;
-    const char *base = getenv("CLLM_TEST_DATA");
     char *out = buf[slot++ & 3];
-    snprintf(out, 1024, "%s/%s", base ? base : "tests/data", rel);
+    snprintf(out, 1024, "%s/%s", dir, name);
     return out;
+}
+
+/* Path of a file under tests/data (CLLM_TEST_DATA is set by CTest). */
+static inline const char *test_data(const char *rel)
+{
+    const char *base = getenv("CLLM_TEST_DATA");
+    return test_join(base ? base : "tests/data", rel);
 }
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on failure). */
@@ -115,6 +121,19 @@ static inline char *test_slurp(const char *path, size_t *len)
     buf[n] = '\0';
     if (len)
         *len = n;
+    return buf;
+}
+
+/* A fresh empty folder $TMPDIR/cllm_<tag>_XXXXXX (or under /tmp), written to buf; NULL with a message when it
+ * cannot be made. The test removes it with test_rmtree. */
+static inline const char *test_mkdtemp(char *buf, size_t len, const char *tag)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, len, "%s/cllm_%s_XXXXXX", tmp && tmp[0] ? tmp : "/tmp", tag);
+    if (!mkdtemp(buf)) {
+        perror(buf);
+        return NULL;
+    }
     return buf;
 }
 

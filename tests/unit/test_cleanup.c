@@ -46,7 +46,7 @@ static void test_defaults_and_actions(void)
     CHECK_NEAR(p.pause_s, 1.0, 0);
     CHECK(p.drop_caches);
     CHECK(p.root == NULL);
-    if (!tree_new(root, sizeof(root)))
+    if (!test_mkdtemp(root, sizeof(root), "cleanup"))
         SKIP("no temporary directory");
     tree_write(root, "proc/sys/vm/drop_caches", "");
     j = run_in(root, true, 0);
@@ -78,7 +78,7 @@ static void test_defaults_and_actions(void)
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "pause_s")), 0, 0);
     CHECK(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(j, "duration_s")));
     cJSON_Delete(j);
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 /* Without root: skipped with "not root". As root (CI), a child drops to nobody to find out. */
@@ -88,7 +88,7 @@ static void test_not_root(void)
     int fds[2];
     pid_t pid;
 
-    if (!tree_new(root, sizeof(root)))
+    if (!test_mkdtemp(root, sizeof(root), "cleanup"))
         SKIP("no temporary directory");
     tree_write(root, "proc/sys/vm/drop_caches", "");
     if (geteuid() != 0) {
@@ -97,11 +97,11 @@ static void test_not_root(void)
         CHECK_STR(field(a, "status"), "skipped");
         CHECK(strncmp(field(a, "detail"), "not root", 8) == 0);
         cJSON_Delete(j);
-        tree_remove(root);
+        test_rmtree(root);
         return;
     }
     if (pipe(fds) != 0) {
-        tree_remove(root);
+        test_rmtree(root);
         SKIP("pipe: %s", strerror(errno));
     }
     fflush(NULL);
@@ -130,7 +130,7 @@ static void test_not_root(void)
         close(fds[0]);
         if (pid > 0)
             waitpid(pid, &status, 0);
-        tree_remove(root);
+        test_rmtree(root);
         if (pid < 0)
             SKIP("fork: %s", strerror(errno));
         buf[n > 0 ? n : 0] = '\0';
@@ -149,7 +149,7 @@ static void test_unwritable(void)
     cJSON *j;
     const cJSON *a;
 
-    if (!tree_new(root, sizeof(root)))
+    if (!test_mkdtemp(root, sizeof(root), "cleanup"))
         SKIP("no temporary directory");
     j = run_in(root, true, 0);   /* no proc/sys/vm at all */
     a = action(j, "drop_page_cache");
@@ -173,7 +173,7 @@ static void test_unwritable(void)
     CHECK_STR(field(a, "status"), "skipped");
     CHECK(strstr(field(a, "detail"), "disabled") != NULL);
     cJSON_Delete(j);
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 static void test_pause(void)
@@ -181,7 +181,7 @@ static void test_pause(void)
     char root[256];
     cJSON *j;
 
-    if (!tree_new(root, sizeof(root)))
+    if (!test_mkdtemp(root, sizeof(root), "cleanup"))
         SKIP("no temporary directory");
     j = run_in(root, false, 0.2);
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "pause_s")), 0.2, 0);
@@ -194,7 +194,7 @@ static void test_pause(void)
     j = run_in(root, false, NAN);
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "pause_s")), 0, 0);
     cJSON_Delete(j);
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 /* The live machine: done or skipped, but always with a reason. (As root this really drops the page cache.) */

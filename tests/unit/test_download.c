@@ -1,7 +1,6 @@
 /* Downloads against a local stand-in for Hugging Face (libmicrohttpd on 127.0.0.1, random port): the resolve URL
  * answers 302 with X-Linked-Size / X-Linked-Etag, as huggingface.co does for LFS files, and /cdn/ serves the bytes
  * with Range support, a cut connection or a wrong hash on demand. Nothing leaves 127.0.0.1. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,31 +15,8 @@
 #include "test.h"
 
 #if defined(CLLM_WITH_CURL)
-static char g_dir[64];
-
-static void make_dir(void)
-{
-    snprintf(g_dir, sizeof(g_dir), "/tmp/cllm_dl_XXXXXX");
-    if (!mkdtemp(g_dir))
-        perror("mkdtemp");
-}
-
-static void remove_dir(void)
-{
-    DIR *d = opendir(g_dir);
-    struct dirent *e;
-    char path[600];
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", g_dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(g_dir);
-}
+static char g_dir[256];
+#define PATH_LEN 300   /* a file path under g_dir */
 
 static int64_t file_size(const char *path)
 {
@@ -106,25 +82,24 @@ static void test_offline_fast(void)
     struct cllm_download_params p = cllm_download_default_params();
     struct cllm_download_part part = {"f.gguf", NULL, -1};
     struct cllm_download_result res;
-    char dest[128], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
+    test_mkdtemp(g_dir, sizeof(g_dir), "dl");
     snprintf(dest, sizeof(dest), "%s/f.gguf", g_dir);
+    snprintf(partp, sizeof(partp), "%s/f.gguf.part", g_dir);
     p.endpoint = "http://127.0.0.1:1";   /* nothing listens on port 1: connection refused at once */
     CHECK_INT(cllm_download_hf("a/b", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK_INT(res.failure, CLLM_DL_OFFLINE);
     CHECK(strstr(err, "cannot reach http://127.0.0.1:1/a/b/resolve/main/f.gguf") != NULL);
     CHECK(file_size(dest) < 0);
-    strncat(dest, ".part", sizeof(dest) - strlen(dest) - 1);
-    CHECK(file_size(dest) < 0);
-    dest[strlen(dest) - 5] = '\0';
+    CHECK(file_size(partp) < 0);
 
     setenv("HF_HUB_OFFLINE", "1", 1);
     CHECK_INT(cllm_download_hf("a/b", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK_INT(res.failure, CLLM_DL_OFFLINE);
     CHECK(strstr(err, "HF_HUB_OFFLINE") != NULL);
     unsetenv("HF_HUB_OFFLINE");
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 #if !defined(CLLM_TEST_HAVE_MHD)
@@ -367,6 +342,15 @@ static struct cllm_download_params params(void)
     return p;
 }
 
+/* A fresh folder and server state; dest is <folder>/<name>, partp the .part beside it (both PATH_LEN). */
+static void begin(const char *name, char *dest, char *partp)
+{
+    test_mkdtemp(g_dir, sizeof(g_dir), "dl");
+    srv_reset();
+    snprintf(dest, PATH_LEN, "%s/%s", g_dir, name);
+    snprintf(partp, PATH_LEN, "%s.part", dest);
+}
+
 /* dest holds exactly f's bytes and no .part is left beside it. */
 static bool same_as(const char *dest, const struct srv_file *f)
 {
@@ -412,11 +396,9 @@ static void test_full_download(void)
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
     struct progress_log log = {0};
-    char dest[128], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
+    begin(f->name, dest, partp);
     p.progress = on_progress;
     p.user_data = &log;
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
@@ -439,7 +421,7 @@ static void test_full_download(void)
     srv_reset();
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(res.already_present && res.fetched_bytes == 0 && S.n_cdn_get == 0);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_resume_with_range(void)
@@ -449,13 +431,10 @@ static void test_resume_with_range(void)
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
     struct progress_log log = {0};
-    char dest[128], partp[140], err[512] = "", want[64];
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "", want[64];
     size_t half = f->len / 2;
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     write_prefix(partp, f->data, half);
     p.progress = on_progress;
     p.user_data = &log;
@@ -469,7 +448,7 @@ static void test_resume_with_range(void)
     CHECK_STR(res.sha256, f->sha);   /* the kept half was hashed too */
     CHECK(res.sha256_checked);
     CHECK(log.checking >= 1);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_cut_connection_then_resume(void)
@@ -478,13 +457,10 @@ static void test_cut_connection_then_resume(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
     int64_t kept;
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     S.cut_after = 1 << 20;
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK_INT(res.failure, CLLM_DL_NETWORK);
@@ -498,7 +474,7 @@ static void test_cut_connection_then_resume(void)
     CHECK_INT(S.n_ranged, 1);
     CHECK_INT(res.resumed_bytes, kept);
     CHECK_STR(res.sha256, f->sha);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_cut_connection_retried(void)
@@ -507,11 +483,9 @@ static void test_cut_connection_retried(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
+    begin(f->name, dest, partp);
     S.cut_after = 300000;
     p.retries = 1;   /* the same call resumes after the cut */
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
@@ -520,7 +494,7 @@ static void test_cut_connection_retried(void)
     CHECK_INT(S.n_ranged, 1);
     CHECK_INT(res.fetched_bytes, (int64_t)f->len);
     CHECK_STR(res.sha256, f->sha);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_wrong_hash(void)
@@ -529,13 +503,10 @@ static void test_wrong_hash(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
     const char *bad = "0000000000000000000000000000000000000000000000000000000000000bad";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     snprintf(S.etag_override, sizeof(S.etag_override), "%s", bad);
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK_INT(res.failure, CLLM_DL_INTEGRITY);
@@ -551,7 +522,7 @@ static void test_wrong_hash(void)
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK(strstr(err, "from the model registry") != NULL && strstr(err, bad) != NULL);
     CHECK(file_size(partp) < 0);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_wrong_size(void)
@@ -560,18 +531,15 @@ static void test_wrong_size(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     S.size_override = (long long)f->len + 10;
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_IO);
     CHECK_INT(res.failure, CLLM_DL_INTEGRITY);
     CHECK(strstr(err, "size mismatch") != NULL);
     CHECK(file_size(partp) < 0);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_token_bearer(void)
@@ -580,18 +548,16 @@ static void test_token_bearer(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
+    begin(f->name, dest, partp);
     setenv("HF_TOKEN", "hf_TestToken123", 1);
     p.token = NULL;   /* take it from the environment */
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK_STR(S.last_auth, "Bearer hf_TestToken123");
     CHECK(same_as(dest, f));
     unsetenv("HF_TOKEN");
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_404_names_url(void)
@@ -599,19 +565,16 @@ static void test_404_names_url(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {"missing.Q4_K_M.gguf", NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "", url[256];
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "", url[256];
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, part.file);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(part.file, dest, partp);
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_ERR_NOT_FOUND);
     CHECK_INT(res.failure, CLLM_DL_HTTP);
     CHECK_INT(res.http_status, 404);
     snprintf(url, sizeof(url), "HTTP 404 for %s/owner/repo/resolve/main/missing.Q4_K_M.gguf", g_endpoint);
     CHECK(strstr(err, url) != NULL);
     CHECK(file_size(partp) < 0);   /* no empty .part left behind */
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_server_ignores_range(void)
@@ -620,19 +583,16 @@ static void test_server_ignores_range(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     write_prefix(partp, f->data, 4096);
     S.ignore_range = true;   /* 200 with the whole body: start over, not append */
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(same_as(dest, f));
     CHECK_INT(res.fetched_bytes, (int64_t)f->len);
     CHECK_STR(res.sha256, f->sha);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_part_already_whole(void)
@@ -641,19 +601,16 @@ static void test_part_already_whole(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     write_prefix(partp, f->data, f->len);   /* died between the last byte and the rename */
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(same_as(dest, f));
     CHECK_INT(res.fetched_bytes, 0);
     CHECK_INT(S.n_cdn_get, 0);
     CHECK_STR(res.sha256, f->sha);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 /* Size unknown beforehand (no HEAD): a whole .part is found out by the 416 answer to its Range request. */
@@ -663,13 +620,10 @@ static void test_416_means_whole(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], partp[140], err[512] = "", want[64];
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "", want[64];
 
-    make_dir();
-    srv_reset();
+    begin(f->name, dest, partp);
     S.no_head = true;
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
     write_prefix(partp, f->data, f->len);
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(same_as(dest, f));
@@ -694,7 +648,7 @@ static void test_416_means_whole(void)
     CHECK_INT(cllm_download_hf("owner/repo", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(same_as(dest, f));
     CHECK_INT(res.fetched_bytes, (int64_t)f->len);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_split_parts_joined(void)
@@ -704,21 +658,16 @@ static void test_split_parts_joined(void)
     struct cllm_download_part parts[2] = {{a->name, NULL, -1}, {b->name, b->sha, -1}};
     struct cllm_download_result res;
     struct srv_file joined;
-    char dest[128], partp[140], err[512] = "", want[64];
-    unsigned char *pre;
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "", want[64];
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/big.Q6_K.gguf", g_dir);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin("big.Q6_K.gguf", dest, partp);
     joined.len = a->len + b->len;
     joined.data = malloc(joined.len);
     memcpy(joined.data, a->data, a->len);
     memcpy(joined.data + a->len, b->data, b->len);
 
     /* a previous run got all of part a and 100000 bytes of part b */
-    pre = joined.data;
-    write_prefix(partp, pre, a->len + 100000);
+    write_prefix(partp, joined.data, a->len + 100000);
     CHECK_INT(cllm_download_hf("owner/repo", parts, 2, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     if (res.failure)
         fprintf(stderr, "split: %s\n", err);
@@ -739,7 +688,7 @@ static void test_split_parts_joined(void)
     CHECK_INT(S.n_cdn_get, 2);
     CHECK_INT(S.n_ranged, 0);
     free(joined.data);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 static void test_cancel_keeps_part(void)
@@ -749,12 +698,9 @@ static void test_cancel_keeps_part(void)
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
     struct progress_log log = {0};
-    char dest[128], partp[140], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
-    snprintf(partp, sizeof(partp), "%s.part", dest);
+    begin(f->name, dest, partp);
     write_prefix(partp, f->data, 1000);
     log.cancel_at_fetch = 1;
     p.progress_interval_s = 0;   /* every libcurl progress tick reaches the callback */
@@ -764,7 +710,7 @@ static void test_cancel_keeps_part(void)
     CHECK_INT(res.failure, CLLM_DL_CANCELLED);
     CHECK(file_size(partp) >= 1000);
     CHECK(file_size(dest) < 0);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 /* A same-host redirect with a relative Location (a renamed repository) is followed. */
@@ -774,15 +720,13 @@ static void test_relative_redirect(void)
     struct cllm_download_params p = params();
     struct cllm_download_part part = {f->name, NULL, -1};
     struct cllm_download_result res;
-    char dest[128], err[512] = "";
+    char dest[PATH_LEN], partp[PATH_LEN], err[512] = "";
 
-    make_dir();
-    srv_reset();
-    snprintf(dest, sizeof(dest), "%s/%s", g_dir, f->name);
+    begin(f->name, dest, partp);
     CHECK_INT(cllm_download_hf("owner/old-name", &part, 1, dest, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(same_as(dest, f));
     CHECK(res.sha256_checked);   /* X-Linked-Etag found behind the same-host redirect */
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 /* The registry path: model + quant → models_dir/<file>, with the registry's hash as an extra check. */
@@ -793,7 +737,7 @@ static void test_download_model(void)
     struct cllm_download_result res;
     struct cllm_registry *r = cllm_registry_new();
     const struct cllm_model *m;
-    char json[2048], err[512] = "", dest[256];
+    char json[2048], err[512] = "", dest[PATH_LEN];
 
     snprintf(json, sizeof(json),
              "{\"models\": {\"tiny\": {\"name\": \"Tiny\", \"params\": \"1M\", \"repo\": \"owner/repo\","
@@ -810,7 +754,7 @@ static void test_download_model(void)
         cllm_registry_free(r);
         return;
     }
-    make_dir();
+    test_mkdtemp(g_dir, sizeof(g_dir), "dl");
     srv_reset();
     CHECK_INT(cllm_download_model(m, cllm_model_find_quant(m, NULL), g_dir, &p, &res, err, sizeof(err)), CLLM_OK);
     cllm_model_local_path(cllm_model_find_quant(m, NULL), g_dir, dest, sizeof(dest));
@@ -819,7 +763,7 @@ static void test_download_model(void)
     CHECK_INT(cllm_download_model(m, cllm_model_find_quant(m, NULL), g_dir, &p, &res, err, sizeof(err)), CLLM_OK);
     CHECK(res.already_present);
     cllm_registry_free(r);
-    remove_dir();
+    test_rmtree(g_dir);
 }
 
 int main(void)

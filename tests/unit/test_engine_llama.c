@@ -3,7 +3,6 @@
  * stop from the callback, a missing and a corrupt model file. Skips when no libllama is installed. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/result.h"
@@ -76,9 +75,12 @@ static int ensure_model(void)
         snprintf(g_why, sizeof(g_why), "vocabulary: %s", err);
         return g_ready;
     }
-    snprintf(g_dir, sizeof(g_dir), "/tmp/cllm_test_engine_%d", (int)getpid());
+    if (!test_mkdtemp(g_dir, sizeof(g_dir), "engine")) {
+        snprintf(g_why, sizeof(g_why), "no temporary folder");
+        cllm_vocab_free(vocab);
+        return g_ready;
+    }
     snprintf(g_model, sizeof(g_model), "%s/tiny.gguf", g_dir);
-    mkdir(g_dir, 0755);
 
     sp = cllm_synth_default_params();
     sp.n_layer = 2;
@@ -256,9 +258,7 @@ int main(void)
 {
     RUN(test_generate);
     RUN(test_bad_model_files);
-    if (g_ready == 1) {
-        unlink(g_model);
-        rmdir(g_dir);
-    }
+    if (g_dir[0])
+        test_rmtree(g_dir);
     return test_summary();
 }

@@ -8,14 +8,7 @@
 
 static char tmpdir[256];
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][512];
-    static int slot;
-    char *out = buf[slot++ & 3];
-    snprintf(out, 512, "%s/%s", tmpdir, name);
-    return out;
-}
+static const char *tmp_path(const char *name) { return test_join(tmpdir, name); }
 
 static void write_bytes(const char *path, const void *p, size_t n)
 {
@@ -351,11 +344,8 @@ static void test_type_table(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cllm_gguf_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "mkdtemp failed\n");
+    if (!test_mkdtemp(tmpdir, sizeof(tmpdir), "gguf"))
         return 1;
-    }
     RUN(test_type_table);
     RUN(test_round_trip);
     RUN(test_copy_kv);

@@ -5,9 +5,10 @@
 
 static const struct cllm_gpu_vendor *const only_amdgpu[] = {&cllm_gpu_vendor_amdgpu};
 
-static void detect_amd(const char *tree, struct cllm_gpu_info *g)
+/* Detection with only this vendor's table, on the tree under root. */
+static void detect_amd(const char *root, struct cllm_gpu_info *g)
 {
-    struct cllm_hw_params p = {test_data(tree), false};
+    struct cllm_hw_params p = {root, false};
     cllm_gpu_detect(&p, only_amdgpu, 1, g);
 }
 
@@ -16,7 +17,7 @@ static void test_mi300x(void)
     static struct cllm_gpu_info g;
     const double gib = 1024.0 * 1024.0 * 1024.0;
 
-    detect_amd("sysfs/amd-mi300x", &g);
+    detect_amd(test_data("sysfs/amd-mi300x"), &g);
     CHECK_INT(g.n_devices, 2);
     CHECK_INT(g.n_notes, 1);
     CHECK_STR(g.notes[0].source, "amdgpu");
@@ -49,7 +50,7 @@ static void test_rx7900xtx(void)
     const struct cllm_gpu_device *d = &g.devices[0];
     const char *why;
 
-    detect_amd("sysfs/amd-rx7900xtx", &g);
+    detect_amd(test_data("sysfs/amd-rx7900xtx"), &g);
     CHECK_INT(g.n_devices, 1);   /* card0-DP-1, card0-HDMI-A-1 and renderD128 are not cards */
     CHECK_STR(d->name, "AMD Radeon RX 7900 XTX");   /* device 0x744c revision 0xc8 */
     CHECK_NEAR(d->vram_total_gb, 23.984375, 1e-12);
@@ -70,7 +71,7 @@ static void test_apu_is_integrated(void)
     static struct cllm_gpu_info g;
     const struct cllm_gpu_device *d = &g.devices[0];
 
-    detect_amd("sysfs/amd-apu-780m", &g);
+    detect_amd(test_data("sysfs/amd-apu-780m"), &g);
     CHECK_INT(g.n_devices, 1);
     CHECK_STR(d->name, "AMD Radeon 780M / 760M Graphics");
     CHECK_NEAR(d->vram_total_gb, 0.5, 1e-12);   /* the 512 MiB BIOS carve-out */
@@ -84,8 +85,7 @@ static void test_names_and_kfd_by_location(void)
 {
     static struct cllm_gpu_info g;
     char buf[256];
-    const char *root = tree_new(buf, sizeof(buf));
-    struct cllm_hw_params p;
+    const char *root = test_mkdtemp(buf, sizeof(buf), "gpu_amdgpu");
 
     CHECK(root != NULL);
     if (!root)
@@ -119,9 +119,7 @@ static void test_names_and_kfd_by_location(void)
     tree_write(root, "sys/class/drm/card3/device/device", "0x6798\n");
     tree_write(root, "sys/class/drm/card3/device/uevent", "DRIVER=radeon\nPCI_SLOT_NAME=0000:0d:00.0\n");
 
-    p.root = root;
-    p.live = false;
-    cllm_gpu_detect(&p, only_amdgpu, 1, &g);
+    detect_amd(root, &g);
     CHECK_INT(g.n_devices, 3);   /* card3 is driven by radeon: left to the PCI detector */
 
     CHECK_STR(g.devices[0].name, "Test Accelerator X");
@@ -143,7 +141,7 @@ static void test_names_and_kfd_by_location(void)
         CHECK(cllm_reason_get(&g.devices[i].why, "driver_version") != NULL);
         CHECK(!g.devices[i].integrated);
     }
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 /* The whole registry on the MI300X tree: the PCI detector sees the same two boards and the ASPEED BMC. */

@@ -5,9 +5,10 @@
 
 static const struct cllm_gpu_vendor *const only_intel[] = {&cllm_gpu_vendor_intel};
 
-static void detect_intel(const char *tree, struct cllm_gpu_info *g)
+/* Detection with only this vendor's table, on the tree under root. */
+static void detect_intel(const char *root, struct cllm_gpu_info *g)
 {
-    struct cllm_hw_params p = {test_data(tree), false};
+    struct cllm_hw_params p = {root, false};
     cllm_gpu_detect(&p, only_intel, 1, g);
 }
 
@@ -17,7 +18,7 @@ static void test_arc_a770_with_level_zero(void)
     const struct cllm_gpu_device *d = &g.devices[0];
     const char *why;
 
-    detect_intel("sysfs/intel-arc-a770", &g);
+    detect_intel(test_data("sysfs/intel-arc-a770"), &g);
     CHECK_INT(g.n_devices, 1);
     CHECK_STR(g.notes[0].status, "ok");
     CHECK_STR(d->vendor, "Intel");
@@ -40,7 +41,7 @@ static void test_igpu_and_b580(void)
     const struct cllm_gpu_device *igpu = &g.devices[0], *b580 = &g.devices[1];
     const char *why;
 
-    detect_intel("sysfs/intel-igpu-b580", &g);
+    detect_intel(test_data("sysfs/intel-igpu-b580"), &g);
     CHECK_INT(g.n_devices, 2);
     CHECK_STR(g.notes[0].detail, "2 devices");
 
@@ -79,8 +80,7 @@ static void test_unbound_and_foreign_cards_skipped(void)
 {
     static struct cllm_gpu_info g;
     char buf[256];
-    const char *root = tree_new(buf, sizeof(buf));
-    struct cllm_hw_params p;
+    const char *root = test_mkdtemp(buf, sizeof(buf), "gpu_intel");
 
     CHECK(root != NULL);
     if (!root)
@@ -90,13 +90,11 @@ static void test_unbound_and_foreign_cards_skipped(void)
     tree_write(root, "sys/class/drm/card0/device/uevent", "DRIVER=vfio-pci\nPCI_SLOT_NAME=0000:03:00.0\n");
     tree_write(root, "sys/class/drm/card1/device/vendor", "0x1002\n");
     tree_write(root, "sys/class/drm/card1/device/uevent", "DRIVER=amdgpu\nPCI_SLOT_NAME=0000:04:00.0\n");
-    p.root = root;
-    p.live = false;
-    cllm_gpu_detect(&p, only_intel, 1, &g);
+    detect_intel(root, &g);
     CHECK_INT(g.n_devices, 0);
     CHECK_STR(g.notes[0].status, "ok");
     CHECK_STR(g.notes[0].detail, "no devices");
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 static void test_no_drm_is_unavailable(void)
@@ -104,7 +102,7 @@ static void test_no_drm_is_unavailable(void)
     static struct cllm_gpu_info g;
     const char *why;
 
-    detect_intel("sysfs/does-not-exist", &g);
+    detect_intel(test_data("sysfs/does-not-exist"), &g);
     CHECK_INT(g.n_devices, 0);
     CHECK_INT(g.n_notes, 1);
     CHECK_STR(g.notes[0].status, "unavailable");

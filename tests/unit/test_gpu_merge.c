@@ -191,7 +191,7 @@ static void test_primary_backend_priority(void)
     struct cllm_hw_params bare = bare_params(), rich;
     const struct cllm_gpu_vendor *const only_a[] = {&fake_a};
     char buf[256];
-    const char *root = tree_new(buf, sizeof(buf));
+    const char *root = test_mkdtemp(buf, sizeof(buf), "gpu_merge");
 
     CHECK(root != NULL);
     if (!root)
@@ -249,7 +249,7 @@ static void test_primary_backend_priority(void)
         CHECK(why && strstr(why, "NVML not loadable"));
     }
     CHECK_STR(cllm_backend_name(g.primary_backend), "none");
-    tree_remove(root);
+    test_rmtree(root);
 }
 
 static void test_bus_id_normalisation(void)

@@ -206,9 +206,7 @@ static void test_user_file_from_env(void)
     CHECK_INT(cllm_registry_load(&p, &r, err, sizeof(err)), CLLM_ERR_NOT_FOUND);
     CHECK(r == NULL && strstr(err, "missing.json") != NULL);
     unsetenv("COMPUTELLM_MODELS_FILE");
-    snprintf(path, sizeof(path), "%s/extra.json", dir);
-    unlink(path);
-    rmdir(dir);
+    test_rmtree(dir);
 }
 
 /* A bad entry is refused with file, key and field named, and the registry keeps what it had. */

@@ -118,7 +118,7 @@ static void test_rapl_tree(void)
     CHECK_INT(r.prev_uj[1], 5000000);
 
     /* a copy whose counters move: package 0 wraps (0.33 J to the top + 2.67 J), package 1 counts 1 J, in 2 s */
-    if (!tree_new(root, sizeof(root)))
+    if (!test_mkdtemp(root, sizeof(root), "monitor"))
         SKIP("no temporary directory");
     tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj", "262143000000\n");
     tree_write(root, "sys/class/powercap/intel-rapl:0/max_energy_range_uj", "262143328850\n");
@@ -138,8 +138,8 @@ static void test_rapl_tree(void)
     CHECK_NEAR(w, 0.0, 1e-12);
 
     /* a counter that cannot be read: nothing reported (a partial sum would be wrong) */
-    tree_remove(root);
-    if (!tree_new(root, sizeof(root)))
+    test_rmtree(root);
+    if (!test_mkdtemp(root, sizeof(root), "monitor"))
         SKIP("no temporary directory");
     tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj/x", "");
     CHECK_INT(cllm_mon_rapl_open(&r, root, 0.0), 0);
@@ -148,11 +148,21 @@ static void test_rapl_tree(void)
     w = cllm_mon_rapl_sample(&r, 5.0, why, sizeof(why));
     CHECK(isnan(w));
     CHECK(strncmp(why, "RAPL not readable: ", 19) == 0);
-    tree_remove(root);
+    test_rmtree(root);
 
     /* no powercap at all (VMs, containers) */
     CHECK_INT(cllm_mon_rapl_open(&r, test_data("monitor/amdgpu"), 0.0), 0);
     CHECK(strncmp(r.why, "RAPL not readable: ", 19) == 0);
+}
+
+/* Every reading unknown, so a reader that leaves one alone shows. */
+static void clear_sample(struct cllm_sample *s, int n_gpus)
+{
+    s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = NAN;
+    s->n_gpus = n_gpus;
+    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
+        s->gpu[g].util_pct = s->gpu[g].vram_used_gb = s->gpu[g].temp_c = s->gpu[g].power_w =
+            s->gpu[g].sm_clock_mhz = NAN;
 }
 
 /* The Linux host reader on a tree: /proc/stat replaced between two readings. */
@@ -170,7 +180,7 @@ static void test_host_on_tree(void)
     s2 = test_slurp(test_data("monitor/proc_stat.2"), NULL);
     mi = test_slurp(test_data("monitor/meminfo"), NULL);
     sm = test_slurp(test_data("monitor/statm"), NULL);
-    if (!s1 || !s2 || !mi || !sm || !tree_new(root, sizeof(root))) {
+    if (!s1 || !s2 || !mi || !sm || !test_mkdtemp(root, sizeof(root), "monitor")) {
         free(s1); free(s2); free(mi); free(sm);
         CHECK(0);
         return;
@@ -190,7 +200,7 @@ static void test_host_on_tree(void)
     CHECK(cllm_reason_get(&why, "cpu_package_w") && strstr(cllm_reason_get(&why, "cpu_package_w"), "RAPL"));
     tree_write(root, "proc/stat", s2);
     if (h) {
-        s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+        clear_sample(&s, 0);
         cllm_mon_host_sample(h, cllm_now_s() + 1.0, &s, &why);
         CHECK_NEAR(s.cpu_pct, 100.0 * 100 / 199, 1e-9);
         CHECK(isfinite(s.proc_cpu_pct) && s.proc_cpu_pct >= 0);
@@ -205,34 +215,25 @@ static void test_host_on_tree(void)
         cllm_mon_host_close(h);
     }
     /* no /proc at all: each field unknown with the file named */
-    tree_remove(root);
-    if (tree_new(root, sizeof(root))) {
+    test_rmtree(root);
+    if (test_mkdtemp(root, sizeof(root), "monitor")) {
         memset(&info, 0, sizeof(info));
         memset(&why, 0, sizeof(why));
         h = cllm_mon_host_open(root, &info, &why);
         CHECK_STR(info.sources[0].status, "unavailable");
-        s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+        clear_sample(&s, 0);
         cllm_mon_host_sample(h, cllm_now_s() + 1.0, &s, &why);
         CHECK(isnan(s.cpu_pct) && isnan(s.ram_used_gb) && isnan(s.rss_gb));
         CHECK(cllm_reason_get(&why, "ram_used_gb") && strstr(cllm_reason_get(&why, "ram_used_gb"), "meminfo"));
         CHECK(cllm_reason_get(&why, "rss_gb") && strstr(cllm_reason_get(&why, "rss_gb"), "statm"));
         CHECK(cllm_reason_get(&why, "cpu_pct") && strstr(cllm_reason_get(&why, "cpu_pct"), "/proc/stat"));
         cllm_mon_host_close(h);
-        tree_remove(root);
+        test_rmtree(root);
     }
     free(s1); free(s2); free(mi); free(sm);
 #else
     SKIP("the host reader with /proc is Linux-only");
 #endif
-}
-
-static void clear_sample(struct cllm_sample *s, int n_gpus)
-{
-    s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = NAN;
-    s->n_gpus = n_gpus;
-    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
-        s->gpu[g].util_pct = s->gpu[g].vram_used_gb = s->gpu[g].temp_c = s->gpu[g].power_w =
-            s->gpu[g].sm_clock_mhz = NAN;
 }
 
 static void test_amdgpu_tree(void)

@@ -12,14 +12,7 @@
 
 static char tmpdir[256];
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][512];
-    static int slot;
-    char *out = buf[slot++ & 3];
-    snprintf(out, 512, "%s/%s", tmpdir, name);
-    return out;
-}
+static const char *tmp_path(const char *name) { return test_join(tmpdir, name); }
 
 /* A made-up SentencePiece vocabulary of n pieces (unk, s, /s, 256 bytes, then "p0", "p1", ...). */
 static struct cllm_vocab *made_up_vocab(uint32_t n)
@@ -429,11 +422,8 @@ static void test_runs_in_llama(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cllm_synth_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "mkdtemp failed\n");
+    if (!test_mkdtemp(tmpdir, sizeof(tmpdir), "synth"))
         return 1;
-    }
     RUN(test_tiny_round_trip);
     RUN(test_refused);
     RUN(test_cancel);

@@ -14,14 +14,7 @@
 
 static char tmpdir[256];
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][512];
-    static int slot;
-    char *out = buf[slot++ & 3];
-    snprintf(out, 512, "%s/%s", tmpdir, name);
-    return out;
-}
+static const char *tmp_path(const char *name) { return test_join(tmpdir, name); }
 
 /* The source tree: CLLM_TEST_DATA is <src>/tests/data. */
 static const char *source_root(void)
@@ -330,11 +323,8 @@ static void test_tokenize_prompt(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/cllm_vocab_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        fprintf(stderr, "mkdtemp failed\n");
+    if (!test_mkdtemp(tmpdir, sizeof(tmpdir), "vocab"))
         return 1;
-    }
     RUN(test_rules);
     RUN(test_llama_js_matches_reference);
     RUN(test_hf_json);
