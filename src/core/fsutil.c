@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifndef _WIN32
+#include <sys/statvfs.h>
+#endif
 #include <unistd.h>
 
 #include "core/strutil.h"
@@ -187,4 +190,28 @@ enum cllm_status cllm_read_file(const char *path, size_t max_bytes, char **out, 
     if (len)
         *len = n;
     return CLLM_OK;
+}
+
+void cllm_path_dirname(const char *path, char *out, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        cllm_strlcpy(out, ".", n);
+    else if (slash == path)
+        cllm_strlcpy(out, "/", n);
+    else
+        snprintf(out, n, "%.*s", (int)(slash - path), path);
+}
+
+int64_t cllm_free_bytes(const char *dir)
+{
+#ifndef _WIN32
+    struct statvfs vs;
+    if (statvfs(dir, &vs) != 0)
+        return -1;
+    return (int64_t)vs.f_bavail * (int64_t)vs.f_frsize;
+#else
+    (void)dir;
+    return -1;
+#endif
 }

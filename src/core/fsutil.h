@@ -4,6 +4,7 @@
 #define CLLM_FSUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/status.h"
 
@@ -28,6 +29,12 @@ enum cllm_status cllm_write_atomic(const char *path, const void *data, size_t le
                                    const struct cllm_write_params *p, char *err, size_t errlen);
 
 /* Creates `dir` and its parents (mode 0755); an existing folder is fine. */
+/* The folder part of path into out ("." when there is none, "/" for a file at the root). */
+void cllm_path_dirname(const char *path, char *out, size_t n);
+
+/* Bytes an unprivileged user may still write in dir's file system; -1 when unknown. */
+int64_t cllm_free_bytes(const char *dir);
+
 enum cllm_status cllm_mkdir_p(const char *dir, char *err, size_t errlen);
 
 /* Reads a whole file (at most max_bytes; 0 = no limit) into a malloc'd NUL-terminated buffer. */

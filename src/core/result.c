@@ -1,6 +1,7 @@
 #include "core/result.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,14 @@ cJSON *cllm_json_path(const cJSON *root, const char *path)
         }
     }
     return (cJSON *)cur;
+}
+
+void cllm_json_set_number(cJSON *obj, const char *key, double v, const char *why)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(obj, key, v);
+    else
+        cllm_json_set_null(obj, key, why);
 }
 
 void cllm_json_set_null(cJSON *obj, const char *key, const char *why)

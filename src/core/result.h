@@ -43,6 +43,9 @@ enum cllm_status cllm_result_parse(const char *text, const char *origin, struct 
 /* Adds `key`: null to obj and records why under obj.null_reasons[key] ("unknown is not zero"). */
 void cllm_json_set_null(struct cJSON *obj, const char *key, const char *why);
 
+/* Adds `key`: v when it is a finite number, else null with why (as cllm_json_set_null). */
+void cllm_json_set_number(struct cJSON *obj, const char *key, double v, const char *why);
+
 /* Looks a dotted path up ("hardware.cpu.model"; a segment in brackets, e.g. results[2048x2048], is a literal key). */
 struct cJSON *cllm_json_path(const struct cJSON *root, const char *path);
 

@@ -1,5 +1,8 @@
 #include "core/status.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *cllm_status_str(enum cllm_status s)
 {
     static const char *const names[CLLM_STATUS_COUNT] = {
@@ -19,4 +22,14 @@ const char *cllm_status_str(enum cllm_status s)
     if ((unsigned)s >= CLLM_STATUS_COUNT || !names[s])
         return "unknown status";
     return names[s];
+}
+
+void cllm_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || !errlen)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

@@ -2,6 +2,8 @@
 #ifndef CLLM_STATUS_H
 #define CLLM_STATUS_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,6 +26,13 @@ enum cllm_status {
 
 /* Short, stable English text for a status; never NULL. */
 const char *cllm_status_str(enum cllm_status s);
+
+/* printf into a caller's error buffer (err NULL or errlen 0: nothing), never overflowing it. */
+void cllm_errf(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 #ifdef __cplusplus
 }

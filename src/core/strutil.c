@@ -65,3 +65,9 @@ bool cllm_is_valid_key(const char *s)
     }
     return true;
 }
+
+bool cllm_str_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}

@@ -22,6 +22,9 @@ void cllm_sanitize_filename(const char *in, char *out, size_t n);
 /* True for a model key / identifier: [a-z0-9][a-z0-9._-]* , at most 64 bytes. */
 bool cllm_is_valid_key(const char *s);
 
+/* True when s ends with suffix. */
+bool cllm_str_ends_with(const char *s, const char *suffix);
+
 #ifdef __cplusplus
 }
 #endif

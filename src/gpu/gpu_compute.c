@@ -225,7 +225,7 @@ static enum cllm_status problem_setup(struct ctx *x, struct problem *pr, enum cl
     pa = pack(ha, count, prec);
     pb = pack(hb, count, prec);
     if (!pa || !pb) {
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of host memory for a %dx%d problem", n, n);
+        cllm_errf(x->err, sizeof(x->err), "out of host memory for a %dx%d problem", n, n);
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
@@ -255,7 +255,7 @@ static enum cllm_status problem_check(struct ctx *x, struct problem *pr, enum cl
     enum cllm_status st;
 
     if (!raw || !hc) {
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of host memory checking a %dx%d result", n, n);
+        cllm_errf(x->err, sizeof(x->err), "out of host memory checking a %dx%d result", n, n);
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
@@ -293,7 +293,7 @@ static enum cllm_status validate_one(struct ctx *x, enum cllm_gpu_precision prec
 
     *passed = false;
     if (!ha || !hb) {
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of host memory for validation");
+        cllm_errf(x->err, sizeof(x->err), "out of host memory for validation");
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
@@ -351,7 +351,7 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
 
     *bad = false;
     if (!times) {
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of host memory");
+        cllm_errf(x->err, sizeof(x->err), "out of host memory");
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
@@ -383,7 +383,7 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
     o = cJSON_AddObjectToObject(size_obj, cllm_gpu_precision_name(prec));
     if (!o) {
         st = CLLM_ERR_NOMEM;
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of memory building JSON");
+        cllm_errf(x->err, sizeof(x->err), "out of memory building JSON");
         goto cleanup;
     }
     *mean_tflops = s.mean > 0.0 ? flops / s.mean / 1e12 : NAN;
@@ -408,7 +408,7 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
         cJSON_AddNumberToObject(size_obj, "gflops", round_to(flops / s.mean / 1e9, 1e-2));
     if (!(rel <= g_tolerance[prec])) {
         *bad = true;
-        cllm_gpu_errf(x->err, sizeof(x->err), "%s GEMM %dx%d gave a wrong result: error %.3g > tolerance %.3g",
+        cllm_errf(x->err, sizeof(x->err), "%s GEMM %dx%d gave a wrong result: error %.3g > tolerance %.3g",
                       cllm_gpu_precision_name(prec), n, n, rel, g_tolerance[prec]);
     }
     CLLM_LOG(CLLM_LOG_INFO, "gpu: %s %dx%d: %.2f TFLOPS (batch %d, %d runs)", cllm_gpu_precision_name(prec), n, n,
@@ -502,7 +502,7 @@ static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
     enum cllm_status st;
 
     if (!times) {
-        cllm_gpu_errf(x->err, sizeof(x->err), "out of host memory");
+        cllm_errf(x->err, sizeof(x->err), "out of host memory");
         return CLLM_ERR_NOMEM;
     }
     /* device to device: each byte is read once and written once */
@@ -878,7 +878,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
     hb = malloc((size_t)max_n * (size_t)max_n * sizeof(float));
     if (!ha || !hb) {
         st = CLLM_ERR_NOMEM;
-        cllm_gpu_errf(x.err, sizeof(x.err), "out of host memory for %dx%d inputs", max_n, max_n);
+        cllm_errf(x.err, sizeof(x.err), "out of host memory for %dx%d inputs", max_n, max_n);
         goto cleanup;
     }
     results = cJSON_AddObjectToObject(phase, "results");

@@ -127,7 +127,7 @@ static const char *cublas_err(cublasStatus_t s)
     do {                                                                                         \
         cudaError_t _e = (call);                                                                 \
         if (_e != 0) {                                                                           \
-            cllm_gpu_errf(err, errlen, "%s: %s", (what), cuda_err(_e));                          \
+            cllm_errf(err, errlen, "%s: %s", (what), cuda_err(_e));                          \
             return CLLM_ERR_IO;                                                                  \
         }                                                                                        \
     } while (0)
@@ -225,7 +225,7 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
     cuda_dirs(lib_dir, rt_wheels, &dirs);
     cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
     if (cllm_gpu_dl_search(&dirs, rt_names, &g_cuda.rt, why, sizeof(why)) != CLLM_OK) {
-        cllm_gpu_errf(err, errlen, "CUDA runtime (libcudart): %s (searched: %s)", why, searched);
+        cllm_errf(err, errlen, "CUDA runtime (libcudart): %s (searched: %s)", why, searched);
         return CLLM_ERR_LIBRARY;
     }
     st = cllm_dl_load_syms(g_cuda.rt, rt_specs, sizeof(rt_specs) / sizeof(rt_specs[0]), err, errlen);
@@ -250,7 +250,7 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
     cuda_dirs(lib_dir, blas_wheels, &dirs);
     cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
     if (cllm_gpu_dl_search(&dirs, blas_names, &g_cuda.blas, why, sizeof(why)) != CLLM_OK) {
-        cllm_gpu_errf(err, errlen, "cuBLAS (libcublas): %s (searched: %s)", why, searched);
+        cllm_errf(err, errlen, "cuBLAS (libcublas): %s (searched: %s)", why, searched);
         st = CLLM_ERR_LIBRARY;
         goto fail;
     }
@@ -284,7 +284,7 @@ static int cuda_device_count(char *err, size_t errlen)
     int n = 0;
     cudaError_t e = g_cuda.get_device_count(&n);
     if (e != 0) {
-        cllm_gpu_errf(err, errlen, "cudaGetDeviceCount: %s", cuda_err(e));
+        cllm_errf(err, errlen, "cudaGetDeviceCount: %s", cuda_err(e));
         return -1;
     }
     return n;
@@ -382,12 +382,12 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
     s = g_cuda.create(&g_cuda.handle);
     if (s != CUBLAS_STATUS_SUCCESS) {
         g_cuda.handle = NULL;
-        cllm_gpu_errf(err, errlen, "cublasCreate: %s", cublas_err(s));
+        cllm_errf(err, errlen, "cublasCreate: %s", cublas_err(s));
         return CLLM_ERR_IO;
     }
     s = g_cuda.set_math_mode(g_cuda.handle, CUBLAS_DEFAULT_MATH);
     if (s != CUBLAS_STATUS_SUCCESS) {
-        cllm_gpu_errf(err, errlen, "cublasSetMathMode: %s", cublas_err(s));
+        cllm_errf(err, errlen, "cublasSetMathMode: %s", cublas_err(s));
         goto fail;
     }
     if (g_cuda.get_version && g_cuda.get_version(g_cuda.handle, &v) == CUBLAS_STATUS_SUCCESS) {
@@ -398,7 +398,7 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
             cJSON_AddStringToObject(o, "version", buf);
     }
     if (g_cuda.event_create(&g_cuda.ev_start) != 0 || g_cuda.event_create(&g_cuda.ev_stop) != 0) {
-        cllm_gpu_errf(err, errlen, "cudaEventCreate failed");
+        cllm_errf(err, errlen, "cudaEventCreate failed");
         goto fail;
     }
     return CLLM_OK;
@@ -480,12 +480,12 @@ static enum cllm_status cuda_gemm(enum cllm_gpu_precision prec, int n, const voi
                            CUDA_R_16BF, n, &zero, c, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
         break;
     default:
-        cllm_gpu_errf(err, errlen, "unknown precision %d", (int)prec);
+        cllm_errf(err, errlen, "unknown precision %d", (int)prec);
         return CLLM_ERR_INVALID_ARG;
     }
     if (s == CUBLAS_STATUS_SUCCESS)
         return CLLM_OK;
-    cllm_gpu_errf(err, errlen, "%s: %s", what, cublas_err(s));
+    cllm_errf(err, errlen, "%s: %s", what, cublas_err(s));
     /* older GPUs lack BF16/TF32 tensor cores: cuBLAS says so with these two */
     return (s == CUBLAS_STATUS_NOT_SUPPORTED || s == CUBLAS_STATUS_ARCH_MISMATCH) ? CLLM_ERR_UNSUPPORTED : CLLM_ERR_IO;
 }

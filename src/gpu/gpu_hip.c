@@ -103,7 +103,7 @@ static const char *hipblas_err(hipblasStatus_t s)
     do {                                                                                         \
         hipError_t _e = (call);                                                                  \
         if (_e != 0) {                                                                           \
-            cllm_gpu_errf(err, errlen, "%s: %s", (what), hip_err(_e));                           \
+            cllm_errf(err, errlen, "%s: %s", (what), hip_err(_e));                           \
             return CLLM_ERR_IO;                                                                  \
         }                                                                                        \
     } while (0)
@@ -196,7 +196,7 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
     hip_dirs(lib_dir, &dirs);
     cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
     if (cllm_gpu_dl_search(&dirs, rt_names, &g_hip.rt, why, sizeof(why)) != CLLM_OK) {
-        cllm_gpu_errf(err, errlen, "HIP runtime (libamdhip64): %s (searched: %s)", why, searched);
+        cllm_errf(err, errlen, "HIP runtime (libamdhip64): %s (searched: %s)", why, searched);
         return CLLM_ERR_LIBRARY;
     }
     st = cllm_dl_load_syms(g_hip.rt, rt_specs, sizeof(rt_specs) / sizeof(rt_specs[0]), err, errlen);
@@ -217,7 +217,7 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
         }
     }
     if (cllm_gpu_dl_search(&dirs, blas_names, &g_hip.blas, why, sizeof(why)) != CLLM_OK) {
-        cllm_gpu_errf(err, errlen, "hipBLAS (libhipblas): %s (searched: %s)", why, searched);
+        cllm_errf(err, errlen, "hipBLAS (libhipblas): %s (searched: %s)", why, searched);
         st = CLLM_ERR_LIBRARY;
         goto fail;
     }
@@ -259,7 +259,7 @@ static int hip_device_count(char *err, size_t errlen)
     int n = 0;
     hipError_t e = g_hip.get_device_count(&n);
     if (e != 0) {
-        cllm_gpu_errf(err, errlen, "hipGetDeviceCount: %s", hip_err(e));
+        cllm_errf(err, errlen, "hipGetDeviceCount: %s", hip_err(e));
         return -1;
     }
     return n;
@@ -310,11 +310,11 @@ static enum cllm_status hip_open(int device, struct cJSON *dev, struct cJSON *li
     s = g_hip.create(&g_hip.handle);
     if (s != HIPBLAS_STATUS_SUCCESS) {
         g_hip.handle = NULL;
-        cllm_gpu_errf(err, errlen, "hipblasCreate: %s", hipblas_err(s));
+        cllm_errf(err, errlen, "hipblasCreate: %s", hipblas_err(s));
         return CLLM_ERR_IO;
     }
     if (g_hip.event_create(&g_hip.ev_start) != 0 || g_hip.event_create(&g_hip.ev_stop) != 0) {
-        cllm_gpu_errf(err, errlen, "hipEventCreate failed");
+        cllm_errf(err, errlen, "hipEventCreate failed");
         hip_close();
         return CLLM_ERR_IO;
     }
@@ -376,7 +376,7 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
     if (prec == CLLM_GPU_FP32) {
         s = g_hip.sgemm(g_hip.handle, HIPBLAS_OP_N, HIPBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n);
         if (s != HIPBLAS_STATUS_SUCCESS) {
-            cllm_gpu_errf(err, errlen, "hipblasSgemm: %s", hipblas_err(s));
+            cllm_errf(err, errlen, "hipblasSgemm: %s", hipblas_err(s));
             return CLLM_ERR_IO;
         }
         return CLLM_OK;
@@ -384,7 +384,7 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
     switch (prec) {
     case CLLM_GPU_TF32:
         if (old) {
-            cllm_gpu_errf(err, errlen, "TF32 needs hipBLAS ≥ 2 (ROCm 6): hipblasComputeType_t");
+            cllm_errf(err, errlen, "TF32 needs hipBLAS ≥ 2 (ROCm 6): hipblasComputeType_t");
             return CLLM_ERR_UNSUPPORTED;
         }
         type = HIP_R_32F;
@@ -399,14 +399,14 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
         compute = old ? HIPBLAS_R_32F : HIPBLAS_COMPUTE_32F;
         break;
     default:
-        cllm_gpu_errf(err, errlen, "unknown precision %d", (int)prec);
+        cllm_errf(err, errlen, "unknown precision %d", (int)prec);
         return CLLM_ERR_INVALID_ARG;
     }
     s = g_hip.gemm_ex(g_hip.handle, HIPBLAS_OP_N, HIPBLAS_OP_N, n, n, n, &one, a, type, n, b, type, n, &zero, c, type,
                       n, compute, HIPBLAS_GEMM_DEFAULT);
     if (s == HIPBLAS_STATUS_SUCCESS)
         return CLLM_OK;
-    cllm_gpu_errf(err, errlen, "hipblasGemmEx(%s): %s", cllm_gpu_precision_name(prec), hipblas_err(s));
+    cllm_errf(err, errlen, "hipblasGemmEx(%s): %s", cllm_gpu_precision_name(prec), hipblas_err(s));
     /* rocBLAS has no TF32 compute type; older GPUs lack bf16 */
     return (s == HIPBLAS_STATUS_NOT_SUPPORTED || s == HIPBLAS_STATUS_ARCH_MISMATCH || s == HIPBLAS_STATUS_INVALID_ENUM)
                ? CLLM_ERR_UNSUPPORTED

@@ -60,13 +60,6 @@ float    cllm_gpu_f16_to_f32(uint16_t h);
 uint16_t cllm_gpu_f32_to_bf16(float f);
 float    cllm_gpu_bf16_to_f32(uint16_t b);
 
-/* Writes "fmt: what" into err (snprintf that never overflows; err may be NULL). */
-void cllm_gpu_errf(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
 /* "13.0" from 13000 (CUDA/HIP runtime encoding major·1000 + minor·10). */
 void cllm_gpu_version_1000(int v, char *out, size_t n);
 

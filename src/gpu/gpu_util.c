@@ -5,7 +5,6 @@
 #include "gpu/gpu_priv.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +20,6 @@
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
-
-void cllm_gpu_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 void cllm_gpu_version_1000(int v, char *out, size_t n)
 {
@@ -198,9 +187,9 @@ enum cllm_status cllm_gpu_dl_search(const struct cllm_gpu_dirs *d, const char *c
         }
     }
     if (broken[0])
-        cllm_gpu_errf(err, errlen, "%s", broken);
+        cllm_errf(err, errlen, "%s", broken);
     else
-        cllm_gpu_errf(err, errlen, "%s not found", names[0]);
+        cllm_errf(err, errlen, "%s not found", names[0]);
     return CLLM_ERR_LIBRARY;
 }
 

@@ -95,25 +95,12 @@ void cllm_download_resolve_url(const char *endpoint, const char *repo, const cha
     append_encoded(out, k, n, file, false);
 }
 
-/* Parent folder of path into dir ("." when there is none). */
-static void dirname_of(const char *path, char *dir, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        cllm_strlcpy(dir, ".", n);
-    else if (slash == path)
-        cllm_strlcpy(dir, "/", n);
-    else
-        snprintf(dir, n, "%.*s", (int)(slash - path), path);
-}
-
 #if defined(CLLM_WITH_CURL)
 
 #include <curl/curl.h>
 #include <nettle/sha2.h>
 #include <pthread.h>
 #include <sys/file.h>
-#include <sys/statvfs.h>
 
 #include "build_info.h"
 
@@ -689,7 +676,7 @@ static void sync_dir_of(const char *path)
 {
     char dir[PATH_MAX];
     int dfd;
-    dirname_of(path, dir, sizeof(dir));
+    cllm_path_dirname(path, dir, sizeof(dir));
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         (void)fsync(dfd);
@@ -742,7 +729,7 @@ enum cllm_status cllm_download_hf(const char *repo, const struct cllm_download_p
         snprintf(err, errlen, "download: path too long: %s", dest);
         return CLLM_ERR_INVALID_ARG;
     }
-    dirname_of(dest, dir, sizeof(dir));
+    cllm_path_dirname(dest, dir, sizeof(dir));
     if ((st = cllm_mkdir_p(dir, err, errlen)) != CLLM_OK) {
         res->failure = CLLM_DL_DISK;
         return st;
@@ -909,15 +896,6 @@ cleanup:
     return st;
 }
 
-/* Free bytes for an unprivileged user in dir; -1 unknown. */
-static int64_t free_bytes(const char *dir)
-{
-    struct statvfs vs;
-    if (statvfs(dir, &vs) != 0)
-        return -1;
-    return (int64_t)vs.f_bavail * (int64_t)vs.f_frsize;
-}
-
 #else /* !CLLM_WITH_CURL */
 
 bool cllm_download_supported(void) { return false; }
@@ -956,12 +934,6 @@ enum cllm_status cllm_download_hf(const char *repo, const struct cllm_download_p
     }
     snprintf(err, errlen, "unsupported: built without libcurl");
     return CLLM_ERR_UNSUPPORTED;
-}
-
-static int64_t free_bytes(const char *dir)
-{
-    (void)dir;
-    return -1;
 }
 
 #endif
@@ -1013,9 +985,9 @@ enum cllm_status cllm_download_model(const struct cllm_model *m, const struct cl
         snprintf(part_path, sizeof(part_path), "%s.part", dest);
         if (stat(part_path, &sb) == 0)
             have = (int64_t)sb.st_size;
-        dirname_of(dest, dir, sizeof(dir));
+        cllm_path_dirname(dest, dir, sizeof(dir));
         (void)cllm_mkdir_p(dir, err, errlen);
-        avail = free_bytes(dir);
+        avail = cllm_free_bytes(dir);
         if (avail >= 0 && avail < total - have) {
             res->failure = CLLM_DL_DISK;
             snprintf(err, errlen, "not enough free space in %s for %s: needs %.1f GB, %.1f GB free", dir, q->file,

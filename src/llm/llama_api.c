@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +42,6 @@ static struct cllm_llama g_api;
 static struct cllm_dl *volatile g_dl;
 static int g_loaded;
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) CLLM_PRINTF(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || !errlen)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- llama.cpp's log → CLLM_LOG ---- */
 
@@ -136,7 +125,7 @@ static bool tail_untouched(const struct raw_params *r, size_t from, char *why, s
 {
     for (size_t i = from; i < from + 64; i++) {
         if (r->b[i] != SENTINEL) {
-            set_err(why, n, "%s: the library wrote past the %zu bytes of the 0.5.0-dev struct", what, from);
+            cllm_errf(why, n, "%s: the library wrote past the %zu bytes of the 0.5.0-dev struct", what, from);
             return false;
         }
     }
@@ -147,7 +136,7 @@ static bool raw_bool(const void *p, size_t off, bool want, const char *field, ch
 {
     unsigned char v = ((const unsigned char *)p)[off];
     if (v != (want ? 1 : 0)) {
-        set_err(why, n, "%s = %u, expected %s", field, v, want ? "true" : "false");
+        cllm_errf(why, n, "%s = %u, expected %s", field, v, want ? "true" : "false");
         return false;
     }
     return true;
@@ -156,21 +145,21 @@ static bool raw_bool(const void *p, size_t off, bool want, const char *field, ch
 #define CHECK_I(st, f, want)                                                                      \
     do {                                                                                          \
         if ((long long)(st)->f != (long long)(want)) {                                            \
-            set_err(why, n, #f " = %lld, expected %lld", (long long)(st)->f, (long long)(want));  \
+            cllm_errf(why, n, #f " = %lld, expected %lld", (long long)(st)->f, (long long)(want));  \
             return false;                                                                         \
         }                                                                                         \
     } while (0)
 #define CHECK_F(st, f, want)                                                                      \
     do {                                                                                          \
         if ((st)->f != (float)(want)) {                                                           \
-            set_err(why, n, #f " = %g, expected %g", (double)(st)->f, (double)(want));            \
+            cllm_errf(why, n, #f " = %g, expected %g", (double)(st)->f, (double)(want));            \
             return false;                                                                         \
         }                                                                                         \
     } while (0)
 #define CHECK_P(st, f)                                                                            \
     do {                                                                                          \
         if ((st)->f != NULL) {                                                                    \
-            set_err(why, n, #f " is not NULL");                                                   \
+            cllm_errf(why, n, #f " is not NULL");                                                   \
             return false;                                                                         \
         }                                                                                         \
     } while (0)
@@ -192,7 +181,7 @@ bool cllm_llama_check_model_defaults(const struct cllm_llama_model_params *p, ch
     CHECK_I(p, main_gpu, 0);
     CHECK_P(p, tensor_split);
     if (p->progress_callback) {
-        set_err(why, n, "progress_callback is not NULL");
+        cllm_errf(why, n, "progress_callback is not NULL");
         return false;
     }
     CHECK_P(p, progress_callback_user_data);
@@ -217,7 +206,7 @@ bool cllm_llama_check_context_defaults(const struct cllm_llama_context_params *p
     CHECK_I(p, n_outputs_max, 0);
     CHECK_I(p, n_outputs_max_per_seq, 1);
     if (p->n_threads <= 0 || p->n_threads > 4096 || p->n_threads_batch <= 0 || p->n_threads_batch > 4096) {
-        set_err(why, n, "n_threads = %d / n_threads_batch = %d, expected small positive counts", (int)p->n_threads,
+        cllm_errf(why, n, "n_threads = %d / n_threads_batch = %d, expected small positive counts", (int)p->n_threads,
                 (int)p->n_threads_batch);
         return false;
     }
@@ -284,7 +273,7 @@ static bool check_defaults(struct cllm_dl *dl, const char *sym, size_t size, con
     char detail[256] = "";
 
     if (!addr) {
-        set_err(why, n, "%s() is missing", sym);
+        cllm_errf(why, n, "%s() is missing", sym);
         return false;
     }
     memset(&r, SENTINEL, sizeof(r));
@@ -295,7 +284,7 @@ static bool check_defaults(struct cllm_dl *dl, const char *sym, size_t size, con
         fn(r.b);
     }
     if (!tail_untouched(&r, size, detail, sizeof(detail), struct_name)) {
-        set_err(why, n, "%s() gives %s", sym, detail);
+        cllm_errf(why, n, "%s() gives %s", sym, detail);
         return false;
     }
 #else
@@ -322,7 +311,7 @@ static bool check_defaults(struct cllm_dl *dl, const char *sym, size_t size, con
     (void)struct_name;
 #endif
     if (!check(r.b, detail, sizeof(detail))) {
-        set_err(why, n, "%s() gives %s", sym, detail);
+        cllm_errf(why, n, "%s() gives %s", sym, detail);
         return false;
     }
     return true;
@@ -451,7 +440,7 @@ enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
                 append_tried(tried, sizeof(tried), where);
         }
     }
-    set_err(err, errlen, "no libllama in %s: run scripts/setup (it installs the pinned llama.cpp build into "
+    cllm_errf(err, errlen, "no libllama in %s: run scripts/setup (it installs the pinned llama.cpp build into "
             ".deps/), or name one with --llama-lib / " CLLM_LLAMA_LIB_ENV, tried);
     return CLLM_ERR_NOT_FOUND;
 }
@@ -472,13 +461,13 @@ static enum cllm_status resolve_lib(const char *arg, char *lib, size_t n, char *
     }
     if (is_dir(arg)) {
         if (!lib_in_dir(arg, lib, n)) {
-            set_err(err, errlen, "no libllama (libllama*.v0.5.0.so or libllama.so) in %s", arg);
+            cllm_errf(err, errlen, "no libllama (libllama*.v0.5.0.so or libllama.so) in %s", arg);
             return CLLM_ERR_NOT_FOUND;
         }
     } else if (is_file(arg)) {
         cllm_strlcpy(lib, arg, n);
     } else {
-        set_err(err, errlen, "libllama %s: no such file or folder", arg);
+        cllm_errf(err, errlen, "libllama %s: no such file or folder", arg);
         return CLLM_ERR_NOT_FOUND;
     }
     {
@@ -599,12 +588,12 @@ static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
 #endif
     dl = cllm_dl_open_first(names, dlerr, sizeof(dlerr));
     if (!dl) {
-        set_err(err, errlen, "cannot load libllama %s: %s", lib, dlerr);
+        cllm_errf(err, errlen, "cannot load libllama %s: %s", lib, dlerr);
         return CLLM_ERR_LIBRARY;
     }
     addr = cllm_dl_sym(dl, "llama_version");
     if (!addr) {
-        set_err(err, errlen, "libllama %s has no llama_version(): it predates the supported %s; install the "
+        cllm_errf(err, errlen, "libllama %s has no llama_version(): it predates the supported %s; install the "
                 "pinned build with scripts/setup", lib, CLLM_LLAMA_SUPPORTED_VERSION);
         st = CLLM_ERR_LIBRARY;
         goto refuse;
@@ -614,7 +603,7 @@ static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
     if (!version)
         version = "(null)";
     if (strcmp(version, CLLM_LLAMA_SUPPORTED_VERSION) != 0 && !(any && strcmp(any, "1") == 0)) {
-        set_err(err, errlen, "libllama %s is version %s; this build of ComputeLLM supports %s (struct layouts "
+        cllm_errf(err, errlen, "libllama %s is version %s; this build of ComputeLLM supports %s (struct layouts "
                 "differ between versions): install it with scripts/setup, or set " CLLM_LLAMA_ANY_VERSION_ENV
                 "=1 to try anyway", lib, version, CLLM_LLAMA_SUPPORTED_VERSION);
         st = CLLM_ERR_LIBRARY;
@@ -626,7 +615,7 @@ static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
                         "llama_context_params", check_context_raw, why, sizeof(why)) ||
         !check_defaults(dl, "llama_model_quantize_default_params", sizeof(struct cllm_llama_quantize_params),
                         "llama_model_quantize_params", check_quantize_raw, why, sizeof(why))) {
-        set_err(err, errlen, "libllama %s (version %s) does not match the %s layout: %s", lib, version,
+        cllm_errf(err, errlen, "libllama %s (version %s) does not match the %s layout: %s", lib, version,
                 CLLM_LLAMA_SUPPORTED_VERSION, why);
         st = CLLM_ERR_LIBRARY;
         goto refuse;
@@ -693,7 +682,7 @@ enum cllm_status cllm_llama_load(const char *lib_path_or_dir, const struct cllm_
         goto done;
     if (g_loaded) {
         if (strcmp(lib, g_api.lib_path) != 0) {
-            set_err(err, errlen, "libllama %s is already loaded in this process; cannot also load %s",
+            cllm_errf(err, errlen, "libllama %s is already loaded in this process; cannot also load %s",
                     g_api.lib_path, lib);
             st = CLLM_ERR_INVALID_ARG;
         }

@@ -291,14 +291,6 @@ cleanup:
     return st;
 }
 
-static void add_num(cJSON *o, const char *key, double v, const char *why)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cllm_json_set_null(o, key, why);
-}
-
 cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m)
 {
     cJSON *o = cJSON_CreateObject();
@@ -310,15 +302,15 @@ cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m)
     else
         cllm_json_set_null(o, "prompt_tokens", "the engine did not report the prompt's token count");
     cJSON_AddNumberToObject(o, "generated_tokens", m->n_tokens);
-    add_num(o, "total_time_s", m->total_s, "no timing");
-    add_num(o, "first_token_latency_s", m->first_token_latency_s, "no token with text was generated");
-    add_num(o, "tokens_per_second", m->tokens_per_second, "zero elapsed time");
-    add_num(o, "decode_tokens_per_second", m->decode_tokens_per_second, few);
-    add_num(o, "prompt_tokens_per_second", m->prompt_tokens_per_second,
+    cllm_json_set_number(o, "total_time_s", m->total_s, "no timing");
+    cllm_json_set_number(o, "first_token_latency_s", m->first_token_latency_s, "no token with text was generated");
+    cllm_json_set_number(o, "tokens_per_second", m->tokens_per_second, "zero elapsed time");
+    cllm_json_set_number(o, "decode_tokens_per_second", m->decode_tokens_per_second, few);
+    cllm_json_set_number(o, "prompt_tokens_per_second", m->prompt_tokens_per_second,
             "no prompt token count or no generated token");
-    add_num(o, "engine_prompt_tokens_per_second", m->engine_prompt_tokens_per_second,
+    cllm_json_set_number(o, "engine_prompt_tokens_per_second", m->engine_prompt_tokens_per_second,
             "the engine has no prompt-processing counter");
-    add_num(o, "engine_decode_tokens_per_second", m->engine_decode_tokens_per_second,
+    cllm_json_set_number(o, "engine_decode_tokens_per_second", m->engine_decode_tokens_per_second,
             "the engine has no decode counter (or decoded no single token)");
     if (m->engine_prompt_tokens >= 0) {
         cJSON_AddNumberToObject(o, "engine_prompt_ms", m->engine_prompt_ms);
@@ -332,11 +324,11 @@ cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m)
         cllm_json_set_null(o, "engine_decode_ms", why);
         cllm_json_set_null(o, "engine_decode_tokens", why);
     }
-    add_num(o, "inter_token_latency_mean_ms", m->itl_mean_ms, few);
-    add_num(o, "inter_token_latency_p50_ms", m->itl_p50_ms, few);
-    add_num(o, "inter_token_latency_p90_ms", m->itl_p90_ms, few);
-    add_num(o, "inter_token_latency_p99_ms", m->itl_p99_ms, few);
-    add_num(o, "loop_overhead_percent", m->loop_overhead_percent,
+    cllm_json_set_number(o, "inter_token_latency_mean_ms", m->itl_mean_ms, few);
+    cllm_json_set_number(o, "inter_token_latency_p50_ms", m->itl_p50_ms, few);
+    cllm_json_set_number(o, "inter_token_latency_p90_ms", m->itl_p90_ms, few);
+    cllm_json_set_number(o, "inter_token_latency_p99_ms", m->itl_p99_ms, few);
+    cllm_json_set_number(o, "loop_overhead_percent", m->loop_overhead_percent,
             "the engine does not split its token loop into decode and the rest");
     return o;
 }
@@ -349,20 +341,20 @@ cJSON *cllm_llm_summary_to_json(const struct cllm_llm_summary *s)
         return NULL;
     cJSON_AddNumberToObject(o, "runs", s->n_runs);
     cJSON_AddNumberToObject(o, "successful_runs", s->n_ok);
-    add_num(o, "avg_tokens_per_second", s->avg_tokens_per_second, none);
-    add_num(o, "std_tokens_per_second", s->std_tokens_per_second, none);
-    add_num(o, "min_tokens_per_second", s->min_tokens_per_second, none);
-    add_num(o, "max_tokens_per_second", s->max_tokens_per_second, none);
-    add_num(o, "avg_first_token_latency_s", s->avg_first_token_latency_s, "no successful run produced text");
-    add_num(o, "avg_decode_tokens_per_second", s->avg_decode_tokens_per_second,
+    cllm_json_set_number(o, "avg_tokens_per_second", s->avg_tokens_per_second, none);
+    cllm_json_set_number(o, "std_tokens_per_second", s->std_tokens_per_second, none);
+    cllm_json_set_number(o, "min_tokens_per_second", s->min_tokens_per_second, none);
+    cllm_json_set_number(o, "max_tokens_per_second", s->max_tokens_per_second, none);
+    cllm_json_set_number(o, "avg_first_token_latency_s", s->avg_first_token_latency_s, "no successful run produced text");
+    cllm_json_set_number(o, "avg_decode_tokens_per_second", s->avg_decode_tokens_per_second,
             "no successful run generated 2 tokens");
-    add_num(o, "avg_prompt_tokens_per_second", s->avg_prompt_tokens_per_second,
+    cllm_json_set_number(o, "avg_prompt_tokens_per_second", s->avg_prompt_tokens_per_second,
             "no successful run reported its prompt tokens");
-    add_num(o, "inter_token_latency_mean_ms", s->itl_mean_ms, "no successful run generated 2 tokens");
-    add_num(o, "inter_token_latency_p50_ms", s->itl_p50_ms, "no successful run generated 2 tokens");
-    add_num(o, "inter_token_latency_p90_ms", s->itl_p90_ms, "no successful run generated 2 tokens");
-    add_num(o, "inter_token_latency_p99_ms", s->itl_p99_ms, "no successful run generated 2 tokens");
-    add_num(o, "peak_memory_gb", s->peak_memory_gb, "no memory reading");
+    cllm_json_set_number(o, "inter_token_latency_mean_ms", s->itl_mean_ms, "no successful run generated 2 tokens");
+    cllm_json_set_number(o, "inter_token_latency_p50_ms", s->itl_p50_ms, "no successful run generated 2 tokens");
+    cllm_json_set_number(o, "inter_token_latency_p90_ms", s->itl_p90_ms, "no successful run generated 2 tokens");
+    cllm_json_set_number(o, "inter_token_latency_p99_ms", s->itl_p99_ms, "no successful run generated 2 tokens");
+    cllm_json_set_number(o, "peak_memory_gb", s->peak_memory_gb, "no memory reading");
     cJSON_AddStringToObject(o, "stability", s->stability ? s->stability : "unstable");
     return o;
 }

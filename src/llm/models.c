@@ -192,12 +192,6 @@ static bool is_plain_file_name(const char *s)
     return true;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 static bool is_repo_id(const char *s)
 {
     const char *slash = strchr(s, '/');
@@ -324,7 +318,7 @@ static enum cllm_status parse_quant(const struct ctx *c, const cJSON *e, const c
         (st = get_number(c, e, "min_ram_gb", path, false, false, 0.01, 1e6, &o->min_ram_gb)) != CLLM_OK ||
         (st = get_number(c, e, "min_vram_gb", path, false, false, 0.01, 1e6, &o->min_vram_gb)) != CLLM_OK)
         return st;
-    if (!is_plain_file_name(o->file) || !ends_with(o->file, ".gguf"))
+    if (!is_plain_file_name(o->file) || !cllm_str_ends_with(o->file, ".gguf"))
         FAIL(c, path, "file \"%s\": expected a plain file name ending in .gguf (no folders)", o->file);
     verified = cJSON_GetObjectItemCaseSensitive(e, "verified");
     if (verified && !cJSON_IsBool(verified))

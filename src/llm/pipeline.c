@@ -61,16 +61,6 @@ static void say(const struct cllm_ai_params *p, enum cllm_ai_event ev, const cha
 
 static bool cancelled(const struct cllm_ai_params *p) { return p->cancel && *p->cancel; }
 
-static void set_status(cJSON *obj, const char *status, const char *key, const char *text)
-{
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
-    cJSON_AddStringToObject(obj, "status", status);
-    if (key && text) {
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-        cJSON_AddStringToObject(obj, key, text);
-    }
-}
-
 static int64_t file_size(const char *path)
 {
     struct stat sb;
@@ -338,7 +328,7 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     }
     if (pm->fit == CLLM_FIT_SKIP_RAM || pm->fit == CLLM_FIT_BAD_QUANT) {
         say(p, CLLM_AI_NOTICE, m->key, NAN, "skipped: %s", reason);
-        set_status(res, pm->fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
+        cllm_phase_set_status(res, pm->fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
                    pm->fit == CLLM_FIT_SKIP_RAM ? "reason" : "error", reason);
         return false;
     }
@@ -349,7 +339,7 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     } else {
         int ftype;
         if (!p->allow_synthetic || !cllm_synth_quant_ftype(quant, &ftype)) {
-            set_status(res, "unavailable", "reason", "quantization not in the registry (no file to download) and "
+            cllm_phase_set_status(res, "unavailable", "reason", "quantization not in the registry (no file to download) and "
                                                      "synthetic models are off");
             return false;
         }
@@ -368,7 +358,7 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
         st = get_model_file(&pp, m, pm->q, pm->path, sizeof(pm->path), info, err, sizeof(err));
     }
     if (st != CLLM_OK) {
-        set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
+        cllm_phase_set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
         return false;
     }
     pm->synthetic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "synthetic"));
@@ -377,15 +367,6 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     cJSON_AddNumberToObject(info, "actual_file_size_gb", (double)pm->model_bytes / 1e9);
     do_cleanup(p, res);
     return true;
-}
-
-/* key: value in GiB, or null with why when unknown */
-static void add_gb(cJSON *o, const char *key, double v, const char *why)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cllm_json_set_null(o, key, why && why[0] ? why : "not measured");
 }
 
 /* Loads the prepared model: res.load {...}, res.engine, and load time / memory into info. NULL on failure with
@@ -416,15 +397,15 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     if (cllm_engine_open(p->engine ? p->engine
                          : (p->server_url || p->llama_server) ? &cllm_engine_server : &cllm_engine_llama,
                          &op, &eng, err, sizeof(err)) != CLLM_OK) {
-        set_status(res, "failed", "error", err);
+        cllm_phase_set_status(res, "failed", "error", err);
         return NULL;
     }
     pid = cllm_engine_model_pid(eng);
     after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
     cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
     cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
-    add_gb(load, "memory_after_load_gb", after, why);
-    add_gb(info, "memory_after_load_gb", after, why);
+    cllm_json_set_number(load, "memory_after_load_gb", after, why);
+    cllm_json_set_number(info, "memory_after_load_gb", after, why);
     cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
     if (pid != 0) {
         /* the model lives in a server: its memory, not this process's, is the number */
@@ -556,8 +537,8 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         }
         cJSON_AddNumberToObject(rj, "run", r + 1);
         cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
-        add_gb(rj, "memory_before_gb", before, why);
-        add_gb(rj, "memory_after_gb", after, why);
+        cllm_json_set_number(rj, "memory_before_gb", before, why);
+        cllm_json_set_number(rj, "memory_after_gb", after, why);
         cJSON_AddItemToArray(runs, rj);
     }
     if (mon) {
@@ -577,9 +558,9 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     else
         cllm_json_set_null(res, "prompt_tokens", "no run succeeded or the engine did not count them");
     if (cancelled(p) && done < n_runs)
-        set_status(res, "cancelled", "reason", "stopped by the user");
+        cllm_phase_set_status(res, "cancelled", "reason", "stopped by the user");
     else
-        set_status(res, s->n_ok > 0 ? "ok" : "failed", s->n_ok > 0 ? NULL : "error", s->n_ok > 0 ? NULL : err);
+        cllm_phase_set_status(res, s->n_ok > 0 ? "ok" : "failed", s->n_ok > 0 ? NULL : "error", s->n_ok > 0 ? NULL : err);
     for (int r = 0; r < done; r++)
         cllm_llm_trace_free(&traces[r]);
 }
@@ -599,7 +580,7 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     res = cJSON_AddObjectToObject(results, key);
     cJSON_AddStringToObject(res, "status", "running");
     if (!m) {
-        set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
+        cllm_phase_set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
         return;
     }
     say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
@@ -640,7 +621,7 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     if (p->models_file)
         rp.user_path = p->models_file;
     if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
-        set_status(section, "failed", "error", err);
+        cllm_phase_set_status(section, "failed", "error", err);
         return;
     }
     cJSON_AddStringToObject(section, "registry", cllm_registry_origins(reg));
@@ -669,7 +650,7 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
         n_ok += st && (strcmp(st, "ok") == 0 || strcmp(st, "skipped") == 0);
     }
     overall = cancelled(p) ? "partial" : (n_total > 0 && n_ok == 0) ? "failed" : "ok";
-    set_status(section, overall, NULL, NULL);
+    cllm_phase_set_status(section, overall, NULL, NULL);
     cllm_registry_free(reg);
 }
 
@@ -848,7 +829,7 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
     if (p->models_file)
         rp.user_path = p->models_file;
     if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
-        set_status(cmp, "failed", "error", err);
+        cllm_phase_set_status(cmp, "failed", "error", err);
         return;
     }
     for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
@@ -882,7 +863,7 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
             }
         }
     }
-    set_status(cmp, cancelled(p) ? "partial" : "ok", NULL, NULL);
+    cllm_phase_set_status(cmp, cancelled(p) ? "partial" : "ok", NULL, NULL);
     cllm_registry_free(reg);
 }
 

@@ -177,14 +177,6 @@ static void public_url(const char *url, char *out, size_t n)
         cllm_strlcpy(out, url, n);
 }
 
-static void add_num(cJSON *o, const char *key, double v, const char *why)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cllm_json_set_null(o, key, why);
-}
-
 static cJSON *params_json(const struct cllm_serve_params *p, const struct cllm_gen_params *g)
 {
     cJSON *o = cJSON_CreateObject(), *a;
@@ -423,10 +415,10 @@ static cJSON *dist_json(double *v, size_t n, double scale, const char *why)
     struct cllm_llm_dist d;
     cJSON *o = cJSON_CreateObject();
     cllm_llm_dist_compute(v, n, &d);
-    add_num(o, "p50", d.p50 * scale, why);
-    add_num(o, "p90", d.p90 * scale, why);
-    add_num(o, "p99", d.p99 * scale, why);
-    add_num(o, "mean", d.mean * scale, why);
+    cllm_json_set_number(o, "p50", d.p50 * scale, why);
+    cllm_json_set_number(o, "p90", d.p90 * scale, why);
+    cllm_json_set_number(o, "p99", d.p99 * scale, why);
+    cllm_json_set_number(o, "mean", d.mean * scale, why);
     cJSON_AddNumberToObject(o, "n", (double)n);
     return o;
 }
@@ -489,14 +481,14 @@ static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int
     cJSON_AddNumberToObject(o, "n_failed", L->n - n_ok);
     if (cancelled)
         cJSON_AddNumberToObject(o, "n_cancelled", L->n_cancelled);
-    add_num(o, "wall_s", wall_s, "no request ended");
+    cllm_json_set_number(o, "wall_s", wall_s, "no request ended");
     cJSON_AddItemToObject(o, "ttft_s", dist_json(ttft, n_ttft, 1.0, none));
     cJSON_AddItemToObject(o, "itl_s", dist_json(L->gaps_ms, L->n_gaps, 1e-3, "no successful request had 2 tokens"));
     cJSON_AddItemToObject(o, "e2e_s", dist_json(e2e, n_e2e, 1.0, none));
     cJSON_AddNumberToObject(o, "output_tokens", tokens);
-    add_num(o, "output_tokens_per_second", wall_s > 0 ? tokens / wall_s : NAN, "no request ended");
-    add_num(o, "requests_per_second", wall_s > 0 ? n_ok / wall_s : NAN, "no request ended");
-    add_num(o, "error_rate", L->n > 0 ? (double)(L->n - n_ok) / L->n : NAN, "no request ended");
+    cllm_json_set_number(o, "output_tokens_per_second", wall_s > 0 ? tokens / wall_s : NAN, "no request ended");
+    cllm_json_set_number(o, "requests_per_second", wall_s > 0 ? n_ok / wall_s : NAN, "no request ended");
+    cllm_json_set_number(o, "error_rate", L->n > 0 ? (double)(L->n - n_ok) / L->n : NAN, "no request ended");
     if (p->slo_ttft_ms > 0 || p->slo_itl_ms > 0) {
         cJSON *slo;
         gp = cJSON_AddObjectToObject(o, "goodput");
@@ -508,8 +500,8 @@ static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int
             cJSON_AddStringToObject(slo, "itl_measure", ITL_MEASURE);
         }
         cJSON_AddNumberToObject(gp, "n_good", n_good);
-        add_num(gp, "requests_per_second", wall_s > 0 ? n_good / wall_s : NAN, "no request ended");
-        add_num(gp, "fraction", L->n > 0 ? (double)n_good / L->n : NAN, "no request ended");
+        cllm_json_set_number(gp, "requests_per_second", wall_s > 0 ? n_good / wall_s : NAN, "no request ended");
+        cllm_json_set_number(gp, "fraction", L->n > 0 ? (double)n_good / L->n : NAN, "no request ended");
     } else {
         cllm_json_set_null(o, "goodput", "no --slo given");
     }
@@ -544,9 +536,9 @@ static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int
             cJSON_AddNumberToObject(q, "http_status", r->http_status);
         else
             cllm_json_set_null(q, "http_status", "no HTTP answer");
-        add_num(q, "ttft_s", r->ttft_s, "no token with text came");
-        add_num(q, "e2e_s", r->e2e_s, "no timing");
-        add_num(q, "itl_mean_s", r->itl_mean_s, "fewer than 2 tokens came");
+        cllm_json_set_number(q, "ttft_s", r->ttft_s, "no token with text came");
+        cllm_json_set_number(q, "e2e_s", r->e2e_s, "no timing");
+        cllm_json_set_number(q, "itl_mean_s", r->itl_mean_s, "fewer than 2 tokens came");
         cJSON_AddNumberToObject(q, "output_tokens", r->output_tokens);
         if (r->prompt_tokens >= 0)
             cJSON_AddNumberToObject(q, "prompt_tokens", r->prompt_tokens);

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/fsutil.h"
 #include "core/strutil.h"
 #include "llm/gguf.h"
 #include "llm/llama_api.h"
@@ -239,33 +239,14 @@ static uint64_t splitmix64(uint64_t *s)
 
 /* ---------------------------------------------------------------- files and disk */
 
-static void dir_of(const char *path, char *out, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        cllm_strlcpy(out, ".", n);
-    else if (slash == path)
-        cllm_strlcpy(out, "/", n);
-    else
-        snprintf(out, n, "%.*s", (int)(slash - path), path);
-}
-
-static bool free_bytes(const char *dir, uint64_t *out)
-{
-    struct statvfs sv;
-    if (statvfs(dir, &sv) != 0)
-        return false;
-    *out = (uint64_t)sv.f_bavail * sv.f_frsize;
-    return true;
-}
-
 /* Checks the free space for the F16 file in tmp_dir and the final file in out_dir (both on one disk: the sum). */
 static enum cllm_status check_space(const char *tmp_dir, const char *out_dir, uint64_t tmp_need, uint64_t out_need,
                                     char *err, size_t errlen)
 {
     struct stat a, b;
-    uint64_t fa, fb;
-    if (!free_bytes(tmp_dir, &fa) || !free_bytes(out_dir, &fb))
+    int64_t free_a = cllm_free_bytes(tmp_dir), free_b = cllm_free_bytes(out_dir);
+    uint64_t fa = (uint64_t)free_a, fb = (uint64_t)free_b;
+    if (free_a < 0 || free_b < 0)
         return CLLM_OK; /* cannot tell: the write itself reports a full disk */
     if (stat(tmp_dir, &a) == 0 && stat(out_dir, &b) == 0 && a.st_dev == b.st_dev) {
         if (fa < tmp_need + out_need) {
@@ -524,7 +505,7 @@ enum cllm_status cllm_synth_write(const struct cllm_synth_params *p, char *err, 
                  p->quant);
         return CLLM_ERR_INVALID_ARG;
     }
-    dir_of(p->path, out_dir, sizeof(out_dir));
+    cllm_path_dirname(p->path, out_dir, sizeof(out_dir));
     slash = strrchr(p->path, '/');
     cllm_strlcpy(base, slash ? slash + 1 : p->path, sizeof(base));
     if (snprintf(tmp_path, sizeof(tmp_path), "%s/.%s.f16.tmp", p->tmp_dir ? p->tmp_dir : out_dir, base) >=

@@ -519,17 +519,11 @@ cleanup:
     return st;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 enum cllm_status cllm_vocab_load(const char *path, struct cllm_vocab **out, char *err, size_t errlen)
 {
-    if (ends_with(path, ".gguf"))
+    if (cllm_str_ends_with(path, ".gguf"))
         return cllm_vocab_load_gguf(path, out, err, errlen);
-    if (ends_with(path, ".json"))
+    if (cllm_str_ends_with(path, ".json"))
         return cllm_vocab_load_hf_json(path, out, err, errlen);
     return cllm_vocab_load_llama_js(path, out, err, errlen);
 }
