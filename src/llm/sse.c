@@ -49,7 +49,6 @@ static enum cllm_status dispatch(struct cllm_sse_parser *p)
         ev.data = p->data;
         ev.data_len = p->data_len;
         ev.id = p->id;
-        p->n_events++;
         go = p->fn ? p->fn(&ev, p->user_data) : true;
     }
     p->has_data = false;

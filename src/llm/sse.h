@@ -38,7 +38,6 @@ struct cllm_sse_parser {
     bool    after_cr;       /* the last byte was CR: a following LF belongs to the same line end */
     bool    stopped;        /* the callback asked to stop: later input is ignored */
     size_t  max_line;       /* longest line accepted (bytes); 0: 4 MiB */
-    size_t  n_events;       /* events dispatched */
     size_t  n_comments;     /* ": ..." lines (keep-alives) seen */
 };
 

@@ -101,19 +101,7 @@ static void schedule_once(void)
 
 /* A loaded machine (the suite runs in parallel with CPU benchmarks) can delay a thread wake-up by more than the
  * tolerance: up to three tries, the first within tolerance counts. */
-static void schedule(void)
-{
-    for (int attempt = 0; attempt < 3; attempt++) {
-        int before = t_checks_failed;
-        schedule_once();
-        if (t_checks_failed == before)
-            return;
-        if (attempt < 2) {
-            fprintf(stderr, "  (try %d off the schedule, again)\n", attempt + 1);
-            t_checks_failed = before;
-        }
-    }
-}
+static void schedule(void) { test_retry3(schedule_once); }
 
 static void expect_fail(const char *prefix, int stall_s, const char *needle)
 {

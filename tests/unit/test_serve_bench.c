@@ -154,21 +154,7 @@ static void throughput_once(void)
 
 /* A loaded machine (the suite runs beside CPU benchmarks) can delay a thread wake-up past the tolerance: up to
  * three tries, the first within tolerance counts. */
-static void with_retries(void (*once)(void))
-{
-    for (int attempt = 0; attempt < 3; attempt++) {
-        int before = t_checks_failed;
-        once();
-        if (t_checks_failed == before)
-            return;
-        if (attempt < 2) {
-            fprintf(stderr, "  (try %d off the schedule, again)\n", attempt + 1);
-            t_checks_failed = before;
-        }
-    }
-}
-
-static void throughput(void) { with_retries(throughput_once); }
+static void throughput(void) { test_retry3(throughput_once); }
 
 static void errors(void)
 {
@@ -239,9 +225,9 @@ static void goodput_itl(void) { goodput_case(false, true); }
 
 static void goodput(void)
 {
-    with_retries(goodput_both);
-    with_retries(goodput_ttft);
-    with_retries(goodput_itl);
+    test_retry3(goodput_both);
+    test_retry3(goodput_ttft);
+    test_retry3(goodput_itl);
 }
 
 static void duration_once(void)
@@ -261,7 +247,7 @@ static void duration_once(void)
     cJSON_Delete(s);
 }
 
-static void duration(void) { with_retries(duration_once); }
+static void duration(void) { test_retry3(duration_once); }
 
 static void all_fail(void)
 {
