@@ -15,3 +15,13 @@ expect_rc() {
 check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 # the count line, then exit 0 only when nothing failed
 summary() { echo "$pass passed, $fail failed" >&2; [ "$fail" -eq 0 ]; exit $?; }
+# A registry entry (for --models-file) of a tiny synthetic llama: 2 layers, 256 wide, the real 32 000-piece
+# vocabulary — seconds to make and to run. llm_entry KEY NAME PARAMS MIN_RAM_GB SIZE_GB
+llm_entry() {
+  printf '"%s": {"name": "%s", "params": "%s", "repo": "none/none", "default_quant": "Q4_K_M", "min_ram_gb": %s,
+    "chat_template": "zephyr",
+    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
+             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
+    "quants": {"Q4_K_M": {"file": "%s.Q4_K_M.gguf", "size_gb": %s, "min_ram_gb": %s}}}' \
+    "$1" "$2" "$3" "$4" "$1" "$5" "$4"
+}

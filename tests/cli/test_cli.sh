@@ -130,20 +130,9 @@ if [ "$rc" -eq 139 ]; then ok "SIGSEGV: dies by the signal"; else bad "SIGSEGV: 
 check "SIGSEGV: says so" grep -q "computellm: crashed (signal 11); call stack" "$T/err"
 check "SIGSEGV: frames name the module" grep -Eq "computellm\(|libc\.so" "$T/err"
 
-# --- the LLM phase end to end on a tiny synthetic model (the registry entry below has a real-format shape) ---
-cat >"$T/tiny_models.json" <<'JSON'
-{"models": {
-  "tiny-test": {"name": "Tiny test model", "params": "0.02B", "repo": "none/none", "default_quant": "Q4_K_M",
-    "min_ram_gb": 0.5, "chat_template": "zephyr",
-    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
-             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
-    "quants": {"Q4_K_M": {"file": "tiny-test.Q4_K_M.gguf", "size_gb": 0.02, "min_ram_gb": 0.5}}},
-  "huge-test": {"name": "Needs more RAM than any machine", "params": "9000B", "repo": "none/none",
-    "default_quant": "Q4_K_M", "min_ram_gb": 100000, "chat_template": "zephyr",
-    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
-             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
-    "quants": {"Q4_K_M": {"file": "huge-test.Q4_K_M.gguf", "size_gb": 5000, "min_ram_gb": 100000}}}}}
-JSON
+# --- the LLM phase end to end on a tiny synthetic model (lib.sh's llm_entry: a real-format registry entry) ---
+printf '{"models": {%s,\n%s}}\n' "$(llm_entry tiny-test "Tiny test model" 0.02B 0.5 0.02)" \
+  "$(llm_entry huge-test "Needs more RAM than any machine" 9000B 100000 5000)" >"$T/tiny_models.json"
 echo '{"models": ["tiny-test", "huge-test"], "inference": {"max_tokens": 24}, "runs": {"warmup_max_tokens": 4}}' >"$T/tiny_cfg.json"
 if ls "${CLLM_SRC:-.}"/.deps/llama/*/libllama*.so >/dev/null 2>&1; then
   ai=(run --skip-classic --models-file "$T/tiny_models.json" --config "$T/tiny_cfg.json" --models-dir "$T/models"

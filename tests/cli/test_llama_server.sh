@@ -36,14 +36,7 @@ trap cleanup EXIT
 # no llama-server serving a file under $T is left (the [l] keeps pgrep from matching a shell quoting this)
 no_server_left() { ! pgrep -f "[l]lama-server -m $T/" >/dev/null 2>&1; }
 
-cat >"$T/models.json" <<'JSON'
-{"models": {
-  "tiny-test": {"name": "Tiny test model", "params": "0.02B", "repo": "none/none", "default_quant": "Q4_K_M",
-    "min_ram_gb": 0.5, "chat_template": "zephyr",
-    "arch": {"arch": "llama", "n_layer": 2, "n_embd": 256, "n_ff": 512, "n_head": 4, "n_head_kv": 2,
-             "n_vocab": 32000, "n_ctx_train": 2048, "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
-    "quants": {"Q4_K_M": {"file": "tiny-test.Q4_K_M.gguf", "size_gb": 0.02, "min_ram_gb": 0.5}}}}}
-JSON
+printf '{"models": {%s}}\n' "$(llm_entry tiny-test "Tiny test model" 0.02B 0.5 0.02)" >"$T/models.json"
 echo '{"models": ["tiny-test"], "inference": {"max_tokens": 32}, "runs": {"warmup_max_tokens": 4}}' >"$T/cfg.json"
 common=(run --skip-classic --models-file "$T/models.json" --config "$T/cfg.json" --models-dir "$T/models" --no-download)
 
