@@ -249,7 +249,8 @@ static struct cllm_gen_params gen_params(const struct cllm_ai_params *p, bool sy
 }
 
 /* Decode t/s × bytes read per token ÷ bandwidth: how close decoding runs to the memory-bound limit. For a dense
- * model every weight is read once per generated token, so the file size stands for the bytes per token. */
+ * model every weight is read once per generated token, so the file size stands for the bytes per token. basis NULL:
+ * where the model runs is not known (a server), so there is no bandwidth to compare with. */
 static void add_roofline(cJSON *summary, double decode_tps, int64_t model_bytes, double gbps, const char *basis)
 {
     cJSON *r = cJSON_AddObjectToObject(summary, "roofline");
@@ -260,8 +261,9 @@ static void add_roofline(cJSON *summary, double decode_tps, int64_t model_bytes,
         cJSON_AddNumberToObject(r, "max_tokens_per_second", gbps * 1e9 / (double)model_bytes);
         cJSON_AddStringToObject(r, "basis", basis);
     } else {
-        cllm_json_set_null(r, "ratio", isfinite(gbps) ? "no decode rate" :
-                           "memory bandwidth not measured in this run (run the classic phases too)");
+        cllm_json_set_null(r, "ratio", !basis ? "the server's backend (CPU or GPU) is not known here"
+                                       : isfinite(gbps) ? "no decode rate"
+                                       : "memory bandwidth not measured in this run (run the classic phases too)");
     }
 }
 
@@ -593,12 +595,14 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     warmup(p, eng, &pm, res);
     timed_runs(p, eng, &pm, &v, true, res, &s);
     {
+        /* the server engine does not say where the server runs the model: no bandwidth to compare with */
         cJSON *be = cllm_json_path(res, "engine.backend");
-        bool on_gpu = cJSON_IsString(be) && strcmp(be->valuestring, "CPU") != 0;
+        bool known = cJSON_IsString(be), on_gpu = known && strcmp(be->valuestring, "CPU") != 0;
         add_roofline(cJSON_GetObjectItemCaseSensitive(res, "summary"), s.avg_decode_tokens_per_second,
-                     pm.model_bytes, on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
-                     on_gpu ? "GPU device bandwidth (gpu_compute d2d read rate)"
-                            : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
+                     pm.model_bytes, !known ? NAN : on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
+                     !known  ? NULL
+                     : on_gpu ? "GPU device bandwidth: half of gpu_compute's device-to-device copy rate (read + write)"
+                              : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
         say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s",
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")), s.avg_tokens_per_second,
             s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability,

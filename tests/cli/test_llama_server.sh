@@ -54,6 +54,8 @@ runs_ok='.ai_benchmarks.results["tiny-test"] as $m
 expect_rc "auto mode: run --llama-server" 0 "$BIN" "${common[@]}" --llama-server "$server" --output "$T/auto"
 auto=$(cat "$T/out")
 check "auto: three runs through llama-server" jq -e "$runs_ok" "$auto" >/dev/null
+check "auto: no roofline against a bandwidth the server may not use" jq -e '.ai_benchmarks.results["tiny-test"].summary.roofline
+  | .ratio == null and (.null_reasons.ratio | test("backend"))' "$auto" >/dev/null
 check "auto: engine in auto mode on loopback" jq -e '.ai_benchmarks.results["tiny-test"].engine
   | .mode == "auto" and (.url | startswith("http://127.0.0.1:")) and .server_pid > 0' "$auto" >/dev/null
 # the server's memory, not ours: the tiny model's weights and a 2048-token context are in llama-server
