@@ -19,6 +19,7 @@
 
 #include "bench/run.h"
 #include "core/clock.h"
+#include "core/compare.h"
 #include "core/config.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
@@ -1148,6 +1149,35 @@ static void get_results(struct cllm_web_api *api, struct cllm_web_response *resp
     reply_json(resp, 200, arr);
 }
 
+/* Answers 400 (and returns false) unless name is a results file name the API accepts; what prefixes the message
+ * ("files[1]: ") when the name came in a body. Nothing touches the disk before this. */
+static bool check_result_name(const char *name, const char *what, struct cllm_web_response *resp)
+{
+    if (cllm_web_valid_result_name(name))
+        return true;
+    reply_error(resp, 400, "%sinvalid results file name '%.200s' (expected letters, digits, '.', '_', '-', ending in "
+                ".json)", what, name);
+    return false;
+}
+
+/* Loads a checked name from the results folder: 404 when absent, 422 when not a valid results file. */
+static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON **out,
+                              struct cllm_web_response *resp)
+{
+    char path[PATH_MAX], err[512];
+    *out = NULL;
+    result_path(api, name, path, sizeof(path));
+    if (access(path, F_OK) != 0) {
+        reply_error(resp, 404, "no results file '%s'", name);
+        return false;
+    }
+    if (cllm_result_load(path, out, err, sizeof(err)) != CLLM_OK) {
+        reply_error(resp, 422, "%s", err);
+        return false;
+    }
+    return true;
+}
+
 static void result_route(struct cllm_web_api *api, const struct cllm_web_request *req,
                          struct cllm_web_response *resp, const char *rest)
 {
@@ -1168,11 +1198,8 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
     }
     memcpy(name, rest, n);
     name[n] = '\0';
-    if (!cllm_web_valid_result_name(name)) {
-        reply_error(resp, 400, "invalid results file name (expected letters, digits, '.', '_', '-', ending in "
-                    ".json)");
+    if (!check_result_name(name, "", resp))
         return;
-    }
     result_path(api, name, path, sizeof(path));
     if (strcmp(req->method, "DELETE") == 0 && !csv) {
         if (unlink(path) != 0) {
@@ -1192,11 +1219,11 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
         reply_error(resp, 405, "method %s not allowed here", req->method);
         return;
     }
-    if (access(path, F_OK) != 0) {
-        reply_error(resp, 404, "no results file '%s'", name);
-        return;
-    }
     if (!csv) {
+        if (access(path, F_OK) != 0) {
+            reply_error(resp, 404, "no results file '%s'", name);
+            return;
+        }
         char *text = NULL;
         size_t len = 0;
         st = cllm_read_file(path, 0, &text, &len, err, sizeof(err));
@@ -1210,11 +1237,8 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
         resp->body_len = len;
         return;
     }
-    st = cllm_result_load(path, &res, err, sizeof(err));
-    if (st != CLLM_OK) {
-        reply_error(resp, 422, "%s", err);
+    if (!load_named_result(api, name, &res, resp))
         return;
-    }
     {
         char *text = cllm_csv_export_string(res);
         cJSON_Delete(res);
@@ -1288,6 +1312,115 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     reply_json(resp, 201, o);
 }
 
+/* ---- comparison ---- */
+
+#define COMPARE_MAX_FILES 64   /* each file is loaded whole; a bound keeps one request's memory in check */
+
+/* POST /api/compare {"files": [names], "baseline": 0, "format": "json"|"csv"}: the table `computellm compare`
+ * prints, built by cllm_compare_build from files of the results folder. */
+static void post_compare(struct cllm_web_api *api, const struct cllm_web_request *req,
+                         struct cllm_web_response *resp)
+{
+    static const char *const known[] = {"files", "baseline", "format"};
+    cJSON *body = parse_body(req, resp), **trees = NULL;
+    const cJSON *files, *bl, *fmt, *it;
+    const char **names = NULL;
+    struct cllm_compare_table *t = NULL;
+    int n = 0, baseline = 0;
+    bool csv = false;
+    char err[512];
+
+    if (!body)
+        return;
+    cJSON_ArrayForEach(it, body) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+            ok = ok || strcmp(it->string, known[k]) == 0;
+        if (!ok) {
+            reply_error(resp, 400, "unknown key '%.100s' (files, baseline, format)", it->string);
+            goto cleanup;
+        }
+    }
+    files = cJSON_GetObjectItemCaseSensitive(body, "files");
+    if (!cJSON_IsArray(files) || cJSON_GetArraySize(files) < 2 || cJSON_GetArraySize(files) > COMPARE_MAX_FILES) {
+        reply_error(resp, 400, "files: expected an array of 2 to %d results file names, as GET /api/results lists "
+                    "them", COMPARE_MAX_FILES);
+        goto cleanup;
+    }
+    n = cJSON_GetArraySize(files);
+    bl = cJSON_GetObjectItemCaseSensitive(body, "baseline");
+    if (bl) {
+        if (!cJSON_IsNumber(bl) || bl->valuedouble != floor(bl->valuedouble) || bl->valuedouble < 0 ||
+            bl->valuedouble >= n) {
+            char *shown = cJSON_PrintUnformatted(bl);
+            reply_error(resp, 400, "baseline: expected a file index from 0 to %d (got %.100s)", n - 1,
+                        shown ? shown : "?");
+            free(shown);
+            goto cleanup;
+        }
+        baseline = (int)bl->valuedouble;
+    }
+    fmt = cJSON_GetObjectItemCaseSensitive(body, "format");
+    if (fmt) {
+        if (!cJSON_IsString(fmt) || (strcmp(fmt->valuestring, "json") != 0 && strcmp(fmt->valuestring, "csv") != 0)) {
+            reply_error(resp, 400, "format: expected \"json\" or \"csv\"");
+            goto cleanup;
+        }
+        csv = strcmp(fmt->valuestring, "csv") == 0;
+    }
+    trees = calloc((size_t)n, sizeof(*trees));
+    names = calloc((size_t)n, sizeof(*names));
+    if (!trees || !names) {
+        reply_error(resp, 500, "out of memory");
+        goto cleanup;
+    }
+    /* every name is checked before any file is opened */
+    for (int i = 0; i < n; i++) {
+        char what[32];
+        it = cJSON_GetArrayItem(files, i);
+        snprintf(what, sizeof(what), "files[%d]: ", i);
+        if (!cJSON_IsString(it)) {
+            reply_error(resp, 400, "%sexpected a results file name (a string)", what);
+            goto cleanup;
+        }
+        if (!check_result_name(it->valuestring, what, resp))
+            goto cleanup;
+        names[i] = it->valuestring;
+    }
+    for (int i = 0; i < n; i++)
+        if (!load_named_result(api, names[i], &trees[i], resp))
+            goto cleanup;
+    if (cllm_compare_build((const cJSON *const *)trees, names, n, baseline, &t, err, sizeof(err)) != CLLM_OK) {
+        reply_error(resp, 500, "%s", err);
+        goto cleanup;
+    }
+    if (!csv) {
+        reply_json(resp, 200, cllm_compare_to_json(t));
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        enum cllm_status st = f ? cllm_compare_write(t, CLLM_COMPARE_CSV, f) : CLLM_ERR_NOMEM;
+        if (f && fclose(f) != 0)
+            st = CLLM_ERR_NOMEM;
+        if (st != CLLM_OK || !text) {
+            free(text);
+            reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
+            goto cleanup;
+        }
+        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        resp->body_len = len;
+        snprintf(resp->attachment, sizeof(resp->attachment), "comparison.csv");
+    }
+cleanup:
+    cllm_compare_free(t);
+    for (int i = 0; trees && i < n; i++)
+        cJSON_Delete(trees[i]);
+    free(trees);
+    free(names);
+    cJSON_Delete(body);
+}
+
 void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request *req,
                          struct cllm_web_response *resp)
 {
@@ -1332,6 +1465,11 @@ void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request
             reply_error(resp, 405, "method %s not allowed here", m);
     } else if (strncmp(p, "results/", 8) == 0) {
         result_route(api, req, resp, p + 8);
+    } else if (strcmp(p, "compare") == 0) {
+        if (strcmp(m, "POST") != 0)
+            reply_error(resp, 405, "method %s not allowed here", m);
+        else
+            post_compare(api, req, resp);
     } else {
         reply_error(resp, 404, "no such endpoint");
     }

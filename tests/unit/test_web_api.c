@@ -1,7 +1,9 @@
 /* The web GUI's REST API through a real server on 127.0.0.1 (a free port) with libcurl as the client: hardware,
  * runs (complete, 409 while one runs, cancel; comparison phases and engine fields refused with the bad value
- * named; manual mode against an unreachable server ends failed without leaking the API key), the events stream, results list/get/CSV/import/delete, the token
- * on a non-loopback-style bind, path traversal and oversized uploads refused. Results go to a temporary folder. */
+ * named; manual mode against an unreachable server ends failed without leaking the API key), the events stream,
+ * results list/get/CSV/import/delete, the comparison of two files (JSON and CSV, bad names and baselines, missing
+ * files, an imported file by name), the token on a non-loopback-style bind, path traversal and oversized uploads
+ * refused. Results go to a temporary folder. */
 #include "test.h"
 
 #if defined(CLLM_WITH_WEB) && defined(CLLM_WITH_CURL)
@@ -494,6 +496,148 @@ static void test_results_files(void)
     free(r.body);
 }
 
+/* Two small results files written into the results folder: B has twice A's triad bandwidth and half its TTFT. */
+static void write_result(const char *name, const char *cpu, const char *id, double triad, double ttft)
+{
+    char path[512], text[1024], err[256];
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    snprintf(text, sizeof(text),
+             "{\"schema_version\":1,\"id\":\"%s\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},"
+             "\"cpu\":{\"model\":\"%s\"},\"ram\":{},\"gpu\":{\"devices\":[]}},"
+             "\"classic_benchmarks\":{\"benchmarks\":{\"memory_bandwidth\":{\"triad_gbps\":%g}}},"
+             "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_first_token_latency_s\":%g}}}}}",
+             id, cpu, triad, ttft);
+    CHECK(cllm_write_atomic(path, text, strlen(text), NULL, err, sizeof(err)) == CLLM_OK);
+}
+
+static const cJSON *row_of(const cJSON *cmp, const char *family, const char *name)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(cmp, "rows"))
+        if (str_of(r, "family") && strcmp(str_of(r, "family"), family) == 0 && str_of(r, "name") &&
+            strcmp(str_of(r, "name"), name) == 0)
+            return r;
+    return NULL;
+}
+
+static double ratio_of(const cJSON *row, int m)
+{
+    const cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(row, "ratios"), m);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+static void test_compare(void)
+{
+    const char *ok = "{\"files\": [\"cmp_a.json\", \"cmp_b.json\"]}";
+    const char *ok_b1 = "{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"baseline\": 1}";
+    const char *csv = "{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"format\": \"csv\"}";
+    static const struct { const char *body; const char *needle; } bad[] = {
+        {"{\"files\": [\"cmp_a.json\", \"../../etc/passwd\"]}", "files[1]: invalid results file name '../../etc/passwd'"},
+        {"{\"files\": [\".cmp_a.json\", \"cmp_b.json\"]}", "files[0]: invalid"},
+        {"{\"files\": [\"cmp_a.json\", 3]}", "files[1]"},
+        {"{\"files\": [\"cmp_a.json\"]}", "files: expected"},
+        {"{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"baseline\": 2}", "baseline: expected a file index from 0 to 1 (got 2)"},
+        {"{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"baseline\": 0.5}", "baseline"},
+        {"{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"format\": \"xml\"}", "format"},
+        {"{\"files\": [\"cmp_a.json\", \"cmp_b.json\"], \"colour\": 1}", "unknown key 'colour'"},
+    };
+    struct reply r;
+    cJSON *o;
+    const cJSON *row;
+
+    write_result("cmp_a.json", "CPU A", "20260101_000000", 10, 0.4);
+    write_result("cmp_b.json", "CPU B", "20260102_000000", 20, 0.2);
+
+    http(srv, "POST", "/api/compare", ok, strlen(ok), NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "application/json") != NULL);
+    o = json_of(&r);
+    CHECK(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "baseline")) &&
+          cJSON_GetObjectItemCaseSensitive(o, "baseline")->valueint == 0);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "machines")), 2);
+    CHECK(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "machines"), 1), "label") &&
+          strcmp(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "machines"), 1), "label"),
+                 "CPU B / no GPU / 20260102_000000") == 0);
+    CHECK(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "machines"), 0), "origin") &&
+          strcmp(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "machines"), 0), "origin"),
+                 "cmp_a.json") == 0);
+    row = row_of(o, "memory_bandwidth", "triad");
+    CHECK(row && str_of(row, "better") && strcmp(str_of(row, "better"), "higher") == 0);
+    CHECK_NEAR(ratio_of(row, 0), 1.0, 1e-12);
+    CHECK_NEAR(ratio_of(row, 1), 2.0, 1e-12);
+    row = row_of(o, "ai_first_token_latency", "m1");
+    CHECK(row && str_of(row, "better") && strcmp(str_of(row, "better"), "lower") == 0);
+    CHECK_NEAR(ratio_of(row, 1), 0.5, 1e-12);
+    CHECK(row_of(o, "memory_bandwidth", "copy") == NULL);   /* in neither file: no row */
+    cJSON_Delete(o);
+    free(r.body);
+
+    http(srv, "POST", "/api/compare", ok_b1, strlen(ok_b1), NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK_NEAR(ratio_of(row_of(o, "memory_bandwidth", "triad"), 0), 0.5, 1e-12);
+    cJSON_Delete(o);
+    free(r.body);
+
+    /* the CSV is `computellm compare --csv`'s */
+    http(srv, "POST", "/api/compare", csv, strlen(csv), NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.headers, "text/csv") != NULL);
+    CHECK(strstr(r.headers, "filename=\"comparison.csv\"") != NULL);
+    CHECK(strncmp(r.body, "family,metric,unit,better,CPU A / no GPU / 20260101_000000,"
+                          "CPU B / no GPU / 20260102_000000,ratio CPU B / no GPU / 20260102_000000 / "
+                          "CPU A / no GPU / 20260101_000000\r\n", 160) == 0);
+    CHECK(strstr(r.body, "\r\nmemory_bandwidth,triad,GB/s,higher,10,20,2\r\n") != NULL);
+    free(r.body);
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        http(srv, "POST", "/api/compare", bad[i].body, strlen(bad[i].body), NULL, &r);
+        if (r.status != 400 || !strstr(r.body, bad[i].needle))
+            fprintf(stderr, "  %s -> %ld %s\n", bad[i].body, r.status, r.body);
+        CHECK_INT(r.status, 400);
+        CHECK(strstr(r.body, bad[i].needle) != NULL);
+        free(r.body);
+    }
+    {
+        const char *missing = "{\"files\": [\"cmp_a.json\", \"cmp_gone.json\"]}";
+        http(srv, "POST", "/api/compare", missing, strlen(missing), NULL, &r);
+        CHECK_INT(r.status, 404);
+        CHECK(strstr(r.body, "cmp_gone.json") != NULL);
+        free(r.body);
+    }
+    http(srv, "GET", "/api/compare", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 405);
+    free(r.body);
+
+    /* an imported file is compared by the name the import answered */
+    {
+        struct reply g, imp;
+        char body[600], name[256] = "";
+        http(srv, "GET", "/api/results/cmp_b.json", NULL, 0, NULL, &g);
+        http(srv, "POST", "/api/results", g.body, g.len, NULL, &imp);
+        CHECK_INT(imp.status, 201);
+        o = json_of(&imp);
+        if (str_of(o, "name"))
+            snprintf(name, sizeof(name), "%s", str_of(o, "name"));
+        cJSON_Delete(o);
+        free(imp.body);
+        free(g.body);
+        snprintf(body, sizeof(body), "{\"files\": [\"cmp_a.json\", \"%s\"]}", name);
+        http(srv, "POST", "/api/compare", body, strlen(body), NULL, &r);
+        CHECK_INT(r.status, 200);
+        o = json_of(&r);
+        CHECK_NEAR(ratio_of(row_of(o, "memory_bandwidth", "triad"), 1), 2.0, 1e-12);
+        cJSON_Delete(o);
+        free(r.body);
+        snprintf(body, sizeof(body), "%s/%s", tmpdir, name);
+        unlink(body);
+    }
+    snprintf(r.headers, sizeof(r.headers), "%s/cmp_a.json", tmpdir);
+    unlink(r.headers);
+    snprintf(r.headers, sizeof(r.headers), "%s/cmp_b.json", tmpdir);
+    unlink(r.headers);
+}
+
 static void test_bad_input(void)
 {
     static const char *const bad_paths[] = {
@@ -621,6 +765,7 @@ int main(void)
     RUN(test_run_validation);
     RUN(test_manual_unreachable);
     RUN(test_results_files);
+    RUN(test_compare);
     RUN(test_bad_input);
     RUN(test_token);
     cllm_web_stop(srv);

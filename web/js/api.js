@@ -31,6 +31,8 @@ export const api = {
   result: name => request('GET', `/api/results/${encodeURIComponent(name)}`),
   deleteResult: name => request('DELETE', `/api/results/${encodeURIComponent(name)}`),
   importResult: text => request('POST', '/api/results', text),
+  // the comparison table of results files (by name), as cllm_compare_to_json builds it; format 'csv' gives its text
+  compare: (files, baseline = 0, format = 'json') => request('POST', '/api/compare', {files, baseline, format}),
   csvUrl: name => `/api/results/${encodeURIComponent(name)}/csv`,
   jsonUrl: name => `/api/results/${encodeURIComponent(name)}`,
   eventsUrl: id => `/api/runs/${encodeURIComponent(id)}/events`,

@@ -2,14 +2,14 @@
 // comparison, import and export.
 import {api} from '../api.js';
 import {barChart, chartBox, chartCard, lineChart} from '../charts.js';
-import {buildComparison, comparisonCsv} from '../compare.js';
+import {comparisonView} from '../compare.js';
 import {num, t} from '../i18n.js';
 import {appendPhases} from '../phases.js';
 import {appendServing} from '../serving.js';
 import {h, toast} from '../ui.js';
 
 const state = {list: [], error: null, selected: new Set(), detail: null, detailName: null, cmp: null,
-               cmpResults: null, cmpNames: null, baseline: 0, monitorPhase: null};
+               cmpNames: null, monitorPhase: null};
 const cache = new Map();
 let root;
 
@@ -40,16 +40,28 @@ async function showDetail(name) {
   } catch (e) { toast(t('common.error', {msg: e.message})); }
 }
 
+// The server builds the table from the files by name (POST /api/compare): the browser loads none of them.
 async function compare() {
   const names = [...state.selected];
   if (names.length < 2) { toast(t('res.compare_need')); return; }
   try {
-    state.cmpResults = await Promise.all(names.map(load));
+    state.cmp = await api.compare(names, 0);
     state.cmpNames = names;
-    state.baseline = 0;
-    state.cmp = buildComparison(state.cmpResults, names, 0);
     render();
     root.querySelector('#comparison')?.scrollIntoView({behavior: 'smooth'});
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+}
+
+async function setBaseline(i) {
+  try {
+    state.cmp = await api.compare(state.cmpNames, i);
+  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  render();
+}
+
+async function exportComparison() {
+  try {
+    download('comparison.csv', await api.compare(state.cmpNames, state.cmp.baseline, 'csv'), 'text/csv');
   } catch (e) { toast(t('common.error', {msg: e.message})); }
 }
 
@@ -92,7 +104,7 @@ export function render(el = root) {
         h('label', {}, t('res.import'), ' ', h('input', {type: 'file', id: 'import', accept: '.json,application/json',
           onchange: importFile})))),
     ...(state.detail ? [detailView()] : []),
-    ...(state.cmp ? [comparisonView()] : []),
+    ...(state.cmp ? [comparisonView(state.cmp, {onBaseline: setBaseline, onExport: exportComparison})] : []),
   );
 }
 
@@ -217,44 +229,4 @@ function monitorView(r) {
     lineChart(chartBox(card, {name: 'monitor'}), series, {yTitle: '%', y2Title: 'GiB / W'});
   });
   return card;
-}
-
-// Enough decimals for the small values (latencies in s: an ITL of 0.0102 s keeps its 4 decimals).
-const valueDigits = v => (v == null ? 2 : Math.abs(v) < 0.1 ? 4 : Math.abs(v) < 1 ? 3 : 2);
-
-function comparisonView() {
-  const cmp = state.cmp, base = cmp.baseline;
-  const box = h('div', {id: 'comparison'}, h('h2', {}, t('res.comparison')),
-    h('div', {class: 'row'},
-      h('label', {}, t('res.baseline'), ' ', h('select', {id: 'baseline', onchange: e => {
-        state.baseline = Number(e.target.value);
-        state.cmp = buildComparison(state.cmpResults, state.cmpNames, state.baseline);
-        render(); }}, cmp.machines.map((m, i) => h('option', {value: i, selected: i === base}, `[${i + 1}] ${m.label}`)))),
-      h('button', {id: 'export-cmp', onclick: () => download('comparison.csv', comparisonCsv(cmp), 'text/csv')},
-        t('res.export_cmp'))),
-    h('p', {class: 'muted'}, t('res.ratio_note')));
-  const grid = h('div', {class: 'grid'});
-  box.appendChild(grid);
-  const families = [];
-  for (const r of cmp.rows) {
-    let f = families.find(x => x.key === r.family);
-    if (!f) families.push(f = {key: r.family, unit: r.unit, better: r.better, rows: []});
-    f.rows.push(r);
-  }
-  queueMicrotask(() => {
-    for (const f of families)
-      chartCard(grid, `${t(`fam.${f.key}`)} (${f.unit}, ${t(`res.${f.better}`)})`, `cmp-${f.key}`, true,
-        c => barChart(c, f.rows.map(r => r.name), cmp.machines.map((m, i) => ({label: `[${i + 1}] ${m.label}`,
-          data: f.rows.map(r => r.values[i]), std: f.rows.map(r => r.std[i])})), {unit: f.unit}));
-  });
-  const others = cmp.machines.map((_, i) => i).filter(i => i !== base);
-  box.appendChild(h('div', {class: 'card'}, h('table', {id: 'ratio-table'},
-    h('tr', {}, h('th', {}, t('res.metric')), h('th', {}, t('res.unit')), h('th', {}, t('res.better')),
-      cmp.machines.map((m, i) => h('th', {class: 'n', title: m.label}, `[${i + 1}]`)),
-      others.map(i => h('th', {class: 'n'}, `[${i + 1}]/[${base + 1}]`))),
-    cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${r.name}`), h('td', {}, r.unit),
-      h('td', {class: r.better === 'lower' ? 'warn' : ''}, t(`res.${r.better}`)),
-      r.values.map(v => h('td', {class: 'n'}, num(v, valueDigits(v)))),
-      others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)))))));
-  return box;
 }
