@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/fsutil.h"
+#include "core/json.h"
 #include "core/strutil.h"
 
 enum field_type { F_INT, F_DOUBLE, F_STRING, F_INT_LIST, F_KEY_LIST };
@@ -227,16 +228,10 @@ enum cllm_status cllm_config_apply_json(struct cllm_config *c, const char *text,
     struct cllm_config work = *c;
     char detail[384] = "";
     enum cllm_status st;
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = cllm_json_parse(text, text ? strlen(text) : 0, origin, err, errlen);
 
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        int line = 1;
-        for (const char *p = text; at && p < at; p++)
-            line += (*p == '\n');
-        snprintf(err, errlen, "%s: not valid JSON (near line %d)", origin, line);
+    if (!root)
         return CLLM_ERR_CONFIG;
-    }
     if (!cJSON_IsObject(root)) {
         snprintf(err, errlen, "%s: the top level must be a JSON object", origin);
         cJSON_Delete(root);
@@ -260,9 +255,15 @@ enum cllm_status cllm_config_apply_json(struct cllm_config *c, const char *text,
 enum cllm_status cllm_config_load(struct cllm_config *c, const char *path, char *err, size_t errlen)
 {
     char *text = NULL;
-    enum cllm_status st = cllm_read_file(path, 1u << 20, &text, NULL, err, errlen);
+    size_t len = 0;
+    enum cllm_status st = cllm_read_file(path, 1u << 20, &text, &len, err, errlen);
     if (st != CLLM_OK)
         return st == CLLM_ERR_NOT_FOUND ? CLLM_ERR_CONFIG : st;
+    if (strlen(text) != len) {   /* a NUL byte would end the text early without a word */
+        snprintf(err, errlen, "%s: a NUL byte at byte %zu: not a configuration file", path, strlen(text));
+        free(text);
+        return CLLM_ERR_CONFIG;
+    }
     st = cllm_config_apply_json(c, text, path, err, errlen);
     free(text);
     return st;

@@ -1,5 +1,7 @@
 #include "core/result.h"
 
+#include "core/json.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -143,12 +145,11 @@ enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON *
         {"schema_version", 2}, {"id", 0}, {"timestamp", 0}, {"hardware", 1}, {"hardware.os", 1},
         {"hardware.cpu", 1}, {"hardware.ram", 1}, {"hardware.gpu", 1},
     };
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root;
     *out = NULL;
-    if (!root) {
-        snprintf(err, errlen, "%s: not valid JSON", origin);
+    root = cllm_json_parse(text, text ? strlen(text) : 0, origin, err, errlen);
+    if (!root)
         return CLLM_ERR_PARSE;
-    }
     if (!cJSON_IsObject(root)) {
         snprintf(err, errlen, "%s: the top level must be a JSON object", origin);
         cJSON_Delete(root);
@@ -177,9 +178,16 @@ enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON *
 enum cllm_status cllm_result_load(const char *path, cJSON **out, char *err, size_t errlen)
 {
     char *text = NULL;
-    enum cllm_status st = cllm_read_file(path, 256u << 20, &text, NULL, err, errlen);
+    size_t len = 0;
+    enum cllm_status st = cllm_read_file(path, 256u << 20, &text, &len, err, errlen);
     if (st != CLLM_OK)
         return st;
+    *out = NULL;
+    if (strlen(text) != len) {   /* a NUL byte would end the text early without a word */
+        snprintf(err, errlen, "%s: a NUL byte at byte %zu: not a results file", path, strlen(text));
+        free(text);
+        return CLLM_ERR_PARSE;
+    }
     st = cllm_result_parse(text, path, out, err, errlen);
     free(text);
     return st;

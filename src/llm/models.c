@@ -14,6 +14,7 @@
 
 #include "core/config.h"
 #include "core/fsutil.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
@@ -534,15 +535,9 @@ enum cllm_status cllm_registry_merge_json(struct cllm_registry *r, const char *t
         snprintf(err, errlen, "model registry: no registry or text");
         return CLLM_ERR_INVALID_ARG;
     }
-    root = cJSON_Parse(text);
-    if (!root) {
-        const char *at = cJSON_GetErrorPtr();
-        int line = 1;
-        for (const char *p = text; at && p < at && *p; p++)
-            line += *p == '\n';
-        snprintf(err, errlen, "%s: not valid JSON (near line %d)", c.origin, line);
+    root = cllm_json_parse(text, strlen(text), c.origin, err, errlen);
+    if (!root)
         return CLLM_ERR_PARSE;
-    }
     if (!cJSON_IsObject(root)) {
         snprintf(err, errlen, "%s: expected a JSON object with \"models\"", c.origin);
         goto cleanup;
@@ -628,6 +623,11 @@ enum cllm_status cllm_registry_merge_file(struct cllm_registry *r, const char *p
     enum cllm_status st = cllm_read_file(path, REGISTRY_MAX_BYTES, &text, &len, err, errlen);
     if (st != CLLM_OK)
         return st;
+    if (strlen(text) != len) {   /* a NUL byte would end the text early without a word */
+        snprintf(err, errlen, "%s: a NUL byte at byte %zu: not a model registry", path, strlen(text));
+        free(text);
+        return CLLM_ERR_PARSE;
+    }
     st = cllm_registry_merge_json(r, text, path, err, errlen);
     free(text);
     return st;

@@ -1,0 +1,187 @@
+#include "core/json.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 when it is not one (RFC 3629, table 3-7 of
+ * the Unicode standard). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t len;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;   /* overlong */
+        else if (c == 0xED)
+            hi = 0x9F;   /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;   /* overlong */
+        else if (c == 0xF4)
+            hi = 0x8F;   /* above U+10FFFF */
+    } else
+        return 0;
+    if (n < len)
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
+
+bool cllm_utf8_valid(const char *s, size_t len, size_t *bad_at)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t k;
+        if (u[i] < 0x80) {   /* the common case, byte by byte */
+            i++;
+            continue;
+        }
+        k = utf8_seq(u + i, len - i);
+        if (k == 0) {
+            if (bad_at)
+                *bad_at = i;
+            return false;
+        }
+        i += k;
+    }
+    return true;
+}
+
+char *cllm_utf8_repair(const char *s, size_t len, size_t *out_len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t bad = 0, i = 0, o = 0;
+    char *out;
+
+    for (i = 0; i < len;) {
+        size_t k = utf8_seq(u + i, len - i);
+        if (k == 0) {
+            bad++;
+            i++;
+        } else
+            i += k;
+    }
+    if (bad > (SIZE_MAX - len - 1) / 2)
+        return NULL;
+    out = malloc(len + 2 * bad + 1);   /* each bad byte (1) becomes U+FFFD (3) */
+    if (!out)
+        return NULL;
+    for (i = 0; i < len;) {
+        size_t k = utf8_seq(u + i, len - i);
+        if (k == 0) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else {
+            memcpy(out + o, s + i, k);
+            o += k;
+            i += k;
+        }
+    }
+    out[o] = '\0';
+    if (out_len)
+        *out_len = o;
+    return out;
+}
+
+static void where(const char *text, size_t at, const char *origin, const char *what, char *err, size_t errlen)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {   /* count characters, not UTF-8 bytes */
+            col++;
+        }
+    }
+    snprintf(err, errlen, "%s: %s at byte %zu (line %zu, column %zu)", origin, what, at, line, col);
+}
+
+/* Offset of the first "\u0000" escape inside a string, or len when there is none. Only called on text that has
+ * no NUL byte, so the scan may look ahead up to the end. */
+static size_t find_nul_escape(const char *t, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_string) {
+            if (t[i] == '"')
+                in_string = true;
+            continue;
+        }
+        if (t[i] == '"') {
+            in_string = false;
+        } else if (t[i] == '\\' && i + 1 < len) {
+            if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0)
+                return i;
+            i++;   /* the escaped character */
+        }
+    }
+    return len;
+}
+
+cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *err, size_t errlen)
+{
+    const char *end = NULL, *nul;
+    size_t bad, at;
+    cJSON *root;
+
+    if (!origin)
+        origin = "JSON";
+    if (!text) {
+        snprintf(err, errlen, "%s: no text", origin);
+        return NULL;
+    }
+    if (!cllm_utf8_valid(text, len, &bad)) {
+        where(text, bad, origin, "invalid UTF-8", err, errlen);
+        return NULL;
+    }
+    nul = memchr(text, '\0', len);
+    if (nul) {
+        where(text, (size_t)(nul - text), origin, "a NUL byte", err, errlen);
+        return NULL;
+    }
+    at = find_nul_escape(text, len);
+    if (at < len) {
+        where(text, at, origin, "a \\u0000 (NUL) character in a string", err, errlen);
+        return NULL;
+    }
+    at = 0;
+    while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r'))
+        at++;
+    if (at == len) {
+        snprintf(err, errlen, "%s: empty: no JSON value", origin);
+        return NULL;
+    }
+    root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        at = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        where(text, at, origin, "not valid JSON", err, errlen);
+        return NULL;
+    }
+    at = (size_t)(end - text);
+    while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r'))
+        at++;
+    if (at < len) {
+        where(text, at, origin, "trailing content after the JSON value", err, errlen);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
