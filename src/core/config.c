@@ -47,6 +47,9 @@ static const struct field g_fields[] = {
     {"classic.memory_array_mb", F_INT, OFF(memory_array_mb), 0, 0, 1, 65536},
     {"classic.memory_repeats", F_INT, OFF(memory_repeats), 0, 0, 1, 100},
     {"monitor.interval_s", F_DOUBLE, OFF(monitor_interval_s), 0, 0, 0.1, 10},
+    {"server.stall_s", F_INT, OFF(server_stall_s), 0, 0, 1, 3600},
+    {"server.deadline_base_s", F_DOUBLE, OFF(server_deadline_base_s), 0, 0, 0.1, 86400},
+    {"server.deadline_per_token_s", F_DOUBLE, OFF(server_deadline_per_token_s), 0, 0, 0.001, 600},
 };
 #define N_FIELDS (sizeof(g_fields) / sizeof(g_fields[0]))
 
@@ -78,6 +81,10 @@ void cllm_config_defaults(struct cllm_config *c)
     c->memory_array_mb = 256;
     c->memory_repeats = 5;
     c->monitor_interval_s = 0.5;
+    /* the same as llm/chat_stream.h's CLLM_CHAT_* defaults (core does not include llm/) */
+    c->server_stall_s = 60;
+    c->server_deadline_base_s = 120;
+    c->server_deadline_per_token_s = 2;
 }
 
 static const struct field *find_field(const char *path)

@@ -42,6 +42,10 @@ struct cllm_config {
     int    memory_array_mb;      /* size of each bandwidth array in MiB (raised to 4× LLC when smaller) */
     int    memory_repeats;       /* timed repetitions per bandwidth kernel (best of) */
     double monitor_interval_s;   /* resource monitor sampling period, 0.1 .. 10 */
+    /* the server engine (--server-url / --llama-server): what ends a request that goes wrong */
+    int    server_stall_s;               /* no token for this long fails the run, 1 .. 3600 (60) */
+    double server_deadline_base_s;       /* each request's deadline: this + max_tokens × the next, 0.1 .. 86400 (120) */
+    double server_deadline_per_token_s;  /* 0.001 .. 600 (2) */
 };
 
 void cllm_config_defaults(struct cllm_config *c);

@@ -18,6 +18,7 @@ const char *cllm_status_str(enum cllm_status s)
         [CLLM_ERR_CONFIG]       = "invalid configuration",
         [CLLM_ERR_CANCELLED]    = "cancelled",
         [CLLM_ERR_INTERNAL]     = "internal error",
+        [CLLM_ERR_TIMEOUT]      = "timed out",
     };
     if ((unsigned)s >= CLLM_STATUS_COUNT || !names[s])
         return "unknown status";

@@ -21,6 +21,7 @@ enum cllm_status {
     CLLM_ERR_CONFIG,        /* configuration value invalid */
     CLLM_ERR_CANCELLED,     /* stopped by the user (Ctrl-C, cancel) */
     CLLM_ERR_INTERNAL,
+    CLLM_ERR_TIMEOUT,       /* a deadline passed: a stream stalled or a request ran past its time */
     CLLM_STATUS_COUNT
 };
 

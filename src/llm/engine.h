@@ -4,6 +4,7 @@
 #ifndef CLLM_LLM_ENGINE_H
 #define CLLM_LLM_ENGINE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,8 +38,13 @@ struct cllm_engine_open_params {
     const char *server_model;      /* "model" sent in requests; NULL: the model file's name (or "default") */
     const char *api_key;           /* sent as "Authorization: Bearer KEY"; NULL: none */
     const char *llama_server;      /* auto mode: path of a llama-server binary started on model_path */
-    int         server_stall_s;    /* a stream idle this long fails the run; 0: 60 */
+    int         server_stall_s;    /* a stream without tokens this long fails the run (keep-alive comments and
+                                      empty events do not count); 0: 60 */
+    double      server_deadline_base_s;       /* each request's overall deadline is this plus max_tokens ×
+                                                 server_deadline_per_token_s; <= 0: 120 */
+    double      server_deadline_per_token_s;  /* <= 0: 2 */
     int         server_ready_s;    /* auto mode: seconds to wait for GET /health; 0: 300 */
+    const volatile sig_atomic_t *cancel;  /* non-zero: stop waiting (auto mode's load); may be NULL */
 };
 
 struct cllm_engine_open_params cllm_engine_default_open_params(void);
@@ -56,6 +62,9 @@ struct cllm_gen_params {
     bool          ignore_eos;      /* keep generating through end-of-generation tokens: exactly max_tokens */
     cllm_token_fn on_token;        /* may be NULL */
     void         *user_data;
+    /* non-zero: stop the run at once, also while no token comes (the server engine aborts its transfer);
+     * CLLM_ERR_CANCELLED. May be NULL */
+    const volatile sig_atomic_t *cancel;
 };
 
 /* The benchmark's defaults: 256 tokens, temperature 0.7, top_k 40, top_p 0.9, repeat_penalty 1.1 over 64,
@@ -69,7 +78,8 @@ struct cllm_engine_ops {
      * CLLM_ERR_NOT_FOUND / CLLM_ERR_PARSE: the model file). */
     enum cllm_status (*open)(const struct cllm_engine_open_params *p, void **impl, char *err, size_t errlen);
     /* One run from an empty context: fills trace (reset first) and streams tokens to g->on_token.
-     * CLLM_ERR_CANCELLED when on_token asked to stop. */
+     * CLLM_ERR_CANCELLED when on_token asked to stop or g->cancel was set; CLLM_ERR_TIMEOUT when the run stalled
+     * or passed its deadline (the next runs of that model would most likely do the same). */
     enum cllm_status (*generate)(void *impl, const struct cllm_gen_params *g, struct cllm_llm_trace *trace,
                                  char *err, size_t errlen);
     /* Identity and capabilities as a JSON object (caller deletes): library, version, backend, devices, model. */

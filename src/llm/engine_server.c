@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/strutil.h"
 #include "llm/engine.h"
 #include "llm/chat_stream.h"
@@ -25,6 +26,7 @@ struct srv {
     char   model[256];
     char   auth[512];             /* "Authorization: Bearer ..." or "" */
     int    stall_s;
+    double deadline_base_s, deadline_per_token_s;   /* each request's deadline (chat_stream.h); 0: defaults */
     bool   is_llama_server;       /* auto mode, or /props answered as llama-server does */
     bool   auto_mode;
     long   local_pid;             /* manual mode: the llama-server listening on the URL's loopback port; 0 none */
@@ -44,11 +46,15 @@ static enum cllm_status srv_generate(void *impl, const struct cllm_gen_params *g
                                      char *err, size_t errlen)
 {
     struct srv *S = impl;
-    struct cllm_chat_target t = {S->base, S->model, S->auth, S->is_llama_server, S->stall_s};
+    struct cllm_chat_target t = {
+        .base = S->base, .model = S->model, .auth = S->auth, .is_llama_server = S->is_llama_server,
+        .stall_s = S->stall_s, .deadline_base_s = S->deadline_base_s,
+        .deadline_per_token_s = S->deadline_per_token_s,
+    };
     struct cllm_chat_stream *cs;
     struct cllm_server_run_info info;
     enum cllm_status st;
-    CURLcode cc;
+    int cc;
 
     cllm_llm_trace_reset(trace);
     if (S->auto_mode && !cllm_proc_alive(&S->proc)) {
@@ -59,8 +65,9 @@ static enum cllm_status srv_generate(void *impl, const struct cllm_gen_params *g
     if (st != CLLM_OK)
         return st;
     cllm_chat_stream_begin(cs);
-    cc = curl_easy_perform(cllm_chat_stream_curl(cs));
-    st = cllm_chat_stream_finish(cs, (int)cc, &info, err, errlen);
+    /* polled, not curl_easy_perform: Ctrl-C (g->cancel) ends the transfer within 50 ms */
+    cc = cllm_chat_stream_perform(cs);
+    st = cllm_chat_stream_finish(cs, cc, &info, err, errlen);
     info.server_pid = S->proc.pid;
     S->last = info;
     S->has_last = true;
@@ -68,10 +75,26 @@ static enum cllm_status srv_generate(void *impl, const struct cllm_gen_params *g
     return st;
 }
 
-/* GET base+path: the HTTP status (0: no answer); the body (≤ n bytes) in out when out is not NULL. */
-static long http_get(const struct srv *S, const char *path, char *out, size_t n, long timeout_ms)
+/* GET base+path: the HTTP status (0: no answer). */
+static long http_get(const struct srv *S, const char *path, long timeout_ms)
 {
-    return cllm_chat_http_get(S->base, S->auth, path, out, n, timeout_ms);
+    return cllm_chat_http_get(S->base, S->auth, path, timeout_ms);
+}
+
+/* Only llama-server answers GET /props with its generation settings. A body that is not strict JSON is that
+ * server's error: said in the log, and the server is taken for a generic one. */
+static bool probe_llama_server(const struct srv *S)
+{
+    char jerr[256];
+    cJSON *j = NULL;
+    bool yes;
+    long code = cllm_chat_http_get_json(S->base, S->auth, "/props", 3000, &j, jerr, sizeof(jerr));
+    if (code == 200 && !j)
+        CLLM_LOG(CLLM_LOG_WARN, "%s answered GET /props with a body that is not valid JSON (%s): taken for a "
+                 "generic OpenAI-compatible server", S->base, jerr);
+    yes = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "default_generation_settings"));
+    cJSON_Delete(j);
+    return yes;
 }
 
 /* The last ~400 bytes of the server's log, on one line, for error messages. */
@@ -178,8 +201,12 @@ static enum cllm_status start_llama_server(struct srv *S, const struct cllm_engi
     deadline = cllm_now_ns() + (uint64_t)ready_s * 1000000000ULL;
     for (;;) {
         /* /health answers 503 while the model loads, 200 once it serves */
-        if (http_get(S, "/health", NULL, 0, 2000) == 200)
+        if (http_get(S, "/health", 2000) == 200)
             return CLLM_OK;
+        if (p->cancel && *p->cancel) {
+            snprintf(err, errlen, "stopped by the user while llama-server was loading the model");
+            return CLLM_ERR_CANCELLED;
+        }
         if (!cllm_proc_alive(&S->proc)) {
             log_tail(S->log_path, tail, sizeof(tail));
             snprintf(err, errlen, "llama-server exited (code %d) before it was ready: %s", S->proc.exit_code,
@@ -218,7 +245,6 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
 {
     struct srv *S;
     enum cllm_status st = CLLM_OK;
-    char props[4096];
 
     *impl = NULL;
     if (!p->server_url && !p->llama_server) {
@@ -230,7 +256,10 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
-    S->stall_s = p->server_stall_s > 0 ? p->server_stall_s : 60;
+    S->stall_s = p->server_stall_s > 0 ? p->server_stall_s : CLLM_CHAT_STALL_S;
+    S->deadline_base_s = p->server_deadline_base_s > 0 ? p->server_deadline_base_s : CLLM_CHAT_DEADLINE_BASE_S;
+    S->deadline_per_token_s =
+        p->server_deadline_per_token_s > 0 ? p->server_deadline_per_token_s : CLLM_CHAT_DEADLINE_PER_TOKEN_S;
     if (p->api_key && p->api_key[0])
         snprintf(S->auth, sizeof(S->auth), "Authorization: Bearer %s", p->api_key);
     if (p->server_model && p->server_model[0]) {
@@ -253,10 +282,7 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
             n = strlen(S->base);
             while (n > 0 && S->base[n - 1] == '/')
                 S->base[--n] = '\0';
-            /* only llama-server answers /props with its generation settings */
-            if (http_get(S, "/props", props, sizeof(props), 3000) == 200 &&
-                strstr(props, "default_generation_settings"))
-                S->is_llama_server = true;
+            S->is_llama_server = probe_llama_server(S);
             if (S->is_llama_server)
                 S->local_pid = loopback_listener(S->base);
         }
@@ -298,6 +324,13 @@ static cJSON *srv_info(const void *impl)
     cJSON_AddStringToObject(o, "mode", S->auto_mode ? "auto" : "manual");
     cJSON_AddStringToObject(o, "url", S->base);
     cJSON_AddStringToObject(o, "model", S->model);
+    {
+        /* what ends a request that goes wrong (chat_stream.h) */
+        cJSON *l = cJSON_AddObjectToObject(o, "limits");
+        cJSON_AddNumberToObject(l, "stall_s", S->stall_s);
+        cJSON_AddNumberToObject(l, "deadline_base_s", S->deadline_base_s);
+        cJSON_AddNumberToObject(l, "deadline_per_token_s", S->deadline_per_token_s);
+    }
     if (S->auto_mode)
         cJSON_AddNumberToObject(o, "server_pid", (double)S->proc.pid);
     else if (S->local_pid > 0)

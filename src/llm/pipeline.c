@@ -161,12 +161,21 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
     struct dl_ctx ctx = {p, m->key};
     enum cllm_status st;
 
+    struct stat sb;
+    bool empty;
+
     cllm_model_local_path(q, p->models_dir, path, n);
     if (file_size(path) > 0) {
         cJSON_AddStringToObject(info, "source", "present");
         cJSON_AddBoolToObject(info, "synthetic", false);
         return CLLM_OK;
     }
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        /* nothing to download into, and a stand-in would hide the mistake */
+        snprintf(err, errlen, "%.400s: is a folder, expected a GGUF file", path);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    empty = file_size(path) == 0;   /* say what is there: not "not found" */
     if (p->allow_download && cllm_download_supported()) {
         struct cllm_download_params dp = cllm_download_default_params();
         struct cllm_download_result res;
@@ -192,23 +201,25 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
                  p->allow_download ? "this build cannot download (built without libcurl)" : "downloads are off");
     }
     if (!p->allow_synthetic) {
-        snprintf(err, errlen, "%.400s not found and not downloaded (%.400s)", path, why_download);
+        snprintf(err, errlen, empty ? "%.400s: empty file (0 bytes), and not downloaded (%.400s)"
+                                    : "%.400s not found and not downloaded (%.400s)", path, why_download);
         return CLLM_ERR_NOT_FOUND;
     }
     cllm_model_synthetic_path(m, q, p->models_dir, synth_path, sizeof(synth_path));
     cJSON_AddStringToObject(info, "download_error", why_download);
     if (file_size(synth_path) <= 0) {
         say(p, CLLM_AI_NOTICE, m->key, NAN,
-            "%s could not be downloaded (%s): making a SYNTHETIC model with the same shape and quantization "
-            "(random weights: speed is real, the text is not)", q->file, why_download);
+            "%s%s could not be downloaded (%s): making a SYNTHETIC model with the same shape and quantization "
+            "(random weights: speed is real, the text is not)", q->file, empty ? " (an empty file, 0 bytes)" : "",
+            why_download);
         st = make_synthetic(p, m, q, NULL, synth_path, err, errlen);
         if (st != CLLM_OK)
             return st;
         cJSON_AddStringToObject(info, "source", "synthetic (made now)");
     } else {
         say(p, CLLM_AI_NOTICE, m->key, NAN,
-            "%s could not be downloaded (%s): using the SYNTHETIC model %s (random weights: speed is real, the "
-            "text is not)", q->file, why_download, synth_path);
+            "%s%s could not be downloaded (%s): using the SYNTHETIC model %s (random weights: speed is real, the "
+            "text is not)", q->file, empty ? " (an empty file, 0 bytes)" : "", why_download, synth_path);
         cJSON_AddStringToObject(info, "source", "synthetic (reused)");
     }
     cJSON_AddBoolToObject(info, "synthetic", true);
@@ -245,6 +256,7 @@ static struct cllm_gen_params gen_params(const struct cllm_ai_params *p, bool sy
     g.ignore_eos = synthetic;
     g.on_token = on_token;
     g.user_data = rc;
+    g.cancel = p->cancel;   /* the server engine aborts its transfer at once, also while no token comes */
     return g;
 }
 
@@ -382,6 +394,7 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     cJSON *load = cJSON_AddObjectToObject(res, "load");
     double before = cllm_process_rss_gb(), after;
     long pid;
+    enum cllm_status st;
 
     op.model_path = pm->path;
     op.n_ctx = p->cfg->inference.n_ctx;
@@ -395,11 +408,19 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.server_model = p->server_model;
     op.api_key = p->api_key;
     op.llama_server = p->llama_server;
+    op.server_stall_s = p->cfg->server_stall_s;
+    op.server_deadline_base_s = p->cfg->server_deadline_base_s;
+    op.server_deadline_per_token_s = p->cfg->server_deadline_per_token_s;
+    op.cancel = p->cancel;
     cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
-    if (cllm_engine_open(p->engine ? p->engine
-                         : (p->server_url || p->llama_server) ? &cllm_engine_server : &cllm_engine_llama,
-                         &op, &eng, err, sizeof(err)) != CLLM_OK) {
-        cllm_phase_set_status(res, "failed", "error", err);
+    st = cllm_engine_open(p->engine ? p->engine
+                          : (p->server_url || p->llama_server) ? &cllm_engine_server : &cllm_engine_llama,
+                          &op, &eng, err, sizeof(err));
+    if (st != CLLM_OK) {
+        if (st == CLLM_ERR_CANCELLED || cancelled(p))
+            cllm_phase_set_status(res, "cancelled", "reason", "stopped by the user");
+        else
+            cllm_phase_set_status(res, "failed", "error", err);
         return NULL;
     }
     pid = cllm_engine_model_pid(eng);
@@ -431,20 +452,46 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     return eng;
 }
 
+/* What one model's runs learned on the way: after its first stall (a run that timed out: the server stalled or
+ * passed the deadline) the rest of its runs and variants are skipped, not waited for one by one. */
+struct model_state {
+    char stall[640];   /* "" until a run timed out; then where and why ("run 2: the server's stream stalled..") */
+};
+
+#define STALL_SKIP "skipped after a stall: "
+
+/* Records the stall of run `at` (err) in res.stall and in ms. */
+static void note_stall(const struct cllm_ai_params *p, const char *key, struct model_state *ms, cJSON *res,
+                       const char *at, const char *err)
+{
+    cJSON *o;
+    snprintf(ms->stall, sizeof(ms->stall), "%s: %s", at, err);
+    cJSON_DeleteItemFromObjectCaseSensitive(res, "stall");
+    o = cJSON_AddObjectToObject(res, "stall");
+    cJSON_AddStringToObject(o, "at", at);
+    cJSON_AddStringToObject(o, "error", err);
+    say(p, CLLM_AI_NOTICE, key, NAN, "%s timed out (%s): the rest of this model's runs are skipped", at, err);
+}
+
 /* The untimed warmup runs (config runs.warmup of runs.warmup_max_tokens each). */
-static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm, cJSON *res)
+static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm, cJSON *res,
+                   struct model_state *ms)
 {
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
     struct cllm_llm_trace wt;
-    char err[1024] = "";
+    char err[1024] = "", at[32];
 
     cllm_llm_trace_init(&wt);
     g.max_tokens = p->cfg->warmup_max_tokens;
-    for (int w = 0; w < p->cfg->warmup_runs && !cancelled(p); w++) {
+    for (int w = 0; w < p->cfg->warmup_runs && !cancelled(p) && !ms->stall[0]; w++) {
         enum cllm_status st = cllm_engine_generate(eng, &g, &wt, err, sizeof(err));
-        if (st != CLLM_OK && st != CLLM_ERR_CANCELLED)
+        if (st == CLLM_ERR_TIMEOUT) {
+            snprintf(at, sizeof(at), "warmup run %d", w + 1);
+            note_stall(p, pm->m->key, ms, res, at, err);
+        } else if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
             CLLM_LOG(CLLM_LOG_WARN, "%s: warmup run failed: %s", pm->m->key, err);
+        }
     }
     cJSON_AddNumberToObject(res, "warmup_runs", p->cfg->warmup_runs);
     cJSON_AddNumberToObject(res, "warmup_max_tokens", p->cfg->warmup_max_tokens);
@@ -461,7 +508,8 @@ struct variant {
 /* The timed runs of one variant (config runs.count) under the monitor: res.runs[], res.monitor, res.summary,
  * res.status; the summary into *s. with_samples keeps the monitor's samples (the plain phase's charts). */
 static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
-                       const struct variant *v, bool with_samples, cJSON *res, struct cllm_llm_summary *s)
+                       const struct variant *v, bool with_samples, cJSON *res, struct cllm_llm_summary *s,
+                       struct model_state *ms)
 {
     const char *key = pm->m->key, *lab = v->label ? v->label : "", *sep = lab[0] ? ": " : "";
     struct cllm_llm_trace traces[16];
@@ -476,6 +524,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
     long pid = cllm_engine_model_pid(eng);
+    bool was_cancelled = false;
     cJSON *runs;
 
     if (v->prompt)
@@ -501,8 +550,25 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cJSON *rj;
         double before, after;
 
-        if (cancelled(p))
+        if (cancelled(p)) {
+            was_cancelled = true;
             break;
+        }
+        if (ms->stall[0]) {
+            /* the server stalled on an earlier run of this model: the next would most likely wait as long */
+            char reason[sizeof(ms->stall) + 32];
+            snprintf(reason, sizeof(reason), STALL_SKIP "%s", ms->stall);
+            for (int k = r; k < n_runs; k++) {
+                rj = cJSON_CreateObject();
+                cJSON_AddNumberToObject(rj, "run", k + 1);
+                cJSON_AddStringToObject(rj, "status", "skipped");
+                cJSON_AddStringToObject(rj, "reason", reason);
+                cJSON_AddItemToArray(runs, rj);
+            }
+            if (r < n_runs)
+                say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%sruns %d-%d/%d %s", lab, sep, r + 1, n_runs, n_runs, reason);
+            break;
+        }
         cllm_llm_trace_init(&traces[r]);
         done = r + 1;
         before = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
@@ -517,6 +583,12 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
                 rss[n_rss++] = cllm_engine_model_rss_gb(eng, true, NULL, 0);
         }
         ok[r] = st == CLLM_OK;
+        was_cancelled |= st == CLLM_ERR_CANCELLED;
+        if (st == CLLM_ERR_TIMEOUT) {
+            char at[96];
+            snprintf(at, sizeof(at), "%s%srun %d", lab, lab[0] ? " " : "", r + 1);
+            note_stall(p, key, ms, res, at, err);
+        }
         if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rm) == CLLM_OK) {
             rj = cllm_llm_run_metrics_to_json(&rm);
             if (prompt_tokens < 0)
@@ -559,10 +631,12 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cJSON_AddNumberToObject(res, "prompt_tokens", prompt_tokens);
     else
         cllm_json_set_null(res, "prompt_tokens", "no run succeeded or the engine did not count them");
-    if (cancelled(p) && done < n_runs)
+    if (was_cancelled)
         cllm_phase_set_status(res, "cancelled", "reason", "stopped by the user");
+    else if (s->n_ok > 0)
+        cllm_phase_set_status(res, "ok", NULL, NULL);
     else
-        cllm_phase_set_status(res, s->n_ok > 0 ? "ok" : "failed", s->n_ok > 0 ? NULL : "error", s->n_ok > 0 ? NULL : err);
+        cllm_phase_set_status(res, "failed", "error", err[0] ? err : ms->stall[0] ? ms->stall : "no run succeeded");
     for (int r = 0; r < done; r++)
         cllm_llm_trace_free(&traces[r]);
 }
@@ -576,6 +650,7 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     struct cllm_engine *eng;
     struct cllm_llm_summary s;
     struct variant v = {"", NULL, NAN};
+    struct model_state ms = {""};
     cJSON *res, *info;
 
     cJSON_DeleteItemFromObjectCaseSensitive(results, key);
@@ -592,21 +667,28 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
     eng = load_model(p, &pm, res, info);
     if (!eng)
         return;
-    warmup(p, eng, &pm, res);
-    timed_runs(p, eng, &pm, &v, true, res, &s);
+    warmup(p, eng, &pm, res, &ms);
+    timed_runs(p, eng, &pm, &v, true, res, &s, &ms);
     {
         /* the server engine does not say where the server runs the model: no bandwidth to compare with */
         cJSON *be = cllm_json_path(res, "engine.backend");
+        const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status"));
         bool known = cJSON_IsString(be), on_gpu = known && strcmp(be->valuestring, "CPU") != 0;
         add_roofline(cJSON_GetObjectItemCaseSensitive(res, "summary"), s.avg_decode_tokens_per_second,
                      pm.model_bytes, !known ? NAN : on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
                      !known  ? NULL
                      : on_gpu ? "GPU device bandwidth: half of gpu_compute's device-to-device copy rate (read + write)"
                               : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
-        say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s",
-            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status")), s.avg_tokens_per_second,
-            s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability,
-            pm.synthetic ? " [synthetic model]" : "");
+        if (status && strcmp(status, "ok") == 0) {
+            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s", status,
+                s.avg_tokens_per_second, s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability,
+                pm.synthetic ? " [synthetic model]" : "");
+        } else {
+            const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "reason"));
+            if (!why)
+                why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "error"));
+            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %s", status ? status : "?", why ? why : "");
+        }
     }
     cllm_engine_close(eng);
 }
@@ -702,6 +784,18 @@ static void copy_shared(cJSON *dst, const cJSON *info)
     }
 }
 
+/* A variant of a model that already stalled: {status "skipped", reason "skipped after a stall: .."}; false when
+ * the model has not stalled. */
+static bool skip_after_stall(cJSON *e, const struct model_state *ms)
+{
+    char reason[sizeof(ms->stall) + 32];
+    if (!ms->stall[0])
+        return false;
+    snprintf(reason, sizeof(reason), STALL_SKIP "%s", ms->stall);
+    cllm_phase_set_status(e, "skipped", "reason", reason);
+    return true;
+}
+
 /* Marks every variant of a model that could not run with the model's own status and reason. */
 static void fail_variants(cJSON *per_model, const struct variant *vs, size_t n, const cJSON *res)
 {
@@ -718,7 +812,8 @@ static void fail_variants(cJSON *per_model, const struct variant *vs, size_t n, 
 }
 
 /* Phase 6: each quantization loaded on its own (cleanup before each load), warmup, timed runs. */
-static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model)
+static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model,
+                           struct model_state *ms)
 {
     for (size_t i = 0; i < sizeof(g_cmp_quants) / sizeof(g_cmp_quants[0]) && !cancelled(p); i++) {
         cJSON *e = cJSON_AddObjectToObject(per_model, g_cmp_quants[i]);
@@ -727,37 +822,50 @@ static void compare_quants(const struct cllm_ai_params *p, const struct cllm_mod
         struct cllm_engine *eng;
         struct prepared pm;
 
+        if (skip_after_stall(e, ms))
+            continue;
         cJSON_AddStringToObject(e, "status", "running");
         if (!prepare_model(p, m, g_cmp_quants[i], e, e, &pm))
             continue;
         eng = load_model(p, &pm, e, e);
         if (!eng)
             continue;
-        warmup(p, eng, &pm, e);
-        timed_runs(p, eng, &pm, &v, false, e, &s);
+        warmup(p, eng, &pm, e, ms);
+        timed_runs(p, eng, &pm, &v, false, e, &s, ms);
         cllm_engine_close(eng);
     }
 }
 
 /* Phases 8-10: the model loaded once, one warmup, then each variant's timed runs after a cleanup. */
 static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, const struct variant *vs,
-                             size_t n, bool fixed_temperature, cJSON *per_model)
+                             size_t n, bool fixed_temperature, cJSON *per_model, struct model_state *ms)
 {
     cJSON *ctx = cJSON_CreateObject(), *info = cJSON_CreateObject();
     struct cllm_engine *eng = NULL;
     struct prepared pm;
 
+    if (ms->stall[0]) {
+        /* no load for a model whose server already stalled */
+        for (size_t i = 0; i < n; i++)
+            skip_after_stall(cJSON_AddObjectToObject(per_model, vs[i].label), ms);
+        goto out;
+    }
     cJSON_AddStringToObject(ctx, "status", "running");
     if (!prepare_model(p, m, p->quant, ctx, info, &pm) || !(eng = load_model(p, &pm, ctx, info))) {
         fail_variants(per_model, vs, n, ctx);
         goto out;
     }
-    warmup(p, eng, &pm, ctx);
+    warmup(p, eng, &pm, ctx, ms);
     for (size_t i = 0; i < n && !cancelled(p); i++) {
         cJSON *e = cJSON_AddObjectToObject(per_model, vs[i].label);
         struct variant v = vs[i];
         struct cllm_llm_summary s;
 
+        if (skip_after_stall(e, ms)) {
+            if (i == 0)
+                cJSON_AddItemToObject(e, "stall", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ctx, "stall"), 1));
+            continue;
+        }
         if (fixed_temperature)
             v.temperature = p->cfg->inference.temperature;
         cJSON_AddStringToObject(e, "status", "running");
@@ -767,7 +875,7 @@ static void compare_variants(const struct cllm_ai_params *p, const struct cllm_m
             cJSON_AddStringToObject(e, "prompt", vs[i].prompt);
         if (i > 0)
             do_cleanup(p, e);
-        timed_runs(p, eng, &pm, &v, false, e, &s);
+        timed_runs(p, eng, &pm, &v, false, e, &s, ms);
     }
 out:
     if (eng)
@@ -823,11 +931,23 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
     };
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
+    struct model_state ms[CLLM_CONFIG_MAX_MODELS];
     char err[1024];
     cJSON *cmp;
 
     if (!p->compare)
         return;
+    for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
+        /* a model that stalled in the plain phase (results[key].stall) is not waited for again */
+        const cJSON *st = cllm_json_path(cJSON_GetObjectItemCaseSensitive(
+                                             cJSON_GetObjectItemCaseSensitive(section, "results"), p->cfg->models[i]),
+                                         "stall");
+        const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "at"));
+        const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "error"));
+        ms[i].stall[0] = '\0';
+        if (at && why)
+            snprintf(ms[i].stall, sizeof(ms[i].stall), "%s: %s", at, why);
+    }
     cJSON_DeleteItemFromObjectCaseSensitive(section, "comparisons");
     cmp = cJSON_AddObjectToObject(section, "comparisons");
     if (p->models_file)
@@ -850,19 +970,19 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
             say(p, CLLM_AI_MODEL_START, key, NAN, "%s, %s", m->name, phases[ph].title);
             switch (phases[ph].bit) {
             case CLLM_AI_COMPARE_QUANT:
-                compare_quants(p, m, per_model);
+                compare_quants(p, m, per_model, &ms[i]);
                 break;
             case CLLM_AI_COMPARE_TEMPERATURE:
                 compare_variants(p, m, g_cmp_temperatures, sizeof(g_cmp_temperatures) / sizeof(g_cmp_temperatures[0]),
-                                 false, per_model);
+                                 false, per_model, &ms[i]);
                 break;
             case CLLM_AI_COMPARE_LANGUAGE:
                 compare_variants(p, m, g_cmp_languages, sizeof(g_cmp_languages) / sizeof(g_cmp_languages[0]), true,
-                                 per_model);
+                                 per_model, &ms[i]);
                 break;
             default:
                 compare_variants(p, m, g_cmp_prompt_types, sizeof(g_cmp_prompt_types) / sizeof(g_cmp_prompt_types[0]),
-                                 true, per_model);
+                                 true, per_model, &ms[i]);
                 break;
             }
         }

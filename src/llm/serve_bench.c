@@ -28,7 +28,9 @@ struct cllm_serve_params cllm_serve_default_params(void)
     p.max_tokens = g.max_tokens;
     p.prompt = g.prompt;
     p.system_prompt = g.system_prompt;
-    p.stall_s = 60;
+    p.stall_s = CLLM_CHAT_STALL_S;
+    p.deadline_base_s = CLLM_CHAT_DEADLINE_BASE_S;
+    p.deadline_per_token_s = CLLM_CHAT_DEADLINE_PER_TOKEN_S;
     p.max_errors = 5;
     return p;
 }
@@ -148,6 +150,11 @@ enum cllm_status cllm_serve_check(const struct cllm_serve_params *p, char *err, 
         snprintf(err, errlen, "requests, duration and SLOs must not be negative, max_tokens at least 1");
         return CLLM_ERR_CONFIG;
     }
+    if (p->stall_s < 1 || !(p->deadline_base_s > 0) || !isfinite(p->deadline_base_s) ||
+        !(p->deadline_per_token_s > 0) || !isfinite(p->deadline_per_token_s)) {
+        snprintf(err, errlen, "the stall time and both deadline settings must be positive");
+        return CLLM_ERR_CONFIG;
+    }
     return CLLM_OK;
 }
 
@@ -200,6 +207,8 @@ static cJSON *params_json(const struct cllm_serve_params *p, const struct cllm_g
     cJSON_AddNumberToObject(o, "top_p", g->top_p);
     cJSON_AddNumberToObject(o, "seed", g->seed);
     cJSON_AddNumberToObject(o, "stall_s", p->stall_s);
+    cJSON_AddNumberToObject(o, "deadline_base_s", p->deadline_base_s);
+    cJSON_AddNumberToObject(o, "deadline_per_token_s", p->deadline_per_token_s);
     if (p->slo_ttft_ms > 0 || p->slo_itl_ms > 0) {
         cJSON *s = cJSON_AddObjectToObject(o, "slo");
         if (p->slo_ttft_ms > 0)
@@ -254,44 +263,59 @@ static void level_free(struct level *L)
     memset(L, 0, sizeof(*L));
 }
 
-static enum cllm_status record(struct level *L, struct slot *s, CURLcode res)
+/* Finishes slot s's request (ended with res) into L; one that Ctrl-C stopped is counted as dropped, not as a
+ * result. The slot is freed for the next request. */
+static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLcode res)
 {
     struct cllm_server_run_info info;
-    struct cllm_llm_run_metrics m;
+    struct cllm_llm_run_metrics lm;
     struct rec *r;
     char err[512] = "";
+    enum cllm_status rst;
 
+    curl_multi_remove_handle(m, cllm_chat_stream_curl(s->cs));
+    rst = cllm_chat_stream_finish(s->cs, (int)res, &info, err, sizeof(err));
+    if (rst == CLLM_ERR_CANCELLED) {
+        L->n_cancelled++;
+        goto out;
+    }
     if (L->n == L->cap) {
         int cap = L->cap ? L->cap * 2 : 64;
         struct rec *nr = realloc(L->recs, (size_t)cap * sizeof(*nr));
-        if (!nr)
-            return CLLM_ERR_NOMEM;
+        if (!nr) {
+            rst = CLLM_ERR_NOMEM;
+            goto out;
+        }
         L->recs = nr;
         L->cap = cap;
     }
     r = &L->recs[L->n++];
     memset(r, 0, sizeof(*r));
-    r->st = cllm_chat_stream_finish(s->cs, (int)res, &info, err, sizeof(err));
+    r->st = rst;
     r->http_status = info.http_status;
     r->output_tokens = info.n_tokens;
     r->prompt_tokens = info.n_prompt_tokens;
     cllm_strlcpy(r->source, info.token_count_source, sizeof(r->source));
     r->ttft_s = r->e2e_s = r->itl_mean_s = NAN;
-    if (cllm_llm_run_metrics_compute(&s->tr, &m) == CLLM_OK) {
-        r->ttft_s = m.first_token_latency_s;
-        r->e2e_s = m.total_s;
-        r->itl_mean_s = m.itl_mean_ms / 1e3;
+    if (cllm_llm_run_metrics_compute(&s->tr, &lm) == CLLM_OK) {
+        r->ttft_s = lm.first_token_latency_s;
+        r->e2e_s = lm.total_s;
+        r->itl_mean_s = lm.itl_mean_ms / 1e3;
     }
     if (s->tr.end_ns > L->last_ns)
         L->last_ns = s->tr.end_ns;
+    rst = CLLM_OK;
     if (r->st != CLLM_OK) {
         r->error = strdup(err[0] ? err : cllm_status_str(r->st));
         if (!r->error)
-            return CLLM_ERR_NOMEM;
+            rst = CLLM_ERR_NOMEM;
     } else if (cllm_llm_trace_gaps_ms(&s->tr, &L->gaps_ms, &L->n_gaps, &L->gaps_cap) != CLLM_OK) {
-        return CLLM_ERR_NOMEM;
+        rst = CLLM_ERR_NOMEM;
     }
-    return CLLM_OK;
+out:
+    cllm_chat_stream_free(s->cs);
+    s->cs = NULL;
+    return rst == CLLM_ERR_CANCELLED ? CLLM_OK : rst;
 }
 
 static enum cllm_status start(CURLM *m, const struct cllm_chat_target *t, const struct cllm_gen_params *g,
@@ -311,6 +335,25 @@ static enum cllm_status start(CURLM *m, const struct cllm_chat_target *t, const 
         return CLLM_ERR_INTERNAL;
     }
     return CLLM_OK;
+}
+
+/* Ends slot s's request (curl said res): recorded, the slot freed. false when out of memory (err says so). */
+static bool end_request(CURLM *m, struct level *L, struct slot *s, CURLcode res, int *in_flight, bool *any_ok,
+                        bool *stop_starting, char *err, size_t errlen)
+{
+    int n = L->n;
+    (*in_flight)--;
+    if (record(m, L, s, res) != CLLM_OK) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    if (L->n == n)
+        return true;   /* dropped by Ctrl-C */
+    if (L->recs[L->n - 1].st == CLLM_OK)
+        *any_ok = true;
+    else if (L->recs[L->n - 1].http_status == 0 && !*any_ok)
+        *stop_starting = true;   /* no HTTP answer and none succeeded yet: the server is not there */
+    return true;
 }
 
 /* One level: c streams in flight until limit requests were started (or duration_s passed) and all ended; a request
@@ -364,26 +407,30 @@ static enum cllm_status run_level(CURLM *m, const struct cllm_chat_target *t, co
         while ((msg = curl_multi_info_read(m, &left))) {
             struct slot *s;
             char *priv = NULL;
-            CURL *e = msg->easy_handle;
-            CURLcode res = msg->data.result;
             if (msg->msg != CURLMSG_DONE)
                 continue;
-            curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
             s = (struct slot *)(void *)priv;
-            curl_multi_remove_handle(m, e);
-            st = record(L, s, res);
-            cllm_chat_stream_free(s->cs);
-            s->cs = NULL;
-            in_flight--;
-            ended = true;
-            if (st != CLLM_OK) {
-                snprintf(err, errlen, "out of memory");
+            if (!end_request(m, L, s, msg->data.result, &in_flight, &any_ok, &stop_starting, err, errlen)) {
+                st = CLLM_ERR_NOMEM;
                 goto out;
             }
-            if (L->recs[L->n - 1].st == CLLM_OK)
-                any_ok = true;
-            else if (L->recs[L->n - 1].http_status == 0 && !any_ok)
-                stop_starting = true;   /* no HTTP answer and none succeeded yet: the server is not there */
+            ended = true;
+        }
+        /* a stalled stream, one past its deadline, or Ctrl-C: ended here, whatever curl's callbacks did */
+        for (int i = 0; i < c; i++) {
+            if (!slots[i].cs || !cllm_chat_stream_expired(slots[i].cs))
+                continue;
+            if (!end_request(m, L, &slots[i], CURLE_ABORTED_BY_CALLBACK, &in_flight, &any_ok, &stop_starting, err,
+                             errlen)) {
+                st = CLLM_ERR_NOMEM;
+                goto out;
+            }
+            ended = true;
+        }
+        if (p->cancel && *p->cancel) {
+            *cancelled = true;
+            break;
         }
         /* a request ended: start the next one now, not after the poll (the loop stays closed) */
         if (ended)
@@ -557,13 +604,15 @@ static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int
 static cJSON *server_json(const struct cllm_serve_params *p, const char *base, const char *auth, char *model,
                           size_t model_n, bool *is_llama_server)
 {
-    cJSON *o = cJSON_CreateObject(), *j, *props = NULL;
-    char url[512], *buf = malloc(65536);
+    cJSON *o = cJSON_CreateObject(), *j = NULL, *props = NULL;
+    char url[512], jerr[300] = "";
     const char *model_source = "--server-model";
+    long code;
 
     public_url(p->server_url, url, sizeof(url));
     cJSON_AddStringToObject(o, "url", url);
-    if (buf && cllm_chat_http_get(base, auth, "/props", buf, 65536, 3000) == 200 && (j = cJSON_Parse(buf))) {
+    code = cllm_chat_http_get_json(base, auth, "/props", 3000, &j, jerr, sizeof(jerr));
+    if (j) {
         const cJSON *dgs = cJSON_GetObjectItemCaseSensitive(j, "default_generation_settings");
         if (cJSON_IsObject(dgs)) {
             /* only llama-server answers /props with its generation settings */
@@ -582,17 +631,21 @@ static cJSON *server_json(const struct cllm_serve_params *p, const char *base, c
     }
     *is_llama_server = props != NULL;
     cJSON_AddStringToObject(o, "library", props ? "llama-server" : "openai-compatible");
-    if (props)
+    if (props) {
         cJSON_AddItemToObject(o, "props", props);
-    else
-        cllm_json_set_null(o, "props", "GET /props gave no llama-server settings");
+    } else {
+        char why[400];
+        /* a 200 answer that is not strict JSON is this server's error, said as such */
+        snprintf(why, sizeof(why), "%s", code == 200 && jerr[0] ? jerr : "GET /props gave no llama-server settings");
+        cllm_json_set_null(o, "props", why);
+    }
     if (p->server_model && p->server_model[0]) {
         cllm_strlcpy(model, p->server_model, model_n);
     } else {
         model_source = "default";
         cllm_strlcpy(model, "default", model_n);
-        if (buf && cllm_chat_http_get(base, auth, "/v1/models", buf, 65536, 3000) == 200 &&
-            (j = cJSON_Parse(buf))) {
+        code = cllm_chat_http_get_json(base, auth, "/v1/models", 3000, &j, jerr, sizeof(jerr));
+        if (j) {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(
                 cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "data"), 0), "id");
             if (cJSON_IsString(id) && id->valuestring[0]) {
@@ -600,12 +653,13 @@ static cJSON *server_json(const struct cllm_serve_params *p, const char *base, c
                 model_source = "/v1/models";
             }
             cJSON_Delete(j);
+        } else if (code == 200 && jerr[0]) {
+            cJSON_AddStringToObject(o, "models_error", jerr);
         }
     }
     cJSON_AddStringToObject(o, "model", model);
     cJSON_AddStringToObject(o, "model_source", model_source);
     cJSON_AddStringToObject(o, "client", curl_version());
-    free(buf);
     return o;
 }
 
@@ -630,6 +684,7 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
         snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
     g.max_tokens = p->max_tokens;
     g.ignore_eos = p->ignore_eos;
+    g.cancel = p->cancel;
     if (p->prompt)
         g.prompt = p->prompt;
     if (p->system_prompt)
@@ -644,6 +699,8 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
     t.auth = auth;
     t.is_llama_server = is_llama_server;
     t.stall_s = p->stall_s;
+    t.deadline_base_s = p->deadline_base_s;
+    t.deadline_per_token_s = p->deadline_per_token_s;
 
     m = curl_multi_init();
     if (!m) {

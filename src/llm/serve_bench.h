@@ -42,9 +42,13 @@ struct cllm_serve_params {
     const char *system_prompt;   /* the system message; "" none (the benchmark's default) */
     double      slo_ttft_ms;     /* a good request's time to first token is at most this; <= 0: no such SLO */
     double      slo_itl_ms;      /* a good request's mean inter-token latency is at most this; <= 0: none */
-    int         stall_s;         /* a stream silent this long fails its request (60) */
+    int         stall_s;         /* a stream without a token this long fails its request (60); keep-alive
+                                    comments and empty events do not count */
+    double      deadline_base_s;       /* each request's deadline: this + max_tokens × deadline_per_token_s (120) */
+    double      deadline_per_token_s;  /* (2) */
     int         max_errors;      /* distinct error messages kept per level (5) */
-    const volatile sig_atomic_t *cancel;   /* non-zero: stop (in-flight requests are dropped), keep what ended */
+    const volatile sig_atomic_t *cancel;   /* non-zero: stop at once (in-flight requests are aborted and dropped),
+                                              keep what ended */
     cllm_serve_level_fn on_level;          /* may be NULL */
     void       *user_data;
 };

@@ -82,6 +82,10 @@ static enum cllm_status process_line(struct cllm_sse_parser *p)
         value_len--;
     }
     if (name_len == 4 && memcmp(l, "data", 4) == 0) {
+        /* an event is bounded like a line: data lines without the blank line that ends them must not grow
+         * without end */
+        if (p->data_len + value_len + 1 > (p->max_line ? p->max_line : (size_t)4 << 20))
+            return CLLM_ERR_PARSE;
         if (!grow(&p->data, &p->data_cap, p->data_len + value_len + 2))
             return CLLM_ERR_NOMEM;
         memcpy(p->data + p->data_len, value, value_len);

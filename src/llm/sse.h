@@ -37,13 +37,13 @@ struct cllm_sse_parser {
     char    id[128];
     bool    after_cr;       /* the last byte was CR: a following LF belongs to the same line end */
     bool    stopped;        /* the callback asked to stop: later input is ignored */
-    size_t  max_line;       /* longest line accepted (bytes); 0: 4 MiB */
+    size_t  max_line;       /* longest line, and largest event data, accepted (bytes); 0: 4 MiB */
     size_t  n_comments;     /* ": ..." lines (keep-alives) seen */
 };
 
 void cllm_sse_init(struct cllm_sse_parser *p, cllm_sse_event_fn fn, void *user_data);
-/* Feeds n bytes. CLLM_ERR_CANCELLED when the callback stopped, CLLM_ERR_PARSE when a line exceeds max_line,
- * CLLM_ERR_NOMEM. */
+/* Feeds n bytes. CLLM_ERR_CANCELLED when the callback stopped, CLLM_ERR_PARSE when a line or an event's data
+ * exceeds max_line, CLLM_ERR_NOMEM. */
 enum cllm_status cllm_sse_feed(struct cllm_sse_parser *p, const char *buf, size_t n);
 /* True when the stream so far ends inside an event (bytes of a line or data lines not yet closed by a blank
  * line): an input that stops here was cut. */

@@ -17,7 +17,23 @@
 
 #include "core/clock.h"
 
-enum mode { M_OK, M_CUT, M_BADJSON, M_STALL };
+enum mode {
+    M_OK, M_CUT, M_BADJSON, M_STALL,
+    /* hostile servers */
+    M_KEEPALIVE,   /* ": ping" comments every ping_ms, never a token */
+    M_EMPTY,       /* empty events and token-less deltas every ping_ms, never a token */
+    M_ENDLESS,     /* a token every gap_ms for ever: max_tokens ignored, no [DONE] */
+    M_BADUTF8,     /* token 2 carries invalid UTF-8 */
+    M_TRAILING,    /* token 2's JSON has a second value after it */
+    M_NUL,         /* token 2's content has a \u0000 */
+    M_NOTOBJ,      /* token 2's data is a JSON array */
+};
+
+static const struct { const char *name; enum mode mode; } g_modes[] = {
+    {"cut", M_CUT}, {"badjson", M_BADJSON}, {"stall", M_STALL}, {"keepalive", M_KEEPALIVE}, {"empty", M_EMPTY},
+    {"endless", M_ENDLESS}, {"badutf8", M_BADUTF8}, {"trailing", M_TRAILING}, {"nul", M_NUL},
+    {"notobj", M_NOTOBJ},
+};
 
 static struct MHD_Daemon *g_d;
 static struct sched_spec g_dflt;
@@ -29,7 +45,7 @@ static volatile uint64_t g_first_ns; /* when a stream last handed its first toke
 
 struct stream {
     enum mode mode;
-    int       n_tok, first_ms, gap_ms;
+    int       n_tok, first_ms, gap_ms, stall_at, quiet_ms, ping_ms;
     uint64_t  t0;
     int       i;        /* next token */
     int       stage;    /* 0 tokens, 1 usage sent, 2 [DONE] sent */
@@ -43,23 +59,65 @@ static void sleep_until(uint64_t t_ns)
         ;
 }
 
+/* Sleeps ms in 10 ms steps; false when the server is stopping. */
+static bool nap(int ms)
+{
+    uint64_t end = cllm_now_ns() + (uint64_t)ms * 1000000ULL;
+    while (!g_quit && cllm_now_ns() < end)
+        sleep_until(cllm_now_ns() + 10000000ULL);
+    return !g_quit;
+}
+
+/* What a hostile stream sends next (no token, or tokens for ever): until the client goes or the server stops. */
+static ssize_t hostile_read(struct stream *s, char *buf, size_t max)
+{
+    static const char *const empties[] = {
+        "data:\n\n", "data: {\"choices\":[{\"index\":0,\"delta\":{}}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"}}]}\n\n", "\n\n",
+    };
+    if (s->mode == M_ENDLESS) {
+        sleep_until(s->t0 + (uint64_t)(s->first_ms + s->gap_ms * s->i) * 1000000ULL);
+        if (g_quit)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        return snprintf(buf, max, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok%d \"},"
+                        "\"finish_reason\":null}]}\n\n", s->i++);
+    }
+    if (!nap(s->ping_ms))
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    s->i++;
+    if (s->mode == M_KEEPALIVE)
+        return snprintf(buf, max, ": ping\n\n");
+    return snprintf(buf, max, "%s", empties[s->i % 4]);
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     struct stream *s = cls;
     int n;
     (void)pos;
+    if (s->mode == M_KEEPALIVE || s->mode == M_EMPTY || s->mode == M_ENDLESS)
+        return hostile_read(s, buf, max);
     if (s->stage == 0 && s->i < s->n_tok) {
         if (s->mode == M_CUT && s->i == 5)
             return MHD_CONTENT_READER_END_WITH_ERROR;
-        if (s->mode == M_STALL && s->i == 3) {
-            for (int k = 0; k < 300 && !g_quit; k++)   /* 3 s of nothing, ended early when the test is over */
-                sleep_until(cllm_now_ns() + 10000000ULL);
+        if (s->mode == M_STALL && s->i == s->stall_at) {
+            nap(s->quiet_ms);   /* nothing, ended early when the test is over */
             return MHD_CONTENT_READER_END_OF_STREAM;
         }
         sleep_until(s->t0 + (uint64_t)(s->first_ms + s->gap_ms * s->i) * 1000000ULL);
         if (s->mode == M_BADJSON && s->i == 3) {
             s->i++;
             return snprintf(buf, max, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n");
+        }
+        if (s->i == 2 && s->mode >= M_BADUTF8) {
+            static const char *const bad[] = {
+                [M_BADUTF8] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xff\xfe\"}}]}\n\n",
+                [M_TRAILING] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}{\"x\":1}\n\n",
+                [M_NUL] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\\u0000b\"}}]}\n\n",
+                [M_NOTOBJ] = "data: [1,2]\n\n",
+            };
+            s->i++;
+            return snprintf(buf, max, "%s", bad[s->mode]);
         }
         if (s->i == 0)
             g_first_ns = cllm_now_ns();
@@ -120,11 +178,37 @@ static void parse_spec(const char *p, struct sched_spec *sp)
             sp->slow_first_every = a, sp->slow_first_ms = b;
         else if (strcmp(key, "slowgap") == 0)
             sp->slow_gap_every = a, sp->slow_gap_ms = b;
+        else if (strcmp(key, "at") == 0)
+            sp->stall_at = a;
+        else if (strcmp(key, "quiet") == 0)
+            sp->quiet_ms = a;
+        else if (strcmp(key, "ping") == 0)
+            sp->ping_ms = a;
         while (*p && *p != ',' && *p != '/')
             p++;
         if (*p == ',')
             p++;
     }
+}
+
+/* The segments before /v1/: a mode name and/or a schedule (any order). */
+static enum mode parse_path(const char *url, struct sched_spec *sp)
+{
+    enum mode m = M_OK;
+    const char *seg = url;
+    while (seg[0] == '/' && strncmp(seg, "/v1/", 4) != 0) {
+        const char *end = strchr(seg + 1, '/');
+        size_t len = end ? (size_t)(end - seg - 1) : strlen(seg + 1);
+        if (memchr(seg + 1, '=', len))
+            parse_spec(seg + 1, sp);
+        for (size_t i = 0; i < sizeof(g_modes) / sizeof(g_modes[0]); i++)
+            if (strlen(g_modes[i].name) == len && strncmp(seg + 1, g_modes[i].name, len) == 0)
+                m = g_modes[i].mode;
+        if (!end)
+            break;
+        seg = end;
+    }
+    return m;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -135,6 +219,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     if (strcmp(method, "POST") == 0) {
         static const char err500[] =
             "{\"error\":{\"code\":500,\"message\":\"model exploded\",\"type\":\"server_error\"}}";
+        /* not JSON, not UTF-8, with control characters: the message must still be one valid line */
+        static const char err500bin[] = "upstream \xff\xfe failed\n\x01\x02 badly";
         struct sched_spec sp = g_dflt;
         struct stream *s;
         struct MHD_Response *r;
@@ -149,17 +235,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_YES;
         }
         nth = __atomic_add_fetch(&g_posts, 1, __ATOMIC_SEQ_CST);
-        if (url[0] == '/' && strchr(url + 1, '/') && memchr(url + 1, '=', (size_t)(strchr(url + 1, '/') - url - 1)))
-            parse_spec(url + 1, &sp);
+        m = parse_path(url, &sp);
+        if (strncmp(url, "/err500bin/", 11) == 0)
+            return queue(c, 500, MHD_create_response_from_buffer(sizeof(err500bin) - 1, (void *)err500bin,
+                                                                 MHD_RESPMEM_PERSISTENT));
         if (strncmp(url, "/err500/", 8) == 0 || (sp.fail_every > 0 && nth % sp.fail_every == 0))
             return queue(c, 500, MHD_create_response_from_buffer(sizeof(err500) - 1, (void *)err500,
                                                                  MHD_RESPMEM_PERSISTENT));
-        if (strncmp(url, "/cut/", 5) == 0)
-            m = M_CUT;
-        else if (strncmp(url, "/badjson/", 9) == 0)
-            m = M_BADJSON;
-        else if (strncmp(url, "/stall/", 7) == 0)
-            m = M_STALL;
         if (sp.slow_first_every > 0 && nth % sp.slow_first_every == 0)
             sp.first_ms = sp.slow_first_ms;
         if (sp.slow_gap_every > 0 && nth % sp.slow_gap_every == 0)
@@ -171,11 +253,23 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         s->n_tok = sp.n_tok;
         s->first_ms = sp.first_ms;
         s->gap_ms = sp.gap_ms;
+        s->stall_at = sp.stall_at > 0 ? sp.stall_at : 3;
+        s->quiet_ms = sp.quiet_ms > 0 ? sp.quiet_ms : 3000;
+        s->ping_ms = sp.ping_ms > 0 ? sp.ping_ms : 200;
         s->t0 = cllm_now_ns();
         g_req_ns = s->t0;
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, free);
         MHD_add_response_header(r, "Content-Type", "text/event-stream");
         return queue(c, 200, r);
+    }
+    if (strcmp(url, "/llama/props") == 0 || strcmp(url, "/badprops/props") == 0 ||
+        strcmp(url, "/badmodels/v1/models") == 0) {
+        static const char props[] = "{\"default_generation_settings\":{\"n_ctx\":2048},\"build_info\":\"sched\","
+                                    "\"total_slots\":4}";
+        static const char badprops[] = "{\"default_generation_settings\":{\"n_ctx\":2048}} trailing";
+        static const char badmodels[] = "{\"data\":[{\"id\":\"m\xff\"}]}";
+        const char *b = url[1] == 'l' ? props : url[4] == 'p' ? badprops : badmodels;
+        return queue(c, 200, MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT));
     }
     if (strcmp(url, "/health") == 0) {
         static const char ok[] = "{\"status\":\"ok\"}", loading[] = "{\"error\":{\"message\":\"Loading model\"}}";

@@ -3,14 +3,23 @@
  * wake-ups do not add up), then usage + llama-server timings and [DONE]. One thread per connection, so concurrent
  * streams do not serialise. Used by test_engine_server and test_serve_bench.
  *
- * The path before /v1/... picks the behaviour of a POST:
+ * The segments before /v1/... pick the behaviour of a POST: a mode, a schedule, or both (/stall/at=1/v1/...):
  *   /err500/...   HTTP 500 with {"error":{"message":"model exploded"}}
+ *   /err500bin/.. HTTP 500 whose body is not JSON, has invalid UTF-8 and control characters
  *   /cut/...      the connection breaks after 5 tokens        /badjson/...  a malformed chunk at token 3
- *   /stall/...    silence for 3 s after 3 tokens, then the end (no usage, no [DONE])
- *   /n=20,first=50,gap=10,fail=4,slowfirst=3:150,slowgap=5:30/...   a schedule (any subset of the keys; others
- *                 from the server's default): every 4th POST answers 500, every 3rd sends its first token after
- *                 150 ms, every 5th sends its tokens every 30 ms (POSTs counted from 1 since sched_server_reset)
- * GET /health answers sched_server_set_health's status (200 by default). */
+ *   /stall/...    silence for quiet ms (3000) after `at` tokens (3), then the end (no usage, no [DONE])
+ *   hostile servers, until the client leaves:
+ *   /keepalive/.. ": ping" comments every ping ms (200), never a token
+ *   /empty/...    empty events and token-less deltas every ping ms, never a token
+ *   /endless/...  a token every gap ms for ever: max_tokens ignored, no [DONE]
+ *   /badutf8/, /trailing/, /nul/, /notobj/   token 2's data has invalid UTF-8, a second JSON value after the
+ *                 first, a \u0000 in its content, or is an array
+ *   /n=20,first=50,gap=10,fail=4,slowfirst=3:150,slowgap=5:30,at=3,quiet=3000,ping=200/...   a schedule (any
+ *                 subset of the keys; others from the server's default): every 4th POST answers 500, every 3rd
+ *                 sends its first token after 150 ms, every 5th sends its tokens every 30 ms (POSTs counted from 1
+ *                 since sched_server_reset)
+ * GET /health answers sched_server_set_health's status (200 by default); GET /llama/props answers as llama-server,
+ * /badprops/props with trailing content after the JSON, /badmodels/v1/models with invalid UTF-8. */
 #ifndef CLLM_TEST_SCHED_SERVER_H
 #define CLLM_TEST_SCHED_SERVER_H
 
@@ -25,6 +34,9 @@ struct sched_spec {
     int slow_first_ms;
     int slow_gap_every;     /* every k-th POST sends its tokens every slow_gap_ms instead; 0: none */
     int slow_gap_ms;
+    int stall_at;           /* /stall/: tokens before the silence; 0: 3 */
+    int quiet_ms;           /* /stall/: the silence; 0: 3000 */
+    int ping_ms;            /* /keepalive/, /empty/: between two token-less sends; 0: 200 */
 };
 
 /* Starts the server on 127.0.0.1:port (0: a free port) with dflt as the schedule of URLs that name none.

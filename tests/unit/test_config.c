@@ -24,6 +24,9 @@ static void test_defaults_match_the_original(void)
     CHECK_INT(c.cpu_matrix_sizes[2], 2048);
     CHECK_INT(c.gpu_matrix_sizes[2], 4096);
     CHECK_NEAR(c.monitor_interval_s, 0.5, 1e-12);
+    CHECK_INT(c.server_stall_s, 60);
+    CHECK_NEAR(c.server_deadline_base_s, 120, 1e-12);
+    CHECK_NEAR(c.server_deadline_per_token_s, 2, 1e-12);
 }
 
 static void test_partial_override(void)
@@ -44,6 +47,12 @@ static void test_partial_override(void)
     CHECK_INT(c.n_cpu_matrix_sizes, 1);
     CHECK_INT(c.cpu_matrix_sizes[0], 256);
     CHECK_NEAR(c.monitor_interval_s, 0.1, 1e-12);
+    CHECK_INT(cllm_config_apply_json(&c, "{\"server\":{\"stall_s\":5,\"deadline_per_token_s\":0.05}}", "s.json", err,
+                                     sizeof(err)),
+              CLLM_OK);
+    CHECK_INT(c.server_stall_s, 5);
+    CHECK_NEAR(c.server_deadline_per_token_s, 0.05, 1e-12);
+    CHECK_NEAR(c.server_deadline_base_s, 120, 1e-12);   /* untouched */
 }
 
 /* Each bad document must be refused, leave the config unchanged, and name the key. */
@@ -61,6 +70,9 @@ static void test_bad_values_name_the_key(void)
         {"{\"models\":[\"Bad Key\"]}", "models[0]"},
         {"{\"monitor\":{\"interval_s\":0.01}}", "monitor.interval_s"},
         {"{\"monitor\":5}", "monitor"},
+        {"{\"server\":{\"stall_s\":0}}", "server.stall_s"},
+        {"{\"server\":{\"deadline_per_token_s\":0}}", "server.deadline_per_token_s"},
+        {"{\"server\":{\"deadline_base_s\":-1}}", "server.deadline_base_s"},
         {"{\"prompt\":\"\"}", "prompt"},
         {"{\"nope\":1}", "nope"},
     };
