@@ -68,6 +68,12 @@ static void run_phase(int which, const struct cllm_classic_params *p, cJSON *pha
         m.llc_bytes = llc > 0 ? llc * (inst > 0 ? inst : 1) : -1;
         m.repeats = cfg->memory_repeats < 5 ? 5 : cfg->memory_repeats;
         m.threads_all = hw->cpu.logical_cores > 0 ? hw->cpu.logical_cores : 1;
+        {
+            /* read now, after the cleanup: the earlier phases' memory is back, another program may have taken some */
+            struct cllm_ram_info ram;
+            cllm_ram_detect(NULL, &ram);
+            m.available_bytes = ram.available_bytes >= 0 ? ram.available_bytes : hw->ram.available_bytes;
+        }
         m.cancel = p->cancel;
         cllm_membw_run(&m, phase);
         break;

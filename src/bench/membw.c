@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@
 struct cllm_membw_params cllm_membw_default_params(void)
 {
     struct cllm_membw_params p = {
-        .array_bytes = 256u << 20, .llc_bytes = -1, .repeats = 5, .threads_all = 1, .cancel = NULL,
+        .array_bytes = 256u << 20, .llc_bytes = -1, .repeats = 5, .threads_all = 1, .available_bytes = -1,
+        .cancel = NULL,
     };
     return p;
 }
@@ -228,6 +230,38 @@ static int measure(struct arrays *x, int nt, int repeats, const volatile sig_ato
     return 1;
 }
 
+/* False, with the phase skipped and the reason, when three arrays of `bytes` do not fit in the available RAM less
+ * the margin: allocating them would succeed (overcommit) and the first touch would swap or wake the OOM killer. */
+static bool fits_in_ram(const struct cllm_membw_params *p, size_t bytes, cJSON *phase)
+{
+    const double mib = 1024.0 * 1024.0, gib = mib * 1024.0;
+    int64_t avail = p->available_bytes, margin, room;
+    char msg[512];
+
+    if (avail < 0)
+        return true;
+    margin = (int64_t)((double)avail * CLLM_MEMBW_MARGIN_FRACTION);
+    if (margin < CLLM_MEMBW_MARGIN_MIN_BYTES)
+        margin = CLLM_MEMBW_MARGIN_MIN_BYTES;
+    room = avail - margin;
+    if (room > 0 && (double)bytes * 3 <= (double)room)
+        return true;
+    if (bytes > p->array_bytes)   /* raised to 4 x LLC: a smaller setting would not help */
+        snprintf(msg, sizeof(msg), "3 arrays of %.0f MiB (4 x the last-level cache) need %.1f GiB but only %.1f GiB "
+                 "of RAM is available (MemAvailable %.1f GiB less a %.0f MiB margin): free memory and run again",
+                 (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
+                 (double)avail / gib, (double)margin / mib);
+    else
+        snprintf(msg, sizeof(msg), "3 arrays of %.0f MiB need %.1f GiB but only %.1f GiB of RAM is available "
+                 "(MemAvailable %.1f GiB less a %.0f MiB margin): set classic.memory_array_mb to at most %lld",
+                 (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
+                 (double)avail / gib, (double)margin / mib, (long long)(room > 0 ? room / 3 / (1 << 20) : 0));
+    cllm_phase_set_status(phase, "skipped", "reason", msg);
+    cJSON_AddNumberToObject(phase, "array_bytes", (double)bytes);
+    cJSON_AddNumberToObject(phase, "ram_available_bytes", (double)avail);
+    return false;
+}
+
 void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
 {
     struct arrays x = {0};
@@ -242,6 +276,8 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
         bytes = 4 * (size_t)p->llc_bytes;
     bytes = (bytes / 64) * 64;
     x.n = bytes / sizeof(double);
+    if (!fits_in_ram(p, bytes, phase))
+        return;
     if (posix_memalign(&pa, 64, bytes) || posix_memalign(&pb, 64, bytes) || posix_memalign(&pc, 64, bytes)) {
         free(pa), free(pb), free(pc);
         cJSON_AddStringToObject(phase, "status", "failed");

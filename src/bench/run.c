@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bench/bench_util.h"
@@ -40,6 +41,14 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
 
     if (result_out)
         *result_out = NULL;
+    if (path_n)
+        path_out[0] = '\0';
+    /* an unwritable folder found after an hour of benchmarks would cost the hour: check it first */
+    st = cllm_result_dir_check(p->output_dir ? p->output_dir : "results", err, errlen);
+    if (st != CLLM_OK) {
+        free(hw);
+        return st;
+    }
     if (!hw) {
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
@@ -93,7 +102,13 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     }
 
     cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));
-    st = cllm_result_write(result, p->output_dir ? p->output_dir : "results", path_out, path_n, err, errlen);
+    {
+        bool elsewhere;
+        st = cllm_result_save(result, p->output_dir ? p->output_dir : "results", path_out, path_n, &elsewhere, err,
+                              errlen);
+        if (st != CLLM_OK && !elsewhere && path_n)
+            path_out[0] = '\0';
+    }
     if (st == CLLM_OK && cancelled(p))
         st = CLLM_ERR_CANCELLED;
     if (result_out)
@@ -102,4 +117,42 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         cJSON_Delete(result);
     free(hw);
     return st;
+}
+
+bool cllm_run_ai_failed(const cJSON *result, char *why, size_t n)
+{
+    const cJSON *section = cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), *m;
+    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "status"));
+    const char *first = NULL, *first_why = NULL;
+    int n_models = 0;
+
+    if (n)
+        why[0] = '\0';
+    /* skipped (--skip-ai), cancelled (partial) or never started: not a failure of the work */
+    if (!status || strcmp(status, "skipped") == 0 || strcmp(status, "partial") == 0 ||
+        strcmp(status, "running") == 0)
+        return false;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(section, "results")) {
+        const char *ms = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
+        n_models++;
+        if (ms && (strcmp(ms, "ok") == 0 || strcmp(ms, "cancelled") == 0))
+            return false;
+        if (!first) {
+            const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "error"));
+            const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "reason"));
+            first = m->string;
+            first_why = e ? e : r ? r : ms ? ms : "no status";
+        }
+    }
+    if (n_models == 0) {
+        /* nothing asked for (an empty model list) is fine; a phase that could not start is not */
+        const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "error"));
+        if (strcmp(status, "failed") != 0)
+            return false;
+        snprintf(why, n, "the LLM phase failed: %s", e ? e : "no reason given");
+        return true;
+    }
+    snprintf(why, n, "no model ran: %d model%s failed or skipped (%s: %s)", n_models, n_models == 1 ? "" : "s",
+             first, first_why);
+    return true;
 }

@@ -41,11 +41,20 @@ struct cllm_run_params {
 /* Defaults: the built-in config, both phases, results/. */
 struct cllm_run_params cllm_run_default_params(void);
 
-/* Runs the plan and writes the results file (its path into path_out). *result_out (may be NULL) receives the
- * tree; the caller deletes it. Returns CLLM_OK (run.status "complete"), CLLM_ERR_CANCELLED (file written with
- * "cancelled"), or an error when the file could not be written (err says why). */
+/* Checks first that output_dir takes new files (cllm_result_dir_check: CLLM_ERR_IO before any phase, err names the
+ * folder), then runs the plan and writes the results file as a new file (cllm_result_save; its path into path_out).
+ * *result_out (may be NULL) receives the tree; the caller deletes it. Returns CLLM_OK (run.status "complete"),
+ * CLLM_ERR_CANCELLED (file written with "cancelled"), or an error: with path_out not empty, the file could not be
+ * written in output_dir and was saved to that fallback path instead (err says both); with path_out empty, nothing
+ * was written (err says why). */
 enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
                                     struct cJSON **result_out, char *err, size_t errlen);
+
+/* True when the LLM phase was asked for and none of the requested models ran (each failed, or was skipped or
+ * unavailable for a reason that was not the user's choice: too little RAM, no file, a server error), or the phase
+ * could not start (registry, engine); why gets a one-line reason. False for --skip-ai, a cancelled run, an empty
+ * model list, or when at least one model ran. */
+bool cllm_run_ai_failed(const struct cJSON *result, char *why, size_t n);
 
 #ifdef __cplusplus
 }

@@ -16,8 +16,9 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/result.h"
-#include "llm/pipeline.h"
 #include "hw/hw.h"
+#include "llm/models.h"
+#include "llm/pipeline.h"
 
 void usage_run(FILE *f)
 {
@@ -77,7 +78,8 @@ int cmd_run(int argc, char *const *argv)
     int n_models = 0;
     bool skip_ai = false, skip_classic = false, models_given = false;
     struct cllm_ai_params ap = cllm_ai_default_params();
-    char err[512], path[PATH_MAX];
+    char err[1536], why[512], path[PATH_MAX];
+    bool ai_failed;
     cJSON *result = NULL;
 
     for (; it.i < argc; it.i++) {
@@ -187,6 +189,23 @@ int cmd_run(int argc, char *const *argv)
         fprintf(stderr, "computellm run: %s\n", err);
         return CLI_EXIT_USAGE;
     }
+    if (ap.models_file || !skip_ai) {
+        /* a broken registry found only inside the results file, after the classic phases, is found too late */
+        struct cllm_registry_params regp = cllm_registry_default_params();
+        struct cllm_registry *reg = NULL;
+        if (ap.models_file)
+            regp.user_path = ap.models_file;
+        if (cllm_registry_load(&regp, &reg, err, sizeof(err)) != CLLM_OK) {
+            fprintf(stderr, "computellm run: %s%s\n", ap.models_file ? "--models-file: " : "model registry: ", err);
+            return CLI_EXIT_USAGE;
+        }
+        cllm_registry_free(reg);
+    }
+    if (cllm_result_dir_check(output, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm run: results folder '%s' cannot be written: %s\n"
+                "  choose another folder with --output DIR\n", output, err);
+        return CLI_EXIT_USAGE;
+    }
     if (!skip_classic)
         cli_fix_blas_kernels();
     cli_install_signal_handlers();
@@ -206,13 +225,28 @@ int cmd_run(int argc, char *const *argv)
         cli_print_ai_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
     if (result && !skip_ai && cllm_json_path(result, "ai_benchmarks.comparisons"))
         cli_print_compare_tables(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+    ai_failed = result && cllm_run_ai_failed(result, why, sizeof(why));
     cJSON_Delete(result);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
-        fprintf(stderr, "computellm run: cannot write results: %s\n", err);
+        if (!path[0]) {
+            fprintf(stderr, "computellm run: cannot write results: %s\n", err);
+            return CLI_EXIT_FAIL;
+        }
+        /* the measurements are kept elsewhere: say where, and print that path as a normal run would */
+        fprintf(stderr, "computellm run: cannot write results to '%s': %s\n"
+                "results written to %s (a fallback folder: move the file where you keep results)\n", output, err, path);
+        printf("%s\n", path);
+        fflush(stdout);
         return CLI_EXIT_FAIL;
     }
     printf("%s\n", path);
     fflush(stdout);
     fprintf(stderr, "results written to %s\n", path);
-    return st == CLLM_ERR_CANCELLED ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
+    if (st == CLLM_ERR_CANCELLED)
+        return CLI_EXIT_INTERRUPTED;
+    if (ai_failed) {
+        fprintf(stderr, "computellm run: the LLM phase failed: %s\n", why);
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }

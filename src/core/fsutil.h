@@ -3,6 +3,7 @@
 #ifndef CLLM_FSUTIL_H
 #define CLLM_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,8 @@ struct cllm_write_params {
     size_t                 chunk_bytes;  /* bytes per write(2); 0 → 1 MiB */
     cllm_write_progress_fn progress;     /* may be NULL */
     void                  *user_data;
+    bool                   no_hard_links; /* cllm_write_new: claim the name with open(O_EXCL) + rename, as on file
+                                             systems without link(2) (tests); default false */
 };
 
 struct cllm_write_params cllm_write_default_params(void);
@@ -28,13 +31,32 @@ struct cllm_write_params cllm_write_default_params(void);
 enum cllm_status cllm_write_atomic(const char *path, const void *data, size_t len,
                                    const struct cllm_write_params *p, char *err, size_t errlen);
 
-/* Creates `dir` and its parents (mode 0755); an existing folder is fine. */
+/* Writes data to a NEW file and never replaces one: `path` when no file has that name, else the first free of
+ * "stem_2.ext", "stem_3.ext", ... (up to _9999); the path used goes to path_out ("" on failure). The complete,
+ * fsynced temp file is linked to the name with link(2), which fails when the name exists, so two writers racing
+ * for one name get two files and nobody sees a partial one. Where the file system has no hard links (FAT, some
+ * FUSE/SMB mounts) the name is reserved with open(O_CREAT|O_EXCL) and the temp file renamed onto it: still
+ * exclusive, but an empty file is visible under the name for that instant. */
+enum cllm_status cllm_write_new(const char *path, const void *data, size_t len, const struct cllm_write_params *p,
+                                char *path_out, size_t path_n, char *err, size_t errlen);
+
+/* Creates dir (and its parents) when missing, then creates and removes a probe file in it: CLLM_OK when new files
+ * can be written there, else CLLM_ERR_IO with err naming the folder and the reason (read-only, permission, a path
+ * under a regular file). */
+enum cllm_status cllm_dir_check_writable(const char *dir, char *err, size_t errlen);
+
+/* Removes the hidden temp files (".PREFIX*.tmp.PID.XXXXXX", as cllm_write_atomic/_new name them) that a write killed
+ * before its rename left in dir: those whose process is gone and that were not modified for min_age_s seconds, and
+ * any older than an hour. Each removal is logged (warning). Returns how many were removed. */
+int cllm_remove_stale_temps(const char *dir, const char *prefix, int min_age_s);
+
 /* The folder part of path into out ("." when there is none, "/" for a file at the root). */
 void cllm_path_dirname(const char *path, char *out, size_t n);
 
 /* Bytes an unprivileged user may still write in dir's file system; -1 when unknown. */
 int64_t cllm_free_bytes(const char *dir);
 
+/* Creates `dir` and its parents (mode 0755); an existing folder is fine. */
 enum cllm_status cllm_mkdir_p(const char *dir, char *err, size_t errlen);
 
 /* Reads a whole file (at most max_bytes; 0 = no limit) into a malloc'd NUL-terminated buffer. */

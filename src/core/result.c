@@ -3,6 +3,7 @@
 #include "core/json.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/fsutil.h"
+#include "core/log.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
 
@@ -85,23 +87,27 @@ void cllm_result_filename(const cJSON *result, char *out, size_t n)
 enum cllm_status cllm_result_write(const cJSON *result, const char *dir, char *path_out, size_t path_n,
                                    char *err, size_t errlen)
 {
-    char name[256];
+    char name[256], path[PATH_MAX];
     char *text;
     size_t len;
     enum cllm_status st;
 
+    if (path_n)
+        path_out[0] = '\0';
     st = cllm_mkdir_p(dir, err, errlen);
     if (st != CLLM_OK)
         return st;
     cllm_result_filename(result, name, sizeof(name));
-    snprintf(path_out, path_n, "%s/%s", dir, name);
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+        snprintf(err, errlen, "%s: path too long", dir);
+        return CLLM_ERR_INVALID_ARG;
+    }
     text = cJSON_Print(result);
     if (!text) {
         snprintf(err, errlen, "out of memory serialising results");
         return CLLM_ERR_NOMEM;
     }
     len = strlen(text);
-    text[len] = '\0';
     {
         /* a trailing newline keeps the file friendly to cat and diff */
         char *withnl = realloc(text, len + 2);
@@ -111,8 +117,67 @@ enum cllm_status cllm_result_write(const cJSON *result, const char *dir, char *p
             text[len] = '\0';
         }
     }
-    st = cllm_write_atomic(path_out, text, len, NULL, err, errlen);
+    /* two runs started in the same second have the same name: the second gets "_2", never the first's file */
+    st = cllm_write_new(path, text, len, NULL, path_out, path_n, err, errlen);
     free(text);
+    return st;
+}
+
+enum cllm_status cllm_result_dir_check(const char *dir, char *err, size_t errlen)
+{
+    enum cllm_status st = cllm_dir_check_writable(dir, err, errlen);
+    if (st == CLLM_OK)
+        (void)cllm_remove_stale_temps(dir, "benchmark_", 60);
+    return st;
+}
+
+bool cllm_result_fallback_dir(int i, char *out, size_t n)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *tmp = getenv("TMPDIR");
+    char dirs[3][PATH_MAX];
+    int k = 0;
+
+    /* the XDG base-directory spec ignores relative values */
+    if (state && state[0] == '/')
+        snprintf(dirs[k++], PATH_MAX, "%s/computellm", state);
+    else if (home && home[0] == '/')
+        snprintf(dirs[k++], PATH_MAX, "%s/.local/state/computellm", home);
+    if (tmp && tmp[0] == '/' && strcmp(tmp, "/tmp") != 0)
+        snprintf(dirs[k++], PATH_MAX, "%s", tmp);
+    snprintf(dirs[k++], PATH_MAX, "/tmp");
+    if (i < 0 || i >= k)
+        return false;
+    cllm_strlcpy(out, dirs[i], n);
+    return true;
+}
+
+enum cllm_status cllm_result_save(const cJSON *result, const char *dir, char *path_out, size_t path_n,
+                                  bool *elsewhere, char *err, size_t errlen)
+{
+    char first[1024], why[512], fb[PATH_MAX];
+    enum cllm_status st;
+
+    *elsewhere = false;
+    st = cllm_result_write(result, dir, path_out, path_n, first, sizeof(first));
+    if (st == CLLM_OK || st == CLLM_ERR_NOMEM) {
+        if (st != CLLM_OK)
+            snprintf(err, errlen, "%s", first);
+        return st;
+    }
+    /* whatever stopped the write (disk full, quota, I/O error, the folder gone or read-only), the measurements
+     * must not be lost: the first fallback folder that takes the file keeps them */
+    for (int i = 0; cllm_result_fallback_dir(i, fb, sizeof(fb)); i++) {
+        if (strcmp(fb, dir) == 0)
+            continue;
+        if (cllm_result_write(result, fb, path_out, path_n, why, sizeof(why)) == CLLM_OK) {
+            *elsewhere = true;
+            snprintf(err, errlen, "%s; the results were saved to %s instead", first, path_out);
+            return CLLM_ERR_IO;
+        }
+        CLLM_LOG(CLLM_LOG_WARN, "fallback folder for the results: %s", why);
+    }
+    snprintf(err, errlen, "%s; no fallback folder could take them either (tried $XDG_STATE_HOME/computellm or "
+             "~/.local/state/computellm, then the temp folder)", first);
     return st;
 }
 

@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <regex.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/config.h"
@@ -165,6 +166,110 @@ static void test_load_refuses_what_is_not_a_result(void)
     }
 }
 
+/* Two runs of the same second have one name: the second file gets "_2", the first is kept whole. */
+static void test_write_never_replaces(void)
+{
+    struct cllm_hw_info hw;
+    char dir[128], p1[512], p2[512], err[256];
+    cJSON *a, *b, *back = NULL;
+    time_t t = time(NULL);
+    fake_hw(&hw);
+    snprintf(dir, sizeof(dir), "/tmp/cllm_result_%d/same", (int)getpid());
+    a = cllm_result_new(&hw, NULL, t);
+    b = cllm_result_new(&hw, NULL, t);
+    cllm_result_set_status(a, "complete", t);
+    cllm_result_set_status(b, "cancelled", t);
+    CHECK_INT(cllm_result_write(a, dir, p1, sizeof(p1), err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_result_write(b, dir, p2, sizeof(p2), err, sizeof(err)), CLLM_OK);
+    CHECK(strcmp(p1, p2) != 0);
+    CHECK(matches(p2, "/benchmark_AMD_EPYC_9654_96_Core_Processor_Linux_[0-9]{8}_[0-9]{6}_2\\.json$"));
+    CHECK_INT(cllm_result_load(p1, &back, err, sizeof(err)), CLLM_OK);
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(back, "run.status")), "complete");
+    cJSON_Delete(back);
+    CHECK_INT(cllm_result_load(p2, &back, err, sizeof(err)), CLLM_OK);
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(back, "run.status")), "cancelled");
+    cJSON_Delete(back);
+    unlink(p1);
+    unlink(p2);
+    rmdir(dir);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
+static void test_fallback_order(void)
+{
+    char d[512];
+    char *old_state = getenv("XDG_STATE_HOME") ? strdup(getenv("XDG_STATE_HOME")) : NULL;
+    char *old_tmp = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+
+    setenv("XDG_STATE_HOME", "/srv/state", 1);
+    setenv("TMPDIR", "/var/tmp", 1);
+    CHECK(cllm_result_fallback_dir(0, d, sizeof(d)) && strcmp(d, "/srv/state/computellm") == 0);
+    CHECK(cllm_result_fallback_dir(1, d, sizeof(d)) && strcmp(d, "/var/tmp") == 0);
+    CHECK(cllm_result_fallback_dir(2, d, sizeof(d)) && strcmp(d, "/tmp") == 0);
+    CHECK(!cllm_result_fallback_dir(3, d, sizeof(d)));
+    /* a relative XDG_STATE_HOME is ignored (base-directory spec): ~/.local/state */
+    setenv("XDG_STATE_HOME", "rel/state", 1);
+    setenv("HOME", getenv("HOME") ? getenv("HOME") : "/root", 1);
+    CHECK(cllm_result_fallback_dir(0, d, sizeof(d)));
+    CHECK(strstr(d, "/.local/state/computellm") != NULL && d[0] == '/');
+    unsetenv("TMPDIR");
+    CHECK(cllm_result_fallback_dir(1, d, sizeof(d)) && strcmp(d, "/tmp") == 0);
+    CHECK(!cllm_result_fallback_dir(2, d, sizeof(d)));
+    if (old_state)
+        setenv("XDG_STATE_HOME", old_state, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    if (old_tmp)
+        setenv("TMPDIR", old_tmp, 1);
+    free(old_state);
+    free(old_tmp);
+}
+
+/* A results folder that cannot be written (here: under a regular file, which holds for root too): the results
+ * land in $XDG_STATE_HOME/computellm, the call says so and returns an error. */
+static void test_save_falls_back(void)
+{
+    struct cllm_hw_info hw;
+    char base[128], state[256], bad[256], path[512], err[1024], want[300];
+    bool elsewhere = false;
+    cJSON *r, *back = NULL;
+    FILE *f;
+    char *old_state = getenv("XDG_STATE_HOME") ? strdup(getenv("XDG_STATE_HOME")) : NULL;
+
+    fake_hw(&hw);
+    snprintf(base, sizeof(base), "/tmp/cllm_result_fb_%d", (int)getpid());
+    mkdir(base, 0755);
+    snprintf(state, sizeof(state), "%s/state", base);
+    snprintf(bad, sizeof(bad), "%s/file/results", base);
+    f = fopen(test_join(base, "file"), "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    setenv("XDG_STATE_HOME", state, 1);
+    r = cllm_result_new(&hw, NULL, time(NULL));
+    cllm_result_set_status(r, "complete", time(NULL));
+    CHECK_INT(cllm_result_save(r, base, path, sizeof(path), &elsewhere, err, sizeof(err)), CLLM_OK);
+    CHECK(!elsewhere && strncmp(path, base, strlen(base)) == 0);
+    unlink(path);
+    CHECK_INT(cllm_result_save(r, bad, path, sizeof(path), &elsewhere, err, sizeof(err)), CLLM_ERR_IO);
+    CHECK(elsewhere);
+    snprintf(want, sizeof(want), "%s/computellm/benchmark_", state);
+    CHECK(strncmp(path, want, strlen(want)) == 0);
+    CHECK(strstr(err, bad) != NULL && strstr(err, path) != NULL);
+    CHECK_INT(cllm_result_load(path, &back, err, sizeof(err)), CLLM_OK);
+    CHECK(back && cJSON_Compare(r, back, 1));
+    cJSON_Delete(back);
+    unlink(path);
+    if (old_state)
+        setenv("XDG_STATE_HOME", old_state, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    free(old_state);
+    cJSON_Delete(r);
+    test_rmtree(base);
+}
+
 int main(void)
 {
     RUN(test_original_key_paths);
@@ -173,5 +278,8 @@ int main(void)
     RUN(test_filename_is_sanitised);
     RUN(test_write_then_load);
     RUN(test_load_refuses_what_is_not_a_result);
+    RUN(test_write_never_replaces);
+    RUN(test_fallback_order);
+    RUN(test_save_falls_back);
     return test_summary();
 }
