@@ -33,11 +33,16 @@ void usage_serve_bench(FILE *f)
           "  --ignore-eos          ask for exactly max_tokens per request (llama-server, vLLM): same-length requests\n"
           "  --prompt TEXT         the user message (default: the benchmark's prompt)\n"
           "  --slo ttft_ms=N,itl_ms=N   goodput: requests whose TTFT and mean ITL are within these, per second\n"
+          "  --stall-s N           a stream without a token for N s fails its request (default 60; keep-alive\n"
+          "                        comments and empty events do not count)\n"
+          "  --deadline-base-s S   each request's deadline is S + max_tokens x the per-token budget (default 120)\n"
+          "  --deadline-per-token-s S   the per-token budget of that deadline (default 2)\n"
           "  --output-dir DIR      folder for the results file (default: results/)\n"
           "  --json                print the serving_benchmarks section as JSON on stdout instead of the path\n"
           "\n"
-          "Ctrl-C stops, keeps the levels done and the interrupted one (marked \"cancelled\"), writes the file and\n"
-          "exits 130. Exit 1 when every request of a level failed (the file is still written).\n"
+          "Ctrl-C stops at once (the streams in flight are dropped), keeps the levels done and the interrupted one\n"
+          "(marked \"cancelled\"), writes the file and exits 130. Exit 1 when every request of a level failed (the\n"
+          "file is still written). A server that sends more than max_tokens fails that request.\n"
           "\n"
           "example:\n"
           "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8 --slo ttft_ms=500,itl_ms=50\n",
@@ -159,6 +164,19 @@ static bool positive_int(const char *opt, const char *v, int *out)
     return true;
 }
 
+/* A positive number of seconds; false (message printed) when it is not one. */
+static bool positive_s(const char *opt, const char *v, double *out)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (end == v || *end || !(d > 0) || !isfinite(d)) {
+        fprintf(stderr, "computellm serve-bench: %s: '%s' is not a positive number of seconds\n", opt, v);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
 int cmd_serve_bench(int argc, char *const *argv)
 {
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "serve-bench"};
@@ -220,6 +238,15 @@ int cmd_serve_bench(int argc, char *const *argv)
                 return CLI_EXIT_USAGE;
         } else if (cli_opt(&it, "--max-tokens", NULL, true)) {
             if (it.error || !positive_int("--max-tokens", it.value, &p.max_tokens))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--stall-s", NULL, true)) {
+            if (it.error || !positive_int("--stall-s", it.value, &p.stall_s))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--deadline-base-s", NULL, true)) {
+            if (it.error || !positive_s("--deadline-base-s", it.value, &p.deadline_base_s))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--deadline-per-token-s", NULL, true)) {
+            if (it.error || !positive_s("--deadline-per-token-s", it.value, &p.deadline_per_token_s))
                 return CLI_EXIT_USAGE;
         } else if (cli_opt(&it, "--ignore-eos", NULL, false)) {
             p.ignore_eos = true;

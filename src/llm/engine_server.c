@@ -264,7 +264,7 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
         snprintf(S->auth, sizeof(S->auth), "Authorization: Bearer %s", p->api_key);
     if (p->server_model && p->server_model[0]) {
         cllm_strlcpy(S->model, p->server_model, sizeof(S->model));
-    } else if (p->model_path) {
+    } else if (p->model_path && p->model_path[0]) {
         const char *b = strrchr(p->model_path, '/');
         cllm_strlcpy(S->model, b ? b + 1 : p->model_path, sizeof(S->model));
     } else {

@@ -2,6 +2,7 @@
  * schedule, every failure gives a clear error, and auto mode (this binary re-run as a fake llama-server) never
  * leaves a process behind. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "llm/engine.h"
 #include "llm/engine_server.h"
 #include "llm/metrics.h"
@@ -124,6 +126,171 @@ static void failures(void)
     expect_fail("/cut", 10, "broke off");
     expect_fail("/badjson", 10, "malformed JSON");
     expect_fail("/stall", 1, "stalled");
+}
+
+/* ---- hostile servers ---- */
+
+struct hostile {
+    const char *prefix;
+    int    stall_s;
+    double base_s, per_token_s;   /* the deadline; 0: the defaults */
+    int    max_tokens;
+    const volatile sig_atomic_t *cancel;
+    /* out */
+    enum cllm_status st;
+    double elapsed_s;
+    char   err[512];
+    struct cllm_server_run_info info;
+    char   library[32];
+};
+
+static void run_hostile(struct hostile *h)
+{
+    struct cllm_engine_open_params p = cllm_engine_default_open_params();
+    struct cllm_gen_params g = cllm_gen_default_params();
+    struct cllm_llm_trace tr;
+    char url[160];
+    void *impl = NULL;
+    uint64_t t0;
+    cJSON *j;
+
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", g_port, h->prefix);
+    p.server_url = url;
+    p.server_stall_s = h->stall_s;
+    p.server_deadline_base_s = h->base_s;
+    p.server_deadline_per_token_s = h->per_token_s;
+    if (h->max_tokens > 0)
+        g.max_tokens = h->max_tokens;
+    g.cancel = h->cancel;
+    h->err[0] = '\0';
+    memset(&h->info, 0, sizeof(h->info));
+    h->st = cllm_engine_server.open(&p, &impl, h->err, sizeof(h->err));
+    CHECK_INT(h->st, CLLM_OK);
+    if (h->st != CLLM_OK)
+        return;
+    j = cllm_engine_server.info(impl);
+    snprintf(h->library, sizeof(h->library), "%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "library")));
+    cJSON_Delete(j);
+    cllm_llm_trace_init(&tr);
+    t0 = cllm_now_ns();
+    h->st = cllm_engine_server.generate(impl, &g, &tr, h->err, sizeof(h->err));
+    h->elapsed_s = (double)(cllm_now_ns() - t0) / 1e9;
+    cllm_engine_server_last_run(impl, &h->info);
+    cllm_engine_server.close(impl);
+    cllm_llm_trace_free(&tr);
+    fprintf(stderr, "  %s -> %s (%.2f s): %s\n", h->prefix, cllm_status_str(h->st), h->elapsed_s, h->err);
+    /* whatever the server sent, the message is one line of valid UTF-8 */
+    CHECK(cllm_utf8_valid(h->err, strlen(h->err), NULL));
+    CHECK(!strchr(h->err, '\n') && !strchr(h->err, '\x01'));
+}
+
+/* ": ping" every 200 ms and never a token: comments do not reset the stall timer (the old code waited for ever) */
+static void keepalive_stalls(void)
+{
+    struct hostile h = {.prefix = "/keepalive", .stall_s = 1};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_TIMEOUT);
+    CHECK(strstr(h.err, "stalled: no token for 1 s after 0 chunks") != NULL);
+    CHECK(strstr(h.err, "keep-alive comments, which do not count") != NULL);
+    CHECK(h.elapsed_s >= 0.95 && h.elapsed_s < 3.0);
+}
+
+/* The same server under a long stall time: the request's deadline (0.5 s + 10 tokens x 0.1 s) ends it */
+static void keepalive_deadline(void)
+{
+    struct hostile h = {.prefix = "/keepalive", .stall_s = 60, .base_s = 0.5, .per_token_s = 0.1, .max_tokens = 10};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_TIMEOUT);
+    CHECK(strstr(h.err, "passed its deadline of 1.5 s (0.5 s + 10 max_tokens x 0.1 s per token)") != NULL);
+    CHECK(h.elapsed_s >= 1.45 && h.elapsed_s < 4.0);
+}
+
+/* Empty events and deltas without text are no tokens either */
+static void empty_events_stall(void)
+{
+    struct hostile h = {.prefix = "/empty", .stall_s = 1};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_TIMEOUT);
+    CHECK(strstr(h.err, "stalled: no token for 1 s") != NULL);
+    CHECK(h.elapsed_s < 3.0);
+}
+
+/* Tokens for ever, no [DONE]: cut after max_tokens + the margin, the run fails with the reason */
+static void endless_fails(void)
+{
+    struct hostile h = {.prefix = "/endless/gap=2", .stall_s = 10, .max_tokens = 20};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_IO);
+    CHECK(strstr(h.err, "the server sent more than max_tokens (20)") != NULL);
+    CHECK_INT(h.info.n_chunks, 20 + 16 + 1);
+    CHECK(h.elapsed_s < 3.0);
+}
+
+/* Every event's JSON is read strictly: the server's fault, said with where, never a crash */
+static void strict_json(void)
+{
+    static const struct { const char *prefix, *needle; } cases[] = {
+        {"/badutf8", "invalid UTF-8 at byte"},
+        {"/trailing", "trailing content after the JSON value"},
+        {"/nul", "(NUL) character"},
+        {"/notobj", "event data is a list, not an object"},
+        {"/badjson", "malformed JSON in the server's stream after 3 chunks"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct hostile h = {.prefix = cases[i].prefix, .stall_s = 5};
+        run_hostile(&h);
+        CHECK_INT(h.st, CLLM_ERR_PARSE);
+        CHECK(strstr(h.err, cases[i].needle) != NULL);
+    }
+}
+
+/* An error body that is not JSON, not UTF-8, with control characters: one clean line */
+static void error_body_cleaned(void)
+{
+    struct hostile h = {.prefix = "/err500bin", .stall_s = 5};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_IO);
+    CHECK(strstr(h.err, "HTTP 500") != NULL);
+    CHECK(strstr(h.err, "upstream \xef\xbf\xbd\xef\xbf\xbd failed") != NULL);   /* U+FFFD for each bad byte */
+    CHECK(strstr(h.err, "badly") != NULL);
+}
+
+/* GET /props: llama-server's answer is recognised; one with trailing content is refused (a generic server) */
+static void props_strict(void)
+{
+    struct hostile h = {.prefix = "/llama", .stall_s = 5};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_OK);
+    CHECK_STR(h.library, "llama-server");
+    h = (struct hostile){.prefix = "/badprops", .stall_s = 5};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_OK);
+    CHECK_STR(h.library, "openai-compatible");
+}
+
+static volatile sig_atomic_t g_cancel;
+
+static void *cancel_later(void *arg)
+{
+    (void)arg;
+    usleep(300 * 1000);
+    g_cancel = 1;
+    return NULL;
+}
+
+/* Ctrl-C while the server sends only keep-alives: the transfer ends at once (it used to wait for the stall) */
+static void cancel_keepalive(void)
+{
+    struct hostile h = {.prefix = "/keepalive", .stall_s = 60, .cancel = &g_cancel};
+    pthread_t th;
+    g_cancel = 0;
+    pthread_create(&th, NULL, cancel_later, NULL);
+    run_hostile(&h);
+    pthread_join(th, NULL);
+    CHECK_INT(h.st, CLLM_ERR_CANCELLED);
+    CHECK_STR(h.err, "stopped by the user");
+    CHECK(h.elapsed_s >= 0.25 && h.elapsed_s < 0.3 + 0.5);
+    g_cancel = 0;
 }
 
 static void refused(void)
@@ -268,6 +435,14 @@ int main(int argc, char **argv)
     RUN(schedule);
     RUN(failures);
     RUN(refused);
+    RUN(keepalive_stalls);
+    RUN(keepalive_deadline);
+    RUN(empty_events_stall);
+    RUN(endless_fails);
+    RUN(strict_json);
+    RUN(error_body_cleaned);
+    RUN(props_strict);
+    RUN(cancel_keepalive);
     RUN(auto_ok);
     RUN(auto_exit);
     RUN(auto_hang);

@@ -329,6 +329,117 @@ static void cancel(void)
     cJSON_Delete(s);
 }
 
+/* ---- hostile servers: every request ends (stall, deadline, max_tokens), Ctrl-C at once ---- */
+
+static double seconds_since(uint64_t t0) { return (double)(cllm_now_ns() - t0) / 1e9; }
+
+static void hostile_keepalive(void)
+{
+    static const int levels[] = {2};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    cJSON *s = NULL;
+    uint64_t t0 = cllm_now_ns();
+    double el;
+    p.requests = 2;
+    p.stall_s = 1;
+    /* comments only: the old code reset the stall timer on them and never ended */
+    CHECK_INT(run("/keepalive", levels, 1, &p, &s), CLLM_OK);
+    el = seconds_since(t0);
+    fprintf(stderr, "  keepalive: %.2f s, %s\n", el, str(s, "levels.0.errors.0"));
+    CHECK(el < 3.0);
+    CHECK_STR(str(s, "status"), "failed");
+    CHECK_INT(num(s, "levels.0.n_failed"), 2);
+    CHECK(strstr(str(s, "levels.0.errors.0"), "stalled: no token for 1 s") != NULL);
+    cJSON_Delete(s);
+
+    /* a long stall time: the deadline (0.3 s + 4 x 0.05 s) ends them */
+    p = cllm_serve_default_params();
+    p.requests = 2;
+    p.max_tokens = 4;
+    p.deadline_base_s = 0.3;
+    p.deadline_per_token_s = 0.05;
+    t0 = cllm_now_ns();
+    CHECK_INT(run("/keepalive", levels, 1, &p, &s), CLLM_OK);
+    el = seconds_since(t0);
+    fprintf(stderr, "  keepalive, deadline: %.2f s, %s\n", el, str(s, "levels.0.errors.0"));
+    CHECK(el < 2.5);
+    CHECK(strstr(str(s, "levels.0.errors.0"), "passed its deadline of 0.5 s") != NULL);
+    CHECK_NEAR(num(s, "params.deadline_per_token_s"), 0.05, 0);
+    cJSON_Delete(s);
+}
+
+static void hostile_endless(void)
+{
+    static const int levels[] = {1};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    cJSON *s = NULL;
+    p.requests = 2;
+    p.max_tokens = 10;
+    CHECK_INT(run("/endless/gap=2", levels, 1, &p, &s), CLLM_OK);
+    CHECK_INT(num(s, "levels.0.n_requests"), 2);
+    CHECK_INT(num(s, "levels.0.n_failed"), 2);
+    CHECK(strstr(str(s, "levels.0.errors.0"), "the server sent more than max_tokens (10)") != NULL);
+    cJSON_Delete(s);
+}
+
+/* /props with trailing content and /v1/models with invalid UTF-8: refused and said, the run goes on */
+static void hostile_metadata(void)
+{
+    static const int levels[] = {1};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    cJSON *s = NULL;
+    p.requests = 1;
+    p.max_tokens = 20;
+    CHECK_INT(run("/badprops", levels, 1, &p, &s), CLLM_OK);
+    CHECK_STR(str(s, "server.library"), "openai-compatible");
+    CHECK(strstr(str(s, "server.null_reasons.props"), "trailing content after the JSON value") != NULL);
+    CHECK_STR(str(s, "levels.0.status"), "ok");
+    cJSON_Delete(s);
+    CHECK_INT(run("/badmodels", levels, 1, &p, &s), CLLM_OK);
+    CHECK_STR(str(s, "server.model"), "default");
+    CHECK(strstr(str(s, "server.models_error"), "invalid UTF-8") != NULL);
+    cJSON_Delete(s);
+    CHECK_INT(run("/llama", levels, 1, &p, &s), CLLM_OK);
+    CHECK_STR(str(s, "server.library"), "llama-server");
+    CHECK_INT(num(s, "server.props.total_slots"), 4);
+    cJSON_Delete(s);
+}
+
+static void *cancel_in_300ms(void *arg)
+{
+    (void)arg;
+    usleep(300 * 1000);
+    g_cancel = 1;
+    return NULL;
+}
+
+/* Ctrl-C while every stream gets only keep-alives: the level ends at once, marked, the streams dropped */
+static void hostile_cancel(void)
+{
+    static const int levels[] = {3, 4};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    pthread_t th;
+    cJSON *s = NULL;
+    uint64_t t0 = cllm_now_ns();
+    double el;
+    g_cancel = 0;
+    p.requests = 3;
+    p.cancel = &g_cancel;
+    pthread_create(&th, NULL, cancel_in_300ms, NULL);
+    CHECK_INT(run("/keepalive", levels, 2, &p, &s), CLLM_ERR_CANCELLED);
+    el = seconds_since(t0);
+    pthread_join(th, NULL);
+    fprintf(stderr, "  cancelled after %.2f s\n", el);
+    CHECK(el >= 0.25 && el < 0.3 + 0.5);
+    CHECK_STR(str(s, "status"), "partial");
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(s, "levels")), 1);
+    CHECK_STR(str(s, "levels.0.status"), "cancelled");
+    CHECK_INT(num(s, "levels.0.n_requests"), 0);
+    CHECK_INT(num(s, "levels.0.n_cancelled"), 3);
+    cJSON_Delete(s);
+    g_cancel = 0;
+}
+
 /* The server alone, for the CLI test: prints its port, serves until killed. */
 static int serve(void)
 {
@@ -362,6 +473,10 @@ int main(int argc, char **argv)
     RUN(all_fail);
     RUN(refused);
     RUN(cancel);
+    RUN(hostile_keepalive);
+    RUN(hostile_endless);
+    RUN(hostile_metadata);
+    RUN(hostile_cancel);
     sched_server_stop();
 #else
     (void)argc, (void)argv;
