@@ -146,6 +146,7 @@ static int candidate(const char *path, int k, char *out, size_t n)
     return snprintf(out, n, "%.*s_%d%s", (int)(dot - path), path, k, dot) >= (int)n ? -1 : 0;
 }
 
+#ifndef _WIN32
 /* errno values by which link(2) says the file system has no hard links (FAT, exFAT, some FUSE and SMB mounts). */
 static bool no_hard_links(int e)
 {
@@ -155,6 +156,7 @@ static bool no_hard_links(int e)
 #endif
         ;
 }
+#endif
 
 #define CLLM_WRITE_NEW_MAX 9999
 
@@ -173,6 +175,9 @@ enum cllm_status cllm_write_new(const char *path, const void *data, size_t len, 
         snprintf(err, errlen, "%s: not a file name", path);
         return CLLM_ERR_INVALID_ARG;
     }
+#ifdef _WIN32
+    use_link = false;   /* no link(2) there: the O_EXCL reservation */
+#endif
     st = write_temp(path, dir, base, data, len, p, tmp, sizeof(tmp), err, errlen);
     if (st != CLLM_OK)
         return st;
@@ -182,6 +187,7 @@ enum cllm_status cllm_write_new(const char *path, const void *data, size_t len, 
             st = CLLM_ERR_INVALID_ARG;
             goto done;
         }
+#ifndef _WIN32
         if (use_link) {
             /* link(2) creates the name only when it does not exist, atomically: the complete file appears at once */
             if (link(tmp, name) == 0)
@@ -195,6 +201,7 @@ enum cllm_status cllm_write_new(const char *path, const void *data, size_t len, 
             }
             use_link = false;
         }
+#endif
         {
             /* no hard links here: reserve the name, then rename the complete temp file onto our reservation */
             int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -295,7 +302,11 @@ int cllm_remove_stale_temps(const char *dir, const char *prefix, int min_age_s)
             continue;
         age = difftime(now, sb.st_mtime);
         pid = temp_pid(e->d_name);
+#ifndef _WIN32
         writer_gone = pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+#else
+        writer_gone = false;   /* no kill(pid, 0): the age rule alone */
+#endif
         /* a live writer's temp file is seconds old; after an hour it is a leftover even if its pid was reused
          * (or the name has none), and min_age_s spares a writer on another machine sharing the folder */
         if (!((writer_gone && age >= min_age_s) || age >= 3600))
