@@ -23,17 +23,25 @@ void usage_gui(FILE *f)
           "on an embedded HTTP server, prints its URL on stdout and opens the default browser. Ctrl-C stops it.\n"
           "The REST API is documented in docs/api.md.\n"
           "\n"
-          "  --port N          TCP port (default 8501; 0 picks a free one)\n"
-          "  --host ADDR       address to listen on (default 127.0.0.1); anything but loopback needs --token\n"
-          "  --token T         secret every API call must carry (X-ComputeLLM-Token header or computellm_token\n"
-          "                    cookie); the printed URL carries it once so the browser gets the cookie\n"
-          "  --no-browser      do not open a browser (also when stdout is not a terminal or there is no display)\n"
-          "  --output DIR      results folder the interface runs into and lists (default: results/)\n"
-          "  --models-dir DIR  where GGUF files are kept (default: models/)\n"
-          "  --llama-lib PATH  libllama file or folder (default: $COMPUTELLM_LLAMA_LIB, then .deps/llama/)\n"
+          "Every API call needs the launch token, also on loopback: the printed URL (http://HOST:PORT/?token=T)\n"
+          "logs the browser in (an HttpOnly cookie); scripts send it as the X-ComputeLLM-Token header.\n"
+          "\n"
+          "  --port N            TCP port (default 8501; 0 picks a free one)\n"
+          "  --host ADDR         address to listen on (default 127.0.0.1); anything but loopback needs --token\n"
+          "  --token T           the token (letters, digits, - . _ ~); default: 32 random hex digits per launch\n"
+          "  --no-token          no token at all (loopback only; any local program can then use the API)\n"
+          "  --allow-host NAME   also accept this Host name (repeatable; default: the bound address, localhost,\n"
+          "                      127.0.0.1, [::1]); other names are refused (DNS rebinding)\n"
+          "  --llama-server PATH a llama-server the interface's auto engine may start besides \"llama-server\" on\n"
+          "                      PATH (repeatable); the API runs no other executable\n"
+          "  --no-browser        do not open a browser (also when stdout is not a terminal or there is no display)\n"
+          "  --output DIR        results folder the interface runs into and lists (default: results/)\n"
+          "  --models-dir DIR    where GGUF files are kept (default: models/)\n"
+          "  --llama-lib PATH    libllama file or folder (default: $COMPUTELLM_LLAMA_LIB, then .deps/llama/)\n"
           "\n"
           "example:\n"
-          "  computellm gui --port 8600 --no-browser\n",
+          "  computellm gui --port 8600 --no-browser\n"
+          "  computellm gui --llama-server ~/llama.cpp/build/bin/llama-server\n",
           f);
 }
 
@@ -77,6 +85,8 @@ int cmd_gui(int argc, char *const *argv)
 #ifdef CLLM_WITH_WEB
     struct cllm_web_params wp = cllm_web_default_params();
     struct cllm_web_server *srv;
+    const char *allow_hosts[32], *llama_servers[32];
+    size_t n_allow = 0, n_llama = 0;
     bool no_browser = false;
     char err[512], url[512];
     char *end;
@@ -106,6 +116,24 @@ int cmd_gui(int argc, char *const *argv)
             if (it.error)
                 return CLI_EXIT_USAGE;
             wp.token = it.value;
+        } else if (cli_opt(&it, "--no-token", NULL, false)) {
+            wp.no_token = true;
+        } else if (cli_opt(&it, "--allow-host", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            if (n_allow >= sizeof(allow_hosts) / sizeof(allow_hosts[0])) {
+                fprintf(stderr, "computellm gui: --allow-host: at most %zu names\n", n_allow);
+                return CLI_EXIT_USAGE;
+            }
+            allow_hosts[n_allow++] = it.value;
+        } else if (cli_opt(&it, "--llama-server", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            if (n_llama >= sizeof(llama_servers) / sizeof(llama_servers[0])) {
+                fprintf(stderr, "computellm gui: --llama-server: at most %zu paths\n", n_llama);
+                return CLI_EXIT_USAGE;
+            }
+            llama_servers[n_llama++] = it.value;
         } else if (cli_opt(&it, "--no-browser", NULL, false)) {
             no_browser = true;
         } else if (cli_opt(&it, "--output", "-o", true)) {
@@ -124,21 +152,41 @@ int cmd_gui(int argc, char *const *argv)
             return cli_unknown(&it, usage_gui);
         }
     }
-    wp.require_token = !cllm_web_host_is_loopback(wp.host);
-    if (wp.require_token && (!wp.token || !wp.token[0])) {
-        fprintf(stderr, "computellm gui: --host %s is not a loopback address: other machines could reach the "
-                "server, so --token is required\n", wp.host);
+    wp.allow_hosts = allow_hosts;
+    wp.n_allow_hosts = n_allow;
+    wp.api.llama_servers = llama_servers;
+    wp.api.n_llama_servers = n_llama;
+    if (wp.no_token && wp.token) {
+        fprintf(stderr, "computellm gui: --token and --no-token: give one\n");
         return CLI_EXIT_USAGE;
     }
+    if (!cllm_web_host_is_loopback(wp.host)) {
+        /* exposing the interface to the network is a deliberate choice: the secret is chosen, not printed only */
+        if (wp.no_token) {
+            fprintf(stderr, "computellm gui: --no-token is allowed on a loopback address only (%s is reachable from "
+                    "other machines)\n", wp.host);
+            return CLI_EXIT_USAGE;
+        }
+        if (!wp.token || !wp.token[0]) {
+            fprintf(stderr, "computellm gui: --host %s is not a loopback address: other machines could reach the "
+                    "server, so --token is required\n", wp.host);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (wp.no_token)
+        fprintf(stderr, "computellm gui: WARNING: --no-token: every program and every user of this machine can "
+                "start runs and read or delete results through the API (web pages of other sites are still "
+                "refused by the Host and Origin checks)\n");
     cli_fix_blas_kernels();   /* runs started from the GUI measure GFLOPS with the right kernels too */
     cli_install_signal_handlers();
     srv = cllm_web_start(&wp, err, sizeof(err));
     if (!srv) {
         fprintf(stderr, "computellm gui: %s\n", err);
-        return CLI_EXIT_FAIL;
+        /* a bad --llama-server or --allow-host is the user's argument, not a failure of the work */
+        return strncmp(err, "--", 2) == 0 ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
     {
-        const char *h = wp.host;
+        const char *h = wp.host, *tok = cllm_web_token(srv);
         bool v6 = strchr(h, ':') != NULL;
         /* 0.0.0.0 listens everywhere but is no address to browse to */
         if (strcmp(h, "0.0.0.0") == 0)
@@ -146,7 +194,7 @@ int cmd_gui(int argc, char *const *argv)
         else if (strcmp(h, "::") == 0)
             h = "::1";
         snprintf(url, sizeof(url), "http://%s%s%s:%d/%s%s", v6 ? "[" : "", h, v6 ? "]" : "", cllm_web_port(srv),
-                 wp.token ? "?token=" : "", wp.token ? wp.token : "");
+                 tok ? "?token=" : "", tok ? tok : "");
     }
     printf("%s\n", url);
     fflush(stdout);

@@ -23,6 +23,7 @@
 #include "core/config.h"
 #include "core/csv.h"
 #include "core/fsutil.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/result.h"
 #include "hw/hw.h"
@@ -35,8 +36,6 @@
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
-
-#define KEEPALIVE_S 15   /* proxies and browsers drop silent streams; a comment keeps them open */
 
 struct web_event {
     char *type;   /* "hardware", "phase", "ai", "done" */
@@ -70,6 +69,8 @@ struct web_run {
 struct cllm_web_api {
     struct cllm_web_api_params p;
     char  *results_dir, *models_dir, *models_file, *llama_lib;   /* owned copies of p's strings */
+    char **llama_given, **llama_real;  /* params.llama_servers as given and resolved (absolute) */
+    size_t n_llama;
     pthread_mutex_t mu;
     pthread_cond_t  cond;          /* broadcast on every new event and at shutdown */
     struct web_run *runs;          /* newest first */
@@ -102,25 +103,71 @@ struct cllm_web_api_params cllm_web_api_default_params(void)
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p)
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void notify_locked(struct cllm_web_api *api)
+{
+    pthread_cond_broadcast(&api->cond);
+    if (api->p.notify)
+        api->p.notify(api->p.notify_user);
+}
+
+struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p, char *err, size_t errlen)
 {
     struct cllm_web_api *api = calloc(1, sizeof(*api));
-    if (!api)
+    if (!api) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
+    }
     api->p = *p;
+    api->p.llama_servers = NULL;
     api->results_dir = strdup(p->results_dir ? p->results_dir : "results");
     api->models_dir = dup_or_null(p->models_dir);
     api->models_file = dup_or_null(p->models_file);
     api->llama_lib = dup_or_null(p->llama_lib);
-    if (!api->results_dir) {
-        free(api);
-        return NULL;
+    if (p->n_llama_servers) {
+        api->llama_given = calloc(p->n_llama_servers, sizeof(char *));
+        api->llama_real = calloc(p->n_llama_servers, sizeof(char *));
+    }
+    if (!api->results_dir || (p->n_llama_servers && (!api->llama_given || !api->llama_real))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    /* each allowed executable is resolved now: what a run starts is fixed when the server starts */
+    for (size_t i = 0; i < p->n_llama_servers; i++) {
+        char real[PATH_MAX], ferr[512];
+        const char *given = p->llama_servers[i] ? p->llama_servers[i] : "";
+        if (cllm_llama_server_find(given, real, sizeof(real), ferr, sizeof(ferr)) != CLLM_OK) {
+            snprintf(err, errlen, "--llama-server %s: %s", given, ferr);
+            goto fail;
+        }
+        api->llama_given[i] = strdup(given);
+        api->llama_real[i] = strdup(real);
+        api->n_llama = i + 1;
+        if (!api->llama_given[i] || !api->llama_real[i]) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
     }
     if (api->p.max_upload_bytes == 0)
         api->p.max_upload_bytes = CLLM_WEB_MAX_UPLOAD_BYTES;
     pthread_mutex_init(&api->mu, NULL);
     pthread_cond_init(&api->cond, NULL);
     return api;
+fail:
+    free_strings(api->llama_given, api->n_llama);
+    free_strings(api->llama_real, api->n_llama);
+    free(api->results_dir);
+    free(api->models_dir);
+    free(api->models_file);
+    free(api->llama_lib);
+    free(api);
+    return NULL;
 }
 
 void cllm_web_api_shutdown(struct cllm_web_api *api)
@@ -131,7 +178,7 @@ void cllm_web_api_shutdown(struct cllm_web_api *api)
     api->shutting_down = true;
     if (api->running)
         api->running->cancel = 1;
-    pthread_cond_broadcast(&api->cond);
+    notify_locked(api);
     pthread_mutex_unlock(&api->mu);
 }
 
@@ -162,6 +209,8 @@ void cllm_web_api_free(struct cllm_web_api *api)
     free(api->models_dir);
     free(api->models_file);
     free(api->llama_lib);
+    free_strings(api->llama_given, api->n_llama);
+    free_strings(api->llama_real, api->n_llama);
     free(api);
 }
 
@@ -224,6 +273,17 @@ bool cllm_web_valid_result_name(const char *name)
     return strcmp(name + n - 5, ".json") == 0;
 }
 
+bool cllm_web_valid_quant(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 31)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+            return false;
+    return true;
+}
+
 static bool valid_run_id(const char *id)
 {
     size_t n = strlen(id);
@@ -259,7 +319,7 @@ static void append_locked(struct web_run *r, char *type, char *text)
     r->events[r->n_events].type = type;
     r->events[r->n_events].data = text;
     r->n_events++;
-    pthread_cond_broadcast(&r->api->cond);
+    notify_locked(r->api);
 }
 
 /* Takes ownership of data. */
@@ -402,20 +462,27 @@ static void *run_thread(void *arg)
     /* "done" goes in with the final status, in one step: whoever sees it also sees the file */
     if (text)
         append_locked(r, strdup("done"), text);
-    pthread_cond_broadcast(&r->api->cond);
+    notify_locked(r->api);
     pthread_mutex_unlock(&r->api->mu);
     return NULL;
 }
 
 /* ---- handlers ---- */
 
+/* The body as one strict JSON object (cllm_json_parse: no trailing content, no NUL, valid UTF-8); an empty body
+ * is {}. NULL with 400 sent, the byte offset in the message. */
 static cJSON *parse_body(const struct cllm_web_request *req, struct cllm_web_response *resp)
 {
+    char err[512];
     cJSON *j;
     if (!req->body || req->body_len == 0)
         return cJSON_CreateObject();
-    j = cJSON_ParseWithLength(req->body, req->body_len);
-    if (!j || !cJSON_IsObject(j)) {
+    j = cllm_json_parse(req->body, req->body_len, "request body", err, sizeof(err));
+    if (!j) {
+        reply_error(resp, 400, "%s", err);
+        return NULL;
+    }
+    if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
         reply_error(resp, 400, "request body: expected a JSON object");
         return NULL;
@@ -558,6 +625,13 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
         }
         cllm_registry_free(reg);
     }
+    /* what a run's llama_server may name: the one name, and the paths allowed at start */
+    {
+        cJSON *ls = cJSON_AddArrayToObject(o, "llama_servers");
+        cJSON_AddItemToArray(ls, cJSON_CreateString("llama-server"));
+        for (size_t i = 0; i < api->n_llama; i++)
+            cJSON_AddItemToArray(ls, cJSON_CreateString(api->llama_given[i]));
+    }
     reply_json(resp, 200, o);
 }
 
@@ -695,7 +769,33 @@ static bool url_has_userinfo(const char *u)
     return memchr(host, '@', n) != NULL;
 }
 
-/* The engine: "in-process" (default), "auto" (llama_server: an executable file, started by the run) or "manual"
+/* auto mode's executable: never a path the request chose. The name "llama-server" is resolved like the CLI does
+ * (PATH, then the build of scripts/setup --llama-server); anything else must be one of the paths the server was
+ * started with (computellm gui --llama-server PATH, as given or resolved). 400 otherwise. */
+static bool llama_server_from_body(struct web_run *r, const char *value, struct cllm_web_response *resp)
+{
+    if (strcmp(value, "llama-server") == 0) {
+        char ferr[512];
+        if (cllm_llama_server_find(value, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
+            reply_error(resp, 400, "llama_server: %s", ferr);
+            return false;
+        }
+        r->rp.ai.llama_server = r->llama_server;
+        return true;
+    }
+    for (size_t i = 0; i < r->api->n_llama; i++)
+        if (strcmp(value, r->api->llama_given[i]) == 0 || strcmp(value, r->api->llama_real[i]) == 0) {
+            snprintf(r->llama_server, sizeof(r->llama_server), "%s", r->api->llama_real[i]);
+            r->rp.ai.llama_server = r->llama_server;
+            return true;
+        }
+    reply_error(resp, 400, "llama_server: '%.300s' is not allowed: the API runs only \"llama-server\" (found on PATH "
+                "or in the build of scripts/setup --llama-server) or a path allowed when the server starts "
+                "(`computellm gui --llama-server PATH`; %zu allowed now)", value, r->api->n_llama);
+    return false;
+}
+
+/* The engine: "in-process" (default), "auto" (llama_server: "llama-server" or an allowed path, started by the run) or "manual"
  * (server_url, server_model, api_key). Without "engine" the mode follows the field given. On a bad value replies
  * 400 and returns false; the API key is never part of a message. */
 static bool engine_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
@@ -707,7 +807,6 @@ static bool engine_from_body(struct web_run *r, const cJSON *body, struct cllm_w
     const char *model = bad ? NULL : opt_string(body, "server_model", sizeof(r->server_model), &bad, resp);
     const char *key = bad ? NULL : opt_string(body, "api_key", sizeof(r->api_key), &bad, resp);
     const char *mode;
-    struct stat sb;
 
     if (bad)
         return false;
@@ -737,33 +836,12 @@ static bool engine_from_body(struct web_run *r, const cJSON *body, struct cllm_w
     }
     if (strcmp(mode, "auto") == 0) {
         if (!path) {
-            reply_error(resp, 400, "llama_server: engine \"auto\" needs the path of a llama-server binary");
+            reply_error(resp, 400, "llama_server: engine \"auto\" needs llama_server: \"llama-server\" (found on "
+                        "PATH or in the build of scripts/setup --llama-server) or a path allowed with "
+                        "`computellm gui --llama-server PATH`");
             return false;
         }
-        if (!strchr(path, '/')) {
-            /* a bare name: found on PATH, or the build scripts/setup --llama-server makes */
-            char ferr[512];
-            if (cllm_llama_server_find(path, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
-                reply_error(resp, 400, "llama_server: %s", ferr);
-                return false;
-            }
-            r->rp.ai.llama_server = r->llama_server;
-            return true;
-        }
-        if (stat(path, &sb) != 0) {
-            reply_error(resp, 400, "llama_server: %s: %s", path, strerror(errno));
-            return false;
-        }
-        if (!S_ISREG(sb.st_mode)) {
-            reply_error(resp, 400, "llama_server: %s is not a regular file", path);
-            return false;
-        }
-        if (access(path, X_OK) != 0) {
-            reply_error(resp, 400, "llama_server: %s is not executable", path);
-            return false;
-        }
-        snprintf(r->llama_server, sizeof(r->llama_server), "%s", path);
-        r->rp.ai.llama_server = r->llama_server;
+        return llama_server_from_body(r, path, resp);
     } else if (strcmp(mode, "manual") == 0) {
         if (!url) {
             reply_error(resp, 400, "server_url: engine \"manual\" needs the server's address (http://HOST:PORT)");
@@ -870,8 +948,9 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
     }
     it = cJSON_GetObjectItemCaseSensitive(body, "quant");
     if (it && !cJSON_IsNull(it)) {
-        if (!cJSON_IsString(it) || strlen(it->valuestring) == 0 || strlen(it->valuestring) >= sizeof(r->quant)) {
-            reply_error(resp, 400, "quant: expected a quantization name such as \"Q4_K_M\"");
+        if (!cJSON_IsString(it) || !cllm_web_valid_quant(it->valuestring)) {
+            reply_error(resp, 400, "quant: expected a quantization name such as \"Q4_K_M\" (letters, digits and "
+                        "'_', at most 31)");
             return false;
         }
         snprintf(r->quant, sizeof(r->quant), "%s", it->valuestring);
@@ -1267,6 +1346,14 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
         reply_error(resp, 400, "empty upload: send the results file's JSON as the request body");
         return;
     }
+    /* the whole body, not up to a first NUL byte: invalid UTF-8, NUL and trailing content refused with the offset */
+    res = cllm_json_parse(req->body, req->body_len, "upload", err, sizeof(err));
+    if (!res) {
+        reply_error(resp, 400, "%s", err);
+        return;
+    }
+    cJSON_Delete(res);
+    res = NULL;
     text = malloc(req->body_len + 1);
     if (!text) {
         reply_error(resp, 500, "out of memory");
@@ -1511,51 +1598,56 @@ static size_t drain(struct cllm_web_stream *s, char *buf, size_t n)
     return k;
 }
 
-size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n)
+size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n, bool *ended)
 {
     struct cllm_web_api *api = s->api;
-    struct timespec deadline;
 
+    *ended = false;
     if (n == 0)
         return 0;
     if (s->pending)
         return drain(s, buf, n);
-    if (s->ended)
+    if (s->ended) {
+        *ended = true;
         return 0;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += KEEPALIVE_S;
+    }
     pthread_mutex_lock(&api->mu);
-    for (;;) {
+    {
         struct web_run *r = s->run;
         if (s->next < r->n_events) {
             const struct web_event *e = &r->events[s->next];
             int len = snprintf(NULL, 0, "id: %zu\nevent: %s\ndata: %s\n\n", s->next, e->type, e->data);
-            s->pending = malloc((size_t)len + 1);
-            if (!s->pending) {
-                s->ended = true;
-                break;
+            char *text = malloc((size_t)len + 1);
+            if (text) {
+                snprintf(text, (size_t)len + 1, "id: %zu\nevent: %s\ndata: %s\n\n", s->next, e->type, e->data);
+                /* hardware names come from the machine (cpuinfo, DMI): what reaches the browser is UTF-8 */
+                if (!cllm_utf8_valid(text, (size_t)len, NULL)) {
+                    size_t fixed_len = 0;
+                    char *fixed = cllm_utf8_repair(text, (size_t)len, &fixed_len);
+                    free(text);
+                    text = fixed;
+                    len = (int)fixed_len;
+                }
             }
-            snprintf(s->pending, (size_t)len + 1, "id: %zu\nevent: %s\ndata: %s\n\n", s->next, e->type, e->data);
-            s->pending_len = (size_t)len;
-            s->pending_off = 0;
-            if (strcmp(e->type, "done") == 0)
+            if (!text) {
                 s->ended = true;
-            s->next++;
-            break;
-        }
-        if (r->finished || api->shutting_down) {
+            } else {
+                s->pending = text;
+                s->pending_len = (size_t)len;
+                s->pending_off = 0;
+                if (strcmp(e->type, "done") == 0)
+                    s->ended = true;
+                s->next++;
+            }
+        } else if (r->finished || api->shutting_down) {
             s->ended = true;
-            break;
-        }
-        if (pthread_cond_timedwait(&api->cond, &api->mu, &deadline) == ETIMEDOUT) {
-            s->pending = strdup(": keepalive\n\n");
-            s->pending_len = s->pending ? strlen(s->pending) : 0;
-            s->pending_off = 0;
-            break;
         }
     }
     pthread_mutex_unlock(&api->mu);
-    return s->pending ? drain(s, buf, n) : 0;
+    if (s->pending)
+        return drain(s, buf, n);
+    *ended = s->ended;
+    return 0;
 }
 
 void cllm_web_stream_close(struct cllm_web_stream *s)

@@ -21,6 +21,14 @@ struct cllm_web_api_params {
     const char *llama_lib;          /* libllama file or folder; NULL: the default search */
     size_t      max_upload_bytes;   /* request bodies above this get 413 */
     bool        probe_llama;        /* GET /api/hardware loads libllama to report its version (default true) */
+    /* the llama-server executables a run body may name besides "llama-server" (computellm gui --llama-server);
+     * each must be an executable file when the API starts. The API never runs any other path. */
+    const char *const *llama_servers;
+    size_t      n_llama_servers;
+    /* called after every new event, when a run ends and at shutdown, with the API's lock held: it must not call
+     * back into the API (the transport resumes its waiting event streams here). NULL: none. */
+    void      (*notify)(void *user);
+    void       *notify_user;
 };
 
 struct cllm_web_api_params cllm_web_api_default_params(void);
@@ -46,7 +54,8 @@ struct cllm_web_response {
 
 struct cllm_web_api;
 
-struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p);
+/* NULL with the reason in err: out of memory, or a llama_servers entry that is not an executable file. */
+struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p, char *err, size_t errlen);
 
 /* Cancels the running run (its results file is still written), wakes every stream so it ends. */
 void cllm_web_api_shutdown(struct cllm_web_api *api);
@@ -62,10 +71,14 @@ void cllm_web_response_free(struct cllm_web_response *resp);
 /* Events stream: "id: N\nevent: TYPE\ndata: JSON\n\n" per event, from event index `from`; ends after "done". */
 struct cllm_web_stream;
 struct cllm_web_stream *cllm_web_stream_open(struct cllm_web_api *api, const char *run_id, long from);
-/* Copies the next bytes into buf, waiting for the run when nothing is pending (a ": keepalive" comment every
- * 15 s). Returns the byte count, 0 at the end of the stream (run done and sent, or shutdown). */
-size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n);
+/* Copies the next bytes into buf without waiting. Returns the byte count; 0 with *ended true at the end of the
+ * stream (run done and sent, or shutdown), 0 with *ended false when nothing is pending yet (the transport waits
+ * for params.notify, and sends its own keepalive comments). Event text is valid UTF-8 (repaired if need be). */
+size_t cllm_web_stream_read(struct cllm_web_stream *s, char *buf, size_t n, bool *ended);
 void cllm_web_stream_close(struct cllm_web_stream *s);
+
+/* A quantization name the API accepts: 1 to 31 of [A-Za-z0-9_] ("Q4_K_M", "IQ2_XXS", "F16"). */
+bool cllm_web_valid_quant(const char *name);
 
 /* A results file name the API accepts: [A-Za-z0-9._-], not hidden, no "..", ends in ".json", at most 200 chars. */
 bool cllm_web_valid_result_name(const char *name);

@@ -1,5 +1,8 @@
 /* The embedded HTTP server of `computellm gui` (libmicrohttpd): the front-end files embedded at build time and
- * the REST API of web/api.h. Loopback by default; a token guards the API when the server listens beyond it. */
+ * the REST API of web/api.h. Safe against the web pages the user visits (docs/api.md, Security): a per-launch
+ * token on every /api/ request (loopback too), a Host allow-list on every request (DNS rebinding), an Origin and
+ * Sec-Fetch-Site check on the API, JSON-only bodies; a worker pool with connection limits, idle timeouts and
+ * event streams parked (suspended) between events, so slow clients cannot take every thread. */
 #ifndef CLLM_WEB_SERVER_H
 #define CLLM_WEB_SERVER_H
 
@@ -18,21 +21,33 @@ extern "C" {
 struct cllm_web_params {
     const char *host;               /* numeric address or "localhost" to bind ("127.0.0.1") */
     int         port;               /* TCP port; 0 picks a free one (see cllm_web_port) */
-    const char *token;              /* required on every /api call when require_token; NULL: none */
-    bool        require_token;      /* the CLI sets it for non-loopback hosts; start fails without a token */
-    struct cllm_web_api_params api; /* results folder, models, upload limit */
+    const char *token;              /* the secret every /api/ request carries; NULL: a random one per start */
+    bool        no_token;           /* no token at all: loopback hosts only (start fails otherwise) */
+    const char *const *allow_hosts; /* Host names accepted besides the bound address, localhost, 127.0.0.1, [::1] */
+    size_t      n_allow_hosts;
+    unsigned    threads;                 /* worker threads polling the connections (default 4) */
+    unsigned    max_connections;         /* open connections in all (default 256) */
+    unsigned    max_connections_per_ip;  /* open connections per client address (default 32) */
+    unsigned    connection_timeout_s;    /* an idle connection is closed after this (default 20 s) */
+    struct cllm_web_api_params api; /* results folder, models, upload limit, allowed llama-server paths */
 };
 
 struct cllm_web_params cllm_web_default_params(void);
 
 struct cllm_web_server;
 
-/* Starts the server in its own threads. NULL on failure with the reason in err (address in use, bad host,
- * require_token without a token). */
+/* Starts the server in its own threads. NULL on failure with the reason in err (address in use, bad host, bad
+ * token or --allow-host name, no_token on a non-loopback host, a llama-server path that is not executable). */
 struct cllm_web_server *cllm_web_start(const struct cllm_web_params *p, char *err, size_t errlen);
 
 /* The port actually bound. */
 int cllm_web_port(const struct cllm_web_server *s);
+
+/* The token the API wants (the one given, or the random one made at start); NULL with no_token. */
+const char *cllm_web_token(const struct cllm_web_server *s);
+
+/* The name of the cookie that carries the token: "computellm_token_<port>" (cookies are not kept per port). */
+const char *cllm_web_cookie_name(const struct cllm_web_server *s);
 
 /* Cancels a running benchmark (its results file is still written), ends the streams, stops, frees. */
 void cllm_web_stop(struct cllm_web_server *s);

@@ -15,6 +15,9 @@
 // against the schedule-streaming test server show their serving table, charts and errors (EN and FR), a failed
 // level is marked, and a comparison with an edited copy shows 2.00× on the output tokens/s rows. The server's
 // process group is killed at the end, also on failure.
+// The launch token: the URL `computellm gui` prints (http://127.0.0.1:PORT/?token=T) is the first page the browser
+// opens, which logs it in (HttpOnly cookie, then a redirect to the page without the token); before that the API
+// answers 401 to the browser too. The Node-side helpers send the token as the X-ComputeLLM-Token header.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, spawnSync, execFileSync} from 'node:child_process';
@@ -44,7 +47,7 @@ const TINY_MODELS = {models: {'tiny-test': {
 const SMALL_CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 2},
   inference: {max_tokens: 24}, runs: {warmup_max_tokens: 4}, monitor: {interval_s: 0.1}};
 
-let tmp, server, browser, page, base, cpuModel;
+let tmp, server, browser, page, base, token, loginUrl, cpuModel;
 let runFile = null, importedName = null;
 let runConfig = SMALL_CONFIG;   // the config the next started run gets (set per test)
 let lastRunBody = null;         // the POST /api/runs body the page sent last (before the test's additions)
@@ -65,8 +68,8 @@ async function shot(name) {
   await page.screenshot({path: path.join(ARTIFACTS, `gui-${name}.png`), fullPage: true});
 }
 
-async function api(p, init) {
-  const r = await fetch(base + p, init);
+async function api(p, init = {}) {
+  const r = await fetch(base + p, {...init, headers: {...(init.headers || {}), 'X-ComputeLLM-Token': token}});
   const text = await r.text();
   assert.ok(r.ok, `${p}: HTTP ${r.status} ${text}`);
   return text ? JSON.parse(text) : null;
@@ -87,12 +90,12 @@ before(async () => {
     env: {...process.env, COMPUTELLM_MODELS_FILE: path.join(tmp, 'models.json')}});
   const log = fs.createWriteStream(path.join(ARTIFACTS, 'gui-server.log'));
   server.stderr.pipe(log);
-  base = await new Promise((resolve, reject) => {
+  loginUrl = await new Promise((resolve, reject) => {
     let out = '';
     const t = setTimeout(() => reject(new Error(`no URL from computellm gui within 20 s: ${out}`)), 20000);
     server.stdout.on('data', d => {
       out += d;
-      const m = out.match(/^(http:\/\/\S+?)\/?\s*$/m);
+      const m = out.match(/^(http:\/\/\S+)\s*$/m);
       if (m) { clearTimeout(t); resolve(m[1]); }
     });
     server.once('exit', code => { clearTimeout(t); reject(new Error(`computellm gui exited (${code}): ${out}`)); });
@@ -105,6 +108,16 @@ before(async () => {
   const context = await browser.newContext({locale: 'en-US', viewport: {width: 1280, height: 900}, acceptDownloads: true});
   context.setDefaultTimeout(30000);
   page = await context.newPage();
+  const u = new URL(loginUrl);
+  base = u.origin;
+  token = u.searchParams.get('token');
+  assert.match(token || '', /^[0-9a-f]{32}$/, `the printed URL carries a random token: ${loginUrl}`);
+  // without the token the API refuses the browser's calls as well as Node's
+  assert.equal((await fetch(`${base}/api/runs`)).status, 401);
+  // the printed URL first: it sets the cookie and comes back without the token in the address bar
+  await page.goto(loginUrl);
+  assert.equal(page.url(), `${base}/`);
+  assert.equal(await page.evaluate(async () => (await fetch('/api/runs')).status), 200);
   page.on('pageerror', e => pageErrors.push(String(e)));
   page.on('console', m => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
   // the page sends the options a user picks; the test adds a small plan and no download so the run is short

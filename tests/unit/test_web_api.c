@@ -2,8 +2,9 @@
  * runs (complete, 409 while one runs, cancel; comparison phases and engine fields refused with the bad value
  * named; manual mode against an unreachable server ends failed without leaking the API key), the events stream,
  * results list/get/CSV/import/delete, the comparison of two files (JSON and CSV, bad names and baselines, missing
- * files, an imported file by name), the token on a non-loopback-style bind, path traversal and oversized uploads
- * refused. Results go to a temporary folder. */
+ * files, an imported file by name), the launch token (given or random, header or per-port cookie, the login
+ * redirect), path traversal and oversized uploads refused. Every request carries the server's token unless a test
+ * says otherwise; tests/unit/test_web_security.c attacks the server. Results go to a temporary folder. */
 #include "test.h"
 
 #if defined(CLLM_WITH_WEB) && defined(CLLM_WITH_CURL)
@@ -11,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,11 +57,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
-/* One request to srv; header may be NULL ("Name: value"); the caller frees r->body. */
-static void http(struct cllm_web_server *s, const char *method, const char *path, const char *body, size_t len,
-                 const char *header, struct reply *r)
+/* One request to s with its token (X-ComputeLLM-Token) when with_token; header may be NULL ("Name: value"); the
+ * caller frees r->body. */
+static void http_tok(struct cllm_web_server *s, bool with_token, const char *method, const char *path,
+                     const char *body, size_t len, const char *header, struct reply *r)
 {
-    char url[512];
+    char url[512], tok[160];
     CURL *c = curl_easy_init();
     struct curl_slist *h = NULL;
     memset(r, 0, sizeof(*r));
@@ -79,6 +82,10 @@ static void http(struct cllm_web_server *s, const char *method, const char *path
     }
     if (header)
         h = curl_slist_append(h, header);
+    if (with_token && cllm_web_token(s)) {
+        snprintf(tok, sizeof(tok), "X-ComputeLLM-Token: %s", cllm_web_token(s));
+        h = curl_slist_append(h, tok);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     if (curl_easy_perform(c) == CURLE_OK)
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
@@ -86,6 +93,12 @@ static void http(struct cllm_web_server *s, const char *method, const char *path
     curl_easy_cleanup(c);
     if (!r->body)
         r->body = strdup("");
+}
+
+static void http(struct cllm_web_server *s, const char *method, const char *path, const char *body, size_t len,
+                 const char *header, struct reply *r)
+{
+    http_tok(s, true, method, path, body, len, header, r);
 }
 
 static cJSON *json_of(const struct reply *r) { return cJSON_Parse(r->body); }
@@ -301,8 +314,8 @@ static void test_run_validation(void)
          "/nonexistent/bin/llama-server"},
         {"{\"engine\": \"auto\"}", "llama_server", "auto"},
         {"{\"engine\": \"auto\", \"llama_server\": \"no-such-llama-server-x\"}", "llama_server",
-         "scripts/setup --llama-server"},
-        {"{\"engine\": \"auto\", \"llama_server\": \"/tmp\"}", "llama_server", "regular file"},
+         "computellm gui --llama-server PATH"},
+        {"{\"engine\": \"auto\", \"llama_server\": \"/tmp\"}", "llama_server", "not allowed"},
         {"{\"engine\": \"turbo\"}", "engine", "manual"},
         {"{\"server_url\": \"http://127.0.0.1:1\", \"llama_server\": \"/bin/sh\"}", "llama_server", "not both"},
         {"{\"engine\": \"in-process\", \"server_url\": \"http://127.0.0.1:1\"}", "server_url", "manual"},
@@ -325,18 +338,19 @@ static void test_run_validation(void)
         free(r.body);
     }
 
-    /* a file that exists but cannot be run */
-    snprintf(noexec, sizeof(noexec), "%s/not-executable", tmpdir);
+    /* a file that exists, even an executable one, is not run unless the server was started with it */
+    snprintf(noexec, sizeof(noexec), "%s/some-executable", tmpdir);
     f = fopen(noexec, "w");
     CHECK(f != NULL);
     if (f) {
         fputs("#!/bin/sh\n", f);
         fclose(f);
     }
+    chmod(noexec, 0755);
     snprintf(body, sizeof(body), "{\"engine\": \"auto\", \"llama_server\": \"%s\"}", noexec);
     http(srv, "POST", "/api/runs", body, strlen(body), NULL, &r);
     CHECK_INT(r.status, 400);
-    CHECK(strstr(r.body, "not executable") != NULL);
+    CHECK(strstr(r.body, "not allowed") != NULL);
     free(r.body);
     unlink(noexec);
 
@@ -684,38 +698,89 @@ static void test_token(void)
     struct cllm_web_params wp = cllm_web_default_params();
     struct cllm_web_server *s;
     struct reply r;
-    char err[256];
+    char err[256], cookie[128];
 
     wp.port = 0;
     wp.api.results_dir = tmpdir;
     wp.api.probe_llama = false;
-    wp.require_token = true;
-    CHECK(cllm_web_start(&wp, err, sizeof(err)) == NULL);   /* no token: refused */
-    CHECK(strstr(err, "token") != NULL);
-
     wp.token = "s3cret-token";
     s = cllm_web_start(&wp, err, sizeof(err));
     CHECK(s != NULL);
     if (!s)
         return;
-    http(s, "GET", "/api/results", NULL, 0, NULL, &r);
+    CHECK_STR(cllm_web_token(s), "s3cret-token");
+    http_tok(s, false, "GET", "/api/results", NULL, 0, NULL, &r);
     CHECK_INT(r.status, 401);
     CHECK(strstr(r.body, "\"error\"") != NULL);
     free(r.body);
-    http(s, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: wrong", &r);
+    http_tok(s, false, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: wrong", &r);
     CHECK_INT(r.status, 401);
     free(r.body);
-    http(s, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: s3cret-token", &r);
+    http_tok(s, false, "GET", "/api/results", NULL, 0, "X-ComputeLLM-Token: s3cret-token", &r);
     CHECK_INT(r.status, 200);
     free(r.body);
-    http(s, "GET", "/api/results", NULL, 0, "Cookie: computellm_token=s3cret-token", &r);
+    /* the cookie is per port: two servers on one machine do not overwrite each other's */
+    snprintf(cookie, sizeof(cookie), "Cookie: %s=s3cret-token", cllm_web_cookie_name(s));
+    CHECK(strstr(cookie, "computellm_token_") != NULL);
+    http_tok(s, false, "GET", "/api/results", NULL, 0, cookie, &r);
     CHECK_INT(r.status, 200);
     free(r.body);
-    http(s, "GET", "/?token=s3cret-token", NULL, 0, NULL, &r);
+    http_tok(s, false, "GET", "/api/results", NULL, 0, "Cookie: computellm_token=s3cret-token", &r);
+    CHECK_INT(r.status, 401);
+    free(r.body);
+    /* the printed URL logs in: a cookie for the API, then the page without the token in the address */
+    http_tok(s, false, "GET", "/?token=s3cret-token", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 303);
+    CHECK(strstr(r.headers, "computellm_token_") != NULL);
+    CHECK(strstr(r.headers, "=s3cret-token; Path=/; HttpOnly; SameSite=Strict") != NULL);
+    CHECK(strstr(r.headers, "Location: /\r\n") != NULL);
+    free(r.body);
+    http_tok(s, false, "GET", "/?token=guess", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 401);
+    CHECK(strstr(r.headers, "Set-Cookie") == NULL);
+    free(r.body);
+    /* the page itself holds no data: it loads without the token and asks for the URL */
+    http_tok(s, false, "GET", "/", NULL, 0, NULL, &r);
     CHECK_INT(r.status, 200);
-    CHECK(strstr(r.headers, "computellm_token=s3cret-token") != NULL);
+    CHECK(strstr(r.headers, "Set-Cookie") == NULL);
     free(r.body);
     cllm_web_stop(s);
+
+    /* no token given: a random one per start, 32 hex digits, never the same twice */
+    wp.token = NULL;
+    s = cllm_web_start(&wp, err, sizeof(err));
+    CHECK(s != NULL);
+    if (s) {
+        const char *t = cllm_web_token(s);
+        CHECK(t && strlen(t) == 32 && strspn(t, "0123456789abcdef") == 32);
+        CHECK(t && cllm_web_token(srv) && strcmp(t, cllm_web_token(srv)) != 0);
+        http_tok(s, false, "GET", "/api/runs", NULL, 0, NULL, &r);
+        CHECK_INT(r.status, 401);
+        free(r.body);
+        cllm_web_stop(s);
+    }
+
+    /* --no-token: loopback only, and refused with a token */
+    wp.no_token = true;
+    s = cllm_web_start(&wp, err, sizeof(err));
+    CHECK(s != NULL);
+    if (s) {
+        CHECK(cllm_web_token(s) == NULL);
+        http_tok(s, false, "GET", "/api/runs", NULL, 0, NULL, &r);
+        CHECK_INT(r.status, 200);
+        free(r.body);
+        cllm_web_stop(s);
+    }
+    wp.host = "0.0.0.0";
+    CHECK(cllm_web_start(&wp, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "loopback") != NULL);
+    wp.host = "127.0.0.1";
+    wp.token = "abc";
+    CHECK(cllm_web_start(&wp, err, sizeof(err)) == NULL);
+    wp.no_token = false;
+    wp.token = "bad token";
+    CHECK(cllm_web_start(&wp, err, sizeof(err)) == NULL);
+    CHECK(strstr(err, "token") != NULL);
 
     CHECK(cllm_web_host_is_loopback("127.0.0.1"));
     CHECK(cllm_web_host_is_loopback("127.1.2.3"));

@@ -1,22 +1,21 @@
-// The server's REST API (docs/api.md). The token, when the server needs one, travels in a cookie set by the
-// printed URL; a ?token= in the page address is also sent as the header for pages opened otherwise.
-const token = new URLSearchParams(location.search).get('token');
-
-function headers(extra = {}) {
-  return token ? {...extra, 'X-ComputeLLM-Token': token} : extra;
-}
+// The server's REST API (docs/api.md). Every call needs the launch token: the URL that `computellm gui` prints
+// (?token=...) sets it as an HttpOnly cookie and redirects here, so the page never sees it; fetch sends the cookie
+// (same origin). Bodies are always JSON, sent as Content-Type: application/json (the server refuses anything else).
+import {t} from './i18n.js';
 
 export class ApiError extends Error {
   constructor(status, message, body) { super(message); this.status = status; this.body = body; }
 }
 
 async function request(method, path, body) {
-  const init = {method, headers: headers(body !== undefined ? {'Content-Type': 'application/json'} : {})};
+  const init = {method, credentials: 'same-origin', headers: {}};
+  if (method !== 'GET') init.headers['Content-Type'] = 'application/json';
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(path, init);
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  if (res.status === 401) throw new ApiError(401, t('common.unauthorized'), data);
   if (!res.ok) throw new ApiError(res.status, (data && data.error) || `${res.status} ${res.statusText}`, data);
   return data;
 }

@@ -5,6 +5,8 @@ const strings = {
   'nav.results': ['Results', 'Résultats'],
   'common.loading': ['Loading…', 'Chargement…'],
   'common.error': ['Error: {msg}', 'Erreur : {msg}'],
+  'common.unauthorized': ['Not logged in: open the URL that `computellm gui` printed (it carries the launch token).',
+    'Non connecté : ouvrez l’adresse affichée par `computellm gui` (elle porte le jeton de lancement).'],
   'common.none': ['none', 'aucun'],
   'common.yes': ['yes', 'oui'],
   'common.no': ['no', 'non'],
