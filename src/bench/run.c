@@ -149,7 +149,7 @@ bool cllm_run_ai_failed(const cJSON *result, char *why, size_t n)
         const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "error"));
         if (strcmp(status, "failed") != 0)
             return false;
-        snprintf(why, n, "the LLM phase failed: %s", e ? e : "no reason given");
+        snprintf(why, n, "it could not start: %s", e ? e : "no reason given");
         return true;
     }
     snprintf(why, n, "no model ran: %d model%s failed or skipped (%s: %s)", n_models, n_models == 1 ? "" : "s",
