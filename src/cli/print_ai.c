@@ -106,6 +106,10 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
                     cli_num(r, "summary.peak_memory_gb"),
                     cJSON_GetStringValue(cllm_json_path(r, "summary.stability")), synth ? "  (synthetic)" : "");
             server_rate_line(f, r);
+            if (cJSON_GetStringValue(cllm_json_path(r, "stall.at")))
+                fprintf(f, "  %-16s %s timed out, the later runs were skipped: %s\n", "",
+                        cJSON_GetStringValue(cllm_json_path(r, "stall.at")),
+                        cJSON_GetStringValue(cllm_json_path(r, "stall.error")));
         } else {
             const char *why = cJSON_GetStringValue(cllm_json_path(r, "reason"));
             if (!why)

@@ -471,8 +471,16 @@ enum cllm_status cllm_chat_stream_finish(struct cllm_chat_stream *r, int code, s
                  r->cerr[0] ? r->cerr : curl_easy_strerror(cc));
         r->st = CLLM_ERR_IO;
     } else if (!r->done && (cllm_sse_pending(&r->sse) || !r->info.finish_reason[0])) {
-        snprintf(err, errlen, "the server ended the stream before it finished (no [DONE]) after %d chunks",
-                 r->info.n_chunks);
+        char *ct = NULL, ctype[96] = "";
+        curl_easy_getinfo(r->c, CURLINFO_CONTENT_TYPE, &ct);
+        if (ct)
+            clean_text(ct, strlen(ct), ctype, sizeof(ctype));
+        if (r->info.n_chunks == 0 && !strstr(ctype, "text/event-stream"))
+            snprintf(err, errlen, "the server answered with %s%s, not an event stream: it does not stream chat "
+                     "completions (\"stream\": true)", ctype[0] ? "Content-Type " : "no Content-Type", ctype);
+        else
+            snprintf(err, errlen, "the server ended the stream before it finished (no [DONE]) after %d chunks",
+                     r->info.n_chunks);
         r->st = CLLM_ERR_IO;
     }
     if (r->st != CLLM_OK)

@@ -146,7 +146,7 @@ check "endless server: both runs failed on max_tokens" jq -e "$M.status == \"fai
 cfg 3 0 '"stall_s": 1'
 t0=$(now_ms)
 ends "stalling server: run ends" "$BIN" run --skip-classic --server-url "$U/stall/at=2" \
-  --config "$T/cfg.json" --output "$T/stall"
+  --config "$T/cfg.json" --output "$T/stall" --compare temperature
 el=$(( $(now_ms) - t0 ))
 echo "    stalling run took $el ms" >&2
 check "stalling server: run 1 stalled, runs 2-3 skipped" jq -e "$M.status == \"failed\" and ($M.runs | length) == 3
@@ -154,7 +154,11 @@ check "stalling server: run 1 stalled, runs 2-3 skipped" jq -e "$M.status == \"f
   and $M.runs[1].status == \"skipped\" and $M.runs[2].status == \"skipped\"
   and ($M.runs[2].reason | startswith(\"skipped after a stall: run 1: the server's stream stalled\"))" \
   "$(cat "$T/out")" >/dev/null
-check "stalling server: one stall waited for, not three (< 10 s)" test "$el" -lt 10000
+check "stalling server: its comparison variants skipped too" jq -e "[.ai_benchmarks.comparisons.temperature[\"$KEY\"][]
+  | select(.status == \"skipped\" and (.reason | startswith(\"skipped after a stall: run 1: \")))] | length == 3" \
+  "$(cat "$T/out")" >/dev/null
+check "stalling server: one stall waited for, not 3 + 3 x 3 (< 10 s)" test "$el" -lt 10000
+check "stalling server: the table names the stall" grep -q "skipped after a stall: run 1: " "$T/err"
 
 # --- serve-bench: keep-alives end each request at its deadline; one Ctrl-C stops within 1 s ---
 t0=$(now_ms)

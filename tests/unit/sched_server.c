@@ -27,12 +27,13 @@ enum mode {
     M_TRAILING,    /* token 2's JSON has a second value after it */
     M_NUL,         /* token 2's content has a \u0000 */
     M_NOTOBJ,      /* token 2's data is a JSON array */
+    M_PLAIN,       /* one application/json completion: "stream" ignored */
 };
 
 static const struct { const char *name; enum mode mode; } g_modes[] = {
     {"cut", M_CUT}, {"badjson", M_BADJSON}, {"stall", M_STALL}, {"keepalive", M_KEEPALIVE}, {"empty", M_EMPTY},
     {"endless", M_ENDLESS}, {"badutf8", M_BADUTF8}, {"trailing", M_TRAILING}, {"nul", M_NUL},
-    {"notobj", M_NOTOBJ},
+    {"notobj", M_NOTOBJ}, {"plain", M_PLAIN},
 };
 
 static struct MHD_Daemon *g_d;
@@ -242,6 +243,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         if (strncmp(url, "/err500/", 8) == 0 || (sp.fail_every > 0 && nth % sp.fail_every == 0))
             return queue(c, 500, MHD_create_response_from_buffer(sizeof(err500) - 1, (void *)err500,
                                                                  MHD_RESPMEM_PERSISTENT));
+        if (m == M_PLAIN) {
+            static const char plain[] = "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                                        "\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}";
+            r = MHD_create_response_from_buffer(sizeof(plain) - 1, (void *)plain, MHD_RESPMEM_PERSISTENT);
+            MHD_add_response_header(r, "Content-Type", "application/json");
+            return queue(c, 200, r);
+        }
         if (sp.slow_first_every > 0 && nth % sp.slow_first_every == 0)
             sp.first_ms = sp.slow_first_ms;
         if (sp.slow_gap_every > 0 && nth % sp.slow_gap_every == 0)

@@ -14,6 +14,7 @@
  *   /endless/...  a token every gap ms for ever: max_tokens ignored, no [DONE]
  *   /badutf8/, /trailing/, /nul/, /notobj/   token 2's data has invalid UTF-8, a second JSON value after the
  *                 first, a \u0000 in its content, or is an array
+ *   /plain/...    one application/json completion, as a server that ignores "stream": true
  *   /n=20,first=50,gap=10,fail=4,slowfirst=3:150,slowgap=5:30,at=3,quiet=3000,ping=200/...   a schedule (any
  *                 subset of the keys; others from the server's default): every 4th POST answers 500, every 3rd
  *                 sends its first token after 150 ms, every 5th sends its tokens every 30 ms (POSTs counted from 1

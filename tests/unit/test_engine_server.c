@@ -255,6 +255,15 @@ static void error_body_cleaned(void)
     CHECK(strstr(h.err, "badly") != NULL);
 }
 
+/* A server that ignores "stream": true answers one JSON completion: said as such */
+static void not_a_stream(void)
+{
+    struct hostile h = {.prefix = "/plain", .stall_s = 5};
+    run_hostile(&h);
+    CHECK_INT(h.st, CLLM_ERR_IO);
+    CHECK(strstr(h.err, "answered with Content-Type application/json, not an event stream") != NULL);
+}
+
 /* GET /props: llama-server's answer is recognised; one with trailing content is refused (a generic server) */
 static void props_strict(void)
 {
@@ -441,6 +450,7 @@ int main(int argc, char **argv)
     RUN(endless_fails);
     RUN(strict_json);
     RUN(error_body_cleaned);
+    RUN(not_a_stream);
     RUN(props_strict);
     RUN(cancel_keepalive);
     RUN(auto_ok);

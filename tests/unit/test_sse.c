@@ -104,6 +104,23 @@ static void pending_and_stop(void)
     p.max_line = 8;
     CHECK_INT(cllm_sse_feed(&p, "data: 0123456789\n\n", 18), CLLM_ERR_PARSE);
     cllm_sse_free(&p);
+
+    /* short data lines that never end their event: bounded like a line (it used to grow without end) */
+    g = (struct got){0};
+    cllm_sse_init(&p, collect, &g);
+    p.max_line = 64;
+    for (int i = 0; i < 20; i++) {
+        enum cllm_status st = cllm_sse_feed(&p, "data: abc\n", 10);
+        if (st != CLLM_OK) {
+            CHECK_INT(st, CLLM_ERR_PARSE);
+            CHECK(i >= 60 / 4 && i <= 64 / 4);   /* 4 bytes of data per line */
+            break;
+        }
+        CHECK(i < 17);
+    }
+    CHECK(p.data_len <= 64);
+    CHECK_INT(g.n, 0);
+    cllm_sse_free(&p);
 }
 
 int main(void)
