@@ -365,7 +365,8 @@ enum cllm_status cllm_chat_stream_new(const struct cllm_chat_target *t, const st
      * deadline a second late */
     curl_easy_setopt(r->c, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(r->c, CURLOPT_LOW_SPEED_TIME, (long)r->stall_s);
-    curl_easy_setopt(r->c, CURLOPT_TIMEOUT_MS, (long)(deadline_s * 1000) + 1000L);
+    if (deadline_s * 1000 + 1000 < 2147483647.0)   /* beyond ~24 days (a 32-bit long): our own check only */
+        curl_easy_setopt(r->c, CURLOPT_TIMEOUT_MS, (long)(deadline_s * 1000) + 1000L);
     curl_easy_setopt(r->c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(r->c, CURLOPT_XFERINFODATA, r);
     curl_easy_setopt(r->c, CURLOPT_NOPROGRESS, 0L);

@@ -160,7 +160,6 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
     char why_download[512] = "", synth_path[1024];
     struct dl_ctx ctx = {p, m->key};
     enum cllm_status st;
-
     struct stat sb;
     bool empty;
 
