@@ -100,6 +100,13 @@ if [ "$userns" -eq 1 ]; then
   check "full disk: the results are whole there" jq -e '.run.status == "complete" and (.hardware.cpu.model | type == "string")' "$fb" >/dev/null
   check "full disk: stderr says why" grep -q "No space left on device" "$T/err"
   check "full disk: stderr says where" grep -qF "results written to $fb" "$T/err"
+  # every fallback full too (a full tmpfs over /tmp holding the output, the state folder and the temp folder):
+  # exit 1 with the reason, no path printed
+  expect_rc "full disk, no fallback either: exits 1" 1 env -u TMPDIR XDG_STATE_HOME=/tmp/state unshare -rm sh -c \
+    'mount -t tmpfs -o size=64k tmpfs /tmp && mkdir /tmp/results /tmp/state && { dd if=/dev/zero of=/tmp/filler bs=4k 2>/dev/null; true; } && exec "$1" run --skip-classic --skip-ai --output /tmp/results' \
+    sh "$BIN"
+  check "no fallback either: nothing on stdout" test ! -s "$T/out"
+  check "no fallback either: says so" grep -q "no fallback folder could take them either" "$T/err"
 else
   echo "skip full-disk case: user namespaces (unshare -rm) are not allowed here" >&2
 fi
