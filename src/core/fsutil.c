@@ -227,11 +227,12 @@ enum cllm_status cllm_write_new(const char *path, const void *data, size_t len, 
     goto done;
 
 claimed:
-    sync_dir(dir);
+    unlink(tmp);   /* after link(2): the temp name only (after rename it is gone already) */
+    sync_dir(dir); /* one folder sync makes the new name and the temp name's removal durable */
     cllm_strlcpy(path_out, name, path_n);
-    st = CLLM_OK;
+    return CLLM_OK;
 done:
-    unlink(tmp);   /* after link(2): the temp name only; after rename: already gone */
+    unlink(tmp);
     return st;
 }
 
