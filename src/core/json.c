@@ -114,9 +114,10 @@ static void where(const char *text, size_t at, const char *origin, const char *w
     snprintf(err, errlen, "%s: %s at byte %zu (line %zu, column %zu)", origin, what, at, line, col);
 }
 
-/* Offset of the first "\u0000" escape inside a string, or len when there is none. Only called on text that has
- * no NUL byte, so the scan may look ahead up to the end. */
-static size_t find_nul_escape(const char *t, size_t len)
+/* Offset of the first "\u0000" escape or raw control character (U+0000..U+001F, which RFC 8259 says must be
+ * escaped) inside a string, or len when there is none; *raw tells which it was. Only called on text that has no
+ * NUL byte, so the scan may look ahead up to the end. */
+static size_t find_bad_in_string(const char *t, size_t len, bool *raw)
 {
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
@@ -127,13 +128,65 @@ static size_t find_nul_escape(const char *t, size_t len)
         }
         if (t[i] == '"') {
             in_string = false;
+        } else if ((unsigned char)t[i] < 0x20) {
+            *raw = true;
+            return i;
         } else if (t[i] == '\\' && i + 1 < len) {
-            if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0)
+            if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0) {
+                *raw = false;
                 return i;
+            }
             i++;   /* the escaped character */
         }
     }
     return len;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* The first object in `node` (depth first) that has a key twice: cJSON keeps both, and readers that look a key
+ * up would see the first while readers that walk the object see both, so a checked value and a used value could
+ * differ. Returns the repeated key, with the object's dotted path in `path`; NULL when there is none (or *nomem). */
+static const char *find_duplicate_key(const cJSON *node, char *path, size_t pathlen, bool *nomem)
+{
+    size_t used = strlen(path), n = 0, i = 0;
+    const cJSON *c;
+    const char *dup = NULL;
+
+    for (c = node->child; c; c = c->next)
+        n++;
+    if (cJSON_IsObject(node) && n >= 2) {
+        const cJSON **keys = malloc(n * sizeof(*keys));
+        if (!keys) {
+            *nomem = true;
+            return NULL;
+        }
+        for (c = node->child; c; c = c->next)
+            keys[i++] = c;
+        qsort(keys, n, sizeof(*keys), cmp_keys);
+        for (i = 1; i < n && !dup; i++)
+            if (strcmp(keys[i - 1]->string, keys[i]->string) == 0)
+                dup = keys[i]->string;
+        free(keys);
+        if (dup)
+            return dup;
+    }
+    i = 0;
+    for (c = node->child; c && !dup && !*nomem; c = c->next, i++) {
+        if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+            continue;
+        if (cJSON_IsObject(node))
+            snprintf(path + used, pathlen - used, "%s%s", used ? "." : "", c->string);
+        else
+            snprintf(path + used, pathlen - used, "[%zu]", i);
+        dup = find_duplicate_key(c, path, pathlen, nomem);
+        if (!dup)
+            path[used] = '\0';
+    }
+    return dup;
 }
 
 cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *err, size_t errlen)
@@ -157,10 +210,14 @@ cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *e
         where(text, (size_t)(nul - text), origin, "a NUL byte", err, errlen);
         return NULL;
     }
-    at = find_nul_escape(text, len);
-    if (at < len) {
-        where(text, at, origin, "a \\u0000 (NUL) character in a string", err, errlen);
-        return NULL;
+    {
+        bool raw = false;
+        at = find_bad_in_string(text, len, &raw);
+        if (at < len) {
+            where(text, at, origin, raw ? "an unescaped control character in a string (write it as \\u00XX)"
+                                        : "a \\u0000 (NUL) character in a string", err, errlen);
+            return NULL;
+        }
     }
     at = 0;
     while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r'))
@@ -182,6 +239,20 @@ cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *e
         where(text, at, origin, "trailing content after the JSON value", err, errlen);
         cJSON_Delete(root);
         return NULL;
+    }
+    {
+        char path[256] = "";
+        bool nomem = false;
+        const char *dup = find_duplicate_key(root, path, sizeof(path), &nomem);
+        if (dup || nomem) {
+            if (nomem)
+                snprintf(err, errlen, "%s: out of memory checking for duplicate keys", origin);
+            else
+                snprintf(err, errlen, "%s: duplicate key \"%.80s\" in %s%.160s", origin, dup,
+                         path[0] ? "the object at " : "the top-level object", path);
+            cJSON_Delete(root);
+            return NULL;
+        }
     }
     return root;
 }

@@ -95,6 +95,109 @@ void cllm_download_resolve_url(const char *endpoint, const char *repo, const cha
     append_encoded(out, k, n, file, false);
 }
 
+/* ---- response headers (no libcurl needed: tests and tests/fuzz feed lines directly) ---- */
+
+static int64_t parse_i64(const char *s)
+{
+    char *end;
+    long long v;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || errno || v < 0)
+        return -1;
+    return (int64_t)v;
+}
+
+/* Header value after "Name:", trimmed, into out (truncated to n - 1 bytes). */
+static bool header_value(const char *line, size_t len, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name), k;
+    if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return false;
+    line += nl + 1;
+    len -= nl + 1;
+    while (len && (*line == ' ' || *line == '\t'))
+        line++, len--;
+    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
+        len--;
+    k = len < n - 1 ? len : n - 1;
+    memcpy(out, line, k);
+    out[k] = '\0';
+    return true;
+}
+
+void cllm_download_headers_init(struct cllm_download_headers *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->content_length = -1;
+    h->cr_start = h->cr_total = -1;
+    h->linked_size = -1;
+}
+
+/* The status code of "HTTP/1.1 206 Partial Content" or "HTTP/2 200", read within len (the line is not
+ * NUL-terminated); 0 when there is none. */
+static long status_code(const char *line, size_t len)
+{
+    const char *sp = memchr(line, ' ', len);
+    size_t i, k = 0;
+    long code = 0;
+
+    if (!sp)
+        return 0;
+    i = (size_t)(sp - line);
+    while (i < len && line[i] == ' ')
+        i++;
+    while (i < len && k < 3 && line[i] >= '0' && line[i] <= '9') {
+        code = code * 10 + (line[i] - '0');
+        i++, k++;
+    }
+    return k == 3 ? code : 0;
+}
+
+bool cllm_download_header_line(struct cllm_download_headers *h, const char *line, size_t len)
+{
+    char v[256];
+
+    if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+        h->hops++;
+        h->status = status_code(line, len);
+        h->content_length = -1;
+        h->has_content_range = false;
+        h->cr_start = h->cr_total = -1;
+        return true;
+    }
+    if (header_value(line, len, "Content-Length", v, sizeof(v))) {
+        h->content_length = parse_i64(v);
+    } else if (header_value(line, len, "Content-Range", v, sizeof(v))) {
+        /* "bytes START-END/TOTAL"; a 416 has an asterisk in place of START-END */
+        const char *sl = strchr(v, '/');
+        h->has_content_range = true;
+        if (sl)
+            h->cr_total = strcmp(sl + 1, "*") == 0 ? -1 : parse_i64(sl + 1);
+        if (strncasecmp(v, "bytes ", 6) == 0 && v[6] != '*')
+            h->cr_start = parse_i64(v + 6);
+    } else if (header_value(line, len, "X-Linked-Size", v, sizeof(v))) {
+        if (h->linked_size < 0)
+            h->linked_size = parse_i64(v);
+    } else if (header_value(line, len, "X-Linked-Etag", v, sizeof(v))) {
+        if (!h->linked_etag[0]) {
+            const char *e = v;
+            size_t k;
+            if (strncmp(e, "W/", 2) == 0)
+                e += 2;
+            while (*e == '"')
+                e++;
+            k = strcspn(e, "\"");
+            snprintf(h->linked_etag, sizeof(h->linked_etag), "%.*s", (int)k, e);
+        }
+    } else if (header_value(line, len, "Location", v, sizeof(v))) {
+        h->location_relative = v[0] == '/' && v[1] != '/';
+    }
+    return false;
+}
+
 #if defined(CLLM_WITH_CURL)
 
 #include <curl/curl.h>
@@ -183,15 +286,7 @@ struct xfer {
     int64_t offset;                /* next write position; offset - base bytes of it are in place and hashed */
     struct sha256_ctx sha;
 
-    /* headers of the current request, every hop */
-    int hops;
-    long status;                   /* of the latest hop */
-    int64_t content_length;        /* of the latest hop; -1 none */
-    bool has_content_range;
-    int64_t cr_start, cr_total;    /* Content-Range of the latest hop; -1 unknown */
-    int64_t linked_size;           /* X-Linked-Size of any hop; -1 none */
-    char linked_etag[96];          /* X-Linked-Etag of any hop, quotes removed */
-    bool location_relative;        /* the latest Location stays on the same host */
+    struct cllm_download_headers h;   /* headers of the current request, every hop */
 
     /* body of the current request */
     bool body_started, discard, restarted;
@@ -243,82 +338,17 @@ static int report(struct xfer *x, enum cllm_download_phase phase, int64_t done, 
     return 0;
 }
 
-static int64_t parse_i64(const char *s)
-{
-    char *end;
-    long long v;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (end == s || errno || v < 0)
-        return -1;
-    return (int64_t)v;
-}
-
-/* Header value after "Name:", trimmed, into out. */
-static bool header_value(const char *line, size_t len, const char *name, char *out, size_t n)
-{
-    size_t nl = strlen(name), k;
-    if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-        return false;
-    line += nl + 1;
-    len -= nl + 1;
-    while (len && (*line == ' ' || *line == '\t'))
-        line++, len--;
-    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
-        len--;
-    k = len < n - 1 ? len : n - 1;
-    memcpy(out, line, k);
-    out[k] = '\0';
-    return true;
-}
-
 /* Every header line of every hop (libcurl calls this for redirects too, which is where X-Linked-* live). */
 static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 {
     struct xfer *x = ud;
     size_t len = size * nitems;
-    char v[256];
+    char loc[121];
 
-    if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
-        const char *sp = memchr(buf, ' ', len);
-        x->hops++;
-        x->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-        x->content_length = -1;
-        x->has_content_range = false;
-        x->cr_start = x->cr_total = -1;
-        CLLM_LOG(CLLM_LOG_DEBUG, "download: %s: hop %d: HTTP %ld", x->file, x->hops, x->status);
-        return len;
-    }
-    if (header_value(buf, len, "Content-Length", v, sizeof(v))) {
-        x->content_length = parse_i64(v);
-    } else if (header_value(buf, len, "Content-Range", v, sizeof(v))) {
-        /* "bytes START-END/TOTAL"; a 416 has an asterisk in place of START-END */
-        const char *sl = strchr(v, '/');
-        x->has_content_range = true;
-        if (sl)
-            x->cr_total = strcmp(sl + 1, "*") == 0 ? -1 : parse_i64(sl + 1);
-        if (strncasecmp(v, "bytes ", 6) == 0 && v[6] != '*')
-            x->cr_start = parse_i64(v + 6);
-    } else if (header_value(buf, len, "X-Linked-Size", v, sizeof(v))) {
-        if (x->linked_size < 0)
-            x->linked_size = parse_i64(v);
-    } else if (header_value(buf, len, "X-Linked-Etag", v, sizeof(v))) {
-        if (!x->linked_etag[0]) {
-            const char *s = v;
-            size_t k;
-            if (strncmp(s, "W/", 2) == 0)
-                s += 2;
-            while (*s == '"')
-                s++;
-            k = strcspn(s, "\"");
-            snprintf(x->linked_etag, sizeof(x->linked_etag), "%.*s", (int)k, s);
-        }
-    } else if (header_value(buf, len, "Location", v, sizeof(v))) {
-        x->location_relative = v[0] == '/' && v[1] != '/';
-        CLLM_LOG(CLLM_LOG_DEBUG, "download: %s: hop %d redirects to %.120s", x->file, x->hops, v);
-    }
+    if (cllm_download_header_line(&x->h, buf, len))
+        CLLM_LOG(CLLM_LOG_DEBUG, "download: %s: hop %d: HTTP %ld", x->file, x->h.hops, x->h.status);
+    else if (header_value(buf, len, "Location", loc, sizeof(loc)))
+        CLLM_LOG(CLLM_LOG_DEBUG, "download: %s: hop %d redirects to %s", x->file, x->h.hops, loc);
     return len;
 }
 
@@ -358,15 +388,15 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 
     if (!x->body_started) {
         x->body_started = true;
-        if (x->status == 206) {
-            if (x->cr_start != x->offset - x->base) {
+        if (x->h.status == 206) {
+            if (x->h.cr_start != x->offset - x->base) {
                 snprintf(x->err, x->errlen, "%s: the server resumed at byte %lld, not at %lld as asked", x->file,
-                         (long long)x->cr_start, (long long)(x->offset - x->base));
+                         (long long)x->h.cr_start, (long long)(x->offset - x->base));
                 x->cb_status = CLLM_ERR_IO;
                 x->cb_failure = CLLM_DL_NETWORK;
                 return 0;
             }
-        } else if (x->status == 200) {
+        } else if (x->h.status == 200) {
             if (x->offset > x->base) {
                 CLLM_LOG(CLLM_LOG_INFO, "download: %s: the server sent the whole file (200), restarting from zero",
                          x->file);
@@ -411,14 +441,7 @@ static int on_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 
 static void reset_request(struct xfer *x)
 {
-    x->hops = 0;
-    x->status = 0;
-    x->content_length = -1;
-    x->has_content_range = false;
-    x->cr_start = x->cr_total = -1;
-    x->linked_size = -1;
-    x->linked_etag[0] = '\0';
-    x->location_relative = false;
+    cllm_download_headers_init(&x->h);
     x->body_started = x->discard = x->restarted = false;
     x->body_head[0] = '\0';
     x->body_head_len = 0;
@@ -455,7 +478,7 @@ static enum cllm_status classify_curl(struct xfer *x, CURLcode rc, const char *u
         return x->cb_status;
     }
     if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY || rc == CURLE_COULDNT_CONNECT ||
-        (rc == CURLE_OPERATION_TIMEDOUT && x->hops == 0)) {
+        (rc == CURLE_OPERATION_TIMEDOUT && x->h.hops == 0)) {
         x->res->failure = CLLM_DL_OFFLINE;
         snprintf(x->err, x->errlen, "cannot reach %s (%s): offline or blocked by a firewall/proxy", url, why);
         return CLLM_ERR_IO;
@@ -470,17 +493,17 @@ static enum cllm_status http_error(struct xfer *x, const char *url, bool have_to
 {
     const char *hint = "";
     x->res->failure = CLLM_DL_HTTP;
-    if (x->status == 404)
+    if (x->h.status == 404)
         hint = ": no such file or repository";
-    else if (x->status == 401 || x->status == 403)
+    else if (x->h.status == 401 || x->h.status == 403)
         hint = have_token ? ": access refused for the token in HF_TOKEN (gated or private repository?)"
                           : ": access refused; the repository may be gated or private: set HF_TOKEN to an access token";
-    else if (x->status == 429)
+    else if (x->h.status == 429)
         hint = ": too many requests; try again later";
-    else if (x->status >= 500)
+    else if (x->h.status >= 500)
         hint = ": server error; try again later";
-    snprintf(x->err, x->errlen, "HTTP %ld for %s%s", x->status, url, hint);
-    return x->status == 404 ? CLLM_ERR_NOT_FOUND : CLLM_ERR_IO;
+    snprintf(x->err, x->errlen, "HTTP %ld for %s%s", x->h.status, url, hint);
+    return x->h.status == 404 ? CLLM_ERR_NOT_FOUND : CLLM_ERR_IO;
 }
 
 static void set_common(CURL *h, struct xfer *x, const struct curl_slist *hdrs, bool https_only)
@@ -515,7 +538,7 @@ static void set_common(CURL *h, struct xfer *x, const struct curl_slist *hdrs, b
 static enum cllm_status probe(CURL *h, struct xfer *x, const char *url, bool have_token, int64_t *size,
                               char sha[65])
 {
-    char cur[sizeof(x->res->url)], etag[sizeof(x->linked_etag)] = "";
+    char cur[sizeof(x->res->url)], etag[sizeof(x->h.linked_etag)] = "";
     int64_t linked_size = -1;
     CURLcode rc = CURLE_OK;
 
@@ -535,10 +558,10 @@ static enum cllm_status probe(CURL *h, struct xfer *x, const char *url, bool hav
         if (rc != CURLE_OK)
             break;
         if (linked_size < 0)
-            linked_size = x->linked_size;
+            linked_size = x->h.linked_size;
         if (!etag[0])
-            cllm_strlcpy(etag, x->linked_etag, sizeof(etag));
-        if (x->status >= 300 && x->status < 400 && x->location_relative && linked_size < 0 &&
+            cllm_strlcpy(etag, x->h.linked_etag, sizeof(etag));
+        if (x->h.status >= 300 && x->h.status < 400 && x->h.location_relative && linked_size < 0 &&
             curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &next) == CURLE_OK && next) {
             cllm_strlcpy(cur, next, sizeof(cur));
             continue;
@@ -549,17 +572,17 @@ static enum cllm_status probe(CURL *h, struct xfer *x, const char *url, bool hav
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 0L);
-    x->res->http_status = x->status;
+    x->res->http_status = x->h.status;
     if (rc != CURLE_OK)
         return classify_curl(x, rc, url);
     *size = -1;
     sha[0] = '\0';
-    if (x->status == 405 || x->status == 501)
+    if (x->h.status == 405 || x->h.status == 501)
         return CLLM_OK;   /* a mirror without HEAD: the size comes with the GET */
-    if (x->status < 200 || (x->status >= 400) || (x->status > 200 && x->status < 300))
+    if (x->h.status < 200 || (x->h.status >= 400) || (x->h.status > 200 && x->h.status < 300))
         return http_error(x, url, have_token);
     /* 200, or a redirect to another host (the CDN) whose first answer said all there is to know */
-    *size = linked_size >= 0 ? linked_size : x->status == 200 ? x->content_length : -1;
+    *size = linked_size >= 0 ? linked_size : x->h.status == 200 ? x->h.content_length : -1;
     if (is_sha256_hex(etag)) {
         for (int i = 0; i < 64; i++)
             sha[i] = (char)tolower((unsigned char)etag[i]);
@@ -634,11 +657,11 @@ static enum cllm_status fetch(CURL *h, struct xfer *x, const char *url, int64_t 
         t_start = cllm_now_s();
         rc = curl_easy_perform(h);
         x->recv_s += cllm_now_s() - t_start;
-        x->res->http_status = x->status;
+        x->res->http_status = x->h.status;
 
         if (rc == CURLE_OK) {
-            if (x->status == 416 && have > 0) {
-                int64_t total = x->cr_total >= 0 ? x->cr_total : size;
+            if (x->h.status == 416 && have > 0) {
+                int64_t total = x->h.cr_total >= 0 ? x->h.cr_total : size;
                 if (total == have)
                     return CLLM_OK;   /* the part was already whole */
                 if (ranged_416_retry) {
@@ -656,7 +679,7 @@ static enum cllm_status fetch(CURL *h, struct xfer *x, const char *url, int64_t 
                 }
                 continue;
             }
-            if (x->status != 200 && x->status != 206)
+            if (x->h.status != 200 && x->h.status != 206)
                 return http_error(x, url, have_token);
             return CLLM_OK;
         }
@@ -833,8 +856,9 @@ enum cllm_status cllm_download_hf(const char *repo, const struct cllm_download_p
         /* size, then hash, against every source that gave one */
         {
             int64_t got_size = x.offset - x.base;
-            int64_t want_size = size >= 0 ? size : x.linked_size >= 0 ? x.linked_size : pt->size_bytes;
-            const char *want_server = server_sha[0] ? server_sha : (is_sha256_hex(x.linked_etag) ? x.linked_etag : NULL);
+            int64_t want_size = size >= 0 ? size : x.h.linked_size >= 0 ? x.h.linked_size : pt->size_bytes;
+            const char *want_server = server_sha[0] ? server_sha
+                                      : (is_sha256_hex(x.h.linked_etag) ? x.h.linked_etag : NULL);
             sha_hex(&x.sha, got);
             if (want_size >= 0 && got_size != want_size) {
                 snprintf(err, errlen, "%s: size mismatch: expected %lld bytes, got %lld; removed %s", pt->file,

@@ -97,6 +97,25 @@ struct cllm_download_result {
     char    sha256[65];            /* of the final file when it is a single file; "" for joined parts */
 };
 
+/* What the response headers of one request said, over every hop: libcurl hands each header line of each redirect
+ * to one callback, and this is what it keeps. Needs no libcurl (tests and tests/fuzz feed lines directly). */
+struct cllm_download_headers {
+    int     hops;                  /* status lines seen ("HTTP/1.1 302 Found" starts a hop) */
+    long    status;                /* status code of the latest hop; 0 none or unreadable */
+    int64_t content_length;        /* Content-Length of the latest hop, bytes; -1 none or invalid */
+    bool    has_content_range;     /* the latest hop had a Content-Range */
+    int64_t cr_start, cr_total;    /* its "bytes START-END/TOTAL", bytes; -1 unknown ("*") or invalid */
+    int64_t linked_size;           /* X-Linked-Size of the first hop that had one, bytes; -1 none */
+    char    linked_etag[96];       /* X-Linked-Etag of the first hop that had one, W/ and quotes removed; "" none */
+    bool    location_relative;     /* the latest Location stays on the same host ("/path", not "//host/...") */
+};
+
+void cllm_download_headers_init(struct cllm_download_headers *h);
+
+/* Reads one header line of len bytes as received (not NUL-terminated, CRLF included or not) into h. True when it
+ * was a status line (a new hop: the per-hop fields are reset). */
+bool cllm_download_header_line(struct cllm_download_headers *h, const char *line, size_t len);
+
 /* True when this build can download (libcurl and a SHA-256 implementation were found at build time). */
 bool cllm_download_supported(void);
 

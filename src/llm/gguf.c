@@ -374,6 +374,10 @@ static enum cllm_status parse(struct src *s, bool check_data, struct cllm_gguf *
     }
     if ((st = src_u32(s, &g->version, "version")))
         goto fail;
+    if (g->version == 0) {
+        st = src_fail(s, CLLM_ERR_PARSE, "GGUF version 0 does not exist: a corrupt header");
+        goto fail;
+    }
     if (g->version == 1) {
         st = src_fail(s, CLLM_ERR_PARSE, "GGUF version 1 is not supported (llama.cpp dropped it too)");
         goto fail;
