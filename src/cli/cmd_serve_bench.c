@@ -290,10 +290,22 @@ int cmd_serve_bench(int argc, char *const *argv)
     section = cJSON_GetObjectItemCaseSensitive(result, "serving_benchmarks");
     if (section)
         print_table(stderr, section);
+    if (st == CLLM_ERR_IO && path[0]) {
+        /* the measurements are kept elsewhere: say where, and print that path as a normal run would */
+        fprintf(stderr, "computellm serve-bench: %s\n", err);
+        printf("%s\n", path);
+        fflush(stdout);
+        fprintf(stderr, "results written to %s (a fallback folder: move the file where you keep results)\n", path);
+        cJSON_Delete(result);
+        return CLI_EXIT_FAIL;
+    }
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         fprintf(stderr, "computellm serve-bench: %s\n", err);
         cJSON_Delete(result);
-        return st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        /* an unusable results folder is found before any request: a usage error, as for run */
+        return st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED || (st == CLLM_ERR_IO && !result)
+                   ? CLI_EXIT_USAGE
+                   : CLI_EXIT_FAIL;
     }
     if (json) {
         char *text = cJSON_Print(section);

@@ -464,7 +464,7 @@ static void note_stall(const struct cllm_ai_params *p, const char *key, struct m
                        const char *at, const char *err)
 {
     cJSON *o;
-    snprintf(ms->stall, sizeof(ms->stall), "%s: %s", at, err);
+    snprintf(ms->stall, sizeof(ms->stall), "%.100s: %.500s", at, err);
     cJSON_DeleteItemFromObjectCaseSensitive(res, "stall");
     o = cJSON_AddObjectToObject(res, "stall");
     cJSON_AddStringToObject(o, "at", at);

@@ -783,6 +783,10 @@ enum cllm_status cllm_serve_bench(const struct cllm_serve_params *p, const char 
         return st;
     if (!cllm_serve_supported())
         return cllm_serve_run(p, NULL, err, errlen);
+    /* an unwritable folder found after the whole load test would cost the test: check it first */
+    st = cllm_result_dir_check(output_dir ? output_dir : "results", err, errlen);
+    if (st != CLLM_OK)
+        return st;
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
         snprintf(err, errlen, "out of memory");
@@ -809,7 +813,14 @@ enum cllm_status cllm_serve_bench(const struct cllm_serve_params *p, const char 
                                    : status && strcmp(status, "ok") == 0 ? "complete"
                                                                          : "failed",
                            time(NULL));
-    wst = cllm_result_write(result, output_dir ? output_dir : "results", path_out, path_n, err, errlen);
+    {
+        bool elsewhere = false;
+        /* a full disk keeps the measurements in a fallback folder (CLLM_ERR_IO with path_out set) */
+        wst = cllm_result_save(result, output_dir ? output_dir : "results", path_out, path_n, &elsewhere, err,
+                               errlen);
+        if (wst != CLLM_OK && !elsewhere && path_n)
+            path_out[0] = '\0';
+    }
     if (result_out)
         *result_out = result;
     else

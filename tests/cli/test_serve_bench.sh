@@ -39,6 +39,10 @@ expect_rc "bad duration exits 2" 2 "$BIN" serve-bench --server-url $U --duration
 check "names --duration" grep -q -- "--duration: 'soon'" "$T/err"
 expect_rc "missing value exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency
 check "says the option needs a value" grep -q -- "--concurrency needs a value" "$T/err"
+: > "$T/afile"
+expect_rc "results folder under a file exits 2" 2 "$BIN" serve-bench --server-url $U --output-dir "$T/afile/res"
+check "names the unusable folder" grep -q "$T/afile/res" "$T/err"
+check "says it before any request (no level ran)" bash -c "! grep -q 'requests' '$T/err'"
 expect_rc "unknown option exits 2" 2 "$BIN" serve-bench --server-url $U --nope
 check "usage on stderr" grep -q "usage: computellm serve-bench" "$T/err"
 check "nothing on stdout for a usage error" test ! -s "$T/out"
