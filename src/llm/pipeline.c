@@ -945,7 +945,7 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "error"));
         ms[i].stall[0] = '\0';
         if (at && why)
-            snprintf(ms[i].stall, sizeof(ms[i].stall), "%s: %s", at, why);
+            snprintf(ms[i].stall, sizeof(ms[i].stall), "%.100s: %.500s", at, why);
     }
     cJSON_DeleteItemFromObjectCaseSensitive(section, "comparisons");
     cmp = cJSON_AddObjectToObject(section, "comparisons");
