@@ -556,7 +556,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         if (ms->stall[0]) {
             /* the server stalled on an earlier run of this model: the next would most likely wait as long */
             char reason[sizeof(ms->stall) + 32];
-            snprintf(reason, sizeof(reason), STALL_SKIP "%s", ms->stall);
+            snprintf(reason, sizeof(reason), STALL_SKIP "%.639s", ms->stall);
             for (int k = r; k < n_runs; k++) {
                 rj = cJSON_CreateObject();
                 cJSON_AddNumberToObject(rj, "run", k + 1);
@@ -790,7 +790,7 @@ static bool skip_after_stall(cJSON *e, const struct model_state *ms)
     char reason[sizeof(ms->stall) + 32];
     if (!ms->stall[0])
         return false;
-    snprintf(reason, sizeof(reason), STALL_SKIP "%s", ms->stall);
+    snprintf(reason, sizeof(reason), STALL_SKIP "%.639s", ms->stall);
     cllm_phase_set_status(e, "skipped", "reason", reason);
     return true;
 }
