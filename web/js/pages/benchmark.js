@@ -207,7 +207,7 @@ export function render(el = root) {
           engine('in-process', t('bench.engine_in_process')),
           engine('auto', t('bench.server_auto')),
           h('div', {class: 'sub'}, h('label', {for: 'srv-path'}, t('bench.srv_path')),
-            h('input', {type: 'text', id: 'srv-path', value: f.llamaServer, placeholder: '/usr/local/bin/llama-server',
+            h('input', {type: 'text', id: 'srv-path', value: f.llamaServer, placeholder: 'llama-server',
               spellcheck: 'false'})),
           engine('manual', t('bench.server_manual')),
           h('div', {class: 'sub'},
