@@ -633,6 +633,14 @@ static enum MHD_Result serve_static(struct cllm_web_server *s, struct MHD_Connec
         return queue(c, MHD_HTTP_SEE_OTHER, r);
     }
     a = cllm_web_asset_find(url);
+    if (!a && strcmp(url, "/favicon.ico") == 0) {
+        /* browsers ask for it on their own: "no icon" rather than a 404 in the page's console */
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            return MHD_NO;
+        common_headers(r);
+        return queue(c, MHD_HTTP_NO_CONTENT, r);
+    }
     if (!a)
         return queue(c, MHD_HTTP_NOT_FOUND, json_error("not found"));
     r = MHD_create_response_from_buffer(a->size, (void *)a->data, MHD_RESPMEM_PERSISTENT);

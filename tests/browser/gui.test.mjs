@@ -119,7 +119,7 @@ before(async () => {
   assert.equal(page.url(), `${base}/`);
   assert.equal(await page.evaluate(async () => (await fetch('/api/runs')).status), 200);
   page.on('pageerror', e => pageErrors.push(String(e)));
-  page.on('console', m => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
+  page.on('console', m => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()} (${m.location()?.url || '?'})`); });
   // the page sends the options a user picks; the test adds a small plan and no download so the run is short
   await page.route('**/api/runs', async route => {
     const req = route.request();

@@ -194,6 +194,11 @@ static void test_hardware(void)
     CHECK(strstr(r.headers, "text/html") != NULL);
     free(r.body);
 
+    /* the icon browsers ask for on their own: no content, not a 404 in the page's console */
+    http(srv, "GET", "/favicon.ico", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 204);
+    free(r.body);
+
     http(srv, "GET", "/api/nothing", NULL, 0, NULL, &r);
     CHECK_INT(r.status, 404);
     CHECK(strstr(r.body, "\"error\"") != NULL);
