@@ -114,26 +114,31 @@ static void where(const char *text, size_t at, const char *origin, const char *w
     snprintf(err, errlen, "%s: %s at byte %zu (line %zu, column %zu)", origin, what, at, line, col);
 }
 
-/* Offset of the first "\u0000" escape or raw control character (U+0000..U+001F, which RFC 8259 says must be
- * escaped) inside a string, or len when there is none; *raw tells which it was. Only called on text that has no
- * NUL byte, so the scan may look ahead up to the end. */
-static size_t find_bad_in_string(const char *t, size_t len, bool *raw)
+/* Offset of the first "\u0000" escape or unescaped control character (U+0000..U+001F, which RFC 8259 allows only
+ * as tab, LF and CR between tokens), or len when there is none; *what says which it was. Only called on text that
+ * has no NUL byte, so the scan may look ahead up to the end. */
+static size_t find_bad_control(const char *t, size_t len, const char **what)
 {
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t[i];
         if (!in_string) {
-            if (t[i] == '"')
+            if (c == '"') {
                 in_string = true;
+            } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                *what = "a control character outside a string (only space, tab, LF and CR may separate tokens)";
+                return i;
+            }
             continue;
         }
-        if (t[i] == '"') {
+        if (c == '"') {
             in_string = false;
-        } else if ((unsigned char)t[i] < 0x20) {
-            *raw = true;
+        } else if (c < 0x20) {
+            *what = "an unescaped control character in a string (write it as \\u00XX)";
             return i;
-        } else if (t[i] == '\\' && i + 1 < len) {
+        } else if (c == '\\' && i + 1 < len) {
             if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0) {
-                *raw = false;
+                *what = "a \\u0000 (NUL) character in a string";
                 return i;
             }
             i++;   /* the escaped character */
@@ -211,11 +216,10 @@ cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *e
         return NULL;
     }
     {
-        bool raw = false;
-        at = find_bad_in_string(text, len, &raw);
+        const char *what = NULL;
+        at = find_bad_control(text, len, &what);
         if (at < len) {
-            where(text, at, origin, raw ? "an unescaped control character in a string (write it as \\u00XX)"
-                                        : "a \\u0000 (NUL) character in a string", err, errlen);
+            where(text, at, origin, what, err, errlen);
             return NULL;
         }
     }

@@ -340,6 +340,10 @@ static enum cllm_status read_tensor(struct src *s, struct cllm_gguf_tensor *t, u
     if (t->ne[0] % be)
         return src_fail(s, CLLM_ERR_PARSE, "tensor '%s': row of %" PRIu64 " elements is not a multiple of %s's block "
                         "of %u", t->name, t->ne[0], tname, be);
+    /* sizes stay below 2^63 (ggml's int64), so offset sums cannot wrap */
+    if (n_elems / be > (uint64_t)INT64_MAX / bb)
+        return src_fail(s, CLLM_ERR_PARSE, "tensor '%s': %" PRIu64 " elements of %s take more than 2^63 bytes",
+                        t->name, n_elems, tname);
     t->nbytes = n_elems / be * bb;
     return src_u64(s, &t->offset, "tensor offset");
 }
@@ -450,6 +454,11 @@ static enum cllm_status parse(struct src *s, bool check_data, struct cllm_gguf *
         if (t->offset != expect) {
             st = src_fail(s, CLLM_ERR_PARSE, "tensor '%s' has data offset %" PRIu64 ", expected %" PRIu64, t->name,
                           t->offset, expect);
+            goto fail;
+        }
+        if (t->offset > (uint64_t)INT64_MAX || t->nbytes > (uint64_t)INT64_MAX - t->offset) {
+            st = src_fail(s, CLLM_ERR_PARSE, "tensor '%s': data would end past 2^63 bytes (offset %" PRIu64
+                          ", %" PRIu64 " bytes)", t->name, t->offset, t->nbytes);
             goto fail;
         }
         expect = align_up(t->offset + t->nbytes, g->alignment);
