@@ -1333,7 +1333,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
 static void post_result(struct cllm_web_api *api, const struct cllm_web_request *req,
                         struct cllm_web_response *resp)
 {
-    char err[512], name[256], base[256], path[PATH_MAX];
+    char err[512], name[256], base[256], path[PATH_MAX], written[PATH_MAX];
     char *text;
     cJSON *res = NULL, *o;
     enum cllm_status st;
@@ -1387,15 +1387,17 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
             break;
         snprintf(name, sizeof(name), "%.*s_imported%d.json", (int)(strlen(base) - 5), base, k);
     }
-    st = cllm_write_atomic(path, text, req->body_len, NULL, err, sizeof(err));
+    /* the name is claimed atomically: a file that appeared since the check above (a run finishing, a second
+     * import) is never replaced; the file then gets a _2 suffix, and the answer names the file written */
+    st = cllm_write_new(path, text, req->body_len, NULL, written, sizeof(written), err, sizeof(err));
     free(text);
     if (st != CLLM_OK) {
         reply_error(resp, 500, "%s", err);
         return;
     }
-    CLLM_LOG(CLLM_LOG_INFO, "web: imported %s", path);
+    CLLM_LOG(CLLM_LOG_INFO, "web: imported %s", written);
     o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddStringToObject(o, "name", base_name(written));
     reply_json(resp, 201, o);
 }
 
