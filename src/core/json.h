@@ -23,9 +23,9 @@ char *cllm_utf8_repair(const char *s, size_t len, size_t *out_len);
 
 /* Parses text[0..len) as exactly one JSON value. Refused, with `origin: <what> at byte N (line L, column C)` in
  * err: invalid UTF-8, a NUL byte or a "\u0000" escape (C strings would silently end there), a control character
- * left unescaped in a string, invalid JSON, anything but whitespace after the value; and, with the object's path,
- * a key repeated in one object (a lookup would see one value, a walk both). Returns the tree (the caller deletes
- * it) or NULL. */
+ * unescaped in a string or between tokens (other than tab, LF, CR), invalid JSON, anything but whitespace after
+ * the value; and, with the object's path, a key repeated in one object (a lookup would see one value, a walk
+ * both). Returns the tree (the caller deletes it) or NULL. */
 struct cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *err, size_t errlen);
 
 #ifdef __cplusplus
