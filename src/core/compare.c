@@ -45,8 +45,12 @@ static double num_at(const cJSON *root, const char *path)
 }
 
 /* Finds or appends the row (family, name); NULL on allocation failure. */
-static struct cllm_compare_row *row_get(struct cllm_compare_table *t, int *cap, int fam, const char *name)
+static struct cllm_compare_row *row_get(struct cllm_compare_table *t, int *cap, int fam, const char *full_name)
 {
+    char name[sizeof(t->rows[0].name)];
+    /* rows keep names cut to their field's size: look them up by the same cut name, or a long key (an untrusted
+     * file's model key) would never find its own row */
+    snprintf(name, sizeof(name), "%s", full_name);
     for (int i = 0; i < t->n_rows; i++)
         if (strcmp(t->rows[i].family, families[fam].key) == 0 && strcmp(t->rows[i].name, name) == 0)
             return &t->rows[i];

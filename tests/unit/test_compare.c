@@ -187,6 +187,39 @@ static void test_serving(void)
     cJSON_Delete((cJSON *)trees[1]);
 }
 
+/* A model key longer than a row's name field (an untrusted file's) still lands in one row with both machines'
+ * values and a ratio, not in a row per machine with NaN ratios (a fuzz finding). */
+static void test_long_model_key(void)
+{
+    char key[301], text[2][1024], err[256];
+    cJSON *trees[2];
+    const char *origins[2] = {"a.json", "b.json"};
+    struct cllm_compare_table *t = NULL;
+    int rows = 0;
+
+    memset(key, 'k', 300);
+    key[300] = '\0';
+    for (int i = 0; i < 2; i++) {
+        snprintf(text[i], sizeof(text[i]),
+                 "{\"schema_version\":1,\"id\":\"2026010%d_000000\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":"
+                 "{\"model\":\"CPU\"},\"gpu\":{\"devices\":[]}},\"ai_benchmarks\":{\"results\":{\"%s\":{\"summary\":"
+                 "{\"avg_tokens_per_second\":%d}}}}}", i + 1, key, 10 * (i + 1));
+        trees[i] = cJSON_Parse(text[i]);
+        CHECK(trees[i] != NULL);
+    }
+    CHECK_INT(cllm_compare_build((const cJSON *const *)trees, origins, 2, 0, &t, err, sizeof(err)), CLLM_OK);
+    for (int i = 0; t && i < t->n_rows; i++)
+        if (strcmp(t->rows[i].family, "ai_tokens_per_second") == 0) {
+            rows++;
+            CHECK(t->rows[i].values[0] == 10 && t->rows[i].values[1] == 20);
+            CHECK(t->rows[i].ratios[1] == 2.0);
+        }
+    CHECK_INT(rows, 1);
+    cllm_compare_free(t);
+    cJSON_Delete(trees[0]);
+    cJSON_Delete(trees[1]);
+}
+
 int main(void)
 {
     RUN(test_ratios);
@@ -194,5 +227,6 @@ int main(void)
     RUN(test_row_order_and_baseline);
     RUN(test_outputs);
     RUN(test_serving);
+    RUN(test_long_model_key);
     return test_summary();
 }
