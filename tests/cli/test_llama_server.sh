@@ -68,7 +68,7 @@ check "auto: llama-server $pid stopped and reaped" bash -c "! kill -0 $pid 2>/de
 check "auto: no llama-server left" no_server_left
 
 # a bare name that is not anywhere fails with the way to get one
-expect_rc "auto: unknown llama-server name" 0 "$BIN" "${common[@]}" --llama-server no-such-llama-server-x \
+expect_rc "auto: unknown llama-server name (no model ran: exit 1)" 1 "$BIN" "${common[@]}" --llama-server no-such-llama-server-x \
   --output "$T/auto2"
 check "auto: the failure says how to get llama-server" jq -e '.ai_benchmarks.results["tiny-test"]
   | .status == "failed" and (.error | test("scripts/setup --llama-server"))' "$(cat "$T/out")" >/dev/null
