@@ -101,9 +101,10 @@ if [ "$userns" -eq 1 ]; then
   check "full disk: stderr says why" grep -q "No space left on device" "$T/err"
   check "full disk: stderr says where" grep -qF "results written to $fb" "$T/err"
   # every fallback full too (a full tmpfs over /tmp holding the output, the state folder and the temp folder):
-  # exit 1 with the reason, no path printed
+  # exit 1 with the reason, no path printed. The binary is opened before the mount and run through its descriptor,
+  # since a build tree under /tmp is hidden by it.
   expect_rc "full disk, no fallback either: exits 1" 1 env -u TMPDIR XDG_STATE_HOME=/tmp/state unshare -rm sh -c \
-    'mount -t tmpfs -o size=64k tmpfs /tmp && mkdir /tmp/results /tmp/state && { dd if=/dev/zero of=/tmp/filler bs=4k 2>/dev/null; true; } && exec "$1" run --skip-classic --skip-ai --output /tmp/results' \
+    'exec 3<"$1" && mount -t tmpfs -o size=64k tmpfs /tmp && mkdir /tmp/results /tmp/state && { dd if=/dev/zero of=/tmp/filler bs=4k 2>/dev/null; true; } && exec /proc/self/fd/3 run --skip-classic --skip-ai --output /tmp/results' \
     sh "$BIN"
   check "no fallback either: nothing on stdout" test ! -s "$T/out"
   check "no fallback either: says so" grep -q "no fallback folder could take them either" "$T/err"
