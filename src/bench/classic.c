@@ -66,7 +66,7 @@ static void run_phase(int which, const struct cllm_classic_params *p, cJSON *pha
         m.array_bytes = (size_t)cfg->memory_array_mb << 20;
         /* all instances together: with several L3 slices the data can hide in their sum */
         m.llc_bytes = llc > 0 ? llc * (inst > 0 ? inst : 1) : -1;
-        m.repeats = cfg->memory_repeats < 5 ? 5 : cfg->memory_repeats;
+        m.repeats = cfg->memory_repeats;   /* config range 5..100, refused outside it when the config is read */
         m.threads_all = hw->cpu.logical_cores > 0 ? hw->cpu.logical_cores : 1;
         {
             /* read now, after the cleanup: the earlier phases' memory is back, another program may have taken some */

@@ -45,7 +45,7 @@ static const struct field g_fields[] = {
      16, 65536},
     {"classic.gemm_iterations", F_INT, OFF(gemm_iterations), 0, 0, 1, 100},
     {"classic.memory_array_mb", F_INT, OFF(memory_array_mb), 0, 0, 1, 65536},
-    {"classic.memory_repeats", F_INT, OFF(memory_repeats), 0, 0, 1, 100},
+    {"classic.memory_repeats", F_INT, OFF(memory_repeats), 0, 0, 5, 100},
     {"monitor.interval_s", F_DOUBLE, OFF(monitor_interval_s), 0, 0, 0.1, 10},
     {"server.stall_s", F_INT, OFF(server_stall_s), 0, 0, 1, 3600},
     {"server.deadline_base_s", F_DOUBLE, OFF(server_deadline_base_s), 0, 0, 0.1, 86400},

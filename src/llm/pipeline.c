@@ -511,13 +511,15 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
                        struct model_state *ms)
 {
     const char *key = pm->m->key, *lab = v->label ? v->label : "", *sep = lab[0] ? ": " : "";
-    struct cllm_llm_trace traces[16];
-    bool ok[16] = {0};
-    double rss[64];
-    size_t n_rss = 0;
+    /* sized by the config's runs.count (its range is checked when the config is read): every run asked for is
+     * done and recorded; rss holds before, after and the run's peak for each run, and the monitor's peak */
+    int n_runs = p->cfg->runs > 0 ? p->cfg->runs : 0, done = 0, prompt_tokens = -1;
+    struct cllm_llm_trace *traces = calloc((size_t)n_runs + 1, sizeof(*traces));
+    bool *ok = calloc((size_t)n_runs + 1, sizeof(*ok));
+    size_t rss_cap = 3 * (size_t)n_runs + 1, n_rss = 0;
+    double *rss = calloc(rss_cap, sizeof(*rss));
     bool peak_reset;
     char why[256] = "";
-    int n_runs = p->cfg->runs < 16 ? p->cfg->runs : 16, done = 0, prompt_tokens = -1;
     char err[1024] = "";
     struct cllm_monitor *mon = NULL;
     struct run_ctx rc = {p};
@@ -526,6 +528,15 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     bool was_cancelled = false;
     cJSON *runs;
 
+    if (!traces || !ok || !rss) {
+        free(traces);
+        free(ok);
+        free(rss);
+        cJSON_AddArrayToObject(res, "runs");
+        cllm_phase_set_status(res, "failed", "error", "out of memory for the runs' records (runs.count)");
+        cllm_llm_summarize(NULL, NULL, 0, NULL, 0, s);
+        return;
+    }
     if (v->prompt)
         g.prompt = v->prompt;
     if (isfinite(v->temperature))
@@ -574,7 +585,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         peak_reset = cllm_engine_reset_rss_peak(eng);
         st = cllm_engine_generate(eng, &g, &traces[r], err, sizeof(err));
         after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
-        if (n_rss + 3 <= sizeof(rss) / sizeof(rss[0])) {
+        if (n_rss + 3 <= rss_cap) {
             rss[n_rss++] = before;
             rss[n_rss++] = after;
             /* a server's high-water mark over this run alone (a child: its whole life would include loading) */
@@ -619,7 +630,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, with_samples));
         {
             const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
-            if (ms && isfinite(ms->rss_gb_peak) && pid >= 0 && n_rss < sizeof(rss) / sizeof(rss[0]))
+            if (ms && isfinite(ms->rss_gb_peak) && pid >= 0 && n_rss < rss_cap)
                 rss[n_rss++] = ms->rss_gb_peak;
         }
         cllm_monitor_free(mon);
@@ -638,6 +649,9 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cllm_phase_set_status(res, "failed", "error", err[0] ? err : ms->stall[0] ? ms->stall : "no run succeeded");
     for (int r = 0; r < done; r++)
         cllm_llm_trace_free(&traces[r]);
+    free(traces);
+    free(ok);
+    free(rss);
 }
 
 /* The plain LLM phase for one model: results[key]. */

@@ -65,6 +65,11 @@ static void test_bad_values_name_the_key(void)
         {"{\"inference\":{\"max_tokens\":12.5}}", "inference.max_tokens"},
         {"{\"inference\":{\"max_tokens\":4000}}", "inference.max_tokens"},
         {"{\"runs\":{\"count\":0}}", "runs.count"},
+        {"{\"runs\":{\"count\":101}}", "runs.count"},
+        /* below the memory benchmark's minimum: refused, not raised to 5 without a word */
+        {"{\"classic\":{\"memory_repeats\":4}}", "classic.memory_repeats"},
+        {"{\"classic\":{\"memory_repeats\":1}}", "classic.memory_repeats"},
+        {"{\"classic\":{\"memory_repeats\":101}}", "classic.memory_repeats"},
         {"{\"classic\":{\"cpu_matrix_sizes\":[512,\"x\"]}}", "classic.cpu_matrix_sizes[1]"},
         {"{\"classic\":{\"cpu_matrix_sizes\":[]}}", "classic.cpu_matrix_sizes"},
         {"{\"models\":[\"Bad Key\"]}", "models[0]"},
@@ -87,6 +92,22 @@ static void test_bad_values_name_the_key(void)
         CHECK(strstr(err, cases[i].key) != NULL);
         CHECK(memcmp(&c, &before, sizeof(c)) == 0);
     }
+}
+
+/* The ends of the ranges are taken as written: runs.count up to 100, memory_repeats from 5 (nothing is changed). */
+static void test_range_ends_kept(void)
+{
+    struct cllm_config c;
+    char err[512] = "";
+    cllm_config_defaults(&c);
+    CHECK_INT(cllm_config_apply_json(&c, "{\"runs\":{\"count\":100},\"classic\":{\"memory_repeats\":5}}",
+                                     "ok.json", err, sizeof(err)), CLLM_OK);
+    CHECK_INT(c.runs, 100);
+    CHECK_INT(c.memory_repeats, 5);
+    CHECK_INT(cllm_config_apply_json(&c, "{\"runs\":{\"count\":20},\"classic\":{\"memory_repeats\":100}}",
+                                     "ok.json", err, sizeof(err)), CLLM_OK);
+    CHECK_INT(c.runs, 20);
+    CHECK_INT(c.memory_repeats, 100);
 }
 
 static void test_invalid_json_gives_line(void)
@@ -138,6 +159,7 @@ int main(void)
     RUN(test_defaults_match_the_original);
     RUN(test_partial_override);
     RUN(test_bad_values_name_the_key);
+    RUN(test_range_ends_kept);
     RUN(test_invalid_json_gives_line);
     RUN(test_round_trip_through_json);
     RUN(test_models_from_cli);
