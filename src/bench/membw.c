@@ -191,43 +191,53 @@ double cllm_membw_check(const double *a, const double *b, const double *c, size_
     return worst;
 }
 
-/* Measures every kernel with nt threads into obj; false when cancelled. */
+/* Measures every kernel with nt threads into obj, `repeats` timed passes each (all of them: the arrays are sized
+ * by the count); 1 when done, 0 when cancelled, -1 when the per-pass records could not be allocated. */
 static int measure(struct arrays *x, int nt, int repeats, const volatile sig_atomic_t *cancel, cJSON *obj,
                    double best_out[CLLM_MEMBW_COUNT])
 {
     /* every kernel in turn; pass() tracks the values the arrays must hold */
     static const enum cllm_membw_kernel order[] = {CLLM_MEMBW_WRITE, CLLM_MEMBW_COPY, CLLM_MEMBW_TRIAD,
                                                    CLLM_MEMBW_READ};
-    double times[CLLM_MEMBW_COUNT][64];
-    int reps = repeats < 64 ? repeats : 64;
+    size_t reps = repeats > 0 ? (size_t)repeats : 1;
+    double *times = calloc(CLLM_MEMBW_COUNT * reps, sizeof(double)), *gbps = calloc(reps, sizeof(double));
+    int done = 0;
 
+    if (!times || !gbps) {
+        done = -1;
+        goto out;
+    }
     cJSON_AddNumberToObject(obj, "threads", nt);
     /* warmup: one pass of each kernel, untimed */
     for (size_t k = 0; k < 4; k++)
         pass(x, order[k], nt);
-    for (int r = 0; r < reps; r++) {
+    for (size_t r = 0; r < reps; r++) {
         if (cancel && *cancel)
-            return 0;
+            goto out;
         for (size_t k = 0; k < 4; k++)
-            times[order[k]][r] = pass(x, order[k], nt);
+            times[(size_t)order[k] * reps + r] = pass(x, order[k], nt);
     }
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
-        double gbps[64];
         struct cllm_stats st;
         double bytes = cllm_membw_bytes((enum cllm_membw_kernel)k, x->n);
+        const double *tk = times + (size_t)k * reps;
         cJSON *e = cJSON_AddObjectToObject(obj, cllm_membw_kernel_name((enum cllm_membw_kernel)k));
-        for (int r = 0; r < reps; r++)
-            gbps[r] = cllm_bandwidth_gbps(bytes, times[k][r]);
-        cllm_stats_compute(gbps, (size_t)reps, &st);
+        for (size_t r = 0; r < reps; r++)
+            gbps[r] = cllm_bandwidth_gbps(bytes, tk[r]);
+        cllm_stats_compute(gbps, reps, &st);
         cJSON_AddNumberToObject(e, "gbps", st.max);
         cJSON_AddNumberToObject(e, "gbps_best", st.max);
         cJSON_AddNumberToObject(e, "gbps_mean", st.mean);
         cJSON_AddNumberToObject(e, "gbps_std", st.std);
         cJSON_AddNumberToObject(e, "bytes_per_pass", bytes);
-        cllm_json_add_doubles(e, "times_s", times[k], (size_t)reps);
+        cllm_json_add_doubles(e, "times_s", tk, reps);
         best_out[k] = st.max;
     }
-    return 1;
+    done = 1;
+out:
+    free(times);
+    free(gbps);
+    return done;
 }
 
 /* False, with the phase skipped and the reason, when three arrays of `bytes` do not fit in the available RAM less
@@ -319,11 +329,21 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
     }
 
     results = cJSON_AddObjectToObject(phase, "results");
-    if (!measure(&x, 1, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "single_thread"), best1) ||
-        !measure(&x, nt, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "all_threads"), bestn)) {
-        cJSON_AddStringToObject(phase, "cancelled", "stopped by the user");
-        cllm_phase_set_status(phase, "cancelled", NULL, NULL);
-        goto cleanup;
+    {
+        int m = measure(&x, 1, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "single_thread"), best1);
+        if (m == 1)
+            m = measure(&x, nt, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "all_threads"), bestn);
+        if (m < 0) {
+            snprintf(msg, sizeof(msg), "cannot allocate the records of %d passes per kernel (classic.memory_repeats)",
+                     p->repeats);
+            cllm_phase_set_status(phase, "failed", "error", msg);
+            goto cleanup;
+        }
+        if (m == 0) {
+            cJSON_AddStringToObject(phase, "cancelled", "stopped by the user");
+            cllm_phase_set_status(phase, "cancelled", NULL, NULL);
+            goto cleanup;
+        }
     }
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
         char key[32];

@@ -205,11 +205,34 @@ static void test_three_arrays_must_fit_with_margin(void)
     }
 }
 
+/* Every configured pass is timed and recorded (the config allows 100): the records were capped at 64 passes. */
+static void test_all_repeats_recorded(void)
+{
+    struct cllm_membw_params p = cllm_membw_default_params();
+    cJSON *ph = cJSON_CreateObject();
+    p.array_bytes = 1u << 20;
+    p.llc_bytes = -1;
+    p.threads_all = 2;
+    p.repeats = 100;
+    cllm_membw_run(&p, ph);
+    CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "ok");
+    CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "repeats")), 100, 0);
+    for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
+        char path[96];
+        snprintf(path, sizeof(path), "results.single_thread.%s.times_s", cllm_membw_kernel_name(k));
+        CHECK_INT(cJSON_GetArraySize(cllm_json_path(ph, path)), 100);
+        snprintf(path, sizeof(path), "results.all_threads.%s.times_s", cllm_membw_kernel_name(k));
+        CHECK_INT(cJSON_GetArraySize(cllm_json_path(ph, path)), 100);
+    }
+    cJSON_Delete(ph);
+}
+
 int main(void)
 {
     RUN(test_bytes_per_kernel);
     RUN(test_check_catches_a_wrong_element);
     RUN(test_small_run_is_valid);
+    RUN(test_all_repeats_recorded);
     RUN(test_arrays_are_at_least_4x_llc);
     RUN(test_arrays_larger_than_ram_are_refused);
     RUN(test_three_arrays_must_fit_with_margin);
