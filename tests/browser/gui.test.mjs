@@ -44,7 +44,7 @@ const TINY_MODELS = {models: {'tiny-test': {
          n_ctx_train: 2048, rope_theta: 10000.0, rms_norm_eps: 1e-5},
   quants: {Q4_K_M: {file: 'tiny-test.Q4_K_M.gguf', size_gb: 0.02, min_ram_gb: 0.5}}}}};
 // what the test adds to the page's POST /api/runs body: never download, and a small plan so the run is short
-const SMALL_CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 2},
+const SMALL_CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 5},
   inference: {max_tokens: 24}, runs: {warmup_max_tokens: 4}, monitor: {interval_s: 0.1}};
 
 let tmp, server, browser, page, base, token, loginUrl, cpuModel;
