@@ -5,14 +5,9 @@
 
 #include "cli/cli.h"
 #include "core/compare.h"
+#include "core/compare_html.h"
 #include "core/fsutil.h"
 #include "core/result.h"
-
-/* Where scripts/setup puts the chart library (deps/web.lock); the build passes the source tree's copy. */
-#ifndef CLLM_WEB_DEPS_DIR
-#define CLLM_WEB_DEPS_DIR ".deps/web"
-#endif
-#define CHART_JS_FILE "chart.umd.js"
 
 void usage_compare(FILE *f)
 {
@@ -24,45 +19,57 @@ void usage_compare(FILE *f)
           "  --baseline N   the file the ratios divide by, 1-based (default 1: the first file)\n"
           "  --md           Markdown table on stdout\n"
           "  --csv OUT      CSV to OUT ('-' = stdout)\n"
-          "  --html OUT     self-contained HTML report with charts ('-' = stdout); the chart library comes\n"
-          "                 from .deps/web/ (scripts/setup) or $COMPUTELLM_WEB_DEPS\n"
+          "  --html OUT     self-contained HTML report with charts ('-' = stdout); the chart library is\n"
+          "                 the one embedded at build time, or $COMPUTELLM_WEB_DEPS/chart.umd.js when set\n"
           "\n"
           "example:\n"
           "  computellm compare results/benchmark_AMD_EPYC_Linux_20260206_143022.json other.json --html cmp.html\n",
           f);
 }
 
-/* The chart library's text, NULL (with a warning) when it is not installed: the report then has tables only. */
-static char *load_chart_js(void)
+/* The chart library's text: $COMPUTELLM_WEB_DEPS/chart.umd.js when set, else the copy embedded at build time.
+ * NULL (with a warning saying why) when there is none: the report then has tables only. *owned is set when the
+ * text is malloc'd (to free). */
+static const char *load_chart_js(char **owned)
 {
-    const char *env = getenv("COMPUTELLM_WEB_DEPS");
+    const char *env = getenv("COMPUTELLM_WEB_DEPS"), *embedded;
     char path[1024], err[256];
-    char *text = NULL;
     size_t len;
 
-    snprintf(path, sizeof(path), "%s/%s", env && *env ? env : CLLM_WEB_DEPS_DIR, CHART_JS_FILE);
-    if (cllm_read_file(path, 8u << 20, &text, &len, err, sizeof(err)) != CLLM_OK) {
-        fprintf(stderr, "computellm compare: warning: no chart library (%s): the report has tables only; "
-                        "run scripts/setup\n", err);
-        return NULL;
+    *owned = NULL;
+    if (env && *env) {
+        snprintf(path, sizeof(path), "%s/%s", env, CLLM_CHART_JS_FILE);
+        if (cllm_read_file(path, 8u << 20, owned, &len, err, sizeof(err)) != CLLM_OK) {
+            fprintf(stderr, "computellm compare: warning: no chart library from COMPUTELLM_WEB_DEPS (%s): the report "
+                            "has tables only; unset COMPUTELLM_WEB_DEPS to use the built-in copy\n", err);
+            return NULL;
+        }
+        return *owned;
     }
-    return text;
+    embedded = cllm_compare_chart_js(NULL);
+    if (!embedded)
+        fprintf(stderr, "computellm compare: warning: this computellm was built without the chart library (.deps/web/"
+                        CLLM_CHART_JS_FILE " was missing at build time): the report has tables only; run "
+                        "scripts/setup and rebuild, or set COMPUTELLM_WEB_DEPS to a folder holding "
+                        CLLM_CHART_JS_FILE "\n");
+    return embedded;
 }
 
 /* Writes the table in `fmt` (or HTML) to OUT, atomically unless OUT is "-". */
 static int write_output(const struct cllm_compare_table *t, int fmt, bool html, const char *out_path)
 {
     FILE *tmp;
-    char *buf = NULL, *chart = NULL, err[512];
+    char *buf = NULL, *chart_owned = NULL, err[512];
+    const char *chart = NULL;
     long len;
     int rc = CLI_EXIT_FAIL;
     enum cllm_status st;
 
     if (html)
-        chart = load_chart_js();
+        chart = load_chart_js(&chart_owned);
     if (!out_path || strcmp(out_path, "-") == 0) {
         st = html ? cllm_compare_write_html(t, chart, stdout) : cllm_compare_write(t, fmt, stdout);
-        free(chart);
+        free(chart_owned);
         return st == CLLM_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     }
     /* rendered into a temp file first so OUT is replaced in one rename */
@@ -92,7 +99,7 @@ cleanup:
     if (tmp)
         fclose(tmp);
     free(buf);
-    free(chart);
+    free(chart_owned);
     return rc;
 }
 

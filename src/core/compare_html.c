@@ -5,6 +5,14 @@
 #include <strings.h>
 
 #include "core/compare.h"
+#include "core/compare_html.h"
+
+const char *cllm_compare_chart_js(size_t *len)
+{
+    if (len)
+        *len = cllm_chart_js_embedded_len;
+    return cllm_chart_js_embedded_len ? (const char *)cllm_chart_js_embedded : NULL;
+}
 
 /* Writes text inside a <script> element: "</script" would end it early, so its slash is escaped. */
 static void write_script_text(FILE *out, const char *s, bool escape_all_close_tags)
@@ -59,7 +67,7 @@ static const char report_js[] =
     "  const h = document.createElement('h2');\n"
     "  h.textContent = `${f.title} (${f.unit}, ${f.better} is better)`; charts.appendChild(h);\n"
     "  const box = document.createElement('div'); box.className = 'chart'; charts.appendChild(box);\n"
-    "  if (typeof Chart === 'undefined') { box.textContent = 'chart library not found when the report was made'; box.style.height = 'auto'; continue; }\n"
+    "  if (typeof Chart === 'undefined') { box.textContent = 'no charts: the chart library (Chart.js) was not available when this report was made (see the warning computellm compare printed)'; box.style.height = 'auto'; continue; }\n"
     "  const canvas = document.createElement('canvas'); canvas.dataset.family = f.key; box.appendChild(canvas);\n"
     "  new Chart(canvas, {type: 'bar', plugins: [errorBars], data: {labels: f.rows.map(r => r.name),\n"
     "    datasets: machines.map((m, i) => ({label: `[${i + 1}] ${m.label}`, backgroundColor: colors[i % colors.length],\n"

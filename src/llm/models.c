@@ -641,6 +641,29 @@ static bool file_exists(const char *path)
 
 /* Candidates for the built-in file, in order: next to the binary (installed or build tree), then the source tree
  * this binary was built from. */
+#ifdef CLLM_SOURCE_DATA_DIR
+/* Whether the running binary lies under the build folder it was built in (CLLM_BUILD_DIR, resolved by CMake, so
+ * compared as a string: nothing under it is looked at). Without the define, or where the binary's path is
+ * unknown (not Linux), it is taken to be. */
+static bool in_build_dir(void)
+{
+#if defined(__linux__) && defined(CLLM_BUILD_DIR)
+    char exe[PATH_MAX];
+    const char *build = CLLM_BUILD_DIR;
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    size_t bl = strlen(build);
+    if (len <= 0)
+        return false;
+    exe[len] = '\0';
+    while (bl > 1 && build[bl - 1] == '/')
+        bl--;
+    return strncmp(exe, build, bl) == 0 && (exe[bl] == '/' || bl == 1);
+#else
+    return true;
+#endif
+}
+#endif
+
 static int builtin_candidates(char out[][PATH_MAX], int max)
 {
     int n = 0;
@@ -660,7 +683,9 @@ static int builtin_candidates(char out[][PATH_MAX], int max)
     }
 #endif
 #ifdef CLLM_SOURCE_DATA_DIR
-    if (n < max && snprintf(out[n], PATH_MAX, "%s/models.json", CLLM_SOURCE_DATA_DIR) < PATH_MAX)
+    /* the source tree's copy only for binaries still in their build folder (the tool, tests, benches): an
+     * installed one reads P/share/computellm/ and never the tree it was built from */
+    if (n < max && in_build_dir() && snprintf(out[n], PATH_MAX, "%s/models.json", CLLM_SOURCE_DATA_DIR) < PATH_MAX)
         n++;
 #endif
     return n;
