@@ -229,9 +229,15 @@ enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON *
     }
     {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+        /* an untrusted file's number: no cast to int before it is known to be a small whole number */
+        if (!isfinite(v->valuedouble) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)) {
+            snprintf(err, errlen, "%s: schema_version %g: expected a whole number from 1", origin, v->valuedouble);
+            cJSON_Delete(root);
+            return CLLM_ERR_PARSE;
+        }
         if (v->valuedouble > CLLM_SCHEMA_VERSION) {
-            snprintf(err, errlen, "%s: schema_version %d is newer than this tool's (%d): update computellm", origin,
-                     (int)v->valuedouble, CLLM_SCHEMA_VERSION);
+            snprintf(err, errlen, "%s: schema_version %.0f is newer than this tool's (%d): update computellm", origin,
+                     v->valuedouble, CLLM_SCHEMA_VERSION);
             cJSON_Delete(root);
             return CLLM_ERR_UNSUPPORTED;
         }

@@ -154,6 +154,16 @@ static void test_load_refuses_what_is_not_a_result(void)
         {"{\"schema_version\":99,\"id\":\"x\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},\"cpu\":{},\"ram\":{},"
          "\"gpu\":{}}}",
          "newer"},
+        /* an untrusted number: 1e999 is inf in a double, which was cast to int (a fuzz finding) */
+        {"{\"schema_version\":1e999,\"id\":\"x\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},\"cpu\":{},\"ram\":{},"
+         "\"gpu\":{}}}",
+         "schema_version inf: expected a whole number from 1"},
+        {"{\"schema_version\":1.5,\"id\":\"x\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},\"cpu\":{},\"ram\":{},"
+         "\"gpu\":{}}}",
+         "schema_version 1.5"},
+        {"{\"schema_version\":0,\"id\":\"x\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},\"cpu\":{},\"ram\":{},"
+         "\"gpu\":{}}}",
+         "schema_version 0"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cJSON *out = (cJSON *)1;
