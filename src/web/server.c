@@ -418,14 +418,7 @@ static void sse_free(void *cls)
     struct sse *e = cls;
     struct cllm_web_server *s = e->srv;
     pthread_mutex_lock(&s->wmu);
-    if (e->parked) {   /* not expected (a parked connection is not closed), but never leave a dangling entry */
-        if (e->prev)
-            e->prev->next = e->next;
-        else
-            s->parked = e->next;
-        if (e->next)
-            e->next->prev = e->prev;
-    }
+    unpark_locked(s, e);   /* not expected (a parked connection is not closed), but never leave a dangling entry */
     pthread_mutex_unlock(&s->wmu);
     cllm_web_stream_close(e->st);
     free(e);

@@ -26,36 +26,9 @@
 static char tmpdir[256];
 static struct cllm_web_server *srv;
 
-struct reply {
-    long   status;
-    char  *body;
-    size_t len;
-    char   headers[4096];
-};
+#include "web_reply.h"
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    char *b = realloc(r->body, r->len + sz * n + 1);
-    if (!b)
-        return 0;
-    r->body = b;
-    memcpy(r->body + r->len, p, sz * n);
-    r->len += sz * n;
-    r->body[r->len] = '\0';
-    return sz * n;
-}
 
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t used = strlen(r->headers);
-    if (used + sz * n + 1 < sizeof(r->headers)) {
-        memcpy(r->headers + used, p, sz * n);
-        r->headers[used + sz * n] = '\0';
-    }
-    return sz * n;
-}
 
 /* One request to s with its token (X-ComputeLLM-Token) when with_token; header may be NULL ("Name: value"); the
  * caller frees r->body. */

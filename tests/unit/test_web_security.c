@@ -36,14 +36,7 @@ static char tmpdir[256];
 static char allowed_exe[512];   /* the --llama-server path the main server allows */
 static struct cllm_web_server *srv;
 
-struct reply {
-    long   status;
-    CURLcode rc;
-    char  *body;
-    size_t len;
-    char   headers[4096];
-    double elapsed_s;
-};
+#include "web_reply.h"
 
 /* One request's options: headers ("Name: value", NULL-terminated), a raw body (NULL: none), the token header
  * or not, a source address to bind (NULL: the default). */
@@ -56,29 +49,7 @@ struct req {
     const char *from;
 };
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    char *b = realloc(r->body, r->len + sz * n + 1);
-    if (!b)
-        return 0;
-    r->body = b;
-    memcpy(r->body + r->len, p, sz * n);
-    r->len += sz * n;
-    r->body[r->len] = '\0';
-    return sz * n;
-}
 
-static size_t on_header(char *p, size_t sz, size_t n, void *ud)
-{
-    struct reply *r = ud;
-    size_t used = strlen(r->headers);
-    if (used + sz * n + 1 < sizeof(r->headers)) {
-        memcpy(r->headers + used, p, sz * n);
-        r->headers[used + sz * n] = '\0';
-    }
-    return sz * n;
-}
 
 /* The caller frees r->body. No header is added that the request does not list (curl adds Host, and
  * Content-Type only if a listed "Content-Type:" line says nothing: it is removed). */
