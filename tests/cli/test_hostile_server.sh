@@ -98,19 +98,25 @@ check "keep-alive server: the timed runs skipped with the reason" jq -e "($M.run
   and all($M.runs[]; .status == \"skipped\" and (.reason | startswith(\"skipped after a stall: warmup run 1: \")))" \
   "$res" >/dev/null
 
+# ctrl_c_after PID PATTERN WHAT: once PATTERN is in $T/err (and half a second more), one SIGINT to PID; sets rc (its
+# exit status) and el (ms from the signal to its exit)
+ctrl_c_after() {
+  local pid=$1 t0
+  for _ in $(seq 200); do grep -q "$2" "$T/err" && break; sleep 0.05; done
+  sleep 0.5
+  t0=$(now_ms)
+  kill -INT "$pid"
+  stop_wait "$pid"
+  rc=$?
+  el=$(( $(now_ms) - t0 ))
+  echo "    $3 stopped $el ms after Ctrl-C" >&2
+}
+
 # --- one Ctrl-C during a keep-alive stream (default deadlines: minutes) stops `run` within 1 s ---
 cfg 2 1 ''
 "$BIN" run --skip-classic --server-url "$U/keepalive" --config "$T/cfg.json" --output "$T/cancel" \
   >"$T/out" 2>"$T/err" &
-pid=$!
-for _ in $(seq 200); do grep -q "loaded in" "$T/err" && break; sleep 0.05; done
-sleep 0.5
-t0=$(now_ms)
-kill -INT "$pid"
-stop_wait "$pid"
-rc=$?
-el=$(( $(now_ms) - t0 ))
-echo "    run stopped $el ms after Ctrl-C" >&2
+ctrl_c_after $! "loaded in" run
 check "run: one Ctrl-C exits 130" test "$rc" -eq 130
 check "run: stopped within 1 s of Ctrl-C" test "$el" -lt 1000
 res=$(cat "$T/out")
@@ -123,12 +129,7 @@ check "run: the table says cancelled" grep -Eq "^  $KEY +cancelled +server +stop
 cfg 3 0 ''
 "$BIN" run --skip-classic --server-url "$U/keepalive" --config "$T/cfg.json" --output "$T/cancel2" \
   >"$T/out" 2>"$T/err" &
-pid=$!
-for _ in $(seq 200); do grep -q "loaded in" "$T/err" && break; sleep 0.05; done
-sleep 0.5
-kill -INT "$pid"
-stop_wait "$pid"
-rc=$?
+ctrl_c_after $! "loaded in" "run (timed run)"
 check "run: Ctrl-C in a timed run exits 130" test "$rc" -eq 130
 check "run: the interrupted run is cancelled" jq -e "$M.status == \"cancelled\" and ($M.runs | length) == 1
   and $M.runs[0].status == \"cancelled\" and $M.runs[0].error == \"stopped by the user\"" "$(cat "$T/out")" >/dev/null
@@ -174,15 +175,7 @@ check "names the option" grep -q -- "--deadline-per-token-s: '0' is not a positi
 
 "$BIN" serve-bench --server-url "$U/keepalive" --concurrency 2,4 --requests 2 --output-dir "$T/sb_cancel" \
   >"$T/out" 2>"$T/err" &
-pid=$!
-for _ in $(seq 200); do grep -q '^\[serve 1/2\] concurrency 2 \.\.\.' "$T/err" && break; sleep 0.05; done
-sleep 0.5
-t0=$(now_ms)
-kill -INT "$pid"
-stop_wait "$pid"
-rc=$?
-el=$(( $(now_ms) - t0 ))
-echo "    serve-bench stopped $el ms after Ctrl-C" >&2
+ctrl_c_after $! '^\[serve 1/2\] concurrency 2 \.\.\.' serve-bench
 check "serve-bench: one Ctrl-C exits 130" test "$rc" -eq 130
 check "serve-bench: stopped within 1 s of Ctrl-C" test "$el" -lt 1000
 check "serve-bench: the file is kept, the level cancelled" jq -e '.run.status == "cancelled"
