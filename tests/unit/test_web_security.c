@@ -184,6 +184,62 @@ static void test_token_on_loopback(void)
     free(r.body);
 }
 
+/* Every route of the API (docs/api.md) passes the same gate: no token → 401; the token with a foreign Host or
+ * Origin → 403; a body route with the token but not JSON → 415. Nothing reaches a handler: no run starts, no file
+ * goes. */
+static void test_every_endpoint(void)
+{
+    static const struct { const char *method, *path; bool body; } routes[] = {
+        {"GET", "/api/hardware", false}, {"GET", "/api/config", false}, {"GET", "/api/runs", false},
+        {"POST", "/api/runs", true}, {"GET", "/api/runs/20260101_000000", false},
+        {"POST", "/api/runs/20260101_000000/cancel", false}, {"GET", "/api/runs/20260101_000000/events", false},
+        {"GET", "/api/results", false}, {"POST", "/api/results", true}, {"GET", "/api/results/keep_me.json", false},
+        {"DELETE", "/api/results/keep_me.json", false}, {"GET", "/api/results/keep_me.json/csv", false},
+        {"POST", "/api/compare", true},
+    };
+    char host[96], keep[512];
+    struct reply r;
+    struct stat sb;
+
+    snprintf(host, sizeof(host), "Host: rebind.evil.example:%d", cllm_web_port(srv));
+    snprintf(keep, sizeof(keep), "%s/keep_me.json", tmpdir);
+    CHECK(cllm_write_atomic(keep, "{}", 2, NULL, host, sizeof(host)) == CLLM_OK);
+    snprintf(host, sizeof(host), "Host: rebind.evil.example:%d", cllm_web_port(srv));
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const char *json = routes[i].body ? "{}" : NULL;
+        struct req q = {.method = routes[i].method, .path = routes[i].path, .body = json, .len = json ? 2 : 0,
+                        .headers = {json ? "Content-Type: application/json" : NULL}};
+        http(srv, &q, &r);
+        if (r.status != 401)
+            fprintf(stderr, "  %s %s without the token: %ld\n", routes[i].method, routes[i].path, r.status);
+        CHECK_INT(r.status, 401);
+        free(r.body);
+        q.token = true;
+        q.headers[json ? 1 : 0] = "Origin: http://evil.example";
+        http(srv, &q, &r);
+        if (r.status != 403)
+            fprintf(stderr, "  %s %s from another origin: %ld\n", routes[i].method, routes[i].path, r.status);
+        CHECK_INT(r.status, 403);
+        free(r.body);
+        q.headers[json ? 1 : 0] = host;
+        http(srv, &q, &r);
+        CHECK_INT(r.status, 403);
+        free(r.body);
+        if (json) {
+            q.headers[0] = "Content-Type: text/plain";
+            q.headers[1] = NULL;
+            http(srv, &q, &r);
+            if (r.status != 415)
+                fprintf(stderr, "  %s %s as text/plain: %ld\n", routes[i].method, routes[i].path, r.status);
+            CHECK_INT(r.status, 415);
+            free(r.body);
+        }
+    }
+    CHECK_INT(run_count(), 0);
+    CHECK(stat(keep, &sb) == 0);
+    unlink(keep);
+}
+
 static void test_host(void)
 {
     static const char *const bad[] = {
@@ -935,6 +991,7 @@ int main(void)
         return 1;
     }
     RUN(test_token_on_loopback);
+    RUN(test_every_endpoint);
     RUN(test_host);
     RUN(test_allow_host);
     RUN(test_cross_origin);
