@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,9 +137,23 @@ static size_t find_bad_control(const char *t, size_t len, const char **what)
         } else if (c < 0x20) {
             *what = "an unescaped control character in a string (write it as \\u00XX)";
             return i;
-        } else if (c == '\\' && i + 1 < len) {
-            if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0) {
-                *what = "a \\u0000 (NUL) character in a string";
+        } else if (c == '\\') {
+            /* RFC 8259's escapes only: cJSON takes others ("\\u?", a backslash before a control character) */
+            char e = i + 1 < len ? t[i + 1] : '\0';
+            if (e == 'u') {
+                bool hex = i + 5 < len;
+                for (size_t k = 2; hex && k < 6; k++)
+                    hex = isxdigit((unsigned char)t[i + k]) != 0;
+                if (!hex) {
+                    *what = "an invalid \\u escape in a string (expected 4 hex digits)";
+                    return i;
+                }
+                if (memcmp(t + i + 2, "0000", 4) == 0) {
+                    *what = "a \\u0000 (NUL) character in a string";
+                    return i;
+                }
+            } else if (!e || !strchr("\"\\/bfnrt", e)) {
+                *what = "an invalid escape in a string (expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)";
                 return i;
             }
             i++;   /* the escaped character */

@@ -57,6 +57,25 @@ static void test_nul(void)
     }
 }
 
+/* Only RFC 8259's escapes: cJSON took "\u?" and a backslash before a raw control character (a fuzz finding) */
+static void test_escapes(void)
+{
+    const char bad_u[] = "{\"a\":\"\\u?\"}", bad_ctl[] = "{\"a\":\"\\\x10\"}", bad_x[] = "{\"a\":\"\\x41\"}";
+    char err[256];
+    cJSON *j;
+    CHECK(refused(bad_u, sizeof(bad_u) - 1, "invalid \\u escape in a string (expected 4 hex digits) at byte 6"));
+    CHECK(refused(bad_ctl, sizeof(bad_ctl) - 1, "invalid escape in a string"));
+    CHECK(refused(bad_x, sizeof(bad_x) - 1, "invalid escape in a string"));
+    {
+        const char *ok = "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\"]";
+        j = cllm_json_parse(ok, strlen(ok), "t", err, sizeof(err));
+    }
+    CHECK(j != NULL);
+    if (!j)
+        fprintf(stderr, "  %s\n", err);
+    cJSON_Delete(j);
+}
+
 static void test_utf8(void)
 {
     static const struct { const char *s; size_t bad; } bad[] = {
@@ -123,6 +142,7 @@ int main(void)
 {
     RUN(test_trailing);
     RUN(test_nul);
+    RUN(test_escapes);
     RUN(test_utf8);
     RUN(test_invalid_position);
     RUN(test_readers);
