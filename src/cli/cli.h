@@ -6,8 +6,8 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "bench/classic.h"
-#include "llm/pipeline.h"
+#include "classic/classic.h"
+#include "app/ai_phase.h"
 
 /* Exit codes: 0 success, 1 the work failed, 2 usage or configuration error, 130 interrupted (Ctrl-C). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_INTERRUPTED = 130 };

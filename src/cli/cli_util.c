@@ -9,13 +9,14 @@
 #include <execinfo.h>
 #endif
 
-#include "bench/cpu_gemm.h"
+#include "classic/cpu_gemm.h"
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/log.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "hw/hw.h"
 #include "platform/proc.h"
+#include "core/json.h"
 
 bool cli_opt(struct cli_iter *it, const char *lng, const char *shrt, bool takes_value)
 {

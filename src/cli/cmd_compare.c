@@ -4,10 +4,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/compare.h"
-#include "core/compare_html.h"
-#include "core/fsutil.h"
-#include "core/result.h"
+#include "report/compare.h"
+#include "report/compare_html.h"
+#include "platform/fs.h"
+#include "report/result.h"
+#include "core/file.h"
 
 void usage_compare(FILE *f)
 {
@@ -39,7 +40,7 @@ static const char *load_chart_js(char **owned)
     *owned = NULL;
     if (env && *env) {
         snprintf(path, sizeof(path), "%s/%s", env, CLLM_CHART_JS_FILE);
-        if (cllm_read_file(path, 8u << 20, owned, &len, err, sizeof(err)) != CLLM_OK) {
+        if (cllm_file_read(path, 8u << 20, owned, &len, err, sizeof(err)) != CLLM_OK) {
             fprintf(stderr, "computellm compare: warning: no chart library from COMPUTELLM_WEB_DEPS (%s): the report "
                             "has tables only; unset COMPUTELLM_WEB_DEPS to use the built-in copy\n", err);
             return NULL;
@@ -89,7 +90,7 @@ static int write_output(const struct cllm_compare_table *t, int fmt, bool html, 
         fputs("computellm compare: could not render the output\n", stderr);
         goto cleanup;
     }
-    if (cllm_write_atomic(out_path, buf, (size_t)len, NULL, err, sizeof(err)) != CLLM_OK) {
+    if (cllm_fs_write_atomic(out_path, buf, (size_t)len, NULL, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm compare: %s\n", err);
         goto cleanup;
     }

@@ -5,8 +5,8 @@
 
 #include "cli/cli.h"
 #include "core/csv.h"
-#include "core/fsutil.h"
-#include "core/result.h"
+#include "platform/fs.h"
+#include "report/result.h"
 
 void usage_export(FILE *f)
 {
@@ -72,7 +72,7 @@ int cmd_export(int argc, char *const *argv)
         goto cleanup;
     }
     if (output) {
-        if (cllm_write_atomic(output, text, strlen(text), NULL, err, sizeof(err)) != CLLM_OK) {
+        if (cllm_fs_write_atomic(output, text, strlen(text), NULL, err, sizeof(err)) != CLLM_OK) {
             fprintf(stderr, "computellm export: %s\n", err);
             free(text);
             goto cleanup;

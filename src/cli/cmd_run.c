@@ -9,16 +9,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/classic.h"
-#include "bench/run.h"
-#include "bench/cpu_gemm.h"
+#include "classic/classic.h"
+#include "app/run.h"
+#include "classic/cpu_gemm.h"
 #include "build_info.h"
 #include "cli/cli.h"
 #include "core/config.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "hw/hw.h"
-#include "llm/models.h"
-#include "llm/pipeline.h"
+#include "model/registry.h"
+#include "app/ai_phase.h"
+#include "core/json.h"
 
 void usage_run(FILE *f)
 {

@@ -9,8 +9,9 @@
 
 #include "build_info.h"
 #include "cli/cli.h"
-#include "core/result.h"
-#include "llm/serve_bench.h"
+#include "report/result.h"
+#include "serve/serve_bench.h"
+#include "core/json.h"
 
 void usage_serve_bench(FILE *f)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "llm/pipeline.h"
+#include "app/ai_phase.h"
 
 void usage_synth(FILE *f)
 {

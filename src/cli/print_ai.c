@@ -6,8 +6,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/result.h"
-#include "llm/pipeline.h"
+#include "report/result.h"
+#include "app/ai_phase.h"
+#include "core/json.h"
 
 static bool g_bar_open;
 

@@ -3,9 +3,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "bench/classic.h"
+#include "classic/classic.h"
 #include "cli/cli.h"
-#include "core/result.h"
+#include "report/result.h"
+#include "core/json.h"
 
 static const char *str(const cJSON *root, const char *path)
 {

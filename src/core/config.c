@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
+#include "platform/fs.h"
 #include "core/json.h"
 #include "core/strutil.h"
+#include "core/file.h"
 
 enum field_type { F_INT, F_DOUBLE, F_STRING, F_INT_LIST, F_KEY_LIST };
 
@@ -81,7 +82,7 @@ void cllm_config_defaults(struct cllm_config *c)
     c->memory_array_mb = 256;
     c->memory_repeats = 5;
     c->monitor_interval_s = 0.5;
-    /* the same as llm/chat_stream.h's CLLM_CHAT_* defaults (core does not include llm/) */
+    /* the same as serve/chat_stream.h's CLLM_CHAT_* defaults (core does not include llm/) */
     c->server_stall_s = 60;
     c->server_deadline_base_s = 120;
     c->server_deadline_per_token_s = 2;
@@ -263,7 +264,7 @@ enum cllm_status cllm_config_load(struct cllm_config *c, const char *path, char 
 {
     char *text = NULL;
     size_t len = 0;
-    enum cllm_status st = cllm_read_file(path, 1u << 20, &text, &len, err, errlen);
+    enum cllm_status st = cllm_file_read(path, 1u << 20, &text, &len, err, errlen);
     if (st != CLLM_OK)
         return st == CLLM_ERR_NOT_FOUND ? CLLM_ERR_CONFIG : st;
     if (strlen(text) != len) {   /* a NUL byte would end the text early without a word */

@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -274,4 +275,83 @@ cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *e
         }
     }
     return root;
+}
+
+cJSON *cllm_json_path(const cJSON *root, const char *path)
+{
+    char seg[256];
+    const char *p = path;
+    const cJSON *cur = root;
+
+    while (cur && *p) {
+        size_t k = 0;
+        if (*p == '[') {
+            const char *end = strchr(p, ']');
+            if (!end)
+                return NULL;
+            k = (size_t)(end - p - 1);
+            if (k >= sizeof(seg))
+                return NULL;
+            memcpy(seg, p + 1, k);
+            p = end + 1;
+            /* results["2048x2048"] and results[2048x2048] name the same key */
+            if (k >= 2 && seg[0] == '"' && seg[k - 1] == '"') {
+                memmove(seg, seg + 1, k - 2);
+                k -= 2;
+            }
+        } else {
+            while (p[k] && p[k] != '.' && p[k] != '[')
+                k++;
+            if (k >= sizeof(seg))
+                return NULL;
+            memcpy(seg, p, k);
+            p += k;
+        }
+        seg[k] = '\0';
+        if (*p == '.')
+            p++;
+        if (cJSON_IsArray(cur)) {
+            char *end;
+            long idx = strtol(seg, &end, 10);
+            cur = (*end || end == seg) ? NULL : cJSON_GetArrayItem(cur, (int)idx);
+        } else {
+            cur = cJSON_GetObjectItemCaseSensitive(cur, seg);
+        }
+    }
+    return (cJSON *)cur;
+}
+
+void cllm_json_set_number(cJSON *obj, const char *key, double v, const char *why)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(obj, key, v);
+    else
+        cllm_json_set_null(obj, key, why);
+}
+
+void cllm_json_set_null(cJSON *obj, const char *key, const char *why)
+{
+    cJSON *nr = cJSON_GetObjectItemCaseSensitive(obj, "null_reasons");
+    cJSON_AddNullToObject(obj, key);
+    if (!nr)
+        nr = cJSON_AddObjectToObject(obj, "null_reasons");
+    if (nr)
+        cJSON_AddStringToObject(nr, key, why);
+}
+
+void cllm_json_set_status(cJSON *obj, const char *status, const char *key, const char *text)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+    cJSON_AddStringToObject(obj, "status", status);
+    if (key && text) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+        cJSON_AddStringToObject(obj, key, text);
+    }
+}
+
+void cllm_json_add_doubles(cJSON *obj, const char *key, const double *v, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(v[i]));
 }

@@ -1,5 +1,5 @@
 /* NVML (libnvidia-ml, installed with the NVIDIA driver), loaded at run time and shared by GPU detection
- * (hw/gpu_nvml.c) and the resource monitor: one table of function pointers, filled once, with a reference-counted
+ * (gpu/nvml_detect.c) and the resource monitor: one table of function pointers, filled once, with a reference-counted
  * init so both may hold it at the same time. Declarations are our own, written from NVIDIA's NVML API reference;
  * no SDK header is needed to build. */
 #ifndef CLLM_NVML_H

@@ -1,4 +1,14 @@
-# Sources of src/gpu/ (set CLLM_GPU_SOURCES): the GPU compute phase (runner + one backend table per vendor, whose
-# libraries are loaded with dlopen, so every file builds on every platform). src/gpu/nvml.c is listed by
-# src/monitor/sources.cmake.
-set(CLLM_GPU_SOURCES src/gpu/gpu_compute.c src/gpu/gpu_util.c src/gpu/gpu_cuda.c src/gpu/gpu_hip.c)
+# src/gpu: one file per GPU vendor or API (binding, detection, sampling), loaded with dlopen or read from sysfs,
+# so every file builds on every platform; gpu.c merges what the vendors report into one device list.
+set(CLLM_GPU_SOURCES
+  src/gpu/gpu.c src/gpu/nvml.c src/gpu/nvml_detect.c src/gpu/nvml_sample.c src/gpu/amdgpu.c src/gpu/amdgpu_sample.c
+  src/gpu/intel.c src/gpu/vulkan.c
+)
+if(APPLE)
+  list(APPEND CLLM_GPU_SOURCES src/gpu/metal.c)
+elseif(WIN32)
+  list(APPEND CLLM_GPU_SOURCES src/gpu/dxgi.c)
+endif()
+if(CLLM_WITH_PCI)
+  list(APPEND CLLM_GPU_SOURCES src/gpu/pci.c)
+endif()

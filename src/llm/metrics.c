@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench_util.h"
-#include "core/result.h"
+#include "core/stats.h"
+#include "report/result.h"
+#include "core/json.h"
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t)
 {

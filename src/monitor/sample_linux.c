@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/bench_util.h"
 #include "core/clock.h"
+#include "platform/proc.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
@@ -63,7 +63,7 @@ struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_i
         cllm_reason_set(why, "cpu_pct", "%s", msg);
         cllm_mon_info_source(info, "proc", "unavailable", "%s", msg);
     }
-    h->prev_proc_cpu_s = cllm_process_cpu_s();
+    h->prev_proc_cpu_s = cllm_proc_self_cpu_s();
     h->prev_proc_t = now;
 
     if (cllm_mon_rapl_open(&h->rapl, root, now) > 0)
@@ -107,7 +107,7 @@ static void sample_cpu(struct cllm_mon_host *h, double now_s, struct cllm_sample
 
 static void sample_proc_cpu(struct cllm_mon_host *h, double now_s, struct cllm_sample *out, struct cllm_reasons *why)
 {
-    double cpu_s = cllm_process_cpu_s(), dt = now_s - h->prev_proc_t;
+    double cpu_s = cllm_proc_self_cpu_s(), dt = now_s - h->prev_proc_t;
 
     if (isnan(cpu_s)) {
         cllm_reason_set(why, "proc_cpu_pct", "getrusage: %s", strerror(errno));

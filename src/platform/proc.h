@@ -44,6 +44,12 @@ long cllm_proc_find_tcp_listener(int port);
 /* A TCP port on 127.0.0.1 free right now (bind to port 0, read it back); -1 on failure. */
 int cllm_free_tcp_port(void);
 
+/* CPU time (user + system) of this process in seconds, from getrusage. */
+double cllm_proc_self_cpu_s(void);
+
+/* Resident set of this process in GiB (/proc/self/statm); NAN where it cannot be read. */
+double cllm_proc_self_rss_gb(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,21 +17,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench/run.h"
+#include "app/run.h"
 #include "core/clock.h"
-#include "core/compare.h"
+#include "report/compare.h"
 #include "core/config.h"
 #include "core/csv.h"
-#include "core/fsutil.h"
+#include "platform/fs.h"
 #include "core/json.h"
 #include "core/log.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "hw/hw.h"
-#include "llm/engine_server.h"
+#include "serve/engine_server.h"
 #include "llm/llama_api.h"
-#include "llm/models.h"
-#include "llm/pipeline.h"
+#include "model/registry.h"
+#include "app/ai_phase.h"
 #include "monitor/monitor.h"
+#include "core/file.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -1305,7 +1306,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
         }
         char *text = NULL;
         size_t len = 0;
-        st = cllm_read_file(path, 0, &text, &len, err, sizeof(err));
+        st = cllm_file_read(path, 0, &text, &len, err, sizeof(err));
         if (st != CLLM_OK) {
             reply_error(resp, 500, "%s", err);
             return;
@@ -1374,7 +1375,7 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
         reply_error(resp, 400, "upload: cannot make a safe file name from its id and hardware");
         return;
     }
-    if (cllm_mkdir_p(api->results_dir, err, sizeof(err)) != CLLM_OK) {
+    if (cllm_fs_mkdir_p(api->results_dir, err, sizeof(err)) != CLLM_OK) {
         free(text);
         reply_error(resp, 500, "%s", err);
         return;
@@ -1389,7 +1390,7 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     }
     /* the name is claimed atomically: a file that appeared since the check above (a run finishing, a second
      * import) is never replaced; the file then gets a _2 suffix, and the answer names the file written */
-    st = cllm_write_new(path, text, req->body_len, NULL, written, sizeof(written), err, sizeof(err));
+    st = cllm_fs_write_new(path, text, req->body_len, NULL, written, sizeof(written), err, sizeof(err));
     free(text);
     if (st != CLLM_OK) {
         reply_error(resp, 500, "%s", err);

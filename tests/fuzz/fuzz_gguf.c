@@ -1,10 +1,10 @@
-/* The GGUF reader (src/llm/gguf.h) on a file image: a downloaded or user-given model is read before llama.cpp
+/* The GGUF reader (src/model/gguf.h) on a file image: a downloaded or user-given model is read before llama.cpp
  * sees it. Read with and without the tensor-data check; what is accepted is walked the way synth and the
  * pipeline read it, and must be self-consistent. */
 #include <stdbool.h>
 
 #include "core/status.h"
-#include "llm/gguf.h"
+#include "model/gguf.h"
 #include "fuzz.h"
 
 static void walk(const struct cllm_gguf *g, bool check_data, size_t size)

@@ -1,9 +1,9 @@
-/* Hugging Face (or mirror) response headers as libcurl hands them to the download (src/llm/download.h): one line
+/* Hugging Face (or mirror) response headers as libcurl hands them to the download (src/model/download.h): one line
  * at a time, every hop of the redirect chain, never NUL-terminated. The input is split after each '\n'; each line
  * is given in an exact-size buffer so that a read past its end is caught. */
 #include <stdbool.h>
 
-#include "llm/download.h"
+#include "model/download.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

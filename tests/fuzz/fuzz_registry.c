@@ -1,10 +1,10 @@
-/* The model registry (src/llm/models.h): data/models.json, ~/.config/computellm/models.json, --models-file. The
+/* The model registry (src/model/registry.h): data/models.json, ~/.config/computellm/models.json, --models-file. The
  * input is merged into an empty registry and, when that works, over the built-in one, then every entry is read
  * the way the pipeline reads it. */
 #include <math.h>
 
 #include "core/status.h"
-#include "llm/models.h"
+#include "model/registry.h"
 #include "fuzz.h"
 
 static char *g_builtin;   /* data/models.json of the source tree, read once */

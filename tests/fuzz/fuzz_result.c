@@ -1,11 +1,11 @@
-/* A results file from outside (src/core/result.h): `computellm compare`/`export` and the GUI's import read it with
+/* A results file from outside (src/report/result.h): `computellm compare`/`export` and the GUI's import read it with
  * cllm_result_parse, then build a comparison of it (here against itself) and export it as CSV. */
 #include <cjson/cJSON.h>
 #include <math.h>
 
-#include "core/compare.h"
+#include "report/compare.h"
 #include "core/csv.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "core/status.h"
 #include "fuzz.h"
 

@@ -1,4 +1,4 @@
-/* The Server-Sent-Events parser (src/llm/sse.h) on a stream from an OpenAI-compatible server. The same bytes are
+/* The Server-Sent-Events parser (src/serve/sse.h) on a stream from an OpenAI-compatible server. The same bytes are
  * fed whole and in chunks of random sizes; the events, the status and the pending state must be the same, since
  * the parser promises that input may be split anywhere.
  *
@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "core/status.h"
-#include "llm/sse.h"
+#include "serve/sse.h"
 #include "fuzz.h"
 
 /* The events seen, serialised: length-prefixed event, id and data, so any difference shows. */

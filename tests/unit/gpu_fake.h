@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/fsutil.h"
-#include "hw/gpu_vendors.h"
+#include "platform/fs.h"
+#include "gpu/gpu_vendors.h"
 #include "test.h"
 
 struct fake_cfg {
@@ -80,7 +80,7 @@ static inline void tree_write(const char *root, const char *rel, const char *tex
     snprintf(path, sizeof(path), "%s/%s", root, rel);
     snprintf(dir, sizeof(dir), "%s", path);
     *strrchr(dir, '/') = '\0';
-    if (cllm_mkdir_p(dir, err, sizeof(err)) != CLLM_OK)
+    if (cllm_fs_mkdir_p(dir, err, sizeof(err)) != CLLM_OK)
         fprintf(stderr, "%s\n", err);
     f = fopen(path, "w");
     if (f) {

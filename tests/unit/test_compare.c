@@ -1,7 +1,7 @@
 /* The comparison table: rows per metric, ratios to the baseline, missing values, lower-is-better rows. */
 #include <cjson/cJSON.h>
 
-#include "core/compare.h"
+#include "report/compare.h"
 #include "test.h"
 
 /* Two machines: B has double A's multi-thread GFLOPS at 1024, half its first-token latency, no GPU data on A,

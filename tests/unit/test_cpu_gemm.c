@@ -2,11 +2,12 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 
-#include "bench/bench_util.h"
-#include "bench/cpu_gemm.h"
-#include "core/result.h"
+#include "core/stats.h"
+#include "classic/cpu_gemm.h"
+#include "report/result.h"
 #include "hw/hw.h"
 #include "test.h"
+#include "core/json.h"
 
 static void naive_sgemm(int n, const float *a, const float *b, float *c)
 {

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "llm/download.h"
-#include "llm/models.h"
+#include "model/download.h"
+#include "model/registry.h"
 #include "test.h"
 
 #if defined(CLLM_WITH_CURL)

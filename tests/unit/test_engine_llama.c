@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "core/result.h"
+#include "report/result.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
-#include "llm/synth.h"
-#include "llm/vocab.h"
+#include "model/synth.h"
+#include "model/vocab.h"
 #include "test.h"
+#include "core/json.h"
 
 static char g_dir[256];
 static char g_model[300];

@@ -19,7 +19,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "llm/engine.h"
-#include "llm/engine_server.h"
+#include "serve/engine_server.h"
 #include "llm/metrics.h"
 #include "platform/proc.h"
 #include "test.h"

@@ -7,8 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/fsutil.h"
+#include "platform/fs.h"
 #include "test.h"
+#include "core/file.h"
 
 static char g_dir[256];
 
@@ -47,11 +48,11 @@ static int write_and_die(const char *path, size_t len)
     if (pid == 0) {
         char *buf = malloc(len);
         char err[256];
-        struct cllm_write_params p = cllm_write_default_params();
+        struct cllm_fs_write_params p = cllm_fs_write_default_params();
         memset(buf, 'x', len);
         p.chunk_bytes = 4096;
         p.progress = die_after_first_chunk;
-        cllm_write_atomic(path, buf, len, &p, err, sizeof(err));
+        cllm_fs_write_atomic(path, buf, len, &p, err, sizeof(err));
         _exit(0); /* not reached: the callback kills us */
     }
     waitpid(pid, &status, 0);
@@ -83,10 +84,10 @@ static void test_killed_write_keeps_previous_file(void)
 
     make_dir();
     snprintf(path, sizeof(path), "%s/keep.json", g_dir);
-    CHECK_INT(cllm_write_atomic(path, "{\"old\":1}\n", 10, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_atomic(path, "{\"old\":1}\n", 10, NULL, err, sizeof(err)), CLLM_OK);
     status = write_and_die(path, 1 << 20);
     CHECK(WIFSIGNALED(status));
-    CHECK_INT(cllm_read_file(path, 0, &text, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(path, 0, &text, NULL, err, sizeof(err)), CLLM_OK);
     CHECK_STR(text, "{\"old\":1}\n");
     free(text);
 }
@@ -103,8 +104,8 @@ static void test_write_and_read_back(void)
     for (size_t i = 0; i < n; i++)
         buf[i] = (char)('a' + i % 26);
     snprintf(path, sizeof(path), "%s/big.bin", g_dir);
-    CHECK_INT(cllm_write_atomic(path, buf, n, NULL, err, sizeof(err)), CLLM_OK);
-    CHECK_INT(cllm_read_file(path, 0, &text, &len, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_atomic(path, buf, n, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(path, 0, &text, &len, err, sizeof(err)), CLLM_OK);
     CHECK_INT(len, n);
     CHECK(text && memcmp(text, buf, n) == 0);
     CHECK_INT(count_entries(g_dir, ".big.bin.tmp."), 0);
@@ -117,16 +118,16 @@ static void test_errors_are_reported(void)
     char err[256] = "";
     char *text = NULL;
 
-    CHECK_INT(cllm_write_atomic("/nonexistent-dir-cllm/x.json", "a", 1, NULL, err, sizeof(err)), CLLM_ERR_IO);
+    CHECK_INT(cllm_fs_write_atomic("/nonexistent-dir-cllm/x.json", "a", 1, NULL, err, sizeof(err)), CLLM_ERR_IO);
     CHECK(strstr(err, "/nonexistent-dir-cllm") != NULL);
-    CHECK_INT(cllm_read_file("/nonexistent-dir-cllm/x.json", 0, &text, NULL, err, sizeof(err)), CLLM_ERR_NOT_FOUND);
+    CHECK_INT(cllm_file_read("/nonexistent-dir-cllm/x.json", 0, &text, NULL, err, sizeof(err)), CLLM_ERR_NOT_FOUND);
     CHECK(text == NULL);
     make_dir();
     {
         char path[512];
         snprintf(path, sizeof(path), "%s/limit.txt", g_dir);
-        CHECK_INT(cllm_write_atomic(path, "0123456789", 10, NULL, err, sizeof(err)), CLLM_OK);
-        CHECK_INT(cllm_read_file(path, 5, &text, NULL, err, sizeof(err)), CLLM_ERR_INVALID_ARG);
+        CHECK_INT(cllm_fs_write_atomic(path, "0123456789", 10, NULL, err, sizeof(err)), CLLM_OK);
+        CHECK_INT(cllm_file_read(path, 5, &text, NULL, err, sizeof(err)), CLLM_ERR_INVALID_ARG);
         CHECK(strstr(err, "limit") != NULL);
     }
 }
@@ -137,9 +138,9 @@ static void test_mkdir_p(void)
     struct stat sb;
     make_dir();
     snprintf(path, sizeof(path), "%s/a/b/c", g_dir);
-    CHECK_INT(cllm_mkdir_p(path, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_mkdir_p(path, err, sizeof(err)), CLLM_OK);
     CHECK(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
-    CHECK_INT(cllm_mkdir_p(path, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_mkdir_p(path, err, sizeof(err)), CLLM_OK);
 }
 
 
@@ -150,35 +151,35 @@ static void test_write_new_never_replaces(void)
 
     make_dir();
     snprintf(path, sizeof(path), "%s/run.json", g_dir);
-    CHECK_INT(cllm_write_atomic(path, "first\n", 6, NULL, err, sizeof(err)), CLLM_OK);
-    CHECK_INT(cllm_write_new(path, "second\n", 7, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_atomic(path, "first\n", 6, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_new(path, "second\n", 7, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
     CHECK_STR(out, test_join(g_dir, "run_2.json"));
-    CHECK_INT(cllm_write_new(path, "third\n", 6, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_new(path, "third\n", 6, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
     CHECK_STR(out, test_join(g_dir, "run_3.json"));
     /* the same through the O_EXCL reservation used where the file system has no hard links */
     {
-        struct cllm_write_params p = cllm_write_default_params();
+        struct cllm_fs_write_params p = cllm_fs_write_default_params();
         p.no_hard_links = true;
-        CHECK_INT(cllm_write_new(path, "fourth\n", 7, &p, out, sizeof(out), err, sizeof(err)), CLLM_OK);
+        CHECK_INT(cllm_fs_write_new(path, "fourth\n", 7, &p, out, sizeof(out), err, sizeof(err)), CLLM_OK);
         CHECK_STR(out, test_join(g_dir, "run_4.json"));
     }
-    CHECK_INT(cllm_read_file(path, 0, &text, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(path, 0, &text, NULL, err, sizeof(err)), CLLM_OK);
     CHECK_STR(text, "first\n");
     free(text);
-    CHECK_INT(cllm_read_file(test_join(g_dir, "run_2.json"), 0, &text, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(test_join(g_dir, "run_2.json"), 0, &text, NULL, err, sizeof(err)), CLLM_OK);
     CHECK_STR(text, "second\n");
     free(text);
-    CHECK_INT(cllm_read_file(test_join(g_dir, "run_4.json"), 0, &text, NULL, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(test_join(g_dir, "run_4.json"), 0, &text, NULL, err, sizeof(err)), CLLM_OK);
     CHECK_STR(text, "fourth\n");
     free(text);
     CHECK_INT(count_entries(g_dir, ".run.json.tmp."), 0);
     /* a free name is used as given */
     snprintf(path, sizeof(path), "%s/fresh.json", g_dir);
-    CHECK_INT(cllm_write_new(path, "x", 1, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_write_new(path, "x", 1, NULL, out, sizeof(out), err, sizeof(err)), CLLM_OK);
     CHECK_STR(out, path);
     /* a failure leaves path_out empty and names the folder */
     strcpy(out, "stale");
-    CHECK_INT(cllm_write_new("/nonexistent-dir-cllm/x.json", "a", 1, NULL, out, sizeof(out), err, sizeof(err)),
+    CHECK_INT(cllm_fs_write_new("/nonexistent-dir-cllm/x.json", "a", 1, NULL, out, sizeof(out), err, sizeof(err)),
               CLLM_ERR_IO);
     CHECK_STR(out, "");
     CHECK(strstr(err, "/nonexistent-dir-cllm") != NULL);
@@ -201,14 +202,14 @@ static void race_for_one_name(const char *name, bool no_links)
         pids[i] = fork();
         if (pids[i] == 0) {
             char *buf = malloc(LEN), out[512], err[256], c;
-            struct cllm_write_params p = cllm_write_default_params();
+            struct cllm_fs_write_params p = cllm_fs_write_default_params();
             close(go[1]);
             memset(buf, 'a' + i, LEN);
             p.chunk_bytes = 16384;   /* many write(2)s, so the writers overlap */
             p.no_hard_links = no_links;
             if (read(go[0], &c, 1) != 0)   /* returns 0 when the parent closes its end: all start together */
                 _exit(3);
-            _exit(cllm_write_new(path, buf, LEN, &p, out, sizeof(out), err, sizeof(err)) == CLLM_OK ? 0 : 1);
+            _exit(cllm_fs_write_new(path, buf, LEN, &p, out, sizeof(out), err, sizeof(err)) == CLLM_OK ? 0 : 1);
         }
     }
     close(go[0]);
@@ -225,7 +226,7 @@ static void race_for_one_name(const char *name, bool no_links)
             snprintf(file, sizeof(file), "%s", path);
         else
             snprintf(file, sizeof(file), "%s/%s_%d.json", g_dir, name, k);
-        if (cllm_read_file(file, 0, &text, &len, err, sizeof(err)) != CLLM_OK) {
+        if (cllm_file_read(file, 0, &text, &len, err, sizeof(err)) != CLLM_OK) {
             fprintf(stderr, "  missing %s: %s\n", file, err);
             continue;
         }
@@ -262,7 +263,7 @@ static void test_dir_check_writable(void)
 
     make_dir();
     snprintf(path, sizeof(path), "%s/new/results", g_dir);
-    CHECK_INT(cllm_dir_check_writable(path, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_fs_check_writable(path, err, sizeof(err)), CLLM_OK);
     CHECK_INT(count_entries(path, "."), 2);   /* "." and "..": the probe file is gone */
     /* a folder under a regular file cannot exist, as root too */
     snprintf(path, sizeof(path), "%s/plain", g_dir);
@@ -271,13 +272,13 @@ static void test_dir_check_writable(void)
     if (f)
         fclose(f);
     snprintf(path, sizeof(path), "%s/plain/results", g_dir);
-    CHECK_INT(cllm_dir_check_writable(path, err, sizeof(err)), CLLM_ERR_IO);
+    CHECK_INT(cllm_fs_check_writable(path, err, sizeof(err)), CLLM_ERR_IO);
     CHECK(strstr(err, "plain") != NULL && strstr(err, "Not a directory") != NULL);
     if (geteuid() != 0) {
         snprintf(path, sizeof(path), "%s/ro", g_dir);
         mkdir(path, 0555);
         chmod(path, 0555);
-        CHECK_INT(cllm_dir_check_writable(path, err, sizeof(err)), CLLM_ERR_IO);
+        CHECK_INT(cllm_fs_check_writable(path, err, sizeof(err)), CLLM_ERR_IO);
         CHECK(strstr(err, path) != NULL && strstr(err, "Permission denied") != NULL);
         chmod(path, 0755);
     }
@@ -332,12 +333,12 @@ static void test_remove_stale_temps(void)
     make_file(".benchmark_e.json.tmp.Xy34Zw", 600);  /* without a pid, 10 min old: kept */
     make_file(other, 7200);                        /* not a results temp file: kept */
     make_file("benchmark_f.json", 7200);           /* a results file: kept */
-    CHECK_INT(cllm_remove_stale_temps(g_dir, "benchmark_", 60), 2);
+    CHECK_INT(cllm_fs_remove_stale_temps(g_dir, "benchmark_", 60), 2);
     CHECK(!exists(dead));
     CHECK(!exists(".benchmark_d.json.tmp.Xy34Zw"));
     CHECK(exists(live) && exists(fresh) && exists(other) && exists(".benchmark_e.json.tmp.Xy34Zw"));
     CHECK(exists("benchmark_f.json"));
-    CHECK_INT(cllm_remove_stale_temps(g_dir, "benchmark_", 60), 0);
+    CHECK_INT(cllm_fs_remove_stale_temps(g_dir, "benchmark_", 60), 0);
 }
 
 /* The real case: a write killed by SIGKILL leaves its temp file; the next cleanup removes it (its pid is gone). */
@@ -350,7 +351,7 @@ static void test_killed_write_is_cleaned_up(void)
     snprintf(path, sizeof(path), "%s/benchmark_k.json", g_dir);
     CHECK(WIFSIGNALED(write_and_die(path, 1 << 20)));
     CHECK_INT(count_entries(g_dir, ".benchmark_k.json.tmp."), 1);
-    CHECK_INT(cllm_remove_stale_temps(g_dir, "benchmark_", 0), 1);
+    CHECK_INT(cllm_fs_remove_stale_temps(g_dir, "benchmark_", 0), 1);
     CHECK_INT(count_entries(g_dir, ".benchmark_k.json.tmp."), 0);
 }
 

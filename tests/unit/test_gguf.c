@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "llm/gguf.h"
+#include "model/gguf.h"
 #include "test.h"
 
 static char tmpdir[256];

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "core/csv.h"
-#include "gpu/gpu_compute.h"
-#include "gpu/gpu_priv.h"
+#include "classic/gpu_gemm.h"
+#include "classic/gpu_gemm_priv.h"
 #include "hw/hw.h"
 #include "test.h"
 

@@ -4,8 +4,8 @@
 
 #include "core/config.h"
 #include "core/json.h"
-#include "core/result.h"
-#include "llm/models.h"
+#include "report/result.h"
+#include "model/registry.h"
 #include "test.h"
 
 static bool refused(const char *text, size_t len, const char *want)

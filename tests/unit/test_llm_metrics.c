@@ -1,9 +1,10 @@
 /* LLM metrics on known timestamps: exact numbers per run and over runs. */
 #include <cjson/cJSON.h>
 
-#include "core/result.h"
+#include "report/result.h"
 #include "llm/metrics.h"
 #include "test.h"
+#include "core/json.h"
 
 #define MS(x) ((uint64_t)(1000000000ull + (uint64_t)((x) * 1000000.0)))   /* ms after an arbitrary origin */
 

@@ -7,10 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/membw.h"
-#include "core/result.h"
+#include "classic/membw.h"
+#include "report/result.h"
 #include "hw/hw.h"
 #include "test.h"
+#include "core/json.h"
 
 static void test_bytes_per_kernel(void)
 {

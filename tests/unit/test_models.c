@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "hw/hw.h"
-#include "llm/models.h"
+#include "model/registry.h"
 #include "test.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)

@@ -9,7 +9,7 @@
 #endif
 
 #include "gpu/nvml.h"
-#include "hw/gpu_vendors.h"
+#include "gpu/gpu_vendors.h"
 #include "monitor/monitor.h"
 
 #ifdef CLLM_FAKE_NVML_LIB

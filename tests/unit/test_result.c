@@ -6,9 +6,10 @@
 #include <unistd.h>
 
 #include "core/config.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "hw/hw.h"
 #include "test.h"
+#include "core/json.h"
 
 /* A machine described by hand: what the detectors would have filled. */
 static void fake_hw(struct cllm_hw_info *hw)

@@ -16,11 +16,12 @@
 #include <cjson/cJSON.h>
 
 #include "core/clock.h"
-#include "core/result.h"
-#include "llm/serve_bench.h"
+#include "report/result.h"
+#include "serve/serve_bench.h"
 #include "platform/proc.h"
 #include "sched_server.h"
 #include "test.h"
+#include "core/json.h"
 
 static void parse(void)
 {

@@ -1,7 +1,7 @@
 /* The SSE parser: events come out the same however the stream is split. */
 #include <stdbool.h>
 
-#include "llm/sse.h"
+#include "serve/sse.h"
 #include "test.h"
 
 struct got {

@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "llm/gguf.h"
+#include "model/gguf.h"
 #include "llm/llama_api.h"
-#include "llm/synth.h"
-#include "llm/vocab.h"
+#include "model/synth.h"
+#include "model/vocab.h"
 #include "test.h"
 
 #define PROMPT "Explain the concept of artificial intelligence in simple terms"

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/fsutil.h"
+#include "platform/fs.h"
 #include "core/log.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "hw/hw.h"
 #include "web/server.h"
 
@@ -27,6 +27,8 @@ static char tmpdir[256];
 static struct cllm_web_server *srv;
 
 #include "web_reply.h"
+#include "core/file.h"
+#include "core/json.h"
 
 
 
@@ -431,7 +433,7 @@ static void test_manual_unreachable(void)
         char *log = NULL;
         size_t len = 0;
         char err[256];
-        CHECK(cllm_read_file(logpath, 0, &log, &len, err, sizeof(err)) == CLLM_OK);
+        CHECK(cllm_file_read(logpath, 0, &log, &len, err, sizeof(err)) == CLLM_OK);
         CHECK(log && strstr(log, "web: run") != NULL);   /* the capture worked */
         CHECK(log && strstr(log, key) == NULL);
         free(log);
@@ -499,7 +501,7 @@ static void write_result(const char *name, const char *cpu, const char *id, doub
              "\"classic_benchmarks\":{\"benchmarks\":{\"memory_bandwidth\":{\"triad_gbps\":%g}}},"
              "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_first_token_latency_s\":%g}}}}}",
              id, cpu, triad, ttft);
-    CHECK(cllm_write_atomic(path, text, strlen(text), NULL, err, sizeof(err)) == CLLM_OK);
+    CHECK(cllm_fs_write_atomic(path, text, strlen(text), NULL, err, sizeof(err)) == CLLM_OK);
 }
 
 static const cJSON *row_of(const cJSON *cmp, const char *family, const char *name)

@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/fsutil.h"
+#include "platform/fs.h"
 #include "core/json.h"
-#include "core/result.h"
+#include "report/result.h"
 #include "web/server.h"
 
 static char tmpdir[256];
@@ -203,7 +203,7 @@ static void test_every_endpoint(void)
 
     snprintf(host, sizeof(host), "Host: rebind.evil.example:%d", cllm_web_port(srv));
     snprintf(keep, sizeof(keep), "%s/keep_me.json", tmpdir);
-    CHECK(cllm_write_atomic(keep, "{}", 2, NULL, host, sizeof(host)) == CLLM_OK);
+    CHECK(cllm_fs_write_atomic(keep, "{}", 2, NULL, host, sizeof(host)) == CLLM_OK);
     snprintf(host, sizeof(host), "Host: rebind.evil.example:%d", cllm_web_port(srv));
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const char *json = routes[i].body ? "{}" : NULL;
@@ -282,7 +282,7 @@ static void test_host(void)
         char path[512], text[] = "{}";
         struct req q = {.method = "DELETE", .path = "/api/results/keep_me.json", .headers = {hdr}, .token = true};
         snprintf(path, sizeof(path), "%s/keep_me.json", tmpdir);
-        CHECK(cllm_write_atomic(path, text, 2, NULL, hdr, sizeof(hdr)) == CLLM_OK);
+        CHECK(cllm_fs_write_atomic(path, text, 2, NULL, hdr, sizeof(hdr)) == CLLM_OK);
         snprintf(hdr, sizeof(hdr), "Host: rebind.evil.example:%d", port);
         http(srv, &q, &r);
         CHECK_INT(r.status, 403);
@@ -642,7 +642,7 @@ static void test_utf8_answers(void)
     bool listed = false;
 
     snprintf(path, sizeof(path), "%s/benchmark_bad_bytes.json", tmpdir);
-    CHECK(cllm_write_atomic(path, text, len, NULL, err, sizeof(err)) == CLLM_OK);
+    CHECK(cllm_fs_write_atomic(path, text, len, NULL, err, sizeof(err)) == CLLM_OK);
     CHECK_INT(call("GET", "/api/results", NULL, &r), 200);
     CHECK(cllm_utf8_valid(r.body, r.len, NULL));
     o = cllm_json_parse(r.body, r.len, "list", err, sizeof(err));

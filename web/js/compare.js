@@ -1,5 +1,5 @@
 // Drawing of the comparison table that the server builds (POST /api/compare, the rows `computellm compare` prints,
-// from src/core/compare.c): a chart per family and the ratio table. Nothing is computed here.
+// from src/report/compare.c): a chart per family and the ratio table. Nothing is computed here.
 import {barChart, chartCard} from './charts.js';
 import {num, t} from './i18n.js';
 import {h} from './ui.js';

@@ -5,7 +5,7 @@ import {barChart, chartCard} from './charts.js';
 import {num, t} from './i18n.js';
 import {h} from './ui.js';
 
-// The variants in the pipeline's order (src/llm/pipeline.c); keys a file has beyond these follow them.
+// The variants in the pipeline's order (src/app/ai_phase.c); keys a file has beyond these follow them.
 export const PHASES = [
   {key: 'quantization', variants: ['Q2_K', 'Q3_K_M', 'Q4_K_M', 'Q5_K_M', 'Q6_K', 'Q8_0'], extra: 'quant'},
   {key: 'temperature', variants: ['low', 'medium', 'high'], extra: null},

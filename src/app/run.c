@@ -1,0 +1,158 @@
+#include "app/run.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report/result.h"
+#include "hw/hw.h"
+#include "core/json.h"
+
+struct cllm_run_params cllm_run_default_params(void)
+{
+    struct cllm_run_params p;
+    cllm_config_defaults(&p.cfg);
+    p.skip_classic = false;
+    p.skip_ai = false;
+    p.output_dir = "results";
+    p.ai = cllm_ai_default_params();
+    p.cancel = NULL;
+    p.on_hardware = NULL;
+    p.classic_progress = NULL;
+    p.ai_progress = NULL;
+    p.monitor_sample = NULL;
+    p.user_data = NULL;
+    return p;
+}
+
+static bool cancelled(const struct cllm_run_params *p) { return p->cancel && *p->cancel; }
+
+enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
+                                    cJSON **result_out, char *err, size_t errlen)
+{
+    struct cllm_hw_params hp = cllm_hw_default_params();
+    struct cllm_hw_info *hw = calloc(1, sizeof(*hw));
+    time_t started = time(NULL);
+    cJSON *result;
+    enum cllm_status st;
+
+    if (result_out)
+        *result_out = NULL;
+    if (path_n)
+        path_out[0] = '\0';
+    /* an unwritable folder found after an hour of benchmarks would cost the hour: check it first */
+    st = cllm_result_dir_check(p->output_dir ? p->output_dir : "results", err, errlen);
+    if (st != CLLM_OK) {
+        free(hw);
+        return st;
+    }
+    if (!hw) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    cllm_hw_detect(&hp, hw);
+    if (p->on_hardware)
+        p->on_hardware(hw, p->user_data);
+    result = cllm_result_new(hw, &p->cfg, started);
+    if (!result) {
+        free(hw);
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+
+    if (p->skip_classic) {
+        cllm_json_set_status(cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"), "skipped", "reason",
+                              "--skip-classic given");
+    } else if (!cancelled(p)) {
+        struct cllm_classic_params cp = cllm_classic_default_params();
+        cp.cfg = &p->cfg;
+        cp.hw = hw;
+        cp.cancel = p->cancel;
+        cp.progress = p->classic_progress;
+        cp.monitor_sample = p->monitor_sample;
+        cp.user_data = p->user_data;
+        cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+    }
+
+    if (p->skip_ai) {
+        cllm_json_set_status(cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), "skipped", "reason",
+                              "--skip-ai given");
+    } else if (!cancelled(p)) {
+        struct cllm_ai_params ap = p->ai;
+        cJSON *bm = cllm_json_path(result, "classic_benchmarks.benchmarks");
+        const cJSON *rd = cllm_json_path(bm, "memory_bandwidth.read_gbps");
+        const cJSON *d2d = cllm_json_path(bm, "gpu_compute.memory.d2d.best_gbps");
+        ap.cfg = &p->cfg;
+        ap.hw = hw;
+        ap.cancel = p->cancel;
+        ap.progress = p->ai_progress;
+        ap.monitor_sample = p->monitor_sample;
+        ap.user_data = p->user_data;
+        ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
+        /* a device-to-device copy counts read + write: the read rate is half */
+        ap.gpu_read_gbps = cJSON_IsNumber(d2d) ? d2d->valuedouble / 2 : NAN;
+        ap.cleanup_pause_s = p->cfg.cleanup_pause_s;
+        cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+        /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */
+        if (ap.compare && !cancelled(p))
+            cllm_ai_compare(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+    }
+
+    cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));
+    {
+        bool elsewhere;
+        st = cllm_result_save(result, p->output_dir ? p->output_dir : "results", path_out, path_n, &elsewhere, err,
+                              errlen);
+        if (st != CLLM_OK && !elsewhere && path_n)
+            path_out[0] = '\0';
+    }
+    if (st == CLLM_OK && cancelled(p))
+        st = CLLM_ERR_CANCELLED;
+    if (result_out)
+        *result_out = result;
+    else
+        cJSON_Delete(result);
+    free(hw);
+    return st;
+}
+
+bool cllm_run_ai_failed(const cJSON *result, char *why, size_t n)
+{
+    const cJSON *section = cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), *m;
+    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "status"));
+    const char *first = NULL, *first_why = NULL;
+    int n_models = 0;
+
+    if (n)
+        why[0] = '\0';
+    /* skipped (--skip-ai), cancelled (partial) or never started: not a failure of the work */
+    if (!status || strcmp(status, "skipped") == 0 || strcmp(status, "partial") == 0 ||
+        strcmp(status, "running") == 0)
+        return false;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(section, "results")) {
+        const char *ms = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
+        n_models++;
+        if (ms && (strcmp(ms, "ok") == 0 || strcmp(ms, "cancelled") == 0))
+            return false;
+        if (!first) {
+            const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "error"));
+            const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "reason"));
+            first = m->string;
+            first_why = e ? e : r ? r : ms ? ms : "no status";
+        }
+    }
+    if (n_models == 0) {
+        /* nothing asked for (an empty model list) is fine; a phase that could not start is not */
+        const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "error"));
+        if (strcmp(status, "failed") != 0)
+            return false;
+        snprintf(why, n, "it could not start: %s", e ? e : "no reason given");
+        return true;
+    }
+    snprintf(why, n, "no model ran: %d model%s failed or skipped (%s: %s)", n_models, n_models == 1 ? "" : "s",
+             first, first_why);
+    return true;
+}

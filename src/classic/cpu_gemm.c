@@ -1,0 +1,368 @@
+#include "classic/cpu_gemm.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/stats.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "hw/hw.h"
+#include "core/json.h"
+#include "platform/proc.h"
+
+#ifdef CLLM_WITH_OPENBLAS
+#include <cblas.h>
+#endif
+
+struct cllm_cpu_gemm_params cllm_cpu_gemm_default_params(void)
+{
+    static const int sizes[] = {512, 1024, 2048};
+    struct cllm_cpu_gemm_params p = {
+        .sizes = sizes, .n_sizes = 3, .warmup = 1, .iterations = 3, .threads = 1,
+        .validate_n = 128, .tolerance = 1e-4, .report_peak = false, .cancel = NULL, .sgemm = NULL,
+    };
+    return p;
+}
+
+#ifdef CLLM_WITH_OPENBLAS
+static void openblas_sgemm(int n, const float *a, const float *b, float *c)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+}
+#endif
+
+const char *cllm_blas_info(void)
+{
+#ifdef CLLM_WITH_OPENBLAS
+    return openblas_get_config();
+#else
+    return NULL;
+#endif
+}
+
+const char *cllm_blas_corename(void)
+{
+#ifdef CLLM_WITH_OPENBLAS
+    return openblas_get_corename();
+#else
+    return NULL;
+#endif
+}
+
+const char *cllm_blas_coretype_advice(const struct cllm_cpu_info *cpu)
+{
+    /* kernels of CPUs without AVX: a machine with AVX2 or AVX-512 runs 2-8x slower on them */
+    static const char *const legacy[] = {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
+                                         "Katmai", "Coppermine", "Northwood", "Banias", "Opteron", "Barcelona",
+                                         "Bobcat", "Unknown"};
+    const char *core = cllm_blas_corename();
+    bool is_legacy = false;
+
+    if (!core || !cpu)
+        return NULL;
+    for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+        if (strcasecmp(core, legacy[i]) == 0)
+            is_legacy = true;
+    if (!is_legacy)
+        return NULL;
+    if (cpu->isa[CLLM_ISA_AVX512F] == CLLM_TRI_YES && cpu->isa[CLLM_ISA_AVX512BW] == CLLM_TRI_YES &&
+        cpu->isa[CLLM_ISA_AVX512VL] == CLLM_TRI_YES)
+        return cpu->isa[CLLM_ISA_AVX512_BF16] == CLLM_TRI_YES ? "Cooperlake" : "SkylakeX";
+    if (cpu->isa[CLLM_ISA_AVX2] == CLLM_TRI_YES && cpu->isa[CLLM_ISA_FMA] == CLLM_TRI_YES)
+        return "Haswell";
+    if (cpu->isa[CLLM_ISA_AVX] == CLLM_TRI_YES)
+        return "Sandybridge";
+    return NULL;
+}
+
+/* The variables BLAS/OpenMP runtimes of child processes read; set so any child we start obeys the phase. */
+static void set_thread_env(int threads)
+{
+    static const char *const vars[] = {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                       "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"};
+    char v[16];
+    snprintf(v, sizeof(v), "%d", threads);
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        setenv(vars[i], v, 1);
+}
+
+/* Deterministic values in [-1, 1): the same matrices on every machine. */
+static void fill(float *m, size_t count, unsigned seed)
+{
+    unsigned x = seed * 2654435761u + 1u;
+    for (size_t i = 0; i < count; i++) {
+        x = x * 1664525u + 1013904223u;
+        m[i] = (float)((double)(x >> 8) / (double)(1u << 23)) - 1.0f;
+    }
+}
+
+double cllm_sgemm_rel_error(int n, const float *a, const float *b, const float *c)
+{
+    double num = 0, den = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double ref = 0;
+            for (int k = 0; k < n; k++)
+                ref += (double)a[(size_t)i * n + k] * (double)b[(size_t)k * n + j];
+            num += (c[(size_t)i * n + j] - ref) * (c[(size_t)i * n + j] - ref);
+            den += ref * ref;
+        }
+    return den > 0 ? sqrt(num / den) : (num > 0 ? INFINITY : 0);
+}
+
+/* Checks `count` pseudo-random entries of a timed product against dot products: catches a wrong result at the
+ * measured size, which the small validation product cannot. Returns the largest relative error. */
+static double spot_check(int n, const float *a, const float *b, const float *c, int count)
+{
+    double worst = 0;
+    unsigned x = 12345u;
+    for (int s = 0; s < count; s++) {
+        int i, j;
+        double ref = 0, mag = 0, err;
+        x = x * 1664525u + 1013904223u;
+        i = (int)(x % (unsigned)n);
+        x = x * 1664525u + 1013904223u;
+        j = (int)(x % (unsigned)n);
+        for (int k = 0; k < n; k++) {
+            double t = (double)a[(size_t)i * n + k] * (double)b[(size_t)k * n + j];
+            ref += t;
+            mag += fabs(t);
+        }
+        /* relative to the sum of magnitudes: a dot product of random signs can be near zero */
+        err = fabs(c[(size_t)i * n + j] - ref) / (mag > 0 ? mag : 1);
+        if (err > worst)
+            worst = err;
+    }
+    return worst;
+}
+
+static float *alloc_matrix(int n)
+{
+    void *p = NULL;
+    size_t bytes = (size_t)n * (size_t)n * sizeof(float);
+    if (posix_memalign(&p, 64, bytes) != 0)
+        return NULL;
+    return p;
+}
+
+double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *basis, size_t n)
+{
+    double flops_per_cycle, mhz = cpu->freq_max_mhz;
+    const char *isa_txt, *clock_txt = "max clock";
+    bool amd = strstr(cpu->vendor, "AMD") != NULL;
+
+    /* float32 FLOPs per cycle per core = 2 (FMA) × lanes × FMA units */
+    if (cpu->isa[CLLM_ISA_AVX512F] == CLLM_TRI_YES && !amd) {
+        flops_per_cycle = 64;
+        isa_txt = "AVX-512: 2 FMA units x 16 lanes x 2";
+    } else if (cpu->isa[CLLM_ISA_AVX512F] == CLLM_TRI_YES) {
+        /* Zen 4 runs 512-bit FMAs on two 256-bit pipes */
+        flops_per_cycle = 32;
+        isa_txt = "AVX-512 on AMD (Zen 4: 2 x 256-bit FMA pipes) x 8 lanes x 2";
+    } else if (cpu->isa[CLLM_ISA_AVX2] == CLLM_TRI_YES && cpu->isa[CLLM_ISA_FMA] == CLLM_TRI_YES) {
+        flops_per_cycle = 32;
+        isa_txt = "AVX2+FMA: 2 FMA units x 8 lanes x 2";
+    } else if (cpu->isa[CLLM_ISA_AVX] == CLLM_TRI_YES) {
+        flops_per_cycle = 16;
+        isa_txt = "AVX: 8-lane add + 8-lane multiply";
+    } else if (cpu->isa[CLLM_ISA_NEON] == CLLM_TRI_YES) {
+        flops_per_cycle = 16;
+        isa_txt = "NEON: 2 FMA units x 4 lanes x 2 (typical Arm core)";
+    } else {
+        flops_per_cycle = 8;
+        isa_txt = "SSE: 4-lane add + 4-lane multiply";
+    }
+    if (!isfinite(mhz)) {
+        mhz = cpu->freq_base_mhz;
+        clock_txt = "base clock";
+    }
+    if (!isfinite(mhz)) {
+        mhz = cpu->freq_current_mhz;
+        clock_txt = "current clock reported by the OS (turbo may be higher, so the ratio may exceed 1)";
+    }
+    if (!isfinite(mhz) || cores <= 0) {
+        snprintf(basis, n, "%s; clock unknown", isa_txt);
+        return NAN;
+    }
+    snprintf(basis, n, "estimate: %d cores x %.0f MHz (%s) x %.0f FLOP/cycle (%s)", cores, mhz, clock_txt,
+             flops_per_cycle, isa_txt);
+    return cores * mhz * 1e6 * flops_per_cycle / 1e9;
+}
+
+static void set_failed(cJSON *phase, const char *fmt, ...) CLLM_PRINTF(2, 3);
+static void set_failed(cJSON *phase, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    cllm_json_set_status(phase, "failed", "error", msg);
+}
+
+/* Validation on a small product against the naive reference; false (phase failed) when off. */
+static bool validate(const struct cllm_cpu_gemm_params *p, cllm_sgemm_fn sgemm, cJSON *phase)
+{
+    int n = p->validate_n;
+    float *a = alloc_matrix(n), *b = alloc_matrix(n), *c = alloc_matrix(n);
+    cJSON *v = cJSON_AddObjectToObject(phase, "validation");
+    double err;
+    bool ok;
+
+    if (!a || !b || !c) {
+        free(a), free(b), free(c);
+        set_failed(phase, "out of memory for the %dx%d validation product", n, n);
+        return false;
+    }
+    fill(a, (size_t)n * n, 1);
+    fill(b, (size_t)n * n, 2);
+    memset(c, 0, (size_t)n * n * sizeof(float));
+    sgemm(n, a, b, c);
+    err = cllm_sgemm_rel_error(n, a, b, c);
+    ok = isfinite(err) && err <= p->tolerance;
+    cJSON_AddNumberToObject(v, "n", n);
+    cJSON_AddNumberToObject(v, "max_rel_error", isfinite(err) ? err : 1e308);
+    cJSON_AddNumberToObject(v, "tolerance", p->tolerance);
+    cJSON_AddBoolToObject(v, "passed", ok);
+    free(a), free(b), free(c);
+    if (!ok)
+        set_failed(phase, "sgemm result is wrong: relative error %.3g > %.3g on a %dx%d product", err, p->tolerance,
+                   n, n);
+    return ok;
+}
+
+void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu, cJSON *phase)
+{
+    cllm_sgemm_fn sgemm = p->sgemm;
+    cJSON *results;
+    double best_gflops = NAN;
+
+#ifdef CLLM_WITH_OPENBLAS
+    if (!sgemm) {
+        sgemm = openblas_sgemm;
+        openblas_set_num_threads(p->threads);
+        cJSON_AddStringToObject(phase, "library", cllm_blas_info());
+        cJSON_AddStringToObject(phase, "blas_kernels", openblas_get_corename());
+        if (getenv("OPENBLAS_CORETYPE"))
+            cJSON_AddStringToObject(phase, "blas_coretype_env", getenv("OPENBLAS_CORETYPE"));
+        if (cllm_blas_coretype_advice(cpu))
+            cJSON_AddStringToObject(phase, "warning", "OpenBLAS runs kernels older than this CPU's ISA: GFLOPS are "
+                                    "far below the hardware; set OPENBLAS_CORETYPE (computellm run does this itself)");
+        cJSON_AddNumberToObject(phase, "blas_threads", openblas_get_num_threads());
+        if (openblas_get_num_threads() != p->threads) {
+            set_failed(phase, "OpenBLAS runs %d threads although %d were asked", openblas_get_num_threads(),
+                       p->threads);
+            return;
+        }
+    }
+#endif
+    if (!sgemm) {
+        cJSON_AddStringToObject(phase, "status", "skipped");
+        cJSON_AddStringToObject(phase, "reason", "built without OpenBLAS: install libopenblas-dev and rebuild");
+        return;
+    }
+    set_thread_env(p->threads);
+    cJSON_AddStringToObject(phase, "status", "ok");
+    cJSON_AddNumberToObject(phase, "threads_requested", p->threads);
+    if (!validate(p, sgemm, phase))
+        return;
+
+    results = cJSON_AddObjectToObject(phase, "results");
+    for (int s = 0; s < p->n_sizes; s++) {
+        int n = p->sizes[s];
+        float *a = alloc_matrix(n), *b = alloc_matrix(n), *c = alloc_matrix(n);
+        double times[64], gflops[64], cpu0, wall0, cpu_s, wall_s, spot;
+        int iters = p->iterations < 64 ? p->iterations : 64;
+        struct cllm_stats ts;
+        char key[32];
+        cJSON *r;
+
+        if (p->cancel && *p->cancel) {
+            free(a), free(b), free(c);
+            cJSON_AddStringToObject(phase, "cancelled", "stopped by the user before this size");
+            cllm_json_set_status(phase, "cancelled", NULL, NULL);
+            return;
+        }
+        if (!a || !b || !c) {
+            free(a), free(b), free(c);
+            set_failed(phase, "out of memory for %dx%d matrices", n, n);
+            return;
+        }
+        fill(a, (size_t)n * n, 3);
+        fill(b, (size_t)n * n, 4);
+        memset(c, 0, (size_t)n * n * sizeof(float));
+        for (int w = 0; w < p->warmup; w++)
+            sgemm(n, a, b, c);
+        cpu0 = cllm_proc_self_cpu_s();
+        wall0 = cllm_now_s();
+        for (int i = 0; i < iters; i++) {
+            double t0 = cllm_now_s();
+            sgemm(n, a, b, c);
+            times[i] = cllm_now_s() - t0;
+        }
+        wall_s = cllm_now_s() - wall0;
+        cpu_s = cllm_proc_self_cpu_s() - cpu0;
+        spot = spot_check(n, a, b, c, 64);
+        free(a), free(b), free(c);
+        for (int i = 0; i < iters; i++)
+            gflops[i] = cllm_gemm_gflops(n, times[i]);
+
+        cllm_stats_compute(times, (size_t)iters, &ts);
+        snprintf(key, sizeof(key), "%dx%d", n, n);
+        r = cJSON_AddObjectToObject(results, key);
+        cJSON_AddNumberToObject(r, "gflops", cllm_gemm_gflops(n, ts.mean));
+        cJSON_AddNumberToObject(r, "gflops_best", cllm_gemm_gflops(n, ts.min));
+        {
+            struct cllm_stats gs;
+            cllm_stats_compute(gflops, (size_t)iters, &gs);
+            cJSON_AddNumberToObject(r, "gflops_mean", gs.mean);
+        }
+        cJSON_AddNumberToObject(r, "time_s_mean", ts.mean);
+        cJSON_AddNumberToObject(r, "time_s_best", ts.min);
+        cJSON_AddNumberToObject(r, "time_s_std", ts.std);
+        cllm_json_add_doubles(r, "times_s", times, (size_t)iters);
+        cJSON_AddNumberToObject(r, "iterations", iters);
+        /* CPU time / wall time over the timed products: the threads that really worked; other threads' CPU time
+         * is accounted at scheduler ticks, so a window under 50 ms cannot tell */
+        if (wall_s >= 0.05) {
+            cJSON_AddNumberToObject(r, "effective_threads", cpu_s / wall_s);
+        } else {
+            cJSON_AddNullToObject(r, "effective_threads");
+            cJSON_AddStringToObject(r, "effective_threads_reason", "timed window under 50 ms: too short to measure");
+        }
+        cJSON_AddNumberToObject(r, "spot_check_max_rel_error", spot);
+        if (!(spot <= 1e-5)) {
+            set_failed(phase, "sgemm result at %dx%d is wrong: spot-check relative error %.3g", n, n, spot);
+            return;
+        }
+        if (p->threads == 1 && wall_s >= 0.05 && cpu_s / wall_s > 1.3) {
+            set_failed(phase, "single-thread run used %.2f cores of CPU time: the BLAS did not stay on one thread",
+                       cpu_s / wall_s);
+            return;
+        }
+        if (!isfinite(best_gflops) || cllm_gemm_gflops(n, ts.mean) > best_gflops)
+            best_gflops = cllm_gemm_gflops(n, ts.mean);
+    }
+
+    if (p->report_peak && cpu) {
+        char basis[320];
+        double peak = cllm_cpu_peak_gflops(cpu, p->threads, basis, sizeof(basis));
+        cJSON *pk = cJSON_AddObjectToObject(phase, "peak");
+        if (isfinite(peak)) {
+            cJSON_AddNumberToObject(pk, "gflops_estimate", peak);
+            if (isfinite(best_gflops))
+                cJSON_AddNumberToObject(pk, "ratio", best_gflops / peak);
+            else
+                cJSON_AddNullToObject(pk, "ratio");
+        } else {
+            cJSON_AddNullToObject(pk, "gflops_estimate");
+            cJSON_AddNullToObject(pk, "ratio");
+        }
+        cJSON_AddStringToObject(pk, "basis", basis);
+    }
+}

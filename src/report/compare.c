@@ -1,0 +1,477 @@
+/* Comparison table of several results files (see compare.h). */
+#include "report/compare.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/result.h"
+#include "core/json.h"
+
+struct family {
+    const char *key, *title, *unit;
+    bool        lower;
+};
+
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_SRV_TPS, F_SRV_RPS,
+       F_SRV_TTFT, F_SRV_ITL, F_COUNT };
+
+static const struct family families[F_COUNT] = {
+    [F_CPU1]    = {"cpu_single_thread", "CPU GFLOPS, 1 thread", "GFLOPS", false},
+    [F_CPUN]    = {"cpu_multi_thread", "CPU GFLOPS, all threads", "GFLOPS", false},
+    [F_MEM]     = {"memory_bandwidth", "Memory bandwidth, all threads", "GB/s", false},
+    [F_GPU]     = {"gpu_compute", "GPU GEMM", "TFLOPS", false},
+    [F_GPUMEM]  = {"gpu_memory", "GPU memory bandwidth", "GB/s", false},
+    [F_TPS]     = {"ai_tokens_per_second", "LLM tokens/s (average)", "tokens/s", false},
+    [F_TTFT]    = {"ai_first_token_latency", "LLM first-token latency", "s", true},
+    [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
+    [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
+    [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
+    [F_SRV_RPS] = {"serving_requests_per_second", "Serving requests/s", "req/s", false},
+    [F_SRV_TTFT] = {"serving_ttft_p50", "Serving TTFT p50", "s", true},
+    [F_SRV_ITL] = {"serving_itl_p50", "Serving ITL p50", "s", true},
+};
+
+static void set_err(char *err, size_t n, const char *msg)
+{
+    if (err && n)
+        snprintf(err, n, "%s", msg);
+}
+
+static double num_at(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* Finds or appends the row (family, name); NULL on allocation failure. */
+static struct cllm_compare_row *row_get(struct cllm_compare_table *t, int *cap, int fam, const char *full_name)
+{
+    char name[sizeof(t->rows[0].name)];
+    /* rows keep names cut to their field's size: look them up by the same cut name, or a long key (an untrusted
+     * file's model key) would never find its own row */
+    snprintf(name, sizeof(name), "%s", full_name);
+    for (int i = 0; i < t->n_rows; i++)
+        if (strcmp(t->rows[i].family, families[fam].key) == 0 && strcmp(t->rows[i].name, name) == 0)
+            return &t->rows[i];
+    if (t->n_rows == *cap) {
+        int ncap = *cap ? *cap * 2 : 32;
+        struct cllm_compare_row *nr = realloc(t->rows, (size_t)ncap * sizeof(*nr));
+        if (!nr)
+            return NULL;
+        t->rows = nr;
+        *cap = ncap;
+    }
+    struct cllm_compare_row *r = &t->rows[t->n_rows];
+    memset(r, 0, sizeof(*r));
+    r->family = families[fam].key;
+    r->family_title = families[fam].title;
+    r->unit = families[fam].unit;
+    r->lower_is_better = families[fam].lower;
+    snprintf(r->name, sizeof(r->name), "%s", name);
+    r->values = malloc((size_t)t->n_machines * sizeof(double));
+    r->std = malloc((size_t)t->n_machines * sizeof(double));
+    r->ratios = malloc((size_t)t->n_machines * sizeof(double));
+    if (!r->values || !r->std || !r->ratios) {
+        free(r->values);
+        free(r->std);
+        free(r->ratios);
+        return NULL;
+    }
+    for (int m = 0; m < t->n_machines; m++)
+        r->values[m] = r->std[m] = r->ratios[m] = NAN;
+    t->n_rows++;
+    return r;
+}
+
+/* Records value v (and its std) for machine m; a missing value still creates the row only when v is a number,
+ * so a metric no file has gives no row. */
+static int put(struct cllm_compare_table *t, int *cap, int fam, const char *name, int m, double v, double sd)
+{
+    if (isnan(v))
+        return 0;
+    struct cllm_compare_row *r = row_get(t, cap, fam, name);
+    if (!r)
+        return -1;
+    r->values[m] = v;
+    r->std[m] = sd;
+    return 0;
+}
+
+/* Puts rows in family order, keeping first-seen order inside a family (a stable pass per family). */
+static int order_rows(struct cllm_compare_table *t)
+{
+    struct cllm_compare_row *sorted = malloc((size_t)t->n_rows * sizeof(*sorted));
+    int k = 0;
+    if (!sorted)
+        return -1;
+    for (int f = 0; f < F_COUNT; f++)
+        for (int r = 0; r < t->n_rows; r++)
+            if (t->rows[r].family == families[f].key)
+                sorted[k++] = t->rows[r];
+    free(t->rows);
+    t->rows = sorted;
+    return 0;
+}
+
+static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSON *res)
+{
+    static const char *const mem_ops[] = {"write", "read", "copy", "triad"};
+    static const char *const precisions[] = {"fp32", "tf32", "fp16", "bf16"};
+    static const char *const copies[] = {"d2d", "h2d", "d2h"};
+    const cJSON *bench = cllm_json_path(res, "classic_benchmarks.benchmarks");
+    const cJSON *it;
+    char path[256];
+
+    for (int f = F_CPU1; f <= F_CPUN; f++) {
+        const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(bench, families[f].key), "results");
+        cJSON_ArrayForEach(it, sizes)
+            if (it->string && put(t, cap, f, it->string, m,
+                                  num_at(it, "gflops"), NAN) < 0)
+                return -1;
+    }
+    for (size_t i = 0; i < sizeof(mem_ops) / sizeof(mem_ops[0]); i++) {
+        snprintf(path, sizeof(path), "memory_bandwidth.%s_gbps", mem_ops[i]);
+        double v = num_at(bench, path);
+        if (isnan(v)) {
+            snprintf(path, sizeof(path), "memory_bandwidth.results.all_threads.%s.gbps", mem_ops[i]);
+            v = num_at(bench, path);
+        }
+        if (put(t, cap, F_MEM, mem_ops[i], m, v, NAN) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < sizeof(precisions) / sizeof(precisions[0]); i++) {
+        snprintf(path, sizeof(path), "gpu_compute.summary.%s_tflops", precisions[i]);
+        if (put(t, cap, F_GPU, precisions[i], m, num_at(bench, path), NAN) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
+        snprintf(path, sizeof(path), "gpu_compute.memory.%s.best_gbps", copies[i]);
+        if (put(t, cap, F_GPUMEM, copies[i], m, num_at(bench, path), NAN) < 0)
+            return -1;
+    }
+    cJSON_ArrayForEach(it, cllm_json_path(res, "ai_benchmarks.results")) {
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "summary");
+        if (!it->string || !s)
+            continue;
+        if (put(t, cap, F_TPS, it->string, m, num_at(s, "avg_tokens_per_second"),
+                num_at(s, "std_tokens_per_second")) < 0 ||
+            put(t, cap, F_TTFT, it->string, m, num_at(s, "avg_first_token_latency_s"), NAN) < 0 ||
+            put(t, cap, F_DECODE, it->string, m, num_at(s, "avg_decode_tokens_per_second"), NAN) < 0 ||
+            put(t, cap, F_PEAKMEM, it->string, m, num_at(s, "peak_memory_gb"), NAN) < 0)
+            return -1;
+    }
+    /* serve-bench: one row per concurrency level that ran to its end */
+    cJSON_ArrayForEach(it, cllm_json_path(res, "serving_benchmarks.levels")) {
+        const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+        char name[32];
+        if (!cJSON_IsString(status) || strcmp(status->valuestring, "ok") != 0)
+            continue;
+        snprintf(name, sizeof(name), "c=%.0f", num_at(it, "concurrency"));
+        if (put(t, cap, F_SRV_TPS, name, m, num_at(it, "output_tokens_per_second"), NAN) < 0 ||
+            put(t, cap, F_SRV_RPS, name, m, num_at(it, "requests_per_second"), NAN) < 0 ||
+            put(t, cap, F_SRV_TTFT, name, m, num_at(it, "ttft_s.p50"), NAN) < 0 ||
+            put(t, cap, F_SRV_ITL, name, m, num_at(it, "itl_s.p50"), NAN) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void label_machine(struct cllm_compare_machine *mc, const cJSON *res, const char *origin)
+{
+    const cJSON *cpu = cllm_json_path(res, "hardware.cpu.model");
+    const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetArrayItem(cllm_json_path(res, "hardware.gpu.devices"), 0), "name");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
+    snprintf(mc->id, sizeof(mc->id), "%s", cJSON_IsString(id) ? id->valuestring : "?");
+    snprintf(mc->label, sizeof(mc->label), "%s / %s / %s", cJSON_IsString(cpu) ? cpu->valuestring : "unknown CPU",
+             cJSON_IsString(gpu) ? gpu->valuestring : "no GPU", mc->id);
+    snprintf(mc->origin, sizeof(mc->origin), "%s", origin ? origin : "");
+}
+
+enum cllm_status cllm_compare_build(const cJSON *const *results, const char *const *origins, int n, int baseline,
+                                    struct cllm_compare_table **out, char *err, size_t errlen)
+{
+    struct cllm_compare_table *t;
+    int cap = 0;
+
+    *out = NULL;
+    if (n < 1 || !results) {
+        set_err(err, errlen, "nothing to compare");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (baseline < 0 || baseline >= n) {
+        if (err && errlen)
+            snprintf(err, errlen, "baseline %d is out of range (1 to %d)", baseline + 1, n);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    t = calloc(1, sizeof(*t));
+    if (!t || !(t->machines = calloc((size_t)n, sizeof(*t->machines))))
+        goto nomem;
+    t->n_machines = n;
+    t->baseline = baseline;
+    for (int m = 0; m < n; m++) {
+        label_machine(&t->machines[m], results[m], origins ? origins[m] : NULL);
+        if (add_machine(t, &cap, m, results[m]) < 0)
+            goto nomem;
+    }
+    if (t->n_rows > 0 && order_rows(t) < 0)
+        goto nomem;
+    for (int r = 0; r < t->n_rows; r++) {
+        double base = t->rows[r].values[baseline];
+        for (int m = 0; m < n; m++) {
+            double v = t->rows[r].values[m];
+            t->rows[r].ratios[m] = (isnan(v) || isnan(base) || base == 0.0) ? NAN : v / base;
+        }
+    }
+    *out = t;
+    return CLLM_OK;
+nomem:
+    cllm_compare_free(t);
+    set_err(err, errlen, "out of memory");
+    return CLLM_ERR_NOMEM;
+}
+
+void cllm_compare_free(struct cllm_compare_table *t)
+{
+    if (!t)
+        return;
+    for (int r = 0; r < t->n_rows; r++) {
+        free(t->rows[r].values);
+        free(t->rows[r].std);
+        free(t->rows[r].ratios);
+    }
+    free(t->rows);
+    free(t->machines);
+    free(t);
+}
+
+static cJSON *num_array(const double *v, int n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, isnan(v[i]) ? cJSON_CreateNull() : cJSON_CreateNumber(v[i]));
+    return a;
+}
+
+cJSON *cllm_compare_to_json(const struct cllm_compare_table *t)
+{
+    cJSON *root = cJSON_CreateObject(), *ms, *rows;
+    if (!root)
+        return NULL;
+    cJSON_AddNumberToObject(root, "baseline", t->baseline);
+    ms = cJSON_AddArrayToObject(root, "machines");
+    rows = cJSON_AddArrayToObject(root, "rows");
+    if (!ms || !rows)
+        goto fail;
+    for (int m = 0; m < t->n_machines; m++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            goto fail;
+        cJSON_AddItemToArray(ms, o);
+        cJSON_AddStringToObject(o, "label", t->machines[m].label);
+        cJSON_AddStringToObject(o, "id", t->machines[m].id);
+        cJSON_AddStringToObject(o, "origin", t->machines[m].origin);
+    }
+    for (int r = 0; r < t->n_rows; r++) {
+        const struct cllm_compare_row *w = &t->rows[r];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            goto fail;
+        cJSON_AddItemToArray(rows, o);
+        cJSON_AddStringToObject(o, "family", w->family);
+        cJSON_AddStringToObject(o, "family_title", w->family_title);
+        cJSON_AddStringToObject(o, "name", w->name);
+        cJSON_AddStringToObject(o, "unit", w->unit);
+        cJSON_AddStringToObject(o, "better", w->lower_is_better ? "lower" : "higher");
+        cJSON_AddItemToObject(o, "values", num_array(w->values, t->n_machines));
+        cJSON_AddItemToObject(o, "std", num_array(w->std, t->n_machines));
+        cJSON_AddItemToObject(o, "ratios", num_array(w->ratios, t->n_machines));
+    }
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* ---- text output ---- */
+
+#define DASH "\xe2\x80\x94" /* em dash: a missing value */
+
+/* Display width of UTF-8 text: code points, which is right for the dash and Latin text. */
+static int utf8_width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+static void fmt_value(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, DASH);
+    else if (fabs(v) >= 100 || v == 0)
+        snprintf(buf, n, "%.1f", v);
+    else if (fabs(v) >= 1)
+        snprintf(buf, n, "%.2f", v);
+    else
+        snprintf(buf, n, "%.3g", v);
+}
+
+static void fmt_ratio(char *buf, size_t n, double r)
+{
+    if (isnan(r))
+        snprintf(buf, n, DASH);
+    else
+        snprintf(buf, n, "%.2fx", r);
+}
+
+/* One cell of the table, addressed by (row or -1 for the header, column). */
+static void cell(const struct cllm_compare_table *t, int r, int c, char *buf, size_t n)
+{
+    int nm = t->n_machines;
+    if (r < 0) {
+        if (c == 0)
+            snprintf(buf, n, "metric");
+        else if (c == 1)
+            snprintf(buf, n, "unit");
+        else if (c == 2)
+            snprintf(buf, n, "better");
+        else if (c < 3 + nm)
+            snprintf(buf, n, "[%d]", c - 3 + 1);
+        else {
+            int m = c - 3 - nm;
+            m += m >= t->baseline;
+            snprintf(buf, n, "[%d]/[%d]", m + 1, t->baseline + 1);
+        }
+        return;
+    }
+    const struct cllm_compare_row *w = &t->rows[r];
+    if (c == 0)
+        snprintf(buf, n, "%s %s", w->family_title, w->name);
+    else if (c == 1)
+        snprintf(buf, n, "%s", w->unit);
+    else if (c == 2)
+        snprintf(buf, n, "%s", w->lower_is_better ? "lower" : "higher");
+    else if (c < 3 + nm)
+        fmt_value(buf, n, w->values[c - 3]);
+    else {
+        int m = c - 3 - nm;
+        m += m >= t->baseline;
+        fmt_ratio(buf, n, w->ratios[m]);
+    }
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void write_csv(const struct cllm_compare_table *t, FILE *out)
+{
+    int nm = t->n_machines;
+    fputs("family,metric,unit,better", out);
+    for (int m = 0; m < nm; m++) {
+        fputc(',', out);
+        csv_field(out, t->machines[m].label);
+    }
+    for (int m = 0; m < nm; m++) {
+        char h[600];
+        if (m == t->baseline)
+            continue;
+        snprintf(h, sizeof(h), "ratio %s / %s", t->machines[m].label, t->machines[t->baseline].label);
+        fputc(',', out);
+        csv_field(out, h);
+    }
+    fputs("\r\n", out);
+    for (int r = 0; r < t->n_rows; r++) {
+        const struct cllm_compare_row *w = &t->rows[r];
+        fprintf(out, "%s,", w->family);
+        csv_field(out, w->name);
+        fprintf(out, ",%s,%s", w->unit, w->lower_is_better ? "lower" : "higher");
+        for (int m = 0; m < nm; m++)
+            isnan(w->values[m]) ? (void)fputc(',', out) : (void)fprintf(out, ",%.17g", w->values[m]);
+        for (int m = 0; m < nm; m++) {
+            if (m == t->baseline)
+                continue;
+            isnan(w->ratios[m]) ? (void)fputc(',', out) : (void)fprintf(out, ",%.6g", w->ratios[m]);
+        }
+        fputs("\r\n", out);
+    }
+}
+
+enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cllm_compare_format fmt, FILE *out)
+{
+    int ncols = 3 + t->n_machines + (t->n_machines - 1);
+    int *width;
+    char buf[512];
+    bool md = fmt == CLLM_COMPARE_MARKDOWN;
+
+    if (fmt == CLLM_COMPARE_CSV) {
+        write_csv(t, out);
+        return ferror(out) ? CLLM_ERR_IO : CLLM_OK;
+    }
+    width = calloc((size_t)ncols, sizeof(int));
+    if (!width)
+        return CLLM_ERR_NOMEM;
+    for (int r = -1; r < t->n_rows; r++)
+        for (int c = 0; c < ncols; c++) {
+            cell(t, r, c, buf, sizeof(buf));
+            int w = utf8_width(buf);
+            if (w > width[c])
+                width[c] = w;
+        }
+    /* legend: the column numbers name machines, so the table stays narrow */
+    for (int m = 0; m < t->n_machines; m++)
+        fprintf(out, "%s[%d] %s%s\n", md ? "- " : "", m + 1, t->machines[m].label,
+                m == t->baseline ? " (baseline)" : "");
+    fprintf(out, "%sratios are [n]/[baseline]; \"better\" says whether higher or lower values are better "
+                 "(latency and memory: lower)\n\n",
+            md ? "\n" : "");
+    for (int r = -1; r < t->n_rows; r++) {
+        if (!md && r > 0 && t->rows[r].family != t->rows[r - 1].family)
+            fputc('\n', out);
+        for (int c = 0; c < ncols; c++) {
+            cell(t, r, c, buf, sizeof(buf));
+            int pad = width[c] - utf8_width(buf);
+            bool right = c >= 3;
+            if (md)
+                fputs("| ", out);
+            else if (c > 0)
+                fputs("  ", out);
+            if (right)
+                fprintf(out, "%*s", pad, "");
+            fputs(buf, out);
+            if (!right && (md || c < ncols - 1))
+                fprintf(out, "%*s", pad, "");
+            if (md)
+                fputc(' ', out);
+        }
+        fputs(md ? "|\n" : "\n", out);
+        if (md && r < 0) {
+            for (int c = 0; c < ncols; c++) {
+                fputs("| ", out);
+                for (int k = 0; k < width[c] - 1; k++)
+                    fputc('-', out);
+                fputs(c >= 3 ? ": " : "- ", out);
+            }
+            fputs("|\n", out);
+        }
+    }
+    free(width);
+    return ferror(out) ? CLLM_ERR_IO : CLLM_OK;
+}

@@ -1,0 +1,266 @@
+#include "report/result.h"
+
+#include "core/json.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_info.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "platform/fs.h"
+#include "core/log.h"
+#include "core/strutil.h"
+#include "hw/hw.h"
+#include "core/file.h"
+
+cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *cfg, time_t started)
+{
+    char id[32], ts[40];
+    cJSON *r = cJSON_CreateObject(), *tool, *run, *classic, *ai, *hwj;
+
+    if (!r)
+        return NULL;
+    cllm_time_id(started, id, sizeof(id));
+    cllm_time_iso8601(started, ts, sizeof(ts));
+    cJSON_AddNumberToObject(r, "schema_version", CLLM_SCHEMA_VERSION);
+    cJSON_AddStringToObject(r, "id", id);
+    cJSON_AddStringToObject(r, "timestamp", ts);
+
+    tool = cJSON_AddObjectToObject(r, "tool");
+    cJSON_AddStringToObject(tool, "name", "computellm");
+    cJSON_AddStringToObject(tool, "version", CLLM_VERSION);
+    cJSON_AddStringToObject(tool, "git_commit", CLLM_GIT_COMMIT);
+    cJSON_AddStringToObject(tool, "build_flags", CLLM_BUILD_FLAGS);
+    cJSON_AddStringToObject(tool, "compiler", CLLM_COMPILER);
+    cJSON_AddStringToObject(tool, "cjson_version", cJSON_Version());
+
+    run = cJSON_AddObjectToObject(r, "run");
+    cJSON_AddStringToObject(run, "status", "running");
+    cJSON_AddStringToObject(run, "started_at", ts);
+    cJSON_AddNullToObject(run, "finished_at");
+
+    hwj = hw ? cllm_hw_to_json(hw) : cJSON_CreateObject();
+    cJSON_AddItemToObject(r, "hardware", hwj);
+    if (cfg)
+        cJSON_AddItemToObject(r, "config", cllm_config_to_json(cfg));
+
+    classic = cJSON_AddObjectToObject(r, "classic_benchmarks");
+    cJSON_AddObjectToObject(classic, "benchmarks");
+    ai = cJSON_AddObjectToObject(r, "ai_benchmarks");
+    cJSON_AddObjectToObject(ai, "results");
+    return r;
+}
+
+void cllm_result_set_status(cJSON *result, const char *status, time_t finished)
+{
+    char ts[40];
+    cJSON *run = cJSON_GetObjectItemCaseSensitive(result, "run");
+    if (!run)
+        run = cJSON_AddObjectToObject(result, "run");
+    cllm_time_iso8601(finished, ts, sizeof(ts));
+    cJSON_DeleteItemFromObjectCaseSensitive(run, "status");
+    cJSON_DeleteItemFromObjectCaseSensitive(run, "finished_at");
+    cJSON_AddStringToObject(run, "status", status);
+    cJSON_AddStringToObject(run, "finished_at", ts);
+}
+
+static const char *str_at(const cJSON *root, const char *path)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void cllm_result_filename(const cJSON *result, char *out, size_t n)
+{
+    char cpu[96], os[32], id[32];
+    cllm_sanitize_filename(str_at(result, "hardware.cpu.model"), cpu, sizeof(cpu));
+    cllm_sanitize_filename(str_at(result, "hardware.os.system"), os, sizeof(os));
+    cllm_sanitize_filename(str_at(result, "id"), id, sizeof(id));
+    /* the id has one '_' between date and time; sanitising keeps it */
+    snprintf(out, n, "benchmark_%s_%s_%s.json", cpu, os, id);
+}
+
+enum cllm_status cllm_result_write(const cJSON *result, const char *dir, char *path_out, size_t path_n,
+                                   char *err, size_t errlen)
+{
+    char name[256], path[PATH_MAX];
+    char *text;
+    size_t len;
+    enum cllm_status st;
+
+    if (path_n)
+        path_out[0] = '\0';
+    st = cllm_fs_mkdir_p(dir, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    cllm_result_filename(result, name, sizeof(name));
+    if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+        snprintf(err, errlen, "%s: path too long", dir);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    text = cJSON_Print(result);
+    if (!text) {
+        snprintf(err, errlen, "out of memory serialising results");
+        return CLLM_ERR_NOMEM;
+    }
+    len = strlen(text);
+    {
+        /* a trailing newline keeps the file friendly to cat and diff */
+        char *withnl = realloc(text, len + 2);
+        if (withnl) {
+            text = withnl;
+            text[len++] = '\n';
+            text[len] = '\0';
+        }
+    }
+    /* two runs started in the same second have the same name: the second gets "_2", never the first's file */
+    st = cllm_fs_write_new(path, text, len, NULL, path_out, path_n, err, errlen);
+    free(text);
+    return st;
+}
+
+enum cllm_status cllm_result_dir_check(const char *dir, char *err, size_t errlen)
+{
+    enum cllm_status st = cllm_fs_check_writable(dir, err, errlen);
+    if (st == CLLM_OK)
+        (void)cllm_fs_remove_stale_temps(dir, "benchmark_", 60);
+    return st;
+}
+
+bool cllm_result_fallback_dir(int i, char *out, size_t n)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME"), *tmp = getenv("TMPDIR");
+    char dirs[3][PATH_MAX];
+    int k = 0;
+
+    /* the XDG base-directory spec ignores relative values */
+    if (state && state[0] == '/')
+        snprintf(dirs[k++], PATH_MAX, "%s/computellm", state);
+    else if (home && home[0] == '/')
+        snprintf(dirs[k++], PATH_MAX, "%s/.local/state/computellm", home);
+    if (tmp && tmp[0] == '/' && strcmp(tmp, "/tmp") != 0)
+        snprintf(dirs[k++], PATH_MAX, "%s", tmp);
+    snprintf(dirs[k++], PATH_MAX, "/tmp");
+    if (i < 0 || i >= k)
+        return false;
+    cllm_strlcpy(out, dirs[i], n);
+    return true;
+}
+
+enum cllm_status cllm_result_save(const cJSON *result, const char *dir, char *path_out, size_t path_n,
+                                  bool *elsewhere, char *err, size_t errlen)
+{
+    char first[1024], why[512], fb[PATH_MAX];
+    enum cllm_status st;
+
+    *elsewhere = false;
+    st = cllm_result_write(result, dir, path_out, path_n, first, sizeof(first));
+    if (st == CLLM_OK || st == CLLM_ERR_NOMEM) {
+        if (st != CLLM_OK)
+            snprintf(err, errlen, "%s", first);
+        return st;
+    }
+    /* whatever stopped the write (disk full, quota, I/O error, the folder gone or read-only), the measurements
+     * must not be lost: the first fallback folder that takes the file keeps them */
+    for (int i = 0; cllm_result_fallback_dir(i, fb, sizeof(fb)); i++) {
+        if (strcmp(fb, dir) == 0)
+            continue;
+        if (cllm_result_write(result, fb, path_out, path_n, why, sizeof(why)) == CLLM_OK) {
+            *elsewhere = true;
+            snprintf(err, errlen, "%s; the results were saved to %s instead", first, path_out);
+            return CLLM_ERR_IO;
+        }
+        CLLM_LOG(CLLM_LOG_WARN, "fallback folder for the results: %s", why);
+    }
+    snprintf(err, errlen, "%s; no fallback folder could take them either (tried $XDG_STATE_HOME/computellm or "
+             "~/.local/state/computellm, then the temp folder)", first);
+    return st;
+}
+
+static enum cllm_status check_type(const cJSON *root, const char *path, int want_object, const char *origin,
+                                   char *err, size_t errlen)
+{
+    const cJSON *v = cllm_json_path(root, path);
+    if (!v) {
+        snprintf(err, errlen, "%s: missing key '%s' (not a ComputeLLM results file?)", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 1 && !cJSON_IsObject(v)) {
+        snprintf(err, errlen, "%s: '%s' must be an object", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 0 && !cJSON_IsString(v)) {
+        snprintf(err, errlen, "%s: '%s' must be a string", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    if (want_object == 2 && !cJSON_IsNumber(v)) {
+        snprintf(err, errlen, "%s: '%s' must be a number", origin, path);
+        return CLLM_ERR_PARSE;
+    }
+    return CLLM_OK;
+}
+
+enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON **out, char *err, size_t errlen)
+{
+    static const struct { const char *path; int kind; } required[] = {
+        {"schema_version", 2}, {"id", 0}, {"timestamp", 0}, {"hardware", 1}, {"hardware.os", 1},
+        {"hardware.cpu", 1}, {"hardware.ram", 1}, {"hardware.gpu", 1},
+    };
+    cJSON *root;
+    *out = NULL;
+    root = cllm_json_parse(text, text ? strlen(text) : 0, origin, err, errlen);
+    if (!root)
+        return CLLM_ERR_PARSE;
+    if (!cJSON_IsObject(root)) {
+        snprintf(err, errlen, "%s: the top level must be a JSON object", origin);
+        cJSON_Delete(root);
+        return CLLM_ERR_PARSE;
+    }
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+        enum cllm_status st = check_type(root, required[i].path, required[i].kind, origin, err, errlen);
+        if (st != CLLM_OK) {
+            cJSON_Delete(root);
+            return st;
+        }
+    }
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+        /* an untrusted file's number: no cast to int before it is known to be a small whole number */
+        if (!isfinite(v->valuedouble) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)) {
+            snprintf(err, errlen, "%s: schema_version %g: expected a whole number from 1", origin, v->valuedouble);
+            cJSON_Delete(root);
+            return CLLM_ERR_PARSE;
+        }
+        if (v->valuedouble > CLLM_SCHEMA_VERSION) {
+            snprintf(err, errlen, "%s: schema_version %.0f is newer than this tool's (%d): update computellm", origin,
+                     v->valuedouble, CLLM_SCHEMA_VERSION);
+            cJSON_Delete(root);
+            return CLLM_ERR_UNSUPPORTED;
+        }
+    }
+    *out = root;
+    return CLLM_OK;
+}
+
+enum cllm_status cllm_result_load(const char *path, cJSON **out, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    enum cllm_status st = cllm_file_read(path, 256u << 20, &text, &len, err, errlen);
+    if (st != CLLM_OK)
+        return st;
+    *out = NULL;
+    if (strlen(text) != len) {   /* a NUL byte would end the text early without a word */
+        snprintf(err, errlen, "%s: a NUL byte at byte %zu: not a results file", path, strlen(text));
+        free(text);
+        return CLLM_ERR_PARSE;
+    }
+    st = cllm_result_parse(text, path, out, err, errlen);
+    free(text);
+    return st;
+}
