@@ -1,7 +1,6 @@
 /* The GPU compute phase runner: picks a backend, checks each precision against a CPU reference, times GEMMs and
  * copies with device events, and writes the phase JSON (layout in gpu_compute.h). Backend-neutral: every device
  * call goes through a struct cllm_gpu_compute_backend, so tests run it on fakes. */
-#include "report/result.h"
 #include "classic/gpu_gemm.h"
 
 #include <cjson/cJSON.h>

@@ -2,7 +2,6 @@
  * The declarations below are our own, written from NVIDIA's CUDA runtime and cuBLAS API references; enum values
  * as in CUDA 13.0's driver_types.h, library_types.h and cublas_api.h (unchanged since CUDA 11). No SDK header is
  * needed to build. */
-#include "report/result.h"
 #include "classic/gpu_gemm.h"
 
 #include <cjson/cJSON.h>

@@ -8,7 +8,6 @@
 #if !defined(_WIN32)
 #define _GNU_SOURCE
 #endif
-#include "report/result.h"
 #include "classic/gpu_gemm.h"
 
 #include <cjson/cJSON.h>

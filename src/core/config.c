@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/fs.h"
 #include "core/json.h"
 #include "core/strutil.h"
 #include "core/file.h"

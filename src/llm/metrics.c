@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/stats.h"
-#include "report/result.h"
 #include "core/json.h"
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t)

@@ -1,5 +1,6 @@
 /* Serving load against an OpenAI-compatible server (see serve_bench.h). */
 #include "serve/serve_bench.h"
+#include "report/result.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -11,7 +12,6 @@
 #include <time.h>
 
 #include "core/clock.h"
-#include "report/result.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
 #include "serve/chat_stream.h"
