@@ -1,3 +1,4 @@
 # src/report: the results file (the one writer of results JSON, its reader and checks), comparison of results
 # files across machines, and the HTML report.
 set(CLLM_REPORT_SOURCES src/report/result.c src/report/compare.c src/report/compare_html.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/fields_serve.c)
