@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # computellm serve-bench through the built binary: argument errors (exit 2, a message naming what is wrong), the
 # build without libcurl, and full runs against the schedule-streaming test server (`test_serve_bench --serve`,
-# built beside this test's working folder): results file, export, compare, --json, a failing server, Ctrl-C.
+# built beside this test's working folder): results file, export, compare, --json, a failing server, Ctrl-C, and
+# the key paths of those outputs against tests/data/golden/serve_bench.keys (recorded with the version before the
+# typed results model; hardware facts differ per machine and are left out; GOLDEN_UPDATE=1 re-records).
 # Usage: test_serve_bench.sh PATH/TO/computellm
 set -u
 BIN=$1
@@ -94,6 +96,7 @@ check "export: a percentile takes its parent's unit" bash -c "tr -d '\\r' <'$T/o
 
 expect_rc "serve-bench --json" 0 "$BIN" serve-bench --server-url "$U" --concurrency 2 --requests 2 --max-tokens 8 \
   --ignore-eos --json --output-dir "$T/res2"
+cp "$T/out" "$T/json_section"
 check "--json prints the section" jq -e '.status == "ok" and .levels[0].concurrency == 2 and .levels[0].goodput == null
   and .params.ignore_eos == true' "$T/out" >/dev/null
 check "ignore_eos off unless asked" jq -e '.serving_benchmarks.params.ignore_eos == false' "$res" >/dev/null
@@ -123,4 +126,21 @@ check "Ctrl-C writes the partial file" jq -e '.run.status == "cancelled" and .se
   and (.serving_benchmarks.levels | length) == 1 and .serving_benchmarks.levels[0].status == "cancelled"
   and .serving_benchmarks.levels[0].n_cancelled == 1' "$cres" >/dev/null
 check "the table marks the cancelled level" grep -q "^ *\*1 " "$T/err"
+
+# --- golden: the key paths (array indices as #) of the ok, failed and --json outputs, as before the redesign ---
+keys() {
+  jq -r '[paths | map(if type == "number" then "#" else . end) | join(".")] | unique | .[]
+         | select(test("^hardware\\.|^tool\\.null_reasons") | not)' "$1"
+}
+GOLD=$(dirname "$0")/../data/golden/serve_bench.keys
+{ keys "$res" | sed 's/^/ok: /'; keys "$fres" | sed 's/^/failed: /'; keys "$T/json_section" | sed 's/^/json: /'
+  keys "$cres" | sed 's/^/cancelled: /'; } \
+  >"$T/keys"
+if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then cp "$T/keys" "$GOLD"; echo "re-recorded $GOLD" >&2; fi
+if diff -u "$GOLD" "$T/keys" >"$T/keys.diff"; then
+  ok "serve-bench results keys as in the golden list"
+else
+  bad "serve-bench results keys differ from $GOLD (- golden, + now):"
+  head -60 "$T/keys.diff" >&2
+fi
 summary
