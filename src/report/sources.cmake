@@ -2,3 +2,4 @@
 # files across machines, and the HTML report.
 set(CLLM_REPORT_SOURCES src/report/result.c src/report/compare.c src/report/compare_html.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_serve.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/fields_classic.c)
