@@ -21,37 +21,78 @@ struct field {
     size_t          size;     /* string buffer size, or list capacity */
     size_t          count_offset;  /* lists: offset of the int element count */
     double          min, max; /* numbers and list elements */
+    const char     *unit;     /* "s", "MiB", ...; "" when none */
+    const char     *meaning;  /* one line: results schema and docs */
 };
 
 #define OFF(m) offsetof(struct cllm_config, m)
 
 static const struct field g_fields[] = {
-    {"models", F_KEY_LIST, OFF(models), CLLM_CONFIG_MAX_MODELS, OFF(n_models), 0, 0},
-    {"system_prompt", F_STRING, OFF(system_prompt), sizeof(((struct cllm_config *)0)->system_prompt), 0, 0, 0},
-    {"prompt", F_STRING, OFF(prompt), sizeof(((struct cllm_config *)0)->prompt), 0, 0, 0},
-    {"inference.max_tokens", F_INT, OFF(inference.max_tokens), 0, 0, 1, 32768},
-    {"inference.temperature", F_DOUBLE, OFF(inference.temperature), 0, 0, 0, 2},
-    {"inference.top_p", F_DOUBLE, OFF(inference.top_p), 0, 0, 0.01, 1},
-    {"inference.repeat_penalty", F_DOUBLE, OFF(inference.repeat_penalty), 0, 0, 0.5, 2},
-    {"inference.seed", F_INT, OFF(inference.seed), 0, 0, 0, 2147483647.0},
-    {"inference.n_ctx", F_INT, OFF(inference.n_ctx), 0, 0, 128, 1048576},
-    {"runs.count", F_INT, OFF(runs), 0, 0, 1, 100},
-    {"runs.warmup", F_INT, OFF(warmup_runs), 0, 0, 0, 10},
-    {"runs.warmup_max_tokens", F_INT, OFF(warmup_max_tokens), 0, 0, 1, 4096},
-    {"runs.cleanup_pause_s", F_DOUBLE, OFF(cleanup_pause_s), 0, 0, 0, 60},
+    {"models", F_KEY_LIST, OFF(models), CLLM_CONFIG_MAX_MODELS, OFF(n_models), 0, 0,
+     "", "registry keys of the models to benchmark, in order"},
+    {"system_prompt", F_STRING, OFF(system_prompt), sizeof(((struct cllm_config *)0)->system_prompt), 0, 0, 0,
+     "", "system message of every chat"},
+    {"prompt", F_STRING, OFF(prompt), sizeof(((struct cllm_config *)0)->prompt), 0, 0, 0,
+     "", "user message of the timed runs"},
+    {"inference.max_tokens", F_INT, OFF(inference.max_tokens), 0, 0, 1, 32768,
+     "tokens", "tokens generated per timed run"},
+    {"inference.temperature", F_DOUBLE, OFF(inference.temperature), 0, 0, 0, 2,
+     "", "sampling temperature"},
+    {"inference.top_p", F_DOUBLE, OFF(inference.top_p), 0, 0, 0.01, 1,
+     "", "nucleus sampling threshold"},
+    {"inference.repeat_penalty", F_DOUBLE, OFF(inference.repeat_penalty), 0, 0, 0.5, 2,
+     "", "repetition penalty (1 = off)"},
+    {"inference.seed", F_INT, OFF(inference.seed), 0, 0, 0, 2147483647.0,
+     "", "sampler seed"},
+    {"inference.n_ctx", F_INT, OFF(inference.n_ctx), 0, 0, 128, 1048576,
+     "tokens", "context size"},
+    {"runs.count", F_INT, OFF(runs), 0, 0, 1, 100,
+     "", "timed runs per model"},
+    {"runs.warmup", F_INT, OFF(warmup_runs), 0, 0, 0, 10,
+     "", "untimed runs before the timed ones"},
+    {"runs.warmup_max_tokens", F_INT, OFF(warmup_max_tokens), 0, 0, 1, 4096,
+     "tokens", "tokens generated per warmup run"},
+    {"runs.cleanup_pause_s", F_DOUBLE, OFF(cleanup_pause_s), 0, 0, 0, 60,
+     "s", "settling pause of each LLM cleanup"},
     {"classic.cpu_matrix_sizes", F_INT_LIST, OFF(cpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_cpu_matrix_sizes),
-     16, 16384},
+     16, 16384,
+     "", "N of the N×N CPU sgemm products"},
     {"classic.gpu_matrix_sizes", F_INT_LIST, OFF(gpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_gpu_matrix_sizes),
-     16, 65536},
-    {"classic.gemm_iterations", F_INT, OFF(gemm_iterations), 0, 0, 1, 100},
-    {"classic.memory_array_mb", F_INT, OFF(memory_array_mb), 0, 0, 1, 65536},
-    {"classic.memory_repeats", F_INT, OFF(memory_repeats), 0, 0, 5, 100},
-    {"monitor.interval_s", F_DOUBLE, OFF(monitor_interval_s), 0, 0, 0.1, 10},
-    {"server.stall_s", F_INT, OFF(server_stall_s), 0, 0, 1, 3600},
-    {"server.deadline_base_s", F_DOUBLE, OFF(server_deadline_base_s), 0, 0, 0.1, 86400},
-    {"server.deadline_per_token_s", F_DOUBLE, OFF(server_deadline_per_token_s), 0, 0, 0.001, 600},
+     16, 65536,
+     "", "N of the N×N GPU GEMM products"},
+    {"classic.gemm_iterations", F_INT, OFF(gemm_iterations), 0, 0, 1, 100,
+     "", "timed products per matrix size"},
+    {"classic.memory_array_mb", F_INT, OFF(memory_array_mb), 0, 0, 1, 65536,
+     "MiB", "size of each memory-bandwidth array (raised to 4× the last-level cache)"},
+    {"classic.memory_repeats", F_INT, OFF(memory_repeats), 0, 0, 5, 100,
+     "", "timed passes per memory-bandwidth kernel"},
+    {"monitor.interval_s", F_DOUBLE, OFF(monitor_interval_s), 0, 0, 0.1, 10,
+     "s", "resource monitor sampling period"},
+    {"server.stall_s", F_INT, OFF(server_stall_s), 0, 0, 1, 3600,
+     "s", "server engine: no token for this long fails the run"},
+    {"server.deadline_base_s", F_DOUBLE, OFF(server_deadline_base_s), 0, 0, 0.1, 86400,
+     "s", "server engine: each request's deadline is this plus max_tokens times the next"},
+    {"server.deadline_per_token_s", F_DOUBLE, OFF(server_deadline_per_token_s), 0, 0, 0.001, 600,
+     "s", "server engine: deadline added per requested token"},
 };
 #define N_FIELDS (sizeof(g_fields) / sizeof(g_fields[0]))
+
+bool cllm_config_key_info(size_t i, struct cllm_config_key *out)
+{
+    static const enum cllm_config_type types[] = {
+        [F_INT] = CLLM_CONFIG_INT, [F_DOUBLE] = CLLM_CONFIG_DOUBLE, [F_STRING] = CLLM_CONFIG_STRING,
+        [F_INT_LIST] = CLLM_CONFIG_INT_LIST, [F_KEY_LIST] = CLLM_CONFIG_KEY_LIST,
+    };
+    if (i >= N_FIELDS)
+        return false;
+    out->path = g_fields[i].path;
+    out->type = types[g_fields[i].type];
+    out->min = g_fields[i].min;
+    out->max = g_fields[i].max;
+    out->unit = g_fields[i].unit;
+    out->meaning = g_fields[i].meaning;
+    return true;
+}
 
 void cllm_config_defaults(struct cllm_config *c)
 {

@@ -4,6 +4,7 @@
 #ifndef CLLM_CONFIG_H
 #define CLLM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
@@ -49,6 +50,24 @@ struct cllm_config {
 };
 
 void cllm_config_defaults(struct cllm_config *c);
+
+enum cllm_config_type {
+    CLLM_CONFIG_INT, CLLM_CONFIG_DOUBLE, CLLM_CONFIG_STRING,
+    CLLM_CONFIG_INT_LIST,   /* list of whole numbers, each in [min, max] */
+    CLLM_CONFIG_KEY_LIST    /* list of model keys */
+};
+
+/* One key of the configuration table: what the results' "config" object holds (its schema is made from this). */
+struct cllm_config_key {
+    const char           *path;      /* "inference.temperature": section and key */
+    enum cllm_config_type type;
+    double                min, max;  /* numbers and list elements */
+    const char           *unit;      /* "s", "MiB", "tokens"; "" when none */
+    const char           *meaning;
+};
+
+/* Key i (0, 1, ...) of the table in file order into *out; false past the last. */
+bool cllm_config_key_info(size_t i, struct cllm_config_key *out);
 
 /* Applies the keys present in JSON text `text` (named `origin` in messages) over *c. On error *c is unchanged
  * and err names the key and what was expected, e.g. "inference.temperature: expected a number in [0, 2]". */

@@ -34,6 +34,7 @@ enum cllm_ftype {
 /* Field flags. */
 #define CLLM_FF_NULLABLE 0x1u  /* may be null, with the reason under the object's null_reasons[name] */
 #define CLLM_FF_REQUIRED 0x2u  /* every object of the record has it (the reader's checks and the schema) */
+#define CLLM_FF_NULL_ITEMS 0x4u /* ARRAY / MAP of scalars: an item may be null (a time series' missing sample) */
 
 struct cllm_record;
 
@@ -55,6 +56,10 @@ struct cllm_record {
                                                  sent); false: an unknown key fails validation */
 };
 
+/* rec, or for a record made at run time from another table (CLLM_R_CONFIG: core/config.c's keys) the record
+ * built from it; walkers of the tables (schema, CSV units, cllm_record_field) go through this. */
+const struct cllm_record *cllm_record_resolved(const struct cllm_record *rec);
+
 /* The root record: one results file. */
 extern const struct cllm_record CLLM_R_RESULTS;
 
@@ -62,7 +67,9 @@ extern const struct cllm_record CLLM_R_RESULTS;
 const struct cllm_field *cllm_record_field(const struct cllm_record *rec, const char *name);
 
 /* The JSON Schema (draft 2020-12) of a results file, made from the records reachable from CLLM_R_RESULTS:
- * additionalProperties false on every closed record, required lists, units and meanings as descriptions.
+ * additionalProperties false on every closed record, required lists, units and meanings as descriptions; a
+ * record with a CLLM_FF_NULLABLE field also allows "null_reasons" (an object of strings keyed by its field
+ * names).
  * malloc'd pretty-printed text; NULL on allocation failure. docs/results.schema.json is this text. */
 char *cllm_schema_json(void);
 

@@ -3,3 +3,5 @@
 set(CLLM_REPORT_SOURCES src/report/result.c src/report/compare.c src/report/compare_html.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_serve.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_classic.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/fields.c src/report/write.c src/report/schema.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/fields_core.c src/report/fields_hw.c)
