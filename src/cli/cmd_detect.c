@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "hw/hw.h"
+#include "report/write_hw.h"
 
 void usage_detect(FILE *f)
 {
@@ -217,7 +218,7 @@ int cmd_detect(int argc, char *const *argv)
     }
     cllm_hw_detect(&p, hw);
     if (json) {
-        cJSON *j = cllm_hw_to_json(hw);
+        cJSON *j = cllm_report_hardware(hw);
         char *text = j ? cJSON_Print(j) : NULL;
         if (!text) {
             fputs("computellm detect: out of memory\n", stderr);

@@ -201,10 +201,6 @@ enum cllm_status cllm_parse_os_release(const char *buf, char *out, size_t outlen
  * root + "/sys/devices/system/node". Fills cores, sockets, caches, NUMA, frequencies, governor. */
 enum cllm_status cllm_parse_sysfs_cpu(const char *root, struct cllm_cpu_info *out);
 
-/* Serialises into a cJSON object (hw_json.c). The cJSON type is opaque here. */
-struct cJSON;
-struct cJSON *cllm_hw_to_json(const struct cllm_hw_info *hw);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,6 @@
 # src/hw: hardware detection (OS, CPU, RAM) for this platform: one file per platform, plus plain-C parsers
 # (*_parse.c) of the text they read, which build everywhere so tests run on any host. GPUs come from src/gpu.
-set(CLLM_HW_SOURCES src/hw/hw.c src/hw/hw_json.c src/hw/cpu_parse.c src/hw/mem_parse.c)
+set(CLLM_HW_SOURCES src/hw/hw.c src/hw/cpu_parse.c src/hw/mem_parse.c)
 if(APPLE)
   list(APPEND CLLM_HW_SOURCES src/hw/os_apple.c src/hw/cpu_apple.c src/hw/mem_apple.c)
 elseif(WIN32)

@@ -34,42 +34,42 @@ struct cllm_cleanup_params cllm_cleanup_default_params(void)
     return p;
 }
 
-static void add_action(cJSON *actions, const char *action, const char *status, const char *fmt, ...)
+static void add_action(struct cllm_cleanup_result *r, const char *action, bool done, const char *fmt, ...)
     CLLM_PRINTF(4, 5);
 
-static void add_action(cJSON *actions, const char *action, const char *status, const char *fmt, ...)
+static void add_action(struct cllm_cleanup_result *r, const char *action, bool done, const char *fmt, ...)
 {
-    cJSON *o = cJSON_CreateObject();
-    char detail[400];
+    struct cllm_cleanup_action *a;
     va_list ap;
 
+    if (r->n_actions >= CLLM_CLEANUP_MAX_ACTIONS)
+        return;
+    a = &r->actions[r->n_actions++];
+    snprintf(a->action, sizeof(a->action), "%s", action);
+    a->done = done;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
+    vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
     va_end(ap);
-    cJSON_AddStringToObject(o, "action", action);
-    cJSON_AddStringToObject(o, "status", status);
-    cJSON_AddStringToObject(o, "detail", detail);
-    cJSON_AddItemToArray(actions, o);
-    CLLM_LOG(CLLM_LOG_DEBUG, "cleanup: %s %s: %s", action, status, detail);
+    CLLM_LOG(CLLM_LOG_DEBUG, "cleanup: %s %s: %s", action, done ? "done" : false, a->detail);
 }
 
-static void free_heap(cJSON *actions)
+static void free_heap(struct cllm_cleanup_result *actions)
 {
 #if defined(__GLIBC__)
     /* glibc keeps freed memory in its arenas; trimming hands it back so the next phase starts from what it uses */
     if (malloc_trim(0))
-        add_action(actions, "free_heap", "done", "malloc_trim(0) returned free heap memory to the OS");
+        add_action(actions, "free_heap", true, "malloc_trim(0) returned free heap memory to the OS");
     else
-        add_action(actions, "free_heap", "done", "malloc_trim(0): no free heap memory to return");
+        add_action(actions, "free_heap", true, "malloc_trim(0): no free heap memory to return");
 #else
-    add_action(actions, "free_heap", "skipped", "malloc_trim is glibc-only; this C library returns memory itself");
+    add_action(actions, "free_heap", false, "malloc_trim is glibc-only; this C library returns memory itself");
 #endif
 }
 
-static void drop_page_cache(cJSON *actions, const struct cllm_cleanup_params *p)
+static void drop_page_cache(struct cllm_cleanup_result *actions, const struct cllm_cleanup_params *p)
 {
     if (!p->drop_caches) {
-        add_action(actions, "drop_page_cache", "skipped", "disabled (drop_caches = false)");
+        add_action(actions, "drop_page_cache", false, "disabled (drop_caches = false)");
         return;
     }
 #if defined(__linux__)
@@ -82,27 +82,27 @@ static void drop_page_cache(cJSON *actions, const struct cllm_cleanup_params *p)
             root = "";
         snprintf(path, sizeof(path), "%.480s/proc/sys/vm/drop_caches", root);
         if (geteuid() != 0) {
-            add_action(actions, "drop_page_cache", "skipped", "not root (writing %s needs root)", path);
+            add_action(actions, "drop_page_cache", false, "not root (writing %s needs root)", path);
             return;
         }
         sync();   /* only clean pages are dropped: write the dirty ones first */
         fd = open(path, O_WRONLY | O_TRUNC);
         if (fd < 0) {
-            add_action(actions, "drop_page_cache", "skipped", "%s: %s", path, strerror(errno));
+            add_action(actions, "drop_page_cache", false, "%s: %s", path, strerror(errno));
             return;
         }
         /* 3 = page cache + dentries and inodes */
         if (write(fd, "3\n", 2) != 2) {
             int e = errno;
             close(fd);
-            add_action(actions, "drop_page_cache", "skipped", "%s: write: %s", path, strerror(e));
+            add_action(actions, "drop_page_cache", false, "%s: write: %s", path, strerror(e));
             return;
         }
         if (close(fd) != 0) {
-            add_action(actions, "drop_page_cache", "skipped", "%s: close: %s", path, strerror(errno));
+            add_action(actions, "drop_page_cache", false, "%s: close: %s", path, strerror(errno));
             return;
         }
-        add_action(actions, "drop_page_cache", "done", "sync, then 3 written to %s", path);
+        add_action(actions, "drop_page_cache", true, "sync, then 3 written to %s", path);
     }
 #elif defined(__APPLE__)
     {
@@ -112,28 +112,28 @@ static void drop_page_cache(cJSON *actions, const struct cllm_cleanup_params *p)
         int rc, status = 0;
 
         if (geteuid() != 0) {
-            add_action(actions, "drop_page_cache", "skipped", "not root (purge needs root)");
+            add_action(actions, "drop_page_cache", false, "not root (purge needs root)");
             return;
         }
         if (access(purge, X_OK) != 0) {
-            add_action(actions, "drop_page_cache", "skipped", "%s: %s", purge, strerror(errno));
+            add_action(actions, "drop_page_cache", false, "%s: %s", purge, strerror(errno));
             return;
         }
         rc = posix_spawn(&pid, purge, NULL, NULL, argv, environ);
         if (rc != 0) {
-            add_action(actions, "drop_page_cache", "skipped", "%s: %s", purge, strerror(rc));
+            add_action(actions, "drop_page_cache", false, "%s: %s", purge, strerror(rc));
             return;
         }
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            add_action(actions, "drop_page_cache", "done", "ran %s", purge);
+            add_action(actions, "drop_page_cache", true, "ran %s", purge);
         else
-            add_action(actions, "drop_page_cache", "skipped", "%s failed (wait status %d)", purge, status);
+            add_action(actions, "drop_page_cache", false, "%s failed (wait status %d)", purge, status);
     }
 #else
     (void)p;
-    add_action(actions, "drop_page_cache", "skipped", "not supported on this platform");
+    add_action(actions, "drop_page_cache", false, "not supported on this platform");
 #endif
 }
 
@@ -153,25 +153,44 @@ static void pause_for(double seconds)
     }
 }
 
-struct cJSON *cllm_cleanup_run(const struct cllm_cleanup_params *p)
+void cllm_cleanup_do(const struct cllm_cleanup_params *p, struct cllm_cleanup_result *out)
 {
     struct cllm_cleanup_params dp = cllm_cleanup_default_params();
     double t0 = cllm_now_s(), pause;
-    cJSON *j = cJSON_CreateObject(), *actions;
 
-    if (!j)
-        return NULL;
+    memset(out, 0, sizeof(*out));
     if (!p)
         p = &dp;
     pause = isfinite(p->pause_s) ? p->pause_s : 0.0;
     pause = pause < 0 ? 0 : pause > PAUSE_MAX_S ? PAUSE_MAX_S : pause;
-    actions = cJSON_AddArrayToObject(j, "actions");
-    free_heap(actions);
-    add_action(actions, "gpu_cache", "skipped",
+    free_heap(out);
+    add_action(out, "gpu_cache", false,
                "no GPU allocator cache in computellm: each GPU phase frees its device memory");
-    drop_page_cache(actions, p);
+    drop_page_cache(out, p);
     pause_for(pause);
-    cJSON_AddNumberToObject(j, "pause_s", pause);
-    cJSON_AddNumberToObject(j, "duration_s", round((cllm_now_s() - t0) * 1e3) / 1e3);
+    out->pause_s = pause;
+    out->duration_s = round((cllm_now_s() - t0) * 1e3) / 1e3;
+}
+
+/* TEMPORARY, until classic.c and ai_phase.c keep the struct and write it with report's cllm_w_cleanup: the same
+ * JSON that writer makes. */
+struct cJSON *cllm_cleanup_run(const struct cllm_cleanup_params *p)
+{
+    struct cllm_cleanup_result r;
+    cJSON *j = cJSON_CreateObject(), *actions;
+
+    if (!j)
+        return NULL;
+    cllm_cleanup_do(p, &r);
+    actions = cJSON_AddArrayToObject(j, "actions");
+    for (int i = 0; i < r.n_actions; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "action", r.actions[i].action);
+        cJSON_AddStringToObject(o, "status", r.actions[i].done ? "done" : "skipped");
+        cJSON_AddStringToObject(o, "detail", r.actions[i].detail);
+        cJSON_AddItemToArray(actions, o);
+    }
+    cJSON_AddNumberToObject(j, "pause_s", r.pause_s);
+    cJSON_AddNumberToObject(j, "duration_s", r.duration_s);
     return j;
 }

@@ -20,9 +20,28 @@ struct cllm_cleanup_params {
 
 struct cllm_cleanup_params cllm_cleanup_default_params(void);
 
-/* Runs the cleanup. Returns {"actions": [{"action", "status": "done"|"skipped", "detail"}, ...], "pause_s",
- * "duration_s"}; actions are "free_heap" (malloc_trim), "gpu_cache" and "drop_page_cache". NULL only when out of
- * memory. p NULL: the defaults. */
+#define CLLM_CLEANUP_MAX_ACTIONS 4
+
+/* One step: "free_heap" (malloc_trim), "gpu_cache" or "drop_page_cache". */
+struct cllm_cleanup_action {
+    char action[24];
+    bool done;              /* false: skipped, detail says why */
+    char detail[400];
+};
+
+/* What a cleanup did (report/write_core.c writes it as a phase's "cleanup"). */
+struct cllm_cleanup_result {
+    int    n_actions;
+    struct cllm_cleanup_action actions[CLLM_CLEANUP_MAX_ACTIONS];
+    double pause_s;         /* the settling pause slept, after clamping to 0 .. 60 */
+    double duration_s;      /* wall time of the whole cleanup, ms resolution */
+};
+
+/* Runs the cleanup into *out. p NULL: the defaults. */
+void cllm_cleanup_do(const struct cllm_cleanup_params *p, struct cllm_cleanup_result *out);
+
+/* TEMPORARY (until the phases keep struct cllm_cleanup_result): cllm_cleanup_do as {"actions": [{"action",
+ * "status": "done"|"skipped", "detail"}, ...], "pause_s", "duration_s"}; NULL only when out of memory. */
 struct cJSON *cllm_cleanup_run(const struct cllm_cleanup_params *p);
 
 #ifdef __cplusplus

@@ -18,8 +18,8 @@
 #include "platform/proc.h"
 #endif
 
-#define HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
-#define GPU_COLS  5   /* util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */
+#define HOST_COLS CLLM_MONITOR_HOST_COLS
+#define GPU_COLS  CLLM_MONITOR_GPU_COLS
 
 static const char *const g_host_cols[HOST_COLS] = {"t_s", "cpu_pct", "proc_cpu_pct", "ram_used_gb", "rss_gb",
                                                    "cpu_package_w"};
@@ -544,6 +544,70 @@ static cJSON *samples_json(const struct cllm_monitor *m)
     }
     finish_reasons(j, r);
     return j;
+}
+
+/* The column's name as the sampler keys its reasons ("cpu_pct", "gpu0_power_w"). */
+static void col_name(int c, char *out, size_t n)
+{
+    if (c < HOST_COLS)
+        snprintf(out, n, "%s", g_host_cols[c]);
+    else
+        snprintf(out, n, "gpu%d_%s", (c - HOST_COLS) / GPU_COLS, g_gpu_cols[(c - HOST_COLS) % GPU_COLS]);
+}
+
+enum cllm_status cllm_monitor_report(const struct cllm_monitor *m, bool with_samples,
+                                     struct cllm_monitor_report *out)
+{
+    struct cllm_monitor *mm = (struct cllm_monitor *)m;   /* the lock is the only thing touched */
+    enum cllm_status st = CLLM_OK;
+
+    memset(out, 0, sizeof(*out));
+    if (!m)
+        return CLLM_ERR_INVALID_ARG;
+    pthread_mutex_lock(&mm->lock);
+    if (m->stopped)
+        out->summary = m->summary;
+    else
+        build_summary(m, &out->summary);
+    snprintf(out->sampler, sizeof(out->sampler), "%s", m->s->name ? m->s->name : "");
+    out->interval_s = m->p.interval_s;
+    out->running = !m->stopped;
+    out->n_samples = m->n_taken;
+    out->samples_kept = m->ring_len;
+    out->info = m->info;
+    out->cols = m->cols < CLLM_MONITOR_MAX_COLS ? m->cols : CLLM_MONITOR_MAX_COLS;
+    for (int c = 0; c < out->cols; c++) {
+        char name[48];
+        const char *why;
+        col_name(c, name, sizeof(name));
+        why = cllm_reason_get(&m->why, name);
+        snprintf(out->col_why[c], sizeof(out->col_why[c]), "%s", why ? why : "");
+    }
+    out->with_samples = with_samples;
+    if (with_samples && m->ring_len > 0) {
+        out->samples = malloc(m->ring_len * (size_t)out->cols * sizeof(double));
+        if (out->samples) {
+            out->rows = m->ring_len;
+            for (size_t i = 0; i < m->ring_len; i++)
+                for (int c = 0; c < out->cols; c++)
+                    out->samples[i * (size_t)out->cols + (size_t)c] =
+                        m->ring[((m->ring_head + i) % m->ring_cap) * (size_t)m->cols + (size_t)c];
+        } else {
+            out->with_samples = false;
+            st = CLLM_ERR_NOMEM;
+        }
+    }
+    pthread_mutex_unlock(&mm->lock);
+    return st;
+}
+
+void cllm_monitor_report_free(struct cllm_monitor_report *r)
+{
+    if (!r)
+        return;
+    free(r->samples);
+    r->samples = NULL;
+    r->rows = 0;
 }
 
 struct cJSON *cllm_monitor_to_json(const struct cllm_monitor *m, bool with_samples)

@@ -133,7 +133,36 @@ const struct cllm_monitor_summary *cllm_monitor_summary(const struct cllm_monito
 /* What the sampler announced at open (GPUs and sources). */
 const struct cllm_sampler_info *cllm_monitor_info(const struct cllm_monitor *m);
 
-/* {"sampler", "interval_s", "n_samples", "samples_kept", "samples_dropped", "sample_cost_ms_mean",
+#define CLLM_MONITOR_HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
+#define CLLM_MONITOR_GPU_COLS  5   /* per GPU: util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */
+#define CLLM_MONITOR_MAX_COLS  (CLLM_MONITOR_HOST_COLS + CLLM_MONITOR_GPU_COLS * CLLM_MONITOR_MAX_GPUS)
+
+/* A snapshot of the monitor for the results (report/write_core.c writes it as a phase's "monitor"). Columns are
+ * the host ones in the order above, then each GPU's in the order above; values as measured (not rounded). */
+struct cllm_monitor_report {
+    char   sampler[32];
+    double interval_s;
+    bool   running;             /* taken while the monitor ran */
+    size_t n_samples;           /* samples taken */
+    size_t samples_kept;        /* in the series (the newest) */
+    struct cllm_monitor_summary summary;
+    struct cllm_sampler_info info;
+    int    cols;
+    char   col_why[CLLM_MONITOR_MAX_COLS][160];  /* the sampler's reason for a column's missing values; "" none */
+    bool   with_samples;        /* the series was asked for (it may have no rows) */
+    size_t rows;                /* rows of samples; 0 without samples */
+    double *samples;            /* rows × cols, oldest first (NAN: no value); NULL without samples */
+};
+
+/* Fills *out with what the monitor has now (a snapshot while running); with_samples copies the series.
+ * CLLM_ERR_NOMEM when the series could not be copied (out is then without samples); CLLM_ERR_INVALID_ARG for a
+ * NULL monitor. Free with cllm_monitor_report_free. */
+enum cllm_status cllm_monitor_report(const struct cllm_monitor *m, bool with_samples,
+                                     struct cllm_monitor_report *out);
+void cllm_monitor_report_free(struct cllm_monitor_report *r);
+
+/* TEMPORARY (until the phases keep struct cllm_monitor_report and report/ writes it):
+ * {"sampler", "interval_s", "n_samples", "samples_kept", "samples_dropped", "sample_cost_ms_mean",
  *  "sample_cost_ms_max", "sources": [...], "gpus": [{"index", "name", "source", "pci_bus_id"}],
  *  "summary": {...}, "samples": {"t_s": [...], "cpu_pct": [...], ..., "gpu0_util_pct": [...], ...}}
  * "samples" (columnar, oldest first) only with with_samples. Works while running too (a snapshot).

@@ -15,8 +15,11 @@
 #include "platform/fs.h"
 #include "core/log.h"
 #include "core/strutil.h"
-#include "hw/hw.h"
 #include "core/file.h"
+#include "report/fields_core.h"
+#include "report/fields_hw.h"
+#include "report/write.h"
+#include "report/write_hw.h"
 
 cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *cfg, time_t started)
 {
@@ -27,31 +30,33 @@ cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *
         return NULL;
     cllm_time_id(started, id, sizeof(id));
     cllm_time_iso8601(started, ts, sizeof(ts));
-    cJSON_AddNumberToObject(r, "schema_version", CLLM_SCHEMA_VERSION);
-    cJSON_AddStringToObject(r, "id", id);
-    cJSON_AddStringToObject(r, "timestamp", ts);
+    cllm_w_int(r, &CLLM_F_SCHEMA_VERSION, CLLM_SCHEMA_VERSION);
+    cllm_w_str(r, &CLLM_F_ID, id, NULL);
+    cllm_w_str(r, &CLLM_F_TIMESTAMP, ts, NULL);
 
-    tool = cJSON_AddObjectToObject(r, "tool");
-    cJSON_AddStringToObject(tool, "name", "computellm");
-    cJSON_AddStringToObject(tool, "version", CLLM_VERSION);
-    cJSON_AddStringToObject(tool, "git_commit", CLLM_GIT_COMMIT);
-    cJSON_AddStringToObject(tool, "build_flags", CLLM_BUILD_FLAGS);
-    cJSON_AddStringToObject(tool, "compiler", CLLM_COMPILER);
-    cJSON_AddStringToObject(tool, "cjson_version", cJSON_Version());
+    tool = cllm_w_obj(r, &CLLM_F_TOOL);
+    cllm_w_str(tool, &CLLM_F_TOOL_NAME, "computellm", NULL);
+    cllm_w_str(tool, &CLLM_F_TOOL_VERSION, CLLM_VERSION, NULL);
+    cllm_w_str(tool, &CLLM_F_TOOL_GIT_COMMIT, CLLM_GIT_COMMIT, NULL);
+    cllm_w_str(tool, &CLLM_F_TOOL_BUILD_FLAGS, CLLM_BUILD_FLAGS, NULL);
+    cllm_w_str(tool, &CLLM_F_TOOL_COMPILER, CLLM_COMPILER, NULL);
+    cllm_w_str(tool, &CLLM_F_TOOL_CJSON_VERSION, cJSON_Version(), NULL);
 
-    run = cJSON_AddObjectToObject(r, "run");
-    cJSON_AddStringToObject(run, "status", "running");
-    cJSON_AddStringToObject(run, "started_at", ts);
-    cJSON_AddNullToObject(run, "finished_at");
+    run = cllm_w_obj(r, &CLLM_F_RUN);
+    cllm_w_str(run, &CLLM_F_RUN_STATUS, "running", NULL);
+    cllm_w_str(run, &CLLM_F_RUN_STARTED_AT, ts, NULL);
+    cllm_w_null(run, &CLLM_F_RUN_FINISHED_AT, "the run has not finished");
 
-    hwj = hw ? cllm_hw_to_json(hw) : cJSON_CreateObject();
-    cJSON_AddItemToObject(r, "hardware", hwj);
+    hwj = hw ? cllm_report_hardware(hw) : cJSON_CreateObject();
+    cJSON_AddItemToObject(r, CLLM_F_HARDWARE.name, hwj);
     if (cfg)
-        cJSON_AddItemToObject(r, "config", cllm_config_to_json(cfg));
+        cJSON_AddItemToObject(r, CLLM_F_CONFIG.name, cllm_config_to_json(cfg));
 
-    classic = cJSON_AddObjectToObject(r, "classic_benchmarks");
+    /* the sections' owners fill these; the keys of their contents are theirs */
+    classic = cllm_w_obj(r, &CLLM_F_CLASSIC_BENCHMARKS);
+    ai = cllm_w_obj(r, &CLLM_F_AI_BENCHMARKS);
+    /* TEMPORARY: literal keys until the classic and llm writers (H1b, H1c) create these themselves */
     cJSON_AddObjectToObject(classic, "benchmarks");
-    ai = cJSON_AddObjectToObject(r, "ai_benchmarks");
     cJSON_AddObjectToObject(ai, "results");
     return r;
 }
@@ -59,28 +64,28 @@ cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *
 void cllm_result_set_status(cJSON *result, const char *status, time_t finished)
 {
     char ts[40];
-    cJSON *run = cJSON_GetObjectItemCaseSensitive(result, "run");
+    cJSON *run = cJSON_GetObjectItemCaseSensitive(result, CLLM_F_RUN.name), *nr;
     if (!run)
-        run = cJSON_AddObjectToObject(result, "run");
+        run = cllm_w_obj(result, &CLLM_F_RUN);
     cllm_time_iso8601(finished, ts, sizeof(ts));
-    cJSON_DeleteItemFromObjectCaseSensitive(run, "status");
-    cJSON_DeleteItemFromObjectCaseSensitive(run, "finished_at");
-    cJSON_AddStringToObject(run, "status", status);
-    cJSON_AddStringToObject(run, "finished_at", ts);
-}
-
-static const char *str_at(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    cllm_w_set_str(run, &CLLM_F_RUN_STATUS, status);
+    cllm_w_set_str(run, &CLLM_F_RUN_FINISHED_AT, ts);
+    /* finished_at is known now: its reason goes */
+    nr = cJSON_GetObjectItemCaseSensitive(run, CLLM_F_NULL_REASONS.name);
+    if (nr) {
+        cJSON_DeleteItemFromObjectCaseSensitive(nr, CLLM_F_RUN_FINISHED_AT.name);
+        if (!nr->child)
+            cJSON_DeleteItemFromObjectCaseSensitive(run, CLLM_F_NULL_REASONS.name);
+    }
 }
 
 void cllm_result_filename(const cJSON *result, char *out, size_t n)
 {
     char cpu[96], os[32], id[32];
-    cllm_sanitize_filename(str_at(result, "hardware.cpu.model"), cpu, sizeof(cpu));
-    cllm_sanitize_filename(str_at(result, "hardware.os.system"), os, sizeof(os));
-    cllm_sanitize_filename(str_at(result, "id"), id, sizeof(id));
+    const cJSON *hw = cllm_r_get(result, &CLLM_F_HARDWARE);
+    cllm_sanitize_filename(cllm_r_str(cllm_r_get(hw, &CLLM_F_HW_CPU), &CLLM_F_HW_CPU_MODEL), cpu, sizeof(cpu));
+    cllm_sanitize_filename(cllm_r_str(cllm_r_get(hw, &CLLM_F_HW_OS), &CLLM_F_HW_OS_SYSTEM), os, sizeof(os));
+    cllm_sanitize_filename(cllm_r_str(result, &CLLM_F_ID), id, sizeof(id));
     /* the id has one '_' between date and time; sanitising keeps it */
     snprintf(out, n, "benchmark_%s_%s_%s.json", cpu, os, id);
 }
@@ -182,24 +187,29 @@ enum cllm_status cllm_result_save(const cJSON *result, const char *dir, char *pa
     return st;
 }
 
-static enum cllm_status check_type(const cJSON *root, const char *path, int want_object, const char *origin,
-                                   char *err, size_t errlen)
+/* One key the reader insists on: parent (NULL: the top level) . f, of f's JSON type. */
+struct required_key {
+    const struct cllm_field *parent, *f;
+};
+
+static enum cllm_status check_key(const cJSON *root, const struct required_key *k, const char *origin, char *err,
+                                  size_t errlen)
 {
-    const cJSON *v = cllm_json_path(root, path);
+    const cJSON *obj = k->parent ? cJSON_GetObjectItemCaseSensitive(root, k->parent->name) : root;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, k->f->name);
+    char path[128];
+    if (k->parent)
+        snprintf(path, sizeof(path), "%s.%s", k->parent->name, k->f->name);
+    else
+        snprintf(path, sizeof(path), "%s", k->f->name);
     if (!v) {
         snprintf(err, errlen, "%s: missing key '%s' (not a ComputeLLM results file?)", origin, path);
         return CLLM_ERR_PARSE;
     }
-    if (want_object == 1 && !cJSON_IsObject(v)) {
-        snprintf(err, errlen, "%s: '%s' must be an object", origin, path);
-        return CLLM_ERR_PARSE;
-    }
-    if (want_object == 0 && !cJSON_IsString(v)) {
-        snprintf(err, errlen, "%s: '%s' must be a string", origin, path);
-        return CLLM_ERR_PARSE;
-    }
-    if (want_object == 2 && !cJSON_IsNumber(v)) {
-        snprintf(err, errlen, "%s: '%s' must be a number", origin, path);
+    if (!cllm_r_get(obj, k->f)) {
+        const char *want = k->f->type == CLLM_FT_OBJECT ? "an object"
+                         : k->f->type == CLLM_FT_STRING ? "a string" : "a number";
+        snprintf(err, errlen, "%s: '%s' must be %s", origin, path, want);
         return CLLM_ERR_PARSE;
     }
     return CLLM_OK;
@@ -207,9 +217,11 @@ static enum cllm_status check_type(const cJSON *root, const char *path, int want
 
 enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON **out, char *err, size_t errlen)
 {
-    static const struct { const char *path; int kind; } required[] = {
-        {"schema_version", 2}, {"id", 0}, {"timestamp", 0}, {"hardware", 1}, {"hardware.os", 1},
-        {"hardware.cpu", 1}, {"hardware.ram", 1}, {"hardware.gpu", 1},
+    /* hardware's own objects are checked only once hardware is known to be an object (the order below) */
+    static const struct required_key required[] = {
+        {NULL, &CLLM_F_SCHEMA_VERSION}, {NULL, &CLLM_F_ID}, {NULL, &CLLM_F_TIMESTAMP}, {NULL, &CLLM_F_HARDWARE},
+        {&CLLM_F_HARDWARE, &CLLM_F_HW_OS}, {&CLLM_F_HARDWARE, &CLLM_F_HW_CPU}, {&CLLM_F_HARDWARE, &CLLM_F_HW_RAM},
+        {&CLLM_F_HARDWARE, &CLLM_F_HW_GPU},
     };
     cJSON *root;
     *out = NULL;
@@ -222,14 +234,14 @@ enum cllm_status cllm_result_parse(const char *text, const char *origin, cJSON *
         return CLLM_ERR_PARSE;
     }
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-        enum cllm_status st = check_type(root, required[i].path, required[i].kind, origin, err, errlen);
+        enum cllm_status st = check_key(root, &required[i], origin, err, errlen);
         if (st != CLLM_OK) {
             cJSON_Delete(root);
             return st;
         }
     }
     {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+        const cJSON *v = cllm_r_get(root, &CLLM_F_SCHEMA_VERSION);
         /* an untrusted file's number: no cast to int before it is known to be a small whole number */
         if (!isfinite(v->valuedouble) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)) {
             snprintf(err, errlen, "%s: schema_version %g: expected a whole number from 1", origin, v->valuedouble);

@@ -4,4 +4,5 @@ set(CLLM_REPORT_SOURCES src/report/result.c src/report/compare.c src/report/comp
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_serve.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_classic.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields.c src/report/write.c src/report/schema.c)
-list(APPEND CLLM_REPORT_SOURCES src/report/fields_core.c src/report/fields_hw.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/fields_core.c src/report/fields_hw.c src/report/write_core.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/write_hw.c)

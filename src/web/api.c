@@ -26,6 +26,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "report/result.h"
+#include "report/write_hw.h"
 #include "hw/hw.h"
 #include "serve/engine_server.h"
 #include "llm/llama_api.h"
@@ -76,7 +77,7 @@ struct cllm_web_api {
     pthread_cond_t  cond;          /* broadcast on every new event and at shutdown */
     struct web_run *runs;          /* newest first */
     struct web_run *running;       /* NULL when idle */
-    char  *hardware_json;          /* cached cllm_hw_to_json text */
+    char  *hardware_json;          /* cached cllm_report_hardware text */
     bool   shutting_down;
 };
 
@@ -353,7 +354,7 @@ static void drop_samples(cJSON *o)
 static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
 {
     struct web_run *r = user_data;
-    cJSON *j = cllm_hw_to_json(hw);
+    cJSON *j = cllm_report_hardware(hw);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
     if (!text)
@@ -562,7 +563,7 @@ static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *res
             return;
         }
         cllm_hw_detect(&hp, info);
-        j = cllm_hw_to_json(info);
+        j = cllm_report_hardware(info);
         free(info);
         text = j ? cJSON_PrintUnformatted(j) : NULL;
         cJSON_Delete(j);
