@@ -1,15 +1,20 @@
 /* AMD GPUs through the amdgpu kernel driver's sysfs files and the KFD (ROCm kernel) topology: no library needed,
- * so the list is right even where ROCm is not installed. Reads p->root, so tests feed captured trees. */
+ * so the list is right even where ROCm is not installed. Readings: gpu_busy_percent, mem_info_vram_used and the
+ * card's hwmon (temp1_input or temp2_input in m°C, power1_average or power1_input in µW, freq1_input = sclk in Hz).
+ * Reads p->root, so tests feed captured trees. */
 #include "gpu/gpu_vendors.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
 #include <dirent.h>
 #endif
+
+#define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* Below this much dedicated memory the "VRAM" is a BIOS carve-out of system RAM (APUs default to 512 MiB; the
  * smallest discrete amdgpu boards have 2 GiB or more). */
@@ -64,7 +69,7 @@ static int amd_table_find(unsigned device, unsigned revision)
 
 /* libdrm's amdgpu.ids ("744C,\tC8,\tAMD Radeon RX 7900 XTX"): the names Mesa and amdgpu_top show.
  * An exact (device, revision) match wins; else the device's first line. */
-static bool amd_ids_file_name(const struct cllm_hw_params *p, unsigned device, unsigned revision, char *out,
+static bool amd_ids_file_name(const struct cllm_gpu_params *p, unsigned device, unsigned revision, char *out,
                               size_t outlen, bool *exact)
 {
     char path[512], line[256];
@@ -131,7 +136,7 @@ static long props_long(const char *props, const char *key, long dflt)
 #endif
 
 /* The KFD topology node of a card: by its render minor, else by PCI location (bus << 8 | dev << 3 | fn). */
-static struct kfd_node kfd_find(const struct cllm_hw_params *p, const struct cllm_drm_card *c)
+static struct kfd_node kfd_find(const struct cllm_gpu_params *p, const struct cllm_drm_card *c)
 {
     struct kfd_node r = {false, 0, 0};
 #ifndef _WIN32
@@ -171,7 +176,7 @@ static struct kfd_node kfd_find(const struct cllm_hw_params *p, const struct cll
 }
 
 /* In-tree amdgpu has no module version; the DKMS driver that ROCm ships sets one. */
-static void amd_driver_version(const struct cllm_hw_params *p, struct cllm_gpu_device *d)
+static void amd_driver_version(const struct cllm_gpu_params *p, struct cllm_gpu_device *d)
 {
     char path[512], v[64];
     if (cllm_gpu_root_path(p, path, sizeof(path), "/sys/module/amdgpu/version") &&
@@ -187,105 +192,246 @@ static void amd_driver_version(const struct cllm_hw_params *p, struct cllm_gpu_d
     cllm_reason_set(&d->why, "driver_version", "no /sys/module/amdgpu/version and kernel release unreadable");
 }
 
-static enum cllm_status amdgpu_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+/* ------------------------------------------------------------------------------------------------------------ */
+/* the vendor                                                                                                   */
+
+/* One amdgpu card: its DRM entry and the files its readings come from ("" when the card has none). */
+struct amd_card {
+    struct cllm_drm_card drm;
+    char hwmon[600];      /* device/hwmon/hwmonN */
+    char busy[700];       /* gpu_busy_percent */
+    char vram[700];       /* mem_info_vram_used, bytes */
+    char temp[700];       /* hwmon temp1_input (edge) or temp2_input (junction), m°C */
+    char power[700];      /* hwmon power1_average or power1_input, microwatts */
+    char clock[700];      /* hwmon freq1_input (sclk), Hz */
+};
+
+struct amd_ctx {
+    struct cllm_gpu_params p;
+    int n;
+    struct amd_card card[CLLM_GPU_MAX];
+};
+
+/* Column names of the readings and the files tried for each, first found wins. */
+static const char *const g_busy[] = {"gpu_busy_percent", NULL};
+static const char *const g_vram[] = {"mem_info_vram_used", NULL};
+static const char *const g_temp[] = {"temp1_input", "temp2_input", NULL};   /* Instinct boards: junction only */
+static const char *const g_power[] = {"power1_average", "power1_input", NULL};
+static const char *const g_clock[] = {"freq1_input", NULL};
+
+static enum cllm_status amdgpu_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
 {
     char path[512];
+    struct amd_ctx *c;
+
+    *ctx = NULL;
     if (!cllm_gpu_root_path(p, path, sizeof(path), "/sys/class/drm") || !cllm_gpu_path_exists(path)) {
         snprintf(err, errlen, "%s not found: no DRM (kernel GPU) driver loaded", path);
         return CLLM_ERR_NOT_FOUND;
     }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    if (p)
+        c->p = *p;
+    else
+        c->p.live = true;
+    *ctx = c;
     return CLLM_OK;
 }
 
-static int amdgpu_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
-                              size_t errlen)
+static void amdgpu_shutdown(void *ctx) { free(ctx); }
+
+/* dir/name into out for the first name that exists there, else "". */
+static void find_file(char *out, size_t outlen, const char *dir, const char *const *names)
 {
-    struct cllm_drm_card cards[CLLM_GPU_MAX];
-    int nc = cllm_gpu_drm_scan(p, CLLM_PCI_VENDOR_AMD, cards, CLLM_GPU_MAX, err, errlen);
-    int n = 0;
-
-    if (nc < 0)
-        return -1;
-    for (int i = 0; i < nc && n < max; i++) {
-        const struct cllm_drm_card *c = &cards[i];
-        struct cllm_gpu_device *d = &out[n];
-        char path[700], text[256];
-        uint64_t total = 0, used = 0;
-        bool have_total;
-        struct kfd_node node;
-        int row;
-
-        snprintf(path, sizeof(path), "%s/mem_info_vram_total", c->device_dir);
-        have_total = cllm_gpu_read_u64(path, &total);
-        /* radeon (pre-GCN boards) or an unbound device: the PCI detector reports those with the reason */
-        if (c->driver[0] ? strcmp(c->driver, "amdgpu") != 0 : !have_total)
-            continue;
-
-        cllm_gpu_device_init(d);
-        snprintf(d->vendor, sizeof(d->vendor), "AMD");
-        snprintf(d->source, sizeof(d->source), "amdgpu");
-        cllm_gpu_copy(d->pci_bus_id, sizeof(d->pci_bus_id), c->bus_id);
-        if (!c->bus_id[0])
-            cllm_reason_set(&d->why, "pci_bus_id", "no PCI_SLOT_NAME in %s/uevent", c->device_dir);
-        row = amd_table_find(c->device, c->revision);
-
-        snprintf(path, sizeof(path), "%s/product_name", c->device_dir);
-        if (cllm_gpu_read_text(path, text, sizeof(text)) > 0) {
-            cllm_gpu_copy(d->name, sizeof(d->name), text);   /* from the board's FRU EEPROM (server boards) */
-        } else {
-            /* exact (device, revision) entries first, from amdgpu.ids then ours; a device-only match last */
-            bool exact = false, in_ids = amd_ids_file_name(p, c->device, c->revision, text, sizeof(text), &exact);
-            bool row_exact = row >= 0 && g_amd_ids[row].revision == c->revision;
-            if (in_ids && (exact || !row_exact))
-                cllm_gpu_copy(d->name, sizeof(d->name), text);
-            else if (row >= 0)
-                cllm_gpu_copy(d->name, sizeof(d->name), g_amd_ids[row].name);
-            else {
-                snprintf(d->name, sizeof(d->name), "AMD GPU 0x%04x", c->device);
-                cllm_reason_set(&d->why, "name", "device id 0x%04x (revision 0x%02x) in neither amdgpu.ids nor our "
-                                "table", c->device, c->revision);
-            }
-        }
-
-        if (have_total) {
-            d->vram_total_gb = cllm_gpu_bytes_to_gb(total);
-            snprintf(path, sizeof(path), "%s/mem_info_vram_used", c->device_dir);
-            if (cllm_gpu_read_u64(path, &used) && used <= total)
-                d->vram_free_gb = cllm_gpu_bytes_to_gb(total - used);
-            else
-                cllm_reason_set(&d->why, "vram_free_gb", "%s unreadable", path);
-        } else {
-            cllm_reason_set(&d->why, "vram_total_gb", "no mem_info_vram_total in %s", c->device_dir);
-            cllm_reason_set(&d->why, "vram_free_gb", "no mem_info_vram_used in %s", c->device_dir);
-        }
-
-        node = kfd_find(p, c);
-        if (node.found && node.gfx_target_version &&
-            gfx_name(node.gfx_target_version, d->compute_capability, sizeof(d->compute_capability))) {
-            /* from KFD: exact for this board */
-        } else if (row >= 0) {
-            cllm_gpu_copy(d->compute_capability, sizeof(d->compute_capability), g_amd_ids[row].gfx);
-        } else {
-            cllm_reason_set(&d->why, "compute_capability",
-                            node.found ? "KFD node has no gfx_target_version"
-                                       : "no KFD topology node for this card (amdgpu without KFD)");
-        }
-
-        /* An APU's GPU shares the CPU's memory: a small carve-out, or one KFD node holding both CPU cores and
-         * SIMDs (how CRAT describes APUs) */
-        d->integrated = (have_total && total < AMD_APU_VRAM_BYTES) || (node.found && node.cpu_cores_count > 0);
-
-        amd_driver_version(p, d);
-        n++;
+    for (int i = 0; dir[0] && names[i]; i++) {
+        snprintf(out, outlen, "%.500s/%s", dir, names[i]);
+        if (cllm_gpu_path_exists(out))
+            return;
     }
-    return n;
+    out[0] = '\0';
 }
 
-static void amdgpu_shutdown(void) {}
+/* The card's hwmon folder: device/hwmon/hwmonN (one per card); "" when it has none. */
+static void hwmon_dir(const char *device_dir, char *out, size_t outlen)
+{
+    out[0] = '\0';
+#ifndef _WIN32
+    {
+        char dir[600];
+        DIR *d;
+        struct dirent *e;
+
+        snprintf(dir, sizeof(dir), "%.500s/hwmon", device_dir);
+        if (!(d = opendir(dir)))
+            return;
+        while ((e = readdir(d))) {
+            if (strncmp(e->d_name, "hwmon", 5) == 0) {
+                snprintf(out, outlen, "%.500s/%.40s", dir, e->d_name);
+                break;
+            }
+        }
+        closedir(d);
+    }
+#else
+    (void)device_dir;
+    (void)outlen;
+#endif
+}
+
+static int amdgpu_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct amd_ctx *c = ctx;
+    struct cllm_drm_card cards[CLLM_GPU_MAX];
+    int nc = cllm_gpu_drm_scan(&c->p, CLLM_PCI_VENDOR_AMD, cards, CLLM_GPU_MAX, err, errlen);
+
+    c->n = 0;
+    if (nc < 0)
+        return -1;
+    for (int i = 0; i < nc && c->n < max && c->n < CLLM_GPU_MAX; i++) {
+        struct amd_card *a = &c->card[c->n];
+        char path[700];
+        uint64_t total;
+
+        snprintf(path, sizeof(path), "%s/mem_info_vram_total", cards[i].device_dir);
+        /* radeon (pre-GCN boards) or an unbound device: the PCI vendor reports those with the reason */
+        if (cards[i].driver[0] ? strcmp(cards[i].driver, "amdgpu") != 0 : !cllm_gpu_read_u64(path, &total))
+            continue;
+        memset(a, 0, sizeof(*a));
+        a->drm = cards[i];
+        hwmon_dir(a->drm.device_dir, a->hwmon, sizeof(a->hwmon));
+        find_file(a->busy, sizeof(a->busy), a->drm.device_dir, g_busy);
+        find_file(a->vram, sizeof(a->vram), a->drm.device_dir, g_vram);
+        find_file(a->temp, sizeof(a->temp), a->hwmon, g_temp);
+        find_file(a->power, sizeof(a->power), a->hwmon, g_power);
+        find_file(a->clock, sizeof(a->clock), a->hwmon, g_clock);
+        c->n++;
+    }
+    return c->n;
+}
+
+static void amdgpu_static_info(void *ctx, int k, struct cllm_gpu_device *d)
+{
+    struct amd_ctx *c = ctx;
+    const struct cllm_gpu_params *p = &c->p;
+    const struct cllm_drm_card *card = &c->card[k].drm;
+    char path[700], text[256];
+    uint64_t total = 0, used = 0;
+    bool have_total;
+    struct kfd_node node;
+    int row;
+
+    cllm_gpu_device_init(d);
+    snprintf(d->vendor, sizeof(d->vendor), "AMD");
+    snprintf(d->source, sizeof(d->source), "amdgpu");
+    cllm_gpu_copy(d->pci_bus_id, sizeof(d->pci_bus_id), card->bus_id);
+    if (!card->bus_id[0])
+        cllm_reason_set(&d->why, "pci_bus_id", "no PCI_SLOT_NAME in %s/uevent", card->device_dir);
+    row = amd_table_find(card->device, card->revision);
+
+    snprintf(path, sizeof(path), "%s/product_name", card->device_dir);
+    if (cllm_gpu_read_text(path, text, sizeof(text)) > 0) {
+        cllm_gpu_copy(d->name, sizeof(d->name), text);   /* from the board's FRU EEPROM (server boards) */
+    } else {
+        /* exact (device, revision) entries first, from amdgpu.ids then ours; a device-only match last */
+        bool exact = false, in_ids = amd_ids_file_name(p, card->device, card->revision, text, sizeof(text), &exact);
+        bool row_exact = row >= 0 && g_amd_ids[row].revision == card->revision;
+        if (in_ids && (exact || !row_exact))
+            cllm_gpu_copy(d->name, sizeof(d->name), text);
+        else if (row >= 0)
+            cllm_gpu_copy(d->name, sizeof(d->name), g_amd_ids[row].name);
+        else {
+            snprintf(d->name, sizeof(d->name), "AMD GPU 0x%04x", card->device);
+            cllm_reason_set(&d->why, "name", "device id 0x%04x (revision 0x%02x) in neither amdgpu.ids nor our "
+                            "table", card->device, card->revision);
+        }
+    }
+
+    snprintf(path, sizeof(path), "%s/mem_info_vram_total", card->device_dir);
+    have_total = cllm_gpu_read_u64(path, &total);
+    if (have_total) {
+        d->vram_total_gb = cllm_gpu_bytes_to_gb(total);
+        snprintf(path, sizeof(path), "%s/mem_info_vram_used", card->device_dir);
+        if (cllm_gpu_read_u64(path, &used) && used <= total)
+            d->vram_free_gb = cllm_gpu_bytes_to_gb(total - used);
+        else
+            cllm_reason_set(&d->why, "vram_free_gb", "%s unreadable", path);
+    } else {
+        cllm_reason_set(&d->why, "vram_total_gb", "no mem_info_vram_total in %s", card->device_dir);
+        cllm_reason_set(&d->why, "vram_free_gb", "no mem_info_vram_used in %s", card->device_dir);
+    }
+
+    node = kfd_find(p, card);
+    if (node.found && node.gfx_target_version &&
+        gfx_name(node.gfx_target_version, d->compute_capability, sizeof(d->compute_capability))) {
+        /* from KFD: exact for this board */
+    } else if (row >= 0) {
+        cllm_gpu_copy(d->compute_capability, sizeof(d->compute_capability), g_amd_ids[row].gfx);
+    } else {
+        cllm_reason_set(&d->why, "compute_capability",
+                        node.found ? "KFD node has no gfx_target_version"
+                                   : "no KFD topology node for this card (amdgpu without KFD)");
+    }
+
+    /* An APU's GPU shares the CPU's memory: a small carve-out, or one KFD node holding both CPU cores and
+     * SIMDs (how CRAT describes APUs) */
+    d->integrated = (have_total && total < AMD_APU_VRAM_BYTES) || (node.found && node.cpu_cores_count > 0);
+
+    amd_driver_version(p, d);
+}
+
+/* One counter file into *out scaled by `scale`; a reason for the column when it is absent or unreadable. */
+static void read_scaled(const char *path, const char *dir, const char *const *names, double scale, double *out,
+                        int index, const char *col, struct cllm_reasons *why)
+{
+    char key[48], buf[64], *end;
+    unsigned long long v;
+
+    snprintf(key, sizeof(key), "gpu%d_%s", index, col);
+    if (!path[0]) {
+        if (!dir[0])
+            cllm_reason_set(why, key, "amdgpu card has no hwmon folder");
+        else
+            cllm_reason_set(why, key, "no %s in %.150s", names[0], dir);
+        return;
+    }
+    errno = 0;
+    if (cllm_gpu_read_text(path, buf, sizeof(buf)) < 0) {
+        cllm_reason_set(why, key, "%.150s: %s", path, strerror(errno ? errno : EIO));
+        return;
+    }
+    if (!isdigit((unsigned char)buf[0])) {
+        cllm_reason_set(why, key, "%.150s: %s", path, strerror(EINVAL));
+        return;
+    }
+    errno = 0;
+    v = strtoull(buf, &end, 10);
+    if (errno) {
+        cllm_reason_set(why, key, "%.150s: %s", path, strerror(errno));
+        return;
+    }
+    *out = (double)v * scale;
+}
+
+static void amdgpu_sample(void *ctx, int k, int index, struct cllm_gpu_sample *g, struct cllm_reasons *why)
+{
+    const struct amd_card *a = &((struct amd_ctx *)ctx)->card[k];
+
+    read_scaled(a->busy, a->drm.device_dir, g_busy, 1.0, &g->util_pct, index, "util_pct", why);
+    read_scaled(a->vram, a->drm.device_dir, g_vram, 1.0 / GIB, &g->vram_used_gb, index, "vram_used_gb", why);
+    read_scaled(a->temp, a->hwmon, g_temp, 1e-3, &g->temp_c, index, "temp_c", why);
+    read_scaled(a->power, a->hwmon, g_power, 1e-6, &g->power_w, index, "power_w", why);
+    read_scaled(a->clock, a->hwmon, g_clock, 1e-6, &g->sm_clock_mhz, index, "sm_clock_mhz", why);
+}
 
 const struct cllm_gpu_vendor cllm_gpu_vendor_amdgpu = {
     .name = "amdgpu",
     .init = amdgpu_init,
-    .get_devices = amdgpu_get_devices,
+    .devices = amdgpu_devices,
+    .static_info = amdgpu_static_info,
+    .sample = amdgpu_sample,
     .shutdown = amdgpu_shutdown,
 };

@@ -10,7 +10,6 @@
 #include <windows.h>
 #include <dxgi.h>
 
-#include "hw/hw_priv.h"
 #include "platform/dl.h"
 
 /* Below this much dedicated memory an adapter uses system RAM (Intel iGPUs report 128 MiB, APUs a carve-out). */
@@ -36,7 +35,7 @@ static void dxgi_shutdown(void)
     memset(&g_dxgi, 0, sizeof(g_dxgi));
 }
 
-static enum cllm_status dxgi_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+static enum cllm_status dxgi_init(const struct cllm_gpu_params *p, char *err, size_t errlen)
 {
     static const char *const names[] = {"dxgi.dll", NULL};
     create_factory1_fn create = NULL;
@@ -47,7 +46,7 @@ static enum cllm_status dxgi_init(const struct cllm_hw_params *p, char *err, siz
     HRESULT hr;
 
     memset(&g_dxgi, 0, sizeof(g_dxgi));
-    if (!cllm_hw_may_ask_os(p)) {
+    if (!cllm_gpu_may_ask_os(p)) {
         snprintf(err, errlen, "not queried: DXGI reads the live machine and this is a captured tree");
         return CLLM_ERR_UNSUPPORTED;
     }
@@ -70,7 +69,7 @@ static enum cllm_status dxgi_init(const struct cllm_hw_params *p, char *err, siz
     return CLLM_OK;
 }
 
-static int dxgi_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
+static int dxgi_get_devices(const struct cllm_gpu_params *p, struct cllm_gpu_device *out, int max, char *err,
                             size_t errlen)
 {
     IDXGIAdapter1 *adapter = NULL;
@@ -127,9 +126,36 @@ static int dxgi_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_devi
     return n;
 }
 
+/* ---- the vendor table: one pass, so the devices are read at once and handed out from a snapshot ---- */
+
+static enum cllm_status dxgi_vendor_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    enum cllm_status st = dxgi_init(p, err, errlen);
+    if (st == CLLM_OK && cllm_gpu_snapshot_new(p, ctx, err, errlen) != CLLM_OK) {
+        dxgi_shutdown();
+        return CLLM_ERR_NOMEM;
+    }
+    return st;
+}
+
+static int dxgi_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = ctx;
+    s->n = dxgi_get_devices(&s->p, s->dev, max < CLLM_GPU_MAX ? max : CLLM_GPU_MAX, err, errlen);
+    return s->n;
+}
+
+static void dxgi_vendor_shutdown(void *ctx)
+{
+    dxgi_shutdown();
+    cllm_gpu_snapshot_free(ctx);
+}
+
 const struct cllm_gpu_vendor cllm_gpu_vendor_dxgi = {
     .name = "dxgi",
-    .init = dxgi_init,
-    .get_devices = dxgi_get_devices,
-    .shutdown = dxgi_shutdown,
+    .init = dxgi_vendor_init,
+    .devices = dxgi_devices,
+    .static_info = cllm_gpu_snapshot_info,
+    .sample = NULL,   /* lists only */
+    .shutdown = dxgi_vendor_shutdown,
 };

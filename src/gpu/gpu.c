@@ -1,5 +1,6 @@
-/* GPU detection: runs each detector of this platform (nvtop's vendor loop), merges what they saw into one list,
- * and picks per device the best llama.cpp backend this machine can run. */
+/* GPU detection and sampling: runs each vendor of this platform (nvtop's vendor loop), merges what they saw into
+ * one list, picks per device the best llama.cpp backend this machine can run, and keeps the vendors open for
+ * readings where asked. */
 #include "gpu/gpu_vendors.h"
 
 #include <ctype.h>
@@ -20,11 +21,40 @@
 #endif
 
 #include "core/log.h"
-#include "hw/hw_priv.h"
 #include "platform/dl.h"
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* names and small helpers                                                                                      */
+
+const char *cllm_backend_name(enum cllm_gpu_backend b)
+{
+    static const char *const names[CLLM_BACKEND_COUNT] = {
+        [CLLM_BACKEND_NONE]   = "none",
+        [CLLM_BACKEND_CUDA]   = "cuda",
+        [CLLM_BACKEND_ROCM]   = "rocm",
+        [CLLM_BACKEND_SYCL]   = "sycl",
+        [CLLM_BACKEND_METAL]  = "metal",
+        [CLLM_BACKEND_VULKAN] = "vulkan",
+    };
+    if ((unsigned)b >= CLLM_BACKEND_COUNT)
+        return "unknown";
+    return names[b];
+}
+
+void cllm_gpu_device_init(struct cllm_gpu_device *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->index = -1;
+    d->vram_total_gb = NAN;
+    d->vram_free_gb = NAN;
+    d->backend = CLLM_BACKEND_NONE;
+    d->integrated = false;
+}
+
+void cllm_gpu_sample_clear(struct cllm_gpu_sample *s)
+{
+    s->util_pct = s->vram_used_gb = s->temp_c = s->power_w = s->sm_clock_mhz = NAN;
+}
 
 const char *cllm_gpu_vendor_label(unsigned pci_vendor)
 {
@@ -95,14 +125,58 @@ bool cllm_gpu_normalize_bus_id(const char *in, char *out, size_t outlen)
     return true;
 }
 
-bool cllm_gpu_root_path(const struct cllm_hw_params *p, char *out, size_t outlen, const char *path)
+static bool root_is_live(const char *root) { return !root || root[0] == '\0' || strcmp(root, "/") == 0; }
+
+bool cllm_gpu_may_ask_os(const struct cllm_gpu_params *p)
 {
-    return cllm_hw_path(out, outlen, p ? p->root : NULL, path);
+    return !p || (p->live && root_is_live(p->root));
+}
+
+bool cllm_gpu_root_path(const struct cllm_gpu_params *p, char *out, size_t outlen, const char *path)
+{
+    const char *root = p ? p->root : NULL;
+    int n;
+
+    if (root_is_live(root))
+        n = snprintf(out, outlen, "%s", path);
+    else
+        n = snprintf(out, outlen, "%s%s%s", root, (path[0] == '/' || root[strlen(root) - 1] == '/') ? "" : "/",
+                     path);
+    return n >= 0 && (size_t)n < outlen;
 }
 
 int cllm_gpu_read_text(const char *path, char *buf, size_t buflen)
 {
-    return (int)cllm_hw_read_small(NULL, path, buf, buflen);
+    FILE *f;
+    size_t n, start = 0;
+
+    if (buflen == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    buf[0] = '\0';
+    f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    n = fread(buf, 1, buflen - 1, f);
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        errno = e ? e : EIO;
+        return -1;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    /* sysfs values end in a newline */
+    while (n > 0 && isspace((unsigned char)buf[n - 1]))
+        buf[--n] = '\0';
+    while (start < n && isspace((unsigned char)buf[start]))
+        start++;
+    if (start > 0) {
+        memmove(buf, buf + start, n - start + 1);
+        n -= start;
+    }
+    return (int)n;
 }
 
 bool cllm_gpu_read_u64(const char *path, uint64_t *out)
@@ -177,7 +251,7 @@ static int card_cmp(const void *a, const void *b)
 }
 #endif
 
-int cllm_gpu_drm_scan(const struct cllm_hw_params *p, unsigned pci_vendor, struct cllm_drm_card *out, int max,
+int cllm_gpu_drm_scan(const struct cllm_gpu_params *p, unsigned pci_vendor, struct cllm_drm_card *out, int max,
                       char *err, size_t errlen)
 {
 #ifdef _WIN32
@@ -270,6 +344,10 @@ int cllm_gpu_drm_scan(const struct cllm_hw_params *p, unsigned pci_vendor, struc
 
 /* Most specific first: the first source to report a device wins, later ones only fill its unknown fields.
  * macOS puts Metal first (it is the specific source there); the sysfs detectors exist only on Linux. */
+/* Most specific first: the first source to report a device wins, later ones only fill its unknown fields.
+ * Vendors with readings (nvml, amdgpu) come first, so the monitor's set (those vendors only) lists the same devices
+ * at the same indices. macOS puts Metal first (it is the specific source there); the sysfs vendors exist only on
+ * Linux. */
 static const struct cllm_gpu_vendor *const g_builtin[] = {
 #if defined(__APPLE__)
     &cllm_gpu_vendor_metal,
@@ -291,6 +369,39 @@ static const struct cllm_gpu_vendor *const g_builtin[] = {
 #endif
 };
 
+const struct cllm_gpu_vendor *const *cllm_gpu_builtin(int *n)
+{
+    *n = (int)(sizeof(g_builtin) / sizeof(g_builtin[0]));
+    return g_builtin;
+}
+
+enum cllm_status cllm_gpu_snapshot_new(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = calloc(1, sizeof(*s));
+
+    *ctx = s;
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    if (p)
+        s->p = *p;
+    else
+        s->p.live = true;
+    return CLLM_OK;
+}
+
+void cllm_gpu_snapshot_info(void *ctx, int k, struct cllm_gpu_device *out)
+{
+    const struct cllm_gpu_snapshot *s = ctx;
+    if (k >= 0 && k < s->n)
+        *out = s->dev[k];
+    else
+        cllm_gpu_device_init(out);
+}
+
+void cllm_gpu_snapshot_free(void *ctx) { free(ctx); }
+
 /* ------------------------------------------------------------------------------------------------------------ */
 /* runtimes that decide the backend                                                                             */
 
@@ -306,7 +417,7 @@ static const char *const g_lib_dirs[] = {
     "/opt/rocm/lib", NULL,
 };
 
-static bool tree_has_lib(const struct cllm_hw_params *p, const char *name)
+static bool tree_has_lib(const struct cllm_gpu_params *p, const char *name)
 {
     char path[512], rel[256];
     for (int i = 0; g_lib_dirs[i]; i++) {
@@ -327,7 +438,7 @@ static bool live_loads(const char *const *dirs, const char *const *names)
     return true;
 }
 
-static bool has_rocm(const struct cllm_hw_params *p)
+static bool has_rocm(const struct cllm_gpu_params *p)
 {
     static const char *const dirs[] = {"/opt/rocm/lib", NULL};
 #ifdef _WIN32
@@ -339,16 +450,16 @@ static bool has_rocm(const struct cllm_hw_params *p)
     char path[512];
     if (cllm_gpu_root_path(p, path, sizeof(path), "/opt/rocm") && cllm_gpu_path_exists(path))
         return true;
-    return cllm_hw_may_ask_os(p) ? live_loads(dirs, names) : tree_has_lib(p, "libamdhip64.so");
+    return cllm_gpu_may_ask_os(p) ? live_loads(dirs, names) : tree_has_lib(p, "libamdhip64.so");
 }
 
-static bool has_vulkan_loader(const struct cllm_hw_params *p)
+static bool has_vulkan_loader(const struct cllm_gpu_params *p)
 {
-    return cllm_hw_may_ask_os(p) ? live_loads(NULL, cllm_vulkan_lib_names) : tree_has_lib(p, "libvulkan.so.1");
+    return cllm_gpu_may_ask_os(p) ? live_loads(NULL, cllm_gpu_vulkan_lib_names) : tree_has_lib(p, "libvulkan.so.1");
 }
 
 /* SYCL on an Intel GPU needs the Level Zero loader and Intel's Level Zero GPU driver beside it. */
-static bool has_level_zero(const struct cllm_hw_params *p)
+static bool has_level_zero(const struct cllm_gpu_params *p)
 {
 #ifdef _WIN32
     static const char *const loader[] = {"ze_loader.dll", NULL};
@@ -357,12 +468,12 @@ static bool has_level_zero(const struct cllm_hw_params *p)
     static const char *const loader[] = {"libze_loader.so.1", "libze_loader.so", NULL};
     static const char *const driver[] = {"libze_intel_gpu.so.1", "libze_intel_gpu.so", NULL};
 #endif
-    if (!cllm_hw_may_ask_os(p))
+    if (!cllm_gpu_may_ask_os(p))
         return tree_has_lib(p, "libze_loader.so.1") && tree_has_lib(p, "libze_intel_gpu.so.1");
     return live_loads(NULL, loader) && live_loads(NULL, driver);
 }
 
-static int rt_get(int *slot, bool (*probe)(const struct cllm_hw_params *), const struct cllm_hw_params *p)
+static int rt_get(int *slot, bool (*probe)(const struct cllm_gpu_params *), const struct cllm_gpu_params *p)
 {
     if (*slot == RT_UNKNOWN)
         *slot = probe(p) ? RT_YES : RT_NO;
@@ -472,7 +583,7 @@ static void fill_unknown(struct cllm_gpu_device *e, const struct cllm_gpu_device
 /* ------------------------------------------------------------------------------------------------------------ */
 /* backends                                                                                                     */
 
-static void choose_backend(const struct cllm_hw_params *p, struct cllm_gpu_device *d, const struct slot *s,
+static void choose_backend(const struct cllm_gpu_params *p, struct cllm_gpu_device *d, const struct slot *s,
                            struct runtimes *rt)
 {
     bool from_pci = strcmp(d->source, "pci") == 0;
@@ -574,11 +685,110 @@ static struct cllm_gpu_source_note *add_note(struct cllm_gpu_info *out, const ch
     return n;
 }
 
-void cllm_gpu_detect(const struct cllm_hw_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
+/* The vendors held open for readings and, per merged device, which of them reads it. */
+struct cllm_gpu_set {
+    int n_open;
+    struct {
+        const struct cllm_gpu_vendor *v;
+        void *ctx;
+    } open[CLLM_GPU_MAX];
+    int n;
+    struct {
+        int vendor;   /* into open[] */
+        int k;        /* the device's number in that vendor */
+    } dev[CLLM_GPU_MAX];
+};
+
+/* One vendor: init, list, static facts, merge into out; shut down at once unless `keep` (the set's sampling) takes
+ * it. Vendor v is bit v of the slots' sources. */
+static void run_vendor(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *ven, int v,
+                       struct cllm_gpu_info *out, struct slot *slots, struct cllm_gpu_set *keep)
+{
+    struct cllm_gpu_source_note *note;
+    char err[sizeof(out->notes[0].detail)], info[sizeof(err)], gerr[sizeof(err)];
+    struct cllm_gpu_device *d;
+    enum cllm_status st;
+    void *ctx = NULL;
+    int got, merged = 0, dropped = 0, slot = -1;
+
+    err[0] = gerr[0] = '\0';
+    st = ven->init(p, &ctx, err, sizeof(err));
+    if (st != CLLM_OK) {
+        note = add_note(out, ven->name, status_word(st));
+        if (note)
+            cllm_gpu_copy(note->detail, sizeof(note->detail), err[0] ? err : cllm_status_str(st));
+        CLLM_LOG(CLLM_LOG_INFO, "gpu: %s %s: %s", ven->name, status_word(st), err[0] ? err : cllm_status_str(st));
+        return;
+    }
+    /* init may leave a short note (the library it loaded) that prefixes the success detail */
+    cllm_gpu_copy(info, sizeof(info), err);
+    got = ven->devices(ctx, CLLM_GPU_MAX, gerr, sizeof(gerr));
+    if (got < 0) {
+        ven->shutdown(ctx);
+        note = add_note(out, ven->name, "error");
+        if (note)
+            cllm_gpu_copy(note->detail, sizeof(note->detail), gerr[0] ? gerr : "device query failed");
+        CLLM_LOG(CLLM_LOG_INFO, "gpu: %s error: %s", ven->name, gerr);
+        return;
+    }
+    if (got > CLLM_GPU_MAX)
+        got = CLLM_GPU_MAX;
+    if (keep && keep->n_open < CLLM_GPU_MAX) {
+        slot = keep->n_open++;
+        keep->open[slot].v = ven;
+        keep->open[slot].ctx = ctx;
+    }
+    d = malloc(sizeof(*d));
+    for (int i = 0; d && i < got; i++) {
+        int same;
+
+        cllm_gpu_device_init(d);
+        ven->static_info(ctx, i, d);
+        if (!d->source[0])
+            cllm_gpu_copy(d->source, sizeof(d->source), ven->name);
+        same = find_same(out, slots, d, v);
+        if (same >= 0) {
+            fill_unknown(&out->devices[same], d);
+            slots[same].sources |= 1u << v;
+            slots[same].vulkan_seen |= strcmp(d->source, "vulkan") == 0;
+            merged++;
+        } else if (out->n_devices < CLLM_GPU_MAX) {
+            int k = out->n_devices++;
+            out->devices[k] = *d;
+            out->devices[k].index = k;
+            slots[k].sources = 1u << v;
+            slots[k].vulkan_seen = strcmp(d->source, "vulkan") == 0;
+            if (slot >= 0) {
+                keep->dev[k].vendor = slot;
+                keep->dev[k].k = i;
+                keep->n = k + 1;
+            }
+        } else {
+            dropped++;
+        }
+    }
+    free(d);
+    if (slot < 0)
+        ven->shutdown(ctx);
+    note = add_note(out, ven->name, "ok");
+    if (note) {
+        char counts[96] = "no devices";
+        size_t c = 0;
+        if (got > 0)
+            c = (size_t)snprintf(counts, sizeof(counts), "%d device%s", got, got == 1 ? "" : "s");
+        if (merged && c < sizeof(counts))
+            c += (size_t)snprintf(counts + c, sizeof(counts) - c, " (%d already listed by an earlier source)",
+                                  merged);
+        if (dropped && c < sizeof(counts))
+            snprintf(counts + c, sizeof(counts) - c, ", %d not kept (list full)", dropped);
+        snprintf(note->detail, sizeof(note->detail), "%.100s%s%.95s", info, info[0] ? ": " : "", counts);
+    }
+}
+
+void cllm_gpu_detect(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
                      struct cllm_gpu_info *out)
 {
-    struct cllm_hw_params defaults = cllm_hw_default_params();
-    struct cllm_gpu_device found[CLLM_GPU_MAX];
+    struct cllm_gpu_params live = {"/", true};
     struct slot slots[CLLM_GPU_MAX];
     struct runtimes rt = {RT_UNKNOWN, RT_UNKNOWN, RT_UNKNOWN};
     int best = 0;
@@ -587,83 +797,15 @@ void cllm_gpu_detect(const struct cllm_hw_params *p, const struct cllm_gpu_vendo
     memset(slots, 0, sizeof(slots));
     out->primary_backend = CLLM_BACKEND_NONE;
     if (!p)
-        p = &defaults;
-    if (!vendors) {
-        vendors = g_builtin;
-        n = (int)(sizeof(g_builtin) / sizeof(g_builtin[0]));
-    }
-
-    for (int v = 0; v < n; v++) {
-        const struct cllm_gpu_vendor *ven = vendors[v];
-        struct cllm_gpu_source_note *note;
-        char err[sizeof(note->detail)] = "";
-        enum cllm_status st;
-        int got, merged = 0, dropped = 0;
-
-        if (!ven)
-            continue;
-        st = ven->init(p, err, sizeof(err));
-        if (st != CLLM_OK) {
-            note = add_note(out, ven->name, status_word(st));
-            if (note)
-                cllm_gpu_copy(note->detail, sizeof(note->detail), err[0] ? err : cllm_status_str(st));
-            CLLM_LOG(CLLM_LOG_INFO, "gpu: %s %s: %s", ven->name, status_word(st), err[0] ? err : cllm_status_str(st));
-            continue;
-        }
-        /* init may leave a short note (the library it loaded) that prefixes the success detail */
-        {
-            char info[sizeof(err)], gerr[sizeof(err)] = "";
-            cllm_gpu_copy(info, sizeof(info), err);
-            got = ven->get_devices(p, found, CLLM_GPU_MAX, gerr, sizeof(gerr));
-            if (ven->shutdown)
-                ven->shutdown();
-            if (got < 0) {
-                note = add_note(out, ven->name, "error");
-                if (note)
-                    cllm_gpu_copy(note->detail, sizeof(note->detail), gerr[0] ? gerr : "device query failed");
-                CLLM_LOG(CLLM_LOG_INFO, "gpu: %s error: %s", ven->name, gerr);
-                continue;
-            }
-            if (got > CLLM_GPU_MAX)
-                got = CLLM_GPU_MAX;
-            for (int i = 0; i < got; i++) {
-                struct cllm_gpu_device *d = &found[i];
-                int same = find_same(out, slots, d, v);
-                if (!d->source[0])
-                    cllm_gpu_copy(d->source, sizeof(d->source), ven->name);
-                if (same >= 0) {
-                    fill_unknown(&out->devices[same], d);
-                    slots[same].sources |= 1u << v;
-                    slots[same].vulkan_seen |= strcmp(d->source, "vulkan") == 0;
-                    merged++;
-                } else if (out->n_devices < CLLM_GPU_MAX) {
-                    int k = out->n_devices++;
-                    out->devices[k] = *d;
-                    slots[k].sources = 1u << v;
-                    slots[k].vulkan_seen = strcmp(d->source, "vulkan") == 0;
-                } else {
-                    dropped++;
-                }
-            }
-            note = add_note(out, ven->name, "ok");
-            if (note) {
-                char counts[96] = "no devices";
-                size_t c = 0;
-                if (got > 0)
-                    c = (size_t)snprintf(counts, sizeof(counts), "%d device%s", got, got == 1 ? "" : "s");
-                if (merged && c < sizeof(counts))
-                    c += (size_t)snprintf(counts + c, sizeof(counts) - c, " (%d already listed by an earlier source)",
-                                          merged);
-                if (dropped && c < sizeof(counts))
-                    snprintf(counts + c, sizeof(counts) - c, ", %d not kept (list full)", dropped);
-                snprintf(note->detail, sizeof(note->detail), "%.100s%s%.95s", info, info[0] ? ": " : "", counts);
-            }
-        }
-    }
+        p = &live;
+    if (!vendors)
+        vendors = cllm_gpu_builtin(&n);
+    for (int v = 0; v < n; v++)
+        if (vendors[v])
+            run_vendor(p, vendors[v], v, out, slots, NULL);
 
     for (int i = 0; i < out->n_devices; i++) {
         struct cllm_gpu_device *d = &out->devices[i];
-        d->index = i;
         choose_backend(p, d, &slots[i], &rt);
         explain_unknowns(d);
         if (backend_rank(d->backend) > best) {
@@ -671,4 +813,51 @@ void cllm_gpu_detect(const struct cllm_hw_params *p, const struct cllm_gpu_vendo
             out->primary_backend = d->backend;
         }
     }
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* the set for readings                                                                                         */
+
+struct cllm_gpu_set *cllm_gpu_open(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors,
+                                   int n, struct cllm_gpu_info *out)
+{
+    struct cllm_gpu_params live = {"/", true};
+    struct cllm_gpu_set *s = calloc(1, sizeof(*s));
+    struct slot slots[CLLM_GPU_MAX];
+
+    memset(out, 0, sizeof(*out));
+    memset(slots, 0, sizeof(slots));
+    out->primary_backend = CLLM_BACKEND_NONE;
+    if (!s)
+        return NULL;
+    if (!p)
+        p = &live;
+    if (!vendors)
+        vendors = cllm_gpu_builtin(&n);
+    /* the same loop as detection over the vendors with readings; backends are not chosen (no runtime probing) */
+    for (int v = 0; v < n; v++)
+        if (vendors[v] && vendors[v]->sample)
+            run_vendor(p, vendors[v], v, out, slots, s);
+    for (int i = 0; i < out->n_devices; i++)
+        explain_unknowns(&out->devices[i]);
+    return s;
+}
+
+int cllm_gpu_count(const struct cllm_gpu_set *s) { return s ? s->n : 0; }
+
+void cllm_gpu_sample(struct cllm_gpu_set *s, struct cllm_gpu_sample *out, struct cllm_reasons *why)
+{
+    for (int i = 0; s && i < s->n; i++) {
+        const struct cllm_gpu_vendor *v = s->open[s->dev[i].vendor].v;
+        v->sample(s->open[s->dev[i].vendor].ctx, s->dev[i].k, i, &out[i], why);
+    }
+}
+
+void cllm_gpu_close(struct cllm_gpu_set *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n_open; i++)
+        s->open[i].v->shutdown(s->open[i].ctx);
+    free(s);
 }

@@ -83,7 +83,7 @@ static bool is_igpu_slot(const char *bus_id)
     return sscanf(bus_id, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) == 4 && bus == 0 && dev == 2 && fn == 0;
 }
 
-static bool xpu_smi_installed(const struct cllm_hw_params *p)
+static bool xpu_smi_installed(const struct cllm_gpu_params *p)
 {
     static const char *const paths[] = {"/usr/bin/xpu-smi", "/usr/local/bin/xpu-smi", NULL};
     char path[512];
@@ -93,7 +93,7 @@ static bool xpu_smi_installed(const struct cllm_hw_params *p)
     return false;
 }
 
-static enum cllm_status intel_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+static enum cllm_status intel_init(const struct cllm_gpu_params *p, char *err, size_t errlen)
 {
     char path[512];
     if (!cllm_gpu_root_path(p, path, sizeof(path), "/sys/class/drm") || !cllm_gpu_path_exists(path)) {
@@ -103,7 +103,7 @@ static enum cllm_status intel_init(const struct cllm_hw_params *p, char *err, si
     return CLLM_OK;
 }
 
-static int intel_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
+static int intel_get_devices(const struct cllm_gpu_params *p, struct cllm_gpu_device *out, int max, char *err,
                              size_t errlen)
 {
     struct cllm_drm_card cards[CLLM_GPU_MAX];
@@ -170,11 +170,28 @@ static int intel_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_dev
     return n;
 }
 
-static void intel_shutdown(void) {}
+/* ---- the vendor table: one pass, so the devices are read at once and handed out from a snapshot ---- */
+
+static enum cllm_status intel_vendor_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    enum cllm_status st = intel_init(p, err, errlen);
+    if (st == CLLM_OK && cllm_gpu_snapshot_new(p, ctx, err, errlen) != CLLM_OK)
+        return CLLM_ERR_NOMEM;
+    return st;
+}
+
+static int intel_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = ctx;
+    s->n = intel_get_devices(&s->p, s->dev, max < CLLM_GPU_MAX ? max : CLLM_GPU_MAX, err, errlen);
+    return s->n;
+}
 
 const struct cllm_gpu_vendor cllm_gpu_vendor_intel = {
     .name = "intel",
-    .init = intel_init,
-    .get_devices = intel_get_devices,
-    .shutdown = intel_shutdown,
+    .init = intel_vendor_init,
+    .devices = intel_devices,
+    .static_info = cllm_gpu_snapshot_info,
+    .sample = NULL,   /* lists only */
+    .shutdown = cllm_gpu_snapshot_free,
 };

@@ -9,7 +9,6 @@
 #include <sys/sysctl.h>
 #include <sys/types.h>
 
-#include "hw/hw_priv.h"
 
 static bool sysctl_str(const char *name, char *out, size_t outlen)
 {
@@ -52,10 +51,10 @@ static const char *metal_family(const char *chip)
     return NULL;
 }
 
-static enum cllm_status metal_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+static enum cllm_status metal_init(const struct cllm_gpu_params *p, char *err, size_t errlen)
 {
     int arm64 = 0;
-    if (!cllm_hw_may_ask_os(p)) {
+    if (!cllm_gpu_may_ask_os(p)) {
         snprintf(err, errlen, "not queried: sysctl reads the live machine and this is a captured tree");
         return CLLM_ERR_UNSUPPORTED;
     }
@@ -67,7 +66,7 @@ static enum cllm_status metal_init(const struct cllm_hw_params *p, char *err, si
     return CLLM_OK;
 }
 
-static int metal_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
+static int metal_get_devices(const struct cllm_gpu_params *p, struct cllm_gpu_device *out, int max, char *err,
                              size_t errlen)
 {
     struct cllm_gpu_device *d = &out[0];
@@ -113,11 +112,28 @@ static int metal_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_dev
     return 1;
 }
 
-static void metal_shutdown(void) {}
+/* ---- the vendor table: one pass, so the devices are read at once and handed out from a snapshot ---- */
+
+static enum cllm_status metal_vendor_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    enum cllm_status st = metal_init(p, err, errlen);
+    if (st == CLLM_OK && cllm_gpu_snapshot_new(p, ctx, err, errlen) != CLLM_OK)
+        return CLLM_ERR_NOMEM;
+    return st;
+}
+
+static int metal_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = ctx;
+    s->n = metal_get_devices(&s->p, s->dev, max < CLLM_GPU_MAX ? max : CLLM_GPU_MAX, err, errlen);
+    return s->n;
+}
 
 const struct cllm_gpu_vendor cllm_gpu_vendor_metal = {
     .name = "metal",
-    .init = metal_init,
-    .get_devices = metal_get_devices,
-    .shutdown = metal_shutdown,
+    .init = metal_vendor_init,
+    .devices = metal_devices,
+    .static_info = cllm_gpu_snapshot_info,
+    .sample = NULL,   /* lists only */
+    .shutdown = cllm_gpu_snapshot_free,
 };

@@ -1,12 +1,18 @@
-/* The one NVML binding: library search, symbol table and a reference-counted nvmlInit/nvmlShutdown pair. */
+/* NVIDIA GPUs through NVML (libnvidia-ml, installed with the driver), loaded at run time: the binding (library
+ * search, symbol table, a reference-counted nvmlInit/nvmlShutdown pair), the device list with its static facts, and
+ * the readings (utilisation, memory used, temperature, power, SM clock). A reading the device answers "not
+ * supported" (power on some boards, clocks in some VMs) is not asked again. */
 #include "gpu/nvml.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "gpu/gpu_vendors.h"
 #include "platform/dl.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -116,3 +122,246 @@ void cllm_nvml_release(void)
     }
     pthread_mutex_unlock(&g_lock);
 }
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* the vendor                                                                                                   */
+
+#define GIB (1024.0 * 1024.0 * 1024.0)
+
+enum { R_UTIL = 1, R_MEM = 2, R_TEMP = 4, R_POWER = 8, R_CLOCK = 16 };
+
+/* One holder's view: its reference on the library (or a caller's table) and the devices it listed. */
+struct nvml_ctx {
+    const struct cllm_nvml *nv;
+    bool  held;                               /* we own a cllm_nvml_acquire reference */
+    char  driver[CLLM_NVML_DRIVER_LEN];       /* "" unknown, with driver_why */
+    char  driver_why[96];
+    int   n;
+    unsigned int     nvml_index[CLLM_GPU_MAX];   /* NVML's own numbering (a lost GPU leaves a gap) */
+    cllm_nvml_device dev[CLLM_GPU_MAX];
+    unsigned char    off[CLLM_GPU_MAX];          /* bit per reading the device answered "not supported" */
+};
+
+static const char *nvml_err(const struct nvml_ctx *c, cllm_nvml_ret r) { return cllm_nvml_error_str(c->nv, r); }
+
+enum cllm_status cllm_nvml_vendor_open(const struct cllm_nvml *table, void **ctx, char *err, size_t errlen)
+{
+    struct nvml_ctx *c = calloc(1, sizeof(*c));
+    enum cllm_status st;
+
+    *ctx = NULL;
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    if (table) {
+        c->nv = table;
+    } else {
+        st = cllm_nvml_acquire(&c->nv, err, errlen);
+        if (st != CLLM_OK) {
+            free(c);
+            return st;
+        }
+        c->held = true;
+    }
+    cllm_gpu_copy(err, errlen, c->nv->path ? c->nv->path : "NVML");
+    *ctx = c;
+    return CLLM_OK;
+}
+
+static enum cllm_status nvml_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    *ctx = NULL;
+    if (!cllm_gpu_may_ask_os(p)) {
+        snprintf(err, errlen, "not queried: NVML reads the live machine and this is a captured tree");
+        return CLLM_ERR_UNSUPPORTED;
+    }
+    return cllm_nvml_vendor_open(NULL, ctx, err, errlen);
+}
+
+static void nvml_shutdown(void *ctx)
+{
+    struct nvml_ctx *c = ctx;
+    if (!c)
+        return;
+    if (c->held)
+        cllm_nvml_release();
+    free(c);
+}
+
+static int nvml_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct nvml_ctx *c = ctx;
+    unsigned int count = 0;
+    cllm_nvml_ret r;
+
+    c->n = 0;
+    r = c->nv->get_count(&count);
+    if (r != CLLM_NVML_SUCCESS) {
+        snprintf(err, errlen, "nvmlDeviceGetCount: %s", nvml_err(c, r));
+        return -1;
+    }
+    snprintf(c->driver_why, sizeof(c->driver_why), "nvmlSystemGetDriverVersion missing from the library");
+    if (c->nv->get_driver) {
+        r = c->nv->get_driver(c->driver, sizeof(c->driver));
+        if (r != CLLM_NVML_SUCCESS) {
+            c->driver[0] = '\0';
+            snprintf(c->driver_why, sizeof(c->driver_why), "nvmlSystemGetDriverVersion: %s", nvml_err(c, r));
+        }
+    }
+    if (max > CLLM_GPU_MAX)
+        max = CLLM_GPU_MAX;
+    for (unsigned int i = 0; i < count && c->n < max; i++) {
+        cllm_nvml_device dev = NULL;
+        r = c->nv->get_handle(i, &dev);
+        if (r != CLLM_NVML_SUCCESS) {
+            /* a lost or inaccessible GPU: the others are still worth listing */
+            CLLM_LOG(CLLM_LOG_WARN, "gpu: nvml: GPU %u skipped: %s", i, nvml_err(c, r));
+            continue;
+        }
+        c->nvml_index[c->n] = i;
+        c->off[c->n] = 0;
+        c->dev[c->n++] = dev;
+    }
+    return c->n;
+}
+
+static void nvml_static_info(void *ctx, int k, struct cllm_gpu_device *d)
+{
+    struct nvml_ctx *c = ctx;
+    cllm_nvml_device dev = c->dev[k];
+    struct cllm_nvml_memory mem;
+    struct cllm_nvml_pci_info pci;
+    char name[CLLM_NVML_NAME_LEN] = "";
+    int major = 0, minor = 0;
+    cllm_nvml_ret r;
+
+    cllm_gpu_device_init(d);
+    snprintf(d->vendor, sizeof(d->vendor), "NVIDIA");
+    snprintf(d->source, sizeof(d->source), "nvml");
+    d->integrated = false;
+
+    r = c->nv->get_name(dev, name, sizeof(name));
+    if (r == CLLM_NVML_SUCCESS && name[0]) {
+        cllm_gpu_copy(d->name, sizeof(d->name), name);
+    } else {
+        snprintf(d->name, sizeof(d->name), "NVIDIA GPU %u", c->nvml_index[k]);
+        cllm_reason_set(&d->why, "name", "nvmlDeviceGetName: %s", nvml_err(c, r));
+    }
+
+    if (!c->nv->get_memory)
+        cllm_reason_set(&d->why, "vram_total_gb", "nvmlDeviceGetMemoryInfo missing from the library");
+    else if ((r = c->nv->get_memory(dev, &mem)) == CLLM_NVML_SUCCESS) {
+        d->vram_total_gb = cllm_gpu_bytes_to_gb(mem.total);
+        d->vram_free_gb = cllm_gpu_bytes_to_gb(mem.free);
+    } else {
+        cllm_reason_set(&d->why, "vram_total_gb", "nvmlDeviceGetMemoryInfo: %s", nvml_err(c, r));
+        cllm_reason_set(&d->why, "vram_free_gb", "nvmlDeviceGetMemoryInfo: %s", nvml_err(c, r));
+    }
+
+    if (c->driver[0])
+        cllm_gpu_copy(d->driver_version, sizeof(d->driver_version), c->driver);
+    else
+        cllm_reason_set(&d->why, "driver_version", "%s", c->driver_why);
+
+    if (!c->nv->get_cc)
+        cllm_reason_set(&d->why, "compute_capability", "nvmlDeviceGetCudaComputeCapability missing");
+    else if ((r = c->nv->get_cc(dev, &major, &minor)) == CLLM_NVML_SUCCESS)
+        snprintf(d->compute_capability, sizeof(d->compute_capability), "%d.%d", major, minor);
+    else
+        cllm_reason_set(&d->why, "compute_capability", "nvmlDeviceGetCudaComputeCapability: %s", nvml_err(c, r));
+
+    memset(&pci, 0, sizeof(pci));
+    if (!c->nv->get_pci)
+        cllm_reason_set(&d->why, "pci_bus_id", "nvmlDeviceGetPciInfo_v3/_v2 missing from the library");
+    else if ((r = c->nv->get_pci(dev, &pci)) != CLLM_NVML_SUCCESS)
+        cllm_reason_set(&d->why, "pci_bus_id", "nvmlDeviceGetPciInfo: %s", nvml_err(c, r));
+    else {
+        pci.busId[sizeof(pci.busId) - 1] = '\0';
+        if (!cllm_gpu_normalize_bus_id(pci.busId, d->pci_bus_id, sizeof(d->pci_bus_id)))
+            snprintf(d->pci_bus_id, sizeof(d->pci_bus_id), "%04x:%02x:%02x.0", pci.domain & 0xffffu,
+                     pci.bus & 0xffu, pci.device & 0x1fu);
+    }
+}
+
+/* Records why a reading failed; "not supported" and "no permission" will not change, so stop asking. */
+static void failed(struct nvml_ctx *c, int k, int index, unsigned bit, cllm_nvml_ret r, const char *fn,
+                   const char *col, struct cllm_reasons *why)
+{
+    char key[48];
+    snprintf(key, sizeof(key), "gpu%d_%s", index, col);
+    cllm_reason_set(why, key, "%s: %s", fn, nvml_err(c, r));
+    if (r == CLLM_NVML_ERROR_NOT_SUPPORTED || r == CLLM_NVML_ERROR_NO_PERMISSION)
+        c->off[k] |= (unsigned char)bit;
+}
+
+static void missing(struct nvml_ctx *c, int k, int index, unsigned bit, const char *fn, const char *col,
+                    struct cllm_reasons *why)
+{
+    char key[48];
+    snprintf(key, sizeof(key), "gpu%d_%s", index, col);
+    cllm_reason_set(why, key, "%s missing from the NVML library", fn);
+    c->off[k] |= (unsigned char)bit;
+}
+
+static void nvml_sample(void *ctx, int k, int index, struct cllm_gpu_sample *g, struct cllm_reasons *why)
+{
+    struct nvml_ctx *c = ctx;
+    cllm_nvml_device dev = c->dev[k];
+    cllm_nvml_ret r;
+
+    if (!(c->off[k] & R_UTIL)) {
+        struct cllm_nvml_utilization u;
+        if (!c->nv->get_utilization)
+            missing(c, k, index, R_UTIL, "nvmlDeviceGetUtilizationRates", "util_pct", why);
+        else if ((r = c->nv->get_utilization(dev, &u)) == CLLM_NVML_SUCCESS)
+            g->util_pct = u.gpu;
+        else
+            failed(c, k, index, R_UTIL, r, "nvmlDeviceGetUtilizationRates", "util_pct", why);
+    }
+    if (!(c->off[k] & R_MEM)) {
+        struct cllm_nvml_memory m;
+        if (!c->nv->get_memory)
+            missing(c, k, index, R_MEM, "nvmlDeviceGetMemoryInfo", "vram_used_gb", why);
+        else if ((r = c->nv->get_memory(dev, &m)) == CLLM_NVML_SUCCESS)
+            g->vram_used_gb = (double)m.used / GIB;
+        else
+            failed(c, k, index, R_MEM, r, "nvmlDeviceGetMemoryInfo", "vram_used_gb", why);
+    }
+    if (!(c->off[k] & R_TEMP)) {
+        unsigned int t;
+        if (!c->nv->get_temperature)
+            missing(c, k, index, R_TEMP, "nvmlDeviceGetTemperature", "temp_c", why);
+        else if ((r = c->nv->get_temperature(dev, CLLM_NVML_TEMPERATURE_GPU, &t)) == CLLM_NVML_SUCCESS)
+            g->temp_c = t;
+        else
+            failed(c, k, index, R_TEMP, r, "nvmlDeviceGetTemperature", "temp_c", why);
+    }
+    if (!(c->off[k] & R_POWER)) {
+        unsigned int mw;
+        if (!c->nv->get_power)
+            missing(c, k, index, R_POWER, "nvmlDeviceGetPowerUsage", "power_w", why);
+        else if ((r = c->nv->get_power(dev, &mw)) == CLLM_NVML_SUCCESS)
+            g->power_w = mw / 1000.0;
+        else
+            failed(c, k, index, R_POWER, r, "nvmlDeviceGetPowerUsage", "power_w", why);
+    }
+    if (!(c->off[k] & R_CLOCK)) {
+        unsigned int mhz;
+        if (!c->nv->get_clock)
+            missing(c, k, index, R_CLOCK, "nvmlDeviceGetClockInfo", "sm_clock_mhz", why);
+        else if ((r = c->nv->get_clock(dev, CLLM_NVML_CLOCK_SM, &mhz)) == CLLM_NVML_SUCCESS)
+            g->sm_clock_mhz = mhz;
+        else
+            failed(c, k, index, R_CLOCK, r, "nvmlDeviceGetClockInfo(SM)", "sm_clock_mhz", why);
+    }
+}
+
+const struct cllm_gpu_vendor cllm_gpu_vendor_nvml = {
+    .name = "nvml",
+    .init = nvml_init,
+    .devices = nvml_devices,
+    .static_info = nvml_static_info,
+    .sample = nvml_sample,
+    .shutdown = nvml_shutdown,
+};

@@ -1,7 +1,7 @@
-/* NVML (libnvidia-ml, installed with the NVIDIA driver), loaded at run time and shared by GPU detection
- * (gpu/nvml_detect.c) and the resource monitor: one table of function pointers, filled once, with a reference-counted
- * init so both may hold it at the same time. Declarations are our own, written from NVIDIA's NVML API reference;
- * no SDK header is needed to build. */
+/* The NVML binding of gpu/nvml.c (internal to src/gpu/ and the tests): libnvidia-ml, installed with the NVIDIA
+ * driver, loaded at run time into one table of function pointers, filled once, with a reference-counted init so
+ * detection and the monitor may hold it at the same time. Declarations are our own, written from NVIDIA's NVML API
+ * reference; no SDK header is needed to build. */
 #ifndef CLLM_NVML_H
 #define CLLM_NVML_H
 
@@ -89,6 +89,10 @@ void cllm_nvml_release(void);
 
 /* NVML's text for a return code, or "NVML error N" where the library has none; thread-safe. */
 const char *cllm_nvml_error_str(const struct cllm_nvml *nv, cllm_nvml_ret r);
+
+/* The NVML vendor's init (gpu_vendors.h: cllm_gpu_vendor_nvml) over `table`, a fake in tests, instead of the
+ * library; table NULL acquires the library. On CLLM_OK err holds the library path. */
+enum cllm_status cllm_nvml_vendor_open(const struct cllm_nvml *table, void **ctx, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -99,7 +99,7 @@ static void pci_shutdown(void)
     memset(&g_pci, 0, sizeof(g_pci));
 }
 
-static enum cllm_status pci_detector_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+static enum cllm_status pci_detector_init(const struct cllm_gpu_params *p, char *err, size_t errlen)
 {
     char path[512], devices[560];
 
@@ -148,7 +148,7 @@ static void product_name(const char *vendor, const char *ids_name, char *out, si
         snprintf(out, outlen, "%s %s", vendor, ids_name);
 }
 
-static int pci_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
+static int pci_get_devices(const struct cllm_gpu_params *p, struct cllm_gpu_device *out, int max, char *err,
                            size_t errlen)
 {
     (void)p;
@@ -180,9 +180,36 @@ static int pci_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_devic
     return g_pci.n < max ? g_pci.n : max;
 }
 
+/* ---- the vendor table: one pass, so the devices are read at once and handed out from a snapshot ---- */
+
+static enum cllm_status pci_vendor_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    enum cllm_status st = pci_detector_init(p, err, errlen);
+    if (st == CLLM_OK && cllm_gpu_snapshot_new(p, ctx, err, errlen) != CLLM_OK) {
+        pci_shutdown();
+        return CLLM_ERR_NOMEM;
+    }
+    return st;
+}
+
+static int pci_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = ctx;
+    s->n = pci_get_devices(&s->p, s->dev, max < CLLM_GPU_MAX ? max : CLLM_GPU_MAX, err, errlen);
+    return s->n;
+}
+
+static void pci_vendor_shutdown(void *ctx)
+{
+    pci_shutdown();
+    cllm_gpu_snapshot_free(ctx);
+}
+
 const struct cllm_gpu_vendor cllm_gpu_vendor_pci = {
     .name = "pci",
-    .init = pci_detector_init,
-    .get_devices = pci_get_devices,
-    .shutdown = pci_shutdown,
+    .init = pci_vendor_init,
+    .devices = pci_devices,
+    .static_info = cllm_gpu_snapshot_info,
+    .sample = NULL,   /* lists only */
+    .shutdown = pci_vendor_shutdown,
 };

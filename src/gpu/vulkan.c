@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw/hw_priv.h"
 #include "platform/dl.h"
 
 /* ---- minimal Vulkan declarations ---- */
@@ -166,7 +165,7 @@ static void vk_shutdown(void)
     memset(&g_vk, 0, sizeof(g_vk));
 }
 
-const char *const cllm_vulkan_lib_names[] = {
+const char *const cllm_gpu_vulkan_lib_names[] = {
 #if defined(_WIN32)
     "vulkan-1.dll",
 #elif defined(__APPLE__)
@@ -177,9 +176,9 @@ const char *const cllm_vulkan_lib_names[] = {
     NULL,
 };
 
-static enum cllm_status vk_init(const struct cllm_hw_params *p, char *err, size_t errlen)
+static enum cllm_status vk_init(const struct cllm_gpu_params *p, char *err, size_t errlen)
 {
-    const char *const *names = cllm_vulkan_lib_names;
+    const char *const *names = cllm_gpu_vulkan_lib_names;
     const struct cllm_dl_sym_spec specs[] = {
         {{"vkGetInstanceProcAddr", NULL}, (void **)&g_vk.get_proc, true},
     };
@@ -192,7 +191,7 @@ static enum cllm_status vk_init(const struct cllm_hw_params *p, char *err, size_
     VkResult r;
 
     memset(&g_vk, 0, sizeof(g_vk));
-    if (!cllm_hw_may_ask_os(p)) {
+    if (!cllm_gpu_may_ask_os(p)) {
         snprintf(err, errlen, "not queried: Vulkan reads the live machine and this is a captured tree");
         return CLLM_ERR_UNSUPPORTED;
     }
@@ -309,7 +308,7 @@ static bool vk_has_device_ext(VkPhysicalDevice dev, const char *name)
     return found;
 }
 
-static int vk_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,
+static int vk_get_devices(const struct cllm_gpu_params *p, struct cllm_gpu_device *out, int max, char *err,
                           size_t errlen)
 {
     VkPhysicalDevice devs[32];
@@ -380,9 +379,36 @@ static int vk_get_devices(const struct cllm_hw_params *p, struct cllm_gpu_device
     return n;
 }
 
+/* ---- the vendor table: one pass, so the devices are read at once and handed out from a snapshot ---- */
+
+static enum cllm_status vk_vendor_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    enum cllm_status st = vk_init(p, err, errlen);
+    if (st == CLLM_OK && cllm_gpu_snapshot_new(p, ctx, err, errlen) != CLLM_OK) {
+        vk_shutdown();
+        return CLLM_ERR_NOMEM;
+    }
+    return st;
+}
+
+static int vk_devices(void *ctx, int max, char *err, size_t errlen)
+{
+    struct cllm_gpu_snapshot *s = ctx;
+    s->n = vk_get_devices(&s->p, s->dev, max < CLLM_GPU_MAX ? max : CLLM_GPU_MAX, err, errlen);
+    return s->n;
+}
+
+static void vk_vendor_shutdown(void *ctx)
+{
+    vk_shutdown();
+    cllm_gpu_snapshot_free(ctx);
+}
+
 const struct cllm_gpu_vendor cllm_gpu_vendor_vulkan = {
     .name = "vulkan",
-    .init = vk_init,
-    .get_devices = vk_get_devices,
-    .shutdown = vk_shutdown,
+    .init = vk_vendor_init,
+    .devices = vk_devices,
+    .static_info = cllm_gpu_snapshot_info,
+    .sample = NULL,   /* lists only */
+    .shutdown = vk_vendor_shutdown,
 };

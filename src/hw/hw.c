@@ -60,16 +60,6 @@ void cllm_ram_info_init(struct cllm_ram_info *r)
     r->populated_slots = -1;
 }
 
-void cllm_gpu_device_init(struct cllm_gpu_device *d)
-{
-    memset(d, 0, sizeof(*d));
-    d->index = -1;
-    d->vram_total_gb = NAN;
-    d->vram_free_gb = NAN;
-    d->backend = CLLM_BACKEND_NONE;
-    d->integrated = false;
-}
-
 const char *cllm_isa_name(enum cllm_isa f)
 {
     static const char *const names[CLLM_ISA_COUNT] = {
@@ -101,21 +91,6 @@ const char *cllm_isa_name(enum cllm_isa f)
     return names[f];
 }
 
-const char *cllm_backend_name(enum cllm_gpu_backend b)
-{
-    static const char *const names[CLLM_BACKEND_COUNT] = {
-        [CLLM_BACKEND_NONE]   = "none",
-        [CLLM_BACKEND_CUDA]   = "cuda",
-        [CLLM_BACKEND_ROCM]   = "rocm",
-        [CLLM_BACKEND_SYCL]   = "sycl",
-        [CLLM_BACKEND_METAL]  = "metal",
-        [CLLM_BACKEND_VULKAN] = "vulkan",
-    };
-    if ((unsigned)b >= CLLM_BACKEND_COUNT)
-        return "unknown";
-    return names[b];
-}
-
 void cllm_hw_detect(const struct cllm_hw_params *p, struct cllm_hw_info *out)
 {
     struct cllm_hw_params def = cllm_hw_default_params();
@@ -126,7 +101,10 @@ void cllm_hw_detect(const struct cllm_hw_params *p, struct cllm_hw_info *out)
     cllm_os_detect(p, &out->os);
     cllm_cpu_detect(p, &out->cpu);
     cllm_ram_detect(p, &out->ram);
-    cllm_gpu_detect(p, NULL, 0, &out->gpu);
+    {
+        struct cllm_gpu_params gp = {p->root, p->live};
+        cllm_gpu_detect(&gp, NULL, 0, &out->gpu);
+    }
 }
 
 /* ---- helpers for the detectors (hw_priv.h) ---- */

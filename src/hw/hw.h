@@ -4,8 +4,8 @@
  * are CLLM_TRI_UNKNOWN; in each case the section's `why` list says why (see core/reasons.h). JSON turns them
  * into null plus a "null_reasons" entry (hw/hw_json.c).
  *
- * Each source is a file per platform or vendor (cpu_linux.c, gpu_nvml.c, ...). Parsers take buffers or a root
- * directory so tests feed captured /proc and sysfs files from tests/data/. */
+ * Each source is a file per platform (cpu_linux.c, mem_apple.c, ...); GPUs come from src/gpu (one file per vendor).
+ * Parsers take buffers or a root directory so tests feed captured /proc and sysfs files from tests/data/. */
 #ifndef CLLM_HW_H
 #define CLLM_HW_H
 
@@ -15,6 +15,7 @@
 
 #include "core/reasons.h"
 #include "core/status.h"
+#include "gpu/gpu.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -93,67 +94,7 @@ struct cllm_ram_info {
     struct cllm_reasons why;
 };
 
-/* ---- GPU ---- */
-enum cllm_gpu_backend {
-    CLLM_BACKEND_NONE = 0,
-    CLLM_BACKEND_CUDA,
-    CLLM_BACKEND_ROCM,
-    CLLM_BACKEND_SYCL,       /* Intel GPUs through oneAPI/SYCL ("xpu") */
-    CLLM_BACKEND_METAL,
-    CLLM_BACKEND_VULKAN,
-    CLLM_BACKEND_COUNT
-};
-
-/* "none", "cuda", "rocm", "sycl", "metal", "vulkan". */
-const char *cllm_backend_name(enum cllm_gpu_backend b);
-
-#define CLLM_GPU_MAX 16
-
-struct cllm_gpu_device {
-    int    index;             /* position in the merged list */
-    char   vendor[32];        /* "NVIDIA", "AMD", "Intel", "Apple" */
-    char   name[128];
-    double vram_total_gb;     /* GiB; NAN unknown */
-    double vram_free_gb;
-    char   driver_version[64];
-    enum cllm_gpu_backend backend;  /* the best llama.cpp backend this device can use here */
-    char   compute_capability[32];  /* NVIDIA "9.0"; AMD "gfx942"; Intel/other arch name */
-    char   pci_bus_id[32];    /* "0000:01:00.0" (lower case, domain included) */
-    bool   integrated;        /* shares system memory */
-    char   source[16];        /* which detector produced it: "nvml", "amdgpu", "intel", "vulkan", "pci", ... */
-    struct cllm_reasons why;
-};
-
-/* What each detector said (kept in results so an empty list explains itself). */
-struct cllm_gpu_source_note {
-    char source[16];
-    char status[16];          /* "ok", "unavailable", "error" */
-    char detail[200];
-};
-
-struct cllm_gpu_info {
-    int n_devices;
-    struct cllm_gpu_device devices[CLLM_GPU_MAX];
-    enum cllm_gpu_backend primary_backend;  /* original's priority: cuda > rocm > sycl > metal > vulkan > none */
-    int n_notes;
-    struct cllm_gpu_source_note notes[12];
-};
-
-/* A GPU detector, one per vendor or API (as nvtop's struct gpu_vendor). Registered in a static array in gpu.c;
- * the caller skips detectors whose init fails and records why. */
-struct cllm_gpu_vendor {
-    const char *name;         /* "nvml", "amdgpu", ... */
-    /* Loads the library / checks the sysfs tree. Returns CLLM_OK or a status with a one-line message in err
-     * (NOT_FOUND, LIBRARY, UNSUPPORTED read as "unavailable", others as "error"); on CLLM_OK err may hold a short
-     * note, such as the library path, that prefixes the source's note. A failed init cleans up after itself. */
-    enum cllm_status (*init)(const struct cllm_hw_params *p, char *err, size_t errlen);
-    /* Writes up to `max` devices to out, each started with cllm_gpu_device_init() and its `source` set; returns
-     * how many, or -1 with err set. A "name" entry in a device's `why` marks a placeholder name that a later
-     * detector's real name replaces. */
-    int  (*get_devices)(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err, size_t errlen);
-    /* Called once after get_devices when init succeeded. */
-    void (*shutdown)(void);
-};
+/* ---- GPU: gpu/gpu.h (struct cllm_gpu_info, its devices, cllm_gpu_detect) ---- */
 
 /* ---- whole machine ---- */
 struct cllm_hw_info {
@@ -170,18 +111,10 @@ void cllm_os_detect(const struct cllm_hw_params *p, struct cllm_os_info *out);
 void cllm_cpu_detect(const struct cllm_hw_params *p, struct cllm_cpu_info *out);
 void cllm_ram_detect(const struct cllm_hw_params *p, struct cllm_ram_info *out);
 
-/* Runs `vendors` (n of them) in order and merges their devices (deduplicated by PCI bus id, then by vendor + name
- * where a bus id is missing); the earlier detector wins and later ones fill its unknown fields. Records one note
- * per detector and picks each device's backend. Pass NULL to use the built-in list for this platform; p NULL means
- * cllm_hw_default_params(). One call at a time: detectors keep their library state in statics. */
-void cllm_gpu_detect(const struct cllm_hw_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
-                     struct cllm_gpu_info *out);
-
 /* Initialisers that set every field to unknown (used before parsing). */
 void cllm_os_info_init(struct cllm_os_info *o);
 void cllm_cpu_info_init(struct cllm_cpu_info *c);
 void cllm_ram_info_init(struct cllm_ram_info *r);
-void cllm_gpu_device_init(struct cllm_gpu_device *d);
 
 /* ---- parsers on buffers (Linux formats; used by cpu_linux.c / mem_linux.c and by tests) ---- */
 

@@ -11,21 +11,15 @@
 
 #include "core/reasons.h"
 #include "core/status.h"
+#include "gpu/gpu.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define CLLM_MONITOR_MAX_GPUS 16
+#define CLLM_MONITOR_MAX_GPUS CLLM_GPU_MAX
 
-/* One GPU's reading; each field NAN when unknown. */
-struct cllm_gpu_sample {
-    double util_pct;        /* busy share of the last driver period, 0..100 */
-    double vram_used_gb;    /* GiB of device memory in use (all processes) */
-    double temp_c;          /* GPU (edge) temperature */
-    double power_w;         /* board power as the driver reports it (NVML: mean of the last second) */
-    double sm_clock_mhz;    /* current shader/graphics clock */
-};
+/* A GPU's reading is struct cllm_gpu_sample (gpu/gpu.h). */
 
 /* One reading of the machine. Before each call the monitor sets every double to NAN and n_gpus to the count the
  * sampler announced at open; t_s is the monitor's. Rates are means over the interval since the previous reading,
@@ -71,8 +65,9 @@ struct cllm_sampler {
     void (*close)(void *state);
 };
 
-/* This machine's sampler: /proc (Linux) for CPU/RAM/RSS, RAPL powercap for package power, NVML and amdgpu sysfs
- * for GPUs. Other platforms report the host fields unknown ("not supported on this platform"). */
+/* This machine's sampler: /proc (Linux) for CPU/RAM/RSS, RAPL powercap for package power, and the GPUs of
+ * gpu/gpu.h's set (NVML, amdgpu sysfs), indexed as GPU detection lists them. Other platforms report the host fields
+ * unknown ("not supported on this platform"). */
 const struct cllm_sampler *cllm_sampler_system(void);
 
 struct cllm_monitor_params {

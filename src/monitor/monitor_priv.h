@@ -1,6 +1,7 @@
 /* The parts of the system sampler (src/monitor/ and its tests only; the public contract is monitor.h):
- * buffer parsers, the host readers (one file per platform), RAPL, and the NVML and amdgpu GPU readers.
- * Each part takes a root ("" or "/" = the live machine) or a table, so tests feed captured files and fakes. */
+ * buffer parsers, the host readers (one file per platform), RAPL, and the system sampler over a given GPU list.
+ * Each part takes a root ("" or "/" = the live machine) or a vendor list, so tests feed captured files and fakes.
+ * GPU readings come from gpu/gpu.h's set. */
 #ifndef CLLM_MONITOR_PRIV_H
 #define CLLM_MONITOR_PRIV_H
 
@@ -8,7 +9,7 @@
 #include <stddef.h>
 
 #include "core/log.h"
-#include "gpu/nvml.h"
+#include "gpu/gpu.h"
 #include "monitor/monitor.h"
 
 #ifdef __cplusplus
@@ -91,41 +92,18 @@ struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_i
 void cllm_mon_host_sample(struct cllm_mon_host *h, double now_s, struct cllm_sample *out, struct cllm_reasons *why);
 void cllm_mon_host_close(struct cllm_mon_host *h);
 
-/* ---- NVIDIA GPUs through NVML (sample_nvml.c) ---- */
+/* ---- the system sampler (sampler_system.c) ---- */
 
-struct cllm_mon_nvml {
-    const struct cllm_nvml *nv;
-    bool  held;                                 /* we own a cllm_nvml_acquire reference */
-    int   first, n;                             /* our GPUs are sample.gpu[first .. first+n) */
-    cllm_nvml_device dev[CLLM_MONITOR_MAX_GPUS];
-    unsigned char off[CLLM_MONITOR_MAX_GPUS];   /* bit per reading the device answered "not supported" */
+/* Where the system sampler reads from: cllm_sampler_system() is {"/", {"/", true}, NULL, 0}. */
+struct cllm_mon_system_cfg {
+    const char *root;                              /* the host readers' root */
+    struct cllm_gpu_params gpu;                    /* the GPU set's; its root must outlive the sampler */
+    const struct cllm_gpu_vendor *const *vendors;  /* NULL: the built-in list (as GPU detection) */
+    int n_vendors;
 };
 
-/* table NULL: the real library (cllm_nvml_acquire). Adds its GPUs and a source note to info. */
-void cllm_mon_nvml_open(struct cllm_mon_nvml *s, const struct cllm_nvml *table, struct cllm_sampler_info *info);
-void cllm_mon_nvml_sample(struct cllm_mon_nvml *s, struct cllm_sample *out, struct cllm_reasons *why);
-void cllm_mon_nvml_close(struct cllm_mon_nvml *s);
-
-/* ---- AMD GPUs through amdgpu sysfs (sample_amdgpu.c) ---- */
-
-struct cllm_mon_amdgpu_card {
-    char busy[600];       /* gpu_busy_percent */
-    char vram[600];       /* mem_info_vram_used, bytes */
-    char temp[600];       /* hwmon temp1_input (edge) or temp2_input (junction), m°C ("" none) */
-    char power[600];      /* hwmon power1_average or power1_input, microwatts ("" none) */
-    char clock[600];      /* hwmon freq1_input (sclk), Hz ("" none) */
-};
-
-struct cllm_mon_amdgpu {
-    int first, n;
-    struct cllm_mon_amdgpu_card card[CLLM_MONITOR_MAX_GPUS];
-};
-
-/* Finds amdgpu cards under root/sys/class/drm. Adds GPUs and a source note to info; reasons for readings a card
- * lacks go to why. */
-void cllm_mon_amdgpu_open(struct cllm_mon_amdgpu *s, const char *root, struct cllm_sampler_info *info,
-                          struct cllm_reasons *why);
-void cllm_mon_amdgpu_sample(struct cllm_mon_amdgpu *s, struct cllm_sample *out, struct cllm_reasons *why);
+/* A system sampler reading from cfg (which must outlive it): the sampler's user_data points at cfg. */
+struct cllm_sampler cllm_sampler_system_with(const struct cllm_mon_system_cfg *cfg);
 
 #ifdef __cplusplus
 }

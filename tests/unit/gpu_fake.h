@@ -1,4 +1,4 @@
-/* Fake GPU detectors for tests: each FAKE_VENDOR(id) is a vendor table whose answers come from id_cfg, so a test
+/* Fake GPU vendors for tests: each FAKE_VENDOR(id) is a vendor table (listing only, no readings) whose answers come from id_cfg, so a test
  * swaps tables instead of libraries. Also a tiny tree builder for root-relative sysfs files. */
 #ifndef CLLM_GPU_FAKE_H
 #define CLLM_GPU_FAKE_H
@@ -23,27 +23,29 @@ struct fake_cfg {
 
 #define FAKE_VENDOR(id)                                                                                        \
     static struct fake_cfg id##_cfg;                                                                           \
-    static enum cllm_status id##_init(const struct cllm_hw_params *p, char *err, size_t errlen)               \
+    static enum cllm_status id##_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)  \
     {                                                                                                          \
         (void)p;                                                                                               \
         id##_cfg.inits++;                                                                                      \
+        *ctx = &id##_cfg;                                                                                      \
         snprintf(err, errlen, "%s", id##_cfg.init_msg ? id##_cfg.init_msg : "");                              \
         return id##_cfg.init_status;                                                                           \
     }                                                                                                          \
-    static int id##_get(const struct cllm_hw_params *p, struct cllm_gpu_device *out, int max, char *err,       \
-                        size_t errlen)                                                                         \
+    static int id##_devices(void *ctx, int max, char *err, size_t errlen)                                      \
     {                                                                                                          \
-        (void)p;                                                                                               \
-        if (id##_cfg.n < 0) {                                                                                  \
-            snprintf(err, errlen, "%s", id##_cfg.get_err ? id##_cfg.get_err : "");                            \
+        const struct fake_cfg *c = ctx;                                                                        \
+        if (c->n < 0) {                                                                                        \
+            snprintf(err, errlen, "%s", c->get_err ? c->get_err : "");                                        \
             return -1;                                                                                         \
         }                                                                                                      \
-        for (int i = 0; i < id##_cfg.n && i < max; i++)                                                        \
-            out[i] = id##_cfg.dev[i];                                                                          \
-        return id##_cfg.n < max ? id##_cfg.n : max;                                                            \
+        return c->n < max ? c->n : max;                                                                        \
     }                                                                                                          \
-    static void id##_shutdown(void) { id##_cfg.shutdowns++; }                                                  \
-    static const struct cllm_gpu_vendor id = {#id, id##_init, id##_get, id##_shutdown}
+    static void id##_info(void *ctx, int k, struct cllm_gpu_device *out)                                       \
+    {                                                                                                          \
+        *out = ((const struct fake_cfg *)ctx)->dev[k];                                                         \
+    }                                                                                                          \
+    static void id##_shutdown(void *ctx) { ((struct fake_cfg *)ctx)->shutdowns++; }                            \
+    static const struct cllm_gpu_vendor id = {#id, id##_init, id##_devices, id##_info, NULL, id##_shutdown}
 
 static inline void fake_reset(struct fake_cfg *c)
 {

@@ -8,7 +8,7 @@ static const struct cllm_gpu_vendor *const only_amdgpu[] = {&cllm_gpu_vendor_amd
 /* Detection with only this vendor's table, on the tree under root. */
 static void detect_amd(const char *root, struct cllm_gpu_info *g)
 {
-    struct cllm_hw_params p = {root, false};
+    struct cllm_gpu_params p = {root, false};
     cllm_gpu_detect(&p, only_amdgpu, 1, g);
 }
 
@@ -148,7 +148,7 @@ static void test_names_and_kfd_by_location(void)
 static void test_mi300x_full_registry(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {test_data("sysfs/amd-mi300x"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/amd-mi300x"), false};
     const struct cllm_gpu_source_note *n;
 
     cllm_gpu_detect(&p, NULL, 0, &g);

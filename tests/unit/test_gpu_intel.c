@@ -8,7 +8,7 @@ static const struct cllm_gpu_vendor *const only_intel[] = {&cllm_gpu_vendor_inte
 /* Detection with only this vendor's table, on the tree under root. */
 static void detect_intel(const char *root, struct cllm_gpu_info *g)
 {
-    struct cllm_hw_params p = {root, false};
+    struct cllm_gpu_params p = {root, false};
     cllm_gpu_detect(&p, only_intel, 1, g);
 }
 

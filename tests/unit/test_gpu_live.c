@@ -28,7 +28,7 @@ static int rank(enum cllm_gpu_backend b)
 static void test_live_default_params(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = cllm_hw_default_params();
+    struct cllm_gpu_params p = {"/", true};
     int best = 0;
 
     cllm_gpu_detect(&p, NULL, 0, &g);
@@ -75,7 +75,7 @@ static void test_live_default_params(void)
 static void test_null_params_mean_defaults(void)
 {
     static struct cllm_gpu_info a, b;
-    struct cllm_hw_params p = cllm_hw_default_params();
+    struct cllm_gpu_params p = {"/", true};
 
     cllm_gpu_detect(NULL, NULL, 0, &a);
     cllm_gpu_detect(&p, NULL, 0, &b);

@@ -11,9 +11,9 @@ FAKE_VENDOR(fake_c);
 static const struct cllm_gpu_vendor *const ab[] = {&fake_a, &fake_b};
 
 /* A captured-tree root with no runtimes at all (no ROCm, Level Zero or Vulkan loader). */
-static struct cllm_hw_params bare_params(void)
+static struct cllm_gpu_params bare_params(void)
 {
-    struct cllm_hw_params p = {test_data("sysfs/no-gpu-bochs"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/no-gpu-bochs"), false};
     return p;
 }
 
@@ -27,7 +27,7 @@ static void reset_all(void)
 static void test_same_bus_id_listed_once(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
     struct cllm_gpu_device *a, *b;
 
     reset_all();
@@ -60,7 +60,7 @@ static void test_same_bus_id_listed_once(void)
 static void test_later_source_fills_unknowns(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
     struct cllm_gpu_device *a, *b;
     const struct cllm_gpu_device *d = &g.devices[0];
 
@@ -89,7 +89,7 @@ static void test_later_source_fills_unknowns(void)
 static void test_name_match_one_to_one(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
 
     reset_all();
     fake_add(&fake_a_cfg, "dxgi", "NVIDIA", "NVIDIA GeForce RTX 4090", NULL, 23.99);
@@ -112,7 +112,7 @@ static void test_name_match_one_to_one(void)
 static void test_different_bus_ids_stay_apart(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
 
     reset_all();
     fake_add(&fake_a_cfg, "nvml", "NVIDIA", "NVIDIA A100-SXM4-80GB", "0000:07:00.0", 80.0);
@@ -126,7 +126,7 @@ static void test_different_bus_ids_stay_apart(void)
 static void test_placeholder_name_replaced(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
     struct cllm_gpu_device *a;
 
     reset_all();
@@ -143,7 +143,7 @@ static void test_placeholder_name_replaced(void)
 static void test_failures_become_notes(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
     const struct cllm_gpu_vendor *const abc[] = {&fake_a, NULL, &fake_b, &fake_c};
 
     reset_all();
@@ -175,7 +175,7 @@ static void test_failures_become_notes(void)
 static void test_empty_list(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = bare_params();
+    struct cllm_gpu_params p = bare_params();
 
     reset_all();
     cllm_gpu_detect(&p, ab, 0, &g);
@@ -188,7 +188,7 @@ static void test_empty_list(void)
 static void test_primary_backend_priority(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params bare = bare_params(), rich;
+    struct cllm_gpu_params bare = bare_params(), rich;
     const struct cllm_gpu_vendor *const only_a[] = {&fake_a};
     char buf[256];
     const char *root = test_mkdtemp(buf, sizeof(buf), "gpu_merge");

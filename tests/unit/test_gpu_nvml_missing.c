@@ -8,7 +8,7 @@ FAKE_VENDOR(fake_nvml);
 static void test_fake_nvml_init_fails(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {test_data("sysfs/no-gpu-bochs"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/no-gpu-bochs"), false};
     const struct cllm_gpu_vendor *const v[] = {&fake_nvml};
 
     fake_reset(&fake_nvml_cfg);
@@ -34,7 +34,7 @@ static void test_fake_nvml_init_fails(void)
 static void test_real_nvml_missing_library(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {"/", true};
+    struct cllm_gpu_params p = {"/", true};
     const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_nvml};
 
     setenv("CLLM_NVML_LIB", "/nonexistent/libnvidia-ml.so.1", 1);
@@ -58,7 +58,7 @@ static void test_real_nvml_missing_library(void)
 static void test_real_nvml_wrong_library(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {"/", true};
+    struct cllm_gpu_params p = {"/", true};
     const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_nvml};
 
 #ifdef __linux__
@@ -77,7 +77,7 @@ static void test_real_nvml_wrong_library(void)
 static void test_nvml_not_asked_for_captured_tree(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {test_data("sysfs/amd-mi300x"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/amd-mi300x"), false};
     const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_nvml, &cllm_gpu_vendor_vulkan};
 
     cllm_gpu_detect(&p, v, 2, &g);

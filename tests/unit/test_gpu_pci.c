@@ -7,7 +7,7 @@
 static void test_vm_without_gpu(void)
 {
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {test_data("sysfs/no-gpu-bochs"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/no-gpu-bochs"), false};
     const struct cllm_gpu_source_note *n;
 
     cllm_gpu_detect(&p, NULL, 0, &g);
@@ -38,7 +38,7 @@ static void test_nvidia_seen_only_on_pci(void)
 {
 #ifdef CLLM_WITH_PCI
     static struct cllm_gpu_info g;
-    struct cllm_hw_params p = {test_data("sysfs/nvidia-h200-vm"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/nvidia-h200-vm"), false};
     const struct cllm_gpu_device *d = &g.devices[0];
     const char *why;
 
@@ -66,7 +66,7 @@ static void test_pci_classes(void)
 #ifdef CLLM_WITH_PCI
     static struct cllm_gpu_info g;
     const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_pci};
-    struct cllm_hw_params p = {test_data("sysfs/amd-mi300x"), false};
+    struct cllm_gpu_params p = {test_data("sysfs/amd-mi300x"), false};
 
     cllm_gpu_detect(&p, v, 1, &g);
     CHECK_INT(g.n_devices, 2);

@@ -1,5 +1,6 @@
-/* Resource monitor: parsers on captured /proc and sysfs files, RAPL wraparound, the NVML reader on a fake table,
- * the monitor's thread and summary on a synthetic sampler, and one run with this machine's sampler. */
+/* Resource monitor: parsers on captured /proc and sysfs files, RAPL wraparound, the GPU vendors' readings (amdgpu
+ * on a captured tree, NVML on a fake table), the monitor's thread and summary on a synthetic sampler, and one run
+ * with this machine's sampler. */
 #include "test.h"
 
 #include <cjson/cJSON.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "gpu/nvml.h"
 #include "gpu_fake.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_priv.h"
@@ -236,50 +238,57 @@ static void test_host_on_tree(void)
 #endif
 }
 
+/* The amdgpu vendor's readings on a captured tree, through the GPU set the system sampler uses. */
 static void test_amdgpu_tree(void)
 {
 #ifndef _WIN32
-    struct cllm_mon_amdgpu *a = calloc(1, sizeof(*a));
-    struct cllm_sampler_info info;
+    const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_amdgpu};
+    struct cllm_gpu_params gp = {test_data("monitor/amdgpu"), false};
+    struct cllm_gpu_info *info = calloc(1, sizeof(*info));
+    struct cllm_gpu_set *set;
     struct cllm_reasons why;
     struct cllm_sample s;
 
-    memset(&info, 0, sizeof(info));
     memset(&why, 0, sizeof(why));
-    info.n_gpus = 1;   /* an NVML GPU came first: amdgpu indices follow it */
-    cllm_mon_amdgpu_open(a, test_data("monitor/amdgpu"), &info, &why);
-    CHECK_INT(a->first, 1);
-    CHECK_INT(a->n, 2);
-    CHECK_INT(info.n_gpus, 3);
-    CHECK_STR(info.gpu[1].name, "AMD GPU 0x744c");
-    CHECK_STR(info.gpu[1].source, "amdgpu");
-    CHECK_STR(info.gpu[1].pci_bus_id, "0000:03:00.0");
-    CHECK_STR(info.gpu[2].name, "AMD Instinct MI300X OAM");
-    CHECK_STR(info.gpu[2].pci_bus_id, "0000:1b:00.0");
-    CHECK_STR(info.sources[0].status, "ok");
-    CHECK(cllm_reason_get(&why, "gpu2_temp_c") && strstr(cllm_reason_get(&why, "gpu2_temp_c"), "temp1_input"));
+    set = cllm_gpu_open(&gp, v, 1, info);
+    CHECK(set != NULL);
+    CHECK_INT(cllm_gpu_count(set), 2);
+    CHECK_INT(info->n_devices, 2);
+    /* the names detection gives: libdrm's table for a board without product_name (0x744c rev c8) */
+    CHECK_STR(info->devices[0].name, "AMD Radeon RX 7900 XTX");
+    CHECK_STR(info->devices[0].source, "amdgpu");
+    CHECK_STR(info->devices[0].pci_bus_id, "0000:03:00.0");
+    CHECK_STR(info->devices[1].name, "AMD Instinct MI300X OAM");
+    CHECK_STR(info->devices[1].pci_bus_id, "0000:1b:00.0");
+    CHECK_STR(info->notes[0].source, "amdgpu");
+    CHECK_STR(info->notes[0].status, "ok");
 
-    clear_sample(&s, info.n_gpus);
-    cllm_mon_amdgpu_sample(a, &s, &why);
-    CHECK(isnan(s.gpu[0].util_pct));   /* not ours */
-    CHECK_NEAR(s.gpu[1].util_pct, 37, 0);
-    CHECK_NEAR(s.gpu[1].vram_used_gb, 1.5, 1e-12);
-    CHECK_NEAR(s.gpu[1].temp_c, 45.0, 1e-12);
-    CHECK_NEAR(s.gpu[1].power_w, 31.0, 1e-12);
-    CHECK_NEAR(s.gpu[1].sm_clock_mhz, 500.0, 1e-9);
-    CHECK_NEAR(s.gpu[2].util_pct, 100, 0);
-    CHECK_NEAR(s.gpu[2].vram_used_gb, 103070826496.0 / (1024.0 * 1024 * 1024), 1e-9);
-    CHECK(isnan(s.gpu[2].temp_c));
-    CHECK_NEAR(s.gpu[2].power_w, 612.0, 1e-9);   /* power1_input where power1_average is absent */
-    CHECK_NEAR(s.gpu[2].sm_clock_mhz, 2100.0, 1e-9);
+    clear_sample(&s, 2);
+    cllm_gpu_sample(set, s.gpu, &why);
+    CHECK_NEAR(s.gpu[0].util_pct, 37, 0);
+    CHECK_NEAR(s.gpu[0].vram_used_gb, 1.5, 1e-12);
+    CHECK_NEAR(s.gpu[0].temp_c, 45.0, 1e-12);
+    CHECK_NEAR(s.gpu[0].power_w, 31.0, 1e-12);
+    CHECK_NEAR(s.gpu[0].sm_clock_mhz, 500.0, 1e-9);
+    CHECK_NEAR(s.gpu[1].util_pct, 100, 0);
+    CHECK_NEAR(s.gpu[1].vram_used_gb, 103070826496.0 / (1024.0 * 1024 * 1024), 1e-9);
+    CHECK(isnan(s.gpu[1].temp_c));
+    CHECK(cllm_reason_get(&why, "gpu1_temp_c") && strstr(cllm_reason_get(&why, "gpu1_temp_c"), "temp1_input"));
+    CHECK(cllm_reason_get(&why, "gpu0_temp_c") == NULL);
+    CHECK_NEAR(s.gpu[1].power_w, 612.0, 1e-9);   /* power1_input where power1_average is absent */
+    CHECK_NEAR(s.gpu[1].sm_clock_mhz, 2100.0, 1e-9);
+    CHECK(isnan(s.gpu[2].util_pct));   /* past the set: left alone */
+    cllm_gpu_close(set);
 
     /* no DRM at all */
-    memset(&info, 0, sizeof(info));
-    cllm_mon_amdgpu_open(a, test_data("monitor/rapl-2pkg"), &info, &why);
-    CHECK_INT(a->n, 0);
-    CHECK_INT(info.n_gpus, 0);
-    CHECK_STR(info.sources[0].status, "unavailable");
-    free(a);
+    gp.root = test_data("monitor/rapl-2pkg");
+    set = cllm_gpu_open(&gp, v, 1, info);
+    CHECK(set != NULL);
+    CHECK_INT(cllm_gpu_count(set), 0);
+    CHECK_INT(info->n_devices, 0);
+    CHECK_STR(info->notes[0].status, "unavailable");
+    cllm_gpu_close(set);
+    free(info);
 #else
     SKIP("no amdgpu sysfs on Windows");
 #endif
@@ -336,13 +345,16 @@ static cllm_nvml_ret fk_power(cllm_nvml_device d, unsigned int *mw)
 }
 static const char *fk_str(cllm_nvml_ret r) { return r == CLLM_NVML_ERROR_NOT_SUPPORTED ? "Not Supported" : "Unknown Error"; }
 
+/* The NVML vendor's list, static facts and readings on a fake table. */
 static void test_nvml_fake_table(void)
 {
     static struct cllm_nvml t;
-    struct cllm_mon_nvml s;
-    struct cllm_sampler_info info;
+    const struct cllm_gpu_vendor *nv = &cllm_gpu_vendor_nvml;
+    struct cllm_gpu_device d;
     struct cllm_reasons why;
     struct cllm_sample out;
+    char err[256];
+    void *ctx = NULL;
 
     memset(&t, 0, sizeof(t));
     t.path = "/fake/libnvidia-ml.so.1";
@@ -356,40 +368,47 @@ static void test_nvml_fake_table(void)
     t.get_power = fk_power;
     t.get_clock = NULL;   /* an old library without nvmlDeviceGetClockInfo */
     t.error_string = fk_str;
-    memset(&info, 0, sizeof(info));
     memset(&why, 0, sizeof(why));
     g_power_calls = 0;
 
-    cllm_mon_nvml_open(&s, &t, &info);
-    CHECK_INT(s.n, 2);
-    CHECK(!s.held);
-    CHECK_INT(info.n_gpus, 2);
-    CHECK_STR(info.gpu[0].name, "NVIDIA H100 80GB HBM3");
-    CHECK_STR(info.gpu[0].pci_bus_id, "0000:18:00.0");
-    CHECK_STR(info.gpu[1].pci_bus_id, "0000:af:00.0");
-    CHECK_STR(info.sources[0].name, "nvml");
-    CHECK_STR(info.sources[0].status, "ok");
+    CHECK_INT(cllm_nvml_vendor_open(&t, &ctx, err, sizeof(err)), CLLM_OK);
+    CHECK_STR(err, "/fake/libnvidia-ml.so.1");
+    CHECK_INT(nv->devices(ctx, CLLM_GPU_MAX, err, sizeof(err)), 2);
+    nv->static_info(ctx, 0, &d);
+    CHECK_STR(d.name, "NVIDIA H100 80GB HBM3");
+    CHECK_STR(d.source, "nvml");
+    CHECK_STR(d.pci_bus_id, "0000:18:00.0");
+    CHECK_NEAR(d.vram_total_gb, 80.0, 1e-12);
+    CHECK_NEAR(d.vram_free_gb, 40.0, 1e-12);
+    CHECK(cllm_reason_get(&d.why, "driver_version") != NULL);   /* the fake has no nvmlSystemGetDriverVersion */
+    nv->static_info(ctx, 1, &d);
+    CHECK_STR(d.name, "NVIDIA L4");
+    CHECK_STR(d.pci_bus_id, "0000:af:00.0");
 
-    clear_sample(&out, 2);
-    cllm_mon_nvml_sample(&s, &out, &why);
-    CHECK_NEAR(out.gpu[0].util_pct, 97, 0);
-    CHECK_NEAR(out.gpu[0].vram_used_gb, 40.0, 1e-12);
-    CHECK_NEAR(out.gpu[0].temp_c, 71, 0);
-    CHECK_NEAR(out.gpu[0].power_w, 612.345, 1e-9);
-    CHECK(isnan(out.gpu[0].sm_clock_mhz));
-    CHECK_STR(cllm_reason_get(&why, "gpu0_sm_clock_mhz"), "nvmlDeviceGetClockInfo missing from the NVML library");
-    CHECK_NEAR(out.gpu[1].vram_used_gb, 0.5, 1e-12);
-    CHECK(isnan(out.gpu[1].power_w));
-    CHECK_STR(cllm_reason_get(&why, "gpu1_power_w"), "nvmlDeviceGetPowerUsage: Not Supported");
-    CHECK(cllm_reason_get(&why, "gpu0_power_w") == NULL);
+    /* the vendor's device k reads into the index the merged list gives it (here 3 and 4) */
+    clear_sample(&out, 5);
+    nv->sample(ctx, 0, 3, &out.gpu[3], &why);
+    nv->sample(ctx, 1, 4, &out.gpu[4], &why);
+    CHECK_NEAR(out.gpu[3].util_pct, 97, 0);
+    CHECK_NEAR(out.gpu[3].vram_used_gb, 40.0, 1e-12);
+    CHECK_NEAR(out.gpu[3].temp_c, 71, 0);
+    CHECK_NEAR(out.gpu[3].power_w, 612.345, 1e-9);
+    CHECK(isnan(out.gpu[3].sm_clock_mhz));
+    CHECK_STR(cllm_reason_get(&why, "gpu3_sm_clock_mhz"), "nvmlDeviceGetClockInfo missing from the NVML library");
+    CHECK_NEAR(out.gpu[4].vram_used_gb, 0.5, 1e-12);
+    CHECK(isnan(out.gpu[4].power_w));
+    CHECK_STR(cllm_reason_get(&why, "gpu4_power_w"), "nvmlDeviceGetPowerUsage: Not Supported");
+    CHECK(cllm_reason_get(&why, "gpu3_power_w") == NULL);
+    CHECK(isnan(out.gpu[0].util_pct));   /* not ours */
     CHECK_INT(g_power_calls, 2);
     /* "not supported" is not asked again */
-    clear_sample(&out, 2);
-    cllm_mon_nvml_sample(&s, &out, &why);
+    clear_sample(&out, 5);
+    nv->sample(ctx, 0, 3, &out.gpu[3], &why);
+    nv->sample(ctx, 1, 4, &out.gpu[4], &why);
     CHECK_INT(g_power_calls, 3);
-    CHECK(isnan(out.gpu[1].power_w));
-    CHECK_NEAR(out.gpu[0].power_w, 612.345, 1e-9);
-    cllm_mon_nvml_close(&s);
+    CHECK(isnan(out.gpu[4].power_w));
+    CHECK_NEAR(out.gpu[3].power_w, 612.345, 1e-9);
+    nv->shutdown(ctx);   /* the table was the caller's: nothing released */
 }
 
 /* The shared binding: a missing or wrong library is an error with the reason, and holds nothing. */

@@ -1,5 +1,6 @@
 /* The shared NVML binding end to end on a stand-in library (fake_nvml.c, loaded through CLLM_NVML_LIB): GPU
- * detection and the monitor hold it at the same time, nvmlInit runs once, and the last release unloads it. */
+ * detection and the monitor hold it at the same time, nvmlInit runs once, and the last release unloads it; with
+ * sysfs fixtures beside it, the monitor's GPU i is detection's GPU i. */
 #include "test.h"
 
 #include <cjson/cJSON.h>
@@ -11,6 +12,7 @@
 #include "gpu/nvml.h"
 #include "gpu/gpu_vendors.h"
 #include "monitor/monitor.h"
+#include "monitor/monitor_priv.h"
 
 #ifdef CLLM_FAKE_NVML_LIB
 /* The stand-in's counters while it is loaded; NULL once unloaded. */
@@ -30,7 +32,7 @@ static void test_shared_reference(void)
 {
 #ifdef CLLM_FAKE_NVML_LIB
     static struct cllm_gpu_info g;
-    struct cllm_hw_params hp = {"/", true};
+    struct cllm_gpu_params hp = {"/", true};
     const struct cllm_gpu_vendor *const v[] = {&cllm_gpu_vendor_nvml};
     struct cllm_monitor_params mp = cllm_monitor_default_params();
     const struct cllm_monitor_summary *sum;
@@ -90,8 +92,101 @@ static void test_shared_reference(void)
 #endif
 }
 
+#ifdef CLLM_FAKE_NVML_LIB
+/* NVML reads the live machine, never the root: the stand-in library beside a captured sysfs tree. */
+static enum cllm_status nvml_beside_tree_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
+{
+    struct cllm_gpu_params live = {"/", true};
+    (void)p;
+    return cllm_gpu_vendor_nvml.init(&live, ctx, err, errlen);
+}
+#endif
+
+/* Detection and the monitor open the same vendor list through the same code: GPU i is the same device in both,
+ * and the monitor's readings of GPU i come from that device's vendor. */
+static void test_monitor_indices_match_detection(void)
+{
+#if defined(CLLM_FAKE_NVML_LIB) && !defined(_WIN32)
+    static struct cllm_gpu_info g;
+    struct cllm_gpu_vendor nvml = cllm_gpu_vendor_nvml;
+    const struct cllm_gpu_vendor *const v[] = {&nvml, &cllm_gpu_vendor_amdgpu, &cllm_gpu_vendor_intel};
+    struct cllm_mon_system_cfg cfg;
+    struct cllm_sampler sampler;
+    struct cllm_monitor_params mp = cllm_monitor_default_params();
+    const struct cllm_monitor_summary *sum;
+    const struct cllm_sampler_info *info;
+    struct cllm_monitor *m;
+    char err[512];
+
+    nvml.init = nvml_beside_tree_init;
+    cfg.root = test_data("monitor/amdgpu");
+    cfg.gpu.root = cfg.root;
+    cfg.gpu.live = false;
+    cfg.vendors = v;
+    cfg.n_vendors = 3;
+    sampler = cllm_sampler_system_with(&cfg);
+    setenv("CLLM_NVML_LIB", CLLM_FAKE_NVML_LIB, 1);
+
+    cllm_gpu_detect(&cfg.gpu, v, 3, &g);
+    CHECK_INT(g.n_devices, 3);   /* the fake NVIDIA GPU, then the tree's two amdgpu cards (not its ASPEED BMC) */
+    mp.interval_s = 0.1;
+    mp.sampler = &sampler;
+    m = cllm_monitor_start(&mp, err, sizeof(err));
+    CHECK(m != NULL);
+    if (!m) {
+        fprintf(stderr, "  %s\n", err);
+        unsetenv("CLLM_NVML_LIB");
+        return;
+    }
+    cllm_monitor_stop(m);
+    info = cllm_monitor_info(m);
+    sum = cllm_monitor_summary(m);
+    CHECK_INT(info->n_gpus, g.n_devices);
+    for (int i = 0; i < info->n_gpus && i < g.n_devices; i++) {
+        CHECK_STR(info->gpu[i].pci_bus_id, g.devices[i].pci_bus_id);
+        CHECK_STR(info->gpu[i].source, g.devices[i].source);
+        CHECK_STR(info->gpu[i].name, g.devices[i].name);
+    }
+    CHECK_STR(g.devices[0].pci_bus_id, "0000:65:00.0");
+    CHECK_STR(g.devices[1].pci_bus_id, "0000:03:00.0");
+    CHECK_STR(g.devices[2].pci_bus_id, "0000:1b:00.0");
+    /* each GPU's readings are its own device's: the fake's 42 %, the tree's 37 % and 100 % */
+    CHECK_NEAR(sum->gpu[0].util_pct_peak, 42, 0);
+    CHECK_NEAR(sum->gpu[0].sm_clock_mhz_mean, 1755, 0);
+    CHECK_NEAR(sum->gpu[1].util_pct_peak, 37, 0);
+    CHECK_NEAR(sum->gpu[1].power_w_peak, 31.0, 1e-9);
+    CHECK_NEAR(sum->gpu[2].util_pct_peak, 100, 0);
+    CHECK_NEAR(sum->gpu[2].power_w_peak, 612.0, 1e-9);
+    /* the sources the monitor reports are the vendors with readings, as detection's notes call them */
+    CHECK_INT(info->n_sources >= 2, 1);
+    cllm_monitor_free(m);
+    CHECK(fake_counter("cllm_fake_nvml_live") == NULL);   /* both let go of the library */
+    unsetenv("CLLM_NVML_LIB");
+#else
+    SKIP("built without the stand-in NVML (tests/CMakeLists.txt: cllm_fake_nvml) or on Windows");
+#endif
+}
+
+/* The built-in list puts the vendors with readings first: the monitor's set is then a prefix of detection's. */
+static void test_builtin_order(void)
+{
+    int n = 0, listing = 0;
+    const struct cllm_gpu_vendor *const *v = cllm_gpu_builtin(&n);
+
+    CHECK(n > 0);
+    for (int i = 0; i < n; i++) {
+        CHECK(v[i]->init && v[i]->devices && v[i]->static_info && v[i]->shutdown);
+        if (!v[i]->sample)
+            listing = 1;
+        else
+            CHECK(!listing);   /* a vendor with readings after one without would shift the monitor's indices */
+    }
+}
+
 int main(void)
 {
     RUN(test_shared_reference);
+    RUN(test_monitor_indices_match_detection);
+    RUN(test_builtin_order);
     return test_summary();
 }

@@ -1,0 +1,117 @@
+/* GPUs: which devices this machine has (detection) and what they are doing (readings for the monitor), from one
+ * list of vendors (gpu/gpu_vendors.h, one file per vendor as nvtop's). Detection and sampling open the same list
+ * through the same code, so device i of cllm_gpu_detect is device i of a cllm_gpu_open set.
+ *
+ * Unknown values: numbers are NAN, strings are "", each with the reason in the device's `why` (core/reasons.h). */
+#ifndef CLLM_GPU_H
+#define CLLM_GPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/reasons.h"
+#include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where to read the machine from (hw/hw.h's cllm_hw_params says the same for the whole machine). */
+struct cllm_gpu_params {
+    const char *root;        /* prefix for /sys, /proc, /usr paths; NULL, "" or "/" for the live machine */
+    bool        live;        /* true: also ask vendor libraries (NVML, Vulkan, sysctl), which read the live machine */
+};
+
+enum cllm_gpu_backend {
+    CLLM_BACKEND_NONE = 0,
+    CLLM_BACKEND_CUDA,
+    CLLM_BACKEND_ROCM,
+    CLLM_BACKEND_SYCL,       /* Intel GPUs through oneAPI/SYCL ("xpu") */
+    CLLM_BACKEND_METAL,
+    CLLM_BACKEND_VULKAN,
+    CLLM_BACKEND_COUNT
+};
+
+/* "none", "cuda", "rocm", "sycl", "metal", "vulkan". */
+const char *cllm_backend_name(enum cllm_gpu_backend b);
+
+#define CLLM_GPU_MAX 16
+
+struct cllm_gpu_device {
+    int    index;             /* position in the merged list */
+    char   vendor[32];        /* "NVIDIA", "AMD", "Intel", "Apple" */
+    char   name[128];
+    double vram_total_gb;     /* GiB; NAN unknown */
+    double vram_free_gb;
+    char   driver_version[64];
+    enum cllm_gpu_backend backend;  /* the best llama.cpp backend this device can use here */
+    char   compute_capability[32];  /* NVIDIA "9.0"; AMD "gfx942"; Intel/other arch name */
+    char   pci_bus_id[32];    /* "0000:01:00.0" (lower case, domain included) */
+    bool   integrated;        /* shares system memory */
+    char   source[16];        /* which vendor file produced it: "nvml", "amdgpu", "intel", "vulkan", "pci", ... */
+    struct cllm_reasons why;
+};
+
+/* What each vendor said (kept in results so an empty list explains itself). */
+struct cllm_gpu_source_note {
+    char source[16];
+    char status[16];          /* "ok", "unavailable", "error" */
+    char detail[200];
+};
+
+struct cllm_gpu_info {
+    int n_devices;
+    struct cllm_gpu_device devices[CLLM_GPU_MAX];
+    enum cllm_gpu_backend primary_backend;  /* original's priority: cuda > rocm > sycl > metal > vulkan > none */
+    int n_notes;
+    struct cllm_gpu_source_note notes[12];
+};
+
+/* Every field unknown (NAN, "", index -1, backend none). */
+void cllm_gpu_device_init(struct cllm_gpu_device *d);
+
+/* One GPU's reading; each field NAN when unknown. */
+struct cllm_gpu_sample {
+    double util_pct;        /* busy share of the last driver period, 0..100 */
+    double vram_used_gb;    /* GiB of device memory in use (all processes) */
+    double temp_c;          /* GPU (edge) temperature */
+    double power_w;         /* board power as the driver reports it (NVML: mean of the last second) */
+    double sm_clock_mhz;    /* current shader/graphics clock */
+};
+
+/* Every field NAN. */
+void cllm_gpu_sample_clear(struct cllm_gpu_sample *s);
+
+struct cllm_gpu_vendor;   /* gpu/gpu_vendors.h */
+
+/* Runs `vendors` (n of them) in order and merges their devices (deduplicated by PCI bus id, then by vendor + name
+ * where a bus id is missing); the earlier vendor wins and later ones fill its unknown fields. Records one note
+ * per vendor and picks each device's backend. Pass NULL to use the built-in list for this platform; p NULL means
+ * the live machine. */
+void cllm_gpu_detect(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
+                     struct cllm_gpu_info *out);
+
+/* An open set of GPUs that can be sampled: the vendors of the list that have readings, opened and merged as
+ * cllm_gpu_detect does. The built-in list puts those vendors first, so device i here is device i of detection. */
+struct cllm_gpu_set;
+
+/* Opens the set (vendors NULL: the built-in list) and describes it in out: its devices (static facts, as
+ * detection gives them) and a note per vendor tried. NULL only when out of memory. */
+struct cllm_gpu_set *cllm_gpu_open(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors,
+                                   int n, struct cllm_gpu_info *out);
+
+/* Devices in the set: out[0 .. cllm_gpu_count) of cllm_gpu_sample. */
+int cllm_gpu_count(const struct cllm_gpu_set *s);
+
+/* Reads every device into out[i] (pre-set to NAN by the caller). A value left NAN has a reason in why keyed
+ * "gpu<i>_<member>" ("gpu0_power_w"). Must not block for long: the monitor calls it every interval. */
+void cllm_gpu_sample(struct cllm_gpu_set *s, struct cllm_gpu_sample *out, struct cllm_reasons *why);
+
+/* Shuts the vendors down and frees. NULL is fine. */
+void cllm_gpu_close(struct cllm_gpu_set *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
