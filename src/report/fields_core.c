@@ -307,8 +307,3 @@ static const struct cllm_field *const monitor_fields[] = {&CLLM_F_MON_SAMPLER, &
     &CLLM_F_MON_SAMPLE_COST_MS_MEAN, &CLLM_F_MON_SAMPLE_COST_MS_MAX, &CLLM_F_MON_SOURCES, &CLLM_F_MON_GPUS,
     &CLLM_F_MON_SUMMARY, &CLLM_F_MON_SAMPLES, NULL};
 const struct cllm_record CLLM_R_MONITOR = {"monitor", "the resource monitor around a phase", monitor_fields, false};
-
-/* TEMPORARY until report/fields_llm.c (H1c) defines it */
-static const struct cllm_field *const ai_placeholder_fields[] = {NULL};
-const struct cllm_record CLLM_R_AI_BENCHMARKS = {"ai_benchmarks", "the LLM inference phases",
-    ai_placeholder_fields, true};
