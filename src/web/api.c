@@ -32,8 +32,11 @@
 #include "llm/llama_api.h"
 #include "model/registry.h"
 #include "app/ai_phase.h"
+#include "app/run_request.h"
 #include "monitor/monitor.h"
 #include "core/file.h"
+#include "core/stats.h"
+#include "core/strutil.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -47,12 +50,9 @@ struct web_event {
 struct web_run {
     char   id[32];
     struct cllm_run_params rp;
-    char   quant[32];
-    char   device[8];
-    char   llama_server[PATH_MAX];    /* auto mode: the llama-server binary */
-    char   server_url[1024];          /* manual mode: the server's base URL */
-    char   server_model[256];         /* manual mode: its model name ("" default) */
-    char   api_key[512];              /* manual mode: Bearer token; wiped when the run ends, never logged */
+    struct cllm_run_request rq;       /* the request as checked; rp.ai points into it. Its api_key is wiped
+                                         when the run ends, never logged */
+    char   llama_server[PATH_MAX];    /* auto mode: the llama-server binary, resolved from the allowed list */
     volatile sig_atomic_t cancel;
     pthread_t thread;
     bool   joined;
@@ -78,6 +78,8 @@ struct cllm_web_api {
     struct web_run *runs;          /* newest first */
     struct web_run *running;       /* NULL when idle */
     char  *hardware_json;          /* cached cllm_report_hardware text */
+    struct cllm_hw_info *hw;       /* the same detection as a struct (the models' fit); NULL until detected */
+    pthread_mutex_t detect_mu;     /* one detection at a time: the detectors keep state in statics */
     bool   shutting_down;
 };
 
@@ -159,6 +161,7 @@ struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p, char 
     if (api->p.max_upload_bytes == 0)
         api->p.max_upload_bytes = CLLM_WEB_MAX_UPLOAD_BYTES;
     pthread_mutex_init(&api->mu, NULL);
+    pthread_mutex_init(&api->detect_mu, NULL);
     pthread_cond_init(&api->cond, NULL);
     return api;
 fail:
@@ -206,7 +209,9 @@ void cllm_web_api_free(struct cllm_web_api *api)
     }
     pthread_cond_destroy(&api->cond);
     pthread_mutex_destroy(&api->mu);
+    pthread_mutex_destroy(&api->detect_mu);
     free(api->hardware_json);
+    free(api->hw);
     free(api->results_dir);
     free(api->models_dir);
     free(api->models_file);
@@ -362,6 +367,8 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
     pthread_mutex_lock(&r->api->mu);
     if (!r->api->hardware_json)
         r->api->hardware_json = strdup(text);
+    if (!r->api->hw && (r->api->hw = malloc(sizeof(*r->api->hw))) != NULL)
+        *r->api->hw = *hw;
     append_locked(r, strdup("hardware"), text);
     pthread_mutex_unlock(&r->api->mu);
 }
@@ -441,7 +448,7 @@ static void *run_thread(void *arg)
     const char *status = st == CLLM_OK ? "complete" : st == CLLM_ERR_CANCELLED ? "cancelled" : "failed";
 
     /* the key is needed only while the run talks to the server */
-    memset(r->api_key, 0, sizeof(r->api_key));
+    memset(r->rq.api_key, 0, sizeof(r->rq.api_key));
     r->rp.ai.api_key = NULL;
 
     cJSON_AddStringToObject(o, "status", status);
@@ -544,39 +551,64 @@ static void llama_info(struct cllm_web_api *api, cJSON *out, bool run_active)
     }
 }
 
+/* Detects the hardware once (or takes what a run detected): the JSON text of GET /api/hardware and the struct the
+ * models' fit is computed from. False when out of memory. */
+static bool detect_once(struct cllm_web_api *api)
+{
+    bool have;
+    pthread_mutex_lock(&api->mu);
+    have = api->hardware_json && api->hw;
+    pthread_mutex_unlock(&api->mu);
+    if (have)
+        return true;
+    pthread_mutex_lock(&api->detect_mu);
+    pthread_mutex_lock(&api->mu);
+    have = api->hardware_json && api->hw;
+    pthread_mutex_unlock(&api->mu);
+    if (!have) {
+        struct cllm_hw_params hp = cllm_hw_default_params();
+        struct cllm_hw_info *info = calloc(1, sizeof(*info));
+        cJSON *j;
+        char *text = NULL;
+        if (info) {
+            cllm_hw_detect(&hp, info);
+            j = cllm_report_hardware(info);
+            text = j ? cJSON_PrintUnformatted(j) : NULL;
+            cJSON_Delete(j);
+        }
+        pthread_mutex_lock(&api->mu);
+        if (text && !api->hardware_json) {
+            api->hardware_json = text;
+            text = NULL;
+        }
+        if (info && !api->hw) {
+            api->hw = info;
+            info = NULL;
+        }
+        have = api->hardware_json && api->hw;
+        pthread_mutex_unlock(&api->mu);
+        free(text);
+        free(info);
+    }
+    pthread_mutex_unlock(&api->detect_mu);
+    return have;
+}
+
 static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *resp)
 {
     char *text;
     bool active;
     cJSON *hw, *ll;
 
+    if (!detect_once(api)) {
+        reply_error(resp, 500, "out of memory");
+        return;
+    }
     pthread_mutex_lock(&api->mu);
-    text = api->hardware_json ? strdup(api->hardware_json) : NULL;
+    text = strdup(api->hardware_json);
     active = api->running != NULL;
     pthread_mutex_unlock(&api->mu);
-    if (!text) {
-        struct cllm_hw_params hp = cllm_hw_default_params();
-        struct cllm_hw_info *info = calloc(1, sizeof(*info));
-        cJSON *j;
-        if (!info) {
-            reply_error(resp, 500, "out of memory");
-            return;
-        }
-        cllm_hw_detect(&hp, info);
-        j = cllm_report_hardware(info);
-        free(info);
-        text = j ? cJSON_PrintUnformatted(j) : NULL;
-        cJSON_Delete(j);
-        if (!text) {
-            reply_error(resp, 500, "out of memory");
-            return;
-        }
-        pthread_mutex_lock(&api->mu);
-        if (!api->hardware_json)
-            api->hardware_json = strdup(text);
-        pthread_mutex_unlock(&api->mu);
-    }
-    hw = cJSON_Parse(text);
+    hw = text ? cJSON_Parse(text) : NULL;
     free(text);
     if (!hw) {
         reply_error(resp, 500, "hardware detection gave no JSON");
@@ -594,8 +626,16 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
     struct cllm_registry *reg = NULL;
     char err[512];
     cJSON *o = cJSON_CreateObject(), *models;
+    struct cllm_hw_info *hw = NULL;
 
     cllm_config_defaults(&c);
+    if (detect_once(api)) {
+        pthread_mutex_lock(&api->mu);
+        hw = malloc(sizeof(*hw));
+        if (hw)
+            *hw = *api->hw;
+        pthread_mutex_unlock(&api->mu);
+    }
     cJSON_AddItemToObject(o, "defaults", cllm_config_to_json(&c));
     rp.user_path = api->models_file;
     models = cJSON_AddArrayToObject(o, "models");
@@ -610,6 +650,16 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
             cJSON_AddStringToObject(e, "params", m->params);
             cJSON_AddStringToObject(e, "default_quant", m->default_quant);
             cJSON_AddNumberToObject(e, "min_ram_gb", m->min_ram_gb);
+            /* the pipeline's own pre-check of the default quantization on this machine: the GUI shows this verdict */
+            if (hw) {
+                char reason[512] = "";
+                enum cllm_fit fit = cllm_model_check_fit(m, NULL, hw, reason, sizeof(reason));
+                cJSON *fj = cJSON_AddObjectToObject(e, "fit");
+                cJSON_AddStringToObject(fj, "result", cllm_fit_name(fit));
+                cJSON_AddStringToObject(fj, "reason", reason);
+            } else {
+                cJSON_AddNullToObject(e, "fit");
+            }
             qs = cJSON_AddArrayToObject(e, "quants");
             for (int k = 0; k < m->n_quants; k++) {
                 const struct cllm_model_quant *q = &m->quants[k];
@@ -634,6 +684,7 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
         for (size_t i = 0; i < api->n_llama; i++)
             cJSON_AddItemToArray(ls, cJSON_CreateString(api->llama_given[i]));
     }
+    free(hw);
     reply_json(resp, 200, o);
 }
 
@@ -681,96 +732,6 @@ static struct web_run *find_run(struct cllm_web_api *api, const char *id)
     return NULL;
 }
 
-/* "compare": an array of phase names (or one comma-separated string) → CLLM_AI_COMPARE_* bits in rp.ai.compare;
- * on a bad value replies 400 naming it and returns false. */
-static bool compare_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(body, "compare"), *e;
-    char err[256];
-    unsigned bits = 0;
-
-    if (!it || cJSON_IsNull(it))
-        return true;
-    if (cJSON_IsString(it)) {
-        bits = cllm_ai_compare_parse(it->valuestring, err, sizeof(err));
-        if (!bits) {
-            reply_error(resp, 400, "compare: %s", err);
-            return false;
-        }
-    } else if (cJSON_IsArray(it)) {
-        cJSON_ArrayForEach(e, it) {
-            unsigned b;
-            if (!cJSON_IsString(e)) {
-                reply_error(resp, 400, "compare: expected strings (quant, temperature, language, prompt-type, all)");
-                return false;
-            }
-            b = cllm_ai_compare_parse(e->valuestring, err, sizeof(err));
-            if (!b) {
-                reply_error(resp, 400, "compare: %s", err);
-                return false;
-            }
-            bits |= b;
-        }
-    } else {
-        reply_error(resp, 400, "compare: expected an array of phase names (quant, temperature, language, "
-                    "prompt-type, all)");
-        return false;
-    }
-    if (bits && r->rp.skip_ai) {
-        reply_error(resp, 400, "compare: the comparison phases run after the LLM phase, and skip_ai is true");
-        return false;
-    }
-    r->rp.ai.compare = bits;
-    return true;
-}
-
-/* A string field of the body: NULL when absent, null or ""; *bad set (400 sent) when present but not a string
- * or not shorter than n. */
-static const char *opt_string(const cJSON *body, const char *key, size_t n, bool *bad, struct cllm_web_response *resp)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(body, key);
-    if (!it || cJSON_IsNull(it))
-        return NULL;
-    if (!cJSON_IsString(it)) {
-        reply_error(resp, 400, "%s: expected a string", key);
-        *bad = true;
-        return NULL;
-    }
-    if (strlen(it->valuestring) >= n) {
-        reply_error(resp, 400, "%s: longer than %zu characters", key, n - 1);
-        *bad = true;
-        return NULL;
-    }
-    return it->valuestring[0] ? it->valuestring : NULL;
-}
-
-static bool has_control_chars(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-/* http:// or https:// then a host; no spaces or control characters (they would end up in request lines). */
-static bool valid_server_url(const char *u)
-{
-    size_t skip = strncasecmp(u, "http://", 7) == 0 ? 7 : strncasecmp(u, "https://", 8) == 0 ? 8 : 0;
-    if (!skip || !u[skip] || u[skip] == '/' || u[skip] == ':' || has_control_chars(u))
-        return false;
-    return strchr(u, ' ') == NULL;
-}
-
-/* user:password@ in the address: the URL is written to the results, so credentials go in api_key instead. */
-static bool url_has_userinfo(const char *u)
-{
-    const char *host = strstr(u, "://");
-    size_t n;
-    host = host ? host + 3 : u;
-    n = strcspn(host, "/?#");
-    return memchr(host, '@', n) != NULL;
-}
-
 /* auto mode's executable: never a path the request chose. The name "llama-server" is resolved like the CLI does
  * (PATH, then the build of scripts/setup --llama-server); anything else must be one of the paths the server was
  * started with (computellm gui --llama-server PATH, as given or resolved). 400 otherwise. */
@@ -797,178 +758,47 @@ static bool llama_server_from_body(struct web_run *r, const char *value, struct 
     return false;
 }
 
-/* The engine: "in-process" (default), "auto" (llama_server: "llama-server" or an allowed path, started by the run) or "manual"
- * (server_url, server_model, api_key). Without "engine" the mode follows the field given. On a bad value replies
- * 400 and returns false; the API key is never part of a message. */
-static bool engine_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
-{
-    const cJSON *eng = cJSON_GetObjectItemCaseSensitive(body, "engine");
-    bool bad = false;
-    const char *path = opt_string(body, "llama_server", sizeof(r->llama_server), &bad, resp);
-    const char *url = bad ? NULL : opt_string(body, "server_url", sizeof(r->server_url), &bad, resp);
-    const char *model = bad ? NULL : opt_string(body, "server_model", sizeof(r->server_model), &bad, resp);
-    const char *key = bad ? NULL : opt_string(body, "api_key", sizeof(r->api_key), &bad, resp);
-    const char *mode;
-
-    if (bad)
-        return false;
-    if (eng && !cJSON_IsNull(eng)) {
-        if (!cJSON_IsString(eng) || (strcmp(eng->valuestring, "in-process") != 0 &&
-                                     strcmp(eng->valuestring, "auto") != 0 && strcmp(eng->valuestring, "manual") != 0)) {
-            reply_error(resp, 400, "engine: expected \"in-process\", \"auto\" or \"manual\"");
-            return false;
-        }
-        mode = eng->valuestring;
-    } else if (path && url) {
-        reply_error(resp, 400, "llama_server and server_url: give one (auto or manual mode), not both");
-        return false;
-    } else {
-        mode = path ? "auto" : url ? "manual" : "in-process";
-    }
-    if (strcmp(mode, "manual") != 0) {
-        const char *stray = url ? "server_url" : model ? "server_model" : key ? "api_key" : NULL;
-        if (stray) {
-            reply_error(resp, 400, "%s: only with engine \"manual\" (engine is \"%s\")", stray, mode);
-            return false;
-        }
-    }
-    if (strcmp(mode, "auto") != 0 && path) {
-        reply_error(resp, 400, "llama_server: only with engine \"auto\" (engine is \"%s\")", mode);
-        return false;
-    }
-    if (strcmp(mode, "auto") == 0) {
-        if (!path) {
-            reply_error(resp, 400, "llama_server: engine \"auto\" needs llama_server: \"llama-server\" (found on "
-                        "PATH or in the build of scripts/setup --llama-server) or a path allowed with "
-                        "`computellm gui --llama-server PATH`");
-            return false;
-        }
-        return llama_server_from_body(r, path, resp);
-    } else if (strcmp(mode, "manual") == 0) {
-        if (!url) {
-            reply_error(resp, 400, "server_url: engine \"manual\" needs the server's address (http://HOST:PORT)");
-            return false;
-        }
-        if (!valid_server_url(url)) {
-            reply_error(resp, 400, "server_url: expected an http:// or https:// address with a host, e.g. "
-                        "http://127.0.0.1:8080 (got \"%.200s\")", url);
-            return false;
-        }
-        if (url_has_userinfo(url)) {
-            reply_error(resp, 400, "server_url: no user or password in the address (it is written to the results); "
-                        "give the key in api_key");
-            return false;
-        }
-        if (model && has_control_chars(model)) {
-            reply_error(resp, 400, "server_model: control characters are not allowed");
-            return false;
-        }
-        /* it goes into an HTTP header: a line break would add headers of its own */
-        if (key && has_control_chars(key)) {
-            reply_error(resp, 400, "api_key: control characters are not allowed");
-            return false;
-        }
-        snprintf(r->server_url, sizeof(r->server_url), "%s", url);
-        r->rp.ai.server_url = r->server_url;
-        if (model) {
-            snprintf(r->server_model, sizeof(r->server_model), "%s", model);
-            r->rp.ai.server_model = r->server_model;
-        }
-        if (key) {
-            snprintf(r->api_key, sizeof(r->api_key), "%s", key);
-            r->rp.ai.api_key = r->api_key;
-        }
-    }
-    return true;
-}
-
-/* Fills rp from the request body; on a bad value replies 400 and returns false. */
+/* Fills rp from the request body through the one run-request table and check (app/run_request.h: the CLI's
+ * messages are the same); on a bad value replies 400 and returns false. */
 static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cllm_web_response *resp)
 {
-    static const char *const known[] = {"models", "skip_classic", "skip_ai", "quant", "cpu", "download",
-                                        "synthetic", "config", "compare", "engine", "llama_server",
-                                        "server_url", "server_model", "api_key"};
-    const cJSON *it;
-    char err[512];
+    struct cllm_registry_params regp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    const cJSON *cfg;
+    char err[1024];
+    bool ok;
 
-    cJSON_ArrayForEach(it, body) {
-        bool ok = false;
-        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-            if (it->string && strcmp(it->string, known[i]) == 0)
-                ok = true;
-        if (!ok) {
-            reply_error(resp, 400, "%s: unknown key (expected models, skip_classic, skip_ai, quant, cpu, download, "
-                        "synthetic, config, compare, engine, llama_server, server_url, server_model or api_key)",
-                        it->string ? it->string : "?");
-            return false;
-        }
+    cllm_run_request_init(&r->rq);
+    if (cllm_run_request_from_json(&r->rq, body, err, sizeof(err)) != CLLM_OK) {
+        reply_error(resp, 400, "%s", err);
+        return false;
     }
-    static const struct { const char *key; } bools[] = {{"skip_classic"}, {"skip_ai"}, {"cpu"}, {"download"},
-                                                         {"synthetic"}};
-    for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
-        it = cJSON_GetObjectItemCaseSensitive(body, bools[i].key);
-        if (it && !cJSON_IsBool(it)) {
-            reply_error(resp, 400, "%s: expected true or false", bools[i].key);
-            return false;
-        }
-    }
-    it = cJSON_GetObjectItemCaseSensitive(body, "config");
-    if (it) {
-        char *text;
-        if (!cJSON_IsObject(it)) {
-            reply_error(resp, 400, "config: expected an object of configuration keys");
-            return false;
-        }
-        text = cJSON_PrintUnformatted(it);
+    cfg = cJSON_GetObjectItemCaseSensitive(body, "config");
+    if (cfg) {
+        char *text = cJSON_PrintUnformatted(cfg);
         if (!text || cllm_config_apply_json(&r->rp.cfg, text, "config", err, sizeof(err)) != CLLM_OK) {
             free(text);
-            reply_error(resp, 400, "%s", err);
+            reply_error(resp, 400, "%s", text ? err : "out of memory");
             return false;
         }
         free(text);
     }
-    it = cJSON_GetObjectItemCaseSensitive(body, "models");
-    if (it) {
-        const char *keys[CLLM_CONFIG_MAX_MODELS];
-        int n = 0;
-        const cJSON *m;
-        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0 || cJSON_GetArraySize(it) > CLLM_CONFIG_MAX_MODELS) {
-            reply_error(resp, 400, "models: expected an array of 1 to %d model keys", CLLM_CONFIG_MAX_MODELS);
-            return false;
-        }
-        cJSON_ArrayForEach(m, it) {
-            if (!cJSON_IsString(m)) {
-                reply_error(resp, 400, "models: expected strings (model keys)");
-                return false;
-            }
-            keys[n++] = m->valuestring;
-        }
-        if (cllm_config_set_models(&r->rp.cfg, keys, n, err, sizeof(err)) != CLLM_OK) {
-            reply_error(resp, 400, "models: %s", err);
-            return false;
-        }
+    /* a registry that cannot be read is the run's to report (models_error in GET /api/config says it too) */
+    regp.user_path = r->api->models_file;
+    if (cllm_registry_load(&regp, &reg, err, sizeof(err)) != CLLM_OK)
+        reg = NULL;
+    ok = cllm_run_request_check(&r->rq, reg, err, sizeof(err)) == CLLM_OK;
+    cllm_registry_free(reg);
+    if (!ok) {
+        reply_error(resp, 400, "%s", err);
+        return false;
     }
-    it = cJSON_GetObjectItemCaseSensitive(body, "quant");
-    if (it && !cJSON_IsNull(it)) {
-        if (!cJSON_IsString(it) || !cllm_web_valid_quant(it->valuestring)) {
-            reply_error(resp, 400, "quant: expected a quantization name such as \"Q4_K_M\" (letters, digits and "
-                        "'_', at most 31)");
-            return false;
-        }
-        snprintf(r->quant, sizeof(r->quant), "%s", it->valuestring);
-        r->rp.ai.quant = r->quant;
-    }
-    r->rp.skip_classic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "skip_classic"));
-    r->rp.skip_ai = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "skip_ai"));
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "cpu"))) {
-        snprintf(r->device, sizeof(r->device), "cpu");
-        r->rp.ai.device = r->device;
-    }
-    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(body, "download")))
-        r->rp.ai.allow_download = false;
-    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(body, "synthetic")))
-        r->rp.ai.allow_synthetic = false;
-    return compare_from_body(r, body, resp) && engine_from_body(r, body, resp);
+    cllm_run_request_apply(&r->rq, &r->rp);
+    /* auto mode runs only an executable the server allows, never the path as the request gave it */
+    r->rp.ai.llama_server = NULL;
+    if (strcmp(r->rq.mode, "auto") == 0)
+        return llama_server_from_body(r, r->rq.llama_server, resp);
+    return true;
 }
 
 static void make_run_id(struct cllm_web_api *api, char *out, size_t n)
@@ -985,7 +815,7 @@ static void make_run_id(struct cllm_web_api *api, char *out, size_t n)
 /* A run that never started: its copy of the API key goes with it. */
 static void discard_run(struct web_run *r)
 {
-    memset(r->api_key, 0, sizeof(r->api_key));
+    memset(r->rq.api_key, 0, sizeof(r->rq.api_key));
     free(r);
 }
 
@@ -1259,18 +1089,445 @@ static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON 
     return true;
 }
 
+/* ---- result views: what the GUI draws, computed here (GET /api/results/{name}/view); the GUI formats ---- */
+
+/* The results keys the views read. TODO(H1c): these become the field objects of report/fields_llm.h and
+ * report/fields_classic.h (cllm_r_num / cllm_r_str), the only place the key strings are spelled. */
+#define K_AI "ai_benchmarks"
+#define K_RESULTS "results"
+#define K_COMPARISONS "comparisons"
+#define K_SUMMARY "summary"
+#define K_RUNS "runs"
+#define K_STATUS "status"
+#define K_ERROR "error"
+#define K_REASON "reason"
+#define K_MODEL "model"
+#define K_NAME "name"
+#define K_SYNTHETIC "synthetic"
+#define K_ENGINE "engine"
+#define K_STABILITY "stability"
+#define K_TEMPERATURE "temperature"
+#define K_FIRST_TOKEN "first_token_latency_s"
+#define K_CLASSIC "classic_benchmarks"
+#define K_BENCHMARKS "benchmarks"
+#define K_MONITOR "monitor"
+#define K_SAMPLES "samples"
+
+/* One metric row: id (the GUI's label key), English label, unit, digits to show, where the value is. */
+struct view_metric {
+    const char *id, *label, *unit;
+    int         digits;
+    const char *key;        /* in the summary (in_summary) or in the variant object */
+    const char *sd_key;     /* summary key of its standard deviation; NULL none */
+    bool        in_summary;
+    bool        sd_from_runs;   /* sd over the successful runs' values of run_key */
+    const char *run_key;
+};
+
+static const struct view_metric g_m_tps = {"tps", "tokens/s", "tokens/s", 1, "avg_tokens_per_second",
+                                           "std_tokens_per_second", true, false, NULL};
+static const struct view_metric g_m_ttft = {"ttft", "first token", "s", 3, "avg_first_token_latency_s", NULL, true,
+                                            true, K_FIRST_TOKEN};
+static const struct view_metric g_m_itl = {"itl", "mean", "ms", 1, "inter_token_latency_mean_ms", NULL, true, false,
+                                           NULL};
+static const struct view_metric g_m_itl50 = {"itl_p50", "p50", "ms", 1, "inter_token_latency_p50_ms", NULL, true,
+                                             false, NULL};
+static const struct view_metric g_m_itl90 = {"itl_p90", "p90", "ms", 1, "inter_token_latency_p90_ms", NULL, true,
+                                             false, NULL};
+static const struct view_metric g_m_itl99 = {"itl_p99", "p99", "ms", 1, "inter_token_latency_p99_ms", NULL, true,
+                                             false, NULL};
+static const struct view_metric g_m_peak = {"peak", "peak memory", "GiB", 2, "peak_memory_gb", NULL, true, false,
+                                            NULL};
+static const struct view_metric g_m_size = {"file_size", "file size", "GB", 3, "actual_file_size_gb", NULL, false,
+                                            false, NULL};
+static const struct view_metric g_m_load = {"load_time", "load time", "s", 2, "model_load_time_s", NULL, false, false,
+                                            NULL};
+static const struct view_metric g_m_prompt = {"prompt_tokens", "prompt tokens", "tokens", 0, "prompt_tokens", NULL,
+                                              false, false, NULL};
+
+static double num_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *obj_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+    return cJSON_IsObject(v) ? v : NULL;
+}
+
+static void add_num_or_null(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+    if (s)
+        cJSON_AddStringToObject(o, key, s);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+/* Sample standard deviation (n - 1) of key over the runs that succeeded; NAN under two values. */
+static double runs_sd(const cJSON *item, const char *key)
+{
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(item, K_RUNS), *r;
+    const cJSON *list = cJSON_IsArray(runs) ? runs : NULL;
+    double v[256];
+    size_t n = 0;
+    struct cllm_stats st;
+    cJSON_ArrayForEach(r, list) {
+        const char *s = str_of(r, K_STATUS);
+        double x = num_of(r, key);
+        if (s && strcmp(s, "ok") == 0 && isfinite(x) && n < sizeof(v) / sizeof(v[0]))
+            v[n++] = x;
+    }
+    if (n < 2)
+        return NAN;
+    cllm_stats_compute(v, n, &st);
+    return st.std;
+}
+
+/* {"key", "label", "unit", "digits", "value", "sd"} of metric m for a model result or a comparison variant. */
+static cJSON *metric_row(const struct view_metric *m, const cJSON *item)
+{
+    const cJSON *sum = obj_of(item, K_SUMMARY);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "key", m->id);
+    cJSON_AddStringToObject(o, "label", m->label);
+    cJSON_AddStringToObject(o, "unit", m->unit);
+    cJSON_AddNumberToObject(o, "digits", m->digits);
+    add_num_or_null(o, "value", num_of(m->in_summary ? sum : item, m->key));
+    add_num_or_null(o, "sd", m->sd_key ? num_of(sum, m->sd_key) : m->sd_from_runs ? runs_sd(item, m->run_key) : NAN);
+    return o;
+}
+
+static void add_metrics(cJSON *o, const cJSON *item, const struct view_metric *const *ms, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "metrics");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, metric_row(ms[i], item));
+}
+
+/* A chart of the metrics named (rows of each item): {"id", "title", "unit", "metrics": [ids]}. */
+static void add_chart(cJSON *charts, const char *id, const char *title, const char *const *metrics, size_t n)
+{
+    cJSON *c = cJSON_CreateObject(), *a;
+    cJSON_AddStringToObject(c, "id", id);
+    cJSON_AddStringToObject(c, "title", title);
+    a = cJSON_AddArrayToObject(c, "metrics");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(metrics[i]));
+    cJSON_AddItemToArray(charts, c);
+}
+
+/* The status line of an item: status, and its error or reason. */
+static void add_status(cJSON *o, const cJSON *item)
+{
+    const char *why = str_of(item, K_ERROR);
+    add_str_or_null(o, "status", str_of(item, K_STATUS));
+    add_str_or_null(o, "why", why ? why : str_of(item, K_REASON));
+}
+
+static cJSON *models_view(const cJSON *ai)
+{
+    static const struct view_metric *const ms[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_itl50, &g_m_itl90, &g_m_itl99,
+                                                   &g_m_peak};
+    static const char *const tps[] = {"tps"}, *const ttft[] = {"ttft"},
+                             *const itl[] = {"itl", "itl_p50", "itl_p90", "itl_p99"};
+    const cJSON *results = obj_of(ai, K_RESULTS), *m;
+    cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "models"), *charts;
+
+    cJSON_ArrayForEach(m, results) {
+        const cJSON *model = obj_of(m, K_MODEL), *eng = obj_of(m, K_ENGINE), *sum = obj_of(m, K_SUMMARY);
+        cJSON *e = cJSON_CreateObject(), *ej;
+        cJSON_AddStringToObject(e, "key", m->string);
+        add_str_or_null(e, "name", str_of(model, K_NAME));
+        cJSON_AddBoolToObject(e, "synthetic", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(model, K_SYNTHETIC)));
+        add_status(e, m);
+        cJSON_AddBoolToObject(e, "has_summary", sum != NULL);
+        add_str_or_null(e, "stability", str_of(sum, K_STABILITY));
+        /* the engine as one line: a server's library and address with its mode, or llama.cpp and its backend */
+        ej = cJSON_AddObjectToObject(e, "engine");
+        add_str_or_null(ej, "mode", str_of(eng, "mode"));
+        {
+            char text[1024];
+            const char *mode = str_of(eng, "mode");
+            if (mode)
+                snprintf(text, sizeof(text), "%s%s%s", str_of(eng, "library") ? str_of(eng, "library") : "server",
+                         str_of(eng, "url") ? " " : "", str_of(eng, "url") ? str_of(eng, "url") : "");
+            else
+                snprintf(text, sizeof(text), "%s%s%s", str_of(eng, "engine") ? str_of(eng, "engine") : "",
+                         str_of(eng, "engine") && str_of(eng, "backend") ? ", " : "",
+                         str_of(eng, "backend") ? str_of(eng, "backend") : "");
+            add_str_or_null(ej, "text", text[0] ? text : NULL);
+        }
+        add_metrics(e, m, ms, sizeof(ms) / sizeof(ms[0]));
+        cJSON_AddItemToArray(arr, e);
+    }
+    charts = cJSON_AddArrayToObject(o, "charts");
+    add_chart(charts, "tps", "tps", tps, 1);
+    add_chart(charts, "ttft", "ttft", ttft, 1);
+    add_chart(charts, "itl", "itl", itl, 4);
+    return o;
+}
+
+/* One section per comparison phase and model, variants in the file's order (the pipeline's). */
+static cJSON *phases_view(const cJSON *ai)
+{
+    static const struct view_metric *const base[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_peak};
+    static const struct view_metric *const quant[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_peak, &g_m_size, &g_m_load};
+    static const struct view_metric *const prompt[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_peak, &g_m_prompt};
+    static const char *const c_tps[] = {"tps"}, *const c_ttft[] = {"ttft"}, *const c_sl[] = {"file_size", "load_time"},
+                             *const c_pt[] = {"prompt_tokens"};
+    const cJSON *results = obj_of(ai, K_RESULTS), *cmp = obj_of(ai, K_COMPARISONS), *phase, *per_model;
+    cJSON *o = cJSON_CreateObject(), *arr;
+
+    cJSON_AddBoolToObject(o, "present", cmp != NULL);
+    add_str_or_null(o, "status", str_of(cmp, K_STATUS));
+    add_str_or_null(o, "error", str_of(cmp, K_ERROR));
+    arr = cJSON_AddArrayToObject(o, "sections");
+    cJSON_ArrayForEach(phase, cmp) {
+        const struct view_metric *const *ms = base;
+        size_t n = sizeof(base) / sizeof(base[0]);
+        const char *extra = NULL;
+        if (!cJSON_IsObject(phase))
+            continue;
+        if (strcmp(phase->string, "quantization") == 0) {
+            ms = quant;
+            n = sizeof(quant) / sizeof(quant[0]);
+            extra = "quant";
+        } else if (strcmp(phase->string, "language") == 0 || strcmp(phase->string, "prompt_type") == 0) {
+            ms = prompt;
+            n = sizeof(prompt) / sizeof(prompt[0]);
+            extra = "prompt";
+        }
+        cJSON_ArrayForEach(per_model, phase) {
+            const cJSON *v, *model = obj_of(obj_of(results, per_model->string), K_MODEL);
+            cJSON *s = cJSON_CreateObject(), *vars, *cols, *charts;
+            bool all_synth = true;
+            int nv = 0;
+            if (!cJSON_IsObject(per_model)) {
+                cJSON_Delete(s);
+                continue;
+            }
+            cJSON_AddStringToObject(s, "phase", phase->string);
+            cJSON_AddStringToObject(s, "model", per_model->string);
+            add_str_or_null(s, "model_name", str_of(model, K_NAME));
+            cols = cJSON_AddArrayToObject(s, "columns");
+            for (size_t i = 0; i < n; i++) {
+                cJSON *c = cJSON_CreateObject();
+                cJSON_AddStringToObject(c, "key", ms[i]->id);
+                cJSON_AddStringToObject(c, "label", ms[i]->label);
+                cJSON_AddStringToObject(c, "unit", ms[i]->unit);
+                cJSON_AddItemToArray(cols, c);
+            }
+            vars = cJSON_AddArrayToObject(s, "variants");
+            cJSON_ArrayForEach(v, per_model) {
+                cJSON *e = cJSON_CreateObject();
+                bool synth = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, K_SYNTHETIC));
+                all_synth = all_synth && synth;
+                nv++;
+                cJSON_AddStringToObject(e, "key", v->string);
+                add_num_or_null(e, "temperature", num_of(v, K_TEMPERATURE));
+                add_status(e, v);
+                cJSON_AddBoolToObject(e, "synthetic", synth);
+                add_str_or_null(e, "stability", str_of(obj_of(v, K_SUMMARY), K_STABILITY));
+                add_metrics(e, v, ms, n);
+                cJSON_AddItemToArray(vars, e);
+            }
+            cJSON_AddBoolToObject(s, "all_synthetic", nv > 0 && all_synth);
+            charts = cJSON_AddArrayToObject(s, "charts");
+            add_chart(charts, "phase-tps", "chart_tps", c_tps, 1);
+            add_chart(charts, "phase-ttft", "chart_ttft", c_ttft, 1);
+            if (extra && strcmp(extra, "quant") == 0)
+                add_chart(charts, "phase-size-load", "chart_size_load", c_sl, 2);
+            else if (extra)
+                add_chart(charts, "phase-prompt-tokens", "chart_prompt_tokens", c_pt, 1);
+            cJSON_AddItemToArray(arr, s);
+        }
+    }
+    return o;
+}
+
+/* A bar chart with its labels and series: {"id", "unit", "labels", "series": [{"key", "values", "sd"}],
+ * "has_data"}. */
+static cJSON *bar_spec(const char *id, const char *unit, bool has_data)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "id", id);
+    cJSON_AddStringToObject(c, "unit", unit);
+    cJSON_AddBoolToObject(c, "has_data", has_data);
+    cJSON_AddArrayToObject(c, "labels");
+    cJSON_AddArrayToObject(c, "series");
+    return c;
+}
+
+static cJSON *series_of(cJSON *chart, const char *key, bool with_sd)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "key", key);
+    cJSON_AddArrayToObject(s, "values");
+    if (with_sd)
+        cJSON_AddArrayToObject(s, "sd");
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(chart, "series"), s);
+    return s;
+}
+
+static void push_num(cJSON *series, const char *arr, double v)
+{
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(series, arr),
+                         isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
+static cJSON *classic_view(const cJSON *classic)
+{
+    static const char *const threads[] = {"cpu_single_thread", "cpu_multi_thread"};
+    static const char *const ops[] = {"write", "read", "copy", "triad"};
+    static const char *const precs[] = {"fp32", "tf32", "fp16", "bf16"};
+    const cJSON *b = obj_of(classic, K_BENCHMARKS), *it;
+    const cJSON *mr = obj_of(obj_of(b, "memory_bandwidth"), K_RESULTS);
+    const cJSON *gs = obj_of(obj_of(b, "gpu_compute"), K_SUMMARY);
+    cJSON *o = cJSON_CreateObject(), *charts, *c, *s1, *s2, *labels;
+
+    cJSON_AddBoolToObject(o, "ran", b && cJSON_GetArraySize(b) > 0);
+    {
+        const char *why = str_of(classic, K_REASON);
+        add_str_or_null(o, "why", why ? why : str_of(classic, K_ERROR));
+    }
+    charts = cJSON_AddArrayToObject(o, "charts");
+    /* GFLOPS per matrix size, the sizes either thread count measured */
+    c = bar_spec("gflops", "GFLOPS", false);
+    labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
+    for (size_t t = 0; t < 2; t++)
+        cJSON_ArrayForEach(it, obj_of(obj_of(b, threads[t]), K_RESULTS)) {
+            bool seen = false;
+            const cJSON *l;
+            cJSON_ArrayForEach(l, labels) seen = seen || strcmp(l->valuestring, it->string) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(labels, cJSON_CreateString(it->string));
+        }
+    cJSON_ReplaceItemInObjectCaseSensitive(c, "has_data", cJSON_CreateBool(cJSON_GetArraySize(labels) > 0));
+    s1 = series_of(c, "single", false);
+    s2 = series_of(c, "multi", false);
+    cJSON_ArrayForEach(it, labels) {
+        push_num(s1, "values", num_of(obj_of(obj_of(obj_of(b, threads[0]), K_RESULTS), it->valuestring), "gflops"));
+        push_num(s2, "values", num_of(obj_of(obj_of(obj_of(b, threads[1]), K_RESULTS), it->valuestring), "gflops"));
+    }
+    cJSON_AddItemToArray(charts, c);
+    /* memory bandwidth per kernel, one thread and all threads, ± sd */
+    c = bar_spec("bandwidth", "GB/s", mr != NULL);
+    labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
+    s1 = series_of(c, "single", true);
+    s2 = series_of(c, "multi", true);
+    for (size_t i = 0; i < 4; i++) {
+        const cJSON *a = obj_of(obj_of(mr, "single_thread"), ops[i]), *z = obj_of(obj_of(mr, "all_threads"), ops[i]);
+        cJSON_AddItemToArray(labels, cJSON_CreateString(ops[i]));
+        push_num(s1, "values", num_of(a, "gbps"));
+        push_num(s1, "sd", num_of(a, "gbps_std"));
+        push_num(s2, "values", num_of(z, "gbps"));
+        push_num(s2, "sd", num_of(z, "gbps_std"));
+    }
+    cJSON_AddItemToArray(charts, c);
+    /* GPU TFLOPS per precision */
+    c = bar_spec("gpu", "TFLOPS", gs != NULL);
+    labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
+    s1 = series_of(c, "tflops", false);
+    for (size_t i = 0; i < 4; i++) {
+        char key[32];
+        snprintf(key, sizeof(key), "%s_tflops", precs[i]);
+        cJSON_AddItemToArray(labels, cJSON_CreateString(precs[i]));
+        push_num(s1, "values", num_of(gs, key));
+    }
+    cJSON_AddItemToArray(charts, c);
+    return o;
+}
+
+/* The monitor time series per phase and model that has samples: {"name", "t_s": [...], "series": [{"key",
+ * "values"}]} with the columns that hold any value. */
+static cJSON *monitor_view(const cJSON *res)
+{
+    const cJSON *groups[2] = {obj_of(obj_of(res, K_CLASSIC), K_BENCHMARKS), obj_of(obj_of(res, K_AI), K_RESULTS)};
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t g = 0; g < 2; g++) {
+        const cJSON *p;
+        cJSON_ArrayForEach(p, groups[g]) {
+            const cJSON *smp = obj_of(obj_of(p, K_MONITOR), K_SAMPLES), *t = NULL, *col;
+            cJSON *e, *series;
+            if (smp)
+                t = cJSON_GetObjectItemCaseSensitive(smp, "t_s");
+            if (!cJSON_IsArray(t) || cJSON_GetArraySize(t) == 0)
+                continue;
+            e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", p->string);
+            cJSON_AddItemToObject(e, "t_s", cJSON_Duplicate(t, 1));
+            series = cJSON_AddArrayToObject(e, "series");
+            cJSON_ArrayForEach(col, smp) {
+                bool any = false;
+                const cJSON *x;
+                cJSON *s;
+                if (col == t || !cJSON_IsArray(col))
+                    continue;
+                cJSON_ArrayForEach(x, col) any = any || cJSON_IsNumber(x);
+                if (!any)
+                    continue;
+                s = cJSON_CreateObject();
+                cJSON_AddStringToObject(s, "key", col->string);
+                /* percentages on the left axis, GiB and W on the right */
+                cJSON_AddStringToObject(s, "axis", cllm_str_ends_with(col->string, "_pct") ? "y" : "y1");
+                cJSON_AddItemToObject(s, "values", cJSON_Duplicate(col, 1));
+                cJSON_AddItemToArray(series, s);
+            }
+            cJSON_AddItemToArray(arr, e);
+        }
+    }
+    return arr;
+}
+
+/* The whole view of one results file. */
+static cJSON *result_view(const cJSON *res)
+{
+    const cJSON *ai = obj_of(res, K_AI);
+    cJSON *o = cJSON_CreateObject(), *a;
+    cJSON_AddItemToObject(o, "classic", classic_view(obj_of(res, K_CLASSIC)));
+    a = models_view(ai);
+    cJSON_AddBoolToObject(a, "ran", cJSON_GetArraySize(obj_of(ai, K_RESULTS)) > 0);
+    {
+        const char *why = str_of(ai, K_REASON);
+        add_str_or_null(a, "why", why ? why : str_of(ai, K_ERROR));
+    }
+    cJSON_AddItemToObject(o, "ai", a);
+    cJSON_AddItemToObject(o, "phases", phases_view(ai));
+    cJSON_AddItemToObject(o, "monitor", monitor_view(res));
+    return o;
+}
+
 static void result_route(struct cllm_web_api *api, const struct cllm_web_request *req,
                          struct cllm_web_response *resp, const char *rest)
 {
     char name[256], path[PATH_MAX], err[512];
     size_t n = strlen(rest);
-    bool csv = false;
+    bool csv = false, view = false;
     cJSON *res = NULL;
     enum cllm_status st;
 
     if (n > 4 && strcmp(rest + n - 4, "/csv") == 0) {
         csv = true;
         n -= 4;
+    } else if (n > 5 && strcmp(rest + n - 5, "/view") == 0) {
+        view = true;
+        n -= 5;
     }
     /* checked before anything touches the disk: no '/', no "..", nothing hidden */
     if (n >= sizeof(name)) {
@@ -1282,6 +1539,17 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
     if (!check_result_name(name, "", resp))
         return;
     result_path(api, name, path, sizeof(path));
+    if (view) {
+        if (strcmp(req->method, "GET") != 0) {
+            reply_error(resp, 405, "method %s not allowed here", req->method);
+            return;
+        }
+        if (!load_named_result(api, name, &res, resp))
+            return;
+        reply_json(resp, 200, result_view(res));
+        cJSON_Delete(res);
+        return;
+    }
     if (strcmp(req->method, "DELETE") == 0 && !csv) {
         if (unlink(path) != 0) {
             if (errno == ENOENT)
@@ -1392,8 +1660,6 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     /* the name is claimed atomically: a file that appeared since the check above (a run finishing, a second
      * import) is never replaced; the file then gets a _2 suffix, and the answer names the file written */
     st = cllm_fs_write_new(path, text, req->body_len, NULL, written, sizeof(written), err, sizeof(err));
-    if (st == CLLM_OK)
-        cllm_result_test_copy(text, req->body_len, base_name(written));
     free(text);
     if (st != CLLM_OK) {
         reply_error(resp, 500, "%s", err);

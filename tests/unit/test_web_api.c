@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "report/result.h"
 #include "hw/hw.h"
+#include "model/registry.h"
 #include "web/server.h"
 
 static char tmpdir[256];
@@ -161,6 +162,31 @@ static void test_hardware(void)
     CHECK_INT(r.status, 200);
     o = json_of(&r);
     CHECK(cJSON_IsArray(cllm_json_path(o, "defaults.models")));
+    /* each model's fit is the pipeline's own pre-check on this machine (the GUI shows it, computes nothing) */
+    {
+        struct cllm_registry_params rp = cllm_registry_default_params();
+        struct cllm_registry *reg = NULL;
+        struct cllm_hw_info *hw = calloc(1, sizeof(*hw));
+        char err[256];
+        const cJSON *m;
+        int n = 0;
+        CHECK(cllm_registry_load(&rp, &reg, err, sizeof(err)) == CLLM_OK);
+        if (hw)
+            cllm_hw_detect(&hp, hw);
+        cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(o, "models")) {
+            const struct cllm_model *rm = reg ? cllm_registry_find(reg, str_of(m, "key")) : NULL;
+            char reason[512] = "";
+            CHECK(rm != NULL);
+            if (!rm || !hw)
+                continue;
+            CHECK_STR(str_of(m, "fit.result"), cllm_fit_name(cllm_model_check_fit(rm, NULL, hw, reason, sizeof(reason))));
+            CHECK_STR(str_of(m, "fit.reason"), reason);
+            n++;
+        }
+        CHECK(n >= 5);
+        cllm_registry_free(reg);
+        free(hw);
+    }
     cJSON_Delete(o);
     free(r.body);
 
@@ -439,6 +465,123 @@ static void test_manual_unreachable(void)
         free(log);
         unlink(logpath);
     }
+}
+
+/* The row `key` of an item's "metrics" (GET /api/results/{name}/view). */
+static const cJSON *view_row(const cJSON *item, const char *key)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(item, "metrics"))
+        if (str_of(m, "key") && strcmp(str_of(m, "key"), key) == 0)
+            return m;
+    return NULL;
+}
+
+static double row_num(const cJSON *row, const char *what)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, what);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* The view the GUI draws is computed here, from a file of the version before the redesign: the model's metric rows
+ * carry the summary's numbers, the first-token latency's sd is computed from the successful runs, the comparison
+ * variants come in the file's order with the phase's own columns. */
+static void test_result_view(void)
+{
+    const char *fixture = test_data("golden/results_v0.1.0_before_redesign.json");
+    size_t len = 0;
+    char *text = test_slurp(fixture, &len), path[512], name[256] = "";
+    struct reply r;
+    cJSON *o, *file;
+    const cJSON *m, *row, *sec, *v, *runs, *sum;
+    static const char *const quants[] = {"Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"};
+    double a, b;
+    int i;
+
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    file = cJSON_Parse(text);
+    http(srv, "POST", "/api/results", text, len, NULL, &r);
+    CHECK_INT(r.status, 201);
+    o = json_of(&r);
+    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
+    cJSON_Delete(o);
+    free(r.body);
+    free(text);
+
+    snprintf(path, sizeof(path), "/api/results/%s/view", name);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK(o != NULL);
+    /* the model: the summary's mean and sd, the TTFT sd over the two successful runs (n - 1) */
+    m = cJSON_GetArrayItem(cllm_json_path(o, "ai.models"), 0);
+    CHECK_STR(str_of(m, "key"), "tiny-test");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "has_summary")));
+    sum = cllm_json_path(cJSON_GetObjectItemCaseSensitive(cllm_json_path(file, "ai_benchmarks.results"), "tiny-test"),
+                         "summary");
+    row = view_row(m, "tps");
+    CHECK(fabs(row_num(row, "value") - cJSON_GetObjectItemCaseSensitive(sum, "avg_tokens_per_second")->valuedouble)
+          < 1e-9);
+    CHECK(fabs(row_num(row, "sd") - cJSON_GetObjectItemCaseSensitive(sum, "std_tokens_per_second")->valuedouble) < 1e-9);
+    CHECK_STR(str_of(row, "unit"), "tokens/s");
+    runs = cllm_json_path(cJSON_GetObjectItemCaseSensitive(cllm_json_path(file, "ai_benchmarks.results"), "tiny-test"),
+                          "runs");
+    a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 0), "first_token_latency_s")->valuedouble;
+    b = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 1), "first_token_latency_s")->valuedouble;
+    row = view_row(m, "ttft");
+    CHECK(fabs(row_num(row, "value") - (a + b) / 2) < 1e-12);
+    CHECK(fabs(row_num(row, "sd") - fabs(a - b) / sqrt(2.0)) < 1e-12);
+    CHECK(view_row(m, "itl_p99") != NULL);
+    /* the charts name metrics the rows have */
+    CHECK_STR(str_of(cJSON_GetArrayItem(cllm_json_path(o, "ai.charts"), 2), "id"), "itl");
+
+    /* the comparison sections: quantization first (the file's order), its variants in order, with file size */
+    CHECK(cJSON_IsTrue(cllm_json_path(o, "phases.present")));
+    sec = cJSON_GetArrayItem(cllm_json_path(o, "phases.sections"), 0);
+    CHECK_STR(str_of(sec, "phase"), "quantization");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sec, "variants")), 6);
+    i = 0;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(sec, "variants")) {
+        CHECK_STR(str_of(v, "key"), quants[i < 6 ? i : 5]);
+        i++;
+    }
+    CHECK(view_row(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sec, "variants"), 0), "file_size") != NULL);
+    CHECK_STR(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sec, "charts"), 2), "id"), "phase-size-load");
+    cJSON_ArrayForEach(sec, cllm_json_path(o, "phases.sections")) {
+        if (strcmp(str_of(sec, "phase"), "temperature") != 0)
+            continue;
+        v = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sec, "variants"), 0);
+        CHECK_STR(str_of(v, "key"), "low");
+        CHECK(fabs(row_num(v, "temperature") - 0.25) < 1e-12);
+        /* its TTFT sd too comes from its own runs */
+        runs = cllm_json_path(cJSON_GetObjectItemCaseSensitive(cllm_json_path(file,
+                              "ai_benchmarks.comparisons.temperature"), "tiny-test"), "low.runs");
+        a = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 0), "first_token_latency_s")->valuedouble;
+        b = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(runs, 1), "first_token_latency_s")->valuedouble;
+        CHECK(fabs(row_num(view_row(v, "ttft"), "sd") - fabs(a - b) / sqrt(2.0)) < 1e-12);
+        CHECK(view_row(v, "file_size") == NULL);
+    }
+    /* the classic charts: GFLOPS per size, bandwidth per kernel with sd, GPU per precision */
+    CHECK_STR(str_of(cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 0), "id"), "gflops");
+    CHECK_STR(str_of(cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 1), "id"), "bandwidth");
+    CHECK(cJSON_IsArray(cllm_json_path(o, "monitor")));
+    cJSON_Delete(o);
+    free(r.body);
+    cJSON_Delete(file);
+
+    http(srv, "POST", path, "{}", 2, NULL, &r);
+    CHECK_INT(r.status, 405);
+    free(r.body);
+    http(srv, "GET", "/api/results/no_such_file.json/view", NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 404);
+    free(r.body);
+    http(srv, "GET", "/api/results/..%2Fx.json/view", NULL, 0, NULL, &r);
+    CHECK(r.status == 400 || r.status == 404);
+    free(r.body);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    unlink(path);
 }
 
 static void test_results_files(void)
@@ -810,6 +953,7 @@ int main(void)
     RUN(test_run_validation);
     RUN(test_manual_unreachable);
     RUN(test_results_files);
+    RUN(test_result_view);
     RUN(test_compare);
     RUN(test_bad_input);
     RUN(test_token);
