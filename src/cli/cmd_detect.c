@@ -159,7 +159,7 @@ static void print_gpu(FILE *f, const struct cllm_gpu_info *g)
         if (isfinite(d->vram_free_gb))
             fprintf(f, " (%.1f free)", d->vram_free_gb);
         fputc('\n', f);
-        fprintf(f, "         backend %s", cllm_backend_name(d->backend));
+        fprintf(f, "         backend %s", cllm_gpu_backend_name(d->backend));
         if (d->compute_capability[0])
             fprintf(f, ", arch %s", d->compute_capability);
         if (d->driver_version[0])
@@ -170,7 +170,7 @@ static void print_gpu(FILE *f, const struct cllm_gpu_info *g)
         if (cllm_reason_get(&d->why, "backend"))
             fprintf(f, "         note: %s\n", cllm_reason_get(&d->why, "backend"));
     }
-    fprintf(f, "         primary backend: %s\n", cllm_backend_name(g->primary_backend));
+    fprintf(f, "         primary backend: %s\n", cllm_gpu_backend_name(g->primary_backend));
     for (int i = 0; i < g->n_notes; i++)
         if (strcmp(g->notes[i].status, "ok") != 0 || g->n_devices == 0)
             fprintf(f, "         %-8s %s: %s\n", g->notes[i].source, g->notes[i].status, g->notes[i].detail);

@@ -26,7 +26,7 @@
 /* ------------------------------------------------------------------------------------------------------------ */
 /* names and small helpers                                                                                      */
 
-const char *cllm_backend_name(enum cllm_gpu_backend b)
+const char *cllm_gpu_backend_name(enum cllm_gpu_backend b)
 {
     static const char *const names[CLLM_BACKEND_COUNT] = {
         [CLLM_BACKEND_NONE]   = "none",

@@ -33,7 +33,7 @@ enum cllm_gpu_backend {
 };
 
 /* "none", "cuda", "rocm", "sycl", "metal", "vulkan". */
-const char *cllm_backend_name(enum cllm_gpu_backend b);
+const char *cllm_gpu_backend_name(enum cllm_gpu_backend b);
 
 #define CLLM_GPU_MAX 16
 

@@ -847,9 +847,9 @@ enum cllm_fit cllm_model_check_fit(const struct cllm_model *m, const char *quant
             cllm_strlcpy(gpu_name, d->name[0] ? d->name : "the GPU", sizeof(gpu_name));
     }
     if (n_gpus > 1)
-        snprintf(gpu_name, sizeof(gpu_name), "%d %s GPUs", n_gpus, cllm_backend_name(g->primary_backend));
+        snprintf(gpu_name, sizeof(gpu_name), "%d %s GPUs", n_gpus, cllm_gpu_backend_name(g->primary_backend));
     if (n_gpus == 0) {
-        snprintf(reason, n, "runs on the CPU (no %s device listed); %s", cllm_backend_name(g->primary_backend),
+        snprintf(reason, n, "runs on the CPU (no %s device listed); %s", cllm_gpu_backend_name(g->primary_backend),
                  ram_part);
         return CLLM_FIT_OK;
     }

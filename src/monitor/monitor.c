@@ -299,7 +299,7 @@ struct cllm_monitor *cllm_monitor_start(const struct cllm_monitor_params *p, cha
         return NULL;
     }
     m->p = *p;
-    m->s = p->sampler ? p->sampler : cllm_sampler_system();
+    m->s = p->sampler ? p->sampler : cllm_monitor_sampler_system();
     pthread_mutex_init(&m->lock, NULL);
     pthread_condattr_init(&ca);
 #if !defined(__APPLE__)

@@ -1,7 +1,7 @@
 /* Resource monitor: a background thread samples the machine every interval (CPU, RAM, process, GPUs, CPU package
  * power) while a phase runs, keeps the time series and a summary, and writes both as JSON.
  *
- * Sampling goes through a sampler, a table of function pointers: the machine's own (cllm_sampler_system) or a
+ * Sampling goes through a sampler, a table of function pointers: the machine's own (cllm_monitor_sampler_system) or a
  * synthetic one in tests. Unknown values are NAN in C and null in JSON, with the reason in "null_reasons". */
 #ifndef CLLM_MONITOR_H
 #define CLLM_MONITOR_H
@@ -68,12 +68,12 @@ struct cllm_sampler {
 /* This machine's sampler: /proc (Linux) for CPU/RAM/RSS, RAPL powercap for package power, and the GPUs of
  * gpu/gpu.h's set (NVML, amdgpu sysfs), indexed as GPU detection lists them. Other platforms report the host fields
  * unknown ("not supported on this platform"). */
-const struct cllm_sampler *cllm_sampler_system(void);
+const struct cllm_sampler *cllm_monitor_sampler_system(void);
 
 struct cllm_monitor_params {
     double interval_s;                      /* seconds between samples, 0.1 .. 10; default 0.5 */
     bool   gpu;                             /* sample GPUs; default true */
-    const struct cllm_sampler *sampler;     /* NULL: cllm_sampler_system(); tests pass a fake */
+    const struct cllm_sampler *sampler;     /* NULL: cllm_monitor_sampler_system(); tests pass a fake */
     size_t max_samples;                     /* samples kept for the series (the newest); >= 1, default 100000.
                                                The summary covers every sample taken. */
     /* called on the monitor's thread after each sample (live charts); may be NULL */

@@ -94,7 +94,7 @@ void cllm_mon_host_close(struct cllm_mon_host *h);
 
 /* ---- the system sampler (sampler_system.c) ---- */
 
-/* Where the system sampler reads from: cllm_sampler_system() is {"/", {"/", true}, NULL, 0}. */
+/* Where the system sampler reads from: cllm_monitor_sampler_system() is {"/", {"/", true}, NULL, 0}. */
 struct cllm_mon_system_cfg {
     const char *root;                              /* the host readers' root */
     struct cllm_gpu_params gpu;                    /* the GPU set's; its root must outlive the sampler */
@@ -103,7 +103,7 @@ struct cllm_mon_system_cfg {
 };
 
 /* A system sampler reading from cfg (which must outlive it): the sampler's user_data points at cfg. */
-struct cllm_sampler cllm_sampler_system_with(const struct cllm_mon_system_cfg *cfg);
+struct cllm_sampler cllm_monitor_sampler_system_with(const struct cllm_mon_system_cfg *cfg);
 
 #ifdef __cplusplus
 }

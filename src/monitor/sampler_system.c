@@ -79,9 +79,9 @@ static const struct cllm_sampler g_system = {
     .close = sys_close,
 };
 
-const struct cllm_sampler *cllm_sampler_system(void) { return &g_system; }
+const struct cllm_sampler *cllm_monitor_sampler_system(void) { return &g_system; }
 
-struct cllm_sampler cllm_sampler_system_with(const struct cllm_mon_system_cfg *cfg)
+struct cllm_sampler cllm_monitor_sampler_system_with(const struct cllm_mon_system_cfg *cfg)
 {
     struct cllm_sampler s = g_system;
     s.user_data = (void *)cfg;

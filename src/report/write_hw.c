@@ -144,7 +144,7 @@ static void device_json(cJSON *devs, const struct cllm_gpu_device *d)
     put_num(j, &d->why, &CLLM_F_HW_DEV_VRAM_TOTAL_GB, d->vram_total_gb, 0.01);
     put_num(j, &d->why, &CLLM_F_HW_DEV_VRAM_FREE_GB, d->vram_free_gb, 0.01);
     put_str(j, &d->why, &CLLM_F_HW_DEV_DRIVER_VERSION, d->driver_version);
-    cllm_w_str(j, &CLLM_F_HW_DEV_BACKEND, cllm_backend_name(d->backend), NULL);
+    cllm_w_str(j, &CLLM_F_HW_DEV_BACKEND, cllm_gpu_backend_name(d->backend), NULL);
     put_str(j, &d->why, &CLLM_F_HW_DEV_COMPUTE_CAPABILITY, d->compute_capability);
     put_str(j, &d->why, &CLLM_F_HW_DEV_PCI_BUS_ID, d->pci_bus_id);
     cllm_w_bool(j, &CLLM_F_HW_DEV_INTEGRATED, d->integrated);
@@ -167,7 +167,7 @@ static void gpu_json(cJSON *hw, const struct cllm_gpu_info *g)
     for (int i = 0; i < g->n_devices; i++)
         device_json(devs, &g->devices[i]);
     cllm_w_int(j, &CLLM_F_HW_GPU_COUNT, g->n_devices);
-    cllm_w_str(j, &CLLM_F_HW_GPU_PRIMARY_BACKEND, cllm_backend_name(g->primary_backend), NULL);
+    cllm_w_str(j, &CLLM_F_HW_GPU_PRIMARY_BACKEND, cllm_gpu_backend_name(g->primary_backend), NULL);
     notes = cllm_w_arr(j, &CLLM_F_HW_GPU_SOURCES);
     for (int i = 0; i < g->n_notes; i++) {
         cJSON *n = cJSON_CreateObject();

@@ -1,5 +1,5 @@
-/* Fake GPU vendors for tests: each FAKE_VENDOR(id) is a vendor table (listing only, no readings) whose answers come from id_cfg, so a test
- * swaps tables instead of libraries. Also a tiny tree builder for root-relative sysfs files. */
+/* Fake GPU vendors for tests: each FAKE_VENDOR(id) is a vendor table (listing only, no readings) whose answers come
+ * from id_cfg, so a test swaps tables instead of libraries. Also a tiny tree builder for root-relative sysfs files. */
 #ifndef CLLM_GPU_FAKE_H
 #define CLLM_GPU_FAKE_H
 

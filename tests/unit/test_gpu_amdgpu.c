@@ -23,7 +23,7 @@ static void test_mi300x(void)
     CHECK_STR(g.notes[0].source, "amdgpu");
     CHECK_STR(g.notes[0].status, "ok");
     CHECK_STR(g.notes[0].detail, "2 devices");
-    CHECK_STR(cllm_backend_name(g.primary_backend), "rocm");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "rocm");
     for (int i = 0; i < 2; i++) {
         const struct cllm_gpu_device *d = &g.devices[i];
         CHECK_INT(d->index, i);

@@ -32,7 +32,7 @@ static void test_live_default_params(void)
     int best = 0;
 
     cllm_gpu_detect(&p, NULL, 0, &g);
-    fprintf(stderr, "  %d GPU(s), primary backend %s\n", g.n_devices, cllm_backend_name(g.primary_backend));
+    fprintf(stderr, "  %d GPU(s), primary backend %s\n", g.n_devices, cllm_gpu_backend_name(g.primary_backend));
     for (int i = 0; i < g.n_notes; i++) {
         const struct cllm_gpu_source_note *n = &g.notes[i];
         fprintf(stderr, "  source %-7s %-11s %s\n", n->source, n->status, n->detail);
@@ -45,7 +45,7 @@ static void test_live_default_params(void)
         const struct cllm_gpu_device *d = &g.devices[i];
         fprintf(stderr, "  [%d] %s %s, %.2f GiB, driver %s, %s, bus %s, %s via %s\n", d->index, d->vendor,
                 d->name, d->vram_total_gb, d->driver_version, d->compute_capability, d->pci_bus_id,
-                cllm_backend_name(d->backend), d->source);
+                cllm_gpu_backend_name(d->backend), d->source);
         CHECK_INT(d->index, i);
         CHECK(d->vendor[0] && d->name[0] && d->source[0]);
         CHECK(valid_bus_id(d->pci_bus_id));

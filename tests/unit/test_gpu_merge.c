@@ -211,7 +211,7 @@ static void test_primary_backend_priority(void)
     CHECK_INT(g.devices[0].backend, CLLM_BACKEND_VULKAN);
     CHECK_INT(g.devices[1].backend, CLLM_BACKEND_METAL);
     CHECK_INT(g.devices[2].backend, CLLM_BACKEND_CUDA);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "cuda");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "cuda");
 
     reset_all();
     fake_add(&fake_a_cfg, "intel", "Intel", "Intel Arc A770 Graphics", "0000:03:00.0", 16.0);
@@ -220,24 +220,24 @@ static void test_primary_backend_priority(void)
     cllm_gpu_detect(&rich, only_a, 1, &g);
     CHECK_INT(g.devices[0].backend, CLLM_BACKEND_SYCL);
     CHECK_INT(g.devices[2].backend, CLLM_BACKEND_ROCM);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "rocm");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "rocm");
 
     reset_all();
     fake_add(&fake_a_cfg, "metal", "Apple", "Apple M2 Max", NULL, 64.0);
     fake_add(&fake_a_cfg, "intel", "Intel", "Intel Arc A770 Graphics", "0000:03:00.0", 16.0);
     cllm_gpu_detect(&rich, only_a, 1, &g);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "sycl");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "sycl");
 
     reset_all();
     fake_add(&fake_a_cfg, "vulkan", "Qualcomm", "Adreno (TM) 740", NULL, 7.5);
     fake_add(&fake_a_cfg, "metal", "Apple", "Apple M3", NULL, 16.0);
     cllm_gpu_detect(&bare, only_a, 1, &g);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "metal");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "metal");
 
     reset_all();
     fake_add(&fake_a_cfg, "vulkan", "Qualcomm", "Adreno (TM) 740", NULL, 7.5);
     cllm_gpu_detect(&bare, only_a, 1, &g);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "vulkan");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "vulkan");
 
     /* an NVIDIA card only the PCI bus saw: no backend, and the reason says what to install */
     reset_all();
@@ -248,7 +248,7 @@ static void test_primary_backend_priority(void)
         const char *why = cllm_reason_get(&g.devices[0].why, "backend");
         CHECK(why && strstr(why, "NVML not loadable"));
     }
-    CHECK_STR(cllm_backend_name(g.primary_backend), "none");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "none");
     test_rmtree(root);
 }
 

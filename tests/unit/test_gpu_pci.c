@@ -13,7 +13,7 @@ static void test_vm_without_gpu(void)
     cllm_gpu_detect(&p, NULL, 0, &g);
     CHECK_INT(g.n_devices, 0);
     CHECK_INT(g.primary_backend, CLLM_BACKEND_NONE);
-    CHECK_STR(cllm_backend_name(g.primary_backend), "none");
+    CHECK_STR(cllm_gpu_backend_name(g.primary_backend), "none");
     /* every detector explains itself */
     n = note_of(&g, "nvml");
     CHECK(n && strcmp(n->status, "unavailable") == 0 && n->detail[0]);

@@ -75,13 +75,13 @@ static void test_names(void)
         for (int j = 0; j < i; j++)
             CHECK(strcmp(cllm_isa_name((enum cllm_isa)i), cllm_isa_name((enum cllm_isa)j)) != 0);
     }
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_NONE), "none");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_CUDA), "cuda");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_ROCM), "rocm");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_SYCL), "sycl");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_METAL), "metal");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_VULKAN), "vulkan");
-    CHECK_STR(cllm_backend_name(CLLM_BACKEND_COUNT), "unknown");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_NONE), "none");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_CUDA), "cuda");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_ROCM), "rocm");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_SYCL), "sycl");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_METAL), "metal");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_VULKAN), "vulkan");
+    CHECK_STR(cllm_gpu_backend_name(CLLM_BACKEND_COUNT), "unknown");
 }
 
 #ifdef __linux__

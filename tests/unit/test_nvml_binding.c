@@ -124,7 +124,7 @@ static void test_monitor_indices_match_detection(void)
     cfg.gpu.live = false;
     cfg.vendors = v;
     cfg.n_vendors = 3;
-    sampler = cllm_sampler_system_with(&cfg);
+    sampler = cllm_monitor_sampler_system_with(&cfg);
     setenv("CLLM_NVML_LIB", CLLM_FAKE_NVML_LIB, 1);
 
     cllm_gpu_detect(&cfg.gpu, v, 3, &g);
