@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "build_info.h"
-#include "app/run_request.h"
+#include "app/serve_plan.h"
 #include "cli/cli.h"
-#include "report/result.h"
+#include "report/fields_core.h"
+#include "report/write.h"
 #include "serve/serve_bench.h"
-#include "core/json.h"
 
 void usage_serve_bench(FILE *f)
 {
@@ -51,12 +51,6 @@ void usage_serve_bench(FILE *f)
           f);
 }
 
-static const char *str(const cJSON *root, const char *path)
-{
-    const char *s = cJSON_GetStringValue(cllm_json_path(root, path));
-    return s ? s : "";
-}
-
 /* Three significant digits or so ("123", "12.3", "1.23", "0.123"), or "—" when unknown. */
 static const char *fmt(char *buf, size_t n, double v)
 {
@@ -73,71 +67,64 @@ static const char *fmt(char *buf, size_t n, double v)
     return buf;
 }
 
-static void on_level(int index, int count, int c, const cJSON *L, void *user_data)
+static void on_level(int index, int count, int c, const struct cllm_serve_level *L, void *user_data)
 {
     FILE *f = user_data ? (FILE *)user_data : stderr;
-    const char *status;
     char a[32], b[32], d[32], e[32], g[32], h[32];
     if (!L) {
         fprintf(f, "[serve %d/%d] concurrency %d ...\n", index + 1, count, c);
         return;
     }
-    status = str(L, "status");
     fprintf(f, "[serve %d/%d] concurrency %d: ", index + 1, count, c);
-    if (strcmp(status, "failed") == 0) {
-        fprintf(f, "failed, %d of %d requests: %s\n", (int)cli_num(L, "n_failed"), (int)cli_num(L, "n_requests"),
-                str(L, "error"));
+    if (L->status == CLLM_SERVE_LEVEL_FAILED) {
+        fprintf(f, "failed, %d of %d requests: %s\n", L->n_failed, L->n_requests, L->error ? L->error : "");
         return;
     }
-    if (strcmp(status, "cancelled") == 0)
-        fprintf(f, "cancelled after %d requests (%d dropped in flight); ", (int)cli_num(L, "n_requests"),
-                (int)cli_num(L, "n_cancelled"));
+    if (L->status == CLLM_SERVE_LEVEL_CANCELLED)
+        fprintf(f, "cancelled after %d requests (%d dropped in flight); ", L->n_requests, L->n_cancelled);
     fprintf(f, "%d ok, %d failed in %s s: %s req/s, %s out tok/s, TTFT p50 %s ms, ITL p50 %s ms, e2e p50 %s s",
-            (int)cli_num(L, "n_ok"), (int)cli_num(L, "n_failed"), fmt(a, sizeof(a), cli_num(L, "wall_s")),
-            fmt(b, sizeof(b), cli_num(L, "requests_per_second")),
-            fmt(d, sizeof(d), cli_num(L, "output_tokens_per_second")),
-            fmt(e, sizeof(e), cli_num(L, "ttft_s.p50") * 1e3), fmt(g, sizeof(g), cli_num(L, "itl_s.p50") * 1e3),
-            fmt(h, sizeof(h), cli_num(L, "e2e_s.p50")));
-    if (cJSON_IsObject(cllm_json_path(L, "goodput")))
-        fprintf(f, ", goodput %s req/s (%.0f%%)", fmt(b, sizeof(b), cli_num(L, "goodput.requests_per_second")),
-                100 * cli_num(L, "goodput.fraction"));
-    if (cli_num(L, "n_failed") > 0)
-        fprintf(f, "; first error: %s", str(L, "errors.0"));
+            L->n_ok, L->n_failed, fmt(a, sizeof(a), L->wall_s), fmt(b, sizeof(b), L->requests_per_second),
+            fmt(d, sizeof(d), L->output_tokens_per_second), fmt(e, sizeof(e), L->ttft_s.p50 * 1e3),
+            fmt(g, sizeof(g), L->itl_s.p50 * 1e3), fmt(h, sizeof(h), L->e2e_s.p50));
+    if (L->has_goodput)
+        fprintf(f, ", goodput %s req/s (%.0f%%)", fmt(b, sizeof(b), L->goodput_requests_per_second),
+                100 * L->goodput_fraction);
+    if (L->n_failed > 0)
+        fprintf(f, "; first error: %s", L->n_errors > 0 ? L->errors[0] : "");
     fputc('\n', f);
 }
 
-static void print_table(FILE *f, const cJSON *s)
+static void print_table(FILE *f, const struct cllm_serve_result *s)
 {
-    const cJSON *L;
     bool partial = false;
     char v[11][32];
 
-    fprintf(f, "\nServing load: %s, model %s (%s)\n", str(s, "server.url"), str(s, "server.model"),
-            str(s, "server.library"));
+    fprintf(f, "\nServing load: %s, model %s (%s)\n", s->server.url, s->server.model,
+            s->server.library ? s->server.library : "");
     fprintf(f, "  %11s %7s %9s %8s %8s %7s %7s %7s %7s %6s  %s\n", "concurrency", "req/s", "out tok/s", "TTFT p50",
             "TTFT p99", "ITL p50", "ITL p99", "e2e p50", "e2e p99", "errors", "goodput");
     fprintf(f, "  %11s %7s %9s %8s %8s %7s %7s %7s %7s\n", "", "", "", "ms", "ms", "ms", "ms", "s", "s");
-    cJSON_ArrayForEach(L, cllm_json_path(s, "levels")) {
-        const char *status = str(L, "status");
+    for (int i = 0; i < s->n_levels; i++) {
+        const struct cllm_serve_level *L = &s->levels[i];
         char conc[24];
-        bool cancelled = strcmp(status, "cancelled") == 0;
+        bool cancelled = L->status == CLLM_SERVE_LEVEL_CANCELLED;
         partial |= cancelled;
-        snprintf(conc, sizeof(conc), "%s%d", cancelled ? "*" : "", (int)cli_num(L, "concurrency"));
-        fmt(v[0], 32, cli_num(L, "requests_per_second"));
-        fmt(v[1], 32, cli_num(L, "output_tokens_per_second"));
-        fmt(v[2], 32, cli_num(L, "ttft_s.p50") * 1e3);
-        fmt(v[3], 32, cli_num(L, "ttft_s.p99") * 1e3);
-        fmt(v[4], 32, cli_num(L, "itl_s.p50") * 1e3);
-        fmt(v[5], 32, cli_num(L, "itl_s.p99") * 1e3);
-        fmt(v[6], 32, cli_num(L, "e2e_s.p50"));
-        fmt(v[7], 32, cli_num(L, "e2e_s.p99"));
-        if (isfinite(cli_num(L, "error_rate")))
-            snprintf(v[8], 32, "%.1f%%", 100 * cli_num(L, "error_rate"));
+        snprintf(conc, sizeof(conc), "%s%d", cancelled ? "*" : "", L->concurrency);
+        fmt(v[0], 32, L->requests_per_second);
+        fmt(v[1], 32, L->output_tokens_per_second);
+        fmt(v[2], 32, L->ttft_s.p50 * 1e3);
+        fmt(v[3], 32, L->ttft_s.p99 * 1e3);
+        fmt(v[4], 32, L->itl_s.p50 * 1e3);
+        fmt(v[5], 32, L->itl_s.p99 * 1e3);
+        fmt(v[6], 32, L->e2e_s.p50);
+        fmt(v[7], 32, L->e2e_s.p99);
+        if (isfinite(L->error_rate))
+            snprintf(v[8], 32, "%.1f%%", 100 * L->error_rate);
         else
             fmt(v[8], 32, NAN);
-        if (cJSON_IsObject(cllm_json_path(L, "goodput")))
-            snprintf(v[9], 32, "%s req/s (%.0f%%)", fmt(v[10], 32, cli_num(L, "goodput.requests_per_second")),
-                     100 * cli_num(L, "goodput.fraction"));
+        if (L->has_goodput)
+            snprintf(v[9], 32, "%s req/s (%.0f%%)", fmt(v[10], 32, L->goodput_requests_per_second),
+                     100 * L->goodput_fraction);
         else
             snprintf(v[9], 32, "\xe2\x80\x94 (no --slo)");
         /* "—" is 3 bytes for 1 column: pad by hand so the columns stay aligned */
@@ -186,8 +173,8 @@ int cmd_serve_bench(int argc, char *const *argv)
     const char *output = "results";
     bool json = false;
     char err[512], path[PATH_MAX] = "";
+    struct cllm_serve_result run;
     cJSON *result = NULL;
-    const cJSON *section;
     enum cllm_status st;
     int rc;
 
@@ -272,11 +259,6 @@ int cmd_serve_bench(int argc, char *const *argv)
         usage_serve_bench(stderr);
         return CLI_EXIT_USAGE;
     }
-    /* the one server-address rule of run, serve-bench and the API (app/run_request.h): no credentials in it */
-    if (cllm_run_check_server_url(p.server_url, err, sizeof(err)) != CLLM_OK) {
-        fprintf(stderr, "computellm serve-bench: --server-url: %s\n", err);
-        return CLI_EXIT_USAGE;
-    }
     if (cllm_serve_check(&p, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm serve-bench: %s\n", err);
         return CLI_EXIT_USAGE;
@@ -293,29 +275,27 @@ int cmd_serve_bench(int argc, char *const *argv)
     p.user_data = stderr;
     fprintf(stderr, "computellm %s: serve-bench against %s, %d level%s\n", CLLM_VERSION, p.server_url, p.n_levels,
             p.n_levels > 1 ? "s" : "");
-    st = cllm_serve_bench(&p, output, path, sizeof(path), &result, err, sizeof(err));
-    section = cJSON_GetObjectItemCaseSensitive(result, "serving_benchmarks");
-    if (section)
-        print_table(stderr, section);
+    st = cllm_serve_plan(&p, output, &run, path, sizeof(path), &result, err, sizeof(err));
+    if (result)
+        print_table(stderr, &run);
     if (st == CLLM_ERR_IO && path[0]) {
         /* the measurements are kept elsewhere: say where, and print that path as a normal run would */
         fprintf(stderr, "computellm serve-bench: %s\n", err);
         printf("%s\n", path);
         fflush(stdout);
         fprintf(stderr, "results written to %s (a fallback folder: move the file where you keep results)\n", path);
-        cJSON_Delete(result);
-        return CLI_EXIT_FAIL;
+        rc = CLI_EXIT_FAIL;
+        goto out;
     }
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         fprintf(stderr, "computellm serve-bench: %s\n", err);
-        cJSON_Delete(result);
         /* an unusable results folder is found before any request: a usage error, as for run */
-        return st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED || (st == CLLM_ERR_IO && !result)
-                   ? CLI_EXIT_USAGE
-                   : CLI_EXIT_FAIL;
+        rc = st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED || (st == CLLM_ERR_IO && !result) ? CLI_EXIT_USAGE
+                                                                                                 : CLI_EXIT_FAIL;
+        goto out;
     }
     if (json) {
-        char *text = cJSON_Print(section);
+        char *text = cJSON_Print(cllm_r_get(result, &CLLM_F_SERVING_BENCHMARKS));
         if (text)
             printf("%s\n", text);
         free(text);
@@ -325,10 +305,12 @@ int cmd_serve_bench(int argc, char *const *argv)
     fflush(stdout);
     fprintf(stderr, "results written to %s\n", path);
     rc = st == CLLM_ERR_CANCELLED ? CLI_EXIT_INTERRUPTED : CLI_EXIT_OK;
-    if (st == CLLM_OK && strcmp(str(section, "status"), "ok") != 0) {
-        fprintf(stderr, "computellm serve-bench: %s\n", str(section, "error"));
+    if (st == CLLM_OK && run.status != CLLM_SERVE_OK) {
+        fprintf(stderr, "computellm serve-bench: %s\n", run.error);
         rc = CLI_EXIT_FAIL;
     }
+out:
+    cllm_serve_result_free(&run);
     cJSON_Delete(result);
     return rc;
 }

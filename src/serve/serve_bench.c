@@ -1,6 +1,5 @@
 /* Serving load against an OpenAI-compatible server (see serve_bench.h). */
 #include "serve/serve_bench.h"
-#include "report/result.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -13,13 +12,9 @@
 
 #include "core/clock.h"
 #include "core/strutil.h"
-#include "hw/hw.h"
-#include "serve/chat_stream.h"
 #include "llm/engine.h"
 #include "llm/metrics.h"
-#include "core/json.h"
-
-#define ITL_MEASURE "the mean inter-token latency of each request (a request with one token meets it)"
+#include "serve/chat_stream.h"
 
 struct cllm_serve_params cllm_serve_default_params(void)
 {
@@ -159,13 +154,23 @@ enum cllm_status cllm_serve_check(const struct cllm_serve_params *p, char *err, 
     return CLLM_OK;
 }
 
-/* Replaces (or adds) a string member, keeping the key's place when it exists. */
-static void set_str(cJSON *o, const char *key, const char *v)
+void cllm_serve_result_free(struct cllm_serve_result *r)
 {
-    if (cJSON_GetObjectItemCaseSensitive(o, key))
-        cJSON_ReplaceItemInObjectCaseSensitive(o, key, cJSON_CreateString(v));
-    else
-        cJSON_AddStringToObject(o, key, v);
+    if (!r)
+        return;
+    for (int i = 0; i < r->n_levels; i++) {
+        struct cllm_serve_level *L = &r->levels[i];
+        for (int k = 0; k < L->n_requests; k++)
+            free(L->requests[k].error);
+        free(L->requests);
+        free(L->sources);
+        free((void *)L->errors);
+    }
+    free(r->levels);
+    free(r->server.build_info.str);
+    free(r->server.model_path.str);
+    free(r->server.total_slots.str);
+    memset(r, 0, sizeof(*r));
 }
 
 #if defined(CLLM_WITH_CURL) && !defined(_WIN32)
@@ -185,62 +190,32 @@ static void public_url(const char *url, char *out, size_t n)
         cllm_strlcpy(out, url, n);
 }
 
-static cJSON *params_json(const struct cllm_serve_params *p, const struct cllm_gen_params *g)
+static void setup_fill(struct cllm_serve_setup *o, const struct cllm_serve_params *p,
+                       const struct cllm_gen_params *g)
 {
-    cJSON *o = cJSON_CreateObject(), *a;
-    a = cJSON_AddArrayToObject(o, "concurrency");
-    for (int i = 0; i < p->n_levels; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(p->concurrency[i]));
-    if (p->requests > 0)
-        cJSON_AddNumberToObject(o, "requests", p->requests);
-    else
-        cllm_json_set_null(o, "requests", p->duration_s > 0 ? "not given: as many as duration_s allows"
-                                                            : "not given: max(16, 4 x concurrency) per level");
-    if (p->duration_s > 0)
-        cJSON_AddNumberToObject(o, "duration_s", p->duration_s);
-    else
-        cllm_json_set_null(o, "duration_s", "not given: each level runs its requests to the end");
-    cJSON_AddNumberToObject(o, "max_tokens", g->max_tokens);
-    cJSON_AddBoolToObject(o, "ignore_eos", g->ignore_eos);
-    cJSON_AddStringToObject(o, "prompt", g->prompt ? g->prompt : "");
-    cJSON_AddStringToObject(o, "system_prompt", g->system_prompt ? g->system_prompt : "");
-    cJSON_AddNumberToObject(o, "temperature", g->temperature);
-    cJSON_AddNumberToObject(o, "top_p", g->top_p);
-    cJSON_AddNumberToObject(o, "seed", g->seed);
-    cJSON_AddNumberToObject(o, "stall_s", p->stall_s);
-    cJSON_AddNumberToObject(o, "deadline_base_s", p->deadline_base_s);
-    cJSON_AddNumberToObject(o, "deadline_per_token_s", p->deadline_per_token_s);
-    if (p->slo_ttft_ms > 0 || p->slo_itl_ms > 0) {
-        cJSON *s = cJSON_AddObjectToObject(o, "slo");
-        if (p->slo_ttft_ms > 0)
-            cJSON_AddNumberToObject(s, "ttft_ms", p->slo_ttft_ms);
-        if (p->slo_itl_ms > 0)
-            cJSON_AddNumberToObject(s, "itl_ms", p->slo_itl_ms);
-        cJSON_AddStringToObject(s, "itl_measure", ITL_MEASURE);
-    } else {
-        cllm_json_set_null(o, "slo", "no --slo given");
-    }
-    return o;
+    memcpy(o->concurrency, p->concurrency, sizeof(o->concurrency));
+    o->n_levels = p->n_levels;
+    o->requests = p->requests > 0 ? p->requests : 0;
+    o->duration_s = p->duration_s > 0 ? p->duration_s : 0;
+    o->max_tokens = g->max_tokens;
+    o->ignore_eos = g->ignore_eos;
+    o->prompt = g->prompt ? g->prompt : "";
+    o->system_prompt = g->system_prompt ? g->system_prompt : "";
+    o->temperature = g->temperature;
+    o->top_p = g->top_p;
+    o->seed = g->seed;
+    o->stall_s = p->stall_s;
+    o->deadline_base_s = p->deadline_base_s;
+    o->deadline_per_token_s = p->deadline_per_token_s;
+    o->slo_ttft_ms = p->slo_ttft_ms > 0 ? p->slo_ttft_ms : 0;
+    o->slo_itl_ms = p->slo_itl_ms > 0 ? p->slo_itl_ms : 0;
 }
-
 
 bool cllm_serve_supported(void) { return true; }
 
-/* One finished request. */
-struct rec {
-    enum cllm_status st;
-    int    http_status;
-    double ttft_s;              /* NAN: no token with text */
-    double e2e_s;
-    double itl_mean_s;          /* NAN below 2 tokens */
-    int    output_tokens;
-    int    prompt_tokens;       /* -1 unknown */
-    char   source[16];          /* token_count_source */
-    char  *error;               /* NULL when ok */
-};
-
+/* A level while it runs. */
 struct level {
-    struct rec *recs;
+    struct cllm_serve_request *recs;
     int         n, cap;
     double     *gaps_ms;        /* every inter-token gap of the successful requests */
     size_t      n_gaps, gaps_cap;
@@ -270,7 +245,7 @@ static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLco
 {
     struct cllm_server_run_info info;
     struct cllm_llm_run_metrics lm;
-    struct rec *r;
+    struct cllm_serve_request *r;
     char err[512] = "";
     enum cllm_status rst;
 
@@ -282,7 +257,7 @@ static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLco
     }
     if (L->n == L->cap) {
         int cap = L->cap ? L->cap * 2 : 64;
-        struct rec *nr = realloc(L->recs, (size_t)cap * sizeof(*nr));
+        struct cllm_serve_request *nr = realloc(L->recs, (size_t)cap * sizeof(*nr));
         if (!nr) {
             rst = CLLM_ERR_NOMEM;
             goto out;
@@ -292,11 +267,11 @@ static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLco
     }
     r = &L->recs[L->n++];
     memset(r, 0, sizeof(*r));
-    r->st = rst;
+    r->ok = rst == CLLM_OK;
     r->http_status = info.http_status;
     r->output_tokens = info.n_tokens;
     r->prompt_tokens = info.n_prompt_tokens;
-    cllm_strlcpy(r->source, info.token_count_source, sizeof(r->source));
+    cllm_strlcpy(r->token_count_source, info.token_count_source, sizeof(r->token_count_source));
     r->ttft_s = r->e2e_s = r->itl_mean_s = NAN;
     if (cllm_llm_run_metrics_compute(&s->tr, &lm) == CLLM_OK) {
         r->ttft_s = lm.first_token_latency_s;
@@ -305,9 +280,9 @@ static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLco
     }
     if (s->tr.end_ns > L->last_ns)
         L->last_ns = s->tr.end_ns;
-    rst = CLLM_OK;
-    if (r->st != CLLM_OK) {
-        r->error = strdup(err[0] ? err : cllm_status_str(r->st));
+    if (!r->ok) {
+        r->error = strdup(err[0] ? err : cllm_status_str(rst));
+        rst = CLLM_OK;
         if (!r->error)
             rst = CLLM_ERR_NOMEM;
     } else if (cllm_llm_trace_gaps_ms(&s->tr, &L->gaps_ms, &L->n_gaps, &L->gaps_cap) != CLLM_OK) {
@@ -350,7 +325,7 @@ static bool end_request(CURLM *m, struct level *L, struct slot *s, CURLcode res,
     }
     if (L->n == n)
         return true;   /* dropped by Ctrl-C */
-    if (L->recs[L->n - 1].st == CLLM_OK)
+    if (L->recs[L->n - 1].ok)
         *any_ok = true;
     else if (L->recs[L->n - 1].http_status == 0 && !*any_ok)
         *stop_starting = true;   /* no HTTP answer and none succeeded yet: the server is not there */
@@ -458,22 +433,22 @@ out:
     return st;
 }
 
-static cJSON *dist_json(double *v, size_t n, double scale, const char *why)
+static struct cllm_serve_dist dist_of(double *v, size_t n, double scale)
 {
     struct cllm_llm_dist d;
-    cJSON *o = cJSON_CreateObject();
+    struct cllm_serve_dist o;
     cllm_llm_dist_compute(v, n, &d);
-    cllm_json_set_number(o, "p50", d.p50 * scale, why);
-    cllm_json_set_number(o, "p90", d.p90 * scale, why);
-    cllm_json_set_number(o, "p99", d.p99 * scale, why);
-    cllm_json_set_number(o, "mean", d.mean * scale, why);
-    cJSON_AddNumberToObject(o, "n", (double)n);
+    o.p50 = d.p50 * scale;
+    o.p90 = d.p90 * scale;
+    o.p99 = d.p99 * scale;
+    o.mean = d.mean * scale;
+    o.n = n;
     return o;
 }
 
-static bool is_good(const struct rec *r, const struct cllm_serve_params *p)
+static bool is_good(const struct cllm_serve_request *r, const struct cllm_serve_params *p)
 {
-    if (r->st != CLLM_OK)
+    if (!r->ok)
         return false;
     if (p->slo_ttft_ms > 0 && !(r->ttft_s * 1e3 <= p->slo_ttft_ms))
         return false;
@@ -482,201 +457,181 @@ static bool is_good(const struct rec *r, const struct cllm_serve_params *p)
     return true;
 }
 
-/* Sorts L's gaps in place (the level is freed after). */
-static cJSON *level_json(struct level *L, const struct cllm_serve_params *p, int c, bool cancelled)
+/* The level's record and statistics into o; L's requests move into it. Sorts L's gaps in place (the level is
+ * freed after). false when out of memory (L keeps its requests). */
+static bool level_stats(struct level *L, const struct cllm_serve_params *p, int c, bool cancelled,
+                        struct cllm_serve_level *o)
 {
-    cJSON *o = cJSON_CreateObject(), *errors, *sources, *reqs, *gp;
     double *ttft = malloc(((size_t)L->n + 1) * sizeof(double));
     double *e2e = malloc(((size_t)L->n + 1) * sizeof(double));
+    struct cllm_serve_source_count *sources = calloc((size_t)L->n + 1, sizeof(*sources));
+    const char **errors = calloc((size_t)(p->max_errors > 0 ? p->max_errors : 0) + 1, sizeof(*errors));
     size_t n_ttft = 0, n_e2e = 0;
-    int n_ok = 0, n_good = 0;
-    double tokens = 0, wall_s = L->n > 0 ? (double)(L->last_ns - L->first_ns) / 1e9 : NAN;
-    const char *none = "no request succeeded";
+    double wall_s = L->n > 0 ? (double)(L->last_ns - L->first_ns) / 1e9 : NAN;
     const char *first_error = NULL;
 
-    if (!o || !ttft || !e2e) {
+    memset(o, 0, sizeof(*o));
+    if (!ttft || !e2e || !sources || !errors) {
         free(ttft);
         free(e2e);
-        cJSON_Delete(o);
-        return NULL;
+        free(sources);
+        free((void *)errors);
+        return false;
     }
     for (int i = 0; i < L->n; i++) {
-        const struct rec *r = &L->recs[i];
-        if (r->st != CLLM_OK) {
+        const struct cllm_serve_request *r = &L->recs[i];
+        if (!r->ok) {
             if (!first_error)
                 first_error = r->error;
+            /* the first few distinct messages */
+            if (o->n_errors < p->max_errors) {
+                int k = 0;
+                while (k < o->n_errors && strcmp(errors[k], r->error) != 0)
+                    k++;
+                if (k == o->n_errors)
+                    errors[o->n_errors++] = r->error;
+            }
             continue;
         }
-        n_ok++;
-        tokens += r->output_tokens;
+        o->n_ok++;
+        o->output_tokens += r->output_tokens;
         if (isfinite(r->ttft_s))
             ttft[n_ttft++] = r->ttft_s;
         if (isfinite(r->e2e_s))
             e2e[n_e2e++] = r->e2e_s;
-        n_good += is_good(r, p);
+        o->n_good += is_good(r, p);
+        {
+            int k = 0;
+            while (k < o->n_sources && strcmp(sources[k].source, r->token_count_source) != 0)
+                k++;
+            if (k == o->n_sources)
+                cllm_strlcpy(sources[o->n_sources++].source, r->token_count_source, sizeof(sources[k].source));
+            sources[k].n++;
+        }
     }
 
-    cJSON_AddNumberToObject(o, "concurrency", c);
-    cJSON_AddStringToObject(o, "status", cancelled ? "cancelled" : L->n > 0 && n_ok == 0 ? "failed" : "ok");
-    if (!cancelled && L->n > 0 && n_ok == 0)
-        cJSON_AddStringToObject(o, "error", first_error ? first_error : "every request failed");
-    if (L->limit < INT_MAX)
-        cJSON_AddNumberToObject(o, "request_limit", L->limit);
-    else
-        cllm_json_set_null(o, "request_limit", "until duration_s");
-    cJSON_AddNumberToObject(o, "n_requests", L->n);
-    cJSON_AddNumberToObject(o, "n_ok", n_ok);
-    cJSON_AddNumberToObject(o, "n_failed", L->n - n_ok);
-    if (cancelled)
-        cJSON_AddNumberToObject(o, "n_cancelled", L->n_cancelled);
-    cllm_json_set_number(o, "wall_s", wall_s, "no request ended");
-    cJSON_AddItemToObject(o, "ttft_s", dist_json(ttft, n_ttft, 1.0, none));
-    cJSON_AddItemToObject(o, "itl_s", dist_json(L->gaps_ms, L->n_gaps, 1e-3, "no successful request had 2 tokens"));
-    cJSON_AddItemToObject(o, "e2e_s", dist_json(e2e, n_e2e, 1.0, none));
-    cJSON_AddNumberToObject(o, "output_tokens", tokens);
-    cllm_json_set_number(o, "output_tokens_per_second", wall_s > 0 ? tokens / wall_s : NAN, "no request ended");
-    cllm_json_set_number(o, "requests_per_second", wall_s > 0 ? n_ok / wall_s : NAN, "no request ended");
-    cllm_json_set_number(o, "error_rate", L->n > 0 ? (double)(L->n - n_ok) / L->n : NAN, "no request ended");
-    if (p->slo_ttft_ms > 0 || p->slo_itl_ms > 0) {
-        cJSON *slo;
-        gp = cJSON_AddObjectToObject(o, "goodput");
-        slo = cJSON_AddObjectToObject(gp, "slo");
-        if (p->slo_ttft_ms > 0)
-            cJSON_AddNumberToObject(slo, "ttft_ms", p->slo_ttft_ms);
-        if (p->slo_itl_ms > 0) {
-            cJSON_AddNumberToObject(slo, "itl_ms", p->slo_itl_ms);
-            cJSON_AddStringToObject(slo, "itl_measure", ITL_MEASURE);
-        }
-        cJSON_AddNumberToObject(gp, "n_good", n_good);
-        cllm_json_set_number(gp, "requests_per_second", wall_s > 0 ? n_good / wall_s : NAN, "no request ended");
-        cllm_json_set_number(gp, "fraction", L->n > 0 ? (double)n_good / L->n : NAN, "no request ended");
+    o->concurrency = c;
+    o->status = cancelled                  ? CLLM_SERVE_LEVEL_CANCELLED
+                : L->n > 0 && o->n_ok == 0 ? CLLM_SERVE_LEVEL_FAILED
+                                           : CLLM_SERVE_LEVEL_OK;
+    if (o->status == CLLM_SERVE_LEVEL_FAILED)
+        o->error = first_error ? first_error : "every request failed";
+    o->request_limit = L->limit < INT_MAX ? L->limit : 0;
+    o->n_requests = L->n;
+    o->n_failed = L->n - o->n_ok;
+    o->n_cancelled = cancelled ? L->n_cancelled : 0;
+    o->wall_s = wall_s;
+    o->ttft_s = dist_of(ttft, n_ttft, 1.0);
+    o->itl_s = dist_of(L->gaps_ms, L->n_gaps, 1e-3);
+    o->e2e_s = dist_of(e2e, n_e2e, 1.0);
+    o->output_tokens_per_second = wall_s > 0 ? (double)o->output_tokens / wall_s : NAN;
+    o->requests_per_second = wall_s > 0 ? o->n_ok / wall_s : NAN;
+    o->error_rate = L->n > 0 ? (double)(L->n - o->n_ok) / L->n : NAN;
+    o->has_goodput = p->slo_ttft_ms > 0 || p->slo_itl_ms > 0;
+    if (o->has_goodput) {
+        o->goodput_requests_per_second = wall_s > 0 ? o->n_good / wall_s : NAN;
+        o->goodput_fraction = L->n > 0 ? (double)o->n_good / L->n : NAN;
     } else {
-        cllm_json_set_null(o, "goodput", "no --slo given");
+        o->n_good = 0;
     }
-    sources = cJSON_AddObjectToObject(o, "token_count_sources");
-    errors = cJSON_AddArrayToObject(o, "errors");
-    for (int i = 0; i < L->n; i++) {
-        const struct rec *r = &L->recs[i];
-        cJSON *k;
-        if (r->st == CLLM_OK) {
-            k = cJSON_GetObjectItemCaseSensitive(sources, r->source);
-            if (k)
-                cJSON_SetNumberValue(k, k->valuedouble + 1);
-            else
-                cJSON_AddNumberToObject(sources, r->source, 1);
-            continue;
-        }
-        /* the first few distinct messages */
-        if (cJSON_GetArraySize(errors) >= p->max_errors)
-            continue;
-        k = NULL;
-        cJSON_ArrayForEach(k, errors) if (strcmp(k->valuestring, r->error) == 0) break;
-        if (!k)
-            cJSON_AddItemToArray(errors, cJSON_CreateString(r->error));
-    }
-    reqs = cJSON_AddArrayToObject(o, "requests");
-    for (int i = 0; i < L->n; i++) {
-        const struct rec *r = &L->recs[i];
-        cJSON *q = cJSON_CreateObject();
-        cJSON_AddItemToArray(reqs, q);
-        cJSON_AddStringToObject(q, "status", r->st == CLLM_OK ? "ok" : "failed");
-        if (r->http_status > 0)
-            cJSON_AddNumberToObject(q, "http_status", r->http_status);
-        else
-            cllm_json_set_null(q, "http_status", "no HTTP answer");
-        cllm_json_set_number(q, "ttft_s", r->ttft_s, "no token with text came");
-        cllm_json_set_number(q, "e2e_s", r->e2e_s, "no timing");
-        cllm_json_set_number(q, "itl_mean_s", r->itl_mean_s, "fewer than 2 tokens came");
-        cJSON_AddNumberToObject(q, "output_tokens", r->output_tokens);
-        if (r->prompt_tokens >= 0)
-            cJSON_AddNumberToObject(q, "prompt_tokens", r->prompt_tokens);
-        else
-            cllm_json_set_null(q, "prompt_tokens", "the server sent neither usage nor timings");
-        cJSON_AddStringToObject(q, "token_count_source", r->source);
-        if (r->error)
-            cJSON_AddStringToObject(q, "error", r->error);
-    }
+    o->sources = sources;
+    o->errors = errors;
+    o->requests = L->recs;
+    L->recs = NULL;
+    L->n = L->cap = 0;
     free(ttft);
     free(e2e);
-    return o;
+    return true;
+}
+
+/* A string or number of the server's answer, kept; false when out of memory. */
+static bool keep_value(const cJSON *v, struct cllm_serve_value *out)
+{
+    if (cJSON_IsNumber(v)) {
+        out->kind = CLLM_SERVE_VALUE_NUMBER;
+        out->num = v->valuedouble;
+    } else if (cJSON_IsString(v)) {
+        out->str = strdup(v->valuestring);
+        if (!out->str)
+            return false;
+        out->kind = CLLM_SERVE_VALUE_STRING;
+    }
+    return true;
 }
 
 /* What the server says about itself: llama-server's /props, and the model to ask for. */
-static cJSON *server_json(const struct cllm_serve_params *p, const char *base, const char *auth, char *model,
-                          size_t model_n, bool *is_llama_server)
+static void server_info(const struct cllm_serve_params *p, const char *base, const char *auth,
+                        struct cllm_serve_server *o)
 {
-    cJSON *o = cJSON_CreateObject(), *j = NULL, *props = NULL;
-    char url[512], jerr[300] = "";
-    const char *model_source = "--server-model";
+    cJSON *j = NULL;
+    char jerr[300] = "";
     long code;
 
-    public_url(p->server_url, url, sizeof(url));
-    cJSON_AddStringToObject(o, "url", url);
+    public_url(p->server_url, o->url, sizeof(o->url));
+    o->n_ctx = NAN;
+    o->model_source = "--server-model";
     code = cllm_chat_http_get_json(base, auth, "/props", 3000, &j, jerr, sizeof(jerr));
     if (j) {
+        /* llama-server's API keys (what it answers), not results keys */
         const cJSON *dgs = cJSON_GetObjectItemCaseSensitive(j, "default_generation_settings");
         if (cJSON_IsObject(dgs)) {
             /* only llama-server answers /props with its generation settings */
-            static const char *const keys[] = {"build_info", "model_path", "total_slots"};
             const cJSON *nctx = cJSON_GetObjectItemCaseSensitive(dgs, "n_ctx");
-            props = cJSON_CreateObject();
-            for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
-                if (cJSON_IsString(v) || cJSON_IsNumber(v))
-                    cJSON_AddItemToObject(props, keys[i], cJSON_Duplicate(v, false));
-            }
+            o->has_props = keep_value(cJSON_GetObjectItemCaseSensitive(j, "build_info"), &o->build_info) &&
+                           keep_value(cJSON_GetObjectItemCaseSensitive(j, "model_path"), &o->model_path) &&
+                           keep_value(cJSON_GetObjectItemCaseSensitive(j, "total_slots"), &o->total_slots);
             if (cJSON_IsNumber(nctx))
-                cJSON_AddNumberToObject(props, "n_ctx", nctx->valuedouble);
+                o->n_ctx = nctx->valuedouble;
         }
         cJSON_Delete(j);
     }
-    *is_llama_server = props != NULL;
-    cJSON_AddStringToObject(o, "library", props ? "llama-server" : "openai-compatible");
-    if (props) {
-        cJSON_AddItemToObject(o, "props", props);
-    } else {
-        char why[400];
+    o->library = o->has_props ? "llama-server" : "openai-compatible";
+    if (!o->has_props) {
         /* a 200 answer that is not strict JSON is this server's error, said as such */
-        snprintf(why, sizeof(why), "%s", code == 200 && jerr[0] ? jerr : "GET /props gave no llama-server settings");
-        cllm_json_set_null(o, "props", why);
+        snprintf(o->props_why, sizeof(o->props_why), "%s",
+                 code == 200 && jerr[0] ? jerr : "GET /props gave no llama-server settings");
     }
     if (p->server_model && p->server_model[0]) {
-        cllm_strlcpy(model, p->server_model, model_n);
+        cllm_strlcpy(o->model, p->server_model, sizeof(o->model));
     } else {
-        model_source = "default";
-        cllm_strlcpy(model, "default", model_n);
+        o->model_source = "default";
+        cllm_strlcpy(o->model, "default", sizeof(o->model));
         code = cllm_chat_http_get_json(base, auth, "/v1/models", 3000, &j, jerr, sizeof(jerr));
         if (j) {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(
                 cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "data"), 0), "id");
             if (cJSON_IsString(id) && id->valuestring[0]) {
-                cllm_strlcpy(model, id->valuestring, model_n);
-                model_source = "/v1/models";
+                cllm_strlcpy(o->model, id->valuestring, sizeof(o->model));
+                o->model_source = "/v1/models";
             }
             cJSON_Delete(j);
         } else if (code == 200 && jerr[0]) {
-            cJSON_AddStringToObject(o, "models_error", jerr);
+            cllm_strlcpy(o->models_error, jerr, sizeof(o->models_error));
         }
     }
-    cJSON_AddStringToObject(o, "model", model);
-    cJSON_AddStringToObject(o, "model_source", model_source);
-    cJSON_AddStringToObject(o, "client", curl_version());
-    return o;
+    o->client = curl_version();
 }
 
-enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *section, char *err, size_t errlen)
+enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, struct cllm_serve_result *out, char *err,
+                                size_t errlen)
 {
     struct cllm_gen_params g = cllm_gen_default_params();
     struct cllm_chat_target t;
-    char base[512], auth[600] = "", model[256];
-    bool is_llama_server, cancelled = false, failed = false;
-    cJSON *levels;
+    char base[512], auth[600] = "";
+    bool cancelled = false, failed = false;
     CURLM *m;
-    enum cllm_status st = cllm_serve_check(p, err, errlen);
+    enum cllm_status st;
     size_t n;
 
+    memset(out, 0, sizeof(*out));
+    st = cllm_serve_check(p, err, errlen);
     if (st != CLLM_OK)
         return st;
+    out->levels = calloc((size_t)p->n_levels, sizeof(*out->levels));
+    if (!out->levels) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
     cllm_strlcpy(base, p->server_url, sizeof(base));
     n = strlen(base);
     while (n > 0 && base[n - 1] == '/')
@@ -691,14 +646,13 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
     if (p->system_prompt)
         g.system_prompt = p->system_prompt;
 
-    set_str(section, "status", "running");
-    cJSON_AddItemToObject(section, "server", server_json(p, base, auth, model, sizeof(model), &is_llama_server));
-    cJSON_AddItemToObject(section, "params", params_json(p, &g));
-    levels = cJSON_AddArrayToObject(section, "levels");
+    out->status = CLLM_SERVE_RUNNING;
+    server_info(p, base, auth, &out->server);
+    setup_fill(&out->setup, p, &g);
     t.base = base;
-    t.model = model;
+    t.model = out->server.model;
     t.auth = auth;
-    t.is_llama_server = is_llama_server;
+    t.is_llama_server = out->server.has_props;
     t.stall_s = p->stall_s;
     t.deadline_base_s = p->deadline_base_s;
     t.deadline_per_token_s = p->deadline_per_token_s;
@@ -710,7 +664,7 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
     }
     for (int i = 0; i < p->n_levels && !cancelled && !failed; i++) {
         struct level L;
-        cJSON *lj;
+        struct cllm_serve_level *lo = &out->levels[out->n_levels];
         int c = p->concurrency[i];
         memset(&L, 0, sizeof(L));
         if (p->on_level)
@@ -720,27 +674,28 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
             level_free(&L);
             break;
         }
-        lj = level_json(&L, p, c, cancelled);
-        level_free(&L);
-        if (!lj) {
+        if (!level_stats(&L, p, c, cancelled, lo)) {
+            level_free(&L);
             snprintf(err, errlen, "out of memory");
             st = CLLM_ERR_NOMEM;
             break;
         }
-        cJSON_AddItemToArray(levels, lj);
-        failed = strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lj, "status")), "failed") == 0;
+        level_free(&L);
+        out->n_levels++;
+        failed = lo->status == CLLM_SERVE_LEVEL_FAILED;
         if (p->on_level)
-            p->on_level(i, p->n_levels, c, lj, p->user_data);
+            p->on_level(i, p->n_levels, c, lo, p->user_data);
     }
     curl_multi_cleanup(m);
     if (st != CLLM_OK) {
-        set_str(section, "status", "failed");
-        set_str(section, "error", err);
+        out->status = CLLM_SERVE_FAILED;
+        cllm_strlcpy(out->error, err, sizeof(out->error));
         return st;
     }
-    set_str(section, "status", cancelled ? "partial" : failed ? "failed" : "ok");
+    out->status = cancelled ? CLLM_SERVE_PARTIAL : failed ? CLLM_SERVE_FAILED : CLLM_SERVE_OK;
     if (failed)
-        set_str(section, "error", "every request of a level failed; the levels after it were not run");
+        cllm_strlcpy(out->error, "every request of a level failed; the levels after it were not run",
+                     sizeof(out->error));
     if (cancelled)
         snprintf(err, errlen, "interrupted: the levels done and the interrupted one are kept");
     return cancelled ? CLLM_ERR_CANCELLED : CLLM_OK;
@@ -750,81 +705,13 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *sectio
 
 bool cllm_serve_supported(void) { return false; }
 
-enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, cJSON *section, char *err, size_t errlen)
+enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, struct cllm_serve_result *out, char *err,
+                                size_t errlen)
 {
-    (void)p, (void)section;
+    (void)p;
+    memset(out, 0, sizeof(*out));
     snprintf(err, errlen, "serve-bench needs libcurl (this build has none: install libcurl4-openssl-dev and rebuild)");
     return CLLM_ERR_UNSUPPORTED;
 }
 #endif
 
-static void mark_not_run(cJSON *result, const char *section, const char *reason)
-{
-    cJSON *s = cJSON_GetObjectItemCaseSensitive(result, section);
-    set_str(s, "status", "skipped");
-    set_str(s, "reason", reason);
-}
-
-enum cllm_status cllm_serve_bench(const struct cllm_serve_params *p, const char *output_dir, char *path_out,
-                                  size_t path_n, cJSON **result_out, char *err, size_t errlen)
-{
-    struct cllm_hw_params hp = cllm_hw_default_params();
-    struct cllm_hw_info *hw;
-    time_t started = time(NULL);
-    cJSON *result, *section;
-    const char *status;
-    enum cllm_status st, wst;
-
-    if (result_out)
-        *result_out = NULL;
-    if (path_n)
-        path_out[0] = '\0';
-    st = cllm_serve_check(p, err, errlen);
-    if (st != CLLM_OK)
-        return st;
-    if (!cllm_serve_supported())
-        return cllm_serve_run(p, NULL, err, errlen);
-    /* an unwritable folder found after the whole load test would cost the test: check it first */
-    st = cllm_result_dir_check(output_dir ? output_dir : "results", err, errlen);
-    if (st != CLLM_OK)
-        return st;
-    hw = calloc(1, sizeof(*hw));
-    if (!hw) {
-        snprintf(err, errlen, "out of memory");
-        return CLLM_ERR_NOMEM;
-    }
-    /* the hardware of the machine that ran the client: the server may be elsewhere */
-    cllm_hw_detect(&hp, hw);
-    result = cllm_result_new(hw, NULL, started);
-    free(hw);
-    if (!result) {
-        snprintf(err, errlen, "out of memory");
-        return CLLM_ERR_NOMEM;
-    }
-    mark_not_run(result, "classic_benchmarks", "serve-bench measures a server's serving load only");
-    mark_not_run(result, "ai_benchmarks", "serve-bench measures a server's serving load only");
-    section = cJSON_AddObjectToObject(result, "serving_benchmarks");
-    st = cllm_serve_run(p, section, err, errlen);
-    if (st != CLLM_OK && st != CLLM_ERR_CANCELLED && st != CLLM_ERR_NOMEM) {
-        cJSON_Delete(result);
-        return st;
-    }
-    status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "status"));
-    cllm_result_set_status(result, st == CLLM_ERR_CANCELLED            ? "cancelled"
-                                   : status && strcmp(status, "ok") == 0 ? "complete"
-                                                                         : "failed",
-                           time(NULL));
-    {
-        bool elsewhere = false;
-        /* a full disk keeps the measurements in a fallback folder (CLLM_ERR_IO with path_out set) */
-        wst = cllm_result_save(result, output_dir ? output_dir : "results", path_out, path_n, &elsewhere, err,
-                               errlen);
-        if (wst != CLLM_OK && !elsewhere && path_n)
-            path_out[0] = '\0';
-    }
-    if (result_out)
-        *result_out = result;
-    else
-        cJSON_Delete(result);
-    return wst != CLLM_OK ? wst : st;
-}

@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/clock.h"
-#include "report/result.h"
+#include "report/fields_serve.h"
 #include "serve/serve_bench.h"
 #include "platform/proc.h"
 #include "sched_server.h"
@@ -81,11 +81,27 @@ static const char *str(const cJSON *root, const char *path)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* The run's structs as the results file's section (report/write_serve.c), checked against the structs. */
+static cJSON *section_of(const struct cllm_serve_result *r)
+{
+    cJSON *s = cJSON_CreateObject();
+    cllm_write_serving(s, r);
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(s, "levels")), r->n_levels);
+    for (int i = 0; i < r->n_levels; i++) {
+        const cJSON *L = cJSON_GetArrayItem(cllm_json_path(s, "levels"), i);
+        CHECK_INT(num(L, "n_requests"), r->levels[i].n_requests);
+        CHECK_INT(cJSON_GetArraySize(cllm_json_path(L, "requests")), r->levels[i].n_requests);
+        CHECK_INT(num(L, "n_ok"), r->levels[i].n_ok);
+    }
+    return s;
+}
+
 /* One serve-bench run against the path `spec` of the test server (POSTs counted from 1). */
 static enum cllm_status run(const char *spec, const int *levels, int n_levels, struct cllm_serve_params *p,
                             cJSON **section)
 {
     char url[256], err[512] = "";
+    struct cllm_serve_result r;
     enum cllm_status st;
     snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", g_port, spec);
     p->server_url = url;
@@ -93,8 +109,9 @@ static enum cllm_status run(const char *spec, const int *levels, int n_levels, s
     for (int i = 0; i < n_levels; i++)
         p->concurrency[i] = levels[i];
     sched_server_reset();
-    *section = cJSON_CreateObject();
-    st = cllm_serve_run(p, *section, err, sizeof(err));
+    st = cllm_serve_run(p, &r, err, sizeof(err));
+    *section = section_of(&r);
+    cllm_serve_result_free(&r);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED)
         fprintf(stderr, "  %s: %s\n", cllm_status_str(st), err);
     p->server_url = NULL;
@@ -273,13 +290,20 @@ static void refused(void)
     static const int levels[] = {2};
     struct cllm_serve_params p = cllm_serve_default_params();
     char url[64], err[512] = "";
-    cJSON *s = cJSON_CreateObject();
+    struct cllm_serve_result r;
+    cJSON *s;
     snprintf(url, sizeof(url), "http://127.0.0.1:%d", cllm_free_tcp_port());
     p.server_url = url;
     p.concurrency[0] = levels[0];
     p.n_levels = 1;
     p.requests = 2;
-    CHECK_INT(cllm_serve_run(&p, s, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_serve_run(&p, &r, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(r.status, CLLM_SERVE_FAILED);
+    CHECK_INT(r.n_levels, 1);
+    CHECK_INT(r.levels[0].status, CLLM_SERVE_LEVEL_FAILED);
+    CHECK_INT(r.levels[0].requests[0].http_status, 0);
+    s = section_of(&r);
+    cllm_serve_result_free(&r);
     CHECK_STR(str(s, "status"), "failed");
     fprintf(stderr, "  %s\n", str(s, "levels.0.errors.0"));
     CHECK(strstr(str(s, "levels.0.errors.0"), "cannot connect") != NULL);
@@ -297,7 +321,7 @@ static void *cancel_later(void *arg)
     return NULL;
 }
 
-static void on_level(int index, int count, int c, const cJSON *level, void *user_data)
+static void on_level(int index, int count, int c, const struct cllm_serve_level *level, void *user_data)
 {
     pthread_t *th = user_data;
     (void)count, (void)c;

@@ -1,0 +1,33 @@
+/* serve-bench's plan, as `computellm serve-bench` starts it: check the results folder before any request, make the
+ * results document (hardware of this machine, tool, run status; the classic and AI sections "skipped"), run the
+ * load (serve/serve_bench.h), write its section (report/write_serve.c) and the file atomically, into a fallback
+ * folder when the results folder fails at the end. The library prints nothing; the caller watches through
+ * p->on_level. */
+#ifndef CLLM_APP_SERVE_PLAN_H
+#define CLLM_APP_SERVE_PLAN_H
+
+#include <stddef.h>
+
+#include "core/status.h"
+#include "serve/serve_bench.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct cJSON;
+
+/* Runs p against its server and writes the results file into output_dir (NULL: "results"); its path into
+ * path_out ("" when none was written). *run_out (required) receives the run's structs (free them with
+ * cllm_serve_result_free), *result_out (may be NULL) the whole results tree (cJSON_Delete it). Returns as
+ * cllm_serve_run; CLLM_ERR_IO when the folder is unusable before the run (nothing run, *result_out NULL) or the
+ * file could not be written there (path_out set: it was saved in a fallback folder, err says where and why). */
+enum cllm_status cllm_serve_plan(const struct cllm_serve_params *p, const char *output_dir,
+                                 struct cllm_serve_result *run_out, char *path_out, size_t path_n,
+                                 struct cJSON **result_out, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
