@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "build_info.h"
+#include "app/run_request.h"
 #include "app/serve_plan.h"
 #include "cli/cli.h"
 #include "report/fields_core.h"
@@ -257,6 +258,11 @@ int cmd_serve_bench(int argc, char *const *argv)
         fputs("computellm serve-bench: --server-url URL is required (an OpenAI-compatible server, e.g. "
               "http://127.0.0.1:8080)\n\n", stderr);
         usage_serve_bench(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    /* the one server-address rule of run, serve-bench and the API (app/run_request.h): no credentials in it */
+    if (cllm_run_check_server_url(p.server_url, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm serve-bench: --server-url: %s\n", err);
         return CLI_EXIT_USAGE;
     }
     if (cllm_serve_check(&p, err, sizeof(err)) != CLLM_OK) {

@@ -26,7 +26,7 @@ U=http://127.0.0.1:9
 expect_rc "no --server-url exits 2" 2 "$BIN" serve-bench
 check "says --server-url is required" grep -q -- "--server-url URL is required" "$T/err"
 expect_rc "non-http URL exits 2" 2 "$BIN" serve-bench --server-url ftp://host:21
-check "says the URL must be http" grep -q "must start with http:// or https://" "$T/err"
+check "says the URL must be http" grep -q -- "--server-url: expected an http:// or https:// address" "$T/err"
 expect_rc "concurrency 0 exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency 1,0,4
 check "names the bad level" grep -q -- "--concurrency: '0' is not a positive integer" "$T/err"
 expect_rc "concurrency word exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency two
