@@ -5,9 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "classic/classic.h"
 #include "core/config.h"
 #include "hw/hw.h"
+#include "report/fields_classic.h"
+#include "report/write_classic.h"
 
 int main(int argc, char **argv)
 {
@@ -15,7 +19,8 @@ int main(int argc, char **argv)
     struct cllm_hw_params hp = cllm_hw_default_params();
     static struct cllm_hw_info hw;
     struct cllm_classic_params p = cllm_classic_default_params();
-    cJSON *section = cJSON_CreateObject(), *ph;
+    static struct cllm_classic_result r;
+    cJSON *ph;
     char err[512], *text;
 
     if (argc < 2) {
@@ -30,18 +35,21 @@ int main(int argc, char **argv)
     cllm_hw_detect(&hp, &hw);
     p.cfg = &cfg;
     p.hw = &hw;
-    p.only = argv[1];
-    p.cleanup = false;
-    p.monitor = false;
-    cllm_classic_run(&p, section);
-    ph = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(section, "benchmarks"), argv[1]);
-    if (!ph) {
+    for (int i = 0; i < CLLM_CLASSIC_PHASE_COUNT; i++)
+        if (strcmp(argv[1], CLLM_CLASSIC_PHASE_FIELDS[i]->name) == 0)
+            p.only = i;
+    if (p.only < 0) {
         fprintf(stderr, "cllm_phase: unknown phase '%s'\n", argv[1]);
         return 2;
     }
-    text = cJSON_Print(ph);
-    puts(text);
+    p.cleanup = false;
+    p.monitor = false;
+    cllm_classic_run(&p, &r);
+    ph = cllm_write_classic_phase(&r, p.only);
+    text = ph ? cJSON_Print(ph) : NULL;
+    puts(text ? text : "{}");
     free(text);
-    cJSON_Delete(section);
+    cJSON_Delete(ph);
+    cllm_classic_result_free(&r);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "classic/gpu_gemm.h"
 #include "hw/hw.h"
+#include "report/write_classic.h"
 
 static int usage(void)
 {
@@ -22,8 +23,9 @@ int main(int argc, char **argv)
 {
     static struct cllm_hw_info hw;
     struct cllm_hw_params hp = cllm_hw_default_params();
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     int sizes[16];
+    struct cllm_gpugemm_result r;
     cJSON *phase;
     char *text;
 
@@ -62,7 +64,10 @@ int main(int argc, char **argv)
     }
     cllm_hw_detect(&hp, &hw);
     phase = cJSON_CreateObject();
-    cllm_gpu_compute_run(&p, &hw, phase);
+    cllm_gpugemm_run(&p, &hw, &r);
+    if (phase)
+        cllm_write_gpu_compute(phase, &r);
+    cllm_gpugemm_result_free(&r);
     text = cJSON_Print(phase);
     puts(text ? text : "{}");
     free(text);

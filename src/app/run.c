@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "report/fields_classic.h"
 #include "report/result.h"
+#include "report/write_classic.h"
 #include "hw/hw.h"
 #include "core/json.h"
 
@@ -30,6 +32,24 @@ struct cllm_run_params cllm_run_default_params(void)
 
 static bool cancelled(const struct cllm_run_params *p) { return p->cancel && *p->cancel; }
 
+/* The classic runner's progress as the callers see it: each phase as its results JSON. */
+static void classic_progress(enum cllm_phase_event ev, int index, int count, const struct cllm_classic_result *r,
+                             void *user_data)
+{
+    const struct cllm_run_params *p = user_data;
+    cJSON *phase = ev == CLLM_PHASE_DONE ? cllm_write_classic_phase(r, index) : cJSON_CreateObject();
+    if (phase)
+        p->classic_progress(ev, index, count, CLLM_CLASSIC_PHASE_FIELDS[index]->name, phase, p->user_data);
+    cJSON_Delete(phase);
+}
+
+/* The classic phase's monitor samples go to the caller's callback with the caller's user_data. */
+static void classic_sample(const struct cllm_sample *s, void *user_data)
+{
+    const struct cllm_run_params *p = user_data;
+    p->monitor_sample(s, p->user_data);
+}
+
 enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_out, size_t path_n,
                                     cJSON **result_out, char *err, size_t errlen)
 {
@@ -38,6 +58,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     time_t started = time(NULL);
     cJSON *result;
     enum cllm_status st;
+    /* the roofline's bandwidths, from the classic phases when they ran */
+    double cpu_read_gbps = NAN, gpu_d2d_gbps = NAN;
 
     if (result_out)
         *result_out = NULL;
@@ -68,13 +90,27 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
                               "--skip-classic given");
     } else if (!cancelled(p)) {
         struct cllm_classic_params cp = cllm_classic_default_params();
+        struct cllm_classic_result *cr = calloc(1, sizeof(*cr));
+        if (!cr) {
+            cJSON_Delete(result);
+            free(hw);
+            snprintf(err, errlen, "out of memory");
+            return CLLM_ERR_NOMEM;
+        }
         cp.cfg = &p->cfg;
         cp.hw = hw;
         cp.cancel = p->cancel;
-        cp.progress = p->classic_progress;
-        cp.monitor_sample = p->monitor_sample;
-        cp.user_data = p->user_data;
-        cllm_classic_run(&cp, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
+        cp.progress = p->classic_progress ? classic_progress : NULL;
+        cp.monitor_sample = p->monitor_sample ? classic_sample : NULL;
+        cp.user_data = (void *)p;
+        cllm_classic_run(&cp, cr);
+        cllm_write_classic(cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"), cr);
+        if (cr->phase[CLLM_CLASSIC_MEMORY].finished && cr->memory.has_best)
+            cpu_read_gbps = cr->memory.best_gbps[CLLM_MEMBW_READ];
+        if (cr->phase[CLLM_CLASSIC_GPU].finished)
+            gpu_d2d_gbps = cr->gpu.d2d_best_gbps;
+        cllm_classic_result_free(cr);
+        free(cr);
     }
 
     if (p->skip_ai) {
@@ -82,18 +118,15 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
                               "--skip-ai given");
     } else if (!cancelled(p)) {
         struct cllm_ai_params ap = p->ai;
-        cJSON *bm = cllm_json_path(result, "classic_benchmarks.benchmarks");
-        const cJSON *rd = cllm_json_path(bm, "memory_bandwidth.read_gbps");
-        const cJSON *d2d = cllm_json_path(bm, "gpu_compute.memory.d2d.best_gbps");
         ap.cfg = &p->cfg;
         ap.hw = hw;
         ap.cancel = p->cancel;
         ap.progress = p->ai_progress;
         ap.monitor_sample = p->monitor_sample;
         ap.user_data = p->user_data;
-        ap.cpu_read_gbps = cJSON_IsNumber(rd) ? rd->valuedouble : NAN;
+        ap.cpu_read_gbps = cpu_read_gbps;
         /* a device-to-device copy counts read + write: the read rate is half */
-        ap.gpu_read_gbps = cJSON_IsNumber(d2d) ? d2d->valuedouble / 2 : NAN;
+        ap.gpu_read_gbps = gpu_d2d_gbps / 2;
         ap.cleanup_pause_s = p->cfg.cleanup_pause_s;
         cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
         /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */

@@ -21,6 +21,11 @@ struct cJSON;
 struct cllm_hw_info;
 struct cllm_sample;
 
+/* Called at the start and end of each classic phase; `phase` is its results JSON (status set at DONE; empty at
+ * START). */
+typedef void (*cllm_phase_progress_fn)(enum cllm_phase_event ev, int index, int count, const char *name,
+                                       const struct cJSON *phase, void *user_data);
+
 struct cllm_run_params {
     struct cllm_config  cfg;            /* the plan (models, prompt, runs, sizes, monitor interval) */
     bool        skip_classic;

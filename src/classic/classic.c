@@ -3,32 +3,27 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#include "classic/cpu_gemm.h"
-#include "classic/membw.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "classic/gpu_gemm.h"
 #include "hw/hw.h"
 #include "monitor/cleanup.h"
 #include "monitor/monitor.h"
 
-enum { PH_CPU1, PH_CPUN, PH_MEM, PH_GPU, PH_COUNT };
+enum {
+    PH_CPU1 = CLLM_CLASSIC_CPU_SINGLE, PH_CPUN = CLLM_CLASSIC_CPU_MULTI, PH_MEM = CLLM_CLASSIC_MEMORY,
+    PH_GPU = CLLM_CLASSIC_GPU, PH_COUNT = CLLM_CLASSIC_PHASE_COUNT
+};
 
-static const char *const g_names[PH_COUNT] = {"cpu_single_thread", "cpu_multi_thread", "memory_bandwidth",
-                                              "gpu_compute"};
-
-int cllm_classic_phase_names(const char *const **names)
-{
-    *names = g_names;
-    return PH_COUNT;
-}
+/* for the log only (the results keys are report/fields_classic.c's) */
+static const char *const g_log_names[PH_COUNT] = {"CPU GEMM, 1 thread", "CPU GEMM, all cores", "memory bandwidth",
+                                                  "GPU compute"};
 
 struct cllm_classic_params cllm_classic_default_params(void)
 {
     struct cllm_classic_params p = {
         .cfg = NULL, .hw = NULL, .cancel = NULL, .cleanup = true, .cleanup_pause_s = 1.0, .drop_page_cache = true,
-        .monitor = true, .keep_samples = true, .only = NULL, .progress = NULL, .monitor_sample = NULL,
+        .monitor = true, .keep_samples = true, .only = -1, .progress = NULL, .monitor_sample = NULL,
         .user_data = NULL,
     };
     return p;
@@ -41,7 +36,20 @@ static int physical_cores(const struct cllm_hw_info *hw)
     return hw->cpu.logical_cores > 0 ? hw->cpu.logical_cores : 1;
 }
 
-static void run_phase(int which, const struct cllm_classic_params *p, cJSON *phase)
+enum cllm_classic_status cllm_classic_phase_status(const struct cllm_classic_result *r, int index)
+{
+    if (!r || index < 0 || index >= PH_COUNT || !r->phase[index].ran)
+        return CLLM_CLASSIC_NONE;
+    switch (index) {
+    case PH_CPU1: return r->cpu_single.status;
+    case PH_CPUN: return r->cpu_multi.status;
+    case PH_MEM:  return r->memory.status;
+    case PH_GPU:  return r->gpu.status;
+    default:      return CLLM_CLASSIC_NONE;
+    }
+}
+
+static void run_phase(int which, const struct cllm_classic_params *p, struct cllm_classic_result *r)
 {
     const struct cllm_config *cfg = p->cfg;
     const struct cllm_hw_info *hw = p->hw;
@@ -56,7 +64,7 @@ static void run_phase(int which, const struct cllm_classic_params *p, cJSON *pha
         g.threads = which == PH_CPU1 ? 1 : physical_cores(hw);
         g.report_peak = which == PH_CPUN;
         g.cancel = p->cancel;
-        cllm_cpu_gemm_run(&g, &hw->cpu, phase);
+        cllm_cpu_gemm_run(&g, &hw->cpu, which == PH_CPU1 ? &r->cpu_single : &r->cpu_multi);
         break;
     }
     case PH_MEM: {
@@ -75,15 +83,15 @@ static void run_phase(int which, const struct cllm_classic_params *p, cJSON *pha
             m.available_bytes = ram.available_bytes >= 0 ? ram.available_bytes : hw->ram.available_bytes;
         }
         m.cancel = p->cancel;
-        cllm_membw_run(&m, phase);
+        cllm_membw_run(&m, &r->memory);
         break;
     }
     case PH_GPU: {
-        struct cllm_gpu_compute_params g = cllm_gpu_compute_default_params();
+        struct cllm_gpugemm_params g = cllm_gpugemm_default_params();
         g.sizes = cfg->gpu_matrix_sizes;
         g.n_sizes = cfg->n_gpu_matrix_sizes;
         g.iterations = cfg->gemm_iterations;
-        cllm_gpu_compute_run(&g, hw, phase);
+        cllm_gpugemm_run(&g, hw, &r->gpu);
         break;
     }
     default:
@@ -91,35 +99,47 @@ static void run_phase(int which, const struct cllm_classic_params *p, cJSON *pha
     }
 }
 
-void cllm_classic_run(const struct cllm_classic_params *p, cJSON *section)
+void cllm_classic_result_free(struct cllm_classic_result *r)
 {
-    cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(section, "benchmarks");
-    const char *overall = "ok";
-
-    if (!benchmarks)
-        benchmarks = cJSON_AddObjectToObject(section, "benchmarks");
+    if (!r)
+        return;
     for (int i = 0; i < PH_COUNT; i++) {
-        cJSON *phase, *st;
-        struct cllm_monitor *mon = NULL;
-        double t0;
-        char err[256] = "";
+        cJSON_Delete(r->phase[i].cleanup);
+        cJSON_Delete(r->phase[i].monitor);
+    }
+    cllm_cpu_gemm_result_free(&r->cpu_single);
+    cllm_cpu_gemm_result_free(&r->cpu_multi);
+    cllm_membw_result_free(&r->memory);
+    cllm_gpugemm_result_free(&r->gpu);
+    memset(r, 0, sizeof(*r));
+}
 
-        if (p->only && strcmp(p->only, g_names[i]) != 0)
+void cllm_classic_run(const struct cllm_classic_params *p, struct cllm_classic_result *r)
+{
+    enum cllm_classic_status overall = CLLM_CLASSIC_OK;
+
+    memset(r, 0, sizeof(*r));
+    for (int i = 0; i < PH_COUNT; i++) {
+        struct cllm_classic_phase *ph = &r->phase[i];
+        struct cllm_monitor *mon = NULL;
+        enum cllm_classic_status st;
+        double t0;
+
+        if (p->only >= 0 && p->only != i)
             continue;
         if (p->cancel && *p->cancel) {
-            overall = "partial";
+            overall = CLLM_CLASSIC_PARTIAL;
             break;
         }
-        cJSON_DeleteItemFromObjectCaseSensitive(benchmarks, g_names[i]);
-        phase = cJSON_AddObjectToObject(benchmarks, g_names[i]);
+        ph->ran = true;
         if (p->progress)
-            p->progress(CLLM_PHASE_START, i, PH_COUNT, g_names[i], phase, p->user_data);
+            p->progress(CLLM_PHASE_START, i, PH_COUNT, r, p->user_data);
         t0 = cllm_now_s();
         if (p->cleanup) {
             struct cllm_cleanup_params cp = cllm_cleanup_default_params();
             cp.pause_s = p->cleanup_pause_s;
             cp.drop_caches = p->drop_page_cache;
-            cJSON_AddItemToObject(phase, "cleanup", cllm_cleanup_run(&cp));
+            ph->cleanup = cllm_cleanup_run(&cp);
         }
         if (p->monitor) {
             struct cllm_monitor_params mp = cllm_monitor_default_params();
@@ -127,30 +147,26 @@ void cllm_classic_run(const struct cllm_classic_params *p, cJSON *section)
             mp.gpu = p->hw->gpu.n_devices > 0;
             mp.on_sample = p->monitor_sample;
             mp.user_data = p->user_data;
-            mon = cllm_monitor_start(&mp, err, sizeof(err));
+            ph->monitor_asked = true;
+            mon = cllm_monitor_start(&mp, ph->monitor_error, sizeof(ph->monitor_error));
             if (!mon)
-                CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", g_names[i], err);
+                CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", g_log_names[i], ph->monitor_error);
         }
-        run_phase(i, p, phase);
+        run_phase(i, p, r);
         if (mon) {
             cllm_monitor_stop(mon);
-            cJSON_AddItemToObject(phase, "monitor", cllm_monitor_to_json(mon, p->keep_samples));
+            ph->monitor = cllm_monitor_to_json(mon, p->keep_samples);
             cllm_monitor_free(mon);
-        } else if (p->monitor) {
-            cJSON *m = cJSON_AddObjectToObject(phase, "monitor");
-            cJSON_AddNullToObject(m, "summary");
-            cJSON_AddStringToObject(m, "reason", err[0] ? err : "monitor unavailable");
         }
-        cJSON_AddNumberToObject(phase, "duration_s", cllm_now_s() - t0);
-        st = cJSON_GetObjectItemCaseSensitive(phase, "status");
-        if (cJSON_IsString(st) && strcmp(st->valuestring, "failed") == 0 && strcmp(overall, "ok") == 0)
-            overall = "failed";
-        if (cJSON_GetObjectItemCaseSensitive(phase, "cancelled"))
-            overall = "partial";
+        ph->duration_s = cllm_now_s() - t0;
+        ph->finished = true;
+        st = cllm_classic_phase_status(r, i);
+        if (st == CLLM_CLASSIC_FAILED && overall == CLLM_CLASSIC_OK)
+            overall = CLLM_CLASSIC_FAILED;
+        if (st == CLLM_CLASSIC_CANCELLED)
+            overall = CLLM_CLASSIC_PARTIAL;
         if (p->progress)
-            p->progress(CLLM_PHASE_DONE, i, PH_COUNT, g_names[i], phase, p->user_data);
+            p->progress(CLLM_PHASE_DONE, i, PH_COUNT, r, p->user_data);
     }
-    cJSON_DeleteItemFromObjectCaseSensitive(section, "status");
-    cJSON_DeleteItemFromObjectCaseSensitive(section, "reason");
-    cJSON_AddStringToObject(section, "status", overall);
+    r->status = overall;
 }

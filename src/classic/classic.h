@@ -1,12 +1,17 @@
 /* The classic phases in order — cpu_single_thread, cpu_multi_thread, memory_bandwidth, gpu_compute — each preceded
- * by the system cleanup and watched by the resource monitor. Fills classic_benchmarks.benchmarks.<phase> with the
- * phase's data plus "cleanup", "monitor" and "duration_s". The library prints nothing: progress goes through the
- * callback. */
+ * by the system cleanup and watched by the resource monitor. Fills a struct cllm_classic_result: each phase's own
+ * result plus its cleanup, monitor and duration; report/write_classic.c writes it as
+ * classic_benchmarks.benchmarks.<phase>. The library prints nothing: progress goes through the callback. */
 #ifndef CLLM_CLASSIC_H
 #define CLLM_CLASSIC_H
 
 #include <signal.h>
 #include <stdbool.h>
+
+#include "classic/classic_status.h"
+#include "classic/cpu_gemm.h"
+#include "classic/gpu_gemm.h"
+#include "classic/membw.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,14 +20,40 @@ extern "C" {
 struct cJSON;
 struct cllm_config;
 struct cllm_hw_info;
-struct cllm_gpu_compute_backend;
 struct cllm_sample;
 
 enum cllm_phase_event { CLLM_PHASE_START, CLLM_PHASE_DONE };
 
-/* Called at the start and end of each phase; `phase` is its JSON (status set at DONE). */
-typedef void (*cllm_phase_progress_fn)(enum cllm_phase_event ev, int index, int count, const char *name,
-                                       const struct cJSON *phase, void *user_data);
+enum cllm_classic_phase_id {
+    CLLM_CLASSIC_CPU_SINGLE = 0, CLLM_CLASSIC_CPU_MULTI, CLLM_CLASSIC_MEMORY, CLLM_CLASSIC_GPU,
+    CLLM_CLASSIC_PHASE_COUNT
+};
+
+/* What the runner adds to each phase it ran. */
+struct cllm_classic_phase {
+    bool   ran;                 /* started (the fields below are set) */
+    struct cJSON *cleanup;      /* the cleanup's record as monitor/cleanup.h gives it (owned); NULL: no cleanup */
+    bool   monitor_asked;       /* a monitor was wanted */
+    struct cJSON *monitor;      /* the monitor's record as monitor/monitor.h gives it (owned); NULL with
+                                   monitor_asked: it did not start (monitor_error says why) */
+    char   monitor_error[256];
+    bool   finished;            /* the phase returned (duration_s and its status are set) */
+    double duration_s;          /* cleanup + phase, s */
+};
+
+struct cllm_classic_result {
+    enum cllm_classic_status status;   /* OK (every phase ran, even if one was skipped), PARTIAL (cancelled),
+                                          FAILED (a phase failed); NONE: not run */
+    struct cllm_classic_phase phase[CLLM_CLASSIC_PHASE_COUNT];
+    struct cllm_cpu_gemm_result cpu_single, cpu_multi;
+    struct cllm_membw_result    memory;
+    struct cllm_gpugemm_result  gpu;
+};
+
+/* Called at the start and end of each phase (index: enum cllm_classic_phase_id); r holds what is done so far
+ * (phase `index`'s own result at DONE). */
+typedef void (*cllm_classic_progress_fn)(enum cllm_phase_event ev, int index, int count,
+                                         const struct cllm_classic_result *r, void *user_data);
 
 struct cllm_classic_params {
     const struct cllm_config  *cfg;
@@ -33,8 +64,9 @@ struct cllm_classic_params {
     bool   drop_page_cache;         /* try to drop the OS page cache (default true; needs root) */
     bool   monitor;                 /* resource monitor around each phase (default true) */
     bool   keep_samples;            /* keep the monitor time series in the results (default true) */
-    const char *only;               /* NULL, or the one phase name to run (bench programs) */
-    cllm_phase_progress_fn progress;
+    int    only;                    /* -1 (default): every phase; else the one phase to run (enum
+                                       cllm_classic_phase_id; bench programs) */
+    cllm_classic_progress_fn progress;
     /* each monitor sample as it is taken (live charts), on the monitor's thread; may be NULL */
     void (*monitor_sample)(const struct cllm_sample *s, void *user_data);
     void  *user_data;
@@ -42,12 +74,12 @@ struct cllm_classic_params {
 
 struct cllm_classic_params cllm_classic_default_params(void);
 
-/* Names of the phases in run order; returns how many. */
-int cllm_classic_phase_names(const char *const **names);
+/* The status of phase `index` in r (NONE when it did not run). */
+enum cllm_classic_status cllm_classic_phase_status(const struct cllm_classic_result *r, int index);
 
-/* Runs the phases into `section` (classic_benchmarks): sets its "status" ("ok" when every phase ran, even if one
- * was skipped; "partial" when cancelled; "failed" when a phase failed) and fills "benchmarks". */
-void cllm_classic_run(const struct cllm_classic_params *p, struct cJSON *section);
+/* Runs the phases into *r (zeroed first). Free with cllm_classic_result_free. */
+void cllm_classic_run(const struct cllm_classic_params *p, struct cllm_classic_result *r);
+void cllm_classic_result_free(struct cllm_classic_result *r);
 
 #ifdef __cplusplus
 }

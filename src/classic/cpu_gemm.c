@@ -1,6 +1,5 @@
 #include "classic/cpu_gemm.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "hw/hw.h"
-#include "core/json.h"
 #include "platform/proc.h"
 
 #ifdef CLLM_WITH_OPENBLAS
@@ -194,103 +192,118 @@ double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *ba
     return cores * mhz * 1e6 * flops_per_cycle / 1e9;
 }
 
-static void set_failed(cJSON *phase, const char *fmt, ...) CLLM_PRINTF(2, 3);
-static void set_failed(cJSON *phase, const char *fmt, ...)
+static void set_failed(struct cllm_cpu_gemm_result *r, const char *fmt, ...) CLLM_PRINTF(2, 3);
+static void set_failed(struct cllm_cpu_gemm_result *r, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(r->message, sizeof(r->message), fmt, ap);
     va_end(ap);
-    cllm_json_set_status(phase, "failed", "error", msg);
+    r->status = CLLM_CLASSIC_FAILED;
 }
 
 /* Validation on a small product against the naive reference; false (phase failed) when off. */
-static bool validate(const struct cllm_cpu_gemm_params *p, cllm_sgemm_fn sgemm, cJSON *phase)
+static bool validate(const struct cllm_cpu_gemm_params *p, cllm_sgemm_fn sgemm, struct cllm_cpu_gemm_result *r)
 {
     int n = p->validate_n;
     float *a = alloc_matrix(n), *b = alloc_matrix(n), *c = alloc_matrix(n);
-    cJSON *v = cJSON_AddObjectToObject(phase, "validation");
     double err;
     bool ok;
 
+    r->validated = true;
+    r->validation_tolerance = p->tolerance;
+    r->validation_max_rel_error = NAN;
     if (!a || !b || !c) {
         free(a), free(b), free(c);
-        set_failed(phase, "out of memory for the %dx%d validation product", n, n);
+        set_failed(r, "out of memory for the %dx%d validation product", n, n);
         return false;
     }
+    r->validation_n = n;
     fill(a, (size_t)n * n, 1);
     fill(b, (size_t)n * n, 2);
     memset(c, 0, (size_t)n * n * sizeof(float));
     sgemm(n, a, b, c);
     err = cllm_sgemm_rel_error(n, a, b, c);
     ok = isfinite(err) && err <= p->tolerance;
-    cJSON_AddNumberToObject(v, "n", n);
-    cJSON_AddNumberToObject(v, "max_rel_error", isfinite(err) ? err : 1e308);
-    cJSON_AddNumberToObject(v, "tolerance", p->tolerance);
-    cJSON_AddBoolToObject(v, "passed", ok);
+    r->validation_max_rel_error = err;
+    r->validation_passed = ok;
     free(a), free(b), free(c);
     if (!ok)
-        set_failed(phase, "sgemm result is wrong: relative error %.3g > %.3g on a %dx%d product", err, p->tolerance,
-                   n, n);
+        set_failed(r, "sgemm result is wrong: relative error %.3g > %.3g on a %dx%d product", err, p->tolerance, n,
+                   n);
     return ok;
 }
 
-void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu, cJSON *phase)
+void cllm_cpu_gemm_result_free(struct cllm_cpu_gemm_result *r)
+{
+    for (int s = 0; r && s < r->n_sizes; s++)
+        free(r->sizes[s].times_s);
+    if (r) {
+        free(r->sizes);
+        memset(r, 0, sizeof(*r));
+    }
+}
+
+void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu,
+                       struct cllm_cpu_gemm_result *r)
 {
     cllm_sgemm_fn sgemm = p->sgemm;
-    cJSON *results;
     double best_gflops = NAN;
 
+    memset(r, 0, sizeof(*r));
+    r->blas_threads = -1;
+    r->peak_gflops = r->peak_ratio = NAN;
 #ifdef CLLM_WITH_OPENBLAS
     if (!sgemm) {
         sgemm = openblas_sgemm;
         openblas_set_num_threads(p->threads);
-        cJSON_AddStringToObject(phase, "library", cllm_blas_info());
-        cJSON_AddStringToObject(phase, "blas_kernels", openblas_get_corename());
-        if (getenv("OPENBLAS_CORETYPE"))
-            cJSON_AddStringToObject(phase, "blas_coretype_env", getenv("OPENBLAS_CORETYPE"));
-        if (cllm_blas_coretype_advice(cpu))
-            cJSON_AddStringToObject(phase, "warning", "OpenBLAS runs kernels older than this CPU's ISA: GFLOPS are "
-                                    "far below the hardware; set OPENBLAS_CORETYPE (computellm run does this itself)");
-        cJSON_AddNumberToObject(phase, "blas_threads", openblas_get_num_threads());
+        r->library = cllm_blas_info();
+        r->blas_kernels = openblas_get_corename();
+        r->blas_coretype_env = getenv("OPENBLAS_CORETYPE");
+        r->legacy_kernels = cllm_blas_coretype_advice(cpu) != NULL;
+        r->blas_threads = openblas_get_num_threads();
         if (openblas_get_num_threads() != p->threads) {
-            set_failed(phase, "OpenBLAS runs %d threads although %d were asked", openblas_get_num_threads(),
-                       p->threads);
+            set_failed(r, "OpenBLAS runs %d threads although %d were asked", openblas_get_num_threads(), p->threads);
             return;
         }
     }
 #endif
     if (!sgemm) {
-        cJSON_AddStringToObject(phase, "status", "skipped");
-        cJSON_AddStringToObject(phase, "reason", "built without OpenBLAS: install libopenblas-dev and rebuild");
+        r->status = CLLM_CLASSIC_SKIPPED;
+        snprintf(r->message, sizeof(r->message), "built without OpenBLAS: install libopenblas-dev and rebuild");
         return;
     }
     set_thread_env(p->threads);
-    cJSON_AddStringToObject(phase, "status", "ok");
-    cJSON_AddNumberToObject(phase, "threads_requested", p->threads);
-    if (!validate(p, sgemm, phase))
+    r->status = CLLM_CLASSIC_OK;
+    r->threads_requested = p->threads;
+    if (!validate(p, sgemm, r))
         return;
 
-    results = cJSON_AddObjectToObject(phase, "results");
+    r->has_results = true;
+    r->sizes = calloc((size_t)(p->n_sizes > 0 ? p->n_sizes : 1), sizeof(*r->sizes));
+    if (!r->sizes) {
+        set_failed(r, "out of memory for the results of %d sizes", p->n_sizes);
+        return;
+    }
     for (int s = 0; s < p->n_sizes; s++) {
         int n = p->sizes[s];
         float *a = alloc_matrix(n), *b = alloc_matrix(n), *c = alloc_matrix(n);
-        double times[64], gflops[64], cpu0, wall0, cpu_s, wall_s, spot;
-        int iters = p->iterations < 64 ? p->iterations : 64;
-        struct cllm_stats ts;
-        char key[32];
-        cJSON *r;
+        /* every configured iteration is timed and kept (classic.gemm_iterations, 1..100) */
+        int iters = p->iterations > 0 ? p->iterations : 1;
+        double *times = calloc((size_t)iters, sizeof(double)), *gflops = calloc((size_t)iters, sizeof(double));
+        double cpu0, wall0, cpu_s, wall_s, spot;
+        struct cllm_stats ts, gs;
+        struct cllm_cpu_gemm_size *z;
 
         if (p->cancel && *p->cancel) {
-            free(a), free(b), free(c);
-            cJSON_AddStringToObject(phase, "cancelled", "stopped by the user before this size");
-            cllm_json_set_status(phase, "cancelled", NULL, NULL);
+            free(a), free(b), free(c), free(times), free(gflops);
+            snprintf(r->message, sizeof(r->message), "stopped by the user before this size");
+            r->status = CLLM_CLASSIC_CANCELLED;
             return;
         }
-        if (!a || !b || !c) {
-            free(a), free(b), free(c);
-            set_failed(phase, "out of memory for %dx%d matrices", n, n);
+        if (!a || !b || !c || !times || !gflops) {
+            free(a), free(b), free(c), free(times), free(gflops);
+            set_failed(r, "out of memory for %dx%d matrices", n, n);
             return;
         }
         fill(a, (size_t)n * n, 3);
@@ -313,56 +326,39 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
             gflops[i] = cllm_gemm_gflops(n, times[i]);
 
         cllm_stats_compute(times, (size_t)iters, &ts);
-        snprintf(key, sizeof(key), "%dx%d", n, n);
-        r = cJSON_AddObjectToObject(results, key);
-        cJSON_AddNumberToObject(r, "gflops", cllm_gemm_gflops(n, ts.mean));
-        cJSON_AddNumberToObject(r, "gflops_best", cllm_gemm_gflops(n, ts.min));
-        {
-            struct cllm_stats gs;
-            cllm_stats_compute(gflops, (size_t)iters, &gs);
-            cJSON_AddNumberToObject(r, "gflops_mean", gs.mean);
-        }
-        cJSON_AddNumberToObject(r, "time_s_mean", ts.mean);
-        cJSON_AddNumberToObject(r, "time_s_best", ts.min);
-        cJSON_AddNumberToObject(r, "time_s_std", ts.std);
-        cllm_json_add_doubles(r, "times_s", times, (size_t)iters);
-        cJSON_AddNumberToObject(r, "iterations", iters);
+        cllm_stats_compute(gflops, (size_t)iters, &gs);
+        free(gflops);
+        z = &r->sizes[r->n_sizes++];
+        z->n = n;
+        z->gflops = cllm_gemm_gflops(n, ts.mean);
+        z->gflops_best = cllm_gemm_gflops(n, ts.min);
+        z->gflops_mean = gs.mean;
+        z->time_s_mean = ts.mean;
+        z->time_s_best = ts.min;
+        z->time_s_std = ts.std;
+        z->times_s = times;
+        z->iterations = iters;
         /* CPU time / wall time over the timed products: the threads that really worked; other threads' CPU time
          * is accounted at scheduler ticks, so a window under 50 ms cannot tell */
-        if (wall_s >= 0.05) {
-            cJSON_AddNumberToObject(r, "effective_threads", cpu_s / wall_s);
-        } else {
-            cJSON_AddNullToObject(r, "effective_threads");
-            cJSON_AddStringToObject(r, "effective_threads_reason", "timed window under 50 ms: too short to measure");
-        }
-        cJSON_AddNumberToObject(r, "spot_check_max_rel_error", spot);
+        z->effective_threads = wall_s >= 0.05 ? cpu_s / wall_s : NAN;
+        z->spot_check_max_rel_error = spot;
         if (!(spot <= 1e-5)) {
-            set_failed(phase, "sgemm result at %dx%d is wrong: spot-check relative error %.3g", n, n, spot);
+            set_failed(r, "sgemm result at %dx%d is wrong: spot-check relative error %.3g", n, n, spot);
             return;
         }
         if (p->threads == 1 && wall_s >= 0.05 && cpu_s / wall_s > 1.3) {
-            set_failed(phase, "single-thread run used %.2f cores of CPU time: the BLAS did not stay on one thread",
+            set_failed(r, "single-thread run used %.2f cores of CPU time: the BLAS did not stay on one thread",
                        cpu_s / wall_s);
             return;
         }
-        if (!isfinite(best_gflops) || cllm_gemm_gflops(n, ts.mean) > best_gflops)
-            best_gflops = cllm_gemm_gflops(n, ts.mean);
+        if (!isfinite(best_gflops) || z->gflops > best_gflops)
+            best_gflops = z->gflops;
     }
 
     if (p->report_peak && cpu) {
-        char basis[320];
-        double peak = cllm_cpu_peak_gflops(cpu, p->threads, basis, sizeof(basis));
-        cJSON *pk = cJSON_AddObjectToObject(phase, "peak");
-        if (isfinite(peak)) {
-            cJSON_AddNumberToObject(pk, "gflops_estimate", peak);
-            if (isfinite(best_gflops))
-                cJSON_AddNumberToObject(pk, "ratio", best_gflops / peak);
-            else
-                cJSON_AddNullToObject(pk, "ratio");
-        } else {
-            cJSON_AddNullToObject(pk, "gflops_estimate");
-            cJSON_AddNullToObject(pk, "ratio");
-        }
-        cJSON_AddStringToObject(pk, "basis", basis);
+        r->has_peak = true;
+        r->peak_gflops = cllm_cpu_peak_gflops(cpu, p->threads, r->peak_basis, sizeof(r->peak_basis));
+        if (isfinite(r->peak_gflops) && isfinite(best_gflops))
+            r->peak_ratio = best_gflops / r->peak_gflops;
     }
 }

@@ -1,21 +1,20 @@
 /* CPU GFLOPS phases: float32 N×N matrix product through OpenBLAS (cblas_sgemm), single- and multi-threaded.
  *
- * Phase JSON (classic_benchmarks.benchmarks.cpu_single_thread / cpu_multi_thread):
- *   status "ok" | "failed" (+ "error") | "skipped" (+ "reason"), library, threads_requested, blas_threads,
- *   results["2048x2048"] = {gflops (from the mean time, as the original), gflops_best, gflops_mean, time_s_mean,
- *                           time_s_best, time_s_std, times_s[], effective_threads, spot_check_max_rel_error},
- *   validation = {n, max_rel_error, tolerance, passed}, peak = {gflops_estimate, basis, ratio} (multi-thread). */
+ * The phase fills a struct cllm_cpu_gemm_result; report/write_classic.c writes it as
+ * classic_benchmarks.benchmarks.cpu_single_thread / cpu_multi_thread (layout in docs/results-schema.md). */
 #ifndef CLLM_CPU_GEMM_H
 #define CLLM_CPU_GEMM_H
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "classic/classic_status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-struct cJSON;
 struct cllm_cpu_info;
 
 /* Row-major C = A·B for n×n float matrices. */
@@ -36,8 +35,47 @@ struct cllm_cpu_gemm_params {
 
 struct cllm_cpu_gemm_params cllm_cpu_gemm_default_params(void);
 
-/* Runs the phase and fills `phase`. Never aborts: failures land in "status"/"error". */
-void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu, struct cJSON *phase);
+/* One N×N size: times of every timed product and what follows from them. */
+struct cllm_cpu_gemm_size {
+    int     n;
+    double  gflops;            /* from the mean time (the original tool's number) */
+    double  gflops_best;       /* from the best time */
+    double  gflops_mean;       /* mean of the per-product GFLOPS */
+    double  time_s_mean, time_s_best, time_s_std;   /* s per product */
+    double *times_s;           /* [iterations] s per product (malloc'd) */
+    int     iterations;
+    double  effective_threads; /* CPU time / wall time of the timed products; NAN: window under 50 ms */
+    double  spot_check_max_rel_error;   /* 64 entries of the timed result against dot products */
+};
+
+struct cllm_cpu_gemm_result {
+    enum cllm_classic_status status;
+    char        message[512];        /* the error (failed), the reason (skipped), the note (cancelled) */
+    const char *library;             /* OpenBLAS's config string; NULL without OpenBLAS or an injected sgemm */
+    const char *blas_kernels;        /* OpenBLAS's kernel choice; NULL as library */
+    const char *blas_coretype_env;   /* OPENBLAS_CORETYPE as set; NULL when unset */
+    bool        legacy_kernels;      /* OpenBLAS runs kernels older than the CPU's ISA (warning written) */
+    int         blas_threads;        /* OpenBLAS's thread count; -1 not read */
+    int         threads_requested;   /* 0: the phase stopped before it */
+    bool        validated;           /* the validation product ran (validation_* hold it) */
+    int         validation_n;
+    double      validation_max_rel_error;   /* NAN/inf: the product held NaN */
+    double      validation_tolerance;
+    bool        validation_passed;
+    bool        has_results;         /* the timed sizes started ("results" written, maybe empty) */
+    struct cllm_cpu_gemm_size *sizes;   /* [n_sizes] malloc'd, the sizes measured so far */
+    int         n_sizes;
+    bool        has_peak;            /* multi-thread: the theoretical-peak estimate */
+    double      peak_gflops;         /* NAN: the clock is unknown */
+    double      peak_ratio;          /* best gflops / peak; NAN when either is unknown */
+    char        peak_basis[320];
+};
+
+/* Runs the phase into *r (which the caller frees with cllm_cpu_gemm_result_free). Never aborts: failures land in
+ * r->status and r->message. */
+void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu,
+                       struct cllm_cpu_gemm_result *r);
+void cllm_cpu_gemm_result_free(struct cllm_cpu_gemm_result *r);
 
 /* Theoretical float32 peak in GFLOPS for `cores` cores: FLOPs per cycle from the ISA (FMA width × FMA units)
  * × clock. An estimate: `basis` (size n) says what was assumed. NAN when the clock is unknown. */

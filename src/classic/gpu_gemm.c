@@ -1,6 +1,6 @@
 /* The GPU compute phase runner: picks a backend, checks each precision against a CPU reference, times GEMMs and
  * copies with device events, and writes the phase JSON (layout in gpu_compute.h). Backend-neutral: every device
- * call goes through a struct cllm_gpu_compute_backend, so tests run it on fakes. */
+ * call goes through a struct cllm_gpugemm_backend, so tests run it on fakes. */
 #include "classic/gpu_gemm.h"
 
 #include <cjson/cJSON.h>
@@ -22,35 +22,35 @@
 
 static const int g_default_sizes[] = {1024, 2048, 4096};
 
-#define CLLM_GPU_MAX_BATCH     2000    /* GEMMs per timed batch at most (tiny GEMMs: bounded run time) */
-#define CLLM_GPU_CHECK_SAMPLES 256     /* entries of a timed GEMM's result checked against the CPU */
-#define CLLM_GPU_MIN_COPY      (64u << 20)   /* device copies shrink on allocation failure down to this */
-#define CLLM_GPU_MIN_H2D       (16u << 20)
-#define CLLM_GPU_COPY_REPS_MIN 5
+#define CLLM_GPUGEMM_MAX_BATCH     2000    /* GEMMs per timed batch at most (tiny GEMMs: bounded run time) */
+#define CLLM_GPUGEMM_CHECK_SAMPLES 256     /* entries of a timed GEMM's result checked against the CPU */
+#define CLLM_GPUGEMM_MIN_COPY      (64u << 20)   /* device copies shrink on allocation failure down to this */
+#define CLLM_GPUGEMM_MIN_H2D       (16u << 20)
+#define CLLM_GPUGEMM_COPY_REPS_MIN 5
 
 /* Largest |C − ref| / RMS(ref) accepted per precision: fp32 accumulates in fp32 (~1e-6 here); tf32 rounds
  * inputs to 10 mantissa bits (~2e-3 worst seen in theory); fp16/bf16 round the output (2^-11, 2^-8 of |c|). */
-static const double g_tolerance[CLLM_GPU_PRECISION_COUNT] = {1e-4, 2e-2, 1e-2, 5e-2};
+static const double g_tolerance[CLLM_GPUGEMM_PRECISION_COUNT] = {1e-4, 2e-2, 1e-2, 5e-2};
 
-const char *cllm_gpu_precision_name(enum cllm_gpu_precision p)
+const char *cllm_gpugemm_precision_name(enum cllm_gpugemm_precision p)
 {
     switch (p) {
-    case CLLM_GPU_FP32: return "fp32";
-    case CLLM_GPU_TF32: return "tf32";
-    case CLLM_GPU_FP16: return "fp16";
-    case CLLM_GPU_BF16: return "bf16";
+    case CLLM_GPUGEMM_FP32: return "fp32";
+    case CLLM_GPUGEMM_TF32: return "tf32";
+    case CLLM_GPUGEMM_FP16: return "fp16";
+    case CLLM_GPUGEMM_BF16: return "bf16";
     default:            return "unknown";
     }
 }
 
-size_t cllm_gpu_precision_bytes(enum cllm_gpu_precision p)
+size_t cllm_gpugemm_precision_bytes(enum cllm_gpugemm_precision p)
 {
-    return (p == CLLM_GPU_FP16 || p == CLLM_GPU_BF16) ? 2 : 4;
+    return (p == CLLM_GPUGEMM_FP16 || p == CLLM_GPUGEMM_BF16) ? 2 : 4;
 }
 
-struct cllm_gpu_compute_params cllm_gpu_compute_default_params(void)
+struct cllm_gpugemm_params cllm_gpugemm_default_params(void)
 {
-    struct cllm_gpu_compute_params p;
+    struct cllm_gpugemm_params p;
     memset(&p, 0, sizeof(p));
     p.sizes = g_default_sizes;
     p.n_sizes = (int)(sizeof(g_default_sizes) / sizeof(g_default_sizes[0]));
@@ -68,8 +68,9 @@ struct cllm_gpu_compute_params cllm_gpu_compute_default_params(void)
 /* small helpers                                                                                                */
 
 struct ctx {
-    const struct cllm_gpu_compute_backend *b;
-    const struct cllm_gpu_compute_params  *p;
+    const struct cllm_gpugemm_backend *b;
+    const struct cllm_gpugemm_params  *p;
+    double d2d_best_gbps;   /* NAN until measured */
     char err[1024];
 };
 
@@ -101,41 +102,41 @@ static uint64_t rng_next(uint64_t *s)
 }
 
 /* Uniform in [-1, 1), rounded to what the device will hold for `prec` (fp16/bf16 inputs are exact then). */
-static void fill_inputs(float *x, size_t count, uint64_t seed, enum cllm_gpu_precision prec)
+static void fill_inputs(float *x, size_t count, uint64_t seed, enum cllm_gpugemm_precision prec)
 {
     uint64_t s = seed ? seed : 1;
     for (size_t i = 0; i < count; i++) {
         float v = (float)((double)(rng_next(&s) >> 11) * (2.0 / 9007199254740992.0) - 1.0);
-        if (prec == CLLM_GPU_FP16)
-            v = cllm_gpu_f16_to_f32(cllm_gpu_f32_to_f16(v));
-        else if (prec == CLLM_GPU_BF16)
-            v = cllm_gpu_bf16_to_f32(cllm_gpu_f32_to_bf16(v));
+        if (prec == CLLM_GPUGEMM_FP16)
+            v = cllm_gpugemm_f16_to_f32(cllm_gpugemm_f32_to_f16(v));
+        else if (prec == CLLM_GPUGEMM_BF16)
+            v = cllm_gpugemm_bf16_to_f32(cllm_gpugemm_f32_to_bf16(v));
         x[i] = v;
     }
 }
 
 /* Host floats → the device's storage format (malloc'd), and back. */
-static void *pack(const float *x, size_t count, enum cllm_gpu_precision prec)
+static void *pack(const float *x, size_t count, enum cllm_gpugemm_precision prec)
 {
-    void *out = malloc(count * cllm_gpu_precision_bytes(prec));
+    void *out = malloc(count * cllm_gpugemm_precision_bytes(prec));
     if (!out)
         return NULL;
-    if (prec == CLLM_GPU_FP16 || prec == CLLM_GPU_BF16) {
+    if (prec == CLLM_GPUGEMM_FP16 || prec == CLLM_GPUGEMM_BF16) {
         uint16_t *h = out;
         for (size_t i = 0; i < count; i++)
-            h[i] = prec == CLLM_GPU_FP16 ? cllm_gpu_f32_to_f16(x[i]) : cllm_gpu_f32_to_bf16(x[i]);
+            h[i] = prec == CLLM_GPUGEMM_FP16 ? cllm_gpugemm_f32_to_f16(x[i]) : cllm_gpugemm_f32_to_bf16(x[i]);
     } else {
         memcpy(out, x, count * sizeof(float));
     }
     return out;
 }
 
-static void unpack(const void *in, float *x, size_t count, enum cllm_gpu_precision prec)
+static void unpack(const void *in, float *x, size_t count, enum cllm_gpugemm_precision prec)
 {
-    if (prec == CLLM_GPU_FP16 || prec == CLLM_GPU_BF16) {
+    if (prec == CLLM_GPUGEMM_FP16 || prec == CLLM_GPUGEMM_BF16) {
         const uint16_t *h = in;
         for (size_t i = 0; i < count; i++)
-            x[i] = prec == CLLM_GPU_FP16 ? cllm_gpu_f16_to_f32(h[i]) : cllm_gpu_bf16_to_f32(h[i]);
+            x[i] = prec == CLLM_GPUGEMM_FP16 ? cllm_gpugemm_f16_to_f32(h[i]) : cllm_gpugemm_bf16_to_f32(h[i]);
     } else {
         memcpy(x, in, count * sizeof(float));
     }
@@ -213,7 +214,7 @@ static void problem_free(struct ctx *x, struct problem *pr)
     memset(pr, 0, sizeof(*pr));
 }
 
-static enum cllm_status problem_setup(struct ctx *x, struct problem *pr, enum cllm_gpu_precision prec, int n,
+static enum cllm_status problem_setup(struct ctx *x, struct problem *pr, enum cllm_gpugemm_precision prec, int n,
                                       const float *ha, const float *hb)
 {
     size_t count = (size_t)n * (size_t)n;
@@ -221,7 +222,7 @@ static enum cllm_status problem_setup(struct ctx *x, struct problem *pr, enum cl
     enum cllm_status st;
 
     memset(pr, 0, sizeof(*pr));
-    pr->bytes = count * cllm_gpu_precision_bytes(prec);
+    pr->bytes = count * cllm_gpugemm_precision_bytes(prec);
     pa = pack(ha, count, prec);
     pb = pack(hb, count, prec);
     if (!pa || !pb) {
@@ -232,8 +233,8 @@ static enum cllm_status problem_setup(struct ctx *x, struct problem *pr, enum cl
     if ((st = x->b->alloc(&pr->a, pr->bytes, x->err, sizeof(x->err))) != CLLM_OK ||
         (st = x->b->alloc(&pr->b, pr->bytes, x->err, sizeof(x->err))) != CLLM_OK ||
         (st = x->b->alloc(&pr->c, pr->bytes, x->err, sizeof(x->err))) != CLLM_OK ||
-        (st = x->b->memcpy(pr->a, pa, pr->bytes, CLLM_GPU_H2D, x->err, sizeof(x->err))) != CLLM_OK ||
-        (st = x->b->memcpy(pr->b, pb, pr->bytes, CLLM_GPU_H2D, x->err, sizeof(x->err))) != CLLM_OK ||
+        (st = x->b->memcpy(pr->a, pa, pr->bytes, CLLM_GPUGEMM_H2D, x->err, sizeof(x->err))) != CLLM_OK ||
+        (st = x->b->memcpy(pr->b, pb, pr->bytes, CLLM_GPUGEMM_H2D, x->err, sizeof(x->err))) != CLLM_OK ||
         (st = x->b->memset(pr->c, 0, pr->bytes, x->err, sizeof(x->err))) != CLLM_OK)
         goto cleanup;
 
@@ -246,7 +247,7 @@ cleanup:
 }
 
 /* Downloads C and measures its error against the CPU reference. */
-static enum cllm_status problem_check(struct ctx *x, struct problem *pr, enum cllm_gpu_precision prec, int n,
+static enum cllm_status problem_check(struct ctx *x, struct problem *pr, enum cllm_gpugemm_precision prec, int n,
                                       const float *ha, const float *hb, int samples, double *rel_err)
 {
     size_t count = (size_t)n * (size_t)n;
@@ -259,7 +260,7 @@ static enum cllm_status problem_check(struct ctx *x, struct problem *pr, enum cl
         st = CLLM_ERR_NOMEM;
         goto cleanup;
     }
-    st = x->b->memcpy(raw, pr->c, pr->bytes, CLLM_GPU_D2H, x->err, sizeof(x->err));
+    st = x->b->memcpy(raw, pr->c, pr->bytes, CLLM_GPUGEMM_D2H, x->err, sizeof(x->err));
     if (st != CLLM_OK)
         goto cleanup;
     unpack(raw, hc, count, prec);
@@ -282,7 +283,7 @@ static void add_check(cJSON *o, double rel_err, double tol)
 }
 
 /* The small GEMM of each precision against the full CPU reference. */
-static enum cllm_status validate_one(struct ctx *x, enum cllm_gpu_precision prec, cJSON *out, bool *passed)
+static enum cllm_status validate_one(struct ctx *x, enum cllm_gpugemm_precision prec, cJSON *out, bool *passed)
 {
     int n = x->p->validate_n;
     size_t count = (size_t)n * (size_t)n;
@@ -318,7 +319,7 @@ cleanup:
 }
 
 /* Times `batch` back-to-back GEMMs between two device events; seconds per GEMM. */
-static enum cllm_status time_batch(struct ctx *x, enum cllm_gpu_precision prec, int n, struct problem *pr, int batch,
+static enum cllm_status time_batch(struct ctx *x, enum cllm_gpugemm_precision prec, int n, struct problem *pr, int batch,
                                    double *per_gemm)
 {
     enum cllm_status st;
@@ -336,10 +337,10 @@ static enum cllm_status time_batch(struct ctx *x, enum cllm_gpu_precision prec, 
 
 /* Warmup, batch calibration, timed batches and the spot check of one size and precision. *bad is set when the
  * result is wrong (the caller fails the phase). */
-static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec, int n, const float *ha,
+static enum cllm_status measure_one(struct ctx *x, enum cllm_gpugemm_precision prec, int n, const float *ha,
                                     const float *hb, cJSON *size_obj, double *mean_tflops, bool *bad)
 {
-    const struct cllm_gpu_compute_params *p = x->p;
+    const struct cllm_gpugemm_params *p = x->p;
     struct problem pr = {0};
     double *times = calloc((size_t)p->iterations, sizeof(double));
     double t1 = 0.0, rel = NAN;
@@ -363,11 +364,11 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
         goto cleanup;
     if ((st = time_batch(x, prec, n, &pr, 1, &t1)) != CLLM_OK)
         goto cleanup;
-    batch = t1 > 0.0 ? (int)ceil(p->batch_target_s / t1) : CLLM_GPU_MAX_BATCH;
+    batch = t1 > 0.0 ? (int)ceil(p->batch_target_s / t1) : CLLM_GPUGEMM_MAX_BATCH;
     if (batch < 1)
         batch = 1;
-    if (batch > CLLM_GPU_MAX_BATCH)
-        batch = CLLM_GPU_MAX_BATCH;
+    if (batch > CLLM_GPUGEMM_MAX_BATCH)
+        batch = CLLM_GPUGEMM_MAX_BATCH;
     for (int w = 0; w < p->warmup; w++) {
         double ignored;
         if ((st = time_batch(x, prec, n, &pr, batch, &ignored)) != CLLM_OK)
@@ -376,11 +377,11 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
     for (int it = 0; it < p->iterations; it++)
         if ((st = time_batch(x, prec, n, &pr, batch, &times[it])) != CLLM_OK)
             goto cleanup;
-    if ((st = problem_check(x, &pr, prec, n, ha, hb, CLLM_GPU_CHECK_SAMPLES, &rel)) != CLLM_OK)
+    if ((st = problem_check(x, &pr, prec, n, ha, hb, CLLM_GPUGEMM_CHECK_SAMPLES, &rel)) != CLLM_OK)
         goto cleanup;
 
     s = stats_of(times, p->iterations);
-    o = cJSON_AddObjectToObject(size_obj, cllm_gpu_precision_name(prec));
+    o = cJSON_AddObjectToObject(size_obj, cllm_gpugemm_precision_name(prec));
     if (!o) {
         st = CLLM_ERR_NOMEM;
         cllm_errf(x->err, sizeof(x->err), "out of memory building JSON");
@@ -404,14 +405,14 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpu_precision prec,
         cJSON_AddNumberToObject(o, "check_rel_err", rel);
     else
         cllm_json_set_null(o, "check_rel_err", "the result holds NaN");
-    if (prec == CLLM_GPU_FP32 && s.mean > 0.0)
+    if (prec == CLLM_GPUGEMM_FP32 && s.mean > 0.0)
         cJSON_AddNumberToObject(size_obj, "gflops", round_to(flops / s.mean / 1e9, 1e-2));
     if (!(rel <= g_tolerance[prec])) {
         *bad = true;
         cllm_errf(x->err, sizeof(x->err), "%s GEMM %dx%d gave a wrong result: error %.3g > tolerance %.3g",
-                      cllm_gpu_precision_name(prec), n, n, rel, g_tolerance[prec]);
+                      cllm_gpugemm_precision_name(prec), n, n, rel, g_tolerance[prec]);
     }
-    CLLM_LOG(CLLM_LOG_INFO, "gpu: %s %dx%d: %.2f TFLOPS (batch %d, %d runs)", cllm_gpu_precision_name(prec), n, n,
+    CLLM_LOG(CLLM_LOG_INFO, "gpu: %s %dx%d: %.2f TFLOPS (batch %d, %d runs)", cllm_gpugemm_precision_name(prec), n, n,
              *mean_tflops, batch, p->iterations);
 
 cleanup:
@@ -423,7 +424,8 @@ cleanup:
 /* ------------------------------------------------------------------------------------------------------------ */
 /* copies                                                                                                       */
 
-static void add_copy_json(cJSON *mem, const char *key, const double *times, int reps, size_t bytes, double factor)
+/* Returns the best rate in GB/s (NAN when the timer gave zero). */
+static double add_copy_json(cJSON *mem, const char *key, const double *times, int reps, size_t bytes, double factor)
 {
     cJSON *o = cJSON_AddObjectToObject(mem, key);
     cJSON *arr;
@@ -433,7 +435,7 @@ static void add_copy_json(cJSON *mem, const char *key, const double *times, int 
     int n = reps < 64 ? reps : 64;
 
     if (!o)
-        return;
+        return NAN;
     for (int i = 0; i < n; i++)
         gbps[i] = times[i] > 0.0 ? factor * (double)bytes / times[i] / 1e9 : 0.0;
     g = stats_of(gbps, n);
@@ -448,11 +450,12 @@ static void add_copy_json(cJSON *mem, const char *key, const double *times, int 
     for (int i = 0; arr && i < reps; i++)
         cJSON_AddItemToArray(arr, cJSON_CreateNumber(times[i]));
     cJSON_AddNumberToObject(o, "bytes", (double)bytes);
+    return s.min > 0.0 ? round_to(factor * (double)bytes / s.min / 1e9, 1e-2) : NAN;
 }
 
 /* Times `reps` copies of `bytes` from src to dst after one untimed copy. */
 static enum cllm_status time_copies(struct ctx *x, void *dst, const void *src, size_t bytes,
-                                    enum cllm_gpu_copy_kind kind, int reps, double *times)
+                                    enum cllm_gpugemm_copy_kind kind, int reps, double *times)
 {
     enum cllm_status st = x->b->memcpy(dst, src, bytes, kind, x->err, sizeof(x->err));
     if (st != CLLM_OK)
@@ -493,12 +496,12 @@ static enum cllm_status alloc_pair(struct ctx *x, bool host_src, size_t *bytes, 
 
 static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
 {
-    const struct cllm_gpu_compute_params *p = x->p;
-    int reps = p->iterations > CLLM_GPU_COPY_REPS_MIN ? p->iterations : CLLM_GPU_COPY_REPS_MIN;
+    const struct cllm_gpugemm_params *p = x->p;
+    int reps = p->iterations > CLLM_GPUGEMM_COPY_REPS_MIN ? p->iterations : CLLM_GPUGEMM_COPY_REPS_MIN;
     double *times = calloc((size_t)reps, sizeof(double));
     void *d_src = NULL, *d_dst = NULL, *h_buf = NULL, *d_buf = NULL;
     size_t bytes = p->copy_bytes;
-    size_t min = p->copy_bytes < CLLM_GPU_MIN_COPY ? p->copy_bytes : CLLM_GPU_MIN_COPY;
+    size_t min = p->copy_bytes < CLLM_GPUGEMM_MIN_COPY ? p->copy_bytes : CLLM_GPUGEMM_MIN_COPY;
     enum cllm_status st;
 
     if (!times) {
@@ -508,23 +511,23 @@ static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
     /* device to device: each byte is read once and written once */
     if ((st = alloc_pair(x, false, &bytes, min, &d_src, &d_dst)) != CLLM_OK ||
         (st = x->b->memset(d_src, 1, bytes, x->err, sizeof(x->err))) != CLLM_OK ||
-        (st = time_copies(x, d_dst, d_src, bytes, CLLM_GPU_D2D, reps, times)) != CLLM_OK)
+        (st = time_copies(x, d_dst, d_src, bytes, CLLM_GPUGEMM_D2D, reps, times)) != CLLM_OK)
         goto cleanup;
-    add_copy_json(mem, "d2d", times, reps, bytes, 2.0);
+    x->d2d_best_gbps = add_copy_json(mem, "d2d", times, reps, bytes, 2.0);
     x->b->free(d_src);
     x->b->free(d_dst);
     d_src = d_dst = NULL;
 
     /* host <-> device through pinned memory: bytes cross the bus once */
     bytes = p->h2d_bytes;
-    min = p->h2d_bytes < CLLM_GPU_MIN_H2D ? p->h2d_bytes : CLLM_GPU_MIN_H2D;
+    min = p->h2d_bytes < CLLM_GPUGEMM_MIN_H2D ? p->h2d_bytes : CLLM_GPUGEMM_MIN_H2D;
     if ((st = alloc_pair(x, true, &bytes, min, &h_buf, &d_buf)) != CLLM_OK)
         goto cleanup;
     memset(h_buf, 1, bytes);
-    if ((st = time_copies(x, d_buf, h_buf, bytes, CLLM_GPU_H2D, reps, times)) != CLLM_OK)
+    if ((st = time_copies(x, d_buf, h_buf, bytes, CLLM_GPUGEMM_H2D, reps, times)) != CLLM_OK)
         goto cleanup;
     add_copy_json(mem, "h2d", times, reps, bytes, 1.0);
-    if ((st = time_copies(x, h_buf, d_buf, bytes, CLLM_GPU_D2H, reps, times)) != CLLM_OK)
+    if ((st = time_copies(x, h_buf, d_buf, bytes, CLLM_GPUGEMM_D2H, reps, times)) != CLLM_OK)
         goto cleanup;
     add_copy_json(mem, "d2h", times, reps, bytes, 1.0);
     {
@@ -548,7 +551,7 @@ cleanup:
 /* backend choice and skip reasons                                                                              */
 
 struct attempt {
-    const struct cllm_gpu_compute_backend *b;
+    const struct cllm_gpugemm_backend *b;
     enum cllm_status st;      /* CLLM_OK: loaded and has devices */
     bool devices_failed;      /* loaded, but the runtime found no usable device */
     char msg[1100];
@@ -678,7 +681,7 @@ static void merge_hw(const struct cllm_hw_info *hw, const char *vendor, cJSON *d
 /* ------------------------------------------------------------------------------------------------------------ */
 /* the phase                                                                                                    */
 
-static const char *check_params(const struct cllm_gpu_compute_params *p)
+static const char *check_params(const struct cllm_gpugemm_params *p)
 {
     if (p->n_sizes < 0 || p->n_sizes > 64)
         return "sizes: between 0 and 64 sizes";
@@ -700,7 +703,7 @@ static const char *check_params(const struct cllm_gpu_compute_params *p)
     return NULL;
 }
 
-static void add_parameters(cJSON *phase, const struct cllm_gpu_compute_params *p)
+static void add_parameters(cJSON *phase, const struct cllm_gpugemm_params *p)
 {
     cJSON *o = cJSON_AddObjectToObject(phase, "parameters");
     cJSON *arr;
@@ -734,19 +737,20 @@ static void add_method(cJSON *phase)
                                          "memory and count bytes once");
 }
 
-void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struct cllm_hw_info *hw, cJSON *phase)
+static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw_info *hw, cJSON *phase,
+                     double *d2d_best_gbps)
 {
-    static const struct cllm_gpu_compute_backend *const builtin[] = {&cllm_gpu_backend_cuda, &cllm_gpu_backend_hip};
-    struct cllm_gpu_compute_params p = pin ? *pin : cllm_gpu_compute_default_params();
-    const struct cllm_gpu_compute_backend *const *list = p.backends;
+    static const struct cllm_gpugemm_backend *const builtin[] = {&cllm_gpugemm_backend_cuda, &cllm_gpugemm_backend_hip};
+    struct cllm_gpugemm_params p = pin ? *pin : cllm_gpugemm_default_params();
+    const struct cllm_gpugemm_backend *const *list = p.backends;
     int n_list = p.n_backends;
     struct attempt *tries = NULL;
     struct ctx x;
     cJSON *backends, *libs = NULL, *dev = NULL, *validation, *results, *summary, *mem;
-    const struct cllm_gpu_compute_backend *b = NULL;
-    bool opened = false, ok[CLLM_GPU_PRECISION_COUNT] = {false};
-    double best[CLLM_GPU_PRECISION_COUNT] = {NAN, NAN, NAN, NAN};
-    char unsupported[CLLM_GPU_PRECISION_COUNT][256] = {""};
+    const struct cllm_gpugemm_backend *b = NULL;
+    bool opened = false, ok[CLLM_GPUGEMM_PRECISION_COUNT] = {false};
+    double best[CLLM_GPUGEMM_PRECISION_COUNT] = {NAN, NAN, NAN, NAN};
+    char unsupported[CLLM_GPUGEMM_PRECISION_COUNT][256] = {""};
     char wrong[1024] = "";
     const char *bad_param;
     int n_dev = 0, max_n = 0;
@@ -756,6 +760,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
     if (!phase)
         return;
     memset(&x, 0, sizeof(x));
+    x.d2d_best_gbps = NAN;
     if (!p.sizes || p.n_sizes <= 0) {
         p.sizes = g_default_sizes;
         p.n_sizes = (int)(sizeof(g_default_sizes) / sizeof(g_default_sizes[0]));
@@ -845,19 +850,19 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
     /* 1. each precision against the CPU: unsupported ones are left out, a wrong one fails the phase */
     validation = cJSON_AddObjectToObject(phase, "validation");
     cJSON_AddNumberToObject(validation, "n", p.validate_n);
-    for (int k = 0; k < CLLM_GPU_PRECISION_COUNT; k++) {
-        enum cllm_gpu_precision prec = (enum cllm_gpu_precision)k;
+    for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
+        enum cllm_gpugemm_precision prec = (enum cllm_gpugemm_precision)k;
         cJSON *o = cJSON_CreateObject();
         bool passed = false;
         st = validate_one(&x, prec, o, &passed);
         if (st == CLLM_ERR_UNSUPPORTED) {
             snprintf(unsupported[k], sizeof(unsupported[k]), "not supported here: %.220s", x.err);
             cJSON_Delete(o);
-            cllm_json_set_null(validation, cllm_gpu_precision_name(prec), unsupported[k]);
+            cllm_json_set_null(validation, cllm_gpugemm_precision_name(prec), unsupported[k]);
             st = CLLM_OK;
             continue;
         }
-        cJSON_AddItemToObject(validation, cllm_gpu_precision_name(prec), o);
+        cJSON_AddItemToObject(validation, cllm_gpugemm_precision_name(prec), o);
         if (st != CLLM_OK)
             goto cleanup;
         ok[k] = passed;
@@ -865,7 +870,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
             size_t used = strlen(wrong);
             double rel = cJSON_GetNumberValue(cJSON_GetObjectItem(o, "rel_err"));
             snprintf(wrong + used, sizeof(wrong) - used, "%s%s GEMM %dx%d gave a wrong result (error %.3g > %.3g)",
-                     used ? "; " : "", cllm_gpu_precision_name(prec), p.validate_n, p.validate_n, rel,
+                     used ? "; " : "", cllm_gpugemm_precision_name(prec), p.validate_n, p.validate_n, rel,
                      g_tolerance[k]);
         }
     }
@@ -890,12 +895,12 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
         snprintf(key, sizeof(key), "%dx%d", n, n);
         cJSON_DeleteItemFromObject(results, key);
         so = cJSON_AddObjectToObject(results, key);
-        for (int k = 0; k < CLLM_GPU_PRECISION_COUNT; k++) {
-            enum cllm_gpu_precision prec = (enum cllm_gpu_precision)k;
+        for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
+            enum cllm_gpugemm_precision prec = (enum cllm_gpugemm_precision)k;
             double tflops = NAN;
             bool bad = false;
             if (!ok[k]) {
-                cllm_json_set_null(so, cllm_gpu_precision_name(prec),
+                cllm_json_set_null(so, cllm_gpugemm_precision_name(prec),
                          unsupported[k][0] ? unsupported[k] : "not timed: its validation GEMM gave a wrong result");
                 continue;
             }
@@ -903,7 +908,7 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
             fill_inputs(hb, count, 2000u + (uint64_t)n, prec);
             st = measure_one(&x, prec, n, ha, hb, so, &tflops, &bad);
             if (st == CLLM_ERR_UNSUPPORTED) {
-                cllm_json_set_null(so, cllm_gpu_precision_name(prec), x.err);
+                cllm_json_set_null(so, cllm_gpugemm_precision_name(prec), x.err);
                 st = CLLM_OK;
                 continue;
             }
@@ -918,9 +923,9 @@ void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *pin, const struc
         }
     }
     summary = cJSON_AddObjectToObject(phase, "summary");
-    for (int k = 0; k < CLLM_GPU_PRECISION_COUNT; k++) {
+    for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
         char key[32];
-        snprintf(key, sizeof(key), "%s_tflops", cllm_gpu_precision_name((enum cllm_gpu_precision)k));
+        snprintf(key, sizeof(key), "%s_tflops", cllm_gpugemm_precision_name((enum cllm_gpugemm_precision)k));
         if (isfinite(best[k]))
             cJSON_AddNumberToObject(summary, key, round_to(best[k], 1e-3));
         else
@@ -943,4 +948,31 @@ cleanup:
         set_status(phase, "failed", "error", wrong);
     else
         set_status(phase, "ok", NULL, NULL);
+    *d2d_best_gbps = x.d2d_best_gbps;
+}
+
+void cllm_gpugemm_run(const struct cllm_gpugemm_params *p, const struct cllm_hw_info *hw,
+                      struct cllm_gpugemm_result *r)
+{
+    const char *st;
+
+    r->phase = cJSON_CreateObject();
+    r->status = CLLM_CLASSIC_FAILED;
+    r->d2d_best_gbps = NAN;
+    if (!r->phase)
+        return;
+    run_json(p, hw, r->phase, &r->d2d_best_gbps);
+    st = cJSON_GetStringValue(cJSON_GetObjectItem(r->phase, "status"));
+    r->status = !st                       ? CLLM_CLASSIC_FAILED
+                : strcmp(st, "ok") == 0      ? CLLM_CLASSIC_OK
+                : strcmp(st, "skipped") == 0 ? CLLM_CLASSIC_SKIPPED
+                                             : CLLM_CLASSIC_FAILED;
+}
+
+void cllm_gpugemm_result_free(struct cllm_gpugemm_result *r)
+{
+    if (!r)
+        return;
+    cJSON_Delete(r->phase);
+    r->phase = NULL;
 }

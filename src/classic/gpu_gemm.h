@@ -1,10 +1,10 @@
 /* The GPU compute phase: dense GEMM throughput per precision (cuBLAS / hipBLAS) and device memory bandwidth.
  *
  * Vendor libraries are loaded at run time (src/platform/dl.h); each vendor is one table of function pointers
- * (struct cllm_gpu_compute_backend). The runner (gpu_compute.c) owns the method — data, validation, timing,
+ * (struct cllm_gpugemm_backend). The runner (gpu_gemm.c) owns the method — data, validation, timing,
  * statistics, JSON — so tests drive it with fake tables and no GPU.
  *
- * The phase object, as written by cllm_gpu_compute_run():
+ * The phase object, as written by cllm_gpugemm_run():
  *   status      "ok" | "skipped" (+ "reason": what hw detection saw, what is missing, what to install, where we
  *               looked) | "failed" (+ "error": the call that failed, or the precision whose result is wrong)
  *   backend     "cuda" | "hip";  verified: false for a backend never run on its hardware (hip)
@@ -29,12 +29,13 @@
  * two device events, divided by `batch` (batch is chosen so a batch lasts about batch_target_s, which hides the
  * launch gap of small GEMMs). FLOPs per GEMM: 2·N³. Matrices are column-major, no transpose, C = A·B (beta 0),
  * inputs uniform in [-1, 1). */
-#ifndef CLLM_GPU_COMPUTE_H
-#define CLLM_GPU_COMPUTE_H
+#ifndef CLLM_GPUGEMM_H
+#define CLLM_GPUGEMM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "classic/classic_status.h"
 #include "core/status.h"
 
 #ifdef __cplusplus
@@ -44,26 +45,26 @@ extern "C" {
 struct cJSON;
 struct cllm_hw_info;
 
-enum cllm_gpu_precision {
-    CLLM_GPU_FP32 = 0,   /* fp32 in/out, fp32 math (cublasSgemm, default math mode) */
-    CLLM_GPU_TF32,       /* fp32 in/out, tensor cores with TF32 inputs (compute 32F_FAST_TF32) */
-    CLLM_GPU_FP16,       /* fp16 in/out, fp32 accumulation */
-    CLLM_GPU_BF16,       /* bf16 in/out, fp32 accumulation */
-    CLLM_GPU_PRECISION_COUNT
+enum cllm_gpugemm_precision {
+    CLLM_GPUGEMM_FP32 = 0,   /* fp32 in/out, fp32 math (cublasSgemm, default math mode) */
+    CLLM_GPUGEMM_TF32,       /* fp32 in/out, tensor cores with TF32 inputs (compute 32F_FAST_TF32) */
+    CLLM_GPUGEMM_FP16,       /* fp16 in/out, fp32 accumulation */
+    CLLM_GPUGEMM_BF16,       /* bf16 in/out, fp32 accumulation */
+    CLLM_GPUGEMM_PRECISION_COUNT
 };
 
 /* "fp32", "tf32", "fp16", "bf16". */
-const char *cllm_gpu_precision_name(enum cllm_gpu_precision p);
+const char *cllm_gpugemm_precision_name(enum cllm_gpugemm_precision p);
 
 /* Bytes per matrix element as stored: 4 for fp32/tf32, 2 for fp16/bf16. */
-size_t cllm_gpu_precision_bytes(enum cllm_gpu_precision p);
+size_t cllm_gpugemm_precision_bytes(enum cllm_gpugemm_precision p);
 
-enum cllm_gpu_copy_kind { CLLM_GPU_H2D = 1, CLLM_GPU_D2H = 2, CLLM_GPU_D2D = 3 };
+enum cllm_gpugemm_copy_kind { CLLM_GPUGEMM_H2D = 1, CLLM_GPUGEMM_D2H = 2, CLLM_GPUGEMM_D2D = 3 };
 
 /* One GPU compute vendor. Every call returns CLLM_OK or a status with a one-line message in err; the runner calls
  * them from one thread, in this order: init, device_count, open, (the work), close, shutdown. A backend keeps its
  * state in statics, so one phase runs at a time. */
-struct cllm_gpu_compute_backend {
+struct cllm_gpugemm_backend {
     const char *name;       /* "cuda", "hip": the phase's "backend" */
     const char *vendor;     /* the GPU maker it drives, spelled as hw detection does ("NVIDIA", "AMD") */
     bool        verified;   /* false: written from the vendor's documentation, never run on such a GPU */
@@ -81,12 +82,12 @@ struct cllm_gpu_compute_backend {
     enum cllm_status (*host_alloc)(void **ptr, size_t bytes, char *err, size_t errlen);  /* pinned host memory */
     void (*host_free)(void *ptr);
     /* Synchronous copy. */
-    enum cllm_status (*memcpy)(void *dst, const void *src, size_t bytes, enum cllm_gpu_copy_kind kind, char *err,
+    enum cllm_status (*memcpy)(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind, char *err,
                                size_t errlen);
     enum cllm_status (*memset)(void *ptr, int value, size_t bytes, char *err, size_t errlen);
-    /* Enqueues C = A·B for n×n column-major matrices stored as `prec` says (cllm_gpu_precision_bytes).
+    /* Enqueues C = A·B for n×n column-major matrices stored as `prec` says (cllm_gpugemm_precision_bytes).
      * CLLM_ERR_UNSUPPORTED when the device or library cannot run that precision. */
-    enum cllm_status (*gemm)(enum cllm_gpu_precision prec, int n, const void *a, const void *b, void *c, char *err,
+    enum cllm_status (*gemm)(enum cllm_gpugemm_precision prec, int n, const void *a, const void *b, void *c, char *err,
                              size_t errlen);
     /* Records the start event on the stream the GEMMs and copies run on. */
     enum cllm_status (*timer_start)(char *err, size_t errlen);
@@ -97,11 +98,11 @@ struct cllm_gpu_compute_backend {
     void (*shutdown)(void);   /* undoes init */
 };
 
-/* The built-in backends (gpu_cuda.c, gpu_hip.c). */
-extern const struct cllm_gpu_compute_backend cllm_gpu_backend_cuda;
-extern const struct cllm_gpu_compute_backend cllm_gpu_backend_hip;
+/* The built-in backends (gpu_gemm_cuda.c, gpu_gemm_hip.c). */
+extern const struct cllm_gpugemm_backend cllm_gpugemm_backend_cuda;
+extern const struct cllm_gpugemm_backend cllm_gpugemm_backend_hip;
 
-struct cllm_gpu_compute_params {
+struct cllm_gpugemm_params {
     const int *sizes;        /* N of each N×N GEMM; NULL → 1024, 2048, 4096 */
     int        n_sizes;
     int        warmup;       /* untimed batches per size and precision, default 1 */
@@ -113,18 +114,27 @@ struct cllm_gpu_compute_params {
     double     batch_target_s;  /* length of one timed batch of GEMMs in seconds, default 0.025 */
     const char *lib_dir;     /* NULL: each backend's search list (COMPUTELLM_CUDA_LIB_DIR first, then the loader's
                                 path, toolkits, pip wheels); set: the only folder searched (tests, pinning a toolkit) */
-    const struct cllm_gpu_compute_backend *const *backends;  /* NULL → the built-in list (cuda, hip) */
+    const struct cllm_gpugemm_backend *const *backends;  /* NULL → the built-in list (cuda, hip) */
     int        n_backends;
 };
 
-struct cllm_gpu_compute_params cllm_gpu_compute_default_params(void);
+struct cllm_gpugemm_params cllm_gpugemm_default_params(void);
 
-/* Fills `phase` (a cJSON object) with the layout above: "status" "ok", "skipped" (+ "reason", phrased from hw
- * detection: no GPU, a GPU without its libraries, a vendor not supported) or "failed" (+ "error": a call that
- * failed, or a GEMM whose result is wrong). Never aborts the run. hw may be NULL (the reason then lists what each
- * backend said). Loaded GPU libraries stay loaded until the process exits (cllm_gpu_dl_keep in gpu_priv.h). */
-void cllm_gpu_compute_run(const struct cllm_gpu_compute_params *p, const struct cllm_hw_info *hw,
-                          struct cJSON *phase);
+/* What the phase measured. `phase` holds the layout above as the runner built it; report/write_classic.c copies
+ * it into the results file. The typed fields are what other phases read. */
+struct cllm_gpugemm_result {
+    enum cllm_classic_status status;
+    struct cJSON *phase;     /* owned; NULL only when out of memory */
+    double d2d_best_gbps;    /* device-to-device copy, read + write, GB/s; NAN when not measured */
+};
+
+/* Runs the phase into *r: status OK, SKIPPED (the reason phrased from hw detection: no GPU, a GPU without its
+ * libraries, a vendor not supported) or FAILED (a call that failed, or a GEMM whose result is wrong). Never aborts
+ * the run. hw may be NULL (the reason then lists what each backend said). Loaded GPU libraries stay loaded until
+ * the process exits (cllm_gpugemm_dl_keep in gpu_gemm_priv.h). Free with cllm_gpugemm_result_free. */
+void cllm_gpugemm_run(const struct cllm_gpugemm_params *p, const struct cllm_hw_info *hw,
+                      struct cllm_gpugemm_result *r);
+void cllm_gpugemm_result_free(struct cllm_gpugemm_result *r);
 
 #ifdef __cplusplus
 }

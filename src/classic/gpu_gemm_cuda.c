@@ -134,29 +134,29 @@ static const char *cublas_err(cublasStatus_t s)
 
 /* ---- where the libraries are ---- */
 
-static void cuda_dirs(const char *lib_dir, const char *const *wheel_pkgs, struct cllm_gpu_dirs *d)
+static void cuda_dirs(const char *lib_dir, const char *const *wheel_pkgs, struct cllm_gpugemm_dirs *d)
 {
-    cllm_gpu_dirs_init(d);
+    cllm_gpugemm_dirs_init(d);
     if (lib_dir) {
-        cllm_gpu_dirs_add(d, lib_dir);
+        cllm_gpugemm_dirs_add(d, lib_dir);
         return;
     }
-    cllm_gpu_dirs_add_env(d, "COMPUTELLM_CUDA_LIB_DIR", "");
-    cllm_gpu_dirs_add(d, "");
+    cllm_gpugemm_dirs_add_env(d, "COMPUTELLM_CUDA_LIB_DIR", "");
+    cllm_gpugemm_dirs_add(d, "");
 #if defined(_WIN32)
-    cllm_gpu_dirs_add_env(d, "CUDA_PATH", "\\bin\\x64");   /* CUDA 13 */
-    cllm_gpu_dirs_add_env(d, "CUDA_PATH", "\\bin");
+    cllm_gpugemm_dirs_add_env(d, "CUDA_PATH", "\\bin\\x64");   /* CUDA 13 */
+    cllm_gpugemm_dirs_add_env(d, "CUDA_PATH", "\\bin");
     (void)wheel_pkgs;
 #else
-    cllm_gpu_dirs_add_env(d, "CUDA_HOME", "/lib64");
-    cllm_gpu_dirs_add_env(d, "CUDA_PATH", "/lib64");
-    cllm_gpu_dirs_add(d, "/usr/local/cuda/lib64");
-    cllm_gpu_dirs_add_glob(d, "/usr/local/cuda-*/lib64");
-    cllm_gpu_dirs_add_wheels(d, wheel_pkgs);
+    cllm_gpugemm_dirs_add_env(d, "CUDA_HOME", "/lib64");
+    cllm_gpugemm_dirs_add_env(d, "CUDA_PATH", "/lib64");
+    cllm_gpugemm_dirs_add(d, "/usr/local/cuda/lib64");
+    cllm_gpugemm_dirs_add_glob(d, "/usr/local/cuda-*/lib64");
+    cllm_gpugemm_dirs_add_wheels(d, wheel_pkgs);
 #endif
 }
 
-/* The libraries stay loaded (cllm_gpu_dl_keep); only our table is cleared. */
+/* The libraries stay loaded (cllm_gpugemm_dl_keep); only our table is cleared. */
 static void cuda_shutdown(void) { memset(&g_cuda, 0, sizeof(g_cuda)); }
 
 static void lib_json(struct cJSON *libs, const char *key, const struct cllm_dl *dl)
@@ -216,15 +216,15 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         {{"cublasGetVersion_v2", NULL}, (void **)&g_cuda.get_version, false},
         {{"cublasGetStatusString", NULL}, (void **)&g_cuda.status_string, false},
     };
-    struct cllm_gpu_dirs dirs;
-    char searched[1024], why[1024], dir[CLLM_GPU_DIR_LEN];
+    struct cllm_gpugemm_dirs dirs;
+    char searched[1024], why[1024], dir[CLLM_GPUGEMM_DIR_LEN];
     enum cllm_status st;
     int v = 0;
 
     memset(&g_cuda, 0, sizeof(g_cuda));
     cuda_dirs(lib_dir, rt_wheels, &dirs);
-    cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
-    if (cllm_gpu_dl_search(&dirs, rt_names, &g_cuda.rt, why, sizeof(why)) != CLLM_OK) {
+    cllm_gpugemm_dirs_describe(&dirs, searched, sizeof(searched));
+    if (cllm_gpugemm_dl_search(&dirs, rt_names, &g_cuda.rt, why, sizeof(why)) != CLLM_OK) {
         cllm_errf(err, errlen, "CUDA runtime (libcudart): %s (searched: %s)", why, searched);
         return CLLM_ERR_LIBRARY;
     }
@@ -233,23 +233,23 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         cllm_dl_close(g_cuda.rt);   /* not the library we want: let it go */
         goto fail;
     }
-    g_cuda.rt = cllm_gpu_dl_keep(g_cuda.rt);
+    g_cuda.rt = cllm_gpugemm_dl_keep(g_cuda.rt);
     lib_json(libs, "runtime", g_cuda.rt);
     if (g_cuda.runtime_get_version && g_cuda.runtime_get_version(&v) == 0) {
         char ver[32];
-        cllm_gpu_version_1000(v, ver, sizeof(ver));
+        cllm_gpugemm_version_1000(v, ver, sizeof(ver));
         cJSON_AddStringToObject(cJSON_GetObjectItem(libs, "runtime"), "version", ver);
     }
     /* the CUDA version the installed driver supports (not the driver's own 5xx version, which NVML gives) */
     if (g_cuda.driver_get_version && g_cuda.driver_get_version(&v) == 0 && v > 0) {
         char ver[32];
-        cllm_gpu_version_1000(v, ver, sizeof(ver));
+        cllm_gpugemm_version_1000(v, ver, sizeof(ver));
         cJSON_AddStringToObject(libs, "driver_api_version", ver);
     }
 
     cuda_dirs(lib_dir, blas_wheels, &dirs);
-    cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
-    if (cllm_gpu_dl_search(&dirs, blas_names, &g_cuda.blas, why, sizeof(why)) != CLLM_OK) {
+    cllm_gpugemm_dirs_describe(&dirs, searched, sizeof(searched));
+    if (cllm_gpugemm_dl_search(&dirs, blas_names, &g_cuda.blas, why, sizeof(why)) != CLLM_OK) {
         cllm_errf(err, errlen, "cuBLAS (libcublas): %s (searched: %s)", why, searched);
         st = CLLM_ERR_LIBRARY;
         goto fail;
@@ -259,16 +259,16 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         cllm_dl_close(g_cuda.blas);
         goto fail;
     }
-    g_cuda.blas = cllm_gpu_dl_keep(g_cuda.blas);
+    g_cuda.blas = cllm_gpugemm_dl_keep(g_cuda.blas);
     lib_json(libs, "blas", g_cuda.blas);
     /* libcublas pulled libcublasLt in through its RUNPATH; opening it again by the same folder only names it */
-    cllm_gpu_dl_dir(g_cuda.blas, dir, sizeof(dir));
+    cllm_gpugemm_dl_dir(g_cuda.blas, dir, sizeof(dir));
     if (dir[0]) {
-        struct cllm_gpu_dirs one;
-        cllm_gpu_dirs_init(&one);
-        cllm_gpu_dirs_add(&one, dir);
-        if (cllm_gpu_dl_search(&one, lt_names, &g_cuda.blas_lt, why, sizeof(why)) == CLLM_OK) {
-            g_cuda.blas_lt = cllm_gpu_dl_keep(g_cuda.blas_lt);
+        struct cllm_gpugemm_dirs one;
+        cllm_gpugemm_dirs_init(&one);
+        cllm_gpugemm_dirs_add(&one, dir);
+        if (cllm_gpugemm_dl_search(&one, lt_names, &g_cuda.blas_lt, why, sizeof(why)) == CLLM_OK) {
+            g_cuda.blas_lt = cllm_gpugemm_dl_keep(g_cuda.blas_lt);
             lib_json(libs, "blas_lt", g_cuda.blas_lt);
         }
     }
@@ -438,10 +438,10 @@ static void cuda_host_free(void *ptr)
         g_cuda.free_host(ptr);
 }
 
-static enum cllm_status cuda_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpu_copy_kind kind,
+static enum cllm_status cuda_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind,
                                     char *err, size_t errlen)
 {
-    /* cudaMemcpyKind: HostToDevice 1, DeviceToHost 2, DeviceToDevice 3 — the values of enum cllm_gpu_copy_kind */
+    /* cudaMemcpyKind: HostToDevice 1, DeviceToHost 2, DeviceToDevice 3 — the values of enum cllm_gpugemm_copy_kind */
     CUDA_CHECK(g_cuda.memcpy(dst, src, bytes, (int)kind), "cudaMemcpy");
     return CLLM_OK;
 }
@@ -452,7 +452,7 @@ static enum cllm_status cuda_memset(void *ptr, int value, size_t bytes, char *er
     return CLLM_OK;
 }
 
-static enum cllm_status cuda_gemm(enum cllm_gpu_precision prec, int n, const void *a, const void *b, void *c,
+static enum cllm_status cuda_gemm(enum cllm_gpugemm_precision prec, int n, const void *a, const void *b, void *c,
                                   char *err, size_t errlen)
 {
     const float one = 1.0f, zero = 0.0f;   /* compute type 32F: alpha and beta are floats */
@@ -460,21 +460,21 @@ static enum cllm_status cuda_gemm(enum cllm_gpu_precision prec, int n, const voi
     const char *what;
 
     switch (prec) {
-    case CLLM_GPU_FP32:
+    case CLLM_GPUGEMM_FP32:
         what = "cublasSgemm";
         s = g_cuda.sgemm(g_cuda.handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n);
         break;
-    case CLLM_GPU_TF32:
+    case CLLM_GPUGEMM_TF32:
         what = "cublasGemmEx(fp32, COMPUTE_32F_FAST_TF32)";
         s = g_cuda.gemm_ex(g_cuda.handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, CUDA_R_32F, n, b, CUDA_R_32F,
                            n, &zero, c, CUDA_R_32F, n, CUBLAS_COMPUTE_32F_FAST_TF32, CUBLAS_GEMM_DEFAULT);
         break;
-    case CLLM_GPU_FP16:
+    case CLLM_GPUGEMM_FP16:
         what = "cublasGemmEx(fp16, COMPUTE_32F)";
         s = g_cuda.gemm_ex(g_cuda.handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, CUDA_R_16F, n, b, CUDA_R_16F,
                            n, &zero, c, CUDA_R_16F, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
         break;
-    case CLLM_GPU_BF16:
+    case CLLM_GPUGEMM_BF16:
         what = "cublasGemmEx(bf16, COMPUTE_32F)";
         s = g_cuda.gemm_ex(g_cuda.handle, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, CUDA_R_16BF, n, b,
                            CUDA_R_16BF, n, &zero, c, CUDA_R_16BF, n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
@@ -512,7 +512,7 @@ static enum cllm_status cuda_synchronize(char *err, size_t errlen)
     return CLLM_OK;
 }
 
-const struct cllm_gpu_compute_backend cllm_gpu_backend_cuda = {
+const struct cllm_gpugemm_backend cllm_gpugemm_backend_cuda = {
     .name = "cuda",
     .vendor = "NVIDIA",
     .verified = true,

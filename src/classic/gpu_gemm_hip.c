@@ -108,26 +108,26 @@ static const char *hipblas_err(hipblasStatus_t s)
         }                                                                                        \
     } while (0)
 
-static void hip_dirs(const char *lib_dir, struct cllm_gpu_dirs *d)
+static void hip_dirs(const char *lib_dir, struct cllm_gpugemm_dirs *d)
 {
-    cllm_gpu_dirs_init(d);
+    cllm_gpugemm_dirs_init(d);
     if (lib_dir) {
-        cllm_gpu_dirs_add(d, lib_dir);
+        cllm_gpugemm_dirs_add(d, lib_dir);
         return;
     }
-    cllm_gpu_dirs_add_env(d, "COMPUTELLM_HIP_LIB_DIR", "");
-    cllm_gpu_dirs_add(d, "");
+    cllm_gpugemm_dirs_add_env(d, "COMPUTELLM_HIP_LIB_DIR", "");
+    cllm_gpugemm_dirs_add(d, "");
 #if defined(_WIN32)
-    cllm_gpu_dirs_add_env(d, "HIP_PATH", "\\bin");
+    cllm_gpugemm_dirs_add_env(d, "HIP_PATH", "\\bin");
 #else
-    cllm_gpu_dirs_add_env(d, "ROCM_PATH", "/lib");
-    cllm_gpu_dirs_add_env(d, "HIP_PATH", "/lib");
-    cllm_gpu_dirs_add(d, "/opt/rocm/lib");
-    cllm_gpu_dirs_add_glob(d, "/opt/rocm-*/lib");
+    cllm_gpugemm_dirs_add_env(d, "ROCM_PATH", "/lib");
+    cllm_gpugemm_dirs_add_env(d, "HIP_PATH", "/lib");
+    cllm_gpugemm_dirs_add(d, "/opt/rocm/lib");
+    cllm_gpugemm_dirs_add_glob(d, "/opt/rocm-*/lib");
 #endif
 }
 
-/* The libraries stay loaded (cllm_gpu_dl_keep); only our table is cleared. */
+/* The libraries stay loaded (cllm_gpugemm_dl_keep); only our table is cleared. */
 static void hip_shutdown(void) { memset(&g_hip, 0, sizeof(g_hip)); }
 
 /* Major version from the file the library resolved to ("libhipblas.so.3.0.60400" → 3); -1 when unknown. */
@@ -187,15 +187,15 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
         {{"hipblasGemmEx_v2", NULL}, &gemm_v2, false},
         {{"hipblasStatusToString", NULL}, (void **)&g_hip.status_string, false},
     };
-    struct cllm_gpu_dirs dirs;
+    struct cllm_gpugemm_dirs dirs;
     char searched[1024], why[1024];
     enum cllm_status st;
     int v = 0;
 
     memset(&g_hip, 0, sizeof(g_hip));
     hip_dirs(lib_dir, &dirs);
-    cllm_gpu_dirs_describe(&dirs, searched, sizeof(searched));
-    if (cllm_gpu_dl_search(&dirs, rt_names, &g_hip.rt, why, sizeof(why)) != CLLM_OK) {
+    cllm_gpugemm_dirs_describe(&dirs, searched, sizeof(searched));
+    if (cllm_gpugemm_dl_search(&dirs, rt_names, &g_hip.rt, why, sizeof(why)) != CLLM_OK) {
         cllm_errf(err, errlen, "HIP runtime (libamdhip64): %s (searched: %s)", why, searched);
         return CLLM_ERR_LIBRARY;
     }
@@ -204,7 +204,7 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
         cllm_dl_close(g_hip.rt);   /* not the library we want: let it go */
         goto fail;
     }
-    g_hip.rt = cllm_gpu_dl_keep(g_hip.rt);
+    g_hip.rt = cllm_gpugemm_dl_keep(g_hip.rt);
     {
         cJSON *o = cJSON_AddObjectToObject(libs, "runtime");
         if (o)
@@ -216,7 +216,7 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
             cJSON_AddStringToObject(o, "version", ver);
         }
     }
-    if (cllm_gpu_dl_search(&dirs, blas_names, &g_hip.blas, why, sizeof(why)) != CLLM_OK) {
+    if (cllm_gpugemm_dl_search(&dirs, blas_names, &g_hip.blas, why, sizeof(why)) != CLLM_OK) {
         cllm_errf(err, errlen, "hipBLAS (libhipblas): %s (searched: %s)", why, searched);
         st = CLLM_ERR_LIBRARY;
         goto fail;
@@ -226,7 +226,7 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
         cllm_dl_close(g_hip.blas);
         goto fail;
     }
-    g_hip.blas = cllm_gpu_dl_keep(g_hip.blas);
+    g_hip.blas = cllm_gpugemm_dl_keep(g_hip.blas);
     if (gemm_v2) {
         g_hip.api = GEMM_API_V2;
         g_hip.gemm_ex = (hipblasStatus_t(*)(hipblasHandle_t, int, int, int, int, int, const void *, const void *,
@@ -351,7 +351,7 @@ static void hip_host_free(void *ptr)
         g_hip.host_free(ptr);
 }
 
-static enum cllm_status hip_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpu_copy_kind kind, char *err,
+static enum cllm_status hip_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind, char *err,
                                    size_t errlen)
 {
     /* hipMemcpyKind: HostToDevice 1, DeviceToHost 2, DeviceToDevice 3, as CUDA's */
@@ -365,7 +365,7 @@ static enum cllm_status hip_memset(void *ptr, int value, size_t bytes, char *err
     return CLLM_OK;
 }
 
-static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void *a, const void *b, void *c,
+static enum cllm_status hip_gemm(enum cllm_gpugemm_precision prec, int n, const void *a, const void *b, void *c,
                                  char *err, size_t errlen)
 {
     const float one = 1.0f, zero = 0.0f;
@@ -373,7 +373,7 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
     int type, compute;
     hipblasStatus_t s;
 
-    if (prec == CLLM_GPU_FP32) {
+    if (prec == CLLM_GPUGEMM_FP32) {
         s = g_hip.sgemm(g_hip.handle, HIPBLAS_OP_N, HIPBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n);
         if (s != HIPBLAS_STATUS_SUCCESS) {
             cllm_errf(err, errlen, "hipblasSgemm: %s", hipblas_err(s));
@@ -382,7 +382,7 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
         return CLLM_OK;
     }
     switch (prec) {
-    case CLLM_GPU_TF32:
+    case CLLM_GPUGEMM_TF32:
         if (old) {
             cllm_errf(err, errlen, "TF32 needs hipBLAS ≥ 2 (ROCm 6): hipblasComputeType_t");
             return CLLM_ERR_UNSUPPORTED;
@@ -390,11 +390,11 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
         type = HIP_R_32F;
         compute = HIPBLAS_COMPUTE_32F_FAST_TF32;
         break;
-    case CLLM_GPU_FP16:
+    case CLLM_GPUGEMM_FP16:
         type = old ? HIPBLAS_R_16F : HIP_R_16F;
         compute = old ? HIPBLAS_R_32F : HIPBLAS_COMPUTE_32F;
         break;
-    case CLLM_GPU_BF16:
+    case CLLM_GPUGEMM_BF16:
         type = old ? HIPBLAS_R_16B : HIP_R_16BF;
         compute = old ? HIPBLAS_R_32F : HIPBLAS_COMPUTE_32F;
         break;
@@ -406,7 +406,7 @@ static enum cllm_status hip_gemm(enum cllm_gpu_precision prec, int n, const void
                       n, compute, HIPBLAS_GEMM_DEFAULT);
     if (s == HIPBLAS_STATUS_SUCCESS)
         return CLLM_OK;
-    cllm_errf(err, errlen, "hipblasGemmEx(%s): %s", cllm_gpu_precision_name(prec), hipblas_err(s));
+    cllm_errf(err, errlen, "hipblasGemmEx(%s): %s", cllm_gpugemm_precision_name(prec), hipblas_err(s));
     /* rocBLAS has no TF32 compute type; older GPUs lack bf16 */
     return (s == HIPBLAS_STATUS_NOT_SUPPORTED || s == HIPBLAS_STATUS_ARCH_MISMATCH || s == HIPBLAS_STATUS_INVALID_ENUM)
                ? CLLM_ERR_UNSUPPORTED
@@ -435,7 +435,7 @@ static enum cllm_status hip_synchronize(char *err, size_t errlen)
     return CLLM_OK;
 }
 
-const struct cllm_gpu_compute_backend cllm_gpu_backend_hip = {
+const struct cllm_gpugemm_backend cllm_gpugemm_backend_hip = {
     .name = "hip",
     .vendor = "AMD",
     .verified = false,

@@ -21,14 +21,14 @@
 #define PATH_MAX 4096
 #endif
 
-void cllm_gpu_version_1000(int v, char *out, size_t n)
+void cllm_gpugemm_version_1000(int v, char *out, size_t n)
 {
     snprintf(out, n, "%d.%d", v / 1000, (v % 1000) / 10);
 }
 
 /* ---- search folders ---- */
 
-void cllm_gpu_dirs_init(struct cllm_gpu_dirs *d) { memset(d, 0, sizeof(*d)); }
+void cllm_gpugemm_dirs_init(struct cllm_gpugemm_dirs *d) { memset(d, 0, sizeof(*d)); }
 
 static bool is_dir(const char *p)
 {
@@ -47,11 +47,11 @@ static void real_dir(const char *in, char *out, size_t n)
 #endif
 }
 
-void cllm_gpu_dirs_add(struct cllm_gpu_dirs *d, const char *dir)
+void cllm_gpugemm_dirs_add(struct cllm_gpugemm_dirs *d, const char *dir)
 {
-    char real[CLLM_GPU_DIR_LEN], other[CLLM_GPU_DIR_LEN];
+    char real[CLLM_GPUGEMM_DIR_LEN], other[CLLM_GPUGEMM_DIR_LEN];
 
-    if (!dir || d->n >= CLLM_GPU_DIRS_MAX || strlen(dir) >= CLLM_GPU_DIR_LEN)
+    if (!dir || d->n >= CLLM_GPUGEMM_DIRS_MAX || strlen(dir) >= CLLM_GPUGEMM_DIR_LEN)
         return;
     if (dir[0] && !is_dir(dir))
         return;
@@ -66,17 +66,17 @@ void cllm_gpu_dirs_add(struct cllm_gpu_dirs *d, const char *dir)
         if (strcmp(real, other) == 0)
             return;
     }
-    snprintf(d->dir[d->n++], CLLM_GPU_DIR_LEN, "%s", dir);
+    snprintf(d->dir[d->n++], CLLM_GPUGEMM_DIR_LEN, "%s", dir);
 }
 
-void cllm_gpu_dirs_add_env(struct cllm_gpu_dirs *d, const char *var, const char *suffix)
+void cllm_gpugemm_dirs_add_env(struct cllm_gpugemm_dirs *d, const char *var, const char *suffix)
 {
     const char *v = getenv(var);
-    char buf[CLLM_GPU_DIR_LEN];
+    char buf[CLLM_GPUGEMM_DIR_LEN];
     if (!v || !v[0])
         return;
     if ((size_t)snprintf(buf, sizeof(buf), "%s%s", v, suffix ? suffix : "") < sizeof(buf))
-        cllm_gpu_dirs_add(d, buf);
+        cllm_gpugemm_dirs_add(d, buf);
 }
 
 #if !defined(_WIN32)
@@ -91,23 +91,23 @@ static int newest_first(const void *a, const void *b)
 }
 #endif
 
-void cllm_gpu_dirs_add_glob(struct cllm_gpu_dirs *d, const char *pattern)
+void cllm_gpugemm_dirs_add_glob(struct cllm_gpugemm_dirs *d, const char *pattern)
 {
 #if defined(_WIN32)
-    cllm_gpu_dirs_add(d, pattern);
+    cllm_gpugemm_dirs_add(d, pattern);
 #else
     glob_t g;
     memset(&g, 0, sizeof(g));
     if (glob(pattern, GLOB_ONLYDIR, NULL, &g) == 0) {
         qsort(g.gl_pathv, g.gl_pathc, sizeof(char *), newest_first);
         for (size_t i = 0; i < g.gl_pathc; i++)
-            cllm_gpu_dirs_add(d, g.gl_pathv[i]);
+            cllm_gpugemm_dirs_add(d, g.gl_pathv[i]);
     }
     globfree(&g);
 #endif
 }
 
-void cllm_gpu_dirs_add_wheels(struct cllm_gpu_dirs *d, const char *const *pkgs)
+void cllm_gpugemm_dirs_add_wheels(struct cllm_gpugemm_dirs *d, const char *const *pkgs)
 {
 #if !defined(_WIN32)
     static const char *const roots[] = {"/usr/local/lib/python3*/dist-packages", "/usr/local/lib/python3*/site-packages",
@@ -115,18 +115,18 @@ void cllm_gpu_dirs_add_wheels(struct cllm_gpu_dirs *d, const char *const *pkgs)
     const char *env_roots[][2] = {{"VIRTUAL_ENV", "/lib/python3*/site-packages"},
                                   {"CONDA_PREFIX", "/lib/python3*/site-packages"},
                                   {"HOME", "/.local/lib/python3*/site-packages"}};
-    char pat[CLLM_GPU_DIR_LEN];
+    char pat[CLLM_GPUGEMM_DIR_LEN];
 
     for (size_t k = 0; pkgs && pkgs[k]; k++) {
         /* an active environment wins over the system's */
         for (size_t e = 0; e < sizeof(env_roots) / sizeof(env_roots[0]); e++) {
             const char *v = getenv(env_roots[e][0]);
             if (v && v[0] && (size_t)snprintf(pat, sizeof(pat), "%s%s/%s", v, env_roots[e][1], pkgs[k]) < sizeof(pat))
-                cllm_gpu_dirs_add_glob(d, pat);
+                cllm_gpugemm_dirs_add_glob(d, pat);
         }
         for (size_t r = 0; roots[r]; r++)
             if ((size_t)snprintf(pat, sizeof(pat), "%s/%s", roots[r], pkgs[k]) < sizeof(pat))
-                cllm_gpu_dirs_add_glob(d, pat);
+                cllm_gpugemm_dirs_add_glob(d, pat);
     }
 #else
     (void)d;
@@ -134,7 +134,7 @@ void cllm_gpu_dirs_add_wheels(struct cllm_gpu_dirs *d, const char *const *pkgs)
 #endif
 }
 
-void cllm_gpu_dirs_describe(const struct cllm_gpu_dirs *d, char *out, size_t n)
+void cllm_gpugemm_dirs_describe(const struct cllm_gpugemm_dirs *d, char *out, size_t n)
 {
     size_t used = 0;
     if (!n)
@@ -156,10 +156,10 @@ static bool file_exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-enum cllm_status cllm_gpu_dl_search(const struct cllm_gpu_dirs *d, const char *const *names, struct cllm_dl **out,
+enum cllm_status cllm_gpugemm_dl_search(const struct cllm_gpugemm_dirs *d, const char *const *names, struct cllm_dl **out,
                                     char *err, size_t errlen)
 {
-    char path[CLLM_GPU_DIR_LEN + 128];
+    char path[CLLM_GPUGEMM_DIR_LEN + 128];
     char why[1024];
     char broken[1536] = "";
 
@@ -193,12 +193,12 @@ enum cllm_status cllm_gpu_dl_search(const struct cllm_gpu_dirs *d, const char *c
     return CLLM_ERR_LIBRARY;
 }
 
-#define CLLM_GPU_KEPT_MAX 16
+#define CLLM_GPUGEMM_KEPT_MAX 16
 
-static struct cllm_dl *g_kept[CLLM_GPU_KEPT_MAX];
+static struct cllm_dl *g_kept[CLLM_GPUGEMM_KEPT_MAX];
 static int g_n_kept;
 
-struct cllm_dl *cllm_gpu_dl_keep(struct cllm_dl *dl)
+struct cllm_dl *cllm_gpugemm_dl_keep(struct cllm_dl *dl)
 {
     if (!dl)
         return NULL;
@@ -207,12 +207,12 @@ struct cllm_dl *cllm_gpu_dl_keep(struct cllm_dl *dl)
             cllm_dl_close(dl);   /* drops our extra reference; the kept one holds the library */
             return g_kept[i];
         }
-    if (g_n_kept < CLLM_GPU_KEPT_MAX)
+    if (g_n_kept < CLLM_GPUGEMM_KEPT_MAX)
         g_kept[g_n_kept++] = dl;
     return dl;
 }
 
-void cllm_gpu_dl_dir(const struct cllm_dl *dl, char *out, size_t n)
+void cllm_gpugemm_dl_dir(const struct cllm_dl *dl, char *out, size_t n)
 {
     const char *p = cllm_dl_path(dl);
     const char *slash = strrchr(p, '/');
@@ -246,7 +246,7 @@ static float bits_f32(uint32_t u)
     return f;
 }
 
-uint16_t cllm_gpu_f32_to_f16(float f)
+uint16_t cllm_gpugemm_f32_to_f16(float f)
 {
     uint32_t u = f32_bits(f);
     uint16_t sign = (uint16_t)((u >> 16) & 0x8000u);
@@ -282,7 +282,7 @@ uint16_t cllm_gpu_f32_to_f16(float f)
     }
 }
 
-float cllm_gpu_f16_to_f32(uint16_t h)
+float cllm_gpugemm_f16_to_f32(uint16_t h)
 {
     uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
     uint32_t exp = (h >> 10) & 0x1fu;
@@ -297,7 +297,7 @@ float cllm_gpu_f16_to_f32(uint16_t h)
     return bits_f32(sign | ((exp - 15 + 127) << 23) | (man << 13));
 }
 
-uint16_t cllm_gpu_f32_to_bf16(float f)
+uint16_t cllm_gpugemm_f32_to_bf16(float f)
 {
     uint32_t u = f32_bits(f);
     if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x7fffffu))
@@ -306,4 +306,4 @@ uint16_t cllm_gpu_f32_to_bf16(float f)
     return (uint16_t)(u >> 16);
 }
 
-float cllm_gpu_bf16_to_f32(uint16_t b) { return bits_f32((uint32_t)b << 16); }
+float cllm_gpugemm_bf16_to_f32(uint16_t b) { return bits_f32((uint32_t)b << 16); }

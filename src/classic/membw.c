@@ -1,6 +1,5 @@
 #include "classic/membw.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,7 +15,6 @@
 
 #include "core/stats.h"
 #include "core/clock.h"
-#include "core/json.h"
 
 /* Values the arrays hold after each kernel, so the result can be checked as STREAM does. */
 #define INIT_A   1.0
@@ -192,10 +190,10 @@ double cllm_membw_check(const double *a, const double *b, const double *c, size_
     return worst;
 }
 
-/* Measures every kernel with nt threads into obj, `repeats` timed passes each (all of them: the arrays are sized
+/* Measures every kernel with nt threads into m, `repeats` timed passes each (all of them: the arrays are sized
  * by the count); 1 when done, 0 when cancelled, -1 when the per-pass records could not be allocated. */
-static int measure(struct arrays *x, int nt, int repeats, const volatile sig_atomic_t *cancel, cJSON *obj,
-                   double best_out[CLLM_MEMBW_COUNT])
+static int measure(struct arrays *x, int nt, int repeats, const volatile sig_atomic_t *cancel,
+                   struct cllm_membw_mode *m)
 {
     /* every kernel in turn; pass() tracks the values the arrays must hold */
     static const enum cllm_membw_kernel order[] = {CLLM_MEMBW_WRITE, CLLM_MEMBW_COPY, CLLM_MEMBW_TRIAD,
@@ -204,11 +202,12 @@ static int measure(struct arrays *x, int nt, int repeats, const volatile sig_ato
     double *times = calloc(CLLM_MEMBW_COUNT * reps, sizeof(double)), *gbps = calloc(reps, sizeof(double));
     int done = 0;
 
+    m->started = true;
     if (!times || !gbps) {
         done = -1;
         goto out;
     }
-    cJSON_AddNumberToObject(obj, "threads", nt);
+    m->threads = nt;
     /* warmup: one pass of each kernel, untimed */
     for (size_t k = 0; k < 4; k++)
         pass(x, order[k], nt);
@@ -220,20 +219,25 @@ static int measure(struct arrays *x, int nt, int repeats, const volatile sig_ato
     }
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
         struct cllm_stats st;
+        struct cllm_membw_kernel_result *e = &m->k[k];
         double bytes = cllm_membw_bytes((enum cllm_membw_kernel)k, x->n);
         const double *tk = times + (size_t)k * reps;
-        cJSON *e = cJSON_AddObjectToObject(obj, cllm_membw_kernel_name((enum cllm_membw_kernel)k));
+        e->times_s = malloc(reps * sizeof(double));
+        if (!e->times_s) {
+            done = -1;
+            goto out;
+        }
         for (size_t r = 0; r < reps; r++)
             gbps[r] = cllm_bandwidth_gbps(bytes, tk[r]);
         cllm_stats_compute(gbps, reps, &st);
-        cJSON_AddNumberToObject(e, "gbps", st.max);
-        cJSON_AddNumberToObject(e, "gbps_best", st.max);
-        cJSON_AddNumberToObject(e, "gbps_mean", st.mean);
-        cJSON_AddNumberToObject(e, "gbps_std", st.std);
-        cJSON_AddNumberToObject(e, "bytes_per_pass", bytes);
-        cllm_json_add_doubles(e, "times_s", tk, reps);
-        best_out[k] = st.max;
+        e->gbps_best = st.max;
+        e->gbps_mean = st.mean;
+        e->gbps_std = st.std;
+        e->bytes_per_pass = bytes;
+        memcpy(e->times_s, tk, reps * sizeof(double));
+        e->n_times = (int)reps;
     }
+    m->measured = true;
     done = 1;
 out:
     free(times);
@@ -243,11 +247,10 @@ out:
 
 /* False, with the phase skipped and the reason, when three arrays of `bytes` do not fit in the available RAM less
  * the margin: allocating them would succeed (overcommit) and the first touch would swap or wake the OOM killer. */
-static bool fits_in_ram(const struct cllm_membw_params *p, size_t bytes, cJSON *phase)
+static bool fits_in_ram(const struct cllm_membw_params *p, size_t bytes, struct cllm_membw_result *r)
 {
     const double mib = 1024.0 * 1024.0, gib = mib * 1024.0;
     int64_t avail = p->available_bytes, margin, room;
-    char msg[512];
 
     if (avail < 0)
         return true;
@@ -258,62 +261,67 @@ static bool fits_in_ram(const struct cllm_membw_params *p, size_t bytes, cJSON *
     if (room > 0 && (double)bytes * 3 <= (double)room)
         return true;
     if (bytes > p->array_bytes)   /* raised to 4 x LLC: a smaller setting would not help */
-        snprintf(msg, sizeof(msg), "3 arrays of %.0f MiB (4 x the last-level cache) need %.1f GiB but only %.1f GiB "
-                 "of RAM is available (MemAvailable %.1f GiB less a %.0f MiB margin): free memory and run again",
-                 (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
+        snprintf(r->message, sizeof(r->message), "3 arrays of %.0f MiB (4 x the last-level cache) need %.1f GiB but "
+                 "only %.1f GiB of RAM is available (MemAvailable %.1f GiB less a %.0f MiB margin): free memory and "
+                 "run again", (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
                  (double)avail / gib, (double)margin / mib);
     else
-        snprintf(msg, sizeof(msg), "3 arrays of %.0f MiB need %.1f GiB but only %.1f GiB of RAM is available "
-                 "(MemAvailable %.1f GiB less a %.0f MiB margin): set classic.memory_array_mb to at most %lld",
-                 (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
+        snprintf(r->message, sizeof(r->message), "3 arrays of %.0f MiB need %.1f GiB but only %.1f GiB of RAM is "
+                 "available (MemAvailable %.1f GiB less a %.0f MiB margin): set classic.memory_array_mb to at most "
+                 "%lld", (double)bytes / mib, 3.0 * (double)bytes / gib, (double)(room > 0 ? room : 0) / gib,
                  (double)avail / gib, (double)margin / mib, (long long)(room > 0 ? room / 3 / (1 << 20) : 0));
-    cllm_json_set_status(phase, "skipped", "reason", msg);
-    cJSON_AddNumberToObject(phase, "array_bytes", (double)bytes);
-    cJSON_AddNumberToObject(phase, "ram_available_bytes", (double)avail);
+    r->status = CLLM_CLASSIC_SKIPPED;
+    r->array_bytes = (double)bytes;
+    r->ram_available_bytes = avail;
     return false;
 }
 
-void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
+void cllm_membw_result_free(struct cllm_membw_result *r)
+{
+    if (!r)
+        return;
+    for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
+        free(r->single_thread.k[k].times_s);
+        free(r->all_threads.k[k].times_s);
+    }
+    memset(r, 0, sizeof(*r));
+}
+
+void cllm_membw_run(const struct cllm_membw_params *p, struct cllm_membw_result *r)
 {
     struct arrays x = {0};
     size_t bytes = p->array_bytes;
-    double best1[CLLM_MEMBW_COUNT], bestn[CLLM_MEMBW_COUNT], err, sum_err;
-    cJSON *results, *v;
-    char msg[256];
+    double err, sum_err;
     int nt = p->threads_all > 0 ? p->threads_all : 1;
     void *pa = NULL, *pb = NULL, *pc = NULL;
 
+    memset(r, 0, sizeof(*r));
+    r->array_bytes = NAN;
+    r->ram_available_bytes = -1;
+    r->llc_bytes = -1;
     if (p->llc_bytes > 0 && bytes < 4 * (size_t)p->llc_bytes)
         bytes = 4 * (size_t)p->llc_bytes;
     bytes = (bytes / 64) * 64;
     x.n = bytes / sizeof(double);
-    if (!fits_in_ram(p, bytes, phase))
+    if (!fits_in_ram(p, bytes, r))
         return;
     if (posix_memalign(&pa, 64, bytes) || posix_memalign(&pb, 64, bytes) || posix_memalign(&pc, 64, bytes)) {
         free(pa), free(pb), free(pc);
-        cJSON_AddStringToObject(phase, "status", "failed");
-        snprintf(msg, sizeof(msg), "cannot allocate 3 arrays of %zu MiB", bytes >> 20);
-        cJSON_AddStringToObject(phase, "error", msg);
+        r->status = CLLM_CLASSIC_FAILED;
+        snprintf(r->message, sizeof(r->message), "cannot allocate 3 arrays of %zu MiB", bytes >> 20);
         return;
     }
     x.a = pa, x.b = pb, x.c = pc;
     x.ea = INIT_A, x.eb = INIT_B, x.ec = 0.0;
-    cJSON_AddStringToObject(phase, "status", "ok");
-    cJSON_AddNumberToObject(phase, "array_bytes", (double)bytes);
-    cJSON_AddNumberToObject(phase, "array_mb", (double)bytes / (1024.0 * 1024.0));
-    if (p->llc_bytes > 0)
-        cJSON_AddNumberToObject(phase, "llc_bytes", (double)p->llc_bytes);
-    else
-        cJSON_AddNullToObject(phase, "llc_bytes");
-    cJSON_AddNumberToObject(phase, "threads_all", nt);
-    cJSON_AddNumberToObject(phase, "repeats", p->repeats);
-    cJSON_AddStringToObject(phase, "stores",
+    r->status = CLLM_CLASSIC_OK;
+    r->started = true;
+    r->array_bytes = (double)bytes;
+    r->llc_bytes = p->llc_bytes > 0 ? p->llc_bytes : -1;
+    r->threads_all = nt;
+    r->repeats = p->repeats;
 #ifdef CLLM_HAVE_SSE2
-                            "non-temporal (streaming) stores; bytes counted once per array touched"
-#else
-                            "plain stores; bytes counted once per array touched"
+    r->streaming_stores = true;
 #endif
-    );
 
     /* first touch by the threads that will stream the data: pages land on their NUMA nodes */
 #ifdef _OPENMP
@@ -329,42 +337,40 @@ void cllm_membw_run(const struct cllm_membw_params *p, cJSON *phase)
         }
     }
 
-    results = cJSON_AddObjectToObject(phase, "results");
+    r->has_results = true;
     {
-        int m = measure(&x, 1, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "single_thread"), best1);
+        int m = measure(&x, 1, p->repeats, p->cancel, &r->single_thread);
         if (m == 1)
-            m = measure(&x, nt, p->repeats, p->cancel, cJSON_AddObjectToObject(results, "all_threads"), bestn);
+            m = measure(&x, nt, p->repeats, p->cancel, &r->all_threads);
         if (m < 0) {
-            snprintf(msg, sizeof(msg), "cannot allocate the records of %d passes per kernel (classic.memory_repeats)",
-                     p->repeats);
-            cllm_json_set_status(phase, "failed", "error", msg);
+            snprintf(r->message, sizeof(r->message),
+                     "cannot allocate the records of %d passes per kernel (classic.memory_repeats)", p->repeats);
+            r->status = CLLM_CLASSIC_FAILED;
             goto cleanup;
         }
         if (m == 0) {
-            cJSON_AddStringToObject(phase, "cancelled", "stopped by the user");
-            cllm_json_set_status(phase, "cancelled", NULL, NULL);
+            snprintf(r->message, sizeof(r->message), "stopped by the user");
+            r->status = CLLM_CLASSIC_CANCELLED;
             goto cleanup;
         }
     }
-    for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
-        char key[32];
-        snprintf(key, sizeof(key), "%s_gbps", cllm_membw_kernel_name((enum cllm_membw_kernel)k));
-        cJSON_AddNumberToObject(phase, key, bestn[k]);
-    }
+    r->has_best = true;
+    for (int k = 0; k < CLLM_MEMBW_COUNT; k++)
+        r->best_gbps[k] = r->all_threads.k[k].gbps_best;
 
     /* values are small integers, so every element and the read sums are exact in double */
     err = cllm_membw_check(x.a, x.b, x.c, x.n, x.ea, x.eb, x.ec);
     sum_err = fabs(x.read_sum - x.read_expected) / x.read_expected;
-    v = cJSON_AddObjectToObject(phase, "validation");
-    cJSON_AddNumberToObject(v, "max_rel_error", isfinite(err) ? err : 1e308);
-    cJSON_AddNumberToObject(v, "read_sum_rel_error", isfinite(sum_err) ? sum_err : 1e308);
-    cJSON_AddNumberToObject(v, "tolerance", 1e-13);
-    cJSON_AddNumberToObject(v, "read_sum_tolerance", 1e-9);
-    cJSON_AddBoolToObject(v, "passed", err <= 1e-13 && sum_err <= 1e-9);
-    if (!(err <= 1e-13 && sum_err <= 1e-9)) {
-        snprintf(msg, sizeof(msg), "arrays hold wrong values after the kernels (max error %.3g, read-sum error %.3g)",
-                 err, sum_err);
-        cllm_json_set_status(phase, "failed", "error", msg);
+    r->validated = true;
+    r->max_rel_error = isfinite(err) ? err : INFINITY;
+    r->read_sum_rel_error = isfinite(sum_err) ? sum_err : INFINITY;
+    r->tolerance = 1e-13;
+    r->read_sum_tolerance = 1e-9;
+    r->validation_passed = err <= 1e-13 && sum_err <= 1e-9;
+    if (!r->validation_passed) {
+        snprintf(r->message, sizeof(r->message),
+                 "arrays hold wrong values after the kernels (max error %.3g, read-sum error %.3g)", err, sum_err);
+        r->status = CLLM_CLASSIC_FAILED;
     }
 
 cleanup:

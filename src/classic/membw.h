@@ -2,23 +2,21 @@
  * level cache), kernels write (a = s), read (sum of a), copy (c = a) and triad (a = b + s·c), single-thread and
  * all-threads, best of ≥ 5 after a warmup, bytes counted per kernel (copy = read + write), arrays validated after.
  *
- * Phase JSON (classic_benchmarks.benchmarks.memory_bandwidth): status ("skipped" with reason, array_bytes and
- *   ram_available_bytes when the arrays do not fit in the available RAM), array_bytes, array_mb, llc_bytes,
- *   threads_all, write_gbps / read_gbps / copy_gbps / triad_gbps (all-threads best: the headline numbers),
- *   results.{single_thread,all_threads}.{write,read,copy,triad} = {gbps (best), gbps_best, gbps_mean, gbps_std,
- *   bytes_per_pass, times_s[]}, validation = {passed, max_rel_error, read_sum_rel_error, ...}. */
+ * The phase fills a struct cllm_membw_result; report/write_classic.c writes it as
+ * classic_benchmarks.benchmarks.memory_bandwidth (layout in docs/results-schema.md). */
 #ifndef CLLM_MEMBW_H
 #define CLLM_MEMBW_H
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "classic/classic_status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct cJSON;
 
 enum cllm_membw_kernel { CLLM_MEMBW_WRITE, CLLM_MEMBW_READ, CLLM_MEMBW_COPY, CLLM_MEMBW_TRIAD, CLLM_MEMBW_COUNT };
 
@@ -50,7 +48,45 @@ double cllm_membw_bytes(enum cllm_membw_kernel k, size_t n);
 double cllm_membw_check(const double *a, const double *b, const double *c, size_t n, double expect_a,
                         double expect_b, double expect_c);
 
-void cllm_membw_run(const struct cllm_membw_params *p, struct cJSON *phase);
+/* One kernel at one thread count: `repeats` timed passes. */
+struct cllm_membw_kernel_result {
+    double  gbps_best, gbps_mean, gbps_std;   /* GB/s over the passes */
+    double  bytes_per_pass;
+    double *times_s;                          /* [n_times] s per pass (malloc'd) */
+    int     n_times;
+};
+
+/* The passes with one thread count (single_thread: 1; all_threads: threads_all). */
+struct cllm_membw_mode {
+    bool    started;    /* the pass was begun ("single_thread"/"all_threads" written) */
+    int     threads;    /* 0: stopped before the passes (allocation failure) */
+    bool    measured;   /* every kernel timed: k[] holds them */
+    struct cllm_membw_kernel_result k[CLLM_MEMBW_COUNT];
+};
+
+struct cllm_membw_result {
+    enum cllm_classic_status status;
+    char    message[512];        /* error (failed), reason (skipped), note (cancelled) */
+    double  array_bytes;         /* bytes per array as measured (4 × LLC when the setting was smaller); NAN: the
+                                    allocation failed before it was recorded */
+    int64_t ram_available_bytes; /* skipped for RAM: what was available; -1 otherwise */
+    bool    started;             /* arrays allocated: the fields below are set */
+    int64_t llc_bytes;           /* -1 unknown */
+    int     threads_all, repeats;
+    bool    streaming_stores;    /* non-temporal stores (SSE2) rather than plain ones */
+    bool    has_results;
+    struct cllm_membw_mode single_thread, all_threads;
+    bool    has_best;            /* all-threads best of each kernel: the headline numbers */
+    double  best_gbps[CLLM_MEMBW_COUNT];
+    bool    validated;
+    double  max_rel_error, read_sum_rel_error;   /* inf when NaN was found */
+    double  tolerance, read_sum_tolerance;
+    bool    validation_passed;
+};
+
+/* Runs the phase into *r; free with cllm_membw_result_free. */
+void cllm_membw_run(const struct cllm_membw_params *p, struct cllm_membw_result *r);
+void cllm_membw_result_free(struct cllm_membw_result *r);
 
 #ifdef __cplusplus
 }

@@ -5,45 +5,39 @@
 
 #include "classic/classic.h"
 #include "cli/cli.h"
-#include "report/result.h"
-#include "core/json.h"
-
-static const char *str(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "report/fields_classic.h"
+#include "report/fields_core.h"
+#include "report/write.h"
 
 /* One line of what the phase measured, e.g. "512: 80.1, 1024: 90.2, 2048: 95.3 GFLOPS". */
-static void phase_result(FILE *f, const char *name, const cJSON *ph)
+static void phase_result(FILE *f, int index, const cJSON *ph)
 {
-    const char *status = str(ph, "status");
-    const cJSON *results = cllm_json_path(ph, "results"), *r;
+    const char *status = cllm_r_str(ph, &CLLM_F_CL_STATUS);
+    const cJSON *results, *r;
     int first = 1;
 
     if (!status || strcmp(status, "ok") != 0) {
-        const char *why = str(ph, "reason");
+        const char *why = cllm_r_str(ph, &CLLM_F_REASON);
         if (!why)
-            why = str(ph, "error");
+            why = cllm_r_str(ph, &CLLM_F_ERROR);
         fprintf(f, "%s", why ? why : "");
         return;
     }
-    if (strcmp(name, "memory_bandwidth") == 0) {
-        static const char *const k[] = {"write", "read", "copy", "triad"};
+    if (index == CLLM_CLASSIC_MEMORY) {
+        const cJSON *res = cllm_r_get(ph, &CLLM_F_MEM_RESULTS);
         for (int t = 0; t < 2; t++) {
-            const char *mode = t == 0 ? "all_threads" : "single_thread";
+            const cJSON *mode = cllm_r_get(res, t == 0 ? &CLLM_F_MEM_ALL_THREADS : &CLLM_F_MEM_SINGLE_THREAD);
             fprintf(f, "%s%s:", t ? "; " : "", t == 0 ? "all threads" : "1 thread");
-            for (int i = 0; i < 4; i++) {
-                char path[96];
-                snprintf(path, sizeof(path), "results.%s.%s.gbps", mode, k[i]);
-                fprintf(f, " %s %.1f", k[i], cli_num(ph, path));
-            }
+            for (int i = 0; i < CLLM_MEMBW_COUNT; i++)
+                fprintf(f, " %s %.1f", CLLM_MEM_KERNEL_FIELDS[i]->name,
+                        cllm_r_num(cllm_r_get(mode, CLLM_MEM_KERNEL_FIELDS[i]), &CLLM_F_MEM_GBPS));
         }
         fputs(" GB/s", f);
         return;
     }
+    results = cllm_r_get(ph, index == CLLM_CLASSIC_GPU ? &CLLM_F_GPU_RESULTS : &CLLM_F_CPU_RESULTS);
     cJSON_ArrayForEach(r, results) {
-        double g = cli_num(r, "gflops");
+        double g = cllm_r_num(r, &CLLM_F_CL_GFLOPS);
         const char *dot = strchr(r->string, 'x');
         fprintf(f, "%s%.*s: ", first ? "" : ", ", dot ? (int)(dot - r->string) : (int)strlen(r->string), r->string);
         if (g >= 10000)
@@ -52,56 +46,61 @@ static void phase_result(FILE *f, const char *name, const cJSON *ph)
             fprintf(f, "%.1f GFLOPS", g);
         first = 0;
     }
-    if (strcmp(name, "gpu_compute") == 0) {
+    if (index == CLLM_CLASSIC_GPU) {
         const cJSON *last = results ? cJSON_GetArrayItem(results, cJSON_GetArraySize(results) - 1) : NULL;
-        static const char *const prec[] = {"tf32", "fp16", "bf16"};
+        const cJSON *mem = cllm_r_get(ph, &CLLM_F_GPU_MEMORY);
+        double d2d = cllm_r_num(cllm_r_get(mem, &CLLM_F_GPU_D2D), &CLLM_F_GPU_BEST_GBPS);
+        double h2d = cllm_r_num(cllm_r_get(mem, &CLLM_F_GPU_H2D), &CLLM_F_GPU_BEST_GBPS);
         if (last) {
             fprintf(f, " FP32; at %s:", last->string);
-            for (int i = 0; i < 3; i++) {
-                char path[64];
-                snprintf(path, sizeof(path), "%s.mean_tflops", prec[i]);
-                if (isfinite(cli_num(last, path)))
-                    fprintf(f, " %s %.0f", prec[i], cli_num(last, path));
+            /* the precisions after fp32 */
+            for (int i = CLLM_GPUGEMM_TF32; i < CLLM_GPUGEMM_PRECISION_COUNT; i++) {
+                double t = cllm_r_num(cllm_r_get(last, CLLM_GPU_PRECISION_FIELDS[i]), &CLLM_F_GPU_MEAN_TFLOPS);
+                if (isfinite(t))
+                    fprintf(f, " %s %.0f", CLLM_GPU_PRECISION_FIELDS[i]->name, t);
             }
             fputs(" TFLOPS", f);
         }
-        if (isfinite(cli_num(ph, "memory.d2d.best_gbps")))
-            fprintf(f, "; device copy %.0f GB/s", cli_num(ph, "memory.d2d.best_gbps"));
-        if (isfinite(cli_num(ph, "memory.h2d.best_gbps")))
-            fprintf(f, ", host->device %.0f GB/s", cli_num(ph, "memory.h2d.best_gbps"));
+        if (isfinite(d2d))
+            fprintf(f, "; device copy %.0f GB/s", d2d);
+        if (isfinite(h2d))
+            fprintf(f, ", host->device %.0f GB/s", h2d);
     }
-    if (isfinite(cli_num(ph, "peak.gflops_estimate")) && isfinite(cli_num(ph, "peak.ratio")))
-        fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", cli_num(ph, "peak.gflops_estimate"),
-                cli_num(ph, "peak.ratio"));
+    {
+        const cJSON *pk = cllm_r_get(ph, &CLLM_F_CPU_PEAK);
+        double est = cllm_r_num(pk, &CLLM_F_CPU_PEAK_GFLOPS), ratio = cllm_r_num(pk, &CLLM_F_CPU_PEAK_RATIO);
+        if (isfinite(est) && isfinite(ratio))
+            fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", est, ratio);
+    }
 }
 
 void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,
                           void *user_data)
 {
     FILE *f = user_data ? (FILE *)user_data : stderr;
+    const char *status = cllm_r_str(phase, &CLLM_F_CL_STATUS);
     if (ev == CLLM_PHASE_START) {
         fprintf(f, "[classic %d/%d] %s ...\n", index + 1, count, name);
         return;
     }
-    fprintf(f, "[classic %d/%d] %s: %s in %.1f s — ", index + 1, count, name,
-            str(phase, "status") ? str(phase, "status") : "?", cli_num(phase, "duration_s"));
-    phase_result(f, name, phase);
+    fprintf(f, "[classic %d/%d] %s: %s in %.1f s — ", index + 1, count, name, status ? status : "?",
+            cllm_r_num(phase, &CLLM_F_CL_DURATION_S));
+    phase_result(f, index, phase);
     fputc('\n', f);
 }
 
 void cli_print_classic_table(FILE *f, const cJSON *section)
 {
-    const char *const *names;
-    int n = cllm_classic_phase_names(&names);
-    const cJSON *benchmarks = cllm_json_path(section, "benchmarks");
+    const cJSON *benchmarks = cllm_r_get(section, &CLLM_F_CL_BENCHMARKS);
 
     fprintf(f, "\nClassic benchmarks\n  %-18s %-8s %s\n", "phase", "status", "result");
-    for (int i = 0; i < n; i++) {
-        const cJSON *ph = cJSON_GetObjectItemCaseSensitive(benchmarks, names[i]);
+    for (int i = 0; i < CLLM_CLASSIC_PHASE_COUNT; i++) {
+        const cJSON *ph = cllm_r_get(benchmarks, CLLM_CLASSIC_PHASE_FIELDS[i]);
+        const char *status = cllm_r_str(ph, &CLLM_F_CL_STATUS);
         if (!ph)
             continue;
-        fprintf(f, "  %-18s %-8s ", names[i], str(ph, "status") ? str(ph, "status") : "?");
-        phase_result(f, names[i], ph);
+        fprintf(f, "  %-18s %-8s ", CLLM_CLASSIC_PHASE_FIELDS[i]->name, status ? status : "?");
+        phase_result(f, i, ph);
         fputc('\n', f);
     }
 }

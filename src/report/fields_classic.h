@@ -4,6 +4,7 @@
 #ifndef CLLM_REPORT_FIELDS_CLASSIC_H
 #define CLLM_REPORT_FIELDS_CLASSIC_H
 
+#include "classic/classic.h"
 #include "report/fields.h"
 
 #ifdef __cplusplus
@@ -11,7 +12,96 @@ extern "C" {
 #endif
 
 /* results.classic_benchmarks */
+extern const struct cllm_field CLLM_F_CL_STATUS;       /* the section's and each phase's status */
+extern const struct cllm_field CLLM_F_CL_BENCHMARKS;
+extern const struct cllm_field CLLM_F_CL_CPU_SINGLE;   /* benchmarks.cpu_single_thread */
+extern const struct cllm_field CLLM_F_CL_CPU_MULTI;
+extern const struct cllm_field CLLM_F_CL_MEMORY;       /* benchmarks.memory_bandwidth */
+extern const struct cllm_field CLLM_F_CL_GPU;          /* benchmarks.gpu_compute */
+/* the phase fields of benchmarks in run order (enum cllm_classic_phase_id) */
+extern const struct cllm_field *const CLLM_CLASSIC_PHASE_FIELDS[CLLM_CLASSIC_PHASE_COUNT];
 extern const struct cllm_record CLLM_R_CLASSIC_BENCHMARKS;
+extern const struct cllm_record CLLM_R_CLASSIC_PHASES;
+
+/* keys every phase has */
+extern const struct cllm_field CLLM_F_CL_CANCELLED;
+extern const struct cllm_field CLLM_F_CL_DURATION_S;
+/* keys several records share with one meaning */
+extern const struct cllm_field CLLM_F_CL_N;
+extern const struct cllm_field CLLM_F_CL_MAX_REL_ERROR;
+extern const struct cllm_field CLLM_F_CL_TOLERANCE;
+extern const struct cllm_field CLLM_F_CL_PASSED;
+extern const struct cllm_field CLLM_F_CL_TIMES_S;
+extern const struct cllm_field CLLM_F_CL_ITERATIONS;
+extern const struct cllm_field CLLM_F_CL_GFLOPS;
+
+/* cpu_single_thread / cpu_multi_thread */
+extern const struct cllm_field CLLM_F_CPU_VALIDATION;
+extern const struct cllm_field CLLM_F_CPU_RESULTS;
+extern const struct cllm_field CLLM_F_CPU_LIBRARY;
+extern const struct cllm_field CLLM_F_CPU_BLAS_KERNELS;
+extern const struct cllm_field CLLM_F_CPU_BLAS_CORETYPE_ENV;
+extern const struct cllm_field CLLM_F_CPU_WARNING;
+extern const struct cllm_field CLLM_F_CPU_BLAS_THREADS;
+extern const struct cllm_field CLLM_F_CPU_THREADS_REQUESTED;
+extern const struct cllm_field CLLM_F_CPU_GFLOPS_BEST;
+extern const struct cllm_field CLLM_F_CPU_GFLOPS_MEAN;
+extern const struct cllm_field CLLM_F_CPU_TIME_S_MEAN;
+extern const struct cllm_field CLLM_F_CPU_TIME_S_BEST;
+extern const struct cllm_field CLLM_F_CPU_TIME_S_STD;
+extern const struct cllm_field CLLM_F_CPU_EFFECTIVE_THREADS;
+extern const struct cllm_field CLLM_F_CPU_EFFECTIVE_THREADS_REASON;
+extern const struct cllm_field CLLM_F_CPU_SPOT_CHECK;
+extern const struct cllm_field CLLM_F_CPU_PEAK;
+extern const struct cllm_field CLLM_F_CPU_PEAK_GFLOPS;
+extern const struct cllm_field CLLM_F_CPU_PEAK_RATIO;
+extern const struct cllm_field CLLM_F_CPU_PEAK_BASIS;
+extern const struct cllm_record CLLM_R_CPU_GEMM;
+extern const struct cllm_record CLLM_R_CPU_GEMM_SIZE;
+extern const struct cllm_record CLLM_R_CPU_GEMM_VALIDATION;
+extern const struct cllm_record CLLM_R_CPU_GEMM_PEAK;
+
+/* memory_bandwidth */
+extern const struct cllm_field CLLM_F_MEM_VALIDATION;
+extern const struct cllm_field CLLM_F_MEM_ARRAY_BYTES;
+extern const struct cllm_field CLLM_F_MEM_RAM_AVAILABLE_BYTES;
+extern const struct cllm_field CLLM_F_MEM_ARRAY_MB;
+extern const struct cllm_field CLLM_F_MEM_LLC_BYTES;
+extern const struct cllm_field CLLM_F_MEM_THREADS_ALL;
+extern const struct cllm_field CLLM_F_MEM_REPEATS;
+extern const struct cllm_field CLLM_F_MEM_STORES;
+extern const struct cllm_field CLLM_F_MEM_RESULTS;
+extern const struct cllm_field CLLM_F_MEM_SINGLE_THREAD;
+extern const struct cllm_field CLLM_F_MEM_ALL_THREADS;
+extern const struct cllm_field CLLM_F_MEM_THREADS;
+/* a mode's kernels and the phase's headline numbers, by enum cllm_membw_kernel */
+extern const struct cllm_field *const CLLM_MEM_KERNEL_FIELDS[CLLM_MEMBW_COUNT];     /* write, read, copy, triad */
+extern const struct cllm_field *const CLLM_MEM_HEADLINE_FIELDS[CLLM_MEMBW_COUNT];   /* write_gbps, ... */
+extern const struct cllm_field CLLM_F_MEM_READ_GBPS;
+extern const struct cllm_field CLLM_F_MEM_GBPS;
+extern const struct cllm_field CLLM_F_MEM_GBPS_BEST;
+extern const struct cllm_field CLLM_F_MEM_GBPS_MEAN;
+extern const struct cllm_field CLLM_F_MEM_GBPS_STD;
+extern const struct cllm_field CLLM_F_MEM_BYTES_PER_PASS;
+extern const struct cllm_field CLLM_F_MEM_READ_SUM_REL_ERROR;
+extern const struct cllm_field CLLM_F_MEM_READ_SUM_TOLERANCE;
+extern const struct cllm_record CLLM_R_MEMBW;
+extern const struct cllm_record CLLM_R_MEMBW_RESULTS;
+extern const struct cllm_record CLLM_R_MEMBW_MODE;
+extern const struct cllm_record CLLM_R_MEMBW_KERNEL;
+extern const struct cllm_record CLLM_R_MEMBW_VALIDATION;
+
+/* gpu_compute (the keys other modules read; the record is open: the runner's layout is in classic/gpu_gemm.h) */
+extern const struct cllm_field CLLM_F_GPU_RESULTS;
+extern const struct cllm_field CLLM_F_GPU_MEMORY;
+extern const struct cllm_field CLLM_F_GPU_D2D;
+extern const struct cllm_field CLLM_F_GPU_H2D;
+extern const struct cllm_field CLLM_F_GPU_D2H;
+extern const struct cllm_field CLLM_F_GPU_BEST_GBPS;
+extern const struct cllm_field CLLM_F_GPU_MEAN_TFLOPS;
+/* a size's precisions, by enum cllm_gpugemm_precision */
+extern const struct cllm_field *const CLLM_GPU_PRECISION_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT];
+extern const struct cllm_record CLLM_R_GPU_COMPUTE;
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include "core/stats.h"
 #include "classic/cpu_gemm.h"
+#include "report/write_classic.h"
 #include "report/result.h"
 #include "hw/hw.h"
 #include "test.h"
@@ -61,7 +62,9 @@ static void test_rel_error(void)
 
 static const int g_sizes[] = {64, 96};
 
-static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes)
+/* Runs the phase into its struct and returns the writer's JSON of it (what the results file holds). */
+static cJSON *run_iters(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes, int iterations,
+                        struct cllm_cpu_gemm_result *r)
 {
     struct cllm_cpu_gemm_params p = cllm_cpu_gemm_default_params();
     cJSON *phase = cJSON_CreateObject();
@@ -69,9 +72,39 @@ static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_si
     p.n_sizes = n_sizes;
     p.threads = threads;
     p.validate_n = 32;
+    p.iterations = iterations;
     p.sgemm = fn;
-    cllm_cpu_gemm_run(&p, NULL, phase);
+    cllm_cpu_gemm_run(&p, NULL, r);
+    cllm_write_cpu_gemm(phase, r);
     return phase;
+}
+
+static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes)
+{
+    struct cllm_cpu_gemm_result r;
+    cJSON *phase = run_iters(fn, threads, sizes, n_sizes, 3, &r);
+    cllm_cpu_gemm_result_free(&r);
+    return phase;
+}
+
+/* The struct holds what the JSON says; classic.gemm_iterations up to its maximum (100) is every product timed. */
+static void test_struct_and_every_iteration(void)
+{
+    static const int sizes[] = {16, 24};
+    struct cllm_cpu_gemm_result r;
+    cJSON *ph = run_iters(naive_sgemm, 1, sizes, 2, 100, &r);
+    CHECK_INT(r.status, CLLM_CLASSIC_OK);
+    CHECK_INT(r.n_sizes, 2);
+    CHECK_INT(r.sizes[1].n, 24);
+    CHECK_INT(r.sizes[1].iterations, 100);
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(ph, "results[\"24x24\"].times_s")), 100);
+    CHECK_INT((int)cJSON_GetNumberValue(cllm_json_path(ph, "results[\"24x24\"].iterations")), 100);
+    CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "results[\"24x24\"].gflops")), r.sizes[1].gflops, 0);
+    CHECK(r.validation_passed);
+    CHECK(cJSON_IsTrue(cllm_json_path(ph, "validation.passed")));
+    CHECK_INT(r.threads_requested, 1);
+    cllm_cpu_gemm_result_free(&r);
+    cJSON_Delete(ph);
 }
 
 static void test_wrong_result_fails_the_phase(void)
@@ -156,6 +189,7 @@ int main(void)
     RUN(test_rel_error);
     RUN(test_wrong_result_fails_the_phase);
     RUN(test_json_names_with_a_correct_product);
+    RUN(test_struct_and_every_iteration);
     RUN(test_openblas_single_thread_is_one_thread);
     RUN(test_peak_estimate);
     return test_summary();

@@ -12,6 +12,7 @@
 #include "core/csv.h"
 #include "classic/gpu_gemm.h"
 #include "classic/gpu_gemm_priv.h"
+#include "report/write_classic.h"
 #include "hw/hw.h"
 #include "test.h"
 
@@ -23,7 +24,7 @@
 static struct {
     int    n_devices;
     enum cllm_status init_st;
-    double tflops[CLLM_GPU_PRECISION_COUNT];   /* virtual speed per precision */
+    double tflops[CLLM_GPUGEMM_PRECISION_COUNT];   /* virtual speed per precision */
     double d2d_gbps, h2d_gbps, d2h_gbps;      /* virtual copy speeds (d2d as read + write) */
     int    wrong_prec;      /* -1: none; else this precision returns A·Bᵀ ... */
     int    wrong_min_n;     /* ... for n ≥ this */
@@ -43,10 +44,10 @@ static void fake_reset(void)
     memset(&F, 0, sizeof(F));
     F.n_devices = 1;
     F.init_st = CLLM_OK;
-    F.tflops[CLLM_GPU_FP32] = 10.0;
-    F.tflops[CLLM_GPU_TF32] = 100.0;
-    F.tflops[CLLM_GPU_FP16] = 200.0;
-    F.tflops[CLLM_GPU_BF16] = 400.0;
+    F.tflops[CLLM_GPUGEMM_FP32] = 10.0;
+    F.tflops[CLLM_GPUGEMM_TF32] = 100.0;
+    F.tflops[CLLM_GPUGEMM_FP16] = 200.0;
+    F.tflops[CLLM_GPUGEMM_BF16] = 400.0;
     F.d2d_gbps = 2000.0;
     F.h2d_gbps = 25.0;
     F.d2h_gbps = 20.0;
@@ -123,7 +124,7 @@ static void f_host_free(void *ptr)
     free(ptr);
 }
 
-static enum cllm_status f_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpu_copy_kind kind, char *err,
+static enum cllm_status f_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind, char *err,
                                  size_t errlen)
 {
     (void)err;
@@ -132,8 +133,8 @@ static enum cllm_status f_memcpy(void *dst, const void *src, size_t bytes, enum 
     if (bytes <= FAKE_VIRTUAL_BYTES)
         memcpy(dst, src, bytes);
     if (F.timing)
-        F.pending_s += kind == CLLM_GPU_D2D ? 2.0 * (double)bytes / (F.d2d_gbps * 1e9)
-                       : kind == CLLM_GPU_H2D ? (double)bytes / (F.h2d_gbps * 1e9)
+        F.pending_s += kind == CLLM_GPUGEMM_D2D ? 2.0 * (double)bytes / (F.d2d_gbps * 1e9)
+                       : kind == CLLM_GPUGEMM_H2D ? (double)bytes / (F.h2d_gbps * 1e9)
                                               : (double)bytes / (F.d2h_gbps * 1e9);
     return CLLM_OK;
 }
@@ -148,13 +149,13 @@ static enum cllm_status f_memset(void *ptr, int value, size_t bytes, char *err, 
     return CLLM_OK;
 }
 
-static float load(const void *p, size_t i, enum cllm_gpu_precision prec)
+static float load(const void *p, size_t i, enum cllm_gpugemm_precision prec)
 {
-    if (prec == CLLM_GPU_FP16)
-        return cllm_gpu_f16_to_f32(((const uint16_t *)p)[i]);
-    if (prec == CLLM_GPU_BF16)
-        return cllm_gpu_bf16_to_f32(((const uint16_t *)p)[i]);
-    if (prec == CLLM_GPU_TF32) {
+    if (prec == CLLM_GPUGEMM_FP16)
+        return cllm_gpugemm_f16_to_f32(((const uint16_t *)p)[i]);
+    if (prec == CLLM_GPUGEMM_BF16)
+        return cllm_gpugemm_bf16_to_f32(((const uint16_t *)p)[i]);
+    if (prec == CLLM_GPUGEMM_TF32) {
         /* tensor cores see 10 mantissa bits: round to nearest as the device would */
         float f = ((const float *)p)[i];
         uint32_t u;
@@ -166,24 +167,24 @@ static float load(const void *p, size_t i, enum cllm_gpu_precision prec)
     return ((const float *)p)[i];
 }
 
-static void store(void *p, size_t i, double v, enum cllm_gpu_precision prec)
+static void store(void *p, size_t i, double v, enum cllm_gpugemm_precision prec)
 {
-    if (prec == CLLM_GPU_FP16)
-        ((uint16_t *)p)[i] = cllm_gpu_f32_to_f16((float)v);
-    else if (prec == CLLM_GPU_BF16)
-        ((uint16_t *)p)[i] = cllm_gpu_f32_to_bf16((float)v);
+    if (prec == CLLM_GPUGEMM_FP16)
+        ((uint16_t *)p)[i] = cllm_gpugemm_f32_to_f16((float)v);
+    else if (prec == CLLM_GPUGEMM_BF16)
+        ((uint16_t *)p)[i] = cllm_gpugemm_f32_to_bf16((float)v);
     else
         ((float *)p)[i] = (float)v;
 }
 
-static enum cllm_status f_gemm(enum cllm_gpu_precision prec, int n, const void *a, const void *b, void *c, char *err,
+static enum cllm_status f_gemm(enum cllm_gpugemm_precision prec, int n, const void *a, const void *b, void *c, char *err,
                                size_t errlen)
 {
     size_t un = (size_t)n;
     bool wrong = (int)prec == F.wrong_prec && n >= F.wrong_min_n;
 
     if ((int)prec == F.unsupported_prec) {
-        snprintf(err, errlen, "fakeGemm(%s): not supported on this fake", cllm_gpu_precision_name(prec));
+        snprintf(err, errlen, "fakeGemm(%s): not supported on this fake", cllm_gpugemm_precision_name(prec));
         return CLLM_ERR_UNSUPPORTED;
     }
     F.gemms++;
@@ -235,7 +236,7 @@ static enum cllm_status f_sync(char *err, size_t errlen)
 static void f_close(void) { F.closes++; }
 static void f_shutdown(void) { F.shutdowns++; }
 
-static const struct cllm_gpu_compute_backend g_fake = {
+static const struct cllm_gpugemm_backend g_fake = {
     .name = "fake", .vendor = "NVIDIA", .verified = true,
     .init = f_init, .device_count = f_device_count, .open = f_open,
     .alloc = f_alloc, .free = f_free, .host_alloc = f_host_alloc, .host_free = f_host_free,
@@ -285,10 +286,23 @@ static const char *keys_of(const cJSON *o)
 
 static char g_empty_dir[256];
 
-static struct cllm_gpu_compute_params fake_params(const int *sizes, int n_sizes)
+/* Runs the phase into its struct and writes it into phase as the results file holds it; returns the device copy
+ * rate the struct carries (the roofline's input). */
+static double run_gpu(const struct cllm_gpugemm_params *p, const struct cllm_hw_info *hw, cJSON *phase)
 {
-    static const struct cllm_gpu_compute_backend *const one[] = {&g_fake};
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_result r;
+    double d2d;
+    cllm_gpugemm_run(p, hw, &r);
+    cllm_write_gpu_compute(phase, &r);
+    d2d = r.d2d_best_gbps;
+    cllm_gpugemm_result_free(&r);
+    return d2d;
+}
+
+static struct cllm_gpugemm_params fake_params(const int *sizes, int n_sizes)
+{
+    static const struct cllm_gpugemm_backend *const one[] = {&g_fake};
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     p.sizes = sizes;
     p.n_sizes = n_sizes;
     p.validate_n = 32;
@@ -304,7 +318,7 @@ static struct cllm_gpu_compute_params fake_params(const int *sizes, int n_sizes)
 
 static void test_defaults(void)
 {
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     CHECK_INT(p.n_sizes, 3);
     CHECK_INT(p.sizes[0], 1024);
     CHECK_INT(p.sizes[1], 2048);
@@ -316,44 +330,44 @@ static void test_defaults(void)
     CHECK_INT(p.device, 0);
     CHECK(p.backends == NULL);
     CHECK(p.lib_dir == NULL);
-    CHECK_STR(cllm_gpu_precision_name(CLLM_GPU_BF16), "bf16");
-    CHECK_INT(cllm_gpu_precision_bytes(CLLM_GPU_TF32), 4);
-    CHECK_INT(cllm_gpu_precision_bytes(CLLM_GPU_FP16), 2);
+    CHECK_STR(cllm_gpugemm_precision_name(CLLM_GPUGEMM_BF16), "bf16");
+    CHECK_INT(cllm_gpugemm_precision_bytes(CLLM_GPUGEMM_TF32), 4);
+    CHECK_INT(cllm_gpugemm_precision_bytes(CLLM_GPUGEMM_FP16), 2);
 }
 
 static void test_half_conversions(void)
 {
-    CHECK_INT(cllm_gpu_f32_to_f16(1.0f), 0x3c00);
-    CHECK_INT(cllm_gpu_f32_to_f16(-2.0f), 0xc000);
-    CHECK_INT(cllm_gpu_f32_to_f16(0.1f), 0x2e66);
-    CHECK_INT(cllm_gpu_f32_to_f16(65504.0f), 0x7bff);
-    CHECK_INT(cllm_gpu_f32_to_f16(65520.0f), 0x7c00);          /* rounds up to Inf */
-    CHECK_INT(cllm_gpu_f32_to_f16(5.9604645e-8f), 0x0001);     /* 2^-24, the smallest subnormal */
-    CHECK_INT(cllm_gpu_f32_to_f16(2.9802322e-8f), 0x0000);     /* 2^-25: tie, to even (0) */
-    CHECK_INT(cllm_gpu_f32_to_f16(1.0f + 1.0f / 2048.0f), 0x3c00);   /* tie between 1 and 1+2^-10: even */
-    CHECK_INT(cllm_gpu_f32_to_f16(NAN) & 0x7c00, 0x7c00);
-    CHECK(cllm_gpu_f32_to_f16(NAN) & 0x3ff);
-    CHECK_NEAR(cllm_gpu_f16_to_f32(0x3555), 0.333251953125, 0);
-    CHECK_NEAR(cllm_gpu_f16_to_f32(0x0001), 5.9604644775390625e-8, 0);
-    CHECK_NEAR(cllm_gpu_f16_to_f32(0xfbff), -65504.0, 0);
-    CHECK(isinf(cllm_gpu_f16_to_f32(0x7c00)));
-    CHECK_INT(cllm_gpu_f32_to_bf16(1.0f), 0x3f80);
-    CHECK_INT(cllm_gpu_f32_to_bf16(0.1f), 0x3dcd);
-    CHECK_INT(cllm_gpu_f32_to_bf16(-3.0f), 0xc040);
-    CHECK(isnan(cllm_gpu_bf16_to_f32(cllm_gpu_f32_to_bf16(NAN))));
-    CHECK_NEAR(cllm_gpu_bf16_to_f32(0x3dcd), 0.10009765625, 0);
+    CHECK_INT(cllm_gpugemm_f32_to_f16(1.0f), 0x3c00);
+    CHECK_INT(cllm_gpugemm_f32_to_f16(-2.0f), 0xc000);
+    CHECK_INT(cllm_gpugemm_f32_to_f16(0.1f), 0x2e66);
+    CHECK_INT(cllm_gpugemm_f32_to_f16(65504.0f), 0x7bff);
+    CHECK_INT(cllm_gpugemm_f32_to_f16(65520.0f), 0x7c00);          /* rounds up to Inf */
+    CHECK_INT(cllm_gpugemm_f32_to_f16(5.9604645e-8f), 0x0001);     /* 2^-24, the smallest subnormal */
+    CHECK_INT(cllm_gpugemm_f32_to_f16(2.9802322e-8f), 0x0000);     /* 2^-25: tie, to even (0) */
+    CHECK_INT(cllm_gpugemm_f32_to_f16(1.0f + 1.0f / 2048.0f), 0x3c00);   /* tie between 1 and 1+2^-10: even */
+    CHECK_INT(cllm_gpugemm_f32_to_f16(NAN) & 0x7c00, 0x7c00);
+    CHECK(cllm_gpugemm_f32_to_f16(NAN) & 0x3ff);
+    CHECK_NEAR(cllm_gpugemm_f16_to_f32(0x3555), 0.333251953125, 0);
+    CHECK_NEAR(cllm_gpugemm_f16_to_f32(0x0001), 5.9604644775390625e-8, 0);
+    CHECK_NEAR(cllm_gpugemm_f16_to_f32(0xfbff), -65504.0, 0);
+    CHECK(isinf(cllm_gpugemm_f16_to_f32(0x7c00)));
+    CHECK_INT(cllm_gpugemm_f32_to_bf16(1.0f), 0x3f80);
+    CHECK_INT(cllm_gpugemm_f32_to_bf16(0.1f), 0x3dcd);
+    CHECK_INT(cllm_gpugemm_f32_to_bf16(-3.0f), 0xc040);
+    CHECK(isnan(cllm_gpugemm_bf16_to_f32(cllm_gpugemm_f32_to_bf16(NAN))));
+    CHECK_NEAR(cllm_gpugemm_bf16_to_f32(0x3dcd), 0.10009765625, 0);
     for (int i = -1000; i <= 1000; i++) {   /* exact values survive a round trip */
         float v = (float)i / 64.0f;
-        CHECK_NEAR(cllm_gpu_f16_to_f32(cllm_gpu_f32_to_f16(v)), v, 0);
+        CHECK_NEAR(cllm_gpugemm_f16_to_f32(cllm_gpugemm_f32_to_f16(v)), v, 0);
     }
 }
 
 static void test_dirs(void)
 {
     char base[256], a[300], b[300], c[300], pat[300], desc[2048];
-    struct cllm_gpu_dirs d;
+    struct cllm_gpugemm_dirs d;
 
-    snprintf(base, sizeof(base), "/tmp/cllm_gpu_dirs_XXXXXX");
+    snprintf(base, sizeof(base), "/tmp/cllm_gpugemm_dirs_XXXXXX");
     if (!mkdtemp(base))
         SKIP("mkdtemp failed");
     snprintf(a, sizeof(a), "%s/cuda-12.4", base);
@@ -362,19 +376,19 @@ static void test_dirs(void)
     mkdir(a, 0755);
     mkdir(b, 0755);
     mkdir(c, 0755);
-    cllm_gpu_dirs_init(&d);
-    cllm_gpu_dirs_add(&d, "");
+    cllm_gpugemm_dirs_init(&d);
+    cllm_gpugemm_dirs_add(&d, "");
     snprintf(pat, sizeof(pat), "%s/cuda-*", base);
-    cllm_gpu_dirs_add_glob(&d, pat);
-    cllm_gpu_dirs_add(&d, a);                    /* already there */
-    cllm_gpu_dirs_add(&d, "/nonexistent/lib64");  /* not a folder */
-    cllm_gpu_dirs_add(&d, "");                   /* the loader only once */
+    cllm_gpugemm_dirs_add_glob(&d, pat);
+    cllm_gpugemm_dirs_add(&d, a);                    /* already there */
+    cllm_gpugemm_dirs_add(&d, "/nonexistent/lib64");  /* not a folder */
+    cllm_gpugemm_dirs_add(&d, "");                   /* the loader only once */
     CHECK_INT(d.n, 4);
     CHECK_STR(d.dir[0], "");
     CHECK_STR(d.dir[1], c);                      /* newest version first */
     CHECK_STR(d.dir[2], b);
     CHECK_STR(d.dir[3], a);
-    cllm_gpu_dirs_describe(&d, desc, sizeof(desc));
+    cllm_gpugemm_dirs_describe(&d, desc, sizeof(desc));
     CHECK(strncmp(desc, "the loader's path, ", 19) == 0);
     CHECK(has(desc, "cuda-13.0"));
     rmdir(a);
@@ -386,11 +400,11 @@ static void test_dirs(void)
 /* hw says no GPU, no library anywhere we look → "no GPU detected", each backend's note kept. */
 static void test_no_gpu(void)
 {
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     struct cllm_hw_info *hw = hw_with(NULL);
     cJSON *phase = cJSON_CreateObject(), *backends;
     p.lib_dir = g_empty_dir;
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     CHECK_STR(str_at(phase, "status"), "skipped");
     CHECK_STR(str_at(phase, "reason"), "no GPU detected");
     CHECK_STR(phase->child->string, "status");   /* status leads the object */
@@ -416,11 +430,11 @@ static void test_reasons_by_vendor(void)
         {"Apple", "Apple GPU found: GPU GEMM needs Metal"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+        struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
         struct cllm_hw_info *hw = hw_with(cases[i].vendor);
         cJSON *phase = cJSON_CreateObject();
         p.lib_dir = g_empty_dir;
-        cllm_gpu_compute_run(&p, hw, phase);
+        run_gpu(&p, hw, phase);
         CHECK_STR(str_at(phase, "status"), "skipped");
         if (!has(str_at(phase, "reason"), cases[i].want))
             fprintf(stderr, "  reason: %s\n", str_at(phase, "reason"));
@@ -435,12 +449,12 @@ static void test_reasons_by_vendor(void)
 /* A libcudart that loads but lacks cudaSetDevice: skipped, the symbol and the file named. */
 static void test_symbol_missing(void)
 {
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     struct cllm_hw_info *hw = hw_with("NVIDIA");
     cJSON *phase = cJSON_CreateObject();
     const char *reason;
     p.lib_dir = CLLM_FAKE_CUDA_MIN_DIR;
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     reason = str_at(phase, "reason");
     CHECK_STR(str_at(phase, "status"), "skipped");
     CHECK(has(reason, "NVIDIA GPU found but its CUDA libraries are unusable"));
@@ -454,12 +468,12 @@ static void test_symbol_missing(void)
 /* The runtime is complete but no cuBLAS beside it. */
 static void test_cublas_missing(void)
 {
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     struct cllm_hw_info *hw = hw_with("NVIDIA");
     cJSON *phase = cJSON_CreateObject();
     const char *reason;
     p.lib_dir = CLLM_FAKE_CUDA_FULL_DIR;
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     reason = str_at(phase, "reason");
     CHECK_STR(str_at(phase, "status"), "skipped");
     CHECK(has(reason, "NVIDIA GPU found but cuBLAS not found: install the CUDA toolkit or the nvidia-cublas wheel"));
@@ -471,14 +485,14 @@ static void test_cublas_missing(void)
 /* COMPUTELLM_CUDA_LIB_DIR is searched before the loader's path (which on a CUDA machine holds the real one). */
 static void test_env_dir_first(void)
 {
-    static const struct cllm_gpu_compute_backend *const cuda_only[] = {&cllm_gpu_backend_cuda};
-    struct cllm_gpu_compute_params p = cllm_gpu_compute_default_params();
+    static const struct cllm_gpugemm_backend *const cuda_only[] = {&cllm_gpugemm_backend_cuda};
+    struct cllm_gpugemm_params p = cllm_gpugemm_default_params();
     struct cllm_hw_info *hw = hw_with("NVIDIA");
     cJSON *phase = cJSON_CreateObject();
     p.backends = cuda_only;
     p.n_backends = 1;
     setenv("COMPUTELLM_CUDA_LIB_DIR", CLLM_FAKE_CUDA_MIN_DIR, 1);
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     unsetenv("COMPUTELLM_CUDA_LIB_DIR");
     CHECK_STR(str_at(phase, "status"), "skipped");
     CHECK(has(str_at(phase, "reason"), CLLM_FAKE_CUDA_MIN_DIR "/libcudart.so"));
@@ -490,7 +504,7 @@ static void test_env_dir_first(void)
 static void test_fake_arithmetic_and_names(void)
 {
     static const int sizes[] = {16, 48};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 2);
+    struct cllm_gpugemm_params p = fake_params(sizes, 2);
     struct cllm_hw_info *hw = hw_with("NVIDIA");
     cJSON *phase = cJSON_CreateObject(), *res, *s48, *fp32, *bf16, *times, *mem, *d2d, *h2d, *d2h, *val, *dev;
     double t48_fp32 = 2.0 * 48 * 48 * 48 / 10e12;
@@ -498,7 +512,7 @@ static void test_fake_arithmetic_and_names(void)
     fake_reset();
     p.batch_target_s = 10.5 * t48_fp32;   /* → batch 11 at 48 fp32 */
     p.iterations = 4;
-    cllm_gpu_compute_run(&p, hw, phase);
+    CHECK_NEAR(run_gpu(&p, hw, phase), 2000.0, 0.01);   /* the struct's d2d rate, as the JSON's below */
     CHECK_STR(str_at(phase, "status"), "ok");
     CHECK_STR(phase->child->string, "status");
     CHECK_STR(str_at(phase, "backend"), "fake");
@@ -512,8 +526,8 @@ static void test_fake_arithmetic_and_names(void)
     val = cJSON_GetObjectItem(phase, "validation");
     CHECK_STR(keys_of(val), "n,fp32,tf32,fp16,bf16");
     CHECK_STR(keys_of(cJSON_GetObjectItem(val, "bf16")), "rel_err,tolerance,passed");
-    for (int k = 0; k < CLLM_GPU_PRECISION_COUNT; k++) {
-        cJSON *v = cJSON_GetObjectItem(val, cllm_gpu_precision_name((enum cllm_gpu_precision)k));
+    for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
+        cJSON *v = cJSON_GetObjectItem(val, cllm_gpugemm_precision_name((enum cllm_gpugemm_precision)k));
         CHECK(cJSON_IsTrue(cJSON_GetObjectItem(v, "passed")));
         CHECK(num_at(v, "rel_err") < num_at(v, "tolerance"));
     }
@@ -576,12 +590,12 @@ static void test_fake_arithmetic_and_names(void)
 static void test_fake_wrong_validation(void)
 {
     static const int sizes[] = {16};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     cJSON *phase = cJSON_CreateObject(), *v16;
 
     fake_reset();
-    F.wrong_prec = CLLM_GPU_FP16;
-    cllm_gpu_compute_run(&p, NULL, phase);
+    F.wrong_prec = CLLM_GPUGEMM_FP16;
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "failed");
     CHECK(has(str_at(phase, "error"), "fp16 GEMM 32x32 gave a wrong result"));
     CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "validation"), "fp16"),
@@ -599,13 +613,13 @@ static void test_fake_wrong_validation(void)
 static void test_fake_wrong_when_large(void)
 {
     static const int sizes[] = {16, 64};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 2);
+    struct cllm_gpugemm_params p = fake_params(sizes, 2);
     cJSON *phase = cJSON_CreateObject();
 
     fake_reset();
-    F.wrong_prec = CLLM_GPU_BF16;
+    F.wrong_prec = CLLM_GPUGEMM_BF16;
     F.wrong_min_n = 64;
-    cllm_gpu_compute_run(&p, NULL, phase);
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "failed");
     CHECK(has(str_at(phase, "error"), "bf16 GEMM 64x64 gave a wrong result"));
     CHECK(num_at(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "results"), "64x64"), "bf16"),
@@ -619,12 +633,12 @@ static void test_fake_wrong_when_large(void)
 static void test_fake_unsupported(void)
 {
     static const int sizes[] = {16};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     cJSON *phase = cJSON_CreateObject(), *s16;
 
     fake_reset();
-    F.unsupported_prec = CLLM_GPU_BF16;
-    cllm_gpu_compute_run(&p, NULL, phase);
+    F.unsupported_prec = CLLM_GPUGEMM_BF16;
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "ok");
     s16 = cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "results"), "16x16");
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(s16, "bf16")));
@@ -639,13 +653,13 @@ static void test_fake_unsupported(void)
 static void test_fake_copy_shrinks(void)
 {
     static const int sizes[] = {8};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     cJSON *phase = cJSON_CreateObject();
 
     fake_reset();
     p.copy_bytes = (size_t)256 << 20;
     F.fail_alloc_above = (size_t)100 << 20;
-    cllm_gpu_compute_run(&p, NULL, phase);
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "ok");
     CHECK_NEAR(num_at(cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "memory"), "d2d"), "bytes"), 64 << 20, 0);
     CHECK_NEAR(num_at(cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "memory"), "d2d"), "best_gbps"), 2000.0, 0.01);
@@ -656,12 +670,12 @@ static void test_fake_copy_shrinks(void)
 static void test_fake_device_index(void)
 {
     static const int sizes[] = {8};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     cJSON *phase = cJSON_CreateObject();
 
     fake_reset();
     p.device = 3;
-    cllm_gpu_compute_run(&p, NULL, phase);
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "failed");
     CHECK(has(str_at(phase, "error"), "device 3 not present"));
     CHECK_INT(F.shutdowns, 1);
@@ -681,9 +695,9 @@ static enum cllm_status f_init_missing(const char *lib_dir, cJSON *libs, char *e
 static void test_fake_fallthrough(void)
 {
     static const int sizes[] = {8};
-    struct cllm_gpu_compute_backend missing = g_fake;
-    const struct cllm_gpu_compute_backend *list[2] = {&missing, &g_fake};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_backend missing = g_fake;
+    const struct cllm_gpugemm_backend *list[2] = {&missing, &g_fake};
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     struct cllm_hw_info *hw = hw_with("NVIDIA");
     cJSON *phase = cJSON_CreateObject(), *backends;
 
@@ -692,7 +706,7 @@ static void test_fake_fallthrough(void)
     missing.init = f_init_missing;
     p.backends = list;
     p.n_backends = 2;
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     backends = cJSON_GetObjectItem(phase, "backends");
     CHECK_STR(str_at(phase, "status"), "ok");
     CHECK_STR(str_at(phase, "backend"), "fake");
@@ -709,7 +723,7 @@ static void test_fake_fallthrough(void)
     p.backends = list + 1;
     p.n_backends = 1;
     phase = cJSON_CreateObject();
-    cllm_gpu_compute_run(&p, hw, phase);
+    run_gpu(&p, hw, phase);
     CHECK_STR(str_at(phase, "status"), "skipped");
     CHECK(has(str_at(phase, "reason"), "NVIDIA GPU found but CUDA sees no usable device"));
     CHECK(has(str_at(phase, "reason"), "fakeGetDeviceCount: no driver"));
@@ -722,10 +736,10 @@ static void test_fake_fallthrough(void)
 static void test_bad_params(void)
 {
     static const int sizes[] = {0};
-    struct cllm_gpu_compute_params p = fake_params(sizes, 1);
+    struct cllm_gpugemm_params p = fake_params(sizes, 1);
     cJSON *phase = cJSON_CreateObject();
     fake_reset();
-    cllm_gpu_compute_run(&p, NULL, phase);
+    run_gpu(&p, NULL, phase);
     CHECK_STR(str_at(phase, "status"), "failed");
     CHECK(has(str_at(phase, "error"), "sizes"));
     CHECK_INT(F.inits, 0);

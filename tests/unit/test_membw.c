@@ -8,10 +8,23 @@
 #include <unistd.h>
 
 #include "classic/membw.h"
+#include "report/write_classic.h"
 #include "report/result.h"
 #include "hw/hw.h"
 #include "test.h"
 #include "core/json.h"
+
+/* Runs the phase into its struct and writes it into ph as the results file holds it. */
+static void run_into(const struct cllm_membw_params *p, cJSON *ph, struct cllm_membw_result *keep)
+{
+    struct cllm_membw_result r;
+    cllm_membw_run(p, &r);
+    cllm_write_membw(ph, &r);
+    if (keep)
+        *keep = r;
+    else
+        cllm_membw_result_free(&r);
+}
 
 static void test_bytes_per_kernel(void)
 {
@@ -37,12 +50,20 @@ static void test_check_catches_a_wrong_element(void)
 static void test_small_run_is_valid(void)
 {
     struct cllm_membw_params p = cllm_membw_default_params();
+    struct cllm_membw_result r;
     cJSON *ph = cJSON_CreateObject();
     p.array_bytes = 4u << 20;
     p.llc_bytes = -1;
     p.threads_all = 2;
-    cllm_membw_run(&p, ph);
+    run_into(&p, ph, &r);
     CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "ok");
+    /* the struct other phases read (the roofline's read bandwidth) is what the JSON says */
+    CHECK_INT(r.status, CLLM_CLASSIC_OK);
+    CHECK(r.has_best);
+    CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "read_gbps")), r.best_gbps[CLLM_MEMBW_READ], 0);
+    CHECK_NEAR(r.best_gbps[CLLM_MEMBW_READ], r.all_threads.k[CLLM_MEMBW_READ].gbps_best, 0);
+    CHECK_INT(r.single_thread.k[CLLM_MEMBW_COPY].n_times, 5);
+    cllm_membw_result_free(&r);
     CHECK(cJSON_IsTrue(cllm_json_path(ph, "validation.passed")));
     CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "array_bytes")), 4 << 20, 0);
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
@@ -75,7 +96,7 @@ static void test_arrays_are_at_least_4x_llc(void)
     p.array_bytes = 1u << 20;
     p.llc_bytes = 2u << 20;
     p.threads_all = 1;
-    cllm_membw_run(&p, ph);
+    run_into(&p, ph, NULL);
     CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "array_bytes")), 8 << 20, 0);
     cJSON_Delete(ph);
 }
@@ -125,7 +146,7 @@ static void run_limited(size_t array_bytes, int64_t available, char *status, cha
         p.array_bytes = array_bytes;
         p.available_bytes = available;
         p.threads_all = 1;
-        cllm_membw_run(&p, ph);
+        run_into(&p, ph, NULL);
         len = snprintf(out, sizeof(out), "%s\n%s", cJSON_GetStringValue(cllm_json_path(ph, "status")),
                        cJSON_GetStringValue(cllm_json_path(ph, "reason")) ? cJSON_GetStringValue(cllm_json_path(ph, "reason"))
                        : cJSON_GetStringValue(cllm_json_path(ph, "error")) ? cJSON_GetStringValue(cllm_json_path(ph, "error"))
@@ -197,7 +218,7 @@ static void test_three_arrays_must_fit_with_margin(void)
         p.array_bytes = 1 * mib;
         p.llc_bytes = 64 * mib;
         p.available_bytes = 512 * mib;
-        cllm_membw_run(&p, ph);
+        run_into(&p, ph, NULL);
         CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "skipped");
         CHECK(strstr(cJSON_GetStringValue(cllm_json_path(ph, "reason")), "4 x the last-level cache") != NULL);
         CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "array_bytes")), 256 * mib, 0);
@@ -215,7 +236,7 @@ static void test_all_repeats_recorded(void)
     p.llc_bytes = -1;
     p.threads_all = 2;
     p.repeats = 100;
-    cllm_membw_run(&p, ph);
+    run_into(&p, ph, NULL);
     CHECK_STR(cJSON_GetStringValue(cllm_json_path(ph, "status")), "ok");
     CHECK_NEAR(cJSON_GetNumberValue(cllm_json_path(ph, "repeats")), 100, 0);
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
