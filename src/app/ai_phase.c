@@ -92,6 +92,14 @@ static bool on_synth(enum cllm_synth_stage stage, double fraction, void *ud)
     return !cancelled(c->p);
 }
 
+/* An installed binary's default vocabulary, P/share/computellm/llama-tokenizer.js (cmake --install), unless
+ * $COMPUTELLM_VOCAB names one; false sends the lookup to the source tree's .deps/ (cllm_vocab_find_default). */
+static bool installed_vocab(char *out, size_t n)
+{
+    const char *env = getenv(CLLM_VOCAB_PATH_ENV);
+    return !(env && env[0]) && cllm_fs_exe_relative("../share/computellm/llama-tokenizer.js", out, n);
+}
+
 /* Writes the synthetic stand-in for model m at quantization q into path; vocab_from NULL = the default
  * vocabulary (scripts/setup installs it). */
 static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const struct cllm_model *m,
@@ -109,7 +117,7 @@ static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const str
 
     if (vocab_from)
         cllm_strlcpy(vocab_path, vocab_from, sizeof(vocab_path));
-    else
+    else if (!installed_vocab(vocab_path, sizeof(vocab_path)))
         st = cllm_vocab_find_default(roots, vocab_path, sizeof(vocab_path), err, errlen);
     if (st == CLLM_OK)
         st = cllm_vocab_load(vocab_path, &vocab, err, errlen);

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/strutil.h"
 #include "platform/dl.h"
+#include "platform/fs.h"
 
 #ifndef CLLM_SOURCE_DIR
 #define CLLM_SOURCE_DIR "."
@@ -378,6 +379,25 @@ static void append_tried(char *err, size_t errlen, const char *what)
         err[used] = '\0';
 }
 
+/* The first variant folder of llama_dir (".../llama") holding a libllama: on the first pass only variants this
+ * machine's devices can use, on the second any installed one. Its real path goes to out. */
+static bool find_variant(const char *llama_dir, char *out, size_t n)
+{
+    for (size_t v = 0, pass = 0; pass < 2; v = k_variants[v + 1] ? v + 1 : (pass++, 0)) {
+        char dir[PATH_MAX + 32], lib[PATH_MAX + 64];
+        if (pass == 0 && !variant_usable(k_variants[v]))
+            continue;
+        if (snprintf(dir, sizeof(dir), "%s/%s", llama_dir, k_variants[v]) >= (int)sizeof(dir))
+            continue;
+        if (lib_in_dir(dir, lib, sizeof(lib))) {
+            char real[PATH_MAX];
+            cllm_strlcpy(out, realpath(dir, real) ? real : dir, n);
+            return true;
+        }
+    }
+    return false;
+}
+
 enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
 {
     char bases[4][PATH_MAX];
@@ -386,6 +406,12 @@ enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
     ssize_t len;
     char tried[2048] = "";
 
+    /* installed: P/bin/computellm uses P/lib/computellm/llama/<variant> (cmake --install), before any source tree */
+    if (cllm_fs_exe_relative("../lib/computellm/llama", exe, sizeof(exe))) {
+        if (find_variant(exe, out, n))
+            return CLLM_OK;
+        append_tried(tried, sizeof(tried), strncat(exe, "/*", sizeof(exe) - strlen(exe) - 1));
+    }
     cllm_strlcpy(bases[nb++], CLLM_SOURCE_DIR, PATH_MAX);
     /* the binary in build/ or a test in build/tests/: the checkout is one or two folders up */
     len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -419,26 +445,14 @@ enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen)
     }
 
     for (int b = 0; b < nb; b++) {
+        char where[PATH_MAX + 32];
         if (strcmp(bases[b], "/") == 0)
             bases[b][0] = '\0';   /* "" + "/.deps": no double slash */
-        /* first pass: only variants this machine's devices can use; second: any installed one */
-        for (size_t v = 0, pass = 0; pass < 2; v = k_variants[v + 1] ? v + 1 : (pass++, 0)) {
-            char dir[PATH_MAX + 32], lib[PATH_MAX + 64];
-            if (pass == 0 && !variant_usable(k_variants[v]))
-                continue;
-            if (snprintf(dir, sizeof(dir), "%s/.deps/llama/%s", bases[b], k_variants[v]) >= (int)sizeof(dir))
-                continue;
-            if (lib_in_dir(dir, lib, sizeof(lib))) {
-                char real[PATH_MAX];
-                cllm_strlcpy(out, realpath(dir, real) ? real : dir, n);
-                return CLLM_OK;
-            }
-        }
-        {
-            char where[PATH_MAX + 32];
-            if (snprintf(where, sizeof(where), "%s/.deps/llama/*", bases[b]) < (int)sizeof(where))
-                append_tried(tried, sizeof(tried), where);
-        }
+        if (snprintf(where, sizeof(where), "%s/.deps/llama", bases[b]) >= (int)sizeof(where) - 2)
+            continue;
+        if (find_variant(where, out, n))
+            return CLLM_OK;
+        append_tried(tried, sizeof(tried), strcat(where, "/*"));
     }
     cllm_errf(err, errlen, "no libllama in %s: run scripts/setup (it installs the pinned llama.cpp build into "
             ".deps/), or name one with --llama-lib / " CLLM_LLAMA_LIB_ENV, tried);
@@ -559,7 +573,7 @@ static void variant_of(const char *dir, char *out, size_t n)
     base = base ? base + 1 : dir;
     out[0] = '\0';
     for (size_t v = 0; k_variants[v]; v++)
-        if (strcmp(base, k_variants[v]) == 0 && strstr(dir, "/.deps/llama/"))
+        if (strcmp(base, k_variants[v]) == 0 && (strstr(dir, "/.deps/llama/") || strstr(dir, "/computellm/llama/")))
             cllm_strlcpy(out, base, n);
 }
 

@@ -200,7 +200,7 @@ struct cllm_llama_perf_sampler_data {
 struct cllm_llama {
     char lib_path[1024];      /* absolute path of the libllama that was loaded */
     char lib_dir[1024];       /* its folder (backends are loaded from there) */
-    char variant[16];         /* "cpu", "vulkan", "cuda" from .deps/llama/<variant>/, else "" */
+    char variant[16];         /* "cpu", "vulkan", "cuda" from .deps/llama/ or lib/computellm/llama/, else "" */
     char version[32];         /* llama_version() */
     char ggml_version[32];    /* ggml_version(), "" when the library lacks it */
     char ggml_commit[32];     /* ggml_commit() */
@@ -255,8 +255,8 @@ struct cllm_llama {
     struct llama_sampler *(*sampler_init_greedy)(void);
     struct cllm_llama_perf_context_data (*perf_context)(const struct llama_context *c);
     void (*perf_context_reset)(struct llama_context *c);
-    void (*synchronize)(struct llama_context *c);
-    float *(*get_logits_ith)(struct llama_context *c, int32_t i);   /* optional: the engine's own sampler reads these */   /* optional: waits until the last decode's GPU work is done */
+    void (*synchronize)(struct llama_context *c);                   /* optional: waits for the last decode's GPU work */
+    float *(*get_logits_ith)(struct llama_context *c, int32_t i);   /* optional: the engine's own sampler reads these */
     struct cllm_llama_perf_sampler_data (*perf_sampler)(const struct llama_sampler *chain);
     struct cllm_llama_quantize_params (*model_quantize_default_params)(void);
     uint32_t (*model_quantize)(const char *in, const char *out, const struct cllm_llama_quantize_params *p);
@@ -281,9 +281,10 @@ struct cllm_llama {
 
 /* Loads libllama once per process and returns the shared table (never freed: llama.cpp keeps global state).
  * lib_path_or_dir: a libllama file, or a folder holding libllama*.v0.5.0.so or libllama.so; NULL →
- * $COMPUTELLM_LLAMA_LIB, then .deps/llama/{cuda,vulkan,cpu}/ under the source tree, the executable's parent folders and the current
- * folder. Checks llama_version() and the default-params layouts, loads the ggml backends found beside the
- * library (ggml_backend_load_all_from_path), routes llama.cpp's log into CLLM_LOG and calls llama_backend_init.
+ * $COMPUTELLM_LLAMA_LIB, then (cllm_llama_find) an installed binary's P/lib/computellm/llama/{cuda,vulkan,cpu}/, then
+ * .deps/llama/{cuda,vulkan,cpu}/ under the source tree, the executable's parent folders and the current folder.
+ * Checks llama_version() and the default-params layouts, loads the ggml backends found beside the library
+ * (ggml_backend_load_all_from_path), routes llama.cpp's log into CLLM_LOG and calls llama_backend_init.
  * A later call returns the same table when it names the same library (or NULL); naming another one while a
  * library is loaded → CLLM_ERR_INVALID_ARG. A refused library (CLLM_ERR_LIBRARY, err names its path, its
  * version and the supported one) is unloaded and a later call may try another. A library lacking

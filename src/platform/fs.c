@@ -366,3 +366,32 @@ int64_t cllm_fs_free_bytes(const char *dir)
     return -1;
 #endif
 }
+
+bool cllm_fs_exe_relative(const char *rel, char *out, size_t n)
+{
+    if (!n)
+        return false;
+    out[0] = '\0';
+#if defined(__linux__)
+    {
+        char exe[PATH_MAX];
+        struct stat sb;
+        char *slash;
+        ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (len <= 0)
+            return false;
+        exe[len] = '\0';
+        if (!(slash = strrchr(exe, '/')))
+            return false;
+        *slash = '\0';
+        if (snprintf(out, n, "%s/%s", exe, rel) >= (int)n) {
+            out[0] = '\0';
+            return false;
+        }
+        return stat(out, &sb) == 0;
+    }
+#else
+    (void)rel;
+    return false;
+#endif
+}

@@ -49,6 +49,14 @@ bool cllm_result_fallback_dir(int i, char *out, size_t n);
 enum cllm_status cllm_result_save(const struct cJSON *result, const char *dir, char *path_out, size_t path_n,
                                   bool *elsewhere, char *err, size_t errlen);
 
+/* TEST ONLY: when this variable names a folder, every results file written (cllm_result_write) or imported (the
+ * web API) is also copied there, so the test suite can check each against docs/results.schema.json
+ * (tests/CMakeLists.txt sets it for every test). Not for users: nothing reads the copies. */
+#define CLLM_TEST_RESULTS_COPY_ENV "CLLM_TEST_RESULTS_COPY"
+
+/* Copies text[0..len) as DIR/<pid>_<name> when CLLM_TEST_RESULTS_COPY_ENV is set (never fails the caller). */
+void cllm_result_test_copy(const char *text, size_t len, const char *name);
+
 /* Reads and checks a results file: JSON object with schema_version, id, timestamp and hardware.
  * Caller deletes *out. err names the missing or mistyped key. */
 enum cllm_status cllm_result_load(const char *path, struct cJSON **out, char *err, size_t errlen);

@@ -15,6 +15,7 @@
 #include "serve/chat_stream.h"
 #include "serve/engine_server.h"
 #ifndef _WIN32
+#include "platform/fs.h"
 #include "platform/proc.h"
 #endif
 
@@ -455,6 +456,12 @@ enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, c
             return CLLM_OK;
         }
         path = end ? end + 1 : NULL;
+    }
+    /* an installed binary's copy (cmake --install: P/lib/computellm/llama-server), then the source tree's */
+    if (strcmp(name, "llama-server") == 0 && cllm_fs_exe_relative("../lib/computellm/llama-server", cand, sizeof(cand))
+        && is_exe(cand)) {
+        cllm_strlcpy(out, cand, n);
+        return CLLM_OK;
     }
     if (strcmp(name, "llama-server") == 0) {
         const char *bases[2] = {CLLM_SOURCE_DIR, "."};

@@ -1660,6 +1660,8 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     /* the name is claimed atomically: a file that appeared since the check above (a run finishing, a second
      * import) is never replaced; the file then gets a _2 suffix, and the answer names the file written */
     st = cllm_fs_write_new(path, text, req->body_len, NULL, written, sizeof(written), err, sizeof(err));
+    if (st == CLLM_OK)
+        cllm_result_test_copy(text, req->body_len, base_name(written));
     free(text);
     if (st != CLLM_OK) {
         reply_error(resp, 500, "%s", err);

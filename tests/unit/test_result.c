@@ -10,6 +10,7 @@
 #include "hw/hw.h"
 #include "test.h"
 #include "core/json.h"
+#include "core/file.h"
 
 /* A machine described by hand: what the detectors would have filled. */
 static void fake_hw(struct cllm_hw_info *hw)
@@ -141,6 +142,40 @@ static void test_write_then_load(void)
     unlink(path);
     cJSON_Delete(r);
     cJSON_Delete(back);
+}
+
+/* The test suite's schema check sees every results file: a write leaves a copy in $CLLM_TEST_RESULTS_COPY. */
+static void test_write_leaves_test_copy(void)
+{
+    struct cllm_hw_info hw;
+    char dir[128], copies[128], path[512], copy[700], err[256], name[256], *a = NULL, *b = NULL;
+    const char *old = getenv(CLLM_TEST_RESULTS_COPY_ENV);
+    char *saved = old ? strdup(old) : NULL;
+    size_t la = 0, lb = 0;
+    cJSON *r;
+
+    fake_hw(&hw);
+    snprintf(dir, sizeof(dir), "/tmp/cllm_result_copy_%d/out", (int)getpid());
+    snprintf(copies, sizeof(copies), "/tmp/cllm_result_copy_%d/copies", (int)getpid());
+    setenv(CLLM_TEST_RESULTS_COPY_ENV, copies, 1);
+    r = cllm_result_new(&hw, NULL, time(NULL));
+    cllm_result_set_status(r, "complete", time(NULL));
+    CHECK_INT(cllm_result_write(r, dir, path, sizeof(path), err, sizeof(err)), CLLM_OK);
+    cllm_result_filename(r, name, sizeof(name));
+    snprintf(copy, sizeof(copy), "%s/%d_%s", copies, (int)getpid(), name);
+    CHECK_INT(cllm_file_read(path, 1u << 20, &a, &la, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_file_read(copy, 1u << 20, &b, &lb, err, sizeof(err)), CLLM_OK);
+    CHECK(a && b && la == lb && memcmp(a, b, la) == 0);
+    unlink(path);
+    unlink(copy);
+    free(a);
+    free(b);
+    cJSON_Delete(r);
+    if (saved)
+        setenv(CLLM_TEST_RESULTS_COPY_ENV, saved, 1);
+    else
+        unsetenv(CLLM_TEST_RESULTS_COPY_ENV);
+    free(saved);
 }
 
 static void test_load_refuses_what_is_not_a_result(void)
@@ -288,6 +323,7 @@ int main(void)
     RUN(test_path_lookup_with_brackets);
     RUN(test_filename_is_sanitised);
     RUN(test_write_then_load);
+    RUN(test_write_leaves_test_copy);
     RUN(test_load_refuses_what_is_not_a_result);
     RUN(test_write_never_replaces);
     RUN(test_fallback_order);

@@ -639,8 +639,9 @@ static void write_result(const char *name, const char *cpu, const char *id, doub
     char path[512], text[1024], err[256];
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     snprintf(text, sizeof(text),
-             "{\"schema_version\":1,\"id\":\"%s\",\"timestamp\":\"t\",\"hardware\":{\"os\":{},"
-             "\"cpu\":{\"model\":\"%s\"},\"ram\":{},\"gpu\":{\"devices\":[]}},"
+             "{\"schema_version\":1,\"id\":\"%s\",\"timestamp\":\"t\",\"hardware\":{\"os\":{\"system\":\"Linux\"},"
+             "\"cpu\":{\"model\":\"%s\"},\"ram\":{},\"gpu\":{\"devices\":[],\"count\":0,"
+             "\"primary_backend\":\"none\"}},"
              "\"classic_benchmarks\":{\"benchmarks\":{\"memory_bandwidth\":{\"triad_gbps\":%g}}},"
              "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_first_token_latency_s\":%g}}}}}",
              id, cpu, triad, ttft);
