@@ -642,8 +642,10 @@ static void write_result(const char *name, const char *cpu, const char *id, doub
              "{\"schema_version\":1,\"id\":\"%s\",\"timestamp\":\"t\",\"hardware\":{\"os\":{\"system\":\"Linux\"},"
              "\"cpu\":{\"model\":\"%s\"},\"ram\":{},\"gpu\":{\"devices\":[],\"count\":0,"
              "\"primary_backend\":\"none\"}},"
-             "\"classic_benchmarks\":{\"benchmarks\":{\"memory_bandwidth\":{\"triad_gbps\":%g}}},"
-             "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_first_token_latency_s\":%g}}}}}",
+             "\"classic_benchmarks\":{\"status\":\"ok\",\"benchmarks\":{\"memory_bandwidth\":{\"status\":\"ok\","
+             "\"triad_gbps\":%g}}},"
+             "\"ai_benchmarks\":{\"status\":\"ok\",\"results\":{\"m1\":{\"status\":\"ok\",\"summary\":"
+             "{\"avg_first_token_latency_s\":%g}}}}}",
              id, cpu, triad, ttft);
     CHECK(cllm_fs_write_atomic(path, text, strlen(text), NULL, err, sizeof(err)) == CLLM_OK);
 }
