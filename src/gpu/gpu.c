@@ -685,13 +685,16 @@ static struct cllm_gpu_source_note *add_note(struct cllm_gpu_info *out, const ch
     return n;
 }
 
+/* Vendors a set holds open at most: one note each fits in cllm_gpu_info. */
+#define SET_MAX_VENDORS ((int)(sizeof(((struct cllm_gpu_info *)0)->notes) / sizeof(struct cllm_gpu_source_note)))
+
 /* The vendors held open for readings and, per merged device, which of them reads it. */
 struct cllm_gpu_set {
     int n_open;
     struct {
         const struct cllm_gpu_vendor *v;
         void *ctx;
-    } open[CLLM_GPU_MAX];
+    } open[SET_MAX_VENDORS];
     int n;
     struct {
         int vendor;   /* into open[] */
@@ -706,7 +709,7 @@ static void run_vendor(const struct cllm_gpu_params *p, const struct cllm_gpu_ve
 {
     struct cllm_gpu_source_note *note;
     char err[sizeof(out->notes[0].detail)], info[sizeof(err)], gerr[sizeof(err)];
-    struct cllm_gpu_device *d;
+    struct cllm_gpu_device d;   /* one at a time: 8 KiB with its reasons */
     enum cllm_status st;
     void *ctx = NULL;
     int got, merged = 0, dropped = 0, slot = -1;
@@ -733,31 +736,30 @@ static void run_vendor(const struct cllm_gpu_params *p, const struct cllm_gpu_ve
     }
     if (got > CLLM_GPU_MAX)
         got = CLLM_GPU_MAX;
-    if (keep && keep->n_open < CLLM_GPU_MAX) {
+    if (keep) {   /* room checked by the caller */
         slot = keep->n_open++;
         keep->open[slot].v = ven;
         keep->open[slot].ctx = ctx;
     }
-    d = malloc(sizeof(*d));
-    for (int i = 0; d && i < got; i++) {
+    for (int i = 0; i < got; i++) {
         int same;
 
-        cllm_gpu_device_init(d);
-        ven->static_info(ctx, i, d);
-        if (!d->source[0])
-            cllm_gpu_copy(d->source, sizeof(d->source), ven->name);
-        same = find_same(out, slots, d, v);
+        cllm_gpu_device_init(&d);
+        ven->static_info(ctx, i, &d);
+        if (!d.source[0])
+            cllm_gpu_copy(d.source, sizeof(d.source), ven->name);
+        same = find_same(out, slots, &d, v);
         if (same >= 0) {
-            fill_unknown(&out->devices[same], d);
+            fill_unknown(&out->devices[same], &d);
             slots[same].sources |= 1u << v;
-            slots[same].vulkan_seen |= strcmp(d->source, "vulkan") == 0;
+            slots[same].vulkan_seen |= strcmp(d.source, "vulkan") == 0;
             merged++;
         } else if (out->n_devices < CLLM_GPU_MAX) {
             int k = out->n_devices++;
-            out->devices[k] = *d;
+            out->devices[k] = d;
             out->devices[k].index = k;
             slots[k].sources = 1u << v;
-            slots[k].vulkan_seen = strcmp(d->source, "vulkan") == 0;
+            slots[k].vulkan_seen = strcmp(d.source, "vulkan") == 0;
             if (slot >= 0) {
                 keep->dev[k].vendor = slot;
                 keep->dev[k].k = i;
@@ -767,7 +769,6 @@ static void run_vendor(const struct cllm_gpu_params *p, const struct cllm_gpu_ve
             dropped++;
         }
     }
-    free(d);
     if (slot < 0)
         ven->shutdown(ctx);
     note = add_note(out, ven->name, "ok");
@@ -835,7 +836,7 @@ struct cllm_gpu_set *cllm_gpu_open(const struct cllm_gpu_params *p, const struct
     if (!vendors)
         vendors = cllm_gpu_builtin(&n);
     /* the same loop as detection over the vendors with readings; backends are not chosen (no runtime probing) */
-    for (int v = 0; v < n; v++)
+    for (int v = 0; v < n && s->n_open < SET_MAX_VENDORS; v++)
         if (vendors[v] && vendors[v]->sample)
             run_vendor(p, vendors[v], v, out, slots, s);
     for (int i = 0; i < out->n_devices; i++)
