@@ -34,7 +34,7 @@ void usage_compare(FILE *f)
 static const char *load_chart_js(char **owned)
 {
     const char *env = getenv("COMPUTELLM_WEB_DEPS"), *embedded;
-    char path[1024], err[256];
+    char path[1024], err[CLLM_ERR_LEN];
     size_t len;
 
     *owned = NULL;
@@ -60,7 +60,7 @@ static const char *load_chart_js(char **owned)
 static int write_output(const struct cllm_compare_table *t, int fmt, bool html, const char *out_path)
 {
     FILE *tmp;
-    char *buf = NULL, *chart_owned = NULL, err[512];
+    char *buf = NULL, *chart_owned = NULL, err[CLLM_ERR_LEN];
     const char *chart = NULL;
     long len;
     int rc = CLI_EXIT_FAIL;
@@ -112,7 +112,7 @@ int cmd_compare(int argc, char *const *argv)
     const char *out_path = NULL;
     int n = 0, baseline = 1, fmt = CLLM_COMPARE_TEXT, rc = CLI_EXIT_FAIL;
     bool html = false;
-    char err[512];
+    char err[CLLM_ERR_LEN];
     struct cllm_compare_table *t = NULL;
 
     if (!files || !trees) {

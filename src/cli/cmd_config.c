@@ -27,7 +27,7 @@ int cmd_config(int argc, char *const *argv)
     struct cllm_config cfg;
     const char *check = NULL;
     bool defaults = false;
-    char err[512];
+    char err[CLLM_ERR_LEN];
     char *text;
 
     for (; it.i < argc; it.i++) {

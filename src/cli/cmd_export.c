@@ -28,7 +28,7 @@ int cmd_export(int argc, char *const *argv)
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "export"};
     const char *input = NULL, *output = NULL;
     bool csv = false;
-    char err[512];
+    char err[CLLM_ERR_LEN];
     cJSON *result = NULL;
     char *text;
     int rc = CLI_EXIT_FAIL;

@@ -88,7 +88,7 @@ int cmd_gui(int argc, char *const *argv)
     const char *allow_hosts[32], *llama_servers[32];
     size_t n_allow = 0, n_llama = 0;
     bool no_browser = false;
-    char err[512], url[512];
+    char err[CLLM_ERR_LEN], url[512];
     char *end;
     long port;
 

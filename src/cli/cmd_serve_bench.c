@@ -173,7 +173,7 @@ int cmd_serve_bench(int argc, char *const *argv)
     struct cllm_serve_params p = cllm_serve_default_params();
     const char *output = "results";
     bool json = false;
-    char err[512], path[PATH_MAX] = "";
+    char err[CLLM_ERR_LEN], path[PATH_MAX] = "";
     struct cllm_serve_result run;
     cJSON *result = NULL;
     enum cllm_status st;

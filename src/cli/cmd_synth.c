@@ -32,7 +32,7 @@ int cmd_synth(int argc, char *const *argv)
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "synth"};
     struct cllm_ai_params p = cllm_ai_default_params();
     const char *key = NULL, *vocab = NULL, *out = NULL;
-    char path[PATH_MAX], err[1024];
+    char path[PATH_MAX], err[CLLM_ERR_LEN];
     enum cllm_status st;
 
     for (; it.i < argc; it.i++) {

@@ -25,6 +25,10 @@ enum cllm_status {
     CLLM_STATUS_COUNT
 };
 
+/* Size of a caller's error buffer (char err[CLLM_ERR_LEN]): room for a message naming a path or two and the reason;
+ * cllm_errf and snprintf cut a longer one. */
+#define CLLM_ERR_LEN 1024
+
 /* Short, stable English text for a status; never NULL. */
 const char *cllm_status_str(enum cllm_status s);
 
