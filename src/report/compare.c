@@ -8,6 +8,9 @@
 
 #include "report/result.h"
 #include "core/json.h"
+#include "report/fields_core.h"
+#include "report/fields_serve.h"
+#include "report/write.h"
 
 struct family {
     const char *key, *title, *unit;
@@ -164,16 +167,18 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
             return -1;
     }
     /* serve-bench: one row per concurrency level that ran to its end */
-    cJSON_ArrayForEach(it, cllm_json_path(res, "serving_benchmarks.levels")) {
-        const cJSON *status = cJSON_GetObjectItemCaseSensitive(it, "status");
+    cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS), &CLLM_F_SERVE_LEVELS)) {
+        const char *status = cllm_r_str(it, &CLLM_F_SERVE_L_STATUS);
         char name[32];
-        if (!cJSON_IsString(status) || strcmp(status->valuestring, "ok") != 0)
+        if (!status || strcmp(status, "ok") != 0)
             continue;
-        snprintf(name, sizeof(name), "c=%.0f", num_at(it, "concurrency"));
-        if (put(t, cap, F_SRV_TPS, name, m, num_at(it, "output_tokens_per_second"), NAN) < 0 ||
-            put(t, cap, F_SRV_RPS, name, m, num_at(it, "requests_per_second"), NAN) < 0 ||
-            put(t, cap, F_SRV_TTFT, name, m, num_at(it, "ttft_s.p50"), NAN) < 0 ||
-            put(t, cap, F_SRV_ITL, name, m, num_at(it, "itl_s.p50"), NAN) < 0)
+        snprintf(name, sizeof(name), "c=%.0f", cllm_r_num(it, &CLLM_F_SERVE_L_CONCURRENCY));
+        if (put(t, cap, F_SRV_TPS, name, m, cllm_r_num(it, &CLLM_F_SERVE_L_OUTPUT_TPS), NAN) < 0 ||
+            put(t, cap, F_SRV_RPS, name, m, cllm_r_num(it, &CLLM_F_SERVE_L_RPS), NAN) < 0 ||
+            put(t, cap, F_SRV_TTFT, name, m,
+                cllm_r_num(cllm_r_get(it, &CLLM_F_SERVE_L_TTFT_S), &CLLM_F_SERVE_D_P50), NAN) < 0 ||
+            put(t, cap, F_SRV_ITL, name, m, cllm_r_num(cllm_r_get(it, &CLLM_F_SERVE_L_ITL_S), &CLLM_F_SERVE_D_P50),
+                NAN) < 0)
             return -1;
     }
     return 0;
