@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/csv.h"
+#include "report/export_csv.h"
 #include "platform/fs.h"
 #include "report/result.h"
 
@@ -12,7 +12,7 @@ void usage_export(FILE *f)
 {
     fputs("usage: computellm export FILE.json --csv [-o OUT]\n"
           "\n"
-          "Converts a results file. CSV columns: " CLLM_CSV_HEADER "\n"
+          "Converts a results file. CSV columns: " CLLM_RESULTS_CSV_HEADER "\n"
           "(one row per metric; params holds sizes, model keys and run numbers).\n"
           "\n"
           "  --csv          CSV output (the only format for now; required)\n"
@@ -66,7 +66,7 @@ int cmd_export(int argc, char *const *argv)
         fprintf(stderr, "computellm export: %s\n", err);
         return CLI_EXIT_FAIL;
     }
-    text = cllm_csv_export_string(result);
+    text = cllm_results_csv(result, &CLLM_R_RESULTS);
     if (!text) {
         fputs("computellm export: out of memory\n", stderr);
         goto cleanup;

@@ -5,6 +5,6 @@ list(APPEND CLLM_REPORT_SOURCES src/report/fields_serve.c src/report/write_serve
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_classic.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields.c src/report/write.c src/report/schema.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_core.c src/report/fields_hw.c src/report/write_core.c)
-list(APPEND CLLM_REPORT_SOURCES src/report/write_hw.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/write_hw.c src/report/export_csv.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/write_classic.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_llm.c)

@@ -21,7 +21,7 @@
 #include "core/clock.h"
 #include "report/compare.h"
 #include "core/config.h"
-#include "core/csv.h"
+#include "report/export_csv.h"
 #include "platform/fs.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -1589,7 +1589,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
     if (!load_named_result(api, name, &res, resp))
         return;
     {
-        char *text = cllm_csv_export_string(res);
+        char *text = cllm_results_csv(res, &CLLM_R_RESULTS);
         cJSON_Delete(res);
         if (!text) {
             reply_error(resp, 500, "out of memory");

@@ -5,6 +5,8 @@
 
 #include "report/compare.h"
 #include "core/csv.h"
+#include "report/export_csv.h"
+#include "report/fields.h"
 #include "report/result.h"
 #include "core/status.h"
 #include "fuzz.h"
@@ -30,7 +32,7 @@ static void check_csv(const char *csv)
     size_t pos = 0;
     int n, rows = 0;
     FUZZ_CHECK(fields != NULL);
-    FUZZ_CHECK(strncmp(csv, CLLM_CSV_HEADER, strlen(CLLM_CSV_HEADER)) == 0);
+    FUZZ_CHECK(strncmp(csv, CLLM_RESULTS_CSV_HEADER, strlen(CLLM_RESULTS_CSV_HEADER)) == 0);
     while ((n = cllm_csv_read_record(csv, &pos, fields, 8)) != 0) {
         if (n < 0)   /* a field over 511 bytes: the reader's limit, not a malformed export */
             break;
@@ -82,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         write_table(t, CLLM_COMPARE_TEXT, 1);
         cllm_compare_free(t);
 
-        csv = cllm_csv_export_string(res);
+        csv = cllm_results_csv(res, &CLLM_R_RESULTS);
         FUZZ_CHECK(csv != NULL);
         check_csv(csv);
         free(csv);
