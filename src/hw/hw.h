@@ -2,7 +2,7 @@
  *
  * Unknown values: numbers are -1 (counts, sizes) or NAN (measures in MHz/GB), strings are "", tri-state flags
  * are CLLM_TRI_UNKNOWN; in each case the section's `why` list says why (see core/reasons.h). JSON turns them
- * into null plus a "null_reasons" entry (hw/hw_json.c).
+ * into null plus a "null_reasons" entry (report/write_hw.c).
  *
  * Each source is a file per platform (cpu_linux.c, mem_apple.c, ...); GPUs come from src/gpu (one file per vendor).
  * Parsers take buffers or a root directory so tests feed captured /proc and sysfs files from tests/data/. */

@@ -21,6 +21,8 @@ static void describe_gpus(const struct cllm_gpu_info *g, struct cllm_sampler_inf
         cllm_mon_info_add_gpu(info, g->devices[i].name, g->devices[i].source, g->devices[i].pci_bus_id);
     for (int i = 0; i < g->n_notes; i++)
         cllm_mon_info_source(info, g->notes[i].source, g->notes[i].status, "%s", g->notes[i].detail);
+    if (g->n_notes == 0)   /* macOS: Metal and Vulkan list GPUs but give no readings */
+        cllm_mon_info_source(info, "gpu", "unavailable", "no GPU vendor with readings on this platform");
 }
 
 static enum cllm_status sys_open(const struct cllm_sampler *self, bool gpu, void **state,
