@@ -1,32 +1,31 @@
-/* CSV export of a results file: one row per metric, columns section,name,params,value,unit (RFC 4180 quoting).
- *
- * Rows come from the JSON leaves in document order. Keys that hold data rather than names (the children of any
- * "results" object, and array positions) go to `params`; the grouping keys "benchmarks" and "results" are
- * dropped; `section` is the first two remaining path parts, `name` the rest. Monitor time series ("samples")
- * and "null_reasons" are not metrics and are left out; a null metric is a row with an empty value. */
+/* CSV text (RFC 4180: fields with a comma, a quote or a line break are quoted, quotes doubled; CRLF line ends):
+ * a writer that builds the text a row at a time, and a reader of one record. What goes in the rows is the
+ * caller's (results files: report/export_csv.h). */
 #ifndef CLLM_CSV_H
 #define CLLM_CSV_H
 
-#include <stdio.h>
-
-#include "core/status.h"
+#include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-struct cJSON;
+/* A CSV text being built; start it zeroed ({0}). */
+struct cllm_csv {
+    char  *text;
+    size_t len, cap;
+    bool   oom;     /* an allocation failed: cllm_csv_finish gives NULL */
+};
 
-#define CLLM_CSV_HEADER "section,name,params,value,unit"
+/* Appends one field, quoted when needed, then ',' or (last) the CRLF that ends the row. */
+void cllm_csv_cell(struct cllm_csv *c, const char *s, bool last);
 
-/* Writes the header and every row to `out`. */
-enum cllm_status cllm_csv_export(const struct cJSON *result, FILE *out);
+/* Appends a whole row of n fields. */
+void cllm_csv_row(struct cllm_csv *c, const char *const *fields, int n);
 
-/* Same into a malloc'd string (caller frees); NULL on allocation failure. */
-char *cllm_csv_export_string(const struct cJSON *result);
-
-/* Unit of a metric from its key, e.g. "gflops" → "GFLOPS", "total_gb" → "GiB", "ttft_ms" → "ms"; "" if none. */
-const char *cllm_csv_unit_for(const char *key);
+/* The text (malloc'd, NUL-terminated; the caller frees), or NULL when an allocation failed (nothing to free). */
+char *cllm_csv_finish(struct cllm_csv *c);
 
 /* Splits one CSV record (RFC 4180; quoted fields may hold commas, quotes and newlines) starting at *pos in text.
  * Fields are written NUL-terminated into fields[i] (each of size cap); returns the field count, 0 at the end of

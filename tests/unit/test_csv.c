@@ -1,7 +1,10 @@
-/* CSV export: stable columns, quoting, units, and a round trip back to the JSON values. */
+/* CSV export: stable columns, quoting, units (from the field tables; a key they do not list by its suffix), and a
+ * round trip back to the JSON values. */
 #include <cjson/cJSON.h>
 
 #include "core/csv.h"
+#include "report/export_csv.h"
+#include "report/fields.h"
 #include "test.h"
 
 static const char *g_doc =
@@ -11,7 +14,7 @@ static const char *g_doc =
     "\"ram\":{\"total_gb\":251.54,\"unified_memory\":false},"
     "\"gpu\":{\"devices\":[{\"name\":\"H100\",\"vram_total_gb\":79.65},{\"name\":\"A100\",\"vram_total_gb\":39.5}],"
     "\"primary_backend\":\"cuda\"}},"
-    "\"config\":{\"classic\":{\"cpu_matrix_sizes\":[512,1024,2048]}},"
+    "\"config\":{\"inference\":{\"max_tokens\":256},\"classic\":{\"cpu_matrix_sizes\":[512,1024,2048]}},"
     "\"classic_benchmarks\":{\"benchmarks\":{\"cpu_multi_thread\":{\"results\":{\"2048x2048\":"
     "{\"gflops\":190.123456789012345,\"mean_time_s\":0.0903}}},\"memory_bandwidth\":{\"samples\":[1,2,3]}}},"
     "\"ai_benchmarks\":{\"results\":{\"tinyllama-1.1b\":{\"summary\":{\"avg_tokens_per_second\":47.25},"
@@ -52,7 +55,7 @@ static const struct row *find(const struct row *rows, int n, const char *section
 static void test_rows_and_units(void)
 {
     cJSON *doc = cJSON_Parse(g_doc);
-    char *csv = cllm_csv_export_string(doc);
+    char *csv = cllm_results_csv(doc, &CLLM_R_RESULTS);
     static struct row rows[128];
     int n = read_rows(csv, rows, 128);
     const struct row *r;
@@ -63,8 +66,12 @@ static void test_rows_and_units(void)
         CHECK_INT(rows[i].n, 5);
     r = find(rows, n, "classic_benchmarks.cpu_multi_thread", "gflops", "2048x2048");
     CHECK(r && strcmp(r->f[4], "GFLOPS") == 0);
+    /* not a key of the tables (time_s_mean is): the unit from its suffix */
     r = find(rows, n, "classic_benchmarks.cpu_multi_thread", "mean_time_s", "2048x2048");
     CHECK(r && strcmp(r->f[4], "s") == 0);
+    /* from the config table: the suffix says nothing */
+    r = find(rows, n, "config.inference", "max_tokens", "");
+    CHECK(r && strcmp(r->f[3], "256") == 0 && strcmp(r->f[4], "tokens") == 0);
     r = find(rows, n, "ai_benchmarks.tinyllama-1.1b", "summary.avg_tokens_per_second", "");
     if (!r)
         r = find(rows, n, "ai_benchmarks.summary", "avg_tokens_per_second", "tinyllama-1.1b");
@@ -118,7 +125,7 @@ static void check_leaves(const cJSON *node, const struct row *rows, int n)
 static void test_round_trip_values(void)
 {
     cJSON *doc = cJSON_Parse(g_doc);
-    char *csv = cllm_csv_export_string(doc);
+    char *csv = cllm_results_csv(doc, &CLLM_R_RESULTS);
     static struct row rows[128];
     int n = read_rows(csv, rows, 128);
     g_leaves = g_found = 0;
@@ -148,12 +155,12 @@ static void test_reader_handles_quotes_and_newlines(void)
 
 static void test_units(void)
 {
-    CHECK_STR(cllm_csv_unit_for("avg_tokens_per_second"), "tokens/s");
-    CHECK_STR(cllm_csv_unit_for("gflops"), "GFLOPS");
-    CHECK_STR(cllm_csv_unit_for("copy_gbps"), "GB/s");
-    CHECK_STR(cllm_csv_unit_for("avg_first_token_latency_s"), "s");
-    CHECK_STR(cllm_csv_unit_for("itl_p90_ms"), "ms");
-    CHECK_STR(cllm_csv_unit_for("physical_cores"), "");
+    CHECK_STR(cllm_results_csv_unit_guess("avg_tokens_per_second"), "tokens/s");
+    CHECK_STR(cllm_results_csv_unit_guess("gflops"), "GFLOPS");
+    CHECK_STR(cllm_results_csv_unit_guess("copy_gbps"), "GB/s");
+    CHECK_STR(cllm_results_csv_unit_guess("avg_first_token_latency_s"), "s");
+    CHECK_STR(cllm_results_csv_unit_guess("itl_p90_ms"), "ms");
+    CHECK_STR(cllm_results_csv_unit_guess("physical_cores"), "");
 }
 
 int main(void)

@@ -9,7 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/csv.h"
+#include "report/export_csv.h"
+#include "report/fields_classic.h"
 #include "classic/gpu_gemm.h"
 #include "classic/gpu_gemm_priv.h"
 #include "report/write_classic.h"
@@ -571,7 +572,7 @@ static void test_fake_arithmetic_and_names(void)
 
     /* the CSV export reads units from these names */
     {
-        char *csv = cllm_csv_export_string(phase);
+        char *csv = cllm_results_csv(phase, &CLLM_R_GPU_COMPUTE);
         CHECK(has(csv, ",GFLOPS\r\n"));
         CHECK(has(csv, ",TFLOPS\r\n"));
         CHECK(has(csv, ",GB/s\r\n"));
