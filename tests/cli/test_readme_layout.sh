@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's "Source layout" section matches the tree (issue 11, section 2): every folder under src/ has its
 # `src/NAME/` entry, every top-level folder (tracked or not ignored; hidden ones aside) has an entry under its name,
-# and every entry names a path that exists. The check is first run on a small tree with one mistake of each kind.
-# Usage: test_readme_layout.sh [PATH/TO/computellm]   (CLLM_SRC: the source tree; the binary is not used)
+# and every entry names a path that exists; and every command `computellm --help` lists has its row in the README's
+# Commands table with an example. Each check is first run on a small case with one mistake of each kind.
+# Usage: test_readme_layout.sh [PATH/TO/computellm]   (CLLM_SRC: the source tree)
 set -u
 SRC=$(cd "${CLLM_SRC:?CLLM_SRC not set (the source tree)}" && pwd)
 T=$(mktemp -d /tmp/cllm_layout.XXXXXX)
@@ -77,10 +78,31 @@ for how in git plain; do
   check "$how: a listed src/ folder that is gone is found" grep -qxF "src/gone/ is in the README's source layout but not in the tree" "$T/fake.$how"
   check "$how: a listed top-level folder that is gone is found" grep -qxF "old/ is in the README's source layout but not in the tree" "$T/fake.$how"
   check "$how: nothing else (build-x/, .hidden/, listed folders, continuation lines)" test "$(wc -l <"$T/fake.$how")" -eq 4
-  sed 's/^/    /' "$T/fake.$how" >&2
+  sed 's/^/    found (expected): /' "$T/fake.$how" >&2
 done
 printf '# X\nno layout\n' >"$T/empty.md"
 check "a README without the section is refused" bash -c "$(declare -f layout_entries layout_problems top_folders); layout_problems '$F' '$T/empty.md' | grep -q 'no .## Source layout. section'"
+
+# --- every command of `computellm --help` has its row in the README's Commands table, with an example ---
+help_commands() { awk '/^commands:/ {on = 1; next} on && /^$/ {exit} on && $1 != "help" {print $1}' "$1"; }
+commands_missing() {  # $1: the help text, $2: README; prints each command without a row or an example
+  local c
+  for c in $(help_commands "$1"); do
+    awk -F'|' -v c="$c" 'index($2, "`computellm " c "`") && index($4, "computellm " c) {found = 1}
+                        END {exit !found}' "$2" || echo "$c"
+  done
+}
+printf 'commands:\n  detect  x\n  run     y\n  help    z\n\nmore\n' >"$T/help.txt"
+printf '| command | what | example |\n|---|---|---|\n| `computellm detect` | x | `computellm detect --json` |\n| `computellm run` | y | |\n' \
+  >"$T/cmds.md"
+check "a command without an example is found (and help is not asked for)" test "$(commands_missing "$T/help.txt" "$T/cmds.md")" = run
+if [ $# -ge 1 ] && [ -x "$1" ]; then
+  "$1" --help >"$T/help.real" 2>&1
+  check "computellm --help lists commands" test "$(help_commands "$T/help.real" | wc -l)" -ge 8
+  commands_missing "$T/help.real" "$SRC/README.md" >"$T/missing"
+  check "every command of computellm --help has a README row with an example" test ! -s "$T/missing"
+  sed 's/^/    missing: /' "$T/missing" >&2
+fi
 
 # --- the real tree ---
 layout_problems "$SRC" "$SRC/README.md" >"$T/real"
