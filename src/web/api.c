@@ -1261,6 +1261,8 @@ static cJSON *models_view(const cJSON *ai)
         /* the engine as one line: a server's library and address with its mode, or llama.cpp and its backend */
         ej = cJSON_AddObjectToObject(e, "engine");
         add_str_or_null(ej, "mode", str_of(eng, "mode"));
+        add_str_or_null(ej, "library", str_of(eng, "library"));
+        add_str_or_null(ej, "url", str_of(eng, "url"));
         {
             char text[1024];
             const char *mode = str_of(eng, "mode");

@@ -180,6 +180,37 @@ test('hardware page shows this CPU model', async () => {
   await shot('hardware');
 });
 
+test('benchmark form shows each model fit as the server computed it', async () => {
+  const cfg = await api('/api/config');
+  await page.goto(`${base}/#benchmark`);
+  await page.waitForSelector('#models input[value="tiny-test"]');
+  const shown = await page.$$eval('#models label.opt', ls => ls.map(l => ({key: l.querySelector('input').value,
+    fit: l.querySelector('.fit')?.dataset.fit, text: l.querySelector('.fit')?.textContent, title: l.title})));
+  assert.equal(shown.length, cfg.models.length);
+  for (const m of cfg.models) {
+    const s = shown.find(x => x.key === m.key);
+    assert.ok(m.fit && typeof m.fit.result === 'string', JSON.stringify(m));
+    assert.equal(s.fit, m.fit.result, m.key);
+    assert.equal(s.title, m.fit.reason, m.key);
+    assert.ok(s.text && !/^bench\./.test(s.text), `untranslated fit text for ${m.key}: ${s.text}`);
+  }
+  // the tiny model needs 0.5 GiB of RAM: every test machine has that
+  assert.notEqual(shown.find(x => x.key === 'tiny-test').fit, 'skipped_ram');
+});
+
+test('the GUI reads no results key of its own: the server sends what it draws', () => {
+  const files = [];
+  const walk = d => fs.readdirSync(d, {withFileTypes: true}).forEach(e => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) walk(p); else if (/\.(js|mjs|html|css)$/.test(e.name)) files.push(p);
+  });
+  walk(path.join(SRC, 'web'));
+  assert.ok(files.length > 5);
+  for (const key of ['avg_tokens_per_second', 'std_tokens_per_second', 'first_token_latency_s', 'min_vram_gb',
+                     'inter_token_latency_'])
+    for (const f of files) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `${key} in ${path.relative(SRC, f)}`);
+});
+
 test('a run on the tiny synthetic model reaches done', async () => {
   runConfig = SMALL_CONFIG;
   await page.goto(`${base}/#benchmark`);
@@ -225,6 +256,18 @@ test('results page lists the run and draws its charts', async () => {
   }), want);
   const sizes = await page.$$eval('#detail canvas', cs => cs.map(c => [c.dataset.chart, c.width, c.height]));
   for (const [name, w, hgt] of sizes) assert.ok(w > 0 && hgt > 0, `chart ${name} has no size`);
+  if (llamaDir) {
+    // the numbers drawn are the server's: tokens/s mean ± sd in the table, the TTFT chart's whiskers
+    const view = await api(`/api/results/${encodeURIComponent(runFile)}/view`);
+    const row = (m, k) => m.metrics.find(x => x.key === k);
+    const m = view.ai.models.find(x => x.key === 'tiny-test');
+    const one = new Intl.NumberFormat('en', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+    const cell = await page.$eval('#ai-models tr[data-model="tiny-test"]', tr => tr.cells[3].textContent.trim());
+    assert.equal(cell, `${one.format(row(m, 'tps').value)} ± ${one.format(row(m, 'tps').sd)}`);
+    const ttft = await page.$eval('#detail canvas[data-chart="ttft"]', c => window.Chart.getChart(c).data.datasets[0]);
+    assert.deepEqual(ttft.data, [row(m, 'ttft').value]);
+    assert.deepEqual(ttft.std ?? [null], [row(m, 'ttft').sd]);
+  }
   await page.locator('#detail').scrollIntoViewIfNeeded();
   await shot('results-detail');
 });
@@ -376,6 +419,13 @@ test('temperature comparison: the page sends it, the result shows its table and 
   assert.deepEqual(tps.std, ['low', 'medium', 'high'].map(v => want[v].summary.std_tokens_per_second));
   const ttft = drawn.find(c => c.name === 'phase-ttft');
   assert.ok(ttft && ttft.data.length === 3 && ttft.data.every(v => v > 0), JSON.stringify(ttft));
+  // its whiskers: the sample standard deviation (n - 1) of the successful runs' first-token latency, from the server
+  const sd = xs => { const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)); };
+  ['low', 'medium', 'high'].forEach((v, i) => {
+    const xs = want[v].runs.filter(r => r.status === 'ok').map(r => r.first_token_latency_s);
+    assert.ok(Math.abs(ttft.std[i] - sd(xs)) < 1e-12, `${v}: ${ttft.std[i]} vs ${sd(xs)}`);
+  });
   assert.ok(drawn.every(c => c.w > 0 && c.h > 0), 'a chart has no size');
   await page.locator(sel).scrollIntoViewIfNeeded();
   await page.locator(sel).screenshot({path: path.join(ARTIFACTS, 'gui-phase-temperature-en.png')});
@@ -701,6 +751,39 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
   });
   await page.evaluate(() => { document.getElementById('toast').hidden = true; });   // "Imported as ..."
   await page.locator('#comparison').screenshot({path: path.join(ARTIFACTS, 'gui-serving-compare.png')});
+});
+
+test('the pages at a narrow and a wide width, in the light and the dark theme', async () => {
+  assert.ok(runFile, 'needs the first run');
+  for (const scheme of ['light', 'dark'])
+    for (const [w, hgt] of [[390, 844], [1440, 900]]) {
+      await page.setViewportSize({width: w, height: hgt});
+      await page.emulateMedia({colorScheme: scheme});
+      await page.goto(`${base}/#benchmark`);
+      await page.waitForSelector('#models input[value="tiny-test"]');
+      await page.evaluate(() => { document.getElementById('toast').hidden = true; });
+      await shot(`benchmark-${scheme}-${w}`);
+      await page.goto(`${base}/#results`);
+      const link = page.locator('#results-list a', {hasText: runFile});
+      await link.waitFor();
+      await link.click();
+      await page.waitForSelector('#detail canvas[data-chart="bandwidth"]');
+      await page.waitForFunction(() => [...document.querySelectorAll('#detail canvas')].every(c => window.Chart.getChart(c)));
+      // nothing wider than the window but the tables' own scroll boxes
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (over > 1) await shot(`results-${scheme}-${w}-overflow`);
+      // the outermost elements that stick out, for the message
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.scroll'))
+        .filter((el, _, all) => !all.includes(el.parentElement)).slice(0, 5)
+        .map(el => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`));
+      assert.ok(over <= 1, `${scheme} ${w}px: the page is ${over}px wider than the window: ${wide.join(', ')}`);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, scheme === 'dark' ? 'rgb(18, 21, 28)' : 'rgb(246, 247, 249)');
+      await shot(`results-${scheme}-${w}`);
+    }
+  await page.emulateMedia({colorScheme: 'light'});
+  await page.setViewportSize({width: 1280, height: 900});
 });
 
 test('no errors in the page', () => {

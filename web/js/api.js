@@ -28,6 +28,8 @@ export const api = {
   cancelRun: id => request('POST', `/api/runs/${encodeURIComponent(id)}/cancel`),
   results: () => request('GET', '/api/results'),
   result: name => request('GET', `/api/results/${encodeURIComponent(name)}`),
+  // what the GUI draws of a file, computed by the server (means, sd, fit, variant order): the GUI only formats
+  resultView: name => request('GET', `/api/results/${encodeURIComponent(name)}/view`),
   deleteResult: name => request('DELETE', `/api/results/${encodeURIComponent(name)}`),
   importResult: text => request('POST', '/api/results', text),
   // the comparison table of results files (by name), as cllm_compare_to_json builds it; format 'csv' gives its text

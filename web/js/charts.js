@@ -11,7 +11,7 @@ const errorBars = {
   afterDatasetsDraw(chart) {
     const {ctx} = chart;
     ctx.save();
-    ctx.strokeStyle = '#222';
+    ctx.strokeStyle = themeColors();
     chart.data.datasets.forEach((ds, di) => {
       if (!ds.std || chart.getDatasetMeta(di).hidden) return;
       const y = chart.scales[ds.yAxisID || 'y'];
@@ -30,6 +30,15 @@ const errorBars = {
   },
 };
 
+// Text, grid and whisker colours from the page's CSS (light or dark theme), set before each chart is made.
+function themeColors() {
+  const css = getComputedStyle(document.documentElement);
+  const fg = css.getPropertyValue('--fg').trim() || '#1d2330';
+  window.Chart.defaults.color = css.getPropertyValue('--muted').trim() || '#5b6475';
+  window.Chart.defaults.borderColor = css.getPropertyValue('--line').trim() || '#d9dde5';
+  return fg;
+}
+
 // A box with a canvas inside, appended to parent; returns the canvas (or null with a note when no Chart.js).
 export function chartBox(parent, {small = false, name = ''} = {}) {
   const box = document.createElement('div');
@@ -43,6 +52,7 @@ export function chartBox(parent, {small = false, name = ''} = {}) {
   const canvas = document.createElement('canvas');
   if (name) canvas.dataset.chart = name;
   box.appendChild(canvas);
+  themeColors();
   return canvas;
 }
 

@@ -31,7 +31,7 @@ export function comparisonView(cmp, {onBaseline, onExport}) {
           data: f.rows.map(r => r.values[i]), std: f.rows.map(r => r.std[i])})), {unit: f.unit}));
   });
   const others = cmp.machines.map((_, i) => i).filter(i => i !== base);
-  box.appendChild(h('div', {class: 'card'}, h('table', {id: 'ratio-table'},
+  box.appendChild(h('div', {class: 'card scroll'}, h('table', {id: 'ratio-table'},
     h('tr', {}, h('th', {}, t('res.metric')), h('th', {}, t('res.unit')), h('th', {}, t('res.better')),
       cmp.machines.map((m, i) => h('th', {class: 'n', title: m.label}, `[${i + 1}]`)),
       others.map(i => h('th', {class: 'n'}, `[${i + 1}]/[${base + 1}]`))),

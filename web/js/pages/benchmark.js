@@ -26,15 +26,13 @@ async function refreshRunning() {
   try { const r = await api.runs(); if (r.running_id) follow(r.running_id); } catch { /* server without runs */ }
 }
 
-// Which models fit: RAM from detection against the registry's min_ram_gb, VRAM against the quant's min_vram_gb.
+// Which models fit: the server's own pre-check (cllm_model_check_fit, as the run does it) of the default quantization
+// on this machine, with its reason; the page only picks a style.
 function fitText(m) {
-  const have = state.hw?.ram?.total_gb;
-  const q = (m.quants || []).find(x => x.name === m.default_quant) || {};
-  const vram = Math.max(0, ...(state.hw?.gpu?.devices || []).map(d => d.vram_total_gb || 0));
-  if (have != null && m.min_ram_gb != null && m.min_ram_gb > have)
-    return [t('bench.fit_no', {need: num(m.min_ram_gb, 1), have: num(have, 1)}), 'bad'];
-  if (vram && q.min_vram_gb != null && q.min_vram_gb <= vram) return [t('bench.fit_vram'), 'okc'];
-  return [t('bench.fit_ok'), 'muted'];
+  const fit = m.fit;
+  if (!fit) return [t('bench.fit_unknown'), 'muted', ''];
+  const cls = {ok: 'okc', cpu_only: 'warn', skipped_ram: 'bad', bad_quant: 'bad'}[fit.result] || 'muted';
+  return [t(`bench.fit_${fit.result}`), cls, fit.reason || ''];
 }
 
 // The comparison phases, as POST /api/runs names them (docs/api.md), and their checkbox ids.
@@ -185,9 +183,10 @@ export function render(el = root) {
     h('div', {class: 'grid', style: 'margin-top:1em'},
       h('fieldset', {id: 'models'}, h('legend', {}, t('bench.models')),
         models.length === 0 ? h('p', {class: 'muted'}, state.config.models_error || '—') : models.map(m => {
-          const [fit, cls] = fitText(m);
-          return h('label', {class: 'opt'}, h('input', {type: 'checkbox', name: 'model', value: m.key,
-            checked: chosen.has(m.key)}), ` ${m.name || m.key} (${m.params || '?'}) `, h('span', {class: cls}, fit));
+          const [fit, cls, why] = fitText(m);
+          return h('label', {class: 'opt', title: why}, h('input', {type: 'checkbox', name: 'model', value: m.key,
+            checked: chosen.has(m.key)}), ` ${m.name || m.key} (${m.params || '?'}) `,
+            h('span', {class: `fit ${cls}`, dataset: {fit: m.fit?.result || 'unknown'}}, fit));
         })),
       h('div', {},
         h('fieldset', {}, h('legend', {}, t('bench.phases')),
