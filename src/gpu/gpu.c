@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -786,6 +787,9 @@ static void run_vendor(const struct cllm_gpu_params *p, const struct cllm_gpu_ve
     }
 }
 
+/* One detection at a time. */
+static pthread_mutex_t g_detect_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void cllm_gpu_detect(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
                      struct cllm_gpu_info *out)
 {
@@ -801,9 +805,12 @@ void cllm_gpu_detect(const struct cllm_gpu_params *p, const struct cllm_gpu_vend
         p = &live;
     if (!vendors)
         vendors = cllm_gpu_builtin(&n);
+    /* vulkan, pci and dxgi keep their library in statics (libpci's error callback has no user pointer) */
+    pthread_mutex_lock(&g_detect_lock);
     for (int v = 0; v < n; v++)
         if (vendors[v])
             run_vendor(p, vendors[v], v, out, slots, NULL);
+    pthread_mutex_unlock(&g_detect_lock);
 
     for (int i = 0; i < out->n_devices; i++) {
         struct cllm_gpu_device *d = &out->devices[i];

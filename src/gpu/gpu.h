@@ -87,8 +87,8 @@ struct cllm_gpu_vendor;   /* gpu/gpu_vendors.h */
 /* Runs `vendors` (n of them) in order and merges their devices (deduplicated by PCI bus id, then by vendor + name
  * where a bus id is missing); the earlier vendor wins and later ones fill its unknown fields. Records one note
  * per vendor and picks each device's backend. Pass NULL to use the built-in list for this platform; p NULL means
- * the live machine. One detection at a time (the listing-only vendors with a library, vulkan, pci and dxgi, keep it
- * in statics); a cllm_gpu_open set may be open meanwhile. */
+ * the live machine. Thread-safe: detections take turns (vulkan, pci and dxgi keep their library in statics), and a
+ * cllm_gpu_open set may be open meanwhile. */
 void cllm_gpu_detect(const struct cllm_gpu_params *p, const struct cllm_gpu_vendor *const *vendors, int n,
                      struct cllm_gpu_info *out);
 
