@@ -21,9 +21,9 @@ static void not_run(cJSON *result, const struct cllm_field *section)
                          "serve-bench measures a server's serving load only");
 }
 
-enum cllm_status cllm_serve_plan(const struct cllm_serve_params *p, const char *output_dir,
-                                 struct cllm_serve_result *run_out, char *path_out, size_t path_n,
-                                 cJSON **result_out, char *err, size_t errlen)
+enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const char *output_dir,
+                                     struct cllm_serve_result *run_out, char *path_out, size_t path_n,
+                                     cJSON **result_out, char *err, size_t errlen)
 {
     struct cllm_hw_params hp = cllm_hw_default_params();
     struct cllm_hw_info *hw;

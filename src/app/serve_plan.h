@@ -22,9 +22,9 @@ struct cJSON;
  * cllm_serve_result_free), *result_out (may be NULL) the whole results tree (cJSON_Delete it). Returns as
  * cllm_serve_run; CLLM_ERR_IO when the folder is unusable before the run (nothing run, *result_out NULL) or the
  * file could not be written there (path_out set: it was saved in a fallback folder, err says where and why). */
-enum cllm_status cllm_serve_plan(const struct cllm_serve_params *p, const char *output_dir,
-                                 struct cllm_serve_result *run_out, char *path_out, size_t path_n,
-                                 struct cJSON **result_out, char *err, size_t errlen);
+enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const char *output_dir,
+                                     struct cllm_serve_result *run_out, char *path_out, size_t path_n,
+                                     struct cJSON **result_out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -281,7 +281,7 @@ int cmd_serve_bench(int argc, char *const *argv)
     p.user_data = stderr;
     fprintf(stderr, "computellm %s: serve-bench against %s, %d level%s\n", CLLM_VERSION, p.server_url, p.n_levels,
             p.n_levels > 1 ? "s" : "");
-    st = cllm_serve_plan(&p, output, &run, path, sizeof(path), &result, err, sizeof(err));
+    st = cllm_run_serve_bench(&p, output, &run, path, sizeof(path), &result, err, sizeof(err));
     if (result)
         print_table(stderr, &run);
     if (st == CLLM_ERR_IO && path[0]) {
