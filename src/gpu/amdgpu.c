@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +211,7 @@ struct amd_ctx {
     struct amd_card card[CLLM_GPU_MAX];
 };
 
-/* Column names of the readings and the files tried for each, first found wins. */
+/* The files each reading may come from, first found wins. */
 static const char *const g_busy[] = {"gpu_busy_percent", NULL};
 static const char *const g_vram[] = {"mem_info_vram_used", NULL};
 static const char *const g_temp[] = {"temp1_input", "temp2_input", NULL};   /* Instinct boards: junction only */

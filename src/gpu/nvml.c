@@ -4,7 +4,6 @@
  * supported" (power on some boards, clocks in some VMs) is not asked again. */
 #include "gpu/nvml.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
