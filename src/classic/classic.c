@@ -57,14 +57,14 @@ static void run_phase(int which, const struct cllm_classic_params *p, struct cll
     switch (which) {
     case PH_CPU1:
     case PH_CPUN: {
-        struct cllm_cpu_gemm_params g = cllm_cpu_gemm_default_params();
+        struct cllm_cpugemm_params g = cllm_cpugemm_default_params();
         g.sizes = cfg->cpu_matrix_sizes;
         g.n_sizes = cfg->n_cpu_matrix_sizes;
         g.iterations = cfg->gemm_iterations;
         g.threads = which == PH_CPU1 ? 1 : physical_cores(hw);
         g.report_peak = which == PH_CPUN;
         g.cancel = p->cancel;
-        cllm_cpu_gemm_run(&g, &hw->cpu, which == PH_CPU1 ? &r->cpu_single : &r->cpu_multi);
+        cllm_cpugemm_run(&g, &hw->cpu, which == PH_CPU1 ? &r->cpu_single : &r->cpu_multi);
         break;
     }
     case PH_MEM: {
@@ -107,8 +107,8 @@ void cllm_classic_result_free(struct cllm_classic_result *r)
         cJSON_Delete(r->phase[i].cleanup);
         cJSON_Delete(r->phase[i].monitor);
     }
-    cllm_cpu_gemm_result_free(&r->cpu_single);
-    cllm_cpu_gemm_result_free(&r->cpu_multi);
+    cllm_cpugemm_result_free(&r->cpu_single);
+    cllm_cpugemm_result_free(&r->cpu_multi);
     cllm_membw_result_free(&r->memory);
     cllm_gpugemm_result_free(&r->gpu);
     memset(r, 0, sizeof(*r));

@@ -45,7 +45,7 @@ struct cllm_classic_result {
     enum cllm_classic_status status;   /* OK (every phase ran, even if one was skipped), PARTIAL (cancelled),
                                           FAILED (a phase failed); NONE: not run */
     struct cllm_classic_phase phase[CLLM_CLASSIC_PHASE_COUNT];
-    struct cllm_cpu_gemm_result cpu_single, cpu_multi;
+    struct cllm_cpugemm_result cpu_single, cpu_multi;
     struct cllm_membw_result    memory;
     struct cllm_gpugemm_result  gpu;
 };

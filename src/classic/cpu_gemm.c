@@ -17,10 +17,10 @@
 #include <cblas.h>
 #endif
 
-struct cllm_cpu_gemm_params cllm_cpu_gemm_default_params(void)
+struct cllm_cpugemm_params cllm_cpugemm_default_params(void)
 {
     static const int sizes[] = {512, 1024, 2048};
-    struct cllm_cpu_gemm_params p = {
+    struct cllm_cpugemm_params p = {
         .sizes = sizes, .n_sizes = 3, .warmup = 1, .iterations = 3, .threads = 1,
         .validate_n = 128, .tolerance = 1e-4, .report_peak = false, .cancel = NULL, .sgemm = NULL,
     };
@@ -148,7 +148,7 @@ static float *alloc_matrix(int n)
     return p;
 }
 
-double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *basis, size_t n)
+double cllm_cpugemm_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *basis, size_t n)
 {
     double flops_per_cycle, mhz = cpu->freq_max_mhz;
     const char *isa_txt, *clock_txt = "max clock";
@@ -192,8 +192,8 @@ double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *ba
     return cores * mhz * 1e6 * flops_per_cycle / 1e9;
 }
 
-static void set_failed(struct cllm_cpu_gemm_result *r, const char *fmt, ...) CLLM_PRINTF(2, 3);
-static void set_failed(struct cllm_cpu_gemm_result *r, const char *fmt, ...)
+static void set_failed(struct cllm_cpugemm_result *r, const char *fmt, ...) CLLM_PRINTF(2, 3);
+static void set_failed(struct cllm_cpugemm_result *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -203,7 +203,7 @@ static void set_failed(struct cllm_cpu_gemm_result *r, const char *fmt, ...)
 }
 
 /* Validation on a small product against the naive reference; false (phase failed) when off. */
-static bool validate(const struct cllm_cpu_gemm_params *p, cllm_sgemm_fn sgemm, struct cllm_cpu_gemm_result *r)
+static bool validate(const struct cllm_cpugemm_params *p, cllm_sgemm_fn sgemm, struct cllm_cpugemm_result *r)
 {
     int n = p->validate_n;
     float *a = alloc_matrix(n), *b = alloc_matrix(n), *c = alloc_matrix(n);
@@ -234,7 +234,7 @@ static bool validate(const struct cllm_cpu_gemm_params *p, cllm_sgemm_fn sgemm, 
     return ok;
 }
 
-void cllm_cpu_gemm_result_free(struct cllm_cpu_gemm_result *r)
+void cllm_cpugemm_result_free(struct cllm_cpugemm_result *r)
 {
     for (int s = 0; r && s < r->n_sizes; s++)
         free(r->sizes[s].times_s);
@@ -244,8 +244,8 @@ void cllm_cpu_gemm_result_free(struct cllm_cpu_gemm_result *r)
     }
 }
 
-void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu,
-                       struct cllm_cpu_gemm_result *r)
+void cllm_cpugemm_run(const struct cllm_cpugemm_params *p, const struct cllm_cpu_info *cpu,
+                      struct cllm_cpugemm_result *r)
 {
     cllm_sgemm_fn sgemm = p->sgemm;
     double best_gflops = NAN;
@@ -293,7 +293,7 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
         double *times = calloc((size_t)iters, sizeof(double)), *gflops = calloc((size_t)iters, sizeof(double));
         double cpu0, wall0, cpu_s, wall_s, spot;
         struct cllm_stats ts, gs;
-        struct cllm_cpu_gemm_size *z;
+        struct cllm_cpugemm_size *z;
 
         if (p->cancel && *p->cancel) {
             free(a), free(b), free(c), free(times), free(gflops);
@@ -357,7 +357,7 @@ void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_c
 
     if (p->report_peak && cpu) {
         r->has_peak = true;
-        r->peak_gflops = cllm_cpu_peak_gflops(cpu, p->threads, r->peak_basis, sizeof(r->peak_basis));
+        r->peak_gflops = cllm_cpugemm_peak_gflops(cpu, p->threads, r->peak_basis, sizeof(r->peak_basis));
         if (isfinite(r->peak_gflops) && isfinite(best_gflops))
             r->peak_ratio = best_gflops / r->peak_gflops;
     }

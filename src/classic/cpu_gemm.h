@@ -1,9 +1,9 @@
 /* CPU GFLOPS phases: float32 N×N matrix product through OpenBLAS (cblas_sgemm), single- and multi-threaded.
  *
- * The phase fills a struct cllm_cpu_gemm_result; report/write_classic.c writes it as
+ * The phase fills a struct cllm_cpugemm_result; report/write_classic.c writes it as
  * classic_benchmarks.benchmarks.cpu_single_thread / cpu_multi_thread (layout in docs/results-schema.md). */
-#ifndef CLLM_CPU_GEMM_H
-#define CLLM_CPU_GEMM_H
+#ifndef CLLM_CPUGEMM_H
+#define CLLM_CPUGEMM_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -20,7 +20,7 @@ struct cllm_cpu_info;
 /* Row-major C = A·B for n×n float matrices. */
 typedef void (*cllm_sgemm_fn)(int n, const float *a, const float *b, float *c);
 
-struct cllm_cpu_gemm_params {
+struct cllm_cpugemm_params {
     const int   *sizes;          /* N of each N×N product */
     int          n_sizes;
     int          warmup;         /* untimed products per size (default 1) */
@@ -33,10 +33,10 @@ struct cllm_cpu_gemm_params {
     cllm_sgemm_fn sgemm;         /* NULL → OpenBLAS; tests inject a wrong one */
 };
 
-struct cllm_cpu_gemm_params cllm_cpu_gemm_default_params(void);
+struct cllm_cpugemm_params cllm_cpugemm_default_params(void);
 
 /* One N×N size: times of every timed product and what follows from them. */
-struct cllm_cpu_gemm_size {
+struct cllm_cpugemm_size {
     int     n;
     double  gflops;            /* from the mean time (the original tool's number) */
     double  gflops_best;       /* from the best time */
@@ -48,7 +48,7 @@ struct cllm_cpu_gemm_size {
     double  spot_check_max_rel_error;   /* 64 entries of the timed result against dot products */
 };
 
-struct cllm_cpu_gemm_result {
+struct cllm_cpugemm_result {
     enum cllm_classic_status status;
     char        message[512];        /* the error (failed), the reason (skipped), the note (cancelled) */
     const char *library;             /* OpenBLAS's config string; NULL without OpenBLAS or an injected sgemm */
@@ -63,7 +63,7 @@ struct cllm_cpu_gemm_result {
     double      validation_tolerance;
     bool        validation_passed;
     bool        has_results;         /* the timed sizes started ("results" written, maybe empty) */
-    struct cllm_cpu_gemm_size *sizes;   /* [n_sizes] malloc'd, the sizes measured so far */
+    struct cllm_cpugemm_size *sizes;   /* [n_sizes] malloc'd, the sizes measured so far */
     int         n_sizes;
     bool        has_peak;            /* multi-thread: the theoretical-peak estimate */
     double      peak_gflops;         /* NAN: the clock is unknown */
@@ -71,15 +71,15 @@ struct cllm_cpu_gemm_result {
     char        peak_basis[320];
 };
 
-/* Runs the phase into *r (which the caller frees with cllm_cpu_gemm_result_free). Never aborts: failures land in
+/* Runs the phase into *r (which the caller frees with cllm_cpugemm_result_free). Never aborts: failures land in
  * r->status and r->message. */
-void cllm_cpu_gemm_run(const struct cllm_cpu_gemm_params *p, const struct cllm_cpu_info *cpu,
-                       struct cllm_cpu_gemm_result *r);
-void cllm_cpu_gemm_result_free(struct cllm_cpu_gemm_result *r);
+void cllm_cpugemm_run(const struct cllm_cpugemm_params *p, const struct cllm_cpu_info *cpu,
+                      struct cllm_cpugemm_result *r);
+void cllm_cpugemm_result_free(struct cllm_cpugemm_result *r);
 
 /* Theoretical float32 peak in GFLOPS for `cores` cores: FLOPs per cycle from the ISA (FMA width × FMA units)
  * × clock. An estimate: `basis` (size n) says what was assumed. NAN when the clock is unknown. */
-double cllm_cpu_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *basis, size_t n);
+double cllm_cpugemm_peak_gflops(const struct cllm_cpu_info *cpu, int cores, char *basis, size_t n);
 
 /* Relative error ||C − R||_F / ||R||_F of C against a double-precision naive product of A·B (n×n). */
 double cllm_sgemm_rel_error(int n, const float *a, const float *b, const float *c);

@@ -3,7 +3,6 @@
  * call goes through a struct cllm_gpugemm_backend, so tests run it on fakes. */
 #include "classic/gpu_gemm.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +17,6 @@
 #include "core/log.h"
 #include "classic/gpu_gemm_priv.h"
 #include "hw/hw.h"
-#include "core/json.h"
 
 static const int g_default_sizes[] = {1024, 2048, 4096};
 
@@ -77,17 +75,11 @@ struct ctx {
 static double round_to(double v, double step) { return round(v / step) * step; }
 
 
-/* Sets "status" where it already stands (the runner adds it first, so it leads the object). */
-static void set_status(cJSON *phase, const char *status, const char *key, const char *text)
+static void set_status(struct cllm_gpugemm_result *r, enum cllm_classic_status st, const char *text)
 {
-    if (cJSON_GetObjectItem(phase, "status"))
-        cJSON_ReplaceItemInObject(phase, "status", cJSON_CreateString(status));
-    else
-        cJSON_AddStringToObject(phase, "status", status);
-    if (key) {
-        cJSON_DeleteItemFromObject(phase, key);
-        cJSON_AddStringToObject(phase, key, text);
-    }
+    r->status = st;
+    if (text)
+        snprintf(r->message, sizeof(r->message), "%s", text);
 }
 
 /* xorshift64*: reproducible inputs without touching the C library's rand() state. */
@@ -272,18 +264,17 @@ cleanup:
     return st;
 }
 
-static void add_check(cJSON *o, double rel_err, double tol)
+static void add_check(struct cllm_gpugemm_check *o, double rel_err, double tol)
 {
-    if (isfinite(rel_err))
-        cJSON_AddNumberToObject(o, "rel_err", rel_err);
-    else
-        cllm_json_set_null(o, "rel_err", isnan(rel_err) ? "the result holds NaN" : "the reference is all zero");
-    cJSON_AddNumberToObject(o, "tolerance", tol);
-    cJSON_AddBoolToObject(o, "passed", rel_err <= tol);
+    o->present = o->filled = true;
+    o->rel_err = rel_err;
+    o->tolerance = tol;
+    o->passed = rel_err <= tol;
 }
 
 /* The small GEMM of each precision against the full CPU reference. */
-static enum cllm_status validate_one(struct ctx *x, enum cllm_gpugemm_precision prec, cJSON *out, bool *passed)
+static enum cllm_status validate_one(struct ctx *x, enum cllm_gpugemm_precision prec, struct cllm_gpugemm_check *out,
+                                     bool *passed)
 {
     int n = x->p->validate_n;
     size_t count = (size_t)n * (size_t)n;
@@ -338,7 +329,8 @@ static enum cllm_status time_batch(struct ctx *x, enum cllm_gpugemm_precision pr
 /* Warmup, batch calibration, timed batches and the spot check of one size and precision. *bad is set when the
  * result is wrong (the caller fails the phase). */
 static enum cllm_status measure_one(struct ctx *x, enum cllm_gpugemm_precision prec, int n, const float *ha,
-                                    const float *hb, cJSON *size_obj, double *mean_tflops, bool *bad)
+                                    const float *hb, struct cllm_gpugemm_size *size_obj, double *mean_tflops,
+                                    bool *bad)
 {
     const struct cllm_gpugemm_params *p = x->p;
     struct problem pr = {0};
@@ -347,7 +339,7 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpugemm_precision p
     double flops = 2.0 * (double)n * (double)n * (double)n;
     enum cllm_status st;
     struct stats s;
-    cJSON *o, *arr;
+    struct cllm_gpugemm_timing *o = &size_obj->prec[prec];
     int batch;
 
     *bad = false;
@@ -381,32 +373,22 @@ static enum cllm_status measure_one(struct ctx *x, enum cllm_gpugemm_precision p
         goto cleanup;
 
     s = stats_of(times, p->iterations);
-    o = cJSON_AddObjectToObject(size_obj, cllm_gpugemm_precision_name(prec));
-    if (!o) {
-        st = CLLM_ERR_NOMEM;
-        cllm_errf(x->err, sizeof(x->err), "out of memory building JSON");
-        goto cleanup;
-    }
     *mean_tflops = s.mean > 0.0 ? flops / s.mean / 1e12 : NAN;
+    o->present = true;
+    o->mean_tflops = o->best_tflops = NAN;
     if (s.mean > 0.0 && s.min > 0.0) {
-        cJSON_AddNumberToObject(o, "mean_tflops", round_to(*mean_tflops, 1e-3));
-        cJSON_AddNumberToObject(o, "best_tflops", round_to(flops / s.min / 1e12, 1e-3));
-    } else {
-        cllm_json_set_null(o, "mean_tflops", "the device timer reported zero time");
-        cllm_json_set_null(o, "best_tflops", "the device timer reported zero time");
+        o->mean_tflops = round_to(*mean_tflops, 1e-3);
+        o->best_tflops = round_to(flops / s.min / 1e12, 1e-3);
     }
-    cJSON_AddNumberToObject(o, "mean_s", s.mean);
-    cJSON_AddNumberToObject(o, "std_s", s.std);
-    arr = cJSON_AddArrayToObject(o, "times_s");
-    for (int it = 0; arr && it < p->iterations; it++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(times[it]));
-    cJSON_AddNumberToObject(o, "batch", batch);
-    if (isfinite(rel))
-        cJSON_AddNumberToObject(o, "check_rel_err", rel);
-    else
-        cllm_json_set_null(o, "check_rel_err", "the result holds NaN");
+    o->mean_s = s.mean;
+    o->std_s = s.std;
+    o->times_s = times;   /* kept: freed with the result */
+    o->n_times = p->iterations;
+    times = NULL;
+    o->batch = batch;
+    o->check_rel_err = rel;
     if (prec == CLLM_GPUGEMM_FP32 && s.mean > 0.0)
-        cJSON_AddNumberToObject(size_obj, "gflops", round_to(flops / s.mean / 1e9, 1e-2));
+        size_obj->gflops = round_to(flops / s.mean / 1e9, 1e-2);
     if (!(rel <= g_tolerance[prec])) {
         *bad = true;
         cllm_errf(x->err, sizeof(x->err), "%s GEMM %dx%d gave a wrong result: error %.3g > tolerance %.3g",
@@ -424,33 +406,34 @@ cleanup:
 /* ------------------------------------------------------------------------------------------------------------ */
 /* copies                                                                                                       */
 
-/* Returns the best rate in GB/s (NAN when the timer gave zero). */
-static double add_copy_json(cJSON *mem, const char *key, const double *times, int reps, size_t bytes, double factor)
+/* Fills o from `reps` copy times of `bytes` each; false when out of memory. */
+static bool add_copy(struct cllm_gpugemm_copy *o, const double *times, int reps, size_t bytes, double factor)
 {
-    cJSON *o = cJSON_AddObjectToObject(mem, key);
-    cJSON *arr;
     struct stats s = stats_of(times, reps);
-    double gbps[64];
+    double *gbps = malloc((size_t)reps * sizeof(double));
     struct stats g;
-    int n = reps < 64 ? reps : 64;
 
-    if (!o)
-        return NAN;
-    for (int i = 0; i < n; i++)
-        gbps[i] = times[i] > 0.0 ? factor * (double)bytes / times[i] / 1e9 : 0.0;
-    g = stats_of(gbps, n);
-    if (s.min > 0.0) {
-        cJSON_AddNumberToObject(o, "best_gbps", round_to(factor * (double)bytes / s.min / 1e9, 1e-2));
-        cJSON_AddNumberToObject(o, "mean_gbps", round_to(g.mean, 1e-2));
-        cJSON_AddNumberToObject(o, "std_gbps", round_to(g.std, 1e-2));
-    } else {
-        cllm_json_set_null(o, "best_gbps", "the device timer reported zero time");
+    o->times_s = malloc((size_t)reps * sizeof(double));
+    if (!gbps || !o->times_s) {
+        free(gbps);
+        return false;
     }
-    arr = cJSON_AddArrayToObject(o, "times_s");
-    for (int i = 0; arr && i < reps; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(times[i]));
-    cJSON_AddNumberToObject(o, "bytes", (double)bytes);
-    return s.min > 0.0 ? round_to(factor * (double)bytes / s.min / 1e9, 1e-2) : NAN;
+    /* every timed copy counts (the iterations are the configured count, at least 5) */
+    for (int i = 0; i < reps; i++)
+        gbps[i] = times[i] > 0.0 ? factor * (double)bytes / times[i] / 1e9 : 0.0;
+    g = stats_of(gbps, reps);
+    free(gbps);
+    o->present = true;
+    o->best_gbps = o->mean_gbps = o->std_gbps = NAN;
+    if (s.min > 0.0) {
+        o->best_gbps = round_to(factor * (double)bytes / s.min / 1e9, 1e-2);
+        o->mean_gbps = round_to(g.mean, 1e-2);
+        o->std_gbps = round_to(g.std, 1e-2);
+    }
+    memcpy(o->times_s, times, (size_t)reps * sizeof(double));
+    o->n_times = reps;
+    o->bytes = (double)bytes;
+    return true;
 }
 
 /* Times `reps` copies of `bytes` from src to dst after one untimed copy. */
@@ -494,7 +477,7 @@ static enum cllm_status alloc_pair(struct ctx *x, bool host_src, size_t *bytes, 
     }
 }
 
-static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
+static enum cllm_status measure_memory(struct ctx *x, struct cllm_gpugemm_result *r)
 {
     const struct cllm_gpugemm_params *p = x->p;
     int reps = p->iterations > CLLM_GPUGEMM_COPY_REPS_MIN ? p->iterations : CLLM_GPUGEMM_COPY_REPS_MIN;
@@ -513,7 +496,9 @@ static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
         (st = x->b->memset(d_src, 1, bytes, x->err, sizeof(x->err))) != CLLM_OK ||
         (st = time_copies(x, d_dst, d_src, bytes, CLLM_GPUGEMM_D2D, reps, times)) != CLLM_OK)
         goto cleanup;
-    x->d2d_best_gbps = add_copy_json(mem, "d2d", times, reps, bytes, 2.0);
+    if (!add_copy(&r->d2d, times, reps, bytes, 2.0))
+        goto nomem;
+    x->d2d_best_gbps = r->d2d.best_gbps;
     x->b->free(d_src);
     x->b->free(d_dst);
     d_src = d_dst = NULL;
@@ -526,16 +511,17 @@ static enum cllm_status measure_memory(struct ctx *x, cJSON *mem)
     memset(h_buf, 1, bytes);
     if ((st = time_copies(x, d_buf, h_buf, bytes, CLLM_GPUGEMM_H2D, reps, times)) != CLLM_OK)
         goto cleanup;
-    add_copy_json(mem, "h2d", times, reps, bytes, 1.0);
+    if (!add_copy(&r->h2d, times, reps, bytes, 1.0))
+        goto nomem;
     if ((st = time_copies(x, h_buf, d_buf, bytes, CLLM_GPUGEMM_D2H, reps, times)) != CLLM_OK)
         goto cleanup;
-    add_copy_json(mem, "d2h", times, reps, bytes, 1.0);
-    {
-        cJSON *d2d = cJSON_GetObjectItem(mem, "d2d"), *h2d = cJSON_GetObjectItem(mem, "h2d");
-        CLLM_LOG(CLLM_LOG_INFO, "gpu: copies: d2d %.0f GB/s, h2d %.1f GB/s",
-                 cJSON_GetNumberValue(cJSON_GetObjectItem(d2d, "best_gbps")),
-                 cJSON_GetNumberValue(cJSON_GetObjectItem(h2d, "best_gbps")));
-    }
+    if (!add_copy(&r->d2h, times, reps, bytes, 1.0))
+        goto nomem;
+    CLLM_LOG(CLLM_LOG_INFO, "gpu: copies: d2d %.0f GB/s, h2d %.1f GB/s", r->d2d.best_gbps, r->h2d.best_gbps);
+    goto cleanup;
+nomem:
+    st = CLLM_ERR_NOMEM;
+    cllm_errf(x->err, sizeof(x->err), "out of host memory");
 
 cleanup:
     x->b->free(d_src);
@@ -632,9 +618,10 @@ static void skip_reason(const struct cllm_hw_info *hw, const struct attempt *a, 
 }
 
 /* The hw detection entry for the device the backend opened: same PCI bus id, else the only one of its vendor. */
-static const struct cllm_gpu_device *hw_match(const struct cllm_hw_info *hw, const char *vendor, const cJSON *dev)
+static const struct cllm_gpu_device *hw_match(const struct cllm_hw_info *hw, const char *vendor,
+                                              const struct cllm_gpugemm_device *dev)
 {
-    const char *bus = cJSON_GetStringValue(cJSON_GetObjectItem(dev, "pci_bus_id"));
+    const char *bus = dev->pci_bus_id[0] ? dev->pci_bus_id : NULL;
     const struct cllm_gpu_device *only = NULL;
     int n = 0;
 
@@ -651,31 +638,18 @@ static const struct cllm_gpu_device *hw_match(const struct cllm_hw_info *hw, con
 }
 
 /* Fills what the backend could not read (name, architecture) and adds the driver version from hw detection. */
-static void merge_hw(const struct cllm_hw_info *hw, const char *vendor, cJSON *dev)
+static void merge_hw(const struct cllm_hw_info *hw, const char *vendor, struct cllm_gpugemm_device *dev)
 {
     const struct cllm_gpu_device *d = hw_match(hw, vendor, dev);
-    cJSON *nr = cJSON_GetObjectItem(dev, "null_reasons");
-    struct { const char *key; const char *val; } fill[2];
 
     if (!d)
         return;
-    fill[0].key = "name";
-    fill[0].val = d->name;
-    fill[1].key = "compute_capability";
-    fill[1].val = d->compute_capability;
-    for (int i = 0; i < 2; i++) {
-        cJSON *it = cJSON_GetObjectItem(dev, fill[i].key);
-        if ((!it || cJSON_IsNull(it)) && fill[i].val[0]) {
-            cJSON_DeleteItemFromObject(dev, fill[i].key);
-            cJSON_AddStringToObject(dev, fill[i].key, fill[i].val);
-            if (nr)
-                cJSON_DeleteItemFromObject(nr, fill[i].key);
-        }
-    }
-    if (nr && !nr->child)
-        cJSON_DeleteItemFromObject(dev, "null_reasons");
+    if (!dev->name[0] && d->name[0])
+        snprintf(dev->name, sizeof(dev->name), "%s", d->name);
+    if (!dev->compute_capability[0] && d->compute_capability[0])
+        snprintf(dev->compute_capability, sizeof(dev->compute_capability), "%s", d->compute_capability);
     if (d->driver_version[0])
-        cJSON_AddStringToObject(dev, "driver_version", d->driver_version);
+        snprintf(dev->driver_version, sizeof(dev->driver_version), "%s", d->driver_version);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -703,50 +677,34 @@ static const char *check_params(const struct cllm_gpugemm_params *p)
     return NULL;
 }
 
-static void add_parameters(cJSON *phase, const struct cllm_gpugemm_params *p)
+/* Every fact unknown, with the reason for a backend that does not read it. */
+static void device_init(struct cllm_gpugemm_device *d, const char *backend, int index)
 {
-    cJSON *o = cJSON_AddObjectToObject(phase, "parameters");
-    cJSON *arr;
-    if (!o)
-        return;
-    arr = cJSON_AddArrayToObject(o, "sizes");
-    for (int i = 0; arr && i < p->n_sizes; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(p->sizes[i]));
-    cJSON_AddNumberToObject(o, "warmup", p->warmup);
-    cJSON_AddNumberToObject(o, "iterations", p->iterations);
-    cJSON_AddNumberToObject(o, "copy_bytes", (double)p->copy_bytes);
-    cJSON_AddNumberToObject(o, "h2d_bytes", (double)p->h2d_bytes);
-    cJSON_AddNumberToObject(o, "device", p->device);
-    cJSON_AddNumberToObject(o, "validate_n", p->validate_n);
-    cJSON_AddNumberToObject(o, "batch_target_s", p->batch_target_s);
+    char why[CLLM_GPUGEMM_WHY_LEN];
+    memset(d, 0, sizeof(*d));
+    d->index = index;
+    d->multiprocessors = -1;
+    d->l2_cache_bytes = -1;
+    d->vram_total_gb = d->vram_free_gb = NAN;
+    snprintf(why, sizeof(why), "not read by the %s backend", backend);
+    memcpy(d->name_why, why, sizeof(why));
+    memcpy(d->compute_capability_why, why, sizeof(why));
+    memcpy(d->multiprocessors_why, why, sizeof(why));
+    memcpy(d->l2_cache_bytes_why, why, sizeof(why));
+    memcpy(d->pci_bus_id_why, why, sizeof(why));
+    memcpy(d->vram_why, why, sizeof(why));
 }
 
-static void add_method(cJSON *phase)
+static void run_phase(const struct cllm_gpugemm_params *pin, const struct cllm_hw_info *hw,
+                      struct cllm_gpugemm_result *r)
 {
-    cJSON *o = cJSON_AddObjectToObject(phase, "method");
-    if (!o)
-        return;
-    cJSON_AddStringToObject(o, "timer", "device events around each batch (cudaEventElapsedTime / hipEventElapsedTime)");
-    cJSON_AddStringToObject(o, "flops_per_gemm", "2*N^3");
-    cJSON_AddStringToObject(o, "layout", "column-major, no transpose, C = A*B, beta 0, inputs uniform in [-1, 1)");
-    cJSON_AddStringToObject(o, "batch", "back-to-back GEMMs per timed batch, chosen from one timed GEMM so a batch "
-                                        "lasts about batch_target_s (1 to 2000); times_s are per GEMM");
-    cJSON_AddStringToObject(o, "check", "max |C - ref| / RMS(ref), ref in double on the CPU: every entry at "
-                                        "validate_n, 256 sampled entries of each timed result");
-    cJSON_AddStringToObject(o, "copies", "d2d counts read + write (2 x bytes / time); h2d and d2h use pinned host "
-                                         "memory and count bytes once");
-}
-
-static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw_info *hw, cJSON *phase,
-                     double *d2d_best_gbps)
-{
-    static const struct cllm_gpugemm_backend *const builtin[] = {&cllm_gpugemm_backend_cuda, &cllm_gpugemm_backend_hip};
+    static const struct cllm_gpugemm_backend *const builtin[] = {&cllm_gpugemm_backend_cuda,
+                                                                 &cllm_gpugemm_backend_hip};
     struct cllm_gpugemm_params p = pin ? *pin : cllm_gpugemm_default_params();
     const struct cllm_gpugemm_backend *const *list = p.backends;
     int n_list = p.n_backends;
     struct attempt *tries = NULL;
     struct ctx x;
-    cJSON *backends, *libs = NULL, *dev = NULL, *validation, *results, *summary, *mem;
     const struct cllm_gpugemm_backend *b = NULL;
     bool opened = false, ok[CLLM_GPUGEMM_PRECISION_COUNT] = {false};
     double best[CLLM_GPUGEMM_PRECISION_COUNT] = {NAN, NAN, NAN, NAN};
@@ -757,8 +715,6 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
     float *ha = NULL, *hb = NULL;
     enum cllm_status st = CLLM_OK;
 
-    if (!phase)
-        return;
     memset(&x, 0, sizeof(x));
     x.d2d_best_gbps = NAN;
     if (!p.sizes || p.n_sizes <= 0) {
@@ -769,33 +725,37 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
         list = builtin;
         n_list = (int)(sizeof(builtin) / sizeof(builtin[0]));
     }
-    set_status(phase, "running", NULL, NULL);
-    add_parameters(phase, &p);
+    if (n_list > CLLM_GPUGEMM_MAX_BACKENDS)
+        n_list = CLLM_GPUGEMM_MAX_BACKENDS;
+    r->has_params = true;
+    r->params = p;
+    for (int i = 0; i < p.n_sizes && i < CLLM_GPUGEMM_MAX_SIZES; i++)
+        r->sizes_run[i] = p.sizes[i];
+    r->params.sizes = r->sizes_run;
+    if (r->params.n_sizes > CLLM_GPUGEMM_MAX_SIZES)
+        r->params.n_sizes = CLLM_GPUGEMM_MAX_SIZES;
     if ((bad_param = check_params(&p)) != NULL) {
-        set_status(phase, "failed", "error", bad_param);
+        set_status(r, CLLM_CLASSIC_FAILED, bad_param);
         return;
     }
 
     /* the first backend that loads and sees a device wins */
     tries = calloc((size_t)(n_list > 0 ? n_list : 1), sizeof(*tries));
-    backends = cJSON_AddArrayToObject(phase, "backends");
-    if (!tries || !backends) {
-        set_status(phase, "failed", "error", "out of memory");
-        free(tries);
+    r->has_backends = true;
+    if (!tries) {
+        set_status(r, CLLM_CLASSIC_FAILED, "out of memory");
         return;
     }
     for (int i = 0; i < n_list && !b; i++) {
         struct attempt *t = &tries[i];
-        cJSON *note = cJSON_CreateObject();
-        cJSON *l = cJSON_CreateObject();
+        struct cllm_gpugemm_backend_note *note = &r->backends[r->n_backends++];
+        memset(&r->libs, 0, sizeof(r->libs));
         t->b = list[i];
-        t->st = list[i]->init(p.lib_dir, l, t->msg, sizeof(t->msg));
+        t->st = list[i]->init(p.lib_dir, &r->libs, t->msg, sizeof(t->msg));
         if (t->st == CLLM_OK) {
             n_dev = list[i]->device_count(t->msg, sizeof(t->msg));
             if (n_dev > 0) {
                 b = list[i];
-                libs = l;
-                l = NULL;
                 snprintf(t->msg, sizeof(t->msg), "%d device%s", n_dev, n_dev == 1 ? "" : "s");
             } else {
                 if (n_dev == 0)
@@ -805,20 +765,16 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
                 list[i]->shutdown();
             }
         }
-        cJSON_Delete(l);
-        if (note) {
-            cJSON_AddStringToObject(note, "name", list[i]->name);
-            cJSON_AddStringToObject(note, "status", t->st == CLLM_OK ? "ok"
-                                                    : (t->st == CLLM_ERR_LIBRARY || t->devices_failed) ? "unavailable"
-                                                                                                       : "error");
-            cJSON_AddStringToObject(note, "detail", t->msg);
-            cJSON_AddItemToArray(backends, note);
-        }
+        note->name = list[i]->name;
+        note->status = t->st == CLLM_OK ? "ok" : (t->st == CLLM_ERR_LIBRARY || t->devices_failed) ? "unavailable"
+                                                                                                : "error";
+        snprintf(note->detail, sizeof(note->detail), "%s", t->msg);
     }
     if (!b) {
         char reason[4096];
+        memset(&r->libs, 0, sizeof(r->libs));
         skip_reason(hw, tries, n_list, reason, sizeof(reason));
-        set_status(phase, "skipped", "reason", reason);
+        set_status(r, CLLM_CLASSIC_SKIPPED, reason);
         free(tries);
         return;
     }
@@ -827,50 +783,47 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
 
     x.b = b;
     x.p = &p;
-    cJSON_AddStringToObject(phase, "backend", b->name);
-    cJSON_AddBoolToObject(phase, "verified", b->verified);
-    add_method(phase);
-    cJSON_AddItemToObject(phase, "libraries", libs);
-    dev = cJSON_AddObjectToObject(phase, "device");
+    r->backend = b->name;
+    r->verified = b->verified;
+    r->has_device = true;
+    device_init(&r->device, b->name, p.device);
     if (p.device >= n_dev) {
         char msg[128];
         snprintf(msg, sizeof(msg), "device %d not present: the %s runtime sees %d", p.device, b->name, n_dev);
-        set_status(phase, "failed", "error", msg);
+        set_status(r, CLLM_CLASSIC_FAILED, msg);
         b->shutdown();
         return;
     }
-    if ((st = b->open(p.device, dev, libs, x.err, sizeof(x.err))) != CLLM_OK)
+    r->device_read = true;
+    if ((st = b->open(p.device, &r->device, &r->libs, x.err, sizeof(x.err))) != CLLM_OK)
         goto cleanup;
     opened = true;
-    merge_hw(hw, b->vendor, dev);
-    CLLM_LOG(CLLM_LOG_INFO, "gpu: %s on %s", b->name,
-             cJSON_GetStringValue(cJSON_GetObjectItem(dev, "name")) ? cJSON_GetStringValue(cJSON_GetObjectItem(dev, "name"))
-                                                                    : "(unnamed device)");
+    merge_hw(hw, b->vendor, &r->device);
+    CLLM_LOG(CLLM_LOG_INFO, "gpu: %s on %s", b->name, r->device.name[0] ? r->device.name : "(unnamed device)");
 
     /* 1. each precision against the CPU: unsupported ones are left out, a wrong one fails the phase */
-    validation = cJSON_AddObjectToObject(phase, "validation");
-    cJSON_AddNumberToObject(validation, "n", p.validate_n);
+    r->has_validation = true;
     for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
         enum cllm_gpugemm_precision prec = (enum cllm_gpugemm_precision)k;
-        cJSON *o = cJSON_CreateObject();
+        struct cllm_gpugemm_check *o = &r->validation[k];
         bool passed = false;
         st = validate_one(&x, prec, o, &passed);
         if (st == CLLM_ERR_UNSUPPORTED) {
             snprintf(unsupported[k], sizeof(unsupported[k]), "not supported here: %.220s", x.err);
-            cJSON_Delete(o);
-            cllm_json_set_null(validation, cllm_gpugemm_precision_name(prec), unsupported[k]);
+            memset(o, 0, sizeof(*o));
+            snprintf(o->why, sizeof(o->why), "%s", unsupported[k]);
             st = CLLM_OK;
             continue;
         }
-        cJSON_AddItemToObject(validation, cllm_gpugemm_precision_name(prec), o);
-        if (st != CLLM_OK)
+        if (st != CLLM_OK) {
+            o->present = true;   /* begun: written as far as it got */
             goto cleanup;
+        }
         ok[k] = passed;
         if (!passed) {
             size_t used = strlen(wrong);
-            double rel = cJSON_GetNumberValue(cJSON_GetObjectItem(o, "rel_err"));
             snprintf(wrong + used, sizeof(wrong) - used, "%s%s GEMM %dx%d gave a wrong result (error %.3g > %.3g)",
-                     used ? "; " : "", cllm_gpugemm_precision_name(prec), p.validate_n, p.validate_n, rel,
+                     used ? "; " : "", cllm_gpugemm_precision_name(prec), p.validate_n, p.validate_n, o->rel_err,
                      g_tolerance[k]);
         }
     }
@@ -886,21 +839,32 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
         cllm_errf(x.err, sizeof(x.err), "out of host memory for %dx%d inputs", max_n, max_n);
         goto cleanup;
     }
-    results = cJSON_AddObjectToObject(phase, "results");
+    r->has_results = true;
     for (int i = 0; i < p.n_sizes; i++) {
         int n = p.sizes[i];
         size_t count = (size_t)n * (size_t)n;
-        char key[32];
-        cJSON *so;
-        snprintf(key, sizeof(key), "%dx%d", n, n);
-        cJSON_DeleteItemFromObject(results, key);
-        so = cJSON_AddObjectToObject(results, key);
+        struct cllm_gpugemm_size *so = NULL;
+        /* a size given twice is measured again and replaces the first (one results key per size) */
+        for (int j = 0; j < r->n_sizes; j++)
+            if (r->sizes[j].n == n)
+                so = &r->sizes[j];
+        if (so) {
+            for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++)
+                free(so->prec[k].times_s);
+            memmove(so, so + 1, (size_t)(&r->sizes[r->n_sizes] - (so + 1)) * sizeof(*so));
+            r->n_sizes--;
+        }
+        so = &r->sizes[r->n_sizes++];
+        memset(so, 0, sizeof(*so));
+        so->n = n;
+        so->gflops = NAN;
         for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
             enum cllm_gpugemm_precision prec = (enum cllm_gpugemm_precision)k;
+            struct cllm_gpugemm_timing *t = &so->prec[k];
             double tflops = NAN;
             bool bad = false;
             if (!ok[k]) {
-                cllm_json_set_null(so, cllm_gpugemm_precision_name(prec),
+                snprintf(t->why, sizeof(t->why), "%.250s",
                          unsupported[k][0] ? unsupported[k] : "not timed: its validation GEMM gave a wrong result");
                 continue;
             }
@@ -908,7 +872,7 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
             fill_inputs(hb, count, 2000u + (uint64_t)n, prec);
             st = measure_one(&x, prec, n, ha, hb, so, &tflops, &bad);
             if (st == CLLM_ERR_UNSUPPORTED) {
-                cllm_json_set_null(so, cllm_gpugemm_precision_name(prec), x.err);
+                snprintf(t->why, sizeof(t->why), "%.250s", x.err);
                 st = CLLM_OK;
                 continue;
             }
@@ -922,19 +886,17 @@ static void run_json(const struct cllm_gpugemm_params *pin, const struct cllm_hw
                 best[k] = tflops;
         }
     }
-    summary = cJSON_AddObjectToObject(phase, "summary");
+    r->has_summary = true;
     for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
-        char key[32];
-        snprintf(key, sizeof(key), "%s_tflops", cllm_gpugemm_precision_name((enum cllm_gpugemm_precision)k));
-        if (isfinite(best[k]))
-            cJSON_AddNumberToObject(summary, key, round_to(best[k], 1e-3));
-        else
-            cllm_json_set_null(summary, key, unsupported[k][0] ? unsupported[k] : "no valid measurement");
+        r->summary_tflops[k] = isfinite(best[k]) ? round_to(best[k], 1e-3) : NAN;
+        if (!isfinite(best[k]))
+            snprintf(r->summary_why[k], sizeof(r->summary_why[k]), "%.250s",
+                     unsupported[k][0] ? unsupported[k] : "no valid measurement");
     }
 
     /* 3. copies */
-    mem = cJSON_AddObjectToObject(phase, "memory");
-    st = measure_memory(&x, mem);
+    r->has_memory = true;
+    st = measure_memory(&x, r);
 
 cleanup:
     free(ha);
@@ -943,36 +905,33 @@ cleanup:
         b->close();
     b->shutdown();
     if (st != CLLM_OK)
-        set_status(phase, "failed", "error", x.err[0] ? x.err : cllm_status_str(st));
+        set_status(r, CLLM_CLASSIC_FAILED, x.err[0] ? x.err : cllm_status_str(st));
     else if (wrong[0])
-        set_status(phase, "failed", "error", wrong);
+        set_status(r, CLLM_CLASSIC_FAILED, wrong);
     else
-        set_status(phase, "ok", NULL, NULL);
-    *d2d_best_gbps = x.d2d_best_gbps;
+        set_status(r, CLLM_CLASSIC_OK, NULL);
+    r->d2d_best_gbps = x.d2d_best_gbps;
 }
 
 void cllm_gpugemm_run(const struct cllm_gpugemm_params *p, const struct cllm_hw_info *hw,
                       struct cllm_gpugemm_result *r)
 {
-    const char *st;
-
-    r->phase = cJSON_CreateObject();
+    memset(r, 0, sizeof(*r));
     r->status = CLLM_CLASSIC_FAILED;
     r->d2d_best_gbps = NAN;
-    if (!r->phase)
-        return;
-    run_json(p, hw, r->phase, &r->d2d_best_gbps);
-    st = cJSON_GetStringValue(cJSON_GetObjectItem(r->phase, "status"));
-    r->status = !st                       ? CLLM_CLASSIC_FAILED
-                : strcmp(st, "ok") == 0      ? CLLM_CLASSIC_OK
-                : strcmp(st, "skipped") == 0 ? CLLM_CLASSIC_SKIPPED
-                                             : CLLM_CLASSIC_FAILED;
+    run_phase(p, hw, r);
 }
 
 void cllm_gpugemm_result_free(struct cllm_gpugemm_result *r)
 {
     if (!r)
         return;
-    cJSON_Delete(r->phase);
-    r->phase = NULL;
+    for (int i = 0; i < r->n_sizes && i < CLLM_GPUGEMM_MAX_SIZES; i++)
+        for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++)
+            free(r->sizes[i].prec[k].times_s);
+    free(r->d2d.times_s);
+    free(r->h2d.times_s);
+    free(r->d2h.times_s);
+    r->n_sizes = 0;
+    r->d2d.times_s = r->h2d.times_s = r->d2h.times_s = NULL;
 }

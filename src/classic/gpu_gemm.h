@@ -1,24 +1,25 @@
 /* The GPU compute phase: dense GEMM throughput per precision (cuBLAS / hipBLAS) and device memory bandwidth.
  *
  * Vendor libraries are loaded at run time (src/platform/dl.h); each vendor is one table of function pointers
- * (struct cllm_gpugemm_backend). The runner (gpu_gemm.c) owns the method — data, validation, timing,
- * statistics, JSON — so tests drive it with fake tables and no GPU.
- *
- * The phase object, as written by cllm_gpugemm_run():
+ * (struct cllm_gpugemm_backend). The runner (gpu_gemm.c) owns the method — data, validation, timing, statistics —
+ * and fills a struct cllm_gpugemm_result, so tests drive it with fake tables and no GPU. report/write_classic.c
+ * writes the result as classic_benchmarks.benchmarks.gpu_compute:
  *   status      "ok" | "skipped" (+ "reason": what hw detection saw, what is missing, what to install, where we
  *               looked) | "failed" (+ "error": the call that failed, or the precision whose result is wrong)
  *   backend     "cuda" | "hip";  verified: false for a backend never run on its hardware (hip)
  *   backends    [{name, status: "ok"|"unavailable"|"error", detail}]   what each backend's loading said
- *   parameters  {sizes[], warmup, iterations, copy_bytes, h2d_bytes, device, batch_target_s}
- *   method      {timer, flops_per_gemm, layout, batch}        how the numbers below were taken (one-line strings)
- *   device      {index, name, compute_capability, multiprocessors, vram_total_gb, vram_free_gb, l2_cache_bytes,
- *                pci_bus_id, driver_version}                   a value that could not be read is null + null_reasons
- *   libraries   {runtime: {path, version}, blas: {path, version}, blas_lt: {path}, driver_api_version}
+ *   parameters  {sizes[], warmup, iterations, copy_bytes, h2d_bytes, device, validate_n, batch_target_s}
+ *   method      {timer, flops_per_gemm, layout, batch, check, copies}   how the numbers below were taken
+ *   device      {index, name, compute_capability, multiprocessors, l2_cache_bytes, pci_bus_id, vram_total_gb,
+ *                vram_free_gb, driver_version}       one struct for every backend: a fact the backend could not
+ *                                                     read is null + null_reasons
+ *   libraries   {runtime: {path, version}, driver_api_version, blas: {path, gemm_ex_api, version},
+ *                blas_lt: {path}}
  *   validation  {n, fp32|tf32|fp16|bf16: {rel_err, tolerance, passed}}    n×n GEMM against a CPU reference;
  *               rel_err = max |C − ref| / RMS(ref), ref accumulated in double from the same rounded inputs
- *   results     {"1024x1024": {gflops,                       FP32 GFLOPS from the mean time (the original's key)
- *                              fp32|tf32|fp16|bf16: {mean_tflops, best_tflops, mean_s, std_s, times_s[], batch,
+ *   results     {"1024x1024": {fp32|tf32|fp16|bf16: {mean_tflops, best_tflops, mean_s, std_s, times_s[], batch,
  *                                                    check_rel_err},
+ *                              gflops,                       FP32 GFLOPS from the mean time (the original's key)
  *                              null_reasons: {bf16: "..."}},  a precision the device cannot run is null
  *                ...}
  *   summary     {fp32_tflops, tf32_tflops, fp16_tflops, bf16_tflops}      best mean over the sizes
@@ -42,7 +43,6 @@
 extern "C" {
 #endif
 
-struct cJSON;
 struct cllm_hw_info;
 
 enum cllm_gpugemm_precision {
@@ -61,6 +61,35 @@ size_t cllm_gpugemm_precision_bytes(enum cllm_gpugemm_precision p);
 
 enum cllm_gpugemm_copy_kind { CLLM_GPUGEMM_H2D = 1, CLLM_GPUGEMM_D2H = 2, CLLM_GPUGEMM_D2D = 3 };
 
+#define CLLM_GPUGEMM_PATH_LEN 512
+#define CLLM_GPUGEMM_WHY_LEN  192
+
+/* One loaded library: path "" when not loaded, version "" when not read. */
+struct cllm_gpugemm_lib {
+    char path[CLLM_GPUGEMM_PATH_LEN];
+    char version[64];
+};
+
+/* What a backend's init and open found. */
+struct cllm_gpugemm_libs {
+    struct cllm_gpugemm_lib runtime, blas, blas_lt;
+    char        driver_api_version[32];   /* CUDA: the CUDA version the driver supports; "" unknown */
+    const char *gemm_ex_api;              /* HIP: which hipblasGemmEx the library has; NULL otherwise */
+};
+
+/* The device facts every backend fills (one struct for CUDA and HIP): a fact it cannot read stays unknown with
+ * its reason (the runner sets "not read by the <backend> backend" before open). */
+struct cllm_gpugemm_device {
+    int       index;
+    char      name[257];               char name_why[CLLM_GPUGEMM_WHY_LEN];
+    char      compute_capability[32];  char compute_capability_why[CLLM_GPUGEMM_WHY_LEN];  /* "9.0", "gfx942" */
+    int       multiprocessors;         char multiprocessors_why[CLLM_GPUGEMM_WHY_LEN];     /* SMs / CUs; -1 unknown */
+    long long l2_cache_bytes;          char l2_cache_bytes_why[CLLM_GPUGEMM_WHY_LEN];      /* -1 unknown */
+    char      pci_bus_id[32];          char pci_bus_id_why[CLLM_GPUGEMM_WHY_LEN];          /* "0000:65:00.0" */
+    double    vram_total_gb, vram_free_gb;   char vram_why[CLLM_GPUGEMM_WHY_LEN];          /* GiB; NAN unknown */
+    char      driver_version[64];      /* from hw detection; "" when it has none */
+};
+
 /* One GPU compute vendor. Every call returns CLLM_OK or a status with a one-line message in err; the runner calls
  * them from one thread, in this order: init, device_count, open, (the work), close, shutdown. A backend keeps its
  * state in statics, so one phase runs at a time. */
@@ -71,12 +100,13 @@ struct cllm_gpugemm_backend {
     /* Loads the libraries: from lib_dir only when it is not NULL, else from the backend's search list. Writes what
      * it found (paths, versions) into `libs`. CLLM_ERR_LIBRARY: a library is not there (err names it and lists
      * `searched`); CLLM_ERR_SYMBOL: one lacks a required symbol. A failed init cleans up after itself. */
-    enum cllm_status (*init)(const char *lib_dir, struct cJSON *libs, char *err, size_t errlen);
+    enum cllm_status (*init)(const char *lib_dir, struct cllm_gpugemm_libs *libs, char *err, size_t errlen);
     /* Devices the runtime can use, or -1 with err (e.g. no driver). */
     int (*device_count)(char *err, size_t errlen);
-    /* Makes `device` current, creates the BLAS handle and the timing events; fills `dev` (name,
-     * compute_capability, ...) and adds the BLAS version to `libs`. */
-    enum cllm_status (*open)(int device, struct cJSON *dev, struct cJSON *libs, char *err, size_t errlen);
+    /* Makes `device` current, creates the BLAS handle and the timing events; fills what it can read of `dev`
+     * (name, compute_capability, ...: a fact it cannot read gets its reason) and the BLAS version in `libs`. */
+    enum cllm_status (*open)(int device, struct cllm_gpugemm_device *dev, struct cllm_gpugemm_libs *libs, char *err,
+                             size_t errlen);
     enum cllm_status (*alloc)(void **ptr, size_t bytes, char *err, size_t errlen);   /* device memory */
     void (*free)(void *ptr);
     enum cllm_status (*host_alloc)(void **ptr, size_t bytes, char *err, size_t errlen);  /* pinned host memory */
@@ -120,12 +150,79 @@ struct cllm_gpugemm_params {
 
 struct cllm_gpugemm_params cllm_gpugemm_default_params(void);
 
-/* What the phase measured. `phase` holds the layout above as the runner built it; report/write_classic.c copies
- * it into the results file. The typed fields are what other phases read. */
+#define CLLM_GPUGEMM_MAX_SIZES    64
+#define CLLM_GPUGEMM_MAX_BACKENDS 8
+
+/* A value or null with its reason: what the writer turns into a key and, when null, null_reasons[key]. */
+struct cllm_gpugemm_check {          /* validation of one precision */
+    bool   present;                  /* the object is written; false: null with why (not supported), or no key
+                                        when why is "" (the phase failed before it) */
+    bool   filled;                   /* the check ran: the fields below hold it (else the object stays empty) */
+    char   why[256];
+    double rel_err;                  /* NAN: the result held NaN; inf: the reference is all zero */
+    double tolerance;
+    bool   passed;
+};
+
+struct cllm_gpugemm_timing {         /* one precision at one size */
+    bool    present;                 /* false: null with why (unsupported, or its validation failed), or no key
+                                        when why is "" (the phase failed before it) */
+    char    why[256];
+    double  mean_tflops, best_tflops;   /* NAN: the device timer reported zero time */
+    double  mean_s, std_s;           /* s per GEMM */
+    double *times_s;                 /* [n_times] s per GEMM, one per timed batch (malloc'd) */
+    int     n_times;
+    int     batch;                   /* GEMMs per timed batch */
+    double  check_rel_err;           /* sampled entries against the CPU; NAN: the result held NaN */
+};
+
+struct cllm_gpugemm_size {
+    int    n;
+    struct cllm_gpugemm_timing prec[CLLM_GPUGEMM_PRECISION_COUNT];
+    double gflops;                   /* FP32 GFLOPS from the mean time; NAN: not measured (no key) */
+};
+
+struct cllm_gpugemm_copy {           /* timed copies of one kind */
+    bool    present;
+    double  best_gbps;               /* NAN: the device timer reported zero time (null, no mean/std) */
+    double  mean_gbps, std_gbps;
+    double *times_s;                 /* [n_times] s per copy (malloc'd) */
+    int     n_times;
+    double  bytes;                   /* bytes per copy, after any halving to fit */
+};
+
+struct cllm_gpugemm_backend_note {   /* what one backend's loading said */
+    const char *name;
+    const char *status;              /* "ok", "unavailable", "error" */
+    char        detail[1100];
+};
+
 struct cllm_gpugemm_result {
-    enum cllm_classic_status status;
-    struct cJSON *phase;     /* owned; NULL only when out of memory */
-    double d2d_best_gbps;    /* device-to-device copy, read + write, GB/s; NAN when not measured */
+    enum cllm_classic_status status; /* OK, SKIPPED, FAILED */
+    char   message[4096];            /* the reason (skipped) or the error (failed) */
+    bool   has_params;
+    struct cllm_gpugemm_params params;   /* as run (sizes point into `sizes_run`) */
+    int    sizes_run[CLLM_GPUGEMM_MAX_SIZES];
+    bool   has_backends;
+    struct cllm_gpugemm_backend_note backends[CLLM_GPUGEMM_MAX_BACKENDS];
+    int    n_backends;
+    const char *backend;             /* the backend that ran; NULL: none (method, libraries, device absent) */
+    bool   verified;
+    struct cllm_gpugemm_libs   libs;
+    bool   has_device;               /* the object is written ... */
+    bool   device_read;              /* ... and the backend's open filled it (else it stays empty) */
+    struct cllm_gpugemm_device device;
+    bool   has_validation;
+    struct cllm_gpugemm_check validation[CLLM_GPUGEMM_PRECISION_COUNT];
+    bool   has_results;
+    struct cllm_gpugemm_size sizes[CLLM_GPUGEMM_MAX_SIZES];
+    int    n_sizes;                  /* sizes begun */
+    bool   has_summary;
+    double summary_tflops[CLLM_GPUGEMM_PRECISION_COUNT];   /* best mean over the sizes; NAN: null with why */
+    char   summary_why[CLLM_GPUGEMM_PRECISION_COUNT][256];
+    bool   has_memory;
+    struct cllm_gpugemm_copy d2d, h2d, d2h;
+    double d2d_best_gbps;            /* device-to-device copy, read + write, GB/s; NAN when not measured */
 };
 
 /* Runs the phase into *r: status OK, SKIPPED (the reason phrased from hw detection: no GPU, a GPU without its

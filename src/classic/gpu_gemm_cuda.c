@@ -4,7 +4,6 @@
  * needed to build. */
 #include "classic/gpu_gemm.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,6 @@
 #include "core/log.h"
 #include "classic/gpu_gemm_priv.h"
 #include "platform/dl.h"
-#include "core/json.h"
 
 /* ---- minimal CUDA runtime / cuBLAS declarations ---- */
 typedef int cudaError_t;                       /* cudaSuccess = 0 */
@@ -159,14 +157,12 @@ static void cuda_dirs(const char *lib_dir, const char *const *wheel_pkgs, struct
 /* The libraries stay loaded (cllm_gpugemm_dl_keep); only our table is cleared. */
 static void cuda_shutdown(void) { memset(&g_cuda, 0, sizeof(g_cuda)); }
 
-static void lib_json(struct cJSON *libs, const char *key, const struct cllm_dl *dl)
+static void lib_path(struct cllm_gpugemm_lib *lib, const struct cllm_dl *dl)
 {
-    cJSON *o = cJSON_AddObjectToObject(libs, key);
-    if (o)
-        cJSON_AddStringToObject(o, "path", cllm_dl_path(dl));
+    snprintf(lib->path, sizeof(lib->path), "%s", cllm_dl_path(dl));
 }
 
-static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char *err, size_t errlen)
+static enum cllm_status cuda_init(const char *lib_dir, struct cllm_gpugemm_libs *libs, char *err, size_t errlen)
 {
 #if defined(_WIN32)
     static const char *const rt_names[] = {"cudart64_13.dll", "cudart64_12.dll", "cudart64_110.dll", NULL};
@@ -234,18 +230,12 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         goto fail;
     }
     g_cuda.rt = cllm_gpugemm_dl_keep(g_cuda.rt);
-    lib_json(libs, "runtime", g_cuda.rt);
-    if (g_cuda.runtime_get_version && g_cuda.runtime_get_version(&v) == 0) {
-        char ver[32];
-        cllm_gpugemm_version_1000(v, ver, sizeof(ver));
-        cJSON_AddStringToObject(cJSON_GetObjectItem(libs, "runtime"), "version", ver);
-    }
+    lib_path(&libs->runtime, g_cuda.rt);
+    if (g_cuda.runtime_get_version && g_cuda.runtime_get_version(&v) == 0)
+        cllm_gpugemm_version_1000(v, libs->runtime.version, sizeof(libs->runtime.version));
     /* the CUDA version the installed driver supports (not the driver's own 5xx version, which NVML gives) */
-    if (g_cuda.driver_get_version && g_cuda.driver_get_version(&v) == 0 && v > 0) {
-        char ver[32];
-        cllm_gpugemm_version_1000(v, ver, sizeof(ver));
-        cJSON_AddStringToObject(libs, "driver_api_version", ver);
-    }
+    if (g_cuda.driver_get_version && g_cuda.driver_get_version(&v) == 0 && v > 0)
+        cllm_gpugemm_version_1000(v, libs->driver_api_version, sizeof(libs->driver_api_version));
 
     cuda_dirs(lib_dir, blas_wheels, &dirs);
     cllm_gpugemm_dirs_describe(&dirs, searched, sizeof(searched));
@@ -260,7 +250,7 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         goto fail;
     }
     g_cuda.blas = cllm_gpugemm_dl_keep(g_cuda.blas);
-    lib_json(libs, "blas", g_cuda.blas);
+    lib_path(&libs->blas, g_cuda.blas);
     /* libcublas pulled libcublasLt in through its RUNPATH; opening it again by the same folder only names it */
     cllm_gpugemm_dl_dir(g_cuda.blas, dir, sizeof(dir));
     if (dir[0]) {
@@ -269,7 +259,7 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cJSON *libs, char 
         cllm_gpugemm_dirs_add(&one, dir);
         if (cllm_gpugemm_dl_search(&one, lt_names, &g_cuda.blas_lt, why, sizeof(why)) == CLLM_OK) {
             g_cuda.blas_lt = cllm_gpugemm_dl_keep(g_cuda.blas_lt);
-            lib_json(libs, "blas_lt", g_cuda.blas_lt);
+            lib_path(&libs->blas_lt, g_cuda.blas_lt);
         }
     }
     return CLLM_OK;
@@ -303,80 +293,76 @@ static void cuda_close(void)
 }
 
 
-static void attr_json(struct cJSON *dev, const char *key, int attr, int device)
+/* One integer attribute; false with why when the runtime refuses it. */
+static bool attr(int *out, int attr_id, int device, char *why, size_t n)
 {
-    int v = 0;
-    cudaError_t e = g_cuda.device_get_attribute(&v, attr, device);
-    if (e == 0) {
-        cJSON_AddNumberToObject(dev, key, v);
-    } else {
-        char why[160];
-        snprintf(why, sizeof(why), "cudaDeviceGetAttribute(%d): %s", attr, cuda_err(e));
-        cllm_json_set_null(dev, key, why);
-    }
+    cudaError_t e = g_cuda.device_get_attribute(out, attr_id, device);
+    if (e == 0)
+        return true;
+    snprintf(why, n, "cudaDeviceGetAttribute(%d): %s", attr_id, cuda_err(e));
+    return false;
 }
 
-static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *libs, char *err, size_t errlen)
+static enum cllm_status cuda_open(int device, struct cllm_gpugemm_device *dev, struct cllm_gpugemm_libs *libs,
+                                  char *err, size_t errlen)
 {
     cublasStatus_t s;
     int major = 0, minor = 0, v = 0;
-    char buf[64];
 
     CUDA_CHECK(g_cuda.set_device(device), "cudaSetDevice");
-    cJSON_AddNumberToObject(dev, "index", device);
+    dev->index = device;
 
     if (g_cuda.get_device_properties) {
         unsigned char *prop = calloc(1, CLLM_CUDA_PROP_BUF);
         cudaError_t e = prop ? g_cuda.get_device_properties(prop, device) : 2;
         if (prop && e == 0) {
-            char name[CLLM_CUDA_NAME_LEN + 1];
-            memcpy(name, prop, CLLM_CUDA_NAME_LEN);
-            name[CLLM_CUDA_NAME_LEN] = '\0';
-            cJSON_AddStringToObject(dev, "name", name);
+            memcpy(dev->name, prop, CLLM_CUDA_NAME_LEN);
+            dev->name[CLLM_CUDA_NAME_LEN] = '\0';
         } else {
-            snprintf(buf, sizeof(buf), "cudaGetDeviceProperties: %s", prop ? cuda_err(e) : "out of memory");
-            cllm_json_set_null(dev, "name", buf);
+            snprintf(dev->name_why, sizeof(dev->name_why), "cudaGetDeviceProperties: %s",
+                     prop ? cuda_err(e) : "out of memory");
         }
         free(prop);
     } else {
-        cllm_json_set_null(dev, "name", "cudaGetDeviceProperties missing from the runtime");
+        snprintf(dev->name_why, sizeof(dev->name_why), "cudaGetDeviceProperties missing from the runtime");
     }
 
     if (g_cuda.device_get_attribute(&major, cudaDevAttrComputeCapabilityMajor, device) == 0 &&
-        g_cuda.device_get_attribute(&minor, cudaDevAttrComputeCapabilityMinor, device) == 0) {
-        snprintf(buf, sizeof(buf), "%d.%d", major, minor);
-        cJSON_AddStringToObject(dev, "compute_capability", buf);
-    } else {
-        cllm_json_set_null(dev, "compute_capability", "cudaDeviceGetAttribute refused the compute capability");
+        g_cuda.device_get_attribute(&minor, cudaDevAttrComputeCapabilityMinor, device) == 0)
+        snprintf(dev->compute_capability, sizeof(dev->compute_capability), "%d.%d", major, minor);
+    else
+        snprintf(dev->compute_capability_why, sizeof(dev->compute_capability_why),
+                 "cudaDeviceGetAttribute refused the compute capability");
+    if (!attr(&dev->multiprocessors, cudaDevAttrMultiProcessorCount, device, dev->multiprocessors_why,
+              sizeof(dev->multiprocessors_why)))
+        dev->multiprocessors = -1;
+    {
+        int l2 = 0;
+        if (attr(&l2, cudaDevAttrL2CacheSize, device, dev->l2_cache_bytes_why, sizeof(dev->l2_cache_bytes_why)))
+            dev->l2_cache_bytes = l2;
     }
-    attr_json(dev, "multiprocessors", cudaDevAttrMultiProcessorCount, device);
-    attr_json(dev, "l2_cache_bytes", cudaDevAttrL2CacheSize, device);
     {
         int dom = 0, bus = 0, slot = 0;
         if (g_cuda.device_get_attribute(&dom, cudaDevAttrPciDomainId, device) == 0 &&
             g_cuda.device_get_attribute(&bus, cudaDevAttrPciBusId, device) == 0 &&
-            g_cuda.device_get_attribute(&slot, cudaDevAttrPciDeviceId, device) == 0) {
-            snprintf(buf, sizeof(buf), "%04x:%02x:%02x.0", (unsigned)dom & 0xffffu, (unsigned)bus & 0xffu,
-                     (unsigned)slot & 0x1fu);
-            cJSON_AddStringToObject(dev, "pci_bus_id", buf);
-        } else {
-            cllm_json_set_null(dev, "pci_bus_id", "cudaDeviceGetAttribute refused the PCI location");
-        }
+            g_cuda.device_get_attribute(&slot, cudaDevAttrPciDeviceId, device) == 0)
+            snprintf(dev->pci_bus_id, sizeof(dev->pci_bus_id), "%04x:%02x:%02x.0", (unsigned)dom & 0xffffu,
+                     (unsigned)bus & 0xffu, (unsigned)slot & 0x1fu);
+        else
+            snprintf(dev->pci_bus_id_why, sizeof(dev->pci_bus_id_why),
+                     "cudaDeviceGetAttribute refused the PCI location");
     }
     if (g_cuda.mem_get_info) {
         size_t fr = 0, total = 0;
         cudaError_t e = g_cuda.mem_get_info(&fr, &total);
         if (e == 0) {
-            cJSON_AddNumberToObject(dev, "vram_total_gb", round((double)total / 1073741824.0 * 100.0) / 100.0);
-            cJSON_AddNumberToObject(dev, "vram_free_gb", round((double)fr / 1073741824.0 * 100.0) / 100.0);
+            dev->vram_total_gb = round((double)total / 1073741824.0 * 100.0) / 100.0;
+            dev->vram_free_gb = round((double)fr / 1073741824.0 * 100.0) / 100.0;
         } else {
-            snprintf(buf, sizeof(buf), "cudaMemGetInfo: %s", cuda_err(e));
-            cllm_json_set_null(dev, "vram_total_gb", buf);
-            cllm_json_set_null(dev, "vram_free_gb", buf);
+            snprintf(dev->vram_why, sizeof(dev->vram_why), "cudaMemGetInfo: %s", cuda_err(e));
         }
     } else {
-        cllm_json_set_null(dev, "vram_total_gb", "cudaMemGetInfo missing from the runtime");
-        cllm_json_set_null(dev, "vram_free_gb", "cudaMemGetInfo missing from the runtime");
+        snprintf(dev->vram_why, sizeof(dev->vram_why), "cudaMemGetInfo missing from the runtime");
     }
 
     s = g_cuda.create(&g_cuda.handle);
@@ -390,13 +376,9 @@ static enum cllm_status cuda_open(int device, struct cJSON *dev, struct cJSON *l
         cllm_errf(err, errlen, "cublasSetMathMode: %s", cublas_err(s));
         goto fail;
     }
-    if (g_cuda.get_version && g_cuda.get_version(g_cuda.handle, &v) == CUBLAS_STATUS_SUCCESS) {
-        cJSON *o = cJSON_GetObjectItem(libs, "blas");
-        /* CUBLAS_VERSION = major·10000 + minor·100 + patch */
-        snprintf(buf, sizeof(buf), "%d.%d.%d", v / 10000, (v / 100) % 100, v % 100);
-        if (o)
-            cJSON_AddStringToObject(o, "version", buf);
-    }
+    /* CUBLAS_VERSION = major·10000 + minor·100 + patch */
+    if (g_cuda.get_version && g_cuda.get_version(g_cuda.handle, &v) == CUBLAS_STATUS_SUCCESS)
+        snprintf(libs->blas.version, sizeof(libs->blas.version), "%d.%d.%d", v / 10000, (v / 100) % 100, v % 100);
     if (g_cuda.event_create(&g_cuda.ev_start) != 0 || g_cuda.event_create(&g_cuda.ev_stop) != 0) {
         cllm_errf(err, errlen, "cudaEventCreate failed");
         goto fail;

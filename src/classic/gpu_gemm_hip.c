@@ -10,7 +10,6 @@
 #endif
 #include "classic/gpu_gemm.h"
 
-#include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +18,6 @@
 
 #include "classic/gpu_gemm_priv.h"
 #include "platform/dl.h"
-#include "core/json.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -144,7 +142,7 @@ static int soname_major(const struct cllm_dl *dl)
     return so ? atoi(so + 4) : -1;
 }
 
-static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *err, size_t errlen)
+static enum cllm_status hip_init(const char *lib_dir, struct cllm_gpugemm_libs *libs, char *err, size_t errlen)
 {
 #if defined(_WIN32)
     static const char *const rt_names[] = {"amdhip64_7.dll", "amdhip64_6.dll", "amdhip64.dll", NULL};
@@ -205,17 +203,11 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
         goto fail;
     }
     g_hip.rt = cllm_gpugemm_dl_keep(g_hip.rt);
-    {
-        cJSON *o = cJSON_AddObjectToObject(libs, "runtime");
-        if (o)
-            cJSON_AddStringToObject(o, "path", cllm_dl_path(g_hip.rt));
-        /* HIP_VERSION = major·10^7 + minor·10^5 + patch */
-        if (o && g_hip.runtime_get_version && g_hip.runtime_get_version(&v) == 0) {
-            char ver[32];
-            snprintf(ver, sizeof(ver), "%d.%d.%d", v / 10000000, (v / 100000) % 100, v % 100000);
-            cJSON_AddStringToObject(o, "version", ver);
-        }
-    }
+    snprintf(libs->runtime.path, sizeof(libs->runtime.path), "%s", cllm_dl_path(g_hip.rt));
+    /* HIP_VERSION = major·10^7 + minor·10^5 + patch */
+    if (g_hip.runtime_get_version && g_hip.runtime_get_version(&v) == 0)
+        snprintf(libs->runtime.version, sizeof(libs->runtime.version), "%d.%d.%d", v / 10000000,
+                 (v / 100000) % 100, v % 100000);
     if (cllm_gpugemm_dl_search(&dirs, blas_names, &g_hip.blas, why, sizeof(why)) != CLLM_OK) {
         cllm_errf(err, errlen, "hipBLAS (libhipblas): %s (searched: %s)", why, searched);
         st = CLLM_ERR_LIBRARY;
@@ -238,15 +230,10 @@ static enum cllm_status hip_init(const char *lib_dir, struct cJSON *libs, char *
                                             int, int, const void *, int, int, const void *, void *, int, int, int,
                                             int))gemm_plain;
     }
-    {
-        cJSON *o = cJSON_AddObjectToObject(libs, "blas");
-        if (o) {
-            cJSON_AddStringToObject(o, "path", cllm_dl_path(g_hip.blas));
-            cJSON_AddStringToObject(o, "gemm_ex_api", g_hip.api == GEMM_API_V2    ? "hipblasGemmEx_v2"
-                                                      : g_hip.api == GEMM_API_NEW ? "hipblasGemmEx (hipDataType)"
-                                                                                  : "hipblasGemmEx (hipblasDatatype_t)");
-        }
-    }
+    snprintf(libs->blas.path, sizeof(libs->blas.path), "%s", cllm_dl_path(g_hip.blas));
+    libs->gemm_ex_api = g_hip.api == GEMM_API_V2    ? "hipblasGemmEx_v2"
+                        : g_hip.api == GEMM_API_NEW ? "hipblasGemmEx (hipDataType)"
+                                                    : "hipblasGemmEx (hipblasDatatype_t)";
     return CLLM_OK;
 
 fail:
@@ -278,34 +265,38 @@ static void hip_close(void)
 }
 
 
-static enum cllm_status hip_open(int device, struct cJSON *dev, struct cJSON *libs, char *err, size_t errlen)
+static enum cllm_status hip_open(int device, struct cllm_gpugemm_device *dev, struct cllm_gpugemm_libs *libs,
+                                 char *err, size_t errlen)
 {
     hipblasStatus_t s;
     (void)libs;
 
     HIP_CHECK(g_hip.set_device(device), "hipSetDevice");
-    cJSON_AddNumberToObject(dev, "index", device);
+    dev->index = device;
     if (g_hip.get_device_properties) {
         unsigned char *prop = calloc(1, CLLM_HIP_PROP_BUF);
         if (prop && g_hip.get_device_properties(prop, device) == 0) {
-            char name[CLLM_HIP_NAME_LEN + 1];
-            memcpy(name, prop, CLLM_HIP_NAME_LEN);
-            name[CLLM_HIP_NAME_LEN] = '\0';
-            cJSON_AddStringToObject(dev, "name", name);
+            memcpy(dev->name, prop, CLLM_HIP_NAME_LEN);
+            dev->name[CLLM_HIP_NAME_LEN] = '\0';
         } else {
-            cllm_json_set_null(dev, "name", "hipGetDeviceProperties failed");
+            snprintf(dev->name_why, sizeof(dev->name_why), "hipGetDeviceProperties failed");
         }
         free(prop);
     } else {
-        cllm_json_set_null(dev, "name", "hipGetDeviceProperties missing from the runtime");
+        snprintf(dev->name_why, sizeof(dev->name_why), "hipGetDeviceProperties missing from the runtime");
     }
-    /* the gfx architecture comes from hw detection (the runner fills compute_capability from it) */
+    /* the gfx architecture comes from hw detection (the runner fills compute_capability from it); the other
+     * attributes' hipDeviceAttribute_t values changed across ROCm releases, so they are left to hw detection */
     if (g_hip.mem_get_info) {
         size_t fr = 0, total = 0;
         if (g_hip.mem_get_info(&fr, &total) == 0) {
-            cJSON_AddNumberToObject(dev, "vram_total_gb", round((double)total / 1073741824.0 * 100.0) / 100.0);
-            cJSON_AddNumberToObject(dev, "vram_free_gb", round((double)fr / 1073741824.0 * 100.0) / 100.0);
+            dev->vram_total_gb = round((double)total / 1073741824.0 * 100.0) / 100.0;
+            dev->vram_free_gb = round((double)fr / 1073741824.0 * 100.0) / 100.0;
+        } else {
+            snprintf(dev->vram_why, sizeof(dev->vram_why), "hipMemGetInfo failed");
         }
+    } else {
+        snprintf(dev->vram_why, sizeof(dev->vram_why), "hipMemGetInfo missing from the runtime");
     }
     s = g_hip.create(&g_hip.handle);
     if (s != HIPBLAS_STATUS_SUCCESS) {

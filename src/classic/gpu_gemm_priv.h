@@ -1,5 +1,5 @@
-/* Helpers shared by the GPU compute backends and the runner (gpu_util.c): where to look for vendor libraries,
- * 16-bit float conversions, error text. Internal to src/gpu/ and its tests. */
+/* Helpers shared by the GPU compute backends and the runner (gpu_gemm_util.c): where to look for vendor libraries,
+ * 16-bit float conversions, error text. Internal to src/classic/gpu_gemm*.c and their tests. */
 #ifndef CLLM_GPUGEMM_PRIV_H
 #define CLLM_GPUGEMM_PRIV_H
 
@@ -14,7 +14,6 @@ extern "C" {
 #endif
 
 struct cllm_dl;
-struct cJSON;
 
 #define CLLM_GPUGEMM_DIRS_MAX 48
 #define CLLM_GPUGEMM_DIR_LEN  512

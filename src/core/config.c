@@ -57,8 +57,9 @@ static const struct field g_fields[] = {
     {"classic.cpu_matrix_sizes", F_INT_LIST, OFF(cpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_cpu_matrix_sizes),
      16, 16384,
      "", "N of the N×N CPU sgemm products"},
+    /* 32768: the GPU phase's own limit (classic/gpu_gemm.c), refused here rather than after the CPU phases */
     {"classic.gpu_matrix_sizes", F_INT_LIST, OFF(gpu_matrix_sizes), CLLM_CONFIG_MAX_SIZES, OFF(n_gpu_matrix_sizes),
-     16, 65536,
+     16, 32768,
      "", "N of the N×N GPU GEMM products"},
     {"classic.gemm_iterations", F_INT, OFF(gemm_iterations), 0, 0, 1, 100,
      "", "timed products per matrix size"},

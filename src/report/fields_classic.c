@@ -179,9 +179,181 @@ const struct cllm_record CLLM_R_MEMBW = {"memory_bandwidth",
 
 /* ---- gpu_compute ---- */
 
+static const struct cllm_field F_GPU_SIZES = {"sizes", CLLM_FT_ARRAY, "", "N of each N×N GEMM", NULL, INT, 0};
+static const struct cllm_field F_GPU_WARMUP = {"warmup", INT, "", "untimed batches per size and precision", NULL, 0,
+    0};
+static const struct cllm_field F_GPU_ITERATIONS = {"iterations", INT, "",
+    "timed batches per size and precision (classic.gemm_iterations); copies: at least 5", NULL, 0, 0};
+static const struct cllm_field F_GPU_COPY_BYTES = {"copy_bytes", NUM, "bytes", "device-to-device copy size asked for",
+    NULL, 0, 0};
+static const struct cllm_field F_GPU_H2D_BYTES = {"h2d_bytes", NUM, "bytes", "pinned host-device copy size asked for",
+    NULL, 0, 0};
+static const struct cllm_field F_GPU_DEVICE_PARAM = {"device", INT, "", "GPU index as the backend's runtime counts",
+    NULL, 0, 0};
+static const struct cllm_field F_GPU_VALIDATE_N = {"validate_n", INT, "", "N of the GEMM checked in full", NULL, 0,
+    0};
+static const struct cllm_field F_GPU_BATCH_TARGET_S = {"batch_target_s", NUM, "s", "length of one timed batch",
+    NULL, 0, 0};
+static const struct cllm_field *const gpu_params_fields[] = {&F_GPU_SIZES, &F_GPU_WARMUP, &F_GPU_ITERATIONS,
+    &F_GPU_COPY_BYTES, &F_GPU_H2D_BYTES, &F_GPU_DEVICE_PARAM, &F_GPU_VALIDATE_N, &F_GPU_BATCH_TARGET_S, NULL};
+static const struct cllm_record R_GPU_PARAMS = {"gpu_parameters", "the phase's settings as run", gpu_params_fields,
+    false};
+const struct cllm_field CLLM_F_GPU_PARAMETERS = {"parameters", OBJ, "", "the phase's settings as run",
+    &R_GPU_PARAMS, 0, 0};
+
+const struct cllm_field CLLM_F_GPU_NOTE_NAME = {"name", STR, "", "the backend (cuda, hip)", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_NOTE_STATUS = {"status", STR, "", "ok | unavailable | error", NULL, 0, 0};
+static const struct cllm_field *const gpu_note_fields[] = {&CLLM_F_GPU_NOTE_NAME, &CLLM_F_GPU_NOTE_STATUS,
+    &CLLM_F_DETAIL, NULL};
+static const struct cllm_record R_GPU_NOTE = {"gpu_backend_note", "what one backend's loading said",
+    gpu_note_fields, false};
+const struct cllm_field CLLM_F_GPU_BACKENDS = {"backends", CLLM_FT_ARRAY, "", "each backend tried, in order",
+    &R_GPU_NOTE, 0, 0};
+const struct cllm_field CLLM_F_GPU_BACKEND = {"backend", STR, "", "the backend that ran (cuda, hip)", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_VERIFIED = {"verified", BOOL, "",
+    "false for a backend never run on its hardware (hip)", NULL, 0, 0};
+
+static const struct cllm_field F_GPU_TIMER = {"timer", STR, "", "how times were taken", NULL, 0, 0};
+static const struct cllm_field F_GPU_FLOPS_PER_GEMM = {"flops_per_gemm", STR, "", "FLOPs counted per GEMM", NULL, 0,
+    0};
+static const struct cllm_field F_GPU_LAYOUT = {"layout", STR, "", "matrix layout and inputs", NULL, 0, 0};
+static const struct cllm_field F_GPU_METHOD_BATCH = {"batch", STR, "", "how GEMMs are batched per timing", NULL, 0,
+    0};
+static const struct cllm_field F_GPU_CHECK = {"check", STR, "", "how results are checked", NULL, 0, 0};
+static const struct cllm_field F_GPU_COPIES = {"copies", STR, "", "how copy bytes are counted", NULL, 0, 0};
+static const struct cllm_field *const gpu_method_fields[] = {&F_GPU_TIMER, &F_GPU_FLOPS_PER_GEMM, &F_GPU_LAYOUT,
+    &F_GPU_METHOD_BATCH, &F_GPU_CHECK, &F_GPU_COPIES, NULL};
+static const struct cllm_record R_GPU_METHOD = {"gpu_method", "how the numbers were taken", gpu_method_fields,
+    false};
+const struct cllm_field CLLM_F_GPU_METHOD = {"method", OBJ, "", "how the numbers were taken", &R_GPU_METHOD, 0, 0};
+
+static const struct cllm_field F_GPU_LIB_PATH = {"path", STR, "", "the file loaded", NULL, 0, 0};
+static const struct cllm_field F_GPU_LIB_VERSION = {"version", STR, "", "its version as it reports it", NULL, 0, 0};
+static const struct cllm_field F_GPU_GEMM_EX_API = {"gemm_ex_api", STR, "",
+    "hip: which hipblasGemmEx signature the library has", NULL, 0, 0};
+static const struct cllm_field *const gpu_lib_fields[] = {&F_GPU_LIB_PATH, &F_GPU_GEMM_EX_API, &F_GPU_LIB_VERSION,
+    NULL};
+static const struct cllm_record R_GPU_LIB = {"gpu_library", "one vendor library", gpu_lib_fields, false};
+static const struct cllm_field F_GPU_LIB_RUNTIME = {"runtime", OBJ, "", "libcudart / libamdhip64", &R_GPU_LIB, 0,
+    0};
+static const struct cllm_field F_GPU_LIB_BLAS = {"blas", OBJ, "", "libcublas / libhipblas", &R_GPU_LIB, 0, 0};
+static const struct cllm_field F_GPU_LIB_BLAS_LT = {"blas_lt", OBJ, "", "libcublasLt", &R_GPU_LIB, 0, 0};
+static const struct cllm_field F_GPU_DRIVER_API_VERSION = {"driver_api_version", STR, "",
+    "cuda: the CUDA version the installed driver supports", NULL, 0, 0};
+static const struct cllm_field *const gpu_libs_fields[] = {&F_GPU_LIB_RUNTIME, &F_GPU_DRIVER_API_VERSION,
+    &F_GPU_LIB_BLAS, &F_GPU_LIB_BLAS_LT, NULL};
+static const struct cllm_record R_GPU_LIBS = {"gpu_libraries", "the vendor libraries loaded", gpu_libs_fields,
+    false};
+const struct cllm_field CLLM_F_GPU_LIBRARIES = {"libraries", OBJ, "", "the vendor libraries loaded", &R_GPU_LIBS, 0,
+    0};
+const struct cllm_field *const CLLM_GPU_LIB_FIELDS[4] = {&F_GPU_LIB_RUNTIME, &F_GPU_LIB_BLAS, &F_GPU_LIB_BLAS_LT,
+    &F_GPU_DRIVER_API_VERSION};
+const struct cllm_field *const CLLM_GPU_LIB_ITEM_FIELDS[3] = {&F_GPU_LIB_PATH, &F_GPU_GEMM_EX_API,
+    &F_GPU_LIB_VERSION};
+
+/* device: one set for every backend (docs/results-schema.md) */
+static const struct cllm_field F_GPU_DEV_INDEX = {"index", INT, "", "the device as the backend's runtime counts",
+    NULL, 0, 0};
+static const struct cllm_field F_GPU_DEV_NAME = {"name", STR, "", "the device's name", NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_CC = {"compute_capability", STR, "",
+    "NVIDIA compute capability (9.0), AMD gfx architecture", NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_MP = {"multiprocessors", INT, "", "SMs (NVIDIA) / CUs (AMD)", NULL, 0,
+    NUL};
+static const struct cllm_field F_GPU_DEV_L2 = {"l2_cache_bytes", INT, "bytes", "L2 cache size", NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_PCI = {"pci_bus_id", STR, "", "PCI location domain:bus:device.function",
+    NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_VRAM_TOTAL = {"vram_total_gb", NUM, "GiB", "device memory", NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_VRAM_FREE = {"vram_free_gb", NUM, "GiB", "free device memory at open",
+    NULL, 0, NUL};
+static const struct cllm_field F_GPU_DEV_DRIVER = {"driver_version", STR, "", "the driver, from hw detection", NULL,
+    0, 0};
+static const struct cllm_field *const gpu_dev_fields[] = {&F_GPU_DEV_INDEX, &F_GPU_DEV_NAME, &F_GPU_DEV_CC,
+    &F_GPU_DEV_MP, &F_GPU_DEV_L2, &F_GPU_DEV_PCI, &F_GPU_DEV_VRAM_TOTAL, &F_GPU_DEV_VRAM_FREE, &F_GPU_DEV_DRIVER,
+    NULL};
+static const struct cllm_record R_GPU_DEVICE = {"gpu_compute_device", "the device the backend opened",
+    gpu_dev_fields, false};
+const struct cllm_field CLLM_F_GPU_DEVICE = {"device", OBJ, "", "the device the backend opened", &R_GPU_DEVICE, 0,
+    0};
+const struct cllm_field *const CLLM_GPU_DEVICE_FIELDS[9] = {&F_GPU_DEV_INDEX, &F_GPU_DEV_NAME, &F_GPU_DEV_CC,
+    &F_GPU_DEV_MP, &F_GPU_DEV_L2, &F_GPU_DEV_PCI, &F_GPU_DEV_VRAM_TOTAL, &F_GPU_DEV_VRAM_FREE, &F_GPU_DEV_DRIVER};
+
+/* validation */
+const struct cllm_field CLLM_F_GPU_REL_ERR = {"rel_err", NUM, "", "max |C − ref| / RMS(ref)", NULL, 0, NUL};
+static const struct cllm_field *const gpu_check_fields[] = {&CLLM_F_GPU_REL_ERR, &CLLM_F_CL_TOLERANCE,
+    &CLLM_F_CL_PASSED, NULL};
+static const struct cllm_record R_GPU_CHECK = {"gpu_check", "one precision's GEMM against the CPU reference",
+    gpu_check_fields, false};
+static const struct cllm_field F_GPU_V_FP32 = {"fp32", OBJ, "", "fp32 in/out, fp32 math", &R_GPU_CHECK, 0, NUL};
+static const struct cllm_field F_GPU_V_TF32 = {"tf32", OBJ, "", "TF32 tensor cores", &R_GPU_CHECK, 0, NUL};
+static const struct cllm_field F_GPU_V_FP16 = {"fp16", OBJ, "", "fp16 in/out", &R_GPU_CHECK, 0, NUL};
+static const struct cllm_field F_GPU_V_BF16 = {"bf16", OBJ, "", "bf16 in/out", &R_GPU_CHECK, 0, NUL};
+const struct cllm_field *const CLLM_GPU_CHECK_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT] = {&F_GPU_V_FP32, &F_GPU_V_TF32,
+    &F_GPU_V_FP16, &F_GPU_V_BF16};
+static const struct cllm_field F_GPU_V_N = {"n", INT, "", "N of the N×N GEMM checked in full", NULL, 0, 0};
+static const struct cllm_field *const gpu_validation_fields[] = {&F_GPU_V_N, &F_GPU_V_FP32, &F_GPU_V_TF32,
+    &F_GPU_V_FP16, &F_GPU_V_BF16, NULL};
+static const struct cllm_record R_GPU_VALIDATION = {"gpu_validation", "each precision against the CPU reference",
+    gpu_validation_fields, false};
+const struct cllm_field CLLM_F_GPU_VALIDATION = {"validation", OBJ, "", "each precision against the CPU reference",
+    &R_GPU_VALIDATION, 0, 0};
+const struct cllm_field *const CLLM_F_GPU_VALIDATION_N = &F_GPU_V_N;
+
+/* results */
+const struct cllm_field CLLM_F_GPU_MEAN_TFLOPS = {"mean_tflops", NUM, "TFLOPS", "2·N³ / mean time per GEMM", NULL,
+    0, NUL};
+const struct cllm_field CLLM_F_GPU_BEST_TFLOPS = {"best_tflops", NUM, "TFLOPS", "2·N³ / best time per GEMM", NULL,
+    0, NUL};
+const struct cllm_field CLLM_F_GPU_MEAN_S = {"mean_s", NUM, "s", "mean time per GEMM", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_STD_S = {"std_s", NUM, "s", "standard deviation of the times", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_BATCH = {"batch", INT, "", "GEMMs per timed batch", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_CHECK_REL_ERR = {"check_rel_err", NUM, "",
+    "256 sampled entries of the timed result against the CPU", NULL, 0, NUL};
+static const struct cllm_field *const gpu_prec_fields[] = {&CLLM_F_GPU_MEAN_TFLOPS, &CLLM_F_GPU_BEST_TFLOPS,
+    &CLLM_F_GPU_MEAN_S, &CLLM_F_GPU_STD_S, &CLLM_F_CL_TIMES_S, &CLLM_F_GPU_BATCH, &CLLM_F_GPU_CHECK_REL_ERR, NULL};
+static const struct cllm_record R_GPU_PREC = {"gpu_precision_result", "one precision's timed GEMMs at one size",
+    gpu_prec_fields, false};
+static const struct cllm_field F_GPU_FP32 = {"fp32", OBJ, "", "fp32 in/out, fp32 math", &R_GPU_PREC, 0, NUL};
+static const struct cllm_field F_GPU_TF32 = {"tf32", OBJ, "", "fp32 in/out, TF32 tensor cores", &R_GPU_PREC, 0, NUL};
+static const struct cllm_field F_GPU_FP16 = {"fp16", OBJ, "", "fp16 in/out, fp32 accumulation", &R_GPU_PREC, 0,
+    NUL};
+static const struct cllm_field F_GPU_BF16 = {"bf16", OBJ, "", "bf16 in/out, fp32 accumulation", &R_GPU_PREC, 0,
+    NUL};
+const struct cllm_field *const CLLM_GPU_PRECISION_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT] = {&F_GPU_FP32, &F_GPU_TF32,
+    &F_GPU_FP16, &F_GPU_BF16};
+static const struct cllm_field *const gpu_size_fields[] = {&F_GPU_FP32, &CLLM_F_CL_GFLOPS, &F_GPU_TF32, &F_GPU_FP16,
+    &F_GPU_BF16, NULL};
+static const struct cllm_record R_GPU_SIZE = {"gpu_size", "the GEMMs of one N×N size per precision",
+    gpu_size_fields, false};
+const struct cllm_field CLLM_F_GPU_RESULTS = {"results", CLLM_FT_MAP, "", "per matrix size (\"4096x4096\")",
+    &R_GPU_SIZE, 0, 0};
+
+static const struct cllm_field F_GPU_S_FP32 = {"fp32_tflops", NUM, "TFLOPS", "best mean over the sizes", NULL, 0,
+    NUL};
+static const struct cllm_field F_GPU_S_TF32 = {"tf32_tflops", NUM, "TFLOPS", "best mean over the sizes", NULL, 0,
+    NUL};
+static const struct cllm_field F_GPU_S_FP16 = {"fp16_tflops", NUM, "TFLOPS", "best mean over the sizes", NULL, 0,
+    NUL};
+static const struct cllm_field F_GPU_S_BF16 = {"bf16_tflops", NUM, "TFLOPS", "best mean over the sizes", NULL, 0,
+    NUL};
+const struct cllm_field *const CLLM_GPU_SUMMARY_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT] = {&F_GPU_S_FP32,
+    &F_GPU_S_TF32, &F_GPU_S_FP16, &F_GPU_S_BF16};
+static const struct cllm_field *const gpu_summary_fields[] = {&F_GPU_S_FP32, &F_GPU_S_TF32, &F_GPU_S_FP16,
+    &F_GPU_S_BF16, NULL};
+static const struct cllm_record R_GPU_SUMMARY = {"gpu_summary", "best mean TFLOPS per precision",
+    gpu_summary_fields, false};
+const struct cllm_field CLLM_F_GPU_SUMMARY = {"summary", OBJ, "", "best mean TFLOPS per precision", &R_GPU_SUMMARY,
+    0, 0};
+
+/* memory */
 const struct cllm_field CLLM_F_GPU_BEST_GBPS = {"best_gbps", NUM, "GB/s", "best copy", NULL, 0, NUL};
-static const struct cllm_field *const gpu_copy_fields[] = {&CLLM_F_GPU_BEST_GBPS, NULL};
-static const struct cllm_record R_GPU_COPY = {"gpu_copy", "timed copies of one kind", gpu_copy_fields, true};
+const struct cllm_field CLLM_F_GPU_MEAN_GBPS = {"mean_gbps", NUM, "GB/s", "mean over the copies", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_STD_GBPS = {"std_gbps", NUM, "GB/s", "standard deviation over the copies", NULL,
+    0, 0};
+const struct cllm_field CLLM_F_GPU_BYTES = {"bytes", NUM, "bytes", "bytes per copy (halved until it fitted)", NULL,
+    0, 0};
+static const struct cllm_field *const gpu_copy_fields[] = {&CLLM_F_GPU_BEST_GBPS, &CLLM_F_GPU_MEAN_GBPS,
+    &CLLM_F_GPU_STD_GBPS, &CLLM_F_CL_TIMES_S, &CLLM_F_GPU_BYTES, NULL};
+static const struct cllm_record R_GPU_COPY = {"gpu_copy", "timed copies of one kind", gpu_copy_fields, false};
 const struct cllm_field CLLM_F_GPU_D2D = {"d2d", OBJ, "", "device to device: 2 × bytes / time (read + write)",
     &R_GPU_COPY, 0, 0};
 const struct cllm_field CLLM_F_GPU_H2D = {"h2d", OBJ, "", "pinned host to device: bytes / time", &R_GPU_COPY, 0, 0};
@@ -191,32 +363,12 @@ static const struct cllm_field *const gpu_memory_fields[] = {&CLLM_F_GPU_D2D, &C
 static const struct cllm_record R_GPU_MEMORY = {"gpu_memory", "device memory bandwidth", gpu_memory_fields, false};
 const struct cllm_field CLLM_F_GPU_MEMORY = {"memory", OBJ, "", "device memory bandwidth", &R_GPU_MEMORY, 0, 0};
 
-const struct cllm_field CLLM_F_GPU_MEAN_TFLOPS = {"mean_tflops", NUM, "TFLOPS", "2·N³ / mean time per GEMM", NULL,
-    0, NUL};
-static const struct cllm_field *const gpu_prec_fields[] = {&CLLM_F_GPU_MEAN_TFLOPS, NULL};
-static const struct cllm_record R_GPU_PREC = {"gpu_precision_result", "one precision's timed GEMMs at one size",
-    gpu_prec_fields, true};
-static const struct cllm_field F_GPU_FP32 = {"fp32", OBJ, "", "fp32 in/out, fp32 math", &R_GPU_PREC, 0, NUL};
-static const struct cllm_field F_GPU_TF32 = {"tf32", OBJ, "", "fp32 in/out, TF32 tensor cores", &R_GPU_PREC, 0, NUL};
-static const struct cllm_field F_GPU_FP16 = {"fp16", OBJ, "", "fp16 in/out, fp32 accumulation", &R_GPU_PREC, 0,
-    NUL};
-static const struct cllm_field F_GPU_BF16 = {"bf16", OBJ, "", "bf16 in/out, fp32 accumulation", &R_GPU_PREC, 0,
-    NUL};
-const struct cllm_field *const CLLM_GPU_PRECISION_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT] = {&F_GPU_FP32, &F_GPU_TF32,
-    &F_GPU_FP16, &F_GPU_BF16};
-static const struct cllm_field *const gpu_size_fields[] = {&CLLM_F_CL_GFLOPS, &F_GPU_FP32, &F_GPU_TF32, &F_GPU_FP16,
-    &F_GPU_BF16, NULL};
-static const struct cllm_record R_GPU_SIZE = {"gpu_size", "the GEMMs of one N×N size per precision",
-    gpu_size_fields, false};
-const struct cllm_field CLLM_F_GPU_RESULTS = {"results", CLLM_FT_MAP, "", "per matrix size (\"4096x4096\")",
-    &R_GPU_SIZE, 0, 0};
-
-/* open: the runner's other keys (parameters, backends, method, device, libraries, summary) are listed in
- * classic/gpu_gemm.h and docs/results-schema.md */
-static const struct cllm_field *const gpu_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_REASON, &CLLM_F_ERROR,
-    &CLLM_F_GPU_RESULTS, &CLLM_F_GPU_MEMORY, &CLLM_F_CLEANUP, &CLLM_F_MONITOR, &CLLM_F_CL_DURATION_S, NULL};
+static const struct cllm_field *const gpu_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_GPU_PARAMETERS, &CLLM_F_ERROR,
+    &CLLM_F_GPU_BACKENDS, &CLLM_F_REASON, &CLLM_F_GPU_BACKEND, &CLLM_F_GPU_VERIFIED, &CLLM_F_GPU_METHOD,
+    &CLLM_F_GPU_LIBRARIES, &CLLM_F_GPU_DEVICE, &CLLM_F_GPU_VALIDATION, &CLLM_F_GPU_RESULTS, &CLLM_F_GPU_SUMMARY,
+    &CLLM_F_GPU_MEMORY, &CLLM_F_CLEANUP, &CLLM_F_MONITOR, &CLLM_F_CL_DURATION_S, NULL};
 const struct cllm_record CLLM_R_GPU_COMPUTE = {"gpu_compute",
-    "dense GEMM per precision (cuBLAS / hipBLAS) and device memory bandwidth", gpu_fields, true};
+    "dense GEMM per precision (cuBLAS / hipBLAS) and device memory bandwidth", gpu_fields, false};
 
 /* ---- the section ---- */
 

@@ -91,16 +91,44 @@ extern const struct cllm_record CLLM_R_MEMBW_MODE;
 extern const struct cllm_record CLLM_R_MEMBW_KERNEL;
 extern const struct cllm_record CLLM_R_MEMBW_VALIDATION;
 
-/* gpu_compute (the keys other modules read; the record is open: the runner's layout is in classic/gpu_gemm.h) */
+/* gpu_compute */
+extern const struct cllm_field CLLM_F_GPU_PARAMETERS;
+extern const struct cllm_field CLLM_F_GPU_BACKENDS;
+extern const struct cllm_field CLLM_F_GPU_NOTE_NAME;
+extern const struct cllm_field CLLM_F_GPU_NOTE_STATUS;
+extern const struct cllm_field CLLM_F_GPU_BACKEND;
+extern const struct cllm_field CLLM_F_GPU_VERIFIED;
+extern const struct cllm_field CLLM_F_GPU_METHOD;
+extern const struct cllm_field CLLM_F_GPU_LIBRARIES;
+extern const struct cllm_field *const CLLM_GPU_LIB_FIELDS[4];        /* runtime, blas, blas_lt, driver_api_version */
+extern const struct cllm_field *const CLLM_GPU_LIB_ITEM_FIELDS[3];   /* path, gemm_ex_api, version */
+extern const struct cllm_field CLLM_F_GPU_DEVICE;
+/* index, name, compute_capability, multiprocessors, l2_cache_bytes, pci_bus_id, vram_total_gb, vram_free_gb,
+ * driver_version */
+extern const struct cllm_field *const CLLM_GPU_DEVICE_FIELDS[9];
+extern const struct cllm_field CLLM_F_GPU_VALIDATION;
+extern const struct cllm_field *const CLLM_F_GPU_VALIDATION_N;
+extern const struct cllm_field CLLM_F_GPU_REL_ERR;
 extern const struct cllm_field CLLM_F_GPU_RESULTS;
+extern const struct cllm_field CLLM_F_GPU_MEAN_TFLOPS;
+extern const struct cllm_field CLLM_F_GPU_BEST_TFLOPS;
+extern const struct cllm_field CLLM_F_GPU_MEAN_S;
+extern const struct cllm_field CLLM_F_GPU_STD_S;
+extern const struct cllm_field CLLM_F_GPU_BATCH;
+extern const struct cllm_field CLLM_F_GPU_CHECK_REL_ERR;
+extern const struct cllm_field CLLM_F_GPU_SUMMARY;
 extern const struct cllm_field CLLM_F_GPU_MEMORY;
 extern const struct cllm_field CLLM_F_GPU_D2D;
 extern const struct cllm_field CLLM_F_GPU_H2D;
 extern const struct cllm_field CLLM_F_GPU_D2H;
 extern const struct cllm_field CLLM_F_GPU_BEST_GBPS;
-extern const struct cllm_field CLLM_F_GPU_MEAN_TFLOPS;
-/* a size's precisions, by enum cllm_gpugemm_precision */
+extern const struct cllm_field CLLM_F_GPU_MEAN_GBPS;
+extern const struct cllm_field CLLM_F_GPU_STD_GBPS;
+extern const struct cllm_field CLLM_F_GPU_BYTES;
+/* by enum cllm_gpugemm_precision: a size's precisions, validation's, summary's */
 extern const struct cllm_field *const CLLM_GPU_PRECISION_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT];
+extern const struct cllm_field *const CLLM_GPU_CHECK_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT];
+extern const struct cllm_field *const CLLM_GPU_SUMMARY_FIELDS[CLLM_GPUGEMM_PRECISION_COUNT];
 extern const struct cllm_record CLLM_R_GPU_COMPUTE;
 
 #ifdef __cplusplus

@@ -10,7 +10,7 @@
 #include "report/fields_core.h"
 #include "report/write.h"
 
-const char *cllm_classic_status_str(enum cllm_classic_status st)
+const char *cllm_write_classic_status_name(enum cllm_classic_status st)
 {
     switch (st) {
     case CLLM_CLASSIC_OK:        return "ok";
@@ -45,7 +45,7 @@ static void write_message(cJSON *phase, enum cllm_classic_status st, const char 
 
 static void write_status(cJSON *phase, enum cllm_classic_status st)
 {
-    const char *s = cllm_classic_status_str(st);
+    const char *s = cllm_write_classic_status_name(st);
     if (s)
         cllm_w_str(phase, &CLLM_F_CL_STATUS, s, NULL);
 }
@@ -54,7 +54,7 @@ static void size_key(int n, char *key, size_t len) { snprintf(key, len, "%dx%d",
 
 /* ---- CPU GEMM ---- */
 
-void cllm_write_cpu_gemm(cJSON *phase, const struct cllm_cpu_gemm_result *r)
+void cllm_write_cpu_gemm(cJSON *phase, const struct cllm_cpugemm_result *r)
 {
     if (r->library)
         cllm_w_str(phase, &CLLM_F_CPU_LIBRARY, r->library, NULL);
@@ -83,7 +83,7 @@ void cllm_write_cpu_gemm(cJSON *phase, const struct cllm_cpu_gemm_result *r)
     if (r->has_results) {
         cJSON *res = cllm_w_obj(phase, &CLLM_F_CPU_RESULTS);
         for (int s = 0; res && s < r->n_sizes; s++) {
-            const struct cllm_cpu_gemm_size *z = &r->sizes[s];
+            const struct cllm_cpugemm_size *z = &r->sizes[s];
             char key[32];
             cJSON *o;
             size_key(z->n, key, sizeof(key));
@@ -191,11 +191,198 @@ void cllm_write_membw(cJSON *phase, const struct cllm_membw_result *r)
 
 /* ---- GPU compute ---- */
 
+static void write_lib(cJSON *libs, const struct cllm_field *f, const struct cllm_gpugemm_lib *lib,
+                      const char *gemm_ex_api)
+{
+    cJSON *o;
+    if (!lib->path[0] && !lib->version[0])
+        return;
+    o = cllm_w_obj(libs, f);
+    if (lib->path[0])
+        cllm_w_str(o, CLLM_GPU_LIB_ITEM_FIELDS[0], lib->path, NULL);
+    if (gemm_ex_api)
+        cllm_w_str(o, CLLM_GPU_LIB_ITEM_FIELDS[1], gemm_ex_api, NULL);
+    if (lib->version[0])
+        cllm_w_str(o, CLLM_GPU_LIB_ITEM_FIELDS[2], lib->version, NULL);
+}
+
+static void write_device(cJSON *o, const struct cllm_gpugemm_device *d)
+{
+    cllm_w_int(o, CLLM_GPU_DEVICE_FIELDS[0], d->index);
+    cllm_w_str(o, CLLM_GPU_DEVICE_FIELDS[1], d->name[0] ? d->name : NULL, d->name_why);
+    cllm_w_str(o, CLLM_GPU_DEVICE_FIELDS[2], d->compute_capability[0] ? d->compute_capability : NULL,
+               d->compute_capability_why);
+    if (d->multiprocessors >= 0)
+        cllm_w_int(o, CLLM_GPU_DEVICE_FIELDS[3], d->multiprocessors);
+    else
+        cllm_w_null(o, CLLM_GPU_DEVICE_FIELDS[3], d->multiprocessors_why);
+    if (d->l2_cache_bytes >= 0)
+        cllm_w_int(o, CLLM_GPU_DEVICE_FIELDS[4], d->l2_cache_bytes);
+    else
+        cllm_w_null(o, CLLM_GPU_DEVICE_FIELDS[4], d->l2_cache_bytes_why);
+    cllm_w_str(o, CLLM_GPU_DEVICE_FIELDS[5], d->pci_bus_id[0] ? d->pci_bus_id : NULL, d->pci_bus_id_why);
+    cllm_w_num(o, CLLM_GPU_DEVICE_FIELDS[6], d->vram_total_gb, d->vram_why);
+    cllm_w_num(o, CLLM_GPU_DEVICE_FIELDS[7], d->vram_free_gb, d->vram_why);
+    if (d->driver_version[0])
+        cllm_w_str(o, CLLM_GPU_DEVICE_FIELDS[8], d->driver_version, NULL);
+}
+
+static void write_timing(cJSON *size, const struct cllm_field *f, const struct cllm_gpugemm_timing *t)
+{
+    static const char *const zero = "the device timer reported zero time";
+    cJSON *o;
+    if (!t->present) {
+        if (t->why[0])
+            cllm_w_null(size, f, t->why);
+        return;
+    }
+    o = cllm_w_obj(size, f);
+    cllm_w_num(o, &CLLM_F_GPU_MEAN_TFLOPS, t->mean_tflops, zero);
+    cllm_w_num(o, &CLLM_F_GPU_BEST_TFLOPS, t->best_tflops, zero);
+    cllm_w_num(o, &CLLM_F_GPU_MEAN_S, t->mean_s, NULL);
+    cllm_w_num(o, &CLLM_F_GPU_STD_S, t->std_s, NULL);
+    cllm_w_nums(o, &CLLM_F_CL_TIMES_S, t->times_s, (size_t)t->n_times);
+    cllm_w_int(o, &CLLM_F_GPU_BATCH, t->batch);
+    cllm_w_num(o, &CLLM_F_GPU_CHECK_REL_ERR, t->check_rel_err, "the result holds NaN");
+}
+
+static void write_copy(cJSON *mem, const struct cllm_field *f, const struct cllm_gpugemm_copy *c)
+{
+    cJSON *o;
+    if (!c->present)
+        return;
+    o = cllm_w_obj(mem, f);
+    cllm_w_num(o, &CLLM_F_GPU_BEST_GBPS, c->best_gbps, "the device timer reported zero time");
+    if (isfinite(c->best_gbps)) {
+        cllm_w_num(o, &CLLM_F_GPU_MEAN_GBPS, c->mean_gbps, NULL);
+        cllm_w_num(o, &CLLM_F_GPU_STD_GBPS, c->std_gbps, NULL);
+    }
+    cllm_w_nums(o, &CLLM_F_CL_TIMES_S, c->times_s, (size_t)c->n_times);
+    cllm_w_num(o, &CLLM_F_GPU_BYTES, c->bytes, NULL);
+}
+
+/* How the runner takes its numbers (classic/gpu_gemm.c), one line each. */
+static void write_method(cJSON *o)
+{
+    const struct cllm_record *rec = CLLM_F_GPU_METHOD.child;
+    static const char *const text[] = {
+        "device events around each batch (cudaEventElapsedTime / hipEventElapsedTime)",
+        "2*N^3",
+        "column-major, no transpose, C = A*B, beta 0, inputs uniform in [-1, 1)",
+        "back-to-back GEMMs per timed batch, chosen from one timed GEMM so a batch lasts about batch_target_s "
+        "(1 to 2000); times_s are per GEMM",
+        "max |C - ref| / RMS(ref), ref in double on the CPU: every entry at validate_n, 256 sampled entries of each "
+        "timed result",
+        "d2d counts read + write (2 x bytes / time); h2d and d2h use pinned host memory and count bytes once",
+    };
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]) && rec->fields[i]; i++)
+        cllm_w_str(o, rec->fields[i], text[i], NULL);
+}
+
+static void write_params(cJSON *o, const struct cllm_gpugemm_params *p)
+{
+    const struct cllm_field *const *f = CLLM_F_GPU_PARAMETERS.child->fields;
+    cJSON *arr = cllm_w_arr(o, f[0]);
+    for (int i = 0; arr && i < p->n_sizes; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(p->sizes[i]));
+    cllm_w_int(o, f[1], p->warmup);
+    cllm_w_int(o, f[2], p->iterations);
+    cllm_w_num(o, f[3], (double)p->copy_bytes, NULL);
+    cllm_w_num(o, f[4], (double)p->h2d_bytes, NULL);
+    cllm_w_int(o, f[5], p->device);
+    cllm_w_int(o, f[6], p->validate_n);
+    cllm_w_num(o, f[7], p->batch_target_s, NULL);
+}
+
 void cllm_write_gpu_compute(cJSON *phase, const struct cllm_gpugemm_result *r)
 {
-    /* the runner's object, key for key (its typed fields are the ones other phases read) */
-    for (const cJSON *c = r->phase ? r->phase->child : NULL; c; c = c->next)
-        cJSON_AddItemToObject(phase, c->string, cJSON_Duplicate(c, 1));
+    write_status(phase, r->status);
+    if (r->has_params)
+        write_params(cllm_w_obj(phase, &CLLM_F_GPU_PARAMETERS), &r->params);
+    if (!r->has_backends) {
+        write_message(phase, r->status, r->message);   /* refused parameters */
+        return;
+    }
+    {
+        cJSON *arr = cllm_w_arr(phase, &CLLM_F_GPU_BACKENDS);
+        for (int i = 0; arr && i < r->n_backends; i++) {
+            cJSON *note = cJSON_CreateObject();
+            if (!note)
+                break;
+            cllm_w_str(note, &CLLM_F_GPU_NOTE_NAME, r->backends[i].name, NULL);
+            cllm_w_str(note, &CLLM_F_GPU_NOTE_STATUS, r->backends[i].status, NULL);
+            cllm_w_str(note, &CLLM_F_DETAIL, r->backends[i].detail, NULL);
+            cJSON_AddItemToArray(arr, note);
+        }
+    }
+    if (!r->backend) {
+        write_message(phase, r->status, r->message);
+        return;
+    }
+    cllm_w_str(phase, &CLLM_F_GPU_BACKEND, r->backend, NULL);
+    cllm_w_bool(phase, &CLLM_F_GPU_VERIFIED, r->verified);
+    write_method(cllm_w_obj(phase, &CLLM_F_GPU_METHOD));
+    {
+        cJSON *libs = cllm_w_obj(phase, &CLLM_F_GPU_LIBRARIES);
+        write_lib(libs, CLLM_GPU_LIB_FIELDS[0], &r->libs.runtime, NULL);
+        if (r->libs.driver_api_version[0])
+            cllm_w_str(libs, CLLM_GPU_LIB_FIELDS[3], r->libs.driver_api_version, NULL);
+        write_lib(libs, CLLM_GPU_LIB_FIELDS[1], &r->libs.blas, r->libs.gemm_ex_api);
+        write_lib(libs, CLLM_GPU_LIB_FIELDS[2], &r->libs.blas_lt, NULL);
+    }
+    if (r->has_device) {
+        cJSON *dev = cllm_w_obj(phase, &CLLM_F_GPU_DEVICE);
+        if (r->device_read)
+            write_device(dev, &r->device);
+    }
+    if (r->has_validation) {
+        cJSON *v = cllm_w_obj(phase, &CLLM_F_GPU_VALIDATION);
+        cllm_w_int(v, CLLM_F_GPU_VALIDATION_N, r->params.validate_n);
+        for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
+            const struct cllm_gpugemm_check *c = &r->validation[k];
+            cJSON *o;
+            if (!c->present) {
+                if (c->why[0])
+                    cllm_w_null(v, CLLM_GPU_CHECK_FIELDS[k], c->why);
+                continue;
+            }
+            o = cllm_w_obj(v, CLLM_GPU_CHECK_FIELDS[k]);
+            if (!c->filled)
+                continue;
+            cllm_w_num(o, &CLLM_F_GPU_REL_ERR, c->rel_err,
+                       isnan(c->rel_err) ? "the result holds NaN" : "the reference is all zero");
+            cllm_w_num(o, &CLLM_F_CL_TOLERANCE, c->tolerance, NULL);
+            cllm_w_bool(o, &CLLM_F_CL_PASSED, c->passed);
+        }
+    }
+    if (r->has_results) {
+        cJSON *res = cllm_w_obj(phase, &CLLM_F_GPU_RESULTS);
+        for (int i = 0; res && i < r->n_sizes; i++) {
+            const struct cllm_gpugemm_size *z = &r->sizes[i];
+            char key[32];
+            cJSON *so;
+            size_key(z->n, key, sizeof(key));
+            so = cllm_w_entry(res, key);
+            for (int k = 0; so && k < CLLM_GPUGEMM_PRECISION_COUNT; k++) {
+                write_timing(so, CLLM_GPU_PRECISION_FIELDS[k], &z->prec[k]);
+                /* the original's key, right after the fp32 entry */
+                if (k == CLLM_GPUGEMM_FP32 && isfinite(z->gflops))
+                    cllm_w_num(so, &CLLM_F_CL_GFLOPS, z->gflops, NULL);
+            }
+        }
+    }
+    if (r->has_summary) {
+        cJSON *sum = cllm_w_obj(phase, &CLLM_F_GPU_SUMMARY);
+        for (int k = 0; k < CLLM_GPUGEMM_PRECISION_COUNT; k++)
+            cllm_w_num(sum, CLLM_GPU_SUMMARY_FIELDS[k], r->summary_tflops[k], r->summary_why[k]);
+    }
+    if (r->has_memory) {
+        cJSON *mem = cllm_w_obj(phase, &CLLM_F_GPU_MEMORY);
+        write_copy(mem, &CLLM_F_GPU_D2D, &r->d2d);
+        write_copy(mem, &CLLM_F_GPU_H2D, &r->h2d);
+        write_copy(mem, &CLLM_F_GPU_D2H, &r->d2h);
+    }
+    write_message(phase, r->status, r->message);
 }
 
 /* ---- the runner ---- */
@@ -248,7 +435,7 @@ void cllm_write_classic(cJSON *section, const struct cllm_classic_result *r)
     }
     cJSON_DeleteItemFromObjectCaseSensitive(section, CLLM_F_CL_STATUS.name);
     cJSON_DeleteItemFromObjectCaseSensitive(section, CLLM_F_REASON.name);
-    cllm_w_str(section, &CLLM_F_CL_STATUS, cllm_classic_status_str(r->status != CLLM_CLASSIC_NONE ? r->status
+    cllm_w_str(section, &CLLM_F_CL_STATUS, cllm_write_classic_status_name(r->status != CLLM_CLASSIC_NONE ? r->status
                                                                                                 : CLLM_CLASSIC_OK),
                NULL);
 }

@@ -12,7 +12,7 @@ extern "C" {
 struct cJSON;
 
 /* "ok", "skipped", "failed", "cancelled", "partial"; NULL for CLLM_CLASSIC_NONE. */
-const char *cllm_classic_status_str(enum cllm_classic_status st);
+const char *cllm_write_classic_status_name(enum cllm_classic_status st);
 
 /* Writes r into `section` (results.classic_benchmarks): benchmarks.<phase> for each phase that ran (replacing one
  * of that name), then the section's status in place of an earlier status and reason. */
@@ -23,7 +23,7 @@ void cllm_write_classic(struct cJSON *section, const struct cllm_classic_result 
 struct cJSON *cllm_write_classic_phase(const struct cllm_classic_result *r, int index);
 
 /* One phase's own data into `phase` (without the runner's cleanup, monitor and duration). */
-void cllm_write_cpu_gemm(struct cJSON *phase, const struct cllm_cpu_gemm_result *r);
+void cllm_write_cpu_gemm(struct cJSON *phase, const struct cllm_cpugemm_result *r);
 void cllm_write_membw(struct cJSON *phase, const struct cllm_membw_result *r);
 void cllm_write_gpu_compute(struct cJSON *phase, const struct cllm_gpugemm_result *r);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # runs.count is honoured as configured (up to the config's maximum, 100), in the plain LLM phase and in the
 # comparison variants that share its timed runs; a value outside a range is refused with the key named, never
-# changed without a word (classic.memory_repeats below 5 was raised to 5).
+# changed without a word (classic.memory_repeats below 5 was raised to 5; classic.gemm_iterations above 64 was
+# cut to 64 by the CPU phases).
 # Usage: test_runs_count.sh PATH/TO/computellm
 set -u
 BIN=$1
@@ -16,6 +17,21 @@ check "memory_repeats: the key and its range named" grep -q "classic.memory_repe
 echo '{"runs": {"count": 101}}' >"$T/runs101.json"
 expect_rc "runs.count 101 refused" 2 "$BIN" run --skip-classic --skip-ai --config "$T/runs101.json" --output "$T/r"
 check "runs.count: the key named" grep -q "runs.count: 101 is out of range \[1, 100\]" "$T/err"
+echo '{"classic": {"gpu_matrix_sizes": [1024, 40000]}}' >"$T/gpu40k.json"
+expect_rc "gpu_matrix_sizes above the GPU phase's 32768 refused" 2 "$BIN" run --skip-classic --skip-ai \
+  --config "$T/gpu40k.json" --output "$T/r"
+check "gpu_matrix_sizes: the key and its range named" \
+  grep -q "classic.gpu_matrix_sizes\[1\]: expected a whole number in \[16, 32768\]" "$T/err"
+
+# --- classic.gemm_iterations honoured up to its maximum (100): every product timed (the CPU phases kept 64) ---
+echo '{"classic": {"cpu_matrix_sizes": [16], "gpu_matrix_sizes": [16], "gemm_iterations": 100,
+  "memory_array_mb": 1, "memory_repeats": 5}, "monitor": {"interval_s": 0.5}}' >"$T/iter100.json"
+expect_rc "classic phases with gemm_iterations 100" 0 "$BIN" run --skip-ai --config "$T/iter100.json" \
+  --output "$T/ri"
+check "100 timed products per CPU phase" jq -e '.classic_benchmarks.benchmarks as $b
+  | all($b.cpu_single_thread, $b.cpu_multi_thread; .status == "ok" and .results["16x16"].iterations == 100
+        and (.results["16x16"].times_s | length) == 100)
+  and $b.memory_bandwidth.repeats == 5' "$(cat "$T/out")" >/dev/null
 
 # --- the tiny synthetic model (lib.sh's llm_entry), short generations ---
 printf '{"models": {%s}}\n' "$(llm_entry tiny-test "Tiny test model" 0.02B 0.5 0.02)" >"$T/tiny_models.json"

@@ -64,9 +64,9 @@ static const int g_sizes[] = {64, 96};
 
 /* Runs the phase into its struct and returns the writer's JSON of it (what the results file holds). */
 static cJSON *run_iters(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes, int iterations,
-                        struct cllm_cpu_gemm_result *r)
+                        struct cllm_cpugemm_result *r)
 {
-    struct cllm_cpu_gemm_params p = cllm_cpu_gemm_default_params();
+    struct cllm_cpugemm_params p = cllm_cpugemm_default_params();
     cJSON *phase = cJSON_CreateObject();
     p.sizes = sizes;
     p.n_sizes = n_sizes;
@@ -74,16 +74,16 @@ static cJSON *run_iters(cllm_sgemm_fn fn, int threads, const int *sizes, int n_s
     p.validate_n = 32;
     p.iterations = iterations;
     p.sgemm = fn;
-    cllm_cpu_gemm_run(&p, NULL, r);
+    cllm_cpugemm_run(&p, NULL, r);
     cllm_write_cpu_gemm(phase, r);
     return phase;
 }
 
 static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_sizes)
 {
-    struct cllm_cpu_gemm_result r;
+    struct cllm_cpugemm_result r;
     cJSON *phase = run_iters(fn, threads, sizes, n_sizes, 3, &r);
-    cllm_cpu_gemm_result_free(&r);
+    cllm_cpugemm_result_free(&r);
     return phase;
 }
 
@@ -91,7 +91,7 @@ static cJSON *run_with(cllm_sgemm_fn fn, int threads, const int *sizes, int n_si
 static void test_struct_and_every_iteration(void)
 {
     static const int sizes[] = {16, 24};
-    struct cllm_cpu_gemm_result r;
+    struct cllm_cpugemm_result r;
     cJSON *ph = run_iters(naive_sgemm, 1, sizes, 2, 100, &r);
     CHECK_INT(r.status, CLLM_CLASSIC_OK);
     CHECK_INT(r.n_sizes, 2);
@@ -103,7 +103,7 @@ static void test_struct_and_every_iteration(void)
     CHECK(r.validation_passed);
     CHECK(cJSON_IsTrue(cllm_json_path(ph, "validation.passed")));
     CHECK_INT(r.threads_requested, 1);
-    cllm_cpu_gemm_result_free(&r);
+    cllm_cpugemm_result_free(&r);
     cJSON_Delete(ph);
 }
 
@@ -168,19 +168,19 @@ static void test_peak_estimate(void)
     snprintf(c.vendor, sizeof(c.vendor), "GenuineIntel");
     c.isa[CLLM_ISA_AVX512F] = CLLM_TRI_YES;
     c.freq_max_mhz = 3000;
-    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 8, basis, sizeof(basis)), 8 * 3.0 * 64, 1e-9);
+    CHECK_NEAR(cllm_cpugemm_peak_gflops(&c, 8, basis, sizeof(basis)), 8 * 3.0 * 64, 1e-9);
     CHECK(strstr(basis, "estimate") != NULL);
     snprintf(c.vendor, sizeof(c.vendor), "AuthenticAMD");
-    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 2, basis, sizeof(basis)), 2 * 3.0 * 32, 1e-9);
+    CHECK_NEAR(cllm_cpugemm_peak_gflops(&c, 2, basis, sizeof(basis)), 2 * 3.0 * 32, 1e-9);
     c.isa[CLLM_ISA_AVX512F] = CLLM_TRI_NO;
     c.isa[CLLM_ISA_AVX2] = CLLM_TRI_YES;
     c.isa[CLLM_ISA_FMA] = CLLM_TRI_YES;
     c.freq_max_mhz = NAN;
     c.freq_current_mhz = 2500;
-    CHECK_NEAR(cllm_cpu_peak_gflops(&c, 4, basis, sizeof(basis)), 4 * 2.5 * 32, 1e-9);
+    CHECK_NEAR(cllm_cpugemm_peak_gflops(&c, 4, basis, sizeof(basis)), 4 * 2.5 * 32, 1e-9);
     CHECK(strstr(basis, "current clock") != NULL);
     c.freq_current_mhz = NAN;
-    CHECK(isnan(cllm_cpu_peak_gflops(&c, 4, basis, sizeof(basis))));
+    CHECK(isnan(cllm_cpugemm_peak_gflops(&c, 4, basis, sizeof(basis))));
 }
 
 int main(void)

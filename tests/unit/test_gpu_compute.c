@@ -59,7 +59,7 @@ static void fake_reset(void)
 
 static void invalidate(void) { F.last_c = NULL; }
 
-static enum cllm_status f_init(const char *lib_dir, cJSON *libs, char *err, size_t errlen)
+static enum cllm_status f_init(const char *lib_dir, struct cllm_gpugemm_libs *libs, char *err, size_t errlen)
 {
     (void)lib_dir;
     F.inits++;
@@ -67,7 +67,7 @@ static enum cllm_status f_init(const char *lib_dir, cJSON *libs, char *err, size
         snprintf(err, errlen, "fake runtime: libfake.so not found (searched: nowhere)");
         return F.init_st;
     }
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(libs, "runtime"), "path", "/fake/libfakert.so");
+    snprintf(libs->runtime.path, sizeof(libs->runtime.path), "/fake/libfakert.so");
     return CLLM_OK;
 }
 
@@ -78,15 +78,17 @@ static int f_device_count(char *err, size_t errlen)
     return F.n_devices;
 }
 
-static enum cllm_status f_open(int device, cJSON *dev, cJSON *libs, char *err, size_t errlen)
+static enum cllm_status f_open(int device, struct cllm_gpugemm_device *dev, struct cllm_gpugemm_libs *libs,
+                               char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     F.opens++;
-    cJSON_AddNumberToObject(dev, "index", device);
-    cJSON_AddStringToObject(dev, "name", "Fake GPU 9000");
-    cJSON_AddStringToObject(dev, "compute_capability", "9.0");
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(libs, "blas"), "version", "1.2.3");
+    dev->index = device;
+    snprintf(dev->name, sizeof(dev->name), "Fake GPU 9000");
+    snprintf(dev->compute_capability, sizeof(dev->compute_capability), "9.0");
+    dev->multiprocessors = 132;
+    snprintf(libs->blas.version, sizeof(libs->blas.version), "1.2.3");
     return CLLM_OK;
 }
 
@@ -522,6 +524,12 @@ static void test_fake_arithmetic_and_names(void)
     dev = cJSON_GetObjectItem(phase, "device");
     CHECK_STR(str_at(dev, "name"), "Fake GPU 9000");
     CHECK_STR(str_at(dev, "driver_version"), "580.1");   /* from hw detection */
+    /* one device struct for every backend: every fact written, the ones the backend did not read null + reason */
+    CHECK_STR(keys_of(dev), "index,name,compute_capability,multiprocessors,l2_cache_bytes,null_reasons,pci_bus_id,"
+                            "vram_total_gb,vram_free_gb,driver_version");
+    CHECK_NEAR(num_at(dev, "multiprocessors"), 132, 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(dev, "l2_cache_bytes")));
+    CHECK(has(str_at(cJSON_GetObjectItem(dev, "null_reasons"), "vram_total_gb"), "not read by the fake backend"));
     CHECK_STR(str_at(cJSON_GetObjectItem(cJSON_GetObjectItem(phase, "libraries"), "blas"), "version"), "1.2.3");
 
     val = cJSON_GetObjectItem(phase, "validation");
@@ -684,7 +692,8 @@ static void test_fake_device_index(void)
     cJSON_Delete(phase);
 }
 
-static enum cllm_status f_init_missing(const char *lib_dir, cJSON *libs, char *err, size_t errlen)
+static enum cllm_status f_init_missing(const char *lib_dir, struct cllm_gpugemm_libs *libs, char *err,
+                                       size_t errlen)
 {
     (void)lib_dir;
     (void)libs;
