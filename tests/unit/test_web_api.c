@@ -584,6 +584,55 @@ static void test_result_view(void)
     unlink(path);
 }
 
+/* A results file of the version before the typed results model (issue 11) goes through the GUI: imported twice,
+ * read back as JSON and as CSV (the unit from the field tables), and the two copies compared. */
+static void test_old_results_import(void)
+{
+    const char *fixture = test_data("golden/results_v0.1.0_before_redesign.json");
+    size_t len = 0;
+    char *text = test_slurp(fixture, &len), path[600], names[2][256] = {"", ""}, body[700];
+    struct reply r;
+    cJSON *o;
+
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    for (int k = 0; k < 2; k++) {
+        http(srv, "POST", "/api/results", text, len, NULL, &r);
+        CHECK_INT(r.status, 201);
+        o = json_of(&r);
+        snprintf(names[k], sizeof(names[k]), "%s", str_of(o, "name") ? str_of(o, "name") : "");
+        cJSON_Delete(o);
+        free(r.body);
+    }
+    CHECK(names[0][0] && names[1][0] && strcmp(names[0], names[1]) != 0);
+
+    snprintf(path, sizeof(path), "/api/results/%s", names[1]);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(r.len == len && memcmp(r.body, text, len) == 0);
+    free(r.body);
+    snprintf(path, sizeof(path), "/api/results/%s/csv", names[0]);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strncmp(r.body, "section,name,params,value,unit\r\n", 32) == 0);
+    CHECK(strstr(r.body, "\r\nai_benchmarks.summary,avg_tokens_per_second,tiny-test,419.99159301865285,tokens/s\r\n")
+          != NULL);
+    free(r.body);
+
+    snprintf(body, sizeof(body), "{\"files\": [\"%s\", \"%s\"], \"format\": \"csv\"}", names[0], names[1]);
+    http(srv, "POST", "/api/compare", body, strlen(body), NULL, &r);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, "\r\nai_tokens_per_second,tiny-test,tokens/s,higher,419.99159301865285,"
+                         "419.99159301865285,1\r\n") != NULL);
+    free(r.body);
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof(path), "%s/%s", tmpdir, names[k]);
+        unlink(path);
+    }
+    free(text);
+}
+
 static void test_results_files(void)
 {
     struct reply r, imp;
@@ -957,6 +1006,7 @@ int main(void)
     RUN(test_manual_unreachable);
     RUN(test_results_files);
     RUN(test_result_view);
+    RUN(test_old_results_import);
     RUN(test_compare);
     RUN(test_bad_input);
     RUN(test_token);
