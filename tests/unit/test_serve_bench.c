@@ -65,6 +65,75 @@ static void parse(void)
     CHECK_INT(cllm_serve_check(&p, err, sizeof(err)), CLLM_OK);
 }
 
+/* The writer alone, on a run made by hand: every key in serve-bench's order, nulls with their reasons beside them,
+ * llama-server's props as they came (a string, a number, one absent), the ITL SLO alone, a cancelled level. */
+static void writer(void)
+{
+    static const char *const want =
+        "{\"status\":\"partial\",\"server\":{\"url\":\"http://h:1\",\"library\":\"llama-server\",\"props\":"
+        "{\"build_info\":\"b1234\",\"total_slots\":4,\"n_ctx\":4096},\"model\":\"m\",\"model_source\":\"/v1/models\","
+        "\"client\":\"libcurl/8\"},\"params\":{\"concurrency\":[2],\"requests\":null,\"null_reasons\":{\"requests\":"
+        "\"not given: as many as duration_s allows\"},\"duration_s\":1.5,\"max_tokens\":8,\"ignore_eos\":true,"
+        "\"prompt\":\"hi\",\"system_prompt\":\"\",\"temperature\":0.5,\"top_p\":0.9,\"seed\":42,\"stall_s\":60,"
+        "\"deadline_base_s\":120,\"deadline_per_token_s\":2,\"slo\":{\"itl_ms\":50,\"itl_measure\":\"the mean "
+        "inter-token latency of each request (a request with one token meets it)\"}},\"levels\":[{\"concurrency\":2,"
+        "\"status\":\"cancelled\",\"request_limit\":null,\"null_reasons\":{\"request_limit\":\"until duration_s\"},"
+        "\"n_requests\":1,\"n_ok\":0,\"n_failed\":1,\"n_cancelled\":1,\"wall_s\":0.5,\"ttft_s\":{\"p50\":null,"
+        "\"null_reasons\":{\"p50\":\"no request succeeded\",\"p90\":\"no request succeeded\",\"p99\":\"no request "
+        "succeeded\",\"mean\":\"no request succeeded\"},\"p90\":null,\"p99\":null,\"mean\":null,\"n\":0},\"itl_s\":"
+        "{\"p50\":null,\"null_reasons\":{\"p50\":\"no successful request had 2 tokens\",\"p90\":\"no successful "
+        "request had 2 tokens\",\"p99\":\"no successful request had 2 tokens\",\"mean\":\"no successful request had "
+        "2 tokens\"},\"p90\":null,\"p99\":null,\"mean\":null,\"n\":0},\"e2e_s\":{\"p50\":null,\"null_reasons\":"
+        "{\"p50\":\"no request succeeded\",\"p90\":\"no request succeeded\",\"p99\":\"no request succeeded\","
+        "\"mean\":\"no request succeeded\"},\"p90\":null,\"p99\":null,\"mean\":null,\"n\":0},\"output_tokens\":0,"
+        "\"output_tokens_per_second\":0,\"requests_per_second\":0,\"error_rate\":1,\"goodput\":{\"slo\":{\"itl_ms\":50,"
+        "\"itl_measure\":\"the mean inter-token latency of each request (a request with one token meets it)\"},"
+        "\"n_good\":0,\"requests_per_second\":0,\"fraction\":0},\"token_count_sources\":{},\"errors\":[\"HTTP 500: "
+        "x\"],\"requests\":[{\"status\":\"failed\",\"http_status\":500,\"ttft_s\":null,\"null_reasons\":{\"ttft_s\":"
+        "\"no token with text came\",\"itl_mean_s\":\"fewer than 2 tokens came\",\"prompt_tokens\":\"the server sent "
+        "neither usage nor timings\"},\"e2e_s\":0.25,\"itl_mean_s\":null,\"output_tokens\":0,\"prompt_tokens\":null,"
+        "\"token_count_source\":\"chunks\",\"error\":\"HTTP 500: x\"}]}]}";
+    char msg[] = "HTTP 500: x";
+    const char *errors[] = {msg};
+    struct cllm_serve_request req = {.ok = false, .http_status = 500, .ttft_s = NAN, .e2e_s = 0.25,
+                                     .itl_mean_s = NAN, .prompt_tokens = -1, .token_count_source = "chunks",
+                                     .error = msg};
+    struct cllm_serve_dist none = {NAN, NAN, NAN, NAN, 0};
+    struct cllm_serve_level L = {.concurrency = 2, .status = CLLM_SERVE_LEVEL_CANCELLED, .n_requests = 1,
+                                 .n_failed = 1, .n_cancelled = 1, .wall_s = 0.5, .ttft_s = none, .itl_s = none,
+                                 .e2e_s = none, .error_rate = 1, .has_goodput = true, .errors = errors,
+                                 .n_errors = 1, .requests = &req};
+    struct cllm_serve_result r;
+    cJSON *s = cJSON_CreateObject();
+    char *text;
+
+    memset(&r, 0, sizeof(r));
+    r.status = CLLM_SERVE_NOT_RUN;
+    cllm_write_serving(s, &r);
+    CHECK(cJSON_GetArraySize(s) == 0);   /* refused parameters: nothing to say */
+    r.status = CLLM_SERVE_PARTIAL;
+    snprintf(r.server.url, sizeof(r.server.url), "http://h:1");
+    r.server.library = "llama-server";
+    r.server.has_props = true;
+    r.server.build_info = (struct cllm_serve_value){CLLM_SERVE_VALUE_STRING, 0, (char *)"b1234"};
+    r.server.total_slots = (struct cllm_serve_value){CLLM_SERVE_VALUE_NUMBER, 4, NULL};
+    r.server.n_ctx = 4096;
+    snprintf(r.server.model, sizeof(r.server.model), "m");
+    r.server.model_source = "/v1/models";
+    r.server.client = "libcurl/8";
+    r.setup = (struct cllm_serve_setup){.concurrency = {2}, .n_levels = 1, .duration_s = 1.5, .max_tokens = 8,
+                                        .ignore_eos = true, .prompt = "hi", .system_prompt = "", .temperature = 0.5,
+                                        .top_p = 0.9, .seed = 42, .stall_s = 60, .deadline_base_s = 120,
+                                        .deadline_per_token_s = 2, .slo_itl_ms = 50};
+    r.levels = &L;
+    r.n_levels = 1;
+    cllm_write_serving(s, &r);
+    text = cJSON_PrintUnformatted(s);
+    CHECK_STR(text, want);
+    free(text);
+    cJSON_Delete(s);
+}
+
 #if defined(CLLM_TEST_HAVE_MHD) && defined(CLLM_WITH_CURL)
 
 static int g_port;
@@ -486,6 +555,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--serve") == 0)
         return serve();
     RUN(parse);
+    RUN(writer);
     g_port = sched_server_start(0, &dflt);
     if (!g_port) {
         fprintf(stderr, "cannot start the test server\n");
@@ -508,6 +578,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--serve") == 0)
         return 77;
     RUN(parse);
+    RUN(writer);
 #endif
     return test_summary();
 }
