@@ -10,6 +10,8 @@
 
 #include "gpu_fake.h"
 #include "monitor/cleanup.h"
+#include "report/fields_core.h"
+#include "report/write_core.h"
 
 static const cJSON *action(const cJSON *j, const char *name)
 {
@@ -27,13 +29,25 @@ static const char *field(const cJSON *a, const char *key)
     return a ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, key)) : NULL;
 }
 
+/* The cleanup as the results hold it (report's writer of struct cllm_cleanup_result). */
+static cJSON *cleanup_json(const struct cllm_cleanup_params *p)
+{
+    struct cllm_cleanup_result r;
+    cJSON *o = cJSON_CreateObject(), *j;
+    cllm_cleanup_do(p, &r);
+    cllm_w_cleanup(o, &CLLM_F_CLEANUP, &r);
+    j = cJSON_DetachItemFromObjectCaseSensitive(o, CLLM_F_CLEANUP.name);
+    cJSON_Delete(o);
+    return j;
+}
+
 static cJSON *run_in(const char *root, bool drop, double pause)
 {
     struct cllm_cleanup_params p = cllm_cleanup_default_params();
     p.root = root;
     p.drop_caches = drop;
     p.pause_s = pause;
-    return cllm_cleanup_run(&p);
+    return cleanup_json(&p);
 }
 
 static void test_defaults_and_actions(void)

@@ -13,7 +13,25 @@
 #include "gpu_fake.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_priv.h"
+#include "report/fields_core.h"
+#include "report/write_core.h"
 
+
+/* The monitor as the results hold it: its snapshot (struct cllm_monitor_report) through report's writer; NULL for
+ * no monitor. */
+static cJSON *monitor_json(const struct cllm_monitor *m, bool with_samples)
+{
+    static struct cllm_monitor_report r;   /* large: not on the stack */
+    cJSON *o, *j;
+    if (cllm_monitor_report(m, with_samples, &r) == CLLM_ERR_INVALID_ARG)
+        return NULL;
+    o = cJSON_CreateObject();
+    cllm_w_monitor(o, &CLLM_F_MONITOR, &r);
+    cllm_monitor_report_free(&r);
+    j = cJSON_DetachItemFromObjectCaseSensitive(o, CLLM_F_MONITOR.name);
+    cJSON_Delete(o);
+    return j;
+}
 static void sleep_s(double s)
 {
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
@@ -611,7 +629,7 @@ static void test_nan_is_null_with_reason(void)
     sleep_s(0.15);
     cllm_monitor_stop(m);
     CHECK(isnan(cllm_monitor_summary(m)->cpu_pct_mean));
-    j = cllm_monitor_to_json(m, true);
+    j = monitor_json(m, true);
     CHECK(j != NULL);
     sum = obj(j, "summary");
     CHECK(cJSON_IsNull(obj(sum, "cpu_pct_mean")));
@@ -656,7 +674,7 @@ static void test_max_samples_bound(void)
     /* the summary covers every sample, the series keeps the newest three */
     CHECK_NEAR(sum->cpu_pct_max, 10.0 * n, 1e-9);
     CHECK_NEAR(sum->cpu_pct_min, 10.0, 0);
-    j = cllm_monitor_to_json(m, true);
+    j = monitor_json(m, true);
     CHECK_INT(cJSON_GetNumberValue(obj(j, "n_samples")), n);
     CHECK_INT(cJSON_GetNumberValue(obj(j, "samples_kept")), 3);
     CHECK_INT(cJSON_GetNumberValue(obj(j, "samples_dropped")), n - 3);
@@ -670,7 +688,7 @@ static void test_max_samples_bound(void)
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(t, 2)), sum->duration_s, 0.001);
     /* without samples: no series */
     cJSON_Delete(j);
-    j = cllm_monitor_to_json(m, false);
+    j = monitor_json(m, false);
     CHECK(obj(j, "samples") == NULL);
     CHECK(obj(j, "summary") != NULL);
     cJSON_Delete(j);
@@ -681,7 +699,7 @@ static void test_max_samples_bound(void)
     m = start_fake(&s, 0.1, 1, false);
     sleep_s(0.25);
     cllm_monitor_stop(m);
-    j = cllm_monitor_to_json(m, true);
+    j = monitor_json(m, true);
     CHECK_INT(cJSON_GetArraySize(obj(obj(j, "samples"), "cpu_pct")), 1);
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetArrayItem(obj(obj(j, "samples"), "cpu_pct"), 0)), 10.0 * f.calls, 1e-9);
     cJSON_Delete(j);
@@ -720,7 +738,7 @@ static void test_bad_params(void)
     cllm_monitor_free(NULL);
     cllm_monitor_stop(NULL);
     CHECK(cllm_monitor_summary(NULL) == NULL);
-    CHECK(cllm_monitor_to_json(NULL, true) == NULL);
+    CHECK(monitor_json(NULL, true) == NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */
@@ -754,7 +772,7 @@ static void test_real_sampler(void)
         return;
     }
     /* a snapshot while running */
-    j = cllm_monitor_to_json(m, true);
+    j = monitor_json(m, true);
     CHECK(cJSON_IsTrue(obj(j, "running")));
     CHECK(cJSON_GetNumberValue(obj(j, "n_samples")) >= 1);
     cJSON_Delete(j);
@@ -776,7 +794,7 @@ static void test_real_sampler(void)
     fprintf(stderr, "  %zu samples, sample cost %.3f ms mean, %.3f ms max; %d GPU(s)\n", sum->n_samples,
             sum->sample_cost_ms_mean, sum->sample_cost_ms_max, info->n_gpus);
 
-    j = cllm_monitor_to_json(m, true);
+    j = monitor_json(m, true);
     CHECK(cJSON_IsFalse(obj(j, "running")));
     CHECK_STR(cJSON_GetStringValue(obj(j, "sampler")), "system");
     CHECK(cJSON_IsNumber(obj(j, "sample_cost_ms_mean")));
@@ -808,7 +826,7 @@ static void test_real_sampler(void)
     CHECK(m != NULL);
     if (m) {
         cllm_monitor_stop(m);
-        j = cllm_monitor_to_json(m, true);
+        j = monitor_json(m, true);
         CHECK_INT(cllm_monitor_info(m)->n_gpus, 0);
         CHECK(obj(obj(j, "samples"), "gpu0_util_pct") == NULL);
         CHECK_STR(cJSON_GetStringValue(obj(source_of(j, "gpu"), "status")), "off");
