@@ -26,6 +26,9 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "report/result.h"
+#include "report/fields_core.h"
+#include "report/fields_hw.h"
+#include "report/write.h"
 #include "report/write_hw.h"
 #include "hw/hw.h"
 #include "serve/engine_server.h"
@@ -989,11 +992,12 @@ static int cmp_results(const void *a, const void *b)
                   cJSON_GetObjectItemCaseSensitive(y, "name")->valuestring);
 }
 
-static void add_str_at(cJSON *o, const char *key, const cJSON *root, const char *path)
+/* key: the string of field f in obj (results keys are read through the report/fields_*.h objects), or null. */
+static void add_field_str(cJSON *o, const char *key, const cJSON *obj, const struct cllm_field *f)
 {
-    const cJSON *v = cllm_json_path(root, path);
-    if (cJSON_IsString(v))
-        cJSON_AddStringToObject(o, key, v->valuestring);
+    const char *v = cllm_r_str(obj, f);
+    if (v)
+        cJSON_AddStringToObject(o, key, v);
     else
         cJSON_AddNullToObject(o, key);
 }
@@ -1028,11 +1032,12 @@ static void get_results(struct cllm_web_api *api, struct cllm_web_response *resp
         cJSON_AddStringToObject(o, "name", e->d_name);
         cJSON_AddNumberToObject(o, "size_bytes", (double)sb.st_size);
         if (cllm_result_load(path, &res, err, sizeof(err)) == CLLM_OK) {
-            add_str_at(o, "id", res, "id");
-            add_str_at(o, "timestamp", res, "timestamp");
-            add_str_at(o, "cpu_model", res, "hardware.cpu.model");
-            add_str_at(o, "os", res, "hardware.os.system");
-            add_str_at(o, "status", res, "run.status");
+            const cJSON *hw = cllm_r_get(res, &CLLM_F_HARDWARE);
+            add_field_str(o, "id", res, &CLLM_F_ID);
+            add_field_str(o, "timestamp", res, &CLLM_F_TIMESTAMP);
+            add_field_str(o, "cpu_model", cllm_r_get(hw, &CLLM_F_HW_CPU), &CLLM_F_HW_CPU_MODEL);
+            add_field_str(o, "os", cllm_r_get(hw, &CLLM_F_HW_OS), &CLLM_F_HW_OS_SYSTEM);
+            add_field_str(o, "status", cllm_r_get(res, &CLLM_F_RUN), &CLLM_F_RUN_STATUS);
             cJSON_Delete(res);
         } else {
             cJSON_AddNullToObject(o, "id");
