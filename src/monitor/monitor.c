@@ -162,10 +162,8 @@ static void take_sample(struct cllm_monitor *m)
 
     s.t_s = s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
     s.n_gpus = m->info.n_gpus;
-    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++) {
-        struct cllm_gpu_sample *v = &s.gpu[g];
-        v->util_pct = v->vram_used_gb = v->temp_c = v->power_w = v->sm_clock_mhz = NAN;
-    }
+    for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
+        cllm_gpu_sample_clear(&s.gpu[g]);
     t_start = cllm_now_s();
     m->s->sample(m->state, &s, &m->why_sampler);
     if (m->p.rss_pid > 0) {
