@@ -1,6 +1,5 @@
 #include "classic/classic.h"
 
-#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -104,8 +103,8 @@ void cllm_classic_result_free(struct cllm_classic_result *r)
     if (!r)
         return;
     for (int i = 0; i < PH_COUNT; i++) {
-        cJSON_Delete(r->phase[i].cleanup);
-        cJSON_Delete(r->phase[i].monitor);
+        if (r->phase[i].has_monitor)
+            cllm_monitor_report_free(&r->phase[i].monitor);
     }
     cllm_cpugemm_result_free(&r->cpu_single);
     cllm_cpugemm_result_free(&r->cpu_multi);
@@ -139,7 +138,8 @@ void cllm_classic_run(const struct cllm_classic_params *p, struct cllm_classic_r
             struct cllm_cleanup_params cp = cllm_cleanup_default_params();
             cp.pause_s = p->cleanup_pause_s;
             cp.drop_caches = p->drop_page_cache;
-            ph->cleanup = cllm_cleanup_run(&cp);
+            cllm_cleanup_do(&cp, &ph->cleanup);
+            ph->has_cleanup = true;
         }
         if (p->monitor) {
             struct cllm_monitor_params mp = cllm_monitor_default_params();
@@ -155,7 +155,8 @@ void cllm_classic_run(const struct cllm_classic_params *p, struct cllm_classic_r
         run_phase(i, p, r);
         if (mon) {
             cllm_monitor_stop(mon);
-            ph->monitor = cllm_monitor_to_json(mon, p->keep_samples);
+            /* out of memory for the series still gives the report without it */
+            ph->has_monitor = cllm_monitor_report(mon, p->keep_samples, &ph->monitor) != CLLM_ERR_INVALID_ARG;
             cllm_monitor_free(mon);
         }
         ph->duration_s = cllm_now_s() - t0;

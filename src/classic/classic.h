@@ -12,12 +12,13 @@
 #include "classic/cpu_gemm.h"
 #include "classic/gpu_gemm.h"
 #include "classic/membw.h"
+#include "monitor/cleanup.h"
+#include "monitor/monitor.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-struct cJSON;
 struct cllm_config;
 struct cllm_hw_info;
 struct cllm_sample;
@@ -32,10 +33,12 @@ enum cllm_classic_phase_id {
 /* What the runner adds to each phase it ran. */
 struct cllm_classic_phase {
     bool   ran;                 /* started (the fields below are set) */
-    struct cJSON *cleanup;      /* the cleanup's record as monitor/cleanup.h gives it (owned); NULL: no cleanup */
+    bool   has_cleanup;         /* the system cleanup ran before it */
+    struct cllm_cleanup_result cleanup;
     bool   monitor_asked;       /* a monitor was wanted */
-    struct cJSON *monitor;      /* the monitor's record as monitor/monitor.h gives it (owned); NULL with
-                                   monitor_asked: it did not start (monitor_error says why) */
+    bool   has_monitor;         /* it ran: `monitor` holds its report (free with cllm_classic_result_free); false
+                                   with monitor_asked: it did not start (monitor_error says why) */
+    struct cllm_monitor_report monitor;
     char   monitor_error[256];
     bool   finished;            /* the phase returned (duration_s and its status are set) */
     double duration_s;          /* cleanup + phase, s */

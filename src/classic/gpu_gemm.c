@@ -310,8 +310,8 @@ cleanup:
 }
 
 /* Times `batch` back-to-back GEMMs between two device events; seconds per GEMM. */
-static enum cllm_status time_batch(struct ctx *x, enum cllm_gpugemm_precision prec, int n, struct problem *pr, int batch,
-                                   double *per_gemm)
+static enum cllm_status time_batch(struct ctx *x, enum cllm_gpugemm_precision prec, int n, struct problem *pr,
+                                   int batch, double *per_gemm)
 {
     enum cllm_status st;
     double t = 0.0;

@@ -342,8 +342,8 @@ static void hip_host_free(void *ptr)
         g_hip.host_free(ptr);
 }
 
-static enum cllm_status hip_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind, char *err,
-                                   size_t errlen)
+static enum cllm_status hip_memcpy(void *dst, const void *src, size_t bytes, enum cllm_gpugemm_copy_kind kind,
+                                   char *err, size_t errlen)
 {
     /* hipMemcpyKind: HostToDevice 1, DeviceToHost 2, DeviceToDevice 3, as CUDA's */
     HIP_CHECK(g_hip.memcpy(dst, src, bytes, (int)kind), "hipMemcpy");

@@ -41,8 +41,8 @@ void cllm_gpugemm_dirs_describe(const struct cllm_gpugemm_dirs *d, char *out, si
 /* Opens the first of `names` found, folder by folder in list order (names in order within a folder). A file that
  * exists but fails to load is reported in err with the loader's message; otherwise err says "not found".
  * CLLM_OK with *out set, CLLM_ERR_LIBRARY otherwise. */
-enum cllm_status cllm_gpugemm_dl_search(const struct cllm_gpugemm_dirs *d, const char *const *names, struct cllm_dl **out,
-                                    char *err, size_t errlen);
+enum cllm_status cllm_gpugemm_dl_search(const struct cllm_gpugemm_dirs *d, const char *const *names,
+                                        struct cllm_dl **out, char *err, size_t errlen);
 
 /* Keeps a vendor library loaded until the process exits and returns the handle to use: the one kept before for
  * the same file (closing `dl`), else `dl`. GPU runtimes are never unloaded: cuBLAS, cuBLASLt and the CUDA runtime

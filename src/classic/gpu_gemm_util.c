@@ -156,8 +156,8 @@ static bool file_exists(const char *p)
     return stat(p, &st) == 0;
 }
 
-enum cllm_status cllm_gpugemm_dl_search(const struct cllm_gpugemm_dirs *d, const char *const *names, struct cllm_dl **out,
-                                    char *err, size_t errlen)
+enum cllm_status cllm_gpugemm_dl_search(const struct cllm_gpugemm_dirs *d, const char *const *names,
+                                        struct cllm_dl **out, char *err, size_t errlen)
 {
     char path[CLLM_GPUGEMM_DIR_LEN + 128];
     char why[1024];

@@ -79,8 +79,8 @@ const struct cllm_record CLLM_R_CPU_GEMM_SIZE = {"cpu_gemm_size", "the timed N×
 
 static const struct cllm_field *const cpu_peak_fields[] = {&CLLM_F_CPU_PEAK_GFLOPS, &CLLM_F_CPU_PEAK_RATIO,
     &CLLM_F_CPU_PEAK_BASIS, NULL};
-const struct cllm_record CLLM_R_CPU_GEMM_PEAK = {"cpu_gemm_peak", "the theoretical peak and how close the best size came",
-    cpu_peak_fields, false};
+const struct cllm_record CLLM_R_CPU_GEMM_PEAK = {"cpu_gemm_peak",
+    "the theoretical peak and how close the best size came", cpu_peak_fields, false};
 
 const struct cllm_field CLLM_F_CPU_VALIDATION = {"validation", OBJ, "",
     "a small sgemm product against a double-precision naive one", &CLLM_R_CPU_GEMM_VALIDATION, 0, 0};
@@ -91,7 +91,8 @@ const struct cllm_field CLLM_F_CPU_PEAK = {"peak", OBJ, "", "multi-thread: the t
 
 static const struct cllm_field *const cpu_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_REASON, &CLLM_F_ERROR,
     &CLLM_F_CL_CANCELLED, &CLLM_F_CPU_LIBRARY, &CLLM_F_CPU_BLAS_KERNELS, &CLLM_F_CPU_BLAS_CORETYPE_ENV,
-    &CLLM_F_CPU_WARNING, &CLLM_F_CPU_BLAS_THREADS, &CLLM_F_CPU_THREADS_REQUESTED, &CLLM_F_CPU_VALIDATION, &CLLM_F_CPU_RESULTS,
+    &CLLM_F_CPU_WARNING, &CLLM_F_CPU_BLAS_THREADS, &CLLM_F_CPU_THREADS_REQUESTED, &CLLM_F_CPU_VALIDATION,
+    &CLLM_F_CPU_RESULTS,
     &CLLM_F_CPU_PEAK, &CLLM_F_CLEANUP, &CLLM_F_MONITOR, &CLLM_F_CL_DURATION_S, NULL};
 const struct cllm_record CLLM_R_CPU_GEMM = {"cpu_gemm", "float32 N×N products through OpenBLAS (cblas_sgemm)",
     cpu_fields, false};

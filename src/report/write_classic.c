@@ -9,6 +9,7 @@
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/write.h"
+#include "report/write_core.h"
 
 const char *cllm_write_classic_status_name(enum cllm_classic_status st)
 {
@@ -391,8 +392,8 @@ static void write_phase_into(cJSON *o, const struct cllm_classic_result *r, int 
 {
     const struct cllm_classic_phase *ph = &r->phase[index];
 
-    if (ph->cleanup)
-        cllm_w_any(o, &CLLM_F_CLEANUP, cJSON_Duplicate(ph->cleanup, 1));
+    if (ph->has_cleanup)
+        cllm_w_cleanup(o, &CLLM_F_CLEANUP, &ph->cleanup);
     if (!ph->finished)
         return;
     switch (index) {
@@ -402,8 +403,8 @@ static void write_phase_into(cJSON *o, const struct cllm_classic_result *r, int 
     case CLLM_CLASSIC_GPU:        cllm_write_gpu_compute(o, &r->gpu); break;
     default: break;
     }
-    if (ph->monitor) {
-        cllm_w_any(o, &CLLM_F_MONITOR, cJSON_Duplicate(ph->monitor, 1));
+    if (ph->has_monitor) {
+        cllm_w_monitor(o, &CLLM_F_MONITOR, &ph->monitor);
     } else if (ph->monitor_asked) {
         cJSON *m = cllm_w_obj(o, &CLLM_F_MONITOR);
         bare_null(m, &CLLM_F_MON_SUMMARY);
