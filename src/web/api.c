@@ -26,6 +26,9 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "report/result.h"
+#include "classic/gpu_gemm.h"
+#include "classic/membw.h"
+#include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
 #include "report/write.h"
@@ -1096,16 +1099,13 @@ static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON 
 
 /* ---- result views: what the GUI draws, computed here (GET /api/results/{name}/view); the GUI formats ---- */
 
-/* The results keys the views read. TODO(H1c): these become the field objects of report/fields_llm.h and
- * report/fields_classic.h (cllm_r_num / cllm_r_str), the only place the key strings are spelled. */
-#define K_AI "ai_benchmarks"
+/* The LLM section's keys the views read. TEMPORARY: report/fields_llm.h (H1c) is not committed yet; these become
+ * its field objects (cllm_r_num / cllm_r_str), the only place the key strings may be spelled. */
 #define K_RESULTS "results"
 #define K_COMPARISONS "comparisons"
 #define K_SUMMARY "summary"
 #define K_RUNS "runs"
 #define K_STATUS "status"
-#define K_ERROR "error"
-#define K_REASON "reason"
 #define K_MODEL "model"
 #define K_NAME "name"
 #define K_SYNTHETIC "synthetic"
@@ -1113,10 +1113,6 @@ static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON 
 #define K_STABILITY "stability"
 #define K_TEMPERATURE "temperature"
 #define K_FIRST_TOKEN "first_token_latency_s"
-#define K_CLASSIC "classic_benchmarks"
-#define K_BENCHMARKS "benchmarks"
-#define K_MONITOR "monitor"
-#define K_SAMPLES "samples"
 
 /* One metric row: id (the GUI's label key), English label, unit, digits to show, where the value is. */
 struct view_metric {
@@ -1240,9 +1236,9 @@ static void add_chart(cJSON *charts, const char *id, const char *title, const ch
 /* The status line of an item: status, and its error or reason. */
 static void add_status(cJSON *o, const cJSON *item)
 {
-    const char *why = str_of(item, K_ERROR);
+    const char *why = str_of(item, CLLM_F_ERROR.name);
     add_str_or_null(o, "status", str_of(item, K_STATUS));
-    add_str_or_null(o, "why", why ? why : str_of(item, K_REASON));
+    add_str_or_null(o, "why", why ? why : str_of(item, CLLM_F_REASON.name));
 }
 
 static cJSON *models_view(const cJSON *ai)
@@ -1303,7 +1299,7 @@ static cJSON *phases_view(const cJSON *ai)
 
     cJSON_AddBoolToObject(o, "present", cmp != NULL);
     add_str_or_null(o, "status", str_of(cmp, K_STATUS));
-    add_str_or_null(o, "error", str_of(cmp, K_ERROR));
+    add_str_or_null(o, "error", str_of(cmp, CLLM_F_ERROR.name));
     arr = cJSON_AddArrayToObject(o, "sections");
     cJSON_ArrayForEach(phase, cmp) {
         const struct view_metric *const *ms = base;
@@ -1400,25 +1396,24 @@ static void push_num(cJSON *series, const char *arr, double v)
 
 static cJSON *classic_view(const cJSON *classic)
 {
-    static const char *const threads[] = {"cpu_single_thread", "cpu_multi_thread"};
-    static const char *const ops[] = {"write", "read", "copy", "triad"};
-    static const char *const precs[] = {"fp32", "tf32", "fp16", "bf16"};
-    const cJSON *b = obj_of(classic, K_BENCHMARKS), *it;
-    const cJSON *mr = obj_of(obj_of(b, "memory_bandwidth"), K_RESULTS);
-    const cJSON *gs = obj_of(obj_of(b, "gpu_compute"), K_SUMMARY);
+    const cJSON *b = cllm_r_get(classic, &CLLM_F_CL_BENCHMARKS), *it;
+    const cJSON *cpu[2] = {cllm_r_get(cllm_r_get(b, &CLLM_F_CL_CPU_SINGLE), &CLLM_F_CPU_RESULTS),
+                           cllm_r_get(cllm_r_get(b, &CLLM_F_CL_CPU_MULTI), &CLLM_F_CPU_RESULTS)};
+    const cJSON *mr = cllm_r_get(cllm_r_get(b, &CLLM_F_CL_MEMORY), &CLLM_F_MEM_RESULTS);
+    const cJSON *gs = cllm_r_get(cllm_r_get(b, &CLLM_F_CL_GPU), &CLLM_F_GPU_SUMMARY);
     cJSON *o = cJSON_CreateObject(), *charts, *c, *s1, *s2, *labels;
 
     cJSON_AddBoolToObject(o, "ran", b && cJSON_GetArraySize(b) > 0);
     {
-        const char *why = str_of(classic, K_REASON);
-        add_str_or_null(o, "why", why ? why : str_of(classic, K_ERROR));
+        const char *why = cllm_r_str(classic, &CLLM_F_REASON);
+        add_str_or_null(o, "why", why ? why : cllm_r_str(classic, &CLLM_F_ERROR));
     }
     charts = cJSON_AddArrayToObject(o, "charts");
     /* GFLOPS per matrix size, the sizes either thread count measured */
-    c = bar_spec("gflops", "GFLOPS", false);
+    c = bar_spec("gflops", CLLM_F_CL_GFLOPS.unit, false);
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     for (size_t t = 0; t < 2; t++)
-        cJSON_ArrayForEach(it, obj_of(obj_of(b, threads[t]), K_RESULTS)) {
+        cJSON_ArrayForEach(it, cpu[t]) {
             bool seen = false;
             const cJSON *l;
             cJSON_ArrayForEach(l, labels) seen = seen || strcmp(l->valuestring, it->string) == 0;
@@ -1429,33 +1424,35 @@ static cJSON *classic_view(const cJSON *classic)
     s1 = series_of(c, "single", false);
     s2 = series_of(c, "multi", false);
     cJSON_ArrayForEach(it, labels) {
-        push_num(s1, "values", num_of(obj_of(obj_of(obj_of(b, threads[0]), K_RESULTS), it->valuestring), "gflops"));
-        push_num(s2, "values", num_of(obj_of(obj_of(obj_of(b, threads[1]), K_RESULTS), it->valuestring), "gflops"));
+        /* a size's entry is keyed by data ("2048x2048"), its numbers through the fields */
+        const cJSON *e0 = cJSON_GetObjectItemCaseSensitive(cpu[0], it->valuestring);
+        const cJSON *e1 = cJSON_GetObjectItemCaseSensitive(cpu[1], it->valuestring);
+        push_num(s1, "values", cllm_r_num(e0, &CLLM_F_CL_GFLOPS));
+        push_num(s2, "values", cllm_r_num(e1, &CLLM_F_CL_GFLOPS));
     }
     cJSON_AddItemToArray(charts, c);
     /* memory bandwidth per kernel, one thread and all threads, ± sd */
-    c = bar_spec("bandwidth", "GB/s", mr != NULL);
+    c = bar_spec("bandwidth", CLLM_F_MEM_GBPS.unit, mr != NULL);
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "single", true);
     s2 = series_of(c, "multi", true);
-    for (size_t i = 0; i < 4; i++) {
-        const cJSON *a = obj_of(obj_of(mr, "single_thread"), ops[i]), *z = obj_of(obj_of(mr, "all_threads"), ops[i]);
-        cJSON_AddItemToArray(labels, cJSON_CreateString(ops[i]));
-        push_num(s1, "values", num_of(a, "gbps"));
-        push_num(s1, "sd", num_of(a, "gbps_std"));
-        push_num(s2, "values", num_of(z, "gbps"));
-        push_num(s2, "sd", num_of(z, "gbps_std"));
+    for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
+        const cJSON *one = cllm_r_get(cllm_r_get(mr, &CLLM_F_MEM_SINGLE_THREAD), CLLM_MEM_KERNEL_FIELDS[k]);
+        const cJSON *all = cllm_r_get(cllm_r_get(mr, &CLLM_F_MEM_ALL_THREADS), CLLM_MEM_KERNEL_FIELDS[k]);
+        cJSON_AddItemToArray(labels, cJSON_CreateString(cllm_membw_kernel_name((enum cllm_membw_kernel)k)));
+        push_num(s1, "values", cllm_r_num(one, &CLLM_F_MEM_GBPS));
+        push_num(s1, "sd", cllm_r_num(one, &CLLM_F_MEM_GBPS_STD));
+        push_num(s2, "values", cllm_r_num(all, &CLLM_F_MEM_GBPS));
+        push_num(s2, "sd", cllm_r_num(all, &CLLM_F_MEM_GBPS_STD));
     }
     cJSON_AddItemToArray(charts, c);
     /* GPU TFLOPS per precision */
-    c = bar_spec("gpu", "TFLOPS", gs != NULL);
+    c = bar_spec("gpu", CLLM_F_GPU_MEAN_TFLOPS.unit, gs != NULL);
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "tflops", false);
-    for (size_t i = 0; i < 4; i++) {
-        char key[32];
-        snprintf(key, sizeof(key), "%s_tflops", precs[i]);
-        cJSON_AddItemToArray(labels, cJSON_CreateString(precs[i]));
-        push_num(s1, "values", num_of(gs, key));
+    for (int p = 0; p < CLLM_GPUGEMM_PRECISION_COUNT; p++) {
+        cJSON_AddItemToArray(labels, cJSON_CreateString(cllm_gpugemm_precision_name((enum cllm_gpugemm_precision)p)));
+        push_num(s1, "values", cllm_r_num(gs, CLLM_GPU_SUMMARY_FIELDS[p]));
     }
     cJSON_AddItemToArray(charts, c);
     return o;
@@ -1465,12 +1462,13 @@ static cJSON *classic_view(const cJSON *classic)
  * "values"}]} with the columns that hold any value. */
 static cJSON *monitor_view(const cJSON *res)
 {
-    const cJSON *groups[2] = {obj_of(obj_of(res, K_CLASSIC), K_BENCHMARKS), obj_of(obj_of(res, K_AI), K_RESULTS)};
+    const cJSON *groups[2] = {cllm_r_get(cllm_r_get(res, &CLLM_F_CLASSIC_BENCHMARKS), &CLLM_F_CL_BENCHMARKS),
+                              obj_of(obj_of(res, CLLM_F_AI_BENCHMARKS.name), K_RESULTS)};
     cJSON *arr = cJSON_CreateArray();
     for (size_t g = 0; g < 2; g++) {
         const cJSON *p;
         cJSON_ArrayForEach(p, groups[g]) {
-            const cJSON *smp = obj_of(obj_of(p, K_MONITOR), K_SAMPLES), *t = NULL, *col;
+            const cJSON *smp = obj_of(obj_of(p, CLLM_F_MONITOR.name), CLLM_F_MON_SAMPLES.name), *t = NULL, *col;
             cJSON *e, *series;
             if (smp)
                 t = cJSON_GetObjectItemCaseSensitive(smp, "t_s");
@@ -1505,14 +1503,14 @@ static cJSON *monitor_view(const cJSON *res)
 /* The whole view of one results file. */
 static cJSON *result_view(const cJSON *res)
 {
-    const cJSON *ai = obj_of(res, K_AI);
+    const cJSON *ai = obj_of(res, CLLM_F_AI_BENCHMARKS.name);
     cJSON *o = cJSON_CreateObject(), *a;
-    cJSON_AddItemToObject(o, "classic", classic_view(obj_of(res, K_CLASSIC)));
+    cJSON_AddItemToObject(o, "classic", classic_view(obj_of(res, CLLM_F_CLASSIC_BENCHMARKS.name)));
     a = models_view(ai);
     cJSON_AddBoolToObject(a, "ran", cJSON_GetArraySize(obj_of(ai, K_RESULTS)) > 0);
     {
-        const char *why = str_of(ai, K_REASON);
-        add_str_or_null(a, "why", why ? why : str_of(ai, K_ERROR));
+        const char *why = str_of(ai, CLLM_F_REASON.name);
+        add_str_or_null(a, "why", why ? why : str_of(ai, CLLM_F_ERROR.name));
     }
     cJSON_AddItemToObject(o, "ai", a);
     cJSON_AddItemToObject(o, "phases", phases_view(ai));

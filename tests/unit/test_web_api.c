@@ -179,7 +179,8 @@ static void test_hardware(void)
             CHECK(rm != NULL);
             if (!rm || !hw)
                 continue;
-            CHECK_STR(str_of(m, "fit.result"), cllm_fit_name(cllm_model_check_fit(rm, NULL, hw, reason, sizeof(reason))));
+            enum cllm_fit fit = cllm_model_check_fit(rm, NULL, hw, reason, sizeof(reason));
+            CHECK_STR(str_of(m, "fit.result"), cllm_fit_name(fit));
             CHECK_STR(str_of(m, "fit.reason"), reason);
             n++;
         }
@@ -524,7 +525,8 @@ static void test_result_view(void)
     row = view_row(m, "tps");
     CHECK(fabs(row_num(row, "value") - cJSON_GetObjectItemCaseSensitive(sum, "avg_tokens_per_second")->valuedouble)
           < 1e-9);
-    CHECK(fabs(row_num(row, "sd") - cJSON_GetObjectItemCaseSensitive(sum, "std_tokens_per_second")->valuedouble) < 1e-9);
+    CHECK(fabs(row_num(row, "sd") - cJSON_GetObjectItemCaseSensitive(sum, "std_tokens_per_second")->valuedouble)
+          < 1e-9);
     CHECK_STR(str_of(row, "unit"), "tokens/s");
     runs = cllm_json_path(cJSON_GetObjectItemCaseSensitive(cllm_json_path(file, "ai_benchmarks.results"), "tiny-test"),
                           "runs");
@@ -566,6 +568,28 @@ static void test_result_view(void)
     /* the classic charts: GFLOPS per size, bandwidth per kernel with sd, GPU per precision */
     CHECK_STR(str_of(cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 0), "id"), "gflops");
     CHECK_STR(str_of(cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 1), "id"), "bandwidth");
+    {
+        const cJSON *bw = cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 1);
+        const cJSON *gf = cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 0);
+        const cJSON *triad = cllm_json_path(file, "classic_benchmarks.benchmarks.memory_bandwidth.results."
+                                                  "single_thread.triad.gbps");
+        const cJSON *mt = cllm_json_path(file, "classic_benchmarks.benchmarks.cpu_multi_thread.results");
+        CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(bw, "labels"), 3)->valuestring, "triad");
+        CHECK(triad && fabs(cJSON_GetArrayItem(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(bw,
+              "series"), 0), "values"), 3)->valuedouble - triad->valuedouble) < 1e-12);
+        /* one label per matrix size the file has, each with the multi-thread GFLOPS of that size */
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(gf, "labels")), cJSON_GetArraySize(mt));
+        i = 0;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(gf, "labels")) {
+            const cJSON *want = cllm_json_path(cJSON_GetObjectItemCaseSensitive(mt, v->valuestring), "gflops");
+            const cJSON *got = cJSON_GetArrayItem(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(gf,
+                                                  "series"), 1), "values"), i++);
+            CHECK(want && got && fabs(got->valuedouble - want->valuedouble) < 1e-12);
+        }
+        /* no GPU in the file: the GPU chart says it has no data */
+        CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cllm_json_path(o, "classic.charts"), 2),
+                                                              "has_data")));
+    }
     CHECK(cJSON_IsArray(cllm_json_path(o, "monitor")));
     cJSON_Delete(o);
     free(r.body);
