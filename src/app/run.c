@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "report/fields_classic.h"
+#include "report/fields_core.h"
 #include "report/result.h"
 #include "report/write_classic.h"
 #include "hw/hw.h"
@@ -86,8 +87,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     }
 
     if (p->skip_classic) {
-        cllm_json_set_status(cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"), "skipped", "reason",
-                              "--skip-classic given");
+        cllm_write_classic_skipped(cJSON_GetObjectItemCaseSensitive(result, CLLM_F_CLASSIC_BENCHMARKS.name),
+                                   "--skip-classic given");
     } else if (!cancelled(p)) {
         struct cllm_classic_params cp = cllm_classic_default_params();
         struct cllm_classic_result *cr = calloc(1, sizeof(*cr));
@@ -104,7 +105,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         cp.monitor_sample = p->monitor_sample ? classic_sample : NULL;
         cp.user_data = (void *)p;
         cllm_classic_run(&cp, cr);
-        cllm_write_classic(cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"), cr);
+        cllm_write_classic(cJSON_GetObjectItemCaseSensitive(result, CLLM_F_CLASSIC_BENCHMARKS.name), cr);
         if (cr->phase[CLLM_CLASSIC_MEMORY].finished && cr->memory.has_best)
             cpu_read_gbps = cr->memory.best_gbps[CLLM_MEMBW_READ];
         if (cr->phase[CLLM_CLASSIC_GPU].finished)

@@ -421,6 +421,14 @@ cJSON *cllm_write_classic_phase(const struct cllm_classic_result *r, int index)
     return o;
 }
 
+void cllm_write_classic_skipped(cJSON *section, const char *reason)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(section, CLLM_F_CL_STATUS.name);
+    cJSON_DeleteItemFromObjectCaseSensitive(section, CLLM_F_REASON.name);
+    cllm_w_str(section, &CLLM_F_CL_STATUS, cllm_write_classic_status_name(CLLM_CLASSIC_SKIPPED), NULL);
+    cllm_w_str(section, &CLLM_F_REASON, reason, NULL);
+}
+
 void cllm_write_classic(cJSON *section, const struct cllm_classic_result *r)
 {
     cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(section, CLLM_F_CL_BENCHMARKS.name);

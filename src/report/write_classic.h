@@ -18,6 +18,9 @@ const char *cllm_write_classic_status_name(enum cllm_classic_status st);
  * of that name), then the section's status in place of an earlier status and reason. */
 void cllm_write_classic(struct cJSON *section, const struct cllm_classic_result *r);
 
+/* The section not run: status "skipped" with `reason` (replacing an earlier status and reason). */
+void cllm_write_classic_skipped(struct cJSON *section, const char *reason);
+
 /* A new object holding phase `index` of r as benchmarks.<phase> holds it (its cleanup, data, monitor, duration);
  * NULL when out of memory. */
 struct cJSON *cllm_write_classic_phase(const struct cllm_classic_result *r, int index);
