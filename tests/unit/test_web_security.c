@@ -536,13 +536,15 @@ static void test_llama_server(void)
     CHECK(!cllm_web_valid_quant(""));
 }
 
-/* A results file that passes the import's checks, with `extra` inside its cpu model string. */
+/* A results file that passes the import's checks (and the suite's schema check of imports), with `extra` inside
+ * its cpu model string. */
 static size_t result_text(char *out, size_t n, const char *extra, size_t *extra_at)
 {
     int k = snprintf(out, n, "{\"schema_version\":1,\"id\":\"20260301_000000\",\"timestamp\":\"t\",\"hardware\":{"
                      "\"os\":{\"system\":\"Linux\"},\"cpu\":{\"model\":\"CPU ");
     *extra_at = (size_t)k;
-    k += snprintf(out + k, n - (size_t)k, "%s\"},\"ram\":{},\"gpu\":{\"devices\":[]}}}", extra);
+    k += snprintf(out + k, n - (size_t)k, "%s\"},\"ram\":{},\"gpu\":{\"devices\":[],\"count\":0,"
+                  "\"primary_backend\":\"none\"}}}", extra);
     return (size_t)k;
 }
 
