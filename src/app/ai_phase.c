@@ -8,31 +8,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/stats.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "platform/fs.h"
 #include "core/log.h"
-#include "report/result.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
-#include "model/download.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
+#include "llm/llm_result.h"
 #include "llm/metrics.h"
+#include "model/download.h"
 #include "model/registry.h"
 #include "model/synth.h"
 #include "model/vocab.h"
 #include "monitor/cleanup.h"
 #include "monitor/monitor.h"
-#include "core/json.h"
+#include "platform/fs.h"
 #include "platform/proc.h"
+#include "report/fields_llm.h"
+#include "report/write_llm.h"
 
 #ifndef CLLM_SOURCE_DIR
 #define CLLM_SOURCE_DIR "."
 #endif
 
-#define GIB (1024.0 * 1024.0 * 1024.0)
 
 struct cllm_ai_params cllm_ai_default_params(void)
 {
@@ -162,10 +161,11 @@ static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const str
     return st;
 }
 
-/* Finds or makes the GGUF: the file in models/, else a download, else a synthetic stand-in (with a notice). */
+/* Finds or makes the GGUF: the file in models/, else a download, else a synthetic stand-in (with a notice); where
+ * it came from into info. */
 static enum cllm_status get_model_file(const struct cllm_ai_params *p, const struct cllm_model *m,
-                                       const struct cllm_model_quant *q, char *path, size_t n, cJSON *info,
-                                       char *err, size_t errlen)
+                                       const struct cllm_model_quant *q, char *path, size_t n,
+                                       struct cllm_llm_model_facts *info, char *err, size_t errlen)
 {
     char why_download[512] = "", synth_path[1024];
     struct dl_ctx ctx = {p, m->key};
@@ -175,8 +175,8 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
 
     cllm_model_local_path(q, p->models_dir, path, n);
     if (file_size(path) > 0) {
-        cJSON_AddStringToObject(info, "source", "present");
-        cJSON_AddBoolToObject(info, "synthetic", false);
+        cllm_strlcpy(info->source, "present", sizeof(info->source));
+        info->synthetic = false;
         return CLLM_OK;
     }
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -192,13 +192,13 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
         dp.user_data = &ctx;
         st = cllm_download_model(m, q, p->models_dir, &dp, &res, why_download, sizeof(why_download));
         if (st == CLLM_OK) {
-            cJSON *d = cJSON_AddObjectToObject(info, "download");
-            cJSON_AddStringToObject(info, "source", "downloaded");
-            cJSON_AddBoolToObject(info, "synthetic", false);
-            cJSON_AddStringToObject(d, "url", res.url);
-            cJSON_AddNumberToObject(d, "bytes", (double)res.bytes);
-            cJSON_AddNumberToObject(d, "elapsed_s", res.elapsed_s);
-            cJSON_AddBoolToObject(d, "sha256_checked", res.sha256_checked);
+            info->has_download = true;
+            cllm_strlcpy(info->download_url, res.url, sizeof(info->download_url));
+            info->download_bytes = res.bytes;
+            info->download_elapsed_s = res.elapsed_s;
+            info->download_sha256_checked = res.sha256_checked;
+            cllm_strlcpy(info->source, "downloaded", sizeof(info->source));
+            info->synthetic = false;
             return CLLM_OK;
         }
         if (st == CLLM_ERR_CANCELLED || cancelled(p)) {
@@ -215,7 +215,8 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
         return CLLM_ERR_NOT_FOUND;
     }
     cllm_model_synthetic_path(m, q, p->models_dir, synth_path, sizeof(synth_path));
-    cJSON_AddStringToObject(info, "download_error", why_download);
+    info->has_download_error = true;
+    cllm_strlcpy(info->download_error, why_download, sizeof(info->download_error));
     if (file_size(synth_path) <= 0) {
         say(p, CLLM_AI_NOTICE, m->key, NAN,
             "%s%s could not be downloaded (%s): making a SYNTHETIC model with the same shape and quantization "
@@ -224,16 +225,16 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
         st = make_synthetic(p, m, q, NULL, synth_path, err, errlen);
         if (st != CLLM_OK)
             return st;
-        cJSON_AddStringToObject(info, "source", "synthetic (made now)");
+        cllm_strlcpy(info->source, "synthetic (made now)", sizeof(info->source));
     } else {
         say(p, CLLM_AI_NOTICE, m->key, NAN,
             "%s%s could not be downloaded (%s): using the SYNTHETIC model %s (random weights: speed is real, the "
             "text is not)", q->file, empty ? " (an empty file, 0 bytes)" : "", why_download, synth_path);
-        cJSON_AddStringToObject(info, "source", "synthetic (reused)");
+        cllm_strlcpy(info->source, "synthetic (reused)", sizeof(info->source));
     }
-    cJSON_AddBoolToObject(info, "synthetic", true);
-    cJSON_AddStringToObject(info, "notice", "synthetic model: real architecture and quantization, random weights; "
-                                            "end-of-sequence ignored so every run generates max_tokens");
+    info->synthetic = true;
+    cllm_strlcpy(info->notice, "synthetic model: real architecture and quantization, random weights; "
+                               "end-of-sequence ignored so every run generates max_tokens", sizeof(info->notice));
     cllm_strlcpy(path, synth_path, n);
     return CLLM_OK;
 }
@@ -272,19 +273,21 @@ static struct cllm_gen_params gen_params(const struct cllm_ai_params *p, bool sy
 /* Decode t/s × bytes read per token ÷ bandwidth: how close decoding runs to the memory-bound limit. For a dense
  * model every weight is read once per generated token, so the file size stands for the bytes per token. basis NULL:
  * where the model runs is not known (a server), so there is no bandwidth to compare with. */
-static void add_roofline(cJSON *summary, double decode_tps, int64_t model_bytes, double gbps, const char *basis)
+static void roofline(struct cllm_llm_roofline *r, double decode_tps, int64_t model_bytes, double gbps,
+                     const char *basis)
 {
-    cJSON *r = cJSON_AddObjectToObject(summary, "roofline");
-    cJSON_AddNumberToObject(r, "bytes_per_token", (double)model_bytes);
+    memset(r, 0, sizeof(*r));
+    r->bytes_per_token = (double)model_bytes;
     if (isfinite(gbps) && gbps > 0 && isfinite(decode_tps) && model_bytes > 0) {
-        cJSON_AddNumberToObject(r, "bandwidth_gbps", gbps);
-        cJSON_AddNumberToObject(r, "ratio", decode_tps * (double)model_bytes / 1e9 / gbps);
-        cJSON_AddNumberToObject(r, "max_tokens_per_second", gbps * 1e9 / (double)model_bytes);
-        cJSON_AddStringToObject(r, "basis", basis);
+        r->has_bandwidth = true;
+        r->bandwidth_gbps = gbps;
+        r->ratio = decode_tps * (double)model_bytes / 1e9 / gbps;
+        r->max_tokens_per_second = gbps * 1e9 / (double)model_bytes;
+        r->basis = basis;
     } else {
-        cllm_json_set_null(r, "ratio", !basis ? "the server's backend (CPU or GPU) is not known here"
-                                       : isfinite(gbps) ? "no decode rate"
-                                       : "memory bandwidth not measured in this run (run the classic phases too)");
+        r->ratio_why = !basis ? "the server's backend (CPU or GPU) is not known here"
+                       : isfinite(gbps) ? "no decode rate"
+                       : "memory bandwidth not measured in this run (run the classic phases too)";
     }
 }
 
@@ -301,31 +304,62 @@ struct prepared {
     int64_t model_bytes;
 };
 
-static void do_cleanup(const struct cllm_ai_params *p, cJSON *obj)
+/* A result (or variant) as it starts: "running", nothing measured yet. NULL when out of memory. */
+static struct cllm_llm_model_result *new_result(enum cllm_llm_result_shape shape, const char *label)
+{
+    struct cllm_llm_model_result *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->shape = shape;
+    r->label = label;
+    r->status = "running";
+    r->temperature = NAN;
+    r->prompt_tokens = -1;
+    return r;
+}
+
+static void free_result(struct cllm_llm_model_result *r)
+{
+    cllm_llm_model_result_free(r);
+    free(r);
+}
+
+/* The result's status and what says why: under "error" (is_error) or "reason"; text NULL keeps the text. */
+static void set_status(struct cllm_llm_model_result *r, const char *status, bool is_error, const char *text)
+{
+    r->status = status;
+    if (text && is_error)
+        cllm_strlcpy(r->error, text, sizeof(r->error));
+    else if (text)
+        cllm_strlcpy(r->reason, text, sizeof(r->reason));
+}
+
+static void do_cleanup(const struct cllm_ai_params *p, struct cllm_llm_model_result *r)
 {
     struct cllm_cleanup_params cp = cllm_cleanup_default_params();
     if (!p->cleanup)
         return;
     cp.pause_s = p->cleanup_pause_s;
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, "cleanup");
-    cJSON_AddItemToObject(obj, "cleanup", cllm_cleanup_run(&cp));
+    cllm_cleanup_do(&cp, &r->cleanup);
+    r->has_cleanup = true;
 }
 
-/* Pre-checks, the file (present / downloaded / synthetic) and a cleanup; the model's identity into info, fit and
- * cleanup into res. quant NULL: the default one; a quantization the registry lacks is made synthetic when allowed.
- * false with res's status set when the model cannot run. */
-static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_model *m, const char *quant, cJSON *res,
-                          cJSON *info, struct prepared *pm)
+/* Pre-checks, the file (present / downloaded / synthetic) and a cleanup: the model's identity into res->model, fit
+ * and cleanup into res. quant NULL: the default one; a quantization the registry lacks is made synthetic when
+ * allowed. false with res's status set when the model cannot run. */
+static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_model *m, const char *quant,
+                          struct cllm_llm_model_result *res, struct prepared *pm)
 {
+    struct cllm_llm_model_facts *info = &res->model;
     char err[1024] = "", reason[512] = "";
     enum cllm_status st;
     bool listed;
 
     memset(pm, 0, sizeof(*pm));
     pm->m = m;
-    cJSON_AddStringToObject(info, "key", m->key);
-    cJSON_AddStringToObject(info, "name", m->name);
-    cJSON_AddStringToObject(info, "params", m->params);
+    cllm_strlcpy(info->key, m->key, sizeof(info->key));
+    cllm_strlcpy(info->name, m->name, sizeof(info->name));
+    cllm_strlcpy(info->params, m->params, sizeof(info->params));
     if (p->server_url) {
         /* manual mode: the server already holds its model; nothing to fetch or check on this machine */
         pm->q = cllm_model_find_quant(m, quant);
@@ -333,26 +367,26 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
             pm->q = cllm_model_find_quant(m, NULL);
         pm->fit = CLLM_FIT_OK;
         pm->model_bytes = -1;
-        cJSON_AddStringToObject(info, "source", "server");
-        cJSON_AddStringToObject(info, "server_url", p->server_url);
-        cJSON_AddBoolToObject(info, "synthetic", false);
+        cllm_strlcpy(info->source, "server", sizeof(info->source));
+        cllm_strlcpy(info->server_url, p->server_url, sizeof(info->server_url));
+        info->synthetic = false;
         if (pm->q)
-            cJSON_AddStringToObject(info, "quant", pm->q->name);
+            cllm_strlcpy(info->quant, pm->q->name, sizeof(info->quant));
         do_cleanup(p, res);
         return pm->q != NULL;
     }
     listed = !quant || cllm_model_find_quant(m, quant) != NULL;
     /* an unlisted quantization has no size of its own: the default one's fit stands in for it */
     pm->fit = cllm_model_check_fit(m, listed ? quant : NULL, p->hw, reason, sizeof(reason));
-    {
-        cJSON *f = cJSON_AddObjectToObject(res, "fit");
-        cJSON_AddStringToObject(f, "result", cllm_fit_name(pm->fit));
-        cJSON_AddStringToObject(f, "reason", reason);
-    }
+    res->has_fit = true;
+    cllm_strlcpy(res->fit_result, cllm_fit_name(pm->fit), sizeof(res->fit_result));
+    cllm_strlcpy(res->fit_reason, reason, sizeof(res->fit_reason));
     if (pm->fit == CLLM_FIT_SKIP_RAM || pm->fit == CLLM_FIT_BAD_QUANT) {
         say(p, CLLM_AI_NOTICE, m->key, NAN, "skipped: %s", reason);
-        cllm_json_set_status(res, pm->fit == CLLM_FIT_SKIP_RAM ? "skipped" : "failed",
-                   pm->fit == CLLM_FIT_SKIP_RAM ? "reason" : "error", reason);
+        if (pm->fit == CLLM_FIT_SKIP_RAM)
+            set_status(res, "skipped", false, reason);
+        else
+            set_status(res, "failed", true, reason);
         return false;
     }
     if (pm->fit == CLLM_FIT_CPU_ONLY)
@@ -362,8 +396,8 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
     } else {
         int ftype;
         if (!p->allow_synthetic || !cllm_synth_quant_ftype(quant, &ftype)) {
-            cllm_json_set_status(res, "unavailable", "reason", "quantization not in the registry (no file to download) and "
-                                                     "synthetic models are off");
+            set_status(res, "unavailable", false, "quantization not in the registry (no file to download) and "
+                                                  "synthetic models are off");
             return false;
         }
         cllm_strlcpy(pm->qbuf.name, quant, sizeof(pm->qbuf.name));
@@ -372,7 +406,7 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
         pm->qbuf.size_bytes = -1;
         pm->q = &pm->qbuf;
     }
-    cJSON_AddStringToObject(info, "quant", pm->q->name);
+    cllm_strlcpy(info->quant, pm->q->name, sizeof(info->quant));
     {
         /* an unlisted quantization has no known file on Hugging Face: straight to the synthetic stand-in */
         struct cllm_ai_params pp = *p;
@@ -381,26 +415,25 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
         st = get_model_file(&pp, m, pm->q, pm->path, sizeof(pm->path), info, err, sizeof(err));
     }
     if (st != CLLM_OK) {
-        cllm_json_set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", "error", err);
+        set_status(res, st == CLLM_ERR_CANCELLED ? "cancelled" : "failed", true, err);
         return false;
     }
-    pm->synthetic = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(info, "synthetic"));
+    pm->synthetic = info->synthetic;
     pm->model_bytes = file_size(pm->path);
-    cJSON_AddStringToObject(info, "file", pm->path);
-    cJSON_AddNumberToObject(info, "actual_file_size_gb", (double)pm->model_bytes / 1e9);
+    cllm_strlcpy(info->file, pm->path, sizeof(info->file));
+    info->file_size_gb = (double)pm->model_bytes / 1e9;
     do_cleanup(p, res);
     return true;
 }
 
-/* Loads the prepared model: res.load {...}, res.engine, and load time / memory into info. NULL on failure with
+/* Loads the prepared model: res's load, engine, and load time / memory into res->model. NULL on failure with
  * res's status set. */
-static struct cllm_engine *load_model(const struct cllm_ai_params *p, const struct prepared *pm, cJSON *res,
-                                      cJSON *info)
+static struct cllm_engine *load_model(const struct cllm_ai_params *p, const struct prepared *pm,
+                                      struct cllm_llm_model_result *res)
 {
     struct cllm_engine_open_params op = cllm_engine_default_open_params();
     struct cllm_engine *eng = NULL;
     char err[1024] = "", why[256] = "";
-    cJSON *load = cJSON_AddObjectToObject(res, "load");
     double before = cllm_proc_self_rss_gb(), after;
     long pid;
     enum cllm_status st;
@@ -421,43 +454,46 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.server_deadline_base_s = p->cfg->server_deadline_base_s;
     op.server_deadline_per_token_s = p->cfg->server_deadline_per_token_s;
     op.cancel = p->cancel;
-    cJSON_AddNumberToObject(load, "memory_before_load_gb", before);
+    res->has_load = true;
+    res->load_memory_before_gb = before;
+    cllm_strlcpy(res->load_before_why, "this process's resident set could not be read",
+                 sizeof(res->load_before_why));
     st = cllm_engine_open(p->engine ? p->engine
                           : (p->server_url || p->llama_server) ? &cllm_engine_server : &cllm_engine_llama,
                           &op, &eng, err, sizeof(err));
     if (st != CLLM_OK) {
         if (st == CLLM_ERR_CANCELLED || cancelled(p))
-            cllm_json_set_status(res, "cancelled", "reason", "stopped by the user");
+            set_status(res, "cancelled", false, "stopped by the user");
         else
-            cllm_json_set_status(res, "failed", "error", err);
+            set_status(res, "failed", true, err);
         return NULL;
     }
     pid = cllm_engine_model_pid(eng);
     after = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
-    cJSON_AddNumberToObject(load, "model_load_time_s", cllm_engine_load_time_s(eng));
-    cJSON_AddNumberToObject(info, "model_load_time_s", cllm_engine_load_time_s(eng));
-    cllm_json_set_number(load, "memory_after_load_gb", after, why);
-    cllm_json_set_number(info, "memory_after_load_gb", after, why);
-    cJSON_AddItemToObject(res, "engine", cllm_engine_info(eng));
+    res->model.loaded = true;
+    res->model.load_time_s = cllm_engine_load_time_s(eng);
+    res->model.memory_after_load_gb = after;
+    cllm_strlcpy(res->model.memory_why, why, sizeof(res->model.memory_why));
+    cllm_engine_info(eng, &res->engine);
+    res->has_engine = true;
     if (pid != 0) {
         /* the model lives in a server: its memory, not this process's, is the number */
-        const char *mode = cJSON_GetStringValue(cllm_json_path(res, "engine.mode"));
-        bool started = pid > 0 && mode && strcmp(mode, "auto") == 0;
-        char label[96];
-        if (pid > 0 && !started)
-            snprintf(label, sizeof(label), "llama-server (pid %ld, listening on the URL's port)", pid);
-        cJSON_AddStringToObject(load, "memory_process", started ? "llama-server (started by this run)"
-                                                        : pid > 0 ? label : "remote");
-        cJSON_DeleteItemFromObjectCaseSensitive(load, "memory_before_load_gb");
-        cllm_json_set_null(load, "memory_before_load_gb",
-                           started ? "the server process had not started yet"
-                           : pid > 0 ? "the server had loaded its model before this run" : why);
+        bool started = pid > 0 && strcmp(res->engine.mode, "auto") == 0;
+        if (started)
+            cllm_strlcpy(res->memory_process, "llama-server (started by this run)", sizeof(res->memory_process));
+        else if (pid > 0)
+            snprintf(res->memory_process, sizeof(res->memory_process),
+                     "llama-server (pid %ld, listening on the URL's port)", pid);
+        else
+            cllm_strlcpy(res->memory_process, "remote", sizeof(res->memory_process));
+        res->load_memory_process = res->memory_process;
+        res->load_memory_before_gb = NAN;
+        cllm_strlcpy(res->load_before_why, started ? "the server process had not started yet"
+                                           : pid > 0 ? "the server had loaded its model before this run" : why,
+                     sizeof(res->load_before_why));
     }
-    {
-        cJSON *be = cllm_json_path(res, "engine.backend");
-        say(p, CLLM_AI_LOADED, pm->m->key, NAN, "%s loaded in %.2f s on %s", pm->q->name,
-            cllm_engine_load_time_s(eng), cJSON_IsString(be) ? be->valuestring : "?");
-    }
+    say(p, CLLM_AI_LOADED, pm->m->key, NAN, "%s loaded in %.2f s on %s", pm->q->name, cllm_engine_load_time_s(eng),
+        res->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS ? res->engine.backend : "?");
     return eng;
 }
 
@@ -469,22 +505,20 @@ struct model_state {
 
 #define STALL_SKIP "skipped after a stall: "
 
-/* Records the stall of run `at` (err) in res.stall and in ms. */
-static void note_stall(const struct cllm_ai_params *p, const char *key, struct model_state *ms, cJSON *res,
-                       const char *at, const char *err)
+/* Records the stall of run `at` (err) in res's stall and in ms. */
+static void note_stall(const struct cllm_ai_params *p, const char *key, struct model_state *ms,
+                       struct cllm_llm_model_result *res, const char *at, const char *err)
 {
-    cJSON *o;
     snprintf(ms->stall, sizeof(ms->stall), "%.100s: %.500s", at, err);
-    cJSON_DeleteItemFromObjectCaseSensitive(res, "stall");
-    o = cJSON_AddObjectToObject(res, "stall");
-    cJSON_AddStringToObject(o, "at", at);
-    cJSON_AddStringToObject(o, "error", err);
+    res->has_stall = true;
+    cllm_strlcpy(res->stall_at, at, sizeof(res->stall_at));
+    cllm_strlcpy(res->stall_error, err, sizeof(res->stall_error));
     say(p, CLLM_AI_NOTICE, key, NAN, "%s timed out (%s): the rest of this model's runs are skipped", at, err);
 }
 
 /* The untimed warmup runs (config runs.warmup of runs.warmup_max_tokens each). */
-static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm, cJSON *res,
-                   struct model_state *ms)
+static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
+                   struct cllm_llm_model_result *res, struct model_state *ms)
 {
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
@@ -502,8 +536,9 @@ static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, cons
             CLLM_LOG(CLLM_LOG_WARN, "%s: warmup run failed: %s", pm->m->key, err);
         }
     }
-    cJSON_AddNumberToObject(res, "warmup_runs", p->cfg->warmup_runs);
-    cJSON_AddNumberToObject(res, "warmup_max_tokens", p->cfg->warmup_max_tokens);
+    res->has_warmup = true;
+    res->warmup_runs = p->cfg->warmup_runs;
+    res->warmup_max_tokens = p->cfg->warmup_max_tokens;
     cllm_llm_trace_free(&wt);
 }
 
@@ -514,16 +549,16 @@ struct variant {
     double      temperature;
 };
 
-/* The timed runs of one variant (config runs.count) under the monitor: res.runs[], res.monitor, res.summary,
- * res.status; the summary into *s. with_samples keeps the monitor's samples (the plain phase's charts). */
+/* The timed runs of one variant (config runs.count) under the monitor: res's runs, monitor, summary, prompt
+ * tokens and status. with_samples keeps the monitor's samples (the plain phase's charts). */
 static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
-                       const struct variant *v, bool with_samples, cJSON *res, struct cllm_llm_summary *s,
+                       const struct variant *v, bool with_samples, struct cllm_llm_model_result *res,
                        struct model_state *ms)
 {
     const char *key = pm->m->key, *lab = v->label ? v->label : "", *sep = lab[0] ? ": " : "";
     /* sized by the config's runs.count (its range is checked when the config is read): every run asked for is
      * done and recorded; rss holds before, after and the run's peak for each run, and the monitor's peak */
-    int n_runs = p->cfg->runs > 0 ? p->cfg->runs : 0, done = 0, prompt_tokens = -1;
+    int n_runs = p->cfg->runs > 0 ? p->cfg->runs : 0, done = 0;
     struct cllm_llm_trace *traces = calloc((size_t)n_runs + 1, sizeof(*traces));
     bool *ok = calloc((size_t)n_runs + 1, sizeof(*ok));
     size_t rss_cap = 3 * (size_t)n_runs + 1, n_rss = 0;
@@ -536,15 +571,16 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
     long pid = cllm_engine_model_pid(eng);
     bool was_cancelled = false;
-    cJSON *runs;
 
-    if (!traces || !ok || !rss) {
+    res->runs = calloc((size_t)n_runs + 1, sizeof(*res->runs));
+    res->n_runs = 0;
+    res->has_runs = true;
+    if (!traces || !ok || !rss || !res->runs) {
         free(traces);
         free(ok);
         free(rss);
-        cJSON_AddArrayToObject(res, "runs");
-        cllm_json_set_status(res, "failed", "error", "out of memory for the runs' records (runs.count)");
-        cllm_llm_summarize(NULL, NULL, 0, NULL, 0, s);
+        set_status(res, "failed", true, "out of memory for the runs' records (runs.count)");
+        cllm_llm_summarize(NULL, NULL, 0, NULL, 0, &res->summary);
         return;
     }
     if (v->prompt)
@@ -563,11 +599,9 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
     }
-    runs = cJSON_AddArrayToObject(res, "runs");
     for (int r = 0; r < n_runs; r++) {
-        struct cllm_llm_run_metrics rm;
+        struct cllm_llm_run_result *rr = &res->runs[r];
         enum cllm_status st;
-        cJSON *rj;
         double before, after;
 
         if (cancelled(p)) {
@@ -579,18 +613,17 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
             char reason[sizeof(ms->stall) + 32];
             snprintf(reason, sizeof(reason), STALL_SKIP "%.639s", ms->stall);
             for (int k = r; k < n_runs; k++) {
-                rj = cJSON_CreateObject();
-                cJSON_AddNumberToObject(rj, "run", k + 1);
-                cJSON_AddStringToObject(rj, "status", "skipped");
-                cJSON_AddStringToObject(rj, "reason", reason);
-                cJSON_AddItemToArray(runs, rj);
+                res->runs[k].run = k + 1;
+                res->runs[k].status = "skipped";
+                cllm_strlcpy(res->runs[k].text, reason, sizeof(res->runs[k].text));
             }
-            if (r < n_runs)
-                say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%sruns %d-%d/%d %s", lab, sep, r + 1, n_runs, n_runs, reason);
+            res->n_runs = n_runs;
+            say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%sruns %d-%d/%d %s", lab, sep, r + 1, n_runs, n_runs, reason);
             break;
         }
         cllm_llm_trace_init(&traces[r]);
         done = r + 1;
+        res->n_runs = done;
         before = cllm_engine_model_rss_gb(eng, false, why, sizeof(why));
         peak_reset = cllm_engine_reset_rss_peak(eng);
         st = cllm_engine_generate(eng, &g, &traces[r], err, sizeof(err));
@@ -609,54 +642,46 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
             snprintf(at, sizeof(at), "%s%srun %d", lab, lab[0] ? " " : "", r + 1);
             note_stall(p, key, ms, res, at, err);
         }
-        if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rm) == CLLM_OK) {
-            rj = cllm_llm_run_metrics_to_json(&rm);
-            if (prompt_tokens < 0)
-                prompt_tokens = rm.n_prompt_tokens;
+        if (st == CLLM_OK && cllm_llm_run_metrics_compute(&traces[r], &rr->metrics) == CLLM_OK) {
+            rr->has_metrics = true;
+            if (res->prompt_tokens < 0)
+                res->prompt_tokens = rr->metrics.n_prompt_tokens;
             say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%srun %d/%d: %.1f tokens/s, first token %.3f s, %d tokens", lab,
-                sep, r + 1, n_runs, rm.tokens_per_second, rm.first_token_latency_s, rm.n_tokens);
+                sep, r + 1, n_runs, rr->metrics.tokens_per_second, rr->metrics.first_token_latency_s,
+                rr->metrics.n_tokens);
         } else {
             ok[r] = false;
-            rj = cJSON_CreateObject();
-            cJSON_AddStringToObject(rj, "error", err[0] ? err : "metrics could not be computed");
+            cllm_strlcpy(rr->text, err[0] ? err : "metrics could not be computed", sizeof(rr->text));
             say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%srun %d/%d failed: %s", lab, sep, r + 1, n_runs, err);
         }
-        {
-            /* the engine's own account of the run (the server engine: where the token count came from and
-             * llama-server's timings) */
-            cJSON *extra = cllm_engine_run_info(eng), *it;
-            while (extra && (it = extra->child) != NULL)
-                cJSON_AddItemToObject(rj, it->string, cJSON_DetachItemViaPointer(extra, it));
-            cJSON_Delete(extra);
-        }
-        cJSON_AddNumberToObject(rj, "run", r + 1);
-        cJSON_AddStringToObject(rj, "status", ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed"));
-        cllm_json_set_number(rj, "memory_before_gb", before, why);
-        cllm_json_set_number(rj, "memory_after_gb", after, why);
-        cJSON_AddItemToArray(runs, rj);
+        /* the engine's own account of the run (the server engine: where the token count came from and
+         * llama-server's timings) */
+        rr->has_engine_run = cllm_engine_run_info(eng, &rr->engine_run);
+        rr->run = r + 1;
+        rr->status = ok[r] ? "ok" : (st == CLLM_ERR_CANCELLED ? "cancelled" : "failed");
+        rr->memory_before_gb = before;
+        rr->memory_after_gb = after;
+        cllm_strlcpy(rr->memory_why, why, sizeof(rr->memory_why));
     }
     if (mon) {
         cllm_monitor_stop(mon);
-        cJSON_AddItemToObject(res, "monitor", cllm_monitor_to_json(mon, with_samples));
+        /* out of memory for the series: the report is kept without it */
+        cllm_monitor_report(mon, with_samples, &res->monitor);
+        res->has_monitor = true;
         {
-            const struct cllm_monitor_summary *ms = cllm_monitor_summary(mon);
-            if (ms && isfinite(ms->rss_gb_peak) && pid >= 0 && n_rss < rss_cap)
-                rss[n_rss++] = ms->rss_gb_peak;
+            const struct cllm_monitor_summary *msum = cllm_monitor_summary(mon);
+            if (msum && isfinite(msum->rss_gb_peak) && pid >= 0 && n_rss < rss_cap)
+                rss[n_rss++] = msum->rss_gb_peak;
         }
         cllm_monitor_free(mon);
     }
-    cllm_llm_summarize(traces, ok, done, rss, n_rss, s);
-    cJSON_AddItemToObject(res, "summary", cllm_llm_summary_to_json(s));
-    if (prompt_tokens >= 0)
-        cJSON_AddNumberToObject(res, "prompt_tokens", prompt_tokens);
-    else
-        cllm_json_set_null(res, "prompt_tokens", "no run succeeded or the engine did not count them");
+    cllm_llm_summarize(traces, ok, done, rss, n_rss, &res->summary);
     if (was_cancelled)
-        cllm_json_set_status(res, "cancelled", "reason", "stopped by the user");
-    else if (s->n_ok > 0)
-        cllm_json_set_status(res, "ok", NULL, NULL);
+        set_status(res, "cancelled", false, "stopped by the user");
+    else if (res->summary.n_ok > 0)
+        set_status(res, "ok", false, NULL);
     else
-        cllm_json_set_status(res, "failed", "error", err[0] ? err : ms->stall[0] ? ms->stall : "no run succeeded");
+        set_status(res, "failed", true, err[0] ? err : ms->stall[0] ? ms->stall : "no run succeeded");
     for (int r = 0; r < done; r++)
         cllm_llm_trace_free(&traces[r]);
     free(traces);
@@ -664,247 +689,260 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     free(rss);
 }
 
+/* What the plain phase leaves for the summary line and the comparison phases. */
+struct model_outcome {
+    bool ran;                  /* results[key] was written */
+    bool counts_ok;            /* "ok" or "skipped" */
+    struct model_state ms;
+};
+
 /* The plain LLM phase for one model: results[key]. */
 static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
-                      cJSON *results)
+                      cJSON *results, struct model_outcome *out)
 {
     const struct cllm_model *m = cllm_registry_find(reg, key);
+    struct cllm_llm_model_result *res = new_result(CLLM_LLM_SHAPE_PLAIN, NULL);
     struct prepared pm;
-    struct cllm_engine *eng;
-    struct cllm_llm_summary s;
+    struct cllm_engine *eng = NULL;
     struct variant v = {"", NULL, NAN};
-    struct model_state ms = {""};
-    cJSON *res, *info;
 
-    cJSON_DeleteItemFromObjectCaseSensitive(results, key);
-    res = cJSON_AddObjectToObject(results, key);
-    cJSON_AddStringToObject(res, "status", "running");
-    if (!m) {
-        cllm_json_set_status(res, "failed", "error", "unknown model key (see data/models.json, or add it in a models file)");
+    memset(out, 0, sizeof(*out));
+    if (!res) {
+        CLLM_LOG(CLLM_LOG_ERROR, "%s: out of memory for its results", key);
         return;
+    }
+    out->ran = true;
+    if (!m) {
+        set_status(res, "failed", true, "unknown model key (see data/models.json, or add it in a models file)");
+        goto write;
     }
     say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
-    info = cJSON_AddObjectToObject(res, "model");
-    if (!prepare_model(p, m, p->quant, res, info, &pm))
-        return;
-    eng = load_model(p, &pm, res, info);
-    if (!eng)
-        return;
-    warmup(p, eng, &pm, res, &ms);
-    timed_runs(p, eng, &pm, &v, true, res, &s, &ms);
+    if (!prepare_model(p, m, p->quant, res, &pm) || !(eng = load_model(p, &pm, res)))
+        goto write;
+    warmup(p, eng, &pm, res, &out->ms);
+    timed_runs(p, eng, &pm, &v, true, res, &out->ms);
     {
         /* the server engine does not say where the server runs the model: no bandwidth to compare with */
-        cJSON *be = cllm_json_path(res, "engine.backend");
-        const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "status"));
-        bool known = cJSON_IsString(be), on_gpu = known && strcmp(be->valuestring, "CPU") != 0;
-        add_roofline(cJSON_GetObjectItemCaseSensitive(res, "summary"), s.avg_decode_tokens_per_second,
-                     pm.model_bytes, !known ? NAN : on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
-                     !known  ? NULL
-                     : on_gpu ? "GPU device bandwidth: half of gpu_compute's device-to-device copy rate (read + write)"
-                              : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
-        if (status && strcmp(status, "ok") == 0) {
-            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s", status,
-                s.avg_tokens_per_second, s.std_tokens_per_second, s.avg_first_token_latency_s, s.stability,
+        bool known = res->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS;
+        bool on_gpu = known && strcmp(res->engine.backend, "CPU") != 0;
+        const struct cllm_llm_summary *s = &res->summary;
+        roofline(&res->roofline, s->avg_decode_tokens_per_second, pm.model_bytes,
+                 !known ? NAN : on_gpu ? p->gpu_read_gbps : p->cpu_read_gbps,
+                 !known  ? NULL
+                 : on_gpu ? "GPU device bandwidth: half of gpu_compute's device-to-device copy rate (read + write)"
+                          : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
+        res->has_roofline = true;
+        if (strcmp(res->status, "ok") == 0) {
+            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s", res->status,
+                s->tps_mean, s->tps_std, s->avg_first_token_latency_s, s->stability,
                 pm.synthetic ? " [synthetic model]" : "");
         } else {
-            const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "reason"));
-            if (!why)
-                why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "error"));
-            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %s", status ? status : "?", why ? why : "");
+            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %s", res->status, res->reason[0] ? res->reason : res->error);
         }
     }
-    cllm_engine_close(eng);
+write:
+    if (eng)
+        cllm_engine_close(eng);
+    out->counts_ok = strcmp(res->status, "ok") == 0 || strcmp(res->status, "skipped") == 0;
+    cllm_write_llm_model_result(results, key, res);
+    free_result(res);
 }
+
+static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const struct model_outcome *outcomes);
 
 void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
 {
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
+    struct model_outcome *outcomes = calloc(CLLM_CONFIG_MAX_MODELS, sizeof(*outcomes));
     char err[1024];
-    cJSON *results = cJSON_GetObjectItemCaseSensitive(section, "results"), *r;
+    cJSON *results = cllm_write_ai_results(section);
     int n_ok = 0, n_total = 0;
-    const char *overall;
 
-    if (!results)
-        results = cJSON_AddObjectToObject(section, "results");
+    if (!outcomes) {
+        cllm_write_ai_status(section, "failed", "out of memory");
+        return;
+    }
     if (p->models_file)
         rp.user_path = p->models_file;
     if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
-        cllm_json_set_status(section, "failed", "error", err);
-        return;
+        cllm_write_ai_status(section, "failed", err);
+        goto compare;
     }
-    cJSON_AddStringToObject(section, "registry", cllm_registry_origins(reg));
     {
         const struct cllm_llama *ll = NULL;
-        char lerr[1024];
-        cJSON *lib = cJSON_AddObjectToObject(section, "llama");
-        if (cllm_llama_load(p->llama_lib, &ll, lerr, sizeof(lerr)) == CLLM_OK) {
-            cJSON_AddStringToObject(lib, "path", ll->lib_path);
-            cJSON_AddStringToObject(lib, "variant", ll->variant);
-            cJSON_AddStringToObject(lib, "version", ll->version);
-            cJSON_AddStringToObject(lib, "ggml_version", ll->ggml_version);
-            cJSON_AddStringToObject(lib, "ggml_commit", ll->ggml_commit);
-        } else {
-            cJSON_AddStringToObject(lib, "error", lerr);
+        struct cllm_ai_llama lib;
+        memset(&lib, 0, sizeof(lib));
+        if (cllm_llama_load(p->llama_lib, &ll, lib.error, sizeof(lib.error)) == CLLM_OK) {
+            lib.loaded = true;
+            cllm_strlcpy(lib.path, ll->lib_path, sizeof(lib.path));
+            cllm_strlcpy(lib.variant, ll->variant, sizeof(lib.variant));
+            cllm_strlcpy(lib.version, ll->version, sizeof(lib.version));
+            cllm_strlcpy(lib.ggml_version, ll->ggml_version, sizeof(lib.ggml_version));
+            cllm_strlcpy(lib.ggml_commit, ll->ggml_commit, sizeof(lib.ggml_commit));
         }
+        cllm_write_ai_start(section, cllm_registry_origins(reg), &lib);
     }
-    for (int i = 0; i < p->cfg->n_models; i++) {
+    for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
         if (cancelled(p))
             break;
-        run_model(p, reg, p->cfg->models[i], results);
+        run_model(p, reg, p->cfg->models[i], results, &outcomes[i]);
     }
-    cJSON_ArrayForEach(r, results) {
-        const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "status"));
+    for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
+        bool later = false;   /* a key given twice: its last run is the one in results */
+        for (int j = i + 1; j < p->cfg->n_models && j < CLLM_CONFIG_MAX_MODELS && !later; j++)
+            later = outcomes[j].ran && strcmp(p->cfg->models[i], p->cfg->models[j]) == 0;
+        if (!outcomes[i].ran || later)
+            continue;
         n_total++;
-        n_ok += st && (strcmp(st, "ok") == 0 || strcmp(st, "skipped") == 0);
+        n_ok += outcomes[i].counts_ok;
     }
-    overall = cancelled(p) ? "partial" : (n_total > 0 && n_ok == 0) ? "failed" : "ok";
-    cllm_json_set_status(section, overall, NULL, NULL);
+    cllm_write_ai_status(section, cancelled(p) ? "partial" : (n_total > 0 && n_ok == 0) ? "failed" : "ok", NULL);
     cllm_registry_free(reg);
+compare:
+    /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */
+    if (p->compare && !cancelled(p))
+        ai_compare(p, section, outcomes);
+    free(outcomes);
 }
 
 /* ---- the comparison phases (the original's phases 6, 8, 9, 10) ---- */
 
-static const char *const g_cmp_quants[] = {"Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0"};
-
-static const struct variant g_cmp_temperatures[] = {
-    {"low", NULL, 0.25}, {"medium", NULL, 0.50}, {"high", NULL, 0.75},
+/* Each table in the order of its phase's variant fields (report/fields_llm.h), whose names are the labels. */
+static const struct variant g_cmp_temperatures[CLLM_LLM_N_TEMPERATURE_VARIANTS] = {
+    {NULL, NULL, 0.25}, {NULL, NULL, 0.50}, {NULL, NULL, 0.75},
 };
 
 /* The same request in six languages, so the difference is the tokenizer's cost, not the task. */
-static const struct variant g_cmp_languages[] = {
-    {"en", "Explain the concept of artificial intelligence in simple terms.", NAN},
-    {"fr", "Explique le concept d'intelligence artificielle en termes simples.", NAN},
-    {"zh", "\xe8\xaf\xb7\xe7\x94\xa8\xe7\xae\x80\xe5\x8d\x95\xe7\x9a\x84\xe8\xaf\xad\xe8\xa8\x80\xe8\xa7\xa3\xe9\x87"
+static const struct variant g_cmp_languages[CLLM_LLM_N_LANGUAGE_VARIANTS] = {
+    {NULL, "Explain the concept of artificial intelligence in simple terms.", NAN},
+    {NULL, "Explique le concept d'intelligence artificielle en termes simples.", NAN},
+    {NULL, "\xe8\xaf\xb7\xe7\x94\xa8\xe7\xae\x80\xe5\x8d\x95\xe7\x9a\x84\xe8\xaf\xad\xe8\xa8\x80\xe8\xa7\xa3\xe9\x87"
            "\x8a\xe4\xba\xba\xe5\xb7\xa5\xe6\x99\xba\xe8\x83\xbd\xe7\x9a\x84\xe6\xa6\x82\xe5\xbf\xb5\xe3\x80\x82", NAN},
-    {"es", "Explica el concepto de inteligencia artificial en t\xc3\xa9rminos sencillos.", NAN},
-    {"de", "Erkl\xc3\xa4re das Konzept der k\xc3\xbcnstlichen Intelligenz in einfachen Worten.", NAN},
-    {"ar", "\xd8\xa7\xd8\xb4\xd8\xb1\xd8\xad \xd9\x85\xd9\x81\xd9\x87\xd9\x88\xd9\x85 \xd8\xa7\xd9\x84\xd8\xb0\xd9\x83"
+    {NULL, "Explica el concepto de inteligencia artificial en t\xc3\xa9rminos sencillos.", NAN},
+    {NULL, "Erkl\xc3\xa4re das Konzept der k\xc3\xbcnstlichen Intelligenz in einfachen Worten.", NAN},
+    {NULL, "\xd8\xa7\xd8\xb4\xd8\xb1\xd8\xad \xd9\x85\xd9\x81\xd9\x87\xd9\x88\xd9\x85 \xd8\xa7\xd9\x84\xd8\xb0\xd9\x83"
            "\xd8\xa7\xd8\xa1 \xd8\xa7\xd9\x84\xd8\xa7\xd8\xb5\xd8\xb7\xd9\x86\xd8\xa7\xd8\xb9\xd9\x8a \xd8\xa8\xd8\xb9"
            "\xd8\xa8\xd8\xa7\xd8\xb1\xd8\xa7\xd8\xaa \xd8\xa8\xd8\xb3\xd9\x8a\xd8\xb7\xd8\xa9.", NAN},
 };
 
-static const struct variant g_cmp_prompt_types[] = {
-    {"general", "What causes the seasons on Earth, and why are they reversed between the two hemispheres?", NAN},
-    {"code", "Write a Python function that returns True when a string is a palindrome, ignoring case, spaces and "
-             "punctuation, with a docstring and two examples.", NAN},
-    {"reasoning", "Anna is older than Ben. Ben is older than Chloe. David is younger than Chloe but older than Emma. "
-                  "Who is the oldest, who is the youngest, and who is in the middle? Explain each step.", NAN},
-    {"creative", "Write a short poem about a lighthouse keeper who watches a storm pass during the night.", NAN},
-    {"math", "A train covers 180 km in 2.5 hours. What is its average speed in km/h, and how long would it take to "
-             "cover 300 km at that speed? Show your work.", NAN},
+static const struct variant g_cmp_prompt_types[CLLM_LLM_N_PROMPT_TYPE_VARIANTS] = {
+    {NULL, "What causes the seasons on Earth, and why are they reversed between the two hemispheres?", NAN},
+    {NULL, "Write a Python function that returns True when a string is a palindrome, ignoring case, spaces and "
+           "punctuation, with a docstring and two examples.", NAN},
+    {NULL, "Anna is older than Ben. Ben is older than Chloe. David is younger than Chloe but older than Emma. "
+           "Who is the oldest, who is the youngest, and who is in the middle? Explain each step.", NAN},
+    {NULL, "Write a short poem about a lighthouse keeper who watches a storm pass during the night.", NAN},
+    {NULL, "A train covers 180 km in 2.5 hours. What is its average speed in km/h, and how long would it take to "
+           "cover 300 km at that speed? Show your work.", NAN},
 };
 
-/* Copies the model-level facts every variant of a loaded model shares (one load, many variants). */
-static void copy_shared(cJSON *dst, const cJSON *info)
-{
-    static const char *const keys[] = {"quant", "source", "synthetic", "actual_file_size_gb", "model_load_time_s",
-                                       "memory_after_load_gb"};
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(info, keys[i]);
-        if (v)
-            cJSON_AddItemToObject(dst, keys[i], cJSON_Duplicate(v, true));
-    }
-}
-
-/* A variant of a model that already stalled: {status "skipped", reason "skipped after a stall: .."}; false when
- * the model has not stalled. */
-static bool skip_after_stall(cJSON *e, const struct model_state *ms)
+/* A variant of a model that already stalled: status "skipped", reason "skipped after a stall: .."; false when the
+ * model has not stalled. */
+static bool skip_after_stall(struct cllm_llm_model_result *e, const struct model_state *ms)
 {
     char reason[sizeof(ms->stall) + 32];
     if (!ms->stall[0])
         return false;
     snprintf(reason, sizeof(reason), STALL_SKIP "%.639s", ms->stall);
-    cllm_json_set_status(e, "skipped", "reason", reason);
+    set_status(e, "skipped", false, reason);
     return true;
 }
 
-/* Marks every variant of a model that could not run with the model's own status and reason. */
-static void fail_variants(cJSON *per_model, const struct variant *vs, size_t n, const cJSON *res)
+/* Writes variant v of phase ph and frees it. */
+static void put_variant(cJSON *per_model, enum cllm_llm_cmp_phase ph, struct cllm_llm_model_result *v)
 {
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "status");
-    const cJSON *why = cJSON_GetObjectItemCaseSensitive(res, "error");
-    if (!why)
-        why = cJSON_GetObjectItemCaseSensitive(res, "reason");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *e = cJSON_AddObjectToObject(per_model, vs[i].label);
-        cJSON_AddStringToObject(e, "status", cJSON_IsString(st) ? st->valuestring : "failed");
-        if (cJSON_IsString(why))
-            cJSON_AddStringToObject(e, "reason", why->valuestring);
-    }
+    cllm_write_llm_variant(per_model, ph, v);
+    free_result(v);
 }
 
 /* Phase 6: each quantization loaded on its own (cleanup before each load), warmup, timed runs. */
 static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model,
                            struct model_state *ms)
 {
-    for (size_t i = 0; i < sizeof(g_cmp_quants) / sizeof(g_cmp_quants[0]) && !cancelled(p); i++) {
-        cJSON *e = cJSON_AddObjectToObject(per_model, g_cmp_quants[i]);
-        struct variant v = {g_cmp_quants[i], NULL, NAN};
-        struct cllm_llm_summary s;
+    for (size_t i = 0; i < CLLM_LLM_N_QUANT_VARIANTS && !cancelled(p); i++) {
+        const char *quant = CLLM_LLM_QUANT_VARIANTS[i]->name;
+        struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_QUANT, quant);
+        struct variant v = {quant, NULL, NAN};
         struct cllm_engine *eng;
         struct prepared pm;
 
-        if (skip_after_stall(e, ms))
-            continue;
-        cJSON_AddStringToObject(e, "status", "running");
-        if (!prepare_model(p, m, g_cmp_quants[i], e, e, &pm))
-            continue;
-        eng = load_model(p, &pm, e, e);
-        if (!eng)
-            continue;
-        warmup(p, eng, &pm, e, ms);
-        timed_runs(p, eng, &pm, &v, false, e, &s, ms);
-        cllm_engine_close(eng);
+        if (!e)
+            return;
+        if (!skip_after_stall(e, ms) && prepare_model(p, m, quant, e, &pm) && (eng = load_model(p, &pm, e))) {
+            warmup(p, eng, &pm, e, ms);
+            timed_runs(p, eng, &pm, &v, false, e, ms);
+            cllm_engine_close(eng);
+        }
+        put_variant(per_model, CLLM_LLM_CMP_QUANT, e);
     }
 }
 
 /* Phases 8-10: the model loaded once, one warmup, then each variant's timed runs after a cleanup. */
-static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, const struct variant *vs,
-                             size_t n, bool fixed_temperature, cJSON *per_model, struct model_state *ms)
+static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, enum cllm_llm_cmp_phase ph,
+                             const struct cllm_field *const *labels, const struct variant *vs, size_t n,
+                             bool fixed_temperature, cJSON *per_model, struct model_state *ms)
 {
-    cJSON *ctx = cJSON_CreateObject(), *info = cJSON_CreateObject();
+    /* the load's own record: its facts are copied into each variant, its status given to them when it fails */
+    struct cllm_llm_model_result *ctx = new_result(CLLM_LLM_SHAPE_VARIANT, NULL);
     struct cllm_engine *eng = NULL;
     struct prepared pm;
 
+    if (!ctx)
+        return;
     if (ms->stall[0]) {
         /* no load for a model whose server already stalled */
-        for (size_t i = 0; i < n; i++)
-            skip_after_stall(cJSON_AddObjectToObject(per_model, vs[i].label), ms);
+        for (size_t i = 0; i < n; i++) {
+            struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_VARIANT, labels[i]->name);
+            if (!e)
+                break;
+            skip_after_stall(e, ms);
+            put_variant(per_model, ph, e);
+        }
         goto out;
     }
-    cJSON_AddStringToObject(ctx, "status", "running");
-    if (!prepare_model(p, m, p->quant, ctx, info, &pm) || !(eng = load_model(p, &pm, ctx, info))) {
-        fail_variants(per_model, vs, n, ctx);
+    if (!prepare_model(p, m, p->quant, ctx, &pm) || !(eng = load_model(p, &pm, ctx))) {
+        /* every variant gets the model's own status and why */
+        for (size_t i = 0; i < n; i++) {
+            struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_VARIANT, labels[i]->name);
+            if (!e)
+                break;
+            set_status(e, ctx->status, false, ctx->error[0] ? ctx->error : ctx->reason[0] ? ctx->reason : NULL);
+            put_variant(per_model, ph, e);
+        }
         goto out;
     }
     warmup(p, eng, &pm, ctx, ms);
     for (size_t i = 0; i < n && !cancelled(p); i++) {
-        cJSON *e = cJSON_AddObjectToObject(per_model, vs[i].label);
+        struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_VARIANT, labels[i]->name);
         struct variant v = vs[i];
-        struct cllm_llm_summary s;
 
+        if (!e)
+            break;
+        v.label = labels[i]->name;
         if (skip_after_stall(e, ms)) {
-            if (i == 0)
-                cJSON_AddItemToObject(e, "stall", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(ctx, "stall"), 1));
+            if (i == 0 && ctx->has_stall) {
+                e->has_stall = true;
+                cllm_strlcpy(e->stall_at, ctx->stall_at, sizeof(e->stall_at));
+                cllm_strlcpy(e->stall_error, ctx->stall_error, sizeof(e->stall_error));
+            }
+            put_variant(per_model, ph, e);
             continue;
         }
         if (fixed_temperature)
             v.temperature = p->cfg->inference.temperature;
-        cJSON_AddStringToObject(e, "status", "running");
-        copy_shared(e, info);
-        cJSON_AddNumberToObject(e, "temperature", v.temperature);
-        if (vs[i].prompt)
-            cJSON_AddStringToObject(e, "prompt", vs[i].prompt);
+        e->model = ctx->model;
+        e->temperature = v.temperature;
+        e->prompt = vs[i].prompt;
         if (i > 0)
             do_cleanup(p, e);
-        timed_runs(p, eng, &pm, &v, false, e, &s, ms);
+        timed_runs(p, eng, &pm, &v, false, e, ms);
+        put_variant(per_model, ph, e);
     }
 out:
     if (eng)
         cllm_engine_close(eng);
-    cJSON_Delete(ctx);
-    cJSON_Delete(info);
+    free_result(ctx);
 }
 
 unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen)
@@ -940,17 +978,22 @@ unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen)
     return bits;
 }
 
-void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
+
+/* Runs the comparison phases p->compare names into section.comparisons: quantization[KEY][QUANT],
+ * temperature[KEY][low|medium|high], language[KEY][en|fr|zh|es|de|ar], prompt_type[KEY][general|code|...], each
+ * variant {status, runs[], summary, prompt_tokens, ...} with config runs.count timed runs. outcomes: the plain
+ * phase's, per model (a model that stalled there is not waited for again). */
+static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const struct model_outcome *outcomes)
 {
     static const struct {
         unsigned bit;
-        const char *json;
+        enum cllm_llm_cmp_phase phase;
         const char *title;
     } phases[] = {
-        {CLLM_AI_COMPARE_QUANT, "quantization", "phase 6: quantizations"},
-        {CLLM_AI_COMPARE_TEMPERATURE, "temperature", "phase 8: temperatures"},
-        {CLLM_AI_COMPARE_LANGUAGE, "language", "phase 9: languages"},
-        {CLLM_AI_COMPARE_PROMPT_TYPE, "prompt_type", "phase 10: prompt types"},
+        {CLLM_AI_COMPARE_QUANT, CLLM_LLM_CMP_QUANT, "phase 6: quantizations"},
+        {CLLM_AI_COMPARE_TEMPERATURE, CLLM_LLM_CMP_TEMPERATURE, "phase 8: temperatures"},
+        {CLLM_AI_COMPARE_LANGUAGE, CLLM_LLM_CMP_LANGUAGE, "phase 9: languages"},
+        {CLLM_AI_COMPARE_PROMPT_TYPE, CLLM_LLM_CMP_PROMPT_TYPE, "phase 10: prompt types"},
     };
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
@@ -961,56 +1004,51 @@ void cllm_ai_compare(const struct cllm_ai_params *p, cJSON *section)
     if (!p->compare)
         return;
     for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
-        /* a model that stalled in the plain phase (results[key].stall) is not waited for again */
-        const cJSON *st = cllm_json_path(cJSON_GetObjectItemCaseSensitive(
-                                             cJSON_GetObjectItemCaseSensitive(section, "results"), p->cfg->models[i]),
-                                         "stall");
-        const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "at"));
-        const char *why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "error"));
+        /* the stall of the model's last plain run (a key given twice: the later one's) */
         ms[i].stall[0] = '\0';
-        if (at && why)
-            snprintf(ms[i].stall, sizeof(ms[i].stall), "%.100s: %.500s", at, why);
+        for (int j = 0; j < p->cfg->n_models && j < CLLM_CONFIG_MAX_MODELS; j++)
+            if (outcomes[j].ran && strcmp(p->cfg->models[i], p->cfg->models[j]) == 0)
+                ms[i] = outcomes[j].ms;
     }
-    cJSON_DeleteItemFromObjectCaseSensitive(section, "comparisons");
-    cmp = cJSON_AddObjectToObject(section, "comparisons");
+    cmp = cllm_write_ai_comparisons(section);
     if (p->models_file)
         rp.user_path = p->models_file;
     if (cllm_registry_load(&rp, &reg, err, sizeof(err)) != CLLM_OK) {
-        cllm_json_set_status(cmp, "failed", "error", err);
+        cllm_write_ai_cmp_status(cmp, "failed", err);
         return;
     }
     for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
         cJSON *phase;
         if (!(p->compare & phases[ph].bit))
             continue;
-        phase = cJSON_AddObjectToObject(cmp, phases[ph].json);
-        for (int i = 0; i < p->cfg->n_models && !cancelled(p); i++) {
+        phase = cllm_write_ai_cmp_phase(cmp, phases[ph].phase);
+        for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS && !cancelled(p); i++) {
             const char *key = p->cfg->models[i];
             const struct cllm_model *m = cllm_registry_find(reg, key);
-            cJSON *per_model = cJSON_AddObjectToObject(phase, key);
+            cJSON *per_model = cllm_write_ai_cmp_model(phase, key);
             if (!m)
                 continue;
             say(p, CLLM_AI_MODEL_START, key, NAN, "%s, %s", m->name, phases[ph].title);
-            switch (phases[ph].bit) {
-            case CLLM_AI_COMPARE_QUANT:
+            switch (phases[ph].phase) {
+            case CLLM_LLM_CMP_QUANT:
                 compare_quants(p, m, per_model, &ms[i]);
                 break;
-            case CLLM_AI_COMPARE_TEMPERATURE:
-                compare_variants(p, m, g_cmp_temperatures, sizeof(g_cmp_temperatures) / sizeof(g_cmp_temperatures[0]),
-                                 false, per_model, &ms[i]);
+            case CLLM_LLM_CMP_TEMPERATURE:
+                compare_variants(p, m, CLLM_LLM_CMP_TEMPERATURE, CLLM_LLM_TEMPERATURE_VARIANTS, g_cmp_temperatures,
+                                 CLLM_LLM_N_TEMPERATURE_VARIANTS, false, per_model, &ms[i]);
                 break;
-            case CLLM_AI_COMPARE_LANGUAGE:
-                compare_variants(p, m, g_cmp_languages, sizeof(g_cmp_languages) / sizeof(g_cmp_languages[0]), true,
-                                 per_model, &ms[i]);
+            case CLLM_LLM_CMP_LANGUAGE:
+                compare_variants(p, m, CLLM_LLM_CMP_LANGUAGE, CLLM_LLM_LANGUAGE_VARIANTS, g_cmp_languages,
+                                 CLLM_LLM_N_LANGUAGE_VARIANTS, true, per_model, &ms[i]);
                 break;
             default:
-                compare_variants(p, m, g_cmp_prompt_types, sizeof(g_cmp_prompt_types) / sizeof(g_cmp_prompt_types[0]),
-                                 true, per_model, &ms[i]);
+                compare_variants(p, m, CLLM_LLM_CMP_PROMPT_TYPE, CLLM_LLM_PROMPT_TYPE_VARIANTS, g_cmp_prompt_types,
+                                 CLLM_LLM_N_PROMPT_TYPE_VARIANTS, true, per_model, &ms[i]);
                 break;
             }
         }
     }
-    cllm_json_set_status(cmp, cancelled(p) ? "partial" : "ok", NULL, NULL);
+    cllm_write_ai_cmp_status(cmp, cancelled(p) ? "partial" : "ok", NULL);
     cllm_registry_free(reg);
 }
 

@@ -65,7 +65,7 @@ struct cllm_ai_params {
     const char *server_model;            /* its model name ("model" in requests); NULL: the server's default */
     const char *api_key;                 /* Bearer token for the server; NULL: none */
     const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
-    unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_compare runs (0) */
+    unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_run runs (0) */
     cllm_ai_progress_fn progress;
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);
@@ -74,14 +74,13 @@ struct cllm_ai_params {
 
 struct cllm_ai_params cllm_ai_default_params(void);
 
-/* Runs the LLM phase into `section` (ai_benchmarks): "status" ("ok", "partial" when cancelled, "failed" when no
- * model could run), library identity, and results[KEY] per model. */
-void cllm_ai_run(const struct cllm_ai_params *p, struct cJSON *section);
-
-/* Runs the comparison phases p->compare names into section.comparisons: quantization[KEY][QUANT],
+/* Runs the LLM phase into `section` (ai_benchmarks, through report/write_llm.h): "status" ("ok", "partial" when
+ * cancelled, "failed" when no model could run), library identity, and results[KEY] per model; then, unless
+ * cancelled, the comparison phases p->compare names into section.comparisons: quantization[KEY][QUANT],
  * temperature[KEY][low|medium|high], language[KEY][en|fr|zh|es|de|ar], prompt_type[KEY][general|code|...], each
- * variant {status, runs[], summary, prompt_tokens, ...} with config runs.count timed runs. */
-void cllm_ai_compare(const struct cllm_ai_params *p, struct cJSON *section);
+ * variant {status, runs[], summary, prompt_tokens, ...} with config runs.count timed runs. A model that stalled in
+ * the plain phase is not waited for again in the comparisons. */
+void cllm_ai_run(const struct cllm_ai_params *p, struct cJSON *section);
 
 /* "quant,temperature,language,prompt-type" (any subset, or "all") → CLLM_AI_COMPARE_* bits; 0 with err set when
  * a name is unknown or none is given. */

@@ -9,8 +9,11 @@
 
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
+#include "report/fields_llm.h"
 #include "report/result.h"
+#include "report/write.h"
 #include "report/write_classic.h"
+#include "report/write_llm.h"
 #include "hw/hw.h"
 #include "core/json.h"
 
@@ -115,8 +118,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
     }
 
     if (p->skip_ai) {
-        cllm_json_set_status(cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), "skipped", "reason",
-                              "--skip-ai given");
+        cllm_write_ai_skipped(cJSON_GetObjectItemCaseSensitive(result, CLLM_F_AI_BENCHMARKS.name), "--skip-ai given");
     } else if (!cancelled(p)) {
         struct cllm_ai_params ap = p->ai;
         ap.cfg = &p->cfg;
@@ -129,10 +131,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         /* a device-to-device copy counts read + write: the read rate is half */
         ap.gpu_read_gbps = gpu_d2d_gbps / 2;
         ap.cleanup_pause_s = p->cfg.cleanup_pause_s;
-        cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
-        /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */
-        if (ap.compare && !cancelled(p))
-            cllm_ai_compare(&ap, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+        /* the plain phase, then the comparison phases (6, 8, 9, 10) ap.compare names, on the same models */
+        cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, CLLM_F_AI_BENCHMARKS.name));
     }
 
     cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));
@@ -155,8 +155,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
 
 bool cllm_run_ai_failed(const cJSON *result, char *why, size_t n)
 {
-    const cJSON *section = cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"), *m;
-    const char *status = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "status"));
+    const cJSON *section = cllm_r_get(result, &CLLM_F_AI_BENCHMARKS), *m;
+    const char *status = cllm_r_str(section, &CLLM_F_AI_STATUS);
     const char *first = NULL, *first_why = NULL;
     int n_models = 0;
 
@@ -166,21 +166,21 @@ bool cllm_run_ai_failed(const cJSON *result, char *why, size_t n)
     if (!status || strcmp(status, "skipped") == 0 || strcmp(status, "partial") == 0 ||
         strcmp(status, "running") == 0)
         return false;
-    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(section, "results")) {
-        const char *ms = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "status"));
+    cJSON_ArrayForEach(m, cllm_r_get(section, &CLLM_F_AI_RESULTS)) {
+        const char *ms = cllm_r_str(m, &CLLM_F_LLM_STATUS);
         n_models++;
         if (ms && (strcmp(ms, "ok") == 0 || strcmp(ms, "cancelled") == 0))
             return false;
         if (!first) {
-            const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "error"));
-            const char *r = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "reason"));
+            const char *e = cllm_r_str(m, &CLLM_F_ERROR);
+            const char *r = cllm_r_str(m, &CLLM_F_REASON);
             first = m->string;
             first_why = e ? e : r ? r : ms ? ms : "no status";
         }
     }
     if (n_models == 0) {
         /* nothing asked for (an empty model list) is fine; a phase that could not start is not */
-        const char *e = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(section, "error"));
+        const char *e = cllm_r_str(section, &CLLM_F_ERROR);
         if (strcmp(status, "failed") != 0)
             return false;
         snprintf(why, n, "it could not start: %s", e ? e : "no reason given");

@@ -6,9 +6,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "report/result.h"
 #include "app/ai_phase.h"
-#include "core/json.h"
+#include "report/fields_core.h"
+#include "report/fields_llm.h"
+#include "report/write.h"
 
 static bool g_bar_open;
 
@@ -59,9 +60,9 @@ static void server_rate_line(FILE *f, const cJSON *r)
     const cJSON *run;
     double sum_srv = 0, sum_ours = 0;
     int n = 0;
-    cJSON_ArrayForEach(run, cllm_json_path(r, "runs")) {
-        double srv = cli_num(run, "server_timings.predicted_per_second");
-        double ours = cli_num(run, "decode_tokens_per_second");
+    cJSON_ArrayForEach(run, cllm_r_get(r, &CLLM_F_LLM_RUNS)) {
+        double srv = cllm_r_num(cllm_r_get(run, &CLLM_F_LLM_SR_SERVER_TIMINGS), &CLLM_F_LLM_ST_PREDICTED_PER_SECOND);
+        double ours = cllm_r_num(run, &CLLM_F_LLM_RUN_DECODE_TPS);
         if (isfinite(srv) && isfinite(ours)) {
             sum_srv += srv;
             sum_ours += ours;
@@ -73,48 +74,58 @@ static void server_rate_line(FILE *f, const cJSON *r)
                 sum_ours / n, sum_srv / n);
 }
 
+/* The status's why: reason, else error. */
+static const char *why_of(const cJSON *o)
+{
+    const char *why = cllm_r_str(o, &CLLM_F_REASON);
+    return why ? why : cllm_r_str(o, &CLLM_F_ERROR);
+}
+
 void cli_print_ai_table(FILE *f, const cJSON *section)
 {
-    const cJSON *results = cllm_json_path(section, "results"), *r;
-
+    const cJSON *results = cllm_r_get(section, &CLLM_F_AI_RESULTS), *r;
     const cJSON *first = results ? results->child : NULL;
-    const char *lib = cJSON_GetStringValue(cllm_json_path(first, "engine.library"));
+    const cJSON *first_engine = cllm_r_get(first, &CLLM_F_LLM_ENGINE);
+    const char *lib = cllm_r_str(first_engine, &CLLM_F_LLM_E_LIBRARY);
 
     end_bar(f);
-    if (lib && cJSON_GetStringValue(cllm_json_path(first, "engine.url"))) {
+    if (lib && cllm_r_str(first_engine, &CLLM_F_LLM_E_URL)) {
         /* the server engine: name the server, not the local library (used only to make synthetic models) */
-        const char *mode = cJSON_GetStringValue(cllm_json_path(first, "engine.mode"));
-        const char *url = cJSON_GetStringValue(cllm_json_path(first, "engine.url"));
+        const char *mode = cllm_r_str(first_engine, &CLLM_F_LLM_E_MODE);
+        const char *url = cllm_r_str(first_engine, &CLLM_F_LLM_E_URL);
         fprintf(f, "\nLLM inference through %s (%s mode, %s)\n", lib, mode ? mode : "?", url ? url : "?");
     } else {
-        const char *ver = cJSON_GetStringValue(cllm_json_path(section, "llama.version"));
-        const char *var = cJSON_GetStringValue(cllm_json_path(section, "llama.variant"));
+        const cJSON *llama = cllm_r_get(section, &CLLM_F_AI_LLAMA);
+        const char *ver = cllm_r_str(llama, &CLLM_F_AI_LLAMA_VERSION);
+        const char *var = cllm_r_str(llama, &CLLM_F_AI_LLAMA_VARIANT);
         fprintf(f, "\nLLM inference (llama.cpp %s, %s)\n", ver ? ver : "not loaded", var && var[0] ? var : "-");
     }
     fprintf(f, "  %-16s %-9s %-8s %12s %10s %9s %9s %9s  %s\n", "model", "status", "backend", "tokens/s", "TTFT s",
             "ITL ms", "p90 ms", "peak GB", "stability");
     cJSON_ArrayForEach(r, results) {
-        const char *status = cJSON_GetStringValue(cllm_json_path(r, "status"));
-        const char *backend = cJSON_GetStringValue(cllm_json_path(r, "engine.backend"));
-        if (!backend && cJSON_GetStringValue(cllm_json_path(r, "engine.url")))
+        const cJSON *engine = cllm_r_get(r, &CLLM_F_LLM_ENGINE), *sum = cllm_r_get(r, &CLLM_F_LLM_SUMMARY);
+        const cJSON *stall = cllm_r_get(r, &CLLM_F_LLM_STALL);
+        const char *status = cllm_r_str(r, &CLLM_F_LLM_STATUS);
+        const char *backend = cllm_r_str(engine, &CLLM_F_LLM_E_BACKEND);
+        bool synth = cJSON_IsTrue(cllm_r_get(cllm_r_get(r, &CLLM_F_LLM_MODEL), &CLLM_F_LLM_M_SYNTHETIC));
+        if (!backend && cllm_r_str(engine, &CLLM_F_LLM_E_URL))
             backend = "server";
-        bool synth = cJSON_IsTrue(cllm_json_path(r, "model.synthetic"));
         fprintf(f, "  %-16s %-9s %-8s ", r->string, status ? status : "?", backend ? backend : "-");
         if (status && strcmp(status, "ok") == 0) {
-            fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", cli_num(r, "summary.avg_tokens_per_second"),
-                    cli_num(r, "summary.std_tokens_per_second"), cli_num(r, "summary.avg_first_token_latency_s"),
-                    cli_num(r, "summary.inter_token_latency_mean_ms"), cli_num(r, "summary.inter_token_latency_p90_ms"),
-                    cli_num(r, "summary.peak_memory_gb"),
-                    cJSON_GetStringValue(cllm_json_path(r, "summary.stability")), synth ? "  (synthetic)" : "");
+            const char *stability = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
+            fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", cllm_r_num(sum, &CLLM_F_LLM_AVG_TPS),
+                    cllm_r_num(sum, &CLLM_F_LLM_STD_TPS), cllm_r_num(sum, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S),
+                    cllm_r_num(sum, &CLLM_F_LLM_ITL_MEAN_MS), cllm_r_num(sum, &CLLM_F_LLM_ITL_P90_MS),
+                    cllm_r_num(sum, &CLLM_F_LLM_PEAK_MEMORY_GB), stability ? stability : "(null)",
+                    synth ? "  (synthetic)" : "");
             server_rate_line(f, r);
-            if (cJSON_GetStringValue(cllm_json_path(r, "stall.at")))
+            if (cllm_r_str(stall, &CLLM_F_LLM_STALL_AT)) {
+                const char *serr = cllm_r_str(stall, &CLLM_F_ERROR);
                 fprintf(f, "  %-16s %s timed out, the later runs were skipped: %s\n", "",
-                        cJSON_GetStringValue(cllm_json_path(r, "stall.at")),
-                        cJSON_GetStringValue(cllm_json_path(r, "stall.error")));
+                        cllm_r_str(stall, &CLLM_F_LLM_STALL_AT), serr ? serr : "(null)");
+            }
         } else {
-            const char *why = cJSON_GetStringValue(cllm_json_path(r, "reason"));
-            if (!why)
-                why = cJSON_GetStringValue(cllm_json_path(r, "error"));
+            const char *why = why_of(r);
             fprintf(f, "%s\n", why ? why : "");
         }
     }
@@ -123,39 +134,39 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
 /* One table per phase and model: a row per variant with the shared metrics, plus the phase's own column. */
 void cli_print_compare_tables(FILE *f, const cJSON *section)
 {
-    static const struct { const char *json, *title, *col; } phases[] = {
-        {"quantization", "Quantizations", "load s"},
-        {"temperature", "Temperatures", "temp"},
-        {"language", "Languages", "prompt tok"},
-        {"prompt_type", "Prompt types", "prompt tok"},
+    static const struct { const struct cllm_field *phase; const char *title, *col; } phases[] = {
+        {&CLLM_F_AI_CMP_QUANTIZATION, "Quantizations", "load s"},
+        {&CLLM_F_AI_CMP_TEMPERATURE, "Temperatures", "temp"},
+        {&CLLM_F_AI_CMP_LANGUAGE, "Languages", "prompt tok"},
+        {&CLLM_F_AI_CMP_PROMPT_TYPE, "Prompt types", "prompt tok"},
     };
-    const cJSON *cmp = cllm_json_path(section, "comparisons");
+    const cJSON *cmp = cllm_r_get(section, &CLLM_F_AI_COMPARISONS);
 
     end_bar(f);
     for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
-        const cJSON *phase = cJSON_GetObjectItemCaseSensitive(cmp, phases[ph].json), *model;
+        const cJSON *phase = cllm_r_get(cmp, phases[ph].phase), *model;
         cJSON_ArrayForEach(model, phase) {
             const cJSON *v;
             fprintf(f, "\n%s, %s\n", phases[ph].title, model->string);
             fprintf(f, "  %-10s %-9s %15s %10s %9s %9s %10s  %s\n", "variant", "status", "tokens/s", "TTFT s",
                     "ITL ms", "peak GB", phases[ph].col, "stability");
             cJSON_ArrayForEach(v, model) {
-                const char *status = cJSON_GetStringValue(cllm_json_path(v, "status"));
-                double extra = ph == 0 ? cli_num(v, "model_load_time_s")
-                             : ph == 1 ? cli_num(v, "temperature") : cli_num(v, "prompt_tokens");
+                const cJSON *sum = cllm_r_get(v, &CLLM_F_LLM_SUMMARY);
+                const char *status = cllm_r_str(v, &CLLM_F_LLM_STATUS);
+                double extra = ph == 0 ? cllm_r_num(v, &CLLM_F_LLM_M_LOAD_TIME_S)
+                             : ph == 1 ? cllm_r_num(v, &CLLM_F_LLM_V_TEMPERATURE)
+                                       : cllm_r_num(v, &CLLM_F_LLM_PROMPT_TOKENS);
                 fprintf(f, "  %-10s %-9s ", v->string, status ? status : "?");
                 if (status && strcmp(status, "ok") == 0) {
+                    const char *stability = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
                     fprintf(f, "%7.1f ±%6.1f %10.3f %9.1f %9.2f %10.*f  %s%s\n",
-                            cli_num(v, "summary.avg_tokens_per_second"), cli_num(v, "summary.std_tokens_per_second"),
-                            cli_num(v, "summary.avg_first_token_latency_s"),
-                            cli_num(v, "summary.inter_token_latency_mean_ms"), cli_num(v, "summary.peak_memory_gb"),
-                            ph == 0 || ph == 1 ? 2 : 0, extra,
-                            cJSON_GetStringValue(cllm_json_path(v, "summary.stability")),
-                            cJSON_IsTrue(cllm_json_path(v, "synthetic")) ? "  (synthetic)" : "");
+                            cllm_r_num(sum, &CLLM_F_LLM_AVG_TPS), cllm_r_num(sum, &CLLM_F_LLM_STD_TPS),
+                            cllm_r_num(sum, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S),
+                            cllm_r_num(sum, &CLLM_F_LLM_ITL_MEAN_MS), cllm_r_num(sum, &CLLM_F_LLM_PEAK_MEMORY_GB),
+                            ph == 0 || ph == 1 ? 2 : 0, extra, stability ? stability : "(null)",
+                            cJSON_IsTrue(cllm_r_get(v, &CLLM_F_LLM_M_SYNTHETIC)) ? "  (synthetic)" : "");
                 } else {
-                    const char *why = cJSON_GetStringValue(cllm_json_path(v, "reason"));
-                    if (!why)
-                        why = cJSON_GetStringValue(cllm_json_path(v, "error"));
+                    const char *why = why_of(v);
                     fprintf(f, "%s\n", why ? why : "");
                 }
             }

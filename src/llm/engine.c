@@ -84,7 +84,13 @@ enum cllm_status cllm_engine_generate(struct cllm_engine *e, const struct cllm_g
     return e->ops->generate(e->impl, g, trace, err, errlen);
 }
 
-struct cJSON *cllm_engine_info(const struct cllm_engine *e) { return e ? e->ops->info(e->impl) : NULL; }
+void cllm_engine_info(const struct cllm_engine *e, struct cllm_engine_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->kind = CLLM_ENGINE_KIND_NONE;
+    if (e && e->ops->info)
+        e->ops->info(e->impl, out);
+}
 
 const char *cllm_engine_name(const struct cllm_engine *e) { return e ? e->ops->name : ""; }
 
@@ -98,9 +104,11 @@ void cllm_engine_close(struct cllm_engine *e)
     free(e);
 }
 
-struct cJSON *cllm_engine_run_info(const struct cllm_engine *e)
+bool cllm_engine_run_info(const struct cllm_engine *e, struct cllm_engine_run_info *out)
 {
-    return e && e->ops->run_info ? e->ops->run_info(e->impl) : NULL;
+    memset(out, 0, sizeof(*out));
+    out->timings_predicted_per_second = out->timings_prompt_per_second = NAN;
+    return e && e->ops->run_info && e->ops->run_info(e->impl, out);
 }
 
 long cllm_engine_model_pid(const struct cllm_engine *e)

@@ -16,8 +16,81 @@
 extern "C" {
 #endif
 
-struct cJSON;
 struct cllm_gpu_info;
+
+#define CLLM_ENGINE_MAX_DEVICES 16
+
+/* A device of the in-process engine's library (ggml's list). */
+struct cllm_engine_device {
+    char        name[64];            /* ggml device name: "CPU", "CUDA0", "Vulkan0" */
+    char        description[160];
+    char        backend[32];         /* ggml backend: "CPU", "CUDA", "Vulkan", ... */
+    const char *type;                /* "cpu", "gpu", "igpu", "accel", "unknown" (static strings) */
+    double      memory_total_gb;     /* GiB; NAN when the backend does not say (then free is not written either) */
+    double      memory_free_gb;
+};
+
+/* What an engine knows of its last run beyond the trace (the server engine). */
+struct cllm_engine_run_info {
+    char   token_count_source[16];         /* "usage" | "timings" | "chunks" */
+    int    content_chunks;                 /* content deltas received */
+    char   finish_reason[32];              /* "" when none came */
+    bool   has_timings;                    /* llama-server's own timings came */
+    int    timings_prompt_n;
+    int    timings_predicted_n;
+    double timings_predicted_per_second;   /* tokens/s; NAN when not sent */
+    double timings_prompt_per_second;      /* tokens/s; NAN when not sent */
+};
+
+enum cllm_engine_kind {
+    CLLM_ENGINE_KIND_NONE,         /* the engine says nothing (an unavailable one) */
+    CLLM_ENGINE_KIND_IN_PROCESS,   /* llama.cpp in this process */
+    CLLM_ENGINE_KIND_SERVER,       /* an OpenAI-compatible server */
+};
+
+/* An engine's identity and capabilities, as the engine fills it (report/write_llm.c writes it as "engine"). */
+struct cllm_engine_info {
+    enum cllm_engine_kind kind;
+    char   library[1024];          /* in-process: the libllama file; server: "llama-server" | "openai-compatible" */
+    /* in-process */
+    char   engine[32];             /* "llama.cpp" */
+    char   llama_version[32];
+    char   ggml_version[32];
+    char   ggml_commit[32];
+    char   variant[16];            /* "cpu", "vulkan", "cuda" or "" */
+    char   backend[32];            /* the chosen backend: "CPU", "CUDA", "ROCm", "SYCL", "Metal", "Vulkan" */
+    int    n_gpu_layers;
+    bool   op_offload;             /* offloaded to GPU devices */
+    int    n_threads;
+    int    n_ctx;                  /* tokens */
+    int    n_batch;                /* prompt tokens per decode call */
+    char   flash_attn[16];         /* "auto" */
+    char   notice[512];            /* a detected GPU this library cannot use; "" none */
+    int    n_devices_used;
+    struct cllm_engine_device devices_used[CLLM_ENGINE_MAX_DEVICES];
+    int    n_devices_available;
+    struct cllm_engine_device devices_available[CLLM_ENGINE_MAX_DEVICES];
+    char   model_path[1024];       /* the model as llama.cpp sees it */
+    char   model_description[128];
+    int64_t model_n_params;
+    int64_t model_size_bytes;
+    int    model_n_layers;
+    int    model_n_vocab;
+    char   chat_template[160];     /* which template formats the prompt */
+    char   system_info[2048];      /* llama_print_system_info() */
+    bool   cap_token_stream, cap_engine_counters, cap_ignore_eos, cap_gpu_offload;
+    /* server */
+    char   mode[16];               /* "auto" (started by the engine) | "manual" */
+    char   url[512];
+    char   model_name[256];        /* "model" sent in requests */
+    int    stall_s;                /* the limits requests run under */
+    double deadline_base_s;
+    double deadline_per_token_s;
+    bool   has_server_pid;         /* auto mode, or a llama-server found listening on a loopback URL's port */
+    long   server_pid;             /* that llama-server process */
+    bool   has_last_run;
+    struct cllm_engine_run_info last_run;
+};
 
 /* Called with each generated token's text (len may be 0: a control token renders as nothing; a piece may end
  * inside a UTF-8 sequence) and its arrival time (cllm_now_ns). Return false to stop the run. */
@@ -82,15 +155,15 @@ struct cllm_engine_ops {
      * or passed its deadline (the next runs of that model would most likely do the same). */
     enum cllm_status (*generate)(void *impl, const struct cllm_gen_params *g, struct cllm_llm_trace *trace,
                                  char *err, size_t errlen);
-    /* Identity and capabilities as a JSON object (caller deletes): library, version, backend, devices, model. */
-    struct cJSON *(*info)(const void *impl);
+    /* Identity and capabilities into *out (zeroed by the caller): library, versions, backend, devices, model. */
+    void (*info)(const void *impl, struct cllm_engine_info *out);
     void (*close)(void *impl);
     /* The process whose memory holds the model: 0 this one (also when NULL), > 0 another process on this machine
      * (auto mode's llama-server, or a llama-server found listening on a loopback URL's port), -1 out of reach. */
     long (*model_pid)(const void *impl);
-    /* What the engine knows of its last run beyond the trace, as a JSON object merged into that run's results
-     * (the server engine: token_count_source, chunks, llama-server's own timings); NULL op or NULL: nothing. */
-    struct cJSON *(*run_info)(const void *impl);
+    /* What the engine knows of its last run beyond the trace, written into that run's results (the server
+     * engine: token count source, chunks, llama-server's own timings); NULL op or false: nothing. */
+    bool (*run_info)(const void *impl, struct cllm_engine_run_info *out);
 };
 
 /* In-process llama.cpp through the runtime-loaded libllama (engine_llama.c). */
@@ -104,13 +177,14 @@ enum cllm_status cllm_engine_open(const struct cllm_engine_ops *ops, const struc
                                   struct cllm_engine **out, char *err, size_t errlen);
 enum cllm_status cllm_engine_generate(struct cllm_engine *e, const struct cllm_gen_params *g,
                                       struct cllm_llm_trace *trace, char *err, size_t errlen);
-struct cJSON *cllm_engine_info(const struct cllm_engine *e);
+/* The engine's identity into *out (all zero, kind NONE, when the engine says nothing). */
+void cllm_engine_info(const struct cllm_engine *e, struct cllm_engine_info *out);
 const char *cllm_engine_name(const struct cllm_engine *e);
 /* Seconds open() took (model load + context), measured here for every engine alike. */
 double cllm_engine_load_time_s(const struct cllm_engine *e);
 void cllm_engine_close(struct cllm_engine *e);
-/* The engine's run_info for its last run (caller deletes), or NULL. */
-struct cJSON *cllm_engine_run_info(const struct cllm_engine *e);
+/* The engine's run_info for its last run into *out; false when it has none. */
+bool cllm_engine_run_info(const struct cllm_engine *e, struct cllm_engine_run_info *out);
 /* The model_pid of the engine (0 when the engine does not say). */
 long cllm_engine_model_pid(const struct cllm_engine *e);
 /* Resident set of that process in GiB; peak: its high-water mark since the last cllm_engine_reset_rss_peak (or

@@ -1,5 +1,4 @@
 /* The in-process engine: llama.cpp through the runtime-loaded libllama (llm/llama_api.h). */
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,65 +408,54 @@ done:
     return s;
 }
 
-static cJSON *device_json(const struct cllm_llama_device *d)
+static void device_info(const struct cllm_llama_device *d, struct cllm_engine_device *out)
 {
     static const char *const types[] = {"cpu", "gpu", "igpu", "accel"};
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", d->name);
-    cJSON_AddStringToObject(o, "description", d->description);
-    cJSON_AddStringToObject(o, "backend", d->backend);
-    cJSON_AddStringToObject(o, "type", d->type >= 0 && d->type < 4 ? types[d->type] : "unknown");
-    if (isfinite(d->memory_total_gb)) {
-        cJSON_AddNumberToObject(o, "memory_total_gb", d->memory_total_gb);
-        cJSON_AddNumberToObject(o, "memory_free_gb", d->memory_free_gb);
-    }
-    return o;
+    cllm_strlcpy(out->name, d->name, sizeof(out->name));
+    cllm_strlcpy(out->description, d->description, sizeof(out->description));
+    cllm_strlcpy(out->backend, d->backend, sizeof(out->backend));
+    out->type = d->type >= 0 && d->type < 4 ? types[d->type] : "unknown";
+    out->memory_total_gb = d->memory_total_gb;
+    out->memory_free_gb = d->memory_free_gb;
 }
 
-static cJSON *llama_engine_info(const void *impl)
+static void llama_engine_info(const void *impl, struct cllm_engine_info *o)
 {
     const struct llama_engine *E = impl;
     const struct cllm_llama *L = E->L;
-    cJSON *o = cJSON_CreateObject(), *model, *devs, *used, *caps;
+    const char *sys = L->print_system_info();
 
-    cJSON_AddStringToObject(o, "engine", "llama.cpp");
-    cJSON_AddStringToObject(o, "library", L->lib_path);
-    cJSON_AddStringToObject(o, "llama_version", L->version);
-    cJSON_AddStringToObject(o, "ggml_version", L->ggml_version);
-    cJSON_AddStringToObject(o, "ggml_commit", L->ggml_commit);
-    cJSON_AddStringToObject(o, "variant", L->variant);
-    cJSON_AddStringToObject(o, "backend", E->choice.backend);
-    cJSON_AddNumberToObject(o, "n_gpu_layers", E->choice.n_gpu_layers);
-    cJSON_AddBoolToObject(o, "op_offload", E->choice.n_devices > 0);
-    cJSON_AddNumberToObject(o, "n_threads", E->n_threads);
-    cJSON_AddNumberToObject(o, "n_ctx", E->n_ctx);
-    cJSON_AddNumberToObject(o, "n_batch", E->n_batch);
-    cJSON_AddStringToObject(o, "flash_attn", "auto");
-    if (E->choice.notice[0])
-        cJSON_AddStringToObject(o, "notice", E->choice.notice);
-    else
-        cJSON_AddNullToObject(o, "notice");
-    used = cJSON_AddArrayToObject(o, "devices_used");
-    for (int i = 0; i < E->choice.n_devices; i++)
-        cJSON_AddItemToArray(used, device_json(&E->devs[E->choice.devices[i]]));
-    devs = cJSON_AddArrayToObject(o, "devices_available");
-    for (int i = 0; i < E->n_devs; i++)
-        cJSON_AddItemToArray(devs, device_json(&E->devs[i]));
-    model = cJSON_AddObjectToObject(o, "model");
-    cJSON_AddStringToObject(model, "path", E->model_path);
-    cJSON_AddStringToObject(model, "description", E->desc);
-    cJSON_AddNumberToObject(model, "n_params", (double)L->model_n_params(E->model));
-    cJSON_AddNumberToObject(model, "size_bytes", (double)L->model_size(E->model));
-    cJSON_AddNumberToObject(model, "n_layers", L->model_n_layer(E->model));
-    cJSON_AddNumberToObject(model, "n_vocab", L->vocab_n_tokens(E->vocab));
-    cJSON_AddStringToObject(model, "chat_template", E->template_note);
-    cJSON_AddStringToObject(o, "system_info", L->print_system_info());
-    caps = cJSON_AddObjectToObject(o, "capabilities");
-    cJSON_AddBoolToObject(caps, "token_stream", 1);
-    cJSON_AddBoolToObject(caps, "engine_counters", 1);
-    cJSON_AddBoolToObject(caps, "ignore_eos", 1);
-    cJSON_AddBoolToObject(caps, "gpu_offload", L->supports_gpu_offload());
-    return o;
+    o->kind = CLLM_ENGINE_KIND_IN_PROCESS;
+    cllm_strlcpy(o->engine, "llama.cpp", sizeof(o->engine));
+    cllm_strlcpy(o->library, L->lib_path, sizeof(o->library));
+    cllm_strlcpy(o->llama_version, L->version, sizeof(o->llama_version));
+    cllm_strlcpy(o->ggml_version, L->ggml_version, sizeof(o->ggml_version));
+    cllm_strlcpy(o->ggml_commit, L->ggml_commit, sizeof(o->ggml_commit));
+    cllm_strlcpy(o->variant, L->variant, sizeof(o->variant));
+    cllm_strlcpy(o->backend, E->choice.backend, sizeof(o->backend));
+    o->n_gpu_layers = E->choice.n_gpu_layers;
+    o->op_offload = E->choice.n_devices > 0;
+    o->n_threads = E->n_threads;
+    o->n_ctx = (int)E->n_ctx;
+    o->n_batch = E->n_batch;
+    cllm_strlcpy(o->flash_attn, "auto", sizeof(o->flash_attn));
+    cllm_strlcpy(o->notice, E->choice.notice, sizeof(o->notice));
+    for (int i = 0; i < E->choice.n_devices && o->n_devices_used < CLLM_ENGINE_MAX_DEVICES; i++)
+        device_info(&E->devs[E->choice.devices[i]], &o->devices_used[o->n_devices_used++]);
+    for (int i = 0; i < E->n_devs && o->n_devices_available < CLLM_ENGINE_MAX_DEVICES; i++)
+        device_info(&E->devs[i], &o->devices_available[o->n_devices_available++]);
+    cllm_strlcpy(o->model_path, E->model_path, sizeof(o->model_path));
+    cllm_strlcpy(o->model_description, E->desc, sizeof(o->model_description));
+    o->model_n_params = (int64_t)L->model_n_params(E->model);
+    o->model_size_bytes = (int64_t)L->model_size(E->model);
+    o->model_n_layers = L->model_n_layer(E->model);
+    o->model_n_vocab = L->vocab_n_tokens(E->vocab);
+    cllm_strlcpy(o->chat_template, E->template_note, sizeof(o->chat_template));
+    cllm_strlcpy(o->system_info, sys ? sys : "", sizeof(o->system_info));
+    o->cap_token_stream = true;
+    o->cap_engine_counters = true;
+    o->cap_ignore_eos = true;
+    o->cap_gpu_offload = L->supports_gpu_offload();
 }
 
 const struct cllm_engine_ops cllm_engine_llama = {

@@ -1,13 +1,11 @@
 /* LLM metrics from token timestamps: per run and over runs. */
 #include "llm/metrics.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/stats.h"
-#include "core/json.h"
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t)
 {
@@ -264,13 +262,13 @@ enum cllm_status cllm_llm_summarize(const struct cllm_llm_trace *runs, const boo
     if (k > 0) {
         struct cllm_stats s;
         cllm_stats_compute(tps, (size_t)k, &s);
-        out->avg_tokens_per_second = s.mean;
-        out->std_tokens_per_second = s.std;
-        out->min_tokens_per_second = s.min;
-        out->max_tokens_per_second = s.max;
+        out->tps_mean = s.mean;
+        out->tps_std = s.std;
+        out->tps_min = s.min;
+        out->tps_max = s.max;
     } else {
-        out->avg_tokens_per_second = out->std_tokens_per_second = NAN;
-        out->min_tokens_per_second = out->max_tokens_per_second = NAN;
+        out->tps_mean = out->tps_std = NAN;
+        out->tps_min = out->tps_max = NAN;
     }
     out->avg_first_token_latency_s = mean_finite(ftl, k);
     out->avg_decode_tokens_per_second = mean_finite(dec, k);
@@ -289,72 +287,4 @@ cleanup:
     free(pp);
     free(gaps);
     return st;
-}
-
-cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m)
-{
-    cJSON *o = cJSON_CreateObject();
-    const char *few = "fewer than 2 generated tokens";
-    if (!o)
-        return NULL;
-    if (m->n_prompt_tokens >= 0)
-        cJSON_AddNumberToObject(o, "prompt_tokens", m->n_prompt_tokens);
-    else
-        cllm_json_set_null(o, "prompt_tokens", "the engine did not report the prompt's token count");
-    cJSON_AddNumberToObject(o, "generated_tokens", m->n_tokens);
-    cllm_json_set_number(o, "total_time_s", m->total_s, "no timing");
-    cllm_json_set_number(o, "first_token_latency_s", m->first_token_latency_s, "no token with text was generated");
-    cllm_json_set_number(o, "tokens_per_second", m->tokens_per_second, "zero elapsed time");
-    cllm_json_set_number(o, "decode_tokens_per_second", m->decode_tokens_per_second, few);
-    cllm_json_set_number(o, "prompt_tokens_per_second", m->prompt_tokens_per_second,
-            "no prompt token count or no generated token");
-    cllm_json_set_number(o, "engine_prompt_tokens_per_second", m->engine_prompt_tokens_per_second,
-            "the engine has no prompt-processing counter");
-    cllm_json_set_number(o, "engine_decode_tokens_per_second", m->engine_decode_tokens_per_second,
-            "the engine has no decode counter (or decoded no single token)");
-    if (m->engine_prompt_tokens >= 0) {
-        cJSON_AddNumberToObject(o, "engine_prompt_ms", m->engine_prompt_ms);
-        cJSON_AddNumberToObject(o, "engine_prompt_tokens", m->engine_prompt_tokens);
-        cJSON_AddNumberToObject(o, "engine_decode_ms", m->engine_decode_ms);
-        cJSON_AddNumberToObject(o, "engine_decode_tokens", m->engine_decode_tokens);
-    } else {
-        const char *why = "the engine has no counters of its own";
-        cllm_json_set_null(o, "engine_prompt_ms", why);
-        cllm_json_set_null(o, "engine_prompt_tokens", why);
-        cllm_json_set_null(o, "engine_decode_ms", why);
-        cllm_json_set_null(o, "engine_decode_tokens", why);
-    }
-    cllm_json_set_number(o, "inter_token_latency_mean_ms", m->itl_mean_ms, few);
-    cllm_json_set_number(o, "inter_token_latency_p50_ms", m->itl_p50_ms, few);
-    cllm_json_set_number(o, "inter_token_latency_p90_ms", m->itl_p90_ms, few);
-    cllm_json_set_number(o, "inter_token_latency_p99_ms", m->itl_p99_ms, few);
-    cllm_json_set_number(o, "loop_overhead_percent", m->loop_overhead_percent,
-            "the engine does not split its token loop into decode and the rest");
-    return o;
-}
-
-cJSON *cllm_llm_summary_to_json(const struct cllm_llm_summary *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    const char *none = "no run succeeded";
-    if (!o)
-        return NULL;
-    cJSON_AddNumberToObject(o, "runs", s->n_runs);
-    cJSON_AddNumberToObject(o, "successful_runs", s->n_ok);
-    cllm_json_set_number(o, "avg_tokens_per_second", s->avg_tokens_per_second, none);
-    cllm_json_set_number(o, "std_tokens_per_second", s->std_tokens_per_second, none);
-    cllm_json_set_number(o, "min_tokens_per_second", s->min_tokens_per_second, none);
-    cllm_json_set_number(o, "max_tokens_per_second", s->max_tokens_per_second, none);
-    cllm_json_set_number(o, "avg_first_token_latency_s", s->avg_first_token_latency_s, "no successful run produced text");
-    cllm_json_set_number(o, "avg_decode_tokens_per_second", s->avg_decode_tokens_per_second,
-            "no successful run generated 2 tokens");
-    cllm_json_set_number(o, "avg_prompt_tokens_per_second", s->avg_prompt_tokens_per_second,
-            "no successful run reported its prompt tokens");
-    cllm_json_set_number(o, "inter_token_latency_mean_ms", s->itl_mean_ms, "no successful run generated 2 tokens");
-    cllm_json_set_number(o, "inter_token_latency_p50_ms", s->itl_p50_ms, "no successful run generated 2 tokens");
-    cllm_json_set_number(o, "inter_token_latency_p90_ms", s->itl_p90_ms, "no successful run generated 2 tokens");
-    cllm_json_set_number(o, "inter_token_latency_p99_ms", s->itl_p99_ms, "no successful run generated 2 tokens");
-    cllm_json_set_number(o, "peak_memory_gb", s->peak_memory_gb, "no memory reading");
-    cJSON_AddStringToObject(o, "stability", s->stability ? s->stability : "unstable");
-    return o;
 }

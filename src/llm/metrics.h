@@ -87,10 +87,10 @@ void cllm_llm_dist_compute(double *v, size_t n, struct cllm_llm_dist *out);
 struct cllm_llm_summary {
     int         n_runs;                      /* runs attempted */
     int         n_ok;                        /* runs that succeeded (only those enter the numbers below) */
-    double      avg_tokens_per_second;       /* NAN when no run succeeded */
-    double      std_tokens_per_second;       /* sample standard deviation (n − 1); 0 for one run */
-    double      min_tokens_per_second;
-    double      max_tokens_per_second;
+    double      tps_mean;                    /* tokens/s, mean over the successful runs; NAN when none */
+    double      tps_std;                     /* sample standard deviation (n − 1); 0 for one run */
+    double      tps_min;
+    double      tps_max;
     double      avg_first_token_latency_s;   /* over runs that had a first token */
     double      avg_decode_tokens_per_second;
     double      avg_prompt_tokens_per_second;
@@ -106,11 +106,6 @@ struct cllm_llm_summary {
  * entries ignored. */
 enum cllm_status cllm_llm_summarize(const struct cllm_llm_trace *runs, const bool *ok, int n,
                                     const double *rss_gb, size_t n_rss, struct cllm_llm_summary *out);
-
-/* JSON objects of the metrics, NAN fields as null with a reason in "null_reasons" (caller deletes). */
-struct cJSON;
-struct cJSON *cllm_llm_run_metrics_to_json(const struct cllm_llm_run_metrics *m);
-struct cJSON *cllm_llm_summary_to_json(const struct cllm_llm_summary *s);
 
 #ifdef __cplusplus
 }

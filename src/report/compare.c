@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/fields_core.h"
+#include "report/fields_llm.h"
 #include "report/result.h"
+#include "report/write.h"
 #include "core/json.h"
 #include "report/fields_core.h"
 #include "report/fields_serve.h"
@@ -155,15 +158,15 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
         if (put(t, cap, F_GPUMEM, copies[i], m, num_at(bench, path), NAN) < 0)
             return -1;
     }
-    cJSON_ArrayForEach(it, cllm_json_path(res, "ai_benchmarks.results")) {
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "summary");
+    cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_RESULTS)) {
+        const cJSON *s = cllm_r_get(it, &CLLM_F_LLM_SUMMARY);
         if (!it->string || !s)
             continue;
-        if (put(t, cap, F_TPS, it->string, m, num_at(s, "avg_tokens_per_second"),
-                num_at(s, "std_tokens_per_second")) < 0 ||
-            put(t, cap, F_TTFT, it->string, m, num_at(s, "avg_first_token_latency_s"), NAN) < 0 ||
-            put(t, cap, F_DECODE, it->string, m, num_at(s, "avg_decode_tokens_per_second"), NAN) < 0 ||
-            put(t, cap, F_PEAKMEM, it->string, m, num_at(s, "peak_memory_gb"), NAN) < 0)
+        if (put(t, cap, F_TPS, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_TPS), cllm_r_num(s, &CLLM_F_LLM_STD_TPS))
+                < 0 ||
+            put(t, cap, F_TTFT, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S), NAN) < 0 ||
+            put(t, cap, F_DECODE, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_TPS), NAN) < 0 ||
+            put(t, cap, F_PEAKMEM, it->string, m, cllm_r_num(s, &CLLM_F_LLM_PEAK_MEMORY_GB), NAN) < 0)
             return -1;
     }
     /* serve-bench: one row per concurrency level that ran to its end */

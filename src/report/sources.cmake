@@ -8,3 +8,4 @@ list(APPEND CLLM_REPORT_SOURCES src/report/fields_core.c src/report/fields_hw.c 
 list(APPEND CLLM_REPORT_SOURCES src/report/write_hw.c src/report/export_csv.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/write_classic.c)
 list(APPEND CLLM_REPORT_SOURCES src/report/fields_llm.c)
+list(APPEND CLLM_REPORT_SOURCES src/report/write_llm.c)

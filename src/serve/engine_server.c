@@ -298,53 +298,44 @@ static enum cllm_status srv_open(const struct cllm_engine_open_params *p, void *
 
 /* What the last run left beyond the trace: where the token count came from, the content chunks, llama-server's
  * own timings (its predicted_per_second beside ours). */
-static cJSON *last_run_json(const struct cllm_server_run_info *l)
+static void last_run_info(const struct cllm_server_run_info *l, struct cllm_engine_run_info *r)
 {
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "token_count_source", l->token_count_source);
-    cJSON_AddNumberToObject(r, "content_chunks", l->n_chunks);
-    if (l->finish_reason[0])
-        cJSON_AddStringToObject(r, "finish_reason", l->finish_reason);
-    if (l->has_timings) {
-        cJSON *t = cJSON_AddObjectToObject(r, "server_timings");
-        cJSON_AddNumberToObject(t, "prompt_n", l->timings_prompt_n);
-        cJSON_AddNumberToObject(t, "predicted_n", l->timings_predicted_n);
-        if (isfinite(l->timings_predicted_per_second))
-            cJSON_AddNumberToObject(t, "predicted_per_second", l->timings_predicted_per_second);
-        if (isfinite(l->timings_prompt_per_second))
-            cJSON_AddNumberToObject(t, "prompt_per_second", l->timings_prompt_per_second);
-    }
-    return r;
+    cllm_strlcpy(r->token_count_source, l->token_count_source, sizeof(r->token_count_source));
+    r->content_chunks = l->n_chunks;
+    cllm_strlcpy(r->finish_reason, l->finish_reason, sizeof(r->finish_reason));
+    r->has_timings = l->has_timings;
+    r->timings_prompt_n = l->timings_prompt_n;
+    r->timings_predicted_n = l->timings_predicted_n;
+    r->timings_predicted_per_second = l->timings_predicted_per_second;
+    r->timings_prompt_per_second = l->timings_prompt_per_second;
 }
 
-static cJSON *srv_info(const void *impl)
+static void srv_info(const void *impl, struct cllm_engine_info *o)
 {
     const struct srv *S = impl;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "library", S->is_llama_server ? "llama-server" : "openai-compatible");
-    cJSON_AddStringToObject(o, "mode", S->auto_mode ? "auto" : "manual");
-    cJSON_AddStringToObject(o, "url", S->base);
-    cJSON_AddStringToObject(o, "model", S->model);
-    {
-        /* what ends a request that goes wrong (chat_stream.h) */
-        cJSON *l = cJSON_AddObjectToObject(o, "limits");
-        cJSON_AddNumberToObject(l, "stall_s", S->stall_s);
-        cJSON_AddNumberToObject(l, "deadline_base_s", S->deadline_base_s);
-        cJSON_AddNumberToObject(l, "deadline_per_token_s", S->deadline_per_token_s);
-    }
-    if (S->auto_mode)
-        cJSON_AddNumberToObject(o, "server_pid", (double)S->proc.pid);
-    else if (S->local_pid > 0)
-        cJSON_AddNumberToObject(o, "server_pid", (double)S->local_pid);   /* found by its listening port */
+    o->kind = CLLM_ENGINE_KIND_SERVER;
+    cllm_strlcpy(o->library, S->is_llama_server ? "llama-server" : "openai-compatible", sizeof(o->library));
+    cllm_strlcpy(o->mode, S->auto_mode ? "auto" : "manual", sizeof(o->mode));
+    cllm_strlcpy(o->url, S->base, sizeof(o->url));
+    cllm_strlcpy(o->model_name, S->model, sizeof(o->model_name));
+    /* what ends a request that goes wrong (chat_stream.h) */
+    o->stall_s = S->stall_s;
+    o->deadline_base_s = S->deadline_base_s;
+    o->deadline_per_token_s = S->deadline_per_token_s;
+    o->has_server_pid = S->auto_mode || S->local_pid > 0;
+    o->server_pid = S->auto_mode ? S->proc.pid : S->local_pid;   /* manual: found by its listening port */
+    o->has_last_run = S->has_last;
     if (S->has_last)
-        cJSON_AddItemToObject(o, "last_run", last_run_json(&S->last));
-    return o;
+        last_run_info(&S->last, &o->last_run);
 }
 
-static cJSON *srv_run_info(const void *impl)
+static bool srv_run_info(const void *impl, struct cllm_engine_run_info *out)
 {
     const struct srv *S = impl;
-    return S && S->has_last ? last_run_json(&S->last) : NULL;
+    if (!S || !S->has_last)
+        return false;
+    last_run_info(&S->last, out);
+    return true;
 }
 
 /* auto mode: the llama-server child holds the model; manual mode: a llama-server listening on this machine, else
@@ -384,10 +375,9 @@ static enum cllm_status srv_generate(void *impl, const struct cllm_gen_params *g
     return CLLM_ERR_UNSUPPORTED;
 }
 
-static cJSON *srv_info(const void *impl)
+static void srv_info(const void *impl, struct cllm_engine_info *out)
 {
-    (void)impl;
-    return cJSON_CreateObject();
+    (void)impl, (void)out;   /* kind NONE: written as {} */
 }
 
 static void srv_close(void *impl)
@@ -401,10 +391,10 @@ static long srv_model_pid(const void *impl)
     return -1;
 }
 
-static cJSON *srv_run_info(const void *impl)
+static bool srv_run_info(const void *impl, struct cllm_engine_run_info *out)
 {
-    (void)impl;
-    return NULL;
+    (void)impl, (void)out;
+    return false;
 }
 
 bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)

@@ -10,6 +10,9 @@
 #include "llm/llama_api.h"
 #include "model/synth.h"
 #include "model/vocab.h"
+#include "report/fields_llm.h"
+#include "report/write.h"
+#include "report/write_llm.h"
 #include "test.h"
 #include "core/json.h"
 
@@ -151,6 +154,7 @@ static void test_generate(void)
     struct collect c1, c2;
     struct cllm_gen_params g;
     char err[512];
+    struct cllm_engine_info ei;
     cJSON *info;
 
     if (ensure_model() < 0)
@@ -159,14 +163,26 @@ static void test_generate(void)
         return;
     CHECK_STR(cllm_engine_name(e), "llama.cpp");
     CHECK(cllm_engine_load_time_s(e) > 0);
-    info = cllm_engine_info(e);
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(info, "backend")), "CPU");
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(info, "llama_version")), "0.5.0-dev");
-    CHECK_INT(cJSON_GetObjectItem(info, "n_ctx")->valueint, 256);
-    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(info, "devices_used")), 0);
-    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(info, "op_offload")));
-    CHECK_INT(cllm_json_path(info, "model.n_layers")->valueint, 2);
-    CHECK(strstr(cJSON_GetStringValue(cllm_json_path(info, "model.chat_template")), "model's own") != NULL);
+    /* the engine's struct, then the same values as report/write_llm.c writes them */
+    cllm_engine_info(e, &ei);
+    CHECK_INT(ei.kind, CLLM_ENGINE_KIND_IN_PROCESS);
+    CHECK_STR(ei.backend, "CPU");
+    CHECK_STR(ei.llama_version, "0.5.0-dev");
+    CHECK_INT(ei.n_ctx, 256);
+    CHECK_INT(ei.n_devices_used, 0);
+    CHECK(ei.n_devices_available >= 1);
+    CHECK(!ei.op_offload);
+    CHECK_INT(ei.model_n_layers, 2);
+    CHECK(strstr(ei.chat_template, "model's own") != NULL);
+    info = cllm_write_llm_engine(&ei);
+    CHECK_STR(cllm_r_str(info, &CLLM_F_LLM_E_BACKEND), "CPU");
+    CHECK_STR(cllm_r_str(info, &CLLM_F_LLM_E_LLAMA_VERSION), "0.5.0-dev");
+    CHECK(cllm_r_num(info, &CLLM_F_LLM_E_N_CTX) == 256);
+    CHECK_INT(cJSON_GetArraySize(cllm_r_get(info, &CLLM_F_LLM_E_DEVICES_USED)), 0);
+    CHECK(cJSON_IsFalse(cllm_r_get(info, &CLLM_F_LLM_E_OP_OFFLOAD)));
+    CHECK(cllm_r_num(cllm_r_get(info, &CLLM_F_LLM_E_MODEL), &CLLM_F_LLM_EM_N_LAYERS) == 2);
+    CHECK(strstr(cllm_r_str(cllm_r_get(info, &CLLM_F_LLM_E_MODEL), &CLLM_F_LLM_EM_CHAT_TEMPLATE), "model's own")
+          != NULL);
     cJSON_Delete(info);
 
     cllm_llm_trace_init(&t);

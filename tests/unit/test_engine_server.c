@@ -22,6 +22,9 @@
 #include "serve/engine_server.h"
 #include "llm/metrics.h"
 #include "platform/proc.h"
+#include "report/fields_llm.h"
+#include "report/write.h"
+#include "report/write_llm.h"
 #include "test.h"
 
 #if defined(CLLM_TEST_HAVE_MHD) && defined(CLLM_WITH_CURL)
@@ -152,7 +155,7 @@ static void run_hostile(struct hostile *h)
     char url[160];
     void *impl = NULL;
     uint64_t t0;
-    cJSON *j;
+    struct cllm_engine_info ei;
 
     snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", g_port, h->prefix);
     p.server_url = url;
@@ -168,9 +171,10 @@ static void run_hostile(struct hostile *h)
     CHECK_INT(h->st, CLLM_OK);
     if (h->st != CLLM_OK)
         return;
-    j = cllm_engine_server.info(impl);
-    snprintf(h->library, sizeof(h->library), "%s", cJSON_GetStringValue(cJSON_GetObjectItem(j, "library")));
-    cJSON_Delete(j);
+    memset(&ei, 0, sizeof(ei));
+    cllm_engine_server.info(impl, &ei);
+    CHECK_INT(ei.kind, CLLM_ENGINE_KIND_SERVER);
+    snprintf(h->library, sizeof(h->library), "%.31s", ei.library);
     cllm_llm_trace_init(&tr);
     t0 = cllm_now_ns();
     h->st = cllm_engine_server.generate(impl, &g, &tr, h->err, sizeof(h->err));
@@ -362,6 +366,7 @@ static void auto_ok(void)
     char err[512] = "";
     void *impl = NULL;
     long pid = 0;
+    struct cllm_engine_info ei;
     cJSON *j;
     p.llama_server = g_self;
     p.model_path = "/models/tiny.gguf";
@@ -380,9 +385,19 @@ static void auto_ok(void)
     pid = info.server_pid;
     CHECK(pid > 0);
     CHECK(kill((pid_t)pid, 0) == 0);
-    j = cllm_engine_server.info(impl);
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "mode")), "auto");
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "model")), "tiny.gguf");
+    memset(&ei, 0, sizeof(ei));
+    cllm_engine_server.info(impl, &ei);
+    CHECK_STR(ei.mode, "auto");
+    CHECK_STR(ei.model_name, "tiny.gguf");
+    CHECK(ei.has_server_pid && ei.server_pid == pid);
+    CHECK(ei.has_last_run && ei.last_run.content_chunks > 0);
+    /* as report/write_llm.c writes it */
+    j = cllm_write_llm_engine(&ei);
+    CHECK_STR(cllm_r_str(j, &CLLM_F_LLM_E_MODE), "auto");
+    CHECK_STR(cJSON_GetStringValue(cllm_r_get(j, &CLLM_F_LLM_E_MODEL)), "tiny.gguf");
+    CHECK(cllm_r_num(j, &CLLM_F_LLM_E_SERVER_PID) == (double)pid);
+    CHECK(cllm_r_num(cllm_r_get(j, &CLLM_F_LLM_E_LAST_RUN), &CLLM_F_LLM_SR_CONTENT_CHUNKS) ==
+          ei.last_run.content_chunks);
     cJSON_Delete(j);
     cllm_engine_server.close(impl);
     CHECK(gone(pid));

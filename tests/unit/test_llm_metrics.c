@@ -3,6 +3,10 @@
 
 #include "report/result.h"
 #include "llm/metrics.h"
+#include "report/fields_core.h"
+#include "report/fields_llm.h"
+#include "report/write.h"
+#include "report/write_llm.h"
 #include "test.h"
 #include "core/json.h"
 
@@ -110,11 +114,11 @@ static void test_degenerate_runs(void)
     CHECK(isnan(m.first_token_latency_s));
     CHECK(isnan(m.decode_tokens_per_second));
     CHECK(isnan(m.itl_p90_ms));
-    j = cllm_llm_run_metrics_to_json(&m);
-    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "first_token_latency_s")));
-    CHECK(cJSON_IsString(cllm_json_path(j, "null_reasons.first_token_latency_s")));
-    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "prompt_tokens")));
-    CHECK_NEAR(cJSON_GetObjectItem(j, "tokens_per_second")->valuedouble, 0, 0);
+    j = cllm_write_llm_run_metrics(&m);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S.name)));
+    CHECK(cllm_r_str(cllm_r_get(j, &CLLM_F_NULL_REASONS), &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S) != NULL);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, CLLM_F_LLM_RUN_PROMPT_TOKENS.name)));
+    CHECK_NEAR(cllm_r_num(j, &CLLM_F_LLM_RUN_TPS), 0, 0);
     cJSON_Delete(j);
 
     /* one token with text: latency known, no gaps */
@@ -167,10 +171,10 @@ static void test_summary_over_runs(void)
     CHECK_INT(s.n_runs, 3);
     CHECK_INT(s.n_ok, 2);
     CHECK_STR(s.stability, "unstable");
-    CHECK_NEAR(s.avg_tokens_per_second, (a + b) / 2, 1e-9);
-    CHECK_NEAR(s.std_tokens_per_second, fabs(a - b) / sqrt(2.0), 1e-9);   /* sample sd of two values */
-    CHECK_NEAR(s.min_tokens_per_second, b, 1e-9);
-    CHECK_NEAR(s.max_tokens_per_second, a, 1e-9);
+    CHECK_NEAR(s.tps_mean, (a + b) / 2, 1e-9);
+    CHECK_NEAR(s.tps_std, fabs(a - b) / sqrt(2.0), 1e-9);   /* sample sd of two values */
+    CHECK_NEAR(s.tps_min, b, 1e-9);
+    CHECK_NEAR(s.tps_max, a, 1e-9);
     CHECK_NEAR(s.avg_first_token_latency_s, 0.100, 1e-12);
     CHECK_NEAR(s.avg_decode_tokens_per_second, (20 + 2 / 0.150) / 2, 1e-9);
     CHECK_NEAR(s.avg_prompt_tokens_per_second, 200, 1e-9);   /* only run a knows its prompt */
@@ -181,10 +185,10 @@ static void test_summary_over_runs(void)
     CHECK_NEAR(s.itl_p99_ms, 98, 1e-9);
     CHECK_NEAR(s.peak_memory_gb, 2.5, 0);
 
-    j = cllm_llm_summary_to_json(&s);
-    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "stability")), "unstable");
-    CHECK_NEAR(cJSON_GetObjectItem(j, "peak_memory_gb")->valuedouble, 2.5, 0);
-    CHECK_NEAR(cJSON_GetObjectItem(j, "avg_tokens_per_second")->valuedouble, (a + b) / 2, 1e-9);
+    j = cllm_write_llm_summary(&s);
+    CHECK_STR(cllm_r_str(j, &CLLM_F_LLM_STABILITY), "unstable");
+    CHECK_NEAR(cllm_r_num(j, &CLLM_F_LLM_PEAK_MEMORY_GB), 2.5, 0);
+    CHECK_NEAR(cllm_r_num(j, &CLLM_F_LLM_AVG_TPS), (a + b) / 2, 1e-9);
     cJSON_Delete(j);
 
     ok[2] = true;
@@ -196,10 +200,10 @@ static void test_summary_over_runs(void)
     ok[0] = ok[1] = ok[2] = false;
     CHECK_INT(cllm_llm_summarize(runs, ok, 3, rss, 4, &s), CLLM_OK);
     CHECK_STR(s.stability, "unstable");
-    CHECK(isnan(s.avg_tokens_per_second));
-    j = cllm_llm_summary_to_json(&s);
-    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, "avg_tokens_per_second")));
-    CHECK(cJSON_IsString(cllm_json_path(j, "null_reasons.avg_tokens_per_second")));
+    CHECK(isnan(s.tps_mean));
+    j = cllm_write_llm_summary(&s);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(j, CLLM_F_LLM_AVG_TPS.name)));
+    CHECK(cllm_r_str(cllm_r_get(j, &CLLM_F_NULL_REASONS), &CLLM_F_LLM_AVG_TPS) != NULL);
     cJSON_Delete(j);
 
     for (int i = 0; i < 3; i++)

@@ -1,0 +1,143 @@
+/* What the LLM phases measured, as plain structs: one model's plain phase (results[KEY]) or one variant of a
+ * comparison phase, with its timed runs. The AI phase (app/ai_phase.c) fills them; report/write_llm.c is the one
+ * place that turns them into results JSON. */
+#ifndef CLLM_LLM_LLM_RESULT_H
+#define CLLM_LLM_LLM_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm/engine.h"
+#include "llm/metrics.h"
+#include "monitor/cleanup.h"
+#include "monitor/monitor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One timed run. */
+struct cllm_llm_run_result {
+    int         run;                     /* from 1 */
+    const char *status;                  /* "ok", "failed", "cancelled", "skipped" (static strings) */
+    char        text[768];               /* skipped: the reason; otherwise, without metrics: what failed */
+    bool        has_metrics;             /* the run succeeded and its metrics were computed */
+    struct cllm_llm_run_metrics metrics;
+    bool        has_engine_run;          /* the engine's own account of the run (the server engine) */
+    struct cllm_engine_run_info engine_run;
+    double      memory_before_gb;        /* GiB, of the process holding the model; NAN: memory_why */
+    double      memory_after_gb;
+    char        memory_why[256];
+};
+
+/* The model's facts: registry entry, file and load. */
+struct cllm_llm_model_facts {
+    char    key[65];
+    char    name[128];
+    char    params[16];
+    char    quant[32];                   /* "" before a quantization was chosen */
+    char    source[32];                  /* "present", "downloaded", "synthetic (made now)", "synthetic (reused)",
+                                            "server"; "" before the file was looked for (synthetic unwritten too) */
+    char    server_url[512];             /* manual server mode; "" otherwise */
+    bool    synthetic;
+    char    notice[256];                 /* synthetic: what it means for the numbers; "" none */
+    bool    has_download;
+    char    download_url[768];
+    int64_t download_bytes;
+    double  download_elapsed_s;
+    bool    download_sha256_checked;
+    bool    has_download_error;
+    char    download_error[512];         /* why the file was not downloaded */
+    char    file[1024];                  /* the GGUF loaded; "" not known (then no size either) */
+    double  file_size_gb;                /* 10^9 bytes */
+    bool    loaded;                      /* the two below are known */
+    double  load_time_s;
+    double  memory_after_load_gb;        /* GiB; NAN: memory_why */
+    char    memory_why[256];
+};
+
+enum cllm_llm_result_shape {
+    CLLM_LLM_SHAPE_PLAIN,     /* results[KEY]: the facts under "model"; the summary has its roofline */
+    CLLM_LLM_SHAPE_QUANT,     /* a quantization variant: every fact inline, as its own load */
+    CLLM_LLM_SHAPE_VARIANT,   /* a temperature / language / prompt-type variant: the shared facts inline */
+};
+
+/* Decode rate against the memory-bound limit (the plain phase's summary.roofline). */
+struct cllm_llm_roofline {
+    double      bytes_per_token;         /* the model file's bytes */
+    bool        has_bandwidth;           /* the three below are known; else ratio is null with ratio_why */
+    double      bandwidth_gbps;
+    double      ratio;
+    double      max_tokens_per_second;
+    const char *basis;
+    const char *ratio_why;
+};
+
+/* One model's plain phase, or one variant of a comparison phase. */
+struct cllm_llm_model_result {
+    enum cllm_llm_result_shape shape;
+    const char *label;                   /* a variant's name (its key under the model), a static string */
+    struct cllm_llm_model_facts model;
+    bool        has_fit;
+    char        fit_result[16];          /* "ok", "cpu_only", "skipped_ram", "bad_quant" */
+    char        fit_reason[512];
+    bool        has_cleanup;
+    struct cllm_cleanup_result cleanup;
+    bool        has_load;
+    double      load_memory_before_gb;   /* GiB; NAN: load_before_why */
+    char        load_before_why[256];
+    const char *load_memory_process;     /* server engine: whose memory (NULL in-process) */
+    char        memory_process[96];      /* storage for load_memory_process */
+    bool        has_engine;
+    struct cllm_engine_info engine;
+    bool        has_warmup;
+    int         warmup_runs;
+    int         warmup_max_tokens;
+    bool        has_stall;
+    char        stall_at[96];            /* "warmup run 1", "run 2", "low run 1" */
+    char        stall_error[1024];
+    double      temperature;             /* SHAPE_VARIANT: the runs' temperature */
+    const char *prompt;                  /* SHAPE_VARIANT: the user message, when the variant sets it */
+    bool        has_runs;                /* the timed runs were reached (runs, summary, prompt_tokens written) */
+    int         n_runs;
+    struct cllm_llm_run_result *runs;    /* n_runs entries (config runs.count), malloc'd */
+    bool        has_monitor;
+    struct cllm_monitor_report monitor;
+    struct cllm_llm_summary summary;
+    bool        has_roofline;
+    struct cllm_llm_roofline roofline;
+    int         prompt_tokens;           /* of the first successful run; -1 unknown */
+    const char *status;                  /* "running", "ok", "failed", "skipped", "unavailable", "cancelled" */
+    char        error[1024];             /* failed (or a cancelled download): what; "" none */
+    char        reason[1024];            /* skipped / unavailable / cancelled: why; "" none */
+};
+
+/* Frees what r holds (its runs, the monitor's samples); r itself is the caller's. */
+void cllm_llm_model_result_free(struct cllm_llm_model_result *r);
+
+/* The comparison phases, in run order (the keys of ai_benchmarks.comparisons). */
+enum cllm_llm_cmp_phase {
+    CLLM_LLM_CMP_QUANT,
+    CLLM_LLM_CMP_TEMPERATURE,
+    CLLM_LLM_CMP_LANGUAGE,
+    CLLM_LLM_CMP_PROMPT_TYPE,
+    CLLM_LLM_CMP_COUNT
+};
+
+/* The libllama the section names (ai_benchmarks.llama). */
+struct cllm_ai_llama {
+    bool loaded;
+    char path[1024];
+    char variant[16];
+    char version[32];
+    char ggml_version[32];
+    char ggml_commit[32];
+    char error[1024];                    /* !loaded: why */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
