@@ -2,7 +2,6 @@
  * Each action is recorded as done or skipped with the reason; nothing here fails the run. */
 #include "monitor/cleanup.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -170,27 +169,4 @@ void cllm_cleanup_do(const struct cllm_cleanup_params *p, struct cllm_cleanup_re
     pause_for(pause);
     out->pause_s = pause;
     out->duration_s = round((cllm_now_s() - t0) * 1e3) / 1e3;
-}
-
-/* TEMPORARY, until classic.c and ai_phase.c keep the struct and write it with report's cllm_w_cleanup: the same
- * JSON that writer makes. */
-struct cJSON *cllm_cleanup_run(const struct cllm_cleanup_params *p)
-{
-    struct cllm_cleanup_result r;
-    cJSON *j = cJSON_CreateObject(), *actions;
-
-    if (!j)
-        return NULL;
-    cllm_cleanup_do(p, &r);
-    actions = cJSON_AddArrayToObject(j, "actions");
-    for (int i = 0; i < r.n_actions; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "action", r.actions[i].action);
-        cJSON_AddStringToObject(o, "status", r.actions[i].done ? "done" : "skipped");
-        cJSON_AddStringToObject(o, "detail", r.actions[i].detail);
-        cJSON_AddItemToArray(actions, o);
-    }
-    cJSON_AddNumberToObject(j, "pause_s", r.pause_s);
-    cJSON_AddNumberToObject(j, "duration_s", r.duration_s);
-    return j;
 }

@@ -9,8 +9,6 @@
 extern "C" {
 #endif
 
-struct cJSON;
-
 struct cllm_cleanup_params {
     double      pause_s;       /* seconds to sleep after the actions, 0 .. 60; default 1.0 */
     bool        drop_caches;   /* drop the OS page cache where permitted; default true */
@@ -39,10 +37,6 @@ struct cllm_cleanup_result {
 
 /* Runs the cleanup into *out. p NULL: the defaults. */
 void cllm_cleanup_do(const struct cllm_cleanup_params *p, struct cllm_cleanup_result *out);
-
-/* TEMPORARY (until the phases keep struct cllm_cleanup_result): cllm_cleanup_do as {"actions": [{"action",
- * "status": "done"|"skipped", "detail"}, ...], "pause_s", "duration_s"}; NULL only when out of memory. */
-struct cJSON *cllm_cleanup_run(const struct cllm_cleanup_params *p);
 
 #ifdef __cplusplus
 }

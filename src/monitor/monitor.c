@@ -2,7 +2,6 @@
  * and folds every sample into running summaries (so the summary covers samples the ring has dropped). */
 #include "monitor/monitor.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -23,9 +22,7 @@
 
 static const char *const g_host_cols[HOST_COLS] = {"t_s", "cpu_pct", "proc_cpu_pct", "ram_used_gb", "rss_gb",
                                                    "cpu_package_w"};
-static const int g_host_decimals[HOST_COLS] = {3, 1, 1, 3, 4, 1};
 static const char *const g_gpu_cols[GPU_COLS] = {"util_pct", "vram_used_gb", "temp_c", "power_w", "sm_clock_mhz"};
-static const int g_gpu_decimals[GPU_COLS] = {1, 3, 1, 1, 0};
 
 /* Mean, min and max of the finite values seen. */
 struct acc {
@@ -434,115 +431,7 @@ void cllm_monitor_free(struct cllm_monitor *m)
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */
-/* JSON                                                                                                       */
-
-static double round_dec(double v, int decimals)
-{
-    static const double scale[] = {1, 10, 100, 1000, 10000};
-    double s = scale[decimals < 0 ? 0 : decimals > 4 ? 4 : decimals];
-    return round(v * s) / s;
-}
-
-/* A number, or null plus null_reasons[key]: the reason recorded for `column`, else `fallback`. */
-static void add_value(cJSON *obj, cJSON *reasons, const char *key, double v, int decimals,
-                      const struct cllm_reasons *why, const char *column, const char *fallback)
-{
-    const char *r;
-    if (isfinite(v)) {
-        cJSON_AddNumberToObject(obj, key, round_dec(v, decimals));
-        return;
-    }
-    cJSON_AddNullToObject(obj, key);
-    r = column ? cllm_reason_get(why, column) : NULL;
-    cJSON_AddStringToObject(reasons, key, r ? r : fallback);
-}
-
-static void finish_reasons(cJSON *obj, cJSON *reasons)
-{
-    if (cJSON_GetArraySize(reasons) > 0)
-        cJSON_AddItemToObject(obj, "null_reasons", reasons);
-    else
-        cJSON_Delete(reasons);
-}
-
-static cJSON *summary_json(const struct cllm_monitor_summary *s, const struct cllm_reasons *why)
-{
-    static const char *const none = "no sample had a value";
-    cJSON *j = cJSON_CreateObject(), *r = cJSON_CreateObject(), *gpus;
-
-    add_value(j, r, "duration_s", s->duration_s, 3, why, NULL, "no sample taken");
-    cJSON_AddNumberToObject(j, "n_samples", (double)s->n_samples);
-    add_value(j, r, "cpu_pct_mean", s->cpu_pct_mean, 2, why, "cpu_pct", none);
-    add_value(j, r, "cpu_pct_min", s->cpu_pct_min, 2, why, "cpu_pct", none);
-    add_value(j, r, "cpu_pct_max", s->cpu_pct_max, 2, why, "cpu_pct", none);
-    add_value(j, r, "proc_cpu_pct_mean", s->proc_cpu_pct_mean, 2, why, "proc_cpu_pct", none);
-    add_value(j, r, "proc_cpu_pct_max", s->proc_cpu_pct_max, 2, why, "proc_cpu_pct", none);
-    add_value(j, r, "ram_used_gb_peak", s->ram_used_gb_peak, 3, why, "ram_used_gb", none);
-    add_value(j, r, "rss_gb_peak", s->rss_gb_peak, 4, why, "rss_gb", none);
-    add_value(j, r, "cpu_package_w_mean", s->cpu_package_w_mean, 2, why, "cpu_package_w", none);
-    add_value(j, r, "cpu_package_energy_j", s->cpu_package_energy_j, 2, why,
-              isfinite(s->cpu_package_w_mean) ? NULL : "cpu_package_w", "needs package power over an interval");
-    gpus = cJSON_AddArrayToObject(j, "gpus");
-    for (int g = 0; g < s->n_gpus; g++) {
-        const struct cllm_monitor_gpu_summary *v = &s->gpu[g];
-        cJSON *o = cJSON_CreateObject(), *gr = cJSON_CreateObject();
-        char col[GPU_COLS][48];
-        for (int c = 0; c < GPU_COLS; c++)
-            snprintf(col[c], sizeof(col[c]), "gpu%d_%s", g, g_gpu_cols[c]);
-        cJSON_AddNumberToObject(o, "index", g);
-        add_value(o, gr, "util_pct_mean", v->util_pct_mean, 2, why, col[0], none);
-        add_value(o, gr, "util_pct_peak", v->util_pct_peak, 2, why, col[0], none);
-        add_value(o, gr, "vram_used_gb_peak", v->vram_used_gb_peak, 3, why, col[1], none);
-        add_value(o, gr, "temp_c_peak", v->temp_c_peak, 1, why, col[2], none);
-        add_value(o, gr, "power_w_mean", v->power_w_mean, 2, why, col[3], none);
-        add_value(o, gr, "power_w_peak", v->power_w_peak, 2, why, col[3], none);
-        add_value(o, gr, "energy_j", v->energy_j, 2, why, isfinite(v->power_w_mean) ? NULL : col[3],
-                  "needs two power readings in a row");
-        add_value(o, gr, "sm_clock_mhz_mean", v->sm_clock_mhz_mean, 0, why, col[4], none);
-        finish_reasons(o, gr);
-        cJSON_AddItemToArray(gpus, o);
-    }
-    finish_reasons(j, r);
-    return j;
-}
-
-/* Columnar series, oldest first; a column holding a null gets a reason. Under the lock. */
-static cJSON *samples_json(const struct cllm_monitor *m)
-{
-    cJSON *j = cJSON_CreateObject(), *r = cJSON_CreateObject();
-
-    for (int c = 0; c < m->cols; c++) {
-        char name[48];
-        int dec;
-        bool has_null = false;
-        cJSON *arr;
-
-        if (c < HOST_COLS) {
-            snprintf(name, sizeof(name), "%s", g_host_cols[c]);
-            dec = g_host_decimals[c];
-        } else {
-            int g = (c - HOST_COLS) / GPU_COLS, k = (c - HOST_COLS) % GPU_COLS;
-            snprintf(name, sizeof(name), "gpu%d_%s", g, g_gpu_cols[k]);
-            dec = g_gpu_decimals[k];
-        }
-        arr = cJSON_AddArrayToObject(j, name);
-        for (size_t i = 0; i < m->ring_len; i++) {
-            double v = m->ring[((m->ring_head + i) % m->ring_cap) * (size_t)m->cols + (size_t)c];
-            if (isfinite(v)) {
-                cJSON_AddItemToArray(arr, cJSON_CreateNumber(round_dec(v, dec)));
-            } else {
-                cJSON_AddItemToArray(arr, cJSON_CreateNull());
-                has_null = true;
-            }
-        }
-        if (has_null) {
-            const char *why = cllm_reason_get(&m->why, name);
-            cJSON_AddStringToObject(r, name, why ? why : "the sampler gave no value");
-        }
-    }
-    finish_reasons(j, r);
-    return j;
-}
+/* Snapshot for the results (report/write_core.c writes it)                                                   */
 
 /* The column's name as the sampler keys its reasons ("cpu_pct", "gpu0_power_w"). */
 static void col_name(int c, char *out, size_t n)
@@ -606,63 +495,4 @@ void cllm_monitor_report_free(struct cllm_monitor_report *r)
     free(r->samples);
     r->samples = NULL;
     r->rows = 0;
-}
-
-struct cJSON *cllm_monitor_to_json(const struct cllm_monitor *m, bool with_samples)
-{
-    struct cllm_monitor *mm = (struct cllm_monitor *)m;   /* the lock is the only thing touched */
-    struct cllm_monitor_summary snap;
-    const struct cllm_monitor_summary *s;
-    cJSON *j, *arr;
-
-    if (!m)
-        return NULL;
-    j = cJSON_CreateObject();
-    if (!j)
-        return NULL;
-    pthread_mutex_lock(&mm->lock);
-    if (m->stopped) {
-        s = &m->summary;
-    } else {
-        build_summary(m, &snap);
-        s = &snap;
-    }
-    cJSON_AddStringToObject(j, "sampler", m->s->name ? m->s->name : "");
-    cJSON_AddNumberToObject(j, "interval_s", m->p.interval_s);
-    cJSON_AddBoolToObject(j, "running", !m->stopped);
-    cJSON_AddNumberToObject(j, "n_samples", (double)m->n_taken);
-    cJSON_AddNumberToObject(j, "samples_kept", (double)m->ring_len);
-    cJSON_AddNumberToObject(j, "samples_dropped", (double)(m->n_taken - m->ring_len));
-    if (isfinite(s->sample_cost_ms_mean)) {
-        cJSON_AddNumberToObject(j, "sample_cost_ms_mean", round_dec(s->sample_cost_ms_mean, 4));
-        cJSON_AddNumberToObject(j, "sample_cost_ms_max", round_dec(s->sample_cost_ms_max, 4));
-    } else {
-        cJSON_AddNullToObject(j, "sample_cost_ms_mean");
-        cJSON_AddNullToObject(j, "sample_cost_ms_max");
-    }
-    arr = cJSON_AddArrayToObject(j, "sources");
-    for (int i = 0; i < m->info.n_sources; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", m->info.sources[i].name);
-        cJSON_AddStringToObject(o, "status", m->info.sources[i].status);
-        cJSON_AddStringToObject(o, "detail", m->info.sources[i].detail);
-        cJSON_AddItemToArray(arr, o);
-    }
-    arr = cJSON_AddArrayToObject(j, "gpus");
-    for (int g = 0; g < m->info.n_gpus; g++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddNumberToObject(o, "index", g);
-        cJSON_AddStringToObject(o, "name", m->info.gpu[g].name);
-        cJSON_AddStringToObject(o, "source", m->info.gpu[g].source);
-        if (m->info.gpu[g].pci_bus_id[0])
-            cJSON_AddStringToObject(o, "pci_bus_id", m->info.gpu[g].pci_bus_id);
-        else
-            cJSON_AddNullToObject(o, "pci_bus_id");
-        cJSON_AddItemToArray(arr, o);
-    }
-    cJSON_AddItemToObject(j, "summary", summary_json(s, &m->why));
-    if (with_samples)
-        cJSON_AddItemToObject(j, "samples", samples_json(m));
-    pthread_mutex_unlock(&mm->lock);
-    return j;
 }

@@ -1,8 +1,10 @@
 /* Resource monitor: a background thread samples the machine every interval (CPU, RAM, process, GPUs, CPU package
- * power) while a phase runs, keeps the time series and a summary, and writes both as JSON.
+ * power) while a phase runs and keeps the time series and a summary; cllm_monitor_report copies both into a struct
+ * that report/write_core.c writes as a phase's "monitor".
  *
  * Sampling goes through a sampler, a table of function pointers: the machine's own (cllm_monitor_sampler_system) or a
- * synthetic one in tests. Unknown values are NAN in C and null in JSON, with the reason in "null_reasons". */
+ * synthetic one in tests. Unknown values are NAN, with the sampler's reason per column (null with the reason in the
+ * results). */
 #ifndef CLLM_MONITOR_H
 #define CLLM_MONITOR_H
 
@@ -51,7 +53,7 @@ struct cllm_sampler_info {
     } sources[8];
 };
 
-/* A source of readings (nvtop's vendor table shape). `why` collects reasons keyed by JSON column
+/* A source of readings (nvtop's vendor table shape). `why` collects reasons keyed by column
  * ("cpu_pct", "gpu0_power_w", ...) for values left NAN; it is the monitor's and only its thread writes it. */
 struct cllm_sampler {
     const char *name;
@@ -96,7 +98,7 @@ struct cllm_monitor_gpu_summary {
     double sm_clock_mhz_mean;
 };
 
-/* Every value NAN when no sample had it (reasons in the JSON). */
+/* Every value NAN when no sample had it (the columns' reasons in struct cllm_monitor_report). */
 struct cllm_monitor_summary {
     double duration_s;               /* first to last sample */
     size_t n_samples;                /* samples taken (kept or not) */
@@ -113,7 +115,6 @@ struct cllm_monitor_summary {
 };
 
 struct cllm_monitor;
-struct cJSON;
 
 /* Opens the sampler, takes the first sample and starts the thread. NULL on failure with err set (bad params,
  * sampler open failed, no memory, no thread). */
@@ -156,13 +157,6 @@ enum cllm_status cllm_monitor_report(const struct cllm_monitor *m, bool with_sam
                                      struct cllm_monitor_report *out);
 void cllm_monitor_report_free(struct cllm_monitor_report *r);
 
-/* TEMPORARY (until the phases keep struct cllm_monitor_report and report/ writes it):
- * {"sampler", "interval_s", "n_samples", "samples_kept", "samples_dropped", "sample_cost_ms_mean",
- *  "sample_cost_ms_max", "sources": [...], "gpus": [{"index", "name", "source", "pci_bus_id"}],
- *  "summary": {...}, "samples": {"t_s": [...], "cpu_pct": [...], ..., "gpu0_util_pct": [...], ...}}
- * "samples" (columnar, oldest first) only with with_samples. Works while running too (a snapshot).
- * NULL only when out of memory. */
-struct cJSON *cllm_monitor_to_json(const struct cllm_monitor *m, bool with_samples);
 
 /* Stops (if needed) and frees. NULL is fine. */
 void cllm_monitor_free(struct cllm_monitor *m);
