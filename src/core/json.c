@@ -321,24 +321,6 @@ cJSON *cllm_json_path(const cJSON *root, const char *path)
     return (cJSON *)cur;
 }
 
-void cllm_json_set_number(cJSON *obj, const char *key, double v, const char *why)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(obj, key, v);
-    else
-        cllm_json_set_null(obj, key, why);
-}
-
-void cllm_json_set_null(cJSON *obj, const char *key, const char *why)
-{
-    cJSON *nr = cJSON_GetObjectItemCaseSensitive(obj, "null_reasons");
-    cJSON_AddNullToObject(obj, key);
-    if (!nr)
-        nr = cJSON_AddObjectToObject(obj, "null_reasons");
-    if (nr)
-        cJSON_AddStringToObject(nr, key, why);
-}
-
 void cllm_json_set_status(cJSON *obj, const char *status, const char *key, const char *text)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
@@ -347,11 +329,4 @@ void cllm_json_set_status(cJSON *obj, const char *status, const char *key, const
         cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
         cJSON_AddStringToObject(obj, key, text);
     }
-}
-
-void cllm_json_add_doubles(cJSON *obj, const char *key, const double *v, size_t n)
-{
-    cJSON *arr = cJSON_AddArrayToObject(obj, key);
-    for (size_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateNumber(v[i]));
 }

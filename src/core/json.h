@@ -28,21 +28,12 @@ char *cllm_utf8_repair(const char *s, size_t len, size_t *out_len);
  * both). Returns the tree (the caller deletes it) or NULL. */
 struct cJSON *cllm_json_parse(const char *text, size_t len, const char *origin, char *err, size_t errlen);
 
-/* Adds `key`: null to obj and records why under obj.null_reasons[key] ("unknown is not zero"). */
-void cllm_json_set_null(struct cJSON *obj, const char *key, const char *why);
-
-/* Adds `key`: v when it is a finite number, else null with why (as cllm_json_set_null). */
-void cllm_json_set_number(struct cJSON *obj, const char *key, double v, const char *why);
-
 /* Looks a dotted path up ("hardware.cpu.model"; a segment in brackets, e.g. results[2048x2048], is a literal key). */
 struct cJSON *cllm_json_path(const struct cJSON *root, const char *path);
 
 /* Replaces obj's "status" with `status` and, when key and text are both given, sets `key` to text (e.g. "error",
  * "reason", "cancelled"). */
 void cllm_json_set_status(struct cJSON *obj, const char *status, const char *key, const char *text);
-
-/* Adds an array of doubles under `key`. */
-void cllm_json_add_doubles(struct cJSON *obj, const char *key, const double *v, size_t n);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
+#include "report/fields_llm.h"
 #include "report/write.h"
 #include "report/write_hw.h"
 
@@ -62,10 +63,9 @@ cJSON *cllm_result_new(const struct cllm_hw_info *hw, const struct cllm_config *
     /* the sections' owners fill these; the keys of their contents are theirs */
     classic = cllm_w_obj(r, &CLLM_F_CLASSIC_BENCHMARKS);
     ai = cllm_w_obj(r, &CLLM_F_AI_BENCHMARKS);
-    /* the sections' inner objects, so a file without its phases (skipped, cancelled) has the same shape;
-     * TEMPORARY: ai's "results" literal until report/fields_llm.h names it */
+    /* the sections' inner objects, so a file without its phases (skipped, cancelled) has the same shape */
     cllm_w_obj(classic, &CLLM_F_CL_BENCHMARKS);
-    cJSON_AddObjectToObject(ai, "results");
+    cllm_w_obj(ai, &CLLM_F_AI_RESULTS);
     return r;
 }
 
