@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "core/csv.h"
+#include "report/fields_classic.h"
 #include "report/fields_core.h"
+#include "report/fields_llm.h"
 
 /* Key suffix → unit, for keys the tables do not list; the first match wins, so longer suffixes come first. */
 static const struct { const char *suffix; const char *unit; } g_units[] = {
@@ -39,6 +41,9 @@ static bool is_stat_key(const char *k)
 }
 
 #define MAX_DEPTH 24
+
+/* "results": the per-size (classic) and per-model (ai) maps share the name; their keys go to params */
+#define RESULTS_KEY (CLLM_F_AI_RESULTS.name)
 
 struct walk {
     struct cllm_csv *out;
@@ -136,7 +141,7 @@ static void walk(struct walk *w, const cJSON *node, const char *key, int key_is_
 {
     int pushed_part = 0, pushed_param = 0;
 
-    if (key && (strcmp(key, "samples") == 0 || strcmp(key, CLLM_F_NULL_REASONS.name) == 0))
+    if (key && (strcmp(key, CLLM_F_MON_SAMPLES.name) == 0 || strcmp(key, CLLM_F_NULL_REASONS.name) == 0))
         return;
     if (w->n_parts >= MAX_DEPTH || w->n_params >= MAX_DEPTH)
         return;
@@ -146,14 +151,14 @@ static void walk(struct walk *w, const cJSON *node, const char *key, int key_is_
     } else if (key && key_is_param) {
         snprintf(w->params[w->n_params++], sizeof(w->params[0]), "%s", key);
         pushed_param = 1;
-    } else if (key && strcmp(key, "benchmarks") != 0 && strcmp(key, "results") != 0) {
+    } else if (key && strcmp(key, CLLM_F_CL_BENCHMARKS.name) != 0 && strcmp(key, RESULTS_KEY) != 0) {
         w->parts[w->n_parts++] = key;
         pushed_part = 1;
     }
 
     if (cJSON_IsObject(node)) {
         const cJSON *c;
-        int children_are_params = key && strcmp(key, "results") == 0;
+        int children_are_params = key && strcmp(key, RESULTS_KEY) == 0;
         cJSON_ArrayForEach(c, node) walk(w, c, c->string, children_are_params, NULL, -1, child_place(&pl, c->string));
     } else if (cJSON_IsArray(node)) {
         const cJSON *c;
