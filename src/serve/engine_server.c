@@ -348,7 +348,7 @@ static long srv_model_pid(const void *impl)
     return S && S->local_pid > 0 ? S->local_pid : -1;
 }
 
-bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)
+bool cllm_serve_engine_last_run(const void *impl, struct cllm_server_run_info *out)
 {
     const struct srv *S = impl;
     if (!S || !S->has_last)
@@ -397,7 +397,7 @@ static bool srv_run_info(const void *impl, struct cllm_engine_run_info *out)
     return false;
 }
 
-bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out)
+bool cllm_serve_engine_last_run(const void *impl, struct cllm_server_run_info *out)
 {
     (void)impl, (void)out;
     return false;

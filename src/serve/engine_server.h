@@ -35,7 +35,7 @@ struct cllm_server_run_info {
 enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen);
 
 /* impl is what cllm_engine_server.open made. false when no run happened yet. */
-bool cllm_engine_server_last_run(const void *impl, struct cllm_server_run_info *out);
+bool cllm_serve_engine_last_run(const void *impl, struct cllm_server_run_info *out);
 
 #ifdef __cplusplus
 }

@@ -56,7 +56,7 @@ static enum cllm_status run_once(const char *prefix, int stall_s, struct cllm_ll
         return st;
     st = cllm_engine_server.generate(impl, &g, tr, err, errlen);
     if (info)
-        cllm_engine_server_last_run(impl, info);
+        cllm_serve_engine_last_run(impl, info);
     cllm_engine_server.close(impl);
     return st;
 }
@@ -179,7 +179,7 @@ static void run_hostile(struct hostile *h)
     t0 = cllm_now_ns();
     h->st = cllm_engine_server.generate(impl, &g, &tr, h->err, sizeof(h->err));
     h->elapsed_s = (double)(cllm_now_ns() - t0) / 1e9;
-    cllm_engine_server_last_run(impl, &h->info);
+    cllm_serve_engine_last_run(impl, &h->info);
     cllm_engine_server.close(impl);
     cllm_llm_trace_free(&tr);
     fprintf(stderr, "  %s -> %s (%.2f s): %s\n", h->prefix, cllm_status_str(h->st), h->elapsed_s, h->err);
@@ -381,7 +381,7 @@ static void auto_ok(void)
     cllm_llm_trace_init(&tr);
     CHECK_INT(cllm_engine_server.generate(impl, &g, &tr, err, sizeof(err)), CLLM_OK);
     CHECK_INT(tr.n_tokens, N_TOK);
-    CHECK(cllm_engine_server_last_run(impl, &info));
+    CHECK(cllm_serve_engine_last_run(impl, &info));
     pid = info.server_pid;
     CHECK(pid > 0);
     CHECK(kill((pid_t)pid, 0) == 0);
