@@ -186,7 +186,7 @@ static void put_engine(cJSON *o, const struct cllm_engine_info *e)
         cllm_w_int(o, &CLLM_F_LLM_E_N_BATCH, e->n_batch);
         cllm_w_str(o, &CLLM_F_LLM_E_FLASH_ATTN, e->flash_attn, NULL);
         cllm_w_str(o, &CLLM_F_LLM_E_NOTICE, e->notice[0] ? e->notice : NULL,
-                   "every detected GPU has a backend in this library");
+                   "no detected GPU lacks a backend in this library");
         arr = cllm_w_arr(o, &CLLM_F_LLM_E_DEVICES_USED);
         for (int i = 0; arr && i < e->n_devices_used; i++)
             cJSON_AddItemToArray(arr, device_json(&e->devices_used[i]));
