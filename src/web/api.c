@@ -31,6 +31,7 @@
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
+#include "report/fields_llm.h"
 #include "report/write.h"
 #include "report/write_hw.h"
 #include "hw/hw.h"
@@ -357,7 +358,7 @@ static void drop_samples(cJSON *o)
     cJSON *c;
     if (!cJSON_IsObject(o) && !cJSON_IsArray(o))
         return;
-    cJSON_DeleteItemFromObjectCaseSensitive(o, "samples");
+    cJSON_DeleteItemFromObjectCaseSensitive(o, CLLM_F_MON_SAMPLES.name);
     cJSON_ArrayForEach(c, o) drop_samples(c);
 }
 
@@ -1099,70 +1100,28 @@ static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON 
 
 /* ---- result views: what the GUI draws, computed here (GET /api/results/{name}/view); the GUI formats ---- */
 
-/* The LLM section's keys the views read. TEMPORARY: report/fields_llm.h (H1c) is not committed yet; these become
- * its field objects (cllm_r_num / cllm_r_str), the only place the key strings may be spelled. */
-#define K_RESULTS "results"
-#define K_COMPARISONS "comparisons"
-#define K_SUMMARY "summary"
-#define K_RUNS "runs"
-#define K_STATUS "status"
-#define K_MODEL "model"
-#define K_NAME "name"
-#define K_SYNTHETIC "synthetic"
-#define K_ENGINE "engine"
-#define K_STABILITY "stability"
-#define K_TEMPERATURE "temperature"
-#define K_FIRST_TOKEN "first_token_latency_s"
-
-/* One metric row: id (the GUI's label key), English label, unit, digits to show, where the value is. */
+/* One metric row: id (the GUI's label key), English label, unit, digits to show, and the field it shows. */
 struct view_metric {
-    const char *id, *label, *unit;
+    const char *id, *label;
     int         digits;
-    const char *key;        /* in the summary (in_summary) or in the variant object */
-    const char *sd_key;     /* summary key of its standard deviation; NULL none */
+    const struct cllm_field *f;      /* in the summary (in_summary) or in the variant object; gives the unit */
+    const struct cllm_field *sd_f;   /* summary field of its standard deviation; NULL none */
     bool        in_summary;
-    bool        sd_from_runs;   /* sd over the successful runs' values of run_key */
-    const char *run_key;
+    const struct cllm_field *run_f;  /* sd over the successful runs' values of this run field; NULL none */
 };
 
-static const struct view_metric g_m_tps = {"tps", "tokens/s", "tokens/s", 1, "avg_tokens_per_second",
-                                           "std_tokens_per_second", true, false, NULL};
-static const struct view_metric g_m_ttft = {"ttft", "first token", "s", 3, "avg_first_token_latency_s", NULL, true,
-                                            true, K_FIRST_TOKEN};
-static const struct view_metric g_m_itl = {"itl", "mean", "ms", 1, "inter_token_latency_mean_ms", NULL, true, false,
-                                           NULL};
-static const struct view_metric g_m_itl50 = {"itl_p50", "p50", "ms", 1, "inter_token_latency_p50_ms", NULL, true,
-                                             false, NULL};
-static const struct view_metric g_m_itl90 = {"itl_p90", "p90", "ms", 1, "inter_token_latency_p90_ms", NULL, true,
-                                             false, NULL};
-static const struct view_metric g_m_itl99 = {"itl_p99", "p99", "ms", 1, "inter_token_latency_p99_ms", NULL, true,
-                                             false, NULL};
-static const struct view_metric g_m_peak = {"peak", "peak memory", "GiB", 2, "peak_memory_gb", NULL, true, false,
-                                            NULL};
-static const struct view_metric g_m_size = {"file_size", "file size", "GB", 3, "actual_file_size_gb", NULL, false,
-                                            false, NULL};
-static const struct view_metric g_m_load = {"load_time", "load time", "s", 2, "model_load_time_s", NULL, false, false,
-                                            NULL};
-static const struct view_metric g_m_prompt = {"prompt_tokens", "prompt tokens", "tokens", 0, "prompt_tokens", NULL,
-                                              false, false, NULL};
-
-static double num_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : NAN;
-}
-
-static const char *str_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *obj_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-    return cJSON_IsObject(v) ? v : NULL;
-}
+static const struct view_metric g_m_tps = {"tps", "tokens/s", 1, &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, true, NULL};
+static const struct view_metric g_m_ttft = {"ttft", "first token", 3, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, NULL,
+                                            true, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S};
+static const struct view_metric g_m_itl = {"itl", "mean", 1, &CLLM_F_LLM_ITL_MEAN_MS, NULL, true, NULL};
+static const struct view_metric g_m_itl50 = {"itl_p50", "p50", 1, &CLLM_F_LLM_ITL_P50_MS, NULL, true, NULL};
+static const struct view_metric g_m_itl90 = {"itl_p90", "p90", 1, &CLLM_F_LLM_ITL_P90_MS, NULL, true, NULL};
+static const struct view_metric g_m_itl99 = {"itl_p99", "p99", 1, &CLLM_F_LLM_ITL_P99_MS, NULL, true, NULL};
+static const struct view_metric g_m_peak = {"peak", "peak memory", 2, &CLLM_F_LLM_PEAK_MEMORY_GB, NULL, true, NULL};
+static const struct view_metric g_m_size = {"file_size", "file size", 3, &CLLM_F_LLM_M_FILE_SIZE_GB, NULL, false, NULL};
+static const struct view_metric g_m_load = {"load_time", "load time", 2, &CLLM_F_LLM_M_LOAD_TIME_S, NULL, false, NULL};
+static const struct view_metric g_m_prompt = {"prompt_tokens", "prompt tokens", 0, &CLLM_F_LLM_PROMPT_TOKENS, NULL,
+                                              false, NULL};
 
 static void add_num_or_null(cJSON *o, const char *key, double v)
 {
@@ -1180,17 +1139,17 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
         cJSON_AddNullToObject(o, key);
 }
 
-/* Sample standard deviation (n - 1) of key over the runs that succeeded; NAN under two values. */
-static double runs_sd(const cJSON *item, const char *key)
+/* Sample standard deviation (n - 1) of run field f over the runs that succeeded; NAN under two values. */
+static double runs_sd(const cJSON *item, const struct cllm_field *f)
 {
-    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(item, K_RUNS), *r;
+    const cJSON *runs = cllm_r_get(item, &CLLM_F_LLM_RUNS), *r;
     const cJSON *list = cJSON_IsArray(runs) ? runs : NULL;
     double v[256];
     size_t n = 0;
     struct cllm_stats st;
     cJSON_ArrayForEach(r, list) {
-        const char *s = str_of(r, K_STATUS);
-        double x = num_of(r, key);
+        const char *s = cllm_r_str(r, &CLLM_F_LLM_RUN_STATUS);
+        double x = cllm_r_num(r, f);
         if (s && strcmp(s, "ok") == 0 && isfinite(x) && n < sizeof(v) / sizeof(v[0]))
             v[n++] = x;
     }
@@ -1203,14 +1162,16 @@ static double runs_sd(const cJSON *item, const char *key)
 /* {"key", "label", "unit", "digits", "value", "sd"} of metric m for a model result or a comparison variant. */
 static cJSON *metric_row(const struct view_metric *m, const cJSON *item)
 {
-    const cJSON *sum = obj_of(item, K_SUMMARY);
+    const cJSON *sum = cllm_r_get(item, &CLLM_F_LLM_SUMMARY);
     cJSON *o = cJSON_CreateObject();
+    double v = cllm_r_num(m->in_summary ? sum : item, m->f);
+    double sd = m->sd_f ? cllm_r_num(sum, m->sd_f) : m->run_f ? runs_sd(item, m->run_f) : NAN;
     cJSON_AddStringToObject(o, "key", m->id);
     cJSON_AddStringToObject(o, "label", m->label);
-    cJSON_AddStringToObject(o, "unit", m->unit);
+    cJSON_AddStringToObject(o, "unit", m->f->unit);
     cJSON_AddNumberToObject(o, "digits", m->digits);
-    add_num_or_null(o, "value", num_of(m->in_summary ? sum : item, m->key));
-    add_num_or_null(o, "sd", m->sd_key ? num_of(sum, m->sd_key) : m->sd_from_runs ? runs_sd(item, m->run_key) : NAN);
+    add_num_or_null(o, "value", v);
+    add_num_or_null(o, "sd", sd);
     return o;
 }
 
@@ -1236,9 +1197,9 @@ static void add_chart(cJSON *charts, const char *id, const char *title, const ch
 /* The status line of an item: status, and its error or reason. */
 static void add_status(cJSON *o, const cJSON *item)
 {
-    const char *why = str_of(item, CLLM_F_ERROR.name);
-    add_str_or_null(o, "status", str_of(item, K_STATUS));
-    add_str_or_null(o, "why", why ? why : str_of(item, CLLM_F_REASON.name));
+    const char *why = cllm_r_str(item, &CLLM_F_ERROR);
+    add_str_or_null(o, "status", cllm_r_str(item, &CLLM_F_LLM_STATUS));
+    add_str_or_null(o, "why", why ? why : cllm_r_str(item, &CLLM_F_REASON));
 }
 
 static cJSON *models_view(const cJSON *ai)
@@ -1247,33 +1208,33 @@ static cJSON *models_view(const cJSON *ai)
                                                    &g_m_peak};
     static const char *const tps[] = {"tps"}, *const ttft[] = {"ttft"},
                              *const itl[] = {"itl", "itl_p50", "itl_p90", "itl_p99"};
-    const cJSON *results = obj_of(ai, K_RESULTS), *m;
+    const cJSON *results = cllm_r_get(ai, &CLLM_F_AI_RESULTS), *m;
     cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "models"), *charts;
 
     cJSON_ArrayForEach(m, results) {
-        const cJSON *model = obj_of(m, K_MODEL), *eng = obj_of(m, K_ENGINE), *sum = obj_of(m, K_SUMMARY);
+        const cJSON *model = cllm_r_get(m, &CLLM_F_LLM_MODEL), *eng = cllm_r_get(m, &CLLM_F_LLM_ENGINE);
+        const cJSON *sum = cllm_r_get(m, &CLLM_F_LLM_SUMMARY);
+        const char *lib = cllm_r_str(eng, &CLLM_F_LLM_E_LIBRARY), *url = cllm_r_str(eng, &CLLM_F_LLM_E_URL);
+        const char *engine = cllm_r_str(eng, &CLLM_F_LLM_E_ENGINE), *backend = cllm_r_str(eng, &CLLM_F_LLM_E_BACKEND);
         cJSON *e = cJSON_CreateObject(), *ej;
         cJSON_AddStringToObject(e, "key", m->string);
-        add_str_or_null(e, "name", str_of(model, K_NAME));
-        cJSON_AddBoolToObject(e, "synthetic", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(model, K_SYNTHETIC)));
+        add_str_or_null(e, "name", cllm_r_str(model, &CLLM_F_LLM_M_NAME));
+        cJSON_AddBoolToObject(e, "synthetic", cJSON_IsTrue(cllm_r_get(model, &CLLM_F_LLM_M_SYNTHETIC)));
         add_status(e, m);
         cJSON_AddBoolToObject(e, "has_summary", sum != NULL);
-        add_str_or_null(e, "stability", str_of(sum, K_STABILITY));
+        add_str_or_null(e, "stability", cllm_r_str(sum, &CLLM_F_LLM_STABILITY));
         /* the engine as one line: a server's library and address with its mode, or llama.cpp and its backend */
         ej = cJSON_AddObjectToObject(e, "engine");
-        add_str_or_null(ej, "mode", str_of(eng, "mode"));
-        add_str_or_null(ej, "library", str_of(eng, "library"));
-        add_str_or_null(ej, "url", str_of(eng, "url"));
+        add_str_or_null(ej, "mode", cllm_r_str(eng, &CLLM_F_LLM_E_MODE));
+        add_str_or_null(ej, "library", lib);
+        add_str_or_null(ej, "url", url);
         {
             char text[1024];
-            const char *mode = str_of(eng, "mode");
-            if (mode)
-                snprintf(text, sizeof(text), "%s%s%s", str_of(eng, "library") ? str_of(eng, "library") : "server",
-                         str_of(eng, "url") ? " " : "", str_of(eng, "url") ? str_of(eng, "url") : "");
+            if (cllm_r_str(eng, &CLLM_F_LLM_E_MODE))
+                snprintf(text, sizeof(text), "%s%s%s", lib ? lib : "server", url ? " " : "", url ? url : "");
             else
-                snprintf(text, sizeof(text), "%s%s%s", str_of(eng, "engine") ? str_of(eng, "engine") : "",
-                         str_of(eng, "engine") && str_of(eng, "backend") ? ", " : "",
-                         str_of(eng, "backend") ? str_of(eng, "backend") : "");
+                snprintf(text, sizeof(text), "%s%s%s", engine ? engine : "", engine && backend ? ", " : "",
+                         backend ? backend : "");
             add_str_or_null(ej, "text", text[0] ? text : NULL);
         }
         add_metrics(e, m, ms, sizeof(ms) / sizeof(ms[0]));
@@ -1294,12 +1255,13 @@ static cJSON *phases_view(const cJSON *ai)
     static const struct view_metric *const prompt[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_peak, &g_m_prompt};
     static const char *const c_tps[] = {"tps"}, *const c_ttft[] = {"ttft"}, *const c_sl[] = {"file_size", "load_time"},
                              *const c_pt[] = {"prompt_tokens"};
-    const cJSON *results = obj_of(ai, K_RESULTS), *cmp = obj_of(ai, K_COMPARISONS), *phase, *per_model;
+    const cJSON *results = cllm_r_get(ai, &CLLM_F_AI_RESULTS), *cmp = cllm_r_get(ai, &CLLM_F_AI_COMPARISONS);
+    const cJSON *phase, *per_model;
     cJSON *o = cJSON_CreateObject(), *arr;
 
     cJSON_AddBoolToObject(o, "present", cmp != NULL);
-    add_str_or_null(o, "status", str_of(cmp, K_STATUS));
-    add_str_or_null(o, "error", str_of(cmp, CLLM_F_ERROR.name));
+    add_str_or_null(o, "status", cllm_r_str(cmp, &CLLM_F_AI_CMP_STATUS));
+    add_str_or_null(o, "error", cllm_r_str(cmp, &CLLM_F_ERROR));
     arr = cJSON_AddArrayToObject(o, "sections");
     cJSON_ArrayForEach(phase, cmp) {
         const struct view_metric *const *ms = base;
@@ -1307,17 +1269,20 @@ static cJSON *phases_view(const cJSON *ai)
         const char *extra = NULL;
         if (!cJSON_IsObject(phase))
             continue;
-        if (strcmp(phase->string, "quantization") == 0) {
+        if (strcmp(phase->string, CLLM_F_AI_CMP_QUANTIZATION.name) == 0) {
             ms = quant;
             n = sizeof(quant) / sizeof(quant[0]);
             extra = "quant";
-        } else if (strcmp(phase->string, "language") == 0 || strcmp(phase->string, "prompt_type") == 0) {
+        } else if (strcmp(phase->string, CLLM_F_AI_CMP_LANGUAGE.name) == 0 ||
+                   strcmp(phase->string, CLLM_F_AI_CMP_PROMPT_TYPE.name) == 0) {
             ms = prompt;
             n = sizeof(prompt) / sizeof(prompt[0]);
             extra = "prompt";
         }
         cJSON_ArrayForEach(per_model, phase) {
-            const cJSON *v, *model = obj_of(obj_of(results, per_model->string), K_MODEL);
+            /* the model's entry is keyed by data (its registry key), its facts through the fields */
+            const cJSON *v, *model = cllm_r_get(cJSON_GetObjectItemCaseSensitive(results, per_model->string),
+                                                &CLLM_F_LLM_MODEL);
             cJSON *s = cJSON_CreateObject(), *vars, *cols, *charts;
             bool all_synth = true;
             int nv = 0;
@@ -1327,26 +1292,26 @@ static cJSON *phases_view(const cJSON *ai)
             }
             cJSON_AddStringToObject(s, "phase", phase->string);
             cJSON_AddStringToObject(s, "model", per_model->string);
-            add_str_or_null(s, "model_name", str_of(model, K_NAME));
+            add_str_or_null(s, "model_name", cllm_r_str(model, &CLLM_F_LLM_M_NAME));
             cols = cJSON_AddArrayToObject(s, "columns");
             for (size_t i = 0; i < n; i++) {
                 cJSON *c = cJSON_CreateObject();
                 cJSON_AddStringToObject(c, "key", ms[i]->id);
                 cJSON_AddStringToObject(c, "label", ms[i]->label);
-                cJSON_AddStringToObject(c, "unit", ms[i]->unit);
+                cJSON_AddStringToObject(c, "unit", ms[i]->f->unit);
                 cJSON_AddItemToArray(cols, c);
             }
             vars = cJSON_AddArrayToObject(s, "variants");
             cJSON_ArrayForEach(v, per_model) {
                 cJSON *e = cJSON_CreateObject();
-                bool synth = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, K_SYNTHETIC));
+                bool synth = cJSON_IsTrue(cllm_r_get(v, &CLLM_F_LLM_M_SYNTHETIC));
                 all_synth = all_synth && synth;
                 nv++;
                 cJSON_AddStringToObject(e, "key", v->string);
-                add_num_or_null(e, "temperature", num_of(v, K_TEMPERATURE));
+                add_num_or_null(e, "temperature", cllm_r_num(v, &CLLM_F_LLM_V_TEMPERATURE));
                 add_status(e, v);
                 cJSON_AddBoolToObject(e, "synthetic", synth);
-                add_str_or_null(e, "stability", str_of(obj_of(v, K_SUMMARY), K_STABILITY));
+                add_str_or_null(e, "stability", cllm_r_str(cllm_r_get(v, &CLLM_F_LLM_SUMMARY), &CLLM_F_LLM_STABILITY));
                 add_metrics(e, v, ms, n);
                 cJSON_AddItemToArray(vars, e);
             }
@@ -1463,15 +1428,15 @@ static cJSON *classic_view(const cJSON *classic)
 static cJSON *monitor_view(const cJSON *res)
 {
     const cJSON *groups[2] = {cllm_r_get(cllm_r_get(res, &CLLM_F_CLASSIC_BENCHMARKS), &CLLM_F_CL_BENCHMARKS),
-                              obj_of(obj_of(res, CLLM_F_AI_BENCHMARKS.name), K_RESULTS)};
+                              cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_RESULTS)};
     cJSON *arr = cJSON_CreateArray();
     for (size_t g = 0; g < 2; g++) {
         const cJSON *p;
         cJSON_ArrayForEach(p, groups[g]) {
-            const cJSON *smp = obj_of(obj_of(p, CLLM_F_MONITOR.name), CLLM_F_MON_SAMPLES.name), *t = NULL, *col;
+            const cJSON *smp = cllm_r_get(cllm_r_get(p, &CLLM_F_MONITOR), &CLLM_F_MON_SAMPLES), *t = NULL, *col;
             cJSON *e, *series;
             if (smp)
-                t = cJSON_GetObjectItemCaseSensitive(smp, "t_s");
+                t = cJSON_GetObjectItemCaseSensitive(smp, CLLM_F_MON_COL_T_S.name);
             if (!cJSON_IsArray(t) || cJSON_GetArraySize(t) == 0)
                 continue;
             e = cJSON_CreateObject();
@@ -1503,14 +1468,14 @@ static cJSON *monitor_view(const cJSON *res)
 /* The whole view of one results file. */
 static cJSON *result_view(const cJSON *res)
 {
-    const cJSON *ai = obj_of(res, CLLM_F_AI_BENCHMARKS.name);
+    const cJSON *ai = cllm_r_get(res, &CLLM_F_AI_BENCHMARKS);
     cJSON *o = cJSON_CreateObject(), *a;
-    cJSON_AddItemToObject(o, "classic", classic_view(obj_of(res, CLLM_F_CLASSIC_BENCHMARKS.name)));
+    cJSON_AddItemToObject(o, "classic", classic_view(cllm_r_get(res, &CLLM_F_CLASSIC_BENCHMARKS)));
     a = models_view(ai);
-    cJSON_AddBoolToObject(a, "ran", cJSON_GetArraySize(obj_of(ai, K_RESULTS)) > 0);
+    cJSON_AddBoolToObject(a, "ran", cJSON_GetArraySize(cllm_r_get(ai, &CLLM_F_AI_RESULTS)) > 0);
     {
-        const char *why = str_of(ai, CLLM_F_REASON.name);
-        add_str_or_null(a, "why", why ? why : str_of(ai, CLLM_F_ERROR.name));
+        const char *why = cllm_r_str(ai, &CLLM_F_REASON);
+        add_str_or_null(a, "why", why ? why : cllm_r_str(ai, &CLLM_F_ERROR));
     }
     cJSON_AddItemToObject(o, "ai", a);
     cJSON_AddItemToObject(o, "phases", phases_view(ai));
