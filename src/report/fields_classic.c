@@ -391,7 +391,10 @@ const struct cllm_record CLLM_R_CLASSIC_PHASES = {"classic_phases", "the classic
 const struct cllm_field CLLM_F_CL_BENCHMARKS = {"benchmarks", OBJ, "", "the classic phases that ran, by name",
     &CLLM_R_CLASSIC_PHASES, 0, 0};
 
-static const struct cllm_field *const classic_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_REASON, &CLLM_F_CL_BENCHMARKS,
-    NULL};
+/* the section's status: absent in a file whose run ended (or was cancelled) before the classic phases started */
+static const struct cllm_field F_CL_SECTION_STATUS = {"status", STR, "", "ok | partial | failed | skipped", NULL, 0,
+    0};
+static const struct cllm_field *const classic_fields[] = {&F_CL_SECTION_STATUS, &CLLM_F_REASON,
+    &CLLM_F_CL_BENCHMARKS, NULL};
 const struct cllm_record CLLM_R_CLASSIC_BENCHMARKS = {"classic_benchmarks",
     "the classic phases: CPU GEMM (single and multi thread), memory bandwidth, GPU compute", classic_fields, false};
