@@ -152,7 +152,7 @@ static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const str
     sp.path = path;
     sp.quant = q->name;
     sp.vocab = vocab;
-    sp.chat_template = cllm_chat_template_by_name(m->chat_template);
+    sp.chat_template = cllm_vocab_chat_template_by_name(m->chat_template);
     sp.llama = llama;
     sp.progress = on_synth;
     sp.user_data = &ctx;

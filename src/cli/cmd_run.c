@@ -21,6 +21,10 @@
 #include "app/ai_phase.h"
 #include "app/run_request.h"
 #include "core/json.h"
+#include "report/fields_classic.h"
+#include "report/fields_core.h"
+#include "report/fields_llm.h"
+#include "report/write.h"
 
 void usage_run(FILE *f)
 {
@@ -112,6 +116,7 @@ int cmd_run(int argc, char *const *argv)
     bool ai_failed;
     int rc = CLI_EXIT_USAGE;
     cJSON *result = NULL;
+    const cJSON *ai;
 
     if (!rq) {
         fputs("computellm run: out of memory\n", stderr);
@@ -178,13 +183,13 @@ int cmd_run(int argc, char *const *argv)
     rp.classic_progress = cli_classic_progress;
     rp.ai_progress = cli_ai_progress;
     st = cllm_run_benchmark(&rp, path, sizeof(path), &result, err, sizeof(err));
+    ai = cllm_r_get(result, &CLLM_F_AI_BENCHMARKS);
     if (result && !rp.skip_classic)
-        cli_print_classic_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "classic_benchmarks"));
-    if (result && !rp.skip_ai && cllm_json_path(result, "ai_benchmarks.results") &&
-        cJSON_GetArraySize(cllm_json_path(result, "ai_benchmarks.results")) > 0)
-        cli_print_ai_table(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
-    if (result && !rp.skip_ai && cllm_json_path(result, "ai_benchmarks.comparisons"))
-        cli_print_compare_tables(stderr, cJSON_GetObjectItemCaseSensitive(result, "ai_benchmarks"));
+        cli_print_classic_table(stderr, cllm_r_get(result, &CLLM_F_CLASSIC_BENCHMARKS));
+    if (result && !rp.skip_ai && cJSON_GetArraySize(cllm_r_get(ai, &CLLM_F_AI_RESULTS)) > 0)
+        cli_print_ai_table(stderr, ai);
+    if (result && !rp.skip_ai && cllm_r_get(ai, &CLLM_F_AI_COMPARISONS))
+        cli_print_compare_tables(stderr, ai);
     ai_failed = result && cllm_run_ai_failed(result, why, sizeof(why));
     cJSON_Delete(result);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {

@@ -616,7 +616,7 @@ static const char tmpl_mistral[] =
     "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token }}"
     "{% endif %}{% endfor %}";
 
-const char *cllm_chat_template_by_name(const char *name)
+const char *cllm_vocab_chat_template_by_name(const char *name)
 {
     if (!name)
         return NULL;

@@ -78,7 +78,7 @@ enum cllm_status cllm_vocab_write(const struct cllm_vocab *v, struct cllm_gguf_w
  * Chat: <|system|>\n...</s>\n<|user|>\n...</s>\n<|assistant|>\n), "llama2" (Llama 2 Chat and CodeLlama
  * Instruct: [INST] <<SYS>>\n...\n<</SYS>>\n\n... [/INST]), "mistral" (Mistral Instruct: [INST] ... [/INST], the
  * system prompt joined to the first user message). NULL for an unknown name. */
-const char *cllm_chat_template_by_name(const char *name);
+const char *cllm_vocab_chat_template_by_name(const char *name);
 
 #ifdef __cplusplus
 }

@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/fields_classic.h"
 #include "report/fields_core.h"
+#include "report/fields_hw.h"
 #include "report/fields_llm.h"
-#include "report/result.h"
-#include "report/write.h"
-#include "core/json.h"
-#include "report/fields_core.h"
 #include "report/fields_serve.h"
+#include "report/result.h"
 #include "report/write.h"
 
 struct family {
@@ -43,12 +42,6 @@ static void set_err(char *err, size_t n, const char *msg)
 {
     if (err && n)
         snprintf(err, n, "%s", msg);
-}
-
-static double num_at(const cJSON *root, const char *path)
-{
-    const cJSON *v = cllm_json_path(root, path);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 /* Finds or appends the row (family, name); NULL on allocation failure. */
@@ -123,41 +116,37 @@ static int order_rows(struct cllm_compare_table *t)
 
 static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSON *res)
 {
-    static const char *const mem_ops[] = {"write", "read", "copy", "triad"};
-    static const char *const precisions[] = {"fp32", "tf32", "fp16", "bf16"};
-    static const char *const copies[] = {"d2d", "h2d", "d2h"};
-    const cJSON *bench = cllm_json_path(res, "classic_benchmarks.benchmarks");
+    static const struct cllm_field *const copies[] = {&CLLM_F_GPU_D2D, &CLLM_F_GPU_H2D, &CLLM_F_GPU_D2H};
+    const cJSON *bench = cllm_r_get(cllm_r_get(res, &CLLM_F_CLASSIC_BENCHMARKS), &CLLM_F_CL_BENCHMARKS);
+    const cJSON *mem = cllm_r_get(bench, &CLLM_F_CL_MEMORY), *gpu = cllm_r_get(bench, &CLLM_F_CL_GPU);
     const cJSON *it;
-    char path[256];
 
     for (int f = F_CPU1; f <= F_CPUN; f++) {
-        const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(bench, families[f].key), "results");
+        const cJSON *sizes = cllm_r_get(cllm_r_get(bench, f == F_CPU1 ? &CLLM_F_CL_CPU_SINGLE : &CLLM_F_CL_CPU_MULTI),
+                                        &CLLM_F_CPU_RESULTS);
         cJSON_ArrayForEach(it, sizes)
-            if (it->string && put(t, cap, f, it->string, m,
-                                  num_at(it, "gflops"), NAN) < 0)
+            if (it->string && put(t, cap, f, it->string, m, cllm_r_num(it, &CLLM_F_CL_GFLOPS), NAN) < 0)
                 return -1;
     }
-    for (size_t i = 0; i < sizeof(mem_ops) / sizeof(mem_ops[0]); i++) {
-        snprintf(path, sizeof(path), "memory_bandwidth.%s_gbps", mem_ops[i]);
-        double v = num_at(bench, path);
-        if (isnan(v)) {
-            snprintf(path, sizeof(path), "memory_bandwidth.results.all_threads.%s.gbps", mem_ops[i]);
-            v = num_at(bench, path);
-        }
-        if (put(t, cap, F_MEM, mem_ops[i], m, v, NAN) < 0)
+    /* the headline write_gbps ..., else (files that lack it) results.all_threads.<kernel>.gbps */
+    for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
+        double v = cllm_r_num(mem, CLLM_MEM_HEADLINE_FIELDS[k]);
+        if (isnan(v))
+            v = cllm_r_num(cllm_r_get(cllm_r_get(cllm_r_get(mem, &CLLM_F_MEM_RESULTS), &CLLM_F_MEM_ALL_THREADS),
+                                      CLLM_MEM_KERNEL_FIELDS[k]),
+                           &CLLM_F_MEM_GBPS);
+        if (put(t, cap, F_MEM, CLLM_MEM_KERNEL_FIELDS[k]->name, m, v, NAN) < 0)
             return -1;
     }
-    for (size_t i = 0; i < sizeof(precisions) / sizeof(precisions[0]); i++) {
-        snprintf(path, sizeof(path), "gpu_compute.summary.%s_tflops", precisions[i]);
-        if (put(t, cap, F_GPU, precisions[i], m, num_at(bench, path), NAN) < 0)
+    for (int p = 0; p < CLLM_GPUGEMM_PRECISION_COUNT; p++)
+        if (put(t, cap, F_GPU, CLLM_GPU_PRECISION_FIELDS[p]->name, m,
+                cllm_r_num(cllm_r_get(gpu, &CLLM_F_GPU_SUMMARY), CLLM_GPU_SUMMARY_FIELDS[p]), NAN) < 0)
             return -1;
-    }
-    for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
-        snprintf(path, sizeof(path), "gpu_compute.memory.%s.best_gbps", copies[i]);
-        if (put(t, cap, F_GPUMEM, copies[i], m, num_at(bench, path), NAN) < 0)
+    for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++)
+        if (put(t, cap, F_GPUMEM, copies[i]->name, m,
+                cllm_r_num(cllm_r_get(cllm_r_get(gpu, &CLLM_F_GPU_MEMORY), copies[i]), &CLLM_F_GPU_BEST_GBPS),
+                NAN) < 0)
             return -1;
-    }
     cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_RESULTS)) {
         const cJSON *s = cllm_r_get(it, &CLLM_F_LLM_SUMMARY);
         if (!it->string || !s)
@@ -189,13 +178,13 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
 
 static void label_machine(struct cllm_compare_machine *mc, const cJSON *res, const char *origin)
 {
-    const cJSON *cpu = cllm_json_path(res, "hardware.cpu.model");
-    const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetArrayItem(cllm_json_path(res, "hardware.gpu.devices"), 0), "name");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "id");
-    snprintf(mc->id, sizeof(mc->id), "%s", cJSON_IsString(id) ? id->valuestring : "?");
-    snprintf(mc->label, sizeof(mc->label), "%s / %s / %s", cJSON_IsString(cpu) ? cpu->valuestring : "unknown CPU",
-             cJSON_IsString(gpu) ? gpu->valuestring : "no GPU", mc->id);
+    const cJSON *hw = cllm_r_get(res, &CLLM_F_HARDWARE);
+    const char *cpu = cllm_r_str(cllm_r_get(hw, &CLLM_F_HW_CPU), &CLLM_F_HW_CPU_MODEL);
+    const char *gpu = cllm_r_str(cJSON_GetArrayItem(cllm_r_get(cllm_r_get(hw, &CLLM_F_HW_GPU), &CLLM_F_HW_GPU_DEVICES), 0),
+                                 &CLLM_F_HW_DEV_NAME);
+    const char *id = cllm_r_str(res, &CLLM_F_ID);
+    snprintf(mc->id, sizeof(mc->id), "%s", id ? id : "?");
+    snprintf(mc->label, sizeof(mc->label), "%s / %s / %s", cpu ? cpu : "unknown CPU", gpu ? gpu : "no GPU", mc->id);
     snprintf(mc->origin, sizeof(mc->origin), "%s", origin ? origin : "");
 }
 

@@ -146,7 +146,7 @@ static enum cllm_status start_llama_server(struct srv *S, const struct cllm_engi
         snprintf(err, errlen, "auto mode needs a model file for llama-server");
         return CLLM_ERR_INVALID_ARG;
     }
-    st = cllm_llama_server_find(p->llama_server, exe, sizeof(exe), spawn_err, sizeof(spawn_err));
+    st = cllm_serve_llama_server_find(p->llama_server, exe, sizeof(exe), spawn_err, sizeof(spawn_err));
     if (st != CLLM_OK) {
         snprintf(err, errlen, "cannot start llama-server: %s", spawn_err);
         return st;
@@ -418,7 +418,7 @@ static bool is_exe(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen)
+enum cllm_status cllm_serve_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen)
 {
     char cand[PATH_MAX + 64], real[PATH_MAX];
     const char *path = getenv("PATH");
@@ -468,7 +468,7 @@ enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, c
     return CLLM_ERR_NOT_FOUND;
 }
 #else
-enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen)
+enum cllm_status cllm_serve_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen)
 {
     (void)name, (void)out, (void)n;
     snprintf(err, errlen, "auto mode (starting llama-server) is not supported on this platform; start it yourself "

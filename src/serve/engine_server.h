@@ -32,7 +32,7 @@ struct cllm_server_run_info {
 /* Resolves auto mode's llama-server: a path (must be an executable file), or a name looked up on PATH; the name
  * "llama-server" also finds the build `scripts/setup --llama-server` makes (.deps/llama-server/bin/). The absolute
  * path into out; CLLM_ERR_NOT_FOUND with err saying where it looked and how to get one. */
-enum cllm_status cllm_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen);
+enum cllm_status cllm_serve_llama_server_find(const char *name, char *out, size_t n, char *err, size_t errlen);
 
 /* impl is what cllm_engine_server.open made. false when no run happened yet. */
 bool cllm_serve_engine_last_run(const void *impl, struct cllm_server_run_info *out);

@@ -153,7 +153,7 @@ struct cllm_web_api *cllm_web_api_new(const struct cllm_web_api_params *p, char 
     for (size_t i = 0; i < p->n_llama_servers; i++) {
         char real[PATH_MAX], ferr[512];
         const char *given = p->llama_servers[i] ? p->llama_servers[i] : "";
-        if (cllm_llama_server_find(given, real, sizeof(real), ferr, sizeof(ferr)) != CLLM_OK) {
+        if (cllm_serve_llama_server_find(given, real, sizeof(real), ferr, sizeof(ferr)) != CLLM_OK) {
             snprintf(err, errlen, "--llama-server %s: %s", given, ferr);
             goto fail;
         }
@@ -746,7 +746,7 @@ static bool llama_server_from_body(struct web_run *r, const char *value, struct 
 {
     if (strcmp(value, "llama-server") == 0) {
         char ferr[512];
-        if (cllm_llama_server_find(value, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
+        if (cllm_serve_llama_server_find(value, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
             reply_error(resp, 400, "llama_server: %s", ferr);
             return false;
         }

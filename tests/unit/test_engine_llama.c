@@ -98,7 +98,7 @@ static int ensure_model(void)
     sp.path = g_model;
     sp.quant = "F16";
     sp.vocab = vocab;
-    sp.chat_template = cllm_chat_template_by_name("zephyr");
+    sp.chat_template = cllm_vocab_chat_template_by_name("zephyr");
     if (cllm_synth_write(&sp, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "  synth: %s\n", err);
         CHECK(!"cllm_synth_write failed");

@@ -57,7 +57,7 @@ static struct cllm_synth_params tiny_params(const struct cllm_vocab *v, const ch
     p.path = path;
     p.quant = "F16";
     p.vocab = v;
-    p.chat_template = cllm_chat_template_by_name("llama2");
+    p.chat_template = cllm_vocab_chat_template_by_name("llama2");
     return p;
 }
 
@@ -124,7 +124,7 @@ static void test_tiny_round_trip(void)
     CHECK(cllm_gguf_get_uint(g, "llama.vocab_size", &u) && u == 300);
     CHECK(cllm_gguf_get_float(g, "llama.rope.freq_base", &d) && d == 1e6);
     CHECK(cllm_gguf_get_float(g, "llama.attention.layer_norm_rms_epsilon", &d) && fabs(d - 1e-5) < 1e-10);
-    CHECK_STR(cllm_gguf_get_str(g, "tokenizer.chat_template"), cllm_chat_template_by_name("llama2"));
+    CHECK_STR(cllm_gguf_get_str(g, "tokenizer.chat_template"), cllm_vocab_chat_template_by_name("llama2"));
     CHECK(cllm_gguf_find_kv(g, "tokenizer.ggml.tokens") && cllm_gguf_find_kv(g, "tokenizer.ggml.tokens")->n == 300);
 
     /* tensor infos: llama.cpp's names, shapes and order */

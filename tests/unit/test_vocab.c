@@ -222,7 +222,7 @@ static void test_from_gguf(void)
     struct cllm_gguf_writer *w = cllm_gguf_writer_new();
     char err[512];
 
-    CHECK_INT(cllm_vocab_set_chat_template(v, cllm_chat_template_by_name("zephyr"), err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_vocab_set_chat_template(v, cllm_vocab_chat_template_by_name("zephyr"), err, sizeof(err)), CLLM_OK);
     CHECK_INT(cllm_gguf_set_str(w, "general.architecture", "llama"), CLLM_OK);
     CHECK_INT(cllm_vocab_write(v, w), CLLM_OK);
     CHECK_INT(cllm_gguf_writer_begin(w, tmp_path("vocab.gguf")), CLLM_OK);
@@ -233,7 +233,7 @@ static void test_from_gguf(void)
         CHECK_INT(cllm_vocab_n_tokens(c), 261);
         CHECK_INT(cllm_vocab_n_kv(c), cllm_vocab_n_kv(v));
         CHECK(cllm_vocab_find_kv(c, "general.architecture") == NULL);
-        CHECK_STR(cllm_vocab_find_kv(c, "tokenizer.chat_template")->strs[0], cllm_chat_template_by_name("zephyr"));
+        CHECK_STR(cllm_vocab_find_kv(c, "tokenizer.chat_template")->strs[0], cllm_vocab_chat_template_by_name("zephyr"));
         /* the template can be replaced */
         CHECK_INT(cllm_vocab_set_chat_template(c, "x", err, sizeof(err)), CLLM_OK);
         CHECK_STR(cllm_vocab_find_kv(c, "tokenizer.chat_template")->strs[0], "x");
@@ -253,13 +253,13 @@ static void test_from_gguf(void)
 
 static void test_templates(void)
 {
-    CHECK(strstr(cllm_chat_template_by_name("zephyr"), "<|user|>") != NULL);
-    CHECK(strstr(cllm_chat_template_by_name("llama2"), "<<SYS>>") != NULL);
-    CHECK(strstr(cllm_chat_template_by_name("mistral"), "[INST]") != NULL);
-    CHECK(strstr(cllm_chat_template_by_name("mistral"), "<<SYS>>") == NULL);
-    CHECK(cllm_chat_template_by_name("codellama") == cllm_chat_template_by_name("llama2"));
-    CHECK(cllm_chat_template_by_name("chatml") == NULL);
-    CHECK(cllm_chat_template_by_name(NULL) == NULL);
+    CHECK(strstr(cllm_vocab_chat_template_by_name("zephyr"), "<|user|>") != NULL);
+    CHECK(strstr(cllm_vocab_chat_template_by_name("llama2"), "<<SYS>>") != NULL);
+    CHECK(strstr(cllm_vocab_chat_template_by_name("mistral"), "[INST]") != NULL);
+    CHECK(strstr(cllm_vocab_chat_template_by_name("mistral"), "<<SYS>>") == NULL);
+    CHECK(cllm_vocab_chat_template_by_name("codellama") == cllm_vocab_chat_template_by_name("llama2"));
+    CHECK(cllm_vocab_chat_template_by_name("chatml") == NULL);
+    CHECK(cllm_vocab_chat_template_by_name(NULL) == NULL);
 }
 
 /* Token ids of PROMPT through llama.cpp with the vocabulary of the GGUF at path; count or -1. */
@@ -307,7 +307,7 @@ static void test_tokenize_prompt(void)
     p.path = tmp_path("tiny-f16.gguf");
     p.quant = "F16";
     p.vocab = v;
-    p.chat_template = cllm_chat_template_by_name("zephyr");
+    p.chat_template = cllm_vocab_chat_template_by_name("zephyr");
     CHECK_INT(cllm_synth_write(&p, why, sizeof(why)), CLLM_OK);
     n = tokenize_with(L, p.path, ours, 64);
     CHECK_INT(n, 11);
