@@ -351,7 +351,7 @@ static bool prepare_model(const struct cllm_ai_params *p, const struct cllm_mode
                           struct cllm_llm_model_result *res, struct prepared *pm)
 {
     struct cllm_llm_model_facts *info = &res->model;
-    char err[1024] = "", reason[512] = "";
+    char err[CLLM_ERR_LEN] = "", reason[512] = "";
     enum cllm_status st;
     bool listed;
 
@@ -433,7 +433,7 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
 {
     struct cllm_engine_open_params op = cllm_engine_default_open_params();
     struct cllm_engine *eng = NULL;
-    char err[1024] = "", why[256] = "";
+    char err[CLLM_ERR_LEN] = "", why[256] = "";
     double before = cllm_proc_self_rss_gb(), after;
     long pid;
     enum cllm_status st;
@@ -523,7 +523,7 @@ static void warmup(const struct cllm_ai_params *p, struct cllm_engine *eng, cons
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
     struct cllm_llm_trace wt;
-    char err[1024] = "", at[32];
+    char err[CLLM_ERR_LEN] = "", at[32];
 
     cllm_llm_trace_init(&wt);
     g.max_tokens = p->cfg->warmup_max_tokens;
@@ -565,7 +565,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     double *rss = calloc(rss_cap, sizeof(*rss));
     bool peak_reset;
     char why[256] = "";
-    char err[1024] = "";
+    char err[CLLM_ERR_LEN] = "";
     struct cllm_monitor *mon = NULL;
     struct run_ctx rc = {p};
     struct cllm_gen_params g = gen_params(p, pm->synthetic, &rc);
@@ -755,7 +755,7 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
     struct model_outcome *outcomes = calloc(CLLM_CONFIG_MAX_MODELS, sizeof(*outcomes));
-    char err[1024];
+    char err[CLLM_ERR_LEN];
     cJSON *results = cllm_write_ai_results(section);
     int n_ok = 0, n_total = 0;
 
@@ -998,7 +998,7 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
     struct model_state ms[CLLM_CONFIG_MAX_MODELS];
-    char err[1024];
+    char err[CLLM_ERR_LEN];
     cJSON *cmp;
 
     if (!p->compare)

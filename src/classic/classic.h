@@ -39,7 +39,7 @@ struct cllm_classic_phase {
     bool   has_monitor;         /* it ran: `monitor` holds its report (free with cllm_classic_result_free); false
                                    with monitor_asked: it did not start (monitor_error says why) */
     struct cllm_monitor_report monitor;
-    char   monitor_error[256];
+    char   monitor_error[CLLM_ERR_LEN];
     bool   finished;            /* the phase returned (duration_s and its status are set) */
     double duration_s;          /* cleanup + phase, s */
 };

@@ -69,7 +69,7 @@ struct ctx {
     const struct cllm_gpugemm_backend *b;
     const struct cllm_gpugemm_params  *p;
     double d2d_best_gbps;   /* NAN until measured */
-    char err[1024];
+    char err[CLLM_ERR_LEN];
 };
 
 static double round_to(double v, double step) { return round(v / step) * step; }

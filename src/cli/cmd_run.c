@@ -70,7 +70,7 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
 static int parse_one(struct cli_iter *it, const struct cllm_run_opt *o, struct cllm_run_request *rq)
 {
     const char *a = it->argv[it->i], *eq = strchr(a, '=');
-    char err[512];
+    char err[CLLM_ERR_LEN];
 
     if (o->type == CLLM_RO_BOOL) {
         cllm_run_request_set_cli(rq, o, NULL, err, sizeof(err));
@@ -112,7 +112,7 @@ int cmd_run(int argc, char *const *argv)
     struct cllm_run_request *rq = malloc(sizeof(*rq));
     struct cllm_registry *reg = NULL;
     enum cllm_status st;
-    char err[1536], why[512], path[PATH_MAX];
+    char err[CLLM_ERR_LEN], why[512], path[PATH_MAX];
     bool ai_failed;
     int rc = CLI_EXIT_USAGE;
     cJSON *result = NULL;

@@ -431,7 +431,7 @@ static bool tree_has_lib(const struct cllm_gpu_params *p, const char *name)
 
 static bool live_loads(const char *const *dirs, const char *const *names)
 {
-    char err[512];
+    char err[CLLM_ERR_LEN];
     struct cllm_dl *dl = cllm_dl_open_in(dirs, names, err, sizeof(err));
     if (!dl)
         return false;

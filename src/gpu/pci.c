@@ -21,7 +21,7 @@ struct pci_gpu {
 static struct {
     struct pci_access *acc;
     jmp_buf            jmp;   /* libpci's error callback must not return: it jumps back here */
-    char               err[200];
+    char               err[CLLM_ERR_LEN];
     int                n;
     struct pci_gpu     found[CLLM_GPU_MAX];
 } g_pci;

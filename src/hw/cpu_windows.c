@@ -129,7 +129,7 @@ typedef LONG(WINAPI *call_nt_power_fn)(int level, void *in, ULONG inlen, void *o
 static void clocks(struct cllm_cpu_info *out)
 {
     static const char *const names[] = {"powrprof.dll", NULL};
-    char err[256];
+    char err[CLLM_ERR_LEN];
     struct cllm_dl *dl = cllm_dl_open_first(names, err, sizeof(err));
     call_nt_power_fn call = NULL;
     DWORD mhz = 0, mlen = sizeof(mhz);

@@ -48,7 +48,7 @@ struct cllm_llm_model_facts {
     double  download_elapsed_s;
     bool    download_sha256_checked;
     bool    has_download_error;
-    char    download_error[512];         /* why the file was not downloaded */
+    char    download_error[CLLM_ERR_LEN];         /* why the file was not downloaded */
     char    file[1024];                  /* the GGUF loaded; "" not known (then no size either) */
     double  file_size_gb;                /* 10^9 bytes */
     bool    loaded;                      /* the two below are known */
@@ -96,7 +96,7 @@ struct cllm_llm_model_result {
     int         warmup_max_tokens;
     bool        has_stall;
     char        stall_at[96];            /* "warmup run 1", "run 2", "low run 1" */
-    char        stall_error[1024];
+    char        stall_error[CLLM_ERR_LEN];
     double      temperature;             /* SHAPE_VARIANT: the runs' temperature */
     const char *prompt;                  /* SHAPE_VARIANT: the user message, when the variant sets it */
     bool        has_runs;                /* the timed runs were reached (runs, summary, prompt_tokens written) */
@@ -109,7 +109,7 @@ struct cllm_llm_model_result {
     struct cllm_llm_roofline roofline;
     int         prompt_tokens;           /* of the first successful run; -1 unknown */
     const char *status;                  /* "running", "ok", "failed", "skipped", "unavailable", "cancelled" */
-    char        error[1024];             /* failed (or a cancelled download): what; "" none */
+    char        error[CLLM_ERR_LEN];             /* failed (or a cancelled download): what; "" none */
     char        reason[1024];            /* skipped / unavailable / cancelled: why; "" none */
 };
 
@@ -133,7 +133,7 @@ struct cllm_ai_llama {
     char version[32];
     char ggml_version[32];
     char ggml_commit[32];
-    char error[1024];                    /* !loaded: why */
+    char error[CLLM_ERR_LEN];                    /* !loaded: why */
 };
 
 #ifdef __cplusplus

@@ -634,7 +634,7 @@ struct cllm_gguf_writer {
     uint64_t                 cur_done;     /* bytes of it written */
     bool                     begun, finished;
     enum cllm_status         status;       /* first error, sticky */
-    char                     err[512];
+    char                     err[CLLM_ERR_LEN];
 };
 
 static enum cllm_status w_fail(struct cllm_gguf_writer *w, enum cllm_status st, const char *fmt, ...)

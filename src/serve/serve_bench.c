@@ -246,7 +246,7 @@ static enum cllm_status record(CURLM *m, struct level *L, struct slot *s, CURLco
     struct cllm_server_run_info info;
     struct cllm_llm_run_metrics lm;
     struct cllm_serve_request *r;
-    char err[512] = "";
+    char err[CLLM_ERR_LEN] = "";
     enum cllm_status rst;
 
     curl_multi_remove_handle(m, cllm_chat_stream_curl(s->cs));

@@ -129,7 +129,7 @@ enum cllm_serve_run_status {
 /* One serve-bench run: the results file's serving_benchmarks (report/write_serve.c writes it). */
 struct cllm_serve_result {
     enum cllm_serve_run_status status;
-    char        error[512];       /* FAILED: why; "" otherwise */
+    char        error[CLLM_ERR_LEN];       /* FAILED: why; "" otherwise */
     struct cllm_serve_server server;
     struct cllm_serve_setup  setup;
     struct cllm_serve_level *levels;   /* in the order run */

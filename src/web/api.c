@@ -66,7 +66,7 @@ struct web_run {
     bool   finished;
     char   status[16];            /* running, complete, cancelled, failed */
     char   path[PATH_MAX];        /* the results file, "" until written */
-    char   error[512];
+    char   error[CLLM_ERR_LEN];
     time_t started, ended;
     double t0_s;                  /* cllm_now_s() at the start: the live monitor's time axis */
     struct web_event *events;
@@ -489,7 +489,7 @@ static void *run_thread(void *arg)
  * is {}. NULL with 400 sent, the byte offset in the message. */
 static cJSON *parse_body(const struct cllm_web_request *req, struct cllm_web_response *resp)
 {
-    char err[512];
+    char err[CLLM_ERR_LEN];
     cJSON *j;
     if (!req->body || req->body_len == 0)
         return cJSON_CreateObject();
@@ -631,7 +631,7 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
     struct cllm_config c;
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
-    char err[512];
+    char err[CLLM_ERR_LEN];
     cJSON *o = cJSON_CreateObject(), *models;
     struct cllm_hw_info *hw = NULL;
 
@@ -772,7 +772,7 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
     struct cllm_registry_params regp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
     const cJSON *cfg;
-    char err[1024];
+    char err[CLLM_ERR_LEN];
     bool ok;
 
     cllm_run_request_init(&r->rq);
@@ -1573,7 +1573,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
 static void post_result(struct cllm_web_api *api, const struct cllm_web_request *req,
                         struct cllm_web_response *resp)
 {
-    char err[512], name[256], base[256], path[PATH_MAX], written[PATH_MAX];
+    char err[CLLM_ERR_LEN], name[256], base[256], path[PATH_MAX], written[PATH_MAX];
     char *text;
     cJSON *res = NULL, *o;
     enum cllm_status st;
@@ -1659,7 +1659,7 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
     struct cllm_compare_table *t = NULL;
     int n = 0, baseline = 0;
     bool csv = false;
-    char err[512];
+    char err[CLLM_ERR_LEN];
 
     if (!body)
         return;
