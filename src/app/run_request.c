@@ -28,11 +28,11 @@ static const struct cllm_run_opt g_opts[] = {
     {"--cpu", NULL, "cpu", CLLM_RO_BOOL, NULL, true, 0, 0, "false",
      "run the models on the CPU even when a GPU backend is usable", RQ(cpu)},
     {"--no-download", NULL, "download", CLLM_RO_BOOL, NULL, false, 0, 0, "true",
-     "false, --no-download: never download missing model files from Hugging Face (files present in models/ or "
-     "synthetic ones are used)", RQ(download)},
+     "never download missing model files from Hugging Face (files present in models/ or synthetic ones are "
+     "used); in the API, \"download\": false", RQ(download)},
     {"--no-synthetic", NULL, "synthetic", CLLM_RO_BOOL, NULL, false, 0, 0, "true",
-     "false, --no-synthetic: never fall back to a synthetic model (real shape and quantization, random weights) "
-     "when no file is found", RQ(synthetic)},
+     "never fall back to a synthetic model (real shape and quantization, random weights) when no file is "
+     "found; in the API, \"synthetic\": false", RQ(synthetic)},
     {"--runs", NULL, "runs", CLLM_RO_INT, "N", false, 1, 100, "config `runs.count` (3)",
      "timed runs per model and per comparison variant (sets config runs.count)", RQ(runs)},
     {"--compare", NULL, "compare", CLLM_RO_LIST, "LIST", false, 0, 0, "none",
@@ -581,7 +581,19 @@ void cllm_run_options_help(FILE *f)
             fprintf(f, "%*s", 24 - n, "");
         else
             fprintf(f, "\n%24s", "");
-        wrap(f, o->help, 24, 24, 118);
+        /* the default, where the flag sets a value (booleans say what they do) */
+        if (o->type != CLLM_RO_BOOL && o->def && strcmp(o->def, "none") != 0) {
+            char text[1024], *d;
+            int  k = snprintf(text, sizeof(text) - 64, "%s; default: ", o->help);
+            d = text + (k < 0 ? 0 : k > (int)sizeof(text) - 65 ? (int)sizeof(text) - 65 : k);
+            for (const char *s = o->def; *s && d < text + sizeof(text) - 2; s++)
+                if (*s != '`')
+                    *d++ = *s;
+            d[0] = '\0';
+            wrap(f, text, 24, 24, 118);
+        } else {
+            wrap(f, o->help, 24, 24, 118);
+        }
     }
 }
 
