@@ -32,6 +32,7 @@
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
 #include "report/fields_llm.h"
+#include "report/fields_serve.h"
 #include "report/write.h"
 #include "report/write_hw.h"
 #include "hw/hw.h"
@@ -1465,6 +1466,239 @@ static cJSON *monitor_view(const cJSON *res)
     return arr;
 }
 
+/* ---- the serving section (serving_benchmarks, written by serve-bench): rows in the unit shown, nulls with their
+ * reason ---- */
+
+/* The reason the file gives for field f of obj being null (its null_reasons), or NULL. */
+static const char *null_why(const cJSON *obj, const struct cllm_field *f)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(cllm_r_get(obj, &CLLM_F_NULL_REASONS), f->name);
+    return cJSON_IsString(w) ? w->valuestring : NULL;
+}
+
+/* One column of a level's row: the field f of the level (or of its sub-object `sub`: a distribution, the goodput),
+ * times scale, in unit; percent: a fraction the GUI shows as a percentage. */
+struct serve_metric {
+    const char *id, *label, *unit;
+    int         digits;
+    double      scale;
+    const struct cllm_field *sub, *f;
+    bool        percent;
+};
+
+static const struct serve_metric g_serve_metrics[] = {
+    {"wall", "wall", "s", 2, 1, NULL, &CLLM_F_SERVE_L_WALL_S, false},
+    {"rps", "requests/s", "req/s", 2, 1, NULL, &CLLM_F_SERVE_L_RPS, false},
+    {"tps", "output tokens/s", "tokens/s", 1, 1, NULL, &CLLM_F_SERVE_L_OUTPUT_TPS, false},
+    {"ttft_p50", "TTFT p50", "ms", 1, 1e3, &CLLM_F_SERVE_L_TTFT_S, &CLLM_F_SERVE_D_P50, false},
+    {"ttft_p99", "TTFT p99", "ms", 1, 1e3, &CLLM_F_SERVE_L_TTFT_S, &CLLM_F_SERVE_D_P99, false},
+    {"itl_p50", "ITL p50", "ms", 2, 1e3, &CLLM_F_SERVE_L_ITL_S, &CLLM_F_SERVE_D_P50, false},
+    {"itl_p99", "ITL p99", "ms", 2, 1e3, &CLLM_F_SERVE_L_ITL_S, &CLLM_F_SERVE_D_P99, false},
+    {"e2e_p50", "E2E p50", "s", 3, 1, &CLLM_F_SERVE_L_E2E_S, &CLLM_F_SERVE_D_P50, false},
+    {"e2e_p99", "E2E p99", "s", 3, 1, &CLLM_F_SERVE_L_E2E_S, &CLLM_F_SERVE_D_P99, false},
+    {"error_rate", "errors", "", 1, 1, NULL, &CLLM_F_SERVE_L_ERROR_RATE, true},
+    {"good_rps", "goodput requests/s", "req/s", 2, 1, &CLLM_F_SERVE_L_GOODPUT, &CLLM_F_SERVE_G_RPS, false},
+    {"good_pct", "goodput", "", 1, 1, &CLLM_F_SERVE_L_GOODPUT, &CLLM_F_SERVE_G_FRACTION, true},
+};
+#define SERVE_METRIC_COUNT (sizeof(g_serve_metrics) / sizeof(g_serve_metrics[0]))
+
+/* The value of metric m of level L in its unit (NAN when null) and, when null, the file's reason in *why. */
+static double serve_value(const struct serve_metric *m, const cJSON *L, const char **why)
+{
+    const cJSON *o = m->sub ? cllm_r_get(L, m->sub) : L;
+    double v = cllm_r_num(o, m->f);
+    *why = NULL;
+    if (!isfinite(v)) {
+        /* a whole sub-object null (no goodput without --slo) has its reason in the level */
+        *why = m->sub && !o ? null_why(L, m->sub) : null_why(o, m->f);
+        return NAN;
+    }
+    return v * m->scale;
+}
+
+/* {"key", "label", "unit", "digits", "percent", "value", "why"} of metric m of level L. */
+static cJSON *serve_row(const struct serve_metric *m, const cJSON *L)
+{
+    const char *why;
+    double v = serve_value(m, L, &why);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "key", m->id);
+    cJSON_AddStringToObject(o, "label", m->label);
+    cJSON_AddStringToObject(o, "unit", m->unit);
+    cJSON_AddNumberToObject(o, "digits", m->digits);
+    cJSON_AddBoolToObject(o, "percent", m->percent);
+    add_num_or_null(o, "value", v);
+    add_str_or_null(o, "why", why);
+    /* a share of failed requests above zero is marked */
+    if (m->f == &CLLM_F_SERVE_L_ERROR_RATE)
+        cJSON_AddBoolToObject(o, "bad", isfinite(v) && v > 0);
+    return o;
+}
+
+static const struct serve_metric *serve_metric_of(const char *id)
+{
+    for (size_t i = 0; i < SERVE_METRIC_COUNT; i++)
+        if (strcmp(g_serve_metrics[i].id, id) == 0)
+            return &g_serve_metrics[i];
+    return NULL;
+}
+
+/* A line chart over the levels: {"id", "title", "unit", "unit2", "labels", "has_data", "series": [{"key", "label",
+ * "axis", "values"}]}, the series' metrics named by ids (a second unit's on the right axis). */
+static void add_serve_chart(cJSON *charts, const cJSON *levels, const char *id, const char *title,
+                            const char *const *ids, const char *const *labels, size_t n)
+{
+    cJSON *c = cJSON_CreateObject(), *lab, *series;
+    const char *unit = NULL, *unit2 = NULL;
+    const cJSON *L;
+    bool any = false;
+    cJSON_AddStringToObject(c, "id", id);
+    cJSON_AddStringToObject(c, "title", title);
+    lab = cJSON_AddArrayToObject(c, "labels");
+    cJSON_ArrayForEach(L, levels) {
+        char text[64];
+        snprintf(text, sizeof(text), "c=%.0f", cllm_r_num(L, &CLLM_F_SERVE_L_CONCURRENCY));
+        cJSON_AddItemToArray(lab, cJSON_CreateString(text));
+    }
+    series = cJSON_AddArrayToObject(c, "series");
+    for (size_t i = 0; i < n; i++) {
+        const struct serve_metric *m = serve_metric_of(ids[i]);
+        cJSON *s = cJSON_CreateObject(), *vals;
+        bool right;
+        if (!unit)
+            unit = m->unit;
+        right = strcmp(m->unit, unit) != 0;
+        if (right)
+            unit2 = m->unit;
+        cJSON_AddStringToObject(s, "key", m->id);
+        cJSON_AddStringToObject(s, "label", labels[i]);
+        cJSON_AddStringToObject(s, "axis", right ? "y1" : "y");
+        vals = cJSON_AddArrayToObject(s, "values");
+        cJSON_ArrayForEach(L, levels) {
+            const char *why;
+            double v = serve_value(m, L, &why);
+            any = any || isfinite(v);
+            cJSON_AddItemToArray(vals, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+        }
+        cJSON_AddItemToArray(series, s);
+    }
+    cJSON_AddStringToObject(c, "unit", unit ? unit : "");
+    add_str_or_null(c, "unit2", unit2);
+    cJSON_AddBoolToObject(c, "has_data", any);
+    cJSON_AddItemToArray(charts, c);
+}
+
+static void add_int_or_null(cJSON *o, const char *key, const cJSON *from, const struct cllm_field *f)
+{
+    add_num_or_null(o, key, cllm_r_num(from, f));
+}
+
+/* The serving section: null when the file has none. */
+static cJSON *serving_view(const cJSON *s)
+{
+    static const char *const tput[] = {"tps", "rps"}, *const tput_l[] = {"srv.ds_tps", "srv.ds_rps"};
+    static const char *const ttft[] = {"ttft_p50", "ttft_p99"}, *const itl[] = {"itl_p50", "itl_p99"};
+    static const char *const pl[] = {"p50", "p99"};
+    const cJSON *srv = cllm_r_get(s, &CLLM_F_SERVE_SERVER), *props = cllm_r_get(srv, &CLLM_F_SERVE_PROPS);
+    const cJSON *p = cllm_r_get(s, &CLLM_F_SERVE_PARAMS), *slo = cllm_r_get(p, &CLLM_F_SERVE_P_SLO);
+    const cJSON *conc = cllm_r_get(p, &CLLM_F_SERVE_P_CONCURRENCY), *levels = cllm_r_get(s, &CLLM_F_SERVE_LEVELS);
+    const cJSON *L, *c;
+    cJSON *o, *e, *arr;
+
+    if (!cJSON_IsObject(s))
+        return cJSON_CreateNull();
+    if (!cJSON_IsArray(levels))
+        levels = NULL;
+    o = cJSON_CreateObject();
+    add_str_or_null(o, "status", cllm_r_str(s, &CLLM_F_SERVE_STATUS));
+    add_str_or_null(o, "error", cllm_r_str(s, &CLLM_F_ERROR));
+
+    e = cJSON_AddObjectToObject(o, "server");
+    add_str_or_null(e, "url", cllm_r_str(srv, &CLLM_F_SERVE_URL));
+    add_str_or_null(e, "library", cllm_r_str(srv, &CLLM_F_SERVE_LIBRARY));
+    add_str_or_null(e, "model", cllm_r_str(srv, &CLLM_F_SERVE_MODEL));
+    add_str_or_null(e, "model_source", cllm_r_str(srv, &CLLM_F_SERVE_MODEL_SOURCE));
+    add_str_or_null(e, "client", cllm_r_str(srv, &CLLM_F_SERVE_CLIENT));
+    cJSON_AddBoolToObject(e, "has_props", cJSON_IsObject(props));
+    add_str_or_null(e, "build_info", cllm_r_str(props, &CLLM_F_SERVE_PROPS_BUILD_INFO));
+    add_str_or_null(e, "model_path", cllm_r_str(props, &CLLM_F_SERVE_PROPS_MODEL_PATH));
+    add_int_or_null(e, "total_slots", props, &CLLM_F_SERVE_PROPS_TOTAL_SLOTS);
+    add_int_or_null(e, "n_ctx", props, &CLLM_F_SERVE_PROPS_N_CTX);
+    add_str_or_null(e, "props_why", cJSON_IsObject(props) ? NULL : null_why(srv, &CLLM_F_SERVE_PROPS));
+
+    e = cJSON_AddObjectToObject(o, "params");
+    arr = cJSON_AddArrayToObject(e, "concurrency");
+    cJSON_ArrayForEach(c, (cJSON_IsArray(conc) ? conc : NULL))
+        if (cJSON_IsNumber(c))
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(c->valuedouble));
+    add_int_or_null(e, "requests", p, &CLLM_F_SERVE_P_REQUESTS);
+    add_str_or_null(e, "requests_why", null_why(p, &CLLM_F_SERVE_P_REQUESTS));
+    add_num_or_null(e, "duration_s", cllm_r_num(p, &CLLM_F_SERVE_P_DURATION_S));
+    add_str_or_null(e, "duration_why", null_why(p, &CLLM_F_SERVE_P_DURATION_S));
+    add_int_or_null(e, "max_tokens", p, &CLLM_F_SERVE_P_MAX_TOKENS);
+    if (cJSON_IsBool(cllm_r_get(p, &CLLM_F_SERVE_P_IGNORE_EOS)))
+        cJSON_AddBoolToObject(e, "ignore_eos", cJSON_IsTrue(cllm_r_get(p, &CLLM_F_SERVE_P_IGNORE_EOS)));
+    else
+        cJSON_AddNullToObject(e, "ignore_eos");
+    add_num_or_null(e, "temperature", cllm_r_num(p, &CLLM_F_SERVE_P_TEMPERATURE));
+    add_num_or_null(e, "top_p", cllm_r_num(p, &CLLM_F_SERVE_P_TOP_P));
+    add_int_or_null(e, "seed", p, &CLLM_F_SERVE_P_SEED);
+    add_num_or_null(e, "stall_s", cllm_r_num(p, &CLLM_F_SERVE_P_STALL_S));
+    add_str_or_null(e, "prompt", cllm_r_str(p, &CLLM_F_SERVE_P_PROMPT));
+    add_num_or_null(e, "slo_ttft_ms", cllm_r_num(slo, &CLLM_F_SERVE_SLO_TTFT_MS));
+    add_num_or_null(e, "slo_itl_ms", cllm_r_num(slo, &CLLM_F_SERVE_SLO_ITL_MS));
+
+    /* the columns of the table, then a row per level that ran */
+    arr = cJSON_AddArrayToObject(o, "columns");
+    for (size_t i = 0; i < SERVE_METRIC_COUNT; i++) {
+        cJSON *col = cJSON_CreateObject();
+        cJSON_AddStringToObject(col, "key", g_serve_metrics[i].id);
+        cJSON_AddStringToObject(col, "label", g_serve_metrics[i].label);
+        cJSON_AddStringToObject(col, "unit", g_serve_metrics[i].unit);
+        cJSON_AddItemToArray(arr, col);
+    }
+    arr = cJSON_AddArrayToObject(o, "levels");
+    cJSON_ArrayForEach(L, levels) {
+        const cJSON *x;
+        cJSON *row = cJSON_CreateObject(), *errs, *ms;
+        add_num_or_null(row, "concurrency", cllm_r_num(L, &CLLM_F_SERVE_L_CONCURRENCY));
+        add_str_or_null(row, "status", cllm_r_str(L, &CLLM_F_SERVE_L_STATUS));
+        add_str_or_null(row, "error", cllm_r_str(L, &CLLM_F_ERROR));
+        add_num_or_null(row, "n_ok", cllm_r_num(L, &CLLM_F_SERVE_L_N_OK));
+        add_num_or_null(row, "n_requests", cllm_r_num(L, &CLLM_F_SERVE_L_N_REQUESTS));
+        /* the level's own error, then its first distinct request errors (the file keeps up to 5), each once */
+        errs = cJSON_AddArrayToObject(row, "errors");
+        if (cllm_r_str(L, &CLLM_F_ERROR) && *cllm_r_str(L, &CLLM_F_ERROR))
+            cJSON_AddItemToArray(errs, cJSON_CreateString(cllm_r_str(L, &CLLM_F_ERROR)));
+        cJSON_ArrayForEach(x, cllm_r_get(L, &CLLM_F_SERVE_L_ERRORS)) {
+            bool seen = false;
+            const cJSON *y;
+            if (!cJSON_IsString(x) || !*x->valuestring)
+                continue;
+            cJSON_ArrayForEach(y, errs) seen = seen || strcmp(y->valuestring, x->valuestring) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(errs, cJSON_CreateString(x->valuestring));
+        }
+        ms = cJSON_AddArrayToObject(row, "metrics");
+        for (size_t i = 0; i < SERVE_METRIC_COUNT; i++)
+            cJSON_AddItemToArray(ms, serve_row(&g_serve_metrics[i], L));
+        cJSON_AddItemToArray(arr, row);
+    }
+    /* levels asked for but not run (after a failed level, or Ctrl-C) */
+    arr = cJSON_AddArrayToObject(o, "not_run");
+    cJSON_ArrayForEach(c, (cJSON_IsArray(conc) ? conc : NULL)) {
+        bool ran = false;
+        cJSON_ArrayForEach(L, levels) ran = ran || cllm_r_num(L, &CLLM_F_SERVE_L_CONCURRENCY) == c->valuedouble;
+        if (cJSON_IsNumber(c) && !ran)
+            cJSON_AddItemToArray(arr, cJSON_CreateNumber(c->valuedouble));
+    }
+    arr = cJSON_AddArrayToObject(o, "charts");
+    add_serve_chart(arr, levels, "serving-throughput", "srv.chart_tput", tput, tput_l, 2);
+    add_serve_chart(arr, levels, "serving-ttft", "srv.chart_ttft", ttft, pl, 2);
+    add_serve_chart(arr, levels, "serving-itl", "srv.chart_itl", itl, pl, 2);
+    return o;
+}
+
 /* The whole view of one results file. */
 static cJSON *result_view(const cJSON *res)
 {
@@ -1480,6 +1714,7 @@ static cJSON *result_view(const cJSON *res)
     cJSON_AddItemToObject(o, "ai", a);
     cJSON_AddItemToObject(o, "phases", phases_view(ai));
     cJSON_AddItemToObject(o, "monitor", monitor_view(res));
+    cJSON_AddItemToObject(o, "serving", serving_view(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS)));
     return o;
 }
 

@@ -659,14 +659,21 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
     const c = document.querySelector(`#detail canvas[data-chart="${n}"]`);
     return c && window.Chart.getChart(c);
   }));
+  // the page draws the server's view as sent; the view's values are the file's (TTFT and ITL in ms), to the
+  // 15 significant digits cJSON prints
+  const view = await api(`/api/results/${encodeURIComponent(file)}/view`);
+  const series = id => view.serving.charts.find(c => c.id === id).series.map(s => s.values);
+  const close = (got, want) => assert.ok(got.length === want.length && got.every((g, i) => g.every((v, j) =>
+    Math.abs(v - want[i][j]) <= 1e-12 * Math.abs(want[i][j]))), `${JSON.stringify(got)} vs ${JSON.stringify(want)}`);
   const tput = await chartData('serving-throughput');
   assert.deepEqual(tput.labels, ['c=1', 'c=2', 'c=4']);
-  assert.deepEqual(tput.data, [levels.map(L => L.output_tokens_per_second), levels.map(L => L.requests_per_second)]);
+  assert.deepEqual(tput.data, series('serving-throughput'));
+  close(tput.data, [levels.map(L => L.output_tokens_per_second), levels.map(L => L.requests_per_second)]);
   assert.ok(tput.w > 0 && tput.h > 0, 'the throughput chart has no size');
-  assert.deepEqual((await chartData('serving-ttft')).data,
-    [levels.map(L => L.ttft_s.p50 * 1e3), levels.map(L => L.ttft_s.p99 * 1e3)]);
-  assert.deepEqual((await chartData('serving-itl')).data,
-    [levels.map(L => L.itl_s.p50 * 1e3), levels.map(L => L.itl_s.p99 * 1e3)]);
+  assert.deepEqual((await chartData('serving-ttft')).data, series('serving-ttft'));
+  close(series('serving-ttft'), [levels.map(L => L.ttft_s.p50 * 1e3), levels.map(L => L.ttft_s.p99 * 1e3)]);
+  assert.deepEqual((await chartData('serving-itl')).data, series('serving-itl'));
+  close(series('serving-itl'), [levels.map(L => L.itl_s.p50 * 1e3), levels.map(L => L.itl_s.p99 * 1e3)]);
 
   // the classic and LLM parts say they did not run: no empty chart, no monitor
   assert.match(await page.textContent('#classic-not-run'), /Classic benchmarks.*not run in this file — serve-bench/);
@@ -690,7 +697,7 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
       const c = document.querySelector('#detail canvas[data-chart="serving-throughput"]');
       return c && window.Chart.getChart(c)?.data.datasets[0].label === 'tokens/s en sortie';
     });
-    assert.deepEqual((await chartData('serving-throughput')).data[0], levels.map(L => L.output_tokens_per_second));
+    assert.deepEqual((await chartData('serving-throughput')).data[0], series('serving-throughput')[0]);
     await page.locator('#detail').screenshot({path: path.join(ARTIFACTS, 'gui-serving-fr.png')});
   } finally {
     await setLang('en');

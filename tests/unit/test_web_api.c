@@ -19,9 +19,13 @@
 
 #include "platform/fs.h"
 #include "core/log.h"
+#include "report/fields_core.h"
+#include "report/fields_serve.h"
 #include "report/result.h"
+#include "report/write.h"
 #include "hw/hw.h"
 #include "model/registry.h"
+#include "serve/serve_bench.h"
 #include "web/server.h"
 
 static char tmpdir[256];
@@ -591,6 +595,8 @@ static void test_result_view(void)
                                                               "has_data")));
     }
     CHECK(cJSON_IsArray(cllm_json_path(o, "monitor")));
+    /* no serve-bench section in this file: none in its view */
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "serving")));
     cJSON_Delete(o);
     free(r.body);
     cJSON_Delete(file);
@@ -604,6 +610,159 @@ static void test_result_view(void)
     http(srv, "GET", "/api/results/..%2Fx.json/view", NULL, 0, NULL, &r);
     CHECK(r.status == 400 || r.status == 404);
     free(r.body);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    unlink(path);
+}
+
+/* The serving part of the view, from a serve-bench section written by the results writer (report/write_serve.c):
+ * each level's rows in the unit shown (TTFT and ITL in ms, E2E in s), a null with the reason the file gives, the
+ * errors listed once, the levels asked for and not run, the charts' series. */
+static void test_serving_view(void)
+{
+    const char *fixture = test_data("golden/results_v0.1.0_before_redesign.json");
+    char *text = test_slurp(fixture, NULL), *out, path[512], name[256] = "";
+    const char *errs[] = {"HTTP 500: boom", "HTTP 500: boom", "stalled"};
+    static char boom[] = "HTTP 500: boom", stalled[] = "stalled";
+    struct cllm_serve_request q0[8], q1[8];
+    struct cllm_serve_level lv[2];
+    struct cllm_serve_result res;
+    struct reply r;
+    cJSON *file, *o, *sec;
+    const cJSON *L0, *L1, *row, *c, *want;
+
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    memset(&res, 0, sizeof(res));
+    memset(lv, 0, sizeof(lv));
+    res.status = CLLM_SERVE_FAILED;
+    snprintf(res.error, sizeof(res.error), "every request of a level failed");
+    snprintf(res.server.url, sizeof(res.server.url), "http://127.0.0.1:9/");
+    res.server.library = "openai-compatible";
+    snprintf(res.server.props_why, sizeof(res.server.props_why), "not llama-server");
+    res.server.n_ctx = NAN;
+    snprintf(res.server.model, sizeof(res.server.model), "default");
+    res.server.model_source = "default";
+    res.server.client = "libcurl";
+    res.setup.concurrency[0] = 1;
+    res.setup.concurrency[1] = 2;
+    res.setup.concurrency[2] = 4;
+    res.setup.n_levels = 3;
+    res.setup.requests = 8;
+    res.setup.max_tokens = 16;
+    res.setup.prompt = res.setup.system_prompt = "";
+    res.setup.temperature = 0.7;
+    res.setup.top_p = 0.9;
+    res.setup.stall_s = 60;
+    res.setup.deadline_base_s = 120;
+    res.setup.deadline_per_token_s = 2;
+    res.setup.slo_ttft_ms = 100;
+    lv[0] = (struct cllm_serve_level){.concurrency = 1, .status = CLLM_SERVE_LEVEL_OK, .request_limit = 8,
+        .n_requests = 8, .n_ok = 7, .n_failed = 1, .wall_s = 2.0, .ttft_s = {0.030, 0.040, 0.050, 0.035, 7},
+        .itl_s = {0.005, 0.006, 0.008, 0.0055, 100}, .e2e_s = {0.2, 0.25, 0.3, 0.22, 7}, .output_tokens = 192,
+        .output_tokens_per_second = 96.0, .requests_per_second = 3.5, .error_rate = 0.125, .has_goodput = true,
+        .n_good = 6, .goodput_requests_per_second = 3.0, .goodput_fraction = 0.75, .errors = errs + 1, .n_errors = 1};
+    lv[1] = (struct cllm_serve_level){.concurrency = 2, .status = CLLM_SERVE_LEVEL_FAILED, .error = errs[0],
+        .request_limit = 8, .n_requests = 8, .n_failed = 8, .wall_s = 1.0, .ttft_s = {NAN, NAN, NAN, NAN, 0},
+        .itl_s = {NAN, NAN, NAN, NAN, 0}, .e2e_s = {NAN, NAN, NAN, NAN, 0}, .output_tokens_per_second = 0,
+        .requests_per_second = 0, .error_rate = 1.0, .has_goodput = true, .goodput_requests_per_second = 0,
+        .goodput_fraction = 0, .errors = errs, .n_errors = 3};
+    /* the request records the statistics above summarise: the 8th of c = 1 stalled, all of c = 2 failed */
+    for (int k = 0; k < 8; k++) {
+        q0[k] = (struct cllm_serve_request){.ok = k != 7, .http_status = 200, .ttft_s = 0.03, .e2e_s = 0.2,
+                                            .itl_mean_s = 0.005, .output_tokens = k != 7 ? 16 : 0,
+                                            .prompt_tokens = 10, .token_count_source = "usage",
+                                            .error = k != 7 ? NULL : stalled};
+        q1[k] = (struct cllm_serve_request){.http_status = 500, .ttft_s = NAN, .e2e_s = 0.01, .itl_mean_s = NAN,
+                                            .prompt_tokens = -1, .token_count_source = "chunks", .error = boom};
+    }
+    lv[0].requests = q0;
+    lv[1].requests = q1;
+    res.levels = lv;
+    res.n_levels = 2;
+    file = cJSON_Parse(text);
+    free(text);
+    CHECK(file != NULL);
+    if (!file)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(file, CLLM_F_SERVING_BENCHMARKS.name);
+    sec = cllm_w_obj(file, &CLLM_F_SERVING_BENCHMARKS);
+    cllm_write_serving(sec, &res);
+    out = cJSON_PrintUnformatted(file);
+    http(srv, "POST", "/api/results", out, strlen(out), NULL, &r);
+    CHECK_INT(r.status, 201);
+    o = json_of(&r);
+    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
+    cJSON_Delete(o);
+    free(r.body);
+    free(out);
+
+    snprintf(path, sizeof(path), "/api/results/%s/view", name);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK(o != NULL);
+    CHECK_STR(str_of(cllm_json_path(o, "serving"), "status"), "failed");
+    CHECK_STR(str_of(cllm_json_path(o, "serving.server"), "library"), "openai-compatible");
+    CHECK_STR(str_of(cllm_json_path(o, "serving.server"), "props_why"), "not llama-server");
+    CHECK(fabs(row_num(cllm_json_path(o, "serving.params"), "slo_ttft_ms") - 100) < 1e-12);
+    CHECK(cJSON_IsNull(cllm_json_path(o, "serving.params.slo_itl_ms")));
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(o, "serving.levels")), 2);
+    L0 = cJSON_GetArrayItem(cllm_json_path(o, "serving.levels"), 0);
+    L1 = cJSON_GetArrayItem(cllm_json_path(o, "serving.levels"), 1);
+    /* the first level: seconds as ms for TTFT and ITL, E2E in s, the shares as fractions to show as percentages */
+    row = view_row(L0, "ttft_p50");
+    CHECK(fabs(row_num(row, "value") - 30.0) < 1e-9);
+    CHECK_STR(str_of(row, "unit"), "ms");
+    CHECK(fabs(row_num(view_row(L0, "ttft_p99"), "value") - 50.0) < 1e-9);
+    CHECK(fabs(row_num(view_row(L0, "itl_p99"), "value") - 8.0) < 1e-9);
+    CHECK(fabs(row_num(view_row(L0, "itl_p50"), "digits") - 2) < 1e-12);
+    row = view_row(L0, "e2e_p50");
+    CHECK(fabs(row_num(row, "value") - 0.2) < 1e-12);
+    CHECK_STR(str_of(row, "unit"), "s");
+    CHECK(fabs(row_num(view_row(L0, "tps"), "value") - 96.0) < 1e-12);
+    CHECK_STR(str_of(view_row(L0, "tps"), "unit"), "tokens/s");
+    CHECK(fabs(row_num(view_row(L0, "rps"), "value") - 3.5) < 1e-12);
+    row = view_row(L0, "error_rate");
+    CHECK(fabs(row_num(row, "value") - 0.125) < 1e-12);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "percent")));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "bad")));
+    CHECK(fabs(row_num(view_row(L0, "good_pct"), "value") - 0.75) < 1e-12);
+    CHECK(fabs(row_num(view_row(L0, "good_rps"), "value") - 3.0) < 1e-12);
+    CHECK(fabs(row_num(L0, "n_ok") - 7) < 1e-12);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(L0, "errors")), 1);
+    /* the failed level: its TTFT null with the reason the file gives, its own error first, each error once */
+    row = view_row(L1, "ttft_p50");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(row, "value")));
+    want = cJSON_GetObjectItemCaseSensitive(cllm_json_path(cJSON_GetArrayItem(cllm_json_path(file,
+        "serving_benchmarks.levels"), 1), "ttft_s.null_reasons"), "p50");
+    CHECK(cJSON_IsString(want) && str_of(row, "why") && strcmp(str_of(row, "why"), want->valuestring) == 0);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(view_row(L1, "error_rate"), "bad")));
+    CHECK_STR(str_of(L1, "error"), "HTTP 500: boom");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(L1, "errors")), 2);
+    CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(L1, "errors"), 0)->valuestring, "HTTP 500: boom");
+    /* c = 4 was asked for and not run */
+    CHECK_INT(cJSON_GetArraySize(cllm_json_path(o, "serving.not_run")), 1);
+    CHECK(fabs(cJSON_GetArrayItem(cllm_json_path(o, "serving.not_run"), 0)->valuedouble - 4) < 1e-12);
+    /* the charts: throughput (tokens/s left, req/s right), TTFT and ITL in ms, one point per level */
+    c = cJSON_GetArrayItem(cllm_json_path(o, "serving.charts"), 0);
+    CHECK_STR(str_of(c, "id"), "serving-throughput");
+    CHECK_STR(str_of(c, "unit"), "tokens/s");
+    CHECK_STR(str_of(c, "unit2"), "req/s");
+    CHECK_STR(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "labels"), 1)->valuestring, "c=2");
+    CHECK(fabs(cJSON_GetArrayItem(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "series"), 0),
+                                                 "values"), 0)->valuedouble - 96.0) < 1e-12);
+    CHECK_STR(str_of(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "series"), 1), "axis"), "y1");
+    c = cJSON_GetArrayItem(cllm_json_path(o, "serving.charts"), 1);
+    CHECK_STR(str_of(c, "id"), "serving-ttft");
+    CHECK(fabs(cJSON_GetArrayItem(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c, "series"), 1),
+                                                 "values"), 0)->valuedouble - 50.0) < 1e-9);
+    CHECK(cJSON_IsNull(cJSON_GetArrayItem(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(c,
+                                                         "series"), 0), "values"), 1)));
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "has_data")));
+    cJSON_Delete(o);
+    free(r.body);
+    cJSON_Delete(file);
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     unlink(path);
 }
@@ -1030,6 +1189,7 @@ int main(void)
     RUN(test_manual_unreachable);
     RUN(test_results_files);
     RUN(test_result_view);
+    RUN(test_serving_view);
     RUN(test_old_results_import);
     RUN(test_compare);
     RUN(test_bad_input);

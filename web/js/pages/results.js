@@ -25,7 +25,7 @@ async function reload() {
   render();
 }
 
-// The file (its serving section is drawn from it) and the server's view of it.
+// The file and the server's view of it (what the detail draws).
 async function load(name) {
   if (!cache.has(name)) cache.set(name, await Promise.all([api.result(name), api.resultView(name)]));
   return cache.get(name);
@@ -132,7 +132,7 @@ function notRun(id, what, why) {
 
 // What the server computed for the file (GET /api/results/{name}/view): this page formats and draws it.
 function detailView() {
-  const r = state.detail, v = state.view;
+  const v = state.view;
   const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
   if (v.ai.ran) box.appendChild(modelsTable(v.ai));
   const skipped = [...(v.classic.ran ? [] : [notRun('classic-not-run', t('bench.classic'), v.classic.why)]),
@@ -163,7 +163,7 @@ function detailView() {
       }
     }
     appendPhases(box, v);
-    appendServing(box, r);
+    appendServing(box, v);
     // a file with neither classic nor LLM phases (serve-bench) has no monitor series to offer
     if (v.classic.ran || v.ai.ran) box.appendChild(monitorView(v.monitor));
   });
