@@ -70,6 +70,7 @@ struct web_run {
     char   error[CLLM_ERR_LEN];
     time_t started, ended;
     double t0_s;                  /* cllm_now_s() at the start: the live monitor's time axis */
+    double progress;              /* the share of the plan done (0..1), never going back: the GUI's progress bar */
     struct web_event *events;
     size_t n_events, cap_events;
     struct cllm_web_api *api;
@@ -381,6 +382,24 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
     pthread_mutex_unlock(&r->api->mu);
 }
 
+static void add_num_or_null(cJSON *o, const char *key, double v);
+
+/* The classic phases' share of the progress bar: all of it without the LLM phase, none when skipped, else half. */
+static double classic_share(const struct web_run *r)
+{
+    return r->rp.skip_classic ? 0.0 : r->rp.skip_ai ? 1.0 : 0.5;
+}
+
+/* Moves the run's progress to p (never back) and adds it to event o: "progress" (0..1) and "progress_pct" (the
+ * bar's width, a whole percentage). Only the run's thread calls it. */
+static void add_progress(struct web_run *r, cJSON *o, double p)
+{
+    if (isfinite(p) && p > r->progress)
+        r->progress = p > 1 ? 1 : p;
+    cJSON_AddNumberToObject(o, "progress", r->progress);
+    cJSON_AddNumberToObject(o, "progress_pct", floor(r->progress * 100 + 0.5));
+}
+
 static void on_classic(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,
                        void *user_data)
 {
@@ -391,10 +410,30 @@ static void on_classic(enum cllm_phase_event ev, int index, int count, const cha
     cJSON_AddNumberToObject(o, "index", index);
     cJSON_AddNumberToObject(o, "count", count);
     cJSON_AddStringToObject(o, "name", name ? name : "");
-    if (ev == CLLM_PHASE_DONE && phase) {
-        cJSON *copy = cJSON_Duplicate(phase, 1);
-        drop_samples(copy);
-        cJSON_AddItemToObject(o, "phase", copy);
+    if (ev == CLLM_PHASE_DONE) {
+        /* what the GUI shows of a finished phase: its status, and its monitor summary as one point of the live
+         * chart (for runs without live samples), in the live samples' keys */
+        const cJSON *sum = cllm_r_get(cllm_r_get(phase, &CLLM_F_MONITOR), &CLLM_F_MON_SUMMARY);
+        const cJSON *gpus = cllm_r_get(sum, &CLLM_F_MON_SUMMARY_GPUS);
+        const char *st = cllm_r_str(phase, &CLLM_F_CL_STATUS);
+        add_progress(r, o, (index + 1) / (double)(count > 1 ? count : 1) * classic_share(r));
+        cJSON_AddStringToObject(o, "status", st ? st : "ok");
+        if (sum) {
+            cJSON *pt = cJSON_AddObjectToObject(o, "monitor_point");
+            add_num_or_null(pt, "cpu_pct", cllm_r_num(sum, &CLLM_F_MON_CPU_PCT_MEAN));
+            add_num_or_null(pt, "ram_used_gb", cllm_r_num(sum, &CLLM_F_MON_RAM_USED_GB_PEAK));
+            add_num_or_null(pt, "gpu0_util_pct", cllm_r_num(cJSON_IsArray(gpus) ? cJSON_GetArrayItem(gpus, 0) : NULL,
+                                                            &CLLM_F_MON_UTIL_PCT_MEAN));
+        } else {
+            cJSON_AddNullToObject(o, "monitor_point");
+        }
+        if (phase) {
+            cJSON *copy = cJSON_Duplicate(phase, 1);
+            drop_samples(copy);
+            cJSON_AddItemToObject(o, "phase", copy);
+        }
+    } else {
+        add_progress(r, o, NAN);
     }
     add_event(r, "phase", o);
 }
@@ -414,6 +453,8 @@ static void on_ai(enum cllm_ai_event ev, const char *model_key, const char *text
         cJSON_AddNumberToObject(o, "fraction", fraction);
     else
         cJSON_AddNullToObject(o, "fraction");
+    /* the LLM phase's fraction done moves the bar over the part after the classic phases */
+    add_progress(r, o, isfinite(fraction) ? classic_share(r) + fraction * (1 - classic_share(r)) : NAN);
     add_event(r, "ai", o);
 }
 
@@ -460,6 +501,7 @@ static void *run_thread(void *arg)
     r->rp.ai.api_key = NULL;
 
     cJSON_AddStringToObject(o, "status", status);
+    add_progress(r, o, 1.0);
     if (st == CLLM_OK || st == CLLM_ERR_CANCELLED) {
         cJSON_AddStringToObject(o, "path", path);
         cJSON_AddStringToObject(o, "file", base_name(path));

@@ -227,6 +227,21 @@ test('a run on the tiny synthetic model reaches done', async () => {
   assert.match(events, /memory_bandwidth/);
   const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
   assert.equal(res.run.status, 'complete');
+  // the bar is the server's: each event carries its width, never going back; the classic phases fill half of it
+  // when the LLM phase follows, all of it otherwise; a finished phase's status and monitor point come with it
+  const run = await api(`/api/runs/${encodeURIComponent(res.id)}`);
+  const pcts = run.events.filter(e => e.data?.progress_pct != null).map(e => e.data.progress_pct);
+  assert.ok(pcts.length > 0 && pcts.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p >= pcts[i - 1])),
+    JSON.stringify(pcts));
+  assert.equal(run.events.at(-1).data.progress_pct, 100);
+  const phasesDone = run.events.filter(e => e.type === 'phase' && e.data.event === 'done').map(e => e.data);
+  assert.ok(phasesDone.length > 0);
+  assert.equal(phasesDone.at(-1).progress_pct, lastRunBody.skip_ai ? 100 : 50);
+  for (const d of phasesDone) {
+    assert.equal(d.status, d.phase.status || 'ok');
+    const s = d.phase.monitor?.summary;
+    if (s) assert.equal(d.monitor_point.cpu_pct, s.cpu_pct_mean ?? null);
+  }
   if (llamaDir) {
     const m = res.ai_benchmarks.results['tiny-test'];
     assert.equal(m.status, 'ok', JSON.stringify(m).slice(0, 400));

@@ -254,6 +254,8 @@ static void test_quick_run(void)
         CHECK(done != NULL);
         CHECK(done && strstr(done, first_file) != NULL);
         CHECK(done && strstr(done + 1, "event:") == NULL);
+        /* the progress bar's width comes with the events: full at the end */
+        CHECK(done && strstr(done, "\"progress_pct\":100") != NULL);
     }
     free(r.body);
 

@@ -1,6 +1,7 @@
-// The serving load of one results file (serving_benchmarks, written by `computellm serve-bench`;
-// drawn from the server's view of it, GET /api/results/{name}/view, docs/api.md): the server and parameters, a table per concurrency level (the columns of the CLI's
-// table), the first errors, and charts per level — throughput, TTFT p50/p99, ITL p50/p99.
+// The serving load of one results file (serving_benchmarks, written by `computellm serve-bench`), drawn from the
+// server's view of it (GET /api/results/{name}/view, docs/api.md): the server and parameters, a table per
+// concurrency level (the columns of the CLI's table), the first errors, and charts per level — throughput, TTFT
+// p50/p99, ITL p50/p99. Every number comes in the unit shown; this file only formats.
 import {categoryLineChart, chartCard} from './charts.js';
 import {num, pct, t} from './i18n.js';
 import {h, kv} from './ui.js';

@@ -4,6 +4,7 @@ import {lineChart, chartBox} from '../charts.js';
 import {num, t} from '../i18n.js';
 import {h, toast} from '../ui.js';
 
+// progress: the bar's width in %, as the server's events sent it
 const state = {config: null, hw: null, form: null, runId: null, running: false, events: [], source: null, done: null,
                progress: 0, monitor: {cpu: [], ram: [], gpu: [], vram: [], temp: [], power: null}, t0: null};
 let root, monitorChart = null;
@@ -120,30 +121,30 @@ function follow(id) {
   const src = new EventSource(api.eventsUrl(id));
   state.source = src;
   const on = (type, fn) => src.addEventListener(type, ev => { fn(JSON.parse(ev.data)); update(); });
+  // every event carries the bar's width as the server computed it (progress_pct)
+  const progress = d => { if (d.progress_pct != null) state.progress = d.progress_pct; };
   on('phase', d => {
+    progress(d);
     if (d.event === 'start') {
       state.events.push([t('bench.phase_start', {name: d.name}), '']);
     } else {
-      const st = d.phase?.status || 'ok';
+      const st = d.status || 'ok';
       state.events.push([t('bench.phase_done', {name: d.name, status: st}), `status-${st}`]);
-      state.progress = Math.max(state.progress, (d.index + 1) / Math.max(1, d.count) * (state.aiPlanned ? 0.5 : 1));
-      // without live samples, each finished phase adds its monitor summary as one point
-      const s = d.phase?.monitor?.summary;
-      if (s && !state.liveMonitor) addMonitorPoint({cpu_pct: s.cpu_pct_mean, ram_used_gb: s.ram_used_gb_peak,
-        gpu0_util_pct: s.gpus?.[0]?.util_pct_mean});
+      // without live samples, each finished phase adds its monitor summary (the server's point) as one point
+      if (d.monitor_point && !state.liveMonitor) addMonitorPoint(d.monitor_point);
     }
   });
   on('ai', d => {
+    progress(d);
     const cls = d.event === 'run_done' || d.event === 'model_done' ? 'status-ok' : '';
     state.events.push([t('bench.tps', {model: d.model || '', text: d.text || d.event}), cls]);
-    if (d.fraction != null) state.progress = Math.max(state.progress, 0.5 + d.fraction / 2);
   });
   // optional live samples, if the server streams them: {t_s, cpu_pct, ram_used_gb, gpu0_util_pct, ...}
   on('monitor', d => { state.liveMonitor = true; addMonitorPoint(d); });
   on('done', d => {
     state.done = d;
     state.running = false;
-    state.progress = 1;
+    state.progress = d.progress_pct ?? 100;
     src.close();
     state.source = null;
   });
@@ -152,7 +153,6 @@ function follow(id) {
     state.events.push([t('common.error', {msg: 'event stream interrupted; reconnecting'}), 'warn']);
     update();
   };
-  state.aiPlanned = true;
   update();
 }
 
@@ -242,7 +242,7 @@ function update() {
   } else {
     status.textContent = state.runId ? t('bench.running', {id: state.runId}) : t('bench.idle');
   }
-  root.querySelector('#run-bar').style.width = `${Math.round(state.progress * 100)}%`;
+  root.querySelector('#run-bar').style.width = `${state.progress}%`;
   root.querySelector('#run-events').replaceChildren(...state.events.map(([text, cls]) => h('li', {class: cls}, text)));
   const m = state.monitor;
   const series = [{label: 'CPU %', points: m.cpu}, {label: 'RAM GiB', points: m.ram, axis: 'y1'}];
