@@ -159,6 +159,10 @@ static const char *vk_result_str(VkResult r)
 
 static void vk_shutdown(void)
 {
+    /* Mesa's drivers (libvulkan_lvp.so, _radeon, _intel) keep one-time state that their unload does not free, and
+     * would run their LLVM/CPU setup again at each detection: keep the ones the loader opened loaded */
+    if (g_vk.instance)
+        (void)cllm_dl_keep_loaded("libvulkan_");
     if (g_vk.instance && g_vk.destroy_instance)
         g_vk.destroy_instance(g_vk.instance, NULL);
     cllm_dl_close(g_vk.dl);

@@ -27,6 +27,12 @@ void *cllm_dl_sym(struct cllm_dl *dl, const char *name);
  * returning true). For a C++ runtime a C program's libraries need ahead of their own dependencies. */
 bool cllm_dl_preload_global(const char *name, char *err, size_t errlen);
 
+/* Keeps every library now loaded in this process whose file name contains `part` loaded for the process's life
+ * (POSIX: RTLD_NODELETE; elsewhere a no-op), so a later close by whoever loaded it does not unload it. For drivers
+ * that keep one-time state (Mesa's Vulkan ICDs, which the Vulkan loader loads and unloads with each instance).
+ * Returns how many were kept. */
+int cllm_dl_keep_loaded(const char *part);
+
 /* Absolute path of the loaded file where the OS tells, else the name it was opened by. */
 const char *cllm_dl_path(const struct cllm_dl *dl);
 

@@ -72,6 +72,39 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
     return NULL;
 }
 
+struct keep_ctx {
+    const char *part;
+    char      (*names)[PATH_MAX];
+    int         n, cap;
+};
+
+static int keep_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct keep_ctx *k = data;
+    const char *base;
+    (void)size;
+    if (!info->dlpi_name || !info->dlpi_name[0] || k->n >= k->cap)
+        return 0;
+    base = strrchr(info->dlpi_name, '/');
+    base = base ? base + 1 : info->dlpi_name;
+    if (strstr(base, k->part))
+        snprintf(k->names[k->n++], PATH_MAX, "%s", info->dlpi_name);
+    return 0;
+}
+
+int cllm_dl_keep_loaded(const char *part)
+{
+    char names[16][PATH_MAX];
+    struct keep_ctx k = {part, names, 0, 16};
+    int kept = 0;
+    /* collected first: dlopen must not run inside dl_iterate_phdr's callback (it holds the loader's lock) */
+    dl_iterate_phdr(keep_one, &k);
+    for (int i = 0; i < k.n; i++)
+        if (dlopen(names[i], RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
+            kept++;   /* the reference is never dropped: the library stays mapped */
+    return kept;
+}
+
 bool cllm_dl_preload_global(const char *name, char *err, size_t errlen)
 {
     /* never closed: the libraries that bind to it stay loaded for the process's life */

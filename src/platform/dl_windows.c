@@ -85,6 +85,12 @@ struct cllm_dl *cllm_dl_open_in(const char *const *dirs, const char *const *name
     return NULL;
 }
 
+int cllm_dl_keep_loaded(const char *part)
+{
+    (void)part;
+    return 0;
+}
+
 bool cllm_dl_preload_global(const char *name, char *err, size_t errlen)
 {
     (void)name, (void)err, (void)errlen;
