@@ -3,11 +3,12 @@
 # names. Kept as written: the plan's numbers (counts, sizes, sampling settings) and the strings that name a status,
 # a variant or a unit. Arrays of numbers (monitor samples, per-pass times) become "<numbers>": their length depends
 # on timing; arrays of objects keep their length (runs.count runs are runs.count entries).
+# array_mb is masked too: the bandwidth array is sized from the machine's L3 (4 x L3, at least memory_array_mb).
 def keep_num: ["schema_version", "runs", "run", "count", "successful_runs", "max_tokens", "generated_tokens",
   "prompt_tokens", "engine_prompt_tokens", "engine_decode_tokens", "warmup", "warmup_runs", "warmup_max_tokens",
   "n_ctx", "seed", "temperature", "top_p", "repeat_penalty", "gemm_iterations", "iterations", "memory_array_mb",
   "memory_repeats", "repeats", "interval_s", "cleanup_pause_s", "stall_s", "deadline_base_s",
-  "deadline_per_token_s", "n_layers", "n_vocab", "array_mb", "validate_n", "tolerance", "read_sum_tolerance",
+  "deadline_per_token_s", "n_layers", "n_vocab", "validate_n", "tolerance", "read_sum_tolerance",
   "size"];
 def keep_str: ["status", "stability", "quant", "sampler", "action", "phase", "engine", "kernel", "precision",
   "unit", "chat_template", "language", "prompt_type", "backend", "default_quant"];
