@@ -64,6 +64,8 @@ static void run_phase(int which, const struct cllm_classic_params *p, struct cll
         g.report_peak = which == PH_CPUN;
         g.cancel = p->cancel;
         cllm_cpugemm_run(&g, &hw->cpu, which == PH_CPU1 ? &r->cpu_single : &r->cpu_multi);
+        if (which == PH_CPUN && r->phase[PH_CPU1].ran)
+            cllm_cpugemm_mark_suspect(&r->cpu_single, &r->cpu_multi);
         break;
     }
     case PH_MEM: {

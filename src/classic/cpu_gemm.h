@@ -23,7 +23,9 @@ typedef void (*cllm_sgemm_fn)(int n, const float *a, const float *b, float *c);
 struct cllm_cpugemm_params {
     const int   *sizes;          /* N of each N×N product */
     int          n_sizes;
-    int          warmup;         /* untimed products per size (default 1) */
+    int          warmup;         /* untimed products per size, at least (default 1) */
+    double       warmup_min_s;   /* untimed products go on until this long has passed, s (default 0.25): wakes
+                                    BLAS's thread pool and the clocks so start-up is not timed */
     int          iterations;     /* timed products per size (default 3) */
     int          threads;        /* BLAS threads: 1, or the physical core count */
     int          validate_n;     /* size of the check against a naive reference (default 128) */
@@ -46,6 +48,11 @@ struct cllm_cpugemm_size {
     int     iterations;
     double  effective_threads; /* CPU time / wall time of the timed products; NAN: window under 50 ms */
     double  spot_check_max_rel_error;   /* 64 entries of the timed result against dot products */
+    int     warmup_products;   /* untimed products before the timed ones, same threads and size */
+    double  warmup_s;          /* their wall time, s */
+    bool    suspect_checked;   /* multi-thread: compared with the single-thread result at this size */
+    bool    suspect;           /* gflops below the single-thread gflops at this size */
+    char    suspect_reason[320];
 };
 
 struct cllm_cpugemm_result {
@@ -57,6 +64,7 @@ struct cllm_cpugemm_result {
     bool        legacy_kernels;      /* OpenBLAS runs kernels older than the CPU's ISA (warning written) */
     int         blas_threads;        /* OpenBLAS's thread count; -1 not read */
     int         threads_requested;   /* 0: the phase stopped before it */
+    char        method[400];         /* how the products were timed (the warmup included); "" before the sizes */
     bool        validated;           /* the validation product ran (validation_* hold it) */
     int         validation_n;
     double      validation_max_rel_error;   /* NAN/inf: the product held NaN */
@@ -76,6 +84,12 @@ struct cllm_cpugemm_result {
 void cllm_cpugemm_run(const struct cllm_cpugemm_params *p, const struct cllm_cpu_info *cpu,
                       struct cllm_cpugemm_result *r);
 void cllm_cpugemm_result_free(struct cllm_cpugemm_result *r);
+
+/* Compares each size of `multi` (a run on more than one thread) with the same size of `single` (one thread, status
+ * OK): a multi-thread gflops below the single-thread one is marked suspect with the reason (both numbers, best
+ * times too) — more threads doing the same product slower means something else was timed (thread start-up,
+ * another process). Sizes without a single-thread counterpart are left unchecked. Returns how many were marked. */
+int cllm_cpugemm_mark_suspect(const struct cllm_cpugemm_result *single, struct cllm_cpugemm_result *multi);
 
 /* Theoretical float32 peak in GFLOPS for `cores` cores: FLOPs per cycle from the ISA (FMA width × FMA units)
  * × clock. An estimate: `basis` (size n) says what was assumed. NAN when the clock is unknown. */

@@ -44,6 +44,8 @@ static void phase_result(FILE *f, int index, const cJSON *ph)
             fprintf(f, "%.1f TFLOPS", g / 1000);
         else
             fprintf(f, "%.1f GFLOPS", g);
+        if (cJSON_IsTrue(cllm_r_get(r, &CLLM_F_CPU_SUSPECT)))
+            fputs(" (suspect)", f);
         first = 0;
     }
     if (index == CLLM_CLASSIC_GPU) {
@@ -71,6 +73,17 @@ static void phase_result(FILE *f, int index, const cJSON *ph)
         double est = cllm_r_num(pk, &CLLM_F_CPU_PEAK_GFLOPS), ratio = cllm_r_num(pk, &CLLM_F_CPU_PEAK_RATIO);
         if (isfinite(est) && isfinite(ratio))
             fprintf(f, "; peak estimate %.0f GFLOPS (ratio %.2f)", est, ratio);
+    }
+}
+
+/* Lines under a phase's row: each suspect size with its reason. */
+static void phase_notes(FILE *f, const cJSON *ph)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cllm_r_get(ph, &CLLM_F_CPU_RESULTS)) {
+        const char *why = cllm_r_str(r, &CLLM_F_CPU_SUSPECT_REASON);
+        if (cJSON_IsTrue(cllm_r_get(r, &CLLM_F_CPU_SUSPECT)))
+            fprintf(f, "    note: %s suspect: %s\n", r->string, why ? why : "below the single-thread result");
     }
 }
 
@@ -102,5 +115,6 @@ void cli_print_classic_table(FILE *f, const cJSON *section)
         fprintf(f, "  %-18s %-8s ", CLLM_CLASSIC_PHASE_FIELDS[i]->name, status ? status : "?");
         phase_result(f, i, ph);
         fputc('\n', f);
+        phase_notes(f, ph);
     }
 }

@@ -58,6 +58,18 @@ const struct cllm_field CLLM_F_CPU_EFFECTIVE_THREADS_REASON = {"effective_thread
     "why effective_threads is null", NULL, 0, 0};
 const struct cllm_field CLLM_F_CPU_SPOT_CHECK = {"spot_check_max_rel_error", NUM, "",
     "64 entries of the timed result against dot products: largest error / sum of magnitudes", NULL, 0, 0};
+const struct cllm_field CLLM_F_CPU_METHOD = {"method", STR, "",
+    "how the products were timed: the untimed warmup (same threads and size) before each size, then every timed "
+    "product", NULL, 0, 0};
+const struct cllm_field CLLM_F_CPU_WARMUP_PRODUCTS = {"warmup_products", INT, "",
+    "untimed products before the timed ones, same threads and size (at least 1, until 0.25 s had passed)", NULL, 0,
+    0};
+const struct cllm_field CLLM_F_CPU_WARMUP_S = {"warmup_s", NUM, "s", "wall time of the untimed products", NULL, 0,
+    0};
+const struct cllm_field CLLM_F_CPU_SUSPECT = {"suspect", BOOL, "",
+    "cpu_multi_thread: gflops below cpu_single_thread's gflops at this size (written where both ran)", NULL, 0, 0};
+const struct cllm_field CLLM_F_CPU_SUSPECT_REASON = {"suspect_reason", STR, "",
+    "why the result is suspect: both results and what may have been timed", NULL, 0, 0};
 const struct cllm_field CLLM_F_CPU_PEAK_GFLOPS = {"gflops_estimate", NUM, "GFLOPS",
     "theoretical float32 peak: cores × clock × FLOP/cycle of the ISA; null when the clock is unknown", NULL, 0,
     NUL};
@@ -73,7 +85,8 @@ const struct cllm_record CLLM_R_CPU_GEMM_VALIDATION = {"cpu_gemm_validation",
 static const struct cllm_field *const cpu_size_fields[] = {&CLLM_F_CL_GFLOPS, &CLLM_F_CPU_GFLOPS_BEST,
     &CLLM_F_CPU_GFLOPS_MEAN, &CLLM_F_CPU_TIME_S_MEAN, &CLLM_F_CPU_TIME_S_BEST, &CLLM_F_CPU_TIME_S_STD,
     &CLLM_F_CL_TIMES_S, &CLLM_F_CL_ITERATIONS, &CLLM_F_CPU_EFFECTIVE_THREADS, &CLLM_F_CPU_EFFECTIVE_THREADS_REASON,
-    &CLLM_F_CPU_SPOT_CHECK, NULL};
+    &CLLM_F_CPU_SPOT_CHECK, &CLLM_F_CPU_WARMUP_PRODUCTS, &CLLM_F_CPU_WARMUP_S, &CLLM_F_CPU_SUSPECT,
+    &CLLM_F_CPU_SUSPECT_REASON, NULL};
 const struct cllm_record CLLM_R_CPU_GEMM_SIZE = {"cpu_gemm_size", "the timed N×N float32 products of one size",
     cpu_size_fields, false};
 
@@ -91,7 +104,8 @@ const struct cllm_field CLLM_F_CPU_PEAK = {"peak", OBJ, "", "multi-thread: the t
 
 static const struct cllm_field *const cpu_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_REASON, &CLLM_F_ERROR,
     &CLLM_F_CL_CANCELLED, &CLLM_F_CPU_LIBRARY, &CLLM_F_CPU_BLAS_KERNELS, &CLLM_F_CPU_BLAS_CORETYPE_ENV,
-    &CLLM_F_CPU_WARNING, &CLLM_F_CPU_BLAS_THREADS, &CLLM_F_CPU_THREADS_REQUESTED, &CLLM_F_CPU_VALIDATION,
+    &CLLM_F_CPU_WARNING, &CLLM_F_CPU_BLAS_THREADS, &CLLM_F_CPU_THREADS_REQUESTED, &CLLM_F_CPU_METHOD,
+    &CLLM_F_CPU_VALIDATION,
     &CLLM_F_CPU_RESULTS,
     &CLLM_F_CPU_PEAK, &CLLM_F_CLEANUP, &CLLM_F_MONITOR, &CLLM_F_CL_DURATION_S, NULL};
 const struct cllm_record CLLM_R_CPU_GEMM = {"cpu_gemm", "float32 N×N products through OpenBLAS (cblas_sgemm)",

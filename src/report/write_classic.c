@@ -71,6 +71,8 @@ void cllm_write_cpu_gemm(cJSON *phase, const struct cllm_cpugemm_result *r)
     write_status(phase, r->status);
     if (r->threads_requested > 0)
         cllm_w_int(phase, &CLLM_F_CPU_THREADS_REQUESTED, r->threads_requested);
+    if (r->method[0])
+        cllm_w_str(phase, &CLLM_F_CPU_METHOD, r->method, NULL);
     if (r->validated) {
         cJSON *v = cllm_w_obj(phase, &CLLM_F_CPU_VALIDATION);
         /* validation_n 0: out of memory before the product (the object stays empty) */
@@ -105,6 +107,12 @@ void cllm_write_cpu_gemm(cJSON *phase, const struct cllm_cpugemm_result *r)
                            NULL);
             }
             cllm_w_num(o, &CLLM_F_CPU_SPOT_CHECK, z->spot_check_max_rel_error, NULL);
+            cllm_w_int(o, &CLLM_F_CPU_WARMUP_PRODUCTS, z->warmup_products);
+            cllm_w_num(o, &CLLM_F_CPU_WARMUP_S, z->warmup_s, NULL);
+            if (z->suspect_checked)
+                cllm_w_bool(o, &CLLM_F_CPU_SUSPECT, z->suspect);
+            if (z->suspect)
+                cllm_w_str(o, &CLLM_F_CPU_SUSPECT_REASON, z->suspect_reason, NULL);
         }
     }
     if (r->has_peak) {

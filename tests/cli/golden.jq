@@ -12,9 +12,12 @@ def keep_num: ["schema_version", "runs", "run", "count", "successful_runs", "max
   "size"];
 def keep_str: ["status", "stability", "quant", "sampler", "action", "phase", "engine", "kernel", "precision",
   "unit", "chat_template", "language", "prompt_type", "backend", "default_quant"];
+# cpu_multi_thread's suspect flag follows the measured numbers: its value is masked, its reason (present only when
+# true) dropped
 def norm(k):
   if type == "object" then
-    with_entries(select(.key != "null_reasons") | .key as $k | .value |= norm($k))
+    with_entries(select(.key != "null_reasons" and .key != "suspect_reason") | .key as $k | .value |= norm($k))
+  elif type == "boolean" and k == "suspect" then "<boolean>"
   elif type == "array" then
     if length > 0 and all(.[]; type == "number" or type == "null") then "<numbers>"
     else map(norm(k)) end

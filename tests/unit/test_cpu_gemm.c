@@ -183,8 +183,108 @@ static void test_peak_estimate(void)
     CHECK(isnan(cllm_cpugemm_peak_gflops(&c, 4, basis, sizeof(basis))));
 }
 
+/* A result of the given sizes and gflops, as the phase would leave it (sizes malloc'd: freed by the caller). */
+static void fake_result(struct cllm_cpugemm_result *r, int threads, const int *n, const double *gflops, int count)
+{
+    memset(r, 0, sizeof(*r));
+    r->status = CLLM_CLASSIC_OK;
+    r->threads_requested = threads;
+    r->has_results = true;
+    r->sizes = calloc((size_t)count, sizeof(*r->sizes));
+    r->n_sizes = count;
+    for (int i = 0; i < count; i++) {
+        r->sizes[i].n = n[i];
+        r->sizes[i].gflops = gflops[i];
+        r->sizes[i].gflops_best = gflops[i] * 1.5;
+    }
+}
+
+/* The suspect flag from given numbers: set where the multi-thread result is below the single-thread one at the same
+ * size, unset where it is not, unchecked where there is nothing to compare with. */
+static void test_suspect_flag(void)
+{
+    static const int n1[] = {512, 1024, 2048}, n16[] = {512, 1024, 2048, 4096};
+    static const double g1[] = {95.0, 100.0, 105.0}, g16[] = {18.0, 900.0, 105.0, 1200.0};
+    struct cllm_cpugemm_result one, many;
+    cJSON *ph;
+
+    fake_result(&one, 1, n1, g1, 3);
+    fake_result(&many, 16, n16, g16, 4);
+    CHECK_INT(cllm_cpugemm_mark_suspect(&one, &many), 1);
+    CHECK(many.sizes[0].suspect_checked && many.sizes[0].suspect);
+    CHECK(strstr(many.sizes[0].suspect_reason, "18.0 GFLOPS") != NULL);
+    CHECK(strstr(many.sizes[0].suspect_reason, "95.0") != NULL);
+    CHECK(strstr(many.sizes[0].suspect_reason, "512x512") != NULL);
+    CHECK(many.sizes[1].suspect_checked && !many.sizes[1].suspect);
+    CHECK_STR(many.sizes[1].suspect_reason, "");
+    CHECK(many.sizes[2].suspect_checked && !many.sizes[2].suspect);   /* equal is not below */
+    CHECK(!many.sizes[3].suspect_checked && !many.sizes[3].suspect);  /* no single-thread 4096 */
+
+    /* in the results: the flag where checked, the reason where suspect */
+    ph = cJSON_CreateObject();
+    cllm_write_cpu_gemm(ph, &many);
+    CHECK(cJSON_IsTrue(cllm_json_path(ph, "results[\"512x512\"].suspect")));
+    CHECK(strstr(cJSON_GetStringValue(cllm_json_path(ph, "results[\"512x512\"].suspect_reason")), "below") != NULL);
+    CHECK(cJSON_IsFalse(cllm_json_path(ph, "results[\"1024x1024\"].suspect")));
+    CHECK(cllm_json_path(ph, "results[\"1024x1024\"].suspect_reason") == NULL);
+    CHECK(cllm_json_path(ph, "results[\"4096x4096\"].suspect") == NULL);
+    cJSON_Delete(ph);
+
+    /* a faster multi-thread run clears an earlier mark */
+    many.sizes[0].gflops = 300.0;
+    CHECK_INT(cllm_cpugemm_mark_suspect(&one, &many), 0);
+    CHECK(!many.sizes[0].suspect);
+    /* nothing to compare against: a failed single-thread phase, or a "multi" run on one thread */
+    many.sizes[0].gflops = 18.0;
+    one.status = CLLM_CLASSIC_FAILED;
+    CHECK_INT(cllm_cpugemm_mark_suspect(&one, &many), 0);
+    one.status = CLLM_CLASSIC_OK;
+    many.threads_requested = 1;
+    CHECK_INT(cllm_cpugemm_mark_suspect(&one, &many), 0);
+    CHECK_INT(cllm_cpugemm_mark_suspect(NULL, &many), 0);
+    cllm_cpugemm_result_free(&one);
+    cllm_cpugemm_result_free(&many);
+}
+
+/* The warmup runs untimed products until both its count and its time are reached, and says so in the method. */
+static void test_warmup_recorded(void)
+{
+    static const int sizes[] = {16};
+    struct cllm_cpugemm_params p = cllm_cpugemm_default_params();
+    struct cllm_cpugemm_result r;
+    cJSON *ph = cJSON_CreateObject();
+
+    CHECK_NEAR(p.warmup_min_s, 0.25, 0);
+    p.sizes = sizes;
+    p.n_sizes = 1;
+    p.validate_n = 16;
+    p.warmup = 2;
+    p.warmup_min_s = 0.05;
+    p.sgemm = naive_sgemm;
+    cllm_cpugemm_run(&p, NULL, &r);
+    CHECK_INT(r.status, CLLM_CLASSIC_OK);
+    CHECK(r.sizes[0].warmup_products > 2);   /* a 16x16 product takes microseconds: 50 ms is many */
+    CHECK(r.sizes[0].warmup_s >= 0.05);
+    CHECK(strstr(r.method, "untimed") != NULL && strstr(r.method, "0.05 s") != NULL);
+    cllm_write_cpu_gemm(ph, &r);
+    CHECK_INT((int)cJSON_GetNumberValue(cllm_json_path(ph, "results[\"16x16\"].warmup_products")),
+              r.sizes[0].warmup_products);
+    CHECK(cJSON_IsString(cllm_json_path(ph, "method")));
+    CHECK(cllm_json_path(ph, "results[\"16x16\"].suspect") == NULL);   /* not compared */
+    cJSON_Delete(ph);
+    cllm_cpugemm_result_free(&r);
+
+    /* time 0: exactly the count */
+    p.warmup_min_s = 0;
+    cllm_cpugemm_run(&p, NULL, &r);
+    CHECK_INT(r.sizes[0].warmup_products, 2);
+    cllm_cpugemm_result_free(&r);
+}
+
 int main(void)
 {
+    RUN(test_suspect_flag);
+    RUN(test_warmup_recorded);
     RUN(test_formulas);
     RUN(test_rel_error);
     RUN(test_wrong_result_fails_the_phase);
