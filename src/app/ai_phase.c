@@ -750,6 +750,48 @@ write:
 
 static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const struct model_outcome *outcomes);
 
+enum cllm_status cllm_ai_model_file(const struct cllm_ai_params *p, const char *key, const char *quant, char *path,
+                                    size_t n, bool *synthetic, char *err, size_t errlen)
+{
+    struct cllm_registry_params rp = cllm_registry_default_params();
+    struct cllm_registry *reg = NULL;
+    struct cllm_llm_model_result *res = new_result(CLLM_LLM_SHAPE_PLAIN, NULL);
+    struct prepared pm;
+    const struct cllm_model *m;
+    struct cllm_ai_params pp = *p;
+    enum cllm_status st = CLLM_OK;
+
+    *synthetic = false;
+    if (!res)
+        return CLLM_ERR_NOMEM;
+    if (p->models_file)
+        rp.user_path = p->models_file;
+    st = cllm_registry_load(&rp, &reg, err, errlen);
+    if (st != CLLM_OK)
+        goto done;
+    m = cllm_registry_find(reg, key);
+    if (!m) {
+        cllm_errf(err, errlen, "unknown model key %s (see data/models.json, `computellm run --help`, or give a "
+                  "GGUF file's path)", key);
+        st = CLLM_ERR_NOT_FOUND;
+        goto done;
+    }
+    pp.cleanup = false;
+    pp.server_url = NULL;
+    if (!prepare_model(&pp, m, quant, res, &pm)) {
+        cllm_errf(err, errlen, "%s", res->error[0] ? res->error : res->reason);
+        st = strcmp(res->status, "skipped") == 0 ? CLLM_ERR_NOMEM
+             : strcmp(res->status, "cancelled") == 0 ? CLLM_ERR_CANCELLED : CLLM_ERR_NOT_FOUND;
+        goto done;
+    }
+    cllm_strlcpy(path, pm.path, n);
+    *synthetic = pm.synthetic;
+done:
+    free_result(res);
+    cllm_registry_free(reg);
+    return st;
+}
+
 void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
 {
     struct cllm_registry_params rp = cllm_registry_default_params();

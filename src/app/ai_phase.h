@@ -82,6 +82,13 @@ struct cllm_ai_params cllm_ai_default_params(void);
  * the plain phase is not waited for again in the comparisons. */
 void cllm_ai_run(const struct cllm_ai_params *p, struct cJSON *section);
 
+/* The GGUF file of registry model `key` at `quant` (NULL: its default) as a run would get it: the file in
+ * p->models_dir, else a download (p->allow_download), else a synthetic stand-in (p->allow_synthetic, with a notice
+ * through p->progress). *synthetic says which. CLLM_ERR_NOMEM (err: the RAM pre-check's reason) when the model
+ * does not fit this machine's memory (p->hw); CLLM_ERR_NOT_FOUND for an unknown key or a file that cannot be had. */
+enum cllm_status cllm_ai_model_file(const struct cllm_ai_params *p, const char *key, const char *quant, char *path,
+                                    size_t n, bool *synthetic, char *err, size_t errlen);
+
 /* "quant,temperature,language,prompt-type" (any subset, or "all") → CLLM_AI_COMPARE_* bits; 0 with err set when
  * a name is unknown or none is given. */
 unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen);

@@ -4,3 +4,4 @@ set(CLLM_APP_SOURCES src/app/run.c src/app/ai_phase.c src/app/run_request.c)
 set_source_files_properties(src/app/ai_phase.c PROPERTIES COMPILE_DEFINITIONS
   "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 list(APPEND CLLM_APP_SOURCES src/app/serve_plan.c)
+list(APPEND CLLM_APP_SOURCES src/app/sweep.c)

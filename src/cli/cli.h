@@ -81,6 +81,7 @@ int cmd_gui(int argc, char *const *argv);
 int cmd_synth(int argc, char *const *argv);
 int cmd_compare(int argc, char *const *argv);
 int cmd_serve_bench(int argc, char *const *argv);
+int cmd_sweep(int argc, char *const *argv);
 
 void usage_main(FILE *f);
 void usage_detect(FILE *f);
@@ -91,5 +92,6 @@ void usage_gui(FILE *f);
 void usage_synth(FILE *f);
 void usage_compare(FILE *f);
 void usage_serve_bench(FILE *f);
+void usage_sweep(FILE *f);
 
 #endif

@@ -563,6 +563,14 @@ static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, c
         OPT(ggml_log_set, "ggml_log_set"),
         OPT(synchronize, "llama_synchronize"),
         OPT(get_logits_ith, "llama_get_logits_ith"),
+        OPT(state_seq_get_size, "llama_state_seq_get_size"),
+        OPT(state_seq_get_data, "llama_state_seq_get_data"),
+        OPT(state_seq_set_data, "llama_state_seq_set_data"),
+        OPT(attach_threadpool, "llama_attach_threadpool"),
+        OPT(detach_threadpool, "llama_detach_threadpool"),
+        OPT(vocab_get_add_bos, "llama_vocab_get_add_bos"),
+        OPT(ggml_threadpool_params_default, "ggml_threadpool_params_default"),
+        OPT(ggml_backend_reg_get_proc_address, "ggml_backend_reg_get_proc_address"),
     };
     return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
 }
@@ -754,4 +762,50 @@ int cllm_llama_devices(const struct cllm_llama *L, struct cllm_llama_device *out
         n++;
     }
     return n;
+}
+
+/* ggml_threadpool_new / _free live in the CPU backend (a libggml-cpu-*.so variant loaded at run time): reached
+ * through its registry, as llama-bench does. */
+static void *cpu_proc(const struct cllm_llama *L, const char *name)
+{
+    size_t count;
+    if (!L || !L->ggml_backend_reg_get_proc_address)
+        return NULL;
+    count = L->ggml_backend_dev_count();
+    for (size_t i = 0; i < count; i++) {
+        struct ggml_backend_device *d = L->ggml_backend_dev_get(i);
+        void *reg;
+        if (!d || L->ggml_backend_dev_type(d) != CLLM_GGML_DEV_CPU)
+            continue;
+        reg = L->ggml_backend_dev_backend_reg(d);
+        return reg ? L->ggml_backend_reg_get_proc_address(reg, name) : NULL;
+    }
+    return NULL;
+}
+
+struct ggml_threadpool *cllm_llama_threadpool_new(const struct cllm_llama *L, int n_threads, int poll)
+{
+    struct ggml_threadpool *(*tp_new)(struct cllm_ggml_threadpool_params *p);
+    struct cllm_ggml_threadpool_params tpp;
+    void *addr = cpu_proc(L, "ggml_threadpool_new");
+
+    if (!addr || !L->ggml_threadpool_params_default || !L->attach_threadpool || n_threads <= 0)
+        return NULL;
+    memcpy(&tp_new, &addr, sizeof(tp_new));
+    tpp = L->ggml_threadpool_params_default(n_threads);
+    tpp.poll = (uint32_t)(poll < 0 ? 0 : poll > 100 ? 100 : poll);
+    return tp_new(&tpp);
+}
+
+void cllm_llama_threadpool_free(const struct cllm_llama *L, struct ggml_threadpool *tp)
+{
+    void (*tp_free)(struct ggml_threadpool *t);
+    void *addr;
+    if (!tp)
+        return;
+    addr = cpu_proc(L, "ggml_threadpool_free");
+    if (!addr)
+        return;   /* cannot happen once _new was found; leaking the pool beats calling nothing */
+    memcpy(&tp_free, &addr, sizeof(tp_free));
+    tp_free(tp);
 }

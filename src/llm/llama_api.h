@@ -34,6 +34,7 @@ struct llama_vocab;
 struct llama_sampler;
 struct llama_memory_i;
 struct ggml_backend_device;
+struct ggml_threadpool;
 
 typedef int32_t cllm_llama_token;
 typedef int32_t cllm_llama_pos;
@@ -196,6 +197,17 @@ struct cllm_llama_perf_sampler_data {
     int32_t n_sample;
 };
 
+/* ggml_threadpool_params (ggml.h; 528 bytes on LP64): what ggml_threadpool_params_default fills. */
+#define CLLM_GGML_MAX_N_THREADS 512
+struct cllm_ggml_threadpool_params {
+    bool     cpumask[CLLM_GGML_MAX_N_THREADS];   /* all false: the default affinity */
+    int      n_threads;
+    int      prio;                               /* enum ggml_sched_priority: 0 normal */
+    uint32_t poll;                               /* 0 no polling .. 100 aggressive; llama-bench's default 50 */
+    bool     strict_cpu;
+    bool     paused;
+};
+
 /* ---- the loaded library ---- */
 struct cllm_llama {
     char lib_path[1024];      /* absolute path of the libllama that was loaded */
@@ -263,6 +275,14 @@ struct cllm_llama {
 
     /* libllama: optional (NULL when absent) */
     const char *(*llama_version_fn)(void);
+    /* the sweep's method (llm/bench.c): a context's state of sequence 0 saved and restored, our own thread pool,
+     * whether the vocabulary adds BOS */
+    size_t (*state_seq_get_size)(struct llama_context *c, cllm_llama_seq_id seq);
+    size_t (*state_seq_get_data)(struct llama_context *c, uint8_t *dst, size_t size, cllm_llama_seq_id seq);
+    size_t (*state_seq_set_data)(struct llama_context *c, const uint8_t *src, size_t size, cllm_llama_seq_id seq);
+    void (*attach_threadpool)(struct llama_context *c, struct ggml_threadpool *tp, struct ggml_threadpool *tp_batch);
+    void (*detach_threadpool)(struct llama_context *c);
+    bool (*vocab_get_add_bos)(const struct llama_vocab *v);
 
     /* libggml / libggml-base, reached through libllama's dependencies */
     void (*ggml_backend_load_all_from_path)(const char *dir);
@@ -277,6 +297,8 @@ struct cllm_llama {
     const char *(*ggml_version_fn)(void);                             /* optional */
     const char *(*ggml_commit_fn)(void);                              /* optional */
     void (*ggml_log_set)(cllm_ggml_log_fn fn, void *user_data);       /* optional */
+    struct cllm_ggml_threadpool_params (*ggml_threadpool_params_default)(int n_threads);   /* optional */
+    void *(*ggml_backend_reg_get_proc_address)(void *reg, const char *name);               /* optional */
 };
 
 /* Loads libllama once per process and returns the shared table (never freed: llama.cpp keeps global state).
@@ -318,6 +340,12 @@ struct cllm_llama_device {
 
 /* Lists the ggml devices of the loaded library; returns how many (at most max). */
 int cllm_llama_devices(const struct cllm_llama *L, struct cllm_llama_device *out, int max);
+
+/* A ggml CPU thread pool of n_threads threads polling at `poll` (0..100), as llama-bench and llama.cpp's own
+ * tools attach to their contexts: without one, ggml starts and joins n_threads threads for every graph (every
+ * generated token). NULL when the library lacks the functions (then the caller runs without). */
+struct ggml_threadpool *cllm_llama_threadpool_new(const struct cllm_llama *L, int n_threads, int poll);
+void cllm_llama_threadpool_free(const struct cllm_llama *L, struct ggml_threadpool *tp);
 
 /* Checks the layouts (exposed for tests): fills `why` and returns false when a default value differs from
  * 0.5.0-dev's. The raw buffers hold what the library's default-params functions wrote (see llama_api.c). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/stats.h"
+#include "llm/bench.h"
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t)
 {
@@ -287,4 +288,49 @@ cleanup:
     free(pp);
     free(gaps);
     return st;
+}
+
+/* ---- the sweep's rows (llm/bench.h): llama-bench's statistics ---- */
+
+void cllm_bench_test_summarize(struct cllm_bench_test *t)
+{
+    double *ns, *ts, *kept;
+    size_t n = t->n_samples > 0 ? (size_t)t->n_samples : 0, nk = 0;
+    struct cllm_stats s;
+
+    t->avg_ns = t->stddev_ns = t->avg_ts = t->stddev_ts = NAN;
+    t->avg_ts_kept = t->stddev_ts_kept = t->cv_kept = NAN;
+    t->n_throttled = 0;
+    if (n == 0)
+        return;
+    ns = malloc(3 * n * sizeof(double));
+    if (!ns)
+        return;
+    ts = ns + n;
+    kept = ts + n;
+    for (size_t i = 0; i < n; i++) {
+        struct cllm_bench_sample *x = &t->samples[i];
+        int tokens = t->k.n_prompt + t->k.n_gen;
+        /* llama-bench: t/s of a repetition is every timed token (prompt and generated) over its wall time */
+        x->ts = x->ns > 0 ? 1e9 * (double)tokens / (double)x->ns : NAN;
+        ns[i] = (double)x->ns;
+        ts[i] = x->ts;
+        if (x->throttled)
+            t->n_throttled++;
+        else
+            kept[nk++] = x->ts;
+    }
+    cllm_stats_compute(ns, n, &s);
+    t->avg_ns = s.mean;
+    t->stddev_ns = s.std;
+    cllm_stats_compute(ts, n, &s);
+    t->avg_ts = s.mean;
+    t->stddev_ts = s.std;
+    if (nk > 0) {
+        cllm_stats_compute(kept, nk, &s);
+        t->avg_ts_kept = s.mean;
+        t->stddev_ts_kept = s.std;
+        t->cv_kept = nk > 1 && s.mean > 0 ? s.std / s.mean : NAN;
+    }
+    free(ns);
 }

@@ -1,5 +1,6 @@
 /* The LLM section's field tables (see report/fields_llm.h). */
 #include "report/fields_llm.h"
+#include "report/fields_sweep.h"
 
 #include <stddef.h>
 
@@ -463,6 +464,8 @@ const struct cllm_field CLLM_F_AI_RESULTS = {"results", CLLM_FT_MAP, "", "by mod
     &CLLM_R_LLM_MODEL_RESULT, 0, 0};
 const struct cllm_field CLLM_F_AI_COMPARISONS = {"comparisons", OBJ, "", "the comparison phases, when asked for",
     &CLLM_R_AI_COMPARISONS, 0, 0};
+const struct cllm_field CLLM_F_AI_SWEEP = {"sweep", OBJ, "", "computellm sweep's test matrix (llama-bench's method)",
+    &CLLM_R_SWEEP, 0, 0};
 static const struct cllm_field *const ai_fields[] = {&CLLM_F_AI_RESULTS, &CLLM_F_AI_REGISTRY, &CLLM_F_AI_LLAMA,
-    &CLLM_F_AI_STATUS, &CLLM_F_REASON, &CLLM_F_ERROR, &CLLM_F_AI_COMPARISONS, NULL};
+    &CLLM_F_AI_STATUS, &CLLM_F_REASON, &CLLM_F_ERROR, &CLLM_F_AI_COMPARISONS, &CLLM_F_AI_SWEEP, NULL};
 const struct cllm_record CLLM_R_AI_BENCHMARKS = {"ai_benchmarks", "the LLM inference phases", ai_fields, false};

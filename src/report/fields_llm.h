@@ -16,6 +16,7 @@ extern const struct cllm_field CLLM_F_AI_REGISTRY;
 extern const struct cllm_field CLLM_F_AI_LLAMA;
 extern const struct cllm_field CLLM_F_AI_RESULTS;        /* map: model key → CLLM_R_LLM_MODEL_RESULT */
 extern const struct cllm_field CLLM_F_AI_COMPARISONS;
+extern const struct cllm_field CLLM_F_AI_SWEEP;
 extern const struct cllm_record CLLM_R_AI_BENCHMARKS;
 
 /* ai_benchmarks.llama */
