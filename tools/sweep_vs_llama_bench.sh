@@ -2,10 +2,11 @@
 # `computellm sweep` against llama-bench: the same model, the same prebuilt llama.cpp libraries, the same settings,
 # in alternating rounds (llama-bench, computellm, llama-bench, ...); per-round tables, medians, ours/llama-bench.
 # Usage: tools/sweep_vs_llama_bench.sh MODEL.gguf [--variant cpu|vulkan|cuda] [--rounds N] [-t THREADS] [-ngl N]
-#            [-b N] [-ub N] [-fa on|off|auto] [-p N] [-n N] [-r N] [--out DIR]
+#            [-b N] [-ub N] [-fa on|off|auto] [-p N] [-n N] [-r N] [--out DIR] [--null]
 #   defaults: --variant cpu, --rounds 5, -t the physical cores, -ngl 0 (cpu) or 99 (vulkan, cuda), -b 2048,
 #   -ub 512, -fa auto; each round is `-p 512 -n 128 -r 5` for both tools; --out: $OUT, else a new /tmp folder
-#   (every round's JSON and stderr are kept there).
+#   (every round's JSON and stderr are kept there). --null: llama-bench on both sides (its second run named
+#   llama-bench-2), the noise floor of this machine and model: the band means something only where this passes.
 # Passes when 0.98 <= computellm / llama-bench <= 1.02 for the medians of both tests (pp and tg avg_ts).
 # Exit: 0 both pass; 1 a ratio outside; 2 bad usage or a missing file; 3 a tool failed or printed unusable JSON;
 #   4 the two tools ran with different settings (their JSON fields) or mapped different llama/ggml libraries.
@@ -29,11 +30,11 @@ deps=${CLLM_DEPS:-$root/.deps}
 say() { printf 'sweep_vs_llama_bench: %s\n' "$*" >&2; }
 usage_err() { say "$*"; say "see --help"; exit 2; }
 
-model="" variant=cpu rounds=5 threads="" ngl="" batch=2048 ubatch=512 fa=auto pp=512 tg=128 reps=5 out=${OUT:-}
+null=0 model="" variant=cpu rounds=5 threads="" ngl="" batch=2048 ubatch=512 fa=auto pp=512 tg=128 reps=5 out=${OUT:-}
 num() { [[ "$2" =~ ^[0-9]+$ ]] || usage_err "$1 needs a whole number (got '${2:-}')"; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --variant) variant=${2:-}; shift ;;
     --rounds) num "$1" "${2:-}"; rounds=$2; shift ;;
     -t|--threads) num "$1" "${2:-}"; threads=$2; shift ;;
@@ -45,6 +46,7 @@ while [ $# -gt 0 ]; do
     -n|--n-gen) num "$1" "${2:-}"; tg=$2; shift ;;
     -r|--repetitions) num "$1" "${2:-}"; reps=$2; shift ;;
     --out) out=${2:-}; shift ;;
+    --null) null=1 ;;
     -*) usage_err "unknown option $1" ;;
     *) [ -z "$model" ] || usage_err "one model only (got '$model' and '$1')"; model=$1 ;;
   esac
@@ -68,7 +70,7 @@ model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
 cllm=${COMPUTELLM:-$root/build/computellm}
 lbench=${LLAMA_BENCH:-$deps/llama-bench/bin/llama-bench}
 libdir="$deps/llama/$variant"
-[ -x "$cllm" ] || usage_err "no computellm at $cllm (build it, or set COMPUTELLM=path)"
+[ -x "$cllm" ] || [ "$null" = 1 ] || usage_err "no computellm at $cllm (build it, or set COMPUTELLM=path)"
 [ -x "$lbench" ] || usage_err "no llama-bench at $lbench (tools/llama_bench_build.sh, or set LLAMA_BENCH=path)"
 [ -d "$libdir" ] || usage_err "no $libdir (scripts/setup --llama-variant $variant, or carry it)"
 [ -n "$out" ] || out=$(mktemp -d /tmp/sweep_vs_llama_bench.XXXXXX)
@@ -78,14 +80,18 @@ libdir=$(cd "$libdir" && pwd)
 common=(-m "$model" -p "$pp" -n "$tg" -r "$reps" -t "$threads" -b "$batch" -ub "$ubatch" -ngl "$ngl" -fa "$fa" -o json)
 lb_cmd=("$lbench" --variant "$variant" "${common[@]}")
 cl_cmd=("$cllm" sweep "${common[@]}")
+B=computellm
+if [ "$null" = 1 ]; then cl_cmd=("${lb_cmd[@]}"); B=llama-bench-2; fi
+export SWEEP_B=$B
 
 # The llama/ggml libraries a process (and its children) maps, one sorted line; empty when it has none (yet).
 # libllama-common.so is left out: llama-bench uses it for argument and device helpers, the engine does not load it.
 libs_of() {
   local pids=("$1") p
   for p in $(cat /proc/"$1"/task/*/children 2>/dev/null); do pids+=("$p"); done
-  for p in "${pids[@]}"; do awk '{print $6}' /proc/"$p"/maps 2>/dev/null; done |
-    grep -E '/lib(llama|ggml)[^/]*\.so' | grep -v '/libllama-common\.so' | sort -u | paste -sd' ' || true
+  for p in "${pids[@]}"; do
+    awk '$6 ~ /\/lib(llama|ggml)[^\/]*\.so/ && $6 !~ /\/libllama-common\.so/ {print $6}' /proc/"$p"/maps 2>/dev/null
+  done | sort -u | paste -sd' ' || true
 }
 # run_tool NAME ROUND CMD...: stdout → NAME.ROUND.json, stderr → .log, the library samples → .maps; returns the rc.
 run_tool() {
@@ -109,14 +115,15 @@ run_tool() {
 say "model $model, variant $variant ($libdir), $rounds rounds of -p $pp -n $tg -r $reps, -t $threads" \
   "-b $batch -ub $ubatch -ngl $ngl -fa $fa; files in $out"
 printf '%q ' "${lb_cmd[@]}" >"$out/llama-bench.cmd"
-printf '%q ' env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" >"$out/computellm.cmd"
+printf '%q ' env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" >"$out/$B.cmd"
 
 read -r -d '' PY <<'EOF' || true
 import json, os, statistics, sys
 
 mode, out = sys.argv[1], sys.argv[2]
 pp, tg, reps, rounds = (int(x) for x in sys.argv[3:7])
-TOOLS = ("llama-bench", "computellm")
+B = os.environ["SWEEP_B"]  # computellm, or llama-bench-2 with --null
+TOOLS = ("llama-bench", B)
 # fields both tools print in llama-bench's JSON shape that must agree for a like-for-like comparison
 SAME = ("n_threads", "n_batch", "n_ubatch", "n_gpu_layers", "flash_attn", "type_k", "type_v", "n_depth",
         "no_op_offload", "model_size", "model_n_params")
@@ -159,12 +166,12 @@ def check(r, data):
             if n != reps:
                 notes.append(f"{tool} {label(name)}: {n} samples_ts, -r asked {reps}")
     for name in ("pp", "tg"):
-        a, b = data["llama-bench"][name], data["computellm"][name]
+        a, b = data["llama-bench"][name], data[B][name]
         for k in SAME:
             if k in a and k in b and a[k] != b[k]:
-                diffs.append(f"{label(name)} {k}: llama-bench {a[k]!r}, computellm {b[k]!r}")
+                diffs.append(f"{label(name)} {k}: llama-bench {a[k]!r}, {B} {b[k]!r}")
             elif k in a and k not in b:
-                notes.append(f"computellm's {label(name)} row has no {k} (llama-bench: {a[k]!r})")
+                notes.append(f"{B}'s {label(name)} row has no {k} (llama-bench: {a[k]!r})")
     return notes, diffs
 
 if mode == "round":
@@ -192,37 +199,38 @@ for t in TOOLS:
 diffs = [d for r in data for d in check(r, data[r])[1]]
 verdict = {}
 print(f"\nmedians of {rounds} round(s), avg_ts in tokens/s (min–max over the rounds):")
-print(f"  {'test':<8} {'llama-bench':>26} {'computellm':>26}   ours/llama-bench")
+print(f"  {'test':<8} {'llama-bench':>26} {B:>26}   {B}/llama-bench")
 for name in ("pp", "tg"):
-    ratio = med["computellm", name] / med["llama-bench", name]
+    ratio = med[B, name] / med["llama-bench", name]
     verdict[name] = 0.98 <= ratio <= 1.02
     cells = [f"{med[t, name]:.2f} ({rng[t, name][0]:.2f}–{rng[t, name][1]:.2f})" for t in TOOLS]
     print(f"  {label(name):<8} {cells[0]:>26} {cells[1]:>26}   {ratio:.4f} {'pass' if verdict[name] else 'FAIL'}"
           f" (0.98..1.02)")
 libs = meta.get("libs", "")
 if meta.get("libs_same") != "1":
-    print(f"  LIBRARIES DIFFER: llama-bench mapped [{meta.get('libs_lb', '')}], computellm [{meta.get('libs_cl', '')}]")
+    print(f"  LIBRARIES DIFFER: llama-bench mapped [{meta.get('libs_lb', '')}], {B} [{meta.get('libs_cl', '')}]")
 for d in dict.fromkeys(diffs):
     print(f"  SETTINGS DIFFER: {d}")
 lb = data[1]["llama-bench"]["pp"]
-cl = data[1]["computellm"]["pp"]
 ok = all(verdict.values()) and not diffs and meta.get("libs_same") == "1"
-gpu = f", GPU {lb.get('gpu_info')}" if lb.get("gpu_info") else ""
+gpu_name = lb.get("gpu_info") or meta.get("gpu", "")
+gpu = f", GPU {gpu_name}" if gpu_name else ""
 print("\n----- markdown for docs/performance.md -----")
-print(f"| date | machine | variant, libraries | model | test | llama-bench t/s | computellm sweep t/s | ours / llama-bench |")
+print(f"| date | machine | variant, libraries | model | test | llama-bench t/s | {B} t/s | {B} / llama-bench |")
 print("|---|---|---|---|---|---|---|---|")
 for name in ("pp", "tg"):
-    ratio = med["computellm", name] / med["llama-bench", name]
-    print(f"| {meta['date']} | {meta['cpu']}{gpu} | {meta['variant']}: {libs} | {meta['model']} "
+    ratio = med[B, name] / med["llama-bench", name]
+    print(f"| {meta['date']} | {meta['cpu']}{gpu} | {meta['variant']} ({lb.get('backends', '?')}): {libs} | {meta['model']} "
           f"({lb.get('model_type', '?')}, {lb.get('model_size', '?')} bytes) | {label(name)} | "
           f"{med['llama-bench', name]:.2f} ({rng['llama-bench', name][0]:.2f}–{rng['llama-bench', name][1]:.2f}) | "
-          f"{med['computellm', name]:.2f} ({rng['computellm', name][0]:.2f}–{rng['computellm', name][1]:.2f}) | "
+          f"{med[B, name]:.2f} ({rng[B, name][0]:.2f}–{rng[B, name][1]:.2f}) | "
           f"{ratio:.3f} {'pass' if verdict[name] else 'FAIL'} |")
 print()
-print(f"Medians of {rounds} alternated rounds (llama-bench, then computellm, each round `-p {pp} -n {tg} -r {reps}`); "
+print(f"Medians of {rounds} alternated rounds (llama-bench, then {B}, each round `-p {pp} -n {tg} -r {reps}`); "
       f"t/s is each round's avg_ts, min–max in brackets; pass = 0.98..1.02. llama-bench {lb.get('build_commit', '?')} "
       f"(build {lb.get('build_number', '?')}) from `tools/llama_bench_build.sh`, linked against the same prebuilt "
-      f"libraries; computellm {meta.get('cllm_version', '?')}. Commands (`tools/sweep_vs_llama_bench.sh "
+      f"libraries; " + (f"computellm {meta.get('cllm_version', '?')}" if B == "computellm" else
+                        "llama-bench-2 is the same llama-bench run again (--null)") + ". Commands (`tools/sweep_vs_llama_bench.sh "
       f"{meta['args']}`):")
 print(f"- `{meta['lb_cmd']}`")
 print(f"- `{meta['cl_cmd']}`")
@@ -239,17 +247,20 @@ fail_tool() {
 settings_rc=0
 for r in $(seq "$rounds"); do
   run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
-  run_tool computellm "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool computellm "$r" $?
+  run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
   rc=0
   python3 -c "$PY" round "$out" "$pp" "$tg" "$reps" "$rounds" "$r" || rc=$?
   case $rc in 0) ;; 4) settings_rc=4 ;; *) exit 3 ;; esac
 done
 
-# the library set each tool mapped most often (its steady state; a sample taken while ggml scores the CPU variants
-# at start-up, or while the process exits, is rarer)
-steady() { { cat "$out"/"$1".*.maps 2>/dev/null | sort | uniq -c | sort -rn | sed -n '1s/^ *[0-9]* //p'; } || true; }
+# the library set each tool mapped most often while it had a libllama and a CPU backend loaded: its steady state
+# (samples from before the backends are loaded, while ggml scores the CPU variants, or while it exits, are rarer)
+steady() {
+  { cat "$out"/"$1".*.maps 2>/dev/null | grep '/libllama[^ ]*\.so' | grep '/libggml-cpu' | sort | uniq -c | sort -rn |
+      sed -n '1s/^ *[0-9]* //p'; } || true
+}
 libs_lb=$(steady llama-bench)
-libs_cl=$(steady computellm)
+libs_cl=$(steady "$B")
 libs_same=0
 [ -n "$libs_lb" ] && [ "$libs_lb" = "$libs_cl" ] && libs_same=1
 short=$(printf '%s\n' $libs_lb | sed "s|^$libdir/||" | paste -sd, | sed 's/,/, /g')
@@ -260,13 +271,18 @@ cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 fam=$(lscpu 2>/dev/null | sed -n 's/^CPU family: *//p' | head -1)
 mod=$(lscpu 2>/dev/null | sed -n 's/^Model: *//p' | head -1)
 cpu="${cpu:-unknown CPU}${fam:+ (family $fam model $mod)}, $(nproc) CPUs"
-ver=$("$cllm" --version 2>/dev/null | head -1 || true)
+ver="" nullflag=""
+[ "$null" = 1 ] && cl_show=$lb_show nullflag=" --null" || ver=$("$cllm" --version 2>/dev/null | head -1 || true)
+gpu=""
+if [ "$variant" != cpu ] && command -v nvidia-smi >/dev/null 2>&1; then
+  gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1 | sed 's/, / (driver /; s/$/)/') || gpu=""
+fi
 rc=0
 python3 -c "$PY" summary "$out" "$pp" "$tg" "$reps" "$rounds" \
-  "date=$(date -u +%Y-%m-%d)" "cpu=$cpu" "variant=$variant" "libs=$(rel "$libdir")/{$short}" \
+  "date=$(date -u +%Y-%m-%d)" "cpu=$cpu" "gpu=$gpu" "variant=$variant" "libs=$(rel "$libdir")/{$short}" \
   "libs_same=$libs_same" "libs_lb=$libs_lb" "libs_cl=$libs_cl" "model=$(basename "$model")" \
   "cllm_version=${ver:-?}" "lb_cmd=${lb_show//"$model"/$(basename "$model")}" \
   "cl_cmd=${cl_show//"$model"/$(basename "$model")}" \
-  "args=$(basename "$model") --variant $variant --rounds $rounds -t $threads -ngl $ngl" || rc=$?
+  "args=$(basename "$model") --variant $variant --rounds $rounds -t $threads -ngl $ngl$nullflag" || rc=$?
 [ $rc -ne 0 ] || [ $settings_rc -eq 0 ] || rc=$settings_rc
 exit $rc
