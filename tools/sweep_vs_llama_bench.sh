@@ -144,6 +144,9 @@ def load(tool, r):
             raise SystemExit(f"{tool} round {r}: {len(hit)} rows with n_prompt={want_p} n_gen={want_n} n_depth=0 "
                              f"in {path} (want 1)")
         row = hit[0]
+        if row.get("status", "ok") != "ok":
+            why = "; ".join(f"{k}: {v}" for k, v in row.items() if "reason" in k and v)
+            raise SystemExit(f"{tool} round {r}: the {name} row's status is {row.get('status')!r} ({why or 'no reason'})")
         ts = row.get("avg_ts")
         if not isinstance(ts, (int, float)) or isinstance(ts, bool) or not ts > 0:
             raise SystemExit(f"{tool} round {r}: {name} avg_ts is {ts!r} in {path}, not a positive number")
@@ -229,7 +232,7 @@ print()
 print(f"Medians of {rounds} alternated rounds (llama-bench, then {B}, each round `-p {pp} -n {tg} -r {reps}`); "
       f"t/s is each round's avg_ts, min–max in brackets; pass = 0.98..1.02. llama-bench {lb.get('build_commit', '?')} "
       f"(build {lb.get('build_number', '?')}) from `tools/llama_bench_build.sh`, linked against the same prebuilt "
-      f"libraries; " + (f"computellm {meta.get('cllm_version', '?')}" if B == "computellm" else
+      f"libraries; " + (meta.get("cllm_version", "computellm ?") if B == "computellm" else
                         "llama-bench-2 is the same llama-bench run again (--null)") + ". Commands (`tools/sweep_vs_llama_bench.sh "
       f"{meta['args']}`):")
 print(f"- `{meta['lb_cmd']}`")
