@@ -55,6 +55,8 @@ void cllm_gpu_device_init(struct cllm_gpu_device *d)
 void cllm_gpu_sample_clear(struct cllm_gpu_sample *s)
 {
     s->util_pct = s->vram_used_gb = s->temp_c = s->power_w = s->sm_clock_mhz = NAN;
+    s->throttle_reasons = 0;
+    s->throttle_known = false;
 }
 
 const char *cllm_gpu_vendor_label(unsigned pci_vendor)

@@ -70,16 +70,34 @@ struct cllm_gpu_info {
 /* Every field unknown (NAN, "", index -1, backend none). */
 void cllm_gpu_device_init(struct cllm_gpu_device *d);
 
-/* One GPU's reading; each field NAN when unknown. */
+/* Why the clocks are below their maximum: NVML's clocks-event (formerly "throttle") reason bits, the same values
+ * (nvmlClocksEventReason* / nvmlClocksThrottleReason*). More than one may be set at once. */
+#define CLLM_GPU_THROTTLE_GPU_IDLE           0x0001ull   /* nothing runs: clocks drop to idle */
+#define CLLM_GPU_THROTTLE_APP_CLOCKS         0x0002ull   /* applications clocks setting */
+#define CLLM_GPU_THROTTLE_SW_POWER_CAP       0x0004ull   /* clocks lowered to stay under the power limit */
+#define CLLM_GPU_THROTTLE_HW_SLOWDOWN        0x0008ull   /* hardware slowdown (temperature, power brake, ...) */
+#define CLLM_GPU_THROTTLE_SYNC_BOOST         0x0010ull   /* held to a sync-boost group's clock */
+#define CLLM_GPU_THROTTLE_SW_THERMAL         0x0020ull   /* software thermal slowdown */
+#define CLLM_GPU_THROTTLE_HW_THERMAL         0x0040ull   /* hardware thermal slowdown */
+#define CLLM_GPU_THROTTLE_HW_POWER_BRAKE     0x0080ull   /* external power brake slowdown */
+#define CLLM_GPU_THROTTLE_DISPLAY_CLOCKS     0x0100ull   /* display clock setting */
+/* the reasons that mean a measurement ran on lowered clocks (thermal or power limits) */
+#define CLLM_GPU_THROTTLE_SLOWDOWN_MASK \
+    (CLLM_GPU_THROTTLE_SW_POWER_CAP | CLLM_GPU_THROTTLE_HW_SLOWDOWN | CLLM_GPU_THROTTLE_SW_THERMAL | \
+     CLLM_GPU_THROTTLE_HW_THERMAL | CLLM_GPU_THROTTLE_HW_POWER_BRAKE)
+
+/* One GPU's reading; each double NAN when unknown. */
 struct cllm_gpu_sample {
     double util_pct;        /* busy share of the last driver period, 0..100 */
     double vram_used_gb;    /* GiB of device memory in use (all processes) */
     double temp_c;          /* GPU (edge) temperature */
     double power_w;         /* board power as the driver reports it (NVML: mean of the last second) */
     double sm_clock_mhz;    /* current shader/graphics clock */
+    unsigned long long throttle_reasons;   /* CLLM_GPU_THROTTLE_* bits active at the reading */
+    bool   throttle_known;  /* throttle_reasons was read; false: unknown (reason keyed "gpu<i>_throttle_reasons") */
 };
 
-/* Every field NAN. */
+/* Every double NAN, throttle reasons unknown. */
 void cllm_gpu_sample_clear(struct cllm_gpu_sample *s);
 
 struct cllm_gpu_vendor;   /* gpu/gpu_vendors.h */

@@ -1,6 +1,6 @@
 /* NVIDIA GPUs through NVML (libnvidia-ml, installed with the driver), loaded at run time: the binding (library
  * search, symbol table, a reference-counted nvmlInit/nvmlShutdown pair), the device list with its static facts, and
- * the readings (utilisation, memory used, temperature, power, SM clock). A reading the device answers "not
+ * the readings (utilisation, memory used, temperature, power, SM clock, clocks-event reasons). A reading the device answers "not
  * supported" (power on some boards, clocks in some VMs) is not asked again. */
 #include "gpu/nvml.h"
 
@@ -63,6 +63,9 @@ static enum cllm_status load(char *err, size_t errlen)
         {{"nvmlDeviceGetTemperature", NULL}, (void **)&g_nv.get_temperature, false},
         {{"nvmlDeviceGetPowerUsage", NULL}, (void **)&g_nv.get_power, false},
         {{"nvmlDeviceGetClockInfo", NULL}, (void **)&g_nv.get_clock, false},
+        /* the newer name (NVML reference R550 has both; R525 only the older one) */
+        {{"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons", NULL},
+         (void **)&g_nv.get_clocks_event_reasons, false},
     };
     const char *override = getenv("CLLM_NVML_LIB");
     const char *const one[] = {override, NULL};
@@ -127,7 +130,7 @@ void cllm_nvml_release(void)
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
-enum { R_UTIL = 1, R_MEM = 2, R_TEMP = 4, R_POWER = 8, R_CLOCK = 16 };
+enum { R_UTIL = 1, R_MEM = 2, R_TEMP = 4, R_POWER = 8, R_CLOCK = 16, R_THROTTLE = 32 };
 
 /* One holder's view: its reference on the library (or a caller's table) and the devices it listed. */
 struct nvml_ctx {
@@ -353,6 +356,16 @@ static void nvml_sample(void *ctx, int k, int index, struct cllm_gpu_sample *g, 
             g->sm_clock_mhz = mhz;
         else
             failed(c, k, index, R_CLOCK, r, "nvmlDeviceGetClockInfo(SM)", "sm_clock_mhz", why);
+    }
+    if (!(c->off[k] & R_THROTTLE)) {
+        unsigned long long reasons = 0;
+        if (!c->nv->get_clocks_event_reasons)
+            missing(c, k, index, R_THROTTLE, "nvmlDeviceGetCurrentClocksEventReasons", "throttle_reasons", why);
+        else if ((r = c->nv->get_clocks_event_reasons(dev, &reasons)) == CLLM_NVML_SUCCESS) {
+            g->throttle_reasons = reasons;
+            g->throttle_known = true;
+        } else
+            failed(c, k, index, R_THROTTLE, r, "nvmlDeviceGetCurrentClocksEventReasons", "throttle_reasons", why);
     }
 }
 

@@ -75,6 +75,9 @@ struct cllm_nvml {
     cllm_nvml_ret (*get_temperature)(cllm_nvml_device dev, int sensor, unsigned int *celsius);
     cllm_nvml_ret (*get_power)(cllm_nvml_device dev, unsigned int *milliwatts);   /* board power, 1 s mean */
     cllm_nvml_ret (*get_clock)(cllm_nvml_device dev, int type, unsigned int *mhz);  /* current clock */
+    /* nvmlDeviceGetCurrentClocksEventReasons, or its older name nvmlDeviceGetCurrentClocksThrottleReasons: the
+     * CLLM_GPU_THROTTLE_* bits (gpu/gpu.h) active now */
+    cllm_nvml_ret (*get_clocks_event_reasons)(cllm_nvml_device dev, unsigned long long *reasons);
 };
 
 /* Loads libnvidia-ml and calls nvmlInit on the first call; later calls only count. CLLM_NVML_LIB (a path) replaces

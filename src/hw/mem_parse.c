@@ -44,7 +44,7 @@ enum cllm_status cllm_parse_meminfo(const char *buf, struct cllm_ram_info *out)
                     continue;
                 char *end;
                 long long v = strtoll(colon + 1, &end, 10);
-                if (end == colon + 1 || v < 0)
+                if (end == colon + 1 || v < 0 || v > INT64_MAX / 1024)   /* not a size a machine has */
                     break;
                 while (*end == ' ' || *end == '\t')
                     end++;

@@ -1,11 +1,13 @@
 /* The monitor: a thread that calls the sampler on a fixed schedule, keeps the newest samples in a ring of rows,
- * and folds every sample into running summaries (so the summary covers samples the ring has dropped). */
+ * and folds every sample into running summaries (so the summary covers samples the ring has dropped). Windows over
+ * the ring give a span's clocks, throttle reasons and other processes' CPU use (a repetition of a test). */
 #include "monitor/monitor.h"
 
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +52,14 @@ struct cllm_monitor {
     struct cllm_reasons why;           /* copy of why_sampler after each sample */
 
     double t0;                         /* cllm_now_s() of the first sample */
-    int    cols;
-    double *ring;                      /* rows of `cols` doubles, oldest at ring_head */
+    uint64_t t0_ns;                    /* the same in cllm_now_ns() time (windows are asked in it) */
+    int    cols;                       /* the report's columns */
+    int    stride;                     /* doubles per row: cols, then cpu_clock_mhz and each GPU's throttle reasons */
+    double *ring;                      /* rows of `stride` doubles, oldest at ring_head */
     size_t ring_cap, ring_head, ring_len;
     size_t n_taken;
 
-    struct acc cpu, proc, ram, rss;
+    struct acc cpu, proc, ram, rss, other;
     struct acc g_util[CLLM_MONITOR_MAX_GPUS], g_vram[CLLM_MONITOR_MAX_GPUS], g_temp[CLLM_MONITOR_MAX_GPUS],
         g_pow[CLLM_MONITOR_MAX_GPUS], g_clk[CLLM_MONITOR_MAX_GPUS];
     struct acc pkg;
@@ -104,7 +108,7 @@ static void ring_push(struct cllm_monitor *m, const double *row)
 
     if (m->ring_len == m->ring_cap && m->ring_cap < m->p.max_samples) {
         size_t cap = m->ring_cap * 2 < m->p.max_samples ? m->ring_cap * 2 : m->p.max_samples;
-        double *grown = realloc(m->ring, cap * (size_t)m->cols * sizeof(double));
+        double *grown = realloc(m->ring, cap * (size_t)m->stride * sizeof(double));
         if (grown) {
             /* the ring has not wrapped yet (head is 0 until it holds max_samples), so rows stay in order */
             m->ring = grown;
@@ -118,7 +122,18 @@ static void ring_push(struct cllm_monitor *m, const double *row)
         slot = m->ring_head;
         m->ring_head = (m->ring_head + 1) % m->ring_cap;
     }
-    memcpy(m->ring + slot * (size_t)m->cols, row, (size_t)m->cols * sizeof(double));
+    memcpy(m->ring + slot * (size_t)m->stride, row, (size_t)m->stride * sizeof(double));
+}
+
+/* Other processes' share of the machine: machine busy minus this process's CPU (100 = one logical CPU) spread over
+ * the logical CPUs; NAN when either is unknown. Clamped to 0..100: the two are read at slightly different times. */
+static double other_pct(const struct cllm_monitor *m, double cpu_pct, double proc_cpu_pct)
+{
+    double v;
+    if (m->info.logical_cpus <= 0 || !isfinite(cpu_pct) || !isfinite(proc_cpu_pct))
+        return NAN;
+    v = cpu_pct - proc_cpu_pct / (double)m->info.logical_cpus;
+    return v < 0 ? 0 : v > 100 ? 100 : v;
 }
 
 /* Folds one sample into the summaries. Under the lock. */
@@ -127,6 +142,7 @@ static void accumulate(struct cllm_monitor *m, const struct cllm_sample *s)
     double dt = m->n_taken > 0 ? s->t_s - m->prev.t_s : 0.0;
 
     acc_add(&m->cpu, s->cpu_pct);
+    acc_add(&m->other, other_pct(m, s->cpu_pct, s->proc_cpu_pct));
     acc_add(&m->proc, s->proc_cpu_pct);
     acc_add(&m->ram, s->ram_used_gb);
     acc_add(&m->rss, s->rss_gb);
@@ -154,14 +170,16 @@ static void accumulate(struct cllm_monitor *m, const struct cllm_sample *s)
 static void take_sample(struct cllm_monitor *m)
 {
     struct cllm_sample s;
-    double row[HOST_COLS + GPU_COLS * CLLM_MONITOR_MAX_GPUS];
+    double row[HOST_COLS + GPU_COLS * CLLM_MONITOR_MAX_GPUS + 1 + CLLM_MONITOR_MAX_GPUS];
     double t_start, cost_ms;
+    uint64_t t_start_ns;
 
-    s.t_s = s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = NAN;
+    s.t_s = s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = s.cpu_clock_mhz = NAN;
     s.n_gpus = m->info.n_gpus;
     for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
         cllm_gpu_sample_clear(&s.gpu[g]);
-    t_start = cllm_now_s();
+    t_start_ns = cllm_now_ns();
+    t_start = (double)t_start_ns / 1e9;
     m->s->sample(m->state, &s, &m->why_sampler);
     if (m->p.rss_pid > 0) {
         char why[160] = "another process's resident set is read on Linux only";
@@ -176,9 +194,11 @@ static void take_sample(struct cllm_monitor *m)
     cost_ms = (cllm_now_s() - t_start) * 1e3;
 
     pthread_mutex_lock(&m->lock);
-    if (m->n_taken == 0)
+    if (m->n_taken == 0) {
         m->t0 = t_start;
-    s.t_s = t_start - m->t0;
+        m->t0_ns = t_start_ns;
+    }
+    s.t_s = (double)(t_start_ns - m->t0_ns) / 1e9;
     row[0] = s.t_s;
     row[1] = s.cpu_pct;
     row[2] = s.proc_cpu_pct;
@@ -192,7 +212,10 @@ static void take_sample(struct cllm_monitor *m)
         r[2] = s.gpu[g].temp_c;
         r[3] = s.gpu[g].power_w;
         r[4] = s.gpu[g].sm_clock_mhz;
+        /* reasons as a double: exact for every bit NVML defines (all below 2^53) */
+        row[m->cols + 1 + g] = s.gpu[g].throttle_known ? (double)s.gpu[g].throttle_reasons : NAN;
     }
+    row[m->cols] = s.cpu_clock_mhz;
     ring_push(m, row);
     accumulate(m, &s);
     m->prev = s;
@@ -306,6 +329,7 @@ struct cllm_monitor *cllm_monitor_start(const struct cllm_monitor_params *p, cha
     acc_init(&m->proc);
     acc_init(&m->ram);
     acc_init(&m->rss);
+    acc_init(&m->other);
     acc_init(&m->pkg);
     for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++) {
         acc_init(&m->g_util[g]);
@@ -327,9 +351,12 @@ struct cllm_monitor *cllm_monitor_start(const struct cllm_monitor_params *p, cha
         m->info.n_gpus = 0;
     if (m->info.n_gpus > CLLM_MONITOR_MAX_GPUS)
         m->info.n_gpus = CLLM_MONITOR_MAX_GPUS;
+    if (m->info.logical_cpus < 0)
+        m->info.logical_cpus = 0;
     m->cols = HOST_COLS + GPU_COLS * m->info.n_gpus;
+    m->stride = m->cols + 1 + m->info.n_gpus;
     m->ring_cap = p->max_samples < 64 ? p->max_samples : 64;
-    m->ring = malloc(m->ring_cap * (size_t)m->cols * sizeof(double));
+    m->ring = malloc(m->ring_cap * (size_t)m->stride * sizeof(double));
     if (!m->ring) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -393,6 +420,7 @@ static void build_summary(const struct cllm_monitor *m, struct cllm_monitor_summ
     }
     out->sample_cost_ms_mean = m->n_taken ? m->cost_sum_ms / (double)m->n_taken : NAN;
     out->sample_cost_ms_max = m->n_taken ? m->cost_max_ms : NAN;
+    out->other_cpu_pct_mean = acc_mean(&m->other);
 }
 
 void cllm_monitor_stop(struct cllm_monitor *m)
@@ -478,7 +506,7 @@ enum cllm_status cllm_monitor_report(const struct cllm_monitor *m, bool with_sam
             for (size_t i = 0; i < m->ring_len; i++)
                 for (int c = 0; c < out->cols; c++)
                     out->samples[i * (size_t)out->cols + (size_t)c] =
-                        m->ring[((m->ring_head + i) % m->ring_cap) * (size_t)m->cols + (size_t)c];
+                        m->ring[((m->ring_head + i) % m->ring_cap) * (size_t)m->stride + (size_t)c];
         } else {
             out->with_samples = false;
             st = CLLM_ERR_NOMEM;
@@ -495,4 +523,181 @@ void cllm_monitor_report_free(struct cllm_monitor_report *r)
     free(r->samples);
     r->samples = NULL;
     r->rows = 0;
+}
+
+bool cllm_monitor_noisy(const struct cllm_monitor_summary *s, double *pct)
+{
+    double v = s ? s->other_cpu_pct_mean : NAN;
+    if (pct)
+        *pct = v;
+    return isfinite(v) && v > CLLM_MONITOR_NOISY_PCT;
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* windows and throttle marks                                                                                 */
+
+struct win_gpu_acc {
+    struct acc clk, temp, pow;
+    unsigned long long reasons;
+    bool known;
+};
+
+/* Folds ring row `row` into the window's accumulators. */
+static void window_add(const struct cllm_monitor *m, const double *row, struct acc *cpu_clk, struct acc *other,
+                       struct win_gpu_acc *g)
+{
+    acc_add(cpu_clk, row[m->cols]);
+    acc_add(other, other_pct(m, row[1], row[2]));
+    for (int k = 0; k < m->info.n_gpus; k++) {
+        const double *r = row + HOST_COLS + GPU_COLS * k;
+        double reasons = row[m->cols + 1 + k];
+        acc_add(&g[k].temp, r[2]);
+        acc_add(&g[k].pow, r[3]);
+        acc_add(&g[k].clk, r[4]);
+        if (isfinite(reasons)) {
+            g[k].reasons |= (unsigned long long)reasons;
+            g[k].known = true;
+        }
+    }
+}
+
+/* t − origin in seconds, negative when t is earlier (unsigned nanoseconds subtracted without wrapping). */
+static double ns_since(uint64_t origin, uint64_t t)
+{
+    return t >= origin ? (double)(t - origin) / 1e9 : -(double)(origin - t) / 1e9;
+}
+
+enum cllm_status cllm_monitor_window(const struct cllm_monitor *m, uint64_t t0_ns, uint64_t t1_ns,
+                                     struct cllm_monitor_window *out)
+{
+    struct cllm_monitor *mm = (struct cllm_monitor *)m;   /* the lock is the only thing touched */
+    struct win_gpu_acc g[CLLM_MONITOR_MAX_GPUS];
+    struct acc cpu_clk, other;
+    double w0, w1;
+    long last_before = -1;
+
+    if (!out)
+        return CLLM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof(*out));
+    out->t0_ns = t0_ns;
+    out->t1_ns = t1_ns;
+    out->cpu_clock_mhz_min = out->cpu_clock_mhz_mean = out->other_cpu_pct_mean = NAN;
+    for (int k = 0; k < CLLM_MONITOR_MAX_GPUS; k++) {
+        struct cllm_monitor_window_gpu *o = &out->gpu[k];
+        o->sm_clock_mhz_min = o->sm_clock_mhz_max = o->sm_clock_mhz_mean = o->temp_c_max = o->power_w_mean = NAN;
+    }
+    if (!m || t1_ns < t0_ns)
+        return CLLM_ERR_INVALID_ARG;
+    acc_init(&cpu_clk);
+    acc_init(&other);
+    for (int k = 0; k < CLLM_MONITOR_MAX_GPUS; k++) {
+        acc_init(&g[k].clk);
+        acc_init(&g[k].temp);
+        acc_init(&g[k].pow);
+        g[k].reasons = 0;
+        g[k].known = false;
+    }
+
+    pthread_mutex_lock(&mm->lock);
+    out->n_gpus = m->info.n_gpus;
+    /* the span in the monitor's seconds since its first sample (negative: before it) */
+    w0 = ns_since(m->t0_ns, t0_ns);
+    w1 = ns_since(m->t0_ns, t1_ns);
+    for (size_t i = 0; i < m->ring_len; i++) {
+        const double *row = m->ring + ((m->ring_head + i) % m->ring_cap) * (size_t)m->stride;
+        if (row[0] > w1)
+            break;   /* rows are in time order */
+        if (row[0] >= w0) {
+            window_add(m, row, &cpu_clk, &other, g);
+            out->n_samples++;
+        } else {
+            last_before = (long)i;
+        }
+    }
+    if (out->n_samples == 0 && last_before >= 0) {
+        window_add(m, m->ring + ((m->ring_head + (size_t)last_before) % m->ring_cap) * (size_t)m->stride, &cpu_clk,
+                   &other, g);
+        out->n_samples = 1;
+        out->nearest = true;
+    }
+    pthread_mutex_unlock(&mm->lock);
+
+    if (out->n_samples == 0)
+        return CLLM_ERR_NOT_FOUND;
+    out->cpu_clock_mhz_min = cpu_clk.min;
+    out->cpu_clock_mhz_mean = acc_mean(&cpu_clk);
+    out->other_cpu_pct_mean = acc_mean(&other);
+    for (int k = 0; k < out->n_gpus; k++) {
+        struct cllm_monitor_window_gpu *o = &out->gpu[k];
+        o->sm_clock_mhz_min = g[k].clk.min;
+        o->sm_clock_mhz_max = g[k].clk.max;
+        o->sm_clock_mhz_mean = acc_mean(&g[k].clk);
+        o->temp_c_max = g[k].temp.max;
+        o->power_w_mean = acc_mean(&g[k].pow);
+        o->throttle_reasons = g[k].reasons;
+        o->throttle_known = g[k].known;
+    }
+    return CLLM_OK;
+}
+
+/* Appends "; "-separated text to a mark's reason (cut at its size). */
+static void mark_add(struct cllm_throttle_mark *o, const char *fmt, ...) CLLM_PRINTF(2, 3);
+static void mark_add(struct cllm_throttle_mark *o, const char *fmt, ...)
+{
+    size_t len = strlen(o->reason);
+    va_list ap;
+    if (len + 3 >= sizeof(o->reason))
+        return;
+    if (len > 0) {
+        memcpy(o->reason + len, "; ", 3);
+        len += 2;
+    }
+    va_start(ap, fmt);
+    vsnprintf(o->reason + len, sizeof(o->reason) - len, fmt, ap);
+    va_end(ap);
+    o->throttled = true;
+}
+
+int cllm_monitor_mark_throttled(const struct cllm_monitor_window *reps, int n, struct cllm_throttle_mark *out)
+{
+    static const struct { unsigned long long bit; const char *text; } named[] = {
+        {CLLM_GPU_THROTTLE_HW_THERMAL, "HW thermal slowdown"},
+        {CLLM_GPU_THROTTLE_SW_THERMAL, "SW thermal slowdown"},
+        {CLLM_GPU_THROTTLE_HW_POWER_BRAKE, "HW power brake slowdown"},
+        {CLLM_GPU_THROTTLE_HW_SLOWDOWN, "HW slowdown"},
+        {CLLM_GPU_THROTTLE_SW_POWER_CAP, "SW power cap"},
+    };
+    double top[CLLM_MONITOR_MAX_GPUS];
+    int marked = 0;
+
+    if (!reps || !out || n <= 0)
+        return 0;
+    for (int k = 0; k < CLLM_MONITOR_MAX_GPUS; k++)
+        top[k] = NAN;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < reps[i].n_gpus && k < CLLM_MONITOR_MAX_GPUS; k++) {
+            double v = reps[i].gpu[k].sm_clock_mhz_max;
+            if (isfinite(v) && (isnan(top[k]) || v > top[k]))
+                top[k] = v;
+        }
+    for (int i = 0; i < n; i++) {
+        struct cllm_throttle_mark *o = &out[i];
+        o->throttled = false;
+        o->reason[0] = '\0';
+        for (int k = 0; k < reps[i].n_gpus && k < CLLM_MONITOR_MAX_GPUS; k++) {
+            const struct cllm_monitor_window_gpu *w = &reps[i].gpu[k];
+            bool idle = w->throttle_known && (w->throttle_reasons & CLLM_GPU_THROTTLE_GPU_IDLE);
+            /* an idle GPU drops its clock without being throttled */
+            if (!idle && isfinite(w->sm_clock_mhz_min) && isfinite(top[k]) && w->sm_clock_mhz_min < 0.9 * top[k])
+                mark_add(o, "GPU%d SM clock %.0f MHz < 90 %% of %.0f MHz", k, w->sm_clock_mhz_min, top[k]);
+            if (!w->throttle_known)
+                continue;
+            for (size_t b = 0; b < sizeof(named) / sizeof(named[0]); b++)
+                if (w->throttle_reasons & named[b].bit)
+                    mark_add(o, "GPU%d %s", k, named[b].text);
+        }
+        if (o->throttled)
+            marked++;
+    }
+    return marked;
 }

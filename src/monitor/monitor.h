@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/reasons.h"
 #include "core/status.h"
@@ -33,12 +34,14 @@ struct cllm_sample {
     double ram_used_gb;     /* MemTotal - MemAvailable, GiB */
     double rss_gb;          /* resident set, GiB, of this process (or of params.rss_pid) */
     double cpu_package_w;   /* CPU package power (RAPL), summed over packages */
+    double cpu_clock_mhz;   /* current CPU clock, mean over the logical CPUs (cpufreq, else /proc/cpuinfo) */
     int    n_gpus;
     struct cllm_gpu_sample gpu[CLLM_MONITOR_MAX_GPUS];
 };
 
 /* What a sampler found at open: its GPUs (index = position in gpu[] of every sample) and a note per source. */
 struct cllm_sampler_info {
+    int logical_cpus;           /* CPUs cpu_pct is the mean of; 0 unknown (other_cpu_pct is then unknown) */
     int n_gpus;
     struct {
         char name[96];          /* "NVIDIA H100 80GB HBM3", "AMD Radeon RX 7900 XTX" */
@@ -112,7 +115,17 @@ struct cllm_monitor_summary {
     struct cllm_monitor_gpu_summary gpu[CLLM_MONITOR_MAX_GPUS];
     double sample_cost_ms_mean;      /* wall time of one sampler call: the monitor's overhead */
     double sample_cost_ms_max;
+    /* other processes' share of the machine's CPU, mean over the samples: cpu_pct − proc_cpu_pct / logical CPUs,
+     * 0..100 (100 = every logical CPU busy with other work) */
+    double other_cpu_pct_mean;
 };
+
+/* Other processes' CPU use above which a phase's numbers may be low. */
+#define CLLM_MONITOR_NOISY_PCT 10.0
+
+/* True when other processes used more than CLLM_MONITOR_NOISY_PCT % of the machine's CPU in the summary's samples;
+ * *pct (may be NULL) gets other_cpu_pct_mean (NAN unknown, then false). */
+bool cllm_monitor_noisy(const struct cllm_monitor_summary *s, double *pct);
 
 struct cllm_monitor;
 
@@ -128,6 +141,44 @@ const struct cllm_monitor_summary *cllm_monitor_summary(const struct cllm_monito
 
 /* What the sampler announced at open (GPUs and sources). */
 const struct cllm_sampler_info *cllm_monitor_info(const struct cllm_monitor *m);
+
+/* ---- windows: what the samples say about a span of time (a repetition of a test) ---- */
+
+struct cllm_monitor_window_gpu {
+    double sm_clock_mhz_min, sm_clock_mhz_max, sm_clock_mhz_mean;   /* NAN: no reading */
+    unsigned long long throttle_reasons;   /* CLLM_GPU_THROTTLE_* bits of every sample OR'd */
+    bool   throttle_known;                 /* at least one sample read them */
+    double temp_c_max;
+    double power_w_mean;                   /* mean of the readings */
+};
+
+struct cllm_monitor_window {
+    uint64_t t0_ns, t1_ns;        /* the span asked for, cllm_now_ns() time */
+    size_t   n_samples;           /* samples used (0: none at or before t1 in the series) */
+    bool     nearest;             /* no sample fell in [t0, t1]: the last one before t1 stands in */
+    double   cpu_clock_mhz_min, cpu_clock_mhz_mean;
+    double   other_cpu_pct_mean;  /* as the summary's: cpu_pct − proc_cpu_pct / logical CPUs */
+    int      n_gpus;
+    struct cllm_monitor_window_gpu gpu[CLLM_MONITOR_MAX_GPUS];
+};
+
+/* Fills *out from the samples the series holds (the newest params.max_samples) taken in [t0_ns, t1_ns]; when none
+ * falls inside, from the last one before t1, so a repetition shorter than the interval still gets one. Safe while
+ * the monitor runs (takes its lock). Unknown values NAN. CLLM_OK; CLLM_ERR_NOT_FOUND when no sample was taken at
+ * or before t1 (out has n_samples 0); CLLM_ERR_INVALID_ARG for NULL arguments or t1 < t0. */
+enum cllm_status cllm_monitor_window(const struct cllm_monitor *m, uint64_t t0_ns, uint64_t t1_ns,
+                                     struct cllm_monitor_window *out);
+
+/* A repetition's verdict. */
+struct cllm_throttle_mark {
+    bool throttled;
+    char reason[200];   /* "GPU0 SM clock 1410 MHz < 90 % of 1980 MHz", "GPU0 HW thermal slowdown"; "" when not */
+};
+
+/* Marks each of the n windows (the repetitions of one test) in out[n]: throttled when a GPU's SM clock minimum in
+ * it fell below 90 % of that GPU's highest SM clock over all n (not counted while the GPU reports itself idle), or
+ * a thermal/power reason (CLLM_GPU_THROTTLE_SLOWDOWN_MASK) was set. Pure; returns how many were marked. */
+int cllm_monitor_mark_throttled(const struct cllm_monitor_window *reps, int n, struct cllm_throttle_mark *out);
 
 #define CLLM_MONITOR_HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
 #define CLLM_MONITOR_GPU_COLS  5   /* per GPU: util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */

@@ -32,6 +32,14 @@ bool cllm_mon_parse_proc_stat(const char *buf, struct cllm_cpu_ticks *out);
 /* Busy percent between two readings; NAN when no tick elapsed or the counters went backwards. */
 double cllm_mon_cpu_pct(const struct cllm_cpu_ticks *prev, const struct cllm_cpu_ticks *now);
 
+/* Per-CPU lines ("cpu0 ...", "cpu1 ...") of /proc/stat: the logical CPUs online, which the aggregate line is the
+ * sum of. 0 when there is none. */
+int cllm_mon_parse_proc_stat_cpus(const char *buf);
+
+/* Mean of the "cpu MHz" lines of /proc/cpuinfo (x86; one per logical CPU). False when there is none or a value is
+ * not a positive number. */
+bool cllm_mon_parse_cpuinfo_mhz(const char *buf, double *mean_mhz);
+
 /* Second field of /proc/PID/statm: resident pages. */
 bool cllm_mon_parse_statm(const char *buf, unsigned long long *resident_pages);
 

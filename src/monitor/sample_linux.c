@@ -1,7 +1,10 @@
 /* Host readings on Linux: /proc/stat (machine CPU), /proc/meminfo (RAM), /proc/self/statm (RSS), getrusage
- * (process CPU) and RAPL (package power). Files are re-read whole each time: a few tens of microseconds. */
+ * (process CPU), RAPL (package power) and the CPU clock (cpufreq's scaling_cur_freq of each CPU, else /proc/cpuinfo's
+ * "cpu MHz"). Files are re-read whole each time: a few tens of microseconds. */
 #include "monitor/monitor_priv.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/file.h"
 #include "platform/proc.h"
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
@@ -22,7 +26,111 @@ struct cllm_mon_host {
     double prev_proc_cpu_s;       /* NAN: getrusage failed at open */
     double prev_proc_t;
     struct cllm_mon_rapl rapl;
+    /* CPU clock: cpufreq files of each CPU (n_freq > 0), else cpuinfo_path; neither: clock_why */
+    char (*freq_paths)[160];
+    int    n_freq;
+    char   cpuinfo_path[512];
+    char   clock_why[300];
 };
+
+#define MAX_FREQ_CPUS 4096
+
+/* The CPUs with a readable cpufreq/scaling_cur_freq under root's /sys/devices/system/cpu. */
+static void open_cpufreq(struct cllm_mon_host *h, const char *root)
+{
+    char dir[512];
+    DIR *d;
+    struct dirent *e;
+
+    if (!cllm_mon_path(dir, sizeof(dir), root, "/sys/devices/system/cpu") || !(d = opendir(dir)))
+        return;
+    while ((e = readdir(d)) && h->n_freq < MAX_FREQ_CPUS) {
+        char path[sizeof(h->freq_paths[0])];
+        unsigned long long khz;
+        int err = 0, n;
+        if (strncmp(e->d_name, "cpu", 3) != 0 || !isdigit((unsigned char)e->d_name[3]))
+            continue;
+        n = snprintf(path, sizeof(path), "%s/%s/cpufreq/scaling_cur_freq", dir, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof(path) || !cllm_mon_read_ull(path, &khz, &err) || khz == 0)
+            continue;
+        if (!h->freq_paths) {
+            h->freq_paths = malloc(MAX_FREQ_CPUS * sizeof(h->freq_paths[0]));
+            if (!h->freq_paths)
+                break;
+        }
+        memcpy(h->freq_paths[h->n_freq++], path, sizeof(path));
+    }
+    closedir(d);
+}
+
+/* Where the CPU clock comes from, and the logical CPU count cpu_pct is over. */
+static void open_clock_and_cpus(struct cllm_mon_host *h, const char *root, struct cllm_sampler_info *info,
+                                struct cllm_reasons *why)
+{
+    char *buf = NULL, err[300];
+    size_t len = 0;
+    double mhz;
+
+    if (cllm_file_read(h->stat_path, 16u << 20, &buf, &len, err, sizeof(err)) == CLLM_OK)
+        info->logical_cpus = cllm_mon_parse_proc_stat_cpus(buf);
+    free(buf);
+    buf = NULL;
+    if (info->logical_cpus <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        info->logical_cpus = n > 0 ? (int)n : 0;
+    }
+
+    open_cpufreq(h, root);
+    if (h->n_freq > 0)
+        return;
+    cllm_mon_path(h->cpuinfo_path, sizeof(h->cpuinfo_path), root, "/proc/cpuinfo");
+    if (cllm_file_read(h->cpuinfo_path, 16u << 20, &buf, &len, err, sizeof(err)) != CLLM_OK) {
+        snprintf(h->clock_why, sizeof(h->clock_why), "no cpufreq/scaling_cur_freq in /sys/devices/system/cpu/cpu*, "
+                 "and %.200s", err);
+        h->cpuinfo_path[0] = '\0';
+    } else if (!cllm_mon_parse_cpuinfo_mhz(buf, &mhz)) {
+        snprintf(h->clock_why, sizeof(h->clock_why), "no cpufreq/scaling_cur_freq in /sys/devices/system/cpu/cpu*, "
+                 "and no \"cpu MHz\" line in %.200s", h->cpuinfo_path);
+        h->cpuinfo_path[0] = '\0';
+    }
+    free(buf);
+    if (h->clock_why[0])
+        cllm_reason_set(why, "cpu_clock_mhz", "%s", h->clock_why);
+}
+
+static void sample_clock(struct cllm_mon_host *h, struct cllm_sample *out, struct cllm_reasons *why)
+{
+    if (h->n_freq > 0) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < h->n_freq; i++) {
+            unsigned long long khz;
+            int err = 0;
+            if (cllm_mon_read_ull(h->freq_paths[i], &khz, &err) && khz > 0) {
+                sum += (double)khz / 1000.0;
+                n++;
+            }
+        }
+        if (n > 0)
+            out->cpu_clock_mhz = sum / n;
+        else
+            cllm_reason_set(why, "cpu_clock_mhz", "no cpufreq/scaling_cur_freq readable now (%d were at open)",
+                            h->n_freq);
+    } else if (h->cpuinfo_path[0]) {
+        char *buf = NULL, err[300];
+        size_t len = 0;
+        double mhz;
+        if (cllm_file_read(h->cpuinfo_path, 16u << 20, &buf, &len, err, sizeof(err)) != CLLM_OK)
+            cllm_reason_set(why, "cpu_clock_mhz", "%s", err);
+        else if (cllm_mon_parse_cpuinfo_mhz(buf, &mhz))
+            out->cpu_clock_mhz = mhz;
+        else
+            cllm_reason_set(why, "cpu_clock_mhz", "no \"cpu MHz\" line in %.200s", h->cpuinfo_path);
+        free(buf);
+    } else {
+        cllm_reason_set(why, "cpu_clock_mhz", "%s", h->clock_why);
+    }
+}
 
 /* First line of /proc/stat only: the rest (per-CPU lines, interrupts) is long on big machines. */
 static bool read_ticks(struct cllm_mon_host *h, struct cllm_cpu_ticks *t, char *why, size_t whylen)
@@ -65,6 +173,7 @@ struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_i
     }
     h->prev_proc_cpu_s = cllm_proc_self_cpu_s();
     h->prev_proc_t = now;
+    open_clock_and_cpus(h, root, info, why);
 
     if (cllm_mon_rapl_open(&h->rapl, root, now) > 0)
         cllm_mon_info_source(info, "rapl", "ok", "%d package zone(s): %.150s%s", h->rapl.n, h->rapl.energy_path[0],
@@ -150,6 +259,12 @@ void cllm_mon_host_sample(struct cllm_mon_host *h, double now_s, struct cllm_sam
     out->cpu_package_w = cllm_mon_rapl_sample(&h->rapl, now_s, msg, sizeof(msg));
     if (isnan(out->cpu_package_w))
         cllm_reason_set(why, "cpu_package_w", "%s", msg);
+    sample_clock(h, out, why);
 }
 
-void cllm_mon_host_close(struct cllm_mon_host *h) { free(h); }
+void cllm_mon_host_close(struct cllm_mon_host *h)
+{
+    if (h)
+        free(h->freq_paths);
+    free(h);
+}

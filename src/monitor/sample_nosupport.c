@@ -8,7 +8,8 @@ struct cllm_mon_host {
     int unused;
 };
 
-static const char *const g_fields[] = {"cpu_pct", "proc_cpu_pct", "ram_used_gb", "rss_gb", "cpu_package_w"};
+static const char *const g_fields[] = {"cpu_pct", "proc_cpu_pct", "ram_used_gb", "rss_gb", "cpu_package_w",
+                                       "cpu_clock_mhz"};
 
 struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_info *info, struct cllm_reasons *why)
 {

@@ -58,6 +58,54 @@ double cllm_mon_cpu_pct(const struct cllm_cpu_ticks *prev, const struct cllm_cpu
     return pct > 100.0 ? 100.0 : pct;
 }
 
+int cllm_mon_parse_proc_stat_cpus(const char *buf)
+{
+    int n = 0;
+    const char *s = buf;
+
+    while (s && *s) {
+        if (strncmp(s, "cpu", 3) == 0 && isdigit((unsigned char)s[3]))
+            n++;
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+    }
+    return n;
+}
+
+bool cllm_mon_parse_cpuinfo_mhz(const char *buf, double *mean_mhz)
+{
+    double sum = 0;
+    int n = 0;
+    const char *s = buf;
+
+    while (s && *s) {
+        const char *line = s, *p;
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+        if (strncmp(line, "cpu MHz", 7) != 0)
+            continue;
+        p = line + 7;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p != ':')
+            continue;
+        {
+            char *end;
+            double v = strtod(p + 1, &end);
+            if (end == p + 1 || !isfinite(v) || v <= 0)
+                return false;
+            sum += v;
+            n++;
+        }
+    }
+    if (n == 0)
+        return false;
+    *mean_mhz = sum / n;
+    return true;
+}
+
 bool cllm_mon_parse_statm(const char *buf, unsigned long long *resident_pages)
 {
     char *end;

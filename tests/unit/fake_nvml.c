@@ -1,5 +1,8 @@
 /* A stand-in libnvidia-ml for test_nvml_binding: one "GPU" with fixed readings, and a counter of live nvmlInit
- * calls so the test sees when the shared binding initialises and shuts the library down. */
+ * calls so the test sees when the shared binding initialises and shuts the library down. The clocks-event reasons
+ * are exported under their older name only (nvmlDeviceGetCurrentClocksThrottleReasons, as drivers before the rename
+ * have it), so the binding's fallback to it is what reads them; the test sets the bits through
+ * cllm_fake_nvml_reasons. */
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +14,8 @@
 
 /* nvmlInit calls minus nvmlShutdown calls, and total nvmlInit calls. */
 FAKE_EXPORT int cllm_fake_nvml_live, cllm_fake_nvml_inits;
+/* what nvmlDeviceGetCurrentClocksThrottleReasons answers: SwPowerCap until a test changes it */
+FAKE_EXPORT unsigned long long cllm_fake_nvml_reasons = 0x4;
 
 struct mem { unsigned long long total, free, used; };
 struct util { unsigned int gpu, memory; };
@@ -85,5 +90,11 @@ FAKE_EXPORT int nvmlDeviceGetClockInfo(void *dev, int type, unsigned int *mhz)
     if (type != 1)   /* only the SM clock is asked for */
         return 3;
     *mhz = 1755;
+    return 0;
+}
+FAKE_EXPORT int nvmlDeviceGetCurrentClocksThrottleReasons(void *dev, unsigned long long *reasons)
+{
+    (void)dev;
+    *reasons = cllm_fake_nvml_reasons;
     return 0;
 }

@@ -1,10 +1,11 @@
 /* Resource monitor: parsers on captured /proc and sysfs files, RAPL wraparound, the GPU vendors' readings (amdgpu
- * on a captured tree, NVML on a fake table), the monitor's thread and summary on a synthetic sampler, and one run
- * with this machine's sampler. */
+ * on a captured tree, NVML on a fake table), the monitor's thread and summary on a synthetic sampler, windows over
+ * a scripted sampler and the throttle marks made of them, and one run with this machine's sampler. */
 #include "test.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,6 +83,32 @@ static void test_parse_proc_stat(void)
         CHECK(isnan(cllm_mon_cpu_pct(&b, &a)));
     free(s1);
     free(s2);
+}
+
+static void test_parse_cpu_count_and_clock(void)
+{
+    char *s1 = test_slurp(test_data("monitor/proc_stat.1"), NULL);
+    double mhz = 0;
+
+    CHECK(s1 != NULL);
+    if (s1)
+        CHECK_INT(cllm_mon_parse_proc_stat_cpus(s1), 2);   /* cpu0, cpu1; the aggregate line is not a CPU */
+    free(s1);
+    CHECK_INT(cllm_mon_parse_proc_stat_cpus("cpu  1 2 3 4\nintr 1\n"), 0);
+    CHECK_INT(cllm_mon_parse_proc_stat_cpus("cpu 1 2 3 4\ncpu0 1 2 3 4\ncpu17 1\nctxt 5\ncpufoo\n"), 2);
+    CHECK_INT(cllm_mon_parse_proc_stat_cpus(""), 0);
+
+    CHECK(cllm_mon_parse_cpuinfo_mhz("processor\t: 0\ncpu MHz\t\t: 2000.500\nflags\t: fpu\n\nprocessor\t: 1\n"
+                                     "cpu MHz\t\t: 3000.500\n", &mhz));
+    CHECK_NEAR(mhz, 2500.5, 1e-9);
+    CHECK(cllm_mon_parse_cpuinfo_mhz("cpu MHz : 1200\n", &mhz));
+    CHECK_NEAR(mhz, 1200, 0);
+    mhz = -1;
+    CHECK(!cllm_mon_parse_cpuinfo_mhz("processor : 0\nBogoMIPS : 50.00\n", &mhz));   /* arm64: no MHz line */
+    CHECK(!cllm_mon_parse_cpuinfo_mhz("cpu MHz : fast\n", &mhz));
+    CHECK(!cllm_mon_parse_cpuinfo_mhz("cpu MHz : -5\n", &mhz));
+    CHECK(!cllm_mon_parse_cpuinfo_mhz("", &mhz));
+    CHECK_NEAR(mhz, -1, 0);   /* untouched on failure */
 }
 
 static void test_parse_memory(void)
@@ -178,11 +205,10 @@ static void test_rapl_tree(void)
 /* Every reading unknown, so a reader that leaves one alone shows. */
 static void clear_sample(struct cllm_sample *s, int n_gpus)
 {
-    s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = NAN;
+    s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = s->cpu_clock_mhz = NAN;
     s->n_gpus = n_gpus;
     for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
-        s->gpu[g].util_pct = s->gpu[g].vram_used_gb = s->gpu[g].temp_c = s->gpu[g].power_w =
-            s->gpu[g].sm_clock_mhz = NAN;
+        cllm_gpu_sample_clear(&s->gpu[g]);
 }
 
 /* The Linux host reader on a tree: /proc/stat replaced between two readings. */
@@ -208,10 +234,15 @@ static void test_host_on_tree(void)
     tree_write(root, "proc/stat", s1);
     tree_write(root, "proc/meminfo", mi);
     tree_write(root, "proc/self/statm", sm);
+    tree_write(root, "sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "2000000\n");
+    tree_write(root, "sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq", "3100000\n");
+    tree_write(root, "sys/devices/system/cpu/cpufreq/policy0/scaling_cur_freq", "9999999\n");   /* not a CPU */
+    tree_write(root, "proc/cpuinfo", "cpu MHz\t: 1000.0\n");   /* cpufreq comes first */
     memset(&info, 0, sizeof(info));
     memset(&why, 0, sizeof(why));
     h = cllm_mon_host_open(root, &info, &why);
     CHECK(h != NULL);
+    CHECK_INT(info.logical_cpus, 2);   /* the tree's /proc/stat, not this machine */
     CHECK_INT(info.n_sources, 2);
     CHECK_STR(info.sources[0].name, "proc");
     CHECK_STR(info.sources[0].status, "ok");
@@ -227,6 +258,11 @@ static void test_host_on_tree(void)
         CHECK_NEAR(s.ram_used_gb, (24684084.0 - 24272964.0) / (1024.0 * 1024.0), 1e-9);
         CHECK_NEAR(s.rss_gb, 426.0 * (double)page / (1024.0 * 1024.0 * 1024.0), 1e-12);
         CHECK(isnan(s.cpu_package_w));
+        CHECK_NEAR(s.cpu_clock_mhz, 2550.0, 1e-9);   /* mean of the CPUs' scaling_cur_freq, kHz → MHz */
+        tree_write(root, "sys/devices/system/cpu/cpu1/cpufreq/scaling_cur_freq", "1000000\n");
+        clear_sample(&s, 0);
+        cllm_mon_host_sample(h, cllm_now_s() + 1.5, &s, &why);
+        CHECK_NEAR(s.cpu_clock_mhz, 1500.0, 1e-9);   /* read again at each sample */
         /* the same /proc/stat again: no tick counted, unknown with a reason */
         s.cpu_pct = NAN;
         cllm_mon_host_sample(h, cllm_now_s() + 2.0, &s, &why);
@@ -247,6 +283,19 @@ static void test_host_on_tree(void)
         CHECK(cllm_reason_get(&why, "ram_used_gb") && strstr(cllm_reason_get(&why, "ram_used_gb"), "meminfo"));
         CHECK(cllm_reason_get(&why, "rss_gb") && strstr(cllm_reason_get(&why, "rss_gb"), "statm"));
         CHECK(cllm_reason_get(&why, "cpu_pct") && strstr(cllm_reason_get(&why, "cpu_pct"), "/proc/stat"));
+        CHECK(isnan(s.cpu_clock_mhz));
+        CHECK(cllm_reason_get(&why, "cpu_clock_mhz") && strstr(cllm_reason_get(&why, "cpu_clock_mhz"), "cpuinfo"));
+        cllm_mon_host_close(h);
+        /* no cpufreq (a VM): /proc/cpuinfo's "cpu MHz" lines */
+        tree_write(root, "proc/cpuinfo", "processor\t: 0\ncpu MHz\t\t: 2445.406\n\nprocessor\t: 1\ncpu MHz\t\t: "
+                   "2445.406\n");
+        memset(&info, 0, sizeof(info));
+        memset(&why, 0, sizeof(why));
+        h = cllm_mon_host_open(root, &info, &why);
+        clear_sample(&s, 0);
+        cllm_mon_host_sample(h, cllm_now_s() + 1.0, &s, &why);
+        CHECK_NEAR(s.cpu_clock_mhz, 2445.406, 1e-9);
+        CHECK(info.logical_cpus > 0);   /* no /proc/stat in the tree: the live machine's count */
         cllm_mon_host_close(h);
         test_rmtree(root);
     }
@@ -361,6 +410,13 @@ static cllm_nvml_ret fk_power(cllm_nvml_device d, unsigned int *mw)
     *mw = 612345;
     return CLLM_NVML_SUCCESS;
 }
+static cllm_nvml_ret fk_reasons(cllm_nvml_device d, unsigned long long *reasons)
+{
+    if ((size_t)d == 2)
+        return CLLM_NVML_ERROR_NOT_SUPPORTED;
+    *reasons = CLLM_GPU_THROTTLE_SW_POWER_CAP | CLLM_GPU_THROTTLE_HW_THERMAL;
+    return CLLM_NVML_SUCCESS;
+}
 static const char *fk_str(cllm_nvml_ret r) { return r == CLLM_NVML_ERROR_NOT_SUPPORTED ? "Not Supported" : "Unknown Error"; }
 
 /* The NVML vendor's list, static facts and readings on a fake table. */
@@ -385,6 +441,7 @@ static void test_nvml_fake_table(void)
     t.get_temperature = fk_temp;
     t.get_power = fk_power;
     t.get_clock = NULL;   /* an old library without nvmlDeviceGetClockInfo */
+    t.get_clocks_event_reasons = fk_reasons;
     t.error_string = fk_str;
     memset(&why, 0, sizeof(why));
     g_power_calls = 0;
@@ -419,6 +476,10 @@ static void test_nvml_fake_table(void)
     CHECK(cllm_reason_get(&why, "gpu3_power_w") == NULL);
     CHECK(isnan(out.gpu[0].util_pct));   /* not ours */
     CHECK_INT(g_power_calls, 2);
+    CHECK(out.gpu[3].throttle_known);
+    CHECK_INT(out.gpu[3].throttle_reasons, 0x44);   /* nvmlClocksEventReasonSwPowerCap | HwThermalSlowdown */
+    CHECK(!out.gpu[4].throttle_known);
+    CHECK_STR(cllm_reason_get(&why, "gpu4_throttle_reasons"), "nvmlDeviceGetCurrentClocksEventReasons: Not Supported");
     /* "not supported" is not asked again */
     clear_sample(&out, 5);
     nv->sample(ctx, 0, 3, &out.gpu[3], &why);
@@ -426,7 +487,20 @@ static void test_nvml_fake_table(void)
     CHECK_INT(g_power_calls, 3);
     CHECK(isnan(out.gpu[4].power_w));
     CHECK_NEAR(out.gpu[3].power_w, 612.345, 1e-9);
+    CHECK(!out.gpu[4].throttle_known);
     nv->shutdown(ctx);   /* the table was the caller's: nothing released */
+
+    /* a library without either clocks-event function: unknown, with the reason */
+    t.get_clocks_event_reasons = NULL;
+    memset(&why, 0, sizeof(why));
+    CHECK_INT(cllm_nvml_vendor_open(&t, &ctx, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(nv->devices(ctx, CLLM_GPU_MAX, err, sizeof(err)), 2);
+    clear_sample(&out, 1);
+    nv->sample(ctx, 0, 0, &out.gpu[0], &why);
+    CHECK(!out.gpu[0].throttle_known);
+    CHECK_STR(cllm_reason_get(&why, "gpu0_throttle_reasons"),
+              "nvmlDeviceGetCurrentClocksEventReasons missing from the NVML library");
+    nv->shutdown(ctx);
 }
 
 /* The shared binding: a missing or wrong library is an error with the reason, and holds nothing. */
@@ -463,8 +537,15 @@ struct fake {
     bool   ramp;            /* cpu_pct = 10, 20, 30, ... */
     bool   leave_nan;       /* cpu_pct and gpu0 temp unknown (temp with a reason) */
     double watts;           /* cpu_package_w and gpu power */
+    int    logical_cpus;    /* announced at open (0: unknown) */
     int    calls, opens, closes;
     enum cllm_status open_status;
+    /* the script (under mu): when set, cpu_pct/proc_cpu_pct are fixed and the GPUs read these */
+    pthread_mutex_t mu;
+    bool   scripted;
+    double cpu_pct, proc_cpu_pct, cpu_clock_mhz, sm_clock_mhz;
+    unsigned long long reasons;
+    uint64_t last_call_ns;  /* cllm_now_ns() inside the latest sample call */
 };
 
 static enum cllm_status fake_open(const struct cllm_sampler *self, bool gpu, void **state,
@@ -478,6 +559,7 @@ static enum cllm_status fake_open(const struct cllm_sampler *self, bool gpu, voi
         return f->open_status;
     }
     *state = f;
+    info->logical_cpus = f->logical_cpus;
     for (int g = 0; gpu && g < f->n_gpus; g++)
         cllm_mon_info_add_gpu(info, "Fake GPU", "fake", "0000:01:00.0");
     cllm_mon_info_source(info, "fake", "ok", "synthetic");
@@ -503,6 +585,19 @@ static void fake_sample(void *state, struct cllm_sample *out, struct cllm_reason
     if (f->leave_nan && out->n_gpus > 0) {
         out->gpu[0].temp_c = NAN;
         cllm_reason_set(why, "gpu0_temp_c", "fake: no sensor");
+    }
+    if (f->scripted) {
+        pthread_mutex_lock(&f->mu);
+        out->cpu_pct = f->cpu_pct;
+        out->proc_cpu_pct = f->proc_cpu_pct;
+        out->cpu_clock_mhz = f->cpu_clock_mhz;
+        for (int g = 0; g < out->n_gpus; g++) {
+            out->gpu[g].sm_clock_mhz = f->sm_clock_mhz + 10.0 * g;
+            out->gpu[g].throttle_reasons = g == 0 ? f->reasons : 0;
+            out->gpu[g].throttle_known = true;
+        }
+        f->last_call_ns = cllm_now_ns();
+        pthread_mutex_unlock(&f->mu);
     }
 }
 
@@ -742,6 +837,229 @@ static void test_bad_params(void)
 }
 
 /* ---------------------------------------------------------------------------------------------------------- */
+/* windows and throttle marks                                                                                 */
+
+static void script(struct fake *f, double sm_clock, unsigned long long reasons, double cpu_clock)
+{
+    pthread_mutex_lock(&f->mu);
+    f->sm_clock_mhz = sm_clock;
+    f->reasons = reasons;
+    f->cpu_clock_mhz = cpu_clock;
+    pthread_mutex_unlock(&f->mu);
+}
+
+/* Waits until the sampler was called after t: every sample stamped at or before t has then read the script. */
+static void wait_sampled_after(struct fake *f, uint64_t t)
+{
+    for (int i = 0; i < 500; i++) {
+        uint64_t last;
+        pthread_mutex_lock(&f->mu);
+        last = f->last_call_ns;
+        pthread_mutex_unlock(&f->mu);
+        if (last > t)
+            return;
+        sleep_s(0.005);
+    }
+    CHECK(0);   /* the monitor's thread stopped sampling */
+}
+
+/* Five repetitions of 0.25 s under a monitor sampling every 0.1 s; rep `drop` (0-based, -1 none) has its GPU0 SM
+ * clock at 1410 MHz instead of 1980, rep `bit_rep` the reason bits `bits`. The windows are taken while the monitor
+ * runs. */
+static int scripted_reps(struct fake *f, bool gpu, int drop, int bit_rep, unsigned long long bits,
+                         struct cllm_monitor_window *w, struct cllm_throttle_mark *marks)
+{
+    struct cllm_sampler s = fake_sampler(f);
+    struct cllm_monitor *m;
+
+    script(f, 1980, 0, 3000);
+    m = start_fake(&s, 0.1, 0, gpu);
+    CHECK(m != NULL);
+    if (!m)
+        return -1;
+    for (int r = 0; r < 5; r++) {
+        uint64_t t0, t1;
+        script(f, r == drop ? 1410 : 1980, r == bit_rep ? bits : 0, r == drop ? 2000 : 3000);
+        t0 = cllm_now_ns();
+        sleep_s(0.25);
+        t1 = cllm_now_ns();
+        wait_sampled_after(f, t1);
+        CHECK_INT(cllm_monitor_window(m, t0, t1, &w[r]), CLLM_OK);
+        CHECK(w[r].n_samples >= 1 && !w[r].nearest);
+    }
+    cllm_monitor_free(m);
+    return cllm_monitor_mark_throttled(w, 5, marks);
+}
+
+static void test_window_marks_clock_drop(void)
+{
+    static struct fake f = {.n_gpus = 2, .watts = 300.0, .logical_cpus = 4, .scripted = true, .cpu_pct = 60,
+                            .proc_cpu_pct = 80};
+    struct cllm_monitor_window w[5];
+    struct cllm_throttle_mark marks[5];
+
+    pthread_mutex_init(&f.mu, NULL);
+    CHECK_INT(scripted_reps(&f, true, 2, -1, 0, w, marks), 1);
+    for (int r = 0; r < 5; r++) {
+        CHECK_INT(w[r].n_gpus, 2);
+        CHECK(marks[r].throttled == (r == 2));
+        CHECK_NEAR(w[r].gpu[0].sm_clock_mhz_min, r == 2 ? 1410 : 1980, 0);
+        CHECK_NEAR(w[r].gpu[0].sm_clock_mhz_max, r == 2 ? 1410 : 1980, 0);
+        CHECK_NEAR(w[r].gpu[1].sm_clock_mhz_mean, r == 2 ? 1420 : 1990, 1e-9);
+        CHECK(w[r].gpu[0].throttle_known);
+        CHECK_INT(w[r].gpu[0].throttle_reasons, 0);
+        CHECK_NEAR(w[r].gpu[0].power_w_mean, 300.0, 1e-9);
+        CHECK(w[r].gpu[0].temp_c_max > 60.0);
+        CHECK_NEAR(w[r].cpu_clock_mhz_min, r == 2 ? 2000 : 3000, 0);
+        CHECK_NEAR(w[r].cpu_clock_mhz_mean, r == 2 ? 2000 : 3000, 1e-9);
+        /* 60 % of the machine busy, this process 80 % of one of its 4 CPUs = 20 % of the machine */
+        CHECK_NEAR(w[r].other_cpu_pct_mean, 40.0, 1e-9);
+        if (r != 2)
+            CHECK_STR(marks[r].reason, "");
+    }
+    /* both GPUs fell, each against its own highest */
+    CHECK_STR(marks[2].reason, "GPU0 SM clock 1410 MHz < 90 % of 1980 MHz; GPU1 SM clock 1420 MHz < 90 % of 1990 MHz");
+    pthread_mutex_destroy(&f.mu);
+}
+
+static void test_window_marks_reason_bit(void)
+{
+    static struct fake f = {.n_gpus = 1, .watts = 300.0, .logical_cpus = 4, .scripted = true, .cpu_pct = 60,
+                            .proc_cpu_pct = 80};
+    struct cllm_monitor_window w[5];
+    struct cllm_throttle_mark marks[5];
+
+    pthread_mutex_init(&f.mu, NULL);
+    CHECK_INT(scripted_reps(&f, true, -1, 1, CLLM_GPU_THROTTLE_HW_THERMAL, w, marks), 1);
+    for (int r = 0; r < 5; r++)
+        CHECK(marks[r].throttled == (r == 1));
+    CHECK_INT(w[1].gpu[0].throttle_reasons, CLLM_GPU_THROTTLE_HW_THERMAL);
+    CHECK_STR(marks[1].reason, "GPU0 HW thermal slowdown");
+
+    /* a reason that is not a slowdown (sync boost) marks nothing */
+    CHECK_INT(scripted_reps(&f, true, -1, 3, CLLM_GPU_THROTTLE_SYNC_BOOST, w, marks), 0);
+    CHECK_INT(w[3].gpu[0].throttle_reasons, CLLM_GPU_THROTTLE_SYNC_BOOST);
+
+    /* no GPUs sampled: the same clock drop and bits mark nothing */
+    CHECK_INT(scripted_reps(&f, false, 2, 1, CLLM_GPU_THROTTLE_HW_THERMAL, w, marks), 0);
+    for (int r = 0; r < 5; r++) {
+        CHECK_INT(w[r].n_gpus, 0);
+        CHECK(!marks[r].throttled);
+        CHECK_NEAR(w[r].other_cpu_pct_mean, 40.0, 1e-9);
+    }
+    pthread_mutex_destroy(&f.mu);
+}
+
+/* The window's edges: the nearest sample stands in for an empty span, nothing before the first sample, bad spans. */
+static void test_window_edges(void)
+{
+    static struct fake f = {.n_gpus = 1, .watts = 100.0, .logical_cpus = 0, .scripted = true, .cpu_pct = 30,
+                            .proc_cpu_pct = 100, .sm_clock_mhz = 1700, .cpu_clock_mhz = 2400};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor_window w;
+    struct cllm_monitor *m;
+    uint64_t before, t0, t1;
+    int rc;
+
+    pthread_mutex_init(&f.mu, NULL);
+    before = cllm_now_ns();
+    sleep_s(0.01);
+    m = start_fake(&s, 10.0, 0, true);   /* one sample at start, the next at stop */
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.05);
+    t0 = cllm_now_ns();
+    sleep_s(0.02);
+    t1 = cllm_now_ns();
+    CHECK_INT(cllm_monitor_window(m, t0, t1, &w), CLLM_OK);   /* while running */
+    CHECK_INT(w.n_samples, 1);
+    CHECK(w.nearest);
+    CHECK_NEAR(w.gpu[0].sm_clock_mhz_min, 1700, 0);
+    CHECK_NEAR(w.cpu_clock_mhz_mean, 2400, 0);
+    CHECK(isnan(w.other_cpu_pct_mean));   /* the sampler did not say how many CPUs */
+    CHECK(w.t0_ns == t0 && w.t1_ns == t1);
+    rc = cllm_monitor_window(m, before - 1000, before, &w);
+    CHECK_INT(rc, CLLM_ERR_NOT_FOUND);
+    CHECK_INT(w.n_samples, 0);
+    CHECK(isnan(w.gpu[0].sm_clock_mhz_min) && isnan(w.cpu_clock_mhz_min));
+    CHECK_INT(cllm_monitor_window(m, t1, t0, &w), CLLM_ERR_INVALID_ARG);
+    CHECK_INT(cllm_monitor_window(NULL, t0, t1, &w), CLLM_ERR_INVALID_ARG);
+    CHECK_INT(cllm_monitor_window(m, t0, t1, NULL), CLLM_ERR_INVALID_ARG);
+    /* from before the monitor to after stop: both samples */
+    cllm_monitor_stop(m);
+    CHECK_INT(cllm_monitor_window(m, before, cllm_now_ns(), &w), CLLM_OK);
+    CHECK_INT(w.n_samples, 2);
+    CHECK(!w.nearest);
+    CHECK(isnan(cllm_monitor_summary(m)->other_cpu_pct_mean));
+    cllm_monitor_free(m);
+    pthread_mutex_destroy(&f.mu);
+}
+
+/* cllm_monitor_mark_throttled on windows made by hand. */
+static void test_mark_throttled_pure(void)
+{
+    struct cllm_monitor_window w[3];
+    struct cllm_throttle_mark o[3];
+
+    memset(w, 0, sizeof(w));
+    for (int r = 0; r < 3; r++) {
+        w[r].n_gpus = 1;
+        w[r].gpu[0].sm_clock_mhz_min = w[r].gpu[0].sm_clock_mhz_max = 1980;
+        w[r].gpu[0].throttle_known = true;
+    }
+    /* the highest is over every repetition: a fall to exactly 90 % is not below it */
+    w[1].gpu[0].sm_clock_mhz_max = 2000;
+    w[2].gpu[0].sm_clock_mhz_min = 1800;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 0);
+    w[2].gpu[0].sm_clock_mhz_min = 1799;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 1);
+    CHECK_STR(o[2].reason, "GPU0 SM clock 1799 MHz < 90 % of 2000 MHz");
+    /* the GPU said it was idle: its clock fell without throttling */
+    w[2].gpu[0].throttle_reasons = CLLM_GPU_THROTTLE_GPU_IDLE;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 0);
+    /* every slowdown reason, named */
+    w[2].gpu[0].throttle_reasons = CLLM_GPU_THROTTLE_SLOWDOWN_MASK;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 1);
+    w[2].gpu[0].sm_clock_mhz_min = 1980;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 1);
+    CHECK_STR(o[2].reason, "GPU0 HW thermal slowdown; GPU0 SW thermal slowdown; GPU0 HW power brake slowdown; GPU0 "
+              "HW slowdown; GPU0 SW power cap");
+    /* with the clock drop too, the clock first (a reason too long for the buffer is cut, not overrun) */
+    w[2].gpu[0].sm_clock_mhz_min = 1000;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 1);
+    {
+        static const char head[] = "GPU0 SM clock 1000 MHz < 90 % of 2000 MHz; GPU0 HW thermal slowdown";
+        CHECK(strncmp(o[2].reason, head, sizeof(head) - 1) == 0);
+    }
+    CHECK(strlen(o[2].reason) < sizeof(o[2].reason));
+    /* reasons unknown and clocks unknown: nothing to judge */
+    w[2].gpu[0].throttle_known = false;
+    w[2].gpu[0].sm_clock_mhz_min = NAN;
+    CHECK_INT(cllm_monitor_mark_throttled(w, 3, o), 0);
+    CHECK(!o[2].throttled);
+    CHECK_INT(cllm_monitor_mark_throttled(NULL, 3, o), 0);
+    CHECK_INT(cllm_monitor_mark_throttled(w, 0, o), 0);
+}
+
+static void test_noisy(void)
+{
+    struct cllm_monitor_summary s;
+    double pct = 0;
+
+    memset(&s, 0, sizeof(s));
+    s.other_cpu_pct_mean = 23.0;
+    CHECK(cllm_monitor_noisy(&s, &pct));
+    CHECK_NEAR(pct, 23.0, 0);
+    s.other_cpu_pct_mean = CLLM_MONITOR_NOISY_PCT;   /* more than 10 %, not 10 % itself */
+    CHECK(!cllm_monitor_noisy(&s, &pct));
+    s.other_cpu_pct_mean = NAN;
+    CHECK(!cllm_monitor_noisy(&s, &pct));
+    CHECK(isnan(pct));
+    CHECK(!cllm_monitor_noisy(NULL, NULL));
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
 /* this machine                                                                                               */
 
 static const cJSON *source_of(const cJSON *j, const char *name)
@@ -841,6 +1159,7 @@ static void test_real_sampler(void)
 int main(void)
 {
     RUN(test_parse_proc_stat);
+    RUN(test_parse_cpu_count_and_clock);
     RUN(test_parse_memory);
     RUN(test_rapl_delta);
     RUN(test_rapl_tree);
@@ -854,6 +1173,11 @@ int main(void)
     RUN(test_nan_is_null_with_reason);
     RUN(test_max_samples_bound);
     RUN(test_bad_params);
+    RUN(test_window_marks_clock_drop);
+    RUN(test_window_marks_reason_bit);
+    RUN(test_window_edges);
+    RUN(test_mark_throttled_pure);
+    RUN(test_noisy);
     RUN(test_real_sampler);
     return test_summary();
 }

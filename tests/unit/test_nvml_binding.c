@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "core/clock.h"
 #include "gpu/nvml.h"
 #include "gpu/gpu_vendors.h"
 #include "monitor/monitor.h"
@@ -41,6 +42,7 @@ static void test_shared_reference(void)
     struct timespec ts = {0, 250000000};
     char err[512];
     int *live, *inits;
+    uint64_t t_start;
 
     setenv("CLLM_NVML_LIB", CLLM_FAKE_NVML_LIB, 1);
     CHECK_INT(cllm_nvml_acquire(&nv, err, sizeof(err)), CLLM_OK);
@@ -57,6 +59,7 @@ static void test_shared_reference(void)
 
     /* the monitor and detection take their own references: still one nvmlInit */
     mp.interval_s = 0.1;
+    t_start = cllm_now_ns();
     m = cllm_monitor_start(&mp, err, sizeof(err));
     CHECK(m != NULL);
     cllm_gpu_detect(&hp, v, 1, &g);
@@ -70,6 +73,27 @@ static void test_shared_reference(void)
     CHECK_NEAR(g.devices[0].vram_total_gb, 80.0, 1e-9);
     nanosleep(&ts, NULL);
     if (m) {
+        /* the clocks-event reasons come through the older name, the only one the stand-in exports */
+        struct cllm_monitor_window w;
+        unsigned long long *bits = (unsigned long long *)(void *)fake_counter("cllm_fake_nvml_reasons");
+        CHECK_INT(cllm_monitor_window(m, t_start, cllm_now_ns(), &w), CLLM_OK);
+        CHECK_INT(w.n_gpus, 1);
+        CHECK(w.gpu[0].throttle_known);
+        CHECK_INT(w.gpu[0].throttle_reasons, 0x4);   /* SwPowerCap */
+        CHECK_NEAR(w.gpu[0].sm_clock_mhz_min, 1755, 0);
+        CHECK_NEAR(w.gpu[0].temp_c_max, 55, 0);
+        CHECK(bits != NULL);
+        if (bits) {
+            struct cllm_throttle_mark mark;
+            uint64_t t = cllm_now_ns();
+            *bits = 0x40;   /* HwThermalSlowdown from now on */
+            nanosleep(&ts, NULL);
+            CHECK_INT(cllm_monitor_window(m, t, cllm_now_ns(), &w), CLLM_OK);
+            CHECK(w.gpu[0].throttle_reasons & 0x40);
+            CHECK_INT(cllm_monitor_mark_throttled(&w, 1, &mark), 1);
+            CHECK(strstr(mark.reason, "GPU0 HW thermal slowdown") != NULL);
+            *bits = 0x4;
+        }
         cllm_monitor_stop(m);
         sum = cllm_monitor_summary(m);
         CHECK_INT(sum->n_gpus, 1);
