@@ -1,4 +1,5 @@
 #include "app/ai_phase.h"
+#include "app/sweep.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -27,6 +28,7 @@
 #include "platform/proc.h"
 #include "report/fields_llm.h"
 #include "report/write_llm.h"
+#include "serve/engine_server.h"
 
 #ifndef CLLM_SOURCE_DIR
 #define CLLM_SOURCE_DIR "."
@@ -40,7 +42,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .device = NULL, .server_url = NULL, .server_model = NULL, .api_key = NULL, .llama_server = NULL,
         .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .compare = 0, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
+        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
     };
     return p;
 }
@@ -689,6 +691,206 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     free(rss);
 }
 
+/* ---- the ladder: "why is my chat slower than llama-bench?" ---- */
+
+static void rung_skip(struct cllm_llm_ladder_rung *g, const char *status, const char *why)
+{
+    g->status = status;
+    cllm_strlcpy(g->reason, why, sizeof(g->reason));
+    g->decode_tps = g->prompt_tps = g->ttft_s = NAN;
+}
+
+/* Rungs 1 and 2: llama-bench's method (llm/bench.c through app/sweep.c) on the same file, threads and layers:
+ * pp of the prompt's length and tg at depth 0, then tg with the prompt already in the context. */
+static void ladder_bench(const struct cllm_ai_params *p, const struct prepared *pm, struct cllm_llm_ladder *l)
+{
+    struct cllm_sweep_params sp = cllm_sweep_default_params();
+    struct cllm_sweep_run_params rp;
+    struct cllm_bench_sweep s;
+    struct cllm_llm_ladder_rung *g0 = &l->rung[CLLM_LLM_RUNG_BENCH], *g1 = &l->rung[CLLM_LLM_RUNG_BENCH_DEPTH];
+    char err[CLLM_ERR_LEN] = "";
+    const struct cllm_bench_test *pp = NULL, *tg0 = NULL, *tgd = NULL;
+
+    sp.n_models = 1;
+    sp.models[0] = pm->path;
+    sp.n_prompt = (struct cllm_sweep_list){1, {l->n_prompt}};
+    sp.n_gen = (struct cllm_sweep_list){1, {l->n_gen}};
+    sp.n_depth = (struct cllm_sweep_list){2, {0, l->n_prompt}};
+    sp.n_threads = (struct cllm_sweep_list){1, {l->n_threads}};
+    sp.n_gpu_layers = (struct cllm_sweep_list){1, {l->n_gpu_layers}};
+    /* the chat engine's batches: the prompt goes in one call as the engine sends it */
+    sp.n_batch = (struct cllm_sweep_list){1, {512}};
+    sp.n_ubatch = (struct cllm_sweep_list){1, {512}};
+    sp.type_k = (struct cllm_sweep_list){1, {1}};
+    sp.type_v = (struct cllm_sweep_list){1, {1}};
+    sp.split_mode = (struct cllm_sweep_list){1, {CLLM_BENCH_SPLIT_LAYER}};
+    sp.main_gpu = (struct cllm_sweep_list){1, {0}};
+    sp.no_kv_offload = (struct cllm_sweep_list){1, {0}};
+    sp.flash_attn = (struct cllm_sweep_list){1, {-1}};
+    sp.use_mmap = (struct cllm_sweep_list){1, {1}};
+    sp.poll = (struct cllm_sweep_list){1, {50}};
+    sp.repetitions = p->cfg->runs > 0 ? p->cfg->runs : 1;
+    sp.llama_lib = p->llama_lib;
+    memset(&rp, 0, sizeof(rp));
+    rp.p = &sp;
+    rp.hw = p->hw;
+    rp.cancel = p->cancel;
+    if (cllm_sweep_run(&rp, &s, err, sizeof(err)) != CLLM_OK && s.n_tests == 0) {
+        rung_skip(g0, "failed", err);
+        rung_skip(g1, "failed", err);
+        return;
+    }
+    for (int i = 0; i < s.n_tests; i++) {
+        const struct cllm_bench_test *t = &s.tests[i];
+        if (!t->status || strcmp(t->status, "ok") != 0)
+            continue;
+        if (t->k.n_prompt > 0 && t->k.n_depth == 0)
+            pp = t;
+        else if (t->k.n_gen > 0 && t->k.n_depth == 0)
+            tg0 = t;
+        else if (t->k.n_gen > 0 && t->k.n_depth > 0)
+            tgd = t;
+    }
+    if (pp && tg0) {
+        g0->status = "ok";
+        g0->prompt_tps = pp->avg_ts;
+        g0->decode_tps = tg0->avg_ts;
+        /* llama-bench has no first-token time: the prompt's processing plus one generated token */
+        g0->ttft_s = l->n_prompt / pp->avg_ts + 1.0 / tg0->avg_ts;
+        g0->runs = tg0->n_samples;
+    } else {
+        const struct cllm_bench_test *bad = s.n_tests > 0 ? &s.tests[0] : NULL;
+        rung_skip(g0, "failed", bad && bad->reason[0] ? bad->reason : "the llama-bench tests did not run");
+    }
+    if (tgd) {
+        g1->status = "ok";
+        g1->decode_tps = tgd->avg_ts;
+        g1->prompt_tps = NAN;
+        g1->ttft_s = NAN;
+        g1->runs = tgd->n_samples;
+    } else {
+        rung_skip(g1, "failed", "the depth test did not run");
+    }
+    cllm_bench_sweep_free(&s);
+}
+
+/* Rung 4: the same chat through a llama-server this run starts on the same file (auto mode), when one is
+ * installed (PATH or scripts/setup --llama-server). */
+static void ladder_server(const struct cllm_ai_params *p, const struct prepared *pm, struct cllm_llm_ladder *l)
+{
+    struct cllm_llm_ladder_rung *g = &l->rung[CLLM_LLM_RUNG_SERVER];
+    struct cllm_engine_open_params op = cllm_engine_default_open_params();
+    struct cllm_engine *eng = NULL;
+    struct run_ctx rc = {p};
+    struct cllm_gen_params gp = gen_params(p, pm->synthetic, &rc);
+    char exe[1024], err[CLLM_ERR_LEN] = "";
+    int n = p->cfg->runs > 0 ? p->cfg->runs : 1;
+    struct cllm_llm_trace *tr;
+    bool *ok;
+    struct cllm_llm_summary sum;
+    int good = 0;
+
+    if (cllm_serve_llama_server_find("llama-server", exe, sizeof(exe), err, sizeof(err)) != CLLM_OK) {
+        rung_skip(g, "skipped", "no llama-server installed (scripts/setup --llama-server builds one; or put "
+                                "llama-server on PATH)");
+        return;
+    }
+    op.model_path = pm->path;
+    op.n_ctx = p->cfg->inference.n_ctx;
+    op.seed = (uint32_t)p->cfg->inference.seed;
+    op.n_gpu_layers = l->n_gpu_layers;
+    op.n_threads = l->n_threads;
+    op.llama_server = exe;
+    op.server_stall_s = p->cfg->server_stall_s;
+    op.server_deadline_base_s = p->cfg->server_deadline_base_s;
+    op.server_deadline_per_token_s = p->cfg->server_deadline_per_token_s;
+    op.cancel = p->cancel;
+    if (cllm_engine_open(&cllm_engine_server, &op, &eng, err, sizeof(err)) != CLLM_OK) {
+        rung_skip(g, cancelled(p) ? "skipped" : "failed", cancelled(p) ? "stopped by the user" : err);
+        return;
+    }
+    tr = calloc((size_t)n, sizeof(*tr));
+    ok = calloc((size_t)n, sizeof(*ok));
+    if (!tr || !ok) {
+        rung_skip(g, "failed", "out of memory");
+        goto done;
+    }
+    {
+        /* one untimed run, as the chat rung had its warmup */
+        struct cllm_llm_trace w;
+        cllm_llm_trace_init(&w);
+        (void)cllm_engine_generate(eng, &gp, &w, err, sizeof(err));
+        cllm_llm_trace_free(&w);
+    }
+    for (int i = 0; i < n && !cancelled(p); i++) {
+        cllm_llm_trace_init(&tr[i]);
+        ok[i] = cllm_engine_generate(eng, &gp, &tr[i], err, sizeof(err)) == CLLM_OK;
+        good += ok[i];
+    }
+    cllm_llm_summarize(tr, ok, n, NULL, 0, &sum);
+    if (good > 0) {
+        g->status = "ok";
+        g->decode_tps = sum.avg_decode_tokens_per_second;
+        g->prompt_tps = NAN;
+        g->ttft_s = sum.avg_first_token_latency_s;
+        g->runs = good;
+    } else {
+        rung_skip(g, cancelled(p) ? "skipped" : "failed", cancelled(p) ? "stopped by the user" : err);
+    }
+    for (int i = 0; i < n; i++)
+        cllm_llm_trace_free(&tr[i]);
+done:
+    free(tr);
+    free(ok);
+    cllm_engine_close(eng);
+}
+
+/* The ladder of a model whose plain phase ran in-process (the chat rung is its summary); the chat engine is closed
+ * first so the model is in memory once. */
+static void ladder(const struct cllm_ai_params *p, const struct prepared *pm, struct cllm_llm_model_result *res)
+{
+    struct cllm_llm_ladder *l = &res->ladder;
+    struct cllm_llm_ladder_rung *chat = &l->rung[CLLM_LLM_RUNG_CHAT];
+
+    memset(l, 0, sizeof(*l));
+    res->has_ladder = true;
+    l->n_prompt = res->prompt_tokens > 0 ? res->prompt_tokens : 0;
+    l->n_gen = p->cfg->inference.max_tokens;
+    l->n_threads = res->engine.n_threads;
+    l->n_gpu_layers = res->engine.n_gpu_layers;
+    cllm_strlcpy(l->backend, res->engine.backend, sizeof(l->backend));
+    if (res->summary.n_ok > 0 && isfinite(res->summary.avg_decode_tokens_per_second)) {
+        chat->status = "ok";
+        chat->decode_tps = res->summary.avg_decode_tokens_per_second;
+        chat->prompt_tps = NAN;
+        chat->ttft_s = res->summary.avg_first_token_latency_s;
+        chat->runs = res->summary.n_ok;
+    } else {
+        rung_skip(chat, "failed", "no timed chat run succeeded");
+    }
+    if (l->n_prompt <= 0) {
+        rung_skip(&l->rung[CLLM_LLM_RUNG_BENCH], "skipped", "the prompt's token count is not known");
+        rung_skip(&l->rung[CLLM_LLM_RUNG_BENCH_DEPTH], "skipped", "the prompt's token count is not known");
+    } else {
+        say(p, CLLM_AI_NOTICE, pm->m->key, NAN, "ladder: llama-bench's method on the same model (pp%d, tg%d, tg%d @ "
+            "d%d)", l->n_prompt, l->n_gen, l->n_gen, l->n_prompt);
+        ladder_bench(p, pm, l);
+    }
+    if (cancelled(p)) {
+        rung_skip(&l->rung[CLLM_LLM_RUNG_SERVER], "skipped", "stopped by the user");
+        return;
+    }
+    say(p, CLLM_AI_NOTICE, pm->m->key, NAN, "ladder: the same chat through llama-server");
+    ladder_server(p, pm, l);
+    for (int i = 1; i < CLLM_LLM_N_RUNGS; i++) {
+        double c = cllm_llm_rung_decode_cost_pct(l, (enum cllm_llm_rung)i);
+        if (isfinite(c))
+            say(p, CLLM_AI_NOTICE, pm->m->key, NAN, "ladder: %s: %.1f tokens/s (%s: %.1f %% of the rate above)",
+                cllm_llm_rung_name((enum cllm_llm_rung)i), l->rung[i].decode_tps,
+                cllm_llm_rung_cost((enum cllm_llm_rung)i), c);
+    }
+}
+
 /* What the plain phase leaves for the summary line and the comparison phases. */
 struct model_outcome {
     bool ran;                  /* results[key] was written */
@@ -698,7 +900,7 @@ struct model_outcome {
 
 /* The plain LLM phase for one model: results[key]. */
 static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
-                      cJSON *results, struct model_outcome *out)
+                      bool want_ladder, cJSON *results, struct model_outcome *out)
 {
     const struct cllm_model *m = cllm_registry_find(reg, key);
     struct cllm_llm_model_result *res = new_result(CLLM_LLM_SHAPE_PLAIN, NULL);
@@ -739,6 +941,12 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         } else {
             say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %s", res->status, res->reason[0] ? res->reason : res->error);
         }
+    }
+    if (want_ladder && res->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS && strcmp(res->status, "ok") == 0 &&
+        !cancelled(p)) {
+        cllm_engine_close(eng);
+        eng = NULL;
+        ladder(p, &pm, res);
     }
 write:
     if (eng)
@@ -828,7 +1036,9 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
         if (cancelled(p))
             break;
-        run_model(p, reg, p->cfg->models[i], results, &outcomes[i]);
+        run_model(p, reg, p->cfg->models[i],
+                  p->ladder == CLLM_AI_LADDER_ALL || (p->ladder == CLLM_AI_LADDER_FIRST && i == 0), results,
+                  &outcomes[i]);
     }
     for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
         bool later = false;   /* a key given twice: its last run is the one in results */

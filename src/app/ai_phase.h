@@ -43,6 +43,9 @@ enum {
     CLLM_AI_COMPARE_ALL         = 0xfu,
 };
 
+/* Which models get the ladder (llama-bench's method → chat in-process → chat through llama-server). */
+enum cllm_ai_ladder { CLLM_AI_LADDER_OFF, CLLM_AI_LADDER_FIRST, CLLM_AI_LADDER_ALL };
+
 struct cllm_ai_params {
     const struct cllm_config  *cfg;      /* models, prompt, inference parameters, runs */
     const struct cllm_hw_info *hw;
@@ -66,6 +69,7 @@ struct cllm_ai_params {
     const char *api_key;                 /* Bearer token for the server; NULL: none */
     const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
     unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_run runs (0) */
+    enum cllm_ai_ladder ladder;          /* the in-process models that get the ladder (the first) */
     cllm_ai_progress_fn progress;
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);

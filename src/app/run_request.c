@@ -41,6 +41,11 @@ static const struct cllm_run_opt g_opts[] = {
      "creative math), runs.count runs per variant; refused with skip_ai", RQ(compare)},
     {"--all-phases", NULL, NULL, CLLM_RO_BOOL, NULL, true, 0, 0, "false", "every comparison phase (--compare all)",
      RQ(all_phases)},
+    {"--ladder", NULL, "ladder", CLLM_RO_STRING, "WHICH", false, 0, 0, "`first`",
+     "\"why is my chat slower than llama-bench?\": for the first model (first), every model (all) or none (off), "
+     "llama-bench's method on the same model (tg, pp of the prompt, tg with the prompt in the context), the chat "
+     "in-process, the chat through llama-server when one is installed, each rung's cost; in-process engine only",
+     RQ(ladder)},
     {NULL, NULL, "engine", CLLM_RO_STRING, NULL, false, 0, 0, "`in-process`",
      "how the models run: \"in-process\" (llama.cpp in this process), \"auto\" (starts llama_server) or \"manual\" "
      "(server_url); when absent, llama_server means auto and server_url manual", RQ(engine)},
@@ -455,6 +460,12 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
     if (given(rq, "runs") && !(rq->runs >= runs->min && rq->runs <= runs->max))
         FAIL("%s: %g is out of range [%g, %g]", name_of("runs", nm, sizeof(nm)), rq->runs, runs->min, runs->max);
 
+    if (rq->ladder[0] && strcmp(rq->ladder, "first") != 0 && strcmp(rq->ladder, "all") != 0 &&
+        strcmp(rq->ladder, "off") != 0)
+        FAIL("%s: expected first, all or off", name_of("ladder", nm, sizeof(nm)));
+    if (rq->ladder[0] && strcmp(rq->ladder, "off") != 0 && rq->skip_ai)
+        FAIL("%s: the ladder runs in the LLM phase, and %s is set", name_of("ladder", nm, sizeof(nm)),
+             name_of("skip_ai", nm2, sizeof(nm2)));
     rq->compare_bits = rq->all_phases ? CLLM_AI_COMPARE_ALL : 0;
     if (rq->compare[0]) {
         char why[256];
@@ -526,6 +537,9 @@ void cllm_run_request_apply(const struct cllm_run_request *rq, struct cllm_run_p
     rp->ai.allow_download = rq->download;
     rp->ai.allow_synthetic = rq->synthetic;
     rp->ai.compare = rq->compare_bits;
+    rp->ai.ladder = !rq->ladder[0] || strcmp(rq->ladder, "first") == 0 ? CLLM_AI_LADDER_FIRST
+                    : strcmp(rq->ladder, "all") == 0              ? CLLM_AI_LADDER_ALL
+                                                                  : CLLM_AI_LADDER_OFF;
     if (rq->llama_server[0])
         rp->ai.llama_server = rq->llama_server;
     if (rq->server_url[0])

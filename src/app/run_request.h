@@ -36,6 +36,7 @@ struct cllm_run_request {
     double runs;                                     /* timed runs per model (config runs.count), when given */
     char compare[256];                               /* comparison phases, comma-separated as given */
     bool all_phases;                                 /* --all-phases */
+    char ladder[16];                                 /* "first", "all", "off"; "" the default (first) */
     char engine[16];                                 /* API: "in-process", "auto", "manual"; "" implied */
     char llama_server[CLLM_RQ_PATH_MAX];             /* auto mode: the executable (the API allows only a few) */
     char server_url[1024];                           /* manual mode: base URL */

@@ -74,6 +74,52 @@ static void server_rate_line(FILE *f, const cJSON *r)
                 sum_ours / n, sum_srv / n);
 }
 
+/* "stability" keeps the seed's meaning (every run succeeded); shown as such, with the runs' variation beside it. */
+static const char *stability_text(const cJSON *sum, char *buf, size_t n)
+{
+    const char *st = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
+    double cv = cllm_r_num(sum, &CLLM_F_LLM_CV_TPS);
+    const char *what = !st ? "?" : strcmp(st, "stable") == 0 ? "all runs OK" : "some runs failed";
+    if (isfinite(cv))
+        snprintf(buf, n, "%s, CV %.1f %%", what, cv);
+    else
+        snprintf(buf, n, "%s", what);
+    return buf;
+}
+
+/* The ladder of one model: llama-bench's method down to the chat through llama-server, each rung's cost. */
+static void ladder_table(FILE *f, const char *key, const cJSON *lad)
+{
+    const cJSON *rung;
+    const char *backend = cllm_r_str(lad, &CLLM_F_LLM_LADDER_BACKEND);
+    fprintf(f, "\nWhy is the chat slower than llama-bench? %s on %s, %d threads, %d-token prompt, %d generated\n",
+            key, backend ? backend : "?", (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_THREADS),
+            (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_PROMPT), (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_GEN));
+    fprintf(f, "  %-42s %11s %8s %9s %8s  %s\n", "rung", "decode t/s", "cost", "TTFT s", "cost", "what it adds");
+    cJSON_ArrayForEach(rung, cllm_r_get(lad, &CLLM_F_LLM_LADDER_RUNGS)) {
+        const char *name = cllm_r_str(rung, &CLLM_F_LLM_RUNG_NAME), *st = cllm_r_str(rung, &CLLM_F_LLM_RUNG_STATUS);
+        const char *adds = cllm_r_str(rung, &CLLM_F_LLM_RUNG_ADDS);
+        char c1[16] = "-", c2[16] = "-", tt[16] = "-";
+        double dc = cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_COST), tc = cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_COST);
+        double ttft = cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_S);
+        if (!st || strcmp(st, "ok") != 0) {
+            const char *why = cllm_r_str(rung, &CLLM_F_REASON);
+            fprintf(f, "  %-42s %s: %s\n", name ? name : "?", st ? st : "?", why ? why : "");
+            continue;
+        }
+        if (isfinite(dc))
+            snprintf(c1, sizeof(c1), "%.1f %%", dc);
+        if (isfinite(tc))
+            snprintf(c2, sizeof(c2), "%.1f %%", tc);
+        if (isfinite(ttft))
+            snprintf(tt, sizeof(tt), "%.3f", ttft);
+        fprintf(f, "  %-42s %11.1f %8s %9s %8s  %s\n", name ? name : "?",
+                cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_TPS), c1, tt, c2, adds ? adds : "");
+    }
+    fprintf(f, "  (cost: the share of the rung above's decode rate lost, and the time to first token added; a "
+               "negative cost is within the runs' noise)\n");
+}
+
 /* The status's why: reason, else error. */
 static const char *why_of(const cJSON *o)
 {
@@ -101,7 +147,7 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
         fprintf(f, "\nLLM inference (llama.cpp %s, %s)\n", ver ? ver : "not loaded", var && var[0] ? var : "-");
     }
     fprintf(f, "  %-16s %-9s %-8s %12s %10s %9s %9s %9s  %s\n", "model", "status", "backend", "tokens/s", "TTFT s",
-            "ITL ms", "p90 ms", "peak GB", "stability");
+            "ITL ms", "p90 ms", "peak GB", "runs");
     cJSON_ArrayForEach(r, results) {
         const cJSON *engine = cllm_r_get(r, &CLLM_F_LLM_ENGINE), *sum = cllm_r_get(r, &CLLM_F_LLM_SUMMARY);
         const cJSON *stall = cllm_r_get(r, &CLLM_F_LLM_STALL);
@@ -112,7 +158,8 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
             backend = "server";
         fprintf(f, "  %-16s %-9s %-8s ", r->string, status ? status : "?", backend ? backend : "-");
         if (status && strcmp(status, "ok") == 0) {
-            const char *stability = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
+            char sbuf[64];
+            const char *stability = stability_text(sum, sbuf, sizeof(sbuf));
             fprintf(f, "%6.1f ±%4.1f %10.3f %9.1f %9.1f %9.2f  %s%s\n", cllm_r_num(sum, &CLLM_F_LLM_AVG_TPS),
                     cllm_r_num(sum, &CLLM_F_LLM_STD_TPS), cllm_r_num(sum, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S),
                     cllm_r_num(sum, &CLLM_F_LLM_ITL_MEAN_MS), cllm_r_num(sum, &CLLM_F_LLM_ITL_P90_MS),
@@ -128,6 +175,11 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
             const char *why = why_of(r);
             fprintf(f, "%s\n", why ? why : "");
         }
+    }
+    cJSON_ArrayForEach(r, results) {
+        const cJSON *lad = cllm_r_get(r, &CLLM_F_LLM_LADDER);
+        if (lad)
+            ladder_table(f, r->string, lad);
     }
 }
 
@@ -149,7 +201,7 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
             const cJSON *v;
             fprintf(f, "\n%s, %s\n", phases[ph].title, model->string);
             fprintf(f, "  %-10s %-9s %15s %10s %9s %9s %10s  %s\n", "variant", "status", "tokens/s", "TTFT s",
-                    "ITL ms", "peak GB", phases[ph].col, "stability");
+                    "ITL ms", "peak GB", phases[ph].col, "runs");
             cJSON_ArrayForEach(v, model) {
                 const cJSON *sum = cllm_r_get(v, &CLLM_F_LLM_SUMMARY);
                 const char *status = cllm_r_str(v, &CLLM_F_LLM_STATUS);
@@ -158,7 +210,8 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
                                        : cllm_r_num(v, &CLLM_F_LLM_PROMPT_TOKENS);
                 fprintf(f, "  %-10s %-9s ", v->string, status ? status : "?");
                 if (status && strcmp(status, "ok") == 0) {
-                    const char *stability = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
+                    char sbuf[64];
+                    const char *stability = stability_text(sum, sbuf, sizeof(sbuf));
                     fprintf(f, "%7.1f ±%6.1f %10.3f %9.1f %9.2f %10.*f  %s%s\n",
                             cllm_r_num(sum, &CLLM_F_LLM_AVG_TPS), cllm_r_num(sum, &CLLM_F_LLM_STD_TPS),
                             cllm_r_num(sum, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S),

@@ -17,6 +17,7 @@ struct llama_engine {
     const struct cllm_llama   *L;
     struct llama_model        *model;
     struct llama_context      *ctx;
+    struct ggml_threadpool    *tp;              /* our thread pool, attached to ctx; NULL: ggml's per graph */
     const struct llama_vocab  *vocab;
     struct cllm_llama_device   devs[CLLM_LLAMA_MAX_DEVICES];
     int                        n_devs;
@@ -139,6 +140,7 @@ static void llama_engine_close(void *impl)
         return;
     if (E->ctx)
         E->L->free(E->ctx);
+    cllm_llama_threadpool_free(E->L, E->tp);
     if (E->model)
         E->L->model_free(E->model);
     free(E->tokens);
@@ -220,6 +222,11 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
         s = CLLM_ERR_LIBRARY;
         goto fail;
     }
+    /* one thread pool for the context's life, as llama.cpp's own tools (llama-cli, llama-server, llama-bench)
+     * attach: without one ggml starts and joins n_threads threads for every graph, i.e. every generated token */
+    E->tp = cllm_llama_threadpool_new(E->L, E->n_threads, 50);
+    if (E->tp)
+        E->L->attach_threadpool(E->ctx, E->tp, NULL);
     E->vocab = E->L->model_get_vocab(E->model);
     E->n_ctx = E->L->n_ctx(E->ctx);
     if (E->L->model_desc(E->model, E->desc, sizeof(E->desc)) < 0)

@@ -74,6 +74,42 @@ struct cllm_llm_roofline {
     const char *ratio_why;
 };
 
+/* "Why is my chat slower than llama-bench?": the same model, threads and device measured from llama-bench's
+ * method up to the chat through llama-server (app/ai_phase.c's ladder). */
+enum cllm_llm_rung {
+    CLLM_LLM_RUNG_BENCH,        /* llama-bench's method: tg at depth 0, pp of the prompt's length */
+    CLLM_LLM_RUNG_BENCH_DEPTH,  /* the same generation with the prompt already in the context */
+    CLLM_LLM_RUNG_CHAT,         /* the chat completion in-process: template, tokenizer, sampling, detokenize */
+    CLLM_LLM_RUNG_SERVER,       /* the same chat through llama-server: HTTP, SSE, the server's loop */
+    CLLM_LLM_N_RUNGS
+};
+
+struct cllm_llm_ladder_rung {
+    const char *status;          /* "ok", "skipped", "failed" (static strings); NULL: not reached */
+    char        reason[512];     /* skipped/failed: why */
+    double      decode_tps;      /* generated tokens/s */
+    double      prompt_tps;      /* prompt tokens/s; NAN where the rung does not say */
+    double      ttft_s;          /* first token: the prompt plus one generated token; NAN where not measured */
+    int         runs;            /* repetitions / runs the numbers are over */
+};
+
+struct cllm_llm_ladder {
+    int    n_prompt;             /* the chat prompt's tokens (the pp length and the depth) */
+    int    n_gen;                /* tokens generated per run */
+    int    n_threads;
+    int    n_gpu_layers;
+    char   backend[32];
+    struct cllm_llm_ladder_rung rung[CLLM_LLM_N_RUNGS];
+};
+
+/* The rung's name and what it adds over the one above (static strings). */
+const char *cllm_llm_rung_name(enum cllm_llm_rung r);
+const char *cllm_llm_rung_cost(enum cllm_llm_rung r);
+/* Decode cost of rung r over the nearest rung above it with a number: (above - this) / above x 100; NAN when
+ * either is unknown or r is the first. ttft: the same for the first token (this - above) / above x 100. */
+double cllm_llm_rung_decode_cost_pct(const struct cllm_llm_ladder *l, enum cllm_llm_rung r);
+double cllm_llm_rung_ttft_cost_pct(const struct cllm_llm_ladder *l, enum cllm_llm_rung r);
+
 /* One model's plain phase, or one variant of a comparison phase. */
 struct cllm_llm_model_result {
     enum cllm_llm_result_shape shape;
@@ -108,6 +144,8 @@ struct cllm_llm_model_result {
     bool        has_roofline;
     struct cllm_llm_roofline roofline;
     int         prompt_tokens;           /* of the first successful run; -1 unknown */
+    bool        has_ladder;              /* the plain phase of a model the ladder ran for */
+    struct cllm_llm_ladder ladder;
     const char *status;                  /* "running", "ok", "failed", "skipped", "unavailable", "cancelled" */
     char        error[CLLM_ERR_LEN];             /* failed (or a cancelled download): what; "" none */
     char        reason[1024];            /* skipped / unavailable / cancelled: why; "" none */

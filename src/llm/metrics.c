@@ -7,6 +7,7 @@
 
 #include "core/stats.h"
 #include "llm/bench.h"
+#include "llm/llm_result.h"
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t)
 {
@@ -265,10 +266,11 @@ enum cllm_status cllm_llm_summarize(const struct cllm_llm_trace *runs, const boo
         cllm_stats_compute(tps, (size_t)k, &s);
         out->tps_mean = s.mean;
         out->tps_std = s.std;
+        out->tps_cv_pct = k > 1 && s.mean > 0 ? s.std / s.mean * 100.0 : NAN;
         out->tps_min = s.min;
         out->tps_max = s.max;
     } else {
-        out->tps_mean = out->tps_std = NAN;
+        out->tps_mean = out->tps_std = out->tps_cv_pct = NAN;
         out->tps_min = out->tps_max = NAN;
     }
     out->avg_first_token_latency_s = mean_finite(ftl, k);
@@ -333,4 +335,36 @@ void cllm_bench_test_summarize(struct cllm_bench_test *t)
         t->cv_kept = nk > 1 && s.mean > 0 ? s.std / s.mean : NAN;
     }
     free(ns);
+}
+
+/* ---- the ladder (llm/llm_result.h): each rung's cost over the nearest measured rung above it ---- */
+
+static int rung_above(const struct cllm_llm_ladder *l, enum cllm_llm_rung r, bool ttft)
+{
+    for (int i = (int)r - 1; i >= 0; i--) {
+        const struct cllm_llm_ladder_rung *u = &l->rung[i];
+        double v = ttft ? u->ttft_s : u->decode_tps;
+        if (u->status && strcmp(u->status, "ok") == 0 && isfinite(v) && v > 0)
+            return i;
+    }
+    return -1;
+}
+
+double cllm_llm_rung_decode_cost_pct(const struct cllm_llm_ladder *l, enum cllm_llm_rung r)
+{
+    const struct cllm_llm_ladder_rung *x = &l->rung[r];
+    int a = rung_above(l, r, false);
+    if (a < 0 || !x->status || strcmp(x->status, "ok") != 0 || !isfinite(x->decode_tps))
+        return NAN;
+    /* a slower rung costs a positive share of the rung above's rate */
+    return (l->rung[a].decode_tps - x->decode_tps) / l->rung[a].decode_tps * 100.0;
+}
+
+double cllm_llm_rung_ttft_cost_pct(const struct cllm_llm_ladder *l, enum cllm_llm_rung r)
+{
+    const struct cllm_llm_ladder_rung *x = &l->rung[r];
+    int a = rung_above(l, r, true);
+    if (a < 0 || !x->status || strcmp(x->status, "ok") != 0 || !isfinite(x->ttft_s))
+        return NAN;
+    return (x->ttft_s - l->rung[a].ttft_s) / l->rung[a].ttft_s * 100.0;
 }

@@ -89,6 +89,7 @@ struct cllm_llm_summary {
     int         n_ok;                        /* runs that succeeded (only those enter the numbers below) */
     double      tps_mean;                    /* tokens/s, mean over the successful runs; NAN when none */
     double      tps_std;                     /* sample standard deviation (n − 1); 0 for one run */
+    double      tps_cv_pct;                  /* tps_std / tps_mean x 100: the runs' variation; NAN below 2 runs */
     double      tps_min;
     double      tps_max;
     double      avg_first_token_latency_s;   /* over runs that had a first token */

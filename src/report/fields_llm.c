@@ -299,6 +299,9 @@ const struct cllm_field CLLM_F_LLM_AVG_TPS = {"avg_tokens_per_second", NUM, "tok
     "mean over successful runs of generated tokens / total time", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_STD_TPS = {"std_tokens_per_second", NUM, "tokens/s",
     "sample standard deviation (n - 1) of the runs' tokens/s; 0 for one run", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_CV_TPS = {"cv_tokens_per_second_percent", NUM, "%",
+    "coefficient of variation of the runs' tokens/s (std / mean x 100): how much they varied; null below 2 runs",
+    NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_MIN_TPS = {"min_tokens_per_second", NUM, "tokens/s",
     "slowest successful run's tokens/s", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_MAX_TPS = {"max_tokens_per_second", NUM, "tokens/s",
@@ -340,7 +343,7 @@ const struct cllm_field CLLM_F_LLM_ROOFLINE = {"roofline", OBJ, "", "plain phase
     &CLLM_R_LLM_ROOFLINE, 0, 0};
 
 static const struct cllm_field *const summary_fields[] = {&CLLM_F_LLM_RUNS_COUNT, &CLLM_F_LLM_SUCCESSFUL_RUNS,
-    &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, &CLLM_F_LLM_MIN_TPS, &CLLM_F_LLM_MAX_TPS,
+    &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, &CLLM_F_LLM_CV_TPS, &CLLM_F_LLM_MIN_TPS, &CLLM_F_LLM_MAX_TPS,
     &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, &CLLM_F_LLM_AVG_DECODE_TPS, &CLLM_F_LLM_AVG_PROMPT_TPS,
     &CLLM_F_LLM_ITL_MEAN_MS, &CLLM_F_LLM_ITL_P50_MS, &CLLM_F_LLM_ITL_P90_MS, &CLLM_F_LLM_ITL_P99_MS,
     &CLLM_F_LLM_PEAK_MEMORY_GB, &CLLM_F_LLM_STABILITY, &CLLM_F_LLM_ROOFLINE, NULL};
@@ -369,10 +372,62 @@ const struct cllm_field CLLM_F_LLM_SUMMARY = {"summary", OBJ, "", "statistics ov
     &CLLM_R_LLM_SUMMARY, 0, 0};
 const struct cllm_field CLLM_F_LLM_PROMPT_TOKENS = {"prompt_tokens", INT, "",
     "tokens of the templated prompt of the first successful run", NULL, 0, NUL};
+/* ---- results[KEY].ladder ---- */
+
+const struct cllm_field CLLM_F_LLM_RUNG_NAME = {"name", STR, "",
+    "llama-bench method | llama-bench method, prompt in the context | chat in-process | chat through llama-server",
+    NULL, 0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_ADDS = {"adds", STR, "", "what this rung does that the one above does not",
+    NULL, 0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_STATUS = {"status", STR, "", "ok, skipped or failed (reason says why)", NULL,
+    0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_DECODE_TPS = {"decode_tokens_per_second", NUM, "tokens/s",
+    "generated tokens per second (the llama-bench rungs: its tg t/s)", NULL, 0, NUL | CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_PROMPT_TPS = {"prompt_tokens_per_second", NUM, "tokens/s",
+    "prompt tokens per second (the first rung: llama-bench's pp t/s at the prompt's length)", NULL, 0,
+    NUL | CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_TTFT_S = {"ttft_s", NUM, "s",
+    "time to the first token: the chat rungs as measured; the first rung: prompt / pp t/s + 1 / tg t/s", NULL, 0,
+    NUL | CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_DECODE_COST = {"decode_cost_percent", NUM, "%",
+    "decode rate lost against the nearest measured rung above: (above - this) / above x 100", NULL, 0,
+    NUL | CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_TTFT_COST = {"ttft_cost_percent", NUM, "%",
+    "time to first token added against the nearest measured rung above: (this - above) / above x 100", NULL, 0,
+    NUL | CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_RUNG_RUNS = {"runs", INT, "", "repetitions or runs the numbers are over", NULL, 0,
+    CLLM_FF_REQUIRED};
+static const struct cllm_field *const rung_fields[] = {&CLLM_F_LLM_RUNG_NAME, &CLLM_F_LLM_RUNG_ADDS,
+    &CLLM_F_LLM_RUNG_STATUS, &CLLM_F_REASON, &CLLM_F_LLM_RUNG_DECODE_TPS, &CLLM_F_LLM_RUNG_PROMPT_TPS,
+    &CLLM_F_LLM_RUNG_TTFT_S, &CLLM_F_LLM_RUNG_DECODE_COST, &CLLM_F_LLM_RUNG_TTFT_COST, &CLLM_F_LLM_RUNG_RUNS, NULL};
+const struct cllm_record CLLM_R_LLM_RUNG = {"llm_ladder_rung", "one rung of the ladder", rung_fields, false};
+
+const struct cllm_field CLLM_F_LLM_LADDER_N_PROMPT = {"n_prompt", INT, "tokens",
+    "the chat prompt's tokens: the pp length and the depth of the second rung", NULL, 0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_LADDER_N_GEN = {"n_gen", INT, "tokens", "tokens generated per run", NULL, 0,
+    CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_LADDER_N_THREADS = {"n_threads", INT, "", "CPU threads of every rung", NULL, 0,
+    CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_LADDER_NGL = {"n_gpu_layers", INT, "layers", "layers on the GPU (every rung)",
+    NULL, 0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_LADDER_BACKEND = {"backend", STR, "", "the ggml backend of the chat engine",
+    NULL, 0, CLLM_FF_REQUIRED};
+const struct cllm_field CLLM_F_LLM_LADDER_RUNGS = {"rungs", ARR, "",
+    "from llama-bench's method down to the chat through llama-server, in that order", &CLLM_R_LLM_RUNG, 0,
+    CLLM_FF_REQUIRED};
+static const struct cllm_field *const ladder_fields[] = {&CLLM_F_LLM_LADDER_N_PROMPT, &CLLM_F_LLM_LADDER_N_GEN,
+    &CLLM_F_LLM_LADDER_N_THREADS, &CLLM_F_LLM_LADDER_NGL, &CLLM_F_LLM_LADDER_BACKEND, &CLLM_F_LLM_LADDER_RUNGS, NULL};
+const struct cllm_record CLLM_R_LLM_LADDER = {"llm_ladder",
+    "why is the chat slower than llama-bench: the same model, threads and device from llama-bench's method to the "
+    "chat through llama-server, each rung's cost", ladder_fields, false};
+const struct cllm_field CLLM_F_LLM_LADDER = {"ladder", OBJ, "",
+    "the first model's (run --ladder all: every model's) ladder from llama-bench's numbers to the chat's",
+    &CLLM_R_LLM_LADDER, 0, 0};
+
 static const struct cllm_field *const model_result_fields[] = {&CLLM_F_LLM_MODEL, &CLLM_F_LLM_FIT, &CLLM_F_CLEANUP,
     &CLLM_F_LLM_LOAD, &CLLM_F_LLM_ENGINE, &CLLM_F_LLM_WARMUP_RUNS, &CLLM_F_LLM_WARMUP_MAX_TOKENS, &CLLM_F_LLM_STALL,
-    &CLLM_F_LLM_RUNS, &CLLM_F_MONITOR, &CLLM_F_LLM_SUMMARY, &CLLM_F_LLM_PROMPT_TOKENS, &CLLM_F_LLM_STATUS,
-    &CLLM_F_ERROR, &CLLM_F_REASON, NULL};
+    &CLLM_F_LLM_RUNS, &CLLM_F_MONITOR, &CLLM_F_LLM_SUMMARY, &CLLM_F_LLM_PROMPT_TOKENS, &CLLM_F_LLM_LADDER,
+    &CLLM_F_LLM_STATUS, &CLLM_F_ERROR, &CLLM_F_REASON, NULL};
 const struct cllm_record CLLM_R_LLM_MODEL_RESULT = {"llm_model_result", "one model's plain LLM phase",
     model_result_fields, false};
 

@@ -17,6 +17,26 @@ extern const struct cllm_field CLLM_F_AI_LLAMA;
 extern const struct cllm_field CLLM_F_AI_RESULTS;        /* map: model key → CLLM_R_LLM_MODEL_RESULT */
 extern const struct cllm_field CLLM_F_AI_COMPARISONS;
 extern const struct cllm_field CLLM_F_AI_SWEEP;
+
+/* results[KEY].ladder */
+extern const struct cllm_field CLLM_F_LLM_LADDER;
+extern const struct cllm_field CLLM_F_LLM_LADDER_N_PROMPT;
+extern const struct cllm_field CLLM_F_LLM_LADDER_N_GEN;
+extern const struct cllm_field CLLM_F_LLM_LADDER_N_THREADS;
+extern const struct cllm_field CLLM_F_LLM_LADDER_NGL;
+extern const struct cllm_field CLLM_F_LLM_LADDER_BACKEND;
+extern const struct cllm_field CLLM_F_LLM_LADDER_RUNGS;
+extern const struct cllm_record CLLM_R_LLM_LADDER;
+extern const struct cllm_field CLLM_F_LLM_RUNG_NAME;
+extern const struct cllm_field CLLM_F_LLM_RUNG_ADDS;
+extern const struct cllm_field CLLM_F_LLM_RUNG_STATUS;
+extern const struct cllm_field CLLM_F_LLM_RUNG_DECODE_TPS;
+extern const struct cllm_field CLLM_F_LLM_RUNG_PROMPT_TPS;
+extern const struct cllm_field CLLM_F_LLM_RUNG_TTFT_S;
+extern const struct cllm_field CLLM_F_LLM_RUNG_DECODE_COST;
+extern const struct cllm_field CLLM_F_LLM_RUNG_TTFT_COST;
+extern const struct cllm_field CLLM_F_LLM_RUNG_RUNS;
+extern const struct cllm_record CLLM_R_LLM_RUNG;
 extern const struct cllm_record CLLM_R_AI_BENCHMARKS;
 
 /* ai_benchmarks.llama */
@@ -177,6 +197,7 @@ extern const struct cllm_field CLLM_F_LLM_RUNS_COUNT;
 extern const struct cllm_field CLLM_F_LLM_SUCCESSFUL_RUNS;
 extern const struct cllm_field CLLM_F_LLM_AVG_TPS;
 extern const struct cllm_field CLLM_F_LLM_STD_TPS;
+extern const struct cllm_field CLLM_F_LLM_CV_TPS;
 extern const struct cllm_field CLLM_F_LLM_MIN_TPS;
 extern const struct cllm_field CLLM_F_LLM_MAX_TPS;
 extern const struct cllm_field CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S;

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <string.h>
 
 #include "report/fields_core.h"
 #include "report/fields_llm.h"
@@ -111,6 +112,7 @@ static void put_summary(cJSON *o, const struct cllm_llm_summary *s)
     cllm_w_int(o, &CLLM_F_LLM_SUCCESSFUL_RUNS, s->n_ok);
     cllm_w_num(o, &CLLM_F_LLM_AVG_TPS, s->tps_mean, none);
     cllm_w_num(o, &CLLM_F_LLM_STD_TPS, s->tps_std, none);
+    cllm_w_num(o, &CLLM_F_LLM_CV_TPS, s->tps_cv_pct, s->n_ok < 2 ? "fewer than 2 successful runs" : none);
     cllm_w_num(o, &CLLM_F_LLM_MIN_TPS, s->tps_min, none);
     cllm_w_num(o, &CLLM_F_LLM_MAX_TPS, s->tps_max, none);
     cllm_w_num(o, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, s->avg_first_token_latency_s,
@@ -132,6 +134,42 @@ cJSON *cllm_write_llm_summary(const struct cllm_llm_summary *s)
     if (o)
         put_summary(o, s);
     return o;
+}
+
+static void put_ladder(cJSON *parent, const struct cllm_llm_ladder *l)
+{
+    cJSON *o = cllm_w_obj(parent, &CLLM_F_LLM_LADDER), *rungs;
+    if (!o)
+        return;
+    cllm_w_int(o, &CLLM_F_LLM_LADDER_N_PROMPT, l->n_prompt);
+    cllm_w_int(o, &CLLM_F_LLM_LADDER_N_GEN, l->n_gen);
+    cllm_w_int(o, &CLLM_F_LLM_LADDER_N_THREADS, l->n_threads);
+    cllm_w_int(o, &CLLM_F_LLM_LADDER_NGL, l->n_gpu_layers);
+    cllm_w_str(o, &CLLM_F_LLM_LADDER_BACKEND, l->backend, NULL);
+    rungs = cllm_w_arr(o, &CLLM_F_LLM_LADDER_RUNGS);
+    for (int i = 0; rungs && i < CLLM_LLM_N_RUNGS; i++) {
+        const struct cllm_llm_ladder_rung *g = &l->rung[i];
+        const char *why = g->status && strcmp(g->status, "ok") != 0 ? g->reason : "not measured on this rung";
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cllm_w_str(x, &CLLM_F_LLM_RUNG_NAME, cllm_llm_rung_name((enum cllm_llm_rung)i), NULL);
+        cllm_w_str(x, &CLLM_F_LLM_RUNG_ADDS, cllm_llm_rung_cost((enum cllm_llm_rung)i), NULL);
+        cllm_w_str(x, &CLLM_F_LLM_RUNG_STATUS, g->status ? g->status : "skipped", NULL);
+        if (!g->status || strcmp(g->status, "ok") != 0)
+            cllm_w_str(x, &CLLM_F_REASON, g->status ? g->reason : "not reached (cancelled)", NULL);
+        cllm_w_num(x, &CLLM_F_LLM_RUNG_DECODE_TPS, g->decode_tps, why);
+        cllm_w_num(x, &CLLM_F_LLM_RUNG_PROMPT_TPS, g->prompt_tps,
+                   i == CLLM_LLM_RUNG_BENCH ? why : "measured on the first rung only");
+        cllm_w_num(x, &CLLM_F_LLM_RUNG_TTFT_S, g->ttft_s,
+                   i == CLLM_LLM_RUNG_BENCH_DEPTH ? "the same prompt as the first rung" : why);
+        cllm_w_num(x, &CLLM_F_LLM_RUNG_DECODE_COST, cllm_llm_rung_decode_cost_pct(l, (enum cllm_llm_rung)i),
+                   i == 0 ? "the first rung" : "this rung or every rung above has no decode rate");
+        cllm_w_num(x, &CLLM_F_LLM_RUNG_TTFT_COST, cllm_llm_rung_ttft_cost_pct(l, (enum cllm_llm_rung)i),
+                   i == 0 ? "the first rung" : "this rung or every rung above has no time to first token");
+        cllm_w_int(x, &CLLM_F_LLM_RUNG_RUNS, g->runs);
+        cJSON_AddItemToArray(rungs, x);
+    }
 }
 
 static void put_roofline(cJSON *summary, const struct cllm_llm_roofline *r)
@@ -369,6 +407,8 @@ static void put_result(cJSON *o, const struct cllm_llm_model_result *r)
         else
             cllm_w_null(o, &CLLM_F_LLM_PROMPT_TOKENS, "no run succeeded or the engine did not count them");
     }
+    if (r->has_ladder)
+        put_ladder(o, &r->ladder);
     cllm_w_str(o, &CLLM_F_LLM_STATUS, r->status ? r->status : "failed", NULL);
     if (r->error[0])
         cllm_w_str(o, &CLLM_F_ERROR, r->error, NULL);
