@@ -1,10 +1,12 @@
 /* Terminal output of the classic phases: one progress line per phase and the final table. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "classic/classic.h"
 #include "cli/cli.h"
+#include "monitor/monitor.h"
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/write.h"
@@ -76,15 +78,30 @@ static void phase_result(FILE *f, int index, const cJSON *ph)
     }
 }
 
-/* Lines under a phase's row: each suspect size with its reason. */
+static bool status_ok(const cJSON *ph)
+{
+    const char *st = cllm_r_str(ph, &CLLM_F_CL_STATUS);
+    return st && strcmp(st, "ok") == 0;
+}
+
+/* Lines under a phase's row: each suspect size with its reason; other processes' CPU use when it was high. */
 static void phase_notes(FILE *f, const cJSON *ph)
 {
     const cJSON *r;
+    struct cllm_monitor_summary sum;
+    double pct;
+
     cJSON_ArrayForEach(r, cllm_r_get(ph, &CLLM_F_CPU_RESULTS)) {
         const char *why = cllm_r_str(r, &CLLM_F_CPU_SUSPECT_REASON);
         if (cJSON_IsTrue(cllm_r_get(r, &CLLM_F_CPU_SUSPECT)))
             fprintf(f, "    note: %s suspect: %s\n", r->string, why ? why : "below the single-thread result");
     }
+    memset(&sum, 0, sizeof(sum));
+    sum.other_cpu_pct_mean = cllm_r_num(cllm_r_get(cllm_r_get(ph, &CLLM_F_MONITOR), &CLLM_F_MON_SUMMARY),
+                                        &CLLM_F_MON_OTHER_CPU_PCT_MEAN);
+    /* a phase that measured nothing has no numbers to be low */
+    if (cllm_monitor_noisy(&sum, &pct) && status_ok(ph))
+        fprintf(f, "    note: other processes used %.0f %% of the CPU during this phase: numbers may be low\n", pct);
 }
 
 void cli_classic_progress(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,

@@ -239,6 +239,9 @@ const struct cllm_field CLLM_F_MON_PROC_CPU_PCT_MEAN = {"proc_cpu_pct_mean", NUM
     "this process's CPU use (100 = one core), mean", NULL, 0, NUL};
 const struct cllm_field CLLM_F_MON_PROC_CPU_PCT_MAX = {"proc_cpu_pct_max", NUM, "%",
     "this process's CPU use (100 = one core), highest", NULL, 0, NUL};
+const struct cllm_field CLLM_F_MON_OTHER_CPU_PCT_MEAN = {"other_cpu_pct_mean", NUM, "%",
+    "other processes' share of the machine's CPU, mean: cpu_pct − proc_cpu_pct / logical CPUs; above 10 the phase's "
+    "numbers may be low (the terminal says so)", NULL, 0, NUL};
 const struct cllm_field CLLM_F_MON_RAM_USED_GB_PEAK = {"ram_used_gb_peak", NUM, "GiB", "machine RAM in use, highest",
     NULL, 0, NUL};
 const struct cllm_field CLLM_F_MON_RSS_GB_PEAK = {"rss_gb_peak", NUM, "GiB", "this process's resident set, highest",
@@ -271,7 +274,7 @@ const struct cllm_field CLLM_F_MON_SUMMARY_GPUS = {"gpus", CLLM_FT_ARRAY, "", "p
 
 static const struct cllm_field *const mon_summary_fields[] = {&CLLM_F_MON_DURATION_S, &CLLM_F_MON_N_SAMPLES,
     &CLLM_F_MON_CPU_PCT_MEAN, &CLLM_F_MON_CPU_PCT_MIN, &CLLM_F_MON_CPU_PCT_MAX, &CLLM_F_MON_PROC_CPU_PCT_MEAN,
-    &CLLM_F_MON_PROC_CPU_PCT_MAX, &CLLM_F_MON_RAM_USED_GB_PEAK, &CLLM_F_MON_RSS_GB_PEAK,
+    &CLLM_F_MON_PROC_CPU_PCT_MAX, &CLLM_F_MON_OTHER_CPU_PCT_MEAN, &CLLM_F_MON_RAM_USED_GB_PEAK, &CLLM_F_MON_RSS_GB_PEAK,
     &CLLM_F_MON_CPU_PACKAGE_W_MEAN, &CLLM_F_MON_CPU_PACKAGE_ENERGY_J, &CLLM_F_MON_SUMMARY_GPUS, NULL};
 const struct cllm_record CLLM_R_MONITOR_SUMMARY = {"monitor_summary", "statistics over the samples",
     mon_summary_fields, false};

@@ -84,6 +84,7 @@ extern const struct cllm_field CLLM_F_MON_CPU_PCT_MIN;
 extern const struct cllm_field CLLM_F_MON_CPU_PCT_MAX;
 extern const struct cllm_field CLLM_F_MON_PROC_CPU_PCT_MEAN;
 extern const struct cllm_field CLLM_F_MON_PROC_CPU_PCT_MAX;
+extern const struct cllm_field CLLM_F_MON_OTHER_CPU_PCT_MEAN;
 extern const struct cllm_field CLLM_F_MON_RAM_USED_GB_PEAK;
 extern const struct cllm_field CLLM_F_MON_RSS_GB_PEAK;
 extern const struct cllm_field CLLM_F_MON_CPU_PACKAGE_W_MEAN;

@@ -59,6 +59,18 @@ static void put(cJSON *o, const struct cllm_field *f, double v, int decimals, co
     cllm_w_num(o, f, isfinite(v) ? round_dec(v, decimals) : v, why);
 }
 
+/* Why other_cpu_pct_mean is unknown: the machine's or the process's CPU use, or the CPU count, was missing. */
+static const char *other_why(const struct cllm_monitor_report *r)
+{
+    if (isnan(r->summary.cpu_pct_mean))
+        return col_why(r, COL_CPU, "no sample had the machine's CPU use");
+    if (isnan(r->summary.proc_cpu_pct_mean))
+        return col_why(r, COL_PROC, "no sample had this process's CPU use");
+    if (r->info.logical_cpus <= 0)
+        return "the sampler did not give the logical CPU count";
+    return "no sample had the machine's and this process's CPU use together";
+}
+
 static void summary_json(cJSON *mon, const struct cllm_monitor_report *r)
 {
     static const char *const none = "no sample had a value";
@@ -74,6 +86,7 @@ static void summary_json(cJSON *mon, const struct cllm_monitor_report *r)
     put(j, &CLLM_F_MON_CPU_PCT_MAX, s->cpu_pct_max, 2, col_why(r, COL_CPU, none));
     put(j, &CLLM_F_MON_PROC_CPU_PCT_MEAN, s->proc_cpu_pct_mean, 2, col_why(r, COL_PROC, none));
     put(j, &CLLM_F_MON_PROC_CPU_PCT_MAX, s->proc_cpu_pct_max, 2, col_why(r, COL_PROC, none));
+    put(j, &CLLM_F_MON_OTHER_CPU_PCT_MEAN, s->other_cpu_pct_mean, 2, other_why(r));
     put(j, &CLLM_F_MON_RAM_USED_GB_PEAK, s->ram_used_gb_peak, 3, col_why(r, COL_RAM, none));
     put(j, &CLLM_F_MON_RSS_GB_PEAK, s->rss_gb_peak, 4, col_why(r, COL_RSS, none));
     put(j, &CLLM_F_MON_CPU_PACKAGE_W_MEAN, s->cpu_package_w_mean, 2, col_why(r, COL_PKG, none));

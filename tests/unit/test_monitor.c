@@ -1042,6 +1042,53 @@ static void test_mark_throttled_pure(void)
     CHECK_INT(cllm_monitor_mark_throttled(w, 0, o), 0);
 }
 
+/* The summary's other_cpu_pct_mean and its JSON: a number with the CPU count, null with the reason without it. */
+static void test_other_cpu_in_summary(void)
+{
+    static struct fake f = {.watts = 10.0, .logical_cpus = 4, .scripted = true, .cpu_pct = 60, .proc_cpu_pct = 80};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_monitor *m;
+    double pct;
+    cJSON *j;
+
+    pthread_mutex_init(&f.mu, NULL);
+    m = start_fake(&s, 0.1, 0, false);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.15);
+    cllm_monitor_stop(m);
+    CHECK_NEAR(cllm_monitor_summary(m)->other_cpu_pct_mean, 40.0, 1e-9);
+    CHECK(cllm_monitor_noisy(cllm_monitor_summary(m), &pct));
+    CHECK_NEAR(pct, 40.0, 1e-9);
+    j = monitor_json(m, false);
+    CHECK_NEAR(cJSON_GetNumberValue(obj(obj(j, "summary"), "other_cpu_pct_mean")), 40.0, 1e-9);
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+
+    /* this process alone: 4 CPUs all busy with it is nobody else */
+    f.cpu_pct = 100;
+    f.proc_cpu_pct = 400;
+    m = start_fake(&s, 0.1, 0, false);
+    sleep_s(0.15);
+    cllm_monitor_stop(m);
+    CHECK_NEAR(cllm_monitor_summary(m)->other_cpu_pct_mean, 0.0, 1e-9);
+    CHECK(!cllm_monitor_noisy(cllm_monitor_summary(m), NULL));
+    cllm_monitor_free(m);
+
+    f.logical_cpus = 0;
+    m = start_fake(&s, 0.1, 0, false);
+    sleep_s(0.15);
+    cllm_monitor_stop(m);
+    j = monitor_json(m, false);
+    CHECK(cJSON_IsNull(obj(obj(j, "summary"), "other_cpu_pct_mean")));
+    CHECK_STR(cJSON_GetStringValue(obj(obj(obj(j, "summary"), "null_reasons"), "other_cpu_pct_mean")),
+              "the sampler did not give the logical CPU count");
+    cJSON_Delete(j);
+    cllm_monitor_free(m);
+    pthread_mutex_destroy(&f.mu);
+}
+
 static void test_noisy(void)
 {
     struct cllm_monitor_summary s;
@@ -1107,6 +1154,8 @@ static void test_real_sampler(void)
     CHECK(sum->proc_cpu_pct_max > 10);   /* the busy loop */
     CHECK(sum->rss_gb_peak > 0 && sum->rss_gb_peak < 64);
     CHECK(sum->ram_used_gb_peak > 0);
+    CHECK(info->logical_cpus > 0);
+    CHECK(sum->other_cpu_pct_mean >= 0 && sum->other_cpu_pct_mean <= 100);
 #endif
     CHECK(sum->sample_cost_ms_mean >= 0 && sum->sample_cost_ms_mean <= sum->sample_cost_ms_max);
     fprintf(stderr, "  %zu samples, sample cost %.3f ms mean, %.3f ms max; %d GPU(s)\n", sum->n_samples,
@@ -1177,6 +1226,7 @@ int main(void)
     RUN(test_window_marks_reason_bit);
     RUN(test_window_edges);
     RUN(test_mark_throttled_pure);
+    RUN(test_other_cpu_in_summary);
     RUN(test_noisy);
     RUN(test_real_sampler);
     return test_summary();
