@@ -143,6 +143,52 @@ static void test_cancel_between_phases(void)
     cJSON_Delete(section);
 }
 
+/* Every phase in one run: cpu_multi_thread is compared with cpu_single_thread at the same size (the suspect flag
+ * is there whenever the multi-thread phase ran more than one thread), and each phase's monitor gives other
+ * processes' CPU share. */
+static void test_cpu_phases_compared(void)
+{
+    struct cllm_config cfg = small_config();
+    struct cllm_classic_params p = params(&cfg);
+    static struct cllm_classic_result r;
+    cJSON *section = cJSON_CreateObject(), *multi;
+    const struct cllm_cpugemm_size *z;
+
+    cfg.memory_array_mb = 8;
+    cfg.n_gpu_matrix_sizes = 1;
+    cfg.gpu_matrix_sizes[0] = 256;
+    p.monitor = true;
+    p.keep_samples = false;
+    cllm_classic_run(&p, &r);
+    if (r.cpu_single.status == CLLM_CLASSIC_SKIPPED) {
+        cllm_classic_result_free(&r);
+        cJSON_Delete(section);
+        SKIP("built without OpenBLAS");
+    }
+    CHECK_INT(r.cpu_single.status, CLLM_CLASSIC_OK);
+    CHECK_INT(r.cpu_multi.status, CLLM_CLASSIC_OK);
+    CHECK_INT(r.cpu_multi.n_sizes, 1);
+    z = &r.cpu_multi.sizes[0];
+    CHECK(z->warmup_products >= 1 && z->warmup_s >= 0.25);
+    CHECK(z->suspect_checked == (r.cpu_multi.threads_requested > 1));
+    CHECK(z->suspect == (z->suspect_checked && z->gflops < r.cpu_single.sizes[0].gflops));
+    cllm_write_classic(section, &r);
+    multi = cllm_json_path(section, "benchmarks.cpu_multi_thread");
+    if (z->suspect_checked)
+        CHECK(cJSON_IsBool(cllm_json_path(multi, "results[\"32x32\"].suspect")));
+    CHECK(cllm_json_path(section, "benchmarks.cpu_single_thread.results[\"32x32\"].suspect") == NULL);
+    CHECK(strstr(cJSON_GetStringValue(cllm_json_path(multi, "method")), "untimed") != NULL);
+    for (int i = 0; i < CLLM_CLASSIC_PHASE_COUNT; i++)
+        if (r.phase[i].has_monitor) {
+            double o = r.phase[i].monitor.summary.other_cpu_pct_mean;
+            CHECK(isnan(o) || (o >= 0 && o <= 100));
+        }
+    CHECK(r.phase[CLLM_CLASSIC_CPU_MULTI].has_monitor);
+    CHECK(cllm_json_path(multi, "monitor.summary.other_cpu_pct_mean") != NULL);
+    cllm_classic_result_free(&r);
+    cJSON_Delete(section);
+}
+
 int main(void)
 {
     struct cllm_hw_params hp = cllm_hw_default_params();
@@ -150,5 +196,6 @@ int main(void)
     RUN(test_one_phase_written);
     RUN(test_monitor_fallback);
     RUN(test_cancel_between_phases);
+    RUN(test_cpu_phases_compared);
     return test_summary();
 }
