@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/strutil.h"
 #include "hw/hw.h"
+#include "monitor/monitor.h"
 
 struct cllm_sweep_params cllm_sweep_default_params(void)
 {
@@ -701,22 +702,57 @@ static double kept_cv(struct cllm_bench_test *t)
 static void judge(struct runner *r, struct cllm_bench_test *t, const uint64_t *t0, const uint64_t *t1)
 {
     const struct cllm_sweep_monitor *m = &r->rp->monitor;
-    bool thr[1024];
-    char why[1024][96];
-    int n = t->n_samples < 1024 ? t->n_samples : 1024;
-    double other;
-    if (!m->judge || n == 0)
+    int n = t->n_samples;
+    struct cllm_monitor_window *w;
+    struct cllm_throttle_mark *marks;
+    struct cllm_monitor_window all;
+
+    if (!m->window || n == 0)
         return;
-    memset(thr, 0, sizeof(thr[0]) * (size_t)n);
-    for (int i = 0; i < n; i++)
-        why[i][0] = '\0';
-    other = m->judge(m->user_data, t0, t1, n, thr, why);
-    for (int i = 0; i < n; i++) {
-        t->samples[i].throttled = thr[i];
-        cllm_strlcpy(t->samples[i].throttle_reason, thr[i] ? why[i] : "", sizeof(t->samples[i].throttle_reason));
+    w = calloc((size_t)n, sizeof(*w));
+    marks = calloc((size_t)n, sizeof(*marks));
+    if (!w || !marks) {
+        free(w);
+        free(marks);
+        return;
     }
-    t->other_cpu_pct = other;
-    t->noisy = other > 10.0;
+    for (int i = 0; i < n; i++) {
+        struct cllm_bench_sample *s = &t->samples[i];
+        bool got = m->window(m->user_data, t0[i], t1[i], &w[i]) == CLLM_OK && w[i].n_samples > 0;
+        s->has_readings = got;
+        s->cpu_clock_mhz = got ? w[i].cpu_clock_mhz_mean : NAN;
+        s->other_cpu_pct = got ? w[i].other_cpu_pct_mean : NAN;
+        s->gpu_sm_clock_mhz_min = got && w[i].n_gpus > 0 ? w[i].gpu[0].sm_clock_mhz_min : NAN;
+        s->gpu_sm_clock_mhz_max = got && w[i].n_gpus > 0 ? w[i].gpu[0].sm_clock_mhz_max : NAN;
+        s->gpu_temp_c_max = got && w[i].n_gpus > 0 ? w[i].gpu[0].temp_c_max : NAN;
+        s->gpu_power_w_mean = got && w[i].n_gpus > 0 ? w[i].gpu[0].power_w_mean : NAN;
+        s->gpu_throttle_reasons = got && w[i].n_gpus > 0 ? w[i].gpu[0].throttle_reasons : 0;
+        if (!got)
+            memset(&w[i], 0, sizeof(w[i]));   /* no readings: nothing to judge it by */
+    }
+    cllm_monitor_mark_throttled(w, n, marks);
+    for (int i = 0; i < n; i++) {
+        t->samples[i].throttled = marks[i].throttled;
+        cllm_strlcpy(t->samples[i].throttle_reason, marks[i].reason, sizeof(t->samples[i].throttle_reason));
+    }
+    /* other processes over the whole test, not the mean of the repetitions' means */
+    if (m->window(m->user_data, t0[0], t1[n - 1], &all) == CLLM_OK && all.n_samples > 0) {
+        t->other_cpu_pct = all.other_cpu_pct_mean;
+        t->noisy = isfinite(all.other_cpu_pct_mean) && all.other_cpu_pct_mean > 10.0;
+    }
+    free(w);
+    free(marks);
+}
+
+static enum cllm_status monitor_window(void *user_data, uint64_t t0, uint64_t t1, struct cllm_monitor_window *out)
+{
+    return cllm_monitor_window(user_data, t0, t1, out);
+}
+
+struct cllm_sweep_monitor cllm_sweep_monitor_of(struct cllm_monitor *m)
+{
+    struct cllm_sweep_monitor s = {m ? monitor_window : NULL, m};
+    return s;
 }
 
 /* Fills the depth of one repetition: restored when a saved state takes, else built and saved. */

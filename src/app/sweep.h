@@ -23,6 +23,8 @@ extern "C" {
 #endif
 
 struct cllm_hw_info;
+struct cllm_monitor;
+struct cllm_monitor_window;
 
 #define CLLM_SWEEP_MAX_LIST   64   /* values of one option */
 #define CLLM_SWEEP_MAX_MODELS 16
@@ -89,14 +91,16 @@ enum cllm_sweep_event {
 typedef void (*cllm_sweep_event_fn)(enum cllm_sweep_event ev, const char *text, const struct cllm_bench_test *test,
                                     void *user_data);
 
-/* What the monitor saw during a test: after its repetitions, judge gets each one's window [t0[i], t1[i]] (the
- * ops' clock), marks the throttled ones (throttled[i], reason[i]) and returns other processes' CPU use over the
- * whole test in % of the machine (NAN unknown). NULL judge: nothing marked, noise unknown. */
+/* Where the readings of a repetition come from: window summarises [t0, t1] (the ops' clock, cllm_now_ns for the
+ * real engine) as monitor/monitor.h's cllm_monitor_window does; NULL: no readings (nothing marked throttled,
+ * noise unknown). The runner marks throttled repetitions with cllm_monitor_mark_throttled. */
 struct cllm_sweep_monitor {
-    double (*judge)(void *user_data, const uint64_t *t0, const uint64_t *t1, int n, bool *throttled,
-                    char (*reason)[96]);
+    enum cllm_status (*window)(void *user_data, uint64_t t0_ns, uint64_t t1_ns, struct cllm_monitor_window *out);
     void *user_data;
 };
+
+/* The readings of a running monitor (user_data: the struct cllm_monitor *). */
+struct cllm_sweep_monitor cllm_sweep_monitor_of(struct cllm_monitor *m);
 
 struct cllm_sweep_run_params {
     const struct cllm_sweep_params *p;

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "hw/hw.h"
+#include "monitor/monitor.h"
 #include "report/result.h"
 #include "report/fields_sweep.h"
 
@@ -80,6 +81,7 @@ int cmd_sweep(int argc, char *const *argv)
     struct cllm_hw_params hp = cllm_hw_default_params();
     struct cllm_hw_info *hw;
     struct ui ui;
+    struct cllm_monitor *mon = NULL;
     char err[CLLM_ERR_LEN] = "";
     bool help = false;
     time_t started = time(NULL);
@@ -130,9 +132,22 @@ int cmd_sweep(int argc, char *const *argv)
     rp.cancel = cli_cancel_flag();
     rp.on_event = on_event;
     rp.user_data = &ui;
+    if (p.monitor) {
+        /* clocks, throttle reasons and other processes across every repetition */
+        struct cllm_monitor_params mp = cllm_monitor_default_params();
+        char merr[CLLM_ERR_LEN];
+        mp.interval_s = 0.1;
+        mp.gpu = hw->gpu.n_devices > 0;
+        mon = cllm_monitor_start(&mp, merr, sizeof(merr));
+        if (mon)
+            rp.monitor = cllm_sweep_monitor_of(mon);
+        else
+            CLLM_LOG(CLLM_LOG_WARN, "no monitor (no throttle marking, no other-process reading): %s", merr);
+    }
     if (p.format != CLLM_SWEEP_MD && p.format != CLLM_SWEEP_NONE)
         cllm_sweepout_header(stdout, out_fmt(p.format), &s);
     st = cllm_sweep_run(&rp, &s, err, sizeof(err));
+    cllm_monitor_free(mon);
     if (p.format == CLLM_SWEEP_MD) {
         cllm_sweepout_header(stdout, CLLM_SWEEPOUT_MD, &s);
         for (int i = 0; i < s.n_tests; i++)

@@ -9,6 +9,7 @@
 #include "app/ai_phase.h"
 #include "report/fields_core.h"
 #include "report/fields_llm.h"
+#include "monitor/monitor.h"
 #include "report/write.h"
 
 static bool g_bar_open;
@@ -166,6 +167,16 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
                     cllm_r_num(sum, &CLLM_F_LLM_PEAK_MEMORY_GB), stability ? stability : "(null)",
                     synth ? "  (synthetic)" : "");
             server_rate_line(f, r);
+            {
+                struct cllm_monitor_summary ms;
+                double pct;
+                memset(&ms, 0, sizeof(ms));
+                ms.other_cpu_pct_mean = cllm_r_num(cllm_r_get(cllm_r_get(r, &CLLM_F_MONITOR), &CLLM_F_MON_SUMMARY),
+                                                   &CLLM_F_MON_OTHER_CPU_PCT_MEAN);
+                if (cllm_monitor_noisy(&ms, &pct))
+                    fprintf(f, "  %-16s note: other processes used %.0f %% of the CPU during the runs: numbers may "
+                               "be low\n", "", pct);
+            }
             if (cllm_r_str(stall, &CLLM_F_LLM_STALL_AT)) {
                 const char *serr = cllm_r_str(stall, &CLLM_F_ERROR);
                 fprintf(f, "  %-16s %s timed out, the later runs were skipped: %s\n", "",

@@ -111,7 +111,15 @@ struct cllm_bench_sample {
     double   ts;                 /* (n_prompt + n_gen) / seconds */
     bool     depth_built;        /* the depth was filled in this repetition (not restored) */
     bool     throttled;          /* the monitor saw a clock drop or a throttle reason during it */
-    char     throttle_reason[96];
+    char     throttle_reason[200];
+    /* the monitor's readings across it (NAN / 0 when none); the GPU ones are GPU 0's */
+    bool     has_readings;
+    double   cpu_clock_mhz;      /* mean */
+    double   gpu_sm_clock_mhz_min, gpu_sm_clock_mhz_max;
+    double   gpu_temp_c_max;
+    double   gpu_power_w_mean;
+    unsigned long long gpu_throttle_reasons;   /* NVML clocks-event reason bits OR'd (CLLM_GPU_THROTTLE_*) */
+    double   other_cpu_pct;      /* other processes' CPU use, % of the machine */
 };
 
 /* One row of the matrix. */

@@ -11,6 +11,36 @@
 #define NUL  CLLM_FF_NULLABLE
 #define REQ  CLLM_FF_REQUIRED
 
+/* ---- ai_benchmarks.sweep.tests[].repetitions[] ---- */
+
+const struct cllm_field CLLM_F_SW_R_THROTTLED = {"throttled", BOOL, "",
+    "the GPU SM clock fell below 90 % of the test's highest, or a thermal/power throttle reason was set", NULL, 0,
+    REQ};
+const struct cllm_field CLLM_F_SW_R_THROTTLE_REASON = {"throttle_reason", STR, "", "why it is marked throttled",
+    NULL, 0, 0};
+const struct cllm_field CLLM_F_SW_R_DEPTH_BUILT = {"depth_built", BOOL, "",
+    "the depth was filled in this repetition (false: restored from the saved state, or no depth)", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SW_R_CPU_CLOCK = {"cpu_clock_mhz", NUM, "MHz", "mean CPU clock across it", NULL, 0,
+    NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_GPU_SM_MIN = {"gpu_sm_clock_mhz_min", NUM, "MHz", "GPU 0's lowest SM clock",
+    NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_GPU_SM_MAX = {"gpu_sm_clock_mhz_max", NUM, "MHz", "GPU 0's highest SM clock",
+    NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_GPU_TEMP = {"gpu_temp_c_max", NUM, "C", "GPU 0's highest temperature", NULL, 0,
+    NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_GPU_POWER = {"gpu_power_w_mean", NUM, "W", "GPU 0's mean power", NULL, 0,
+    NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_GPU_REASONS = {"gpu_throttle_reasons", INT, "",
+    "GPU 0's NVML clocks-event reason bits seen across it, OR'd (0x4 SW power cap, 0x8 HW slowdown, 0x20 SW "
+    "thermal, 0x40 HW thermal, 0x80 HW power brake, 0x1 idle)", NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SW_R_OTHER_CPU = {"other_cpu_pct", NUM, "%",
+    "other processes' CPU use across it, % of the machine", NULL, 0, NUL | REQ};
+static const struct cllm_field *const rep_fields[] = {&CLLM_F_SW_R_THROTTLED, &CLLM_F_SW_R_THROTTLE_REASON,
+    &CLLM_F_SW_R_DEPTH_BUILT, &CLLM_F_SW_R_CPU_CLOCK, &CLLM_F_SW_R_GPU_SM_MIN, &CLLM_F_SW_R_GPU_SM_MAX,
+    &CLLM_F_SW_R_GPU_TEMP, &CLLM_F_SW_R_GPU_POWER, &CLLM_F_SW_R_GPU_REASONS, &CLLM_F_SW_R_OTHER_CPU, NULL};
+const struct cllm_record CLLM_R_SWEEP_REP = {"sweep_repetition", "one repetition of a sweep test", rep_fields,
+    false};
+
 /* ---- ai_benchmarks.sweep.tests[] ---- */
 
 const struct cllm_field CLLM_F_SW_STATUS = {"status", STR, "",
@@ -83,11 +113,9 @@ const struct cllm_field CLLM_F_SW_SAMPLES_TS = {"samples_ts", ARR, "tokens/s",
 const struct cllm_field CLLM_F_SW_DEPTH_BUILDS = {"depth_builds", INT, "",
     "times the depth was filled in this test (0 when every repetition restored a saved state; 1 when "
     "the first built it)", NULL, 0, REQ};
-const struct cllm_field CLLM_F_SW_THROTTLED = {"throttled", ARR, "",
-    "per repetition: the monitor saw the GPU SM clock below 90 % of the test's highest, or a "
-    "thermal/power throttle reason", NULL, BOOL, REQ};
-const struct cllm_field CLLM_F_SW_THROTTLE_REASONS = {"throttle_reasons", ARR, "",
-    "per repetition: why it is marked throttled (empty when not)", NULL, STR, REQ};
+const struct cllm_field CLLM_F_SW_REPETITIONS = {"repetitions", ARR, "",
+    "per repetition, in order: whether it is marked throttled and the monitor's readings across it",
+    &CLLM_R_SWEEP_REP, 0, REQ};
 const struct cllm_field CLLM_F_SW_N_THROTTLED = {"n_throttled", INT, "", "repetitions marked throttled", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_AVG_TS_KEPT = {"avg_ts_kept", NUM, "tokens/s",
     "avg_ts over the repetitions not marked throttled", NULL, 0, NUL | REQ};
@@ -112,8 +140,8 @@ static const struct cllm_field *const test_fields[] = {&CLLM_F_SW_STATUS, &CLLM_
     &CLLM_F_SW_MAIN_GPU, &CLLM_F_SW_NO_KV_OFFLOAD, &CLLM_F_SW_FLASH_ATTN, &CLLM_F_SW_TENSOR_SPLIT,
     &CLLM_F_SW_USE_MMAP, &CLLM_F_SW_LOAD_MODE, &CLLM_F_SW_N_PROMPT, &CLLM_F_SW_N_GEN, &CLLM_F_SW_N_DEPTH,
     &CLLM_F_SW_N_CTX, &CLLM_F_SW_TEST_TIME, &CLLM_F_SW_AVG_NS, &CLLM_F_SW_STDDEV_NS, &CLLM_F_SW_AVG_TS,
-    &CLLM_F_SW_STDDEV_TS, &CLLM_F_SW_SAMPLES_NS, &CLLM_F_SW_SAMPLES_TS, &CLLM_F_SW_DEPTH_BUILDS, &CLLM_F_SW_THROTTLED,
-    &CLLM_F_SW_THROTTLE_REASONS, &CLLM_F_SW_N_THROTTLED, &CLLM_F_SW_AVG_TS_KEPT, &CLLM_F_SW_STDDEV_TS_KEPT,
+    &CLLM_F_SW_STDDEV_TS, &CLLM_F_SW_SAMPLES_NS, &CLLM_F_SW_SAMPLES_TS, &CLLM_F_SW_DEPTH_BUILDS, &CLLM_F_SW_REPETITIONS,
+    &CLLM_F_SW_N_THROTTLED, &CLLM_F_SW_AVG_TS_KEPT, &CLLM_F_SW_STDDEV_TS_KEPT,
     &CLLM_F_SW_CV_KEPT, &CLLM_F_SW_UNTIL_STABLE_CV, &CLLM_F_SW_STABLE, &CLLM_F_SW_OTHER_CPU_PCT, &CLLM_F_SW_NOISY,
     NULL};
 const struct cllm_record CLLM_R_SWEEP_TEST = {"sweep_test",

@@ -16,6 +16,19 @@ struct cJSON;
 struct cllm_bench_sweep;
 struct cllm_bench_test;
 
+/* ai_benchmarks.sweep.tests[].repetitions[] */
+extern const struct cllm_field CLLM_F_SW_R_THROTTLED;
+extern const struct cllm_field CLLM_F_SW_R_THROTTLE_REASON;
+extern const struct cllm_field CLLM_F_SW_R_DEPTH_BUILT;
+extern const struct cllm_field CLLM_F_SW_R_CPU_CLOCK;
+extern const struct cllm_field CLLM_F_SW_R_GPU_SM_MIN;
+extern const struct cllm_field CLLM_F_SW_R_GPU_SM_MAX;
+extern const struct cllm_field CLLM_F_SW_R_GPU_TEMP;
+extern const struct cllm_field CLLM_F_SW_R_GPU_POWER;
+extern const struct cllm_field CLLM_F_SW_R_GPU_REASONS;
+extern const struct cllm_field CLLM_F_SW_R_OTHER_CPU;
+extern const struct cllm_record CLLM_R_SWEEP_REP;
+
 /* ai_benchmarks.sweep.tests[] */
 extern const struct cllm_field CLLM_F_SW_STATUS;
 extern const struct cllm_field CLLM_F_SW_REASON;
@@ -57,8 +70,7 @@ extern const struct cllm_field CLLM_F_SW_STDDEV_TS;
 extern const struct cllm_field CLLM_F_SW_SAMPLES_NS;
 extern const struct cllm_field CLLM_F_SW_SAMPLES_TS;
 extern const struct cllm_field CLLM_F_SW_DEPTH_BUILDS;
-extern const struct cllm_field CLLM_F_SW_THROTTLED;
-extern const struct cllm_field CLLM_F_SW_THROTTLE_REASONS;
+extern const struct cllm_field CLLM_F_SW_REPETITIONS;
 extern const struct cllm_field CLLM_F_SW_N_THROTTLED;
 extern const struct cllm_field CLLM_F_SW_AVG_TS_KEPT;
 extern const struct cllm_field CLLM_F_SW_STDDEV_TS_KEPT;

@@ -85,12 +85,30 @@ cJSON *cllm_write_sweep_test(const struct cllm_bench_sweep *s, const struct cllm
         for (int i = 0; i < t->n_samples; i++)
             cJSON_AddItemToArray(a, cJSON_CreateNumber(t->samples[i].ts));
     cllm_w_int(o, &CLLM_F_SW_DEPTH_BUILDS, t->depth_builds);
-    if ((a = cllm_w_arr(o, &CLLM_F_SW_THROTTLED)))
-        for (int i = 0; i < t->n_samples; i++)
-            cJSON_AddItemToArray(a, cJSON_CreateBool(t->samples[i].throttled));
-    if ((a = cllm_w_arr(o, &CLLM_F_SW_THROTTLE_REASONS)))
-        for (int i = 0; i < t->n_samples; i++)
-            cJSON_AddItemToArray(a, cJSON_CreateString(t->samples[i].throttle_reason));
+    if ((a = cllm_w_arr(o, &CLLM_F_SW_REPETITIONS)))
+        for (int i = 0; i < t->n_samples; i++) {
+            const struct cllm_bench_sample *x = &t->samples[i];
+            const char *none = x->has_readings ? "not readable on this machine" : "no monitor readings";
+            const char *gnone = x->has_readings ? "no GPU reading (no GPU, or not readable)" : none;
+            cJSON *r = cJSON_CreateObject();
+            if (!r)
+                break;
+            cllm_w_bool(r, &CLLM_F_SW_R_THROTTLED, x->throttled);
+            if (x->throttle_reason[0])
+                cllm_w_str(r, &CLLM_F_SW_R_THROTTLE_REASON, x->throttle_reason, NULL);
+            cllm_w_bool(r, &CLLM_F_SW_R_DEPTH_BUILT, x->depth_built);
+            cllm_w_num(r, &CLLM_F_SW_R_CPU_CLOCK, x->has_readings ? x->cpu_clock_mhz : NAN, none);
+            cllm_w_num(r, &CLLM_F_SW_R_GPU_SM_MIN, x->has_readings ? x->gpu_sm_clock_mhz_min : NAN, gnone);
+            cllm_w_num(r, &CLLM_F_SW_R_GPU_SM_MAX, x->has_readings ? x->gpu_sm_clock_mhz_max : NAN, gnone);
+            cllm_w_num(r, &CLLM_F_SW_R_GPU_TEMP, x->has_readings ? x->gpu_temp_c_max : NAN, gnone);
+            cllm_w_num(r, &CLLM_F_SW_R_GPU_POWER, x->has_readings ? x->gpu_power_w_mean : NAN, gnone);
+            if (x->has_readings && isfinite(x->gpu_sm_clock_mhz_max))
+                cllm_w_int(r, &CLLM_F_SW_R_GPU_REASONS, (long long)x->gpu_throttle_reasons);
+            else
+                cllm_w_null(r, &CLLM_F_SW_R_GPU_REASONS, gnone);
+            cllm_w_num(r, &CLLM_F_SW_R_OTHER_CPU, x->has_readings ? x->other_cpu_pct : NAN, none);
+            cJSON_AddItemToArray(a, r);
+        }
     cllm_w_int(o, &CLLM_F_SW_N_THROTTLED, t->n_throttled);
     cllm_w_num(o, &CLLM_F_SW_AVG_TS_KEPT, t->avg_ts_kept, no_kept);
     cllm_w_num(o, &CLLM_F_SW_STDDEV_TS_KEPT, t->stddev_ts_kept, no_kept);

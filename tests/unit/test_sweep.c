@@ -5,6 +5,7 @@
 
 #include "app/sweep.h"
 #include "llm/bench.h"
+#include "monitor/monitor.h"
 #include "test.h"
 
 /* ---- the fake engine: a clock that advances by a cost per token, times a noise factor per repetition ---- */
@@ -16,6 +17,8 @@ struct fake {
     int loads, unloads, ctx_news, ctx_frees, saves, restores;
     int builds_at[16];            /* depth builds per depth index (depth / 128) */
     int clock_reads;
+    uint64_t starts[64];          /* each timed repetition's start (odd clock reads) */
+    int n_starts;
     int fail_load_ngl;            /* a load with this -ngl fails; -99: none */
     bool restore_refuses;
     const double *noise;          /* the timed prompt/gen cost factor per timed repetition, in order */
@@ -131,6 +134,8 @@ static uint64_t f_now(void *self)
     struct fake *f = self;
     /* each timed repetition reads the clock twice (start, end): the noise index moves on after the end */
     uint64_t t = f->clock;
+    if (f->clock_reads % 2 == 0 && f->n_starts < 64)
+        f->starts[f->n_starts++] = t;
     if (++f->clock_reads % 2 == 0)
         f->noise_i++;
     return t;
@@ -418,17 +423,40 @@ static void test_until_stable(void)
     cllm_bench_sweep_free(&s);
 }
 
-/* A monitor that marks repetition 2 (0-based 1) throttled and says 25 % other CPU. */
-static double judge_second(void *ud, const uint64_t *t0, const uint64_t *t1, int n, bool *thr, char (*why)[96])
+/* A scripted monitor over the fake's clock: GPU 0 at 1980 MHz except in repetition `slow` (900 MHz at its
+ * lowest), reason bits `bits` in repetition `flagged`, 25 % of the CPU busy with other processes; no GPU at all
+ * when gpus is 0. */
+struct script {
+    struct fake *f;
+    int slow, flagged, gpus;
+    unsigned long long bits;
+};
+
+static enum cllm_status scripted_window(void *ud, uint64_t t0, uint64_t t1, struct cllm_monitor_window *w)
 {
-    (void)ud;
-    for (int i = 0; i < n; i++) {
-        CHECK(t1[i] >= t0[i]);
-        thr[i] = i == 1;
-        if (thr[i])
-            snprintf(why[i], 96, "GPU0 SM clock 900 MHz < 90 %% of 1980 MHz");
+    struct script *sc = ud;
+    int rep = -1;
+    CHECK(t1 >= t0);
+    for (int i = 0; i < sc->f->n_starts; i++)
+        if (sc->f->starts[i] == t0)
+            rep = i;
+    memset(w, 0, sizeof(*w));
+    w->t0_ns = t0;
+    w->t1_ns = t1;
+    w->n_samples = 3;
+    w->cpu_clock_mhz_min = w->cpu_clock_mhz_mean = 3000;
+    w->other_cpu_pct_mean = 25.0;
+    w->n_gpus = sc->gpus;
+    for (int g = 0; g < sc->gpus; g++) {
+        w->gpu[g].sm_clock_mhz_max = 1980;
+        w->gpu[g].sm_clock_mhz_min = rep == sc->slow ? 900 : 1980;
+        w->gpu[g].sm_clock_mhz_mean = rep == sc->slow ? 1400 : 1980;
+        w->gpu[g].throttle_known = true;
+        w->gpu[g].throttle_reasons = rep == sc->flagged ? sc->bits : 0;
+        w->gpu[g].temp_c_max = 60;
+        w->gpu[g].power_w_mean = 500;
     }
-    return 25.0;
+    return CLLM_OK;
 }
 
 static void test_throttled_kept_apart(void)
@@ -436,11 +464,13 @@ static void test_throttled_kept_apart(void)
     struct cllm_sweep_params p;
     struct fake f;
     struct cllm_bench_sweep s;
-    struct cllm_sweep_monitor mon = {judge_second, NULL};
+    struct script sc = {&f, 1, -1, 1, 0};
+    struct cllm_sweep_monitor mon = {scripted_window, &sc};
     enum cllm_status st;
     char err[CLLM_ERR_LEN];
     static const double slow_second[] = {1.0, 2.0, 1.0, 1.0};
 
+    /* the clock drop in repetition 2 marks it, and only it */
     CHECK_INT(parse(&p, "-m a.gguf -p 0 -n 32 -r 4 --no-warmup", err, sizeof(err)), CLLM_OK);
     memset(&f, 0, sizeof(f));
     f.fail_load_ngl = -99;
@@ -451,7 +481,9 @@ static void test_throttled_kept_apart(void)
     CHECK_INT(s.tests[0].n_throttled, 1);
     CHECK(s.tests[0].samples[1].throttled);
     CHECK(strstr(s.tests[0].samples[1].throttle_reason, "SM clock") != NULL);
-    CHECK(!s.tests[0].samples[0].throttled);
+    CHECK(!s.tests[0].samples[0].throttled && !s.tests[0].samples[2].throttled && !s.tests[0].samples[3].throttled);
+    CHECK_NEAR(s.tests[0].samples[1].gpu_sm_clock_mhz_min, 900, 1e-9);
+    CHECK_NEAR(s.tests[0].samples[0].cpu_clock_mhz, 3000, 1e-9);
     /* kept: the three steady repetitions; all: the slow one pulls the mean down */
     CHECK_NEAR(s.tests[0].cv_kept, 0.0, 1e-9);
     CHECK(s.tests[0].avg_ts < s.tests[0].avg_ts_kept);
@@ -459,6 +491,29 @@ static void test_throttled_kept_apart(void)
                1e-6 * s.tests[0].avg_ts_kept);
     CHECK_NEAR(s.tests[0].other_cpu_pct, 25.0, 1e-12);
     CHECK(s.tests[0].noisy);
+    cllm_bench_sweep_free(&s);
+
+    /* a thermal reason in repetition 3, clocks steady: marked with that reason */
+    sc.slow = -1;
+    sc.flagged = 2;
+    sc.bits = CLLM_GPU_THROTTLE_HW_THERMAL;
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    s = run(&f, &p, &st, &mon);
+    CHECK_INT(s.tests[0].n_throttled, 1);
+    CHECK(s.tests[0].samples[2].throttled);
+    CHECK(strstr(s.tests[0].samples[2].throttle_reason, "thermal") != NULL);
+    CHECK(s.tests[0].samples[2].gpu_throttle_reasons == CLLM_GPU_THROTTLE_HW_THERMAL);
+    cllm_bench_sweep_free(&s);
+
+    /* no GPU: nothing to mark */
+    sc.gpus = 0;
+    sc.slow = 1;
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    s = run(&f, &p, &st, &mon);
+    CHECK_INT(s.tests[0].n_throttled, 0);
+    CHECK(isnan(s.tests[0].samples[1].gpu_sm_clock_mhz_min));
     cllm_bench_sweep_free(&s);
 }
 
