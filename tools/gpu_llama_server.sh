@@ -9,6 +9,9 @@
 #   tools/gpu_llama_server.sh build       on the GPU machine: llama.cpp with CUDA for this card (shared libllama +
 #                                         llama-server) into build-dev/llama.cpp/ (resumable: a second call goes on)
 #   tools/gpu_llama_server.sh run [MODEL] on the GPU machine: the measurements; JSON results and logs in $OUT
+#   tools/gpu_llama_server.sh sweep [MODEL]  on the GPU machine: computellm sweep against llama-bench built there
+#                                         against the same libllama (tools/sweep_vs_llama_bench.sh), run's ladder
+#                                         with that llama-server on PATH, a depth and an offload sweep
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=.devcarry
@@ -41,7 +44,7 @@ build)
   cmake -S "$L" -B "$L/b" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DGGML_CUDA=ON \
     -DCMAKE_CUDA_ARCHITECTURES="${CUDA_ARCH:-90}" -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON >/dev/null
-  time cmake --build "$L/b" --target llama-server llama -j"$(nproc)" 2>&1 | grep -E "error|Built target" || true
+  time cmake --build "$L/b" --target llama-server llama llama-bench -j"$(nproc)" 2>&1 | grep -E "error|Built target" || true
   ls -la "$L/b/bin"
   ;;
 run)
@@ -73,8 +76,39 @@ run)
   pgrep -f "[l]lama-server" && echo "a llama-server is left!" || echo "no llama-server left"
   ls -la "$O"
   ;;
+sweep)
+  M=${2:-tinyllama-1.1b}
+  O=${OUT:-$D/out}
+  mkdir -p "$O" models
+  lib="$PWD/$L/b/bin"
+  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  B="$PWD/$D/computellm"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
+  "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
+  gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+  # sweep_vs_llama_bench.sh's layout: <deps>/llama/cuda is the library folder; llama-bench is a wrapper that drops
+  # the script's --variant and runs the llama-bench built here on the same files
+  mkdir -p "$D/deps/llama" && ln -sfn "$lib" "$D/deps/llama/cuda"
+  printf '#!/bin/sh
+[ "$1" = --variant ] && shift 2
+exec %s/llama-bench "$@"
+' "$lib" >"$D/llama-bench-cuda"
+  chmod +x "$D/llama-bench-cuda"
+  CLLM_DEPS="$PWD/$D/deps" LLAMA_BENCH="$PWD/$D/llama-bench-cuda" COMPUTELLM="$B" \
+    tools/sweep_vs_llama_bench.sh "$gguf" --variant cuda --rounds "${ROUNDS:-5}" --out "$O/vs" 2>&1 | tail -30 || true
+  # the ladder with this llama-server found on PATH (its fourth rung)
+  PATH="$lib:$PATH" "$B" run --skip-classic --models "$M" --llama-lib "$lib" --no-download --output "$O" 2>&1 \
+    | tee "$O/ladder.log" | tail -14
+  # context depth in both orders, and a partial-offload curve
+  "$B" sweep -m "$gguf" --llama-lib "$lib" -p 512 -n 128 -d 0,1024,4096 -r 5 -o json --output "$O" >"$O/depth_up.json" 2>"$O/depth_up.err" || true
+  "$B" sweep -m "$gguf" --llama-lib "$lib" -p 512 -n 128 -d 4096,1024,0 -r 5 -o json >"$O/depth_down.json" 2>"$O/depth_down.err" || true
+  "$B" sweep -m "$gguf" --llama-lib "$lib" -p 512 -n 128 -ngl 0,8,16,23 -r 3 -o md 2>"$O/ngl.err" | tee "$O/ngl.md"
+  pgrep -f "[l]lama-server" && echo "a llama-server is left!" || echo "no llama-server left"
+  ls -la "$O"
+  ;;
 *)
-  sed -n 2,12p "$0" | sed 's/^# \{0,1\}//'
+  sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac

@@ -85,12 +85,13 @@ if [ "$null" = 1 ]; then cl_cmd=("${lb_cmd[@]}"); B=llama-bench-2; fi
 export SWEEP_B=$B
 
 # The llama/ggml libraries a process (and its children) maps, one sorted line; empty when it has none (yet).
-# libllama-common.so is left out: llama-bench uses it for argument and device helpers, the engine does not load it.
+# libllama-common.so and libllama-bench-impl.so are left out: llama-bench's own code (argument and device helpers;
+# a BUILD_SHARED_LIBS build of llama.cpp makes llama-bench itself a library), which the engine does not load.
 libs_of() {
   local pids=("$1") p
   for p in $(cat /proc/"$1"/task/*/children 2>/dev/null); do pids+=("$p"); done
   for p in "${pids[@]}"; do
-    awk '$6 ~ /\/lib(llama|ggml)[^\/]*\.so/ && $6 !~ /\/libllama-common\.so/ {print $6}' /proc/"$p"/maps 2>/dev/null
+    awk '$6 ~ /\/lib(llama|ggml)[^\/]*\.so/ && $6 !~ /\/libllama-(common|bench-impl)\.so/ {print $6}' /proc/"$p"/maps 2>/dev/null
   done | sort -u | paste -sd' ' || true
 }
 # run_tool NAME ROUND CMD...: stdout → NAME.ROUND.json, stderr → .log, the library samples → .maps; returns the rc.
