@@ -42,7 +42,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .device = NULL, .server_url = NULL, .server_model = NULL, .api_key = NULL, .llama_server = NULL,
         .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
+        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
     };
     return p;
 }
@@ -317,6 +317,8 @@ static struct cllm_llm_model_result *new_result(enum cllm_llm_result_shape shape
     r->status = "running";
     r->temperature = NAN;
     r->prompt_tokens = -1;
+    r->until_stable_cv = NAN;
+    r->tps_mean_unthrottled = NAN;
     return r;
 }
 
@@ -553,6 +555,52 @@ struct variant {
 
 /* The timed runs of one variant (config runs.count) under the monitor: res's runs, monitor, summary, prompt
  * tokens and status. with_samples keeps the monitor's samples (the plain phase's charts). */
+/* The monitor's verdict on the runs so far: each run's window [start, end] judged with cllm_monitor_mark_throttled
+ * (a GPU clock below 90 % of the highest seen, or a thermal/power reason). No monitor: nothing known. */
+static void judge_runs(struct cllm_monitor *mon, const struct cllm_llm_trace *traces, int done,
+                       struct cllm_llm_model_result *res)
+{
+    struct cllm_monitor_window *w;
+    struct cllm_throttle_mark *marks;
+    if (!mon || done <= 0)
+        return;
+    w = calloc((size_t)done, sizeof(*w));
+    marks = calloc((size_t)done, sizeof(*marks));
+    if (w && marks) {
+        for (int r = 0; r < done; r++)
+            if (traces[r].end_ns < traces[r].start_ns ||
+                cllm_monitor_window(mon, traces[r].start_ns, traces[r].end_ns, &w[r]) != CLLM_OK)
+                memset(&w[r], 0, sizeof(w[r]));   /* no reading: nothing to judge it by */
+        cllm_monitor_mark_throttled(w, done, marks);
+        for (int r = 0; r < done; r++) {
+            res->runs[r].has_throttle = true;
+            res->runs[r].throttled = marks[r].throttled;
+            cllm_strlcpy(res->runs[r].throttle_reason, marks[r].reason, sizeof(res->runs[r].throttle_reason));
+        }
+        res->has_throttle = true;
+    }
+    free(w);
+    free(marks);
+}
+
+/* The successful runs the monitor did not mark throttled, summarised (tokens/s mean and CV); k: how many. */
+static void kept_summary(const struct cllm_llm_trace *traces, const bool *ok, int done,
+                         const struct cllm_llm_model_result *res, struct cllm_llm_summary *out, int *k)
+{
+    bool *keep = calloc((size_t)done + 1, sizeof(*keep));
+    *k = 0;
+    if (!keep) {
+        cllm_llm_summarize(NULL, NULL, 0, NULL, 0, out);
+        return;
+    }
+    for (int r = 0; r < done; r++) {
+        keep[r] = ok[r] && !(res->runs[r].has_throttle && res->runs[r].throttled);
+        *k += keep[r];
+    }
+    cllm_llm_summarize(traces, keep, done, NULL, 0, out);
+    free(keep);
+}
+
 static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
                        const struct variant *v, bool with_samples, struct cllm_llm_model_result *res,
                        struct model_state *ms)
@@ -664,7 +712,25 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         rr->memory_before_gb = before;
         rr->memory_after_gb = after;
         cllm_strlcpy(rr->memory_why, why, sizeof(rr->memory_why));
+        if (isfinite(p->until_stable_cv) && p->until_stable_cv > 0 && ok[r]) {
+            /* --until-stable: enough when the kept runs' tokens/s vary less than the target */
+            struct cllm_llm_summary ks;
+            int k;
+            judge_runs(mon, traces, done, res);
+            kept_summary(traces, ok, done, res, &ks, &k);
+            if (k >= 3 && isfinite(ks.tps_cv_pct) && ks.tps_cv_pct < p->until_stable_cv * 100.0) {
+                res->until_stable_reached = true;
+                say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%sstable after %d runs: tokens/s vary %.1f %% (< %.1f %%)", lab,
+                    sep, done, ks.tps_cv_pct, p->until_stable_cv * 100.0);
+                break;
+            }
+        }
     }
+    res->until_stable_cv = isfinite(p->until_stable_cv) && p->until_stable_cv > 0 ? p->until_stable_cv : NAN;
+    if (isfinite(res->until_stable_cv) && !res->until_stable_reached && !was_cancelled)
+        say(p, CLLM_AI_NOTICE, key, NAN, "%s%snot stable after %d runs (target: tokens/s varying less than %.1f %%; "
+            "raise runs.count to allow more)", lab, sep, done, res->until_stable_cv * 100.0);
+    judge_runs(mon, traces, done, res);
     if (mon) {
         cllm_monitor_stop(mon);
         /* out of memory for the series: the report is kept without it */
@@ -678,6 +744,20 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         cllm_monitor_free(mon);
     }
     cllm_llm_summarize(traces, ok, done, rss, n_rss, &res->summary);
+    res->tps_mean_unthrottled = NAN;
+    if (res->has_throttle) {
+        struct cllm_llm_summary ks;
+        int k;
+        kept_summary(traces, ok, done, res, &ks, &k);
+        res->n_throttled = 0;
+        for (int r = 0; r < done; r++)
+            res->n_throttled += ok[r] && res->runs[r].throttled;
+        res->tps_mean_unthrottled = ks.tps_mean;
+        if (res->n_throttled > 0)
+            say(p, CLLM_AI_NOTICE, key, NAN, "%s%s%d of %d runs throttled (%s): %.1f tokens/s without them", lab, sep,
+                res->n_throttled, done, res->runs[0].throttled ? res->runs[0].throttle_reason : "see the runs",
+                ks.tps_mean);
+    }
     if (was_cancelled)
         set_status(res, "cancelled", false, "stopped by the user");
     else if (res->summary.n_ok > 0)

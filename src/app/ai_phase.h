@@ -70,6 +70,9 @@ struct cllm_ai_params {
     const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
     unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_run runs (0) */
     enum cllm_ai_ladder ladder;          /* the in-process models that get the ladder (the first) */
+    double      until_stable_cv;         /* > 0: timed runs stop once the successful, unthrottled runs' tokens/s
+                                            vary less than this (std / mean, from 3 runs), at most runs.count;
+                                            NAN: every runs.count run */
     cllm_ai_progress_fn progress;
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);

@@ -41,6 +41,9 @@ static const struct cllm_run_opt g_opts[] = {
      "creative math), runs.count runs per variant; refused with skip_ai", RQ(compare)},
     {"--all-phases", NULL, NULL, CLLM_RO_BOOL, NULL, true, 0, 0, "false", "every comparison phase (--compare all)",
      RQ(all_phases)},
+    {"--until-stable", NULL, "until_stable", CLLM_RO_NUMBER, "CV", false, 0.001, 1, "off",
+     "repeat each model's timed runs until their tokens/s vary less than CV (std / mean, e.g. 0.02; runs the monitor "
+     "marks throttled left out), from 3 runs and at most runs.count (then it says so)", RQ(until_stable)},
     {"--ladder", NULL, "ladder", CLLM_RO_STRING, "WHICH", false, 0, 0, "`first`",
      "\"why is my chat slower than llama-bench?\": for the first model (first), every model (all) or none (off), "
      "llama-bench's method on the same model (tg, pp of the prompt, tg with the prompt in the context), the chat "
@@ -226,6 +229,17 @@ enum cllm_status cllm_run_request_set_cli(struct cllm_run_request *rq, const str
         mark(rq, o);
         return CLLM_OK;
     }
+    case CLLM_RO_NUMBER: {
+        char *end = NULL;
+        double d = value && *value ? strtod(value, &end) : NAN;
+        if (!end || *end || !isfinite(d)) {
+            snprintf(err, errlen, "%s: expected a number, got '%.40s'", nm, value ? value : "");
+            return CLLM_ERR_INVALID_ARG;
+        }
+        *(double *)((char *)rq + o->offset) = d;
+        mark(rq, o);
+        return CLLM_OK;
+    }
     case CLLM_RO_STRING:
         return set_string(rq, o, value ? value : "", err, errlen);
     case CLLM_RO_KEYS:
@@ -270,6 +284,16 @@ static enum cllm_status set_json(struct cllm_run_request *rq, const struct cllm_
         if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble)) {
             char *shown = cJSON_PrintUnformatted(v);
             snprintf(err, errlen, "%s: expected a whole number, got '%.40s'", nm, shown ? shown : "?");
+            free(shown);
+            return CLLM_ERR_INVALID_ARG;
+        }
+        *(double *)((char *)rq + o->offset) = v->valuedouble;
+        mark(rq, o);
+        return CLLM_OK;
+    case CLLM_RO_NUMBER:
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+            char *shown = cJSON_PrintUnformatted(v);
+            snprintf(err, errlen, "%s: expected a number, got '%.40s'", nm, shown ? shown : "?");
             free(shown);
             return CLLM_ERR_INVALID_ARG;
         }
@@ -460,6 +484,15 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
     if (given(rq, "runs") && !(rq->runs >= runs->min && rq->runs <= runs->max))
         FAIL("%s: %g is out of range [%g, %g]", name_of("runs", nm, sizeof(nm)), rq->runs, runs->min, runs->max);
 
+    {
+        const struct cllm_run_opt *us = opt_by_key("until_stable");
+        if (given(rq, "until_stable") && !(rq->until_stable >= us->min && rq->until_stable <= us->max))
+            FAIL("%s: %g is out of range [%g, %g] (a fraction: 0.02 is 2 %%)", name_of("until_stable", nm, sizeof(nm)),
+                 rq->until_stable, us->min, us->max);
+        if (given(rq, "until_stable") && rq->skip_ai)
+            FAIL("%s: it repeats the LLM phase's runs, and %s is set", name_of("until_stable", nm, sizeof(nm)),
+                 name_of("skip_ai", nm2, sizeof(nm2)));
+    }
     if (rq->ladder[0] && strcmp(rq->ladder, "first") != 0 && strcmp(rq->ladder, "all") != 0 &&
         strcmp(rq->ladder, "off") != 0)
         FAIL("%s: expected first, all or off", name_of("ladder", nm, sizeof(nm)));
@@ -537,6 +570,7 @@ void cllm_run_request_apply(const struct cllm_run_request *rq, struct cllm_run_p
     rp->ai.allow_download = rq->download;
     rp->ai.allow_synthetic = rq->synthetic;
     rp->ai.compare = rq->compare_bits;
+    rp->ai.until_stable_cv = given(rq, "until_stable") ? rq->until_stable : NAN;
     rp->ai.ladder = !rq->ladder[0] || strcmp(rq->ladder, "first") == 0 ? CLLM_AI_LADDER_FIRST
                     : strcmp(rq->ladder, "all") == 0              ? CLLM_AI_LADDER_ALL
                                                                   : CLLM_AI_LADDER_OFF;
@@ -616,6 +650,7 @@ static const char *type_md(const struct cllm_run_opt *o)
     switch (o->type) {
     case CLLM_RO_BOOL: return "bool";
     case CLLM_RO_INT: return "integer";
+    case CLLM_RO_NUMBER: return "number";
     case CLLM_RO_STRING: return "string";
     case CLLM_RO_KEYS: return "array of strings";
     case CLLM_RO_LIST: return "array of strings, or one comma-separated string";
@@ -637,7 +672,7 @@ void cllm_run_options_markdown(FILE *f)
             fputs("—", f);
         fprintf(f, " | %s%s%s | %s | %s | ", o->key ? "`" : "", o->key ? o->key : "— (CLI only)", o->key ? "`" : "",
                 o->key ? type_md(o) : o->type == CLLM_RO_BOOL ? "flag" : "path", o->def);
-        if (o->type == CLLM_RO_INT)
+        if (o->type == CLLM_RO_INT || o->type == CLLM_RO_NUMBER)
             fprintf(f, "%g to %g", o->min, o->max);
         fprintf(f, " | %s |\n", o->help);
     }

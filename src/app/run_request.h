@@ -37,6 +37,7 @@ struct cllm_run_request {
     char compare[256];                               /* comparison phases, comma-separated as given */
     bool all_phases;                                 /* --all-phases */
     char ladder[16];                                 /* "first", "all", "off"; "" the default (first) */
+    double until_stable;                             /* --until-stable CV, when given */
     char engine[16];                                 /* API: "in-process", "auto", "manual"; "" implied */
     char llama_server[CLLM_RQ_PATH_MAX];             /* auto mode: the executable (the API allows only a few) */
     char server_url[1024];                           /* manual mode: base URL */
@@ -58,6 +59,7 @@ struct cllm_run_request {
 enum cllm_run_opt_type {
     CLLM_RO_BOOL,      /* CLI: a flag that sets flag_value; JSON: true/false */
     CLLM_RO_INT,       /* CLI: N; JSON: a whole number; in [min, max] */
+    CLLM_RO_NUMBER,    /* CLI: a number; JSON: a number; in [min, max] */
     CLLM_RO_STRING,    /* CLI: a word; JSON: a string (null or "" = not given) */
     CLLM_RO_KEYS,      /* CLI: words up to the next option (space- or comma-separated); JSON: array of strings */
     CLLM_RO_LIST,      /* CLI: comma-separated; JSON: array of strings or one comma-separated string */

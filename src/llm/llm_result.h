@@ -29,6 +29,9 @@ struct cllm_llm_run_result {
     double      memory_before_gb;        /* GiB, of the process holding the model; NAN: memory_why */
     double      memory_after_gb;
     char        memory_why[256];
+    bool        has_throttle;            /* the monitor ran: throttled below is known */
+    bool        throttled;               /* GPU clock drop or a thermal/power reason during the run */
+    char        throttle_reason[200];
 };
 
 /* The model's facts: registry entry, file and load. */
@@ -141,6 +144,11 @@ struct cllm_llm_model_result {
     bool        has_monitor;
     struct cllm_monitor_report monitor;
     struct cllm_llm_summary summary;
+    bool        has_throttle;            /* the runs were judged by the monitor (the two below are known) */
+    int         n_throttled;             /* successful runs marked throttled */
+    double      tps_mean_unthrottled;    /* avg tokens/s over the successful runs not marked; NAN: none */
+    double      until_stable_cv;         /* run --until-stable: the CV target (fraction); NAN off */
+    bool        until_stable_reached;    /* the runs' CV fell below it before runs.count */
     bool        has_roofline;
     struct cllm_llm_roofline roofline;
     int         prompt_tokens;           /* of the first successful run; -1 unknown */

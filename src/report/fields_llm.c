@@ -278,6 +278,11 @@ const struct cllm_field CLLM_F_LLM_RUN_MEMORY_BEFORE_GB = {"memory_before_gb", N
     "resident set of the process holding the model before the run", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_MEMORY_AFTER_GB = {"memory_after_gb", NUM, "GiB",
     "resident set of the process holding the model after the run", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_RUN_THROTTLED = {"throttled", BOOL, "",
+    "the monitor saw the GPU's SM clock below 90 % of the highest over the runs, or a thermal/power throttle reason, "
+    "during this run (absent without the monitor)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RUN_THROTTLE_REASON = {"throttle_reason", STR, "", "why it is marked throttled",
+    NULL, 0, 0};
 static const struct cllm_field *const run_fields[] = {&CLLM_F_LLM_RUN_PROMPT_TOKENS, &CLLM_F_LLM_RUN_GENERATED_TOKENS,
     &CLLM_F_LLM_RUN_TOTAL_TIME_S, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S, &CLLM_F_LLM_RUN_TPS,
     &CLLM_F_LLM_RUN_DECODE_TPS, &CLLM_F_LLM_RUN_PROMPT_TPS, &CLLM_F_LLM_RUN_ENGINE_PROMPT_TPS,
@@ -286,7 +291,8 @@ static const struct cllm_field *const run_fields[] = {&CLLM_F_LLM_RUN_PROMPT_TOK
     &CLLM_F_LLM_RUN_ITL_P50_MS, &CLLM_F_LLM_RUN_ITL_P90_MS, &CLLM_F_LLM_RUN_ITL_P99_MS,
     &CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT, &CLLM_F_ERROR, &CLLM_F_LLM_SR_TOKEN_COUNT_SOURCE,
     &CLLM_F_LLM_SR_CONTENT_CHUNKS, &CLLM_F_LLM_SR_FINISH_REASON, &CLLM_F_LLM_SR_SERVER_TIMINGS, &CLLM_F_LLM_RUN_RUN,
-    &CLLM_F_LLM_RUN_STATUS, &CLLM_F_REASON, &CLLM_F_LLM_RUN_MEMORY_BEFORE_GB, &CLLM_F_LLM_RUN_MEMORY_AFTER_GB, NULL};
+    &CLLM_F_LLM_RUN_STATUS, &CLLM_F_REASON, &CLLM_F_LLM_RUN_MEMORY_BEFORE_GB, &CLLM_F_LLM_RUN_MEMORY_AFTER_GB,
+    &CLLM_F_LLM_RUN_THROTTLED, &CLLM_F_LLM_RUN_THROTTLE_REASON, NULL};
 const struct cllm_record CLLM_R_LLM_RUN = {"llm_run", "one timed generation run", run_fields, false};
 
 /* ---- summary ---- */
@@ -302,6 +308,14 @@ const struct cllm_field CLLM_F_LLM_STD_TPS = {"std_tokens_per_second", NUM, "tok
 const struct cllm_field CLLM_F_LLM_CV_TPS = {"cv_tokens_per_second_percent", NUM, "%",
     "coefficient of variation of the runs' tokens/s (std / mean x 100): how much they varied; null below 2 runs",
     NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_THROTTLED_RUNS = {"throttled_runs", INT, "",
+    "successful runs marked throttled (absent without the monitor)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_AVG_TPS_UNTHROTTLED = {"avg_tokens_per_second_unthrottled", NUM, "tokens/s",
+    "avg_tokens_per_second over the successful runs not marked throttled", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_UNTIL_STABLE_CV = {"until_stable_cv", NUM, "",
+    "run --until-stable: the target (std / mean of tokens/s of the unthrottled runs, a fraction)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_UNTIL_STABLE_REACHED = {"until_stable_reached", BOOL, "",
+    "run --until-stable: the runs varied less than the target before runs.count ran out", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_MIN_TPS = {"min_tokens_per_second", NUM, "tokens/s",
     "slowest successful run's tokens/s", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_MAX_TPS = {"max_tokens_per_second", NUM, "tokens/s",
@@ -346,7 +360,8 @@ static const struct cllm_field *const summary_fields[] = {&CLLM_F_LLM_RUNS_COUNT
     &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, &CLLM_F_LLM_CV_TPS, &CLLM_F_LLM_MIN_TPS, &CLLM_F_LLM_MAX_TPS,
     &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, &CLLM_F_LLM_AVG_DECODE_TPS, &CLLM_F_LLM_AVG_PROMPT_TPS,
     &CLLM_F_LLM_ITL_MEAN_MS, &CLLM_F_LLM_ITL_P50_MS, &CLLM_F_LLM_ITL_P90_MS, &CLLM_F_LLM_ITL_P99_MS,
-    &CLLM_F_LLM_PEAK_MEMORY_GB, &CLLM_F_LLM_STABILITY, &CLLM_F_LLM_ROOFLINE, NULL};
+    &CLLM_F_LLM_PEAK_MEMORY_GB, &CLLM_F_LLM_STABILITY, &CLLM_F_LLM_ROOFLINE, &CLLM_F_LLM_THROTTLED_RUNS,
+    &CLLM_F_LLM_AVG_TPS_UNTHROTTLED, &CLLM_F_LLM_UNTIL_STABLE_CV, &CLLM_F_LLM_UNTIL_STABLE_REACHED, NULL};
 const struct cllm_record CLLM_R_LLM_SUMMARY = {"llm_summary", "statistics over a model's timed runs",
     summary_fields, false};
 

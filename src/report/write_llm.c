@@ -100,6 +100,11 @@ static cJSON *run_json(const struct cllm_llm_run_result *r)
     cllm_w_str(o, &CLLM_F_LLM_RUN_STATUS, r->status ? r->status : "failed", NULL);
     cllm_w_num(o, &CLLM_F_LLM_RUN_MEMORY_BEFORE_GB, r->memory_before_gb, r->memory_why);
     cllm_w_num(o, &CLLM_F_LLM_RUN_MEMORY_AFTER_GB, r->memory_after_gb, r->memory_why);
+    if (r->has_throttle) {
+        cllm_w_bool(o, &CLLM_F_LLM_RUN_THROTTLED, r->throttled);
+        if (r->throttle_reason[0])
+            cllm_w_str(o, &CLLM_F_LLM_RUN_THROTTLE_REASON, r->throttle_reason, NULL);
+    }
     return o;
 }
 
@@ -401,6 +406,15 @@ static void put_result(cJSON *o, const struct cllm_llm_model_result *r)
             put_summary(s, &r->summary);
             if (r->has_roofline)
                 put_roofline(s, &r->roofline);
+            if (r->has_throttle) {
+                cllm_w_int(s, &CLLM_F_LLM_THROTTLED_RUNS, r->n_throttled);
+                cllm_w_num(s, &CLLM_F_LLM_AVG_TPS_UNTHROTTLED, r->tps_mean_unthrottled,
+                           "every successful run was throttled, or none succeeded");
+            }
+            if (isfinite(r->until_stable_cv)) {
+                cllm_w_num(s, &CLLM_F_LLM_UNTIL_STABLE_CV, r->until_stable_cv, NULL);
+                cllm_w_bool(s, &CLLM_F_LLM_UNTIL_STABLE_REACHED, r->until_stable_reached);
+            }
         }
         if (r->prompt_tokens >= 0)
             cllm_w_int(o, &CLLM_F_LLM_PROMPT_TOKENS, r->prompt_tokens);

@@ -79,4 +79,26 @@ expect_rc "--ladder off" 0 "$BIN" "${R[@]}" --ladder off --output "$T/r4"
 check "no ladder" jq -e '.ai_benchmarks.results["tiny-test"] | has("ladder") | not' "$(cat "$T/out")" >/dev/null
 expect_rc "--ladder sometimes → 2" 2 "$BIN" "${R[@]}" --ladder sometimes
 check "  names the values" grep -q 'first, all or off' "$T/err"
+
+# --until-stable on the same runs (the ladder off): a loose target stops after 3 runs, an unreachable one uses
+# every runs.count run and says so; out of range is refused
+echo '{"models": ["tiny-test"], "inference": {"max_tokens": 8}, "runs": {"count": 6, "warmup": 1, "cleanup_pause_s": 0}}' \
+  >"$T/cfg6.json"
+U=(run --skip-classic --models-file "$T/tiny.json" --config "$T/cfg6.json" --models-dir "$T/models" --no-download
+   --ladder off)
+expect_rc "--until-stable 1 (any 3 runs vary less than 100 %)" 0 "$BIN" "${U[@]}" --until-stable 1 --output "$T/r5"
+check "stopped after 3 of 6 runs, target reached" jq -e '.ai_benchmarks.results["tiny-test"] as $m
+  | ($m.runs | length) == 3 and $m.summary.until_stable_cv == 1 and $m.summary.until_stable_reached == true
+  and $m.summary.cv_tokens_per_second_percent < 100 and $m.summary.runs == 3' "$(cat "$T/out")" >/dev/null
+check "  and says so" grep -q 'stable after 3 runs' "$T/err"
+expect_rc "--until-stable 0.001 (not reachable on a shared machine)" 0 "$BIN" "${U[@]}" --until-stable 0.001 \
+  --output "$T/r6"
+check "every runs.count run, target not reached" jq -e '.ai_benchmarks.results["tiny-test"] as $m
+  | ($m.runs | length) == 6 and $m.summary.until_stable_reached == false' "$(cat "$T/out")" >/dev/null
+check "  and says so" grep -q 'not stable after 6 runs' "$T/err"
+check "the monitor judged every run (none throttled without a GPU)" jq -e '.ai_benchmarks.results["tiny-test"] as $m
+  | all($m.runs[]; .throttled == false) and $m.summary.throttled_runs == 0
+  and $m.summary.avg_tokens_per_second_unthrottled == $m.summary.avg_tokens_per_second' "$(cat "$T/out")" >/dev/null
+expect_rc "--until-stable 5 → 2" 2 "$BIN" "${U[@]}" --until-stable 5
+check "  names the range" grep -q 'until_stable (--until-stable): 5 is out of range' "$T/err"
 summary
