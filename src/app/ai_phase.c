@@ -42,7 +42,8 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .device = NULL, .server_url = NULL, .server_model = NULL, .api_key = NULL, .llama_server = NULL,
         .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL, .monitor_sample = NULL, .user_data = NULL,
+        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL,
+        .monitor_sample = NULL, .user_data = NULL,
     };
     return p;
 }
@@ -806,6 +807,7 @@ static void ladder_bench(const struct cllm_ai_params *p, const struct prepared *
     sp.split_mode = (struct cllm_sweep_list){1, {CLLM_BENCH_SPLIT_LAYER}};
     sp.main_gpu = (struct cllm_sweep_list){1, {0}};
     sp.no_kv_offload = (struct cllm_sweep_list){1, {0}};
+    sp.no_op_offload = (struct cllm_sweep_list){1, {0}};
     sp.flash_attn = (struct cllm_sweep_list){1, {-1}};
     sp.use_mmap = (struct cllm_sweep_list){1, {1}};
     sp.poll = (struct cllm_sweep_list){1, {50}};

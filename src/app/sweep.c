@@ -341,6 +341,8 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
             st = parse_words(a, v, word_fa, "0, 1 or auto", &p->flash_attn, err, errlen);
         } else if (is(a, "-nkvo", "--no-kv-offload")) {
             st = parse_words(a, v, word_bool, "0 or 1", &p->no_kv_offload, err, errlen);
+        } else if (is(a, "-nopo", "--no-op-offload")) {
+            st = parse_words(a, v, word_bool, "0 or 1", &p->no_op_offload, err, errlen);
         } else if (is(a, "-mmp", "--mmap")) {
             st = parse_words(a, v, word_bool, "0 or 1", &p->use_mmap, err, errlen);
         } else if (is(a, "-sm", "--split-mode")) {
@@ -428,7 +430,8 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
             {&p->n_prompt, d.n_prompt}, {&p->n_gen, d.n_gen}, {&p->n_depth, 0}, {&p->n_batch, d.n_batch},
             {&p->n_ubatch, d.n_ubatch}, {&p->type_k, d.type_k}, {&p->type_v, d.type_v},
             {&p->n_gpu_layers, d.n_gpu_layers}, {&p->split_mode, d.split_mode}, {&p->main_gpu, 0},
-            {&p->no_kv_offload, 0}, {&p->flash_attn, d.flash_attn}, {&p->use_mmap, 1}, {&p->poll, d.poll},
+            {&p->no_kv_offload, 0}, {&p->no_op_offload, 0}, {&p->flash_attn, d.flash_attn}, {&p->use_mmap, 1},
+            {&p->poll, d.poll},
         };
         for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++)
             if (defs[k].l->n == 0)
@@ -473,6 +476,7 @@ void cllm_sweep_usage(char *out, size_t n)
              "  -mg, --main-gpu I           the GPU for -sm none (default 0)\n"
              "  -ts, --tensor-split A/B/... proportions per GPU (default: the library's)\n"
              "  -nkvo, --no-kv-offload 0|1  keep the KV cache in host memory (default 0)\n"
+             "  -nopo, --no-op-offload 0|1  do not ship host ops (large prompt batches) to a GPU (default 0)\n"
              "  -mmp, --mmap 0|1            map the model file (default 1)\n"
              "  --poll 0..100               thread-pool polling level (default 50)\n"
              "  --delay S                   cool-down seconds before each test (default 0)\n"
@@ -516,7 +520,8 @@ long cllm_sweep_count(const struct cllm_sweep_params *p)
             (p->use_mmap.n ? p->use_mmap.n : 1) * (p->main_gpu.n ? p->main_gpu.n : 1) * ts *
             (p->n_batch.n ? p->n_batch.n : 1) * (p->n_ubatch.n ? p->n_ubatch.n : 1) *
             (p->type_k.n ? p->type_k.n : 1) * (p->type_v.n ? p->type_v.n : 1) *
-            (p->no_kv_offload.n ? p->no_kv_offload.n : 1) * (p->flash_attn.n ? p->flash_attn.n : 1) *
+            (p->no_kv_offload.n ? p->no_kv_offload.n : 1) * (p->no_op_offload.n ? p->no_op_offload.n : 1) *
+            (p->flash_attn.n ? p->flash_attn.n : 1) *
             (p->n_threads.n ? p->n_threads.n : 1) * (p->n_depth.n ? p->n_depth.n : 1) * (p->poll.n ? p->poll.n : 1);
     if (outer > CLLM_SWEEP_MAX_TESTS * 16L)
         return CLLM_SWEEP_MAX_TESTS * 16L;
@@ -543,6 +548,7 @@ static int expand(const struct cllm_sweep_params *p, int threads_default, struct
     for (int h = 0; h < p->type_k.n; h++)
     for (int i = 0; i < p->type_v.n; i++)
     for (int j = 0; j < p->no_kv_offload.n; j++)
+    for (int jj = 0; jj < p->no_op_offload.n; jj++)
     for (int k = 0; k < p->flash_attn.n; k++)
     for (int l = 0; l < thr->n; l++)
     for (int o = 0; o < p->n_depth.n; o++)
@@ -561,6 +567,7 @@ static int expand(const struct cllm_sweep_params *p, int threads_default, struct
         kb.type_k = p->type_k.v[h];
         kb.type_v = p->type_v.v[i];
         kb.no_kv_offload = p->no_kv_offload.v[j] != 0;
+        kb.no_op_offload = p->no_op_offload.v[jj] != 0;
         kb.flash_attn = p->flash_attn.v[k];
         kb.n_threads = thr->v[l];
         kb.n_depth = p->n_depth.v[o];

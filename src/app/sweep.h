@@ -43,7 +43,7 @@ struct cllm_sweep_params {
     int         n_models;
     const char *models[CLLM_SWEEP_MAX_MODELS];   /* -m: registry keys or GGUF paths (argv strings) */
     struct cllm_sweep_list n_prompt, n_gen, n_depth, n_batch, n_ubatch, n_threads, type_k, type_v, n_gpu_layers,
-        split_mode, main_gpu, no_kv_offload, flash_attn, use_mmap, poll;
+        split_mode, main_gpu, no_kv_offload, no_op_offload, flash_attn, use_mmap, poll;
     int   n_pg;                                  /* -pg P,N (several -pg allowed) */
     int   pg[CLLM_SWEEP_MAX_LIST][2];
     int   n_ts;                                  /* -ts: each a "/"- or ";"-separated proportion list */

@@ -252,6 +252,7 @@ static enum cllm_status llama_ctx_new(void *self, void *model, const struct cllm
     cp.type_k = k->type_k;
     cp.type_v = k->type_v;
     cp.offload_kqv = !k->no_kv_offload;
+    cp.op_offload = !k->no_op_offload;
     cp.flash_attn_type = k->flash_attn;
     cp.no_perf = true;          /* llama-bench: its own timers are off */
     cllm_llama_take_error(last, sizeof(last));

@@ -36,6 +36,7 @@ struct cllm_bench_knobs {
     int   split_mode;        /* split_mode: enum cllm_bench_split (layer) */
     int   main_gpu;          /* main_gpu (0) */
     bool  no_kv_offload;     /* no_kv_offload: KV cache kept in host memory */
+    bool  no_op_offload;     /* no_op_offload: host ops (large prompt batches) not shipped to a GPU */
     int   flash_attn;        /* flash_attn: -1 auto, 0 off, 1 on */
     int   n_tensor_split;    /* entries of tensor_split; 0: the library's even split */
     float tensor_split[CLLM_BENCH_MAX_SPLIT];

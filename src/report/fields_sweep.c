@@ -83,6 +83,8 @@ const struct cllm_field CLLM_F_SW_SPLIT_MODE = {"split_mode", STR, "", "-sm: non
 const struct cllm_field CLLM_F_SW_MAIN_GPU = {"main_gpu", INT, "", "-mg", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_NO_KV_OFFLOAD = {"no_kv_offload", BOOL, "",
     "-nkvo: KV cache kept in host memory", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SW_NO_OP_OFFLOAD = {"no_op_offload", INT, "",
+    "-nopo: 1 when host ops (large prompt batches) were kept off the GPU", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_FLASH_ATTN = {"flash_attn", INT, "", "-fa: -1 auto, 0 off, 1 on", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_TENSOR_SPLIT = {"tensor_split", STR, "",
     "-ts: proportions per GPU as llama-bench prints them (0.00 = the library's)", NULL, 0, REQ};
@@ -137,7 +139,8 @@ static const struct cllm_field *const test_fields[] = {&CLLM_F_SW_STATUS, &CLLM_
     &CLLM_F_SW_MODEL_FILENAME, &CLLM_F_SW_MODEL_KEY, &CLLM_F_SW_SYNTHETIC, &CLLM_F_SW_MODEL_TYPE,
     &CLLM_F_SW_MODEL_SIZE, &CLLM_F_SW_MODEL_N_PARAMS, &CLLM_F_SW_N_BATCH, &CLLM_F_SW_N_UBATCH, &CLLM_F_SW_N_THREADS,
     &CLLM_F_SW_POLL, &CLLM_F_SW_TYPE_K, &CLLM_F_SW_TYPE_V, &CLLM_F_SW_N_GPU_LAYERS, &CLLM_F_SW_SPLIT_MODE,
-    &CLLM_F_SW_MAIN_GPU, &CLLM_F_SW_NO_KV_OFFLOAD, &CLLM_F_SW_FLASH_ATTN, &CLLM_F_SW_TENSOR_SPLIT,
+    &CLLM_F_SW_MAIN_GPU, &CLLM_F_SW_NO_KV_OFFLOAD, &CLLM_F_SW_NO_OP_OFFLOAD, &CLLM_F_SW_FLASH_ATTN,
+    &CLLM_F_SW_TENSOR_SPLIT,
     &CLLM_F_SW_USE_MMAP, &CLLM_F_SW_LOAD_MODE, &CLLM_F_SW_N_PROMPT, &CLLM_F_SW_N_GEN, &CLLM_F_SW_N_DEPTH,
     &CLLM_F_SW_N_CTX, &CLLM_F_SW_TEST_TIME, &CLLM_F_SW_AVG_NS, &CLLM_F_SW_STDDEV_NS, &CLLM_F_SW_AVG_TS,
     &CLLM_F_SW_STDDEV_TS, &CLLM_F_SW_SAMPLES_NS, &CLLM_F_SW_SAMPLES_TS, &CLLM_F_SW_DEPTH_BUILDS, &CLLM_F_SW_REPETITIONS,

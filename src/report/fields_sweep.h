@@ -54,6 +54,7 @@ extern const struct cllm_field CLLM_F_SW_N_GPU_LAYERS;
 extern const struct cllm_field CLLM_F_SW_SPLIT_MODE;
 extern const struct cllm_field CLLM_F_SW_MAIN_GPU;
 extern const struct cllm_field CLLM_F_SW_NO_KV_OFFLOAD;
+extern const struct cllm_field CLLM_F_SW_NO_OP_OFFLOAD;
 extern const struct cllm_field CLLM_F_SW_FLASH_ATTN;
 extern const struct cllm_field CLLM_F_SW_TENSOR_SPLIT;
 extern const struct cllm_field CLLM_F_SW_USE_MMAP;

@@ -64,6 +64,7 @@ cJSON *cllm_write_sweep_test(const struct cllm_bench_sweep *s, const struct cllm
     cllm_w_str(o, &CLLM_F_SW_SPLIT_MODE, cllm_bench_split_name(t->k.split_mode), NULL);
     cllm_w_int(o, &CLLM_F_SW_MAIN_GPU, t->k.main_gpu);
     cllm_w_bool(o, &CLLM_F_SW_NO_KV_OFFLOAD, t->k.no_kv_offload);
+    cllm_w_int(o, &CLLM_F_SW_NO_OP_OFFLOAD, t->k.no_op_offload);
     cllm_w_int(o, &CLLM_F_SW_FLASH_ATTN, t->k.flash_attn);
     tensor_split_str(&t->k, ts, sizeof(ts));
     cllm_w_str(o, &CLLM_F_SW_TENSOR_SPLIT, ts, NULL);

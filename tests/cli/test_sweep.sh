@@ -55,7 +55,7 @@ check "sql loads into sqlite3" bash -c "sqlite3 '$T/db.sqlite' <'$T/out' &&
 
 # --- every knob, with lists and ranges ---
 expect_rc "all knobs with lists/ranges" 0 "$BIN" sweep "${M[@]}" -p 16 -n 4 -pg 8,2 -d 0,16 -r 1 -t 1-2 -b 16,32 \
-  -ub 16 -fa 0,1 -ctk f16,q8_0 -ctv f16 -ngl 0 -sm layer -mg 0 -nkvo 0,1 -mmp 1 --poll 0,50 --delay 0 \
+  -ub 16 -fa 0,1 -ctk f16,q8_0 -ctv f16 -ngl 0 -sm layer -mg 0 -nkvo 0,1 -nopo 0 -mmp 1 --poll 0,50 --delay 0 \
   --no-warmup --progress -o jsonl
 check "the matrix: 3 tests x d2 x t2 x b2 x fa2 x ctk2 x nkvo2 x poll2 = 384 rows, every one ok" bash -c "
   jq -e -s 'length == 384 and all(.[]; .status == \"ok\") and ([.[].n_threads] | unique) == [1, 2]
