@@ -319,7 +319,7 @@ void cllm_cpugemm_run(const struct cllm_cpugemm_params *p, const struct cllm_cpu
          * first products of a many-thread BLAS also start (or wake) its thread pool, which took a 16-vCPU VM's
          * 512x512 multi-thread result to 18 GFLOPS, below one thread's 80-110 */
         warm0 = cllm_now_s();
-        while (warm_n < p->warmup || (cllm_now_s() - warm0 < p->warmup_min_s && warm_n < 100000)) {
+        while (warm_n < p->warmup || (cllm_now_s() - warm0 < p->warmup_min_s && warm_n < CLLM_CPUGEMM_MAX_WARMUP)) {
             sgemm(n, a, b, c);
             warm_n++;
         }

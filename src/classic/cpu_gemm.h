@@ -20,12 +20,16 @@ struct cllm_cpu_info;
 /* Row-major C = A·B for n×n float matrices. */
 typedef void (*cllm_sgemm_fn)(int n, const float *a, const float *b, float *c);
 
+/* The most untimed products per size (tiny sizes reach it before warmup_min_s). */
+#define CLLM_CPUGEMM_MAX_WARMUP 100000
+
 struct cllm_cpugemm_params {
     const int   *sizes;          /* N of each N×N product */
     int          n_sizes;
     int          warmup;         /* untimed products per size, at least (default 1) */
-    double       warmup_min_s;   /* untimed products go on until this long has passed, s (default 0.25): wakes
-                                    BLAS's thread pool and the clocks so start-up is not timed */
+    double       warmup_min_s;   /* untimed products go on until this long has passed, s (default 0.25), or
+                                    CLLM_CPUGEMM_MAX_WARMUP products ran: wakes BLAS's thread pool and the clocks
+                                    so start-up is not timed */
     int          iterations;     /* timed products per size (default 3) */
     int          threads;        /* BLAS threads: 1, or the physical core count */
     int          validate_n;     /* size of the check against a naive reference (default 128) */

@@ -62,8 +62,8 @@ const struct cllm_field CLLM_F_CPU_METHOD = {"method", STR, "",
     "how the products were timed: the untimed warmup (same threads and size) before each size, then every timed "
     "product", NULL, 0, 0};
 const struct cllm_field CLLM_F_CPU_WARMUP_PRODUCTS = {"warmup_products", INT, "",
-    "untimed products before the timed ones, same threads and size (at least 1, until 0.25 s had passed)", NULL, 0,
-    0};
+    "untimed products before the timed ones, same threads and size (at least 1, until 0.25 s had passed or "
+    "100000 ran)", NULL, 0, 0};
 const struct cllm_field CLLM_F_CPU_WARMUP_S = {"warmup_s", NUM, "s", "wall time of the untimed products", NULL, 0,
     0};
 const struct cllm_field CLLM_F_CPU_SUSPECT = {"suspect", BOOL, "",

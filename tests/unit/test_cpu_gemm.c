@@ -264,7 +264,7 @@ static void test_warmup_recorded(void)
     cllm_cpugemm_run(&p, NULL, &r);
     CHECK_INT(r.status, CLLM_CLASSIC_OK);
     CHECK(r.sizes[0].warmup_products > 2);   /* a 16x16 product takes microseconds: 50 ms is many */
-    CHECK(r.sizes[0].warmup_s >= 0.05);
+    CHECK(r.sizes[0].warmup_s >= 0.05 || r.sizes[0].warmup_products == CLLM_CPUGEMM_MAX_WARMUP);
     CHECK(strstr(r.method, "untimed") != NULL && strstr(r.method, "0.05 s") != NULL);
     cllm_write_cpu_gemm(ph, &r);
     CHECK_INT((int)cJSON_GetNumberValue(cllm_json_path(ph, "results[\"16x16\"].warmup_products")),
