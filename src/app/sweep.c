@@ -37,6 +37,9 @@ struct cllm_sweep_params cllm_sweep_default_params(void)
     p.allow_download = true;
     p.allow_synthetic = true;
     p.monitor = true;
+    /* the run's default: a sampling thread waking 10 times a second cost a 2-core machine's spinning thread pool
+     * a few % of pp512 against llama-bench, which has none */
+    p.monitor_interval_s = 0.5;
     return p;
 }
 
@@ -365,6 +368,8 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
             p->repetitions = (int)r;
         } else if (is(a, "--delay", NULL)) {
             st = parse_double(a, v, 0, 3600, false, &p->delay_s, err, errlen);
+        } else if (is(a, "--monitor-interval", NULL)) {
+            st = parse_double(a, v, 0.1, 10, false, &p->monitor_interval_s, err, errlen);
         } else if (is(a, "--until-stable", NULL)) {
             st = parse_double(a, v, 0, 1, true, &p->until_stable_cv, err, errlen);
         } else if (is(a, "-o", NULL)) {
@@ -492,6 +497,7 @@ void cllm_sweep_usage(char *out, size_t n)
              "  --llama-lib PATH            the libllama file or folder (default: as computellm run)\n"
              "  --no-download, --no-synthetic   do not fetch missing models / make synthetic stand-ins\n"
              "  --no-monitor                no clock, throttle and other-process readings\n"
+             "  --monitor-interval S        seconds between the monitor's readings, 0.1 .. 10 (default 0.5)\n"
              "\n"
              "examples:\n"
              "  computellm sweep -m tinyllama-1.1b -p 512 -n 128 -r 5 -t 2\n"

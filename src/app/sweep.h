@@ -62,6 +62,7 @@ struct cllm_sweep_params {
     const char *llama_lib;                       /* --llama-lib */
     bool  allow_download, allow_synthetic;       /* --no-download, --no-synthetic */
     bool  monitor;                               /* --no-monitor: no clocks/throttle/noise readings */
+    double monitor_interval_s;                   /* --monitor-interval S (0.5) */
 };
 
 /* llama-bench's defaults; the thread list empty (= the physical cores, filled at run time). */

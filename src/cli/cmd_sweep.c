@@ -136,7 +136,7 @@ int cmd_sweep(int argc, char *const *argv)
         /* clocks, throttle reasons and other processes across every repetition */
         struct cllm_monitor_params mp = cllm_monitor_default_params();
         char merr[CLLM_ERR_LEN];
-        mp.interval_s = 0.1;
+        mp.interval_s = p.monitor_interval_s;
         mp.gpu = hw->gpu.n_devices > 0;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (mon)

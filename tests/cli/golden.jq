@@ -3,6 +3,7 @@
 # names. Kept as written: the plan's numbers (counts, sizes, sampling settings) and the strings that name a status,
 # a variant or a unit. Arrays of numbers (monitor samples, per-pass times) become "<numbers>": their length depends
 # on timing; arrays of objects keep their length (runs.count runs are runs.count entries).
+# throttled (a run's monitor verdict) is masked: a machine with a GPU may see its power cap.
 # array_mb is masked too: the bandwidth array is sized from the machine's L3 (4 x L3, at least memory_array_mb).
 def keep_num: ["schema_version", "runs", "run", "count", "successful_runs", "max_tokens", "generated_tokens",
   "prompt_tokens", "engine_prompt_tokens", "engine_decode_tokens", "warmup", "warmup_runs", "warmup_max_tokens",
@@ -21,6 +22,7 @@ def norm(k):
   elif type == "array" then
     if length > 0 and all(.[]; type == "number" or type == "null") then "<numbers>"
     else map(norm(k)) end
+  elif type == "boolean" and k == "throttled" then "<bool>"
   elif type == "number" or type == "null" then
     if type == "number" and (k as $k | keep_num | index([$k])) then . else "<number>" end
   elif type == "string" then

@@ -3,6 +3,7 @@
 # writes the same keys, value types and plan values as the version before the typed results model did. The
 # fixture tests/data/golden/run_tiny.norm.json is that version's results file normalized by golden.jq (measured
 # numbers, times, ids and hardware facts masked). A changed key or value shows as a diff.
+# The ladder is off: its llama-server rung depends on whether one is installed (tests/cli/test_ladder.sh checks it).
 # To re-record after a deliberate change of the results format: GOLDEN_UPDATE=1 test_golden.sh BIN.
 # Usage: test_golden.sh PATH/TO/computellm
 set -u
@@ -26,7 +27,7 @@ cat >"$T/cfg.json" <<'JSON'
  "monitor": {"interval_s": 0.2}}
 JSON
 expect_rc "run, every phase, on the tiny model" 0 "$BIN" run --models-file "$T/tiny_models.json" --config "$T/cfg.json" \
-  --models-dir "$T/models" --no-download --all-phases --output "$T/results"
+  --models-dir "$T/models" --no-download --all-phases --ladder off --output "$T/results"
 res=$(cat "$T/out")
 jq -S -f "$HERE/golden.jq" "$res" >"$T/now.json"
 if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
