@@ -33,11 +33,14 @@
 #include "report/fields_hw.h"
 #include "report/fields_llm.h"
 #include "report/fields_serve.h"
+#include "report/fields_sweep.h"
 #include "report/write.h"
 #include "report/write_hw.h"
 #include "hw/hw.h"
 #include "serve/engine_server.h"
+#include "llm/bench.h"
 #include "llm/llama_api.h"
+#include "llm/llm_result.h"
 #include "model/registry.h"
 #include "app/ai_phase.h"
 #include "app/run_request.h"
@@ -1245,6 +1248,104 @@ static void add_status(cJSON *o, const cJSON *item)
     add_str_or_null(o, "why", why ? why : cllm_r_str(item, &CLLM_F_REASON));
 }
 
+static const char *null_why(const cJSON *obj, const struct cllm_field *f);
+
+/* "stability" keeps the seed's meaning (every run succeeded): shown as runs_ok with the runs' coefficient of
+ * variation beside it, and as the terminal's text ("all runs OK, CV 3.2 %"). */
+static void add_stability(cJSON *o, const cJSON *sum)
+{
+    const char *st = cllm_r_str(sum, &CLLM_F_LLM_STABILITY);
+    double cv = cllm_r_num(sum, &CLLM_F_LLM_CV_TPS);
+    char text[64];
+    add_str_or_null(o, "stability", st);
+    if (!st) {
+        cJSON_AddNullToObject(o, "runs_ok");
+        add_num_or_null(o, "cv_pct", cv);
+        cJSON_AddNullToObject(o, "stability_text");
+        return;
+    }
+    cJSON_AddBoolToObject(o, "runs_ok", strcmp(st, "stable") == 0);
+    add_num_or_null(o, "cv_pct", cv);
+    if (isfinite(cv))
+        snprintf(text, sizeof(text), "%s, CV %.1f %%", strcmp(st, "stable") == 0 ? "all runs OK" : "some runs failed",
+                 cv);
+    else
+        snprintf(text, sizeof(text), "%s", strcmp(st, "stable") == 0 ? "all runs OK" : "some runs failed");
+    cJSON_AddStringToObject(o, "stability_text", text);
+}
+
+/* Other processes' CPU use during the phase of item (its monitor summary's mean, % of the machine; NAN unknown);
+ * *noisy by the monitor's rule (cllm_monitor_noisy: above CLLM_MONITOR_NOISY_PCT). */
+static double other_cpu_of(const cJSON *item, bool *noisy)
+{
+    struct cllm_monitor_summary ms;
+    double pct;
+    memset(&ms, 0, sizeof(ms));
+    ms.other_cpu_pct_mean = cllm_r_num(cllm_r_get(cllm_r_get(item, &CLLM_F_MONITOR), &CLLM_F_MON_SUMMARY),
+                                       &CLLM_F_MON_OTHER_CPU_PCT_MEAN);
+    *noisy = cllm_monitor_noisy(&ms, &pct);
+    return pct;
+}
+
+/* other_cpu_pct (null unknown) and noisy of a model's or variant's phase; a phase that measured nothing (not ok)
+ * has no numbers to be low, as the terminal says. */
+static void add_noise(cJSON *o, const cJSON *item)
+{
+    bool noisy;
+    const char *st = cllm_r_str(item, &CLLM_F_LLM_STATUS);
+    add_num_or_null(o, "other_cpu_pct", other_cpu_of(item, &noisy));
+    cJSON_AddBoolToObject(o, "noisy", noisy && st && strcmp(st, "ok") == 0);
+}
+
+/* The ladder of a model ("why is my chat slower than llama-bench?"), null when the file has none: the setup and a
+ * row per rung in the file's order, its numbers as the file has them (costs in %, TTFT in s), a null's reason
+ * from the file in why_*; id names the rung for the GUI's own language (null: a rung this version does not know). */
+static cJSON *ladder_view(const cJSON *lad)
+{
+    const cJSON *rung;
+    cJSON *o, *d, *arr;
+    int step = 0;
+    if (!cJSON_IsObject(lad))
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    add_str_or_null(o, "backend", cllm_r_str(lad, &CLLM_F_LLM_LADDER_BACKEND));
+    add_num_or_null(o, "threads", cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_THREADS));
+    add_num_or_null(o, "ngl", cllm_r_num(lad, &CLLM_F_LLM_LADDER_NGL));
+    add_num_or_null(o, "prompt_len", cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_PROMPT));
+    add_num_or_null(o, "gen_len", cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_GEN));
+    d = cJSON_AddObjectToObject(o, "digits");
+    cJSON_AddNumberToObject(d, "tps", 1);
+    cJSON_AddNumberToObject(d, "cost", 1);
+    cJSON_AddNumberToObject(d, "ttft", 3);
+    arr = cJSON_AddArrayToObject(o, "rungs");
+    cJSON_ArrayForEach(rung, cllm_r_get(lad, &CLLM_F_LLM_LADDER_RUNGS)) {
+        static const char *const ids[CLLM_LLM_N_RUNGS] = {"bench", "bench_depth", "chat", "server"};
+        const char *name = cllm_r_str(rung, &CLLM_F_LLM_RUNG_NAME), *id = NULL;
+        cJSON *e = cJSON_CreateObject();
+        for (int r = 0; name && r < CLLM_LLM_N_RUNGS; r++)
+            if (strcmp(name, cllm_llm_rung_name((enum cllm_llm_rung)r)) == 0)
+                id = ids[r];
+        cJSON_AddNumberToObject(e, "step", ++step);
+        add_str_or_null(e, "id", id);
+        add_str_or_null(e, "name", name);
+        add_str_or_null(e, "adds", cllm_r_str(rung, &CLLM_F_LLM_RUNG_ADDS));
+        add_str_or_null(e, "status", cllm_r_str(rung, &CLLM_F_LLM_RUNG_STATUS));
+        add_str_or_null(e, "why", cllm_r_str(rung, &CLLM_F_REASON));
+        add_num_or_null(e, "decode_tps", cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_TPS));
+        add_num_or_null(e, "decode_cost", cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_COST));
+        add_num_or_null(e, "ttft", cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_S));
+        add_num_or_null(e, "ttft_cost", cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_COST));
+        add_num_or_null(e, "prompt_tps", cllm_r_num(rung, &CLLM_F_LLM_RUNG_PROMPT_TPS));
+        add_num_or_null(e, "runs", cllm_r_num(rung, &CLLM_F_LLM_RUNG_RUNS));
+        add_str_or_null(e, "why_decode_tps", null_why(rung, &CLLM_F_LLM_RUNG_DECODE_TPS));
+        add_str_or_null(e, "why_decode_cost", null_why(rung, &CLLM_F_LLM_RUNG_DECODE_COST));
+        add_str_or_null(e, "why_ttft", null_why(rung, &CLLM_F_LLM_RUNG_TTFT_S));
+        add_str_or_null(e, "why_ttft_cost", null_why(rung, &CLLM_F_LLM_RUNG_TTFT_COST));
+        cJSON_AddItemToArray(arr, e);
+    }
+    return o;
+}
+
 static cJSON *models_view(const cJSON *ai)
 {
     static const struct view_metric *const ms[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_itl50, &g_m_itl90, &g_m_itl99,
@@ -1265,7 +1366,8 @@ static cJSON *models_view(const cJSON *ai)
         cJSON_AddBoolToObject(e, "synthetic", cJSON_IsTrue(cllm_r_get(model, &CLLM_F_LLM_M_SYNTHETIC)));
         add_status(e, m);
         cJSON_AddBoolToObject(e, "has_summary", sum != NULL);
-        add_str_or_null(e, "stability", cllm_r_str(sum, &CLLM_F_LLM_STABILITY));
+        add_stability(e, sum);
+        add_noise(e, m);
         /* the engine as one line: a server's library and address with its mode, or llama.cpp and its backend */
         ej = cJSON_AddObjectToObject(e, "engine");
         add_str_or_null(ej, "mode", cllm_r_str(eng, &CLLM_F_LLM_E_MODE));
@@ -1281,6 +1383,7 @@ static cJSON *models_view(const cJSON *ai)
             add_str_or_null(ej, "text", text[0] ? text : NULL);
         }
         add_metrics(e, m, ms, sizeof(ms) / sizeof(ms[0]));
+        cJSON_AddItemToObject(e, "ladder", ladder_view(cllm_r_get(m, &CLLM_F_LLM_LADDER)));
         cJSON_AddItemToArray(arr, e);
     }
     charts = cJSON_AddArrayToObject(o, "charts");
@@ -1354,7 +1457,8 @@ static cJSON *phases_view(const cJSON *ai)
                 add_num_or_null(e, "temperature", cllm_r_num(v, &CLLM_F_LLM_V_TEMPERATURE));
                 add_status(e, v);
                 cJSON_AddBoolToObject(e, "synthetic", synth);
-                add_str_or_null(e, "stability", cllm_r_str(cllm_r_get(v, &CLLM_F_LLM_SUMMARY), &CLLM_F_LLM_STABILITY));
+                add_stability(e, cllm_r_get(v, &CLLM_F_LLM_SUMMARY));
+                add_noise(e, v);
                 add_metrics(e, v, ms, n);
                 cJSON_AddItemToArray(vars, e);
             }
@@ -1741,6 +1845,273 @@ static cJSON *serving_view(const cJSON *s)
     return o;
 }
 
+/* ---- other processes' CPU use per phase, and computellm sweep's matrix ---- */
+
+/* A phase during which other processes used more than CLLM_MONITOR_NOISY_PCT % of the CPU, appended to arr:
+ * {"section", "name", "model", "variant", "other_cpu_pct", "text"}; status: the phase's (only an ok phase has
+ * numbers that may be low). */
+static void add_noisy(cJSON *arr, const cJSON *item, const char *status, const char *section, const char *name,
+                      const char *model, const char *variant)
+{
+    bool noisy;
+    double pct = other_cpu_of(item, &noisy);
+    char text[160];
+    cJSON *e;
+    if (!noisy || !status || strcmp(status, "ok") != 0)
+        return;
+    e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "section", section);
+    add_str_or_null(e, "name", name);
+    add_str_or_null(e, "model", model);
+    add_str_or_null(e, "variant", variant);
+    cJSON_AddNumberToObject(e, "other_cpu_pct", pct);
+    snprintf(text, sizeof(text), "other processes used %.0f %% of the CPU during this phase: numbers may be low", pct);
+    cJSON_AddStringToObject(e, "text", text);
+    cJSON_AddItemToArray(arr, e);
+}
+
+/* Every noisy phase of the file, in its order: classic phases, models, comparison variants. */
+static cJSON *noise_view(const cJSON *res)
+{
+    const cJSON *ai = cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), *p, *m, *v;
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_ArrayForEach(p, cllm_r_get(cllm_r_get(res, &CLLM_F_CLASSIC_BENCHMARKS), &CLLM_F_CL_BENCHMARKS))
+        if (cJSON_IsObject(p))
+            add_noisy(arr, p, cllm_r_str(p, &CLLM_F_CL_STATUS), "classic", p->string, NULL, NULL);
+    cJSON_ArrayForEach(m, cllm_r_get(ai, &CLLM_F_AI_RESULTS))
+        if (cJSON_IsObject(m))
+            add_noisy(arr, m, cllm_r_str(m, &CLLM_F_LLM_STATUS), "ai", m->string, m->string, NULL);
+    cJSON_ArrayForEach(p, cllm_r_get(ai, &CLLM_F_AI_COMPARISONS)) {
+        if (!cJSON_IsObject(p))
+            continue;
+        cJSON_ArrayForEach(m, p) {
+            if (!cJSON_IsObject(m))
+                continue;
+            cJSON_ArrayForEach(v, m)
+                if (cJSON_IsObject(v))
+                    add_noisy(arr, v, cllm_r_str(v, &CLLM_F_LLM_STATUS), "comparison", p->string, m->string,
+                              v->string);
+        }
+    }
+    return arr;
+}
+
+/* The sweep's table columns besides model, size, params, backend, threads, ngl and test (always there): a knob
+ * shown when it varies across the tests or differs from llama-bench's default, as llama-bench's table does;
+ * label: llama-bench's column title. */
+struct sweep_col {
+    const char *key, *label;
+    const struct cllm_field *f;
+};
+
+static const struct sweep_col g_sweep_knobs[] = {
+    {"n_batch", "n_batch", &CLLM_F_SW_N_BATCH},       {"n_ubatch", "n_ubatch", &CLLM_F_SW_N_UBATCH},
+    {"type_k", "type_k", &CLLM_F_SW_TYPE_K},          {"type_v", "type_v", &CLLM_F_SW_TYPE_V},
+    {"main_gpu", "main_gpu", &CLLM_F_SW_MAIN_GPU},    {"sm", "sm", &CLLM_F_SW_SPLIT_MODE},
+    {"nkvo", "nkvo", &CLLM_F_SW_NO_KV_OFFLOAD},       {"nopo", "nopo", &CLLM_F_SW_NO_OP_OFFLOAD},
+    {"fa", "fa", &CLLM_F_SW_FLASH_ATTN},              {"ts", "ts", &CLLM_F_SW_TENSOR_SPLIT},
+    {"mmap", "mmap", &CLLM_F_SW_USE_MMAP},            {"poll", "poll", &CLLM_F_SW_POLL},
+};
+#define SWEEP_KNOB_COUNT (sizeof(g_sweep_knobs) / sizeof(g_sweep_knobs[0]))
+
+/* A test's value of field f as text ("" when absent): numbers as integers, booleans as 0/1, strings as written. */
+static void sweep_cell(const cJSON *t, const struct cllm_field *f, char *out, size_t n)
+{
+    const cJSON *v = cllm_r_get(t, f);
+    if (cJSON_IsNumber(v))
+        snprintf(out, n, "%.0f", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(out, n, "%d", cJSON_IsTrue(v) ? 1 : 0);
+    else if (cJSON_IsString(v))
+        snprintf(out, n, "%s", v->valuestring);
+    else
+        out[0] = '\0';
+}
+
+/* llama-bench's default of a knob column as the file writes it. */
+static void sweep_default(const struct sweep_col *c, char *out, size_t n)
+{
+    struct cllm_bench_knobs d = cllm_bench_default_knobs();
+    const struct cllm_field *f = c->f;
+    if (f == &CLLM_F_SW_N_BATCH)
+        snprintf(out, n, "%d", d.n_batch);
+    else if (f == &CLLM_F_SW_N_UBATCH)
+        snprintf(out, n, "%d", d.n_ubatch);
+    else if (f == &CLLM_F_SW_TYPE_K)
+        snprintf(out, n, "%s", cllm_bench_type_name(d.type_k));
+    else if (f == &CLLM_F_SW_TYPE_V)
+        snprintf(out, n, "%s", cllm_bench_type_name(d.type_v));
+    else if (f == &CLLM_F_SW_MAIN_GPU)
+        snprintf(out, n, "%d", d.main_gpu);
+    else if (f == &CLLM_F_SW_SPLIT_MODE)
+        snprintf(out, n, "%s", cllm_bench_split_name(d.split_mode));
+    else if (f == &CLLM_F_SW_NO_KV_OFFLOAD)
+        snprintf(out, n, "%d", d.no_kv_offload ? 1 : 0);
+    else if (f == &CLLM_F_SW_NO_OP_OFFLOAD)
+        snprintf(out, n, "%d", d.no_op_offload ? 1 : 0);
+    else if (f == &CLLM_F_SW_FLASH_ATTN)
+        snprintf(out, n, "%d", d.flash_attn);
+    else if (f == &CLLM_F_SW_USE_MMAP)
+        snprintf(out, n, "%d", d.use_mmap ? 1 : 0);
+    else if (f == &CLLM_F_SW_POLL)
+        snprintf(out, n, "%d", d.poll);
+    else
+        out[0] = '\0';   /* tensor_split: the library's even split is written as 0.00 entries; shown when given */
+}
+
+/* A size in bytes and a parameter count as llama-bench's table prints them ("636.18 MiB", "1.10 B"); "?" unknown. */
+static void sweep_size(double bytes, char *out, size_t n)
+{
+    if (!isfinite(bytes) || bytes <= 0)
+        snprintf(out, n, "?");
+    else if (bytes < 1024.0 * 1024 * 1024)
+        snprintf(out, n, "%.2f MiB", bytes / 1024.0 / 1024.0);
+    else
+        snprintf(out, n, "%.2f GiB", bytes / 1024.0 / 1024.0 / 1024.0);
+}
+
+static void sweep_params(double p, char *out, size_t n)
+{
+    if (!isfinite(p) || p <= 0)
+        snprintf(out, n, "?");
+    else if (p < 1e9)
+        snprintf(out, n, "%.2f M", p / 1e6);
+    else
+        snprintf(out, n, "%.2f B", p / 1e9);
+}
+
+static void add_col(cJSON *cols, const char *key, const char *label, bool numeric)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "key", key);
+    cJSON_AddStringToObject(c, "label", label);
+    cJSON_AddBoolToObject(c, "numeric", numeric);
+    cJSON_AddItemToArray(cols, c);
+}
+
+/* computellm sweep's matrix (ai_benchmarks.sweep), null when the file has none: llama-bench's table, every cell as
+ * text in the order of columns (the test name built here: pp512, tg128, pp512+tg128, "tg128 @ d1024"), then each
+ * test's t/s mean and sd as numbers, status and reason, throttled repetitions and other processes' CPU use. */
+static cJSON *sweep_view(const cJSON *sw)
+{
+    static const struct { const char *key, *label; bool numeric; } fixed_head[] = {
+        {"model", "model", false}, {"size", "size", true}, {"params", "params", true}, {"backend", "backend", false},
+        {"threads", "threads", true}, {"ngl", "ngl", true}};
+    const cJSON *tests = cllm_r_get(sw, &CLLM_F_SW_S_TESTS), *t, *first;
+    bool on[SWEEP_KNOB_COUNT] = {false}, synth = false, thr = false, noisy = false;
+    cJSON *o, *cols, *arr, *notes;
+    char build[160] = "";
+
+    if (!cJSON_IsObject(sw))
+        return cJSON_CreateNull();
+    if (!cJSON_IsArray(tests))
+        tests = NULL;
+    first = tests ? tests->child : NULL;
+    o = cJSON_CreateObject();
+    add_str_or_null(o, "status", cllm_r_str(sw, &CLLM_F_SW_S_STATUS));
+    add_num_or_null(o, "repetitions", cllm_r_num(sw, &CLLM_F_SW_S_REPETITIONS));
+    if (cJSON_IsBool(cllm_r_get(sw, &CLLM_F_SW_S_WARMUP)))
+        cJSON_AddBoolToObject(o, "warmup", cJSON_IsTrue(cllm_r_get(sw, &CLLM_F_SW_S_WARMUP)));
+    else
+        cJSON_AddNullToObject(o, "warmup");
+    add_num_or_null(o, "delay_s", cllm_r_num(sw, &CLLM_F_SW_S_DELAY_S));
+    add_num_or_null(o, "until_stable_cv", cllm_r_num(sw, &CLLM_F_SW_S_UNTIL_STABLE_CV));
+    add_str_or_null(o, "method", cllm_r_str(sw, &CLLM_F_SW_S_METHOD));
+
+    /* which knobs get a column */
+    cJSON_ArrayForEach(t, tests)
+        for (size_t c = 0; c < SWEEP_KNOB_COUNT; c++) {
+            char a[128], b[128], d[128];
+            sweep_cell(t, g_sweep_knobs[c].f, a, sizeof(a));
+            sweep_cell(first, g_sweep_knobs[c].f, b, sizeof(b));
+            sweep_default(&g_sweep_knobs[c], d, sizeof(d));
+            if (g_sweep_knobs[c].f == &CLLM_F_SW_TENSOR_SPLIT)
+                on[c] = on[c] || strcmp(a, b) != 0 || strspn(a, "0./") != strlen(a);
+            else
+                on[c] = on[c] || strcmp(a, b) != 0 || strcmp(a, d) != 0;
+        }
+    cols = cJSON_AddArrayToObject(o, "columns");
+    for (size_t i = 0; i < sizeof(fixed_head) / sizeof(fixed_head[0]); i++)
+        add_col(cols, fixed_head[i].key, fixed_head[i].label, fixed_head[i].numeric);
+    for (size_t c = 0; c < SWEEP_KNOB_COUNT; c++)
+        if (on[c])
+            add_col(cols, g_sweep_knobs[c].key, g_sweep_knobs[c].label, g_sweep_knobs[c].f->type != CLLM_FT_STRING);
+    add_col(cols, "test", "test", false);
+
+    arr = cJSON_AddArrayToObject(o, "tests");
+    cJSON_ArrayForEach(t, tests) {
+        const char *type = cllm_r_str(t, &CLLM_F_SW_MODEL_TYPE), *file = cllm_r_str(t, &CLLM_F_SW_MODEL_FILENAME);
+        const char *backends = cllm_r_str(t, &CLLM_F_SW_BACKENDS);
+        struct cllm_bench_knobs k = cllm_bench_default_knobs();
+        cJSON *e = cJSON_CreateObject(), *cells = cJSON_AddArrayToObject(e, "cells");
+        char buf[256];
+        bool s = cJSON_IsTrue(cllm_r_get(t, &CLLM_F_SW_SYNTHETIC)), tn = cJSON_IsTrue(cllm_r_get(t, &CLLM_F_SW_NOISY));
+        double nthr = cllm_r_num(t, &CLLM_F_SW_N_THROTTLED);
+        synth = synth || s;
+        noisy = noisy || tn;
+        thr = thr || (isfinite(nthr) && nthr > 0);
+        if (!build[0] && cllm_r_str(t, &CLLM_F_SW_BUILD_COMMIT) && *cllm_r_str(t, &CLLM_F_SW_BUILD_COMMIT))
+            snprintf(build, sizeof(build), "%s (libllama %s)", cllm_r_str(t, &CLLM_F_SW_BUILD_COMMIT),
+                     cllm_r_str(t, &CLLM_F_SW_LLAMA_VERSION) ? cllm_r_str(t, &CLLM_F_SW_LLAMA_VERSION) : "?");
+        cJSON_AddItemToArray(cells, cJSON_CreateString(type && *type ? type : file ? file : "?"));
+        sweep_size(cllm_r_num(t, &CLLM_F_SW_MODEL_SIZE), buf, sizeof(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+        sweep_params(cllm_r_num(t, &CLLM_F_SW_MODEL_N_PARAMS), buf, sizeof(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(backends && *backends ? backends : "?"));
+        sweep_cell(t, &CLLM_F_SW_N_THREADS, buf, sizeof(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+        sweep_cell(t, &CLLM_F_SW_N_GPU_LAYERS, buf, sizeof(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+        for (size_t c = 0; c < SWEEP_KNOB_COUNT; c++)
+            if (on[c]) {
+                sweep_cell(t, g_sweep_knobs[c].f, buf, sizeof(buf));
+                cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+            }
+        k.n_prompt = (int)cllm_r_num(t, &CLLM_F_SW_N_PROMPT);
+        k.n_gen = (int)cllm_r_num(t, &CLLM_F_SW_N_GEN);
+        k.n_depth = isfinite(cllm_r_num(t, &CLLM_F_SW_N_DEPTH)) ? (int)cllm_r_num(t, &CLLM_F_SW_N_DEPTH) : 0;
+        cllm_bench_test_name(&k, buf, sizeof(buf));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
+        cJSON_AddStringToObject(e, "test", buf);
+        add_str_or_null(e, "model_key", cllm_r_str(t, &CLLM_F_SW_MODEL_KEY));
+        cJSON_AddBoolToObject(e, "synthetic", s);
+        add_num_or_null(e, "rate", cllm_r_num(t, &CLLM_F_SW_AVG_TS));
+        add_num_or_null(e, "rate_sd", cllm_r_num(t, &CLLM_F_SW_STDDEV_TS));
+        cJSON_AddNumberToObject(e, "rate_digits", 2);
+        add_num_or_null(e, "reps", (double)cJSON_GetArraySize(cllm_r_get(t, &CLLM_F_SW_SAMPLES_TS)));
+        add_str_or_null(e, "status", cllm_r_str(t, &CLLM_F_SW_STATUS));
+        add_str_or_null(e, "why", cllm_r_str(t, &CLLM_F_SW_REASON));
+        cJSON_AddNumberToObject(e, "throttled", isfinite(nthr) ? nthr : 0);
+        add_num_or_null(e, "other_cpu_pct", cllm_r_num(t, &CLLM_F_SW_OTHER_CPU_PCT));
+        cJSON_AddBoolToObject(e, "noisy", tn);
+        cJSON_AddItemToArray(arr, e);
+    }
+    /* a column whose cell is the same in every test (the one model of most sweeps): same, so a narrow page can
+     * say it once above the table */
+    {
+        int i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cols) {
+            const cJSON *x = arr->child ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(arr->child, "cells"), i)
+                                        : NULL, *y;
+            bool same = x != NULL && cJSON_GetArraySize(arr) > 1;
+            cJSON_ArrayForEach(y, arr) {
+                const cJSON *z = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(y, "cells"), i);
+                same = same && z && strcmp(z->valuestring, x->valuestring) == 0;
+            }
+            cJSON_AddBoolToObject((cJSON *)c, "same", same);
+            i++;
+        }
+    }
+    add_str_or_null(o, "build", build[0] ? build : NULL);
+    notes = cJSON_AddObjectToObject(o, "notes");
+    cJSON_AddBoolToObject(notes, "synthetic", synth);
+    cJSON_AddBoolToObject(notes, "throttled", thr);
+    cJSON_AddBoolToObject(notes, "noisy", noisy);
+    return o;
+}
+
 /* The whole view of one results file. */
 static cJSON *result_view(const cJSON *res)
 {
@@ -1757,6 +2128,8 @@ static cJSON *result_view(const cJSON *res)
     cJSON_AddItemToObject(o, "phases", phases_view(ai));
     cJSON_AddItemToObject(o, "monitor", monitor_view(res));
     cJSON_AddItemToObject(o, "serving", serving_view(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS)));
+    cJSON_AddItemToObject(o, "sweep", sweep_view(cllm_r_get(ai, &CLLM_F_AI_SWEEP)));
+    cJSON_AddItemToObject(o, "noise", noise_view(res));
     return o;
 }
 

@@ -209,6 +209,13 @@ test('the GUI reads no results key of its own: the server sends what it draws', 
   for (const key of ['avg_tokens_per_second', 'std_tokens_per_second', 'first_token_latency_s', 'min_vram_gb',
                      'inter_token_latency_'])
     for (const f of files) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `${key} in ${path.relative(SRC, f)}`);
+  // the ladder's, the sweep's and the monitor's keys, as words of their own (the comparison's family ids, such as
+  // "ai_decode_tokens_per_second", are names the server sends)
+  for (const key of ['decode_tokens_per_second', 'prompt_tokens_per_second', 'decode_cost_percent',
+                     'ttft_cost_percent', 'cv_tokens_per_second_percent', 'other_cpu_pct_mean', 'avg_ts', 'stddev_ts',
+                     'samples_ts', 'n_throttled', 'n_gpu_layers', 'n_prompt', 'n_depth', 'model_type', 'model_size'])
+    for (const f of files) assert.ok(!new RegExp(`(^|[^a-z_])${key}([^a-z_]|$)`).test(fs.readFileSync(f, 'utf8')),
+      `${key} in ${path.relative(SRC, f)}`);
 });
 
 test('a run on the tiny synthetic model reaches done', async () => {
@@ -282,6 +289,27 @@ test('results page lists the run and draws its charts', async () => {
     const ttft = await page.$eval('#detail canvas[data-chart="ttft"]', c => window.Chart.getChart(c).data.datasets[0]);
     assert.deepEqual(ttft.data, [row(m, 'ttft').value]);
     assert.deepEqual(ttft.std ?? [null], [row(m, 'ttft').sd]);
+    // stability keeps its meaning (every run succeeded), shown as "all runs OK" with the runs' CV beside it
+    const stab = await page.$eval('#ai-models tr[data-model="tiny-test"] td.stability', td => td.textContent.trim());
+    assert.equal(res.ai_benchmarks.results['tiny-test'].summary.stability, 'stable');
+    assert.ok(stab.startsWith(`all runs OK, CV ${one.format(m.cv_pct)} %`), stab);
+    // the ladder of the first model: four rungs in the file's order, each number the file's as the page formats it
+    const lad = res.ai_benchmarks.results['tiny-test'].ladder;
+    assert.ok(lad, 'run ladders the first model by default');
+    const rungs = await page.$$eval('.ladder-table[data-model="tiny-test"] tbody tr', trs => trs.map(tr =>
+      ({id: tr.dataset.rung, status: tr.dataset.status, cells: [...tr.cells].map(td => td.textContent.trim())})));
+    assert.deepEqual(rungs.map(r => r.id), ['bench', 'bench_depth', 'chat', 'server']);
+    const three = new Intl.NumberFormat('en', {minimumFractionDigits: 3, maximumFractionDigits: 3});
+    const cost = v => (v == null ? '—' : `${one.format(v)} %`);
+    rungs.forEach((r, i) => {
+      const f = lad.rungs[i];
+      assert.equal(r.status, f.status);
+      assert.ok(r.cells[0].includes(f.name), `${r.cells[0]} names ${f.name}`);
+      if (f.status !== 'ok') { assert.ok(r.cells[1].includes(f.reason), `${r.cells[1]} gives ${f.reason}`); return; }
+      assert.deepEqual(r.cells.slice(1), [one.format(f.decode_tokens_per_second), cost(f.decode_cost_percent),
+        f.ttft_s == null ? '—' : three.format(f.ttft_s), cost(f.ttft_cost_percent)]);
+    });
+    await page.locator('.ladder[data-model="tiny-test"]').screenshot({path: path.join(ARTIFACTS, 'gui-ladder-en.png')});
   }
   await page.locator('#detail').scrollIntoViewIfNeeded();
   await shot('results-detail');
@@ -775,6 +803,97 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
   await page.locator('#comparison').screenshot({path: path.join(ARTIFACTS, 'gui-serving-compare.png')});
 });
 
+let sweepFile = null;
+
+test('sweep results: llama-bench’s table, built by the server (EN and FR)', async t => {
+  if (!llamaDir) { t.skip('no libllama under .deps/llama'); return; }
+  const r = spawnSync(BIN, ['sweep', '-m', 'tiny-test', '--models-file', path.join(tmp, 'models.json'),
+    '--models-dir', path.join(tmp, 'models'), '--no-download', '-p', '32', '-n', '8', '-d', '0,16', '-r', '2',
+    '-t', '1', '-o', 'none', '--output', path.join(tmp, 'results')], {encoding: 'utf8', timeout: 120000});
+  const m = (r.stderr || '').match(/results written to (\S+\.json)/);
+  assert.ok(m && fs.existsSync(m[1]), `sweep wrote no file (exit ${r.status}): ${r.stderr}`);
+  sweepFile = path.basename(m[1]);
+  const res = await api(`/api/results/${encodeURIComponent(sweepFile)}`);
+  const tests = res.ai_benchmarks.sweep.tests;
+  await openResult(sweepFile);
+  await page.waitForSelector('#sweep #sweep-table');
+  // one row per test, named as llama-bench names them, t/s mean ± sd with 2 decimals as in the file
+  const rows = await page.$$eval('#sweep-table tbody tr', trs => trs.map(tr => ({test: tr.dataset.test,
+    cells: [...tr.cells].map(td => td.textContent.trim())})));
+  assert.deepEqual(rows.map(x => x.test), ['pp32', 'tg8', 'pp32 @ d16', 'tg8 @ d16']);
+  const two = lang => new Intl.NumberFormat(lang, {minimumFractionDigits: 2, maximumFractionDigits: 2});
+  const head = await page.$$eval('#sweep-table thead th', ths => ths.map(th => th.textContent.trim()));
+  assert.deepEqual(head.slice(0, 6), ['model', 'size', 'params', 'backend', 'threads', 'ngl']);
+  assert.deepEqual(head.slice(-3), ['test', 't/s', 'Status']);
+  rows.forEach((x, i) => {
+    const f = tests[i];
+    assert.ok(x.cells[0].startsWith(f.model_type) && x.cells[0].includes('(synthetic)'), x.cells[0]);
+    assert.equal(x.cells[4], String(f.n_threads));
+    assert.equal(x.cells[5], String(f.n_gpu_layers));
+    assert.equal(x.cells.at(-3), x.test);
+    assert.ok(x.cells.at(-2).startsWith(`${two('en').format(f.avg_ts)} ± ${two('en').format(f.stddev_ts)}`),
+      `${x.cells.at(-2)} vs ${f.avg_ts} ± ${f.stddev_ts}`);
+    assert.equal(x.cells.at(-2).includes(' N'), f.noisy, x.cells.at(-2));
+    assert.equal(x.cells.at(-1), f.status);
+  });
+  assert.match(await page.textContent('#sweep'), /build: \S+ \(libllama /);
+  // a sweep file's LLM part is the matrix: no "LLM inference: not run" line
+  assert.equal(await page.locator('#ai-not-run').count(), 0);
+  await page.locator('#sweep').screenshot({path: path.join(ARTIFACTS, 'gui-sweep-en.png')});
+  await setLang('fr');
+  try {
+    await page.waitForFunction(() => /Matrice de tests/.test(document.querySelector('#sweep h2')?.textContent || ''));
+    const frRows = await cells('#sweep-table tbody');
+    assert.ok(frRows[0].at(-2).startsWith(`${two('fr').format(tests[0].avg_ts)} ± `), frRows[0].at(-2));
+    assert.equal((await cells('#sweep-table thead'))[0][0], 'modèle');
+    await page.locator('#sweep').screenshot({path: path.join(ARTIFACTS, 'gui-sweep-fr.png')});
+  } finally {
+    await setLang('en');
+  }
+});
+
+test('a phase during which other processes used the CPU is noted; stability shown as all runs OK / some runs failed',
+  async t => {
+    if (!llamaDir) { t.skip('no libllama under .deps/llama'); return; }
+    // the first run's file, with other processes at 55 % during the model's runs and 5 % during a classic phase,
+    // and a failed run
+    const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
+    res.id = '20990101_000003';
+    res.hardware.cpu.model = 'Noisy Test CPU';
+    const m = res.ai_benchmarks.results['tiny-test'];
+    m.monitor.summary.other_cpu_pct_mean = 55;
+    m.summary.stability = 'unstable';
+    const mb = res.classic_benchmarks.benchmarks.memory_bandwidth;
+    if (mb.monitor?.summary) mb.monitor.summary.other_cpu_pct_mean = 5;
+    for (const p of Object.values(res.classic_benchmarks.benchmarks))
+      if (p !== mb && p?.monitor?.summary) p.monitor.summary.other_cpu_pct_mean = 0;
+    const copy = path.join(tmp, 'noisy_copy.json');
+    fs.writeFileSync(copy, JSON.stringify(res));
+    await page.goto(`${base}/#results`);
+    await page.waitForSelector('#import');
+    await page.setInputFiles('#import', copy);
+    const row = page.locator('#results-list tr', {hasText: 'Noisy Test CPU'});
+    await row.waitFor();
+    const name = (await row.locator('td:nth-child(2) a').textContent()).trim();
+    await openResult(name);
+    await page.waitForSelector('#noise');
+    const notes = await page.$$eval('#noise li', lis => lis.map(li => li.textContent.trim()));
+    assert.deepEqual(notes, ['LLM inference, tiny-test: other processes used 55 % of the CPU during this phase: numbers may be low']);
+    const stab = await page.$eval('#ai-models tr[data-model="tiny-test"] td.stability', td => td.textContent.trim());
+    assert.match(stab, /^some runs failed, CV [0-9.]+ %other processes used 55 % of the CPU$/);
+    assert.equal(await page.$eval('#ai-models tr[data-model="tiny-test"] td.stability', td => td.className),
+      'stability bad');
+    await page.locator('#noise').screenshot({path: path.join(ARTIFACTS, 'gui-noise-en.png')});
+    await setLang('fr');
+    try {
+      await page.waitForFunction(() => /Machine occupée/.test(document.querySelector('#noise h3')?.textContent || ''));
+      assert.match(await page.textContent('#noise li'), /Inférence LLM, tiny-test.*55 % du CPU pendant cette phase/);
+      assert.match(await page.textContent('#ai-models tr[data-model="tiny-test"] td.stability'), /^des passes ont échoué, CV /);
+    } finally {
+      await setLang('en');
+    }
+  });
+
 test('the pages at a narrow and a wide width, in the light and the dark theme', async () => {
   assert.ok(runFile, 'needs the first run');
   for (const scheme of ['light', 'dark'])
@@ -803,6 +922,16 @@ test('the pages at a narrow and a wide width, in the light and the dark theme', 
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, scheme === 'dark' ? 'rgb(18, 21, 28)' : 'rgb(246, 247, 249)');
       await shot(`results-${scheme}-${w}`);
+      if (sweepFile) {
+        await openResult(sweepFile);
+        await page.waitForSelector('#sweep-table');
+        const over2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(over2 <= 1, `${scheme} ${w}px: the sweep page is ${over2}px wider than the window`);
+        // on a phone the columns every test shares are said once above the table, else they are columns
+        assert.equal(await page.isVisible('.sweep-shared'), w < 600);
+        assert.equal(await page.isVisible('#sweep-table th.same'), w >= 600);
+        await page.locator('#sweep').screenshot({path: path.join(ARTIFACTS, `gui-sweep-${scheme}-${w}.png`)});
+      }
     }
   await page.emulateMedia({colorScheme: 'light'});
   await page.setViewportSize({width: 1280, height: 900});

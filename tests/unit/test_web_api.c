@@ -20,10 +20,18 @@
 #include "platform/fs.h"
 #include "core/log.h"
 #include "report/fields_core.h"
+#include "report/fields_classic.h"
+#include "report/fields_llm.h"
 #include "report/fields_serve.h"
+#include "report/fields_sweep.h"
 #include "report/result.h"
 #include "report/write.h"
+#include "report/write_core.h"
+#include "report/write_llm.h"
 #include "hw/hw.h"
+#include "llm/bench.h"
+#include "llm/llm_result.h"
+#include "monitor/monitor.h"
 #include "model/registry.h"
 #include "serve/serve_bench.h"
 #include "web/server.h"
@@ -597,8 +605,16 @@ static void test_result_view(void)
                                                               "has_data")));
     }
     CHECK(cJSON_IsArray(cllm_json_path(o, "monitor")));
-    /* no serve-bench section in this file: none in its view */
+    /* no serve-bench section in this file: none in its view; nor a ladder, a sweep or a noisy phase (the file
+     * is older than them), and its stability without a CV */
     CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "serving")));
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "sweep")));
+    CHECK(cJSON_IsArray(cllm_json_path(o, "noise")) && cJSON_GetArraySize(cllm_json_path(o, "noise")) == 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(m, "ladder")));
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(m, "cv_pct")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(m, "noisy")));
+    CHECK_STR(str_of(m, "stability_text"), cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "runs_ok"))
+              ? "all runs OK" : "some runs failed");
     cJSON_Delete(o);
     free(r.body);
     cJSON_Delete(file);
@@ -764,6 +780,294 @@ static void test_serving_view(void)
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "has_data")));
     cJSON_Delete(o);
     free(r.body);
+    cJSON_Delete(file);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    unlink(path);
+}
+
+/* A model's summary, monitor and ladder as the AI phase fills them (the writer's structs; the rest NAN). */
+static void fill_model(struct cllm_llm_model_result *r, const char *key, const char *stability, double cv,
+                       double other_cpu)
+{
+    memset(r, 0, sizeof(*r));
+    r->shape = CLLM_LLM_SHAPE_PLAIN;
+    snprintf(r->model.key, sizeof(r->model.key), "%s", key);
+    snprintf(r->model.name, sizeof(r->model.name), "Model %s", key);
+    snprintf(r->model.source, sizeof(r->model.source), "synthetic (reused)");
+    r->model.synthetic = true;
+    r->has_runs = true;
+    r->summary = (struct cllm_llm_summary){.n_runs = 3, .n_ok = 3, .tps_mean = 30, .tps_std = 1.5, .tps_cv_pct = cv,
+        .tps_min = 28, .tps_max = 32, .avg_first_token_latency_s = 0.25, .avg_decode_tokens_per_second = 40,
+        .avg_prompt_tokens_per_second = 300, .itl_mean_ms = 25, .itl_p50_ms = 24, .itl_p90_ms = 30, .itl_p99_ms = 40,
+        .peak_memory_gb = 0.1, .stability = stability};
+    r->has_monitor = true;
+    snprintf(r->monitor.sampler, sizeof(r->monitor.sampler), "linux");
+    r->monitor.interval_s = 0.5;
+    r->monitor.summary = (struct cllm_monitor_summary){.duration_s = 2, .n_samples = 4, .cpu_pct_mean = NAN,
+        .cpu_pct_min = NAN, .cpu_pct_max = NAN, .proc_cpu_pct_mean = NAN, .proc_cpu_pct_max = NAN,
+        .ram_used_gb_peak = NAN, .rss_gb_peak = NAN, .cpu_package_w_mean = NAN, .cpu_package_energy_j = NAN,
+        .sample_cost_ms_mean = 0.1, .sample_cost_ms_max = 0.2, .other_cpu_pct_mean = other_cpu};
+    r->until_stable_cv = NAN;
+    r->prompt_tokens = 34;
+    r->status = "ok";
+}
+
+/* The view's parts of issue 12, from a file made by the real writers: each model's ladder (rows in the file's
+ * order with their costs, a skipped rung with its reason), "all runs OK" / "some runs failed" with the runs' CV,
+ * a note for each phase during which other processes used more than 10 % of the CPU (a model and a classic
+ * phase; 5 % is not noisy), and computellm sweep's matrix (test names built here, the knob columns chosen as
+ * llama-bench's table, t/s as numbers, a skipped test's reason, the throttled and noisy marks). */
+static void test_ladder_sweep_view(void)
+{
+    const char *fixture = test_data("golden/results_v0.1.0_before_redesign.json");
+    char *text = test_slurp(fixture, NULL), *out, path[512], name[256] = "";
+    struct cllm_llm_model_result mr;
+    struct cllm_llm_ladder *L = &mr.ladder;
+    struct cllm_monitor_report mon;
+    struct cllm_bench_sample samples[2], deep[1];
+    struct cllm_bench_test tests[3];
+    struct cllm_bench_sweep sw;
+    struct reply r;
+    cJSON *file, *o, *results, *mb;
+    const cJSON *m, *lad, *g, *sv, *t, *c, *n;
+    static const char *const ids[] = {"bench", "bench_depth", "chat", "server"};
+    static const char *const cols[] = {"model", "size", "params", "backend", "threads", "ngl", "n_batch", "test"};
+    static const char *const names[] = {"pp512", "tg128", "tg128 @ d1024"};
+    int i;
+
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    file = cJSON_Parse(text);
+    free(text);
+    CHECK(file != NULL);
+    if (!file)
+        return;
+    results = (cJSON *)cllm_r_get(cllm_r_get(file, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_RESULTS);
+    CHECK(results != NULL);
+    /* tiny-test: all runs OK, CV 5 %, other processes at 25 % of the CPU, and its ladder (llama-server not found) */
+    fill_model(&mr, "tiny-test", "stable", 5.0, 25.0);
+    mr.has_ladder = true;
+    L->n_prompt = 34;
+    L->n_gen = 8;
+    L->n_threads = 2;
+    L->n_gpu_layers = 0;
+    snprintf(L->backend, sizeof(L->backend), "CPU");
+    L->rung[0] = (struct cllm_llm_ladder_rung){.status = "ok", .decode_tps = 50, .prompt_tps = 400, .ttft_s = 0.2,
+                                               .runs = 3};
+    L->rung[1] = (struct cllm_llm_ladder_rung){.status = "ok", .decode_tps = 45, .prompt_tps = NAN, .ttft_s = NAN,
+                                               .runs = 3};
+    L->rung[2] = (struct cllm_llm_ladder_rung){.status = "ok", .decode_tps = 40, .prompt_tps = NAN, .ttft_s = 0.25,
+                                               .runs = 3};
+    L->rung[3] = (struct cllm_llm_ladder_rung){.status = "skipped", .decode_tps = NAN, .prompt_tps = NAN,
+                                               .ttft_s = NAN};
+    snprintf(L->rung[3].reason, sizeof(L->rung[3].reason), "no llama-server found (PATH, .deps/llama-server)");
+    cllm_write_llm_model_result(results, "tiny-test", &mr);
+    /* tiny-two: a run failed, one successful run (no CV), a quiet machine (5 %), no ladder */
+    fill_model(&mr, "tiny-two", "unstable", NAN, 5.0);
+    cllm_write_llm_model_result(results, "tiny-two", &mr);
+    /* tiny-fail: failed with other processes at 60 %: it measured nothing, so nothing to be low */
+    fill_model(&mr, "tiny-fail", "unstable", NAN, 60.0);
+    mr.status = "failed";
+    snprintf(mr.error, sizeof(mr.error), "the model could not be loaded");
+    cllm_write_llm_model_result(results, "tiny-fail", &mr);
+    /* the classic memory phase with other processes at 40 % */
+    mb = (cJSON *)cllm_r_get(cllm_r_get(cllm_r_get(file, &CLLM_F_CLASSIC_BENCHMARKS), &CLLM_F_CL_BENCHMARKS),
+                             &CLLM_F_CL_MEMORY);
+    CHECK(mb != NULL);
+    cJSON_DeleteItemFromObjectCaseSensitive(mb, CLLM_F_MONITOR.name);
+    memset(&mon, 0, sizeof(mon));
+    mon.summary = mr.monitor.summary;
+    mon.summary.other_cpu_pct_mean = 40.0;
+    cllm_w_monitor(mb, &CLLM_F_MONITOR, &mon);
+
+    /* the sweep: pp512 (two repetitions, one throttled, other processes busy), tg128 skipped, tg128 at depth
+     * 1024 with -b 512 (so n_batch gets a column) */
+    memset(&sw, 0, sizeof(sw));
+    memset(tests, 0, sizeof(tests));
+    memset(samples, 0, sizeof(samples));
+    memset(deep, 0, sizeof(deep));
+    sw.repetitions = 2;
+    sw.warmup = true;
+    sw.until_stable_cv = NAN;
+    snprintf(sw.cpu_info, sizeof(sw.cpu_info), "Test CPU");
+    for (i = 0; i < 3; i++) {
+        struct cllm_bench_test *x = &tests[i];
+        x->k = cllm_bench_default_knobs();
+        x->k.n_threads = 2;
+        snprintf(x->model, sizeof(x->model), "/m/tiny-test.Q4_K_M.gguf");
+        snprintf(x->model_key, sizeof(x->model_key), "tiny-test");
+        x->synthetic = true;
+        snprintf(x->info.model_type, sizeof(x->info.model_type), "llama ?B Q4_K - Medium");
+        x->info.model_size = 12037734;   /* 11.48 MiB */
+        x->info.model_n_params = 17560000;
+        snprintf(x->info.backends, sizeof(x->info.backends), "CPU");
+        snprintf(x->info.build_commit, sizeof(x->info.build_commit), "0ad4a86");
+        snprintf(x->info.llama_version, sizeof(x->info.llama_version), "0.5.0-dev");
+        x->status = "ok";
+        x->avg_ns = x->stddev_ns = x->avg_ts = x->stddev_ts = x->avg_ts_kept = x->stddev_ts_kept = x->cv_kept = NAN;
+        x->until_stable_cv = NAN;
+        x->other_cpu_pct = 2.0;
+    }
+    tests[0].k.n_prompt = 512;
+    tests[0].k.n_gen = 0;
+    /* t/s from the wall times, as llama-bench: 512 tokens in 4 s and in 5 s */
+    samples[0] = (struct cllm_bench_sample){.ns = 4000000000ull};
+    samples[1] = (struct cllm_bench_sample){.ns = 5000000000ull, .throttled = true};
+    tests[0].samples = samples;
+    tests[0].n_samples = 2;
+    cllm_bench_test_summarize(&tests[0]);
+    tests[0].n_throttled = 1;
+    tests[0].other_cpu_pct = 30.0;
+    tests[0].noisy = true;
+    tests[1].k.n_prompt = 0;
+    tests[1].k.n_gen = 128;
+    tests[1].status = "skipped";
+    snprintf(tests[1].reason, sizeof(tests[1].reason), "the context could not be made: out of memory");
+    tests[2].k.n_prompt = 0;
+    tests[2].k.n_gen = 128;
+    tests[2].k.n_depth = 1024;
+    tests[2].k.n_batch = 512;
+    deep[0] = (struct cllm_bench_sample){.ns = 1000000000ull};
+    tests[2].samples = deep;
+    tests[2].n_samples = 1;
+    cllm_bench_test_summarize(&tests[2]);
+    sw.tests = tests;
+    sw.n_tests = 3;
+    cllm_write_sweep(cllm_w_obj((cJSON *)cllm_r_get(file, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_SWEEP), &sw);
+
+    out = cJSON_PrintUnformatted(file);
+    http(srv, "POST", "/api/results", out, strlen(out), NULL, &r);
+    CHECK_INT(r.status, 201);
+    o = json_of(&r);
+    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
+    cJSON_Delete(o);
+    free(r.body);
+    free(out);
+    snprintf(path, sizeof(path), "/api/results/%s/view", name);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK(o != NULL);
+
+    /* the ladder: four rungs in order, the file's numbers; costs over the rung above */
+    m = NULL;
+    cJSON_ArrayForEach(c, cllm_json_path(o, "ai.models"))
+        if (str_of(c, "key") && strcmp(str_of(c, "key"), "tiny-test") == 0)
+            m = c;
+    CHECK(m != NULL);
+    lad = cJSON_GetObjectItemCaseSensitive(m, "ladder");
+    CHECK(cJSON_IsObject(lad));
+    CHECK_STR(str_of(lad, "backend"), "CPU");
+    CHECK(fabs(row_num(lad, "threads") - 2) < 1e-12 && fabs(row_num(lad, "prompt_len") - 34) < 1e-12);
+    CHECK(fabs(row_num(lad, "gen_len") - 8) < 1e-12 && fabs(row_num(lad, "ngl")) < 1e-12);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(lad, "rungs")), 4);
+    i = 0;
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(lad, "rungs")) {
+        CHECK_STR(str_of(g, "id"), ids[i < 4 ? i : 3]);
+        CHECK(fabs(row_num(g, "step") - (i + 1)) < 1e-12);
+        CHECK_STR(str_of(g, "name"), cllm_llm_rung_name((enum cllm_llm_rung)(i < 4 ? i : 3)));
+        i++;
+    }
+    g = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lad, "rungs"), 0);
+    CHECK(fabs(row_num(g, "decode_tps") - 50) < 1e-12 && fabs(row_num(g, "ttft") - 0.2) < 1e-12);
+    CHECK(fabs(row_num(g, "prompt_tps") - 400) < 1e-12 && fabs(row_num(g, "runs") - 3) < 1e-12);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "decode_cost")));
+    CHECK_STR(str_of(g, "why_decode_cost"), "the first rung");
+    g = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lad, "rungs"), 1);
+    CHECK(fabs(row_num(g, "decode_cost") - 10.0) < 1e-9);             /* (50 - 45) / 50 */
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "ttft")));
+    CHECK_STR(str_of(g, "why_ttft"), "the same prompt as the first rung");
+    CHECK_STR(str_of(g, "adds"), cllm_llm_rung_cost(CLLM_LLM_RUNG_BENCH_DEPTH));
+    g = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lad, "rungs"), 2);
+    CHECK(fabs(row_num(g, "decode_cost") - 500.0 / 45.0) < 1e-9);     /* (45 - 40) / 45 */
+    CHECK(fabs(row_num(g, "ttft_cost") - 25.0) < 1e-9);               /* (0.25 - 0.2) / 0.2, over rung 1 */
+    g = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lad, "rungs"), 3);
+    CHECK_STR(str_of(g, "status"), "skipped");
+    CHECK(str_of(g, "why") && strstr(str_of(g, "why"), "no llama-server found") != NULL);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(g, "decode_tps")));
+    /* stability as the terminal shows it, the CV beside it; other processes' share and the noisy mark */
+    CHECK_STR(str_of(m, "stability"), "stable");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "runs_ok")));
+    CHECK(fabs(row_num(m, "cv_pct") - 5.0) < 1e-12);
+    CHECK_STR(str_of(m, "stability_text"), "all runs OK, CV 5.0 %");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "noisy")));
+    CHECK(fabs(row_num(m, "other_cpu_pct") - 25.0) < 1e-12);
+    cJSON_ArrayForEach(c, cllm_json_path(o, "ai.models"))
+        if (str_of(c, "key") && strcmp(str_of(c, "key"), "tiny-two") == 0) {
+            CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "runs_ok")));
+            CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c, "cv_pct")));
+            CHECK_STR(str_of(c, "stability_text"), "some runs failed");
+            CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "noisy")));
+            CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c, "ladder")));
+        } else if (str_of(c, "key") && strcmp(str_of(c, "key"), "tiny-fail") == 0) {
+            CHECK(fabs(row_num(c, "other_cpu_pct") - 60.0) < 1e-12);
+            CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "noisy")));
+        }
+    /* the noisy phases, in the file's order: the classic memory phase, then tiny-test; not tiny-two at 5 %, nor
+     * the failed tiny-fail */
+    n = cllm_json_path(o, "noise");
+    CHECK_INT(cJSON_GetArraySize(n), 2);
+    CHECK_STR(str_of(cJSON_GetArrayItem(n, 0), "section"), "classic");
+    CHECK_STR(str_of(cJSON_GetArrayItem(n, 0), "name"), CLLM_F_CL_MEMORY.name);
+    CHECK(fabs(row_num(cJSON_GetArrayItem(n, 0), "other_cpu_pct") - 40.0) < 1e-12);
+    CHECK_STR(str_of(cJSON_GetArrayItem(n, 1), "section"), "ai");
+    CHECK_STR(str_of(cJSON_GetArrayItem(n, 1), "model"), "tiny-test");
+    CHECK_STR(str_of(cJSON_GetArrayItem(n, 1), "text"),
+              "other processes used 25 % of the CPU during this phase: numbers may be low");
+
+    /* the sweep: the columns, then each test's cells in that order */
+    sv = cllm_json_path(o, "sweep");
+    CHECK(cJSON_IsObject(sv));
+    CHECK_STR(str_of(sv, "status"), "ok");
+    CHECK(fabs(row_num(sv, "repetitions") - 2) < 1e-12);
+    CHECK(str_of(sv, "method") && strstr(str_of(sv, "method"), "random tokens") != NULL);
+    CHECK_STR(str_of(sv, "build"), "0ad4a86 (libllama 0.5.0-dev)");
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sv, "columns")), 8);
+    i = 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(sv, "columns")) {
+        CHECK_STR(str_of(c, "key"), cols[i < 8 ? i : 7]);
+        i++;
+    }
+    /* the one model: its columns are the same in every test, the test names are not */
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv,
+          "columns"), 0), "same")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv,
+          "columns"), 7), "same")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv,
+          "columns"), 6), "same")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sv, "tests")), 3);
+    i = 0;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sv, "tests")) {
+        const cJSON *cells = cJSON_GetObjectItemCaseSensitive(t, "cells");
+        CHECK_INT(cJSON_GetArraySize(cells), 8);
+        CHECK_STR(str_of(t, "test"), names[i < 3 ? i : 2]);
+        CHECK_STR(cJSON_GetArrayItem(cells, 7)->valuestring, names[i < 3 ? i : 2]);
+        CHECK_STR(cJSON_GetArrayItem(cells, 0)->valuestring, "llama ?B Q4_K - Medium");
+        CHECK_STR(cJSON_GetArrayItem(cells, 1)->valuestring, "11.48 MiB");
+        CHECK_STR(cJSON_GetArrayItem(cells, 2)->valuestring, "17.56 M");
+        CHECK_STR(cJSON_GetArrayItem(cells, 4)->valuestring, "2");
+        CHECK_STR(cJSON_GetArrayItem(cells, 5)->valuestring, "-1");
+        CHECK_STR(cJSON_GetArrayItem(cells, 6)->valuestring, i == 2 ? "512" : "2048");
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "synthetic")));
+        i++;
+    }
+    t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv, "tests"), 0);
+    CHECK(fabs(row_num(t, "rate") - 115.2) < 1e-9);                   /* 128 and 102.4 t/s */
+    CHECK(fabs(row_num(t, "rate_sd") - 25.6 / sqrt(2.0)) < 1e-9);     /* their sample sd */
+    CHECK(fabs(row_num(t, "reps") - 2) < 1e-12 && fabs(row_num(t, "throttled") - 1) < 1e-12);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "noisy")));
+    CHECK(fabs(row_num(t, "other_cpu_pct") - 30.0) < 1e-12);
+    t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(sv, "tests"), 1);
+    CHECK_STR(str_of(t, "status"), "skipped");
+    CHECK_STR(str_of(t, "why"), "the context could not be made: out of memory");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t, "rate")));
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(t, "noisy")));
+    CHECK(cJSON_IsTrue(cllm_json_path(sv, "notes.synthetic")) && cJSON_IsTrue(cllm_json_path(sv, "notes.throttled")));
+    CHECK(cJSON_IsTrue(cllm_json_path(sv, "notes.noisy")));
+    cJSON_Delete(o);
+    free(r.body);
+
     cJSON_Delete(file);
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     unlink(path);
@@ -1192,6 +1496,7 @@ int main(void)
     RUN(test_results_files);
     RUN(test_result_view);
     RUN(test_serving_view);
+    RUN(test_ladder_sweep_view);
     RUN(test_old_results_import);
     RUN(test_compare);
     RUN(test_bad_input);

@@ -25,6 +25,15 @@ export function metricText(m) {
   return `${num(m.value, d, d)}${finite(m.sd) ? ` ± ${num(m.sd, d, d)}` : ''}`;
 }
 
+// "all runs OK, CV 3.2 %" (or "some runs failed"): stability keeps its meaning (every run succeeded), the runs'
+// coefficient of variation beside it, both as the server gives them; a busy machine is noted under it.
+export function stabilityCell(item) {
+  const text = item.runs_ok == null ? '—' : t(item.runs_ok ? 'res.runs_ok' : 'res.runs_failed');
+  return h('td', {class: `stability${item.runs_ok === false ? ' bad' : ''}`},
+    text, finite(item.cv_pct) ? h('span', {title: t('res.cv_title')}, `, ${t('res.cv', {cv: num(item.cv_pct, 1, 1)})}`) : null,
+    item.noisy ? h('div', {class: 'warn small noisy'}, t('res.noisy_short', {pct: num(item.other_cpu_pct, 0)})) : null);
+}
+
 function variantLabel(phase, v) {
   if (phase === 'temperature') return finite(v.temperature) ? `${t(`var.${v.key}`)} (${num(v.temperature, 2, 2)})` : t(`var.${v.key}`);
   if (phase === 'language') return `${t(`langname.${v.key}`)} (${v.key})`;
@@ -43,7 +52,7 @@ function row(sec, v) {
       v.synthetic && !sec.all_synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null),
     statusCell(v),
     sec.columns.map(c => h('td', {class: 'n'}, metricText(metric(v, c.key)))),
-    h('td', {class: v.stability === 'unstable' ? 'bad' : ''}, v.stability ? t(`cmpph.${v.stability}`) : '—'));
+    stabilityCell(v));
 }
 
 function head(sec) {

@@ -4,7 +4,8 @@ import {api} from '../api.js';
 import {barChart, chartBox, chartCard, lineChart} from '../charts.js';
 import {comparisonView} from '../compare.js';
 import {num, t} from '../i18n.js';
-import {appendPhases, metric, metricText} from '../phases.js';
+import {ladderCards, noiseCard, sweepSection} from '../ladder.js';
+import {appendPhases, metric, metricText, stabilityCell} from '../phases.js';
 import {appendServing} from '../serving.js';
 import {h, toast} from '../ui.js';
 
@@ -134,10 +135,16 @@ function notRun(id, what, why) {
 function detailView() {
   const v = state.view;
   const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
+  const noise = noiseCard(v.noise);
+  if (noise) box.appendChild(noise);
   if (v.ai.ran) box.appendChild(modelsTable(v.ai));
+  if (v.ai.ran) for (const card of ladderCards(v.ai.models)) box.appendChild(card);
+  // a sweep file's LLM part is its test matrix: no "not run" line for it
   const skipped = [...(v.classic.ran ? [] : [notRun('classic-not-run', t('bench.classic'), v.classic.why)]),
-                   ...(v.ai.ran ? [] : [notRun('ai-not-run', t('bench.ai'), v.ai.why)])];
+                   ...(v.ai.ran || v.sweep ? [] : [notRun('ai-not-run', t('bench.ai'), v.ai.why)])];
   if (skipped.length) box.appendChild(h('div', {class: 'card'}, skipped));
+  const sweep = sweepSection(v.sweep);
+  if (sweep) box.appendChild(sweep);
   const grid = h('div', {class: 'grid'});
   box.appendChild(grid);
   // defer drawing until the boxes are in the document, so Chart.js can measure them
@@ -185,7 +192,7 @@ function modelsTable(ai) {
       h('td', {class: `status-${m.status}`}, m.status ?? '—', m.why ? h('div', {class: 'muted small'}, m.why) : null),
       h('td', {}, engineText(m.engine)),
       h('td', {class: 'n'}, metricText(metric(m, 'tps'))),
-      h('td', {class: m.stability === 'unstable' ? 'bad' : ''}, m.stability ? t(`cmpph.${m.stability}`) : '—'))))));
+      stabilityCell(m))))));
 }
 
 // The monitor time series of one phase (or model), as the server's view lists them.
