@@ -13,7 +13,9 @@
 // auto/manual fields, shows the API's refusals, and a manual run against a closed port is recorded failed without
 // the key; a longer run is cancelled and leaves a results file with run.status "cancelled"; serve-bench files made
 // against the schedule-streaming test server show their serving table, charts and errors (EN and FR), a failed
-// level is marked, and a comparison with an edited copy shows 2.00× on the output tokens/s rows. The server's
+// level is marked, and a comparison with an edited copy shows 2.00× on the output tokens/s rows; the first run's
+// ladder (four rungs, the file's numbers) and "all runs OK, CV N %"; a computellm sweep file's llama-bench table
+// (EN and FR, at both widths); an edited copy with a busy machine gets its note. The server's
 // process group is killed at the end, also on failure.
 // The launch token: the URL `computellm gui` prints (http://127.0.0.1:PORT/?token=T) is the first page the browser
 // opens, which logs it in (HttpOnly cookie, then a redirect to the page without the token); before that the API

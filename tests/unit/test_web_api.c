@@ -3,7 +3,8 @@
  * named; manual mode against an unreachable server ends failed without leaking the API key), the events stream,
  * results list/get/CSV/import/delete, the comparison of two files (JSON and CSV, bad names and baselines, missing
  * files, an imported file by name), the launch token (given or random, header or per-port cookie, the login
- * redirect), path traversal and oversized uploads refused. Every request carries the server's token unless a test
+ * redirect), path traversal and oversized uploads refused; the results view (metrics, comparison phases, serving,
+ * each model's ladder, stability with the CV, busy-machine notes, the sweep's table). Every request carries the server's token unless a test
  * says otherwise; tests/unit/test_web_security.c attacks the server. Results go to a temporary folder. */
 #include "test.h"
 
