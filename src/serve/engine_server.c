@@ -453,7 +453,9 @@ enum cllm_status cllm_serve_llama_server_find(const char *name, char *out, size_
         cllm_strlcpy(out, cand, n);
         return CLLM_OK;
     }
-    if (strcmp(name, "llama-server") == 0) {
+    /* an installed binary (P/share/computellm beside it) keeps out of the source tree it was built in */
+    if (strcmp(name, "llama-server") == 0 &&
+        !cllm_fs_exe_relative("../share/computellm", cand, sizeof(cand))) {
         const char *bases[2] = {CLLM_SOURCE_DIR, "."};
         for (int b = 0; b < 2; b++) {
             snprintf(cand, sizeof(cand), "%s/.deps/llama-server/bin/llama-server", bases[b]);
