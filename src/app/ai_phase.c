@@ -799,18 +799,10 @@ static void ladder_bench(const struct cllm_ai_params *p, const struct prepared *
     sp.n_depth = (struct cllm_sweep_list){2, {0, l->n_prompt}};
     sp.n_threads = (struct cllm_sweep_list){1, {l->n_threads}};
     sp.n_gpu_layers = (struct cllm_sweep_list){1, {l->n_gpu_layers}};
-    /* the chat engine's batches: the prompt goes in one call as the engine sends it */
+    /* the chat engine's batches: the prompt goes in one call as the engine sends it; the rest llama-bench's */
     sp.n_batch = (struct cllm_sweep_list){1, {512}};
     sp.n_ubatch = (struct cllm_sweep_list){1, {512}};
-    sp.type_k = (struct cllm_sweep_list){1, {1}};
-    sp.type_v = (struct cllm_sweep_list){1, {1}};
-    sp.split_mode = (struct cllm_sweep_list){1, {CLLM_BENCH_SPLIT_LAYER}};
-    sp.main_gpu = (struct cllm_sweep_list){1, {0}};
-    sp.no_kv_offload = (struct cllm_sweep_list){1, {0}};
-    sp.no_op_offload = (struct cllm_sweep_list){1, {0}};
-    sp.flash_attn = (struct cllm_sweep_list){1, {-1}};
-    sp.use_mmap = (struct cllm_sweep_list){1, {1}};
-    sp.poll = (struct cllm_sweep_list){1, {50}};
+    cllm_sweep_fill_defaults(&sp);
     sp.repetitions = p->cfg->runs > 0 ? p->cfg->runs : 1;
     sp.llama_lib = p->llama_lib;
     memset(&rp, 0, sizeof(rp));

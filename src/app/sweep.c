@@ -263,6 +263,24 @@ static enum cllm_status check_range(const char *opt, const struct cllm_sweep_lis
 
 static bool is(const char *a, const char *s1, const char *s2) { return !strcmp(a, s1) || (s2 && !strcmp(a, s2)); }
 
+void cllm_sweep_fill_defaults(struct cllm_sweep_params *p)
+{
+    struct cllm_bench_knobs d = cllm_bench_default_knobs();
+    struct {
+        struct cllm_sweep_list *l;
+        int v;
+    } defs[] = {
+        {&p->n_prompt, d.n_prompt}, {&p->n_gen, d.n_gen}, {&p->n_depth, 0}, {&p->n_batch, d.n_batch},
+        {&p->n_ubatch, d.n_ubatch}, {&p->type_k, d.type_k}, {&p->type_v, d.type_v},
+        {&p->n_gpu_layers, d.n_gpu_layers}, {&p->split_mode, d.split_mode}, {&p->main_gpu, 0},
+        {&p->no_kv_offload, 0}, {&p->no_op_offload, 0}, {&p->flash_attn, d.flash_attn}, {&p->use_mmap, 1},
+        {&p->poll, d.poll},
+    };
+    for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++)
+        if (defs[k].l->n == 0)
+            defs[k].l->v[defs[k].l->n++] = defs[k].v;
+}
+
 enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_params *p, bool *help, char *err,
                                   size_t errlen)
 {
@@ -425,23 +443,7 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
         cllm_errf(err, errlen, "no model: give -m KEY (a registry key such as tinyllama-1.1b) or -m FILE.gguf");
         return CLLM_ERR_INVALID_ARG;
     }
-    /* llama-bench's defaults for the lists not given */
-    {
-        struct cllm_bench_knobs d = cllm_bench_default_knobs();
-        struct {
-            struct cllm_sweep_list *l;
-            int v;
-        } defs[] = {
-            {&p->n_prompt, d.n_prompt}, {&p->n_gen, d.n_gen}, {&p->n_depth, 0}, {&p->n_batch, d.n_batch},
-            {&p->n_ubatch, d.n_ubatch}, {&p->type_k, d.type_k}, {&p->type_v, d.type_v},
-            {&p->n_gpu_layers, d.n_gpu_layers}, {&p->split_mode, d.split_mode}, {&p->main_gpu, 0},
-            {&p->no_kv_offload, 0}, {&p->no_op_offload, 0}, {&p->flash_attn, d.flash_attn}, {&p->use_mmap, 1},
-            {&p->poll, d.poll},
-        };
-        for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++)
-            if (defs[k].l->n == 0)
-                defs[k].l->v[defs[k].l->n++] = defs[k].v;
-    }
+    cllm_sweep_fill_defaults(p);
     if (cllm_sweep_count(p) == 0) {
         cllm_errf(err, errlen, "no test to run: -p and -n are all 0 and no -pg is given");
         return CLLM_ERR_INVALID_ARG;

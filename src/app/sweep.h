@@ -68,6 +68,10 @@ struct cllm_sweep_params {
 /* llama-bench's defaults; the thread list empty (= the physical cores, filled at run time). */
 struct cllm_sweep_params cllm_sweep_default_params(void);
 
+/* Gives every knob list still empty llama-bench's default (-p 512, -n 128, -d 0, -b 2048, -ub 512, f16 KV, -ngl
+ * all, -sm layer, -fa auto, mmap, --poll 50, ...); the thread list stays as it is (empty: the physical cores). */
+void cllm_sweep_fill_defaults(struct cllm_sweep_params *p);
+
 /* Parses `computellm sweep`'s arguments (argv[0] is the first option). CLLM_ERR_INVALID_ARG with a message naming
  * the option, the value and what it takes; *help set (and CLLM_OK) for -h/--help. argv strings are kept, not
  * copied. */

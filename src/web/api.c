@@ -1302,6 +1302,18 @@ static void add_noise(cJSON *o, const cJSON *item)
  * from the file in why_*; id names the rung for the GUI's own language (null: a rung this version does not know). */
 static cJSON *ladder_view(const cJSON *lad)
 {
+    /* a rung's numbers, and the key of a null's reason where the file can give one */
+    static const struct {
+        const char *key, *why;
+        const struct cllm_field *f;
+    } nums[] = {
+        {"decode_tps", "why_decode_tps", &CLLM_F_LLM_RUNG_DECODE_TPS},
+        {"decode_cost", "why_decode_cost", &CLLM_F_LLM_RUNG_DECODE_COST},
+        {"ttft", "why_ttft", &CLLM_F_LLM_RUNG_TTFT_S},
+        {"ttft_cost", "why_ttft_cost", &CLLM_F_LLM_RUNG_TTFT_COST},
+        {"prompt_tps", NULL, &CLLM_F_LLM_RUNG_PROMPT_TPS},
+        {"runs", NULL, &CLLM_F_LLM_RUNG_RUNS},
+    };
     const cJSON *rung;
     cJSON *o, *d, *arr;
     int step = 0;
@@ -1331,16 +1343,11 @@ static cJSON *ladder_view(const cJSON *lad)
         add_str_or_null(e, "adds", cllm_r_str(rung, &CLLM_F_LLM_RUNG_ADDS));
         add_str_or_null(e, "status", cllm_r_str(rung, &CLLM_F_LLM_RUNG_STATUS));
         add_str_or_null(e, "why", cllm_r_str(rung, &CLLM_F_REASON));
-        add_num_or_null(e, "decode_tps", cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_TPS));
-        add_num_or_null(e, "decode_cost", cllm_r_num(rung, &CLLM_F_LLM_RUNG_DECODE_COST));
-        add_num_or_null(e, "ttft", cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_S));
-        add_num_or_null(e, "ttft_cost", cllm_r_num(rung, &CLLM_F_LLM_RUNG_TTFT_COST));
-        add_num_or_null(e, "prompt_tps", cllm_r_num(rung, &CLLM_F_LLM_RUNG_PROMPT_TPS));
-        add_num_or_null(e, "runs", cllm_r_num(rung, &CLLM_F_LLM_RUNG_RUNS));
-        add_str_or_null(e, "why_decode_tps", null_why(rung, &CLLM_F_LLM_RUNG_DECODE_TPS));
-        add_str_or_null(e, "why_decode_cost", null_why(rung, &CLLM_F_LLM_RUNG_DECODE_COST));
-        add_str_or_null(e, "why_ttft", null_why(rung, &CLLM_F_LLM_RUNG_TTFT_S));
-        add_str_or_null(e, "why_ttft_cost", null_why(rung, &CLLM_F_LLM_RUNG_TTFT_COST));
+        for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+            add_num_or_null(e, nums[k].key, cllm_r_num(rung, nums[k].f));
+            if (nums[k].why)
+                add_str_or_null(e, nums[k].why, null_why(rung, nums[k].f));
+        }
         cJSON_AddItemToArray(arr, e);
     }
     return o;

@@ -98,6 +98,29 @@ static const char *str_of(const cJSON *o, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Imports a results file (POST /api/results, 201) and reads its view back (GET /api/results/{name}/view, 200): the
+ * view (NULL after a failed CHECK), the stored file's name in name. */
+static cJSON *import_view(const char *body, size_t len, char *name, size_t name_len)
+{
+    struct reply r;
+    char path[512];
+    cJSON *o;
+
+    http(srv, "POST", "/api/results", body, len, NULL, &r);
+    CHECK_INT(r.status, 201);
+    o = json_of(&r);
+    snprintf(name, name_len, "%s", str_of(o, "name") ? str_of(o, "name") : "");
+    cJSON_Delete(o);
+    free(r.body);
+    snprintf(path, sizeof(path), "/api/results/%s/view", name);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    CHECK_INT(r.status, 200);
+    o = json_of(&r);
+    CHECK(o != NULL);
+    free(r.body);
+    return o;
+}
+
 /* Polls GET /api/runs/{id} until it is no longer running; returns its final status (static buffer). */
 static const char *wait_run(const char *id)
 {
@@ -518,19 +541,9 @@ static void test_result_view(void)
     if (!text)
         return;
     file = cJSON_Parse(text);
-    http(srv, "POST", "/api/results", text, len, NULL, &r);
-    CHECK_INT(r.status, 201);
-    o = json_of(&r);
-    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
-    cJSON_Delete(o);
-    free(r.body);
+    o = import_view(text, len, name, sizeof(name));
     free(text);
-
     snprintf(path, sizeof(path), "/api/results/%s/view", name);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
-    CHECK_INT(r.status, 200);
-    o = json_of(&r);
-    CHECK(o != NULL);
     /* the model: the summary's mean and sd, the TTFT sd over the two successful runs (n - 1) */
     m = cJSON_GetArrayItem(cllm_json_path(o, "ai.models"), 0);
     CHECK_STR(str_of(m, "key"), "tiny-test");
@@ -617,7 +630,6 @@ static void test_result_view(void)
     CHECK_STR(str_of(m, "stability_text"), cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "runs_ok"))
               ? "all runs OK" : "some runs failed");
     cJSON_Delete(o);
-    free(r.body);
     cJSON_Delete(file);
 
     http(srv, "POST", path, "{}", 2, NULL, &r);
@@ -645,7 +657,6 @@ static void test_serving_view(void)
     struct cllm_serve_request q0[8], q1[8];
     struct cllm_serve_level lv[2];
     struct cllm_serve_result res;
-    struct reply r;
     cJSON *file, *o, *sec;
     const cJSON *L0, *L1, *row, *c, *want;
 
@@ -708,19 +719,8 @@ static void test_serving_view(void)
     sec = cllm_w_obj(file, &CLLM_F_SERVING_BENCHMARKS);
     cllm_write_serving(sec, &res);
     out = cJSON_PrintUnformatted(file);
-    http(srv, "POST", "/api/results", out, strlen(out), NULL, &r);
-    CHECK_INT(r.status, 201);
-    o = json_of(&r);
-    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
-    cJSON_Delete(o);
-    free(r.body);
+    o = import_view(out, strlen(out), name, sizeof(name));
     free(out);
-
-    snprintf(path, sizeof(path), "/api/results/%s/view", name);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
-    CHECK_INT(r.status, 200);
-    o = json_of(&r);
-    CHECK(o != NULL);
     CHECK_STR(str_of(cllm_json_path(o, "serving"), "status"), "failed");
     CHECK_STR(str_of(cllm_json_path(o, "serving.server"), "library"), "openai-compatible");
     CHECK_STR(str_of(cllm_json_path(o, "serving.server"), "props_why"), "not llama-server");
@@ -780,7 +780,6 @@ static void test_serving_view(void)
                                                          "series"), 0), "values"), 1)));
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "has_data")));
     cJSON_Delete(o);
-    free(r.body);
     cJSON_Delete(file);
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     unlink(path);
@@ -828,7 +827,6 @@ static void test_ladder_sweep_view(void)
     struct cllm_bench_sample samples[2], deep[1];
     struct cllm_bench_test tests[3];
     struct cllm_bench_sweep sw;
-    struct reply r;
     cJSON *file, *o, *results, *mb;
     const cJSON *m, *lad, *g, *sv, *t, *c, *n;
     static const char *const ids[] = {"bench", "bench_depth", "chat", "server"};
@@ -938,18 +936,8 @@ static void test_ladder_sweep_view(void)
     cllm_write_sweep(cllm_w_obj((cJSON *)cllm_r_get(file, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_SWEEP), &sw);
 
     out = cJSON_PrintUnformatted(file);
-    http(srv, "POST", "/api/results", out, strlen(out), NULL, &r);
-    CHECK_INT(r.status, 201);
-    o = json_of(&r);
-    snprintf(name, sizeof(name), "%s", str_of(o, "name") ? str_of(o, "name") : "");
-    cJSON_Delete(o);
-    free(r.body);
+    o = import_view(out, strlen(out), name, sizeof(name));
     free(out);
-    snprintf(path, sizeof(path), "/api/results/%s/view", name);
-    http(srv, "GET", path, NULL, 0, NULL, &r);
-    CHECK_INT(r.status, 200);
-    o = json_of(&r);
-    CHECK(o != NULL);
 
     /* the ladder: four rungs in order, the file's numbers; costs over the rung above */
     m = NULL;
@@ -1067,7 +1055,6 @@ static void test_ladder_sweep_view(void)
     CHECK(cJSON_IsTrue(cllm_json_path(sv, "notes.synthetic")) && cJSON_IsTrue(cllm_json_path(sv, "notes.throttled")));
     CHECK(cJSON_IsTrue(cllm_json_path(sv, "notes.noisy")));
     cJSON_Delete(o);
-    free(r.body);
 
     cJSON_Delete(file);
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);

@@ -195,8 +195,10 @@ static void test_every_endpoint(void)
         {"POST", "/api/runs/20260101_000000/cancel", false}, {"GET", "/api/runs/20260101_000000/events", false},
         {"GET", "/api/results", false}, {"POST", "/api/results", true}, {"GET", "/api/results/keep_me.json", false},
         {"DELETE", "/api/results/keep_me.json", false}, {"GET", "/api/results/keep_me.json/csv", false},
-        {"POST", "/api/compare", true},
+        {"GET", "/api/results/keep_me.json/view", false}, {"POST", "/api/compare", true},
     };
+    char *doc = test_slurp(test_data("../../docs/api.md"), NULL), *line, *save = NULL;
+    int n_doc = 0;
     char host[96], keep[512];
     struct reply r;
     struct stat sb;
@@ -238,6 +240,30 @@ static void test_every_endpoint(void)
     CHECK_INT(run_count(), 0);
     CHECK(stat(keep, &sb) == 0);
     unlink(keep);
+
+    /* the list above is every route docs/api.md documents ("### `METHOD /api/...`"): a new one must join it */
+    CHECK(doc != NULL);
+    for (line = doc ? strtok_r(doc, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+        char method[16], tmpl[256], want[300];
+        const char *at;
+        bool found = false;
+        if (sscanf(line, "### `%15s %255[^`]`", method, tmpl) != 2 || strncmp(tmpl, "/api/", 5) != 0)
+            continue;
+        n_doc++;
+        if ((at = strstr(tmpl, "{id}")) != NULL)
+            snprintf(want, sizeof(want), "%.*s20260101_000000%s", (int)(at - tmpl), tmpl, at + 4);
+        else if ((at = strstr(tmpl, "{name}")) != NULL)
+            snprintf(want, sizeof(want), "%.*skeep_me.json%s", (int)(at - tmpl), tmpl, at + 6);
+        else
+            snprintf(want, sizeof(want), "%s", tmpl);
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+            found |= strcmp(routes[i].method, method) == 0 && strcmp(routes[i].path, want) == 0;
+        if (!found)
+            fprintf(stderr, "  docs/api.md documents %s %s: not in test_every_endpoint's list\n", method, tmpl);
+        CHECK(found);
+    }
+    CHECK_INT(n_doc, (int)(sizeof(routes) / sizeof(routes[0])));
+    free(doc);
 }
 
 static void test_host(void)
