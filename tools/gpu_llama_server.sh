@@ -96,7 +96,11 @@ exec %s/llama-bench "$@"
 ' "$lib" >"$D/llama-bench-cuda"
   chmod +x "$D/llama-bench-cuda"
   CLLM_DEPS="$PWD/$D/deps" LLAMA_BENCH="$PWD/$D/llama-bench-cuda" COMPUTELLM="$B" \
-    tools/sweep_vs_llama_bench.sh "$gguf" --variant cuda --rounds "${ROUNDS:-5}" --out "$O/vs" 2>&1 | tail -30 || true
+    tools/sweep_vs_llama_bench.sh "$gguf" --variant cuda --rounds "${ROUNDS:-5}" --out "$O/vs" >"$O/vs.log" 2>&1 \
+    && vs_rc=0 || vs_rc=$?
+  tail -30 "$O/vs.log"
+  # the other measurements go on; the comparison's verdict is said (0 pass, 1 outside the band, 3/4 see its --help)
+  echo "sweep_vs_llama_bench exit $vs_rc"
   # the ladder with this llama-server found on PATH (its fourth rung)
   PATH="$lib:$PATH" "$B" run --skip-classic --models "$M" --llama-lib "$lib" --no-download --output "$O" 2>&1 \
     | tee "$O/ladder.log" | tail -14

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `computellm sweep` against llama-bench: the same model, the same prebuilt llama.cpp libraries, the same settings,
-# in alternating rounds (llama-bench, computellm, llama-bench, ...); per-round tables, medians, ours/llama-bench.
+# in alternating rounds (llama-bench then computellm, computellm then llama-bench, ...); per-round tables, medians,
+# ours/llama-bench.
 # Usage: tools/sweep_vs_llama_bench.sh MODEL.gguf [--variant cpu|vulkan|cuda] [--rounds N] [-t THREADS] [-ngl N]
 #            [-b N] [-ub N] [-fa on|off|auto] [-p N] [-n N] [-r N] [--out DIR] [--null]
 #   defaults: --variant cpu, --rounds 5, -t the physical cores, -ngl 0 (cpu) or 99 (vulkan, cuda), -b 2048,
@@ -230,7 +231,7 @@ for name in ("pp", "tg"):
           f"{med[B, name]:.2f} ({rng[B, name][0]:.2f}–{rng[B, name][1]:.2f}) | "
           f"{ratio:.3f} {'pass' if verdict[name] else 'FAIL'} |")
 print()
-print(f"Medians of {rounds} alternated rounds (llama-bench, then {B}, each round `-p {pp} -n {tg} -r {reps}`); "
+print(f"Medians of {rounds} alternated rounds (llama-bench then {B} in odd rounds, {B} first in even ones, each round `-p {pp} -n {tg} -r {reps}`); "
       f"t/s is each round's avg_ts, min–max in brackets; pass = 0.98..1.02. llama-bench {lb.get('build_commit', '?')} "
       f"(build {lb.get('build_number', '?')}) from `tools/llama_bench_build.sh`, linked against the same prebuilt "
       f"libraries; " + (meta.get("cllm_version", "computellm ?") if B == "computellm" else
@@ -250,8 +251,15 @@ fail_tool() {
 }
 settings_rc=0
 for r in $(seq "$rounds"); do
-  run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
-  run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
+  # A B, B A, A B, ...: whatever the second run of a pair gains (a warmer page cache, clocks already up) or loses
+  # falls on each tool in turn
+  if [ $((r % 2)) -eq 1 ]; then
+    run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
+    run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
+  else
+    run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
+    run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
+  fi
   rc=0
   python3 -c "$PY" round "$out" "$pp" "$tg" "$reps" "$rounds" "$r" || rc=$?
   case $rc in 0) ;; 4) settings_rc=4 ;; *) exit 3 ;; esac
