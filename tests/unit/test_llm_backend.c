@@ -2,7 +2,6 @@
  * a detected GPU has no backend in the library; the per-vendor gaps `computellm detect` warns about. */
 #include "hw/hw.h"
 #include "llm/engine.h"
-#include "llm/llama_api.h"
 #include "test.h"
 
 static struct cllm_gpu_info nvidia_gpu(void)
@@ -186,38 +185,6 @@ static void test_gaps_mixed(void)
     CHECK_INT(cllm_backend_gaps(cuda, 3, &g, "cuda", gaps, 4), 0);
 }
 
-/* The same against a library on disk: a path that is not one fails with its name; the library the LLM phases load
- * (scripts/setup's) is checked against an AMD GPU by its own device list. */
-static void test_check_library(void)
-{
-    struct cllm_llama_device devs[CLLM_LLAMA_MAX_DEVICES];
-    struct cllm_backend_gap gaps[4];
-    struct cllm_gpu_info g;
-    char lib[1024], err[1024];
-    bool served = false;
-    int n, nd;
-
-    memset(&g, 0, sizeof(g));
-    add_gpu(&g, "AMD", "Radeon RX 7900 XTX");
-    CHECK_INT(cllm_backend_check_library("/nonexistent/libllama.so", &g, gaps, 4, lib, sizeof(lib), err,
-                                         sizeof(err)), -1);
-    CHECK(strstr(err, "/nonexistent/libllama.so") != NULL);
-    CHECK_STR(lib, "");
-    n = cllm_backend_check_library(NULL, &g, gaps, 4, lib, sizeof(lib), err, sizeof(err));
-    if (n < 0)
-        SKIP("no libllama (run scripts/setup): %s", err);
-    CHECK(strstr(lib, "libllama") != NULL);
-    nd = cllm_llama_devices(cllm_llama_get(), devs, CLLM_LLAMA_MAX_DEVICES);
-    CHECK(nd >= 1);
-    for (int i = 0; i < nd; i++)
-        served |= (devs[i].type == 1 || devs[i].type == 2) &&
-                  (strcmp(devs[i].backend, "ROCm") == 0 || strcmp(devs[i].backend, "Vulkan") == 0);
-    fprintf(stderr, "  %s: %d devices, %d gap(s)%s%s\n", lib, nd, n, n ? ": " : "", n ? gaps[0].message : "");
-    CHECK_INT(n, served ? 0 : 1);
-    if (n == 1)
-        CHECK(strstr(gaps[0].message, "AMD Radeon RX 7900 XTX detected but") != NULL);
-}
-
 static void test_defaults(void)
 {
     struct cllm_engine_open_params o = cllm_engine_default_open_params();
@@ -241,7 +208,6 @@ int main(void)
     RUN(test_notice);
     RUN(test_gaps_per_vendor);
     RUN(test_gaps_mixed);
-    RUN(test_check_library);
     RUN(test_defaults);
     return test_summary();
 }
