@@ -231,7 +231,8 @@ for name in ("pp", "tg"):
           f"{med[B, name]:.2f} ({rng[B, name][0]:.2f}–{rng[B, name][1]:.2f}) | "
           f"{ratio:.3f} {'pass' if verdict[name] else 'FAIL'} |")
 print()
-print(f"Medians of {rounds} alternated rounds (llama-bench then {B} in odd rounds, {B} first in even ones, each round `-p {pp} -n {tg} -r {reps}`); "
+print(f"Medians of {rounds} alternated rounds (llama-bench then {B} in odd rounds, {B} first in even ones, "
+      f"each round `-p {pp} -n {tg} -r {reps}`); "
       f"t/s is each round's avg_ts, min–max in brackets; pass = 0.98..1.02. llama-bench {lb.get('build_commit', '?')} "
       f"(build {lb.get('build_number', '?')}) from `tools/llama_bench_build.sh`, linked against the same prebuilt "
       f"libraries; " + (meta.get("cllm_version", "computellm ?") if B == "computellm" else
@@ -253,13 +254,14 @@ settings_rc=0
 for r in $(seq "$rounds"); do
   # A B, B A, A B, ...: whatever the second run of a pair gains (a warmer page cache, clocks already up) or loses
   # falls on each tool in turn
-  if [ $((r % 2)) -eq 1 ]; then
-    run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
-    run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
-  else
-    run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $?
-    run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $?
-  fi
+  order=(lb cl)
+  [ $((r % 2)) -eq 1 ] || order=(cl lb)
+  for t in "${order[@]}"; do
+    case $t in
+    lb) run_tool llama-bench "$r" "${lb_cmd[@]}" || fail_tool llama-bench "$r" $? ;;
+    cl) run_tool "$B" "$r" env COMPUTELLM_LLAMA_LIB="$libdir" "${cl_cmd[@]}" || fail_tool "$B" "$r" $? ;;
+    esac
+  done
   rc=0
   python3 -c "$PY" round "$out" "$pp" "$tg" "$reps" "$rounds" "$r" || rc=$?
   case $rc in 0) ;; 4) settings_rc=4 ;; *) exit 3 ;; esac
