@@ -379,7 +379,9 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
         } else if (is(a, "-r", "--repetitions")) {
             double r;
             st = parse_double(a, v, 1, 1000, false, &r, err, errlen);
-            if (st == CLLM_OK && r != floor(r)) {
+            if (st != CLLM_OK)
+                return st;
+            if (r != floor(r)) {
                 cllm_errf(err, errlen, "-r: \"%s\" must be a whole number of repetitions", v);
                 return CLLM_ERR_INVALID_ARG;
             }
