@@ -6,16 +6,21 @@
 
 #include "cli/cli.h"
 #include "hw/hw.h"
+#include "llm/engine.h"
 #include "report/write_hw.h"
 
 void usage_detect(FILE *f)
 {
-    fputs("usage: computellm detect [--json]        (alias: computellm --detect)\n"
+    fputs("usage: computellm detect [--json] [--llama-lib PATH]        (alias: computellm --detect)\n"
           "\n"
           "Prints the hardware: OS, CPU (model, cores, clocks, caches, ISA), RAM, GPUs and the llama.cpp backend\n"
-          "each can use. Values that cannot be read here are shown as unknown, with the reason.\n"
+          "each can use, and the OpenCL platforms and devices (a list of their own). Values that cannot be read here\n"
+          "are shown as unknown, with the reason.\n"
           "\n"
-          "  --json      machine-readable output (the \"hardware\" section of a results file)\n"
+          "  --json             machine-readable output (the \"hardware\" section of a results file)\n"
+          "  --llama-lib PATH   the libllama whose backends are checked against the GPUs found (default:\n"
+          "                     $COMPUTELLM_LLAMA_LIB, then .deps/llama/); a GPU it cannot drive is a warning on\n"
+          "                     stderr naming what to install\n"
           "\n"
           "example:\n"
           "  computellm detect --json | jq .cpu.model\n",
@@ -176,6 +181,41 @@ static void print_gpu(FILE *f, const struct cllm_gpu_info *g)
             fprintf(f, "         %-8s %s: %s\n", g->notes[i].source, g->notes[i].status, g->notes[i].detail);
 }
 
+static void print_opencl(FILE *f, const struct cllm_opencl_info *cl)
+{
+    if (cl->status != CLLM_OPENCL_OK) {
+        fprintf(f, "OpenCL   %s: %s\n", cllm_gpu_opencl_status_name(cl->status), cl->detail);
+        return;
+    }
+    fprintf(f, "OpenCL   %s  [%s]\n", cl->detail, cl->library);
+    for (int i = 0; i < cl->n_platforms; i++) {
+        const struct cllm_opencl_platform *pl = &cl->platforms[i];
+        fprintf(f, "         platform %d: %s", i, pl->name[0] ? pl->name : "unknown name");
+        if (pl->version[0])
+            fprintf(f, " (%s)", pl->version);
+        fputc('\n', f);
+        if (pl->n_devices == 0)
+            fputs("           no devices\n", f);
+        for (int k = pl->first_device; k < pl->first_device + pl->n_devices && k < cl->n_devices; k++) {
+            const struct cllm_opencl_device *d = &cl->devices[k];
+            fprintf(f, "           [%d] %s %s", k, d->type[0] ? d->type : "device", d->name[0] ? d->name : "unknown");
+            if (d->compute_units > 0)
+                fprintf(f, ", %d compute units", d->compute_units);
+            if (d->global_mem_bytes > 0) {
+                fputs(", ", f);
+                print_size(f, d->global_mem_bytes);
+            }
+            if (d->max_clock_mhz > 0)
+                fprintf(f, ", %d MHz", d->max_clock_mhz);
+            if (d->opencl_c_version[0])
+                fprintf(f, ", %s", d->opencl_c_version);
+            if (d->driver_version[0])
+                fprintf(f, ", driver %s", d->driver_version);
+            fputc('\n', f);
+        }
+    }
+}
+
 void cli_print_hw(FILE *f, const struct cllm_hw_info *hw)
 {
     const struct cllm_os_info *o = &hw->os;
@@ -189,6 +229,26 @@ void cli_print_hw(FILE *f, const struct cllm_hw_info *hw)
     print_cpu(f, &hw->cpu);
     print_ram(f, &hw->ram);
     print_gpu(f, &hw->gpu);
+    print_opencl(f, &hw->opencl);
+}
+
+/* Warns (stderr) for each vendor of the GPUs found that the libllama the LLM phases would load cannot drive. */
+static void warn_backend_gaps(const char *lib, const struct cllm_gpu_info *gpus)
+{
+    struct cllm_backend_gap gaps[CLLM_GPU_MAX];
+    char path[1024], err[CLLM_ERR_LEN];
+    int n;
+
+    if (gpus->n_devices == 0)
+        return;
+    n = cllm_backend_check_library(lib, gpus, gaps, CLLM_GPU_MAX, path, sizeof(path), err, sizeof(err));
+    if (n < 0) {
+        fprintf(stderr, "computellm detect: warning: no usable libllama (%s): the LLM phases will not use these "
+                "GPUs; run scripts/setup\n", err);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "computellm detect: warning: %s (library: %s)\n", gaps[i].message, path);
 }
 
 int cmd_detect(int argc, char *const *argv)
@@ -196,6 +256,7 @@ int cmd_detect(int argc, char *const *argv)
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "detect"};
     struct cllm_hw_params p = cllm_hw_default_params();
     struct cllm_hw_info *hw;
+    const char *llama_lib = NULL;
     bool json = false;
 
     for (; it.i < argc; it.i++) {
@@ -209,6 +270,12 @@ int cmd_detect(int argc, char *const *argv)
             json = true;
             continue;
         }
+        if (cli_opt(&it, "--llama-lib", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            llama_lib = it.value;
+            continue;
+        }
         return cli_unknown(&it, usage_detect);
     }
     hw = calloc(1, sizeof(*hw));
@@ -217,6 +284,7 @@ int cmd_detect(int argc, char *const *argv)
         return CLI_EXIT_FAIL;
     }
     cllm_hw_detect(&p, hw);
+    warn_backend_gaps(llama_lib, &hw->gpu);
     if (json) {
         cJSON *j = cllm_report_hardware(hw);
         char *text = j ? cJSON_Print(j) : NULL;

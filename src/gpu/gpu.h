@@ -2,12 +2,14 @@
  * list of vendors (gpu/gpu_vendors.h, one file per vendor as nvtop's). Detection and sampling open the same list
  * through the same code, so device i of cllm_gpu_detect is device i of a cllm_gpu_open set.
  *
- * Unknown values: numbers are NAN, strings are "", each with the reason in the device's `why` (core/reasons.h). */
+ * Unknown values: numbers are NAN, strings are "", each with the reason in the device's `why` (core/reasons.h).
+ * OpenCL platforms and devices are a list of their own (cllm_gpu_opencl_detect, at the end). */
 #ifndef CLLM_GPU_H
 #define CLLM_GPU_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/reasons.h"
 #include "core/status.h"
@@ -128,6 +130,65 @@ void cllm_gpu_sample(struct cllm_gpu_set *s, struct cllm_gpu_sample *out, struct
 
 /* Shuts the vendors down and frees. NULL is fine. */
 void cllm_gpu_close(struct cllm_gpu_set *s);
+
+/* ---- OpenCL: platforms and devices as the ICD loader lists them (gpu/opencl.c) ----
+ * Listed on their own, never merged into cllm_gpu_info: an OpenCL device is often a GPU of that list seen through
+ * another driver (NVIDIA's, AMD's and Intel's drivers ship an ICD too) or a CPU (PoCL). */
+
+#define CLLM_OPENCL_MAX_PLATFORMS 8
+#define CLLM_OPENCL_MAX_DEVICES   16   /* over all platforms */
+
+enum cllm_opencl_status {
+    CLLM_OPENCL_NOT_QUERIED = 0,   /* a captured tree, not the live machine */
+    CLLM_OPENCL_OK,                /* the loader listed at least one platform */
+    CLLM_OPENCL_NO_LOADER,         /* no ICD loader (libOpenCL.so.1, OpenCL.dll, OpenCL.framework) */
+    CLLM_OPENCL_NO_PLATFORM,       /* a loader without any installed implementation (ICD) */
+    CLLM_OPENCL_ERROR              /* the loader or a platform answered with an error */
+};
+
+/* "not_queried", "ok", "no_loader", "no_platform", "error". */
+const char *cllm_gpu_opencl_status_name(enum cllm_opencl_status s);
+
+/* Unknown values: strings "", numbers -1, each with a reason in cllm_opencl_info.why keyed "d<k>_<member>"
+ * (device k of devices[]) or "p<i>_<member>" (platform i). */
+struct cllm_opencl_device {
+    int     platform;              /* index into cllm_opencl_info.platforms */
+    char    name[128];             /* CL_DEVICE_NAME */
+    char    vendor[64];            /* CL_DEVICE_VENDOR */
+    char    type[16];              /* CL_DEVICE_TYPE: "gpu", "cpu", "accelerator", "custom" */
+    int64_t global_mem_bytes;      /* CL_DEVICE_GLOBAL_MEM_SIZE */
+    int     compute_units;         /* CL_DEVICE_MAX_COMPUTE_UNITS (PoCL on a CPU: its logical CPUs) */
+    int     max_clock_mhz;         /* CL_DEVICE_MAX_CLOCK_FREQUENCY */
+    char    driver_version[64];    /* CL_DRIVER_VERSION */
+    char    version[128];          /* CL_DEVICE_VERSION: "OpenCL 3.0 PoCL ..." */
+    char    opencl_c_version[64];  /* CL_DEVICE_OPENCL_C_VERSION: "OpenCL C 1.2 PoCL" */
+};
+
+struct cllm_opencl_platform {
+    char name[128];                /* CL_PLATFORM_NAME: "Portable Computing Language", "NVIDIA CUDA" */
+    char vendor[64];               /* CL_PLATFORM_VENDOR */
+    char version[128];             /* CL_PLATFORM_VERSION: "OpenCL 3.0 PoCL 3.1 ..." */
+    int  first_device;             /* its devices: devices[first_device .. first_device + n_devices) */
+    int  n_devices;
+};
+
+struct cllm_opencl_info {
+    enum cllm_opencl_status status;
+    char library[256];             /* the loader's path; "" when none loaded */
+    char detail[256];              /* one line: counts when ok, else what failed and what to install */
+    int  n_platforms;
+    struct cllm_opencl_platform platforms[CLLM_OPENCL_MAX_PLATFORMS];
+    int  n_devices;
+    struct cllm_opencl_device devices[CLLM_OPENCL_MAX_DEVICES];
+    struct cllm_reasons why;
+};
+
+/* Lists OpenCL platforms and devices through the ICD loader opened at run time. lib_names: NULL-terminated list of
+ * loader names or paths to try (NULL: this platform's, libOpenCL.so.1 ...); p NULL means the live machine. Never
+ * fails as a whole: out->status and out->detail say what was found. A loader that listed a platform stays loaded
+ * for the process's life (its implementations may keep threads running). Thread-safe. */
+void cllm_gpu_opencl_detect(const struct cllm_gpu_params *p, const char *const *lib_names,
+                            struct cllm_opencl_info *out);
 
 #ifdef __cplusplus
 }

@@ -122,6 +122,9 @@ int cllm_gpu_drm_scan(const struct cllm_gpu_params *p, unsigned pci_vendor, stru
 /* Names of the Vulkan loader on this platform, NULL-terminated (vulkan.c). */
 extern const char *const cllm_gpu_vulkan_lib_names[];
 
+/* Names of the OpenCL ICD loader on this platform, NULL-terminated (opencl.c). */
+extern const char *const cllm_gpu_opencl_lib_names[];
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,6 +104,7 @@ void cllm_hw_detect(const struct cllm_hw_params *p, struct cllm_hw_info *out)
     {
         struct cllm_gpu_params gp = {p->root, p->live};
         cllm_gpu_detect(&gp, NULL, 0, &out->gpu);
+        cllm_gpu_opencl_detect(&gp, NULL, &out->opencl);
     }
 }
 

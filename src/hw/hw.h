@@ -94,7 +94,7 @@ struct cllm_ram_info {
     struct cllm_reasons why;
 };
 
-/* ---- GPU: gpu/gpu.h (struct cllm_gpu_info, its devices, cllm_gpu_detect) ---- */
+/* ---- GPU: gpu/gpu.h (struct cllm_gpu_info, its devices, cllm_gpu_detect; OpenCL: struct cllm_opencl_info) ---- */
 
 /* ---- whole machine ---- */
 struct cllm_hw_info {
@@ -102,6 +102,7 @@ struct cllm_hw_info {
     struct cllm_cpu_info cpu;
     struct cllm_ram_info ram;
     struct cllm_gpu_info gpu;
+    struct cllm_opencl_info opencl;   /* OpenCL platforms and devices, a list of their own (never merged into gpu) */
 };
 
 /* Fills every section; never fails as a whole: what could not be read is unknown with a reason. */

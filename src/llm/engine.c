@@ -152,23 +152,140 @@ static const char *const k_priority[] = {"CUDA", "ROCm", "SYCL", "Metal", "Vulka
 
 static bool is_gpu_type(int type) { return type == 1 || type == 2; }
 
-static const char *first_detected_gpu(const struct cllm_gpu_info *gpus, char *buf, size_t n, const char **vendor)
+/* Per vendor (as gpu/ names it): the ggml backends (registry names) that drive its GPUs, the pinned build of
+ * scripts/setup that has one, and what the pinned builds do not cover. The last row is any other vendor. */
+struct vendor_backends {
+    const char *vendor;
+    const char *backends[3];     /* NULL-terminated */
+    const char *names;           /* for the message */
+    const char *setup_variant;   /* scripts/setup --llama-variant ...; NULL: none of the pinned builds */
+    const char *other;           /* how to get the rest; NULL: nothing more */
+};
+
+static const struct vendor_backends k_vendor_backends[] = {
+    {"NVIDIA", {"CUDA", "Vulkan", NULL}, "CUDA or Vulkan", "vulkan (or cuda)", NULL},
+    {"AMD", {"ROCm", "Vulkan", NULL}, "ROCm (HIP) or Vulkan", "vulkan",
+     "for ROCm/HIP, a llama.cpp built with -DGGML_HIP=ON named with --llama-lib (no ROCm build is pinned)"},
+    {"Intel", {"SYCL", "Vulkan", NULL}, "SYCL or Vulkan", "vulkan",
+     "for SYCL, a llama.cpp built with oneAPI (-DGGML_SYCL=ON) named with --llama-lib (no SYCL build is pinned)"},
+    {"Apple", {"Metal", NULL, NULL}, "Metal", NULL,
+     "name a libllama built with Metal (llama.cpp's default on macOS) with --llama-lib"},
+    {NULL, {"Vulkan", NULL, NULL}, "Vulkan", "vulkan", NULL},
+};
+
+static const struct vendor_backends *vendor_backends_of(const char *vendor)
 {
-    *vendor = "";
-    if (!gpus || gpus->n_devices <= 0)
-        return NULL;
-    *vendor = gpus->devices[0].vendor;
-    snprintf(buf, n, "%s%s%s", gpus->devices[0].vendor, gpus->devices[0].vendor[0] ? " " : "",
-             gpus->devices[0].name[0] ? gpus->devices[0].name : "GPU");
-    return buf;
+    size_t n = sizeof(k_vendor_backends) / sizeof(k_vendor_backends[0]);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (vendor && strcmp(vendor, k_vendor_backends[i].vendor) == 0)
+            return &k_vendor_backends[i];
+    return &k_vendor_backends[n - 1];
+}
+
+/* scripts/setup installs prebuilt libraries on Linux x86-64 only */
+#if defined(__linux__) && defined(__x86_64__)
+#define PINNED_BUILDS 1
+#else
+#define PINNED_BUILDS 0
+#endif
+
+static bool lib_has_backend(const struct cllm_backend_device *devs, int n, const char *backend)
+{
+    for (int i = 0; i < n; i++)
+        if (is_gpu_type(devs[i].type) && strcmp(devs[i].backend, backend) == 0)
+            return true;
+    return false;
+}
+
+static bool vendor_served(const struct vendor_backends *vb, const struct cllm_backend_device *devs, int n)
+{
+    for (int b = 0; vb->backends[b]; b++)
+        if (lib_has_backend(devs, n, vb->backends[b]))
+            return true;
+    return false;
+}
+
+/* "<gpu> detected but <what the library lacks>: <what to do>" for one GPU of a vendor the library cannot drive. */
+static void gap_message(const struct cllm_gpu_device *g, const struct vendor_backends *vb,
+                        const struct cllm_backend_device *devs, int n, const char *variant, char *out, size_t outlen)
+{
+    char gpu[200];
+    bool named = g->vendor[0] && strncmp(g->name, g->vendor, strlen(g->vendor)) == 0;
+    bool any_gpu = false;
+    size_t used;
+    int c;
+
+    snprintf(gpu, sizeof(gpu), "%s%s%s", named ? "" : g->vendor, (!named && g->vendor[0]) ? " " : "",
+             g->name[0] ? g->name : "GPU");
+    for (int i = 0; i < n; i++)
+        any_gpu |= is_gpu_type(devs[i].type);
+
+    /* the pinned build meant for this GPU is loaded, yet lists no device: the driver side is missing */
+    if (strcmp(variant, "cuda") == 0 && strcmp(vb->backends[0], "CUDA") == 0) {
+        snprintf(out, outlen, "%s detected but the cuda build of libllama found no CUDA device (are the NVIDIA "
+                 "driver and the CUDA runtime installed?)", gpu);
+        return;
+    }
+    if (strcmp(variant, "vulkan") == 0 && vb->setup_variant && strstr(vb->names, "Vulkan")) {
+        snprintf(out, outlen, "%s detected but the vulkan build of libllama found no Vulkan device (is the Vulkan "
+                 "loader libvulkan.so.1 installed, with the GPU's Vulkan driver?)%s%s", gpu, vb->other ? "; " : "",
+                 vb->other ? vb->other : "");
+        return;
+    }
+    if (any_gpu)
+        c = snprintf(out, outlen, "%s detected but this libllama has no %s device", gpu, vb->names);
+    else
+        c = snprintf(out, outlen, "%s detected but this libllama is CPU-only", gpu);
+    used = c > 0 && (size_t)c < outlen ? (size_t)c : outlen - 1;
+    if (vb->setup_variant && PINNED_BUILDS)
+        c = snprintf(out + used, outlen - used, ": run scripts/setup --llama-variant %s for GPU inference%s%s",
+                     vb->setup_variant, vb->other ? "; " : "", vb->other ? vb->other : "");
+    else if (vb->setup_variant)
+        c = snprintf(out + used, outlen - used, ": scripts/setup pins prebuilt libraries for Linux x86-64 only; "
+                     "name a libllama with a %s backend with --llama-lib%s%s", vb->names, vb->other ? "; " : "",
+                     vb->other ? vb->other : "");
+    else
+        c = snprintf(out + used, outlen - used, ": %s", vb->other ? vb->other : "no llama.cpp build serves it");
+    (void)c;
+}
+
+int cllm_backend_gaps(const struct cllm_backend_device *devs, int n, const struct cllm_gpu_info *gpus,
+                      const char *variant, struct cllm_backend_gap *out, int max)
+{
+    const struct vendor_backends *seen[CLLM_GPU_MAX];
+    int n_gaps = 0;
+
+    if (!variant)
+        variant = "";
+    if (!gpus)
+        return 0;
+    for (int i = 0; i < gpus->n_devices && i < CLLM_GPU_MAX; i++) {
+        const struct vendor_backends *vb = vendor_backends_of(gpus->devices[i].vendor);
+        int k;
+
+        seen[i] = vb;
+        for (k = 0; k < i && seen[k] != vb; k++)
+            ;
+        if (k < i) {   /* a vendor already handled: count it there */
+            for (int g = 0; g < n_gaps; g++)
+                if (seen[out[g].gpu] == vb)
+                    out[g].n_gpus++;
+            continue;
+        }
+        if (vendor_served(vb, devs, n) || n_gaps >= max)
+            continue;
+        out[n_gaps].gpu = i;
+        out[n_gaps].n_gpus = 1;
+        gap_message(&gpus->devices[i], vb, devs, n, variant, out[n_gaps].message, sizeof(out[n_gaps].message));
+        n_gaps++;
+    }
+    return n_gaps;
 }
 
 void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool want_gpu, int n_gpu_layers,
                          const struct cllm_gpu_info *gpus, const char *variant, struct cllm_backend_choice *out)
 {
-    char gpu_name[200];
-    const char *vendor;
-    const char *detected;
+    struct cllm_backend_gap gap;
 
     memset(out, 0, sizeof(*out));
     cllm_strlcpy(out->backend, "CPU", sizeof(out->backend));
@@ -190,19 +307,6 @@ void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool wan
         }
     }
     /* a GPU of a backend outside the list (e.g. OpenCL) is not used: the comparison would not be like for like */
-    detected = first_detected_gpu(gpus, gpu_name, sizeof(gpu_name), &vendor);
-    if (!detected)
-        return;
-    if (strcmp(variant, "vulkan") == 0 || strcmp(variant, "cuda") == 0) {
-        snprintf(out->notice, sizeof(out->notice),
-                 "%s detected but the %s build of libllama found no %s device (%s): running on the CPU",
-                 detected, variant, strcmp(variant, "cuda") == 0 ? "CUDA" : "Vulkan",
-                 strcmp(variant, "cuda") == 0 ? "are the NVIDIA driver and the CUDA runtime installed?"
-                                              : "is the Vulkan loader libvulkan.so.1 installed?");
-    } else {
-        snprintf(out->notice, sizeof(out->notice),
-                 "%s detected but this libllama is CPU-only: run scripts/setup --llama-variant %s for GPU "
-                 "inference; running on the CPU",
-                 detected, strcmp(vendor, "NVIDIA") == 0 ? "vulkan (or cuda)" : "vulkan");
-    }
+    if (cllm_backend_gaps(devs, n, gpus, variant, &gap, 1) == 1)
+        snprintf(out->notice, sizeof(out->notice), "%.480s; running on the CPU", gap.message);
 }

@@ -215,6 +215,26 @@ struct cllm_backend_choice {
 void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool want_gpu, int n_gpu_layers,
                          const struct cllm_gpu_info *gpus, const char *variant, struct cllm_backend_choice *out);
 
+/* A vendor of detected GPUs that the library cannot drive: none of its backends (NVIDIA: CUDA or Vulkan; AMD: ROCm
+ * or Vulkan; Intel: SYCL or Vulkan; Apple: Metal; others: Vulkan) has a GPU device in the library's list. */
+struct cllm_backend_gap {
+    int  gpu;             /* the first such GPU: an index into gpus->devices */
+    int  n_gpus;          /* GPUs of that vendor */
+    char message[512];    /* "<GPU> detected but ...: run scripts/setup --llama-variant ..." (what to install) */
+};
+
+/* One gap per vendor of gpus whose backends devs (the library's device list) lacks, at most max; returns how many.
+ * variant ("cpu", "vulkan", "cuda" or "") says which pinned build the library is, to tell "this build lacks the
+ * backend" from "the backend is there but found no device". */
+int cllm_backend_gaps(const struct cllm_backend_device *devs, int n, const struct cllm_gpu_info *gpus,
+                      const char *variant, struct cllm_backend_gap *out, int max);
+
+/* The same for a library on disk: loads libllama (lib: a file or folder; NULL: where cllm_llama_load looks), lists
+ * its devices and fills out. Returns the number of gaps, or -1 with err set when no library loads; *lib_out (may
+ * be NULL) gets the library's path. */
+int cllm_backend_check_library(const char *lib, const struct cllm_gpu_info *gpus, struct cllm_backend_gap *out,
+                               int max, char *lib_out, size_t lib_outlen, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

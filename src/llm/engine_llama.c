@@ -472,3 +472,25 @@ const struct cllm_engine_ops cllm_engine_llama = {
     .info = llama_engine_info,
     .close = llama_engine_close,
 };
+
+int cllm_backend_check_library(const char *lib, const struct cllm_gpu_info *gpus, struct cllm_backend_gap *out,
+                               int max, char *lib_out, size_t lib_outlen, char *err, size_t errlen)
+{
+    struct cllm_llama_device devs[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_backend_device bdev[CLLM_LLAMA_MAX_DEVICES];
+    const struct cllm_llama *L = NULL;
+    int n;
+
+    if (lib_out && lib_outlen)
+        lib_out[0] = '\0';
+    if (cllm_llama_load(lib, &L, err, errlen) != CLLM_OK)
+        return -1;
+    if (lib_out && lib_outlen)
+        cllm_strlcpy(lib_out, L->lib_path, lib_outlen);
+    n = cllm_llama_devices(L, devs, CLLM_LLAMA_MAX_DEVICES);
+    for (int i = 0; i < n; i++) {
+        cllm_strlcpy(bdev[i].backend, devs[i].backend, sizeof(bdev[i].backend));
+        bdev[i].type = devs[i].type;
+    }
+    return cllm_backend_gaps(bdev, n, gpus, L->variant, out, max);
+}

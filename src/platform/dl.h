@@ -33,6 +33,15 @@ bool cllm_dl_preload_global(const char *name, char *err, size_t errlen);
  * Returns how many were kept. */
 int cllm_dl_keep_loaded(const char *part);
 
+/* The process's signal dispositions, to put back after code that loads libraries which take signals for
+ * themselves (PoCL's LLVM installs its own SIGSEGV, SIGINT, SIGTERM, ... handlers when OpenCL is first asked, which
+ * would swallow a crash or replace the program's Ctrl-C). Save before, restore after; restore frees the snapshot.
+ * Restore returns how many dispositions it put back (0 when none had changed, NULL snapshot or elsewhere than
+ * POSIX). Save returns NULL when out of memory (restore then does nothing). */
+struct cllm_dl_signals;
+struct cllm_dl_signals *cllm_dl_signals_save(void);
+int cllm_dl_signals_restore(struct cllm_dl_signals *saved);
+
 /* Absolute path of the loaded file where the OS tells, else the name it was opened by. */
 const char *cllm_dl_path(const struct cllm_dl *dl);
 

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,4 +135,41 @@ void cllm_dl_close(struct cllm_dl *dl)
         return;
     dlclose(dl->handle);
     free(dl);
+}
+
+/* the classic signals 1..31: glibc keeps the first realtime ones for itself and refuses them to sigaction */
+#define CLLM_DL_NSIG 32
+
+struct cllm_dl_signals {
+    bool             have[CLLM_DL_NSIG];
+    struct sigaction sa[CLLM_DL_NSIG];
+};
+
+struct cllm_dl_signals *cllm_dl_signals_save(void)
+{
+    struct cllm_dl_signals *s = calloc(1, sizeof(*s));
+    for (int sig = 1; s && sig < CLLM_DL_NSIG; sig++)
+        s->have[sig] = sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &s->sa[sig]) == 0;
+    return s;
+}
+
+static bool same_disposition(const struct sigaction *a, const struct sigaction *b)
+{
+    if ((a->sa_flags & SA_SIGINFO) != (b->sa_flags & SA_SIGINFO))
+        return false;
+    return (a->sa_flags & SA_SIGINFO) ? a->sa_sigaction == b->sa_sigaction : a->sa_handler == b->sa_handler;
+}
+
+int cllm_dl_signals_restore(struct cllm_dl_signals *saved)
+{
+    int restored = 0;
+    for (int sig = 1; saved && sig < CLLM_DL_NSIG; sig++) {
+        struct sigaction now;
+        if (!saved->have[sig] || sigaction(sig, NULL, &now) != 0 || same_disposition(&now, &saved->sa[sig]))
+            continue;
+        if (sigaction(sig, &saved->sa[sig], NULL) == 0)
+            restored++;
+    }
+    free(saved);
+    return restored;
 }

@@ -91,6 +91,15 @@ int cllm_dl_keep_loaded(const char *part)
     return 0;
 }
 
+/* Windows has no sigaction dispositions for a DLL to take over (its crash handling is SEH) */
+struct cllm_dl_signals *cllm_dl_signals_save(void) { return NULL; }
+
+int cllm_dl_signals_restore(struct cllm_dl_signals *saved)
+{
+    (void)saved;
+    return 0;
+}
+
 bool cllm_dl_preload_global(const char *name, char *err, size_t errlen)
 {
     (void)name, (void)err, (void)errlen;

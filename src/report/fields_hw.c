@@ -145,11 +145,63 @@ static const struct cllm_field *const gpu_fields[] = {&CLLM_F_HW_GPU_DEVICES, &C
     &CLLM_F_HW_GPU_PRIMARY_BACKEND, &CLLM_F_HW_GPU_SOURCES, NULL};
 const struct cllm_record CLLM_R_HW_GPU = {"hardware_gpu", "GPUs", gpu_fields, false};
 
+/* ---- opencl ---- */
+const struct cllm_field CLLM_F_HW_CLD_NAME = {"name", STR, "", "CL_DEVICE_NAME", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_VENDOR = {"vendor", STR, "", "CL_DEVICE_VENDOR", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_TYPE = {"type", STR, "", "CL_DEVICE_TYPE: gpu, cpu, accelerator, custom",
+    NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_GLOBAL_MEM_BYTES = {"global_mem_bytes", INT, "bytes",
+    "CL_DEVICE_GLOBAL_MEM_SIZE: the device's global memory", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_GLOBAL_MEM_GB = {"global_mem_gb", NUM, "GiB",
+    "CL_DEVICE_GLOBAL_MEM_SIZE, 2 decimals", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_COMPUTE_UNITS = {"compute_units", INT, "",
+    "CL_DEVICE_MAX_COMPUTE_UNITS (a CPU device: its logical CPUs; NVIDIA: SMs; AMD: CUs)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_MAX_CLOCK_MHZ = {"max_clock_mhz", INT, "MHz", "CL_DEVICE_MAX_CLOCK_FREQUENCY",
+    NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_DRIVER_VERSION = {"driver_version", STR, "", "CL_DRIVER_VERSION", NULL, 0,
+    NUL};
+const struct cllm_field CLLM_F_HW_CLD_VERSION = {"version", STR, "", "CL_DEVICE_VERSION: OpenCL version and driver",
+    NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLD_OPENCL_C_VERSION = {"opencl_c_version", STR, "",
+    "CL_DEVICE_OPENCL_C_VERSION: the kernel language version", NULL, 0, NUL};
+static const struct cllm_field *const cld_fields[] = {&CLLM_F_HW_CLD_NAME, &CLLM_F_HW_CLD_VENDOR, &CLLM_F_HW_CLD_TYPE,
+    &CLLM_F_HW_CLD_GLOBAL_MEM_BYTES, &CLLM_F_HW_CLD_GLOBAL_MEM_GB, &CLLM_F_HW_CLD_COMPUTE_UNITS,
+    &CLLM_F_HW_CLD_MAX_CLOCK_MHZ, &CLLM_F_HW_CLD_DRIVER_VERSION, &CLLM_F_HW_CLD_VERSION,
+    &CLLM_F_HW_CLD_OPENCL_C_VERSION, NULL};
+const struct cllm_record CLLM_R_HW_OPENCL_DEVICE = {"hardware_opencl_device", "one OpenCL device", cld_fields,
+    false};
+
+const struct cllm_field CLLM_F_HW_CLP_NAME = {"name", STR, "", "CL_PLATFORM_NAME", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLP_VENDOR = {"vendor", STR, "", "CL_PLATFORM_VENDOR", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLP_VERSION = {"version", STR, "", "CL_PLATFORM_VERSION", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CLP_DEVICES = {"devices", CLLM_FT_ARRAY, "", "the platform's devices",
+    &CLLM_R_HW_OPENCL_DEVICE, 0, REQ};
+static const struct cllm_field *const clp_fields[] = {&CLLM_F_HW_CLP_NAME, &CLLM_F_HW_CLP_VENDOR,
+    &CLLM_F_HW_CLP_VERSION, &CLLM_F_HW_CLP_DEVICES, NULL};
+const struct cllm_record CLLM_R_HW_OPENCL_PLATFORM = {"hardware_opencl_platform", "one OpenCL platform (an ICD)",
+    clp_fields, false};
+
+const struct cllm_field CLLM_F_HW_CL_STATUS = {"status", STR, "",
+    "ok, no_loader (no ICD loader), no_platform (a loader without implementations), not_queried, error", NULL, 0,
+    REQ};
+const struct cllm_field CLLM_F_HW_CL_LIBRARY = {"library", STR, "", "the ICD loader's path", NULL, 0, NUL};
+const struct cllm_field CLLM_F_HW_CL_PLATFORMS = {"platforms", CLLM_FT_ARRAY, "",
+    "the OpenCL platforms and their devices", &CLLM_R_HW_OPENCL_PLATFORM, 0, REQ};
+const struct cllm_field CLLM_F_HW_CL_DEVICE_COUNT = {"device_count", INT, "", "devices over all platforms", NULL,
+    0, REQ};
+static const struct cllm_field *const cl_fields[] = {&CLLM_F_HW_CL_STATUS, &CLLM_F_DETAIL, &CLLM_F_HW_CL_LIBRARY,
+    &CLLM_F_HW_CL_PLATFORMS, &CLLM_F_HW_CL_DEVICE_COUNT, NULL};
+const struct cllm_record CLLM_R_HW_OPENCL = {"hardware_opencl",
+    "OpenCL platforms and devices through the ICD loader, a list of their own: a device may be a GPU of gpu above "
+    "or a CPU", cl_fields, false};
+
 /* ---- hardware ---- */
 const struct cllm_field CLLM_F_HW_OS = {"os", OBJ, "", "the operating system", &CLLM_R_HW_OS, 0, REQ};
 const struct cllm_field CLLM_F_HW_CPU = {"cpu", OBJ, "", "the CPU", &CLLM_R_HW_CPU, 0, REQ};
 const struct cllm_field CLLM_F_HW_RAM = {"ram", OBJ, "", "system memory", &CLLM_R_HW_RAM, 0, REQ};
 const struct cllm_field CLLM_F_HW_GPU = {"gpu", OBJ, "", "GPUs", &CLLM_R_HW_GPU, 0, REQ};
+const struct cllm_field CLLM_F_HW_OPENCL = {"opencl", OBJ, "", "OpenCL platforms and devices (absent in files "
+    "written before it)", &CLLM_R_HW_OPENCL, 0, 0};
 static const struct cllm_field *const hw_fields[] = {&CLLM_F_HW_OS, &CLLM_F_HW_CPU, &CLLM_F_HW_RAM, &CLLM_F_HW_GPU,
-    NULL};
+    &CLLM_F_HW_OPENCL, NULL};
 const struct cllm_record CLLM_R_HARDWARE = {"hardware", "the machine that ran the benchmark", hw_fields, false};

@@ -1,4 +1,4 @@
-/* The hardware section of the results format: "hardware" with its os, cpu, ram and gpu objects (what
+/* The hardware section of the results format: "hardware" with its os, cpu, ram, gpu and opencl objects (what
  * hw/hw.h detects). Key strings are spelled only in report/fields_hw.c. */
 #ifndef CLLM_REPORT_FIELDS_HW_H
 #define CLLM_REPORT_FIELDS_HW_H
@@ -14,6 +14,7 @@ extern const struct cllm_field CLLM_F_HW_OS;
 extern const struct cllm_field CLLM_F_HW_CPU;
 extern const struct cllm_field CLLM_F_HW_RAM;
 extern const struct cllm_field CLLM_F_HW_GPU;
+extern const struct cllm_field CLLM_F_HW_OPENCL;
 extern const struct cllm_record CLLM_R_HARDWARE;
 
 /* hardware.os */
@@ -89,6 +90,31 @@ extern const struct cllm_record CLLM_R_HW_GPU_DEVICE;
 extern const struct cllm_field CLLM_F_HW_SRC_SOURCE;
 extern const struct cllm_field CLLM_F_HW_SRC_STATUS;
 extern const struct cllm_record CLLM_R_HW_GPU_SOURCE;
+
+/* hardware.opencl (status and detail: CLLM_F_DETAIL of fields_core.h) */
+extern const struct cllm_field CLLM_F_HW_CL_STATUS;
+extern const struct cllm_field CLLM_F_HW_CL_LIBRARY;
+extern const struct cllm_field CLLM_F_HW_CL_PLATFORMS;
+extern const struct cllm_field CLLM_F_HW_CL_DEVICE_COUNT;
+extern const struct cllm_record CLLM_R_HW_OPENCL;
+/* hardware.opencl.platforms[] */
+extern const struct cllm_field CLLM_F_HW_CLP_NAME;
+extern const struct cllm_field CLLM_F_HW_CLP_VENDOR;
+extern const struct cllm_field CLLM_F_HW_CLP_VERSION;
+extern const struct cllm_field CLLM_F_HW_CLP_DEVICES;
+extern const struct cllm_record CLLM_R_HW_OPENCL_PLATFORM;
+/* hardware.opencl.platforms[].devices[] */
+extern const struct cllm_field CLLM_F_HW_CLD_NAME;
+extern const struct cllm_field CLLM_F_HW_CLD_VENDOR;
+extern const struct cllm_field CLLM_F_HW_CLD_TYPE;
+extern const struct cllm_field CLLM_F_HW_CLD_GLOBAL_MEM_BYTES;
+extern const struct cllm_field CLLM_F_HW_CLD_GLOBAL_MEM_GB;
+extern const struct cllm_field CLLM_F_HW_CLD_COMPUTE_UNITS;
+extern const struct cllm_field CLLM_F_HW_CLD_MAX_CLOCK_MHZ;
+extern const struct cllm_field CLLM_F_HW_CLD_DRIVER_VERSION;
+extern const struct cllm_field CLLM_F_HW_CLD_VERSION;
+extern const struct cllm_field CLLM_F_HW_CLD_OPENCL_C_VERSION;
+extern const struct cllm_record CLLM_R_HW_OPENCL_DEVICE;
 
 #ifdef __cplusplus
 }

@@ -178,6 +178,79 @@ static void gpu_json(cJSON *hw, const struct cllm_gpu_info *g)
     }
 }
 
+/* OpenCL's reasons are keyed "<kind><i>_<member>" in one list for the section (gpu/gpu.h) */
+static const char *cl_why(const struct cllm_opencl_info *cl, char kind, int i, const struct cllm_field *f)
+{
+    char key[64];
+    const char *r;
+    snprintf(key, sizeof(key), "%c%d_%s", kind, i, f->name);
+    r = cllm_reason_get(&cl->why, key);
+    return r ? r : "not reported by this OpenCL platform";
+}
+
+static void cl_str(cJSON *o, const struct cllm_opencl_info *cl, char kind, int i, const struct cllm_field *f,
+                   const char *v)
+{
+    cllm_w_str(o, f, v[0] ? v : NULL, cl_why(cl, kind, i, f));
+}
+
+/* a count or size of device k; negative is unknown */
+static void cl_count(cJSON *o, const struct cllm_opencl_info *cl, int k, const struct cllm_field *f, long long v)
+{
+    if (v >= 0)
+        cllm_w_int(o, f, v);
+    else
+        cllm_w_null(o, f, cl_why(cl, 'd', k, f));
+}
+
+static void opencl_device_json(cJSON *devs, const struct cllm_opencl_info *cl, int k)
+{
+    const struct cllm_opencl_device *d = &cl->devices[k];
+    cJSON *j = cJSON_CreateObject();
+    if (!j)
+        return;
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_NAME, d->name);
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_VENDOR, d->vendor);
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_TYPE, d->type);
+    cl_count(j, cl, k, &CLLM_F_HW_CLD_GLOBAL_MEM_BYTES, d->global_mem_bytes);
+    if (d->global_mem_bytes >= 0)
+        cllm_w_num(j, &CLLM_F_HW_CLD_GLOBAL_MEM_GB, round_to((double)d->global_mem_bytes / GIB, 0.01), NULL);
+    else
+        cllm_w_null(j, &CLLM_F_HW_CLD_GLOBAL_MEM_GB, cl_why(cl, 'd', k, &CLLM_F_HW_CLD_GLOBAL_MEM_BYTES));
+    cl_count(j, cl, k, &CLLM_F_HW_CLD_COMPUTE_UNITS, d->compute_units);
+    cl_count(j, cl, k, &CLLM_F_HW_CLD_MAX_CLOCK_MHZ, d->max_clock_mhz);
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_DRIVER_VERSION, d->driver_version);
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_VERSION, d->version);
+    cl_str(j, cl, 'd', k, &CLLM_F_HW_CLD_OPENCL_C_VERSION, d->opencl_c_version);
+    cJSON_AddItemToArray(devs, j);
+}
+
+static void opencl_json(cJSON *hw, const struct cllm_opencl_info *cl)
+{
+    cJSON *j = cllm_w_obj(hw, &CLLM_F_HW_OPENCL), *plats;
+    if (!j)
+        return;
+    cllm_w_str(j, &CLLM_F_HW_CL_STATUS, cllm_gpu_opencl_status_name(cl->status), NULL);
+    cllm_w_str(j, &CLLM_F_DETAIL, cl->detail[0] ? cl->detail : "not queried", NULL);
+    cllm_w_str(j, &CLLM_F_HW_CL_LIBRARY, cl->library[0] ? cl->library : NULL,
+               cl->status == CLLM_OPENCL_NO_LOADER ? "no ICD loader found" : "no ICD loader opened");
+    plats = cllm_w_arr(j, &CLLM_F_HW_CL_PLATFORMS);
+    for (int i = 0; plats && i < cl->n_platforms && i < CLLM_OPENCL_MAX_PLATFORMS; i++) {
+        const struct cllm_opencl_platform *pl = &cl->platforms[i];
+        cJSON *p = cJSON_CreateObject(), *devs;
+        if (!p)
+            break;
+        cl_str(p, cl, 'p', i, &CLLM_F_HW_CLP_NAME, pl->name);
+        cl_str(p, cl, 'p', i, &CLLM_F_HW_CLP_VENDOR, pl->vendor);
+        cl_str(p, cl, 'p', i, &CLLM_F_HW_CLP_VERSION, pl->version);
+        devs = cllm_w_arr(p, &CLLM_F_HW_CLP_DEVICES);
+        for (int k = pl->first_device; devs && k < pl->first_device + pl->n_devices && k < cl->n_devices; k++)
+            opencl_device_json(devs, cl, k);
+        cJSON_AddItemToArray(plats, p);
+    }
+    cllm_w_int(j, &CLLM_F_HW_CL_DEVICE_COUNT, cl->n_devices);
+}
+
 cJSON *cllm_report_hardware(const struct cllm_hw_info *hw)
 {
     cJSON *j = cJSON_CreateObject();
@@ -187,5 +260,6 @@ cJSON *cllm_report_hardware(const struct cllm_hw_info *hw)
     cpu_json(j, &hw->cpu);
     ram_json(j, &hw->ram);
     gpu_json(j, &hw->gpu);
+    opencl_json(j, &hw->opencl);
     return j;
 }
