@@ -35,8 +35,9 @@ int cllm_dl_keep_loaded(const char *part);
 
 /* The process's signal dispositions, to put back after code that loads libraries which take signals for
  * themselves (PoCL's LLVM installs its own SIGSEGV, SIGINT, SIGTERM, ... handlers when OpenCL is first asked, which
- * would swallow a crash or replace the program's Ctrl-C). Save before, restore after; restore frees the snapshot.
- * Restore returns how many dispositions it put back (0 when none had changed, NULL snapshot or elsewhere than
+ * would swallow a crash or replace the program's Ctrl-C, and may give the calling thread an alternate signal stack
+ * of its own). Save before, restore after, on the same thread; restore frees the snapshot.
+ * Restore returns how many dispositions (and the alternate stack) it put back (0 when none had changed, NULL snapshot or elsewhere than
  * POSIX). Save returns NULL when out of memory (restore then does nothing). */
 struct cllm_dl_signals;
 struct cllm_dl_signals *cllm_dl_signals_save(void);

@@ -143,6 +143,8 @@ void cllm_dl_close(struct cllm_dl *dl)
 struct cllm_dl_signals {
     bool             have[CLLM_DL_NSIG];
     struct sigaction sa[CLLM_DL_NSIG];
+    bool             have_alt;
+    stack_t          alt; /* this thread's alternate signal stack */
 };
 
 struct cllm_dl_signals *cllm_dl_signals_save(void)
@@ -150,6 +152,8 @@ struct cllm_dl_signals *cllm_dl_signals_save(void)
     struct cllm_dl_signals *s = calloc(1, sizeof(*s));
     for (int sig = 1; s && sig < CLLM_DL_NSIG; sig++)
         s->have[sig] = sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &s->sa[sig]) == 0;
+    if (s)
+        s->have_alt = sigaltstack(NULL, &s->alt) == 0;
     return s;
 }
 
@@ -169,6 +173,19 @@ int cllm_dl_signals_restore(struct cllm_dl_signals *saved)
             continue;
         if (sigaction(sig, &saved->sa[sig], NULL) == 0)
             restored++;
+    }
+    /* LLVM also gives the thread an alternate signal stack of its own (malloc'd) when the one there is small or
+     * missing; a sanitizer that unmaps "its" stack at thread exit then fails on LLVM's. Put the thread's back. */
+    if (saved && saved->have_alt) {
+        stack_t now;
+        if (sigaltstack(NULL, &now) == 0 && !(now.ss_flags & SS_ONSTACK) &&
+            ((now.ss_flags & SS_DISABLE) != (saved->alt.ss_flags & SS_DISABLE) ||
+             (!(now.ss_flags & SS_DISABLE) && (now.ss_sp != saved->alt.ss_sp || now.ss_size != saved->alt.ss_size)))) {
+            stack_t back = saved->alt;
+            back.ss_flags &= SS_DISABLE;
+            if (sigaltstack(&back, NULL) == 0)
+                restored++;
+        }
     }
     free(saved);
     return restored;

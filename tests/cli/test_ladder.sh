@@ -86,11 +86,24 @@ echo '{"models": ["tiny-test"], "inference": {"max_tokens": 8}, "runs": {"count"
   >"$T/cfg6.json"
 U=(run --skip-classic --models-file "$T/tiny.json" --config "$T/cfg6.json" --models-dir "$T/models" --no-download
    --ladder off)
-expect_rc "--until-stable 1 (any 3 runs vary less than 100 %)" 0 "$BIN" "${U[@]}" --until-stable 1 --output "$T/r5"
-check "stopped after 3 of 6 runs, target reached" jq -e '.ai_benchmarks.results["tiny-test"] as $m
-  | ($m.runs | length) == 3 and $m.summary.until_stable_cv == 1 and $m.summary.until_stable_reached == true
-  and $m.summary.cv_tokens_per_second_percent < 100 and $m.summary.runs == 3' "$(cat "$T/out")" >/dev/null
-check "  and says so" grep -q 'stable after 3 runs' "$T/err"
+expect_rc "--until-stable 1 (3 runs of a quiet machine vary less than 100 %)" 0 "$BIN" "${U[@]}" --until-stable 1 \
+  --output "$T/r5"
+# the rule itself, from the runs written: stop at the third run when the first three vary less than 100 %, else go
+# on (a loaded machine, e.g. under the sanitizers beside a build, can make three tiny runs vary more than that)
+cv3=$(jq -r '[.ai_benchmarks.results["tiny-test"].runs[0:3][].tokens_per_second] | (add / length) as $a
+  | ((map((. - $a) * (. - $a)) | add) / (length - 1) | sqrt) / $a * 100' "$(cat "$T/out")")
+if awk -v c="$cv3" 'BEGIN { exit !(c < 100) }'; then
+  check "stopped after 3 of 6 runs, target reached (first three: CV $cv3 %)" jq -e '.ai_benchmarks.results["tiny-test"]
+    as $m | ($m.runs | length) == 3 and $m.summary.until_stable_cv == 1 and $m.summary.until_stable_reached == true
+    and $m.summary.cv_tokens_per_second_percent < 100 and $m.summary.runs == 3' "$(cat "$T/out")" >/dev/null
+  check "  and says so" grep -q 'stable after 3 runs' "$T/err"
+else
+  check "first three runs vary $cv3 % (machine loaded): went on past 3 runs" jq -e \
+    '.ai_benchmarks.results["tiny-test"] as $m | ($m.runs | length) > 3 and $m.summary.until_stable_cv == 1
+    and ($m.summary.until_stable_reached == (($m.runs | length) < 6 or $m.summary.cv_tokens_per_second_percent < 100))' \
+    "$(cat "$T/out")" >/dev/null
+  check "  and does not say stable after 3" sh -c "! grep -q 'stable after 3 runs' '$T/err'"
+fi
 expect_rc "--until-stable 0.001 (not reachable on a shared machine)" 0 "$BIN" "${U[@]}" --until-stable 0.001 \
   --output "$T/r6"
 check "every runs.count run, target not reached" jq -e '.ai_benchmarks.results["tiny-test"] as $m

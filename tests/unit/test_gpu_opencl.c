@@ -233,6 +233,38 @@ static void test_signals_restore(void)
     CHECK_INT(cllm_dl_signals_restore(NULL), 0);
 }
 
+/* The thread's alternate signal stack goes back too (LLVM gives the thread its own when the one there is small:
+ * a sanitizer then fails to unmap it at thread exit). */
+static void test_altstack_restore(void)
+{
+    static char mine[64 * 1024], theirs[128 * 1024];
+    stack_t st = {0}, old, now;
+    struct cllm_dl_signals *s;
+
+    CHECK(sigaltstack(NULL, &old) == 0);
+    st.ss_sp = mine;
+    st.ss_size = sizeof(mine);
+    CHECK(sigaltstack(&st, NULL) == 0);
+    s = cllm_dl_signals_save();
+    st.ss_sp = theirs;
+    st.ss_size = sizeof(theirs);
+    CHECK(sigaltstack(&st, NULL) == 0);
+    CHECK_INT(cllm_dl_signals_restore(s), 1);
+    CHECK(sigaltstack(NULL, &now) == 0);
+    CHECK(now.ss_sp == (void *)mine && now.ss_size == sizeof(mine) && !(now.ss_flags & SS_DISABLE));
+    /* none before: none after */
+    st.ss_flags = SS_DISABLE;
+    CHECK(sigaltstack(&st, NULL) == 0);
+    s = cllm_dl_signals_save();
+    st.ss_flags = 0;
+    CHECK(sigaltstack(&st, NULL) == 0);
+    CHECK_INT(cllm_dl_signals_restore(s), 1);
+    CHECK(sigaltstack(NULL, &now) == 0);
+    CHECK(now.ss_flags & SS_DISABLE);
+    old.ss_flags &= SS_DISABLE;
+    CHECK(sigaltstack(&old, NULL) == 0);
+}
+
 /* The real loader and PoCL (Debian's pocl-opencl-icd): one CPU device with this machine's logical CPUs; the
  * program's signal handlers are still its own afterwards (PoCL's LLVM installs its own on first use). */
 static void test_live_pocl(void)
@@ -242,6 +274,7 @@ static void test_live_pocl(void)
     long long mem = mem_total_bytes();
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     struct sigaction sa;
+    stack_t alt_before, alt_after;
     int cpus = 0;
 
     memset(&sa, 0, sizeof(sa));
@@ -249,7 +282,12 @@ static void test_live_pocl(void)
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaction(sigs[i], &sa, NULL);
     unsetenv("CLLM_FAKE_CL_MODE");
+    CHECK(sigaltstack(NULL, &alt_before) == 0);
     cllm_gpu_opencl_detect(NULL, NULL, &g_cl);
+    CHECK(sigaltstack(NULL, &alt_after) == 0);
+    CHECK((alt_before.ss_flags & SS_DISABLE) == (alt_after.ss_flags & SS_DISABLE));
+    CHECK((alt_after.ss_flags & SS_DISABLE) || (alt_before.ss_sp == alt_after.ss_sp &&
+                                                 alt_before.ss_size == alt_after.ss_size));
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         if (handler_of(sigs[i]) != on_test_signal)
             fprintf(stderr, "  signal %d: handler replaced during OpenCL detection\n", sigs[i]);
@@ -311,6 +349,7 @@ int main(void)
     RUN(test_fake_device_failure);
     RUN(test_json);
     RUN(test_signals_restore);
+    RUN(test_altstack_restore);
     RUN(test_live_pocl);
     return test_summary();
 }
