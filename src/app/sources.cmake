@@ -5,3 +5,4 @@ set_source_files_properties(src/app/ai_phase.c PROPERTIES COMPILE_DEFINITIONS
   "CLLM_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")
 list(APPEND CLLM_APP_SOURCES src/app/serve_plan.c)
 list(APPEND CLLM_APP_SOURCES src/app/sweep.c)
+list(APPEND CLLM_APP_SOURCES src/app/advise.c)

@@ -75,6 +75,8 @@ void cli_print_compare_tables(FILE *f, const struct cJSON *section);
 
 int cmd_detect(int argc, char *const *argv);
 int cmd_run(int argc, char *const *argv);
+int cmd_advise(int argc, char *const *argv);
+void usage_advise(FILE *f);
 int cmd_export(int argc, char *const *argv);
 int cmd_config(int argc, char *const *argv);
 int cmd_gui(int argc, char *const *argv);

@@ -18,6 +18,7 @@ void usage_main(FILE *f)
           "  compare     compare results files: compare A.json B.json ... [--baseline N] [--md|--csv|--html OUT]\n"
           "  serve-bench serving load on an OpenAI-compatible server: concurrent streams, latency p50-p99, goodput\n"
           "  sweep       llama-bench's test matrix (-p/-n/-d/-t/-b/-ngl lists) in-process: pp/tg t/s, md/csv/json/sql\n"
+          "  advise      which models fit here, where (GPU, split, partial offload, CPU) and predicted tokens/s\n"
           "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
           "  gui         web interface on http://127.0.0.1:8501 (the default on an interactive terminal)  (alias --gui)\n"
@@ -35,7 +36,8 @@ void usage_main(FILE *f)
           "  computellm export results/benchmark_AMD_EPYC_Linux_20260206_143022.json --csv -o out.csv\n"
           "  computellm compare results/a.json results/b.json --html compare.html\n"
           "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8\n"
-          "  computellm sweep -m tinyllama-1.1b -p 512 -n 128 -r 5\n",
+          "  computellm sweep -m tinyllama-1.1b -p 512 -n 128 -r 5\n"
+          "  computellm advise --min-tps 20\n",
           f);
 }
 
@@ -50,7 +52,7 @@ static const struct {
     {"gui", "--gui", cmd_gui, usage_gui},             {"export", NULL, cmd_export, usage_export},
     {"config", NULL, cmd_config, usage_config},       {"synth", NULL, cmd_synth, usage_synth},
     {"compare", NULL, cmd_compare, usage_compare},    {"serve-bench", NULL, cmd_serve_bench, usage_serve_bench},
-    {"sweep", NULL, cmd_sweep, usage_sweep},
+    {"sweep", NULL, cmd_sweep, usage_sweep},          {"advise", NULL, cmd_advise, usage_advise},
 };
 
 static int help_for(const char *cmd)

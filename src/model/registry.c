@@ -1,4 +1,5 @@
 #include "model/registry.h"
+#include "model/fit.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -781,10 +782,7 @@ void cllm_model_synthetic_path(const struct cllm_model *m, const struct cllm_mod
 
 int64_t cllm_model_kv_cache_bytes(const struct cllm_model *m, int n_ctx)
 {
-    const struct cllm_model_arch *a = &m->arch;
-    if (a->n_head <= 0 || n_ctx <= 0)
-        return 0;
-    return 2 * (int64_t)a->n_layer * n_ctx * a->n_head_kv * (a->n_embd / a->n_head) * 2;
+    return (int64_t)cllm_fit_kv_bytes(&m->arch, n_ctx, cllm_fit_kv_type_bytes("f16"));
 }
 
 const char *cllm_fit_name(enum cllm_fit f)

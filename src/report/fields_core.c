@@ -1,5 +1,6 @@
 /* The core section's field tables (see report/fields_core.h). */
 #include "report/fields_core.h"
+#include "report/fields_advice.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -54,7 +55,7 @@ const struct cllm_field CLLM_F_SERVING_BENCHMARKS = {"serving_benchmarks", CLLM_
 
 static const struct cllm_field *const results_fields[] = {&CLLM_F_SCHEMA_VERSION, &CLLM_F_ID, &CLLM_F_TIMESTAMP,
     &CLLM_F_TOOL, &CLLM_F_RUN, &CLLM_F_HARDWARE, &CLLM_F_CONFIG, &CLLM_F_CLASSIC_BENCHMARKS, &CLLM_F_AI_BENCHMARKS,
-    &CLLM_F_SERVING_BENCHMARKS, NULL};
+    &CLLM_F_SERVING_BENCHMARKS, &CLLM_F_ADVICE, NULL};
 const struct cllm_record CLLM_R_RESULTS = {"results", "one ComputeLLM results file", results_fields, false};
 
 /* ---- tool ---- */
