@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/advise.h"
+#include "core/log.h"
+#include "report/fields_advice.h"
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/fields_llm.h"
@@ -135,6 +138,24 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         cllm_ai_run(&ap, cJSON_GetObjectItemCaseSensitive(result, CLLM_F_AI_BENCHMARKS.name));
     }
 
+    if (!cancelled(p)) {
+        /* what fits here and how fast, with this run's own measurements as the inputs */
+        struct cllm_advise_params adp = cllm_advise_default_params();
+        struct cllm_fit_advice adv;
+        char aerr[CLLM_ERR_LEN];
+        adp.hw = hw;
+        adp.models_dir = p->ai.models_dir ? p->ai.models_dir : "models";
+        adp.models_file = p->ai.models_file;
+        adp.n_ctx = p->cfg.inference.n_ctx;
+        adp.result = result;
+        adp.result_origin = "this run";
+        if (cllm_advise(&adp, &adv, aerr, sizeof(aerr)) == CLLM_OK) {
+            cllm_write_advice_into(result, &adv);
+            cllm_fit_advice_free(&adv);
+        } else {
+            CLLM_LOG(CLLM_LOG_WARN, "advice not written: %s", aerr);
+        }
+    }
     cllm_result_set_status(result, cancelled(p) ? "cancelled" : "complete", time(NULL));
     {
         bool elsewhere;

@@ -81,6 +81,8 @@ extern const struct cllm_field CLLM_F_ADV_R_TEXT;
 
 /* The advice as results JSON (the section's object); NULL when out of memory. */
 struct cJSON *cllm_write_advice(const struct cllm_fit_advice *a);
+/* The same, attached to a results file's root as "advice". */
+void cllm_write_advice_into(struct cJSON *result, const struct cllm_fit_advice *a);
 
 #ifdef __cplusplus
 }

@@ -130,3 +130,10 @@ cJSON *cllm_write_advice(const struct cllm_fit_advice *a)
     }
     return o;
 }
+
+void cllm_write_advice_into(cJSON *result, const struct cllm_fit_advice *a)
+{
+    cJSON *o = cllm_write_advice(a);
+    if (o)
+        cJSON_AddItemToObject(result, CLLM_F_ADVICE.name, o);
+}

@@ -12,7 +12,8 @@ def keep_num: ["schema_version", "runs", "run", "count", "successful_runs", "max
   "deadline_per_token_s", "n_layers", "n_vocab", "validate_n", "tolerance", "read_sum_tolerance",
   "size"];
 def keep_str: ["status", "stability", "quant", "sampler", "action", "phase", "engine", "kernel", "precision",
-  "unit", "chat_template", "language", "prompt_type", "backend", "default_quant"];
+  "unit", "chat_template", "language", "prompt_type", "backend", "default_quant", "advice_keys", "advice_inputs",
+  "advice_rows"];
 # cpu_multi_thread's suspect flag follows the measured numbers: its value is masked, its reason (present only when
 # true) dropped
 def norm(k):
@@ -31,4 +32,8 @@ def norm(k):
 # hardware: its sections and their keys only (which facts a machine has differs)
 (.hardware |= (if type == "object" then with_entries(.value |= (if type == "object" then (keys - ["null_reasons"]) else type end)) else . end))
 | (.tool |= keys)
+# advice: which rows and where they fit depend on the machine's memory: its keys, the inputs' names, one row per
+# registry model x quantization (the tiny model's keys written out)
+| (.advice |= (if type == "object" then {advice_keys: (keys - ["null_reasons"]),
+    advice_inputs: (.inputs | keys), advice_rows: [.models[] | "\(.key) \(.quant)"]} else . end))
 | norm("")
