@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/advise.h"
 #include "app/run.h"
 #include "core/clock.h"
 #include "report/compare.h"
@@ -647,6 +648,82 @@ static bool detect_once(struct cllm_web_api *api)
     return have;
 }
 
+
+/* The hardware page's "what fits" table: computellm advise on this machine, with the newest results file of the
+ * results folder as the measured inputs; the GUI draws these cells as they are. */
+static cJSON *fits_view(struct cllm_web_api *api, const struct cllm_hw_info *hw)
+{
+    struct cllm_advise_params p = cllm_advise_default_params();
+    struct cllm_fit_advice a;
+    char path[PATH_MAX], err[CLLM_ERR_LEN], cell[160];
+    cJSON *res = NULL, *o = cJSON_CreateObject(), *head, *rows, *notes;
+    static const char *const cols[] = {"Model", "Quant", "Size (GiB)", "Where", "GPU layers", "Decode t/s (predicted)",
+                                       "Prompt t/s (predicted)", "Downloaded"};
+    const struct { const char *label; const struct cllm_fit_input *in; const char *unit; } ins[] = {
+        {"host read bandwidth", &a.rates.cpu_read_gbps, "GB/s"}, {"GPU read bandwidth", &a.rates.gpu_read_gbps, "GB/s"},
+        {"CPU decode efficiency", &a.rates.cpu_decode_eff, ""}, {"GPU decode efficiency", &a.rates.gpu_decode_eff, ""},
+        {"CPU GEMM", &a.rates.cpu_gflops, "GFLOPS"}, {"GPU GEMM", &a.rates.gpu_gflops, "GFLOPS"}};
+
+    if (!o)
+        return NULL;
+    p.hw = hw;
+    p.models_dir = api->models_dir ? api->models_dir : "models";
+    p.models_file = api->models_file;
+    if (cllm_advise_find_results(api->results_dir, path, sizeof(path)) &&
+        cllm_result_load(path, &res, err, sizeof(err)) == CLLM_OK) {
+        p.result = res;
+        p.result_origin = base_name(path);
+    }
+    if (cllm_advise(&p, &a, err, sizeof(err)) != CLLM_OK) {
+        cJSON_AddStringToObject(o, "error", err);
+        cJSON_Delete(res);
+        return o;
+    }
+    cJSON_Delete(res);
+    head = cJSON_AddArrayToObject(o, "head");
+    for (size_t i = 0; head && i < sizeof(cols) / sizeof(cols[0]); i++)
+        cJSON_AddItemToArray(head, cJSON_CreateString(cols[i]));
+    rows = cJSON_AddArrayToObject(o, "rows");
+    for (int i = 0; rows && i < a.n_rows; i++) {
+        const struct cllm_fit_row *w = &a.rows[i];
+        cJSON *r = cJSON_CreateObject(), *cells = r ? cJSON_AddArrayToObject(r, "cells") : NULL;
+        if (!cells) {
+            cJSON_Delete(r);
+            break;
+        }
+        cJSON_AddItemToArray(cells, cJSON_CreateString(w->name));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(w->quant));
+        snprintf(cell, sizeof(cell), "%.2f", w->need.weights_bytes / (1024.0 * 1024.0 * 1024.0));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cllm_fit_where_name(w->place.where)));
+        snprintf(cell, sizeof(cell), "%d/%d", w->place.n_gpu_layers, w->need.n_layer);
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
+        snprintf(cell, sizeof(cell), isfinite(w->decode_tps) ? "%.1f" : "-", w->decode_tps);
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
+        snprintf(cell, sizeof(cell), isfinite(w->prompt_tps) ? "%.1f" : "-", w->prompt_tps);
+        cJSON_AddItemToArray(cells, cJSON_CreateString(cell));
+        cJSON_AddItemToArray(cells, cJSON_CreateString(w->downloaded ? w->downloaded : "no"));
+        cJSON_AddStringToObject(r, "kind", cllm_fit_where_name(w->place.where));
+        cJSON_AddStringToObject(r, "title", w->place.reason);
+        cJSON_AddBoolToObject(r, "best", w->best_on_gpu || w->best_on_cpu);
+        cJSON_AddItemToArray(rows, r);
+    }
+    notes = cJSON_AddArrayToObject(o, "notes");
+    {
+        char line[320];
+        snprintf(line, sizeof(line), "Largest model at %g tokens/s or more: %s", a.min_tps, a.largest_why);
+        cJSON_AddItemToArray(notes, cJSON_CreateString(line));
+    }
+    for (size_t i = 0; notes && i < sizeof(ins) / sizeof(ins[0]); i++) {
+        char line[320];
+        snprintf(line, sizeof(line), "%s: %.*f %s (%s)", ins[i].label, ins[i].unit[0] ? 1 : 2, ins[i].in->value,
+                 ins[i].unit, ins[i].in->source);
+        cJSON_AddItemToArray(notes, cJSON_CreateString(line));
+    }
+    cllm_fit_advice_free(&a);
+    return o;
+}
+
 static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *resp)
 {
     char *text;
@@ -669,6 +746,19 @@ static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *res
     }
     ll = cJSON_AddObjectToObject(hw, "llama_library");
     llama_info(api, ll, active);
+    {
+        struct cllm_hw_info *h = malloc(sizeof(*h));
+        cJSON *fits;
+        if (h) {
+            pthread_mutex_lock(&api->mu);
+            *h = *api->hw;
+            pthread_mutex_unlock(&api->mu);
+            fits = fits_view(api, h);
+            if (fits)
+                cJSON_AddItemToObject(hw, "what_fits", fits);
+            free(h);
+        }
+    }
     reply_json(resp, 200, hw);
 }
 

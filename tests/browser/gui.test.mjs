@@ -179,6 +179,13 @@ test('hardware page shows this CPU model', async () => {
   assert.ok(await page.isVisible('#hw-ram'));
   assert.ok(await page.isVisible('#hw-gpus'));
   assert.ok(await page.isVisible('#hw-llama'));
+  // the what-fits table is the server's view drawn as sent: one row per registry model x quantization
+  const fits = (await api('/api/hardware')).what_fits;
+  assert.ok(fits && fits.rows.length >= 30, 'what_fits has a row per model x quantization');
+  await page.waitForSelector('#hw-fits table');
+  const cells = await page.$$eval('#hw-fits tr', trs => trs.slice(1).map(tr => [...tr.cells].map(c => c.textContent)));
+  assert.equal(cells.length, fits.rows.length);
+  assert.deepEqual(cells[0], fits.rows[0].cells);
   await shot('hardware');
 });
 
@@ -215,7 +222,9 @@ test('the GUI reads no results key of its own: the server sends what it draws', 
   // "ai_decode_tokens_per_second", are names the server sends)
   for (const key of ['decode_tokens_per_second', 'prompt_tokens_per_second', 'decode_cost_percent',
                      'ttft_cost_percent', 'cv_tokens_per_second_percent', 'other_cpu_pct_mean', 'avg_ts', 'stddev_ts',
-                     'samples_ts', 'n_throttled', 'n_gpu_layers', 'n_prompt', 'n_depth', 'model_type', 'model_size'])
+                     'samples_ts', 'n_throttled', 'n_gpu_layers', 'n_prompt', 'n_depth', 'model_type', 'model_size',
+                     'predicted_decode_tps', 'predicted_prompt_tps', 'cpu_only_decode_tps', 'weights_gb', 'kv_cache_gb',
+                     'best_on_gpu', 'run_fit'])
     for (const f of files) assert.ok(!new RegExp(`(^|[^a-z_])${key}([^a-z_]|$)`).test(fs.readFileSync(f, 'utf8')),
       `${key} in ${path.relative(SRC, f)}`);
 });

@@ -191,6 +191,24 @@ static void test_hardware(void)
     CHECK(o != NULL);
     CHECK_STR(str_of(o, "cpu.model"), cpu.model);
     CHECK(cJSON_IsBool(cllm_json_path(o, "llama_library.found")));
+    /* the hardware page's what-fits table: advise's rows as cells, one per registry model x quantization */
+    {
+        const cJSON *rows = cllm_json_path(o, "what_fits.rows"), *row;
+        int n = 0;
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(cllm_json_path(o, "what_fits"), "head")) == 8);
+        CHECK(cJSON_GetArraySize(rows) >= 30);
+        cJSON_ArrayForEach(row, rows) {
+            const cJSON *cells = cJSON_GetObjectItemCaseSensitive(row, "cells");
+            const char *kind = str_of(row, "kind");
+            CHECK(cJSON_GetArraySize(cells) == 8);
+            CHECK(kind && (strcmp(kind, "gpu") == 0 || strcmp(kind, "gpu_split") == 0 || strcmp(kind, "unified") == 0 ||
+                           strcmp(kind, "partial") == 0 || strcmp(kind, "cpu") == 0 || strcmp(kind, "none") == 0));
+            /* the fourth cell says where, as the row's kind */
+            CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cells, 3)), kind);
+            n++;
+        }
+        CHECK(n >= 30);
+    }
     cJSON_Delete(o);
     free(r.body);
 

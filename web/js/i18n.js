@@ -26,6 +26,8 @@ const strings = {
   'hw.os': ['System', 'Système'],
   'hw.gpus': ['GPUs', 'GPU'],
   'hw.no_gpu': ['No GPU detected.', 'Aucun GPU détecté.'],
+  'hw.fits': ['What fits (predicted, before downloading)', 'Ce qui tient (prédit, avant téléchargement)'],
+  'hw.fits_error': ['No prediction: {msg}', 'Pas de prédiction : {msg}'],
   'hw.gpu_name': ['Name', 'Nom'],
   'hw.vram': ['VRAM', 'VRAM'],
   'hw.backend': ['Backend', 'Backend'],

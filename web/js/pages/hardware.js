@@ -64,5 +64,18 @@ export function render(el) {
         devices.map(d => h('tr', {}, h('td', {}, d.index), h('td', {}, d.name),
           h('td', {class: 'n'}, `${num(d.vram_total_gb)} GiB`), h('td', {}, d.backend ?? '—'),
           h('td', {}, d.driver_version ?? '—'), h('td', {}, d.pci_bus_id ?? '—'))))),
+    fitsCard(hw.what_fits),
   );
+}
+
+// The server's "what fits" view (computellm advise): header, rows of cells, notes; drawn as sent.
+function fitsCard(v) {
+  if (!v) return null;
+  if (v.error) return h('div', {class: 'card', id: 'hw-fits'}, h('h3', {}, t('hw.fits')),
+    h('p', {class: 'warn'}, t('hw.fits_error', {msg: v.error})));
+  return h('div', {class: 'card', id: 'hw-fits'}, h('h3', {}, t('hw.fits')),
+    h('table', {}, h('tr', {}, (v.head || []).map(x => h('th', {}, x))),
+      (v.rows || []).map(r => h('tr', {class: `fit-${r.kind}${r.best ? ' fit-best' : ''}`, title: r.title},
+        r.cells.map((c, i) => h('td', {class: i >= 2 && i <= 6 && i !== 3 ? 'n' : null}, c))))),
+    h('ul', {class: 'muted'}, (v.notes || []).map(n => h('li', {}, n))));
 }
