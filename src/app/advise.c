@@ -12,6 +12,7 @@
 
 #include "core/strutil.h"
 #include "hw/hw.h"
+#include "model/download.h"
 #include "model/gguf.h"
 #include "model/registry.h"
 #include "report/fields_classic.h"
@@ -182,24 +183,17 @@ static bool arch_uint(const struct cllm_gguf *g, const char *arch, const char *s
     return true;
 }
 
-/* A GGUF file's shape and tensor bytes into a row. */
-static enum cllm_status gguf_row(const char *path, const struct cllm_advise_params *p, double kv_bytes,
-                                 struct cllm_fit_row *row, char *err, size_t errlen)
+/* A GGUF's shape and tensor bytes (g, closed here) into a row; path names it. */
+static enum cllm_status gguf_row(struct cllm_gguf *g, const char *path, const struct cllm_advise_params *p,
+                                 double kv_bytes, struct cllm_fit_row *row, char *err, size_t errlen)
 {
-    struct cllm_gguf *g = NULL;
     struct cllm_model_arch a;
     const char *arch, *name, *base;
     const struct cllm_gguf_tensor *te, *to, *tn;
     const struct cllm_gguf_kv *tokens;
     double total = 0;
     uint64_t ft;
-    char gerr[CLLM_ERR_LEN];
-    enum cllm_status st = cllm_gguf_open(path, &g, gerr, sizeof(gerr));
 
-    if (st != CLLM_OK) {
-        snprintf(err, errlen, "%s: %s", path, gerr);
-        return st;
-    }
     memset(&a, 0, sizeof(a));
     arch = cllm_gguf_get_str(g, "general.architecture");
     if (!arch || !arch_uint(g, arch, "block_count", &a.n_layer) || !arch_uint(g, arch, "embedding_length", &a.n_embd) ||
@@ -237,6 +231,43 @@ static enum cllm_status gguf_row(const char *path, const struct cllm_advise_para
     row->params_b = cllm_fit_params(&a) / 1e9;
     cllm_gguf_close(g);
     return CLLM_OK;
+}
+
+
+/* A Hugging Face file's header, "OWNER/REPO/FILE": its first bytes by a Range request (4 MiB, doubled while the
+ * metadata runs past them, at most 64 MiB), parsed without the tensor data. */
+static enum cllm_status hf_open(const char *ref, struct cllm_gguf **g, char *err, size_t errlen)
+{
+    const char *slash = strchr(ref, '/'), *file = slash ? strchr(slash + 1, '/') : NULL;
+    char repo[256], derr[CLLM_ERR_LEN];
+    struct cllm_download_params dp = cllm_download_default_params();
+    enum cllm_status st;
+
+    if (!slash || !file || file - ref >= (long)sizeof(repo) || slash == ref || file == slash + 1 || !file[1]) {
+        snprintf(err, errlen, "'%s' is not a Hugging Face file: write OWNER/REPO/FILE.gguf", ref);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    memcpy(repo, ref, (size_t)(file - ref));
+    repo[file - ref] = '\0';
+    file++;
+    dp.retries = 0;
+    for (size_t max = 4u << 20;; max *= 2) {
+        void *buf = NULL;
+        size_t len = 0;
+        st = cllm_download_head(repo, file, &dp, max, &buf, &len, derr, sizeof(derr));
+        if (st != CLLM_OK) {
+            snprintf(err, errlen, "cannot read the GGUF header of %s: %s", ref, derr);
+            return st;
+        }
+        st = cllm_gguf_open_buffer(buf, len, false, g, derr, sizeof(derr));
+        free(buf);
+        if (st == CLLM_OK)
+            return CLLM_OK;
+        if (len < max || max >= (64u << 20)) {
+            snprintf(err, errlen, "%s: %s%s", ref, derr, len < max ? "" : " (metadata larger than 64 MiB?)");
+            return st;
+        }
+    }
 }
 
 enum cllm_status cllm_advise(const struct cllm_advise_params *p, struct cllm_fit_advice *out, char *err,
@@ -340,7 +371,35 @@ enum cllm_status cllm_advise(const struct cllm_advise_params *p, struct cllm_fit
             cllm_fit_advice_free(out);
             return CLLM_ERR_NOMEM;
         }
-        st = gguf_row(p->gguf_paths[i], p, kvb, row, err, errlen);
+        struct cllm_gguf *g = NULL;
+        char gerr[CLLM_ERR_LEN];
+        st = cllm_gguf_open(p->gguf_paths[i], &g, gerr, sizeof(gerr));
+        if (st != CLLM_OK)
+            snprintf(err, errlen, "%s: %s", p->gguf_paths[i], gerr);
+        else
+            st = gguf_row(g, p->gguf_paths[i], p, kvb, row, err, errlen);
+        if (st != CLLM_OK) {
+            cllm_fit_advice_free(out);
+            return st;
+        }
+    }
+    for (int i = 0; i < p->n_hf; i++) {
+        struct cllm_fit_row *row = add_row(out, &cap);
+        struct cllm_gguf *g = NULL;
+        if (!row) {
+            snprintf(err, errlen, "out of memory");
+            cllm_fit_advice_free(out);
+            return CLLM_ERR_NOMEM;
+        }
+        st = hf_open(p->hf_files[i], &g, err, errlen);
+        if (st == CLLM_OK) {
+            st = gguf_row(g, p->hf_files[i], p, kvb, row, err, errlen);
+            if (st == CLLM_OK) {
+                cllm_strlcpy(row->origin, "hf", sizeof(row->origin));
+                row->path[0] = '\0';
+                row->downloaded = "no";
+            }
+        }
         if (st != CLLM_OK) {
             cllm_fit_advice_free(out);
             return st;

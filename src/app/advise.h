@@ -28,6 +28,9 @@ struct cllm_advise_params {
     const char *model;                   /* only this registry key; NULL all */
     const char *const *gguf_paths;       /* GGUF files to add, read from their header */
     int         n_gguf;
+    const char *const *hf_files;         /* Hugging Face files "OWNER/REPO/FILE.gguf": their header is fetched with a
+                                            Range request (HF_ENDPOINT, HF_TOKEN honoured), nothing else */
+    int         n_hf;
     int         n_ctx;                   /* context the KV cache is sized for, tokens (2048) */
     const char *kv_type;                 /* "f16" (llama.cpp's default), "q8_0", "q4_0", "f32", ... */
     int         n_gen;                   /* tokens generated: decode is predicted at depth n_gen / 2 (128) */

@@ -19,7 +19,8 @@
 void usage_advise(FILE *f)
 {
     fputs("usage: computellm advise [--json] [--min-tps N] [--ctx N] [--kv-type T] [--model KEY] [--gguf PATH]...\n"
-          "                         [--results FILE | --no-results] [--models-dir DIR] [--models-file FILE]\n"
+          "                         [--hf OWNER/REPO/FILE]... [--results FILE | --no-results] [--models-dir DIR]\n"
+          "                         [--models-file FILE]\n"
           "\n"
           "For every registry model x quantization (and each GGUF file named, read from its header only): the\n"
           "weights, the KV cache at the context size and KV type, a compute buffer estimate; where it fits here\n"
@@ -35,6 +36,8 @@ void usage_advise(FILE *f)
           "  --gen N             tokens generated: decode is predicted at depth N/2 (default 128)\n"
           "  --model KEY         only this registry model\n"
           "  --gguf PATH         add a GGUF file (its header is read; repeat for several)\n"
+          "  --hf OWNER/REPO/FILE  add a Hugging Face file: only its GGUF header is fetched (a Range request;\n"
+          "                      HF_ENDPOINT, HF_TOKEN honoured), nothing is downloaded\n"
           "  --no-registry       only the GGUF files named\n"
           "  --results FILE      take measured inputs from this results file\n"
           "  --results-dir DIR   where to look for the newest results file (default results/)\n"
@@ -137,7 +140,7 @@ int cmd_advise(int argc, char *const *argv)
     struct cllm_hw_info *hw = NULL;
     struct cllm_config cfg;
     struct cllm_fit_advice adv;
-    const char *gguf[MAX_GGUF], *results = NULL, *results_dir = "results";
+    const char *gguf[MAX_GGUF], *hf[MAX_GGUF], *results = NULL, *results_dir = "results";
     char found[PATH_MAX], err[CLLM_ERR_LEN];
     cJSON *res = NULL;
     bool json = false, no_results = false;
@@ -147,6 +150,7 @@ int cmd_advise(int argc, char *const *argv)
     cllm_config_defaults(&cfg);
     p.n_ctx = cfg.inference.n_ctx;
     p.gguf_paths = gguf;
+    p.hf_files = hf;
     for (; it.i < argc; it.i++) {
         if (cli_global_opt(&it))
             continue;
@@ -187,6 +191,13 @@ int cmd_advise(int argc, char *const *argv)
             }
             if (it.value)
                 gguf[p.n_gguf++] = it.value;
+        } else if (cli_opt(&it, "--hf", NULL, true)) {
+            if (p.n_hf == MAX_GGUF) {
+                fprintf(stderr, "computellm advise: at most %d --hf files\n", MAX_GGUF);
+                return CLI_EXIT_USAGE;
+            }
+            if (it.value)
+                hf[p.n_hf++] = it.value;
         } else if (cli_opt(&it, "--no-registry", NULL, false)) {
             p.registry = false;
         } else if (cli_opt(&it, "--results", NULL, true)) {
@@ -205,8 +216,9 @@ int cmd_advise(int argc, char *const *argv)
         if (it.error)
             return CLI_EXIT_USAGE;
     }
-    if (!p.registry && p.n_gguf == 0) {
-        fputs("computellm advise: --no-registry leaves nothing to advise on: name a file with --gguf PATH\n", stderr);
+    if (!p.registry && p.n_gguf == 0 && p.n_hf == 0) {
+        fputs("computellm advise: --no-registry leaves nothing to advise on: name a file with --gguf PATH or --hf "
+              "OWNER/REPO/FILE\n", stderr);
         return CLI_EXIT_USAGE;
     }
     if (results && no_results) {

@@ -921,7 +921,128 @@ cleanup:
     return st;
 }
 
+
+/* ---- the first bytes of a repository file (a GGUF header) ---- */
+
+struct head_buf {
+    char  *data;
+    size_t len, max;
+    bool   enough;        /* max bytes are in: the transfer was stopped on purpose */
+    bool   oom;
+};
+
+static size_t on_head_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct head_buf *b = ud;
+    size_t n = size * nmemb, take = n < b->max - b->len ? n : b->max - b->len;
+    memcpy(b->data + b->len, ptr, take);
+    b->len += take;
+    if (b->len >= b->max) {
+        b->enough = true;
+        return 0;   /* a server that ignores Range sends the whole file: stop at max */
+    }
+    return n;
+}
+
+enum cllm_status cllm_download_head(const char *repo, const char *file, const struct cllm_download_params *p,
+                                    size_t max_bytes, void **buf_out, size_t *len_out, char *err, size_t errlen)
+{
+    struct cllm_download_params def = cllm_download_default_params();
+    struct cllm_download_result res;
+    struct xfer x;
+    struct head_buf b = {0};
+    struct curl_slist *hdrs = NULL;
+    CURL *h = NULL;
+    char url[768], auth[1100], range[64];
+    const char *token, *endpoint, *offline;
+    enum cllm_status st = CLLM_ERR_IO;
+    CURLcode rc;
+
+    *buf_out = NULL;
+    *len_out = 0;
+    if (!p)
+        p = &def;
+    if (!repo || !repo[0] || !file || !file[0] || max_bytes == 0) {
+        snprintf(err, errlen, "download: missing repository or file");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    offline = getenv("HF_HUB_OFFLINE");
+    if (offline && offline[0] && strcmp(offline, "0") != 0) {
+        snprintf(err, errlen, "HF_HUB_OFFLINE is set: not reading %s from %s", file, repo);
+        return CLLM_ERR_IO;
+    }
+    pthread_once(&g_curl_once, curl_init_once);
+    if (g_curl_init_rc != CURLE_OK) {
+        snprintf(err, errlen, "libcurl initialisation failed: %s", curl_easy_strerror(g_curl_init_rc));
+        return CLLM_ERR_LIBRARY;
+    }
+    memset(&x, 0, sizeof(x));
+    memset(&res, 0, sizeof(res));
+    x.p = p;
+    x.res = &res;
+    x.err = err;
+    x.errlen = errlen;
+    x.file = file;
+    x.fd = -1;
+    b.max = max_bytes;
+    b.data = malloc(max_bytes);
+    if (!b.data) {
+        snprintf(err, errlen, "out of memory for %zu bytes of %s", max_bytes, file);
+        return CLLM_ERR_NOMEM;
+    }
+    token = p->token ? p->token : getenv("HF_TOKEN");
+    if (token && token[0]) {
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+        hdrs = curl_slist_append(hdrs, auth);
+    }
+    endpoint = endpoint_or_default(p->endpoint);
+    cllm_download_resolve_url(endpoint, repo, p->revision, file, url, sizeof(url));
+    h = curl_easy_init();
+    if (!h || (token && token[0] && !hdrs)) {
+        snprintf(err, errlen, "libcurl: cannot create a handle");
+        st = CLLM_ERR_LIBRARY;
+        goto cleanup;
+    }
+    set_common(h, &x, hdrs, strncasecmp(endpoint, "https:", 6) == 0);
+    snprintf(range, sizeof(range), "0-%zu", max_bytes - 1);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_RANGE, range);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_head_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+    cllm_download_headers_init(&x.h);
+    rc = curl_easy_perform(h);
+    if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && b.enough)) {
+        st = classify_curl(&x, rc, url);
+        goto cleanup;
+    }
+    if (x.h.status != 200 && x.h.status != 206) {
+        st = http_error(&x, url, token && token[0]);
+        goto cleanup;
+    }
+    *buf_out = b.data;
+    *len_out = b.len;
+    b.data = NULL;
+    st = CLLM_OK;
+cleanup:
+    free(b.data);
+    if (h)
+        curl_easy_cleanup(h);
+    curl_slist_free_all(hdrs);
+    return st;
+}
+
 #else /* !CLLM_WITH_CURL */
+
+enum cllm_status cllm_download_head(const char *repo, const char *file, const struct cllm_download_params *p,
+                                    size_t max_bytes, void **buf_out, size_t *len_out, char *err, size_t errlen)
+{
+    (void)repo, (void)p, (void)max_bytes;
+    *buf_out = NULL;
+    *len_out = 0;
+    snprintf(err, errlen, "cannot read %s from Hugging Face: unsupported: built without libcurl", file ? file : "");
+    return CLLM_ERR_UNSUPPORTED;
+}
 
 bool cllm_download_supported(void) { return false; }
 

@@ -130,6 +130,12 @@ enum cllm_status cllm_download_hf(const char *repo, const struct cllm_download_p
                                   const char *dest, const struct cllm_download_params *p,
                                   struct cllm_download_result *res, char *err, size_t errlen);
 
+/* The first max_bytes of `file` in `repo` (a GGUF's header: metadata and tensor infos) with a Range request, into
+ * *buf_out (malloc'd, *len_out bytes; fewer when the file is shorter). A server that ignores Range is read up to
+ * max_bytes and cut off. Endpoint, token, revision and timeouts as cllm_download_hf; err names the URL. */
+enum cllm_status cllm_download_head(const char *repo, const char *file, const struct cllm_download_params *p,
+                                    size_t max_bytes, void **buf_out, size_t *len_out, char *err, size_t errlen);
+
 struct cllm_model;
 struct cllm_model_quant;
 

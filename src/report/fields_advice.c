@@ -68,7 +68,7 @@ const struct cllm_field CLLM_F_ADV_M_NAME = {"name", STR, "", "display name", NU
 const struct cllm_field CLLM_F_ADV_M_QUANT = {"quant", STR, "", "quantization (a GGUF's general.file_type)", NULL,
     0, REQ};
 const struct cllm_field CLLM_F_ADV_M_ORIGIN = {"origin", STR, "",
-    "registry (data/models.json and models files) or gguf (a file named with --gguf)", NULL, 0, REQ};
+    "registry (data/models.json and models files), gguf (a file named with --gguf), hf (a Hugging Face file's header)", NULL, 0, REQ};
 const struct cllm_field CLLM_F_ADV_M_FILE = {"file", STR, "", "the local file (downloaded, synthetic or given)",
     NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_ADV_M_DOWNLOADED = {"downloaded", STR, "",

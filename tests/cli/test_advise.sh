@@ -128,7 +128,61 @@ if ls "${CLLM_SRC:-.}"/.deps/llama/*/libllama*.so >/dev/null 2>&1; then
     and .models[0].kv_cache_gb * 1073741824 == 2097152
     and .models[0].weights_gb * 1073741824 < $s and .models[0].weights_gb * 1073741824 > $s * 0.9
     and .models[0].predicted_decode_tps > 0' "$T/out" >/dev/null
+  # a Hugging Face file: only its header, by a Range request, from a local stand-in of the Hub (HF_ENDPOINT)
+  if command -v python3 >/dev/null; then
+    mkdir -p "$T/hub/org/tiny-GGUF/resolve/main"
+    cp "$T/tiny.gguf" "$T/hub/org/tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf"
+    cat >"$T/hub.py" <<'PY'
+import http.server, os, re, sys
+root, log = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        path = os.path.join(root, self.path.lstrip("/"))
+        rng = self.headers.get("Range", "")
+        with open(log, "a") as f:
+            f.write(f"{self.path} {rng}\n")
+        if not os.path.isfile(path):
+            self.send_response(404); self.end_headers(); return
+        data = open(path, "rb").read()
+        m = re.match(r"bytes=(\d+)-(\d+)$", rng)
+        if m:
+            a, b = int(m.group(1)), min(int(m.group(2)), len(data) - 1)
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {a}-{b}/{len(data)}")
+            data = data[a:b + 1]
+        else:
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+    python3 "$T/hub.py" "$T/hub" "$T/hub.log" >"$T/hub.port" &
+    hub=$!
+    for _ in $(seq 50); do [ -s "$T/hub.port" ] && break; sleep 0.1; done
+    port=$(cat "$T/hub.port")
+    expect_rc "advise --hf from a local Hub stand-in" 0 env HF_ENDPOINT="http://127.0.0.1:$port" \
+      "$BIN" advise --json --no-results --no-registry --hf org/tiny-GGUF/tiny.Q4_K_M.gguf
+    check "the Hub row: read from its header (a Range request), origin hf, not downloaded" jq -e '
+      (.models | length) == 1 and .models[0].origin == "hf" and .models[0].key == "tiny.Q4_K_M.gguf"
+      and .models[0].n_layer == 2 and .models[0].downloaded == "no" and .models[0].file == null' "$T/out" >/dev/null
+    check "one GET with a Range from byte 0" grep -q '^/org/tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf bytes=0-4194303$' \
+      "$T/hub.log"
+    check "nothing written to the models folder" test ! -e "$T/models/tiny.Q4_K_M.gguf"
+    expect_rc "advise --hf: a file the Hub does not have" 1 env HF_ENDPOINT="http://127.0.0.1:$port" \
+      "$BIN" advise --no-results --no-registry --hf org/tiny-GGUF/missing.gguf
+    check "HTTP 404 named with the URL" grep -q "HTTP 404 for http://127.0.0.1:$port/org/tiny-GGUF/resolve/main/missing.gguf" "$T/err"
+    kill "$hub" 2>/dev/null
+    wait "$hub" 2>/dev/null
+  fi
 else
   echo "skip: the GGUF part (no libllama under .deps/llama to make the tiny model)" >&2
 fi
+# no Hub reachable (this machine has no network; a closed port here): a clear error, nothing else tried
+expect_rc "advise --hf with no Hub reachable" 1 env HF_ENDPOINT=http://127.0.0.1:1 "$BIN" advise --no-results \
+  --no-registry --hf TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf
+check "cannot reach, the URL named" grep -q "cannot read the GGUF header of TheBloke/.*cannot reach http://127.0.0.1:1/TheBloke/" "$T/err"
+expect_rc "advise --hf without a file part" 2 "$BIN" advise --no-results --no-registry --hf TheBloke/TinyLlama
+check "the expected form said" grep -q "write OWNER/REPO/FILE.gguf" "$T/err"
 summary
