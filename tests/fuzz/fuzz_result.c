@@ -1,8 +1,10 @@
 /* A results file from outside (src/report/result.h): `computellm compare`/`export` and the GUI's import read it with
- * cllm_result_parse, then build a comparison of it (here against itself) and export it as CSV. */
+ * cllm_result_parse, then build a comparison of it (here against itself) and export it as CSV; `computellm advise`
+ * takes its measured inputs from it (every input ends finite and above 0: measured from the file or assumed). */
 #include <cjson/cJSON.h>
 #include <math.h>
 
+#include "app/advise.h"
 #include "report/compare.h"
 #include "core/csv.h"
 #include "report/export_csv.h"
@@ -84,6 +86,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         write_table(t, CLLM_COMPARE_TEXT, 1);
         cllm_compare_free(t);
 
+        {
+            struct cllm_fit_rates r;
+            const struct cllm_fit_input *in[] = {&r.cpu_read_gbps, &r.gpu_read_gbps, &r.cpu_decode_eff,
+                &r.gpu_decode_eff, &r.cpu_gflops, &r.gpu_gflops, &r.cpu_prompt_eff, &r.gpu_prompt_eff};
+            cllm_fit_rates_default(&r);
+            cllm_advise_rates_from_result(res, "upload.json", NULL, 2048, 2, &r);
+            for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+                FUZZ_CHECK(isfinite(in[i]->value) && in[i]->value > 0 && in[i]->source[0]);
+        }
         csv = cllm_results_csv(res, &CLLM_R_RESULTS);
         FUZZ_CHECK(csv != NULL);
         check_csv(csv);
