@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "app/advise.h"
+#include "model/registry.h"
 #include "report/compare.h"
 #include "core/csv.h"
 #include "report/export_csv.h"
@@ -91,7 +92,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const struct cllm_fit_input *in[] = {&r.cpu_read_gbps, &r.gpu_read_gbps, &r.cpu_decode_eff,
                 &r.gpu_decode_eff, &r.cpu_gflops, &r.gpu_gflops, &r.cpu_prompt_eff, &r.gpu_prompt_eff};
             cllm_fit_rates_default(&r);
-            cllm_advise_rates_from_result(res, "upload.json", NULL, 2048, 2, &r);
+            static struct cllm_registry *reg;
+            static bool reg_tried;
+            if (!reg_tried) {
+                /* the built-in registry once: the models' shapes for the decode efficiency */
+                struct cllm_registry_params rp = cllm_registry_default_params();
+                char rerr[512];
+                rp.builtin_path = CLLM_FUZZ_SOURCE_DIR "/data/models.json";
+                rp.read_user_config = false;
+                rp.user_path = "";
+                reg_tried = true;
+                if (cllm_registry_load(&rp, &reg, rerr, sizeof(rerr)) != CLLM_OK)
+                    reg = NULL;
+            }
+            cllm_advise_rates_from_result(res, "upload.json", reg, 2048, 2, &r);
             for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
                 FUZZ_CHECK(isfinite(in[i]->value) && in[i]->value > 0 && in[i]->source[0]);
         }
