@@ -51,6 +51,12 @@ command -v jq >/dev/null || usage_err "jq is needed"
 [ -n "$models" ] || usage_err "-m needs at least one model key"
 [ -z "$results" ] || [ -f "$results" ] || usage_err "no results file $results"
 [ -z "$results" ] || [ -z "$calibrate" ] || usage_err "--calibrate runs a fresh measurement: not with --results"
+# a child still running when this script is stopped (timeout, Ctrl-C) is stopped with it
+child=""
+trap '[ -z "$child" ] || kill "$child" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+# runs "$@" in the background as the current child, stdout to $OUT_TO, stderr to $ERR_TO; returns its status
+run_child() { "$@" >"$OUT_TO" 2>"$ERR_TO" & child=$!; local rc=0; wait "$child" || rc=$?; child=""; return $rc; }
 [ -n "$out" ] || out=$(mktemp -d /tmp/advise_vs_measured.XXXXXX)
 mkdir -p "$out"
 common=()
@@ -66,7 +72,8 @@ if [ -z "$results" ]; then
     say "measuring the classic phases: memory bandwidth, GEMM ($out/run.log)"
     run=(run --skip-ai --output "$out/results" "${common[@]}")
   fi
-  "$bin" "${run[@]}" >"$out/run.out" 2>"$out/run.log" || { say "computellm run failed: see $out/run.log"; exit 3; }
+  OUT_TO=$out/run.out ERR_TO=$out/run.log run_child "$bin" "${run[@]}" ||
+    { say "computellm run failed: see $out/run.log"; exit 3; }
   results=$(tail -n 1 "$out/run.out")
   [ -f "$results" ] || { say "computellm run printed no results file: see $out/run.log"; exit 3; }
 fi
@@ -81,7 +88,7 @@ for key in $models; do
   sw=(sweep -m "$key" --quant "$quant" -p 0 -n 128 -r "$reps" -ngl "$ngl" -o json --no-download "${common[@]}")
   [ -z "$threads" ] || sw+=(-t "$threads")
   [ "$ngl" -gt 0 ] || sw+=(-nopo 1)
-  if ! "$bin" "${sw[@]}" >"$out/sweep_$key.json" 2>"$out/sweep_$key.log"; then
+  if ! OUT_TO=$out/sweep_$key.json ERR_TO=$out/sweep_$key.log run_child "$bin" "${sw[@]}"; then
     say "sweep of $key failed: see $out/sweep_$key.log"
     exit 3
   fi
