@@ -12,6 +12,9 @@
 #   tools/gpu_llama_server.sh sweep [MODEL]  on the GPU machine: computellm sweep against llama-bench built there
 #                                         against the same libllama (tools/sweep_vs_llama_bench.sh), run's ladder
 #                                         with that llama-server on PATH, a depth and an offload sweep
+#   tools/gpu_llama_server.sh advise [KEYS]  on the GPU machine: computellm advise's predicted decode against
+#                                         sweep's measured one, all layers on the GPU (tools/advise_vs_measured.sh;
+#                                         KEYS default "tinyllama-1.1b mistral-7b llama2-13b")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=.devcarry
@@ -111,8 +114,20 @@ exec %s/llama-bench "$@"
   pgrep -f "[l]lama-server" && echo "a llama-server is left!" || echo "no llama-server left"
   ls -la "$O"
   ;;
+advise)
+  O=${OUT:-$D/out}
+  mkdir -p "$O" models
+  lib="$PWD/$L/b/bin"
+  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader | tee "$O/gpu.txt"
+  COMPUTELLM="$PWD/$D/computellm" COMPUTELLM_LLAMA_LIB="$lib" tools/advise_vs_measured.sh \
+    -m "${2:-tinyllama-1.1b mistral-7b llama2-13b}" -ngl 99 -r "${REPS:-3}" --models-dir "$PWD/models" \
+    --out "$O/advise" 2>&1 | tee "$O/advise.log" && rc=0 || rc=$?
+  echo "advise_vs_measured exit $rc"
+  ;;
 *)
-  sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'
+  sed -n 2,18p "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
