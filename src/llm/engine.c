@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/strutil.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #ifndef _WIN32
 #include "platform/proc.h"
@@ -28,6 +30,8 @@ struct cllm_engine_open_params cllm_engine_default_open_params(void)
     p.n_threads = 0;
     p.n_batch = 512;
     p.seed = 42;
+    p.split_mode = CLLM_SPLIT_DEFAULT;
+    p.tensor_split_by = CLLM_TENSOR_SPLIT_FREE;
     return p;
 }
 
@@ -309,4 +313,144 @@ void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool wan
     /* a GPU of a backend outside the list (e.g. OpenCL) is not used: the comparison would not be like for like */
     if (cllm_backend_gaps(devs, n, gpus, variant, &gap, 1) == 1)
         snprintf(out->notice, sizeof(out->notice), "%.480s; running on the CPU", gap.message);
+}
+
+/* ---- the GPUs of a model ---- */
+
+const char *cllm_split_mode_name(int mode)
+{
+    switch (mode) {
+    case CLLM_SPLIT_NONE: return "none";
+    case CLLM_SPLIT_LAYER: return "layer";
+    case CLLM_SPLIT_ROW: return "row";
+    case CLLM_SPLIT_DEFAULT: return "default";
+    default: return "?";
+    }
+}
+
+/* ggml's device_id equals a detected bus id: same text ignoring case, CUDA's "-vN" suffix for virtual devices
+ * allowed after it. */
+static bool same_bus(const char *device_id, const char *bus)
+{
+    size_t n = strlen(bus);
+    return n > 0 && strncasecmp(device_id, bus, n) == 0 && (device_id[n] == '\0' || device_id[n] == '-');
+}
+
+/* "CUDA0 (0000:01:00.0), CUDA1 (0000:02:00.0)" */
+static void describe_choice(const struct cllm_backend_gpu_dev *devs, const struct cllm_backend_choice *c, char *out,
+                            size_t n)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < c->n_devices && used + 1 < n; i++) {
+        const struct cllm_backend_gpu_dev *d = &devs[c->devices[i]];
+        int k = snprintf(out + used, n - used, "%s%s%s%s%s", i ? ", " : "", d->name[0] ? d->name : c->backend,
+                         d->device_id[0] ? " (" : "", d->device_id, d->device_id[0] ? ")" : "");
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+static void plan_split(const struct cllm_backend_gpu_dev *devs, int split_mode, int by,
+                       struct cllm_backend_gpu_plan *out)
+{
+    double sum = 0;
+    bool known = by == CLLM_TENSOR_SPLIT_FREE;
+
+    out->main_gpu = 0;
+    if (out->n <= 1) {
+        out->split_mode = CLLM_SPLIT_NONE;
+        out->tensor_split[0] = out->n == 1 ? 1.0f : 0.0f;
+        cllm_strlcpy(out->tensor_split_by, out->n == 1 ? "even" : "", sizeof(out->tensor_split_by));
+        return;
+    }
+    out->split_mode = split_mode == CLLM_SPLIT_DEFAULT ? CLLM_SPLIT_LAYER : split_mode;
+    for (int i = 0; known && i < out->n; i++) {
+        double f = devs[out->devices[i]].memory_free_gb;
+        if (!(f > 0) || !isfinite(f))
+            known = false;
+        else
+            sum += f;
+    }
+    cllm_strlcpy(out->tensor_split_by, known ? "free" : "even", sizeof(out->tensor_split_by));
+    for (int i = 0; i < out->n; i++)
+        out->tensor_split[i] = known ? (float)(devs[out->devices[i]].memory_free_gb / sum) : 1.0f / (float)out->n;
+}
+
+enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, int n,
+                                       const struct cllm_backend_choice *choice, const struct cllm_gpu_info *gpus,
+                                       const struct cllm_gpu_selection *sel, int split_mode, int tensor_split_by,
+                                       struct cllm_backend_gpu_plan *out, char *err, size_t errlen)
+{
+    bool any_id = false;
+    char have[512];
+
+    memset(out, 0, sizeof(*out));
+    if (err && errlen)
+        err[0] = '\0';
+    if (split_mode < CLLM_SPLIT_DEFAULT || split_mode > CLLM_SPLIT_ROW) {
+        cllm_errf(err, errlen, "split mode %d: expected none, layer or row", split_mode);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (!choice || choice->n_devices <= 0)
+        return CLLM_OK;   /* the CPU: nothing to map */
+    for (int i = 0; i < choice->n_devices; i++)
+        any_id = any_id || (choice->devices[i] < n && devs[choice->devices[i]].device_id[0]);
+    if (!sel || sel->n <= 0) {
+        cllm_strlcpy(out->mapped_by, "all", sizeof(out->mapped_by));
+        for (int i = 0; i < choice->n_devices && i < CLLM_ENGINE_MAX_DEVICES; i++) {
+            const struct cllm_backend_gpu_dev *d = &devs[choice->devices[i]];
+            out->devices[out->n] = choice->devices[i];
+            out->gpus[out->n] = -1;
+            for (int g = 0; gpus && d->device_id[0] && g < gpus->n_devices && g < CLLM_GPU_MAX; g++)
+                if (same_bus(d->device_id, gpus->devices[g].pci_bus_id))
+                    out->gpus[out->n] = g;
+            out->n++;
+        }
+        plan_split(devs, split_mode, tensor_split_by, out);
+        return CLLM_OK;
+    }
+    describe_choice(devs, choice, have, sizeof(have));
+    cllm_strlcpy(out->mapped_by, any_id ? "pci_bus_id" : "order", sizeof(out->mapped_by));
+    for (int s = 0; s < sel->n && s < CLLM_ENGINE_MAX_DEVICES; s++) {
+        int g = sel->index[s], found = -1;
+        const struct cllm_gpu_device *gd;
+        if (!gpus || g < 0 || g >= gpus->n_devices || g >= CLLM_GPU_MAX) {
+            cllm_errf(err, errlen, "GPU %d is not in the detected list", g);
+            return CLLM_ERR_INVALID_ARG;
+        }
+        gd = &gpus->devices[g];
+        if (any_id) {
+            for (int i = 0; i < choice->n_devices; i++)
+                if (same_bus(devs[choice->devices[i]].device_id, gd->pci_bus_id))
+                    found = i;
+        } else {
+            /* vendor runtimes number their visible devices as ggml's CUDA/ROCm/SYCL backends do; Vulkan and Metal
+             * list every GPU, not narrowed by the vendor variables */
+            bool vendor_rt = strcmp(choice->backend, "CUDA") == 0 || strcmp(choice->backend, "ROCm") == 0 ||
+                             strcmp(choice->backend, "SYCL") == 0;
+            int rank = vendor_rt ? sel->visible_rank[g] : g;
+            if (rank >= 0 && rank < choice->n_devices)
+                found = rank;
+        }
+        if (found < 0) {
+            cllm_errf(err, errlen, "GPU %d (%s %s%s%s) has no %s device in this libllama (matched by %s); its %s "
+                      "devices: %s", g, gd->vendor, gd->name, gd->pci_bus_id[0] ? ", " : "", gd->pci_bus_id,
+                      choice->backend, any_id ? "PCI bus id" : "device number", choice->backend, have);
+            return CLLM_ERR_INVALID_ARG;
+        }
+        for (int j = 0; j < out->n; j++) {
+            if (out->devices[j] == choice->devices[found]) {
+                cllm_errf(err, errlen, "GPUs %d and %d map to the same %s device %s", out->gpus[j], g,
+                          choice->backend, devs[choice->devices[found]].name);
+                return CLLM_ERR_INVALID_ARG;
+            }
+        }
+        out->devices[out->n] = choice->devices[found];
+        out->gpus[out->n] = g;
+        out->n++;
+    }
+    plan_split(devs, split_mode, tensor_split_by, out);
+    return CLLM_OK;
 }

@@ -17,8 +17,26 @@ extern "C" {
 #endif
 
 struct cllm_gpu_info;
+struct cllm_gpu_selection;
 
 #define CLLM_ENGINE_MAX_DEVICES 16
+
+/* How a model is spread over several GPUs (llama_model_params.split_mode's values). */
+enum cllm_split_mode {
+    CLLM_SPLIT_DEFAULT = -1,   /* layer when there are several GPUs, none with one */
+    CLLM_SPLIT_NONE = 0,       /* the whole model on main_gpu */
+    CLLM_SPLIT_LAYER = 1,      /* layers and KV cache divided between the GPUs (pipeline) */
+    CLLM_SPLIT_ROW = 2,        /* also each weight matrix's rows (tensor parallel where the backend does it) */
+};
+
+/* "none", "layer", "row" ("default" for CLLM_SPLIT_DEFAULT). */
+const char *cllm_split_mode_name(int mode);
+
+/* How the shares of tensor_split are chosen. */
+enum cllm_tensor_split_by {
+    CLLM_TENSOR_SPLIT_FREE = 0,   /* by each device's free memory at load (llama.cpp's own default) */
+    CLLM_TENSOR_SPLIT_EVEN = 1,   /* the same share each */
+};
 
 /* A device of the in-process engine's library (ggml's list). */
 struct cllm_engine_device {
@@ -28,6 +46,7 @@ struct cllm_engine_device {
     const char *type;                /* "cpu", "gpu", "igpu", "accel", "unknown" (static strings) */
     double      memory_total_gb;     /* GiB; NAN when the backend does not say (then free is not written either) */
     double      memory_free_gb;
+    char        device_id[64];       /* ggml's PCI bus id of the device; "" not reported */
 };
 
 /* What an engine knows of its last run beyond the trace (the server engine). */
@@ -70,6 +89,16 @@ struct cllm_engine_info {
     struct cllm_engine_device devices_used[CLLM_ENGINE_MAX_DEVICES];
     int    n_devices_available;
     struct cllm_engine_device devices_available[CLLM_ENGINE_MAX_DEVICES];
+    /* the GPUs offloaded to (cllm_backend_gpu_plan); n_gpus 0: no GPU (then nothing below is written) */
+    int    n_gpus;
+    int    gpus[CLLM_ENGINE_MAX_DEVICES];         /* detected GPU index of each device used; -1 not matched */
+    char   gpu_mapped_by[16];      /* "pci_bus_id" | "order" | "all" (no selection: every device of the backend) */
+    char   split_mode[8];          /* "none", "layer", "row" */
+    int    main_gpu;               /* index into devices_used */
+    float  tensor_split[CLLM_ENGINE_MAX_DEVICES];  /* share of each device used (sums to 1) */
+    char   tensor_split_by[8];     /* "free" | "even" */
+    char   gpu_env[3][300];        /* CUDA_VISIBLE_DEVICES=..., HIP_VISIBLE_DEVICES=..., ZE_AFFINITY_MASK=...; ""
+                                      when unset */
     char   model_path[1024];       /* the model as llama.cpp sees it */
     char   model_description[128];
     int64_t model_n_params;
@@ -106,6 +135,10 @@ struct cllm_engine_open_params {
     const char *lib;               /* libllama file or folder; NULL: cllm_llama_load's default search */
     const char *device;            /* NULL or "auto": best GPU backend, else CPU; "cpu": CPU only */
     const struct cllm_gpu_info *gpus;  /* detected GPUs, to say when none of them has a backend; may be NULL */
+    const struct cllm_gpu_selection *gpu_sel;  /* the detected GPUs to use (gpu/select.h); NULL or n 0: every
+                                                  device of the chosen backend */
+    int         split_mode;        /* enum cllm_split_mode; CLLM_SPLIT_DEFAULT by default */
+    int         tensor_split_by;   /* enum cllm_tensor_split_by; FREE by default */
     /* server engine (engine_server.c); all NULL/0 by default */
     const char *server_url;        /* manual mode: "http://HOST:PORT" of an OpenAI-compatible server */
     const char *server_model;      /* "model" sent in requests; NULL: the model file's name (or "default") */
@@ -234,6 +267,38 @@ int cllm_backend_gaps(const struct cllm_backend_device *devs, int n, const struc
  * be NULL) gets the library's path. */
 int cllm_backend_check_library(const char *lib, const struct cllm_gpu_info *gpus, struct cllm_backend_gap *out,
                                int max, char *lib_out, size_t lib_outlen, char *err, size_t errlen);
+
+/* ---- the GPUs of a model (after the backend choice; separate from it) ---- */
+
+/* What the plan needs of each device beyond struct cllm_backend_device (same indices). */
+struct cllm_backend_gpu_dev {
+    char   name[64];         /* ggml device name "CUDA0" (messages) */
+    char   device_id[64];    /* ggml_backend_dev_props.device_id: PCI bus id "0000:01:00.0"; "" not reported */
+    double memory_free_gb;   /* GiB; 0 or NAN unknown */
+};
+
+struct cllm_backend_gpu_plan {
+    int   n;                              /* devices to offload to (0: CPU) */
+    int   devices[CLLM_ENGINE_MAX_DEVICES];  /* their indices in the device list, in the selection's order */
+    int   gpus[CLLM_ENGINE_MAX_DEVICES];     /* the detected GPU each one is; -1 not matched (no selection) */
+    char  mapped_by[16];                  /* "pci_bus_id" (ggml's device_id = detection's bus id), "order" (the
+                                             runtime's device number), "all" (no selection given) */
+    int   split_mode;                     /* CLLM_SPLIT_NONE with one device, else as asked (default layer) */
+    int   main_gpu;                       /* index into devices: 0 */
+    float tensor_split[CLLM_ENGINE_MAX_DEVICES];   /* share per device, sum 1 (one device: 1) */
+    char  tensor_split_by[8];             /* "free" | "even" (free asked but unknown for a device: even) */
+};
+
+/* Maps the selected detected GPUs (sel; NULL or n 0: every device of the choice) to the chosen backend's ggml
+ * devices (choice, from cllm_backend_choose): by PCI bus id when the backend reports device ids, else by the
+ * runtime's device number (sel->runtime_index: the k-th device CUDA / HIP / Level Zero shows after the
+ * visibility variables; Vulkan and Metal: the position among detected GPUs). Then the split: one device → none;
+ * several → split_mode (DEFAULT: layer) with tensor_split by free memory or even. CLLM_ERR_INVALID_ARG with err
+ * naming the GPU and the backend's devices when a selected GPU has no device in this library. */
+enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, int n,
+                                       const struct cllm_backend_choice *choice, const struct cllm_gpu_info *gpus,
+                                       const struct cllm_gpu_selection *sel, int split_mode, int tensor_split_by,
+                                       struct cllm_backend_gpu_plan *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strutil.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
@@ -22,6 +23,9 @@ struct llama_engine {
     struct cllm_llama_device   devs[CLLM_LLAMA_MAX_DEVICES];
     int                        n_devs;
     struct cllm_backend_choice choice;
+    struct cllm_backend_gpu_plan plan;          /* the GPUs offloaded to and the split */
+    float                      tensor_split[CLLM_LLAMA_MAX_DEVICES];   /* llama_max_devices() entries */
+    char                       gpu_env[3][300];
     struct ggml_backend_device *offload[CLLM_LLAMA_MAX_DEVICES + 1];  /* NULL-terminated */
     int                        n_threads;
     int                        n_batch;
@@ -133,6 +137,22 @@ static int tokenize_prompt(struct llama_engine *E)
     return n;
 }
 
+/* The visibility variables as the model saw them (the selection's copy, else the process's). */
+static void record_gpu_env(struct llama_engine *E, const struct cllm_gpu_selection *sel)
+{
+    struct cllm_gpu_visible_env env;
+    if (sel)
+        env = sel->env;
+    else
+        cllm_gpu_visible_env_read(&env);
+    for (int i = 0; i < CLLM_GPU_ENV_COUNT && i < 3; i++) {
+        E->gpu_env[i][0] = '\0';
+        if (env.set[i])
+            snprintf(E->gpu_env[i], sizeof(E->gpu_env[i]), "%s=%s", cllm_gpu_env_name((enum cllm_gpu_env_var)i),
+                     env.value[i]);
+    }
+}
+
 static void llama_engine_close(void *impl)
 {
     struct llama_engine *E = impl;
@@ -153,6 +173,7 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
 {
     struct llama_engine *E;
     struct cllm_backend_device bdev[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_backend_gpu_dev gdev[CLLM_LLAMA_MAX_DEVICES];
     struct cllm_llama_model_params mp;
     struct cllm_llama_context_params cp;
     struct stat st;
@@ -181,15 +202,26 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
     for (int i = 0; i < E->n_devs; i++) {
         cllm_strlcpy(bdev[i].backend, E->devs[i].backend, sizeof(bdev[i].backend));
         bdev[i].type = E->devs[i].type;
+        cllm_strlcpy(gdev[i].name, E->devs[i].name, sizeof(gdev[i].name));
+        cllm_strlcpy(gdev[i].device_id, E->devs[i].device_id, sizeof(gdev[i].device_id));
+        gdev[i].memory_free_gb = E->devs[i].memory_free_gb;
     }
     want_gpu = !(p->device && strcmp(p->device, "cpu") == 0) && p->n_gpu_layers != 0;
     cllm_backend_choose(bdev, E->n_devs, want_gpu, p->n_gpu_layers, p->gpus, E->L->variant, &E->choice);
     if (E->choice.notice[0])
         CLLM_LOG(CLLM_LOG_WARN, "%s", E->choice.notice);
-    /* only the chosen backend's GPUs; an empty list keeps the model on the CPU even in a GPU build */
-    for (int i = 0; i < E->choice.n_devices; i++)
-        E->offload[i] = E->devs[E->choice.devices[i]].handle;
-    E->offload[E->choice.n_devices] = NULL;
+    s = cllm_backend_gpu_plan(gdev, E->n_devs, &E->choice, p->gpus, p->gpu_sel, p->split_mode, p->tensor_split_by,
+                              &E->plan, err, errlen);
+    if (s != CLLM_OK)
+        goto fail;
+    record_gpu_env(E, p->gpu_sel);
+    /* only the planned GPUs (the chosen backend's, narrowed to the selection); an empty list keeps the model on the
+     * CPU even in a GPU build */
+    for (int i = 0; i < E->plan.n; i++) {
+        E->offload[i] = E->devs[E->plan.devices[i]].handle;
+        E->tensor_split[i] = E->plan.tensor_split[i];
+    }
+    E->offload[E->plan.n] = NULL;
 
     E->n_threads = p->n_threads > 0 ? p->n_threads : physical_cores();
     E->n_batch = p->n_batch > 0 ? p->n_batch : 512;
@@ -197,6 +229,11 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
     mp = E->L->model_default_params();
     mp.devices = E->offload;
     mp.n_gpu_layers = E->choice.n_gpu_layers;
+    if (E->plan.n > 0) {
+        mp.split_mode = E->plan.split_mode;
+        mp.main_gpu = E->plan.main_gpu;
+        mp.tensor_split = E->plan.n > 1 ? E->tensor_split : NULL;
+    }
     cllm_llama_take_error(last, sizeof(last));
     E->model = E->L->model_load_from_file(p->model_path, mp);
     if (!E->model) {
@@ -213,7 +250,7 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
     cp.n_threads_batch = E->n_threads;
     cp.no_perf = false;                         /* keep llama.cpp's own counters: reported beside ours */
     /* on the CPU, large prompt batches must not be shipped to a GPU behind our back (FACTS.md) */
-    cp.op_offload = E->choice.n_devices > 0;
+    cp.op_offload = E->plan.n > 0;
     E->ctx = E->L->init_from_model(E->model, cp);
     if (!E->ctx) {
         cllm_llama_take_error(last, sizeof(last));
@@ -424,6 +461,7 @@ static void device_info(const struct cllm_llama_device *d, struct cllm_engine_de
     out->type = d->type >= 0 && d->type < 4 ? types[d->type] : "unknown";
     out->memory_total_gb = d->memory_total_gb;
     out->memory_free_gb = d->memory_free_gb;
+    cllm_strlcpy(out->device_id, d->device_id, sizeof(out->device_id));
 }
 
 static void llama_engine_info(const void *impl, struct cllm_engine_info *o)
@@ -441,14 +479,25 @@ static void llama_engine_info(const void *impl, struct cllm_engine_info *o)
     cllm_strlcpy(o->variant, L->variant, sizeof(o->variant));
     cllm_strlcpy(o->backend, E->choice.backend, sizeof(o->backend));
     o->n_gpu_layers = E->choice.n_gpu_layers;
-    o->op_offload = E->choice.n_devices > 0;
+    o->op_offload = E->plan.n > 0;
     o->n_threads = E->n_threads;
     o->n_ctx = (int)E->n_ctx;
     o->n_batch = E->n_batch;
     cllm_strlcpy(o->flash_attn, "auto", sizeof(o->flash_attn));
     cllm_strlcpy(o->notice, E->choice.notice, sizeof(o->notice));
-    for (int i = 0; i < E->choice.n_devices && o->n_devices_used < CLLM_ENGINE_MAX_DEVICES; i++)
-        device_info(&E->devs[E->choice.devices[i]], &o->devices_used[o->n_devices_used++]);
+    for (int i = 0; i < E->plan.n && o->n_devices_used < CLLM_ENGINE_MAX_DEVICES; i++)
+        device_info(&E->devs[E->plan.devices[i]], &o->devices_used[o->n_devices_used++]);
+    o->n_gpus = E->plan.n;
+    for (int i = 0; i < E->plan.n && i < CLLM_ENGINE_MAX_DEVICES; i++) {
+        o->gpus[i] = E->plan.gpus[i];
+        o->tensor_split[i] = E->plan.tensor_split[i];
+    }
+    cllm_strlcpy(o->gpu_mapped_by, E->plan.mapped_by, sizeof(o->gpu_mapped_by));
+    cllm_strlcpy(o->split_mode, cllm_split_mode_name(E->plan.split_mode), sizeof(o->split_mode));
+    o->main_gpu = E->plan.main_gpu;
+    cllm_strlcpy(o->tensor_split_by, E->plan.tensor_split_by, sizeof(o->tensor_split_by));
+    for (int i = 0; i < 3; i++)
+        cllm_strlcpy(o->gpu_env[i], E->gpu_env[i], sizeof(o->gpu_env[i]));
     for (int i = 0; i < E->n_devs && o->n_devices_available < CLLM_ENGINE_MAX_DEVICES; i++)
         device_info(&E->devs[i], &o->devices_available[o->n_devices_available++]);
     cllm_strlcpy(o->model_path, E->model_path, sizeof(o->model_path));

@@ -571,6 +571,7 @@ static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, c
         OPT(vocab_get_add_bos, "llama_vocab_get_add_bos"),
         OPT(ggml_threadpool_params_default, "ggml_threadpool_params_default"),
         OPT(ggml_backend_reg_get_proc_address, "ggml_backend_reg_get_proc_address"),
+        OPT(ggml_backend_dev_get_props, "ggml_backend_dev_get_props"),
     };
     return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
 }
@@ -759,6 +760,12 @@ int cllm_llama_devices(const struct cllm_llama *L, struct cllm_llama_device *out
         L->ggml_backend_dev_memory(d, &free_b, &total_b);
         o->memory_total_gb = total_b ? (double)total_b / (1024.0 * 1024.0 * 1024.0) : NAN;
         o->memory_free_gb = total_b ? (double)free_b / (1024.0 * 1024.0 * 1024.0) : NAN;
+        if (L->ggml_backend_dev_get_props) {
+            struct cllm_ggml_dev_props props;
+            memset(&props, 0, sizeof(props));
+            L->ggml_backend_dev_get_props(d, &props);
+            cllm_strlcpy(o->device_id, props.device_id ? props.device_id : "", sizeof(o->device_id));
+        }
         n++;
     }
     return n;

@@ -75,6 +75,22 @@ enum cllm_ggml_dev_type {
     CLLM_GGML_DEV_CPU = 0, CLLM_GGML_DEV_GPU = 1, CLLM_GGML_DEV_IGPU = 2, CLLM_GGML_DEV_ACCEL = 3
 };
 
+/* ggml_backend_dev_props and its caps, as ggml 0.25.1's ggml-backend.h lays them out (name, description, free,
+ * total, type, device_id, caps). device_id: for PCI devices the lower-case bus id "0000:c1:00.0" (CUDA, Vulkan;
+ * CUDA adds "-vN" for virtual devices), NULL when the backend does not know it. */
+struct cllm_ggml_dev_caps {
+    bool async, host_buffer, buffer_from_host_ptr, events, mmap_support;
+};
+struct cllm_ggml_dev_props {
+    const char *name;
+    const char *description;
+    size_t      memory_free;
+    size_t      memory_total;
+    int         type;                       /* enum cllm_ggml_dev_type */
+    const char *device_id;
+    struct cllm_ggml_dev_caps caps;
+};
+
 typedef void (*cllm_ggml_log_fn)(int level /* enum cllm_ggml_log_level */, const char *text, void *user_data);
 typedef bool (*cllm_llama_progress_fn)(float progress, void *user_data);
 
@@ -293,6 +309,7 @@ struct cllm_llama {
     int (*ggml_backend_dev_type)(struct ggml_backend_device *d);       /* enum cllm_ggml_dev_type */
     void (*ggml_backend_dev_memory)(struct ggml_backend_device *d, size_t *free_b, size_t *total_b);
     void *(*ggml_backend_dev_backend_reg)(struct ggml_backend_device *d);
+    void (*ggml_backend_dev_get_props)(struct ggml_backend_device *d, struct cllm_ggml_dev_props *props); /* opt. */
     const char *(*ggml_backend_reg_name)(void *reg);                  /* "CPU", "CUDA", "Vulkan", "Metal", ... */
     const char *(*ggml_version_fn)(void);                             /* optional */
     const char *(*ggml_commit_fn)(void);                              /* optional */
@@ -335,6 +352,7 @@ struct cllm_llama_device {
     int    type;               /* enum cllm_ggml_dev_type */
     double memory_total_gb;    /* GiB; NAN when the backend does not say */
     double memory_free_gb;
+    char   device_id[64];      /* ggml_backend_dev_props.device_id: PCI bus id "0000:01:00.0"; "" not reported */
     struct ggml_backend_device *handle;
 };
 
