@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/strutil.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
@@ -43,7 +44,8 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
         .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL,
-        .monitor_sample = NULL, .user_data = NULL,
+        .monitor_sample = NULL, .user_data = NULL, .gpu_sel = NULL, .split_mode = CLLM_SPLIT_DEFAULT,
+        .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE,
     };
     return p;
 }
@@ -451,6 +453,9 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
     op.n_threads = p->hw->cpu.physical_cores;
     op.gpus = &p->hw->gpu;
+    op.gpu_sel = p->gpu_sel;
+    op.split_mode = p->split_mode;
+    op.tensor_split_by = p->tensor_split_by;
     op.server_url = p->server_url;
     op.server_model = p->server_model;
     op.api_key = p->api_key;
@@ -1031,6 +1036,7 @@ write:
 }
 
 static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const struct model_outcome *outcomes);
+static bool multi_gpu(const struct cllm_ai_params *p);
 
 enum cllm_status cllm_ai_model_file(const struct cllm_ai_params *p, const char *key, const char *quant, char *path,
                                     size_t n, bool *synthetic, char *err, size_t errlen)
@@ -1127,7 +1133,7 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     cllm_registry_free(reg);
 compare:
     /* the comparison phases (6, 8, 9, 10) after the plain one, on the same models */
-    if (p->compare && !cancelled(p))
+    if ((p->compare || multi_gpu(p)) && !cancelled(p))
         ai_compare(p, section, outcomes);
     free(outcomes);
 }
@@ -1271,6 +1277,60 @@ out:
     free_result(ctx);
 }
 
+/* The multi-GPU phase runs for in-process models on two or more selected GPUs. */
+static bool multi_gpu(const struct cllm_ai_params *p)
+{
+    return p->gpu_sel && p->gpu_sel->n >= 2 && !p->engine && !p->server_url && !p->llama_server &&
+           !(p->device && strcmp(p->device, "cpu") == 0);
+}
+
+/* Multi-GPU: the model on each selected GPU alone (gpu<i>, split none), then on all of them with each split mode
+ * asked for (layer, row), each loaded on its own after a cleanup, with warmup and timed runs. The engine's
+ * gpu_plan in each variant says which ggml devices, split and shares it got. */
+static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model,
+                         struct model_state *ms)
+{
+    const struct cllm_gpu_selection *all = p->gpu_sel;
+    int n_var = all->n + 2;
+
+    for (int k = 0; k < n_var && !cancelled(p); k++) {
+        struct cllm_gpu_selection one = *all;
+        struct cllm_ai_params q = *p;
+        const struct cllm_field *label;
+        struct cllm_llm_model_result *e;
+        struct variant v = {NULL, NULL, NAN};
+        struct cllm_engine *eng;
+        struct prepared pm;
+
+        if (k < all->n) {
+            if (all->index[k] >= CLLM_LLM_N_GPU_VARIANTS - 2)
+                continue;   /* results keys exist for gpu0 .. gpu15 */
+            label = CLLM_LLM_GPU_VARIANTS[all->index[k]];
+            one.n = 1;
+            one.index[0] = all->index[k];
+            one.runtime_index[0] = all->runtime_index[k];
+            q.gpu_sel = &one;
+            q.split_mode = CLLM_SPLIT_NONE;
+        } else {
+            bool row = k == all->n + 1;
+            if (!(p->split_modes & (row ? CLLM_AI_SPLIT_ROW : CLLM_AI_SPLIT_LAYER)))
+                continue;
+            label = CLLM_LLM_GPU_VARIANTS[CLLM_LLM_N_GPU_VARIANTS - 2 + (row ? 1 : 0)];
+            q.split_mode = row ? CLLM_SPLIT_ROW : CLLM_SPLIT_LAYER;
+        }
+        e = new_result(CLLM_LLM_SHAPE_QUANT, label->name);
+        if (!e)
+            return;
+        v.label = label->name;
+        if (!skip_after_stall(e, ms) && prepare_model(&q, m, p->quant, e, &pm) && (eng = load_model(&q, &pm, e))) {
+            warmup(&q, eng, &pm, e, ms);
+            timed_runs(&q, eng, &pm, &v, false, e, ms);
+            cllm_engine_close(eng);
+        }
+        put_variant(per_model, CLLM_LLM_CMP_GPUS, e);
+    }
+}
+
 unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen)
 {
     static const struct { const char *name; unsigned bit; } names[] = {
@@ -1320,6 +1380,7 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
         {CLLM_AI_COMPARE_TEMPERATURE, CLLM_LLM_CMP_TEMPERATURE, "phase 8: temperatures"},
         {CLLM_AI_COMPARE_LANGUAGE, CLLM_LLM_CMP_LANGUAGE, "phase 9: languages"},
         {CLLM_AI_COMPARE_PROMPT_TYPE, CLLM_LLM_CMP_PROMPT_TYPE, "phase 10: prompt types"},
+        {0, CLLM_LLM_CMP_GPUS, "multi-GPU: each GPU alone, then together"},
     };
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
@@ -1327,7 +1388,7 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
     char err[CLLM_ERR_LEN];
     cJSON *cmp;
 
-    if (!p->compare)
+    if (!p->compare && !multi_gpu(p))
         return;
     for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
         /* the stall of the model's last plain run (a key given twice: the later one's) */
@@ -1345,7 +1406,7 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
     }
     for (size_t ph = 0; ph < sizeof(phases) / sizeof(phases[0]); ph++) {
         cJSON *phase;
-        if (!(p->compare & phases[ph].bit))
+        if (phases[ph].bit ? !(p->compare & phases[ph].bit) : !multi_gpu(p))
             continue;
         phase = cllm_write_ai_cmp_phase(cmp, phases[ph].phase);
         for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS && !cancelled(p); i++) {
@@ -1362,6 +1423,9 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
             case CLLM_LLM_CMP_TEMPERATURE:
                 compare_variants(p, m, CLLM_LLM_CMP_TEMPERATURE, CLLM_LLM_TEMPERATURE_VARIANTS, g_cmp_temperatures,
                                  CLLM_LLM_N_TEMPERATURE_VARIANTS, false, per_model, &ms[i]);
+                break;
+            case CLLM_LLM_CMP_GPUS:
+                compare_gpus(p, m, per_model, &ms[i]);
                 break;
             case CLLM_LLM_CMP_LANGUAGE:
                 compare_variants(p, m, CLLM_LLM_CMP_LANGUAGE, CLLM_LLM_LANGUAGE_VARIANTS, g_cmp_languages,

@@ -20,6 +20,7 @@ struct cllm_config;
 struct cllm_hw_info;
 struct cllm_engine_ops;
 struct cllm_sample;
+struct cllm_gpu_selection;
 
 enum cllm_ai_event {
     CLLM_AI_MODEL_START,   /* text: model name */
@@ -42,6 +43,9 @@ enum {
     CLLM_AI_COMPARE_PROMPT_TYPE = 1u << 3,   /* general, code, reasoning, creative, math */
     CLLM_AI_COMPARE_ALL         = 0xfu,
 };
+
+/* The multi-GPU phase's "all together" loads (run --split-mode). */
+enum { CLLM_AI_SPLIT_LAYER = 1u << 0, CLLM_AI_SPLIT_ROW = 1u << 1, CLLM_AI_SPLIT_BOTH = 3u };
 
 /* Which models get the ladder (llama-bench's method → chat in-process → chat through llama-server). */
 enum cllm_ai_ladder { CLLM_AI_LADDER_OFF, CLLM_AI_LADDER_FIRST, CLLM_AI_LADDER_ALL };
@@ -70,6 +74,13 @@ struct cllm_ai_params {
     const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
     unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_run runs (0) */
     enum cllm_ai_ladder ladder;          /* the in-process models that get the ladder (the first) */
+    const struct cllm_gpu_selection *gpu_sel;  /* run --gpus: the GPUs the models use (plain phase: all of them,
+                                                  split_mode); NULL: every GPU of the chosen backend. With two or
+                                                  more, the multi-GPU phase runs after the plain one (each GPU
+                                                  alone, then together per split_modes) into comparisons.gpus */
+    int         split_mode;              /* the plain phase's split on several GPUs: CLLM_SPLIT_DEFAULT (layer) */
+    unsigned    split_modes;             /* CLLM_AI_SPLIT_* of the multi-GPU phase (both) */
+    int         tensor_split_by;         /* enum cllm_tensor_split_by (free memory) */
     double      until_stable_cv;         /* > 0: timed runs stop once the successful, unthrottled runs' tokens/s
                                             vary less than this (std / mean, from 3 runs), at most runs.count;
                                             NAN: every runs.count run */

@@ -17,8 +17,10 @@
 #include "report/write.h"
 #include "report/write_classic.h"
 #include "report/write_llm.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "core/json.h"
+#include "report/write_core.h"
 
 struct cllm_run_params cllm_run_default_params(void)
 {
@@ -27,6 +29,7 @@ struct cllm_run_params cllm_run_default_params(void)
     p.skip_classic = false;
     p.skip_ai = false;
     p.output_dir = "results";
+    p.gpus = NULL;
     p.ai = cllm_ai_default_params();
     p.cancel = NULL;
     p.on_hardware = NULL;
@@ -62,6 +65,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
 {
     struct cllm_hw_params hp = cllm_hw_default_params();
     struct cllm_hw_info *hw = calloc(1, sizeof(*hw));
+    struct cllm_gpu_selection sel;
     time_t started = time(NULL);
     cJSON *result;
     enum cllm_status st;
@@ -83,6 +87,15 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         return CLLM_ERR_NOMEM;
     }
     cllm_hw_detect(&hp, hw);
+    /* a GPU asked for that is not there fails now, before an hour of phases */
+    {
+        char why[CLLM_ERR_LEN];
+        if (cllm_gpu_select(&hw->gpu, p->gpus, NULL, &sel, why, sizeof(why)) != CLLM_OK) {
+            snprintf(err, errlen, "--gpus: %s", why);
+            free(hw);
+            return CLLM_ERR_INVALID_ARG;
+        }
+    }
     if (p->on_hardware)
         p->on_hardware(hw, p->user_data);
     result = cllm_result_new(hw, &p->cfg, started);
@@ -91,6 +104,8 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
+    if (hw->gpu.n_devices > 0 || (p->gpus && p->gpus[0]))
+        cllm_write_gpu_selection(result, &sel);
 
     if (p->skip_classic) {
         cllm_write_classic_skipped(cJSON_GetObjectItemCaseSensitive(result, CLLM_F_CLASSIC_BENCHMARKS.name),
@@ -107,6 +122,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         cp.cfg = &p->cfg;
         cp.hw = hw;
         cp.cancel = p->cancel;
+        cp.gpus = &sel;
         cp.progress = p->classic_progress ? classic_progress : NULL;
         cp.monitor_sample = p->monitor_sample ? classic_sample : NULL;
         cp.user_data = (void *)p;
@@ -127,6 +143,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         ap.cfg = &p->cfg;
         ap.hw = hw;
         ap.cancel = p->cancel;
+        ap.gpu_sel = sel.n > 0 ? &sel : NULL;
         ap.progress = p->ai_progress;
         ap.monitor_sample = p->monitor_sample;
         ap.user_data = p->user_data;

@@ -31,6 +31,9 @@ struct cllm_run_params {
     bool        skip_classic;
     bool        skip_ai;
     const char *output_dir;             /* "results" */
+    const char *gpus;                   /* --gpus: detected GPU indices "0,2" (gpu/select.h); NULL: every GPU the
+                                           runtimes see. Checked after detection: a GPU that does not exist or is
+                                           hidden fails the run before any phase (CLLM_ERR_INVALID_ARG) */
     struct cllm_ai_params ai;           /* models_dir, quant, llama_lib, device, downloads, compare (the comparison
                                            phases run after the LLM phase); cfg/hw/cancel/progress and
                                            cleanup_pause_s (config runs.cleanup_pause_s) are filled by

@@ -10,6 +10,7 @@
 #include "app/ai_phase.h"
 #include "app/run.h"
 #include "core/strutil.h"
+#include "llm/engine.h"
 #include "model/registry.h"
 
 #define RQ(m) offsetof(struct cllm_run_request, m), sizeof(((struct cllm_run_request *)0)->m)
@@ -65,6 +66,18 @@ static const struct cllm_run_opt g_opts[] = {
     {"--api-key", NULL, "api_key", CLLM_RO_STRING, "KEY", false, 0, 0, "none",
      "manual mode: sent as Authorization: Bearer KEY; never written to the results, the events or the log, never "
      "repeated in a message", RQ(api_key)},
+    /* multi-GPU (gpu/select.h, llm/engine.h's cllm_backend_gpu_plan) */
+    {"--gpus", NULL, "gpus", CLLM_RO_STRING, "LIST", false, 0, 0, "every GPU the runtimes see",
+     "GPUs to use, as `computellm detect` numbers them (e.g. 0,2), for the GPU compute phase and the LLM phases; "
+     "refused when one does not exist or CUDA_VISIBLE_DEVICES / HIP_VISIBLE_DEVICES / ZE_AFFINITY_MASK hide it; "
+     "with two or more: each GPU alone, then all together (comparisons.gpus)", RQ(gpus)},
+    {"--gpu", NULL, NULL, CLLM_RO_STRING, "N", false, 0, 0, "none", "one GPU: the same as --gpus N", RQ(gpus)},
+    {"--split-mode", NULL, "split_mode", CLLM_RO_STRING, "WHICH", false, 0, 0, "`both`",
+     "multi-GPU: how the all-GPUs loads split the model: layer, row or both (one load each); the plain phase "
+     "uses layer", RQ(split_mode)},
+    {"--tensor-split", NULL, "tensor_split", CLLM_RO_STRING, "BY", false, 0, 0, "`free`",
+     "multi-GPU: each GPU's share of the model, by free memory (free) or the same for each (even)",
+     RQ(tensor_split)},
     {NULL, NULL, "config", CLLM_RO_OBJECT, NULL, false, 0, 0, "none",
      "configuration overrides, the keys of a --config file, e.g. {\"classic\": {\"cpu_matrix_sizes\": [512]}}",
      RQ(has_config_object)},
@@ -430,6 +443,24 @@ enum cllm_status cllm_run_check_server_url(const char *u, char *err, size_t errl
     return CLLM_OK;
 }
 
+/* "0", "0,2": indices, comma-separated, no empty item (checked against the machine when the run starts) */
+static bool valid_gpu_list(const char *s)
+{
+    if (!*s)
+        return false;
+    while (*s) {
+        size_t n = strspn(s, "0123456789");
+        if (n == 0 || n > 3)
+            return false;
+        s += n;
+        if (*s == ',' && s[1])
+            s++;
+        else if (*s)
+            return false;
+    }
+    return true;
+}
+
 static bool valid_quant(const char *name)
 {
     size_t n = strlen(name);
@@ -507,6 +538,14 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
             FAIL("%s: %s", name_of("compare", nm, sizeof(nm)), why);
         rq->compare_bits |= bits;
     }
+    if (rq->gpus[0] && !valid_gpu_list(rq->gpus))
+        FAIL("%s: expected GPU indices such as 0 or 0,2 (as `computellm detect` numbers them), got '%.40s'",
+             name_of("gpus", nm, sizeof(nm)), rq->gpus);
+    if (rq->split_mode[0] && strcmp(rq->split_mode, "layer") != 0 && strcmp(rq->split_mode, "row") != 0 &&
+        strcmp(rq->split_mode, "both") != 0)
+        FAIL("%s: expected layer, row or both", name_of("split_mode", nm, sizeof(nm)));
+    if (rq->tensor_split[0] && strcmp(rq->tensor_split, "free") != 0 && strcmp(rq->tensor_split, "even") != 0)
+        FAIL("%s: expected free or even", name_of("tensor_split", nm, sizeof(nm)));
     if (rq->compare_bits && rq->skip_ai)
         FAIL("%s: the comparison phases run after the LLM phase, and %s is set", name_of("compare", nm, sizeof(nm)),
              name_of("skip_ai", nm2, sizeof(nm2)));
@@ -554,6 +593,12 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
 
 void cllm_run_request_apply(const struct cllm_run_request *rq, struct cllm_run_params *rp)
 {
+    if (rq->gpus[0])
+        rp->gpus = rq->gpus;
+    rp->ai.split_modes = strcmp(rq->split_mode, "layer") == 0 ? CLLM_AI_SPLIT_LAYER
+                         : strcmp(rq->split_mode, "row") == 0 ? CLLM_AI_SPLIT_ROW
+                                                              : CLLM_AI_SPLIT_BOTH;
+    rp->ai.tensor_split_by = strcmp(rq->tensor_split, "even") == 0 ? CLLM_TENSOR_SPLIT_EVEN : CLLM_TENSOR_SPLIT_FREE;
     rp->skip_classic = rq->skip_classic;
     rp->skip_ai = rq->skip_ai;
     if (rq->n_models > 0) {

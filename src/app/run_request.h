@@ -43,6 +43,9 @@ struct cllm_run_request {
     char server_url[1024];                           /* manual mode: base URL */
     char server_model[256];                          /* manual mode: model name sent in requests */
     char api_key[512];                               /* manual mode: Bearer token; never written or logged */
+    char gpus[128];                                  /* --gpus / --gpu: detected GPU indices, "0,2" */
+    char split_mode[16];                             /* multi-GPU "together" loads: "layer", "row", "both" */
+    char tensor_split[16];                           /* "free", "even" */
     /* CLI only (the API uses its server's folders) */
     char output[CLLM_RQ_PATH_MAX];                   /* results folder ("results") */
     char config[CLLM_RQ_PATH_MAX];                   /* --config FILE */

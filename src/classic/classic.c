@@ -1,10 +1,12 @@
 #include "classic/classic.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "monitor/cleanup.h"
 #include "monitor/monitor.h"
@@ -22,7 +24,7 @@ struct cllm_classic_params cllm_classic_default_params(void)
 {
     struct cllm_classic_params p = {
         .cfg = NULL, .hw = NULL, .cancel = NULL, .cleanup = true, .cleanup_pause_s = 1.0, .drop_page_cache = true,
-        .monitor = true, .keep_samples = true, .only = -1, .progress = NULL, .monitor_sample = NULL,
+        .monitor = true, .keep_samples = true, .only = -1, .gpus = NULL, .progress = NULL, .monitor_sample = NULL,
         .user_data = NULL,
     };
     return p;
@@ -45,6 +47,51 @@ enum cllm_classic_status cllm_classic_phase_status(const struct cllm_classic_res
     case PH_MEM:  return r->memory.status;
     case PH_GPU:  return r->gpu.status;
     default:      return CLLM_CLASSIC_NONE;
+    }
+}
+
+/* The GPU compute phase on each selected GPU (opened by its PCI bus id where detection has one, else by its
+ * runtime device number), then the copies between them. */
+static void run_gpu_phase(const struct cllm_classic_params *p, struct cllm_classic_result *r)
+{
+    const struct cllm_config *cfg = p->cfg;
+    const struct cllm_hw_info *hw = p->hw;
+    const struct cllm_gpu_selection *sel = p->gpus;
+    struct cllm_gpugemm_params g = cllm_gpugemm_default_params();
+    int n = sel ? sel->n : 0, devices[CLLM_GPU_MAX];
+
+    g.sizes = cfg->gpu_matrix_sizes;
+    g.n_sizes = cfg->n_gpu_matrix_sizes;
+    g.iterations = cfg->gemm_iterations;
+    if (n > CLLM_GPU_MAX)
+        n = CLLM_GPU_MAX;
+    if (n >= 2) {
+        r->per_gpu_more = calloc((size_t)(n - 1), sizeof(*r->per_gpu_more));
+        if (!r->per_gpu_more)
+            n = 1;
+    }
+    for (int k = 0; k < (n > 0 ? n : 1); k++) {
+        struct cllm_gpugemm_result *out = k == 0 ? &r->gpu : &r->per_gpu_more[k - 1];
+        if (n > 0) {
+            int gi = sel->index[k];
+            g.device = sel->runtime_index[k] >= 0 ? sel->runtime_index[k] : k;
+            g.pci_bus_id = hw && gi < hw->gpu.n_devices && hw->gpu.devices[gi].pci_bus_id[0]
+                               ? hw->gpu.devices[gi].pci_bus_id : NULL;
+            r->per_gpu_index[k] = gi;
+        }
+        if (k > 0 && p->cancel && *p->cancel)
+            break;
+        cllm_gpugemm_run(&g, hw, out);
+        devices[k] = out->params.device;
+        if (n >= 2)
+            r->n_per_gpu = k + 1;
+    }
+    if (r->n_per_gpu >= 2 && !(p->cancel && *p->cancel)) {
+        r->peers = calloc(1, sizeof(*r->peers));
+        if (r->peers) {
+            g.pci_bus_id = NULL;
+            cllm_gpugemm_peers_run(&g, devices, r->per_gpu_index, r->n_per_gpu, r->peers);
+        }
     }
 }
 
@@ -87,14 +134,9 @@ static void run_phase(int which, const struct cllm_classic_params *p, struct cll
         cllm_membw_run(&m, &r->memory);
         break;
     }
-    case PH_GPU: {
-        struct cllm_gpugemm_params g = cllm_gpugemm_default_params();
-        g.sizes = cfg->gpu_matrix_sizes;
-        g.n_sizes = cfg->n_gpu_matrix_sizes;
-        g.iterations = cfg->gemm_iterations;
-        cllm_gpugemm_run(&g, hw, &r->gpu);
+    case PH_GPU:
+        run_gpu_phase(p, r);
         break;
-    }
     default:
         break;
     }
@@ -112,6 +154,12 @@ void cllm_classic_result_free(struct cllm_classic_result *r)
     cllm_cpugemm_result_free(&r->cpu_multi);
     cllm_membw_result_free(&r->memory);
     cllm_gpugemm_result_free(&r->gpu);
+    for (int i = 0; r->per_gpu_more && i < r->n_per_gpu - 1; i++)
+        cllm_gpugemm_result_free(&r->per_gpu_more[i]);
+    free(r->per_gpu_more);
+    if (r->peers)
+        cllm_gpugemm_peers_free(r->peers);
+    free(r->peers);
     memset(r, 0, sizeof(*r));
 }
 

@@ -12,6 +12,7 @@
 #include "classic/cpu_gemm.h"
 #include "classic/gpu_gemm.h"
 #include "classic/membw.h"
+#include "gpu/gpu.h"
 #include "monitor/cleanup.h"
 #include "monitor/monitor.h"
 
@@ -20,6 +21,7 @@ extern "C" {
 #endif
 
 struct cllm_config;
+struct cllm_gpu_selection;
 struct cllm_hw_info;
 struct cllm_sample;
 
@@ -50,7 +52,12 @@ struct cllm_classic_result {
     struct cllm_classic_phase phase[CLLM_CLASSIC_PHASE_COUNT];
     struct cllm_cpugemm_result cpu_single, cpu_multi;
     struct cllm_membw_result    memory;
-    struct cllm_gpugemm_result  gpu;
+    struct cllm_gpugemm_result  gpu;        /* the first selected GPU (the only one without a selection) */
+    /* two or more selected GPUs: each one's own GPU compute phase (per_gpu[0] is `gpu`) and the copies between them */
+    int    n_per_gpu;
+    int    per_gpu_index[CLLM_GPU_MAX];   /* detected GPU of each (hardware.gpu.devices index) */
+    struct cllm_gpugemm_result *per_gpu_more;   /* [n_per_gpu - 1]: the second selected GPU onwards (malloc'd) */
+    struct cllm_gpugemm_peers  *peers;          /* NULL: not run (malloc'd) */
 };
 
 /* Called at the start and end of each phase (index: enum cllm_classic_phase_id); r holds what is done so far
@@ -69,6 +76,7 @@ struct cllm_classic_params {
     bool   keep_samples;            /* keep the monitor time series in the results (default true) */
     int    only;                    /* -1 (default): every phase; else the one phase to run (enum
                                        cllm_classic_phase_id; bench programs) */
+    const struct cllm_gpu_selection *gpus;   /* GPUs for the GPU compute phase; NULL or n 0: runtime device 0 */
     cllm_classic_progress_fn progress;
     /* each monitor sample as it is taken (live charts), on the monitor's thread; may be NULL */
     void (*monitor_sample)(const struct cllm_sample *s, void *user_data);

@@ -785,6 +785,32 @@ static void run_phase(const struct cllm_gpugemm_params *pin, const struct cllm_h
     x.p = &p;
     r->backend = b->name;
     r->verified = b->verified;
+    if (p.pci_bus_id && p.pci_bus_id[0] && b->bus_id) {
+        /* the runtime's own numbering (CUDA: fastest first by default) need not be detection's: match the bus */
+        char have[1024] = "", bus[64];
+        int found = -1;
+        size_t used = 0;
+        for (int d = 0; d < n_dev && found < 0; d++) {
+            if (b->bus_id(d, bus, sizeof(bus), x.err, sizeof(x.err)) != CLLM_OK)
+                continue;
+            if (strcasecmp(bus, p.pci_bus_id) == 0)
+                found = d;
+            if (used + 1 < sizeof(have))
+                used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%d %s", d ? ", " : "", d, bus);
+        }
+        if (found < 0) {
+            char msg[1200];
+            snprintf(msg, sizeof(msg), "no %s device has PCI bus id %s (the runtime's devices: %s)", b->name,
+                     p.pci_bus_id, have[0] ? have : "none readable");
+            r->has_device = true;
+            device_init(&r->device, b->name, p.device);
+            set_status(r, CLLM_CLASSIC_FAILED, msg);
+            b->shutdown();
+            return;
+        }
+        p.device = found;
+        r->params.device = found;
+    }
     r->has_device = true;
     device_init(&r->device, b->name, p.device);
     if (p.device >= n_dev) {
@@ -934,4 +960,175 @@ void cllm_gpugemm_result_free(struct cllm_gpugemm_result *r)
     free(r->d2h.times_s);
     r->n_sizes = 0;
     r->d2d.times_s = r->h2d.times_s = r->d2h.times_s = NULL;
+}
+
+/* ---- GPU to GPU copies ---- */
+
+/* One ordered pair: buffers on both devices, peer access where possible, warmup, timed copies. */
+static void peer_pair(const struct cllm_gpugemm_backend *b, const struct cllm_gpugemm_params *p,
+                      struct cllm_gpugemm_peer *o)
+{
+    struct cllm_gpugemm_device dev;
+    struct cllm_gpugemm_libs libs;
+    void *src = NULL, *dst = NULL;
+    double *times = NULL;
+    size_t bytes = p->h2d_bytes;
+    char err[CLLM_GPUGEMM_WHY_LEN * 2] = "";
+    enum cllm_status st;
+    bool opened = false;
+
+    memset(&libs, 0, sizeof(libs));
+    device_init(&dev, b->name, o->src_device);
+    o->status = CLLM_CLASSIC_FAILED;
+    if ((st = b->open(o->src_device, &dev, &libs, err, sizeof(err))) != CLLM_OK)
+        goto done;
+    opened = true;
+    /* both buffers of the same size, halved while either does not fit */
+    for (;;) {
+        st = b->set_device(o->src_device, err, sizeof(err));
+        if (st == CLLM_OK)
+            st = b->alloc(&src, bytes, err, sizeof(err));
+        if (st == CLLM_OK)
+            st = b->set_device(o->dst_device, err, sizeof(err));
+        if (st == CLLM_OK)
+            st = b->alloc(&dst, bytes, err, sizeof(err));
+        if (st == CLLM_OK || st != CLLM_ERR_NOMEM || bytes / 2 < CLLM_GPUGEMM_MIN_COPY)
+            break;
+        if (src)
+            b->free(src);
+        if (dst)
+            b->free(dst);
+        src = dst = NULL;
+        bytes /= 2;
+    }
+    if (st != CLLM_OK)
+        goto done;
+    if ((st = b->set_device(o->src_device, err, sizeof(err))) != CLLM_OK ||
+        (st = b->peer_access(o->src_device, o->dst_device, &o->peer_access, err, sizeof(err))) != CLLM_OK)
+        goto done;
+    if (o->peer_access && (st = b->peer_enable(o->dst_device, err, sizeof(err))) != CLLM_OK)
+        goto done;
+    if ((st = b->memset(src, 1, bytes, err, sizeof(err))) != CLLM_OK)
+        goto done;
+    times = calloc((size_t)p->iterations, sizeof(*times));
+    if (!times) {
+        st = CLLM_ERR_NOMEM;
+        snprintf(err, sizeof(err), "out of memory");
+        goto done;
+    }
+    for (int w = 0; w < (p->warmup > 0 ? p->warmup : 1) && st == CLLM_OK; w++)
+        st = b->peer_copy(dst, o->dst_device, src, o->src_device, bytes, err, sizeof(err));
+    if (st == CLLM_OK)
+        st = b->synchronize(err, sizeof(err));
+    for (int i = 0; i < p->iterations && st == CLLM_OK; i++) {
+        if ((st = b->timer_start(err, sizeof(err))) != CLLM_OK)
+            break;
+        if ((st = b->peer_copy(dst, o->dst_device, src, o->src_device, bytes, err, sizeof(err))) != CLLM_OK)
+            break;
+        st = b->timer_stop(&times[i], err, sizeof(err));
+    }
+    if (st == CLLM_OK && !add_copy(&o->copy, times, p->iterations, bytes, 1.0)) {
+        st = CLLM_ERR_NOMEM;
+        snprintf(err, sizeof(err), "out of memory");
+    }
+done:
+    free(times);
+    if (src)
+        b->free(src);
+    if (dst)
+        b->free(dst);
+    if (opened)
+        b->close();
+    if (st == CLLM_OK)
+        o->status = CLLM_CLASSIC_OK;
+    else
+        snprintf(o->message, sizeof(o->message), "%s", err[0] ? err : cllm_status_str(st));
+}
+
+void cllm_gpugemm_peers_run(const struct cllm_gpugemm_params *pin, const int *devices, const int *gpus, int n,
+                            struct cllm_gpugemm_peers *out)
+{
+    static const struct cllm_gpugemm_backend *const builtin[] = {&cllm_gpugemm_backend_cuda,
+                                                                 &cllm_gpugemm_backend_hip};
+    struct cllm_gpugemm_params p = pin ? *pin : cllm_gpugemm_default_params();
+    const struct cllm_gpugemm_backend *const *list = p.backends ? p.backends : builtin;
+    int n_list = p.backends ? p.n_backends : (int)(sizeof(builtin) / sizeof(builtin[0]));
+    const struct cllm_gpugemm_backend *b = NULL;
+    char said[1024] = "";
+    size_t used = 0;
+    int n_dev = 0, failed = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->status = CLLM_CLASSIC_SKIPPED;
+    if (n < 2) {
+        snprintf(out->message, sizeof(out->message), "fewer than two GPUs selected");
+        return;
+    }
+    if (p.iterations < 1 || p.iterations > 1000 || p.h2d_bytes < 1) {
+        out->status = CLLM_CLASSIC_FAILED;
+        snprintf(out->message, sizeof(out->message), "iterations in [1, 1000] and h2d_bytes of at least 1");
+        return;
+    }
+    for (int i = 0; i < n_list && i < CLLM_GPUGEMM_MAX_BACKENDS && !b; i++) {
+        struct cllm_gpugemm_libs libs;
+        char err[1024] = "";
+        memset(&libs, 0, sizeof(libs));
+        if (list[i]->init(p.lib_dir, &libs, err, sizeof(err)) != CLLM_OK) {
+            used += (size_t)snprintf(said + used, used < sizeof(said) ? sizeof(said) - used : 0, "%s%s: %.300s",
+                                     used ? "; " : "", list[i]->name, err);
+            continue;
+        }
+        n_dev = list[i]->device_count(err, sizeof(err));
+        if (n_dev < 2 || !list[i]->peer_copy || !list[i]->set_device || !list[i]->peer_access ||
+            !list[i]->peer_enable) {
+            used += (size_t)snprintf(said + used, used < sizeof(said) ? sizeof(said) - used : 0, "%s%s: %s",
+                                     used ? "; " : "", list[i]->name,
+                                     n_dev < 2 ? "the runtime sees fewer than two devices"
+                                               : "this backend has no GPU to GPU copies");
+            list[i]->shutdown();
+            continue;
+        }
+        b = list[i];
+    }
+    if (!b) {
+        snprintf(out->message, sizeof(out->message), "no backend copies between GPUs here (%s)", said);
+        return;
+    }
+    out->backend = b->name;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+            struct cllm_gpugemm_peer *o;
+            if (i == j || out->n >= CLLM_GPUGEMM_MAX_PEERS)
+                continue;
+            o = &out->pair[out->n++];
+            o->src_device = devices[i];
+            o->dst_device = devices[j];
+            o->src_gpu = gpus ? gpus[i] : -1;
+            o->dst_gpu = gpus ? gpus[j] : -1;
+            if (devices[i] < 0 || devices[i] >= n_dev || devices[j] < 0 || devices[j] >= n_dev) {
+                o->status = CLLM_CLASSIC_FAILED;
+                snprintf(o->message, sizeof(o->message), "device %d or %d not present: the %s runtime sees %d",
+                         devices[i], devices[j], b->name, n_dev);
+            } else {
+                peer_pair(b, &p, o);
+            }
+            if (o->status != CLLM_CLASSIC_OK)
+                failed++;
+        }
+    }
+    b->shutdown();
+    out->status = failed ? CLLM_CLASSIC_FAILED : CLLM_CLASSIC_OK;
+    if (failed)
+        snprintf(out->message, sizeof(out->message), "%d of %d GPU to GPU copies failed", failed, out->n);
+}
+
+void cllm_gpugemm_peers_free(struct cllm_gpugemm_peers *out)
+{
+    if (!out)
+        return;
+    for (int i = 0; i < out->n && i < CLLM_GPUGEMM_MAX_PEERS; i++) {
+        free(out->pair[i].copy.times_s);
+        out->pair[i].copy.times_s = NULL;
+    }
+    out->n = 0;
 }

@@ -126,6 +126,18 @@ struct cllm_gpugemm_backend {
     enum cllm_status (*synchronize)(char *err, size_t errlen);
     void (*close)(void);      /* undoes open */
     void (*shutdown)(void);   /* undoes init */
+    /* ---- optional (NULL: not available); several GPUs ---- */
+    /* The PCI bus id "0000:65:00.0" (lower case) of a device, without opening it. */
+    enum cllm_status (*bus_id)(int device, char *out, size_t n, char *err, size_t errlen);
+    /* Makes `device` current for the next alloc/free (after open). */
+    enum cllm_status (*set_device)(int device, char *err, size_t errlen);
+    /* Whether `device` can address `peer`'s memory directly (cudaDeviceCanAccessPeer). */
+    enum cllm_status (*peer_access)(int device, int peer, bool *can, char *err, size_t errlen);
+    /* Lets the current device address `peer`'s memory (cudaDeviceEnablePeerAccess; already enabled is fine). */
+    enum cllm_status (*peer_enable)(int peer, char *err, size_t errlen);
+    /* Copies bytes from src on src_dev to dst on dst_dev (cudaMemcpyPeer), ordered with the timer's stream. */
+    enum cllm_status (*peer_copy)(void *dst, int dst_dev, const void *src, int src_dev, size_t bytes, char *err,
+                                  size_t errlen);
 };
 
 /* The built-in backends (gpu_gemm_cuda.c, gpu_gemm_hip.c). */
@@ -140,6 +152,8 @@ struct cllm_gpugemm_params {
     size_t     copy_bytes;   /* device-to-device copy size, default 1 GiB (halved until it fits) */
     size_t     h2d_bytes;    /* pinned host↔device copy size, default 256 MiB */
     int        device;       /* GPU index as the backend's runtime counts them, default 0 */
+    const char *pci_bus_id;  /* set: open the runtime device with this PCI bus id instead (backends with bus_id;
+                                not found: the phase fails naming the runtime's devices); NULL: `device` */
     int        validate_n;   /* N of the GEMM checked against the CPU reference, default 256 */
     double     batch_target_s;  /* length of one timed batch of GEMMs in seconds, default 0.025 */
     const char *lib_dir;     /* NULL: each backend's search list (COMPUTELLM_CUDA_LIB_DIR first, then the loader's
@@ -232,6 +246,36 @@ struct cllm_gpugemm_result {
 void cllm_gpugemm_run(const struct cllm_gpugemm_params *p, const struct cllm_hw_info *hw,
                       struct cllm_gpugemm_result *r);
 void cllm_gpugemm_result_free(struct cllm_gpugemm_result *r);
+
+/* ---- GPU to GPU copies (several GPUs) ---- */
+
+#define CLLM_GPUGEMM_MAX_PEERS 64
+
+struct cllm_gpugemm_peer {
+    int    src_gpu, dst_gpu;          /* detected GPU indices (hardware.gpu.devices); -1 unknown */
+    int    src_device, dst_device;    /* the runtime's device numbers */
+    bool   peer_access;               /* src can address dst's memory directly (else the copy goes through the host) */
+    enum cllm_classic_status status;  /* OK or FAILED (+ message) */
+    char   message[512];
+    struct cllm_gpugemm_copy copy;    /* bytes / time: each byte crosses once */
+};
+
+struct cllm_gpugemm_peers {
+    enum cllm_classic_status status;  /* OK, SKIPPED (+ message: fewer than two GPUs, a backend without peer copies),
+                                         FAILED (a pair failed) */
+    char   message[1024];
+    const char *backend;              /* the backend that ran them; NULL none */
+    int    n;
+    struct cllm_gpugemm_peer pair[CLLM_GPUGEMM_MAX_PEERS];
+};
+
+/* Times copies between every ordered pair of `devices` (runtime device numbers; gpus: their detected indices, may
+ * be NULL), h2d_bytes each (halved while allocation fails), warmup then `iterations` timed, with peer access
+ * enabled where cllm's backend says it is possible. The first backend of p->backends (or the built-in list) that
+ * loads and has peer copies runs them. Free with cllm_gpugemm_peers_free. */
+void cllm_gpugemm_peers_run(const struct cllm_gpugemm_params *p, const int *devices, const int *gpus, int n,
+                            struct cllm_gpugemm_peers *out);
+void cllm_gpugemm_peers_free(struct cllm_gpugemm_peers *out);
 
 #ifdef __cplusplus
 }

@@ -86,6 +86,9 @@ static struct {
                               const void *beta, void *c, int c_type, int ldc, int compute_type, int algo);
     cublasStatus_t (*get_version)(cublasHandle_t h, int *v);
     const char *(*status_string)(cublasStatus_t s);
+    cudaError_t (*can_access_peer)(int *can, int device, int peer);          /* optional: several GPUs */
+    cudaError_t (*enable_peer_access)(int peer, unsigned flags);
+    cudaError_t (*memcpy_peer)(void *dst, int dst_dev, const void *src, int src_dev, size_t bytes);
     cublasHandle_t handle;
     cudaEvent_t    ev_start, ev_stop;
 } g_cuda;
@@ -199,6 +202,9 @@ static enum cllm_status cuda_init(const char *lib_dir, struct cllm_gpugemm_libs 
         {{"cudaRuntimeGetVersion", NULL}, (void **)&g_cuda.runtime_get_version, false},
         {{"cudaDriverGetVersion", NULL}, (void **)&g_cuda.driver_get_version, false},
         {{"cudaMemGetInfo", NULL}, (void **)&g_cuda.mem_get_info, false},
+        {{"cudaDeviceCanAccessPeer", NULL}, (void **)&g_cuda.can_access_peer, false},
+        {{"cudaDeviceEnablePeerAccess", NULL}, (void **)&g_cuda.enable_peer_access, false},
+        {{"cudaMemcpyPeer", NULL}, (void **)&g_cuda.memcpy_peer, false},
         /* CUDA 12 exports the current layout as _v2; CUDA 13 only the plain name */
         {{"cudaGetDeviceProperties_v2", "cudaGetDeviceProperties", NULL}, (void **)&g_cuda.get_device_properties,
          false},
@@ -494,6 +500,64 @@ static enum cllm_status cuda_synchronize(char *err, size_t errlen)
     return CLLM_OK;
 }
 
+/* ---- several GPUs ---- */
+
+static enum cllm_status cuda_bus_id(int device, char *out, size_t n, char *err, size_t errlen)
+{
+    int dom = 0, bus = 0, slot = 0;
+    CUDA_CHECK(g_cuda.device_get_attribute(&dom, cudaDevAttrPciDomainId, device), "cudaDeviceGetAttribute(domain)");
+    CUDA_CHECK(g_cuda.device_get_attribute(&bus, cudaDevAttrPciBusId, device), "cudaDeviceGetAttribute(bus)");
+    CUDA_CHECK(g_cuda.device_get_attribute(&slot, cudaDevAttrPciDeviceId, device), "cudaDeviceGetAttribute(device)");
+    snprintf(out, n, "%04x:%02x:%02x.0", (unsigned)dom & 0xffffu, (unsigned)bus & 0xffu, (unsigned)slot & 0xffu);
+    return CLLM_OK;
+}
+
+static enum cllm_status cuda_set_device(int device, char *err, size_t errlen)
+{
+    CUDA_CHECK(g_cuda.set_device(device), "cudaSetDevice");
+    return CLLM_OK;
+}
+
+static enum cllm_status cuda_peer_access(int device, int peer, bool *can, char *err, size_t errlen)
+{
+    int c = 0;
+    if (!g_cuda.can_access_peer) {
+        cllm_errf(err, errlen, "this CUDA runtime lacks cudaDeviceCanAccessPeer");
+        return CLLM_ERR_UNSUPPORTED;
+    }
+    CUDA_CHECK(g_cuda.can_access_peer(&c, device, peer), "cudaDeviceCanAccessPeer");
+    *can = c != 0;
+    return CLLM_OK;
+}
+
+static enum cllm_status cuda_peer_enable(int peer, char *err, size_t errlen)
+{
+    enum { cudaErrorPeerAccessAlreadyEnabled = 704 };
+    cudaError_t e;
+    if (!g_cuda.enable_peer_access) {
+        cllm_errf(err, errlen, "this CUDA runtime lacks cudaDeviceEnablePeerAccess");
+        return CLLM_ERR_UNSUPPORTED;
+    }
+    e = g_cuda.enable_peer_access(peer, 0);
+    if (e != 0 && e != cudaErrorPeerAccessAlreadyEnabled) {
+        cllm_errf(err, errlen, "cudaDeviceEnablePeerAccess: %s", cuda_err(e));
+        return CLLM_ERR_IO;
+    }
+    return CLLM_OK;
+}
+
+static enum cllm_status cuda_peer_copy(void *dst, int dst_dev, const void *src, int src_dev, size_t bytes, char *err,
+                                       size_t errlen)
+{
+    if (!g_cuda.memcpy_peer) {
+        cllm_errf(err, errlen, "this CUDA runtime lacks cudaMemcpyPeer");
+        return CLLM_ERR_UNSUPPORTED;
+    }
+    /* serialized with the current device's legacy stream, where the timer's events are recorded */
+    CUDA_CHECK(g_cuda.memcpy_peer(dst, dst_dev, src, src_dev, bytes), "cudaMemcpyPeer");
+    return CLLM_OK;
+}
+
 const struct cllm_gpugemm_backend cllm_gpugemm_backend_cuda = {
     .name = "cuda",
     .vendor = "NVIDIA",
@@ -513,4 +577,9 @@ const struct cllm_gpugemm_backend cllm_gpugemm_backend_cuda = {
     .synchronize = cuda_synchronize,
     .close = cuda_close,
     .shutdown = cuda_shutdown,
+    .bus_id = cuda_bus_id,
+    .set_device = cuda_set_device,
+    .peer_access = cuda_peer_access,
+    .peer_enable = cuda_peer_enable,
+    .peer_copy = cuda_peer_copy,
 };

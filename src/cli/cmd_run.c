@@ -194,6 +194,12 @@ int cmd_run(int argc, char *const *argv)
     cJSON_Delete(result);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         rc = CLI_EXIT_FAIL;
+        if (!path[0] && st == CLLM_ERR_INVALID_ARG) {
+            /* a request the machine cannot serve (--gpus naming a GPU that is not there): nothing ran */
+            fprintf(stderr, "computellm run: %s\n", err);
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
         if (!path[0]) {
             fprintf(stderr, "computellm run: cannot write results: %s\n", err);
             goto done;

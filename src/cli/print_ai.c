@@ -202,6 +202,7 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
         {&CLLM_F_AI_CMP_TEMPERATURE, "Temperatures", "temp"},
         {&CLLM_F_AI_CMP_LANGUAGE, "Languages", "prompt tok"},
         {&CLLM_F_AI_CMP_PROMPT_TYPE, "Prompt types", "prompt tok"},
+        {&CLLM_F_AI_CMP_GPUS, "GPUs", "load s"},
     };
     const cJSON *cmp = cllm_r_get(section, &CLLM_F_AI_COMPARISONS);
 
@@ -216,7 +217,7 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
             cJSON_ArrayForEach(v, model) {
                 const cJSON *sum = cllm_r_get(v, &CLLM_F_LLM_SUMMARY);
                 const char *status = cllm_r_str(v, &CLLM_F_LLM_STATUS);
-                double extra = ph == 0 ? cllm_r_num(v, &CLLM_F_LLM_M_LOAD_TIME_S)
+                double extra = ph == 0 || ph == 4 ? cllm_r_num(v, &CLLM_F_LLM_M_LOAD_TIME_S)
                              : ph == 1 ? cllm_r_num(v, &CLLM_F_LLM_V_TEMPERATURE)
                                        : cllm_r_num(v, &CLLM_F_LLM_PROMPT_TOKENS);
                 fprintf(f, "  %-10s %-9s ", v->string, status ? status : "?");
@@ -227,7 +228,7 @@ void cli_print_compare_tables(FILE *f, const cJSON *section)
                             cllm_r_num(sum, &CLLM_F_LLM_AVG_TPS), cllm_r_num(sum, &CLLM_F_LLM_STD_TPS),
                             cllm_r_num(sum, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S),
                             cllm_r_num(sum, &CLLM_F_LLM_ITL_MEAN_MS), cllm_r_num(sum, &CLLM_F_LLM_PEAK_MEMORY_GB),
-                            ph == 0 || ph == 1 ? 2 : 0, extra, stability ? stability : "(null)",
+                            ph == 0 || ph == 1 || ph == 4 ? 2 : 0, extra, stability ? stability : "(null)",
                             cJSON_IsTrue(cllm_r_get(v, &CLLM_F_LLM_M_SYNTHETIC)) ? "  (synthetic)" : "");
                 } else {
                     const char *why = why_of(v);

@@ -168,6 +168,7 @@ enum cllm_llm_cmp_phase {
     CLLM_LLM_CMP_TEMPERATURE,
     CLLM_LLM_CMP_LANGUAGE,
     CLLM_LLM_CMP_PROMPT_TYPE,
+    CLLM_LLM_CMP_GPUS,           /* each selected GPU alone, then all of them by layer and by row */
     CLLM_LLM_CMP_COUNT
 };
 

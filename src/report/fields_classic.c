@@ -378,10 +378,49 @@ static const struct cllm_field *const gpu_memory_fields[] = {&CLLM_F_GPU_D2D, &C
 static const struct cllm_record R_GPU_MEMORY = {"gpu_memory", "device memory bandwidth", gpu_memory_fields, false};
 const struct cllm_field CLLM_F_GPU_MEMORY = {"memory", OBJ, "", "device memory bandwidth", &R_GPU_MEMORY, 0, 0};
 
+/* several GPUs: each one's phase, and the copies between them */
+const struct cllm_field CLLM_F_GPU_ONE_GPU = {"gpu", INT, "", "the detected GPU (hardware.gpu.devices index)", NULL,
+    0, 0};
+static const struct cllm_field *const gpu_one_fields[] = {&CLLM_F_GPU_ONE_GPU, &CLLM_F_CL_STATUS,
+    &CLLM_F_GPU_PARAMETERS, &CLLM_F_ERROR, &CLLM_F_GPU_BACKENDS, &CLLM_F_REASON, &CLLM_F_GPU_BACKEND,
+    &CLLM_F_GPU_VERIFIED, &CLLM_F_GPU_METHOD, &CLLM_F_GPU_LIBRARIES, &CLLM_F_GPU_DEVICE, &CLLM_F_GPU_VALIDATION,
+    &CLLM_F_GPU_RESULTS, &CLLM_F_GPU_SUMMARY, &CLLM_F_GPU_MEMORY, NULL};
+static const struct cllm_record R_GPU_ONE = {"gpu_compute_one", "the GPU compute phase on one selected GPU alone",
+    gpu_one_fields, false};
+const struct cllm_field CLLM_F_GPU_PER_GPU = {"per_gpu", CLLM_FT_ARRAY, "",
+    "two or more GPUs selected: the phase on each alone, in the selection's order (the first is the phase's own "
+    "keys above)", &R_GPU_ONE, 0, 0};
+
+const struct cllm_field CLLM_F_GPU_PEER_SRC_GPU = {"src_gpu", INT, "", "copied from: detected GPU index", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_PEER_DST_GPU = {"dst_gpu", INT, "", "copied to: detected GPU index", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_PEER_SRC_DEVICE = {"src_device", INT, "", "copied from: the runtime's device number",
+    NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_PEER_DST_DEVICE = {"dst_device", INT, "", "copied to: the runtime's device number",
+    NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_PEER_ACCESS = {"peer_access", BOOL, "",
+    "the source GPU addresses the destination's memory directly (cudaDeviceCanAccessPeer; enabled for the copies); "
+    "false: the driver stages the copy through host memory", NULL, 0, 0};
+const struct cllm_field CLLM_F_GPU_PEER_COPY = {"copy", OBJ, "", "cudaMemcpyPeer: bytes / time (each byte crosses "
+    "once)", &R_GPU_COPY, 0, 0};
+static const struct cllm_field *const gpu_peer_fields[] = {&CLLM_F_GPU_PEER_SRC_GPU, &CLLM_F_GPU_PEER_DST_GPU,
+    &CLLM_F_GPU_PEER_SRC_DEVICE, &CLLM_F_GPU_PEER_DST_DEVICE, &CLLM_F_CL_STATUS, &CLLM_F_GPU_PEER_ACCESS,
+    &CLLM_F_GPU_PEER_COPY, &CLLM_F_ERROR, NULL};
+static const struct cllm_record R_GPU_PEER = {"gpu_peer_copy", "copies from one GPU to another", gpu_peer_fields,
+    false};
+const struct cllm_field CLLM_F_GPU_PEER_PAIRS = {"pairs", CLLM_FT_ARRAY, "", "every ordered pair of selected GPUs",
+    &R_GPU_PEER, 0, 0};
+static const struct cllm_field *const gpu_peers_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_GPU_BACKEND,
+    &CLLM_F_GPU_PEER_PAIRS, &CLLM_F_REASON, &CLLM_F_ERROR, NULL};
+static const struct cllm_record R_GPU_PEERS = {"gpu_peer_copies", "GPU to GPU copy bandwidth", gpu_peers_fields,
+    false};
+const struct cllm_field CLLM_F_GPU_PEER_COPIES = {"peer_copies", OBJ, "",
+    "two or more GPUs selected: copy bandwidth between every ordered pair", &R_GPU_PEERS, 0, 0};
+
 static const struct cllm_field *const gpu_fields[] = {&CLLM_F_CL_STATUS, &CLLM_F_GPU_PARAMETERS, &CLLM_F_ERROR,
     &CLLM_F_GPU_BACKENDS, &CLLM_F_REASON, &CLLM_F_GPU_BACKEND, &CLLM_F_GPU_VERIFIED, &CLLM_F_GPU_METHOD,
     &CLLM_F_GPU_LIBRARIES, &CLLM_F_GPU_DEVICE, &CLLM_F_GPU_VALIDATION, &CLLM_F_GPU_RESULTS, &CLLM_F_GPU_SUMMARY,
-    &CLLM_F_GPU_MEMORY, &CLLM_F_CLEANUP, &CLLM_F_MONITOR, &CLLM_F_CL_DURATION_S, NULL};
+    &CLLM_F_GPU_MEMORY, &CLLM_F_GPU_PER_GPU, &CLLM_F_GPU_PEER_COPIES, &CLLM_F_CLEANUP, &CLLM_F_MONITOR,
+    &CLLM_F_CL_DURATION_S, NULL};
 const struct cllm_record CLLM_R_GPU_COMPUTE = {"gpu_compute",
     "dense GEMM per precision (cuBLAS / hipBLAS) and device memory bandwidth", gpu_fields, false};
 

@@ -123,6 +123,9 @@ extern const struct cllm_field CLLM_F_GPU_BATCH;
 extern const struct cllm_field CLLM_F_GPU_CHECK_REL_ERR;
 extern const struct cllm_field CLLM_F_GPU_SUMMARY;
 extern const struct cllm_field CLLM_F_GPU_MEMORY;
+extern const struct cllm_field CLLM_F_GPU_PER_GPU, CLLM_F_GPU_ONE_GPU, CLLM_F_GPU_PEER_COPIES, CLLM_F_GPU_PEER_PAIRS,
+    CLLM_F_GPU_PEER_SRC_GPU, CLLM_F_GPU_PEER_DST_GPU, CLLM_F_GPU_PEER_SRC_DEVICE, CLLM_F_GPU_PEER_DST_DEVICE,
+    CLLM_F_GPU_PEER_ACCESS, CLLM_F_GPU_PEER_COPY;
 extern const struct cllm_field CLLM_F_GPU_D2D;
 extern const struct cllm_field CLLM_F_GPU_H2D;
 extern const struct cllm_field CLLM_F_GPU_D2H;

@@ -80,8 +80,28 @@ const struct cllm_field CLLM_F_RUN_STATUS = {"status", STR, "", "running, comple
 const struct cllm_field CLLM_F_RUN_STARTED_AT = {"started_at", STR, "", "ISO 8601 with UTC offset", NULL, 0, REQ};
 const struct cllm_field CLLM_F_RUN_FINISHED_AT = {"finished_at", STR, "",
     "ISO 8601 with UTC offset; null while running", NULL, 0, NUL | REQ};
+/* run.gpu_selection: which GPUs the run used (run --gpus / --gpu, the visibility variables) */
+const struct cllm_field CLLM_F_GSEL_GPUS = {"gpus", CLLM_FT_ARRAY, "",
+    "the selected GPUs: hardware.gpu.devices indices, in the order given", NULL, INT, 0};
+const struct cllm_field CLLM_F_GSEL_RUNTIME_INDEX = {"runtime_index", CLLM_FT_ARRAY, "",
+    "per selected GPU: its device number in its vendor runtime (CUDA, HIP, Level Zero) after the variables; -1 "
+    "unknown", NULL, INT, 0};
+const struct cllm_field CLLM_F_GSEL_SOURCE = {"source", STR, "",
+    "flag (--gpus / --gpu), environment (a visibility variable narrowed every GPU) or all", NULL, 0, 0};
+const struct cllm_field CLLM_F_GSEL_SPEC = {"spec", STR, "", "the --gpus text as given", NULL, 0, 0};
+const struct cllm_field CLLM_F_GSEL_ENV = {"visible_env", CLLM_FT_ARRAY, "",
+    "CUDA_VISIBLE_DEVICES / HIP_VISIBLE_DEVICES / ZE_AFFINITY_MASK as NAME=VALUE, those set", NULL, STR, 0};
+const struct cllm_field CLLM_F_GSEL_NOTE = {"note", STR, "", "a variable that could not be applied (UUIDs)", NULL,
+    0, 0};
+static const struct cllm_field *const gsel_fields[] = {&CLLM_F_GSEL_GPUS, &CLLM_F_GSEL_RUNTIME_INDEX,
+    &CLLM_F_GSEL_SOURCE, &CLLM_F_GSEL_SPEC, &CLLM_F_GSEL_ENV, &CLLM_F_GSEL_NOTE, NULL};
+const struct cllm_record CLLM_R_GPU_SELECTION = {"gpu_selection", "the GPUs the run used and why", gsel_fields,
+    false};
+const struct cllm_field CLLM_F_RUN_GPU_SELECTION = {"gpu_selection", CLLM_FT_OBJECT, "",
+    "on a machine with a GPU (or with --gpus): the GPUs the classic and LLM phases used", &CLLM_R_GPU_SELECTION, 0,
+    0};
 static const struct cllm_field *const run_fields[] = {&CLLM_F_RUN_STATUS, &CLLM_F_RUN_STARTED_AT,
-    &CLLM_F_RUN_FINISHED_AT, NULL};
+    &CLLM_F_RUN_FINISHED_AT, &CLLM_F_RUN_GPU_SELECTION, NULL};
 const struct cllm_record CLLM_R_RUN = {"run", "the run's status and times", run_fields, false};
 
 /* ---- config: one field per key of core/config.c's table, built once ---- */

@@ -47,6 +47,8 @@ extern const struct cllm_field CLLM_F_RUN_STATUS;
 extern const struct cllm_field CLLM_F_RUN_STARTED_AT;
 extern const struct cllm_field CLLM_F_RUN_FINISHED_AT;
 extern const struct cllm_record CLLM_R_RUN;
+extern const struct cllm_field CLLM_F_RUN_GPU_SELECTION, CLLM_F_GSEL_GPUS, CLLM_F_GSEL_RUNTIME_INDEX,
+    CLLM_F_GSEL_SOURCE, CLLM_F_GSEL_SPEC, CLLM_F_GSEL_ENV, CLLM_F_GSEL_NOTE;
 
 /* results.config: built from core/config.c's table (see cllm_record's resolve) */
 extern const struct cllm_record CLLM_R_CONFIG;

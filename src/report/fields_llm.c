@@ -110,9 +110,11 @@ const struct cllm_field CLLM_F_LLM_DEV_MEMORY_TOTAL_GB = {"memory_total_gb", NUM
     "device memory, when the backend says", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_DEV_MEMORY_FREE_GB = {"memory_free_gb", NUM, "GiB",
     "free device memory at the load, when the backend says", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_DEV_DEVICE_ID = {"device_id", STR, "",
+    "ggml_backend_dev_props.device_id: the PCI bus id (0000:01:00.0), when the backend says", NULL, 0, 0};
 static const struct cllm_field *const device_fields[] = {&CLLM_F_LLM_DEV_NAME, &CLLM_F_LLM_DEV_DESCRIPTION,
     &CLLM_F_LLM_DEV_BACKEND, &CLLM_F_LLM_DEV_TYPE, &CLLM_F_LLM_DEV_MEMORY_TOTAL_GB, &CLLM_F_LLM_DEV_MEMORY_FREE_GB,
-    NULL};
+    &CLLM_F_LLM_DEV_DEVICE_ID, NULL};
 const struct cllm_record CLLM_R_LLM_ENGINE_DEVICE = {"llm_engine_device", "a ggml device of the library",
     device_fields, false};
 
@@ -222,11 +224,37 @@ const struct cllm_field CLLM_F_LLM_E_SERVER_PID = {"server_pid", INT, "",
     "server: the llama-server process (auto mode, or found listening on a loopback URL's port)", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_E_LAST_RUN = {"last_run", OBJ, "",
     "server: its account of the last run before this was written", &CLLM_R_LLM_SERVER_RUN, 0, 0};
+/* gpu_plan: the GPUs a model was offloaded to (run --gpus, --split-mode, --tensor-split) */
+const struct cllm_field CLLM_F_LLM_GP_GPUS = {"gpus", ARR, "",
+    "per device used: the detected GPU (hardware.gpu.devices index); -1 not matched", NULL, INT, 0};
+const struct cllm_field CLLM_F_LLM_GP_MAPPED_BY = {"mapped_by", STR, "",
+    "pci_bus_id (ggml's device_id = detection's bus id), order (the runtime's device number) or all (no "
+    "selection: every device of the backend)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_GP_SPLIT_MODE = {"split_mode", STR, "",
+    "none (one GPU), layer (layers split between the GPUs) or row (also rows of each matrix)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_GP_MAIN_GPU = {"main_gpu", INT, "", "llama_model_params.main_gpu: index into "
+    "devices_used", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_GP_TENSOR_SPLIT = {"tensor_split", ARR, "",
+    "share of the model per device used (sums to 1)", NULL, NUM, 0};
+const struct cllm_field CLLM_F_LLM_GP_TENSOR_SPLIT_BY = {"tensor_split_by", STR, "",
+    "free (by free memory at the load) or even", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_GP_ENV = {"visible_env", ARR, "",
+    "CUDA_VISIBLE_DEVICES / HIP_VISIBLE_DEVICES / ZE_AFFINITY_MASK as NAME=VALUE, those set", NULL, STR, 0};
+static const struct cllm_field *const gpu_plan_fields[] = {&CLLM_F_LLM_GP_GPUS, &CLLM_F_LLM_GP_MAPPED_BY,
+    &CLLM_F_LLM_GP_SPLIT_MODE, &CLLM_F_LLM_GP_MAIN_GPU, &CLLM_F_LLM_GP_TENSOR_SPLIT, &CLLM_F_LLM_GP_TENSOR_SPLIT_BY,
+    &CLLM_F_LLM_GP_ENV, NULL};
+const struct cllm_record CLLM_R_LLM_GPU_PLAN = {"llm_gpu_plan", "the GPUs the model was offloaded to and the split",
+    gpu_plan_fields, false};
+const struct cllm_field CLLM_F_LLM_E_GPU_PLAN = {"gpu_plan", OBJ, "",
+    "in-process on GPUs: which detected GPUs, how they were matched to ggml devices, split mode and shares",
+    &CLLM_R_LLM_GPU_PLAN, 0, 0};
+
 static const struct cllm_field *const engine_fields[] = {&CLLM_F_LLM_E_ENGINE, &CLLM_F_LLM_E_LIBRARY,
     &CLLM_F_LLM_E_LLAMA_VERSION, &CLLM_F_LLM_E_GGML_VERSION, &CLLM_F_LLM_E_GGML_COMMIT, &CLLM_F_LLM_E_VARIANT,
     &CLLM_F_LLM_E_BACKEND, &CLLM_F_LLM_E_N_GPU_LAYERS, &CLLM_F_LLM_E_OP_OFFLOAD, &CLLM_F_LLM_E_N_THREADS,
     &CLLM_F_LLM_E_N_CTX, &CLLM_F_LLM_E_N_BATCH, &CLLM_F_LLM_E_FLASH_ATTN, &CLLM_F_LLM_E_NOTICE,
-    &CLLM_F_LLM_E_DEVICES_USED, &CLLM_F_LLM_E_DEVICES_AVAILABLE, &CLLM_F_LLM_E_MODEL, &CLLM_F_LLM_E_SYSTEM_INFO,
+    &CLLM_F_LLM_E_DEVICES_USED, &CLLM_F_LLM_E_GPU_PLAN, &CLLM_F_LLM_E_DEVICES_AVAILABLE, &CLLM_F_LLM_E_MODEL,
+    &CLLM_F_LLM_E_SYSTEM_INFO,
     &CLLM_F_LLM_E_CAPABILITIES, &CLLM_F_LLM_E_MODE, &CLLM_F_LLM_E_URL, &CLLM_F_LLM_E_LIMITS,
     &CLLM_F_LLM_E_SERVER_PID, &CLLM_F_LLM_E_LAST_RUN, NULL};
 const struct cllm_record CLLM_R_LLM_ENGINE = {"llm_engine",
@@ -485,6 +513,26 @@ VARIANT(v_reasoning, "reasoning", "a logic puzzle");
 VARIANT(v_creative, "creative", "a poem to write");
 VARIANT(v_math, "math", "a word problem");
 
+VARIANT(v_gpu0, "gpu0", "detected GPU 0 alone (split none)");
+VARIANT(v_gpu1, "gpu1", "detected GPU 1 alone (split none)");
+VARIANT(v_gpu2, "gpu2", "detected GPU 2 alone (split none)");
+VARIANT(v_gpu3, "gpu3", "detected GPU 3 alone (split none)");
+VARIANT(v_gpu4, "gpu4", "detected GPU 4 alone (split none)");
+VARIANT(v_gpu5, "gpu5", "detected GPU 5 alone (split none)");
+VARIANT(v_gpu6, "gpu6", "detected GPU 6 alone (split none)");
+VARIANT(v_gpu7, "gpu7", "detected GPU 7 alone (split none)");
+VARIANT(v_gpu8, "gpu8", "detected GPU 8 alone (split none)");
+VARIANT(v_gpu9, "gpu9", "detected GPU 9 alone (split none)");
+VARIANT(v_gpu10, "gpu10", "detected GPU 10 alone (split none)");
+VARIANT(v_gpu11, "gpu11", "detected GPU 11 alone (split none)");
+VARIANT(v_gpu12, "gpu12", "detected GPU 12 alone (split none)");
+VARIANT(v_gpu13, "gpu13", "detected GPU 13 alone (split none)");
+VARIANT(v_gpu14, "gpu14", "detected GPU 14 alone (split none)");
+VARIANT(v_gpu15, "gpu15", "detected GPU 15 alone (split none)");
+VARIANT(v_split_layer, "layer", "every selected GPU, split_mode layer");
+VARIANT(v_split_row, "row", "every selected GPU, split_mode row");
+const struct cllm_field *const CLLM_LLM_GPU_VARIANTS[CLLM_LLM_N_GPU_VARIANTS] = {&v_gpu0, &v_gpu1, &v_gpu2, &v_gpu3, &v_gpu4, &v_gpu5, &v_gpu6, &v_gpu7, &v_gpu8, &v_gpu9, &v_gpu10, &v_gpu11, &v_gpu12, &v_gpu13, &v_gpu14, &v_gpu15, &v_split_layer, &v_split_row};
+static const struct cllm_field *const gpu_variant_fields[] = {&v_gpu0, &v_gpu1, &v_gpu2, &v_gpu3, &v_gpu4, &v_gpu5, &v_gpu6, &v_gpu7, &v_gpu8, &v_gpu9, &v_gpu10, &v_gpu11, &v_gpu12, &v_gpu13, &v_gpu14, &v_gpu15, &v_split_layer, &v_split_row, NULL};
 const struct cllm_field *const CLLM_LLM_QUANT_VARIANTS[CLLM_LLM_N_QUANT_VARIANTS] = {&v_q2_k, &v_q3_k_m, &v_q4_k_m,
     &v_q5_k_m, &v_q6_k, &v_q8_0};
 const struct cllm_field *const CLLM_LLM_TEMPERATURE_VARIANTS[CLLM_LLM_N_TEMPERATURE_VARIANTS] = {&v_low, &v_medium,
@@ -509,6 +557,9 @@ const struct cllm_record CLLM_R_LLM_CMP_LANGUAGE = {"llm_cmp_language",
 const struct cllm_record CLLM_R_LLM_CMP_PROMPT_TYPE = {"llm_cmp_prompt_type", "kinds of task (one load)",
     prompt_type_variant_fields, false};
 
+const struct cllm_record CLLM_R_LLM_CMP_GPUS = {"llm_cmp_gpus",
+    "a model on each selected GPU alone, then on all of them split by layer and by row (each loaded on its own)",
+    gpu_variant_fields, false};
 const struct cllm_field CLLM_F_AI_CMP_STATUS = {"status", STR, "",
     "ok; partial (cancelled); failed + error (registry unreadable)", NULL, 0, 0};
 const struct cllm_field CLLM_F_AI_CMP_QUANTIZATION = {"quantization", CLLM_FT_MAP, "",
@@ -519,8 +570,12 @@ const struct cllm_field CLLM_F_AI_CMP_LANGUAGE = {"language", CLLM_FT_MAP, "",
     "phase 9, by model key: en, fr, zh, es, de, ar", &CLLM_R_LLM_CMP_LANGUAGE, 0, 0};
 const struct cllm_field CLLM_F_AI_CMP_PROMPT_TYPE = {"prompt_type", CLLM_FT_MAP, "",
     "phase 10, by model key: general, code, reasoning, creative, math", &CLLM_R_LLM_CMP_PROMPT_TYPE, 0, 0};
+const struct cllm_field CLLM_F_AI_CMP_GPUS = {"gpus", CLLM_FT_MAP, "",
+    "multi-GPU phase (two or more GPUs selected), by model key: gpu<i> each alone, layer, row",
+    &CLLM_R_LLM_CMP_GPUS, 0, 0};
 static const struct cllm_field *const comparisons_fields[] = {&CLLM_F_AI_CMP_QUANTIZATION, &CLLM_F_AI_CMP_TEMPERATURE,
-    &CLLM_F_AI_CMP_LANGUAGE, &CLLM_F_AI_CMP_PROMPT_TYPE, &CLLM_F_AI_CMP_STATUS, &CLLM_F_ERROR, NULL};
+    &CLLM_F_AI_CMP_LANGUAGE, &CLLM_F_AI_CMP_PROMPT_TYPE, &CLLM_F_AI_CMP_GPUS, &CLLM_F_AI_CMP_STATUS, &CLLM_F_ERROR,
+    NULL};
 const struct cllm_record CLLM_R_AI_COMPARISONS = {"ai_comparisons",
     "the comparison phases (run --compare), after the plain one on the same models", comparisons_fields, false};
 

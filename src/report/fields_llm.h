@@ -125,6 +125,9 @@ extern const struct cllm_field CLLM_F_LLM_E_URL;
 extern const struct cllm_field CLLM_F_LLM_E_LIMITS;
 extern const struct cllm_field CLLM_F_LLM_E_SERVER_PID;
 extern const struct cllm_field CLLM_F_LLM_E_LAST_RUN;
+extern const struct cllm_field CLLM_F_LLM_E_GPU_PLAN;
+extern const struct cllm_field CLLM_F_LLM_GP_GPUS, CLLM_F_LLM_GP_MAPPED_BY, CLLM_F_LLM_GP_SPLIT_MODE,
+    CLLM_F_LLM_GP_MAIN_GPU, CLLM_F_LLM_GP_TENSOR_SPLIT, CLLM_F_LLM_GP_TENSOR_SPLIT_BY, CLLM_F_LLM_GP_ENV;
 extern const struct cllm_record CLLM_R_LLM_ENGINE;
 
 extern const struct cllm_field CLLM_F_LLM_DEV_NAME;
@@ -133,6 +136,7 @@ extern const struct cllm_field CLLM_F_LLM_DEV_BACKEND;
 extern const struct cllm_field CLLM_F_LLM_DEV_TYPE;
 extern const struct cllm_field CLLM_F_LLM_DEV_MEMORY_TOTAL_GB;
 extern const struct cllm_field CLLM_F_LLM_DEV_MEMORY_FREE_GB;
+extern const struct cllm_field CLLM_F_LLM_DEV_DEVICE_ID;
 extern const struct cllm_record CLLM_R_LLM_ENGINE_DEVICE;
 
 extern const struct cllm_field CLLM_F_LLM_EM_PATH;
@@ -231,6 +235,7 @@ extern const struct cllm_field CLLM_F_AI_CMP_QUANTIZATION;   /* map: model key â
 extern const struct cllm_field CLLM_F_AI_CMP_TEMPERATURE;    /* map: model key â†’ CLLM_R_LLM_CMP_TEMPERATURE */
 extern const struct cllm_field CLLM_F_AI_CMP_LANGUAGE;
 extern const struct cllm_field CLLM_F_AI_CMP_PROMPT_TYPE;
+extern const struct cllm_field CLLM_F_AI_CMP_GPUS;
 extern const struct cllm_record CLLM_R_AI_COMPARISONS;
 
 /* the variants of each comparison phase: one field per variant (its name is the variant's label), in run order */
@@ -246,6 +251,10 @@ extern const struct cllm_record CLLM_R_LLM_CMP_QUANT;
 extern const struct cllm_record CLLM_R_LLM_CMP_TEMPERATURE;
 extern const struct cllm_record CLLM_R_LLM_CMP_LANGUAGE;
 extern const struct cllm_record CLLM_R_LLM_CMP_PROMPT_TYPE;
+/* the multi-GPU phase's variants: gpu0 .. gpu15 (one detected GPU alone), then layer and row (all selected) */
+#define CLLM_LLM_N_GPU_VARIANTS 18
+extern const struct cllm_field *const CLLM_LLM_GPU_VARIANTS[CLLM_LLM_N_GPU_VARIANTS];
+extern const struct cllm_record CLLM_R_LLM_CMP_GPUS;
 
 /* a comparison variant: CLLM_R_LLM_MODEL_RESULT's keys with the model's facts inline, plus these */
 extern const struct cllm_field CLLM_F_LLM_V_TEMPERATURE;

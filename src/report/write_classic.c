@@ -394,6 +394,46 @@ void cllm_write_gpu_compute(cJSON *phase, const struct cllm_gpugemm_result *r)
     write_message(phase, r->status, r->message);
 }
 
+void cllm_write_gpu_per_gpu(cJSON *phase, const struct cllm_classic_result *r)
+{
+    cJSON *arr;
+    if (r->n_per_gpu < 2)
+        return;
+    arr = cllm_w_arr(phase, &CLLM_F_GPU_PER_GPU);
+    for (int k = 0; arr && k < r->n_per_gpu; k++) {
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cllm_w_int(o, &CLLM_F_GPU_ONE_GPU, r->per_gpu_index[k]);
+        cllm_write_gpu_compute(o, k == 0 ? &r->gpu : &r->per_gpu_more[k - 1]);
+        cJSON_AddItemToArray(arr, o);
+    }
+    if (r->peers) {
+        const struct cllm_gpugemm_peers *pe = r->peers;
+        cJSON *o = cllm_w_obj(phase, &CLLM_F_GPU_PEER_COPIES), *pairs;
+        write_status(o, pe->status);
+        if (pe->backend)
+            cllm_w_str(o, &CLLM_F_GPU_BACKEND, pe->backend, NULL);
+        pairs = pe->n > 0 ? cllm_w_arr(o, &CLLM_F_GPU_PEER_PAIRS) : NULL;
+        for (int i = 0; pairs && i < pe->n; i++) {
+            const struct cllm_gpugemm_peer *q = &pe->pair[i];
+            cJSON *po = cJSON_CreateObject();
+            if (!po)
+                break;
+            cllm_w_int(po, &CLLM_F_GPU_PEER_SRC_GPU, q->src_gpu);
+            cllm_w_int(po, &CLLM_F_GPU_PEER_DST_GPU, q->dst_gpu);
+            cllm_w_int(po, &CLLM_F_GPU_PEER_SRC_DEVICE, q->src_device);
+            cllm_w_int(po, &CLLM_F_GPU_PEER_DST_DEVICE, q->dst_device);
+            write_status(po, q->status);
+            cllm_w_bool(po, &CLLM_F_GPU_PEER_ACCESS, q->peer_access);
+            write_copy(po, &CLLM_F_GPU_PEER_COPY, &q->copy);
+            write_message(po, q->status, q->message);
+            cJSON_AddItemToArray(pairs, po);
+        }
+        write_message(o, pe->status, pe->message);
+    }
+}
+
 /* ---- the runner ---- */
 
 static void write_phase_into(cJSON *o, const struct cllm_classic_result *r, int index)
@@ -408,7 +448,10 @@ static void write_phase_into(cJSON *o, const struct cllm_classic_result *r, int 
     case CLLM_CLASSIC_CPU_SINGLE: cllm_write_cpu_gemm(o, &r->cpu_single); break;
     case CLLM_CLASSIC_CPU_MULTI:  cllm_write_cpu_gemm(o, &r->cpu_multi); break;
     case CLLM_CLASSIC_MEMORY:     cllm_write_membw(o, &r->memory); break;
-    case CLLM_CLASSIC_GPU:        cllm_write_gpu_compute(o, &r->gpu); break;
+    case CLLM_CLASSIC_GPU:
+        cllm_write_gpu_compute(o, &r->gpu);
+        cllm_write_gpu_per_gpu(o, r);
+        break;
     default: break;
     }
     if (ph->has_monitor) {

@@ -29,6 +29,8 @@ struct cJSON *cllm_write_classic_phase(const struct cllm_classic_result *r, int 
 void cllm_write_cpu_gemm(struct cJSON *phase, const struct cllm_cpugemm_result *r);
 void cllm_write_membw(struct cJSON *phase, const struct cllm_membw_result *r);
 void cllm_write_gpu_compute(struct cJSON *phase, const struct cllm_gpugemm_result *r);
+/* gpu_compute.per_gpu and gpu_compute.peer_copies of a run on two or more GPUs (nothing with fewer). */
+void cllm_write_gpu_per_gpu(struct cJSON *phase, const struct cllm_classic_result *r);
 
 #ifdef __cplusplus
 }

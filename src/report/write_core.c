@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "gpu/select.h"
 #include "monitor/cleanup.h"
 #include "monitor/monitor.h"
 #include "report/fields_core.h"
@@ -189,4 +190,33 @@ void cllm_w_monitor(cJSON *obj, const struct cllm_field *f, const struct cllm_mo
     summary_json(j, r);
     if (r->with_samples)
         samples_json(j, r);
+}
+
+void cllm_write_gpu_selection(cJSON *result, const struct cllm_gpu_selection *sel)
+{
+    cJSON *run = cJSON_GetObjectItemCaseSensitive(result, CLLM_F_RUN.name), *o, *arr;
+    if (!run || !sel)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive(run, CLLM_F_RUN_GPU_SELECTION.name);
+    if (!(o = cllm_w_obj(run, &CLLM_F_RUN_GPU_SELECTION)))
+        return;
+    arr = cllm_w_arr(o, &CLLM_F_GSEL_GPUS);
+    for (int i = 0; arr && i < sel->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(sel->index[i]));
+    arr = cllm_w_arr(o, &CLLM_F_GSEL_RUNTIME_INDEX);
+    for (int i = 0; arr && i < sel->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(sel->runtime_index[i]));
+    cllm_w_str(o, &CLLM_F_GSEL_SOURCE, sel->source, NULL);
+    if (sel->spec[0])
+        cllm_w_str(o, &CLLM_F_GSEL_SPEC, sel->spec, NULL);
+    arr = cllm_w_arr(o, &CLLM_F_GSEL_ENV);
+    for (int i = 0; arr && i < CLLM_GPU_ENV_COUNT; i++) {
+        char kv[300];
+        if (!sel->env.set[i])
+            continue;
+        snprintf(kv, sizeof(kv), "%s=%s", cllm_gpu_env_name((enum cllm_gpu_env_var)i), sel->env.value[i]);
+        cJSON_AddItemToArray(arr, cJSON_CreateString(kv));
+    }
+    if (sel->note[0])
+        cllm_w_str(o, &CLLM_F_GSEL_NOTE, sel->note, NULL);
 }

@@ -14,6 +14,10 @@ struct cllm_monitor_report;
 
 /* obj[f->name] (f: &CLLM_F_CLEANUP) = {"actions": [{"action", "status": done|skipped, "detail"}], "pause_s",
  * "duration_s"}. */
+struct cllm_gpu_selection;
+/* result.run.gpu_selection from the selection (gpu/select.h). */
+void cllm_write_gpu_selection(struct cJSON *result, const struct cllm_gpu_selection *sel);
+
 void cllm_w_cleanup(struct cJSON *obj, const struct cllm_field *f, const struct cllm_cleanup_result *r);
 
 /* obj[f->name] (f: &CLLM_F_MONITOR) = {"sampler", "interval_s", "running", "n_samples", "samples_kept",

@@ -208,7 +208,34 @@ static cJSON *device_json(const struct cllm_engine_device *d)
         cllm_w_num(o, &CLLM_F_LLM_DEV_MEMORY_TOTAL_GB, d->memory_total_gb, NULL);
         cllm_w_num(o, &CLLM_F_LLM_DEV_MEMORY_FREE_GB, d->memory_free_gb, NULL);
     }
+    if (d->device_id[0])
+        cllm_w_str(o, &CLLM_F_LLM_DEV_DEVICE_ID, d->device_id, NULL);
     return o;
+}
+
+/* engine.gpu_plan: only for a model on GPUs */
+static void put_gpu_plan(cJSON *o, const struct cllm_engine_info *e)
+{
+    cJSON *p, *arr;
+    double share[CLLM_ENGINE_MAX_DEVICES];
+    int n = e->n_gpus < CLLM_ENGINE_MAX_DEVICES ? e->n_gpus : CLLM_ENGINE_MAX_DEVICES;
+
+    if (n <= 0 || !(p = cllm_w_obj(o, &CLLM_F_LLM_E_GPU_PLAN)))
+        return;
+    arr = cllm_w_arr(p, &CLLM_F_LLM_GP_GPUS);
+    for (int i = 0; arr && i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(e->gpus[i]));
+    cllm_w_str(p, &CLLM_F_LLM_GP_MAPPED_BY, e->gpu_mapped_by, NULL);
+    cllm_w_str(p, &CLLM_F_LLM_GP_SPLIT_MODE, e->split_mode, NULL);
+    cllm_w_int(p, &CLLM_F_LLM_GP_MAIN_GPU, e->main_gpu);
+    for (int i = 0; i < n; i++)
+        share[i] = round((double)e->tensor_split[i] * 1e6) / 1e6;
+    cllm_w_nums(p, &CLLM_F_LLM_GP_TENSOR_SPLIT, share, (size_t)n);
+    cllm_w_str(p, &CLLM_F_LLM_GP_TENSOR_SPLIT_BY, e->tensor_split_by, NULL);
+    arr = cllm_w_arr(p, &CLLM_F_LLM_GP_ENV);
+    for (int i = 0; arr && i < 3; i++)
+        if (e->gpu_env[i][0])
+            cJSON_AddItemToArray(arr, cJSON_CreateString(e->gpu_env[i]));
 }
 
 static void put_engine(cJSON *o, const struct cllm_engine_info *e)
@@ -233,6 +260,7 @@ static void put_engine(cJSON *o, const struct cllm_engine_info *e)
         arr = cllm_w_arr(o, &CLLM_F_LLM_E_DEVICES_USED);
         for (int i = 0; arr && i < e->n_devices_used; i++)
             cJSON_AddItemToArray(arr, device_json(&e->devices_used[i]));
+        put_gpu_plan(o, e);
         arr = cllm_w_arr(o, &CLLM_F_LLM_E_DEVICES_AVAILABLE);
         for (int i = 0; arr && i < e->n_devices_available; i++)
             cJSON_AddItemToArray(arr, device_json(&e->devices_available[i]));
@@ -480,7 +508,7 @@ void cllm_write_ai_skipped(cJSON *section, const char *reason)
 }
 
 static const struct cllm_field *const cmp_phase_fields[CLLM_LLM_CMP_COUNT] = {&CLLM_F_AI_CMP_QUANTIZATION,
-    &CLLM_F_AI_CMP_TEMPERATURE, &CLLM_F_AI_CMP_LANGUAGE, &CLLM_F_AI_CMP_PROMPT_TYPE};
+    &CLLM_F_AI_CMP_TEMPERATURE, &CLLM_F_AI_CMP_LANGUAGE, &CLLM_F_AI_CMP_PROMPT_TYPE, &CLLM_F_AI_CMP_GPUS};
 
 cJSON *cllm_write_ai_comparisons(cJSON *section)
 {
