@@ -1323,8 +1323,18 @@ static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model
             return;
         v.label = label->name;
         if (!skip_after_stall(e, ms) && prepare_model(&q, m, p->quant, e, &pm) && (eng = load_model(&q, &pm, e))) {
-            warmup(&q, eng, &pm, e, ms);
-            timed_runs(&q, eng, &pm, &v, false, e, ms);
+            if (e->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS && e->engine.n_gpus == 0) {
+                /* the library drives none of the selected GPUs: a CPU number under a GPU's name would mislead */
+                char why[700];
+                snprintf(why, sizeof(why), "the model loaded on the CPU: this libllama has no device for the "
+                         "selected GPUs%s%.600s", e->engine.notice[0] ? " (" : "", e->engine.notice);
+                if (e->engine.notice[0])
+                    cllm_strlcpy(why + strlen(why), ")", sizeof(why) - strlen(why));
+                set_status(e, "skipped", false, why);
+            } else {
+                warmup(&q, eng, &pm, e, ms);
+                timed_runs(&q, eng, &pm, &v, false, e, ms);
+            }
             cllm_engine_close(eng);
         }
         put_variant(per_model, CLLM_LLM_CMP_GPUS, e);

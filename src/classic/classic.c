@@ -24,7 +24,8 @@ struct cllm_classic_params cllm_classic_default_params(void)
 {
     struct cllm_classic_params p = {
         .cfg = NULL, .hw = NULL, .cancel = NULL, .cleanup = true, .cleanup_pause_s = 1.0, .drop_page_cache = true,
-        .monitor = true, .keep_samples = true, .only = -1, .gpus = NULL, .progress = NULL, .monitor_sample = NULL,
+        .monitor = true, .keep_samples = true, .only = -1, .gpus = NULL, .gpu_backends = NULL,
+        .n_gpu_backends = 0, .progress = NULL, .monitor_sample = NULL,
         .user_data = NULL,
     };
     return p;
@@ -63,6 +64,8 @@ static void run_gpu_phase(const struct cllm_classic_params *p, struct cllm_class
     g.sizes = cfg->gpu_matrix_sizes;
     g.n_sizes = cfg->n_gpu_matrix_sizes;
     g.iterations = cfg->gemm_iterations;
+    g.backends = p->gpu_backends;
+    g.n_backends = p->n_gpu_backends;
     if (n > CLLM_GPU_MAX)
         n = CLLM_GPU_MAX;
     if (n >= 2) {

@@ -77,6 +77,8 @@ struct cllm_classic_params {
     int    only;                    /* -1 (default): every phase; else the one phase to run (enum
                                        cllm_classic_phase_id; bench programs) */
     const struct cllm_gpu_selection *gpus;   /* GPUs for the GPU compute phase; NULL or n 0: runtime device 0 */
+    const struct cllm_gpugemm_backend *const *gpu_backends;   /* NULL: the built-in list (tests give fakes) */
+    int    n_gpu_backends;
     cllm_classic_progress_fn progress;
     /* each monitor sample as it is taken (live charts), on the monitor's thread; may be NULL */
     void (*monitor_sample)(const struct cllm_sample *s, void *user_data);

@@ -3,8 +3,13 @@
  * ggml device by PCI bus id or by runtime device number, split mode and tensor_split. */
 #include <stdlib.h>
 
+#include <cjson/cJSON.h>
+
 #include "gpu/select.h"
 #include "llm/engine.h"
+#include "llm/llm_result.h"
+#include "report/fields_llm.h"
+#include "report/write_llm.h"
 #include "test.h"
 
 static void add_gpu(struct cllm_gpu_info *g, const char *vendor, const char *name, const char *bus, double vram)
@@ -327,6 +332,99 @@ static void test_map_four(void)
               CLLM_ERR_INVALID_ARG);
 }
 
+/* comparisons.gpus: each GPU alone and both split modes, with the engine's gpu_plan as the engine fills it from
+ * cllm_backend_gpu_plan (four GPUs, the last with less free memory) */
+static void test_write_variants(void)
+{
+    struct cllm_gpu_info g = four_gpus();
+    struct cllm_gpu_visible_env e = env_with(CLLM_GPU_ENV_CUDA, "0,1,2,3");
+    struct cllm_backend_device bd[8];
+    struct cllm_backend_gpu_dev gd[8];
+    struct cllm_backend_choice c;
+    struct cllm_gpu_selection s;
+    const int order[] = {0, 1, 2, 3};
+    const double free_gb[] = {78, 78, 78, 39};
+    const char *labels[] = {"gpu0", "gpu3", "layer", "row"};
+    const int modes[] = {CLLM_SPLIT_NONE, CLLM_SPLIT_NONE, CLLM_SPLIT_LAYER, CLLM_SPLIT_ROW};
+    char err[512];
+    int n = fake_ggml(&g, order, 4, true, free_gb, bd, gd);
+    cJSON *section = cJSON_CreateObject(), *cmp, *per;
+    const cJSON *v;
+
+    cllm_backend_choose(bd, n, true, -1, &g, "cuda", &c);
+    cmp = cllm_write_ai_comparisons(section);
+    per = cllm_write_ai_cmp_model(cllm_write_ai_cmp_phase(cmp, CLLM_LLM_CMP_GPUS), "tiny-test");
+    for (int k = 0; k < 4; k++) {
+        struct cllm_llm_model_result *r = calloc(1, sizeof(*r));
+        struct cllm_backend_gpu_plan plan;
+        struct cllm_gpu_selection one;
+        CHECK_INT(cllm_gpu_select(&g, k == 0 ? "0" : k == 1 ? "3" : NULL, &e, &one, err, sizeof(err)), CLLM_OK);
+        s = one;
+        CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, &s, modes[k], CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                        sizeof(err)), CLLM_OK);
+        r->shape = CLLM_LLM_SHAPE_QUANT;
+        r->label = labels[k];
+        r->status = "ok";
+        r->temperature = NAN;
+        r->has_engine = true;
+        r->engine.kind = CLLM_ENGINE_KIND_IN_PROCESS;
+        strcpy(r->engine.backend, "CUDA");
+        r->engine.n_gpus = plan.n;
+        r->engine.n_devices_used = plan.n;
+        for (int i = 0; i < plan.n; i++) {
+            r->engine.gpus[i] = plan.gpus[i];
+            r->engine.tensor_split[i] = plan.tensor_split[i];
+            snprintf(r->engine.devices_used[i].name, sizeof(r->engine.devices_used[i].name), "%s",
+                     gd[plan.devices[i]].name);
+            snprintf(r->engine.devices_used[i].device_id, sizeof(r->engine.devices_used[i].device_id), "%s",
+                     gd[plan.devices[i]].device_id);
+            r->engine.devices_used[i].memory_total_gb = NAN;
+        }
+        snprintf(r->engine.gpu_mapped_by, sizeof(r->engine.gpu_mapped_by), "%s", plan.mapped_by);
+        snprintf(r->engine.split_mode, sizeof(r->engine.split_mode), "%s", cllm_split_mode_name(plan.split_mode));
+        snprintf(r->engine.tensor_split_by, sizeof(r->engine.tensor_split_by), "%s", plan.tensor_split_by);
+        snprintf(r->engine.gpu_env[0], sizeof(r->engine.gpu_env[0]), "CUDA_VISIBLE_DEVICES=0,1,2,3");
+        cllm_write_llm_variant(per, CLLM_LLM_CMP_GPUS, r);
+        cllm_llm_model_result_free(r);
+        free(r);
+    }
+    CHECK_INT(cJSON_GetArraySize(per), 4);
+    v = cJSON_GetObjectItemCaseSensitive(per, "gpu3");
+    {
+        const cJSON *gp = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(v, "engine"), "gpu_plan");
+        const cJSON *dev = cJSON_GetArrayItem(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(v, "engine"), "devices_used"), 0);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "split_mode")), "none");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "mapped_by")), "pci_bus_id");
+        CHECK_INT(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(gp, "gpus"), 0)->valueint, 3);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(dev, "name")), "CUDA3");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(dev, "device_id")), "0000:81:00.0");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(gp, "visible_env"), 0)),
+                  "CUDA_VISIBLE_DEVICES=0,1,2,3");
+    }
+    for (int k = 2; k < 4; k++) {
+        const cJSON *gp = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(per, labels[k]), "engine"), "gpu_plan");
+        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(gp, "tensor_split");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "split_mode")), labels[k]);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(gp, "tensor_split_by")), "free");
+        CHECK_INT(cJSON_GetArraySize(ts), 4);
+        CHECK_NEAR(cJSON_GetArrayItem(ts, 3)->valuedouble, 0.142857, 1e-6);
+        CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(gp, "gpus")), 4);
+    }
+    /* a label outside the phase's fields is not written */
+    {
+        struct cllm_llm_model_result *r = calloc(1, sizeof(*r));
+        r->shape = CLLM_LLM_SHAPE_QUANT;
+        r->label = "gpu16";
+        r->status = "ok";
+        cllm_write_llm_variant(per, CLLM_LLM_CMP_GPUS, r);
+        free(r);
+        CHECK_INT(cJSON_GetArraySize(per), 4);
+    }
+    cJSON_Delete(section);
+}
+
 int main(void)
 {
     unsetenv("CUDA_VISIBLE_DEVICES");
@@ -334,5 +432,6 @@ int main(void)
     RUN(test_select_env);
     RUN(test_map_two);
     RUN(test_map_four);
+    RUN(test_write_variants);
     return test_summary();
 }
