@@ -25,6 +25,9 @@
  *   summary     {fp32_tflops, tf32_tflops, fp16_tflops, bf16_tflops}      best mean over the sizes
  *   memory      {d2d: {best_gbps, mean_gbps, std_gbps, times_s[], bytes},   read + write: 2 × bytes / time
  *                h2d: {...}, d2h: {...}}                                  pinned host memory, bytes / time
+ *   per_gpu     [{gpu, ...the keys above}]       two or more GPUs selected: the phase on each (classic/classic.c)
+ *   peer_copies {status, backend, pairs: [{src_gpu, dst_gpu, src_device, dst_device, status, peer_access,
+ *                copy: {...as memory's}}]}      cllm_gpugemm_peers_run: bytes / time between each ordered pair
  *
  * Times are per GEMM in seconds; each entry of times_s is one timed batch of `batch` back-to-back GEMMs between
  * two device events, divided by `batch` (batch is chosen so a batch lasts about batch_target_s, which hides the
