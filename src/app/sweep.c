@@ -22,6 +22,7 @@
 #include "report/write.h"
 #include "core/clock.h"
 #include "core/strutil.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "monitor/monitor.h"
 
@@ -418,6 +419,8 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
             p->models_file = v;
         } else if (is(a, "--llama-lib", NULL)) {
             p->llama_lib = v;
+        } else if (is(a, "--gpus", NULL)) {
+            p->gpus = v;   /* checked against the machine when the sweep starts (cllm_gpu_select) */
         } else {
             takes = false;
             if (is(a, "--no-warmup", NULL))
@@ -499,6 +502,8 @@ void cllm_sweep_usage(char *out, size_t n)
              "  --models-dir DIR            where registry models are kept (default models)\n"
              "  --models-file FILE          an extra registry file\n"
              "  --llama-lib PATH            the libllama file or folder (default: as computellm run)\n"
+             "  --gpus LIST                 load the models on these GPUs only, as computellm detect numbers them\n"
+             "                              (e.g. 0,2; -sm/-ts/-mg then split among them)\n"
              "  --no-download, --no-synthetic   do not fetch missing models / make synthetic stand-ins\n"
              "  --no-monitor                no clock, throttle and other-process readings\n"
              "  --monitor-interval S        seconds between the monitor's readings, 0.1 .. 10 (default 0.5)\n"
@@ -955,6 +960,8 @@ enum cllm_status cllm_sweep_run(const struct cllm_sweep_run_params *rp, struct c
     out->warmup = p->warmup;
     out->delay_s = p->delay_s;
     out->until_stable_cv = p->until_stable_cv;
+    for (int i = 0; rp->gpu_sel && i < rp->gpu_sel->n && i < CLLM_BENCH_MAX_SPLIT; i++)
+        out->gpus[out->n_gpus++] = rp->gpu_sel->index[i];
     if (rp->hw) {
         threads = rp->hw->cpu.physical_cores > 0 ? rp->hw->cpu.physical_cores : rp->hw->cpu.logical_cores;
         cllm_strlcpy(out->cpu_info, rp->hw->cpu.model, sizeof(out->cpu_info));
@@ -1019,7 +1026,8 @@ enum cllm_status cllm_sweep_run(const struct cllm_sweep_run_params *rp, struct c
             continue;
         }
         if (loaded_model != x->model || !same_model_knobs(&loaded_knobs, &x->k)) {
-            struct cllm_bench_load_params lp = {paths[x->model], p->llama_lib, &x->k};
+            struct cllm_bench_load_params lp = {paths[x->model], p->llama_lib, &x->k, rp->hw ? &rp->hw->gpu : NULL,
+                                                rp->gpu_sel};
             if (model)
                 r.ops->unload(r.ops->self, model);
             model = NULL;

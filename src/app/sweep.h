@@ -23,6 +23,7 @@ extern "C" {
 #endif
 
 struct cllm_hw_info;
+struct cllm_gpu_selection;
 struct cllm_monitor;
 struct cllm_monitor_window;
 
@@ -60,6 +61,8 @@ struct cllm_sweep_params {
     const char *models_dir;                      /* --models-dir (models) */
     const char *models_file;                     /* --models-file */
     const char *llama_lib;                       /* --llama-lib */
+    const char *gpus;                            /* --gpus LIST: detected GPU indices the models load on (mapped to
+                                                    ggml devices as run's are); NULL: every device of the backend */
     bool  allow_download, allow_synthetic;       /* --no-download, --no-synthetic */
     bool  monitor;                               /* --no-monitor: no clocks/throttle/noise readings */
     double monitor_interval_s;                   /* --monitor-interval S (0.5) */
@@ -112,6 +115,7 @@ struct cllm_sweep_run_params {
     const struct cllm_bench_ops *ops;            /* NULL: cllm_bench_llama */
     const struct cllm_hw_info *hw;               /* for the physical-core default and the model RAM pre-check;
                                                     may be NULL */
+    const struct cllm_gpu_selection *gpu_sel;    /* --gpus checked against hw (gpu/select.h); NULL: none given */
     struct cllm_sweep_monitor monitor;
     const volatile sig_atomic_t *cancel;
     cllm_sweep_event_fn on_event;

@@ -10,6 +10,7 @@
 #include "app/sweep.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "gpu/select.h"
 #include "hw/hw.h"
 #include "monitor/monitor.h"
 #include "report/result.h"
@@ -80,6 +81,7 @@ int cmd_sweep(int argc, char *const *argv)
     struct cllm_bench_sweep s;
     struct cllm_hw_params hp = cllm_hw_default_params();
     struct cllm_hw_info *hw;
+    struct cllm_gpu_selection sel;
     struct ui ui;
     struct cllm_monitor *mon = NULL;
     char err[CLLM_ERR_LEN] = "";
@@ -121,6 +123,14 @@ int cmd_sweep(int argc, char *const *argv)
     if (!hw)
         return CLI_EXIT_FAIL;
     cllm_hw_detect(&hp, hw);
+    if (p.gpus) {
+        /* a GPU that is not there, or hidden by CUDA_VISIBLE_DEVICES & co., is refused before any test */
+        if (cllm_gpu_select(&hw->gpu, p.gpus, NULL, &sel, err, sizeof(err)) != CLLM_OK) {
+            fprintf(stderr, "computellm sweep: --gpus: %s\n", err);
+            free(hw);
+            return CLI_EXIT_USAGE;
+        }
+    }
 
     memset(&rp, 0, sizeof(rp));
     memset(&s, 0, sizeof(s));
@@ -129,6 +139,7 @@ int cmd_sweep(int argc, char *const *argv)
     ui.live = &s;
     rp.p = &p;
     rp.hw = hw;
+    rp.gpu_sel = p.gpus ? &sel : NULL;
     rp.cancel = cli_cancel_flag();
     rp.on_event = on_event;
     rp.user_data = &ui;

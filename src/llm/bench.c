@@ -10,6 +10,8 @@
 
 #include "core/clock.h"
 #include "core/strutil.h"
+#include "gpu/select.h"
+#include "llm/engine.h"
 #include "llm/llama_api.h"
 
 struct cllm_bench_knobs cllm_bench_default_knobs(void)
@@ -109,6 +111,7 @@ struct bench_model {
     bool add_bos;
     cllm_llama_token bos;
     float tensor_split[CLLM_BENCH_MAX_SPLIT];
+    struct ggml_backend_device *devices[CLLM_LLAMA_MAX_DEVICES + 1];   /* sweep --gpus: NULL-terminated */
 };
 
 struct bench_ctx {
@@ -133,6 +136,43 @@ static void backends_of(const struct cllm_llama *L, char *out, size_t n, char *g
     }
     if (!out[0])
         cllm_strlcpy(out, "CPU", n);
+}
+
+/* sweep --gpus: the selected GPUs' devices of the chosen backend, matched as the run's engine matches them
+ * (cllm_backend_gpu_plan); -sm, -mg and -ts then apply among them. */
+static enum cllm_status select_devices(struct bench_model *M, const struct cllm_bench_load_params *p, char *err,
+                                       size_t errlen)
+{
+    struct cllm_llama_device devs[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_backend_device bdev[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_backend_gpu_dev gdev[CLLM_LLAMA_MAX_DEVICES];
+    struct cllm_backend_choice choice;
+    struct cllm_backend_gpu_plan plan;
+    int nd = cllm_llama_devices(M->L, devs, CLLM_LLAMA_MAX_DEVICES);
+    char why[CLLM_ERR_LEN];
+
+    for (int i = 0; i < nd; i++) {
+        cllm_strlcpy(bdev[i].backend, devs[i].backend, sizeof(bdev[i].backend));
+        bdev[i].type = devs[i].type;
+        cllm_strlcpy(gdev[i].name, devs[i].name, sizeof(gdev[i].name));
+        cllm_strlcpy(gdev[i].device_id, devs[i].device_id, sizeof(gdev[i].device_id));
+        gdev[i].memory_free_gb = devs[i].memory_free_gb;
+    }
+    cllm_backend_choose(bdev, nd, true, -1, p->gpus, M->L->variant, &choice);
+    if (choice.n_devices == 0) {
+        cllm_errf(err, errlen, "--gpus: this libllama (%s) has no GPU device%s%s", M->L->lib_path,
+                  choice.notice[0] ? ": " : "", choice.notice);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (cllm_backend_gpu_plan(gdev, nd, &choice, p->gpus, p->gpu_sel, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE,
+                              &plan, why, sizeof(why)) != CLLM_OK) {
+        cllm_errf(err, errlen, "--gpus: %s", why);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    for (int i = 0; i < plan.n; i++)
+        M->devices[i] = devs[plan.devices[i]].handle;
+    M->devices[plan.n] = NULL;
+    return CLLM_OK;
 }
 
 static enum cllm_status llama_load(void *self, const struct cllm_bench_load_params *p, void **out,
@@ -164,6 +204,14 @@ static enum cllm_status llama_load(void *self, const struct cllm_bench_load_para
     mp.split_mode = k->split_mode;
     mp.main_gpu = k->main_gpu;
     mp.load_mode = k->use_mmap ? CLLM_LLAMA_LOAD_AUTO : CLLM_LLAMA_LOAD_NONE;
+    if (p->gpu_sel && p->gpu_sel->n > 0 && k->n_gpu_layers != 0) {
+        st = select_devices(M, p, err, errlen);
+        if (st != CLLM_OK) {
+            free(M);
+            return st;
+        }
+        mp.devices = M->devices;
+    }
     if (k->n_tensor_split > 0) {
         for (int i = 0; i < k->n_tensor_split && i < CLLM_BENCH_MAX_SPLIT; i++)
             M->tensor_split[i] = k->tensor_split[i];

@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+struct cllm_gpu_info;
+struct cllm_gpu_selection;
+
 #define CLLM_BENCH_MAX_SPLIT 16   /* -ts entries (llama_max_devices() is 16 in the pinned build) */
 
 enum cllm_bench_split { CLLM_BENCH_SPLIT_NONE = 0, CLLM_BENCH_SPLIT_LAYER = 1, CLLM_BENCH_SPLIT_ROW = 2 };
@@ -72,6 +75,8 @@ struct cllm_bench_load_params {
     const char *lib;             /* libllama file or folder; NULL: cllm_llama_load's default search */
     const struct cllm_bench_knobs *k;   /* the model-level knobs: n_gpu_layers, split_mode, main_gpu,
                                            tensor_split, use_mmap */
+    const struct cllm_gpu_info *gpus;   /* detected GPUs (for gpu_sel); may be NULL */
+    const struct cllm_gpu_selection *gpu_sel;   /* sweep --gpus: only these GPUs' ggml devices; NULL: every device */
 };
 
 /* A way to run the method. `self` is the implementation's; every pointer is required. */
@@ -157,6 +162,8 @@ struct cllm_bench_sweep {
     double until_stable_cv;      /* NAN: off */
     char   cpu_info[160];
     char   gpu_info[256];
+    int    n_gpus;               /* sweep --gpus: the detected GPUs given; 0 none */
+    int    gpus[CLLM_BENCH_MAX_SPLIT];
     int    n_tests;
     struct cllm_bench_test *tests;
 };

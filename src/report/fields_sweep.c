@@ -162,11 +162,14 @@ const struct cllm_field CLLM_F_SW_S_DELAY_S = {"delay_s", NUM, "s",
     "--delay: cool-down before each test", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_S_UNTIL_STABLE_CV = {"until_stable_cv", NUM, "",
     "--until-stable target (absent: off)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_SW_S_GPUS = {"gpus", ARR, "",
+    "--gpus: the detected GPUs (hardware.gpu.devices indices) the models were loaded on; absent: every device",
+    NULL, CLLM_FT_INTEGER, 0};
 const struct cllm_field CLLM_F_SW_S_METHOD = {"method", STR, "", "how the tests were measured", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SW_S_TESTS = {"tests", ARR, "",
     "the matrix's tests, in the order run", &CLLM_R_SWEEP_TEST, 0, REQ};
 static const struct cllm_field *const sweep_fields[] = {&CLLM_F_SW_S_STATUS, &CLLM_F_SW_S_REPETITIONS,
-    &CLLM_F_SW_S_WARMUP, &CLLM_F_SW_S_DELAY_S, &CLLM_F_SW_S_UNTIL_STABLE_CV, &CLLM_F_SW_S_METHOD, &CLLM_F_SW_S_TESTS,
-    NULL};
+    &CLLM_F_SW_S_WARMUP, &CLLM_F_SW_S_DELAY_S, &CLLM_F_SW_S_UNTIL_STABLE_CV, &CLLM_F_SW_S_GPUS, &CLLM_F_SW_S_METHOD,
+    &CLLM_F_SW_S_TESTS, NULL};
 const struct cllm_record CLLM_R_SWEEP = {"sweep",
     "computellm sweep: llama-bench's test matrix on the in-process libllama", sweep_fields, false};

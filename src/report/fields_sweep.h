@@ -88,6 +88,7 @@ extern const struct cllm_field CLLM_F_SW_S_REPETITIONS;
 extern const struct cllm_field CLLM_F_SW_S_WARMUP;
 extern const struct cllm_field CLLM_F_SW_S_DELAY_S;
 extern const struct cllm_field CLLM_F_SW_S_UNTIL_STABLE_CV;
+extern const struct cllm_field CLLM_F_SW_S_GPUS;
 extern const struct cllm_field CLLM_F_SW_S_METHOD;
 extern const struct cllm_field CLLM_F_SW_S_TESTS;
 extern const struct cllm_record CLLM_R_SWEEP;

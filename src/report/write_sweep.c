@@ -141,6 +141,11 @@ void cllm_write_sweep(cJSON *section, const struct cllm_bench_sweep *s)
     cllm_w_num(section, &CLLM_F_SW_S_DELAY_S, s->delay_s, NULL);
     if (!isnan(s->until_stable_cv))
         cllm_w_num(section, &CLLM_F_SW_S_UNTIL_STABLE_CV, s->until_stable_cv, NULL);
+    if (s->n_gpus > 0) {
+        cJSON *g = cllm_w_arr(section, &CLLM_F_SW_S_GPUS);
+        for (int i = 0; g && i < s->n_gpus; i++)
+            cJSON_AddItemToArray(g, cJSON_CreateNumber(s->gpus[i]));
+    }
     cllm_w_str(section, &CLLM_F_SW_S_METHOD, METHOD, NULL);
     tests = cllm_w_arr(section, &CLLM_F_SW_S_TESTS);
     for (int i = 0; tests && i < s->n_tests; i++) {
