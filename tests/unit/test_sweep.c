@@ -3,7 +3,13 @@
  * sequence, throttled repetitions kept out of the kept statistics, a model that cannot load → skipped rows. */
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
 #include "app/sweep.h"
+#include "gpu/select.h"
+#include "hw/hw.h"
+#include "report/fields_sweep.h"
 #include "llm/bench.h"
 #include "monitor/monitor.h"
 #include "test.h"
@@ -26,6 +32,8 @@ struct fake {
     int pos;                      /* tokens in the fake KV cache */
     bool in_depth;                /* the runner is filling a depth (no clock read between) */
     int calls;
+    int sel_n, sel_first;         /* the --gpus selection the last load got (0: none) */
+    bool sel_has_gpus;            /* ... with the detected list beside it */
 };
 
 struct fake_ctx {
@@ -42,6 +50,9 @@ static enum cllm_status f_load(void *self, const struct cllm_bench_load_params *
         return CLLM_ERR_NOMEM;
     }
     f->loads++;
+    f->sel_n = p->gpu_sel ? p->gpu_sel->n : 0;
+    f->sel_first = p->gpu_sel && p->gpu_sel->n ? p->gpu_sel->index[0] : -1;
+    f->sel_has_gpus = p->gpus != NULL;
     snprintf(info->model_type, sizeof(info->model_type), "fake 1B Q4_K");
     info->model_size = 1 << 20;
     info->model_n_params = 1000000;
@@ -562,6 +573,63 @@ static void test_names(void)
     CHECK_STR(cllm_bench_type_name(30), "bf16");
 }
 
+/* sweep --gpus: the selection reaches the engine's load and the results name it */
+static void test_gpus(void)
+{
+    struct fake f;
+    struct cllm_sweep_params p;
+    struct cllm_bench_ops ops;
+    struct cllm_sweep_run_params rp;
+    struct cllm_bench_sweep s;
+    struct cllm_hw_info *hw = calloc(1, sizeof(*hw));
+    struct cllm_gpu_visible_env env;
+    struct cllm_gpu_selection sel;
+    char err[CLLM_ERR_LEN];
+    cJSON *o;
+
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    CHECK_INT(parse(&p, "-m a.gguf -p 0 -n 4 -r 1 --no-warmup --gpus 1,0", err, sizeof(err)), CLLM_OK);
+    CHECK_STR(p.gpus, "1,0");
+    hw->gpu.n_devices = 2;
+    for (int i = 0; i < 2; i++) {
+        cllm_gpu_device_init(&hw->gpu.devices[i]);
+        strcpy(hw->gpu.devices[i].vendor, "NVIDIA");
+        snprintf(hw->gpu.devices[i].pci_bus_id, sizeof(hw->gpu.devices[i].pci_bus_id), "0000:0%d:00.0", i + 1);
+    }
+    hw->cpu.physical_cores = 2;
+    memset(&env, 0, sizeof(env));
+    CHECK_INT(cllm_gpu_select(&hw->gpu, p.gpus, &env, &sel, err, sizeof(err)), CLLM_OK);
+    ops = fake_ops(&f);
+    memset(&rp, 0, sizeof(rp));
+    rp.p = &p;
+    rp.ops = &ops;
+    rp.hw = hw;
+    rp.gpu_sel = &sel;
+    CHECK_INT(cllm_sweep_run(&rp, &s, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(f.sel_n, 2);
+    CHECK_INT(f.sel_first, 1);
+    CHECK(f.sel_has_gpus);
+    CHECK_INT(s.n_gpus, 2);
+    o = cJSON_CreateObject();
+    cllm_write_sweep(o, &s);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "gpus")), 2);
+    CHECK_INT(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "gpus"), 0)->valueint, 1);
+    cJSON_Delete(o);
+    cllm_bench_sweep_free(&s);
+    /* without --gpus: no selection, no key */
+    CHECK_INT(parse(&p, "-m a.gguf -p 0 -n 4 -r 1 --no-warmup", err, sizeof(err)), CLLM_OK);
+    rp.gpu_sel = NULL;
+    CHECK_INT(cllm_sweep_run(&rp, &s, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(f.sel_n, 0);
+    o = cJSON_CreateObject();
+    cllm_write_sweep(o, &s);
+    CHECK(cJSON_GetObjectItemCaseSensitive(o, "gpus") == NULL);
+    cJSON_Delete(o);
+    cllm_bench_sweep_free(&s);
+    free(hw);
+}
+
 int main(void)
 {
     /* the fake engine reads no file, but a GGUF path given to -m must exist */
@@ -575,5 +643,6 @@ int main(void)
     RUN(test_throttled_kept_apart);
     RUN(test_skipped_model);
     RUN(test_names);
+    RUN(test_gpus);
     return test_summary();
 }
