@@ -2,11 +2,12 @@
 # Runs every libFuzzer target of BUILD (built by `make fuzz`) for SECONDS each, under ASan + UBSan, on a copy of its
 # seed corpus kept in BUILD/fuzz-corpus/NAME (tests/fuzz/corpus/ is only read). Exits 1 when any target finds
 # something: the input is kept in BUILD/fuzz-artifacts/NAME/ and the command to reproduce it is printed.
-# usage: tests/fuzz/run.sh BUILD SECONDS [NAME...]   (NAME: json config registry result sse gguf hf_headers sweep_args monitor)
+# usage: tests/fuzz/run.sh BUILD SECONDS [NAME...]   (NAME: json config registry result sse gguf hf_headers sweep_args monitor
+#        gpu_select)
 set -uo pipefail
 
 if [ $# -lt 2 ]; then
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 build=$1
@@ -19,7 +20,7 @@ src=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$src/../.." && pwd)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(json config registry result sse gguf hf_headers sweep_args monitor)
+  targets=(json config registry result sse gguf hf_headers sweep_args monitor gpu_select)
 fi
 
 # Leaks inside third-party driver libraries only (tests/sanitizers/lsan.supp says which and why).
