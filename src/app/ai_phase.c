@@ -1277,10 +1277,10 @@ out:
     free_result(ctx);
 }
 
-/* The multi-GPU phase runs for in-process models on two or more selected GPUs. */
+/* The multi-GPU phase runs for in-process models (not through a server) on two or more selected GPUs. */
 static bool multi_gpu(const struct cllm_ai_params *p)
 {
-    return p->gpu_sel && p->gpu_sel->n >= 2 && !p->engine && !p->server_url && !p->llama_server &&
+    return p->gpu_sel && p->gpu_sel->n >= 2 && !p->server_url && !p->llama_server &&
            !(p->device && strcmp(p->device, "cpu") == 0);
 }
 
