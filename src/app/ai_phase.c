@@ -1307,6 +1307,8 @@ static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model
                 continue;   /* results keys exist for gpu0 .. gpu15 */
             label = CLLM_LLM_GPU_VARIANTS[all->index[k]];
             one.n = 1;
+            /* asked for by the phase: a GPU the library has no device for fails its variant with the reason */
+            cllm_strlcpy(one.source, "flag", sizeof(one.source));
             one.index[0] = all->index[k];
             one.runtime_index[0] = all->runtime_index[k];
             q.gpu_sel = &one;

@@ -378,12 +378,42 @@ static void plan_split(const struct cllm_backend_gpu_dev *devs, int split_mode, 
         out->tensor_split[i] = known ? (float)(devs[out->devices[i]].memory_free_gb / sum) : 1.0f / (float)out->n;
 }
 
+/* Every device of the choice, each matched to its detected GPU by bus id where ggml says one. */
+static void plan_all(const struct cllm_backend_gpu_dev *devs, const struct cllm_backend_choice *choice,
+                     const struct cllm_gpu_info *gpus, struct cllm_backend_gpu_plan *out)
+{
+    out->n = 0;
+    cllm_strlcpy(out->mapped_by, "all", sizeof(out->mapped_by));
+    for (int i = 0; i < choice->n_devices && i < CLLM_ENGINE_MAX_DEVICES; i++) {
+        const struct cllm_backend_gpu_dev *d = &devs[choice->devices[i]];
+        out->devices[out->n] = choice->devices[i];
+        out->gpus[out->n] = -1;
+        for (int g = 0; gpus && d->device_id[0] && g < gpus->n_devices && g < CLLM_GPU_MAX; g++)
+            if (same_bus(d->device_id, gpus->devices[g].pci_bus_id))
+                out->gpus[out->n] = g;
+        out->n++;
+    }
+}
+
+/* The GPU maker a vendor backend drives (its runtime numbers only that maker's GPUs); NULL: any (Vulkan, Metal). */
+static const char *backend_vendor(const char *backend)
+{
+    if (strcmp(backend, "CUDA") == 0)
+        return "NVIDIA";
+    if (strcmp(backend, "ROCm") == 0)
+        return "AMD";
+    if (strcmp(backend, "SYCL") == 0)
+        return "Intel";
+    return NULL;
+}
+
 enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, int n,
                                        const struct cllm_backend_choice *choice, const struct cllm_gpu_info *gpus,
                                        const struct cllm_gpu_selection *sel, int split_mode, int tensor_split_by,
                                        struct cllm_backend_gpu_plan *out, char *err, size_t errlen)
 {
-    bool any_id = false;
+    bool any_id = false, asked;
+    const char *vendor;
     char have[512];
 
     memset(out, 0, sizeof(*out));
@@ -398,19 +428,14 @@ enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, 
     for (int i = 0; i < choice->n_devices; i++)
         any_id = any_id || (choice->devices[i] < n && devs[choice->devices[i]].device_id[0]);
     if (!sel || sel->n <= 0) {
-        cllm_strlcpy(out->mapped_by, "all", sizeof(out->mapped_by));
-        for (int i = 0; i < choice->n_devices && i < CLLM_ENGINE_MAX_DEVICES; i++) {
-            const struct cllm_backend_gpu_dev *d = &devs[choice->devices[i]];
-            out->devices[out->n] = choice->devices[i];
-            out->gpus[out->n] = -1;
-            for (int g = 0; gpus && d->device_id[0] && g < gpus->n_devices && g < CLLM_GPU_MAX; g++)
-                if (same_bus(d->device_id, gpus->devices[g].pci_bus_id))
-                    out->gpus[out->n] = g;
-            out->n++;
-        }
+        plan_all(devs, choice, gpus, out);
         plan_split(devs, split_mode, tensor_split_by, out);
         return CLLM_OK;
     }
+    /* GPUs the user named must each have a device; the default list (every visible GPU) keeps those the backend
+     * drives: a CUDA library on a machine with an AMD GPU beside the NVIDIA one still runs */
+    asked = strcmp(sel->source, "flag") == 0;
+    vendor = backend_vendor(choice->backend);
     describe_choice(devs, choice, have, sizeof(have));
     cllm_strlcpy(out->mapped_by, any_id ? "pci_bus_id" : "order", sizeof(out->mapped_by));
     for (int s = 0; s < sel->n && s < CLLM_ENGINE_MAX_DEVICES; s++) {
@@ -421,19 +446,21 @@ enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, 
             return CLLM_ERR_INVALID_ARG;
         }
         gd = &gpus->devices[g];
-        if (any_id) {
+        if (vendor && strcasecmp(gd->vendor, vendor) != 0) {
+            found = -1;   /* CUDA drives NVIDIA GPUs only, ROCm AMD, SYCL Intel */
+        } else if (any_id) {
             for (int i = 0; i < choice->n_devices; i++)
                 if (same_bus(devs[choice->devices[i]].device_id, gd->pci_bus_id))
                     found = i;
         } else {
             /* vendor runtimes number their visible devices as ggml's CUDA/ROCm/SYCL backends do; Vulkan and Metal
              * list every GPU, not narrowed by the vendor variables */
-            bool vendor_rt = strcmp(choice->backend, "CUDA") == 0 || strcmp(choice->backend, "ROCm") == 0 ||
-                             strcmp(choice->backend, "SYCL") == 0;
-            int rank = vendor_rt ? sel->visible_rank[g] : g;
+            int rank = vendor ? sel->visible_rank[g] : g;
             if (rank >= 0 && rank < choice->n_devices)
                 found = rank;
         }
+        if (found < 0 && !asked)
+            continue;
         if (found < 0) {
             cllm_errf(err, errlen, "GPU %d (%s %s%s%s) has no %s device in this libllama (matched by %s); its %s "
                       "devices: %s", g, gd->vendor, gd->name, gd->pci_bus_id[0] ? ", " : "", gd->pci_bus_id,
@@ -451,6 +478,8 @@ enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, 
         out->gpus[out->n] = g;
         out->n++;
     }
+    if (out->n == 0)
+        plan_all(devs, choice, gpus, out);   /* none of the default list matched: every device, as before */
     plan_split(devs, split_mode, tensor_split_by, out);
     return CLLM_OK;
 }

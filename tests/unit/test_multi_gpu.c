@@ -332,6 +332,55 @@ static void test_map_four(void)
               CLLM_ERR_INVALID_ARG);
 }
 
+/* A CUDA library on a machine with an AMD GPU beside the NVIDIA ones: the default list keeps the GPUs CUDA drives;
+ * naming the AMD GPU is refused; without device ids the AMD GPU does not take an NVIDIA device's number. */
+static void test_map_mixed(void)
+{
+    struct cllm_gpu_info g;
+    struct cllm_gpu_visible_env e = env_none();
+    struct cllm_backend_device bd[8];
+    struct cllm_backend_gpu_dev gd[8];
+    struct cllm_backend_choice c;
+    struct cllm_backend_gpu_plan plan;
+    struct cllm_gpu_selection s;
+    const int nvidia[] = {0, 2};
+    char err[1024];
+    int n;
+
+    memset(&g, 0, sizeof(g));
+    add_gpu(&g, "NVIDIA", "RTX 4090", "0000:01:00.0", 24);
+    add_gpu(&g, "AMD", "Radeon RX 7900 XTX", "0000:02:00.0", 24);
+    add_gpu(&g, "NVIDIA", "RTX 4090", "0000:03:00.0", 24);
+    for (int ids = 1; ids >= 0; ids--) {
+        n = fake_ggml(&g, nvidia, 2, ids == 1, NULL, bd, gd);
+        cllm_backend_choose(bd, n, true, -1, &g, "cuda", &c);
+        CHECK_INT(cllm_gpu_select(&g, NULL, &e, &s, err, sizeof(err)), CLLM_OK);
+        CHECK_INT(s.n, 3);
+        CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, &s, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                        sizeof(err)), CLLM_OK);
+        CHECK_INT(plan.n, 2);
+        CHECK_INT(plan.gpus[0], 0);
+        CHECK_INT(plan.gpus[1], 2);
+        CHECK_INT(plan.devices[1], 2);   /* the second NVIDIA GPU is CUDA1 */
+        CHECK_STR(plan.mapped_by, ids ? "pci_bus_id" : "order");
+        CHECK_STR(plan.tensor_split_by, "even");   /* free memory unknown */
+        CHECK_INT(cllm_gpu_select(&g, "1", &e, &s, err, sizeof(err)), CLLM_OK);
+        CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, &s, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                        sizeof(err)), CLLM_ERR_INVALID_ARG);
+        CHECK(strstr(err, "GPU 1 (AMD Radeon RX 7900 XTX, 0000:02:00.0) has no CUDA device in this libllama") != NULL);
+    }
+    /* a default list none of which the backend drives: every device of the backend, as without a selection */
+    memset(&g, 0, sizeof(g));
+    add_gpu(&g, "AMD", "Radeon RX 7900 XTX", "0000:02:00.0", 24);
+    n = fake_ggml(&g, nvidia, 1, false, NULL, bd, gd);
+    cllm_backend_choose(bd, n, true, -1, &g, "cuda", &c);
+    CHECK_INT(cllm_gpu_select(&g, NULL, &e, &s, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, &s, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                    sizeof(err)), CLLM_OK);
+    CHECK_INT(plan.n, 1);
+    CHECK_STR(plan.mapped_by, "all");
+}
+
 /* comparisons.gpus: each GPU alone and both split modes, with the engine's gpu_plan as the engine fills it from
  * cllm_backend_gpu_plan (four GPUs, the last with less free memory) */
 static void test_write_variants(void)
@@ -432,6 +481,7 @@ int main(void)
     RUN(test_select_env);
     RUN(test_map_two);
     RUN(test_map_four);
+    RUN(test_map_mixed);
     RUN(test_write_variants);
     return test_summary();
 }
