@@ -25,7 +25,7 @@ struct cllm_classic_params cllm_classic_default_params(void)
     struct cllm_classic_params p = {
         .cfg = NULL, .hw = NULL, .cancel = NULL, .cleanup = true, .cleanup_pause_s = 1.0, .drop_page_cache = true,
         .monitor = true, .keep_samples = true, .only = -1, .gpus = NULL, .gpu_backends = NULL,
-        .n_gpu_backends = 0, .progress = NULL, .monitor_sample = NULL,
+        .n_gpu_backends = 0, .gpu_copy_bytes = 0, .gpu_h2d_bytes = 0, .progress = NULL, .monitor_sample = NULL,
         .user_data = NULL,
     };
     return p;
@@ -66,6 +66,10 @@ static void run_gpu_phase(const struct cllm_classic_params *p, struct cllm_class
     g.iterations = cfg->gemm_iterations;
     g.backends = p->gpu_backends;
     g.n_backends = p->n_gpu_backends;
+    if (p->gpu_copy_bytes)
+        g.copy_bytes = p->gpu_copy_bytes;
+    if (p->gpu_h2d_bytes)
+        g.h2d_bytes = p->gpu_h2d_bytes;
     if (n > CLLM_GPU_MAX)
         n = CLLM_GPU_MAX;
     if (n >= 2) {

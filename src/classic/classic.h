@@ -79,6 +79,7 @@ struct cllm_classic_params {
     const struct cllm_gpu_selection *gpus;   /* GPUs for the GPU compute phase; NULL or n 0: runtime device 0 */
     const struct cllm_gpugemm_backend *const *gpu_backends;   /* NULL: the built-in list (tests give fakes) */
     int    n_gpu_backends;
+    size_t gpu_copy_bytes, gpu_h2d_bytes;     /* 0: gpu_gemm's defaults (1 GiB, 256 MiB); tests give less */
     cllm_classic_progress_fn progress;
     /* each monitor sample as it is taken (live charts), on the monitor's thread; may be NULL */
     void (*monitor_sample)(const struct cllm_sample *s, void *user_data);

@@ -29,6 +29,9 @@ static struct {
     bool   timing;
     int    opens[MAXD];
     int    allocs, frees;
+    const void *last_a, *last_b;
+    void  *last_c;
+    int    last_n;
 } F;
 
 static void fake_reset(int n)
@@ -109,6 +112,7 @@ static enum cllm_status f_memcpy(void *dst, const void *src, size_t bytes, enum 
 {
     (void)err;
     (void)errlen;
+    F.last_c = NULL;
     if (bytes <= (1u << 20))
         memcpy(dst, src, bytes);
     if (F.timing)
@@ -120,6 +124,7 @@ static enum cllm_status f_memset(void *p, int v, size_t bytes, char *err, size_t
 {
     (void)err;
     (void)errlen;
+    F.last_c = NULL;
     if (bytes <= (1u << 20))
         memset(p, v, bytes);
     return CLLM_OK;
@@ -137,6 +142,13 @@ static enum cllm_status f_gemm(enum cllm_gpugemm_precision prec, int n, const vo
     }
     if (F.timing)
         F.pending_s += 2.0 * (double)n * n * n / (F.fp32_tflops[F.current] * 1e12);
+    /* a timed batch repeats the same product (about 10^6 of them at this size): compute it once */
+    if (a == F.last_a && b == F.last_b && c == F.last_c && n == F.last_n)
+        return CLLM_OK;
+    F.last_a = a;
+    F.last_b = b;
+    F.last_c = c;
+    F.last_n = n;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
             double s = 0;
@@ -271,6 +283,8 @@ static cJSON *run_classic(const struct cllm_hw_info *hw, const struct cllm_gpu_s
     p.gpus = sel;
     p.gpu_backends = g_list;
     p.n_gpu_backends = 1;
+    p.gpu_copy_bytes = 4u << 20;   /* the fake's buffers are virtual, but pinned host memory is real: keep it small */
+    p.gpu_h2d_bytes = 4u << 20;
     cllm_classic_run(&p, r);
     return cllm_write_classic_phase(r, CLLM_CLASSIC_GPU);
 }
