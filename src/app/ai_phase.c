@@ -449,8 +449,10 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.n_ctx = p->cfg->inference.n_ctx;
     op.seed = (uint32_t)p->cfg->inference.seed;
     op.lib = p->llama_lib;
-    op.device = pm->fit == CLLM_FIT_CPU_ONLY ? "cpu" : p->device;
+    /* with --rpc the layers go to the servers whatever this machine's own fit says */
+    op.device = pm->fit == CLLM_FIT_CPU_ONLY && !p->rpc ? "cpu" : p->device;
     op.n_gpu_layers = (op.device && strcmp(op.device, "cpu") == 0) ? 0 : -1;
+    op.rpc = p->rpc;
     op.n_threads = p->hw->cpu.physical_cores;
     op.gpus = &p->hw->gpu;
     op.gpu_sel = p->gpu_sel;
@@ -810,6 +812,7 @@ static void ladder_bench(const struct cllm_ai_params *p, const struct prepared *
     cllm_sweep_fill_defaults(&sp);
     sp.repetitions = p->cfg->runs > 0 ? p->cfg->runs : 1;
     sp.llama_lib = p->llama_lib;
+    sp.rpc = p->rpc;
     memset(&rp, 0, sizeof(rp));
     rp.p = &sp;
     rp.hw = p->hw;

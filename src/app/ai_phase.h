@@ -72,6 +72,7 @@ struct cllm_ai_params {
     const char *server_model;            /* its model name ("model" in requests); NULL: the server's default */
     const char *api_key;                 /* Bearer token for the server; NULL: none */
     const char *llama_server;            /* auto mode: the llama-server binary started on the model file */
+    const char *rpc;                     /* "HOST:PORT,...": split the in-process models over these rpc-servers */
     unsigned    compare;                 /* CLLM_AI_COMPARE_* bits: comparison phases cllm_ai_run runs (0) */
     enum cllm_ai_ladder ladder;          /* the in-process models that get the ladder (the first) */
     const struct cllm_gpu_selection *gpu_sel;  /* run --gpus: the GPUs the models use (plain phase: all of them,

@@ -11,6 +11,7 @@
 #include "app/run.h"
 #include "core/strutil.h"
 #include "llm/engine.h"
+#include "llm/rpc.h"
 #include "model/registry.h"
 
 #define RQ(m) offsetof(struct cllm_run_request, m), sizeof(((struct cllm_run_request *)0)->m)
@@ -91,6 +92,11 @@ static const struct cllm_run_opt g_opts[] = {
      "extra model registry merged over data/models.json", RQ(models_file)},
     {"--llama-lib", NULL, NULL, CLLM_RO_STRING, "PATH", false, 0, 0, "`$COMPUTELLM_LLAMA_LIB`, then `.deps/llama/`",
      "libllama file or folder", RQ(llama_lib)},
+    {"--rpc", NULL, NULL, CLLM_RO_STRING, "HOST:PORT,...", false, 0, 0, "none",
+     "split each model over llama.cpp rpc-servers (at most 16; IPv4 address or host name, port 1..65535, no "
+     "scheme or user@): their devices join this machine's, each server probed with a 5 s deadline first; needs "
+     "scripts/setup --rpc; in-process engine only; rpc-server has no authentication: private networks only",
+     RQ(rpc)},
 };
 #define N_OPTS (sizeof(g_opts) / sizeof(g_opts[0]))
 
@@ -587,6 +593,16 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
         if (has_control_chars(rq->api_key))
             FAIL("%s: control characters are not allowed", name_of("api_key", nm, sizeof(nm)));
     }
+    if (rq->rpc[0]) {
+        struct cllm_rpc_list list;
+        char why[512];
+        if (cllm_rpc_parse_list(rq->rpc, &list, why, sizeof(why)) != CLLM_OK)
+            FAIL("%s", why);
+        if (strcmp(mode, "in-process") != 0)
+            FAIL("--rpc: the model is split over rpc-servers by the in-process engine only (engine is \"%s\")", mode);
+        if (rq->cpu)
+            FAIL("--rpc and --cpu exclude each other: --cpu keeps every layer on this machine's CPU");
+    }
     cllm_strlcpy(rq->mode, mode, sizeof(rq->mode));
     return CLLM_OK;
 }
@@ -635,6 +651,8 @@ void cllm_run_request_apply(const struct cllm_run_request *rq, struct cllm_run_p
         rp->ai.models_file = rq->models_file;
     if (rq->llama_lib[0])
         rp->ai.llama_lib = rq->llama_lib;
+    if (rq->rpc[0])
+        rp->ai.rpc = rq->rpc;
 }
 
 /* Writes text wrapped to `width` columns, continuation lines indented by `indent`; the first line starts at col. */

@@ -52,6 +52,7 @@ struct cllm_run_request {
     char models_dir[CLLM_RQ_PATH_MAX];
     char models_file[CLLM_RQ_PATH_MAX];
     char llama_lib[CLLM_RQ_PATH_MAX];
+    char rpc[4352];                                  /* --rpc HOST:PORT,... (16 servers at most) */
     bool has_config_object;                          /* API: "config" was given (applied by the API itself) */
     uint64_t given;                                  /* bit i: option i of the table was given */
     /* filled by cllm_run_request_check */

@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/strutil.h"
 #include "gpu/select.h"
+#include "llm/rpc.h"
 #include "hw/hw.h"
 #include "monitor/monitor.h"
 
@@ -421,6 +422,11 @@ enum cllm_status cllm_sweep_parse(int argc, char **argv, struct cllm_sweep_param
             p->llama_lib = v;
         } else if (is(a, "--gpus", NULL)) {
             p->gpus = v;   /* checked against the machine when the sweep starts (cllm_gpu_select) */
+        } else if (is(a, "--rpc", NULL)) {
+            struct cllm_rpc_list list;
+            if (cllm_rpc_parse_list(v, &list, err, errlen) != CLLM_OK)
+                return CLLM_ERR_INVALID_ARG;
+            p->rpc = v;
         } else {
             takes = false;
             if (is(a, "--no-warmup", NULL))
@@ -504,6 +510,7 @@ void cllm_sweep_usage(char *out, size_t n)
              "  --llama-lib PATH            the libllama file or folder (default: as computellm run)\n"
              "  --gpus LIST                 load the models on these GPUs only, as computellm detect numbers them\n"
              "                              (e.g. 0,2; -sm/-ts/-mg then split among them)\n"
+             "  --rpc HOST:PORT,...         add the devices of these llama.cpp rpc-servers (scripts/setup --rpc)\n"
              "  --no-download, --no-synthetic   do not fetch missing models / make synthetic stand-ins\n"
              "  --no-monitor                no clock, throttle and other-process readings\n"
              "  --monitor-interval S        seconds between the monitor's readings, 0.1 .. 10 (default 0.5)\n"
@@ -1027,7 +1034,7 @@ enum cllm_status cllm_sweep_run(const struct cllm_sweep_run_params *rp, struct c
         }
         if (loaded_model != x->model || !same_model_knobs(&loaded_knobs, &x->k)) {
             struct cllm_bench_load_params lp = {paths[x->model], p->llama_lib, &x->k, rp->hw ? &rp->hw->gpu : NULL,
-                                                rp->gpu_sel};
+                                                rp->gpu_sel, p->rpc};
             if (model)
                 r.ops->unload(r.ops->self, model);
             model = NULL;

@@ -63,6 +63,7 @@ struct cllm_sweep_params {
     const char *llama_lib;                       /* --llama-lib */
     const char *gpus;                            /* --gpus LIST: detected GPU indices the models load on (mapped to
                                                     ggml devices as run's are); NULL: every device of the backend */
+    const char *rpc;                             /* --rpc HOST:PORT,...: rpc-servers' devices join the model's */
     bool  allow_download, allow_synthetic;       /* --no-download, --no-synthetic */
     bool  monitor;                               /* --no-monitor: no clocks/throttle/noise readings */
     double monitor_interval_s;                   /* --monitor-interval S (0.5) */

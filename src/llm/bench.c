@@ -13,6 +13,7 @@
 #include "gpu/select.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
+#include "llm/rpc.h"
 
 struct cllm_bench_knobs cllm_bench_default_knobs(void)
 {
@@ -171,6 +172,10 @@ static enum cllm_status select_devices(struct bench_model *M, const struct cllm_
     }
     for (int i = 0; i < plan.n; i++)
         M->devices[i] = devs[plan.devices[i]].handle;
+    /* --rpc beside --gpus: the servers' devices after the selected GPUs (as the run's engine orders them) */
+    for (int i = 0; p->rpc && p->rpc[0] && i < nd && plan.n < CLLM_LLAMA_MAX_DEVICES; i++)
+        if (strcmp(devs[i].backend, "RPC") == 0)
+            M->devices[plan.n++] = devs[i].handle;
     M->devices[plan.n] = NULL;
     return CLLM_OK;
 }
@@ -193,6 +198,16 @@ static enum cllm_status llama_load(void *self, const struct cllm_bench_load_para
     if (st != CLLM_OK) {
         free(M);
         return st;
+    }
+    if (p->rpc && p->rpc[0]) {
+        /* registered once per process: llama.cpp then offloads to them as to any GPU (devices NULL = all) */
+        struct cllm_rpc_attach *ra = malloc(sizeof(*ra));
+        st = ra ? cllm_rpc_attach(M->L, p->rpc, NULL, 0, ra, err, errlen) : CLLM_ERR_NOMEM;
+        free(ra);
+        if (st != CLLM_OK) {
+            free(M);
+            return st;
+        }
     }
     if (!M->L->state_seq_get_size || !M->L->state_seq_get_data || !M->L->state_seq_set_data) {
         cllm_errf(err, errlen, "libllama %s lacks llama_state_seq_get_data/set_data (needed for -d)", M->L->lib_path);

@@ -77,6 +77,7 @@ struct cllm_bench_load_params {
                                            tensor_split, use_mmap */
     const struct cllm_gpu_info *gpus;   /* detected GPUs (for gpu_sel); may be NULL */
     const struct cllm_gpu_selection *gpu_sel;   /* sweep --gpus: only these GPUs' ggml devices; NULL: every device */
+    const char *rpc;             /* NULL, or rpc-servers ("HOST:PORT,...") whose devices are added (llm/rpc.h) */
 };
 
 /* A way to run the method. `self` is the implementation's; every pointer is required. */

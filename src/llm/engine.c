@@ -483,3 +483,57 @@ enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, 
     plan_split(devs, split_mode, tensor_split_by, out);
     return CLLM_OK;
 }
+
+void cllm_backend_plan_append(const struct cllm_backend_gpu_dev *devs, const struct cllm_backend_choice *choice,
+                              int from, int split_mode, int tensor_split_by, struct cllm_backend_gpu_plan *out)
+{
+    if (!choice || from >= choice->n_devices)
+        return;
+    for (int i = from < 0 ? 0 : from; i < choice->n_devices && out->n < CLLM_ENGINE_MAX_DEVICES; i++) {
+        out->devices[out->n] = choice->devices[i];
+        out->gpus[out->n++] = -1;   /* not a detected GPU of this machine */
+    }
+    if (!out->mapped_by[0])
+        cllm_strlcpy(out->mapped_by, "all", sizeof(out->mapped_by));
+    if (split_mode < CLLM_SPLIT_DEFAULT || split_mode > CLLM_SPLIT_ROW)
+        split_mode = CLLM_SPLIT_DEFAULT;
+    plan_split(devs, split_mode, tensor_split_by, out);
+}
+
+enum cllm_status cllm_backend_add_rpc(const struct cllm_backend_device *devs, int n, int n_gpu_layers,
+                                      struct cllm_backend_choice *out, char *err, size_t errlen)
+{
+    const int cap = (int)(sizeof(out->devices) / sizeof(out->devices[0]));
+    int added = 0;
+
+    if (n_gpu_layers == 0) {
+        cllm_errf(err, errlen, "--rpc with no layers offloaded (-ngl 0 or --device cpu) would leave the RPC servers "
+                  "idle: leave -ngl at its default (every layer) or give a layer count");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    for (int i = 0; i < n; i++) {
+        if (strcmp(devs[i].backend, "RPC") != 0)
+            continue;
+        if (out->n_devices == cap) {
+            cllm_errf(err, errlen, "--rpc: more than %d devices to offload to (local GPUs and RPC servers' devices "
+                      "together)", cap);
+            return CLLM_ERR_INVALID_ARG;
+        }
+        out->devices[out->n_devices++] = i;
+        added++;
+    }
+    if (added == 0) {
+        cllm_errf(err, errlen, "--rpc: the library lists no RPC device");
+        return CLLM_ERR_NOT_FOUND;
+    }
+    if (out->n_gpu_layers == 0) {
+        out->n_gpu_layers = n_gpu_layers;
+        cllm_strlcpy(out->backend, "RPC", sizeof(out->backend));
+    } else {
+        /* backend names are short ("Vulkan", "CUDA"): "+RPC" fits; cut rather than overflow otherwise */
+        size_t len = strlen(out->backend);
+        if (len + 5 <= sizeof(out->backend))
+            memcpy(out->backend + len, "+RPC", 5);
+    }
+    return CLLM_OK;
+}

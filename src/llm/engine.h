@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "llm/metrics.h"
+#include "llm/rpc.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,26 @@ struct cllm_engine_device {
     double      memory_total_gb;     /* GiB; NAN when the backend does not say (then free is not written either) */
     double      memory_free_gb;
     char        device_id[64];       /* ggml's PCI bus id of the device; "" not reported */
+};
+
+/* One device's share of a model split over devices (--rpc), as llama.cpp's load log says it. */
+struct cllm_engine_share {
+    char   device[64];           /* ggml device name: "CPU", "RPC0", "CUDA0" */
+    char   endpoint[272];        /* an RPC device's server "host:port"; "" for a device of this machine */
+    int    layers;               /* repeating layers assigned to it; -1 unknown */
+    double model_mib;            /* its model (weights) buffers; NAN unknown */
+    double kv_mib;               /* its KV cache buffers; NAN unknown */
+    double compute_mib;          /* its compute buffers; NAN unknown */
+};
+
+/* The in-process engine's RPC account: the servers --rpc attached and where the model went. */
+struct cllm_engine_rpc {
+    bool   used;                 /* --rpc was given (everything below is filled only then) */
+    struct cllm_rpc_attach attach;
+    int    offloaded;            /* llama.cpp's "offloaded N/M layers": N; -1 when it did not say */
+    int    offloadable;          /* M */
+    int    n_shares;
+    struct cllm_engine_share shares[CLLM_ENGINE_MAX_DEVICES + 1];
 };
 
 /* What an engine knows of its last run beyond the trace (the server engine). */
@@ -107,6 +128,7 @@ struct cllm_engine_info {
     int    model_n_vocab;
     char   chat_template[160];     /* which template formats the prompt */
     char   system_info[2048];      /* llama_print_system_info() */
+    struct cllm_engine_rpc rpc;    /* in-process with --rpc */
     bool   cap_token_stream, cap_engine_counters, cap_ignore_eos, cap_gpu_offload;
     /* server */
     char   mode[16];               /* "auto" (started by the engine) | "manual" */
@@ -139,6 +161,8 @@ struct cllm_engine_open_params {
                                                   device of the chosen backend */
     int         split_mode;        /* enum cllm_split_mode; CLLM_SPLIT_DEFAULT by default */
     int         tensor_split_by;   /* enum cllm_tensor_split_by; FREE by default */
+    const char *rpc;               /* NULL, or "HOST:PORT,..." rpc-servers whose devices join the chosen ones */
+    const char *rpc_lib;           /* libggml-rpc.so; NULL: cllm_llama_rpc_load's default search */
     /* server engine (engine_server.c); all NULL/0 by default */
     const char *server_url;        /* manual mode: "http://HOST:PORT" of an OpenAI-compatible server */
     const char *server_model;      /* "model" sent in requests; NULL: the model file's name (or "default") */
@@ -299,6 +323,19 @@ enum cllm_status cllm_backend_gpu_plan(const struct cllm_backend_gpu_dev *devs, 
                                        const struct cllm_backend_choice *choice, const struct cllm_gpu_info *gpus,
                                        const struct cllm_gpu_selection *sel, int split_mode, int tensor_split_by,
                                        struct cllm_backend_gpu_plan *out, char *err, size_t errlen);
+/* Appends the choice's devices from index `from` on (the RPC devices cllm_backend_add_rpc added after the plan was
+ * made of the local GPUs) to a plan, not matched to any detected GPU (gpus -1), and splits again over all of them
+ * (split_mode and tensor_split_by as for cllm_backend_gpu_plan). */
+void cllm_backend_plan_append(const struct cllm_backend_gpu_dev *devs, const struct cllm_backend_choice *choice,
+                              int from, int split_mode, int tensor_split_by, struct cllm_backend_gpu_plan *out);
+
+/* --rpc: appends every device of backend "RPC" (devs, n as for cllm_backend_choose) to a choice, after its local
+ * GPUs (llama.cpp splits the layers over them in that order; the CPU keeps the rest and the input layer). A CPU
+ * choice becomes "RPC" with n_gpu_layers layers offloaded, a GPU one "<backend>+RPC". CLLM_ERR_INVALID_ARG when
+ * n_gpu_layers is 0 (nothing would go to the servers), CLLM_ERR_NOT_FOUND when no RPC device is listed, and when
+ * the devices would pass the choice's 16. */
+enum cllm_status cllm_backend_add_rpc(const struct cllm_backend_device *devs, int n, int n_gpu_layers,
+                                      struct cllm_backend_choice *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

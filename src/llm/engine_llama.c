@@ -12,6 +12,8 @@
 #include "hw/hw.h"
 #include "llm/engine.h"
 #include "llm/llama_api.h"
+#include "llm/placement.h"
+#include "llm/rpc.h"
 #include "llm/sampler.h"
 
 struct llama_engine {
@@ -38,6 +40,8 @@ struct llama_engine {
     int                        tokens_cap;
     char                      *text;
     size_t                     text_cap;
+    struct cllm_engine_rpc     rpc;             /* --rpc: servers and each device's share */
+    struct cllm_placement      placement;       /* read from llama.cpp's log while loading */
 };
 
 /* Physical cores (llama.cpp's own default is 4 threads, whatever the machine). */
@@ -168,6 +172,75 @@ static void llama_engine_close(void *impl)
     free(E);
 }
 
+static void placement_tap(const char *line, void *user)
+{
+    cllm_placement_line(user, line);
+}
+
+/* Sums the memory entries that belong to device d: its own name, for the CPU also CPU_Mapped / CPU_REPACK / ...,
+ * for the k-th device of an RPC server the buffer "RPCk[host:port]". */
+static void share_of(const struct llama_engine *E, int di, struct cllm_engine_share *o)
+{
+    const struct cllm_llama_device *d = &E->devs[di];
+    const struct cllm_placement *P = &E->placement;
+    const struct cllm_placement_entry *e = cllm_placement_find(P, d->name);
+    bool rpc = strcmp(d->backend, "RPC") == 0, cpu = d->type == CLLM_GGML_DEV_CPU;
+    char buf_name[96] = "";
+    bool any_model = false, any_kv = false, any_compute = false;
+
+    memset(o, 0, sizeof(*o));
+    cllm_strlcpy(o->device, d->name, sizeof(o->device));
+    if (rpc) {
+        int k = 0;
+        for (int i = 0; i < di; i++)
+            if (strcmp(E->devs[i].backend, "RPC") == 0 && strcmp(E->devs[i].description, d->description) == 0)
+                k++;
+        cllm_strlcpy(o->endpoint, d->description, sizeof(o->endpoint));
+        snprintf(buf_name, sizeof(buf_name), "RPC%d[%s]", k, d->description);
+    }
+    /* no "assigned to device" line at all means the log did not say (not: zero layers) */
+    o->layers = P->layer_lines > 0 ? (e ? e->layers : 0) : -1;
+    o->model_mib = o->kv_mib = o->compute_mib = 0;
+    for (int i = 0; i < P->n; i++) {
+        const struct cllm_placement_entry *b = &P->e[i];
+        bool mine = rpc ? strcmp(b->name, buf_name) == 0
+                        : strcmp(b->name, d->name) == 0 || (cpu && strncmp(b->name, "CPU_", 4) == 0);
+        if (!mine)
+            continue;
+        if (b->has_model) { o->model_mib += b->model_mib; any_model = true; }
+        if (b->has_kv) { o->kv_mib += b->kv_mib; any_kv = true; }
+        if (b->has_compute) { o->compute_mib += b->compute_mib; any_compute = true; }
+    }
+    /* the log lists every buffer of the model once: a device without a line holds none of that kind */
+    bool logged_model = false, logged_kv = false, logged_compute = false;
+    for (int i = 0; i < P->n; i++) {
+        logged_model |= P->e[i].has_model;
+        logged_kv |= P->e[i].has_kv;
+        logged_compute |= P->e[i].has_compute;
+    }
+    if (!any_model && !logged_model)
+        o->model_mib = NAN;
+    if (!any_kv && !logged_kv)
+        o->kv_mib = NAN;
+    if (!any_compute && !logged_compute)
+        o->compute_mib = NAN;
+}
+
+static void fill_shares(struct llama_engine *E)
+{
+    struct cllm_engine_rpc *R = &E->rpc;
+    R->offloaded = E->placement.offloaded;
+    R->offloadable = E->placement.offloadable;
+    R->n_shares = 0;
+    for (int i = 0; i < E->n_devs && R->n_shares < CLLM_ENGINE_MAX_DEVICES + 1; i++) {
+        bool used = E->devs[i].type == CLLM_GGML_DEV_CPU;
+        for (int j = 0; j < E->choice.n_devices && !used; j++)
+            used = E->choice.devices[j] == i;
+        if (used)
+            share_of(E, i, &R->shares[R->n_shares++]);
+    }
+}
+
 static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *p, void **impl, char *err,
                                           size_t errlen)
 {
@@ -198,6 +271,13 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
         goto fail;
     cllm_strlcpy(E->model_path, p->model_path, sizeof(E->model_path));
 
+    if (p->rpc && p->rpc[0]) {
+        /* the servers are probed (bounded) before llama.cpp's client, which cannot be, is pointed at them */
+        E->rpc.used = true;
+        s = cllm_rpc_attach(E->L, p->rpc, p->rpc_lib, 0, &E->rpc.attach, err, errlen);
+        if (s != CLLM_OK)
+            goto fail;
+    }
     E->n_devs = cllm_llama_devices(E->L, E->devs, CLLM_LLAMA_MAX_DEVICES);
     for (int i = 0; i < E->n_devs; i++) {
         cllm_strlcpy(bdev[i].backend, E->devs[i].backend, sizeof(bdev[i].backend));
@@ -210,10 +290,18 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
     cllm_backend_choose(bdev, E->n_devs, want_gpu, p->n_gpu_layers, p->gpus, E->L->variant, &E->choice);
     if (E->choice.notice[0])
         CLLM_LOG(CLLM_LOG_WARN, "%s", E->choice.notice);
+    /* the plan maps the selected GPUs of this machine; the RPC servers' devices follow them */
     s = cllm_backend_gpu_plan(gdev, E->n_devs, &E->choice, p->gpus, p->gpu_sel, p->split_mode, p->tensor_split_by,
                               &E->plan, err, errlen);
     if (s != CLLM_OK)
         goto fail;
+    if (E->rpc.used) {
+        int n_local = E->choice.n_devices;
+        s = cllm_backend_add_rpc(bdev, E->n_devs, want_gpu ? p->n_gpu_layers : 0, &E->choice, err, errlen);
+        if (s != CLLM_OK)
+            goto fail;
+        cllm_backend_plan_append(gdev, &E->choice, n_local, p->split_mode, p->tensor_split_by, &E->plan);
+    }
     record_gpu_env(E, p->gpu_sel);
     /* only the planned GPUs (the chosen backend's, narrowed to the selection); an empty list keeps the model on the
      * CPU even in a GPU build */
@@ -235,8 +323,12 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
         mp.tensor_split = E->plan.n > 1 ? E->tensor_split : NULL;
     }
     cllm_llama_take_error(last, sizeof(last));
+    cllm_placement_init(&E->placement);
+    if (E->rpc.used)
+        cllm_llama_log_tap(placement_tap, &E->placement);
     E->model = E->L->model_load_from_file(p->model_path, mp);
     if (!E->model) {
+        cllm_llama_log_tap(NULL, NULL);
         cllm_llama_take_error(last, sizeof(last));
         snprintf(err, errlen, "llama.cpp could not load %s%s%s", p->model_path, last[0] ? ": " : "", last);
         s = CLLM_ERR_PARSE;
@@ -252,6 +344,9 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
     /* on the CPU, large prompt batches must not be shipped to a GPU behind our back (FACTS.md) */
     cp.op_offload = E->plan.n > 0;
     E->ctx = E->L->init_from_model(E->model, cp);
+    cllm_llama_log_tap(NULL, NULL);
+    if (E->rpc.used)
+        fill_shares(E);
     if (!E->ctx) {
         cllm_llama_take_error(last, sizeof(last));
         snprintf(err, errlen, "llama.cpp could not create a context of %u tokens for %s%s%s", cp.n_ctx,
@@ -508,6 +603,7 @@ static void llama_engine_info(const void *impl, struct cllm_engine_info *o)
     o->model_n_vocab = L->vocab_n_tokens(E->vocab);
     cllm_strlcpy(o->chat_template, E->template_note, sizeof(o->chat_template));
     cllm_strlcpy(o->system_info, sys ? sys : "", sizeof(o->system_info));
+    o->rpc = E->rpc;
     o->cap_token_stream = true;
     o->cap_engine_counters = true;
     o->cap_ignore_eos = true;

@@ -51,6 +51,8 @@ static char g_log_line[1024];
 static size_t g_log_len;
 static int g_log_level = CLLM_GGML_LOG_INFO;
 static char g_last_error[512];
+static void (*g_tap)(const char *line, void *user);
+static void *g_tap_user;
 
 /* Quiet by default: llama.cpp's errors and warnings are our info (the caller reports a failure itself, with
  * the first error line appended), its info our debug. */
@@ -73,6 +75,8 @@ static void flush_line_locked(void)
         if (g_log_level == CLLM_GGML_LOG_ERROR && !g_last_error[0])
             cllm_strlcpy(g_last_error, g_log_line, sizeof(g_last_error));
         CLLM_LOG(map_level(g_log_level), "llama.cpp: %s", g_log_line);
+        if (g_tap)
+            g_tap(g_log_line, g_tap_user);
     }
     g_log_len = 0;
 }
@@ -95,6 +99,16 @@ static void on_llama_log(int level, const char *text, void *user_data)
         if (*p == '\n')
             flush_line_locked();
     }
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+void cllm_llama_log_tap(void (*fn)(const char *line, void *user), void *user)
+{
+    pthread_mutex_lock(&g_log_lock);
+    if (g_log_len)
+        flush_line_locked();
+    g_tap = fn;
+    g_tap_user = user;
     pthread_mutex_unlock(&g_log_lock);
 }
 
@@ -572,6 +586,10 @@ static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, c
         OPT(ggml_threadpool_params_default, "ggml_threadpool_params_default"),
         OPT(ggml_backend_reg_get_proc_address, "ggml_backend_reg_get_proc_address"),
         OPT(ggml_backend_dev_get_props, "ggml_backend_dev_get_props"),
+        OPT(ggml_backend_load, "ggml_backend_load"),
+        OPT(ggml_backend_reg_by_name, "ggml_backend_reg_by_name"),
+        OPT(ggml_backend_register, "ggml_backend_register"),
+        OPT(ggml_backend_reg_dev_count, "ggml_backend_reg_dev_count"),
     };
     return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
 }
@@ -815,4 +833,129 @@ void cllm_llama_threadpool_free(const struct cllm_llama *L, struct ggml_threadpo
         return;   /* cannot happen once _new was found; leaking the pool beats calling nothing */
     memcpy(&tp_free, &addr, sizeof(tp_free));
     tp_free(tp);
+}
+
+/* ---- llama.cpp's RPC backend ---- */
+
+static pthread_mutex_t g_rpc_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *g_rpc_reg;                 /* the RPC backend's registry, once found or loaded */
+static char g_rpc_path[PATH_MAX];
+static struct {
+    char endpoint[272];
+    int  n_devices;
+} g_rpc_servers[64];                    /* servers whose devices are registered in this process */
+static int g_rpc_n;
+
+enum cllm_status cllm_llama_rpc_load(const struct cllm_llama *L, const char *rpc_lib, char *path_out, size_t n,
+                                     char *err, size_t errlen)
+{
+    char tried[PATH_MAX * 2] = "";
+    const char *env = getenv(CLLM_RPC_LIB_ENV);
+    char src_lib[PATH_MAX];
+    const char *cands[3];
+    int nc = 0;
+    enum cllm_status st = CLLM_OK;
+
+    if (path_out && n)
+        path_out[0] = '\0';
+    if (!L || !L->ggml_backend_reg_by_name || !L->ggml_backend_load || !L->ggml_backend_register ||
+        !L->ggml_backend_reg_get_proc_address) {
+        cllm_errf(err, errlen, "the loaded libllama's ggml lacks ggml_backend_load / ggml_backend_reg_by_name: it "
+                  "cannot take llama.cpp's RPC backend");
+        return CLLM_ERR_UNSUPPORTED;
+    }
+    pthread_mutex_lock(&g_rpc_lock);
+    if (g_rpc_reg)
+        goto done;
+    g_rpc_reg = L->ggml_backend_reg_by_name("RPC");
+    if (g_rpc_reg) {
+        cllm_strlcpy(g_rpc_path, "built into the loaded library", sizeof(g_rpc_path));
+        goto done;
+    }
+    snprintf(src_lib, sizeof(src_lib), "%s/.deps/llama-rpc/lib/libggml-rpc.so", CLLM_SOURCE_DIR);
+    if (rpc_lib && rpc_lib[0])
+        cands[nc++] = rpc_lib;
+    else {
+        if (env && env[0])
+            cands[nc++] = env;
+        cands[nc++] = src_lib;
+    }
+    for (int i = 0; i < nc && !g_rpc_reg; i++) {
+        struct stat sb;
+        size_t used = strlen(tried);
+        snprintf(tried + used, sizeof(tried) - used, "%s%s", used ? ", " : "", cands[i]);
+        if (stat(cands[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        /* ggml checks the backend's API version and registers it; NULL when it refuses */
+        if (!L->ggml_backend_load(cands[i])) {
+            char last[512];
+            cllm_llama_take_error(last, sizeof(last));
+            cllm_errf(err, errlen, "ggml refused the RPC backend %s%s%s: it must be built from the same llama.cpp "
+                      "release as the libllama (%s): run scripts/setup --rpc", cands[i], last[0] ? ": " : "", last,
+                      L->lib_path);
+            st = CLLM_ERR_LIBRARY;
+            goto done;
+        }
+        g_rpc_reg = L->ggml_backend_reg_by_name("RPC");
+        cllm_strlcpy(g_rpc_path, cands[i], sizeof(g_rpc_path));
+    }
+    if (!g_rpc_reg) {
+        cllm_errf(err, errlen, "llama.cpp's RPC backend is not installed (tried %s): run scripts/setup --rpc, or "
+                  "name a libggml-rpc.so with " CLLM_RPC_LIB_ENV, tried);
+        st = CLLM_ERR_NOT_FOUND;
+    }
+done:
+    if (st == CLLM_OK && path_out && n)
+        cllm_strlcpy(path_out, g_rpc_path, n);
+    pthread_mutex_unlock(&g_rpc_lock);
+    return st;
+}
+
+enum cllm_status cllm_llama_rpc_add_server(const struct cllm_llama *L, const char *endpoint, int *n_devices,
+                                           char *err, size_t errlen)
+{
+    void *(*add_server)(const char *endpoint);
+    void *addr, *reg;
+    enum cllm_status st = CLLM_OK;
+
+    *n_devices = 0;
+    pthread_mutex_lock(&g_rpc_lock);
+    if (!g_rpc_reg) {
+        cllm_errf(err, errlen, "the RPC backend is not loaded (cllm_llama_rpc_load first)");
+        st = CLLM_ERR_INTERNAL;
+        goto done;
+    }
+    for (int i = 0; i < g_rpc_n; i++) {
+        if (strcmp(g_rpc_servers[i].endpoint, endpoint) == 0) {
+            *n_devices = g_rpc_servers[i].n_devices;
+            goto done;
+        }
+    }
+    if (g_rpc_n == (int)(sizeof(g_rpc_servers) / sizeof(g_rpc_servers[0]))) {
+        cllm_errf(err, errlen, "too many RPC servers in one process");
+        st = CLLM_ERR_INVALID_ARG;
+        goto done;
+    }
+    addr = L->ggml_backend_reg_get_proc_address(g_rpc_reg, "ggml_backend_rpc_add_server");
+    if (!addr) {
+        cllm_errf(err, errlen, "the RPC backend %s has no ggml_backend_rpc_add_server: another llama.cpp release",
+                  g_rpc_path);
+        st = CLLM_ERR_SYMBOL;
+        goto done;
+    }
+    memcpy(&add_server, &addr, sizeof(add_server));
+    reg = add_server(endpoint);
+    if (!reg) {
+        cllm_errf(err, errlen, "RPC server %s has no devices", endpoint);
+        st = CLLM_ERR_UNSUPPORTED;
+        goto done;
+    }
+    L->ggml_backend_register(reg);
+    cllm_strlcpy(g_rpc_servers[g_rpc_n].endpoint, endpoint, sizeof(g_rpc_servers[0].endpoint));
+    g_rpc_servers[g_rpc_n].n_devices = L->ggml_backend_reg_dev_count ? (int)L->ggml_backend_reg_dev_count(reg) : 1;
+    *n_devices = g_rpc_servers[g_rpc_n].n_devices;
+    g_rpc_n++;
+done:
+    pthread_mutex_unlock(&g_rpc_lock);
+    return st;
 }

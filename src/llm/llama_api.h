@@ -316,6 +316,11 @@ struct cllm_llama {
     void (*ggml_log_set)(cllm_ggml_log_fn fn, void *user_data);       /* optional */
     struct cllm_ggml_threadpool_params (*ggml_threadpool_params_default)(int n_threads);   /* optional */
     void *(*ggml_backend_reg_get_proc_address)(void *reg, const char *name);               /* optional */
+    /* optional, for llama.cpp's RPC backend (cllm_llama_rpc_*) */
+    void *(*ggml_backend_load)(const char *path);            /* dlopen inside libggml; registers the backend */
+    void *(*ggml_backend_reg_by_name)(const char *name);
+    void (*ggml_backend_register)(void *reg);
+    size_t (*ggml_backend_reg_dev_count)(void *reg);
 };
 
 /* Loads libllama once per process and returns the shared table (never freed: llama.cpp keeps global state).
@@ -342,8 +347,31 @@ enum cllm_status cllm_llama_find(char *out, size_t n, char *err, size_t errlen);
  * later lines repeat "failed"); "" when none. Engines append it to their message when a llama.cpp call fails. */
 void cllm_llama_take_error(char *out, size_t n);
 
+/* Every whole line llama.cpp logs from now on also goes to fn (NULL: none), until the next call; one tap per
+ * process (the in-process engine sets it around model load to read where layers went, llm/placement.h). fn is
+ * called with llama.cpp's log lock held: it must not call back into llama.cpp. */
+void cllm_llama_log_tap(void (*fn)(const char *line, void *user), void *user);
+
+/* ---- llama.cpp's RPC backend (remote devices through rpc-server) ---- */
+#define CLLM_RPC_LIB_ENV "COMPUTELLM_RPC_LIB"
+
+/* Makes llama.cpp's RPC backend available to the loaded library, once per process: already there when the
+ * library was built with it (a --llama-lib build with GGML_RPC, or libggml-rpc.so beside libllama); else
+ * ggml_backend_load of rpc_lib, or when NULL $COMPUTELLM_RPC_LIB, then .deps/llama-rpc/lib/libggml-rpc.so of the
+ * source tree (scripts/setup --rpc). The library loaded (or "built in") goes to path_out. CLLM_ERR_NOT_FOUND with
+ * the places tried and the setup command; CLLM_ERR_LIBRARY when ggml refuses it (another ggml build). */
+enum cllm_status cllm_llama_rpc_load(const struct cllm_llama *L, const char *rpc_lib, char *path_out, size_t n,
+                                     char *err, size_t errlen);
+
+/* Adds the devices of the rpc-server at endpoint ("host:port") to ggml's device list, once per endpoint per
+ * process (ggml_backend_rpc_add_server + ggml_backend_register); how many devices that server has into
+ * *n_devices. Only after cllm_rpc_probe succeeded: llama.cpp's client blocks in connect and aborts the process
+ * when the server refuses. */
+enum cllm_status cllm_llama_rpc_add_server(const struct cllm_llama *L, const char *endpoint, int *n_devices,
+                                           char *err, size_t errlen);
+
 /* ---- devices the loaded library can run on ---- */
-#define CLLM_LLAMA_MAX_DEVICES 16
+#define CLLM_LLAMA_MAX_DEVICES 40   /* local GPUs and CPU + up to 16 RPC servers' devices */
 
 struct cllm_llama_device {
     char   name[64];           /* ggml device name: "CPU", "CUDA0", "Vulkan0" */

@@ -183,6 +183,64 @@ static const struct cllm_field *const server_run_fields[] = {&CLLM_F_LLM_SR_TOKE
 const struct cllm_record CLLM_R_LLM_SERVER_RUN = {"llm_server_run", "the server engine's account of its last run",
     server_run_fields, false};
 
+/* ---- engine.rpc (--rpc) ---- */
+
+const struct cllm_field CLLM_F_LLM_RPCS_ENDPOINT = {"endpoint", STR, "", "the rpc-server, host:port as given", NULL,
+    0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_N_DEVICES = {"n_devices", INT, "", "devices the server offers", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_PROTOCOL = {"protocol", STR, "",
+    "the ggml-rpc protocol version its HELLO answered (major.minor.patch)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_CONNECT_MS = {"connect_ms", NUM, "ms",
+    "TCP connect time of computellm's probe connection", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_RTT_MIN_MS = {"rtt_min_ms", NUM, "ms",
+    "network round trip: the fastest of rtt_samples DEVICE_COUNT requests on the probe connection (measured by "
+    "computellm before the load; llama.cpp does not expose its own)", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_RTT_MEDIAN_MS = {"rtt_median_ms", NUM, "ms",
+    "the median of the same round trips", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPCS_RTT_SAMPLES = {"rtt_samples", INT, "", "round trips timed", NULL, 0, 0};
+static const struct cllm_field *const rpc_server_fields[] = {&CLLM_F_LLM_RPCS_ENDPOINT, &CLLM_F_LLM_RPCS_N_DEVICES,
+    &CLLM_F_LLM_RPCS_PROTOCOL, &CLLM_F_LLM_RPCS_CONNECT_MS, &CLLM_F_LLM_RPCS_RTT_MIN_MS,
+    &CLLM_F_LLM_RPCS_RTT_MEDIAN_MS, &CLLM_F_LLM_RPCS_RTT_SAMPLES, NULL};
+const struct cllm_record CLLM_R_LLM_RPC_SERVER = {"llm_rpc_server", "an rpc-server the model was split onto",
+    rpc_server_fields, false};
+
+const struct cllm_field CLLM_F_LLM_SHARE_DEVICE = {"device", STR, "", "ggml device name (CPU, RPC0, CUDA0)", NULL,
+    0, 0};
+const struct cllm_field CLLM_F_LLM_SHARE_ENDPOINT = {"endpoint", STR, "",
+    "an RPC device's server (host:port); null for a device of this machine", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_SHARE_LAYERS = {"layers", INT, "",
+    "repeating layers llama.cpp assigned to the device (its load log)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_SHARE_MODEL_MIB = {"model_mib", NUM, "MiB",
+    "the device's model (weights) buffers, as llama.cpp logs them (2 decimals)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_SHARE_KV_MIB = {"kv_mib", NUM, "MiB", "the device's KV cache buffers", NULL, 0,
+    NUL};
+const struct cllm_field CLLM_F_LLM_SHARE_COMPUTE_MIB = {"compute_mib", NUM, "MiB", "the device's compute buffers",
+    NULL, 0, NUL};
+static const struct cllm_field *const share_fields[] = {&CLLM_F_LLM_SHARE_DEVICE, &CLLM_F_LLM_SHARE_ENDPOINT,
+    &CLLM_F_LLM_SHARE_LAYERS, &CLLM_F_LLM_SHARE_MODEL_MIB, &CLLM_F_LLM_SHARE_KV_MIB, &CLLM_F_LLM_SHARE_COMPUTE_MIB,
+    NULL};
+const struct cllm_record CLLM_R_LLM_RPC_SHARE = {"llm_rpc_share",
+    "one device's share of the split model: the CPU of this machine and every device offloaded to", share_fields,
+    false};
+
+const struct cllm_field CLLM_F_LLM_RPC_LIBRARY = {"library", STR, "",
+    "the RPC backend loaded (libggml-rpc.so), or built into the loaded library", NULL, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPC_SERVERS = {"servers", ARR, "", "the rpc-servers, in the order given",
+    &CLLM_R_LLM_RPC_SERVER, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPC_OFFLOADED = {"offloaded_layers", INT, "",
+    "llama.cpp's \"offloaded N/M layers\": N (repeating layers plus the output layer)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_RPC_OFFLOADABLE = {"offloadable_layers", INT, "", "the same line's M", NULL, 0,
+    NUL};
+const struct cllm_field CLLM_F_LLM_RPC_DEVICES = {"devices", ARR, "", "each device's share of layers and memory",
+    &CLLM_R_LLM_RPC_SHARE, 0, 0};
+const struct cllm_field CLLM_F_LLM_RPC_BYTES_PER_TOKEN = {"bytes_per_token", NUM, "bytes",
+    "network bytes moved per generated token", NULL, 0, NUL};
+static const struct cllm_field *const rpc_fields[] = {&CLLM_F_LLM_RPC_LIBRARY, &CLLM_F_LLM_RPC_SERVERS,
+    &CLLM_F_LLM_RPC_OFFLOADED, &CLLM_F_LLM_RPC_OFFLOADABLE, &CLLM_F_LLM_RPC_DEVICES, &CLLM_F_LLM_RPC_BYTES_PER_TOKEN,
+    NULL};
+const struct cllm_record CLLM_R_LLM_ENGINE_RPC = {"llm_engine_rpc",
+    "in-process with --rpc: the rpc-servers the model was split onto and each device's share", rpc_fields, false};
+
 const struct cllm_field CLLM_F_LLM_E_ENGINE = {"engine", STR, "", "in-process: llama.cpp", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_E_LIBRARY = {"library", STR, "",
     "in-process: the libllama file; server: llama-server (when /props answers as it does) or openai-compatible",
@@ -215,6 +273,8 @@ const struct cllm_field CLLM_F_LLM_E_SYSTEM_INFO = {"system_info", STR, "", "lla
     0};
 const struct cllm_field CLLM_F_LLM_E_CAPABILITIES = {"capabilities", OBJ, "", "what the engine can do",
     &CLLM_R_LLM_ENGINE_CAPS, 0, 0};
+const struct cllm_field CLLM_F_LLM_E_RPC = {"rpc", OBJ, "",
+    "in-process with --rpc only: the rpc-servers and where the model went", &CLLM_R_LLM_ENGINE_RPC, 0, 0};
 const struct cllm_field CLLM_F_LLM_E_MODE = {"mode", STR, "",
     "server: auto (llama-server started by this run) or manual (--server-url)", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_E_URL = {"url", STR, "", "server: its address", NULL, 0, 0};
@@ -255,7 +315,7 @@ static const struct cllm_field *const engine_fields[] = {&CLLM_F_LLM_E_ENGINE, &
     &CLLM_F_LLM_E_N_CTX, &CLLM_F_LLM_E_N_BATCH, &CLLM_F_LLM_E_FLASH_ATTN, &CLLM_F_LLM_E_NOTICE,
     &CLLM_F_LLM_E_DEVICES_USED, &CLLM_F_LLM_E_GPU_PLAN, &CLLM_F_LLM_E_DEVICES_AVAILABLE, &CLLM_F_LLM_E_MODEL,
     &CLLM_F_LLM_E_SYSTEM_INFO,
-    &CLLM_F_LLM_E_CAPABILITIES, &CLLM_F_LLM_E_MODE, &CLLM_F_LLM_E_URL, &CLLM_F_LLM_E_LIMITS,
+    &CLLM_F_LLM_E_CAPABILITIES, &CLLM_F_LLM_E_RPC, &CLLM_F_LLM_E_MODE, &CLLM_F_LLM_E_URL, &CLLM_F_LLM_E_LIMITS,
     &CLLM_F_LLM_E_SERVER_PID, &CLLM_F_LLM_E_LAST_RUN, NULL};
 const struct cllm_record CLLM_R_LLM_ENGINE = {"llm_engine",
     "the engine that ran the model: in-process llama.cpp's identity, or the server engine's", engine_fields, false};

@@ -120,6 +120,26 @@ extern const struct cllm_field CLLM_F_LLM_E_MODEL;       /* in-process: object o
                                                             the model name (string) */
 extern const struct cllm_field CLLM_F_LLM_E_SYSTEM_INFO;
 extern const struct cllm_field CLLM_F_LLM_E_CAPABILITIES;
+extern const struct cllm_field CLLM_F_LLM_E_RPC;
+extern const struct cllm_field CLLM_F_LLM_RPC_LIBRARY;
+extern const struct cllm_field CLLM_F_LLM_RPC_SERVERS;
+extern const struct cllm_field CLLM_F_LLM_RPC_OFFLOADED;
+extern const struct cllm_field CLLM_F_LLM_RPC_OFFLOADABLE;
+extern const struct cllm_field CLLM_F_LLM_RPC_DEVICES;
+extern const struct cllm_field CLLM_F_LLM_RPC_BYTES_PER_TOKEN;
+extern const struct cllm_field CLLM_F_LLM_RPCS_ENDPOINT;
+extern const struct cllm_field CLLM_F_LLM_RPCS_N_DEVICES;
+extern const struct cllm_field CLLM_F_LLM_RPCS_PROTOCOL;
+extern const struct cllm_field CLLM_F_LLM_RPCS_CONNECT_MS;
+extern const struct cllm_field CLLM_F_LLM_RPCS_RTT_MIN_MS;
+extern const struct cllm_field CLLM_F_LLM_RPCS_RTT_MEDIAN_MS;
+extern const struct cllm_field CLLM_F_LLM_RPCS_RTT_SAMPLES;
+extern const struct cllm_field CLLM_F_LLM_SHARE_DEVICE;
+extern const struct cllm_field CLLM_F_LLM_SHARE_ENDPOINT;
+extern const struct cllm_field CLLM_F_LLM_SHARE_LAYERS;
+extern const struct cllm_field CLLM_F_LLM_SHARE_MODEL_MIB;
+extern const struct cllm_field CLLM_F_LLM_SHARE_KV_MIB;
+extern const struct cllm_field CLLM_F_LLM_SHARE_COMPUTE_MIB;
 extern const struct cllm_field CLLM_F_LLM_E_MODE;
 extern const struct cllm_field CLLM_F_LLM_E_URL;
 extern const struct cllm_field CLLM_F_LLM_E_LIMITS;
@@ -158,6 +178,9 @@ extern const struct cllm_field CLLM_F_LLM_LIM_STALL_S;
 extern const struct cllm_field CLLM_F_LLM_LIM_DEADLINE_BASE_S;
 extern const struct cllm_field CLLM_F_LLM_LIM_DEADLINE_PER_TOKEN_S;
 extern const struct cllm_record CLLM_R_LLM_ENGINE_LIMITS;
+extern const struct cllm_record CLLM_R_LLM_ENGINE_RPC;
+extern const struct cllm_record CLLM_R_LLM_RPC_SERVER;
+extern const struct cllm_record CLLM_R_LLM_RPC_SHARE;
 
 /* the server engine's account of a run: runs[] entries and engine.last_run */
 extern const struct cllm_field CLLM_F_LLM_SR_TOKEN_COUNT_SOURCE;

@@ -3,6 +3,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report/fields_core.h"
@@ -238,6 +239,59 @@ static void put_gpu_plan(cJSON *o, const struct cllm_engine_info *e)
             cJSON_AddItemToArray(arr, cJSON_CreateString(e->gpu_env[i]));
 }
 
+static void put_rpc(cJSON *o, const struct cllm_engine_rpc *r)
+{
+    cJSON *rpc = cllm_w_obj(o, &CLLM_F_LLM_E_RPC), *arr;
+    const char *no_log = "llama.cpp's load log did not say (another llama.cpp release?)";
+    if (!rpc)
+        return;
+    cllm_w_str(rpc, &CLLM_F_LLM_RPC_LIBRARY, r->attach.lib, NULL);
+    arr = cllm_w_arr(rpc, &CLLM_F_LLM_RPC_SERVERS);
+    for (int i = 0; arr && i < r->attach.n; i++) {
+        const struct cllm_rpc_server *s = &r->attach.s[i];
+        char proto[32];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        snprintf(proto, sizeof(proto), "%d.%d.%d", s->probe.proto_major, s->probe.proto_minor, s->probe.proto_patch);
+        cllm_w_str(x, &CLLM_F_LLM_RPCS_ENDPOINT, s->endpoint.text, NULL);
+        cllm_w_int(x, &CLLM_F_LLM_RPCS_N_DEVICES, s->n_devices);
+        cllm_w_str(x, &CLLM_F_LLM_RPCS_PROTOCOL, proto, NULL);
+        cllm_w_num(x, &CLLM_F_LLM_RPCS_CONNECT_MS, s->probe.connect_ms, NULL);
+        cllm_w_num(x, &CLLM_F_LLM_RPCS_RTT_MIN_MS, s->probe.rtt_min_ms, NULL);
+        cllm_w_num(x, &CLLM_F_LLM_RPCS_RTT_MEDIAN_MS, s->probe.rtt_median_ms, NULL);
+        cllm_w_int(x, &CLLM_F_LLM_RPCS_RTT_SAMPLES, s->probe.rtt_samples);
+        cJSON_AddItemToArray(arr, x);
+    }
+    if (r->offloaded >= 0) {
+        cllm_w_int(rpc, &CLLM_F_LLM_RPC_OFFLOADED, r->offloaded);
+        cllm_w_int(rpc, &CLLM_F_LLM_RPC_OFFLOADABLE, r->offloadable);
+    } else {
+        cllm_w_null(rpc, &CLLM_F_LLM_RPC_OFFLOADED, no_log);
+        cllm_w_null(rpc, &CLLM_F_LLM_RPC_OFFLOADABLE, no_log);
+    }
+    arr = cllm_w_arr(rpc, &CLLM_F_LLM_RPC_DEVICES);
+    for (int i = 0; arr && i < r->n_shares; i++) {
+        const struct cllm_engine_share *d = &r->shares[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cllm_w_str(x, &CLLM_F_LLM_SHARE_DEVICE, d->device, NULL);
+        cllm_w_str(x, &CLLM_F_LLM_SHARE_ENDPOINT, d->endpoint[0] ? d->endpoint : NULL, "a device of this machine");
+        if (d->layers >= 0)
+            cllm_w_int(x, &CLLM_F_LLM_SHARE_LAYERS, d->layers);
+        else
+            cllm_w_null(x, &CLLM_F_LLM_SHARE_LAYERS, no_log);
+        cllm_w_num(x, &CLLM_F_LLM_SHARE_MODEL_MIB, d->model_mib, no_log);
+        cllm_w_num(x, &CLLM_F_LLM_SHARE_KV_MIB, d->kv_mib, no_log);
+        cllm_w_num(x, &CLLM_F_LLM_SHARE_COMPUTE_MIB, d->compute_mib, no_log);
+        cJSON_AddItemToArray(arr, x);
+    }
+    cllm_w_null(rpc, &CLLM_F_LLM_RPC_BYTES_PER_TOKEN,
+                "unknown: llama.cpp's RPC backend (ggml-rpc.h of the pinned release) exposes no traffic counters, "
+                "and its sockets are its own");
+}
+
 static void put_engine(cJSON *o, const struct cllm_engine_info *e)
 {
     if (e->kind == CLLM_ENGINE_KIND_IN_PROCESS) {
@@ -284,6 +338,8 @@ static void put_engine(cJSON *o, const struct cllm_engine_info *e)
             cllm_w_bool(caps, &CLLM_F_LLM_CAP_IGNORE_EOS, e->cap_ignore_eos);
             cllm_w_bool(caps, &CLLM_F_LLM_CAP_GPU_OFFLOAD, e->cap_gpu_offload);
         }
+        if (e->rpc.used)
+            put_rpc(o, &e->rpc);
     } else if (e->kind == CLLM_ENGINE_KIND_SERVER) {
         cJSON *lim;
         cllm_w_str(o, &CLLM_F_LLM_E_LIBRARY, e->library, NULL);
