@@ -734,7 +734,8 @@ void cllm_run_options_markdown(FILE *f)
         else
             fputs("—", f);
         fprintf(f, " | %s%s%s | %s | %s | ", o->key ? "`" : "", o->key ? o->key : "— (CLI only)", o->key ? "`" : "",
-                o->key ? type_md(o) : o->type == CLLM_RO_BOOL ? "flag" : "path", o->def);
+                o->key ? type_md(o) : o->type == CLLM_RO_BOOL ? "flag"
+                : o->metavar && strstr("PATH FILE DIR", o->metavar) ? "path" : "string", o->def);
         if (o->type == CLLM_RO_INT || o->type == CLLM_RO_NUMBER)
             fprintf(f, "%g to %g", o->min, o->max);
         fprintf(f, " | %s |\n", o->help);
