@@ -232,7 +232,11 @@ static void test_probe_silent_and_closing(void)
     cllm_rpc_parse_list(text, &l, err, sizeof(err));
     CHECK_INT(cllm_rpc_probe(&l.e[0], 2000, &pr, err, sizeof(err)), CLLM_ERR_IO);
     fake_stop(&f);
-    CHECK(strstr(err, "closed by the peer") != NULL || strstr(err, "reset") != NULL);
+    /* the close races our HELLO: seen as an end of stream, a reset, or a broken pipe on the send */
+    if (!(strstr(err, "closed by the peer") || strstr(err, "reset") || strstr(err, "Broken pipe"))) {
+        fprintf(stderr, "  closing server: \"%s\"\n", err);
+        t_checks_failed++;
+    }
 }
 
 static void test_probe_refused(void)
