@@ -275,6 +275,62 @@ static void test_map_two(void)
     CHECK_INT(plan.n, 0);
 }
 
+/* --gpus with --rpc: the plan is made of the selected local GPUs, then the RPC servers' devices follow them (gpus
+ * -1) and the split covers all of them; a CPU choice plus RPC becomes a plan of the RPC devices only. */
+static void test_plan_with_rpc(void)
+{
+    struct cllm_gpu_info g = two_gpus();
+    struct cllm_gpu_visible_env e = env_none();
+    struct cllm_backend_device bd[8];
+    struct cllm_backend_gpu_dev gd[8];
+    struct cllm_backend_choice c;
+    struct cllm_backend_gpu_plan plan;
+    struct cllm_gpu_selection s;
+    const int order[] = {0, 1};
+    const double free_gb[] = {60, 70};
+    char err[1024];
+    int n = fake_ggml(&g, order, 2, true, free_gb, bd, gd), n_local;
+
+    strcpy(bd[n].backend, "RPC");   /* one rpc-server's device, 20 GiB free */
+    bd[n].type = 1;
+    strcpy(gd[n].name, "RPC0");
+    gd[n].memory_free_gb = 20;
+    n++;
+    cllm_backend_choose(bd, n, true, -1, &g, "cuda", &c);
+    CHECK_INT(c.n_devices, 2);   /* CUDA only: RPC is not a backend of the choice */
+    CHECK_INT(cllm_gpu_select(&g, "1", &e, &s, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, &s, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                    sizeof(err)), CLLM_OK);
+    CHECK_INT(plan.n, 1);
+    n_local = c.n_devices;
+    CHECK_INT(cllm_backend_add_rpc(bd, n, -1, &c, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(c.n_devices, 3);
+    CHECK_STR(c.backend, "CUDA+RPC");
+    cllm_backend_plan_append(gd, &c, n_local, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan);
+    CHECK_INT(plan.n, 2);                  /* GPU 1's device, then the server's: GPU 0 stays out */
+    CHECK_STR(gd[plan.devices[0]].name, "CUDA1");
+    CHECK_INT(plan.gpus[0], 1);
+    CHECK_STR(gd[plan.devices[1]].name, "RPC0");
+    CHECK_INT(plan.gpus[1], -1);
+    CHECK_INT(plan.split_mode, CLLM_SPLIT_LAYER);
+    CHECK_STR(plan.tensor_split_by, "free");
+    CHECK_NEAR(plan.tensor_split[0], 70.0 / 90.0, 1e-6);
+    CHECK_NEAR(plan.tensor_split[1], 20.0 / 90.0, 1e-6);
+
+    /* the CPU plus a server: the server's device alone, no split */
+    cllm_backend_choose(bd, n, false, -1, &g, "cuda", &c);
+    CHECK_INT(cllm_backend_gpu_plan(gd, n, &c, &g, NULL, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan, err,
+                                    sizeof(err)), CLLM_OK);
+    CHECK_INT(plan.n, 0);
+    CHECK_INT(cllm_backend_add_rpc(bd, n, -1, &c, err, sizeof(err)), CLLM_OK);
+    CHECK_STR(c.backend, "RPC");
+    cllm_backend_plan_append(gd, &c, 0, CLLM_SPLIT_DEFAULT, CLLM_TENSOR_SPLIT_FREE, &plan);
+    CHECK_INT(plan.n, 1);
+    CHECK_STR(gd[plan.devices[0]].name, "RPC0");
+    CHECK_INT(plan.split_mode, CLLM_SPLIT_NONE);
+    CHECK_STR(plan.mapped_by, "all");
+}
+
 static void test_map_four(void)
 {
     struct cllm_gpu_info g = four_gpus();
@@ -481,6 +537,7 @@ int main(void)
     RUN(test_select_env);
     RUN(test_map_two);
     RUN(test_map_four);
+    RUN(test_plan_with_rpc);
     RUN(test_map_mixed);
     RUN(test_write_variants);
     return test_summary();
