@@ -102,8 +102,11 @@ check "keep-alive server: the timed runs skipped with the reason" jq -e "($M.run
 # exit status) and el (ms from the signal to its exit)
 ctrl_c_after() {
   local pid=$1 t0
-  for _ in $(seq 200); do grep -q "$2" "$T/err" && break; sleep 0.05; done
-  sleep 0.5
+  # up to 30 s for the text, then 1.5 s for the run to reach its request: both requests hang on the keep-alive
+  # server until the Ctrl-C, so waiting longer only makes the test robust on a loaded machine (it once sent the
+  # Ctrl-C before the timed run had started, under a load of 14)
+  for _ in $(seq 600); do grep -q "$2" "$T/err" && break; sleep 0.05; done
+  sleep 1.5
   t0=$(now_ms)
   kill -INT "$pid"
   stop_wait "$pid"
