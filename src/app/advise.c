@@ -1,6 +1,7 @@
 #include "app/advise.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -236,6 +237,26 @@ static enum cllm_status gguf_row(struct cllm_gguf *g, const char *path, const st
 
 /* A Hugging Face file's header, "OWNER/REPO/FILE": its first bytes by a Range request (4 MiB, doubled while the
  * metadata runs past them, at most 64 MiB), parsed without the tensor data. */
+/* One part of OWNER/REPO/FILE: Hugging Face's name characters (letters, digits, - _ .), not "." or ".."; FILE may
+ * have folders (each part so). */
+static bool hf_part_ok(const char *s, size_t n, bool folders)
+{
+    size_t start = 0;
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || (folders && s[i] == '/')) {
+            size_t len = i - start;
+            if (len == 0 || (len == 1 && s[start] == '.') || (len == 2 && s[start] == '.' && s[start + 1] == '.'))
+                return false;
+            start = i + 1;
+        } else if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
 static enum cllm_status hf_open(const char *ref, struct cllm_gguf **g, char *err, size_t errlen)
 {
     const char *slash = strchr(ref, '/'), *file = slash ? strchr(slash + 1, '/') : NULL;
@@ -245,6 +266,12 @@ static enum cllm_status hf_open(const char *ref, struct cllm_gguf **g, char *err
 
     if (!slash || !file || file - ref >= (long)sizeof(repo) || slash == ref || file == slash + 1 || !file[1]) {
         snprintf(err, errlen, "'%s' is not a Hugging Face file: write OWNER/REPO/FILE.gguf", ref);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (!hf_part_ok(ref, (size_t)(slash - ref), false) || !hf_part_ok(slash + 1, (size_t)(file - slash - 1), false) ||
+        !hf_part_ok(file + 1, strlen(file + 1), true)) {
+        snprintf(err, errlen, "'%s' is not a Hugging Face file: OWNER, REPO and FILE are names of letters, digits, "
+                 "'-', '_' and '.' (FILE may have folders), none of them '.' or '..'", ref);
         return CLLM_ERR_INVALID_ARG;
     }
     memcpy(repo, ref, (size_t)(file - ref));
@@ -374,8 +401,11 @@ enum cllm_status cllm_advise(const struct cllm_advise_params *p, struct cllm_fit
         struct cllm_gguf *g = NULL;
         char gerr[CLLM_ERR_LEN];
         st = cllm_gguf_open(p->gguf_paths[i], &g, gerr, sizeof(gerr));
-        if (st != CLLM_OK)
-            snprintf(err, errlen, "%s: %s", p->gguf_paths[i], gerr);
+        if (st != CLLM_OK) {
+            /* the reader's message names the file already, mostly: not twice */
+            bool named = strncmp(gerr, p->gguf_paths[i], strlen(p->gguf_paths[i])) == 0;
+            snprintf(err, errlen, "%s%s%s", named ? "" : p->gguf_paths[i], named ? "" : ": ", gerr);
+        }
         else
             st = gguf_row(g, p->gguf_paths[i], p, kvb, row, err, errlen);
         if (st != CLLM_OK) {

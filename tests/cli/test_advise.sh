@@ -185,4 +185,9 @@ expect_rc "advise --hf with no Hub reachable" 1 env HF_ENDPOINT=http://127.0.0.1
 check "cannot reach, the URL named" grep -q "cannot read the GGUF header of TheBloke/.*cannot reach http://127.0.0.1:1/TheBloke/" "$T/err"
 expect_rc "advise --hf without a file part" 2 "$BIN" advise --no-results --no-registry --hf TheBloke/TinyLlama
 check "the expected form said" grep -q "write OWNER/REPO/FILE.gguf" "$T/err"
+for bad in ../../etc/passwd org/../x.gguf org/repo/../../x.gguf 'org/re po/x.gguf' org/repo/dir//x.gguf; do
+  expect_rc "advise --hf '$bad': refused before any request" 2 env HF_ENDPOINT=http://127.0.0.1:1 "$BIN" advise \
+    --no-results --no-registry --hf "$bad"
+  check "  names the rule" grep -q "none of them '.' or '..'" "$T/err"
+done
 summary
