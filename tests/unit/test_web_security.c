@@ -547,6 +547,11 @@ static void test_llama_server(void)
             "{\"quant\": \"../../etc/passwd\"}", "{\"quant\": \"Q4_K_M/../../x\"}", "{\"quant\": \"Q4 K\"}",
             "{\"models\": [\"../x\"]}", "{\"models\": [\"/etc/passwd\"]}", "{\"models_dir\": \"/\"}",
             "{\"llama_lib\": \"/tmp/evil.so\"}", "{\"output_dir\": \"/\"}",
+            /* issue 13's options: --rpc is CLI only (a page must not make this machine connect out), GPU selection
+             * takes indices of the detected list only, the split knobs their words only */
+            "{\"rpc\": \"127.0.0.1:50052\"}", "{\"rpc_lib\": \"/tmp/evil.so\"}", "{\"gpus\": \"../../x\"}",
+            "{\"gpus\": \"0,/etc/passwd\"}", "{\"gpus\": 1}", "{\"gpu\": \"0\"}",
+            "{\"split_mode\": \"/bin/sh\"}", "{\"tensor_split\": \"lib.so\"}",
         };
         for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
             call("POST", "/api/runs", bodies[i], &r);
