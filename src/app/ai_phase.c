@@ -458,6 +458,7 @@ static struct cllm_engine *load_model(const struct cllm_ai_params *p, const stru
     op.gpu_sel = p->gpu_sel;
     op.split_mode = p->split_mode;
     op.tensor_split_by = p->tensor_split_by;
+    op.sampling = p->sampling;
     op.server_url = p->server_url;
     op.server_model = p->server_model;
     op.api_key = p->api_key;

@@ -82,6 +82,7 @@ struct cllm_ai_params {
     int         split_mode;              /* the plain phase's split on several GPUs: CLLM_SPLIT_DEFAULT (layer) */
     unsigned    split_modes;             /* CLLM_AI_SPLIT_* of the multi-GPU phase (both) */
     int         tensor_split_by;         /* enum cllm_tensor_split_by (free memory) */
+    int         sampling;                /* enum cllm_sampling_mode of the in-process engine (auto) */
     double      until_stable_cv;         /* > 0: timed runs stop once the successful, unthrottled runs' tokens/s
                                             vary less than this (std / mean, from 3 runs), at most runs.count;
                                             NAN: every runs.count run */

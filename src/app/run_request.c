@@ -76,6 +76,10 @@ static const struct cllm_run_opt g_opts[] = {
     {"--split-mode", NULL, "split_mode", CLLM_RO_STRING, "WHICH", false, 0, 0, "`both`",
      "multi-GPU: how the all-GPUs loads split the model: layer, row or both (one load each); the plain phase "
      "uses layer", RQ(split_mode)},
+    {"--sampling", NULL, "sampling", CLLM_RO_STRING, "WHERE", false, 0, 0, "`auto`",
+     "where the in-process engine picks each token: device (llama.cpp's backend sampling, in the decode graph; one "
+     "token id read back), host (the logits read back), auto (device when the output layer is on a GPU); "
+     "recorded per run (sampling, sampling_note)", RQ(sampling)},
     {"--tensor-split", NULL, "tensor_split", CLLM_RO_STRING, "BY", false, 0, 0, "`free`",
      "multi-GPU: each GPU's share of the model, by free memory (free) or the same for each (even)",
      RQ(tensor_split)},
@@ -550,6 +554,8 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
     if (rq->split_mode[0] && strcmp(rq->split_mode, "layer") != 0 && strcmp(rq->split_mode, "row") != 0 &&
         strcmp(rq->split_mode, "both") != 0)
         FAIL("%s: expected layer, row or both", name_of("split_mode", nm, sizeof(nm)));
+    if (rq->sampling[0] && !cllm_sampling_mode_parse(rq->sampling, &(int){0}))
+        FAIL("%s: expected auto, device or host", name_of("sampling", nm, sizeof(nm)));
     if (rq->tensor_split[0] && strcmp(rq->tensor_split, "free") != 0 && strcmp(rq->tensor_split, "even") != 0)
         FAIL("%s: expected free or even", name_of("tensor_split", nm, sizeof(nm)));
     if (rq->compare_bits && rq->skip_ai)
@@ -614,6 +620,8 @@ void cllm_run_request_apply(const struct cllm_run_request *rq, struct cllm_run_p
     rp->ai.split_modes = strcmp(rq->split_mode, "layer") == 0 ? CLLM_AI_SPLIT_LAYER
                          : strcmp(rq->split_mode, "row") == 0 ? CLLM_AI_SPLIT_ROW
                                                               : CLLM_AI_SPLIT_BOTH;
+    if (rq->sampling[0])
+        cllm_sampling_mode_parse(rq->sampling, &rp->ai.sampling);
     rp->ai.tensor_split_by = strcmp(rq->tensor_split, "even") == 0 ? CLLM_TENSOR_SPLIT_EVEN : CLLM_TENSOR_SPLIT_FREE;
     rp->skip_classic = rq->skip_classic;
     rp->skip_ai = rq->skip_ai;

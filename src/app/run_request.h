@@ -44,6 +44,7 @@ struct cllm_run_request {
     char server_model[256];                          /* manual mode: model name sent in requests */
     char api_key[512];                               /* manual mode: Bearer token; never written or logged */
     char gpus[128];                                  /* --gpus / --gpu: detected GPU indices, "0,2" */
+    char sampling[16];                               /* "auto", "device", "host" (llm/engine.h) */
     char split_mode[16];                             /* multi-GPU "together" loads: "layer", "row", "both" */
     char tensor_split[16];                           /* "free", "even" */
     /* CLI only (the API uses its server's folders) */

@@ -35,6 +35,35 @@ struct cllm_engine_open_params cllm_engine_default_open_params(void)
     return p;
 }
 
+const char *cllm_sampling_mode_name(int mode)
+{
+    return mode == CLLM_SAMPLING_DEVICE ? "device" : mode == CLLM_SAMPLING_HOST ? "host" : "auto";
+}
+
+bool cllm_sampling_mode_parse(const char *name, int *mode)
+{
+    static const int modes[] = {CLLM_SAMPLING_AUTO, CLLM_SAMPLING_DEVICE, CLLM_SAMPLING_HOST};
+    for (size_t i = 0; name && i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (strcmp(name, cllm_sampling_mode_name(modes[i])) == 0) {
+            *mode = modes[i];
+            return true;
+        }
+    return false;
+}
+
+bool cllm_sampling_wants_device(int mode, bool output_on_gpu, bool library_has_it, char *note, size_t n)
+{
+    bool want = mode == CLLM_SAMPLING_DEVICE || (mode == CLLM_SAMPLING_AUTO && output_on_gpu);
+    if (n)
+        note[0] = '\0';
+    if (want && !library_has_it) {
+        snprintf(note, n, "this libllama has no backend sampling (llama_set_sampler, llama_get_sampled_token_ith): "
+                 "host");
+        return false;
+    }
+    return want;
+}
+
 struct cllm_gen_params cllm_gen_default_params(void)
 {
     struct cllm_gen_params g;

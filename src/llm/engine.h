@@ -39,6 +39,26 @@ enum cllm_tensor_split_by {
     CLLM_TENSOR_SPLIT_EVEN = 1,   /* the same share each */
 };
 
+/* Where the in-process engine picks each generated token (llama_context_params.samplers, llama.cpp's backend
+ * sampling): the same chain (repetition penalty, top-k, top-p, temperature, seeded draw) either inside the decode
+ * graph on the device that computes the logits, reading back one token id, or on the host over the logits read
+ * back. What ran is recorded per run (trace.sampling), with the reason when it is not what was asked. */
+enum cllm_sampling_mode {
+    CLLM_SAMPLING_AUTO = 0,     /* device when the model's output layer is on a GPU, host otherwise */
+    CLLM_SAMPLING_DEVICE = 1,   /* in the graph on whatever device holds the output (the CPU too); host where the
+                                   library or the backend cannot */
+    CLLM_SAMPLING_HOST = 2,     /* always on the host */
+};
+
+/* "auto", "device", "host". */
+const char *cllm_sampling_mode_name(int mode);
+/* The mode of a name; false for anything else. */
+bool cllm_sampling_mode_parse(const char *name, int *mode);
+/* The in-process engine's choice for one run: true = sample on the device. output_on_gpu: the model's output layer
+ * is offloaded; library_has_it: libllama exports backend sampling (llama_set_sampler, llama_get_sampled_token_ith).
+ * When mode asked for the device and it cannot be, note says why ("" otherwise). */
+bool cllm_sampling_wants_device(int mode, bool output_on_gpu, bool library_has_it, char *note, size_t n);
+
 /* A device of the in-process engine's library (ggml's list). */
 struct cllm_engine_device {
     char        name[64];            /* ggml device name: "CPU", "CUDA0", "Vulkan0" */
@@ -161,6 +181,7 @@ struct cllm_engine_open_params {
                                                   device of the chosen backend */
     int         split_mode;        /* enum cllm_split_mode; CLLM_SPLIT_DEFAULT by default */
     int         tensor_split_by;   /* enum cllm_tensor_split_by; FREE by default */
+    int         sampling;          /* enum cllm_sampling_mode; AUTO by default */
     const char *rpc;               /* NULL, or "HOST:PORT,..." rpc-servers whose devices join the chosen ones */
     const char *rpc_lib;           /* libggml-rpc.so; NULL: cllm_llama_rpc_load's default search */
     /* server engine (engine_server.c); all NULL/0 by default */

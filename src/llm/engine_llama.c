@@ -42,6 +42,11 @@ struct llama_engine {
     size_t                     text_cap;
     struct cllm_engine_rpc     rpc;             /* --rpc: servers and each device's share */
     struct cllm_placement      placement;       /* read from llama.cpp's log while loading */
+    int                        sampling_mode;   /* enum cllm_sampling_mode */
+    bool                       output_on_gpu;   /* the output layer is offloaded: auto samples on the device */
+    struct llama_sampler      *dev_chain;       /* attached to ctx (backend sampling); freed after ctx */
+    struct cllm_gen_params     dev_g;           /* the sampling values dev_chain was made with */
+    bool                       dev_refused;     /* llama_set_sampler said no: host for every run */
 };
 
 /* Physical cores (llama.cpp's own default is 4 threads, whatever the machine). */
@@ -164,6 +169,8 @@ static void llama_engine_close(void *impl)
         return;
     if (E->ctx)
         E->L->free(E->ctx);
+    if (E->dev_chain)
+        E->L->sampler_free(E->dev_chain);   /* the context used it until freed */
     cllm_llama_threadpool_free(E->L, E->tp);
     if (E->model)
         E->L->model_free(E->model);
@@ -361,6 +368,10 @@ static enum cllm_status llama_engine_open(const struct cllm_engine_open_params *
         E->L->attach_threadpool(E->ctx, E->tp, NULL);
     E->vocab = E->L->model_get_vocab(E->model);
     E->n_ctx = E->L->n_ctx(E->ctx);
+    E->sampling_mode = p->sampling;
+    /* llama.cpp puts the output layer on the GPU only when more layers than the blocks are offloaded (-1: all) */
+    E->output_on_gpu = E->plan.n > 0 &&
+                       (E->choice.n_gpu_layers < 0 || E->choice.n_gpu_layers > E->L->model_n_layer(E->model));
     if (E->L->model_desc(E->model, E->desc, sizeof(E->desc)) < 0)
         E->desc[0] = '\0';
 
@@ -418,6 +429,53 @@ static struct llama_sampler *make_sampler(const struct cllm_llama *L, const stru
     return chain;
 }
 
+static bool same_sampling(const struct cllm_gen_params *a, const struct cllm_gen_params *b)
+{
+    return a->temperature == b->temperature && a->top_k == b->top_k && a->top_p == b->top_p &&
+           a->repeat_penalty == b->repeat_penalty && a->repeat_last_n == b->repeat_last_n && a->seed == b->seed;
+}
+
+/* Whether this run picks its tokens on the device (trace->sampling is set either way, note says why not when the
+ * mode asked for it). The chain is attached to the context once and kept while the sampling values stay the same:
+ * attaching makes llama.cpp reserve its graphs again, which would land in the next run's prompt time. */
+static bool use_device_sampler(struct llama_engine *E, const struct cllm_gen_params *g, char *note, size_t n)
+{
+    const struct cllm_llama *L = E->L;
+    struct llama_sampler *chain;
+    bool want = cllm_sampling_wants_device(E->sampling_mode, E->output_on_gpu,
+                                           L->set_sampler && L->get_sampled_token_ith, note, n);
+    if (!want)
+        return false;
+    if (E->dev_refused) {
+        snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
+        return false;
+    }
+    if (E->dev_chain && same_sampling(&E->dev_g, g)) {
+        L->sampler_reset(E->dev_chain);   /* penalty history and the draw's seed, as a new chain */
+        return true;
+    }
+    chain = make_sampler(L, E->vocab, g);
+    if (!chain) {
+        snprintf(note, n, "llama.cpp could not create the device sampler chain: host");
+        return false;
+    }
+    if (!L->set_sampler(E->ctx, 0, chain)) {
+        L->sampler_free(chain);
+        if (E->dev_chain) {
+            L->sampler_free(E->dev_chain);
+            E->dev_chain = NULL;
+        }
+        E->dev_refused = true;
+        snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
+        return false;
+    }
+    if (E->dev_chain)
+        L->sampler_free(E->dev_chain);    /* replaced by set_sampler above */
+    E->dev_chain = chain;
+    E->dev_g = *g;
+    return true;
+}
+
 static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_params *g,
                                               struct cllm_llm_trace *trace, char *err, size_t errlen)
 {
@@ -431,7 +489,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
     uint64_t t_decode = 0, t_loop = 0, t0;
     enum cllm_status s = CLLM_OK;
     struct cllm_sampler fast;
-    bool use_fast;
+    bool use_fast, on_device;
 
     cllm_llm_trace_reset(trace);
     trace->start_ns = trace->end_ns = cllm_now_ns();
@@ -448,12 +506,14 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         return CLLM_ERR_INVALID_ARG;
     }
     trace->n_prompt_tokens = n_prompt;
-    /* our one-pass sampler when the library gives the logits; llama.cpp's chain (same order) otherwise */
-    use_fast = L->get_logits_ith != NULL &&
+    on_device = use_device_sampler(E, g, trace->sampling_note, sizeof(trace->sampling_note));
+    trace->sampling = on_device ? "device" : "host";
+    /* on the host: our one-pass sampler when the library gives the logits; llama.cpp's chain (same order) otherwise */
+    use_fast = !on_device && L->get_logits_ith != NULL &&
                cllm_sampler_init(&fast, L->vocab_n_tokens(E->vocab), g->top_k, g->top_p, g->temperature,
                                  g->repeat_penalty, g->repeat_last_n > 0 ? g->repeat_last_n : 64, g->seed) == CLLM_OK;
-    smpl = use_fast ? NULL : make_sampler(L, E->vocab, g);
-    if (!use_fast && !smpl) {
+    smpl = use_fast || on_device ? NULL : make_sampler(L, E->vocab, g);
+    if (!use_fast && !on_device && !smpl) {
         snprintf(err, errlen, "llama.cpp could not create the sampler chain");
         return CLLM_ERR_LIBRARY;
     }
@@ -487,6 +547,16 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
                 goto done;
             }
             tok = cllm_sampler_sample(&fast, logits);
+        } else if (on_device) {
+            /* the chain ran in the graph; with a part the device could not run, llama.cpp finishes it on the host
+             * over the candidates read back, and no token is sampled on the device */
+            if (n_gen == 0 && L->get_sampled_token_ith(E->ctx, -1) < 0) {
+                trace->sampling = "host";
+                snprintf(trace->sampling_note, sizeof(trace->sampling_note),
+                         "the device could not run the whole sampler chain (llama.cpp's log names the sampler): "
+                         "it was finished on the host");
+            }
+            tok = L->sampler_sample(E->dev_chain, E->ctx, -1);   /* the device's token, accepted */
         } else {
             tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
         }

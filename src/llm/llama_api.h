@@ -299,6 +299,11 @@ struct cllm_llama {
     void (*attach_threadpool)(struct llama_context *c, struct ggml_threadpool *tp, struct ggml_threadpool *tp_batch);
     void (*detach_threadpool)(struct llama_context *c);
     bool (*vocab_get_add_bos)(const struct llama_vocab *v);
+    /* backend sampling [EXPERIMENTAL in llama.cpp]: a sampler chain run inside the decode graph on the output
+     * device; the chosen token is read back instead of the logits (engine_llama.c, CLLM_SAMPLING_*) */
+    bool (*set_sampler)(struct llama_context *c, cllm_llama_seq_id seq, struct llama_sampler *chain);
+    cllm_llama_token (*get_sampled_token_ith)(struct llama_context *c, int32_t i);  /* LLAMA_TOKEN_NULL (-1): none */
+    uint32_t (*get_sampled_candidates_count_ith)(struct llama_context *c, int32_t i);
 
     /* libggml / libggml-base, reached through libllama's dependencies */
     void (*ggml_backend_load_all_from_path)(const char *dir);

@@ -2,6 +2,7 @@
 #include "llm/metrics.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ void cllm_llm_trace_reset(struct cllm_llm_trace *t)
     t->engine_prompt_tokens = t->engine_decode_tokens = 0;
     t->has_loop_split = false;
     t->loop_decode_ms = t->loop_other_ms = 0;
+    t->sampling = NULL;
+    t->sampling_note[0] = '\0';
 }
 
 enum cllm_status cllm_llm_trace_add(struct cllm_llm_trace *t, uint64_t t_ns, uint32_t piece_bytes)
@@ -196,6 +199,8 @@ enum cllm_status cllm_llm_run_metrics_compute(const struct cllm_llm_trace *t, st
     out->loop_overhead_percent = NAN;
     if (t->has_loop_split && t->loop_decode_ms > 0)
         out->loop_overhead_percent = 100.0 * t->loop_other_ms / t->loop_decode_ms;
+    out->sampling = t->sampling;
+    snprintf(out->sampling_note, sizeof(out->sampling_note), "%s", t->sampling_note);
 
     if (cllm_llm_trace_gaps_ms(t, &gaps, &ng, &cap) != CLLM_OK) {
         free(gaps);

@@ -33,6 +33,10 @@ struct cllm_llm_trace {
     bool      has_loop_split;
     double    loop_decode_ms;        /* inside the model's decode call for generated tokens */
     double    loop_other_ms;         /* sampling, detokenizing, callbacks and bookkeeping */
+    /* an in-process engine: where the tokens were picked, "device" or "host" (static strings; NULL: the engine
+     * does not say, e.g. a server); why, when the mode asked for was not what ran */
+    const char *sampling;
+    char      sampling_note[160];
 };
 
 void cllm_llm_trace_init(struct cllm_llm_trace *t);
@@ -62,6 +66,8 @@ struct cllm_llm_run_metrics {
     double itl_p90_ms;
     double itl_p99_ms;                      /* all four NAN below 2 tokens */
     double loop_overhead_percent;           /* 100 × loop_other_ms / loop_decode_ms; NAN without the split */
+    const char *sampling;                   /* the trace's: "device", "host", NULL unknown */
+    char   sampling_note[160];
 };
 
 /* CLLM_ERR_INVALID_ARG when the trace's times go backwards. */

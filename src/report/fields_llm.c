@@ -362,6 +362,13 @@ const struct cllm_field CLLM_F_LLM_RUN_ITL_P99_MS = {"inter_token_latency_p99_ms
     "99th percentile of the run's gaps between tokens" FEW, NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT = {"loop_overhead_percent", NUM, "%",
     "sampling, detokenizing and bookkeeping time / decode time of the token loop (in-process engine)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_RUN_SAMPLING = {"sampling", STR, "",
+    "where the in-process engine picked each token: device (llama.cpp's backend sampling: the sampler chain inside "
+    "the decode graph on the device holding the output layer, one token id read back) or host (the logits read "
+    "back and sampled on the CPU); null for a server engine", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_RUN_SAMPLING_NOTE = {"sampling_note", STR, "",
+    "why the tokens were picked on the host when device sampling was asked for or chosen (the library lacks it, "
+    "a sampler or op the backend cannot run); null when sampling is what was asked", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_MEMORY_BEFORE_GB = {"memory_before_gb", NUM, "GiB",
     "resident set of the process holding the model before the run", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_MEMORY_AFTER_GB = {"memory_after_gb", NUM, "GiB",
@@ -377,7 +384,7 @@ static const struct cllm_field *const run_fields[] = {&CLLM_F_LLM_RUN_PROMPT_TOK
     &CLLM_F_LLM_RUN_ENGINE_DECODE_TPS, &CLLM_F_LLM_RUN_ENGINE_PROMPT_MS, &CLLM_F_LLM_RUN_ENGINE_PROMPT_TOKENS,
     &CLLM_F_LLM_RUN_ENGINE_DECODE_MS, &CLLM_F_LLM_RUN_ENGINE_DECODE_TOKENS, &CLLM_F_LLM_RUN_ITL_MEAN_MS,
     &CLLM_F_LLM_RUN_ITL_P50_MS, &CLLM_F_LLM_RUN_ITL_P90_MS, &CLLM_F_LLM_RUN_ITL_P99_MS,
-    &CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT, &CLLM_F_ERROR, &CLLM_F_LLM_SR_TOKEN_COUNT_SOURCE,
+    &CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT, &CLLM_F_LLM_RUN_SAMPLING, &CLLM_F_LLM_RUN_SAMPLING_NOTE, &CLLM_F_ERROR, &CLLM_F_LLM_SR_TOKEN_COUNT_SOURCE,
     &CLLM_F_LLM_SR_CONTENT_CHUNKS, &CLLM_F_LLM_SR_FINISH_REASON, &CLLM_F_LLM_SR_SERVER_TIMINGS, &CLLM_F_LLM_RUN_RUN,
     &CLLM_F_LLM_RUN_STATUS, &CLLM_F_REASON, &CLLM_F_LLM_RUN_MEMORY_BEFORE_GB, &CLLM_F_LLM_RUN_MEMORY_AFTER_GB,
     &CLLM_F_LLM_RUN_THROTTLED, &CLLM_F_LLM_RUN_THROTTLE_REASON, NULL};

@@ -215,6 +215,8 @@ extern const struct cllm_field CLLM_F_LLM_RUN_ITL_P50_MS;
 extern const struct cllm_field CLLM_F_LLM_RUN_ITL_P90_MS;
 extern const struct cllm_field CLLM_F_LLM_RUN_ITL_P99_MS;
 extern const struct cllm_field CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT;
+extern const struct cllm_field CLLM_F_LLM_RUN_SAMPLING;
+extern const struct cllm_field CLLM_F_LLM_RUN_SAMPLING_NOTE;
 extern const struct cllm_field CLLM_F_LLM_RUN_MEMORY_BEFORE_GB;
 extern const struct cllm_field CLLM_F_LLM_RUN_MEMORY_AFTER_GB;
 extern const struct cllm_record CLLM_R_LLM_RUN;

@@ -49,6 +49,9 @@ static void put_run_metrics(cJSON *o, const struct cllm_llm_run_metrics *m)
     cllm_w_num(o, &CLLM_F_LLM_RUN_ITL_P99_MS, m->itl_p99_ms, few);
     cllm_w_num(o, &CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT, m->loop_overhead_percent,
                "the engine does not split its token loop into decode and the rest");
+    cllm_w_str(o, &CLLM_F_LLM_RUN_SAMPLING, m->sampling, "the engine does not say where it samples");
+    cllm_w_str(o, &CLLM_F_LLM_RUN_SAMPLING_NOTE, m->sampling_note[0] ? m->sampling_note : NULL,
+               m->sampling ? "sampling ran where it was asked to" : "the engine does not say where it samples");
 }
 
 cJSON *cllm_write_llm_run_metrics(const struct cllm_llm_run_metrics *m)

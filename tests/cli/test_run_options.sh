@@ -78,6 +78,7 @@ if "$BIN" --version | grep -q "CLLM_WITH_MICROHTTPD=ON" && command -v curl >/dev
 --server-url ftp://host|{"server_url": "ftp://host"}
 --server-url http://127.0.0.1:1 --llama-server llama-server|{"server_url": "http://127.0.0.1:1", "llama_server": "llama-server"}
 --server-url http://user:pw@127.0.0.1:1|{"server_url": "http://user:pw@127.0.0.1:1"}
+--sampling gpu|{"sampling": "gpu"}
 --server-url http://127.0.0.1:1/?key=pw|{"engine": "manual", "server_url": "http://127.0.0.1:1/?key=pw"}
 --runs 0|{"runs": 0}
 --runs 101 --skip-classic|{"runs": 101, "skip_classic": true}

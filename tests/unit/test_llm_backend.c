@@ -234,6 +234,33 @@ static void test_defaults(void)
     CHECK(!g.ignore_eos);
 }
 
+/* run --sampling: which runs sample on the device, and the note when a device was asked for and cannot be */
+static void test_sampling_choice(void)
+{
+    char note[200];
+    int m = -1;
+    CHECK(cllm_sampling_mode_parse("device", &m) && m == CLLM_SAMPLING_DEVICE);
+    CHECK(cllm_sampling_mode_parse("host", &m) && m == CLLM_SAMPLING_HOST);
+    CHECK(cllm_sampling_mode_parse("auto", &m) && m == CLLM_SAMPLING_AUTO);
+    CHECK(!cllm_sampling_mode_parse("gpu", &m) && !cllm_sampling_mode_parse("", &m) &&
+          !cllm_sampling_mode_parse(NULL, &m) && !cllm_sampling_mode_parse("Device", &m));
+    CHECK(strcmp(cllm_sampling_mode_name(CLLM_SAMPLING_DEVICE), "device") == 0);
+    /* auto: the device only when the output layer is offloaded */
+    CHECK(cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, true, true, note, sizeof(note)) && !note[0]);
+    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, false, true, note, sizeof(note)) && !note[0]);
+    /* device: also on the CPU (the graph runs there) */
+    CHECK(cllm_sampling_wants_device(CLLM_SAMPLING_DEVICE, false, true, note, sizeof(note)) && !note[0]);
+    /* host: never, without a note */
+    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_HOST, true, true, note, sizeof(note)) && !note[0]);
+    /* a library without backend sampling: host, and the note names what is missing; auto on a GPU too */
+    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_DEVICE, true, false, note, sizeof(note)));
+    CHECK(strstr(note, "llama_set_sampler") != NULL);
+    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, true, false, note, sizeof(note)));
+    CHECK(strstr(note, "no backend sampling") != NULL);
+    /* auto on the CPU with such a library: nothing was asked of it, no note */
+    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, false, false, note, sizeof(note)) && !note[0]);
+}
+
 int main(void)
 {
     RUN(test_priority);
@@ -243,5 +270,6 @@ int main(void)
     RUN(test_gaps_mixed);
     RUN(test_check_library);
     RUN(test_defaults);
+    RUN(test_sampling_choice);
     return test_summary();
 }
