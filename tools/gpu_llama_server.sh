@@ -15,10 +15,23 @@
 #   tools/gpu_llama_server.sh advise [KEYS]  on the GPU machine: computellm advise's predicted decode against
 #                                         sweep's measured one, all layers on the GPU (tools/advise_vs_measured.sh;
 #                                         KEYS default "tinyllama-1.1b mistral-7b llama2-13b")
+#   tools/gpu_llama_server.sh sampling [KEYS]  on the GPU machine: the engine's decode with device and with host
+#                                         sampling against llama.cpp's counter and a minimal loop
+#                                         (llm_decode_vs_loop, both modes alternated in one process)
+#   tools/gpu_llama_server.sh npm-pack    on the build machine: the npm CUDA and Vulkan variants (scripts/setup
+#                                         --llama-variant cuda / vulkan) and llama-bench linked against each
+#                                         (tools/llama_bench_build.sh) into .gpupack/ in parts a call can carry
+#   tools/gpu_llama_server.sh npm [MODEL] on the GPU machine, after every part was carried: the parts joined and
+#                                         checked, then the npm CUDA variant in-process (detect, run, sweep vs
+#                                         llama-bench on the same library) and the Vulkan variant on the same model
+#   tools/gpu_llama_server.sh bin-pack    on the GPU machine: the CUDA build of `build` into $OUT in parts (16 MiB
+#                                         each), to carry back on a later machine instead of building again
+#   tools/gpu_llama_server.sh bin-unpack  on the GPU machine: the parts of bin-pack carried as .gpupack/bin/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=.devcarry
 L=build-dev/llama.cpp
+PATH="$PWD/$D/bin:$PATH"   # jq (prepare copies it there)
 case "${1:-}" in
 prepare)
   mkdir -p "$D/lib" "$D/vocab"
@@ -29,6 +42,9 @@ prepare)
     case $(basename "$l") in libc.so*|libm.so*|libpthread*|libdl.so*|librt.so*|ld-linux*) ;; *) cp -L "$l" "$D/lib/" ;; esac
   done
   cp -r .deps/vocab/llama-tokenizer-js "$D/vocab/"
+  # jq for the scripts (the GPU machine has no package registry)
+  mkdir -p "$D/bin" && cp -L /usr/bin/jq "$D/bin/" && cp -L "$(ldd /usr/bin/jq | awk '/libjq/ {print $3}')" \
+    "$(ldd /usr/bin/jq | awk '/libonig/ {print $3}')" "$D/lib/"
   tgz=.deps/npm/node-llama-cpp-3.22.1.tgz
   [ -s "$tgz" ] || (mkdir -p .deps/npm && cd .deps/npm && npm pack --silent node-llama-cpp@3.22.1 >/dev/null)
   rm -rf "$D/src.tmp" && mkdir -p "$D/src.tmp"
@@ -126,8 +142,97 @@ advise)
     --out "$O/advise" 2>&1 | tee "$O/advise.log" && rc=0 || rc=$?
   echo "advise_vs_measured exit $rc"
   ;;
+sampling)
+  O=${OUT:-$D/out}
+  mkdir -p "$O" models
+  lib="$PWD/$L/b/bin"
+  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
+  for M in ${2:-tinyllama-1.1b mistral-7b}; do
+    "$D/computellm" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
+    gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+    echo "== $M: llm_decode_vs_loop $gguf gpu ${TOKENS:-256} ${ROUNDS:-6} (device,host)"
+    "$D/llm_decode_vs_loop" "$gguf" gpu "${TOKENS:-256}" "${ROUNDS:-6}" "$lib" device,host 2>"$O/sampling_$M.err" \
+      | tee "$O/sampling_$M.txt"
+  done
+  # the results file records it per run
+  "$D/computellm" run --skip-classic --models tinyllama-1.1b --llama-lib "$lib" --no-download --runs 3 \
+    --output "$O" 2>"$O/sampling_run.err" | tail -1 >"$O/sampling_run.path"
+  "$D/bin/jq" -c '.ai_benchmarks.results[] | .runs[] | {run, sampling, sampling_note, decode_tokens_per_second,
+    engine_decode_tokens_per_second}' "$(cat "$O/sampling_run.path")" || true
+  ;;
+npm-pack)
+  P=.gpupack
+  rm -rf "$P" && mkdir -p "$P/a" "$P/b" "$P/c"
+  ./scripts/setup --llama-variant cuda >/dev/null && ./scripts/setup --llama-variant vulkan >/dev/null
+  tools/llama_bench_build.sh --variant cuda --variant vulkan
+  # the CUDA backend is 159 MB (its fallback build for other cards, 374 MB, is left out: sm_90 is in the main one)
+  tar -C .deps/llama --exclude=cuda/fallback --exclude=cuda/llama-addon.node -cf - cuda | xz -T0 -6 >"$P/cuda.tar.xz"
+  tar -C .deps/llama --exclude=vulkan/llama-addon.node -cJf "$P/a/vulkan.tar.xz" vulkan
+  cp .deps/llama-bench/bin/llama-bench-cuda .deps/llama-bench/bin/llama-bench-vulkan .deps/llama-bench/bin/llama-bench \
+    "$P/a/"
+  sz=$(stat -c %s "$P/cuda.tar.xz")
+  split -b $(( (sz + 2) / 3 )) -d -a 1 "$P/cuda.tar.xz" "$P/cuda.tar.xz.part"
+  mv "$P/cuda.tar.xz.part0" "$P/a/" && mv "$P/cuda.tar.xz.part1" "$P/b/" && mv "$P/cuda.tar.xz.part2" "$P/c/"
+  sha256sum "$P/cuda.tar.xz" | awk '{print $1}' >"$P/a/cuda.tar.xz.sha256"
+  rm "$P/cuda.tar.xz"
+  du -sh "$P"/*
+  ;;
+npm)
+  M=${2:-tinyllama-1.1b}
+  O=${OUT:-$D/out}
+  P=.gpupack
+  N="$PWD/$D/npmdeps"
+  mkdir -p "$O" models "$N/llama" "$N/llama-bench/bin"
+  cat "$P"/a/cuda.tar.xz.part0 "$P"/b/cuda.tar.xz.part1 "$P"/c/cuda.tar.xz.part2 >"$D/cuda.tar.xz"
+  echo "$(cat "$P/a/cuda.tar.xz.sha256")  $D/cuda.tar.xz" | sha256sum -c -
+  tar -xJf "$D/cuda.tar.xz" -C "$N/llama" && rm "$D/cuda.tar.xz"
+  tar -xJf "$P/a/vulkan.tar.xz" -C "$N/llama"
+  cp "$P"/a/llama-bench* "$N/llama-bench/bin/"
+  # Vulkan: Debian's loader and glvnd (the README's .gl recipe) for the NVIDIA ICD
+  if [ -d .gl ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
+  export LD_LIBRARY_PATH="$PWD/$D/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  B="$PWD/$D/computellm"
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
+  "$B" synth "$M" --llama-lib "$N/llama/cuda" 2>&1 | tail -1
+  gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+  for v in cuda vulkan; do
+    echo "== npm $v variant: detect, run (in-process), sweep vs llama-bench on the same library"
+    COMPUTELLM_LLAMA_LIB="$N/llama/$v" "$B" detect 2>&1 | grep -iE "llama|backend|cuda|vulkan" | head -12
+    "$B" run --skip-classic --models "$M" --llama-lib "$N/llama/$v" --no-download --runs 3 --output "$O" \
+      2>"$O/npm_${v}_run.err" | tail -1 >"$O/npm_${v}_run.path" || true
+    tail -12 "$O/npm_${v}_run.err"
+    [ -s "$O/npm_${v}_run.path" ] && "$D/bin/jq" -c '.ai_benchmarks.llama as $l | .ai_benchmarks.results[] |
+      {variant: $l.variant, backend: .engine.backend, gpu_layers: .engine.n_gpu_layers, status,
+       decode: .summary.decode_tokens_per_second, ttft_s: .summary.first_token_latency_s,
+       sampling: [.runs[].sampling] | unique}' "$(cat "$O/npm_${v}_run.path")" || true
+    CLLM_DEPS="$N" LLAMA_BENCH="$N/llama-bench/bin/llama-bench" COMPUTELLM="$B" \
+      tools/sweep_vs_llama_bench.sh "$gguf" --variant $v --rounds "${ROUNDS:-3}" --out "$O/vs_$v" \
+      >"$O/vs_$v.log" 2>&1 && rc=0 || rc=$?
+    tail -14 "$O/vs_$v.log"
+    echo "sweep_vs_llama_bench ($v) exit $rc"
+  done
+  ;;
+bin-pack)
+  O=${OUT:-$D/out}
+  mkdir -p "$O"
+  tar -C "$L/b" -cf - bin | xz -T0 -6 >"$D/bin.tar.xz"
+  split -b 15M -d -a 1 "$D/bin.tar.xz" "$O/bin.tar.xz.part"
+  sha256sum "$D/bin.tar.xz" | awk '{print $1}' >"$O/bin.tar.xz.sha256"
+  rm "$D/bin.tar.xz"
+  ls -la "$O"
+  ;;
+bin-unpack)
+  mkdir -p "$L/b"
+  cat .gpupack/bin/bin.tar.xz.part* >"$D/bin.tar.xz"
+  echo "$(cat .gpupack/bin/bin.tar.xz.sha256)  $D/bin.tar.xz" | sha256sum -c -
+  tar -xJf "$D/bin.tar.xz" -C "$L/b" && rm "$D/bin.tar.xz"
+  ls -la "$L/b/bin"
+  ;;
 *)
-  sed -n 2,18p "$0" | sed 's/^# \{0,1\}//'
+  sed -n 2,29p "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
