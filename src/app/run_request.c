@@ -77,9 +77,10 @@ static const struct cllm_run_opt g_opts[] = {
      "multi-GPU: how the all-GPUs loads split the model: layer, row or both (one load each); the plain phase "
      "uses layer", RQ(split_mode)},
     {"--sampling", NULL, "sampling", CLLM_RO_STRING, "WHERE", false, 0, 0, "`auto`",
-     "where the in-process engine picks each token: device (llama.cpp's backend sampling, in the decode graph; one "
-     "token id read back), host (the logits read back), auto (device when the output layer is on a GPU); "
-     "recorded per run (sampling, sampling_note)", RQ(sampling)},
+     "where the in-process engine picks each token (llama.cpp's backend sampling): device (the whole chain in the "
+     "decode graph, one token id read back), device-top-k (only the top-k + penalty window there, the rest on the "
+     "host: the same tokens, fewer GPU kernels), host (all logits read back), auto (device-top-k when the output "
+     "layer is on a GPU, else host); recorded per run (sampling, sampling_note)", RQ(sampling)},
     {"--tensor-split", NULL, "tensor_split", CLLM_RO_STRING, "BY", false, 0, 0, "`free`",
      "multi-GPU: each GPU's share of the model, by free memory (free) or the same for each (even)",
      RQ(tensor_split)},
@@ -555,7 +556,7 @@ enum cllm_status cllm_run_request_check(struct cllm_run_request *rq, const struc
         strcmp(rq->split_mode, "both") != 0)
         FAIL("%s: expected layer, row or both", name_of("split_mode", nm, sizeof(nm)));
     if (rq->sampling[0] && !cllm_sampling_mode_parse(rq->sampling, &(int){0}))
-        FAIL("%s: expected auto, device or host", name_of("sampling", nm, sizeof(nm)));
+        FAIL("%s: expected auto, device, device-top-k or host", name_of("sampling", nm, sizeof(nm)));
     if (rq->tensor_split[0] && strcmp(rq->tensor_split, "free") != 0 && strcmp(rq->tensor_split, "even") != 0)
         FAIL("%s: expected free or even", name_of("tensor_split", nm, sizeof(nm)));
     if (rq->compare_bits && rq->skip_ai)

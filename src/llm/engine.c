@@ -37,12 +37,18 @@ struct cllm_engine_open_params cllm_engine_default_open_params(void)
 
 const char *cllm_sampling_mode_name(int mode)
 {
-    return mode == CLLM_SAMPLING_DEVICE ? "device" : mode == CLLM_SAMPLING_HOST ? "host" : "auto";
+    switch (mode) {
+    case CLLM_SAMPLING_DEVICE: return "device";
+    case CLLM_SAMPLING_DEVICE_TOP_K: return "device-top-k";
+    case CLLM_SAMPLING_HOST: return "host";
+    default: return "auto";
+    }
 }
 
 bool cllm_sampling_mode_parse(const char *name, int *mode)
 {
-    static const int modes[] = {CLLM_SAMPLING_AUTO, CLLM_SAMPLING_DEVICE, CLLM_SAMPLING_HOST};
+    static const int modes[] = {CLLM_SAMPLING_AUTO, CLLM_SAMPLING_DEVICE, CLLM_SAMPLING_DEVICE_TOP_K,
+                                CLLM_SAMPLING_HOST};
     for (size_t i = 0; name && i < sizeof(modes) / sizeof(modes[0]); i++)
         if (strcmp(name, cllm_sampling_mode_name(modes[i])) == 0) {
             *mode = modes[i];
@@ -51,17 +57,35 @@ bool cllm_sampling_mode_parse(const char *name, int *mode)
     return false;
 }
 
-bool cllm_sampling_wants_device(int mode, bool output_on_gpu, bool library_has_it, char *note, size_t n)
+const char *cllm_sampled_name(int sampled)
 {
-    bool want = mode == CLLM_SAMPLING_DEVICE || (mode == CLLM_SAMPLING_AUTO && output_on_gpu);
+    return sampled == CLLM_SAMPLED_DEVICE ? "device" : sampled == CLLM_SAMPLED_DEVICE_TOP_K ? "device_top_k" : "host";
+}
+
+int cllm_sampling_choose(int mode, bool output_on_gpu, bool has_backend, bool has_candidates, double repeat_penalty,
+                         char *note, size_t n)
+{
+    const char *missing = "this libllama has no backend sampling (llama_set_sampler, llama_get_sampled_*_ith): host";
     if (n)
         note[0] = '\0';
-    if (want && !library_has_it) {
-        snprintf(note, n, "this libllama has no backend sampling (llama_set_sampler, llama_get_sampled_token_ith): "
-                 "host");
-        return false;
+    if (mode == CLLM_SAMPLING_HOST || (mode == CLLM_SAMPLING_AUTO && !output_on_gpu))
+        return CLLM_SAMPLED_HOST;
+    if (mode == CLLM_SAMPLING_DEVICE) {
+        if (has_backend)
+            return CLLM_SAMPLED_DEVICE;
+        snprintf(note, n, "%s", missing);
+        return CLLM_SAMPLED_HOST;
     }
-    return want;
+    /* device-top-k, asked for or chosen by auto on a GPU */
+    if (has_backend && has_candidates && repeat_penalty >= 1.0)
+        return CLLM_SAMPLED_DEVICE_TOP_K;
+    if (has_backend && has_candidates) {
+        snprintf(note, n, "a repetition penalty below 1 raises tokens from outside the top-k: the whole chain on the "
+                 "device");
+        return CLLM_SAMPLED_DEVICE;
+    }
+    snprintf(note, n, "%s", missing);
+    return CLLM_SAMPLED_HOST;
 }
 
 struct cllm_gen_params cllm_gen_default_params(void)

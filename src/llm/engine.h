@@ -39,25 +39,38 @@ enum cllm_tensor_split_by {
     CLLM_TENSOR_SPLIT_EVEN = 1,   /* the same share each */
 };
 
-/* Where the in-process engine picks each generated token (llama_context_params.samplers, llama.cpp's backend
- * sampling): the same chain (repetition penalty, top-k, top-p, temperature, seeded draw) either inside the decode
- * graph on the device that computes the logits, reading back one token id, or on the host over the logits read
- * back. What ran is recorded per run (trace.sampling), with the reason when it is not what was asked. */
+/* Where the in-process engine picks each generated token, with llama.cpp's backend sampling
+ * (llama_set_sampler: samplers inside the decode graph, on the device that computes the logits) or on the host.
+ * The chain is the benchmark's: repetition penalty, top-k, top-p, temperature, seeded draw. What ran is recorded
+ * per run (trace.sampling), with the reason when it is not what was asked. */
 enum cllm_sampling_mode {
-    CLLM_SAMPLING_AUTO = 0,     /* device when the model's output layer is on a GPU, host otherwise */
-    CLLM_SAMPLING_DEVICE = 1,   /* in the graph on whatever device holds the output (the CPU too); host where the
-                                   library or the backend cannot */
-    CLLM_SAMPLING_HOST = 2,     /* always on the host */
+    CLLM_SAMPLING_AUTO = 0,        /* device-top-k when the model's output layer is on a GPU, host otherwise */
+    CLLM_SAMPLING_DEVICE = 1,      /* the whole chain in the graph; one token id read back */
+    CLLM_SAMPLING_DEVICE_TOP_K = 2,/* only the top-(k + penalty window) in the graph, those logits and ids read back
+                                      and the rest of the chain on the host over them: the same tokens as the
+                                      whole chain (the penalty only lowers window tokens), far fewer GPU kernels */
+    CLLM_SAMPLING_HOST = 3,        /* all logits read back, the chain on the host */
 };
 
-/* "auto", "device", "host". */
+/* What a run did: the values of trace.sampling. */
+enum cllm_sampled {
+    CLLM_SAMPLED_HOST = 0,
+    CLLM_SAMPLED_DEVICE = 1,
+    CLLM_SAMPLED_DEVICE_TOP_K = 2,
+};
+
+/* "auto", "device", "device-top-k", "host". */
 const char *cllm_sampling_mode_name(int mode);
 /* The mode of a name; false for anything else. */
 bool cllm_sampling_mode_parse(const char *name, int *mode);
-/* The in-process engine's choice for one run: true = sample on the device. output_on_gpu: the model's output layer
- * is offloaded; library_has_it: libllama exports backend sampling (llama_set_sampler, llama_get_sampled_token_ith).
- * When mode asked for the device and it cannot be, note says why ("" otherwise). */
-bool cllm_sampling_wants_device(int mode, bool output_on_gpu, bool library_has_it, char *note, size_t n);
+/* "host", "device", "device_top_k": the recorded value of an enum cllm_sampled. */
+const char *cllm_sampled_name(int sampled);
+/* The in-process engine's choice for one run (enum cllm_sampled). output_on_gpu: the model's output layer is
+ * offloaded; has_backend: libllama exports backend sampling (llama_set_sampler, llama_get_sampled_token_ith);
+ * has_candidates: also llama_get_sampled_{logits,candidates}_ith; repeat_penalty of the run. When the mode asked
+ * for is not what is chosen, note says why ("" otherwise). */
+int cllm_sampling_choose(int mode, bool output_on_gpu, bool has_backend, bool has_candidates, double repeat_penalty,
+                         char *note, size_t n);
 
 /* A device of the in-process engine's library (ggml's list). */
 struct cllm_engine_device {

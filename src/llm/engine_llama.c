@@ -46,6 +46,7 @@ struct llama_engine {
     bool                       output_on_gpu;   /* the output layer is offloaded: auto samples on the device */
     struct llama_sampler      *dev_chain;       /* attached to ctx (backend sampling); freed after ctx */
     struct cllm_gen_params     dev_g;           /* the sampling values dev_chain was made with */
+    int                        dev_kind;        /* enum cllm_sampled of dev_chain */
     bool                       dev_refused;     /* llama_set_sampler said no: host for every run */
 };
 
@@ -435,29 +436,51 @@ static bool same_sampling(const struct cllm_gen_params *a, const struct cllm_gen
            a->repeat_penalty == b->repeat_penalty && a->repeat_last_n == b->repeat_last_n && a->seed == b->seed;
 }
 
-/* Whether this run picks its tokens on the device (trace->sampling is set either way, note says why not when the
- * mode asked for it). The chain is attached to the context once and kept while the sampling values stay the same:
- * attaching makes llama.cpp reserve its graphs again, which would land in the next run's prompt time. */
-static bool use_device_sampler(struct llama_engine *E, const struct cllm_gen_params *g, char *note, size_t n)
+/* The chain for the graph: the whole benchmark chain, or only the top-n_top that the host finishes. */
+static struct llama_sampler *make_device_chain(const struct cllm_llama *L, const struct llama_vocab *vocab,
+                                               const struct cllm_gen_params *g, int kind, int n_top)
+{
+    struct cllm_llama_sampler_chain_params sp;
+    struct llama_sampler *chain;
+    if (kind == CLLM_SAMPLED_DEVICE)
+        return make_sampler(L, vocab, g);
+    sp = L->sampler_chain_default_params();
+    sp.no_perf = false;
+    chain = L->sampler_chain_init(sp);
+    if (chain)
+        L->sampler_chain_add(chain, L->sampler_init_top_k(n_top));
+    return chain;
+}
+
+/* Where this run picks its tokens (enum cllm_sampled; note says why not where asked). The device chain is attached
+ * to the context once and kept while the sampling values stay the same: attaching makes llama.cpp reserve its
+ * graphs again, which would land in the next run's prompt time. n_top: the candidates device-top-k keeps. */
+static int choose_sampler(struct llama_engine *E, const struct cllm_gen_params *g, int n_top, char *note, size_t n)
 {
     const struct cllm_llama *L = E->L;
     struct llama_sampler *chain;
-    bool want = cllm_sampling_wants_device(E->sampling_mode, E->output_on_gpu,
-                                           L->set_sampler && L->get_sampled_token_ith, note, n);
-    if (!want)
-        return false;
+    int kind = cllm_sampling_choose(E->sampling_mode, E->output_on_gpu, L->set_sampler && L->get_sampled_token_ith,
+                                    L->get_sampled_logits_ith && L->get_sampled_logits_count_ith &&
+                                        L->get_sampled_candidates_ith,
+                                    g->repeat_penalty, note, n);
+    if (kind == CLLM_SAMPLED_HOST)
+        return kind;
+    if (kind == CLLM_SAMPLED_DEVICE_TOP_K && n_top <= 0) {
+        snprintf(note, n, "the host sampler could not be set up for the device's top-k: host");
+        return CLLM_SAMPLED_HOST;
+    }
     if (E->dev_refused) {
         snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
-        return false;
+        return CLLM_SAMPLED_HOST;
     }
-    if (E->dev_chain && same_sampling(&E->dev_g, g)) {
+    if (E->dev_chain && E->dev_kind == kind && same_sampling(&E->dev_g, g)) {
         L->sampler_reset(E->dev_chain);   /* penalty history and the draw's seed, as a new chain */
-        return true;
+        return kind;
     }
-    chain = make_sampler(L, E->vocab, g);
+    chain = make_device_chain(L, E->vocab, g, kind, n_top);
     if (!chain) {
         snprintf(note, n, "llama.cpp could not create the device sampler chain: host");
-        return false;
+        return CLLM_SAMPLED_HOST;
     }
     if (!L->set_sampler(E->ctx, 0, chain)) {
         L->sampler_free(chain);
@@ -467,13 +490,14 @@ static bool use_device_sampler(struct llama_engine *E, const struct cllm_gen_par
         }
         E->dev_refused = true;
         snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
-        return false;
+        return CLLM_SAMPLED_HOST;
     }
     if (E->dev_chain)
         L->sampler_free(E->dev_chain);    /* replaced by set_sampler above */
     E->dev_chain = chain;
+    E->dev_kind = kind;
     E->dev_g = *g;
-    return true;
+    return kind;
 }
 
 static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_params *g,
@@ -489,7 +513,8 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
     uint64_t t_decode = 0, t_loop = 0, t0;
     enum cllm_status s = CLLM_OK;
     struct cllm_sampler fast;
-    bool use_fast, on_device;
+    bool use_fast, fast_ok;
+    int sampled;
 
     cllm_llm_trace_reset(trace);
     trace->start_ns = trace->end_ns = cllm_now_ns();
@@ -506,14 +531,16 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         return CLLM_ERR_INVALID_ARG;
     }
     trace->n_prompt_tokens = n_prompt;
-    on_device = use_device_sampler(E, g, trace->sampling_note, sizeof(trace->sampling_note));
-    trace->sampling = on_device ? "device" : "host";
+    fast_ok = L->get_logits_ith != NULL &&
+              cllm_sampler_init(&fast, L->vocab_n_tokens(E->vocab), g->top_k, g->top_p, g->temperature,
+                                g->repeat_penalty, g->repeat_last_n > 0 ? g->repeat_last_n : 64, g->seed) == CLLM_OK;
+    sampled = choose_sampler(E, g, fast_ok ? cllm_sampler_candidates_needed(&fast) : 0, trace->sampling_note,
+                             sizeof(trace->sampling_note));
+    trace->sampling = cllm_sampled_name(sampled);
     /* on the host: our one-pass sampler when the library gives the logits; llama.cpp's chain (same order) otherwise */
-    use_fast = !on_device && L->get_logits_ith != NULL &&
-               cllm_sampler_init(&fast, L->vocab_n_tokens(E->vocab), g->top_k, g->top_p, g->temperature,
-                                 g->repeat_penalty, g->repeat_last_n > 0 ? g->repeat_last_n : 64, g->seed) == CLLM_OK;
-    smpl = use_fast || on_device ? NULL : make_sampler(L, E->vocab, g);
-    if (!use_fast && !on_device && !smpl) {
+    use_fast = sampled == CLLM_SAMPLED_HOST && fast_ok;
+    smpl = sampled != CLLM_SAMPLED_HOST || use_fast ? NULL : make_sampler(L, E->vocab, g);
+    if (sampled == CLLM_SAMPLED_HOST && !use_fast && !smpl) {
         snprintf(err, errlen, "llama.cpp could not create the sampler chain");
         return CLLM_ERR_LIBRARY;
     }
@@ -547,7 +574,18 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
                 goto done;
             }
             tok = cllm_sampler_sample(&fast, logits);
-        } else if (on_device) {
+        } else if (sampled == CLLM_SAMPLED_DEVICE_TOP_K) {
+            /* the device kept the best n (unsorted); the rest of the chain here, exactly as over all logits */
+            const float *cv = L->get_sampled_logits_ith(E->ctx, -1);
+            const cllm_llama_token *ci = L->get_sampled_candidates_ith(E->ctx, -1);
+            int nv = (int)L->get_sampled_logits_count_ith(E->ctx, -1);
+            tok = cllm_sampler_sample_candidates(&fast, cv, ci, nv);
+            if (tok < 0) {
+                snprintf(err, errlen, "llama.cpp returned no device top-k candidates after %d tokens", n_gen);
+                s = CLLM_ERR_LIBRARY;
+                goto done;
+            }
+        } else if (sampled == CLLM_SAMPLED_DEVICE) {
             /* the chain ran in the graph; with a part the device could not run, llama.cpp finishes it on the host
              * over the candidates read back, and no token is sampled on the device */
             if (n_gen == 0 && L->get_sampled_token_ith(E->ctx, -1) < 0) {

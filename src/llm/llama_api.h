@@ -304,6 +304,9 @@ struct cllm_llama {
     bool (*set_sampler)(struct llama_context *c, cllm_llama_seq_id seq, struct llama_sampler *chain);
     cllm_llama_token (*get_sampled_token_ith)(struct llama_context *c, int32_t i);  /* LLAMA_TOKEN_NULL (-1): none */
     uint32_t (*get_sampled_candidates_count_ith)(struct llama_context *c, int32_t i);
+    cllm_llama_token *(*get_sampled_candidates_ith)(struct llama_context *c, int32_t i);
+    float *(*get_sampled_logits_ith)(struct llama_context *c, int32_t i);
+    uint32_t (*get_sampled_logits_count_ith)(struct llama_context *c, int32_t i);
 
     /* libggml / libggml-base, reached through libllama's dependencies */
     void (*ggml_backend_load_all_from_path)(const char *dir);

@@ -80,6 +80,8 @@ struct cand {
     int32_t id;
 };
 
+static int32_t finish(struct cllm_sampler *s, struct cand *c, int nc);
+
 static int by_value_desc(const void *a, const void *b)
 {
     float x = ((const struct cand *)a)->v, y = ((const struct cand *)b)->v;
@@ -91,12 +93,7 @@ int32_t cllm_sampler_sample(struct cllm_sampler *s, const float *logits)
     float hv[CLLM_SAMPLER_MAX_K + CLLM_SAMPLER_MAX_HIST];
     int32_t hid[CLLM_SAMPLER_MAX_K + CLLM_SAMPLER_MAX_HIST];
     struct cand c[CLLM_SAMPLER_MAX_K + 2 * CLLM_SAMPLER_MAX_HIST];
-    float v[CLLM_SAMPLER_MAX_K];
-    int32_t id[CLLM_SAMPLER_MAX_K];
-    int k = s->temperature <= 0 ? 1 : s->top_k, n = 0, nc, keep, cap;
-    double sum = 0, cum, r;
-    float maxv;
-    int32_t tok;
+    int k = s->temperature <= 0 ? 1 : s->top_k, n = 0, nc, cap;
 
     /* A penalty > 1 only lowers the logits of the ≤ n_hist window tokens, so the k best after it are among the
      * k + n_hist best before it: one pass keeps those in a min-heap (root = weakest kept), then the penalty is
@@ -130,6 +127,43 @@ int32_t cllm_sampler_sample(struct cllm_sampler *s, const float *logits)
                 c[nc++].v = penalized(s, s->hist[h], logits[s->hist[h]]);
             }
         }
+    return finish(s, c, nc);
+}
+
+int cllm_sampler_candidates_needed(const struct cllm_sampler *s)
+{
+    return (s->temperature <= 0 ? 1 : s->top_k) + (s->repeat_penalty != 1.0f ? s->last_n : 0);
+}
+
+int32_t cllm_sampler_sample_candidates(struct cllm_sampler *s, const float *logits, const int32_t *ids, int n)
+{
+    struct cand c[CLLM_SAMPLER_MAX_K + CLLM_SAMPLER_MAX_HIST];
+    int nc = 0;
+    if (n <= 0 || !logits || !ids || s->repeat_penalty < 1.0f)
+        return -1;
+    if (n > CLLM_SAMPLER_MAX_K + CLLM_SAMPLER_MAX_HIST)
+        n = CLLM_SAMPLER_MAX_K + CLLM_SAMPLER_MAX_HIST;
+    for (int i = 0; i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= s->n_vocab)
+            continue;
+        c[nc].id = ids[i];
+        c[nc++].v = s->n_hist ? penalized(s, ids[i], logits[i]) : logits[i];
+    }
+    if (nc == 0)
+        return -1;
+    return finish(s, c, nc);
+}
+
+/* The chain after the candidate list is known: sort, top-k, top-p, temperature, draw; records the token. */
+static int32_t finish(struct cllm_sampler *s, struct cand *c, int nc)
+{
+    float v[CLLM_SAMPLER_MAX_K];
+    int32_t id[CLLM_SAMPLER_MAX_K];
+    int k = s->temperature <= 0 ? 1 : s->top_k, n, keep;
+    double sum = 0, cum, r;
+    float maxv;
+    int32_t tok;
+
     qsort(c, (size_t)nc, sizeof(c[0]), by_value_desc);
     n = nc < k ? nc : k;
     for (int i = 0; i < n; i++)

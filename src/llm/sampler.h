@@ -36,6 +36,15 @@ enum cllm_status cllm_sampler_init(struct cllm_sampler *s, int n_vocab, int top_
 /* Picks the next token from n_vocab logits (not modified) and records it in the penalty window. */
 int32_t cllm_sampler_sample(struct cllm_sampler *s, const float *logits);
 
+/* How many of the best logits the chain can pick from: top-k, plus the penalty window when a penalty > 1 may push
+ * window tokens out of the k best (then the k best after it are among the k + last_n best before it). */
+int cllm_sampler_candidates_needed(const struct cllm_sampler *s);
+
+/* Picks the next token as cllm_sampler_sample would from the whole vocabulary, given only its n best logits
+ * (any order; ids their tokens) — at least cllm_sampler_candidates_needed(s) of them, e.g. a device's top-k.
+ * -1 when there is none, or the penalty is < 1 (it may raise tokens from outside the list: use the whole logits). */
+int32_t cllm_sampler_sample_candidates(struct cllm_sampler *s, const float *logits, const int32_t *ids, int n);
+
 /* Records a token in the penalty window without sampling (e.g. the prompt's tail). */
 void cllm_sampler_accept(struct cllm_sampler *s, int32_t token);
 

@@ -363,9 +363,10 @@ const struct cllm_field CLLM_F_LLM_RUN_ITL_P99_MS = {"inter_token_latency_p99_ms
 const struct cllm_field CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT = {"loop_overhead_percent", NUM, "%",
     "sampling, detokenizing and bookkeeping time / decode time of the token loop (in-process engine)", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_SAMPLING = {"sampling", STR, "",
-    "where the in-process engine picked each token: device (llama.cpp's backend sampling: the sampler chain inside "
-    "the decode graph on the device holding the output layer, one token id read back) or host (the logits read "
-    "back and sampled on the CPU); null for a server engine", NULL, 0, NUL};
+    "where the in-process engine picked each token: device (llama.cpp's backend sampling: the whole sampler chain "
+    "inside the decode graph on the device holding the output layer, one token id read back), device_top_k (only "
+    "the top-k + penalty window in the graph, those logits read back and the chain finished on the CPU: the same "
+    "tokens) or host (all logits read back and sampled on the CPU); null for a server engine", NULL, 0, NUL};
 const struct cllm_field CLLM_F_LLM_RUN_SAMPLING_NOTE = {"sampling_note", STR, "",
     "why the tokens were picked on the host when device sampling was asked for or chosen (the library lacks it, "
     "a sampler or op the backend cannot run); null when sampling is what was asked", NULL, 0, NUL};

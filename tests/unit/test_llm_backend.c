@@ -234,31 +234,48 @@ static void test_defaults(void)
     CHECK(!g.ignore_eos);
 }
 
-/* run --sampling: which runs sample on the device, and the note when a device was asked for and cannot be */
+/* run --sampling: where each run samples, and the note when it is not where it was asked */
 static void test_sampling_choice(void)
 {
     char note[200];
     int m = -1;
     CHECK(cllm_sampling_mode_parse("device", &m) && m == CLLM_SAMPLING_DEVICE);
+    CHECK(cllm_sampling_mode_parse("device-top-k", &m) && m == CLLM_SAMPLING_DEVICE_TOP_K);
     CHECK(cllm_sampling_mode_parse("host", &m) && m == CLLM_SAMPLING_HOST);
     CHECK(cllm_sampling_mode_parse("auto", &m) && m == CLLM_SAMPLING_AUTO);
     CHECK(!cllm_sampling_mode_parse("gpu", &m) && !cllm_sampling_mode_parse("", &m) &&
           !cllm_sampling_mode_parse(NULL, &m) && !cllm_sampling_mode_parse("Device", &m));
-    CHECK(strcmp(cllm_sampling_mode_name(CLLM_SAMPLING_DEVICE), "device") == 0);
-    /* auto: the device only when the output layer is offloaded */
-    CHECK(cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, true, true, note, sizeof(note)) && !note[0]);
-    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, false, true, note, sizeof(note)) && !note[0]);
+    CHECK(strcmp(cllm_sampling_mode_name(CLLM_SAMPLING_DEVICE_TOP_K), "device-top-k") == 0);
+    CHECK(strcmp(cllm_sampled_name(CLLM_SAMPLED_DEVICE_TOP_K), "device_top_k") == 0);
+    CHECK(strcmp(cllm_sampled_name(CLLM_SAMPLED_HOST), "host") == 0);
+    /* auto: the device's top-k when the output layer is offloaded, the host otherwise; no note either way */
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_AUTO, true, true, true, 1.1, note, sizeof(note)),
+              CLLM_SAMPLED_DEVICE_TOP_K);
+    CHECK(!note[0]);
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_AUTO, false, true, true, 1.1, note, sizeof(note)), CLLM_SAMPLED_HOST);
+    CHECK(!note[0]);
     /* device: also on the CPU (the graph runs there) */
-    CHECK(cllm_sampling_wants_device(CLLM_SAMPLING_DEVICE, false, true, note, sizeof(note)) && !note[0]);
-    /* host: never, without a note */
-    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_HOST, true, true, note, sizeof(note)) && !note[0]);
-    /* a library without backend sampling: host, and the note names what is missing; auto on a GPU too */
-    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_DEVICE, true, false, note, sizeof(note)));
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_DEVICE, false, true, true, 1.1, note, sizeof(note)),
+              CLLM_SAMPLED_DEVICE);
+    CHECK(!note[0]);
+    /* host: always, without a note */
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_HOST, true, true, true, 1.1, note, sizeof(note)), CLLM_SAMPLED_HOST);
+    CHECK(!note[0]);
+    /* a penalty below 1 can raise tokens outside the top-k: the whole chain, said */
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_DEVICE_TOP_K, true, true, true, 0.9, note, sizeof(note)),
+              CLLM_SAMPLED_DEVICE);
+    CHECK(strstr(note, "below 1") != NULL);
+    /* a library without backend sampling: the host, and the note names what is missing; auto on a GPU too */
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_DEVICE, true, false, false, 1.1, note, sizeof(note)),
+              CLLM_SAMPLED_HOST);
     CHECK(strstr(note, "llama_set_sampler") != NULL);
-    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, true, false, note, sizeof(note)));
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_AUTO, true, false, false, 1.1, note, sizeof(note)),
+              CLLM_SAMPLED_HOST);
     CHECK(strstr(note, "no backend sampling") != NULL);
     /* auto on the CPU with such a library: nothing was asked of it, no note */
-    CHECK(!cllm_sampling_wants_device(CLLM_SAMPLING_AUTO, false, false, note, sizeof(note)) && !note[0]);
+    CHECK_INT(cllm_sampling_choose(CLLM_SAMPLING_AUTO, false, false, false, 1.1, note, sizeof(note)),
+              CLLM_SAMPLED_HOST);
+    CHECK(!note[0]);
 }
 
 int main(void)

@@ -81,6 +81,57 @@ static void test_same_seed_same_tokens(void)
         CHECK_INT(cllm_sampler_sample(&a, logits), cllm_sampler_sample(&b, logits));
 }
 
+/* A device's top-(k + window) in any order gives the same tokens as the whole vocabulary: the device top-k mode of
+ * the engine picks exactly what the host sampler (and llama.cpp's chain order) would */
+static void test_candidates_match_the_whole_vocabulary(void)
+{
+    enum { V = 32000, K = 40, LAST = 64 };
+    static float logits[V];
+    struct cllm_sampler a, b;
+    uint64_t x = 7;
+    int same = 0, steps = 100;
+    CHECK(cllm_sampler_init(&a, V, K, 0.9, 0.7, 1.1, LAST, 42) == CLLM_OK);
+    CHECK(cllm_sampler_init(&b, V, K, 0.9, 0.7, 1.1, LAST, 42) == CLLM_OK);
+    CHECK_INT(cllm_sampler_candidates_needed(&a), K + LAST);
+    for (int step = 0; step < steps; step++) {
+        static float cv[K + LAST];
+        static int32_t ci[K + LAST];
+        int n = cllm_sampler_candidates_needed(&b);
+        /* logits with a few strong tokens that repeat, so the penalty matters */
+        for (int t = 0; t < V; t++) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            logits[t] = (float)((x >> 40) % 1000) / 100.0f + (t % 97 == 0 ? 6.0f : 0.0f) + (float)t * 1e-5f; /* no ties */
+        }
+        /* the n best, then shuffled (a device's top-k is unsorted) */
+        {
+            static int32_t order[V];
+            for (int t = 0; t < V; t++)
+                order[t] = t;
+            for (int i = 0; i < n; i++) {
+                int best = i;
+                for (int j = i + 1; j < V; j++)
+                    if (logits[order[j]] > logits[order[best]])
+                        best = j;
+                int32_t tmp = order[i];
+                order[i] = order[best];
+                order[best] = tmp;
+            }
+            for (int i = 0; i < n; i++)
+                ci[i] = order[(i * 37) % n], cv[i] = logits[ci[i]];
+        }
+        int32_t ta = cllm_sampler_sample(&a, logits), tb = cllm_sampler_sample_candidates(&b, cv, ci, n);
+        same += ta == tb;
+    }
+    CHECK_INT(same, steps);
+    /* too few or no candidates, or a penalty below 1 (it can raise tokens from outside the list): refused */
+    CHECK_INT(cllm_sampler_sample_candidates(&b, NULL, NULL, 0), -1);
+    CHECK(cllm_sampler_init(&b, V, K, 0.9, 0.7, 0.9, LAST, 42) == CLLM_OK);
+    CHECK_INT(cllm_sampler_sample_candidates(&b, logits, (int32_t[]){1}, 1), -1);
+    /* greedy without a penalty needs one candidate */
+    CHECK(cllm_sampler_init(&b, V, K, 0.9, 0.0, 1.0, LAST, 42) == CLLM_OK);
+    CHECK_INT(cllm_sampler_candidates_needed(&b), 1);
+}
+
 int main(void)
 {
     RUN(test_greedy_and_top1);
@@ -88,5 +139,6 @@ int main(void)
     RUN(test_draws_follow_the_softmax);
     RUN(test_top_p_cuts_the_tail);
     RUN(test_same_seed_same_tokens);
+    RUN(test_candidates_match_the_whole_vocabulary);
     return test_summary();
 }
