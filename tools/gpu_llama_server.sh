@@ -20,18 +20,27 @@
 #                                         (llm_decode_vs_loop, both modes alternated in one process)
 #   tools/gpu_llama_server.sh npm-pack    on the build machine: the npm CUDA and Vulkan variants (scripts/setup
 #                                         --llama-variant cuda / vulkan) and llama-bench linked against each
-#                                         (tools/llama_bench_build.sh) into .gpupack/ in parts a call can carry
+#                                         (tools/llama_bench_build.sh) into .gpa/ .gpb/ .gpc/, one per call
 #   tools/gpu_llama_server.sh npm [MODEL] on the GPU machine, after every part was carried: the parts joined and
 #                                         checked, then the npm CUDA variant in-process (detect, run, sweep vs
 #                                         llama-bench on the same library) and the Vulkan variant on the same model
 #   tools/gpu_llama_server.sh bin-pack    on the GPU machine: the CUDA build of `build` into $OUT in parts (16 MiB
 #                                         each), to carry back on a later machine instead of building again
-#   tools/gpu_llama_server.sh bin-unpack  on the GPU machine: the parts of bin-pack carried as .gpupack/bin/
+#   tools/gpu_llama_server.sh bin-unpack  on the GPU machine: the parts of bin-pack carried as .gpbin/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=.devcarry
 L=build-dev/llama.cpp
 PATH="$PWD/$D/bin:$PATH"   # jq (prepare copies it there)
+# the measuring subcommands' setting: $O for outputs, $lib the CUDA build's folder (LIB_DIR=... for another one,
+# "" for none on the library path), the carried shared libraries and the vocabulary
+gpu_env() {
+  O=${OUT:-$D/out}
+  lib="$PWD/$L/b/bin"
+  mkdir -p "$O" models
+  export LD_LIBRARY_PATH="$PWD/$D/lib:${1-$lib:}/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
+  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+}
 case "${1:-}" in
 prepare)
   mkdir -p "$D/lib" "$D/vocab"
@@ -68,12 +77,8 @@ build)
   ;;
 run)
   M=${2:-tinyllama-1.1b}
-  O=${OUT:-$D/out}
-  mkdir -p "$O" models
-  export LD_LIBRARY_PATH="$PWD/$D/lib:$PWD/$L/b/bin:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
-  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  gpu_env
   B="$D/computellm"
-  lib="$PWD/$L/b/bin"
   srv="$lib/llama-server"
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
   "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -2
@@ -97,11 +102,7 @@ run)
   ;;
 sweep)
   M=${2:-tinyllama-1.1b}
-  O=${OUT:-$D/out}
-  mkdir -p "$O" models
-  lib="$PWD/$L/b/bin"
-  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
-  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  gpu_env
   B="$PWD/$D/computellm"
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
   "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
@@ -131,11 +132,7 @@ exec %s/llama-bench "$@"
   ls -la "$O"
   ;;
 advise)
-  O=${OUT:-$D/out}
-  mkdir -p "$O" models
-  lib="$PWD/$L/b/bin"
-  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
-  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  gpu_env
   nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader | tee "$O/gpu.txt"
   COMPUTELLM="$PWD/$D/computellm" COMPUTELLM_LLAMA_LIB="$lib" tools/advise_vs_measured.sh \
     -m "${2:-tinyllama-1.1b mistral-7b llama2-13b}" -ngl 99 -r "${REPS:-3}" --models-dir "$PWD/models" \
@@ -143,11 +140,7 @@ advise)
   echo "advise_vs_measured exit $rc"
   ;;
 sampling)
-  O=${OUT:-$D/out}
-  mkdir -p "$O" models
-  lib="$PWD/$L/b/bin"
-  export LD_LIBRARY_PATH="$PWD/$D/lib:$lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
-  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
+  gpu_env
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
   for M in ${2:-tinyllama-1.1b mistral-7b}; do
     "$D/computellm" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
@@ -163,37 +156,36 @@ sampling)
     engine_decode_tokens_per_second}' "$(cat "$O/sampling_run.path")" || true
   ;;
 npm-pack)
-  P=.gpupack
-  rm -rf "$P" && mkdir -p "$P/a" "$P/b" "$P/c"
+  # one top-level folder per call: a carried folder not named again in the next call's carry is not kept there,
+  # even beside one that is (.gpupack/a was gone when .gpupack/b came)
+  rm -rf .gpa .gpb .gpc && mkdir -p .gpa .gpb .gpc
   ./scripts/setup --llama-variant cuda >/dev/null && ./scripts/setup --llama-variant vulkan >/dev/null
   tools/llama_bench_build.sh --variant cuda --variant vulkan
-  # the CUDA backend is 159 MB (its fallback build for other cards, 374 MB, is left out: sm_90 is in the main one)
-  tar -C .deps/llama --exclude=cuda/fallback --exclude=cuda/llama-addon.node -cf - cuda | xz -T0 -6 >"$P/cuda.tar.xz"
-  tar -C .deps/llama --exclude=vulkan/llama-addon.node -cJf "$P/a/vulkan.tar.xz" vulkan
+  # the CUDA backend is 159 MB; its fallback build (374 MB) is left out: whether the main one has sm_90 code is
+  # not checked here (no cuobjdump), the npm subcommand's run on the card says
+  tar -C .deps/llama --exclude=cuda/fallback --exclude=cuda/llama-addon.node -cf - cuda | xz -T0 -6 >".gpa/cuda.tar.xz"
+  tar -C .deps/llama --exclude=vulkan/llama-addon.node -cJf ".gpa/vulkan.tar.xz" vulkan
   cp .deps/llama-bench/bin/llama-bench-cuda .deps/llama-bench/bin/llama-bench-vulkan .deps/llama-bench/bin/llama-bench \
-    "$P/a/"
-  sz=$(stat -c %s "$P/cuda.tar.xz")
-  split -b $(( (sz + 2) / 3 )) -d -a 1 "$P/cuda.tar.xz" "$P/cuda.tar.xz.part"
-  mv "$P/cuda.tar.xz.part0" "$P/a/" && mv "$P/cuda.tar.xz.part1" "$P/b/" && mv "$P/cuda.tar.xz.part2" "$P/c/"
-  sha256sum "$P/cuda.tar.xz" | awk '{print $1}' >"$P/a/cuda.tar.xz.sha256"
-  rm "$P/cuda.tar.xz"
-  du -sh "$P"/*
+    .gpa/
+  sz=$(stat -c %s ".gpa/cuda.tar.xz")
+  split -b $(( (sz + 2) / 3 )) -d -a 1 .gpa/cuda.tar.xz .gpa/cuda.tar.xz.part
+  mv .gpa/cuda.tar.xz.part1 .gpb/ && mv .gpa/cuda.tar.xz.part2 .gpc/
+  sha256sum .gpa/cuda.tar.xz | awk '{print $1}' >.gpa/cuda.tar.xz.sha256
+  rm .gpa/cuda.tar.xz
+  du -sh .gpa .gpb .gpc
   ;;
 npm)
   M=${2:-tinyllama-1.1b}
-  O=${OUT:-$D/out}
-  P=.gpupack
+  gpu_env ""
   N="$PWD/$D/npmdeps"
-  mkdir -p "$O" models "$N/llama" "$N/llama-bench/bin"
-  cat "$P"/a/cuda.tar.xz.part0 "$P"/b/cuda.tar.xz.part1 "$P"/c/cuda.tar.xz.part2 >"$D/cuda.tar.xz"
-  echo "$(cat "$P/a/cuda.tar.xz.sha256")  $D/cuda.tar.xz" | sha256sum -c -
+  mkdir -p "$N/llama" "$N/llama-bench/bin"
+  cat .gpa/cuda.tar.xz.part0 .gpb/cuda.tar.xz.part1 .gpc/cuda.tar.xz.part2 >"$D/cuda.tar.xz"
+  echo "$(cat .gpa/cuda.tar.xz.sha256)  $D/cuda.tar.xz" | sha256sum -c -
   tar -xJf "$D/cuda.tar.xz" -C "$N/llama" && rm "$D/cuda.tar.xz"
-  tar -xJf "$P/a/vulkan.tar.xz" -C "$N/llama"
-  cp "$P"/a/llama-bench* "$N/llama-bench/bin/"
+  tar -xJf ".gpa/vulkan.tar.xz" -C "$N/llama"
+  cp .gpa/llama-bench* "$N/llama-bench/bin/"
   # Vulkan: Debian's loader and glvnd (the README's .gl recipe) for the NVIDIA ICD
   if [ -d .gl ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
-  export LD_LIBRARY_PATH="$PWD/$D/lib:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
-  export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
   B="$PWD/$D/computellm"
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
   "$B" synth "$M" --llama-lib "$N/llama/cuda" 2>&1 | tail -1
@@ -226,8 +218,8 @@ bin-pack)
   ;;
 bin-unpack)
   mkdir -p "$L/b"
-  cat .gpupack/bin/bin.tar.xz.part* >"$D/bin.tar.xz"
-  echo "$(cat .gpupack/bin/bin.tar.xz.sha256)  $D/bin.tar.xz" | sha256sum -c -
+  cat .gpbin/bin.tar.xz.part* >"$D/bin.tar.xz"
+  echo "$(cat .gpbin/bin.tar.xz.sha256)  $D/bin.tar.xz" | sha256sum -c -
   tar -xJf "$D/bin.tar.xz" -C "$L/b" && rm "$D/bin.tar.xz"
   ls -la "$L/b/bin"
   ;;

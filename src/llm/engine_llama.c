@@ -455,6 +455,8 @@ static struct llama_sampler *make_device_chain(const struct cllm_llama *L, const
 /* Where this run picks its tokens (enum cllm_sampled; note says why not where asked). The device chain is attached
  * to the context once and kept while the sampling values stay the same: attaching makes llama.cpp reserve its
  * graphs again, which would land in the next run's prompt time. n_top: the candidates device-top-k keeps. */
+#define REFUSED_NOTE "llama.cpp refused backend sampling for this context (a tensor split mode?): host"
+
 static int choose_sampler(struct llama_engine *E, const struct cllm_gen_params *g, int n_top, char *note, size_t n)
 {
     const struct cllm_llama *L = E->L;
@@ -470,7 +472,7 @@ static int choose_sampler(struct llama_engine *E, const struct cllm_gen_params *
         return CLLM_SAMPLED_HOST;
     }
     if (E->dev_refused) {
-        snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
+        snprintf(note, n, "%s", REFUSED_NOTE);
         return CLLM_SAMPLED_HOST;
     }
     if (E->dev_chain && E->dev_kind == kind && same_sampling(&E->dev_g, g)) {
@@ -489,7 +491,7 @@ static int choose_sampler(struct llama_engine *E, const struct cllm_gen_params *
             E->dev_chain = NULL;
         }
         E->dev_refused = true;
-        snprintf(note, n, "llama.cpp refused backend sampling for this context (a tensor split mode?): host");
+        snprintf(note, n, "%s", REFUSED_NOTE);
         return CLLM_SAMPLED_HOST;
     }
     if (E->dev_chain)
@@ -589,7 +591,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
             /* the chain ran in the graph; with a part the device could not run, llama.cpp finishes it on the host
              * over the candidates read back, and no token is sampled on the device */
             if (n_gen == 0 && L->get_sampled_token_ith(E->ctx, -1) < 0) {
-                trace->sampling = "host";
+                trace->sampling = cllm_sampled_name(CLLM_SAMPLED_HOST);
                 snprintf(trace->sampling_note, sizeof(trace->sampling_note),
                          "the device could not run the whole sampler chain (llama.cpp's log names the sampler): "
                          "it was finished on the host");
