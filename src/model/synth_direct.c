@@ -348,7 +348,7 @@ enum cllm_status cllm_synth_write_direct(const struct cllm_synth_params *p, cons
     size_t n_pools = 0;
     uint8_t *buf = NULL;
     const uint16_t *normal = cllm_synth_normal_halves();
-    uint64_t total, done = 0;
+    uint64_t total, done = 0, tmp_need, out_need;
     double last = 0, t0;
     bool synthetic = false;
     enum cllm_status st;
@@ -395,8 +395,9 @@ enum cllm_status cllm_synth_write_direct(const struct cllm_synth_params *p, cons
         }
     }
     total = cllm_gguf_writer_total_bytes(w);
-    /* the final file is all the disk this needs: nothing else is written beside it */
-    if ((st = cllm_synth_check_space(out_dir, out_dir, 0, total + (1u << 20), err, errlen)))
+    /* the final file is all the disk this needs: nothing else is written beside it (tmp_need 0) */
+    cllm_synth_disk_need(p, total, &tmp_need, &out_need);
+    if ((st = cllm_synth_check_space(out_dir, out_dir, tmp_need, out_need, err, errlen)))
         goto cleanup;
     CLLM_LOG(CLLM_LOG_INFO, "synth: writing %.2f GB of %s blocks straight to %s.part (%zu tensors, %zu block types)",
              total / 1e9, p->quant, p->path, mix.n, n_pools);
