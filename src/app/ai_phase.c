@@ -91,8 +91,10 @@ static int on_download(const struct cllm_download_progress *d, void *ud)
 static bool on_synth(enum cllm_synth_stage stage, double fraction, void *ud)
 {
     struct dl_ctx *c = ud;
+    static const char *const what[] = {"writing random F16 weights", "quantizing with llama.cpp", "done",
+                                       "learning the quantizer's type mix", "writing random quantized blocks"};
     say(c->p, CLLM_AI_SYNTH, c->key, fraction, "%s",
-        stage == CLLM_SYNTH_STAGE_WEIGHTS ? "writing random F16 weights" : "quantizing with llama.cpp");
+        (unsigned)stage < sizeof(what) / sizeof(what[0]) ? what[stage] : "writing");
     return !cancelled(c->p);
 }
 
@@ -108,7 +110,7 @@ static bool installed_vocab(char *out, size_t n)
  * vocabulary (scripts/setup installs it). */
 static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const struct cllm_model *m,
                                        const struct cllm_model_quant *q, const char *vocab_from, const char *path,
-                                       char *err, size_t errlen)
+                                       uint64_t *size_only, char *err, size_t errlen)
 {
     const char *roots[] = {CLLM_SOURCE_DIR, ".", NULL};
     char vocab_path[1024], dir[1024];
@@ -134,7 +136,7 @@ static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const str
     }
     cllm_strlcpy(dir, path, sizeof(dir));
     slash = strrchr(dir, '/');
-    if (slash) {
+    if (slash && !size_only) {
         *slash = '\0';
         st = cllm_fs_mkdir_p(dir, err, errlen);
         if (st != CLLM_OK) {
@@ -161,7 +163,15 @@ static enum cllm_status make_synthetic(const struct cllm_ai_params *p, const str
     sp.llama = llama;
     sp.progress = on_synth;
     sp.user_data = &ctx;
-    st = cllm_synth_write(&sp, err, errlen);
+    sp.method = p->synth_via_quantizer ? CLLM_SYNTH_QUANTIZER : CLLM_SYNTH_DIRECT;
+    if (size_only) {
+        /* the skeleton's temporary files go to the system's temporary folder: the output folder may not exist */
+        const char *tmp = getenv("TMPDIR");
+        sp.tmp_dir = tmp && *tmp ? tmp : "/tmp";
+        st = cllm_synth_file_bytes(&sp, size_only, err, errlen);
+    } else {
+        st = cllm_synth_write(&sp, err, errlen);
+    }
     cllm_vocab_free(vocab);
     return st;
 }
@@ -227,7 +237,7 @@ static enum cllm_status get_model_file(const struct cllm_ai_params *p, const str
             "%s%s could not be downloaded (%s): making a SYNTHETIC model with the same shape and quantization "
             "(random weights: speed is real, the text is not)", q->file, empty ? " (an empty file, 0 bytes)" : "",
             why_download);
-        st = make_synthetic(p, m, q, NULL, synth_path, err, errlen);
+        st = make_synthetic(p, m, q, NULL, synth_path, NULL, err, errlen);
         if (st != CLLM_OK)
             return st;
         cllm_strlcpy(info->source, "synthetic (made now)", sizeof(info->source));
@@ -1459,7 +1469,8 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
 }
 
 enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *model_key, const char *vocab_from,
-                                    const char *out_path, char *path_out, size_t n, char *err, size_t errlen)
+                                    const char *out_path, char *path_out, size_t n, uint64_t *size_only, char *err,
+                                    size_t errlen)
 {
     struct cllm_registry_params rp = cllm_registry_default_params();
     struct cllm_registry *reg = NULL;
@@ -1498,7 +1509,7 @@ enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *
         cllm_strlcpy(path_out, out_path, n);
     else
         cllm_model_synthetic_path(m, q, p->models_dir, path_out, n);
-    st = make_synthetic(p, m, q, vocab_from, path_out, err, errlen);
+    st = make_synthetic(p, m, q, vocab_from, path_out, size_only, err, errlen);
     cllm_registry_free(reg);
     return st;
 }

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "core/status.h"
@@ -60,6 +61,8 @@ struct cllm_ai_params {
     const char *device;                  /* NULL/"auto": GPU when usable; "cpu": CPU only */
     bool        allow_download;          /* fetch missing files from Hugging Face (default true) */
     bool        allow_synthetic;         /* fall back to a synthetic model (default true) */
+    bool        synth_via_quantizer;     /* synthetic models through an F16 file + llama_model_quantize instead of
+                                            the direct writer (default false) */
     bool        cleanup;                 /* system cleanup before each model (default true) */
     double      cleanup_pause_s;         /* 1 s */
     bool        monitor;                 /* resource monitor around the timed runs (default true) */
@@ -115,9 +118,11 @@ unsigned cllm_ai_compare_parse(const char *list, char *err, size_t errlen);
 
 /* `computellm synth`: writes the synthetic GGUF of model_key at p->quant (NULL: its default) to out_path (NULL:
  * models_dir/synthetic/<key>.<QUANT>.gguf, written to path_out), with the vocabulary of vocab_from (NULL: the
- * default Llama vocabulary scripts/setup installs; or any GGUF / tokenizer.json). Progress through p->progress. */
+ * default Llama vocabulary scripts/setup installs; or any GGUF / tokenizer.json). Progress through p->progress.
+ * size_only not NULL: nothing is written; the bytes the file would have (same type mix, same metadata) go there. */
 enum cllm_status cllm_ai_synthesize(const struct cllm_ai_params *p, const char *model_key, const char *vocab_from,
-                                    const char *out_path, char *path_out, size_t n, char *err, size_t errlen);
+                                    const char *out_path, char *path_out, size_t n, uint64_t *size_only, char *err,
+                                    size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -596,6 +596,9 @@ static enum cllm_status load_symbols(struct cllm_dl *dl, struct cllm_llama *A, c
         OPT(ggml_backend_reg_by_name, "ggml_backend_reg_by_name"),
         OPT(ggml_backend_register, "ggml_backend_register"),
         OPT(ggml_backend_reg_dev_count, "ggml_backend_reg_dev_count"),
+        OPT(ggml_quantize_init, "ggml_quantize_init"),
+        OPT(ggml_quantize_chunk, "ggml_quantize_chunk"),
+        OPT(ggml_validate_row_data, "ggml_validate_row_data"),
     };
     return cllm_dl_load_syms(dl, specs, sizeof(specs) / sizeof(specs[0]), err, errlen);
 }

@@ -329,6 +329,13 @@ struct cllm_llama {
     void *(*ggml_backend_reg_by_name)(const char *name);
     void (*ggml_backend_register)(void *reg);
     size_t (*ggml_backend_reg_dev_count)(void *reg);
+    /* optional, for synthetic models written directly (model/synth_direct.c): ggml's own quantizers (type is a
+     * ggml_type; rows of n_per_row elements, a multiple of the type's block size; returns bytes written) and its
+     * block checker (false when a scale is NaN/Inf or a value is out of the type's range) */
+    void (*ggml_quantize_init)(int type);
+    size_t (*ggml_quantize_chunk)(int type, const float *src, void *dst, int64_t start, int64_t nrows,
+                                  int64_t n_per_row, const float *imatrix);
+    bool (*ggml_validate_row_data)(int type, const void *data, size_t nbytes);
 };
 
 /* Loads libllama once per process and returns the shared table (never freed: llama.cpp keeps global state).

@@ -1,4 +1,5 @@
 #include "model/synth.h"
+#include "model/synth_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,9 +24,7 @@
 #include "model/vocab.h"
 #include "core/file.h"
 
-#define WEIGHT_STD        0.02    /* std of the random matrices: keeps activations O(1) through the blocks */
 #define CHUNK_ELEMS       (1u << 20)
-#define PROGRESS_PERIOD_S 0.1
 
 /* ---------------------------------------------------------------- quant names */
 
@@ -73,16 +72,7 @@ struct cllm_synth_params cllm_synth_default_params(void)
 
 /* ---------------------------------------------------------------- shape */
 
-enum tensor_kind { T_MATRIX, T_NORM };
-
-struct tensor_spec {
-    char             name[64];
-    enum tensor_kind kind;
-    uint32_t         n_dims;
-    uint64_t         ne[2];
-};
-
-static bool shape_valid(const struct cllm_synth_params *p, char *err, size_t errlen)
+bool cllm_synth_shape_valid(const struct cllm_synth_params *p, char *err, size_t errlen)
 {
     if (!p->arch || strcmp(p->arch, "llama") != 0) {
         snprintf(err, errlen, "architecture '%s' is not supported (only llama)", p->arch ? p->arch : "");
@@ -108,7 +98,7 @@ static bool shape_valid(const struct cllm_synth_params *p, char *err, size_t err
 }
 
 /* Tensor i of the model in file order (llama.cpp's names and shapes for arch llama); false past the end. */
-static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor_spec *t)
+bool cllm_synth_tensor_at(const struct cllm_synth_params *p, size_t i, struct cllm_synth_spec *t)
 {
     static const char *const block[] = {"attn_norm", "attn_q", "attn_k", "attn_v", "attn_output",
                                         "ffn_norm", "ffn_gate", "ffn_down", "ffn_up"};
@@ -116,7 +106,7 @@ static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor
     const uint64_t n_embd_kv = (uint64_t)p->n_embd / p->n_head * p->n_head_kv;
 
     memset(t, 0, sizeof(*t));
-    t->kind = T_MATRIX;
+    t->kind = CLLM_SYNTH_MATRIX;
     t->n_dims = 2;
     if (i == 0) {
         snprintf(t->name, sizeof(t->name), "token_embd.weight");
@@ -130,7 +120,7 @@ static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor
         snprintf(t->name, sizeof(t->name), "blk.%zu.%s.weight", layer, block[k]);
         t->ne[0] = p->n_embd;
         switch (k) {
-        case 0: case 5: t->kind = T_NORM; t->n_dims = 1; t->ne[1] = 1; break;
+        case 0: case 5: t->kind = CLLM_SYNTH_NORM; t->n_dims = 1; t->ne[1] = 1; break;
         case 1: case 4: t->ne[1] = p->n_embd; break;
         case 2: case 3: t->ne[1] = n_embd_kv; break;
         case 6: case 8: t->ne[1] = p->n_ff; break;
@@ -141,7 +131,7 @@ static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor
     i -= (size_t)p->n_layer * per;
     if (i == 0) {
         snprintf(t->name, sizeof(t->name), "output_norm.weight");
-        t->kind = T_NORM;
+        t->kind = CLLM_SYNTH_NORM;
         t->n_dims = 1;
         t->ne[0] = p->n_embd;
         t->ne[1] = 1;
@@ -159,12 +149,12 @@ static bool tensor_at(const struct cllm_synth_params *p, size_t i, struct tensor
 /* Sum over the tensors of their element counts (bytes_in_f16: of their bytes in the F16 file, norms in F32). */
 static uint64_t shape_sum(const struct cllm_synth_params *p, bool bytes_in_f16)
 {
-    struct tensor_spec t;
+    struct cllm_synth_spec t;
     uint64_t n = 0;
-    if (!shape_valid(p, NULL, 0))
+    if (!cllm_synth_shape_valid(p, NULL, 0))
         return 0;
-    for (size_t i = 0; tensor_at(p, i, &t); i++)
-        n += t.ne[0] * t.ne[1] * (!bytes_in_f16 ? 1 : t.kind == T_NORM ? 4 : 2);
+    for (size_t i = 0; cllm_synth_tensor_at(p, i, &t); i++)
+        n += t.ne[0] * t.ne[1] * (!bytes_in_f16 ? 1 : t.kind == CLLM_SYNTH_NORM ? 4 : 2);
     return n;
 }
 
@@ -227,10 +217,27 @@ static pthread_once_t normal_once = PTHREAD_ONCE_INIT;
 static void build_normal_table(void)
 {
     for (uint32_t i = 0; i < 65536; i++)
-        normal_table[i] = f32_to_f16((float)(WEIGHT_STD * normal_quantile((i + 0.5) / 65536.0)));
+        normal_table[i] = f32_to_f16((float)(CLLM_SYNTH_WEIGHT_STD * normal_quantile((i + 0.5) / 65536.0)));
 }
 
-static uint64_t splitmix64(uint64_t *s)
+const uint16_t *cllm_synth_normal_halves(void)
+{
+    pthread_once(&normal_once, build_normal_table);
+    return normal_table;
+}
+
+float cllm_synth_half_to_float(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, x;
+    float f;
+    if (exp == 0)
+        return (sign ? -1.0f : 1.0f) * ldexpf((float)man, -24);
+    x = exp == 31 ? sign | 0x7f800000u | (man << 13) : sign | ((exp - 15 + 127) << 23) | (man << 13);
+    memcpy(&f, &x, 4);
+    return f;
+}
+
+uint64_t cllm_synth_splitmix64(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -241,14 +248,22 @@ static uint64_t splitmix64(uint64_t *s)
 /* ---------------------------------------------------------------- files and disk */
 
 /* Checks the free space for the F16 file in tmp_dir and the final file in out_dir (both on one disk: the sum). */
-static enum cllm_status check_space(const char *tmp_dir, const char *out_dir, uint64_t tmp_need, uint64_t out_need,
-                                    char *err, size_t errlen)
+enum cllm_status cllm_synth_check_space(const char *tmp_dir, const char *out_dir, uint64_t tmp_need,
+                                        uint64_t out_need, char *err, size_t errlen)
 {
     struct stat a, b;
     int64_t free_a = cllm_fs_free_bytes(tmp_dir), free_b = cllm_fs_free_bytes(out_dir);
     uint64_t fa = (uint64_t)free_a, fb = (uint64_t)free_b;
     if (free_a < 0 || free_b < 0)
         return CLLM_OK; /* cannot tell: the write itself reports a full disk */
+    if (tmp_need == 0) {
+        if (fb < out_need) {
+            snprintf(err, errlen, "not enough disk space in %s: the synthetic model is %.2f GB, %.2f GB free",
+                     out_dir, out_need / 1e9, fb / 1e9);
+            return CLLM_ERR_IO;
+        }
+        return CLLM_OK;
+    }
     if (stat(tmp_dir, &a) == 0 && stat(out_dir, &b) == 0 && a.st_dev == b.st_dev) {
         if (fa < tmp_need + out_need) {
             snprintf(err, errlen, "not enough disk space in %s: a synthetic model needs %.2f GB there (%.2f GB "
@@ -273,21 +288,21 @@ static enum cllm_status check_space(const char *tmp_dir, const char *out_dir, ui
 
 /* ---------------------------------------------------------------- F16 GGUF */
 
-static bool report(const struct cllm_synth_params *p, enum cllm_synth_stage stage, double frac, double *last)
+bool cllm_synth_report(const struct cllm_synth_params *p, enum cllm_synth_stage stage, double frac, double *last)
 {
     double t;
     if (!p->progress)
         return true;
     t = cllm_now_s();
-    if (frac < 1.0 && last && t - *last < PROGRESS_PERIOD_S)
+    if (frac < 1.0 && last && t - *last < CLLM_SYNTH_PROGRESS_S)
         return true;
     if (last)
         *last = t;
     return p->progress(stage, frac > 1.0 ? 1.0 : frac, p->user_data);
 }
 
-static enum cllm_status set_metadata(const struct cllm_synth_params *p, struct cllm_gguf_writer *w, char *err,
-                                     size_t errlen)
+enum cllm_status cllm_synth_set_metadata(const struct cllm_synth_params *p, struct cllm_gguf_writer *w,
+                                         uint32_t file_type, uint32_t quant_version, char *err, size_t errlen)
 {
     char name[256];
     const char *base = p->name && *p->name ? p->name : "model";
@@ -300,7 +315,7 @@ static enum cllm_status set_metadata(const struct cllm_synth_params *p, struct c
     /* the vocabulary's own keys first, so a chat template of ours can replace its one below */
     st = cllm_gguf_set_str(w, "general.architecture", "llama");
     if (!st) st = cllm_gguf_set_str(w, "general.name", name);
-    if (!st) st = cllm_gguf_set_u32(w, "general.file_type", CLLM_LLAMA_FTYPE_F16);
+    if (!st && !quant_version) st = cllm_gguf_set_u32(w, "general.file_type", file_type);
     if (!st) st = cllm_gguf_set_u32(w, "llama.context_length", p->n_ctx_train);
     if (!st) st = cllm_gguf_set_u32(w, "llama.embedding_length", p->n_embd);
     if (!st) st = cllm_gguf_set_u32(w, "llama.block_count", p->n_layer);
@@ -322,16 +337,21 @@ static enum cllm_status set_metadata(const struct cllm_synth_params *p, struct c
     }
     if (!st && p->chat_template)
         st = cllm_gguf_set_str(w, "tokenizer.chat_template", p->chat_template);
+    /* llama_model_quantize appends these two after the keys it copies (its file_type replaces the F16 one) */
+    if (!st && quant_version)
+        st = cllm_gguf_set_u32(w, "general.quantization_version", quant_version);
+    if (!st && quant_version)
+        st = cllm_gguf_set_u32(w, "general.file_type", file_type);
     if (st)
         snprintf(err, errlen, "GGUF metadata: %s", cllm_gguf_writer_error(w));
     return st;
 }
 
-/* Streams the F16 model (F32 norms) into `path`. */
-static enum cllm_status write_f16(const struct cllm_synth_params *p, const char *path, char *err, size_t errlen)
+enum cllm_status cllm_synth_write_f16(const struct cllm_synth_params *p, const char *path, bool progress,
+                                      char *err, size_t errlen)
 {
     struct cllm_gguf_writer *w = cllm_gguf_writer_new();
-    struct tensor_spec t;
+    struct cllm_synth_spec t;
     uint16_t *buf = NULL;
     float *ones = NULL;
     uint64_t total, done = 0;
@@ -342,10 +362,10 @@ static enum cllm_status write_f16(const struct cllm_synth_params *p, const char 
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
-    if ((st = set_metadata(p, w, err, errlen)))
+    if ((st = cllm_synth_set_metadata(p, w, CLLM_LLAMA_FTYPE_F16, 0, err, errlen)))
         goto cleanup;
-    for (size_t i = 0; tensor_at(p, i, &t); i++) {
-        if ((st = cllm_gguf_add_tensor(w, t.name, t.kind == T_NORM ? CLLM_GGML_F32 : CLLM_GGML_F16, t.n_dims,
+    for (size_t i = 0; cllm_synth_tensor_at(p, i, &t); i++) {
+        if ((st = cllm_gguf_add_tensor(w, t.name, t.kind == CLLM_SYNTH_NORM ? CLLM_GGML_F32 : CLLM_GGML_F16, t.n_dims,
                                        t.ne))) {
             snprintf(err, errlen, "%s", cllm_gguf_writer_error(w));
             goto cleanup;
@@ -366,11 +386,11 @@ static enum cllm_status write_f16(const struct cllm_synth_params *p, const char 
         snprintf(err, errlen, "%s", cllm_gguf_writer_error(w));
         goto cleanup;
     }
-    for (size_t i = 0; tensor_at(p, i, &t); i++) {
+    for (size_t i = 0; cllm_synth_tensor_at(p, i, &t); i++) {
         uint64_t n = t.ne[0] * t.ne[1];
         /* one stream per tensor: a tensor's values do not depend on the shapes of the others */
         uint64_t rng = p->seed * 0x100000001b3ull ^ (i + 1) * 0x9e3779b97f4a7c15ull;
-        if (t.kind == T_NORM) {
+        if (t.kind == CLLM_SYNTH_NORM) {
             /* RMSNorm weights of 1: normalised activations pass unscaled */
             st = cllm_gguf_writer_write_data(w, ones, (size_t)n * sizeof(float));
             done += n * sizeof(float);
@@ -378,7 +398,7 @@ static enum cllm_status write_f16(const struct cllm_synth_params *p, const char 
             for (uint64_t off = 0; off < n && !st; off += CHUNK_ELEMS) {
                 size_t k = n - off < CHUNK_ELEMS ? (size_t)(n - off) : CHUNK_ELEMS;
                 for (size_t j = 0; j < k; j += 4) {
-                    uint64_t r = splitmix64(&rng);
+                    uint64_t r = cllm_synth_splitmix64(&rng);
                     buf[j] = normal_table[r & 0xffff];
                     if (j + 1 < k) buf[j + 1] = normal_table[(r >> 16) & 0xffff];
                     if (j + 2 < k) buf[j + 2] = normal_table[(r >> 32) & 0xffff];
@@ -386,7 +406,7 @@ static enum cllm_status write_f16(const struct cllm_synth_params *p, const char 
                 }
                 st = cllm_gguf_writer_write_data(w, buf, k * sizeof(uint16_t));
                 done += k * sizeof(uint16_t);
-                if (!st && !report(p, CLLM_SYNTH_STAGE_WEIGHTS, (double)done / total, &last)) {
+                if (!st && progress && !cllm_synth_report(p, CLLM_SYNTH_STAGE_WEIGHTS, (double)done / total, &last)) {
                     snprintf(err, errlen, "cancelled");
                     st = CLLM_ERR_CANCELLED;
                     goto cleanup;
@@ -402,7 +422,8 @@ static enum cllm_status write_f16(const struct cllm_synth_params *p, const char 
         snprintf(err, errlen, "%s", cllm_gguf_writer_error(w));
         goto cleanup;
     }
-    report(p, CLLM_SYNTH_STAGE_WEIGHTS, 1.0, NULL);
+    if (progress)
+        cllm_synth_report(p, CLLM_SYNTH_STAGE_WEIGHTS, 1.0, NULL);
 
 cleanup:
     free(buf);
@@ -456,7 +477,7 @@ static enum cllm_status quantize(const struct cllm_synth_params *p, const struct
         nanosleep(&pause, NULL);
         if (!cancel && stat(out, &sb) == 0 && expect > 0) {
             double f = (double)sb.st_size / expect;
-            if (!report(p, CLLM_SYNTH_STAGE_QUANTIZE, f > 0.99 ? 0.99 : f, &last))
+            if (!cllm_synth_report(p, CLLM_SYNTH_STAGE_QUANTIZE, f > 0.99 ? 0.99 : f, &last))
                 cancel = true; /* llama_model_quantize cannot be interrupted: wait for it */
         }
     }
@@ -472,73 +493,38 @@ static enum cllm_status quantize(const struct cllm_synth_params *p, const struct
         snprintf(err, errlen, "cancelled");
         return CLLM_ERR_CANCELLED;
     }
-    report(p, CLLM_SYNTH_STAGE_QUANTIZE, 1.0, NULL);
+    cllm_synth_report(p, CLLM_SYNTH_STAGE_QUANTIZE, 1.0, NULL);
     return CLLM_OK;
 }
 
 /* ---------------------------------------------------------------- entry point */
 
-enum cllm_status cllm_synth_write(const struct cllm_synth_params *p, char *err, size_t errlen)
+void cllm_synth_disk_need(const struct cllm_synth_params *p, uint64_t file_bytes, uint64_t *tmp_bytes,
+                          uint64_t *out_bytes)
 {
-    char out_dir[PATH_MAX], tmp_path[PATH_MAX], part[PATH_MAX], base[256];
-    const struct cllm_llama *L = p->llama;
-    const char *slash;
+    int qi = quant_index(p->quant ? p->quant : "Q4_K_M");
+    bool via_f16 = p->method == CLLM_SYNTH_QUANTIZER && qi >= 0 && quants[qi].ftype != CLLM_LLAMA_FTYPE_F16;
+    *tmp_bytes = via_f16 ? cllm_synth_f16_bytes(p) + (8u << 20) : 0;
+    *out_bytes = file_bytes;
+}
+
+/* The quantizer path: F16 file in tmp_dir, llama_model_quantize into PATH.part, checked, renamed. */
+static enum cllm_status write_via_quantizer(const struct cllm_synth_params *p, const struct cllm_llama *L, int qi,
+                                            const char *out_dir, const char *tmp_path, const char *part,
+                                            char *err, size_t errlen)
+{
     struct cllm_gguf *g = NULL;
     bool synthetic = false;
-    uint64_t f16_bytes, out_bytes;
-    int qi;
+    uint64_t tmp_need, out_need;
     enum cllm_status st;
 
-    if (!p->path || !*p->path || !p->vocab) {
-        snprintf(err, errlen, "synth: %s is required", !p->vocab ? "a vocabulary" : "an output path");
-        return CLLM_ERR_INVALID_ARG;
-    }
-    if (!shape_valid(p, err, errlen))
-        return CLLM_ERR_INVALID_ARG;
-    if (cllm_vocab_n_tokens(p->vocab) != p->n_vocab) {
-        snprintf(err, errlen, "the model has n_vocab %u but the vocabulary from %s has %u tokens", p->n_vocab,
-                 cllm_vocab_source(p->vocab), cllm_vocab_n_tokens(p->vocab));
-        return CLLM_ERR_INVALID_ARG;
-    }
-    qi = quant_index(p->quant ? p->quant : "Q4_K_M");
-    if (qi < 0) {
-        snprintf(err, errlen, "unknown quantization '%s' (F16, Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q3_K_M, Q2_K, ...)",
-                 p->quant);
-        return CLLM_ERR_INVALID_ARG;
-    }
-    cllm_path_dirname(p->path, out_dir, sizeof(out_dir));
-    slash = strrchr(p->path, '/');
-    cllm_strlcpy(base, slash ? slash + 1 : p->path, sizeof(base));
-    if (snprintf(tmp_path, sizeof(tmp_path), "%s/.%s.f16.tmp", p->tmp_dir ? p->tmp_dir : out_dir, base) >=
-            (int)sizeof(tmp_path) ||
-        snprintf(part, sizeof(part), "%s.part", p->path) >= (int)sizeof(part)) {
-        snprintf(err, errlen, "%s: path too long", p->path);
-        return CLLM_ERR_INVALID_ARG;
-    }
-    f16_bytes = cllm_synth_f16_bytes(p);
-    out_bytes = (uint64_t)((double)cllm_synth_n_params(p) * quants[qi].bpw / 8.0 * 1.05) + (8u << 20);
-    if (quants[qi].ftype == CLLM_LLAMA_FTYPE_F16) {
-        if ((st = check_space(out_dir, out_dir, 0, f16_bytes + (8u << 20), err, errlen)))
-            return st;
-        st = write_f16(p, p->path, err, errlen);
-        if (!st)
-            report(p, CLLM_SYNTH_STAGE_DONE, 1.0, NULL);
+    cllm_synth_disk_need(p, (uint64_t)((double)cllm_synth_n_params(p) * quants[qi].bpw / 8.0 * 1.05) + (8u << 20),
+                         &tmp_need, &out_need);
+    if ((st = cllm_synth_check_space(p->tmp_dir ? p->tmp_dir : out_dir, out_dir, tmp_need, out_need, err,
+                                     errlen)))
         return st;
-    }
-    if (!L) {
-        char why[768];
-        st = cllm_llama_load(NULL, &L, why, sizeof(why));
-        if (st) {
-            snprintf(err, errlen, "quantizing to %s needs llama.cpp's library: %s (run scripts/setup, or use "
-                     "--quant F16)", quants[qi].name, why);
-            return CLLM_ERR_LIBRARY;
-        }
-    }
-    if ((st = check_space(p->tmp_dir ? p->tmp_dir : out_dir, out_dir, f16_bytes + (8u << 20), out_bytes, err,
-                          errlen)))
-        return st;
-    CLLM_LOG(CLLM_LOG_INFO, "synth: writing %.2f GB of random F16 weights to %s", f16_bytes / 1e9, tmp_path);
-    if ((st = write_f16(p, tmp_path, err, errlen)))
+    CLLM_LOG(CLLM_LOG_INFO, "synth: writing %.2f GB of random F16 weights to %s", tmp_need / 1e9, tmp_path);
+    if ((st = cllm_synth_write_f16(p, tmp_path, true, err, errlen)))
         goto cleanup;
     CLLM_LOG(CLLM_LOG_INFO, "synth: quantizing to %s with llama.cpp", quants[qi].name);
     remove(part);
@@ -557,12 +543,123 @@ enum cllm_status cllm_synth_write(const struct cllm_synth_params *p, char *err, 
         st = CLLM_ERR_IO;
         goto cleanup;
     }
-    report(p, CLLM_SYNTH_STAGE_DONE, 1.0, NULL);
 
 cleanup:
     cllm_gguf_close(g);
     remove(tmp_path);
     if (st)
         remove(part);
+    return st;
+}
+
+/* Checks what every write needs; fills out_dir, the F16 temporary path and PATH.part. */
+static enum cllm_status check_params(const struct cllm_synth_params *p, int *qi, char *out_dir, char *tmp_path,
+                                     char *part, char *err, size_t errlen)
+{
+    const char *slash;
+    char base[256];
+
+    if (!p->path || !*p->path || !p->vocab) {
+        snprintf(err, errlen, "synth: %s is required", !p->vocab ? "a vocabulary" : "an output path");
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (!cllm_synth_shape_valid(p, err, errlen))
+        return CLLM_ERR_INVALID_ARG;
+    if (cllm_vocab_n_tokens(p->vocab) != p->n_vocab) {
+        snprintf(err, errlen, "the model has n_vocab %u but the vocabulary from %s has %u tokens", p->n_vocab,
+                 cllm_vocab_source(p->vocab), cllm_vocab_n_tokens(p->vocab));
+        return CLLM_ERR_INVALID_ARG;
+    }
+    *qi = quant_index(p->quant ? p->quant : "Q4_K_M");
+    if (*qi < 0) {
+        snprintf(err, errlen, "unknown quantization '%s' (F16, Q8_0, Q6_K, Q5_K_M, Q4_K_M, Q3_K_M, Q2_K, ...)",
+                 p->quant);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    if (p->method != CLLM_SYNTH_DIRECT && p->method != CLLM_SYNTH_QUANTIZER) {
+        snprintf(err, errlen, "synth: unknown method %d", (int)p->method);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    cllm_path_dirname(p->path, out_dir, PATH_MAX);
+    slash = strrchr(p->path, '/');
+    cllm_strlcpy(base, slash ? slash + 1 : p->path, sizeof(base));
+    if (snprintf(tmp_path, PATH_MAX, "%s/.%s.f16.tmp", p->tmp_dir ? p->tmp_dir : out_dir, base) >= PATH_MAX ||
+        snprintf(part, PATH_MAX, "%s.part", p->path) >= PATH_MAX) {
+        snprintf(err, errlen, "%s: path too long", p->path);
+        return CLLM_ERR_INVALID_ARG;
+    }
+    return CLLM_OK;
+}
+
+static enum cllm_status need_llama(const struct cllm_synth_params *p, int qi, const struct cllm_llama **L,
+                                   char *err, size_t errlen)
+{
+    char why[768];
+    *L = p->llama;
+    if (*L)
+        return CLLM_OK;
+    if (cllm_llama_load(NULL, L, why, sizeof(why)) == CLLM_OK)
+        return CLLM_OK;
+    snprintf(err, errlen, "a synthetic %s model needs llama.cpp's library (its quantizer picks the tensor types): "
+             "%s (run scripts/setup, or use --quant F16)", quants[qi].name, why);
+    return CLLM_ERR_LIBRARY;
+}
+
+enum cllm_status cllm_synth_file_bytes(const struct cllm_synth_params *p, uint64_t *bytes, char *err,
+                                       size_t errlen)
+{
+    char out_dir[PATH_MAX], tmp_path[PATH_MAX], part[PATH_MAX];
+    struct cllm_synth_params q = *p;
+    struct cllm_synth_mix mix = {0};
+    struct cllm_gguf_writer *w = NULL;
+    const struct cllm_llama *L = NULL;
+    enum cllm_status st;
+    int qi;
+
+    *bytes = 0;
+    if ((st = check_params(p, &qi, out_dir, tmp_path, part, err, errlen)))
+        return st;
+    if (quants[qi].ftype != CLLM_LLAMA_FTYPE_F16 && (st = need_llama(p, qi, &L, err, errlen)))
+        return st;
+    q.llama = L;
+    q.progress = NULL;
+    if ((st = cllm_synth_learn_mix(&q, &mix, err, errlen)))
+        return st;
+    if (!(w = cllm_gguf_writer_new())) {
+        cllm_synth_mix_free(&mix);
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    st = cllm_synth_set_metadata(p, w, mix.file_type, mix.quant_version, err, errlen);
+    for (size_t i = 0; !st && i < mix.n; i++)
+        if ((st = cllm_gguf_add_tensor(w, mix.t[i].name, mix.t[i].type, mix.t[i].n_dims, mix.t[i].ne)))
+            snprintf(err, errlen, "%s", cllm_gguf_writer_error(w));
+    if (!st)
+        *bytes = cllm_gguf_writer_total_bytes(w);
+    cllm_gguf_writer_free(w);
+    cllm_synth_mix_free(&mix);
+    return st;
+}
+
+enum cllm_status cllm_synth_write(const struct cllm_synth_params *p, char *err, size_t errlen)
+{
+    char out_dir[PATH_MAX], tmp_path[PATH_MAX], part[PATH_MAX];
+    const struct cllm_llama *L = NULL;
+    int qi;
+    enum cllm_status st;
+
+    if ((st = check_params(p, &qi, out_dir, tmp_path, part, err, errlen)))
+        return st;
+    if (quants[qi].ftype == CLLM_LLAMA_FTYPE_F16) {
+        if ((st = cllm_synth_check_space(out_dir, out_dir, 0, cllm_synth_f16_bytes(p) + (8u << 20), err, errlen)))
+            return st;
+        st = cllm_synth_write_f16(p, p->path, true, err, errlen);
+    } else if ((st = need_llama(p, qi, &L, err, errlen)) == CLLM_OK) {
+        st = p->method == CLLM_SYNTH_QUANTIZER
+                 ? write_via_quantizer(p, L, qi, out_dir, tmp_path, part, err, errlen)
+                 : cllm_synth_write_direct(p, L, quants[qi].ftype, err, errlen);
+    }
+    if (!st)
+        cllm_synth_report(p, CLLM_SYNTH_STAGE_DONE, 1.0, NULL);
     return st;
 }
