@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char k_after[] = "no reading at or after the window's end";
+
 void cllm_monitor_energy_clear(struct cllm_energy_window *w)
 {
     memset(w, 0, sizeof(*w));
@@ -49,7 +51,7 @@ static bool edges(const double *t, const double *v, size_t n, double w0, double 
         return false;
     }
     if (*b1 < 0) {
-        snprintf(why, whylen, "no reading at or after the window's end");
+        snprintf(why, whylen, "%s", k_after);
         return false;
     }
     /* a lost reading inside the window (between the edges' readings) loses its interval */
@@ -154,6 +156,8 @@ static void gpu_part(const struct cllm_mon_energy_series *s, double w0, double w
 
     out->j = out->w = NAN;
     out->source[0] = out->why[0] = '\0';
+    if (mask == CLLM_ENERGY_ALL_GPUS)
+        mask = s->n_gpus >= 32 ? mask : (1u << s->n_gpus) - 1u;
     if (mask == 0) {
         snprintf(out->why, sizeof(out->why), "%s", s->n_gpus > 0 ? "the run used no GPU" : "no GPU");
         return;
@@ -266,6 +270,7 @@ void cllm_mon_energy_window(const struct cllm_mon_energy_series *s, double w0, d
     cpu_part(s, w0, w1, &out->cpu);
     g = isfinite(out->gpu.j);
     c = isfinite(out->cpu.j);
+    out->awaiting = strstr(out->gpu.why, k_after) || strstr(out->cpu.why, k_after);
     if (!g && !c) {
         snprintf(out->note, sizeof(out->note), "no energy reading: CPU package: %.200s; GPU: %.200s", out->cpu.why,
                  out->gpu.why);
@@ -277,7 +282,7 @@ void cllm_mon_energy_window(const struct cllm_mon_energy_series *s, double w0, d
     snprintf(out->source, sizeof(out->source), "%s%s%s", g ? out->gpu.source : "", g && c ? "+" : "",
              c ? out->cpu.source : "");
     /* what is left out or approximate */
-    if (!g && mask != 0)
+    if (!g && mask != 0 && (mask != CLLM_ENERGY_ALL_GPUS || s->n_gpus > 0))
         snprintf(out->note, sizeof(out->note), "GPU not measured: %.200s", out->gpu.why);
     else if (!c)
         snprintf(out->note, sizeof(out->note), "CPU package not measured: %.200s", out->cpu.why);

@@ -213,6 +213,8 @@ struct cllm_energy_window {
     char   source[100];                 /* the parts' sources, "+"-joined in the order of domains */
     char   note[480];                   /* j NAN: why no energy ("no energy counter: CPU package: RAPL not
                                            readable: ...; GPU: no GPU"); else what is approximate; "" */
+    bool   awaiting;                    /* a part lacked a reading after the window's end: the monitor has not
+                                           sampled since; asking again after its next sample can measure it */
 };
 
 /* Every number NAN, every text "". */
@@ -230,8 +232,12 @@ bool cllm_monitor_energy_from_counter(const double *t, const double *e, size_t n
 bool cllm_monitor_energy_from_power(const double *t, const double *p, size_t n, double w0, double w1, double *j,
                                     double *gap_s, char *why, size_t whylen);
 
+/* gpu_mask meaning every GPU the monitor samples (none when it has none). */
+#define CLLM_ENERGY_ALL_GPUS 0xffffffffu
+
 /* The energy of [t0_ns, t1_ns] (cllm_now_ns() time) from the monitor's kept readings: the GPUs whose bit is set
- * in gpu_mask (bit i = GPU i of the sampler's list; 0: the run used none) and the CPU package. Safe while the
+ * in gpu_mask (bit i = GPU i of the sampler's list; 0: the run used none; CLLM_ENERGY_ALL_GPUS) and the CPU
+ * package. Safe while the
  * monitor runs and after it stopped (its last sample then closes the window). CLLM_OK with *out filled (parts not
  * measured say why); CLLM_ERR_INVALID_ARG for NULL arguments or t1 < t0. */
 enum cllm_status cllm_monitor_energy(const struct cllm_monitor *m, uint64_t t0_ns, uint64_t t1_ns, uint32_t gpu_mask,
