@@ -262,7 +262,7 @@ static void cpu_part(const struct cllm_mon_energy_series *s, double w0, double w
 void cllm_mon_energy_window(const struct cllm_mon_energy_series *s, double w0, double w1, uint32_t mask,
                             struct cllm_energy_window *out)
 {
-    bool g, c;
+    bool g, c, asked;
 
     cllm_monitor_energy_clear(out);
     out->window_s = w1 - w0;
@@ -276,20 +276,25 @@ void cllm_mon_energy_window(const struct cllm_mon_energy_series *s, double w0, d
                  out->gpu.why);
         return;
     }
+    /* the run used a GPU that was not measured: the CPU package alone would pass for the run's energy */
+    asked = mask != 0 && (mask != CLLM_ENERGY_ALL_GPUS || s->n_gpus > 0);
+    if (!g && asked) {
+        snprintf(out->note, sizeof(out->note), "GPU not measured: %.300s (the CPU package's %.3f J alone would "
+                 "understate the run)", out->gpu.why, out->cpu.j);
+        return;
+    }
     out->j = (g ? out->gpu.j : 0) + (c ? out->cpu.j : 0);
     out->w = out->window_s > 0 ? out->j / out->window_s : NAN;
     snprintf(out->domains, sizeof(out->domains), "%s%s%s", g ? "gpu" : "", g && c ? "+" : "", c ? "cpu_package" : "");
     snprintf(out->source, sizeof(out->source), "%s%s%s", g ? out->gpu.source : "", g && c ? "+" : "",
              c ? out->cpu.source : "");
     /* what is left out or approximate */
-    if (!g && mask != 0 && (mask != CLLM_ENERGY_ALL_GPUS || s->n_gpus > 0))
-        snprintf(out->note, sizeof(out->note), "GPU not measured: %.200s", out->gpu.why);
-    else if (!c)
+    if (!c)
         snprintf(out->note, sizeof(out->note), "CPU package not measured: %.200s", out->cpu.why);
     if (g && out->gpu.why[0])
         snprintf(out->note + strlen(out->note), sizeof(out->note) - strlen(out->note), "%sGPU %.200s",
                  out->note[0] ? "; " : "", out->gpu.why);
-    else if (c && out->cpu.why[0])
+    if (c && out->cpu.why[0])
         snprintf(out->note + strlen(out->note), sizeof(out->note) - strlen(out->note), "%sCPU package %.200s",
                  out->note[0] ? "; " : "", out->cpu.why);
 }

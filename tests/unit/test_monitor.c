@@ -823,13 +823,20 @@ static void test_energy_window_series(void)
     CHECK_STR(w.source, "nvml_energy_counter+power_samples+rapl");
     CHECK_STR(w.note, "");
 
-    /* GPU 0 alone, a window shorter than NVML's counter period: GPU null with why, the CPU still measured */
+    /* GPU 0 alone, a window shorter than NVML's counter period: GPU null with why; the CPU part is measured but
+     * the total is null (the CPU alone would pass for a GPU run's energy) */
     cllm_mon_energy_window(&s, 1.0, 1.05, 0x1, &w);
     CHECK(isnan(w.gpu.j));
     CHECK(strstr(w.gpu.why, "shorter than the NVML energy counter's update period (100 ms)") != NULL);
     CHECK_NEAR(w.cpu.j, 1.0, 1e-9);
+    CHECK(isnan(w.j) && isnan(w.w));
+    CHECK_STR(w.domains, "");
+    CHECK(strstr(w.note, "GPU not measured: GPU0: the window (50.0 ms) is shorter") != NULL);
+    /* the run used no GPU: the CPU package is the run's energy */
+    cllm_mon_energy_window(&s, 1.0, 1.05, 0, &w);
+    CHECK_NEAR(w.j, 1.0, 1e-9);
     CHECK_STR(w.domains, "cpu_package");
-    CHECK(strstr(w.note, "GPU not measured") != NULL);
+    CHECK_STR(w.source, "rapl");
     /* GPU 1 (power only) over a window shorter than the monitor's interval */
     cllm_mon_energy_window(&s, 1.0, 1.3, 0x2, &w);
     CHECK(isnan(w.gpu.j));
