@@ -519,7 +519,7 @@ static const struct cllm_field *const summary_fields[] = {&CLLM_F_LLM_RUNS_COUNT
     &CLLM_F_LLM_AVG_TPS_UNTHROTTLED, &CLLM_F_LLM_UNTIL_STABLE_CV, &CLLM_F_LLM_UNTIL_STABLE_REACHED,
     &CLLM_F_LLM_ENERGY_RUNS, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN, &CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J,
     &CLLM_F_LLM_AVG_DECODE_WATTS, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN, &CLLM_F_LLM_AVG_PROMPT_WATTS,
-    &CLLM_F_EN_DOMAINS, &CLLM_F_EN_SOURCE, &CLLM_F_EN_NOTE, NULL};
+    &CLLM_F_EN_DOMAINS, &CLLM_F_EN_SOURCE, NULL};
 const struct cllm_record CLLM_R_LLM_SUMMARY = {"llm_summary", "statistics over a model's timed runs",
     summary_fields, false};
 
