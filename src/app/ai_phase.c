@@ -45,7 +45,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
         .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL,
         .monitor_sample = NULL, .user_data = NULL, .gpu_sel = NULL, .split_mode = CLLM_SPLIT_DEFAULT,
-        .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE,
+        .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE, .monitor_sampler = NULL,
     };
     return p;
 }
@@ -594,17 +594,20 @@ static void judge_runs(struct cllm_monitor *mon, const struct cllm_llm_trace *tr
 
 /* Which GPUs of the monitor's list the model ran on (bit i = GPU i, the detected GPUs' order): the in-process
  * engine's offload plan (none when it ran on the CPU), every GPU for a server (its placement is not known here). */
-static uint32_t energy_gpu_mask(const struct cllm_llm_model_result *res, int n_gpus)
+static uint32_t energy_gpu_mask(const struct cllm_llm_model_result *res)
 {
     uint32_t all = CLLM_ENERGY_ALL_GPUS, mask = 0;
     if (!res->has_engine || res->engine.kind != CLLM_ENGINE_KIND_IN_PROCESS)
         return all;
+    if (res->engine.n_gpus == 0 && res->engine.n_gpu_layers != 0 && res->engine.backend[0] &&
+        strcmp(res->engine.backend, "CPU") != 0)
+        return all;   /* offloaded without a plan of detected GPUs: count them all rather than miss the GPU */
     for (int i = 0; i < res->engine.n_gpus && i < CLLM_ENGINE_MAX_DEVICES; i++) {
         int g = res->engine.gpus[i];
         if (g < 0)
             return all;   /* a device not matched to a detected GPU: count them all rather than miss it */
-        if (g < n_gpus && g < 32)
-            mask |= 1u << g;
+        if (g < 32)
+            mask |= 1u << g;   /* one the monitor does not sample makes the GPU part null, saying so */
     }
     return mask;
 }
@@ -616,8 +619,7 @@ static void energy_runs(struct cllm_monitor *mon, const char *mon_why, const str
 {
     struct cllm_llm_energy *dec = calloc((size_t)done + 1, sizeof(*dec));
     struct cllm_llm_energy *pro = calloc((size_t)done + 1, sizeof(*pro));
-    const struct cllm_sampler_info *info = mon ? cllm_monitor_info(mon) : NULL;
-    uint32_t mask = energy_gpu_mask(res, info ? info->n_gpus : 0);
+    uint32_t mask = energy_gpu_mask(res);
 
     if (!dec || !pro) {
         free(dec);
@@ -718,6 +720,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         mp.on_sample = p->monitor_sample;
         mp.user_data = p->user_data;
         mp.rss_pid = pid > 0 ? pid : 0;
+        mp.sampler = p->monitor_sampler;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
