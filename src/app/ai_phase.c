@@ -45,7 +45,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
         .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL,
         .monitor_sample = NULL, .user_data = NULL, .gpu_sel = NULL, .split_mode = CLLM_SPLIT_DEFAULT,
-        .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE,
+        .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE, .monitor_sampler = NULL,
     };
     return p;
 }
@@ -602,6 +602,72 @@ static void judge_runs(struct cllm_monitor *mon, const struct cllm_llm_trace *tr
     free(marks);
 }
 
+/* Which GPUs of the monitor's list the model ran on (bit i = GPU i, the detected GPUs' order): the in-process
+ * engine's offload plan (none when it ran on the CPU), every GPU for a server (its placement is not known here). */
+static uint32_t energy_gpu_mask(const struct cllm_llm_model_result *res)
+{
+    uint32_t all = CLLM_ENERGY_ALL_GPUS, mask = 0;
+    if (!res->has_engine || res->engine.kind != CLLM_ENGINE_KIND_IN_PROCESS)
+        return all;
+    if (res->engine.n_gpus == 0 && res->engine.n_gpu_layers != 0 && res->engine.backend[0] &&
+        strcmp(res->engine.backend, "CPU") != 0)
+        return all;   /* offloaded without a plan of detected GPUs: count them all rather than miss the GPU */
+    for (int i = 0; i < res->engine.n_gpus && i < CLLM_ENGINE_MAX_DEVICES; i++) {
+        int g = res->engine.gpus[i];
+        if (g < 0)
+            return all;   /* a device not matched to a detected GPU: count them all rather than miss it */
+        if (g < 32)
+            mask |= 1u << g;   /* one the monitor does not sample makes the GPU part null, saying so */
+    }
+    return mask;
+}
+
+/* Each successful run's prompt and decode energy from the monitor's readings (mon NULL: none, with why), and their
+ * means for the summary. */
+static void energy_runs(struct cllm_monitor *mon, const char *mon_why, const struct cllm_llm_trace *traces,
+                        const bool *ok, int done, struct cllm_llm_model_result *res)
+{
+    struct cllm_llm_energy *dec = calloc((size_t)done + 1, sizeof(*dec));
+    struct cllm_llm_energy *pro = calloc((size_t)done + 1, sizeof(*pro));
+    uint32_t mask = energy_gpu_mask(res);
+
+    if (!dec || !pro) {
+        free(dec);
+        free(pro);
+        return;
+    }
+    for (int r = 0; r < done; r++) {
+        struct cllm_llm_run_result *rr = &res->runs[r];
+        const struct cllm_llm_trace *t = &traces[r];
+        if (!ok[r] || !rr->has_metrics)
+            continue;
+        if (!mon) {
+            cllm_llm_energy_none(&rr->prompt_energy, "%s", mon_why);
+            cllm_llm_energy_none(&rr->decode_energy, "%s", mon_why);
+        } else if (t->n_tokens < 1 || t->token_ns[0] < t->start_ns) {
+            cllm_llm_energy_none(&rr->prompt_energy, "no generated token ends the prompt window");
+            cllm_llm_energy_none(&rr->decode_energy, "no generated token");
+        } else {
+            uint64_t first = t->token_ns[0], last = t->token_ns[t->n_tokens - 1];
+            cllm_monitor_energy(mon, t->start_ns, first, mask, &rr->prompt_energy.win);
+            cllm_llm_energy_per_token(&rr->prompt_energy, t->n_prompt_tokens);
+            if (t->n_tokens < 2) {
+                cllm_llm_energy_none(&rr->decode_energy, "fewer than 2 generated tokens: no decode window");
+            } else {
+                cllm_monitor_energy(mon, first, last, mask, &rr->decode_energy.win);
+                cllm_llm_energy_per_token(&rr->decode_energy, t->n_tokens - 1);
+            }
+        }
+        rr->has_energy = true;
+        dec[r] = rr->decode_energy;
+        pro[r] = rr->prompt_energy;
+    }
+    cllm_llm_energy_summarize(dec, pro, ok, done, &res->energy);
+    res->has_energy = true;
+    free(dec);
+    free(pro);
+}
+
 /* The successful runs the monitor did not mark throttled, summarised (tokens/s mean and CV); k: how many. */
 static void kept_summary(const struct cllm_llm_trace *traces, const bool *ok, int done,
                          const struct cllm_llm_model_result *res, struct cllm_llm_summary *out, int *k)
@@ -664,6 +730,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
         mp.on_sample = p->monitor_sample;
         mp.user_data = p->user_data;
         mp.rss_pid = pid > 0 ? pid : 0;
+        mp.sampler = p->monitor_sampler;
         mon = cllm_monitor_start(&mp, merr, sizeof(merr));
         if (!mon)
             CLLM_LOG(CLLM_LOG_WARN, "%s: resource monitor did not start: %s", key, merr);
@@ -752,6 +819,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
     judge_runs(mon, traces, done, res);
     if (mon) {
         cllm_monitor_stop(mon);
+        energy_runs(mon, NULL, traces, ok, done, res);
         /* out of memory for the series: the report is kept without it */
         cllm_monitor_report(mon, with_samples, &res->monitor);
         res->has_monitor = true;
@@ -761,6 +829,9 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
                 rss[n_rss++] = msum->rss_gb_peak;
         }
         cllm_monitor_free(mon);
+    } else {
+        energy_runs(NULL, p->monitor ? "no energy readings: the resource monitor did not start (see the log)"
+                                     : "no energy readings: the resource monitor was off", traces, ok, done, res);
     }
     cllm_llm_summarize(traces, ok, done, rss, n_rss, &res->summary);
     res->tps_mean_unthrottled = NAN;

@@ -93,6 +93,8 @@ struct cllm_ai_params {
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);
     void       *user_data;
+    /* the monitor's sampler (monitor/monitor.h); NULL: the machine's own. Tests give a synthetic one. */
+    const struct cllm_sampler *monitor_sampler;
 };
 
 struct cllm_ai_params cllm_ai_default_params(void);

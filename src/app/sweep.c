@@ -778,10 +778,70 @@ static enum cllm_status monitor_window(void *user_data, uint64_t t0, uint64_t t1
     return cllm_monitor_window(user_data, t0, t1, out);
 }
 
+static enum cllm_status monitor_energy(void *user_data, uint64_t t0, uint64_t t1, uint32_t mask,
+                                       struct cllm_energy_window *out)
+{
+    return cllm_monitor_energy(user_data, t0, t1, mask, out);
+}
+
 struct cllm_sweep_monitor cllm_sweep_monitor_of(struct cllm_monitor *m)
 {
-    struct cllm_sweep_monitor s = {m ? monitor_window : NULL, m};
+    struct cllm_sweep_monitor s = {m ? monitor_window : NULL, m, m ? monitor_energy : NULL};
     return s;
+}
+
+/* The GPUs a test ran on, as a monitor mask: none with -ngl 0, the --gpus selection, else every GPU. */
+static uint32_t test_gpu_mask(const struct runner *r, const struct cllm_bench_test *t)
+{
+    uint32_t mask = 0;
+    if (t->k.n_gpu_layers == 0)
+        return 0;
+    if (!r->rp->gpu_sel || r->rp->gpu_sel->n <= 0)
+        return CLLM_ENERGY_ALL_GPUS;
+    for (int i = 0; i < r->rp->gpu_sel->n; i++)
+        if (r->rp->gpu_sel->index[i] >= 0 && r->rp->gpu_sel->index[i] < 32)
+            mask |= 1u << r->rp->gpu_sel->index[i];
+    return mask;
+}
+
+/* The energy of the test's repetitions, added: a window each (the prompt and generation it timed). */
+static void test_energy(struct runner *r, struct cllm_bench_test *t, const uint64_t *t0, const uint64_t *t1)
+{
+    const struct cllm_sweep_monitor *m = &r->rp->monitor;
+    struct cllm_energy_window *w;
+    int n = t->n_samples;
+
+    t->has_energy = true;
+    if (!m->energy) {
+        cllm_llm_energy_none(&t->energy, "no energy readings: the monitor was off (--no-monitor) or did not start");
+        return;
+    }
+    if (n == 0) {
+        cllm_llm_energy_none(&t->energy, "no repetition");
+        return;
+    }
+    w = calloc((size_t)n, sizeof(*w));
+    if (!w) {
+        cllm_llm_energy_none(&t->energy, "out of memory for the energy windows");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        /* the last repetition ended moments ago: wait for the monitor's next reading to close its window */
+        double waited = 0, most = r->p->monitor_interval_s + 0.5;
+        for (;;) {
+            if (m->energy(m->user_data, t0[i], t1[i], test_gpu_mask(r, t), &w[i]) != CLLM_OK) {
+                snprintf(w[i].note, sizeof(w[i].note), "no energy window for the repetition");
+                break;
+            }
+            if (!w[i].awaiting || waited >= most || cancelled(r))
+                break;
+            r->ops->sleep_s(r->ops->self, 0.05);
+            waited += 0.05;
+        }
+    }
+    cllm_llm_energy_sum(w, n, &t->energy.win);
+    cllm_llm_energy_per_token(&t->energy, (t->k.n_prompt + t->k.n_gen) * n);
+    free(w);
 }
 
 /* Fills the depth of one repetition: restored when a saved state takes, else built and saved. */
@@ -895,6 +955,7 @@ static void run_test(struct runner *r, void *model, struct cllm_bench_test *t)
     }
     o->ctx_free(o->self, ctx);
     judge(r, t, t0, t1);
+    test_energy(r, t, t0, t1);
     cllm_bench_test_summarize(t);
     free(t0);
     if (st == CLLM_ERR_CANCELLED || cancelled(r))

@@ -106,6 +106,9 @@ typedef void (*cllm_sweep_event_fn)(enum cllm_sweep_event ev, const char *text, 
 struct cllm_sweep_monitor {
     enum cllm_status (*window)(void *user_data, uint64_t t0_ns, uint64_t t1_ns, struct cllm_monitor_window *out);
     void *user_data;
+    /* the energy of a span (monitor.h's cllm_monitor_energy); NULL: none (the tests' rows say so) */
+    enum cllm_status (*energy)(void *user_data, uint64_t t0_ns, uint64_t t1_ns, uint32_t gpu_mask,
+                               struct cllm_energy_window *out);
 };
 
 /* The readings of a running monitor (user_data: the struct cllm_monitor *). */

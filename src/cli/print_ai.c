@@ -128,6 +128,27 @@ static const char *why_of(const cJSON *o)
     return why ? why : cllm_r_str(o, &CLLM_F_ERROR);
 }
 
+/* The summary's energy: J/token of decode (and of the prompt), or why it was not measured. */
+static void energy_line(FILE *f, const cJSON *sum)
+{
+    double jpt = cllm_r_num(sum, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN);
+    double pjt = cllm_r_num(sum, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN);
+    const char *why;
+    if (!cJSON_GetObjectItemCaseSensitive(sum, CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN.name))
+        return;   /* a file from before energy was measured */
+    if (isfinite(jpt)) {
+        const char *dom = cllm_r_str(sum, &CLLM_F_EN_DOMAINS), *src = cllm_r_str(sum, &CLLM_F_EN_SOURCE);
+        fprintf(f, "  %-16s energy: decode %.4f J/token (%.1f tokens/J, %.1f W)", "", jpt,
+                cllm_r_num(sum, &CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J), cllm_r_num(sum, &CLLM_F_LLM_AVG_DECODE_WATTS));
+        if (isfinite(pjt))
+            fprintf(f, ", prompt %.4f J/token (%.1f W)", pjt, cllm_r_num(sum, &CLLM_F_LLM_AVG_PROMPT_WATTS));
+        fprintf(f, "; %s from %s\n", dom ? dom : "?", src ? src : "?");
+        return;
+    }
+    why = cllm_r_null_why(sum, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN);
+    fprintf(f, "  %-16s energy: J/token null: %s\n", "", why ? why : "not measured");
+}
+
 void cli_print_ai_table(FILE *f, const cJSON *section)
 {
     const cJSON *results = cllm_r_get(section, &CLLM_F_AI_RESULTS), *r;
@@ -167,6 +188,7 @@ void cli_print_ai_table(FILE *f, const cJSON *section)
                     cllm_r_num(sum, &CLLM_F_LLM_PEAK_MEMORY_GB), stability ? stability : "(null)",
                     synth ? "  (synthetic)" : "");
             server_rate_line(f, r);
+            energy_line(f, sum);
             {
                 struct cllm_monitor_summary ms;
                 double pct;

@@ -1,6 +1,7 @@
 /* AMD GPUs through the amdgpu kernel driver's sysfs files and the KFD (ROCm kernel) topology: no library needed,
  * so the list is right even where ROCm is not installed. Readings: gpu_busy_percent, mem_info_vram_used and the
- * card's hwmon (temp1_input or temp2_input in m°C, power1_average or power1_input in µW, freq1_input = sclk in Hz).
+ * card's hwmon (temp1_input or temp2_input in m°C, power1_average or power1_input in µW, freq1_input = sclk in Hz,
+ * energy1_input in µJ where the SMU counts it).
  * Reads p->root, so tests feed captured trees. */
 #include "gpu/gpu_vendors.h"
 
@@ -203,6 +204,7 @@ struct amd_card {
     char temp[700];       /* hwmon temp1_input (edge) or temp2_input (junction), m°C */
     char power[700];      /* hwmon power1_average or power1_input, microwatts */
     char clock[700];      /* hwmon freq1_input (sclk), Hz */
+    char energy[700];     /* hwmon energy1_input, microjoules accumulated (boards whose SMU reports it) */
 };
 
 struct amd_ctx {
@@ -217,6 +219,7 @@ static const char *const g_vram[] = {"mem_info_vram_used", NULL};
 static const char *const g_temp[] = {"temp1_input", "temp2_input", NULL};   /* Instinct boards: junction only */
 static const char *const g_power[] = {"power1_average", "power1_input", NULL};
 static const char *const g_clock[] = {"freq1_input", NULL};
+static const char *const g_energy[] = {"energy1_input", NULL};
 
 static enum cllm_status amdgpu_init(const struct cllm_gpu_params *p, void **ctx, char *err, size_t errlen)
 {
@@ -307,6 +310,7 @@ static int amdgpu_devices(void *ctx, int max, char *err, size_t errlen)
         find_file(a->temp, sizeof(a->temp), a->hwmon, g_temp);
         find_file(a->power, sizeof(a->power), a->hwmon, g_power);
         find_file(a->clock, sizeof(a->clock), a->hwmon, g_clock);
+        find_file(a->energy, sizeof(a->energy), a->hwmon, g_energy);
         c->n++;
     }
     return c->n;
@@ -424,6 +428,7 @@ static void amdgpu_sample(void *ctx, int k, int index, struct cllm_gpu_sample *g
     read_scaled(a->temp, a->hwmon, g_temp, 1e-3, &g->temp_c, index, "temp_c", why);
     read_scaled(a->power, a->hwmon, g_power, 1e-6, &g->power_w, index, "power_w", why);
     read_scaled(a->clock, a->hwmon, g_clock, 1e-6, &g->sm_clock_mhz, index, "sm_clock_mhz", why);
+    read_scaled(a->energy, a->hwmon, g_energy, 1e-6, &g->energy_j, index, "energy_j", why);
 }
 
 const struct cllm_gpu_vendor cllm_gpu_vendor_amdgpu = {

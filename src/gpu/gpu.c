@@ -54,7 +54,7 @@ void cllm_gpu_device_init(struct cllm_gpu_device *d)
 
 void cllm_gpu_sample_clear(struct cllm_gpu_sample *s)
 {
-    s->util_pct = s->vram_used_gb = s->temp_c = s->power_w = s->sm_clock_mhz = NAN;
+    s->util_pct = s->vram_used_gb = s->temp_c = s->power_w = s->sm_clock_mhz = s->energy_j = NAN;
     s->throttle_reasons = 0;
     s->throttle_known = false;
 }

@@ -95,6 +95,10 @@ struct cllm_gpu_sample {
     double temp_c;          /* GPU (edge) temperature */
     double power_w;         /* board power as the driver reports it (NVML: mean of the last second) */
     double sm_clock_mhz;    /* current shader/graphics clock */
+    /* the board's energy counter, J since an origin of the driver's (NVML: total energy since the driver loaded,
+     * Volta+; amdgpu: hwmon energy1_input); only differences mean anything. NAN: no counter (reason keyed
+     * "gpu<i>_energy_j") */
+    double energy_j;
     unsigned long long throttle_reasons;   /* CLLM_GPU_THROTTLE_* bits active at the reading */
     bool   throttle_known;  /* throttle_reasons was read; false: unknown (reason keyed "gpu<i>_throttle_reasons") */
 };

@@ -1,6 +1,7 @@
 /* NVIDIA GPUs through NVML (libnvidia-ml, installed with the driver), loaded at run time: the binding (library
  * search, symbol table, a reference-counted nvmlInit/nvmlShutdown pair), the device list with its static facts, and
- * the readings (utilisation, memory used, temperature, power, SM clock, clocks-event reasons). A reading the device answers "not
+ * the readings (utilisation, memory used, temperature, power, SM clock, clocks-event reasons, the total energy
+ * counter). A reading the device answers "not
  * supported" (power on some boards, clocks in some VMs) is not asked again. */
 #include "gpu/nvml.h"
 
@@ -66,6 +67,7 @@ static enum cllm_status load(char *err, size_t errlen)
         /* the newer name (NVML reference R550 has both; R525 only the older one) */
         {{"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons", NULL},
          (void **)&g_nv.get_clocks_event_reasons, false},
+        {{"nvmlDeviceGetTotalEnergyConsumption", NULL}, (void **)&g_nv.get_total_energy, false},
     };
     const char *override = getenv("CLLM_NVML_LIB");
     const char *const one[] = {override, NULL};
@@ -130,7 +132,7 @@ void cllm_nvml_release(void)
 
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
-enum { R_UTIL = 1, R_MEM = 2, R_TEMP = 4, R_POWER = 8, R_CLOCK = 16, R_THROTTLE = 32 };
+enum { R_UTIL = 1, R_MEM = 2, R_TEMP = 4, R_POWER = 8, R_CLOCK = 16, R_THROTTLE = 32, R_ENERGY = 64 };
 
 /* One holder's view: its reference on the library (or a caller's table) and the devices it listed. */
 struct nvml_ctx {
@@ -366,6 +368,15 @@ static void nvml_sample(void *ctx, int k, int index, struct cllm_gpu_sample *g, 
             g->throttle_known = true;
         } else
             failed(c, k, index, R_THROTTLE, r, "nvmlDeviceGetCurrentClocksEventReasons", "throttle_reasons", why);
+    }
+    if (!(c->off[k] & R_ENERGY)) {
+        unsigned long long mj;
+        if (!c->nv->get_total_energy)
+            missing(c, k, index, R_ENERGY, "nvmlDeviceGetTotalEnergyConsumption", "energy_j", why);
+        else if ((r = c->nv->get_total_energy(dev, &mj)) == CLLM_NVML_SUCCESS)
+            g->energy_j = (double)mj / 1000.0;
+        else
+            failed(c, k, index, R_ENERGY, r, "nvmlDeviceGetTotalEnergyConsumption", "energy_j", why);
     }
 }
 

@@ -78,6 +78,10 @@ struct cllm_nvml {
     /* nvmlDeviceGetCurrentClocksEventReasons, or its older name nvmlDeviceGetCurrentClocksThrottleReasons: the
      * CLLM_GPU_THROTTLE_* bits (gpu/gpu.h) active now */
     cllm_nvml_ret (*get_clocks_event_reasons)(cllm_nvml_device dev, unsigned long long *reasons);
+    /* nvmlDeviceGetTotalEnergyConsumption: mJ since the driver loaded (Volta and later; NOT_SUPPORTED before).
+     * Measured on an H200 (driver 580): it advances every 100 ms and one call takes ~4 ms, so the monitor's
+     * thread reads it, never a timed loop */
+    cllm_nvml_ret (*get_total_energy)(cllm_nvml_device dev, unsigned long long *millijoules);
 };
 
 /* Loads libnvidia-ml and calls nvmlInit on the first call; later calls only count. CLLM_NVML_LIB (a path) replaces

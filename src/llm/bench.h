@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "llm/llm_result.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -153,6 +154,10 @@ struct cllm_bench_test {
     /* the monitor during the test */
     double other_cpu_pct;        /* other processes' CPU use, % of the machine; NAN unknown */
     bool   noisy;                /* other_cpu_pct > 10 */
+    /* the repetitions' energy together (tokens: (n_prompt + n_gen) x repetitions); has_energy false before the
+     * runner filled it */
+    bool   has_energy;
+    struct cllm_llm_energy energy;
 };
 
 /* The whole sweep. */

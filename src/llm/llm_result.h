@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/log.h"
 #include "llm/engine.h"
 #include "llm/metrics.h"
 #include "monitor/cleanup.h"
@@ -16,6 +17,46 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- energy per token (computed in llm/metrics.c) ---- */
+
+/* One window's energy (monitor/monitor.h's cllm_monitor_energy) and the tokens it made: a run's prompt window
+ * (request start to the first generated token: the prompt's tokens) or decode window (first to last token: the
+ * tokens after the first), a sweep test's repetitions together. */
+struct cllm_llm_energy {
+    struct cllm_energy_window win;
+    int    tokens;            /* tokens of the window; -1 unknown */
+    double j_per_token;       /* win.j / tokens, J/token; NAN with why */
+    double tokens_per_j;      /* tokens / win.j: tokens per watt-second; NAN with why */
+    char   why[480];          /* the numbers NAN: why (the window's note when it has no energy) */
+};
+
+/* Sets e->tokens and the per-token numbers from e->win (filled before). */
+void cllm_llm_energy_per_token(struct cllm_llm_energy *e, int tokens);
+
+/* e with no reading at all: every number NAN, why as given (printf-style). */
+void cllm_llm_energy_none(struct cllm_llm_energy *e, const char *fmt, ...) CLLM_PRINTF(2, 3);
+
+/* The n windows (a sweep test's repetitions) as one: energies and seconds added; NAN with the first failing
+ * repetition's note when any has no energy or they were measured from different parts. */
+void cllm_llm_energy_sum(const struct cllm_energy_window *w, int n, struct cllm_energy_window *out);
+
+/* The runs' energy in the model's summary. */
+struct cllm_llm_energy_summary {
+    int    n;                          /* runs whose decode J/token is known (the means are over them) */
+    double decode_j_per_token;         /* mean over those runs; NAN none */
+    double decode_tokens_per_j;
+    double decode_w;                   /* mean watts in the decode window */
+    double prompt_j_per_token;         /* mean over the runs whose prompt J/token is known; NAN none */
+    double prompt_w;
+    char   domains[32];                /* of the first run with a decode number */
+    char   source[100];
+    char   why[480];                   /* no decode number: the first run's reason */
+};
+
+/* Means over the n runs with ok[i] (decode[i], prompt[i] as cllm_llm_energy_per_token left them). */
+void cllm_llm_energy_summarize(const struct cllm_llm_energy *decode, const struct cllm_llm_energy *prompt,
+                               const bool *ok, int n, struct cllm_llm_energy_summary *out);
 
 /* One timed run. */
 struct cllm_llm_run_result {
@@ -32,6 +73,9 @@ struct cllm_llm_run_result {
     bool        has_throttle;            /* the monitor ran: throttled below is known */
     bool        throttled;               /* GPU clock drop or a thermal/power reason during the run */
     char        throttle_reason[200];
+    bool        has_energy;              /* the two below were filled (a run with metrics) */
+    struct cllm_llm_energy prompt_energy;   /* request start to the first token; tokens: the prompt's */
+    struct cllm_llm_energy decode_energy;   /* first to last token; tokens: those after the first */
 };
 
 /* The model's facts: registry entry, file and load. */
@@ -151,6 +195,8 @@ struct cllm_llm_model_result {
     bool        until_stable_reached;    /* the runs' CV fell below it before runs.count */
     bool        has_roofline;
     struct cllm_llm_roofline roofline;
+    bool        has_energy;              /* the runs' energy summarised (written into the summary) */
+    struct cllm_llm_energy_summary energy;
     int         prompt_tokens;           /* of the first successful run; -1 unknown */
     bool        has_ladder;              /* the plain phase of a model the ladder ran for */
     struct cllm_llm_ladder ladder;

@@ -2,6 +2,7 @@
 #include "llm/metrics.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,4 +373,125 @@ double cllm_llm_rung_ttft_cost_pct(const struct cllm_llm_ladder *l, enum cllm_ll
     if (a < 0 || !x->status || strcmp(x->status, "ok") != 0 || !isfinite(x->ttft_s))
         return NAN;
     return (x->ttft_s - l->rung[a].ttft_s) / l->rung[a].ttft_s * 100.0;
+}
+
+/* ---- energy per token ---- */
+
+void cllm_llm_energy_per_token(struct cllm_llm_energy *e, int tokens)
+{
+    e->tokens = tokens;
+    e->j_per_token = e->tokens_per_j = NAN;
+    e->why[0] = '\0';
+    if (!isfinite(e->win.j))
+        snprintf(e->why, sizeof(e->why), "%s", e->win.note[0] ? e->win.note : "no energy reading");
+    else if (tokens <= 0)
+        snprintf(e->why, sizeof(e->why), "%s", tokens == 0 ? "no token in the window" : "the window's token count "
+                 "is unknown");
+    else {
+        e->j_per_token = e->win.j / tokens;
+        e->tokens_per_j = e->win.j > 0 ? tokens / e->win.j : NAN;
+        if (!(e->win.j > 0))
+            snprintf(e->why, sizeof(e->why), "no energy counted in the window (0 J)");
+    }
+}
+
+void cllm_llm_energy_none(struct cllm_llm_energy *e, const char *fmt, ...)
+{
+    va_list ap;
+    cllm_monitor_energy_clear(&e->win);
+    va_start(ap, fmt);
+    vsnprintf(e->win.note, sizeof(e->win.note), fmt, ap);
+    va_end(ap);
+    e->tokens = -1;
+    e->j_per_token = e->tokens_per_j = NAN;
+    snprintf(e->why, sizeof(e->why), "%s", e->win.note);
+}
+
+static void part_add(struct cllm_energy_part *sum, const struct cllm_energy_part *p, bool first)
+{
+    if (first) {
+        *sum = *p;
+        return;
+    }
+    sum->j += p->j;   /* NAN stays NAN */
+    if (!sum->why[0] && p->why[0])
+        snprintf(sum->why, sizeof(sum->why), "%s", p->why);
+}
+
+void cllm_llm_energy_sum(const struct cllm_energy_window *w, int n, struct cllm_energy_window *out)
+{
+    cllm_monitor_energy_clear(out);
+    if (!w || n <= 0) {
+        snprintf(out->note, sizeof(out->note), "no repetition");
+        return;
+    }
+    out->window_s = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(w[i].j)) {
+            cllm_monitor_energy_clear(out);
+            snprintf(out->note, sizeof(out->note), "repetition %d: %.440s", i + 1, w[i].note);
+            return;
+        }
+        if (i > 0 && (strcmp(w[i].domains, w[0].domains) != 0 || strcmp(w[i].source, w[0].source) != 0)) {
+            cllm_monitor_energy_clear(out);
+            snprintf(out->note, sizeof(out->note), "repetition %d was measured from %.40s (%.80s), repetition 1 "
+                     "from %.40s (%.80s)", i + 1, w[i].domains, w[i].source, w[0].domains, w[0].source);
+            return;
+        }
+        out->window_s += w[i].window_s;
+        part_add(&out->gpu, &w[i].gpu, i == 0);
+        part_add(&out->cpu, &w[i].cpu, i == 0);
+        out->j = i == 0 ? w[i].j : out->j + w[i].j;
+        if (!out->note[0] && w[i].note[0])
+            snprintf(out->note, sizeof(out->note), "%s", w[i].note);
+    }
+    snprintf(out->domains, sizeof(out->domains), "%s", w[0].domains);
+    snprintf(out->source, sizeof(out->source), "%s", w[0].source);
+    out->w = out->window_s > 0 ? out->j / out->window_s : NAN;
+    out->gpu.w = out->window_s > 0 ? out->gpu.j / out->window_s : NAN;
+    out->cpu.w = out->window_s > 0 ? out->cpu.j / out->window_s : NAN;
+}
+
+void cllm_llm_energy_summarize(const struct cllm_llm_energy *decode, const struct cllm_llm_energy *prompt,
+                               const bool *ok, int n, struct cllm_llm_energy_summary *out)
+{
+    double dj = 0, dt = 0, dw = 0, pj = 0, pw = 0;
+    int np = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->decode_j_per_token = out->decode_tokens_per_j = out->decode_w = NAN;
+    out->prompt_j_per_token = out->prompt_w = NAN;
+    for (int i = 0; i < n; i++) {
+        if (!ok || !ok[i])
+            continue;
+        if (decode && isfinite(decode[i].j_per_token)) {
+            if (out->n == 0) {
+                snprintf(out->domains, sizeof(out->domains), "%s", decode[i].win.domains);
+                snprintf(out->source, sizeof(out->source), "%s", decode[i].win.source);
+            }
+            dj += decode[i].j_per_token;
+            dt += decode[i].tokens_per_j;
+            dw += decode[i].win.w;
+            out->n++;
+        } else if (decode && !out->why[0]) {
+            snprintf(out->why, sizeof(out->why), "%s", decode[i].why);
+        }
+        if (prompt && isfinite(prompt[i].j_per_token)) {
+            pj += prompt[i].j_per_token;
+            pw += prompt[i].win.w;
+            np++;
+        }
+    }
+    if (out->n > 0) {
+        out->decode_j_per_token = dj / out->n;
+        out->decode_tokens_per_j = dt / out->n;
+        out->decode_w = dw / out->n;
+        out->why[0] = '\0';
+    } else if (!out->why[0]) {
+        snprintf(out->why, sizeof(out->why), "no successful run");
+    }
+    if (np > 0) {
+        out->prompt_j_per_token = pj / np;
+        out->prompt_w = pw / np;
+    }
 }

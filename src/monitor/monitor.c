@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "monitor/monitor_priv.h"
 #ifndef _WIN32
 #include "platform/proc.h"
 #endif
@@ -54,7 +55,8 @@ struct cllm_monitor {
     double t0;                         /* cllm_now_s() of the first sample */
     uint64_t t0_ns;                    /* the same in cllm_now_ns() time (windows are asked in it) */
     int    cols;                       /* the report's columns */
-    int    stride;                     /* doubles per row: cols, then cpu_clock_mhz and each GPU's throttle reasons */
+    int    stride;                     /* doubles per row: cols, then cpu_clock_mhz, each GPU's throttle reasons,
+                                          the CPU package's energy total and each GPU's energy counter */
     double *ring;                      /* rows of `stride` doubles, oldest at ring_head */
     size_t ring_cap, ring_head, ring_len;
     size_t n_taken;
@@ -170,11 +172,12 @@ static void accumulate(struct cllm_monitor *m, const struct cllm_sample *s)
 static void take_sample(struct cllm_monitor *m)
 {
     struct cllm_sample s;
-    double row[HOST_COLS + GPU_COLS * CLLM_MONITOR_MAX_GPUS + 1 + CLLM_MONITOR_MAX_GPUS];
+    double row[HOST_COLS + GPU_COLS * CLLM_MONITOR_MAX_GPUS + 2 + 2 * CLLM_MONITOR_MAX_GPUS];
     double t_start, cost_ms;
     uint64_t t_start_ns;
 
     s.t_s = s.cpu_pct = s.proc_cpu_pct = s.ram_used_gb = s.rss_gb = s.cpu_package_w = s.cpu_clock_mhz = NAN;
+    s.cpu_package_energy_j = NAN;
     s.n_gpus = m->info.n_gpus;
     for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
         cllm_gpu_sample_clear(&s.gpu[g]);
@@ -214,8 +217,10 @@ static void take_sample(struct cllm_monitor *m)
         r[4] = s.gpu[g].sm_clock_mhz;
         /* reasons as a double: exact for every bit NVML defines (all below 2^53) */
         row[m->cols + 1 + g] = s.gpu[g].throttle_known ? (double)s.gpu[g].throttle_reasons : NAN;
+        row[m->cols + 2 + m->info.n_gpus + g] = s.gpu[g].energy_j;
     }
     row[m->cols] = s.cpu_clock_mhz;
+    row[m->cols + 1 + m->info.n_gpus] = s.cpu_package_energy_j;
     ring_push(m, row);
     accumulate(m, &s);
     m->prev = s;
@@ -354,7 +359,7 @@ struct cllm_monitor *cllm_monitor_start(const struct cllm_monitor_params *p, cha
     if (m->info.logical_cpus < 0)
         m->info.logical_cpus = 0;
     m->cols = HOST_COLS + GPU_COLS * m->info.n_gpus;
-    m->stride = m->cols + 1 + m->info.n_gpus;
+    m->stride = m->cols + 2 + 2 * m->info.n_gpus;
     m->ring_cap = p->max_samples < 64 ? p->max_samples : 64;
     m->ring = malloc(m->ring_cap * (size_t)m->stride * sizeof(double));
     if (!m->ring) {
@@ -637,6 +642,72 @@ enum cllm_status cllm_monitor_window(const struct cllm_monitor *m, uint64_t t0_n
         o->throttle_reasons = g[k].reasons;
         o->throttle_known = g[k].known;
     }
+    return CLLM_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------------------- */
+/* energy windows                                                                                             */
+
+enum cllm_status cllm_monitor_energy(const struct cllm_monitor *m, uint64_t t0_ns, uint64_t t1_ns, uint32_t gpu_mask,
+                                     struct cllm_energy_window *out)
+{
+    struct cllm_monitor *mm = (struct cllm_monitor *)m;   /* the lock is the only thing touched */
+    struct cllm_mon_energy_series s;
+    int ng, cols;
+    double *buf;
+    const char *why;
+    char gpu_why[CLLM_MONITOR_MAX_GPUS][240], cpu_why[200] = "";
+
+    if (!out)
+        return CLLM_ERR_INVALID_ARG;
+    cllm_monitor_energy_clear(out);
+    if (!m || t1_ns < t0_ns)
+        return CLLM_ERR_INVALID_ARG;
+    memset(&s, 0, sizeof(s));
+    pthread_mutex_lock(&mm->lock);
+    ng = m->info.n_gpus;
+    cols = 2 + 2 * ng;   /* t, cpu energy, per GPU energy and power */
+    buf = malloc((m->ring_len ? m->ring_len : 1) * (size_t)cols * sizeof(double));
+    if (!buf) {
+        pthread_mutex_unlock(&mm->lock);
+        snprintf(out->note, sizeof(out->note), "out of memory for the energy window");
+        return CLLM_OK;
+    }
+    s.n = m->ring_len;
+    s.t = buf;
+    s.cpu_j = buf + s.n;
+    s.n_gpus = ng;
+    s.interval_s = m->p.interval_s;
+    for (size_t i = 0; i < m->ring_len; i++) {
+        const double *row = m->ring + ((m->ring_head + i) % m->ring_cap) * (size_t)m->stride;
+        buf[i] = row[0];
+        buf[s.n + i] = row[m->cols + 1 + ng];
+        for (int g = 0; g < ng; g++) {
+            buf[(2 + 2 * (size_t)g) * s.n + i] = row[m->cols + 2 + ng + g];
+            buf[(3 + 2 * (size_t)g) * s.n + i] = row[HOST_COLS + GPU_COLS * g + 3];
+        }
+    }
+    why = cllm_reason_get(&m->why, "cpu_package_energy_j");
+    if (!why)
+        why = cllm_reason_get(&m->why, "cpu_package_w");
+    snprintf(cpu_why, sizeof(cpu_why), "%s", why ? why : "");
+    for (int g = 0; g < ng; g++) {
+        char k1[32], k2[32];
+        const char *a, *b;
+        snprintf(k1, sizeof(k1), "gpu%d_energy_j", g);
+        snprintf(k2, sizeof(k2), "gpu%d_power_w", g);
+        a = cllm_reason_get(&m->why, k1);
+        b = cllm_reason_get(&m->why, k2);
+        snprintf(gpu_why[g], sizeof(gpu_why[g]), "%.110s%s%.110s", a ? a : "", a && b ? "; " : "", b ? b : "");
+        s.gpu_j[g] = buf + (2 + 2 * (size_t)g) * s.n;
+        s.gpu_w[g] = buf + (3 + 2 * (size_t)g) * s.n;
+        s.gpu_kind[g] = m->info.gpu[g].source;
+        s.gpu_why[g] = gpu_why[g];
+    }
+    s.cpu_why = cpu_why;
+    cllm_mon_energy_window(&s, ns_since(m->t0_ns, t0_ns), ns_since(m->t0_ns, t1_ns), gpu_mask, out);
+    pthread_mutex_unlock(&mm->lock);
+    free(buf);
     return CLLM_OK;
 }
 

@@ -34,6 +34,8 @@ struct cllm_sample {
     double ram_used_gb;     /* MemTotal - MemAvailable, GiB */
     double rss_gb;          /* resident set, GiB, of this process (or of params.rss_pid) */
     double cpu_package_w;   /* CPU package power (RAPL), summed over packages */
+    double cpu_package_energy_j;   /* CPU package energy (RAPL) counted since the sampler opened, J; only
+                                      differences mean anything */
     double cpu_clock_mhz;   /* current CPU clock, mean over the logical CPUs (cpufreq, else /proc/cpuinfo) */
     int    n_gpus;
     struct cllm_gpu_sample gpu[CLLM_MONITOR_MAX_GPUS];
@@ -179,6 +181,67 @@ struct cllm_throttle_mark {
  * it fell below 90 % of that GPU's highest SM clock over all n (not counted while the GPU reports itself idle), or
  * a thermal/power reason (CLLM_GPU_THROTTLE_SLOWDOWN_MASK) was set. Pure; returns how many were marked. */
 int cllm_monitor_mark_throttled(const struct cllm_monitor_window *reps, int n, struct cllm_throttle_mark *out);
+
+/* ---- energy over a span of time (a prompt or decode window, a sweep repetition) ----
+ * From the monitor's readings: each GPU's energy counter (NVML total energy, amdgpu energy1_input) and the CPU
+ * package's RAPL total, interpolated linearly at the window's edges between the readings around them; a GPU
+ * without a counter from its power readings integrated (trapezoids, clipped to the window). The counters are read
+ * on the monitor's thread, not at the edges themselves: NVML's takes ~4 ms per call and advances every 100 ms
+ * (measured on an H200), so a read inside a token loop would slow the run it measures and add nothing. */
+
+/* Windows shorter than a sensor's update period are not measured by it (null with a note). */
+#define CLLM_ENERGY_MIN_NVML_COUNTER_S  0.1    /* NVML total energy: advances every 100 ms (H200, driver 580) */
+#define CLLM_ENERGY_MIN_AMDGPU_S        0.1    /* amdgpu energy1_input: the SMU's metrics period, not measured
+                                                  here; NVML's figure assumed */
+#define CLLM_ENERGY_MIN_RAPL_S          0.01   /* RAPL energy_uj: ~1 ms updates; CLLM_MON_MIN_RATE_S */
+
+/* One part of the machine over a window. */
+struct cllm_energy_part {
+    double j;                /* joules; NAN: not measured (why) */
+    double w;                /* j / the window's seconds */
+    char   source[48];       /* "nvml_energy_counter", "amdgpu_energy", "power_samples", "rapl"; several GPUs of
+                                different kinds "+"-joined; "" when not measured */
+    char   why[240];         /* j NAN: why; else an approximation worth saying (edges interpolated); "" */
+};
+
+struct cllm_energy_window {
+    double window_s;                    /* t1 - t0 */
+    struct cllm_energy_part gpu;        /* the GPUs asked for, summed (NAN when any of them has no reading) */
+    struct cllm_energy_part cpu;        /* the CPU packages (RAPL) */
+    double j, w;                        /* the measured parts summed; NAN when neither was measured */
+    char   domains[32];                 /* what j covers: "gpu+cpu_package", "gpu", "cpu_package"; "" none */
+    char   source[100];                 /* the parts' sources, "+"-joined in the order of domains */
+    char   note[480];                   /* j NAN: why no energy ("no energy counter: CPU package: RAPL not
+                                           readable: ...; GPU: no GPU"); else what is approximate; "" */
+    bool   awaiting;                    /* a part lacked a reading after the window's end: the monitor has not
+                                           sampled since; asking again after its next sample can measure it */
+};
+
+/* Every number NAN, every text "". */
+void cllm_monitor_energy_clear(struct cllm_energy_window *w);
+
+/* The energy in [w0, w1] (seconds on the readings' clock) from a cumulative counter e read at times t (n readings,
+ * in time order; NAN readings lost): the counter interpolated at both edges between the readings around them. False
+ * with why when no reading lies at or before w0 or at or after w1, a reading inside was lost, or the counter went
+ * backwards (a reset). *gap_s gets the longest spacing of the readings the edges were interpolated between. Pure. */
+bool cllm_monitor_energy_from_counter(const double *t, const double *e, size_t n, double w0, double w1, double *j,
+                                      double *gap_s, char *why, size_t whylen);
+
+/* The same from power readings p (W, each an instant's): trapezoids between consecutive readings, clipped to
+ * [w0, w1] with the power interpolated at the edges. Pure. */
+bool cllm_monitor_energy_from_power(const double *t, const double *p, size_t n, double w0, double w1, double *j,
+                                    double *gap_s, char *why, size_t whylen);
+
+/* gpu_mask meaning every GPU the monitor samples (none when it has none). */
+#define CLLM_ENERGY_ALL_GPUS 0xffffffffu
+
+/* The energy of [t0_ns, t1_ns] (cllm_now_ns() time) from the monitor's kept readings: the GPUs whose bit is set
+ * in gpu_mask (bit i = GPU i of the sampler's list; 0: the run used none; CLLM_ENERGY_ALL_GPUS) and the CPU
+ * package. Safe while the
+ * monitor runs and after it stopped (its last sample then closes the window). CLLM_OK with *out filled (parts not
+ * measured say why); CLLM_ERR_INVALID_ARG for NULL arguments or t1 < t0. */
+enum cllm_status cllm_monitor_energy(const struct cllm_monitor *m, uint64_t t0_ns, uint64_t t1_ns, uint32_t gpu_mask,
+                                     struct cllm_energy_window *out);
 
 #define CLLM_MONITOR_HOST_COLS 6   /* t_s, cpu_pct, proc_cpu_pct, ram_used_gb, rss_gb, cpu_package_w */
 #define CLLM_MONITOR_GPU_COLS  5   /* per GPU: util_pct, vram_used_gb, temp_c, power_w, sm_clock_mhz */

@@ -80,6 +80,7 @@ struct cllm_mon_rapl {
     unsigned long long max_uj[CLLM_MON_RAPL_MAX];
     unsigned long long prev_uj[CLLM_MON_RAPL_MAX];
     double prev_t_s;                            /* time of prev_uj; NAN: no reading yet */
+    double total_j;                             /* energy counted since open (every package, wraps bridged) */
     char   why[200];                            /* when n == 0: why RAPL is not readable */
 };
 
@@ -88,8 +89,10 @@ struct cllm_mon_rapl {
 int cllm_mon_rapl_open(struct cllm_mon_rapl *r, const char *root, double now_s);
 
 /* Mean package power (W, summed over packages) since the previous reading at now_s; NAN with why set when it
- * cannot tell (first reading, too short an interval, a counter unreadable). */
-double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, char *why, size_t whylen);
+ * cannot tell (first reading, too short an interval, a counter unreadable). *total_j (may be NULL) gets the energy
+ * counted since open (r->total_j), NAN when there is no counter or this reading lost an interval (unreadable, or a
+ * counter went backwards with no range to bridge it): differences of two finite totals are the energy between. */
+double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, double *total_j, char *why, size_t whylen);
 
 /* ---- host: CPU, RAM, process (sample_linux.c / sample_nosupport.c) ---- */
 
@@ -99,6 +102,26 @@ struct cllm_mon_host;
 struct cllm_mon_host *cllm_mon_host_open(const char *root, struct cllm_sampler_info *info, struct cllm_reasons *why);
 void cllm_mon_host_sample(struct cllm_mon_host *h, double now_s, struct cllm_sample *out, struct cllm_reasons *why);
 void cllm_mon_host_close(struct cllm_mon_host *h);
+
+/* ---- energy windows (energy.c) ---- */
+
+/* The readings cllm_monitor_energy works from, copied out of the monitor's ring (or made up by a test). */
+struct cllm_mon_energy_series {
+    size_t n;                                       /* readings, in time order */
+    const double *t;                                /* s, the readings' clock */
+    const double *cpu_j;                            /* RAPL totals (NAN lost); NULL: none */
+    const char   *cpu_why;                          /* why there is no RAPL total; NULL/"" unknown */
+    int           n_gpus;
+    const double *gpu_j[CLLM_MONITOR_MAX_GPUS];     /* energy counters, J (NAN: none); NULL: none */
+    const double *gpu_w[CLLM_MONITOR_MAX_GPUS];     /* power readings, W */
+    const char   *gpu_kind[CLLM_MONITOR_MAX_GPUS];  /* the sampler's source: "nvml", "amdgpu", ... */
+    const char   *gpu_why[CLLM_MONITOR_MAX_GPUS];   /* why neither counter nor power was read; NULL/"" unknown */
+    double        interval_s;                       /* the monitor's interval (power readings' spacing) */
+};
+
+/* Fills *out for [w0, w1] from s: the GPUs of mask, the CPU package, the short-window and edge checks. */
+void cllm_mon_energy_window(const struct cllm_mon_energy_series *s, double w0, double w1, uint32_t mask,
+                            struct cllm_energy_window *out);
 
 /* ---- the system sampler (sampler_system.c) ---- */
 

@@ -256,9 +256,11 @@ void cllm_mon_host_sample(struct cllm_mon_host *h, double now_s, struct cllm_sam
     else
         out->rss_gb = (double)pages * h->page_bytes / GIB;
 
-    out->cpu_package_w = cllm_mon_rapl_sample(&h->rapl, now_s, msg, sizeof(msg));
+    out->cpu_package_w = cllm_mon_rapl_sample(&h->rapl, now_s, &out->cpu_package_energy_j, msg, sizeof(msg));
     if (isnan(out->cpu_package_w))
         cllm_reason_set(why, "cpu_package_w", "%s", msg);
+    if (isnan(out->cpu_package_energy_j))
+        cllm_reason_set(why, "cpu_package_energy_j", "%s", msg);
     sample_clock(h, out, why);
 }
 

@@ -83,11 +83,15 @@ int cllm_mon_rapl_open(struct cllm_mon_rapl *r, const char *root, double now_s)
     return r->n;
 }
 
-double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, char *why, size_t whylen)
+double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, double *total_j, char *why, size_t whylen)
 {
     unsigned long long now_uj[CLLM_MON_RAPL_MAX];
     double joules = 0.0, dt;
+    double unused;
 
+    if (!total_j)
+        total_j = &unused;
+    *total_j = NAN;
     if (r->n == 0) {
         snprintf(why, whylen, "%s", r->why);
         return NAN;
@@ -101,6 +105,7 @@ double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, char *why, si
     }
     dt = now_s - r->prev_t_s;
     if (!(dt >= CLLM_MON_MIN_RATE_S)) {
+        *total_j = r->total_j;   /* as of the kept baseline, a few ms ago */
         /* keep the old baseline: the next reading measures over a longer interval */
         snprintf(why, whylen, "%.1f ms since the previous RAPL reading: too short for a rate (the first sample "
                  "follows the baseline at once)", dt * 1e3);
@@ -119,5 +124,7 @@ double cllm_mon_rapl_sample(struct cllm_mon_rapl *r, double now_s, char *why, si
     }
     memcpy(r->prev_uj, now_uj, sizeof(now_uj[0]) * (size_t)r->n);
     r->prev_t_s = now_s;
+    r->total_j += joules;
+    *total_j = r->total_j;
     return joules / dt;
 }

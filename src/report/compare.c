@@ -19,8 +19,8 @@ struct family {
     bool        lower;
 };
 
-enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_PEAKMEM, F_SRV_TPS, F_SRV_RPS,
-       F_SRV_TTFT, F_SRV_ITL, F_COUNT };
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_DECODE_J, F_PEAKMEM, F_SRV_TPS,
+       F_SRV_RPS, F_SRV_TTFT, F_SRV_ITL, F_COUNT };
 
 static const struct family families[F_COUNT] = {
     [F_CPU1]    = {"cpu_single_thread", "CPU GFLOPS, 1 thread", "GFLOPS", false},
@@ -31,6 +31,7 @@ static const struct family families[F_COUNT] = {
     [F_TPS]     = {"ai_tokens_per_second", "LLM tokens/s (average)", "tokens/s", false},
     [F_TTFT]    = {"ai_first_token_latency", "LLM first-token latency", "s", true},
     [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
+    [F_DECODE_J] = {"ai_decode_joules_per_token", "LLM decode energy per token", "J/token", true},
     [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
     [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
     [F_SRV_RPS] = {"serving_requests_per_second", "Serving requests/s", "req/s", false},
@@ -155,6 +156,7 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
                 < 0 ||
             put(t, cap, F_TTFT, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S), NAN) < 0 ||
             put(t, cap, F_DECODE, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_TPS), NAN) < 0 ||
+            put(t, cap, F_DECODE_J, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN), NAN) < 0 ||
             put(t, cap, F_PEAKMEM, it->string, m, cllm_r_num(s, &CLLM_F_LLM_PEAK_MEMORY_GB), NAN) < 0)
             return -1;
     }

@@ -6,8 +6,9 @@
  *   memory_bandwidth                      all-threads best GB/s: write, read, copy, triad
  *   gpu_compute                           TFLOPS: fp32, tf32, fp16, bf16 (summary, best mean over sizes)
  *   gpu_memory                            device bandwidth GB/s: d2d, h2d, d2h (best)
- *   ai_tokens_per_second, ai_first_token_latency, ai_decode_tokens_per_second, ai_peak_memory
- *                                         one row per model key (summary.*)
+ *   ai_tokens_per_second, ai_first_token_latency, ai_decode_tokens_per_second, ai_decode_joules_per_token,
+ *   ai_peak_memory                        one row per model key (summary.*; J/token: avg_decode_joules_per_token,
+ *                                         a ratio only where both files have it)
  *   serving_output_tokens_per_second, serving_requests_per_second, serving_ttft_p50, serving_itl_p50
  *                                         serve-bench: one row per concurrency level ("c=4") that ran to its end
  * ratio = value / baseline value for every row; `lower_is_better` tells how to read it (latency, memory). */

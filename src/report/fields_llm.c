@@ -379,6 +379,51 @@ const struct cllm_field CLLM_F_LLM_RUN_THROTTLED = {"throttled", BOOL, "",
     "during this run (absent without the monitor)", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_RUN_THROTTLE_REASON = {"throttle_reason", STR, "", "why it is marked throttled",
     NULL, 0, 0};
+/* ---- energy ---- */
+
+#define EN_NULL "; null with the reason when not measured"
+const struct cllm_field CLLM_F_EN_WINDOW_S = {"energy_window_s", NUM, "s",
+    "length of the window the energy is over (a sweep test: its repetitions added)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_TOKENS = {"energy_tokens", INT, "",
+    "tokens of the window: a run's prompt window the prompt's tokens, its decode window the tokens after the first; "
+    "a sweep test (n_prompt + n_gen) x repetitions", NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_JOULES = {"joules", NUM, "J",
+    "energy over the window of the parts in energy_domains (GPUs the model ran on + CPU package)" EN_NULL, NULL, 0,
+    NUL};
+const struct cllm_field CLLM_F_EN_WATTS = {"watts", NUM, "W", "joules / energy_window_s: the mean power" EN_NULL,
+    NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_J_PER_TOKEN = {"joules_per_token", NUM, "J/token",
+    "joules / energy_tokens" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_TOKENS_PER_J = {"tokens_per_joule", NUM, "tokens/J",
+    "energy_tokens / joules: tokens per watt-second" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_DOMAINS = {"energy_domains", STR, "",
+    "what joules covers: gpu+cpu_package, gpu or cpu_package" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_SOURCE = {"energy_source", STR, "",
+    "where each domain's number came from, in domain order, + between: nvml_energy_counter (NVML total energy), "
+    "amdgpu_energy (hwmon energy1_input), power_samples (the monitor's power readings integrated), rapl (CPU "
+    "package counters)" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_GPU_JOULES = {"gpu_joules", NUM, "J",
+    "the GPUs' part: every GPU the model ran on (a server engine: every GPU)" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_GPU_SOURCE = {"gpu_source", STR, "",
+    "nvml_energy_counter, amdgpu_energy or power_samples" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_CPU_JOULES = {"cpu_package_joules", NUM, "J",
+    "the CPU packages' part (RAPL)" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_CPU_SOURCE = {"cpu_package_source", STR, "", "rapl" EN_NULL, NULL, 0, NUL};
+const struct cllm_field CLLM_F_EN_NOTE = {"energy_note", STR, "",
+    "what is approximate or left out (a part not measured, edges interpolated between readings far apart); "
+    "absent when nothing is", NULL, 0, 0};
+static const struct cllm_field *const energy_fields[] = {&CLLM_F_EN_WINDOW_S, &CLLM_F_EN_TOKENS, &CLLM_F_EN_JOULES,
+    &CLLM_F_EN_WATTS, &CLLM_F_EN_J_PER_TOKEN, &CLLM_F_EN_TOKENS_PER_J, &CLLM_F_EN_DOMAINS, &CLLM_F_EN_SOURCE,
+    &CLLM_F_EN_GPU_JOULES, &CLLM_F_EN_GPU_SOURCE, &CLLM_F_EN_CPU_JOULES, &CLLM_F_EN_CPU_SOURCE, &CLLM_F_EN_NOTE,
+    NULL};
+const struct cllm_record CLLM_R_ENERGY = {"energy_window",
+    "energy over a window from the monitor's readings: GPU energy counters (else power readings integrated) and "
+    "the CPU package's RAPL counters, interpolated at the window's edges", energy_fields, false};
+const struct cllm_field CLLM_F_LLM_RUN_PROMPT_ENERGY = {"prompt_energy", OBJ, "",
+    "energy from the request's start to the first generated token, per prompt token", &CLLM_R_ENERGY, 0, 0};
+const struct cllm_field CLLM_F_LLM_RUN_DECODE_ENERGY = {"decode_energy", OBJ, "",
+    "energy from the first to the last generated token, per token generated after the first", &CLLM_R_ENERGY, 0, 0};
+
 static const struct cllm_field *const run_fields[] = {&CLLM_F_LLM_RUN_PROMPT_TOKENS, &CLLM_F_LLM_RUN_GENERATED_TOKENS,
     &CLLM_F_LLM_RUN_TOTAL_TIME_S, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S, &CLLM_F_LLM_RUN_TPS,
     &CLLM_F_LLM_RUN_DECODE_TPS, &CLLM_F_LLM_RUN_PROMPT_TPS, &CLLM_F_LLM_RUN_ENGINE_PROMPT_TPS,
@@ -388,7 +433,8 @@ static const struct cllm_field *const run_fields[] = {&CLLM_F_LLM_RUN_PROMPT_TOK
     &CLLM_F_LLM_RUN_LOOP_OVERHEAD_PERCENT, &CLLM_F_LLM_RUN_SAMPLING, &CLLM_F_LLM_RUN_SAMPLING_NOTE, &CLLM_F_ERROR, &CLLM_F_LLM_SR_TOKEN_COUNT_SOURCE,
     &CLLM_F_LLM_SR_CONTENT_CHUNKS, &CLLM_F_LLM_SR_FINISH_REASON, &CLLM_F_LLM_SR_SERVER_TIMINGS, &CLLM_F_LLM_RUN_RUN,
     &CLLM_F_LLM_RUN_STATUS, &CLLM_F_REASON, &CLLM_F_LLM_RUN_MEMORY_BEFORE_GB, &CLLM_F_LLM_RUN_MEMORY_AFTER_GB,
-    &CLLM_F_LLM_RUN_THROTTLED, &CLLM_F_LLM_RUN_THROTTLE_REASON, NULL};
+    &CLLM_F_LLM_RUN_THROTTLED, &CLLM_F_LLM_RUN_THROTTLE_REASON, &CLLM_F_LLM_RUN_PROMPT_ENERGY,
+    &CLLM_F_LLM_RUN_DECODE_ENERGY, NULL};
 const struct cllm_record CLLM_R_LLM_RUN = {"llm_run", "one timed generation run", run_fields, false};
 
 /* ---- summary ---- */
@@ -435,6 +481,20 @@ const struct cllm_field CLLM_F_LLM_PEAK_MEMORY_GB = {"peak_memory_gb", NUM, "GiB
 const struct cllm_field CLLM_F_LLM_STABILITY = {"stability", STR, "",
     "stable when every run succeeded, else unstable", NULL, 0, 0};
 
+const struct cllm_field CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN = {"avg_decode_joules_per_token", NUM, "J/token",
+    "mean of the successful runs' decode_energy.joules_per_token; null with the reason when no run has it", NULL, 0,
+    NUL};
+const struct cllm_field CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J = {"avg_decode_tokens_per_joule", NUM, "tokens/J",
+    "mean of the runs' decode_energy.tokens_per_joule (tokens per watt-second)", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_AVG_DECODE_WATTS = {"avg_decode_watts", NUM, "W",
+    "mean of the runs' decode_energy.watts", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN = {"avg_prompt_joules_per_token", NUM, "J/token",
+    "mean of the runs' prompt_energy.joules_per_token", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_AVG_PROMPT_WATTS = {"avg_prompt_watts", NUM, "W",
+    "mean of the runs' prompt_energy.watts", NULL, 0, NUL};
+const struct cllm_field CLLM_F_LLM_ENERGY_RUNS = {"energy_runs", INT, "",
+    "successful runs with a decode J/token (the energy means are over them)", NULL, 0, 0};
+
 const struct cllm_field CLLM_F_LLM_RL_BYTES_PER_TOKEN = {"bytes_per_token", NUM, "bytes",
     "the model file's size: a dense model reads every weight once per token", NULL, 0, 0};
 const struct cllm_field CLLM_F_LLM_RL_BANDWIDTH_GBPS = {"bandwidth_gbps", NUM, "GB/s",
@@ -457,7 +517,10 @@ static const struct cllm_field *const summary_fields[] = {&CLLM_F_LLM_RUNS_COUNT
     &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, &CLLM_F_LLM_AVG_DECODE_TPS, &CLLM_F_LLM_AVG_PROMPT_TPS,
     &CLLM_F_LLM_ITL_MEAN_MS, &CLLM_F_LLM_ITL_P50_MS, &CLLM_F_LLM_ITL_P90_MS, &CLLM_F_LLM_ITL_P99_MS,
     &CLLM_F_LLM_PEAK_MEMORY_GB, &CLLM_F_LLM_STABILITY, &CLLM_F_LLM_ROOFLINE, &CLLM_F_LLM_THROTTLED_RUNS,
-    &CLLM_F_LLM_AVG_TPS_UNTHROTTLED, &CLLM_F_LLM_UNTIL_STABLE_CV, &CLLM_F_LLM_UNTIL_STABLE_REACHED, NULL};
+    &CLLM_F_LLM_AVG_TPS_UNTHROTTLED, &CLLM_F_LLM_UNTIL_STABLE_CV, &CLLM_F_LLM_UNTIL_STABLE_REACHED,
+    &CLLM_F_LLM_ENERGY_RUNS, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN, &CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J,
+    &CLLM_F_LLM_AVG_DECODE_WATTS, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN, &CLLM_F_LLM_AVG_PROMPT_WATTS,
+    &CLLM_F_EN_DOMAINS, &CLLM_F_EN_SOURCE, NULL};
 const struct cllm_record CLLM_R_LLM_SUMMARY = {"llm_summary", "statistics over a model's timed runs",
     summary_fields, false};
 

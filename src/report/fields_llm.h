@@ -233,6 +233,32 @@ extern const struct cllm_field CLLM_F_LLM_UNTIL_STABLE_CV;
 extern const struct cllm_field CLLM_F_LLM_UNTIL_STABLE_REACHED;
 extern const struct cllm_field CLLM_F_LLM_RUN_THROTTLED;
 extern const struct cllm_field CLLM_F_LLM_RUN_THROTTLE_REASON;
+
+/* energy of a window (a run's prompt or decode window; a sweep test's repetitions, whose row holds these keys
+ * itself) */
+extern const struct cllm_field CLLM_F_EN_WINDOW_S;
+extern const struct cllm_field CLLM_F_EN_TOKENS;
+extern const struct cllm_field CLLM_F_EN_JOULES;
+extern const struct cllm_field CLLM_F_EN_WATTS;
+extern const struct cllm_field CLLM_F_EN_J_PER_TOKEN;
+extern const struct cllm_field CLLM_F_EN_TOKENS_PER_J;
+extern const struct cllm_field CLLM_F_EN_DOMAINS;
+extern const struct cllm_field CLLM_F_EN_SOURCE;
+extern const struct cllm_field CLLM_F_EN_GPU_JOULES;
+extern const struct cllm_field CLLM_F_EN_GPU_SOURCE;
+extern const struct cllm_field CLLM_F_EN_CPU_JOULES;
+extern const struct cllm_field CLLM_F_EN_CPU_SOURCE;
+extern const struct cllm_field CLLM_F_EN_NOTE;
+extern const struct cllm_record CLLM_R_ENERGY;
+extern const struct cllm_field CLLM_F_LLM_RUN_PROMPT_ENERGY;
+extern const struct cllm_field CLLM_F_LLM_RUN_DECODE_ENERGY;
+/* the summary's */
+extern const struct cllm_field CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN;
+extern const struct cllm_field CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J;
+extern const struct cllm_field CLLM_F_LLM_AVG_DECODE_WATTS;
+extern const struct cllm_field CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN;
+extern const struct cllm_field CLLM_F_LLM_AVG_PROMPT_WATTS;
+extern const struct cllm_field CLLM_F_LLM_ENERGY_RUNS;
 extern const struct cllm_field CLLM_F_LLM_MIN_TPS;
 extern const struct cllm_field CLLM_F_LLM_MAX_TPS;
 extern const struct cllm_field CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S;

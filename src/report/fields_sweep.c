@@ -1,6 +1,8 @@
 /* The sweep's field tables (see report/fields_sweep.h). Meanings as docs/results-schema.md (## sweep) says them. */
 #include "report/fields_sweep.h"
 
+#include "report/fields_llm.h"
+
 #include <stddef.h>
 
 #define NUM  CLLM_FT_NUMBER
@@ -146,7 +148,10 @@ static const struct cllm_field *const test_fields[] = {&CLLM_F_SW_STATUS, &CLLM_
     &CLLM_F_SW_STDDEV_TS, &CLLM_F_SW_SAMPLES_NS, &CLLM_F_SW_SAMPLES_TS, &CLLM_F_SW_DEPTH_BUILDS, &CLLM_F_SW_REPETITIONS,
     &CLLM_F_SW_N_THROTTLED, &CLLM_F_SW_AVG_TS_KEPT, &CLLM_F_SW_STDDEV_TS_KEPT,
     &CLLM_F_SW_CV_KEPT, &CLLM_F_SW_UNTIL_STABLE_CV, &CLLM_F_SW_STABLE, &CLLM_F_SW_OTHER_CPU_PCT, &CLLM_F_SW_NOISY,
-    NULL};
+    /* ours after llama-bench's: the repetitions' energy (report/fields_llm.c's energy keys) */
+    &CLLM_F_EN_WINDOW_S, &CLLM_F_EN_TOKENS, &CLLM_F_EN_JOULES, &CLLM_F_EN_WATTS, &CLLM_F_EN_J_PER_TOKEN,
+    &CLLM_F_EN_TOKENS_PER_J, &CLLM_F_EN_DOMAINS, &CLLM_F_EN_SOURCE, &CLLM_F_EN_GPU_JOULES, &CLLM_F_EN_GPU_SOURCE,
+    &CLLM_F_EN_CPU_JOULES, &CLLM_F_EN_CPU_SOURCE, &CLLM_F_EN_NOTE, NULL};
 const struct cllm_record CLLM_R_SWEEP_TEST = {"sweep_test",
     "one test of computellm sweep's matrix (llama-bench's fields where it has them)", test_fields, false};
 

@@ -71,7 +71,7 @@ static const char *sql_type(const struct cllm_field *f)
 
 enum md_col {
     MD_MODEL, MD_SIZE, MD_PARAMS, MD_BACKEND, MD_NGL, MD_THREADS, MD_BATCH, MD_UBATCH, MD_TYPE_K, MD_TYPE_V,
-    MD_MAIN_GPU, MD_SM, MD_NKVO, MD_FA, MD_TS, MD_MMAP, MD_POLL, MD_TEST, MD_TS_RATE, MD_N
+    MD_MAIN_GPU, MD_SM, MD_NKVO, MD_FA, MD_TS, MD_MMAP, MD_POLL, MD_TEST, MD_TS_RATE, MD_J_TOKEN, MD_N
 };
 
 static const struct {
@@ -80,8 +80,11 @@ static const struct {
 } k_md[MD_N] = {
     {"model", -30}, {"size", 10}, {"params", 10}, {"backend", -10}, {"ngl", 3}, {"threads", 7}, {"n_batch", 7},
     {"n_ubatch", 8}, {"type_k", 6}, {"type_v", 6}, {"main_gpu", 8}, {"sm", 5}, {"nkvo", 4}, {"fa", 4},
-    {"ts", -12}, {"mmap", 4}, {"poll", 4}, {"test", 15}, {"t/s", 20},
+    {"ts", -12}, {"mmap", 4}, {"poll", 4}, {"test", 15}, {"t/s", 20}, {"J/token", 10},
 };
+
+/* A test's J/token is known. */
+static bool has_jpt(const struct cllm_bench_test *t) { return t->has_energy && isfinite(t->energy.j_per_token); }
 
 /* Which columns: llama-bench's — always model/size/params/backend/test/t/s, ngl when not on the CPU backend,
  * threads on the CPU backend or when varied; any other knob when it varies or differs from the default. */
@@ -106,6 +109,7 @@ static void md_columns(const struct cllm_bench_sweep *s, bool on[MD_N])
         on[MD_TS] |= k->n_tensor_split > 0;
         on[MD_MMAP] |= k->use_mmap != d.use_mmap || k->use_mmap != f->use_mmap;
         on[MD_POLL] |= k->poll != d.poll || k->poll != f->poll;
+        on[MD_J_TOKEN] |= has_jpt(&s->tests[i]);   /* ours, after llama-bench's columns, when measured */
     }
 }
 
@@ -225,6 +229,12 @@ static void md_row(FILE *f, const struct cllm_bench_sweep *s, const struct cllm_
             else
                 snprintf(buf, sizeof(buf), "%s", t->status ? t->status : "failed");
             break;
+        case MD_J_TOKEN:
+            if (has_jpt(t))
+                snprintf(buf, sizeof(buf), "%.4f", t->energy.j_per_token);
+            else
+                snprintf(buf, sizeof(buf), "-");
+            break;
         }
         md_cell(f, c, buf);
     }
@@ -296,7 +306,8 @@ void cllm_sweepout_test(FILE *f, enum cllm_sweepout_format fmt, const struct cll
 void cllm_sweepout_footer(FILE *f, enum cllm_sweepout_format fmt, const struct cllm_bench_sweep *s)
 {
     const struct cllm_bench_test *any = NULL;
-    bool synth = false, thr = false, noisy = false;
+    bool synth = false, thr = false, noisy = false, jpt = false;
+    const char *no_energy = NULL;
     if (fmt == CLLM_SWEEPOUT_JSON) {
         fputs("\n]\n", f);
         return;
@@ -310,6 +321,9 @@ void cllm_sweepout_footer(FILE *f, enum cllm_sweepout_format fmt, const struct c
         synth |= t->synthetic;
         thr |= t->n_throttled > 0;
         noisy |= t->noisy;
+        jpt |= has_jpt(t);
+        if (!no_energy && t->has_energy && !has_jpt(t) && t->n_samples > 0)
+            no_energy = t->energy.why;
     }
     fprintf(f, "\nbuild: %s (libllama %s)\n", any ? any->info.build_commit : "?", any ? any->info.llama_version : "?");
     if (synth)
@@ -320,6 +334,11 @@ void cllm_sweepout_footer(FILE *f, enum cllm_sweepout_format fmt, const struct c
               f);
     if (noisy)
         fputs("N: other processes used more than 10 % of the CPU during the test: the numbers may be low\n", f);
+    if (jpt)
+        fputs("J/token: joules over the timed repetitions / their tokens (energy_source in the results; - not "
+              "measured)\n", f);
+    if (no_energy)
+        fprintf(f, "J/token %s: %s\n", jpt ? "missing for some tests" : "not measured", no_energy);
     for (int i = 0; i < s->n_tests; i++) {
         const struct cllm_bench_test *t = &s->tests[i];
         char name[48];

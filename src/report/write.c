@@ -119,3 +119,9 @@ const char *cllm_r_str(const cJSON *obj, const struct cllm_field *f)
     const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, f->name) : NULL;
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
+
+const char *cllm_r_null_why(const cJSON *obj, const struct cllm_field *f)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(cllm_r_get(obj, &CLLM_F_NULL_REASONS), f->name);
+    return cJSON_IsString(w) ? w->valuestring : NULL;
+}

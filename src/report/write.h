@@ -46,6 +46,8 @@ const struct cJSON *cllm_r_get(const struct cJSON *obj, const struct cllm_field 
 double cllm_r_num(const struct cJSON *obj, const struct cllm_field *f);
 /* The string of field f, or NULL. */
 const char *cllm_r_str(const struct cJSON *obj, const struct cllm_field *f);
+/* The reason obj's null_reasons gives for field f, or NULL. */
+const char *cllm_r_null_why(const struct cJSON *obj, const struct cllm_field *f);
 
 #ifdef __cplusplus
 }

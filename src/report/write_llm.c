@@ -82,6 +82,34 @@ static void put_engine_run(cJSON *o, const struct cllm_engine_run_info *r)
     }
 }
 
+void cllm_w_llm_energy(cJSON *o, const struct cllm_llm_energy *e)
+{
+    const struct cllm_energy_window *w = &e->win;
+    const char *why = e->why[0] ? e->why : w->note[0] ? w->note : "not measured";
+    const char *wwhy = w->note[0] ? w->note : why;
+    bool has = isfinite(w->j);
+
+    cllm_w_num(o, &CLLM_F_EN_WINDOW_S, w->window_s, "no window");
+    if (e->tokens >= 0)
+        cllm_w_int(o, &CLLM_F_EN_TOKENS, e->tokens);
+    else
+        cllm_w_null(o, &CLLM_F_EN_TOKENS, "the window's token count is unknown");
+    cllm_w_num(o, &CLLM_F_EN_JOULES, w->j, wwhy);
+    cllm_w_num(o, &CLLM_F_EN_WATTS, w->w, wwhy);
+    cllm_w_num(o, &CLLM_F_EN_J_PER_TOKEN, e->j_per_token, why);
+    cllm_w_num(o, &CLLM_F_EN_TOKENS_PER_J, e->tokens_per_j, why);
+    cllm_w_str(o, &CLLM_F_EN_DOMAINS, has ? w->domains : NULL, wwhy);
+    cllm_w_str(o, &CLLM_F_EN_SOURCE, has ? w->source : NULL, wwhy);
+    cllm_w_num(o, &CLLM_F_EN_GPU_JOULES, w->gpu.j, w->gpu.why[0] ? w->gpu.why : wwhy);
+    cllm_w_str(o, &CLLM_F_EN_GPU_SOURCE, isfinite(w->gpu.j) ? w->gpu.source : NULL,
+               w->gpu.why[0] ? w->gpu.why : wwhy);
+    cllm_w_num(o, &CLLM_F_EN_CPU_JOULES, w->cpu.j, w->cpu.why[0] ? w->cpu.why : wwhy);
+    cllm_w_str(o, &CLLM_F_EN_CPU_SOURCE, isfinite(w->cpu.j) ? w->cpu.source : NULL,
+               w->cpu.why[0] ? w->cpu.why : wwhy);
+    if (has && w->note[0])
+        cllm_w_str(o, &CLLM_F_EN_NOTE, w->note, NULL);
+}
+
 static cJSON *run_json(const struct cllm_llm_run_result *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -108,6 +136,13 @@ static cJSON *run_json(const struct cllm_llm_run_result *r)
         cllm_w_bool(o, &CLLM_F_LLM_RUN_THROTTLED, r->throttled);
         if (r->throttle_reason[0])
             cllm_w_str(o, &CLLM_F_LLM_RUN_THROTTLE_REASON, r->throttle_reason, NULL);
+    }
+    if (r->has_energy) {
+        cJSON *e = cllm_w_obj(o, &CLLM_F_LLM_RUN_PROMPT_ENERGY);
+        if (e)
+            cllm_w_llm_energy(e, &r->prompt_energy);
+        if ((e = cllm_w_obj(o, &CLLM_F_LLM_RUN_DECODE_ENERGY)))
+            cllm_w_llm_energy(e, &r->decode_energy);
     }
     return o;
 }
@@ -501,6 +536,20 @@ static void put_result(cJSON *o, const struct cllm_llm_model_result *r)
             if (isfinite(r->until_stable_cv)) {
                 cllm_w_num(s, &CLLM_F_LLM_UNTIL_STABLE_CV, r->until_stable_cv, NULL);
                 cllm_w_bool(s, &CLLM_F_LLM_UNTIL_STABLE_REACHED, r->until_stable_reached);
+            }
+            if (r->has_energy) {
+                const struct cllm_llm_energy_summary *e = &r->energy;
+                const char *why = e->why[0] ? e->why : "no run has it";
+                cllm_w_int(s, &CLLM_F_LLM_ENERGY_RUNS, e->n);
+                cllm_w_num(s, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN, e->decode_j_per_token, why);
+                cllm_w_num(s, &CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J, e->decode_tokens_per_j, why);
+                cllm_w_num(s, &CLLM_F_LLM_AVG_DECODE_WATTS, e->decode_w, why);
+                cllm_w_num(s, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN, e->prompt_j_per_token,
+                           "no run's prompt window was measured (see the runs' prompt_energy)");
+                cllm_w_num(s, &CLLM_F_LLM_AVG_PROMPT_WATTS, e->prompt_w,
+                           "no run's prompt window was measured (see the runs' prompt_energy)");
+                cllm_w_str(s, &CLLM_F_EN_DOMAINS, e->n > 0 ? e->domains : NULL, why);
+                cllm_w_str(s, &CLLM_F_EN_SOURCE, e->n > 0 ? e->source : NULL, why);
             }
         }
         if (r->prompt_tokens >= 0)

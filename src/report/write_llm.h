@@ -11,6 +11,10 @@ extern "C" {
 
 struct cJSON;
 
+/* A window's energy keys (report/fields_llm.c CLLM_R_ENERGY's) into o: numbers or null with the reason. The run's
+ * prompt_energy/decode_energy objects and a sweep row (its keys inline) both take them from here. */
+void cllm_w_llm_energy(struct cJSON *o, const struct cllm_llm_energy *e);
+
 /* section.results, made when missing (the map the models go into). */
 struct cJSON *cllm_write_ai_results(struct cJSON *section);
 /* section.registry and section.llama (before the models). */

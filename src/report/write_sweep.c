@@ -7,6 +7,7 @@
 #include "llm/bench.h"
 #include "report/fields_sweep.h"
 #include "report/write.h"
+#include "report/write_llm.h"
 
 #define METHOD                                                                                                     \
     "llama-bench's: per test a fresh context of n_prompt + n_gen + n_depth tokens with its own thread pool, a "      \
@@ -26,6 +27,12 @@ static void tensor_split_str(const struct cllm_bench_knobs *k, char *out, size_t
         size_t len = strlen(out);
         snprintf(out + len, n - len, "%s%.2f", i ? "/" : "", i < k->n_tensor_split ? k->tensor_split[i] : 0.0);
     }
+}
+
+/* Why a test has no numbers: its reason when it did not run, else "no repetition". */
+static const char *none_why(const struct cllm_bench_test *t)
+{
+    return t->status && strcmp(t->status, "ok") != 0 && t->reason[0] ? t->reason : "no repetition";
 }
 
 cJSON *cllm_write_sweep_test(const struct cllm_bench_sweep *s, const struct cllm_bench_test *t)
@@ -121,6 +128,13 @@ cJSON *cllm_write_sweep_test(const struct cllm_bench_sweep *s, const struct cllm
     }
     cllm_w_num(o, &CLLM_F_SW_OTHER_CPU_PCT, t->other_cpu_pct, "no monitor readings (--no-monitor, or none covered it)");
     cllm_w_bool(o, &CLLM_F_SW_NOISY, t->noisy);
+    if (t->has_energy) {
+        cllm_w_llm_energy(o, &t->energy);
+    } else {
+        struct cllm_llm_energy none;
+        cllm_llm_energy_none(&none, "%s", t->n_samples > 0 ? "not measured" : none_why(t));
+        cllm_w_llm_energy(o, &none);
+    }
     return o;
 }
 

@@ -98,3 +98,11 @@ FAKE_EXPORT int nvmlDeviceGetCurrentClocksThrottleReasons(void *dev, unsigned lo
     *reasons = cllm_fake_nvml_reasons;
     return 0;
 }
+/* the total energy counter (mJ since the "driver" loaded): what the test sets is what is read */
+FAKE_EXPORT unsigned long long cllm_fake_nvml_energy_mj = 7000123;
+FAKE_EXPORT int nvmlDeviceGetTotalEnergyConsumption(void *dev, unsigned long long *mj)
+{
+    (void)dev;
+    *mj = cllm_fake_nvml_energy_mj;
+    return 0;
+}

@@ -13,7 +13,8 @@ static const char *const machine_a =
     " \"cpu_multi_thread\":{\"results\":{\"1024x1024\":{\"gflops\":100},\"2048x2048\":{\"gflops\":120}}},"
     " \"memory_bandwidth\":{\"write_gbps\":20,\"read_gbps\":30,\"copy_gbps\":40,\"triad_gbps\":null}}},"
     "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_tokens_per_second\":10,"
-    " \"std_tokens_per_second\":0.5,\"avg_first_token_latency_s\":0.4,\"peak_memory_gb\":2}}}}}";
+    " \"std_tokens_per_second\":0.5,\"avg_first_token_latency_s\":0.4,\"peak_memory_gb\":2,"
+    " \"avg_decode_joules_per_token\":2.0}}}}}";
 static const char *const machine_b =
     "{\"schema_version\":1,\"id\":\"20260102_000000\",\"timestamp\":\"t\","
     "\"hardware\":{\"cpu\":{\"model\":\"CPU B\"},\"gpu\":{\"devices\":[{\"name\":\"GPU B\"}]}},"
@@ -22,8 +23,9 @@ static const char *const machine_b =
     " \"memory_bandwidth\":{\"write_gbps\":20,\"read_gbps\":60,\"copy_gbps\":40,\"triad_gbps\":50},"
     " \"gpu_compute\":{\"summary\":{\"fp16_tflops\":500},\"memory\":{\"d2d\":{\"best_gbps\":3000}}}}},"
     "\"ai_benchmarks\":{\"results\":{\"m1\":{\"summary\":{\"avg_tokens_per_second\":30,"
-    " \"avg_first_token_latency_s\":0.2,\"peak_memory_gb\":3}},"
-    " \"m2\":{\"summary\":{\"avg_tokens_per_second\":5}}}}}";
+    " \"avg_first_token_latency_s\":0.2,\"peak_memory_gb\":3,\"avg_decode_joules_per_token\":0.5}},"
+    " \"m2\":{\"summary\":{\"avg_tokens_per_second\":5,\"avg_decode_joules_per_token\":null,"
+    " \"null_reasons\":{\"avg_decode_joules_per_token\":\"no energy reading\"}}}}}}";
 
 static const struct cllm_compare_row *find(const struct cllm_compare_table *t, const char *family, const char *name)
 {
@@ -65,6 +67,11 @@ static void test_ratios(void)
     CHECK(r && r->lower_is_better);
     r = find(t, "ai_tokens_per_second", "m1");
     CHECK(r && r->ratios[1] == 3.0 && r->std[0] == 0.5 && isnan(r->std[1]));
+    /* J/token: lower is better, a ratio where both files have it; a model whose J/token is null on both: no row */
+    r = find(t, "ai_decode_joules_per_token", "m1");
+    CHECK(r && r->lower_is_better && r->values[0] == 2.0 && r->values[1] == 0.5 && r->ratios[1] == 0.25);
+    CHECK(r && strcmp(r->unit, "J/token") == 0);
+    CHECK(find(t, "ai_decode_joules_per_token", "m2") == NULL);
     cllm_compare_free(t);
 }
 

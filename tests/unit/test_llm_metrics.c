@@ -2,6 +2,7 @@
 #include <cjson/cJSON.h>
 
 #include "report/result.h"
+#include "llm/llm_result.h"
 #include "llm/metrics.h"
 #include "report/fields_core.h"
 #include "report/fields_llm.h"
@@ -210,10 +211,117 @@ static void test_summary_over_runs(void)
         cllm_llm_trace_free(&runs[i]);
 }
 
+/* A window of j joules over s seconds from the GPU (NAN j: none, with note). */
+static struct cllm_energy_window ewin(double j, double s, const char *note)
+{
+    struct cllm_energy_window w;
+    cllm_monitor_energy_clear(&w);
+    w.window_s = s;
+    if (isfinite(j)) {
+        w.j = w.gpu.j = j;
+        w.w = w.gpu.w = j / s;
+        snprintf(w.domains, sizeof(w.domains), "gpu");
+        snprintf(w.source, sizeof(w.source), "nvml_energy_counter");
+        snprintf(w.gpu.source, sizeof(w.gpu.source), "nvml_energy_counter");
+    }
+    snprintf(w.note, sizeof(w.note), "%s", note);
+    return w;
+}
+
+/* J/token and tokens/J, windows added (a sweep test's repetitions), the summary's means, null with the reason. */
+static void test_energy_per_token(void)
+{
+    struct cllm_llm_energy e[3], p[3];
+    struct cllm_energy_window reps[3], sum;
+    struct cllm_llm_energy_summary s;
+    bool ok[3] = {true, true, false};
+    cJSON *o;
+
+    e[0].win = ewin(12.0, 2.0, "");
+    cllm_llm_energy_per_token(&e[0], 48);
+    CHECK_NEAR(e[0].j_per_token, 0.25, 1e-12);
+    CHECK_NEAR(e[0].tokens_per_j, 4.0, 1e-12);
+    CHECK_STR(e[0].why, "");
+    /* no token: the energy stands, per token it is null with why */
+    e[1].win = ewin(3.0, 1.0, "");
+    cllm_llm_energy_per_token(&e[1], 0);
+    CHECK(isnan(e[1].j_per_token) && isnan(e[1].tokens_per_j) && strstr(e[1].why, "no token") != NULL);
+    /* no energy: the window's note is the reason */
+    e[2].win = ewin(NAN, 1.0, "no energy reading: CPU package: RAPL not readable; GPU: no GPU");
+    cllm_llm_energy_per_token(&e[2], 10);
+    CHECK(isnan(e[2].j_per_token));
+    CHECK_STR(e[2].why, "no energy reading: CPU package: RAPL not readable; GPU: no GPU");
+
+    /* the summary: means over the ok runs with a number (run 2 has none, run 3 failed) */
+    e[1].win = ewin(6.0, 1.0, "");
+    cllm_llm_energy_per_token(&e[1], 12);   /* 0.5 J/token, 2 tokens/J, 6 W */
+    p[0].win = ewin(1.0, 0.5, "");
+    cllm_llm_energy_per_token(&p[0], 100);
+    cllm_llm_energy_none(&p[1], "fewer than %d tokens", 2);
+    CHECK_STR(p[1].why, "fewer than 2 tokens");
+    p[2] = p[1];
+    cllm_llm_energy_summarize(e, p, ok, 3, &s);
+    CHECK_INT(s.n, 2);
+    CHECK_NEAR(s.decode_j_per_token, (0.25 + 0.5) / 2, 1e-12);
+    CHECK_NEAR(s.decode_tokens_per_j, (4.0 + 2.0) / 2, 1e-12);
+    CHECK_NEAR(s.decode_w, (6.0 + 6.0) / 2, 1e-12);
+    CHECK_NEAR(s.prompt_j_per_token, 0.01, 1e-12);
+    CHECK_NEAR(s.prompt_w, 2.0, 1e-12);
+    CHECK_STR(s.source, "nvml_energy_counter");
+    CHECK_STR(s.domains, "gpu");
+    ok[0] = ok[1] = false;
+    ok[2] = true;
+    cllm_llm_energy_summarize(e, p, ok, 3, &s);
+    CHECK_INT(s.n, 0);
+    CHECK(isnan(s.decode_j_per_token) && isnan(s.prompt_j_per_token));
+    CHECK(strstr(s.why, "RAPL not readable") != NULL);
+
+    /* repetitions added: 2 + 3 + 5 J over 0.5 s each */
+    reps[0] = ewin(2.0, 0.5, "");
+    reps[1] = ewin(3.0, 0.5, "approximate: edges");
+    reps[2] = ewin(5.0, 0.5, "");
+    cllm_llm_energy_sum(reps, 3, &sum);
+    CHECK_NEAR(sum.j, 10.0, 1e-12);
+    CHECK_NEAR(sum.window_s, 1.5, 1e-12);
+    CHECK_NEAR(sum.w, 10.0 / 1.5, 1e-12);
+    CHECK_NEAR(sum.gpu.j, 10.0, 1e-12);
+    CHECK_STR(sum.source, "nvml_energy_counter");
+    CHECK_STR(sum.note, "approximate: edges");
+    /* one repetition without energy: none, naming it */
+    reps[1] = ewin(NAN, 0.01, "GPU0: the window (10.0 ms) is shorter than the NVML energy counter's update period");
+    cllm_llm_energy_sum(reps, 3, &sum);
+    CHECK(isnan(sum.j));
+    CHECK(strncmp(sum.note, "repetition 2: GPU0: the window (10.0 ms) is shorter", 51) == 0);
+    /* measured from different parts */
+    reps[1] = ewin(3.0, 0.5, "");
+    snprintf(reps[1].domains, sizeof(reps[1].domains), "gpu+cpu_package");
+    cllm_llm_energy_sum(reps, 3, &sum);
+    CHECK(isnan(sum.j) && strstr(sum.note, "measured from") != NULL);
+
+    /* the writer: numbers, or null with the reason under null_reasons */
+    o = cJSON_CreateObject();
+    cllm_w_llm_energy(o, &e[0]);
+    CHECK_NEAR(cllm_r_num(o, &CLLM_F_EN_J_PER_TOKEN), 0.25, 1e-12);
+    CHECK_NEAR(cllm_r_num(o, &CLLM_F_EN_TOKENS), 48, 0);
+    CHECK_STR(cllm_r_str(o, &CLLM_F_EN_SOURCE), "nvml_energy_counter");
+    CHECK(cllm_r_null_why(o, &CLLM_F_EN_CPU_JOULES) == NULL || cllm_r_null_why(o, &CLLM_F_EN_CPU_JOULES)[0] != 0);
+    cJSON_Delete(o);
+    o = cJSON_CreateObject();
+    e[2].win = ewin(NAN, 1.0, "no energy reading: CPU package: RAPL not readable; GPU: no GPU");
+    cllm_llm_energy_per_token(&e[2], 10);
+    cllm_w_llm_energy(o, &e[2]);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "joules_per_token")));
+    CHECK_STR(cllm_r_null_why(o, &CLLM_F_EN_J_PER_TOKEN), "no energy reading: CPU package: RAPL not readable; GPU: "
+              "no GPU");
+    CHECK(cJSON_GetObjectItemCaseSensitive(o, "energy_note") == NULL);   /* the reason is under null_reasons */
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     RUN(test_percentile);
     RUN(test_run_metrics);
+    RUN(test_energy_per_token);
     RUN(test_run_without_counters);
     RUN(test_degenerate_runs);
     RUN(test_many_tokens);

@@ -154,7 +154,7 @@ static void test_rapl_tree(void)
 {
     struct cllm_mon_rapl r;
     char root[256], why[256] = "";
-    double w;
+    double w, total;
 
     /* captured layout: package zones only, in order; sub-zones, the control type and mmio zones skipped */
     CHECK_INT(cllm_mon_rapl_open(&r, test_data("monitor/rapl-2pkg"), 10.0), 2);
@@ -175,14 +175,25 @@ static void test_rapl_tree(void)
     tree_write(root, "sys/class/powercap/intel-rapl:0/energy_uj", "2671150\n");
     tree_write(root, "sys/class/powercap/intel-rapl:1/energy_uj", "6000000\n");
     /* too soon after the baseline: unknown, and the baseline is kept */
-    w = cllm_mon_rapl_sample(&r, 100.001, why, sizeof(why));
+    w = cllm_mon_rapl_sample(&r, 100.001, &total, why, sizeof(why));
     CHECK(isnan(w));
     CHECK(strstr(why, "too short") != NULL);
-    w = cllm_mon_rapl_sample(&r, 102.0, why, sizeof(why));
+    CHECK_NEAR(total, 0.0, 0);   /* the total since open is still known: nothing counted yet */
+    w = cllm_mon_rapl_sample(&r, 102.0, &total, why, sizeof(why));
     CHECK_NEAR(w, (328850.0 + 2671150.0 + 1000000.0) * 1e-6 / 2.0, 1e-9);
+    /* the energy total bridges package 0's wrap: 0.32885 + 2.67115 + 1 J */
+    CHECK_NEAR(total, 4.0, 1e-9);
     /* no change for a second: 0 W is a reading here, not an unknown */
-    w = cllm_mon_rapl_sample(&r, 103.0, why, sizeof(why));
+    w = cllm_mon_rapl_sample(&r, 103.0, &total, why, sizeof(why));
     CHECK_NEAR(w, 0.0, 1e-12);
+    CHECK_NEAR(total, 4.0, 1e-9);
+    /* package 1 goes backwards and its range is unknown: that interval is lost, the total says so (NAN) */
+    tree_write(root, "sys/class/powercap/intel-rapl:1/max_energy_range_uj", "0\n");
+    CHECK_INT(cllm_mon_rapl_open(&r, root, 200.0), 2);
+    tree_write(root, "sys/class/powercap/intel-rapl:1/energy_uj", "10\n");
+    w = cllm_mon_rapl_sample(&r, 201.0, &total, why, sizeof(why));
+    CHECK(isnan(w) && isnan(total));
+    CHECK(strstr(why, "went backwards") != NULL);
 
     /* a counter that cannot be read: nothing reported (a partial sum would be wrong) */
     test_rmtree(root);
@@ -192,8 +203,8 @@ static void test_rapl_tree(void)
     CHECK_INT(cllm_mon_rapl_open(&r, root, 0.0), 0);
     CHECK(strncmp(r.why, "RAPL not readable: ", 19) == 0);
     CHECK(strstr(r.why, "energy_uj") != NULL);
-    w = cllm_mon_rapl_sample(&r, 5.0, why, sizeof(why));
-    CHECK(isnan(w));
+    w = cllm_mon_rapl_sample(&r, 5.0, &total, why, sizeof(why));
+    CHECK(isnan(w) && isnan(total));
     CHECK(strncmp(why, "RAPL not readable: ", 19) == 0);
     test_rmtree(root);
 
@@ -206,6 +217,7 @@ static void test_rapl_tree(void)
 static void clear_sample(struct cllm_sample *s, int n_gpus)
 {
     s->t_s = s->cpu_pct = s->proc_cpu_pct = s->ram_used_gb = s->rss_gb = s->cpu_package_w = s->cpu_clock_mhz = NAN;
+    s->cpu_package_energy_j = NAN;
     s->n_gpus = n_gpus;
     for (int g = 0; g < CLLM_MONITOR_MAX_GPUS; g++)
         cllm_gpu_sample_clear(&s->gpu[g]);
@@ -337,6 +349,9 @@ static void test_amdgpu_tree(void)
     CHECK_NEAR(s.gpu[0].temp_c, 45.0, 1e-12);
     CHECK_NEAR(s.gpu[0].power_w, 31.0, 1e-12);
     CHECK_NEAR(s.gpu[0].sm_clock_mhz, 500.0, 1e-9);
+    CHECK_NEAR(s.gpu[0].energy_j, 123456.789, 1e-6);   /* hwmon energy1_input, µJ */
+    CHECK(isnan(s.gpu[1].energy_j));
+    CHECK(cllm_reason_get(&why, "gpu1_energy_j") && strstr(cllm_reason_get(&why, "gpu1_energy_j"), "energy1_input"));
     CHECK_NEAR(s.gpu[1].util_pct, 100, 0);
     CHECK_NEAR(s.gpu[1].vram_used_gb, 103070826496.0 / (1024.0 * 1024 * 1024), 1e-9);
     CHECK(isnan(s.gpu[1].temp_c));
@@ -417,6 +432,17 @@ static cllm_nvml_ret fk_reasons(cllm_nvml_device d, unsigned long long *reasons)
     *reasons = CLLM_GPU_THROTTLE_SW_POWER_CAP | CLLM_GPU_THROTTLE_HW_THERMAL;
     return CLLM_NVML_SUCCESS;
 }
+/* the total energy counter: GPU 1 counts (mJ), GPU 2 (an L4 here) answers "not supported" */
+static unsigned long long g_energy_mj = 1234567890123ull;
+static int g_energy_calls;
+static cllm_nvml_ret fk_energy(cllm_nvml_device d, unsigned long long *mj)
+{
+    g_energy_calls++;
+    if ((size_t)d == 2)
+        return CLLM_NVML_ERROR_NOT_SUPPORTED;
+    *mj = g_energy_mj;
+    return CLLM_NVML_SUCCESS;
+}
 static const char *fk_str(cllm_nvml_ret r) { return r == CLLM_NVML_ERROR_NOT_SUPPORTED ? "Not Supported" : "Unknown Error"; }
 
 /* The NVML vendor's list, static facts and readings on a fake table. */
@@ -443,8 +469,10 @@ static void test_nvml_fake_table(void)
     t.get_clock = NULL;   /* an old library without nvmlDeviceGetClockInfo */
     t.get_clocks_event_reasons = fk_reasons;
     t.error_string = fk_str;
+    t.get_total_energy = fk_energy;
     memset(&why, 0, sizeof(why));
     g_power_calls = 0;
+    g_energy_calls = 0;
 
     CHECK_INT(cllm_nvml_vendor_open(&t, &ctx, err, sizeof(err)), CLLM_OK);
     CHECK_STR(err, "/fake/libnvidia-ml.so.1");
@@ -480,6 +508,12 @@ static void test_nvml_fake_table(void)
     CHECK_INT(out.gpu[3].throttle_reasons, 0x44);   /* nvmlClocksEventReasonSwPowerCap | HwThermalSlowdown */
     CHECK(!out.gpu[4].throttle_known);
     CHECK_STR(cllm_reason_get(&why, "gpu4_throttle_reasons"), "nvmlDeviceGetCurrentClocksEventReasons: Not Supported");
+    /* the energy counter in J from mJ; "not supported" with its reason */
+    CHECK_NEAR(out.gpu[3].energy_j, 1234567890.123, 1e-6);
+    CHECK(isnan(out.gpu[4].energy_j));
+    CHECK_STR(cllm_reason_get(&why, "gpu4_energy_j"), "nvmlDeviceGetTotalEnergyConsumption: Not Supported");
+    CHECK_INT(g_energy_calls, 2);
+    g_energy_mj += 2500;
     /* "not supported" is not asked again */
     clear_sample(&out, 5);
     nv->sample(ctx, 0, 3, &out.gpu[3], &why);
@@ -488,6 +522,8 @@ static void test_nvml_fake_table(void)
     CHECK(isnan(out.gpu[4].power_w));
     CHECK_NEAR(out.gpu[3].power_w, 612.345, 1e-9);
     CHECK(!out.gpu[4].throttle_known);
+    CHECK_INT(g_energy_calls, 3);
+    CHECK_NEAR(out.gpu[3].energy_j, 1234567892.623, 1e-6);
     nv->shutdown(ctx);   /* the table was the caller's: nothing released */
 
     /* a library without either clocks-event function: unknown, with the reason */
@@ -500,6 +536,7 @@ static void test_nvml_fake_table(void)
     CHECK(!out.gpu[0].throttle_known);
     CHECK_STR(cllm_reason_get(&why, "gpu0_throttle_reasons"),
               "nvmlDeviceGetCurrentClocksEventReasons missing from the NVML library");
+    CHECK_NEAR(out.gpu[0].energy_j, 1234567892.623, 1e-6);
     nv->shutdown(ctx);
 }
 
@@ -546,6 +583,9 @@ struct fake {
     double cpu_pct, proc_cpu_pct, cpu_clock_mhz, sm_clock_mhz;
     unsigned long long reasons;
     uint64_t last_call_ns;  /* cllm_now_ns() inside the latest sample call */
+    /* energy counters: the CPU package's and GPU 0's totals grow at watts and 2 x watts from origin_s */
+    bool   counters;
+    double origin_s;
 };
 
 static enum cllm_status fake_open(const struct cllm_sampler *self, bool gpu, void **state,
@@ -581,6 +621,14 @@ static void fake_sample(void *state, struct cllm_sample *out, struct cllm_reason
         out->gpu[g].temp_c = 60.0 + f->calls;
         out->gpu[g].power_w = f->watts;
         out->gpu[g].sm_clock_mhz = 1980;
+    }
+    if (f->counters) {
+        double el = cllm_now_s() - f->origin_s;
+        out->cpu_package_energy_j = 1000.0 + f->watts * el;
+        if (out->n_gpus > 0)
+            out->gpu[0].energy_j = 5e6 + 2.0 * f->watts * el;
+    } else {
+        cllm_reason_set(why, "cpu_package_energy_j", "fake: RAPL not readable (powercap absent)");
     }
     if (f->leave_nan && out->n_gpus > 0) {
         out->gpu[0].temp_c = NAN;
@@ -688,6 +736,198 @@ static void test_energy_constant_power(void)
     CHECK_NEAR(sum->gpu[0].vram_used_gb_peak, (double)f.calls, 1e-12);
     CHECK_NEAR(sum->gpu[0].temp_c_peak, 60.0 + f.calls, 1e-12);
     CHECK_NEAR(sum->gpu[0].sm_clock_mhz_mean, 1980, 1e-9);
+    cllm_monitor_free(m);
+}
+
+/* ---- energy windows ---- */
+
+/* Counter deltas interpolated at the edges; power integrated; lost readings, resets and missing edges refused. */
+static void test_energy_pure(void)
+{
+    const double t[] = {0.0, 1.0, 2.0, 3.0, 4.0};
+    const double e[] = {100.0, 150.0, 250.0, 250.0, 300.0};   /* J, cumulative */
+    const double p[] = {100.0, 100.0, 200.0, 200.0, 0.0};     /* W */
+    double e_lost[] = {100.0, 150.0, NAN, 250.0, 300.0};
+    double e_reset[] = {100.0, 150.0, 10.0, 20.0, 30.0};
+    double j, gap;
+    char why[200];
+
+    /* exact readings at the edges */
+    CHECK(cllm_monitor_energy_from_counter(t, e, 5, 1.0, 3.0, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 100.0, 1e-12);
+    CHECK_NEAR(gap, 0.0, 0);
+    /* edges inside intervals: 0.5 -> 125, 2.5 -> 250, 3.5 -> 275 */
+    CHECK(cllm_monitor_energy_from_counter(t, e, 5, 0.5, 3.5, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 275.0 - 125.0, 1e-12);
+    CHECK_NEAR(gap, 1.0, 1e-12);
+    /* a window inside one interval: the interval's mean power x its length */
+    CHECK(cllm_monitor_energy_from_counter(t, e, 5, 1.25, 1.75, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 50.0, 1e-12);
+    /* a window without a reading after its end, or before its start */
+    CHECK(!cllm_monitor_energy_from_counter(t, e, 5, 3.5, 4.5, &j, &gap, why, sizeof(why)));
+    CHECK(strstr(why, "after the window's end") != NULL && isnan(j));
+    CHECK(!cllm_monitor_energy_from_counter(t + 1, e + 1, 4, 0.5, 2.0, &j, &gap, why, sizeof(why)));
+    CHECK(strstr(why, "before the window's start") != NULL);
+    /* a lost reading inside; the same reading outside the window does not matter */
+    CHECK(!cllm_monitor_energy_from_counter(t, e_lost, 5, 0.5, 3.5, &j, &gap, why, sizeof(why)));
+    CHECK(strstr(why, "lost") != NULL);
+    CHECK(cllm_monitor_energy_from_counter(t, e_lost, 5, 3.0, 4.0, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 50.0, 1e-12);
+    /* a counter reset inside the window */
+    CHECK(!cllm_monitor_energy_from_counter(t, e_reset, 5, 0.0, 4.0, &j, &gap, why, sizeof(why)));
+    CHECK(strstr(why, "backwards") != NULL);
+
+    /* power: trapezoids, clipped: [0.5, 2.5] = 50 (0.5-1 at 100 W) + 150 (1-2 ramp) + 100 (2-2.5 at 200 W) */
+    CHECK(cllm_monitor_energy_from_power(t, p, 5, 0.5, 2.5, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 300.0, 1e-12);
+    /* [3.5, 4]: 100 W at 3.5 falling to 0 */
+    CHECK(cllm_monitor_energy_from_power(t, p, 5, 3.5, 4.0, &j, &gap, why, sizeof(why)));
+    CHECK_NEAR(j, 25.0, 1e-12);
+    CHECK(!cllm_monitor_energy_from_power(t, p, 5, 3.5, 4.5, &j, &gap, why, sizeof(why)));
+}
+
+/* The window's parts from a series: counters first, power where a GPU has none, the short-window rules, no GPU. */
+static void test_energy_window_series(void)
+{
+    double t[] = {0.0, 0.5, 1.0, 1.5, 2.0, 2.5};
+    double cpu[] = {10.0, 20.0, 30.0, 40.0, 50.0, 60.0};        /* 20 W */
+    double g0j[] = {1e6, 1e6 + 150, 1e6 + 300, 1e6 + 450, 1e6 + 600, 1e6 + 750};   /* 300 W */
+    double g1w[] = {80.0, 80.0, 80.0, 80.0, 80.0, 80.0};
+    double none[] = {NAN, NAN, NAN, NAN, NAN, NAN};
+    struct cllm_mon_energy_series s;
+    struct cllm_energy_window w;
+
+    memset(&s, 0, sizeof(s));
+    s.n = 6;
+    s.t = t;
+    s.cpu_j = cpu;
+    s.n_gpus = 2;
+    s.gpu_j[0] = g0j;
+    s.gpu_w[0] = g1w;   /* power too, but the counter wins */
+    s.gpu_kind[0] = "nvml";
+    s.gpu_j[1] = none;
+    s.gpu_w[1] = g1w;
+    s.gpu_kind[1] = "nvml";
+    s.interval_s = 0.5;
+
+    /* both GPUs and the CPU over [0.5, 2.0] */
+    cllm_mon_energy_window(&s, 0.5, 2.0, 0x3, &w);
+    CHECK_NEAR(w.window_s, 1.5, 1e-12);
+    CHECK_NEAR(w.gpu.j, 450.0 + 120.0, 1e-6);
+    CHECK_STR(w.gpu.source, "nvml_energy_counter+power_samples");
+    CHECK_NEAR(w.cpu.j, 30.0, 1e-9);
+    CHECK_STR(w.cpu.source, "rapl");
+    CHECK_NEAR(w.j, 600.0, 1e-6);
+    CHECK_NEAR(w.w, 400.0, 1e-6);
+    CHECK_STR(w.domains, "gpu+cpu_package");
+    CHECK_STR(w.source, "nvml_energy_counter+power_samples+rapl");
+    CHECK_STR(w.note, "");
+
+    /* GPU 0 alone, a window shorter than NVML's counter period: GPU null with why; the CPU part is measured but
+     * the total is null (the CPU alone would pass for a GPU run's energy) */
+    cllm_mon_energy_window(&s, 1.0, 1.05, 0x1, &w);
+    CHECK(isnan(w.gpu.j));
+    CHECK(strstr(w.gpu.why, "shorter than the NVML energy counter's update period (100 ms)") != NULL);
+    CHECK_NEAR(w.cpu.j, 1.0, 1e-9);
+    CHECK(isnan(w.j) && isnan(w.w));
+    CHECK_STR(w.domains, "");
+    CHECK(strstr(w.note, "GPU not measured: GPU0: the window (50.0 ms) is shorter") != NULL);
+    /* the run used no GPU: the CPU package is the run's energy */
+    cllm_mon_energy_window(&s, 1.0, 1.05, 0, &w);
+    CHECK_NEAR(w.j, 1.0, 1e-9);
+    CHECK_STR(w.domains, "cpu_package");
+    CHECK_STR(w.source, "rapl");
+    /* GPU 1 (power only) over a window shorter than the monitor's interval */
+    cllm_mon_energy_window(&s, 1.0, 1.3, 0x2, &w);
+    CHECK(isnan(w.gpu.j));
+    CHECK(strstr(w.gpu.why, "shorter than the monitor's interval (500 ms)") != NULL);
+    /* a window a little longer than the readings' spacing: measured, and said to be approximate */
+    cllm_mon_energy_window(&s, 0.6, 1.4, 0x1, &w);
+    CHECK_NEAR(w.gpu.j, 240.0, 1e-6);
+    CHECK(strstr(w.gpu.why, "approximate") != NULL);
+    CHECK(strstr(w.note, "approximate") != NULL);
+
+    /* no RAPL, the run used no GPU: null with both reasons */
+    s.cpu_j = NULL;
+    s.cpu_why = "RAPL not readable: /sys/class/powercap: No such file or directory";
+    cllm_mon_energy_window(&s, 0.5, 2.0, 0, &w);
+    CHECK(isnan(w.j) && isnan(w.w));
+    CHECK_STR(w.domains, "");
+    CHECK(strstr(w.note, "no energy reading: CPU package: RAPL not readable") != NULL);
+    CHECK(strstr(w.note, "GPU: the run used no GPU") != NULL);
+    /* no GPU at all */
+    s.n_gpus = 0;
+    cllm_mon_energy_window(&s, 0.5, 2.0, 0, &w);
+    CHECK(strstr(w.note, "GPU: no GPU") != NULL);
+    /* a GPU with neither counter nor power */
+    s.n_gpus = 2;
+    s.gpu_w[1] = none;
+    s.gpu_why[1] = "nvmlDeviceGetPowerUsage: Not Supported";
+    cllm_mon_energy_window(&s, 0.5, 2.0, 0x3, &w);
+    CHECK(isnan(w.gpu.j));
+    CHECK(strstr(w.gpu.why, "GPU1: no energy counter and no power reading: nvmlDeviceGetPowerUsage") != NULL);
+    /* amdgpu's counter is named as such */
+    s.gpu_kind[0] = "amdgpu";
+    cllm_mon_energy_window(&s, 0.5, 2.0, 0x1, &w);
+    CHECK_STR(w.gpu.source, "amdgpu_energy");
+    CHECK_NEAR(w.gpu.j, 450.0, 1e-6);
+}
+
+/* Through a running monitor: counters on the monitor's clock, the window after stop, power-only GPUs. */
+static void test_energy_monitor(void)
+{
+    struct fake f = {.n_gpus = 1, .watts = 50.0, .counters = true};
+    struct cllm_sampler s = fake_sampler(&f);
+    struct cllm_energy_window w;
+    struct cllm_monitor *m;
+    uint64_t a, b;
+
+    f.origin_s = cllm_now_s();
+    m = start_fake(&s, 0.1, 0, true);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.15);
+    a = cllm_now_ns();
+    sleep_s(0.5);
+    b = cllm_now_ns();
+    CHECK_INT(cllm_monitor_energy(m, b, a, 1, &w), CLLM_ERR_INVALID_ARG);
+    cllm_monitor_stop(m);   /* its last sample closes the window */
+    CHECK_INT(cllm_monitor_energy(m, a, b, 1, &w), CLLM_OK);
+    CHECK_NEAR(w.window_s, (double)(b - a) / 1e9, 1e-9);
+    /* linear counters interpolated linearly: exact but for the microseconds between a sample's time and its
+     * reading */
+    CHECK_NEAR(w.cpu.j, 50.0 * w.window_s, 0.01);
+    CHECK_NEAR(w.gpu.j, 100.0 * w.window_s, 0.02);
+    CHECK_STR(w.gpu.source, "nvml_energy_counter");   /* a counter of a GPU not amdgpu's */
+    CHECK_STR(w.domains, "gpu+cpu_package");
+    CHECK_NEAR(w.w, 150.0, 0.1);
+    cllm_monitor_free(m);
+
+    /* no counters: the GPU's power readings integrated; the CPU's RAPL reason carried */
+    memset(&f, 0, sizeof(f));
+    f.n_gpus = 1;
+    f.watts = 80.0;
+    m = start_fake(&s, 0.1, 0, true);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    sleep_s(0.15);
+    a = cllm_now_ns();
+    sleep_s(0.4);
+    b = cllm_now_ns();
+    cllm_monitor_stop(m);
+    CHECK_INT(cllm_monitor_energy(m, a, b, 1, &w), CLLM_OK);
+    CHECK_NEAR(w.gpu.j, 80.0 * w.window_s, 1e-6);
+    CHECK_STR(w.gpu.source, "power_samples");
+    CHECK(isnan(w.cpu.j));
+    CHECK(strstr(w.cpu.why, "powercap absent") != NULL);
+    CHECK_STR(w.domains, "gpu");
+    CHECK(strstr(w.note, "CPU package not measured: fake: RAPL not readable") != NULL);
+    /* a window before the first sample */
+    CHECK_INT(cllm_monitor_energy(m, a - 2000000000ull, a - 1000000000ull, 1, &w), CLLM_OK);
+    CHECK(isnan(w.j));
+    CHECK(strstr(w.note, "before the window's start") != NULL);
     cllm_monitor_free(m);
 }
 
@@ -1218,6 +1458,9 @@ int main(void)
     RUN(test_nvml_acquire_missing);
     RUN(test_summary_ramp);
     RUN(test_energy_constant_power);
+    RUN(test_energy_pure);
+    RUN(test_energy_window_series);
+    RUN(test_energy_monitor);
     RUN(test_stop_is_prompt);
     RUN(test_nan_is_null_with_reason);
     RUN(test_max_samples_bound);

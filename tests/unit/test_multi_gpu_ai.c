@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/ai_phase.h"
@@ -14,6 +15,7 @@
 #include "gpu/select.h"
 #include "hw/hw.h"
 #include "llm/engine.h"
+#include "monitor/monitor.h"
 #include "test.h"
 
 /* what each open got, in order */
@@ -67,6 +69,9 @@ static enum cllm_status fe_open(const struct cllm_engine_open_params *p, void **
     return CLLM_OK;
 }
 
+/* > 0: generate takes real time, this many ms per token (the energy test: windows the monitor can measure) */
+static int g_token_ms;
+
 static enum cllm_status fe_generate(void *impl, const struct cllm_gen_params *g, struct cllm_llm_trace *t, char *err,
                                     size_t errlen)
 {
@@ -77,11 +82,47 @@ static enum cllm_status fe_generate(void *impl, const struct cllm_gen_params *g,
     cllm_llm_trace_reset(t);
     t->start_ns = now;
     t->n_prompt_tokens = 10;
-    for (int i = 0; i < g->max_tokens; i++)
-        cllm_llm_trace_add(t, now + (uint64_t)(i + 1) * 1000000u, 3);
-    t->end_ns = now + (uint64_t)(g->max_tokens + 1) * 1000000u;
+    for (int i = 0; i < g->max_tokens; i++) {
+        if (g_token_ms > 0) {
+            struct timespec ts = {0, (long)g_token_ms * 1000000L};
+            nanosleep(&ts, NULL);
+            cllm_llm_trace_add(t, cllm_now_ns(), 3);
+        } else {
+            cllm_llm_trace_add(t, now + (uint64_t)(i + 1) * 1000000u, 3);
+        }
+    }
+    t->end_ns = g_token_ms > 0 ? cllm_now_ns() : now + (uint64_t)(g->max_tokens + 1) * 1000000u;
     return CLLM_OK;
 }
+
+/* A monitor sampler of the machine's GPUs whose NVML energy counters count (g + 1) x 100 W from g_origin_s; no
+ * RAPL. */
+static double g_origin_s;
+static enum cllm_status fs_open(const struct cllm_sampler *self, bool gpu, void **state,
+                                struct cllm_sampler_info *info, struct cllm_reasons *why, char *err, size_t errlen)
+{
+    (void)self, (void)why, (void)err, (void)errlen;
+    *state = NULL;
+    for (int g = 0; gpu && g < g_hw->gpu.n_devices; g++) {
+        int k = info->n_gpus++;
+        snprintf(info->gpu[k].name, sizeof(info->gpu[k].name), "%s", g_hw->gpu.devices[g].name);
+        snprintf(info->gpu[k].source, sizeof(info->gpu[k].source), "nvml");
+    }
+    return CLLM_OK;
+}
+static void fs_sample(void *state, struct cllm_sample *out, struct cllm_reasons *why)
+{
+    double el = cllm_now_s() - g_origin_s;
+    (void)state;
+    cllm_reason_set(why, "cpu_package_energy_j", "fake: RAPL not readable (powercap absent)");
+    for (int g = 0; g < out->n_gpus; g++) {
+        out->gpu[g].energy_j = 1000.0 + (g + 1) * 100.0 * el;
+        out->gpu[g].power_w = (g + 1) * 100.0;
+    }
+}
+static void fs_close(void *state) { (void)state; }
+static const struct cllm_sampler g_fake_sampler = {"fake", NULL, fs_open, fs_sample, fs_close};
+static bool g_with_monitor;
 
 static void fe_info(const void *impl, struct cllm_engine_info *o)
 {
@@ -154,7 +195,11 @@ static cJSON *run_ai(const struct cllm_hw_info *hw, const struct cllm_gpu_select
     p.allow_download = false;
     p.allow_synthetic = false;
     p.cleanup = false;
-    p.monitor = false;
+    p.monitor = g_with_monitor;
+    if (g_with_monitor) {
+        cfg.monitor_interval_s = 0.1;
+        p.monitor_sampler = &g_fake_sampler;
+    }
     p.ladder = CLLM_AI_LADDER_OFF;
     p.engine = &g_fake_engine;
     p.gpu_sel = sel;
@@ -220,6 +265,66 @@ static void test_two_gpus(void)
     free(hw);
 }
 
+/* Energy per run counts the GPUs the model ran on: both for the plain (layer) load, GPU 0 alone (100 W) and GPU 1
+ * alone (200 W) for the per-GPU variants; no RAPL: the CPU part null with the sampler's reason. Without the
+ * monitor: null with that reason. */
+static void test_energy_counts_the_gpus_used(void)
+{
+    struct cllm_hw_info *hw = machine(2);
+    struct cllm_gpu_visible_env env;
+    struct cllm_gpu_selection sel;
+    static const struct {
+        const char *variant;
+        double watts;
+    } want[] = {{"gpu0", 100.0}, {"gpu1", 200.0}, {"layer", 300.0}};
+    char err[512];
+    cJSON *s;
+    const cJSON *plain, *per, *de, *sum;
+
+    memset(&env, 0, sizeof(env));
+    CHECK_INT(cllm_gpu_select(&hw->gpu, NULL, &env, &sel, err, sizeof(err)), CLLM_OK);
+    g_token_ms = 60;   /* 4 tokens: a 180 ms decode window, above NVML's 100 ms */
+    g_with_monitor = true;
+    g_origin_s = cllm_now_s();
+    s = run_ai(hw, &sel, CLLM_AI_SPLIT_LAYER);
+    g_token_ms = 0;
+    g_with_monitor = false;
+    plain = at(at(s, "results"), "tiny-test");
+    de = at(cJSON_GetArrayItem(at(plain, "runs"), 0), "decode_energy");
+    CHECK(de != NULL);
+    if (de) {
+        double win = cJSON_GetNumberValue(at(de, "energy_window_s"));
+        CHECK(win > 0.15);
+        CHECK_NEAR(cJSON_GetNumberValue(at(de, "gpu_joules")) / win, 300.0, 1.0);
+        CHECK_NEAR(cJSON_GetNumberValue(at(de, "joules_per_token")), cJSON_GetNumberValue(at(de, "joules")) / 3, 1e-9);
+        CHECK_INT((int)cJSON_GetNumberValue(at(de, "energy_tokens")), 3);
+        CHECK_STR(str_of(at(de, "energy_source")), "nvml_energy_counter");
+        CHECK_STR(str_of(at(de, "energy_domains")), "gpu");
+        CHECK(cJSON_IsNull(at(de, "cpu_package_joules")));
+        CHECK(strstr(str_of(at(at(de, "null_reasons"), "cpu_package_joules")), "powercap absent") != NULL);
+        CHECK(strstr(str_of(at(de, "energy_note")), "CPU package not measured") != NULL);
+    }
+    sum = at(plain, "summary");
+    CHECK_NEAR(cJSON_GetNumberValue(at(sum, "avg_decode_watts")), 300.0, 1.0);
+    CHECK_INT((int)cJSON_GetNumberValue(at(sum, "energy_runs")), 1);
+    per = at(at(at(s, "comparisons"), "gpus"), "tiny-test");
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const cJSON *d = at(cJSON_GetArrayItem(at(at(per, want[i].variant), "runs"), 0), "decode_energy");
+        CHECK(d != NULL);
+        if (d)
+            CHECK_NEAR(cJSON_GetNumberValue(at(d, "watts")), want[i].watts, 1.0);
+    }
+    cJSON_Delete(s);
+
+    /* no monitor: null with the reason */
+    s = run_ai(hw, &sel, CLLM_AI_SPLIT_LAYER);
+    de = at(cJSON_GetArrayItem(at(at(at(s, "results"), "tiny-test"), "runs"), 0), "decode_energy");
+    CHECK(de && cJSON_IsNull(at(de, "joules_per_token")));
+    CHECK(de && strstr(str_of(at(at(de, "null_reasons"), "joules_per_token")), "monitor was off") != NULL);
+    cJSON_Delete(s);
+    free(hw);
+}
+
 static void test_four_gpus(void)
 {
     struct cllm_hw_info *hw = machine(4);
@@ -276,6 +381,7 @@ int main(void)
     fputs("GGUF not really", f);
     fclose(f);
     RUN(test_two_gpus);
+    RUN(test_energy_counts_the_gpus_used);
     RUN(test_four_gpus);
     snprintf(path, sizeof(path), "rm -rf %s", g_dir);
     if (system(path) != 0)

@@ -94,6 +94,31 @@ static void test_shared_reference(void)
             CHECK(strstr(mark.reason, "GPU0 HW thermal slowdown") != NULL);
             *bits = 0x4;
         }
+        {
+            /* the total energy counter (mJ) steps by 5 J between two quiet spells: a window from the first spell
+             * to the second holds exactly that step; one of 50 ms is below the counter's 100 ms period */
+            unsigned long long *mj = (unsigned long long *)(void *)fake_counter("cllm_fake_nvml_energy_mj");
+            struct cllm_energy_window ew;
+            struct timespec spell = {0, 300000000};
+            uint64_t a, b;
+            CHECK(mj != NULL);
+            if (mj) {
+                nanosleep(&spell, NULL);
+                a = cllm_now_ns();
+                nanosleep(&spell, NULL);
+                *mj += 5000;
+                nanosleep(&spell, NULL);
+                b = cllm_now_ns();
+                nanosleep(&spell, NULL);
+                CHECK_INT(cllm_monitor_energy(m, a, b, 1, &ew), CLLM_OK);
+                CHECK_NEAR(ew.gpu.j, 5.0, 1e-9);
+                CHECK_STR(ew.gpu.source, "nvml_energy_counter");
+                CHECK_NEAR(ew.gpu.w, 5.0 / ew.window_s, 1e-9);
+                CHECK_INT(cllm_monitor_energy(m, a, a + 50000000ull, 1, &ew), CLLM_OK);
+                CHECK(isnan(ew.gpu.j));
+                CHECK(strstr(ew.gpu.why, "update period") != NULL);
+            }
+        }
         cllm_monitor_stop(m);
         sum = cllm_monitor_summary(m);
         CHECK_INT(sum->n_gpus, 1);

@@ -441,7 +441,37 @@ struct script {
     struct fake *f;
     int slow, flagged, gpus;
     unsigned long long bits;
+    /* energy: 300 W on the GPUs over each window; the first await_left calls say "no reading after the end yet" */
+    int energy_calls, await_left;
+    uint32_t last_mask;
 };
+
+static enum cllm_status scripted_energy(void *ud, uint64_t t0, uint64_t t1, uint32_t mask,
+                                        struct cllm_energy_window *w)
+{
+    struct script *sc = ud;
+    sc->energy_calls++;
+    sc->last_mask = mask;
+    cllm_monitor_energy_clear(w);
+    w->window_s = (double)(t1 - t0) / 1e9;
+    if (sc->await_left > 0) {
+        sc->await_left--;
+        w->awaiting = true;
+        snprintf(w->note, sizeof(w->note), "no energy reading: GPU: GPU0: no reading at or after the window's end");
+        return CLLM_OK;
+    }
+    if (mask == 0) {
+        snprintf(w->note, sizeof(w->note), "no energy reading: CPU package: RAPL not readable; GPU: the run used no "
+                 "GPU");
+        return CLLM_OK;
+    }
+    w->gpu.j = w->j = 300.0 * w->window_s;
+    w->gpu.w = w->w = 300.0;
+    snprintf(w->gpu.source, sizeof(w->gpu.source), "nvml_energy_counter");
+    snprintf(w->source, sizeof(w->source), "nvml_energy_counter");
+    snprintf(w->domains, sizeof(w->domains), "gpu");
+    return CLLM_OK;
+}
 
 static enum cllm_status scripted_window(void *ud, uint64_t t0, uint64_t t1, struct cllm_monitor_window *w)
 {
@@ -475,8 +505,8 @@ static void test_throttled_kept_apart(void)
     struct cllm_sweep_params p;
     struct fake f;
     struct cllm_bench_sweep s;
-    struct script sc = {&f, 1, -1, 1, 0};
-    struct cllm_sweep_monitor mon = {scripted_window, &sc};
+    struct script sc = {&f, 1, -1, 1, 0, 0, 0, 0};
+    struct cllm_sweep_monitor mon = {scripted_window, &sc, NULL};
     enum cllm_status st;
     char err[CLLM_ERR_LEN];
     static const double slow_second[] = {1.0, 2.0, 1.0, 1.0};
@@ -525,6 +555,66 @@ static void test_throttled_kept_apart(void)
     s = run(&f, &p, &st, &mon);
     CHECK_INT(s.tests[0].n_throttled, 0);
     CHECK(isnan(s.tests[0].samples[1].gpu_sm_clock_mhz_min));
+    cllm_bench_sweep_free(&s);
+}
+
+/* Each test's energy: the repetitions' windows added, per token of (n_prompt + n_gen) x repetitions; -ngl 0 asks
+ * for no GPU; a window the monitor has not closed yet is waited for; no monitor: null with why. */
+static void test_energy_per_test(void)
+{
+    struct cllm_sweep_params p;
+    struct fake f;
+    struct cllm_bench_sweep s;
+    struct script sc = {&f, -1, -1, 1, 0, 0, 0, 0};
+    struct cllm_sweep_monitor mon = {scripted_window, &sc, scripted_energy};
+    enum cllm_status st;
+    char err[CLLM_ERR_LEN];
+    double secs = 0;
+    uint64_t before;
+
+    CHECK_INT(parse(&p, "-m a.gguf -p 64 -n 16 -r 3 -ngl 99,0 --no-warmup", err, sizeof(err)), CLLM_OK);
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    s = run(&f, &p, &st, &mon);
+    CHECK_INT(s.n_tests, 4);   /* pp64 and tg16 at -ngl 99, then at 0 */
+    CHECK(s.tests[0].has_energy);
+    for (int i = 0; i < s.tests[0].n_samples; i++)
+        secs += (double)s.tests[0].samples[i].ns / 1e9;
+    CHECK_NEAR(s.tests[0].energy.win.window_s, secs, 1e-9);
+    CHECK_NEAR(s.tests[0].energy.win.j, 300.0 * secs, 1e-6);
+    CHECK_INT(s.tests[0].energy.tokens, 64 * 3);
+    CHECK_NEAR(s.tests[0].energy.j_per_token, 300.0 * secs / 192.0, 1e-9);
+    CHECK_NEAR(s.tests[0].energy.tokens_per_j, 192.0 / (300.0 * secs), 1e-9);
+    CHECK_INT(s.tests[1].energy.tokens, 16 * 3);
+    CHECK_STR(s.tests[1].energy.win.source, "nvml_energy_counter");
+    /* -ngl 0: no GPU asked for; nothing measured here, with why */
+    CHECK_INT(sc.last_mask, 0);
+    CHECK(isnan(s.tests[3].energy.j_per_token));
+    CHECK(strstr(s.tests[3].energy.why, "repetition 1: no energy reading") != NULL);
+    CHECK(strstr(s.tests[3].energy.why, "the run used no GPU") != NULL);
+    cllm_bench_sweep_free(&s);
+
+    /* the last window not closed yet: asked again after a pause (the fake clock moves on) */
+    CHECK_INT(parse(&p, "-m a.gguf -p 0 -n 16 -r 1 --no-warmup", err, sizeof(err)), CLLM_OK);
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    sc.energy_calls = 0;
+    sc.await_left = 2;
+    before = f.clock;
+    s = run(&f, &p, &st, &mon);
+    CHECK_INT(sc.energy_calls, 3);
+    CHECK(f.clock >= before + 100000000ull);   /* two 50 ms waits */
+    CHECK_INT(sc.last_mask, CLLM_ENERGY_ALL_GPUS);
+    CHECK(isfinite(s.tests[0].energy.j_per_token));
+    cllm_bench_sweep_free(&s);
+
+    /* no monitor */
+    memset(&f, 0, sizeof(f));
+    f.fail_load_ngl = -99;
+    s = run(&f, &p, &st, NULL);
+    CHECK(s.tests[0].has_energy);
+    CHECK(isnan(s.tests[0].energy.win.j) && isnan(s.tests[0].energy.j_per_token));
+    CHECK(strstr(s.tests[0].energy.why, "monitor was off") != NULL);
     cllm_bench_sweep_free(&s);
 }
 
@@ -641,6 +731,7 @@ int main(void)
     RUN(test_order_and_depth);
     RUN(test_until_stable);
     RUN(test_throttled_kept_apart);
+    RUN(test_energy_per_test);
     RUN(test_skipped_model);
     RUN(test_names);
     RUN(test_gpus);
