@@ -25,7 +25,8 @@ const state = {
   contact: 'ok',        // 'ok', 'lost' (no answer), 'token' (answers 401: restarted with another token)
   retry: 0, retryAt: 0, retryTimer: null, beatTimer: null,
   gone: null,           // the run the server no longer knows (it was restarted while the run went on)
-  errors: {},           // field id → message, shown at the field until it is edited
+  errors: {},           // field id → message of the page's own checks, shown at the field until it is edited
+  apiErrors: {},        // field id → the server's refusal, likewise
   monitor: emptyMonitor(), t0: null, liveMonitor: false,
 };
 let root, monitorChart = null, tickTimer = null;
@@ -37,6 +38,7 @@ export async function mount(el) {
   state.config = config.value || {models: []};
   state.hw = hw.value || null;
   render(el);
+  startHeartbeat();
   // a run started elsewhere (another tab, the CLI twin, before a reload) is followed rather than hidden; else the
   // last run of this server is shown as it ended
   const r = runs.value;
@@ -73,7 +75,7 @@ const COMPARE = [['quant', 'cmp-quant'], ['temperature', 'cmp-temperature'], ['l
                  ['prompt-type', 'cmp-prompt-type']];
 
 const defaults = () => state.config?.defaults || {};
-const defaultForm = () => ({models: [], classic: true, ai: true, quant: '', cpu: false, compare: [],
+const defaultForm = () => ({models: defaults().models || [], classic: true, ai: true, quant: '', cpu: false, compare: [],
   engine: 'in-process', llamaServer: 'llama-server', serverUrl: '', serverModel: '', apiKey: '',
   runs: String(defaults().runs?.count ?? 3), maxTokens: String(defaults().inference?.max_tokens ?? 256),
   prompt: defaults().prompt ?? ''});
@@ -147,21 +149,24 @@ function toggleAll(ev) {
 }
 
 // Inline errors: each at its field (aria-invalid, described by the message) until the field is edited.
+// The server's refusals (apiErrors) stay until their field is edited or a run starts; the page's own checks
+// (errors) are made again at each Start.
 function setError(field, msg) {
-  state.errors[field] = msg;
+  state.apiErrors[field] = msg;
   showErrors();
 }
 
 function clearError(field) {
-  if (!(field in state.errors)) return;
+  if (!(field in state.errors) && !(field in state.apiErrors)) return;
   delete state.errors[field];
+  delete state.apiErrors[field];
   showErrors();
 }
 
 function showErrors() {
   if (!root) return;
   root.querySelectorAll('.field-error').forEach(p => {
-    const msg = state.errors[p.dataset.for];
+    const msg = state.errors[p.dataset.for] || state.apiErrors[p.dataset.for];
     p.textContent = msg || '';
     p.hidden = !msg;
     const input = root.querySelector(`#${p.dataset.for}`);
@@ -223,8 +228,11 @@ function options() {
 async function start() {
   const body = options();
   if (!body) return;
+  state.starting = true;
   try {
     const r = await api.startRun(body);
+    state.apiErrors = {};
+    showErrors();
     follow(r.id);
   } catch (e) {
     if (e instanceof ApiError && e.status === 409 && e.body?.running_id) {
@@ -235,6 +243,8 @@ async function start() {
     } else {
       setError('form', t('common.error', {msg: e instanceof ApiError ? e.message : t('run.lost_short')}));
     }
+  } finally {
+    state.starting = false;
   }
 }
 
@@ -251,8 +261,15 @@ async function cancel() {
 async function follow(id) {
   stopStream();
   Object.assign(state, {runId: id, running: true, events: [], done: null, headline: null, headlineError: null,
-    gone: null, monitor: emptyMonitor(), liveMonitor: false, t0: performance.now(), run: null, settings: null});
+    gone: null, monitor: emptyMonitor(), liveMonitor: false, t0: performance.now(), run: null, settings: null,
+    lastEventId: -1});
+  state.logDirty = true;
   update();
+  await attach(id);
+}
+
+// (Re)attaches to run id: its state and settings, its events after the last one seen, the heartbeat.
+async function attach(id) {
   let info;
   try {
     info = await timed(api.run(id));
@@ -266,10 +283,10 @@ async function follow(id) {
   if (state.settings) {
     // the form shows what this run does (a run started elsewhere too); a finished one leaves its settings there
     state.form = formOfSettings(state.settings);
+    state.formFromRun = true;
     render();
   }
   openStream(id);
-  startHeartbeat();
 }
 
 function stopStream() {
@@ -283,6 +300,12 @@ function openStream(id) {
   state.source = src;
   const on = (type, fn) => src.addEventListener(type, ev => {
     if (state.source !== src) return;
+    // the stream replays from the first event: the ones already shown (before a lost contact) are skipped
+    const eid = Number(ev.lastEventId);
+    if (Number.isFinite(eid)) {
+      if (eid <= state.lastEventId) return;
+      state.lastEventId = eid;
+    }
     const d = JSON.parse(ev.data);
     if (d.state) setRunState(d.state);
     fn(d);
@@ -313,7 +336,6 @@ function openStream(id) {
     state.done = d;
     state.running = false;
     stopStream();
-    stopHeartbeat();
     if (d.file && d.status !== 'failed') loadHeadline(d.file);
   });
   src.onerror = () => {
@@ -343,36 +365,43 @@ function log(text, cls, key) {
   state.logDirty = true;
 }
 
-// Heartbeat: GET /api/runs every HEARTBEAT_MS while a run goes on (the state's times, and a server that stopped
-// answering: the events stream alone stays silent then).
+// Heartbeat: GET /api/runs every HEARTBEAT_MS from the page's start: the running state's times, a run started
+// elsewhere (another tab, a script), and a server that stopped answering (the events stream alone stays silent
+// then).
 function startHeartbeat() {
-  stopHeartbeat();
-  state.beatTimer = setInterval(beat, HEARTBEAT_MS);
+  if (!state.beatTimer) state.beatTimer = setInterval(beat, HEARTBEAT_MS);
 }
 
-function stopHeartbeat() { clearInterval(state.beatTimer); state.beatTimer = null; }
-
 async function beat() {
-  if (state.contact !== 'ok' || !state.runId) return;
+  if (state.contact !== 'ok' || state.beating || state.starting) return;
+  state.beating = true;
   try {
     const r = await timed(api.runs());
-    const mine = (r.runs || []).find(x => x.id === state.runId);
-    if (!mine) { runGone(); return; }
-    setRunState(mine.state);
-    if (mine.status !== 'running' && state.running && !state.source) follow(state.runId);
-    update();
+    if (state.starting) return;
+    if (state.running && state.runId) {
+      const mine = (r.runs || []).find(x => x.id === state.runId);
+      if (!mine) { runGone(); return; }
+      setRunState(mine.state);
+      if (mine.status !== 'running' && !state.source) follow(state.runId);
+      update();
+    } else if (r.running_id && r.running_id !== state.runId) {
+      follow(r.running_id);
+    }
   } catch (e) {
     lostContact(e);
+  } finally {
+    state.beating = false;
   }
 }
 
+// The first failure while in contact: say it once, stop the stream and the heartbeat, retry with backoff.
 function lostContact(e) {
   if (e instanceof ApiError && e.status === 404) { runGone(); return; }
+  if (state.contact !== 'ok') return;
   const token = e instanceof ApiError && e.status === 401;
-  if (state.contact === 'ok') log(t(token ? 'run.lost_token' : 'run.lost'), 'bad', 'contact');
+  log(t(token ? 'run.lost_token' : 'run.lost'), 'bad');
   state.contact = token ? 'token' : 'lost';
   stopStream();
-  stopHeartbeat();
   scheduleRetry();
   update();
 }
@@ -393,9 +422,10 @@ async function reconnect() {
     const r = await timed(api.runs());
     state.contact = 'ok';
     state.retry = 0;
-    log(t('run.back'), 'status-ok', 'contact');
+    log(t('run.back'), 'status-ok');
     if (id && (r.runs || []).some(x => x.id === id)) {
-      follow(id);
+      // the same server (it had stopped answering): the run goes on where the page left it
+      if (state.running) attach(id); else update();
     } else if (id) {
       runGone();
       if (r.running_id) follow(r.running_id);
@@ -412,7 +442,6 @@ function runGone() {
   state.gone = state.runId;
   state.running = false;
   stopStream();
-  stopHeartbeat();
   update();
 }
 
@@ -447,7 +476,9 @@ const errorAt = id => h('p', {class: 'field-error', 'data-for': id, id: `${id}-e
 export function render(el = root) {
   if (!el || !state.config) return;
   const models = state.config.models || [];
-  const f = readForm() || defaultForm();
+  // a followed run's settings replace what the form held; else the form keeps what the user chose
+  const f = (state.formFromRun ? state.form : readForm()) || defaultForm();
+  state.formFromRun = false;
   const chosen = new Set(f.models);
   const quants = [...new Set(models.flatMap(m => (m.quants || []).map(q => q.name)))];
   const onchange = ev => {
