@@ -152,6 +152,7 @@ const strings = {
   'run.lost_token': ['computellm answers but refuses this page: it was restarted with another token. Open the address it printed.', 'computellm répond mais refuse cette page : il a été relancé avec un autre jeton. Ouvrez l’adresse qu’il a affichée.'],
   'run.retry_in': ['Retrying in {s} s.', 'Nouvel essai dans {s} s.'],
   'run.retry_now': ['Retry now', 'Réessayer'],
+  'run.retrying': ['Trying again…', 'Nouvel essai…'],
   'run.back': ['Contact with computellm restored.', 'Contact avec computellm rétabli.'],
   'run.gone': ['Run {id} did not finish: computellm stopped while it ran (a run stopped with Ctrl-C leaves a cancelled file in Results).', 'Le benchmark {id} ne s’est pas terminé : computellm s’est arrêté pendant son exécution (un arrêt par Ctrl-C laisse un fichier annulé dans Résultats).'],
   'run.open_result': ['Open this result ({file})', 'Ouvrir ce résultat ({file})'],

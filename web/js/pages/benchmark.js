@@ -313,10 +313,10 @@ function openStream(id) {
   });
   on('phase', d => {
     if (d.event === 'start') {
-      log(t('bench.phase_start', {name: phaseName(d.name)}), '');
+      log(t('bench.phase_start', {name: d.name}), '');
     } else {
       const st = d.status || 'ok';
-      log(t('bench.phase_done', {name: phaseName(d.name), status: statusText(st)}), `status-${st}`);
+      log(t('bench.phase_done', {name: d.name, status: st}), `status-${st}`);
       // without live samples, each finished phase adds its monitor summary (the server's point) as one point
       if (d.monitor_point && !state.liveMonitor) addMonitorPoint(d.monitor_point);
     }
@@ -418,8 +418,11 @@ async function reconnect() {
   clearTimeout(state.retryTimer);
   state.retryTimer = null;
   const id = state.runId;
+  state.retrying = true;
+  updateTimes();
   try {
     const r = await timed(api.runs());
+    state.retrying = false;
     state.contact = 'ok';
     state.retry = 0;
     log(t('run.back'), 'status-ok');
@@ -431,6 +434,7 @@ async function reconnect() {
       if (r.running_id) follow(r.running_id);
     }
   } catch (e) {
+    state.retrying = false;
     state.contact = e instanceof ApiError && e.status === 401 ? 'token' : 'lost';
     scheduleRetry();
   }
@@ -610,15 +614,18 @@ function updateTimes() {
   const s = state.run;
   if (!el) return;
   if (!s) { el.textContent = ''; return; }
-  const since = state.running && state.contact === 'ok' ? (performance.now() - state.runAt) / 1000 : 0;
+  // the clock goes on between the server's updates (and while it cannot be reached); the time left only while
+  // the server says it
+  const since = state.running ? (performance.now() - state.runAt) / 1000 : 0;
   const elapsed = (s.elapsed_s ?? 0) + since;
   const parts = [t('run.elapsed', {t: clock(elapsed)})];
-  if (state.running && s.status === 'running' && s.remaining_s != null)
+  if (state.running && state.contact === 'ok' && s.status === 'running' && s.remaining_s != null)
     parts.push(t('run.remaining', {t: clock(Math.max(0, s.remaining_s - since))}));
   el.textContent = parts.join(' · ');
   if (state.contact !== 'ok') {
     const c = root.querySelector('#run-contact-retry');
-    if (c) c.textContent = t('run.retry_in', {s: Math.max(0, Math.ceil((state.retryAt - performance.now()) / 1000))});
+    if (c) c.textContent = state.retrying ? t('run.retrying')
+      : t('run.retry_in', {s: Math.max(1, Math.ceil((state.retryAt - performance.now()) / 1000))});
   }
 }
 
@@ -650,7 +657,7 @@ function update() {
     const st = state.done.status;
     status.replaceChildren(t('bench.done', {status: statusText(st)}), ' ',
       state.done.file && st !== 'failed' ? h('a', {href: `#results/${encodeURIComponent(state.done.file)}`,
-        dataset: {file: state.done.file}}, t('run.open_result', {file: state.done.file})) : '',
+        id: 'open-result', dataset: {file: state.done.file}}, t('run.open_result', {file: state.done.file})) : '',
       state.done.error ? h('span', {class: 'bad'}, ` ${state.done.error}`) : '');
   } else if (state.gone) {
     status.replaceChildren(h('span', {class: 'bad'}, t('run.gone', {id: state.gone})));
@@ -725,7 +732,7 @@ function updateSummary() {
     const tps = metricOf(m, 'tps'), ttft = metricOf(m, 'ttft');
     const who = (view.ai.models.length > 1 ? `${m.key} — ` : '') + (m.synthetic ? t('run.synthetic') : '');
     cards.push(card(`tps-${m.key}`, t('run.h_tps'), finite(tps.value) ? `${num(tps.value, 1, 1)}${finite(tps.sd) ? ` ± ${num(tps.sd, 1, 1)}` : ''}` : '—',
-      [who, h('span', {class: m.runs_ok === false ? 'bad' : 'okc', dataset: {stability: ''}},
+      [who ? h('div', {}, who) : null, h('div', {class: m.runs_ok === false ? 'bad' : 'okc', dataset: {stability: ''}},
         m.runs_ok == null ? '' : `${t(m.runs_ok ? 'res.runs_ok' : 'res.runs_failed')}${finite(m.cv_pct) ? `, ${t('res.cv', {cv: num(m.cv_pct, 1, 1)})}` : ''}`)]));
     cards.push(card(`ttft-${m.key}`, t('run.h_ttft'), finite(ttft.value) ? `${num(ttft.value * 1000, 1, 1)} ms` : '—', who));
     const rungs = m.ladder?.rungs || [];
@@ -748,7 +755,5 @@ function updateSummary() {
   box.replaceChildren(
     cards.length ? h('div', {class: 'headlines'}, cards) : h('p', {class: 'muted'}, t('run.no_numbers')),
     noisy.length ? h('p', {class: 'warn noisy-run', role: 'note'}, t('run.noisy', {n: noisy.length,
-      pct: num(Math.max(...noisy.map(x => x.other_cpu_pct).filter(finite)), 0)})) : null,
-    h('p', {}, h('a', {href: `#results/${encodeURIComponent(file)}`, id: 'open-result', dataset: {file}},
-      t('run.open_result', {file}))));
+      pct: num(Math.max(...noisy.map(x => x.other_cpu_pct).filter(finite)), 0)})) : null);
 }
