@@ -151,6 +151,7 @@ async function openPage() {
 async function startRun({classic, ai, models = ['tiny-test'], runs, maxTokens, prompt}) {
   await openPage();
   await page.waitForSelector('#start:not([disabled])');
+  await page.locator('#engine-in-process').check();
   await page.locator('#ph-classic').setChecked(classic);
   await page.locator('#ph-ai').setChecked(ai);
   for (const box of await page.locator('#models input[name=model]').all())
@@ -332,11 +333,16 @@ test('a run started elsewhere: the form shows its settings, locked; a reload kee
   const pctAfter = Number(await page.getAttribute('#run-progress', 'aria-valuenow'));
   assert.ok(pctAfter >= pctBefore && pctAfter < 100, `after the reload ${pctAfter} %, before ${pctBefore} %`);
   assert.equal(await page.isDisabled('#opt-runs'), true);
-  for (const w of [800, 480]) {
-    await page.setViewportSize({width: w, height: 900});
-    await shot(`progress-${w}`);
+  try {
+    for (const w of [800, 480]) {
+      await page.setViewportSize({width: w, height: 900});
+      await page.waitForTimeout(500);   // the charts resize themselves
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= w, `the run page is wider than ${w} px`);
+      await shot(`progress-${w}`);
+    }
+  } finally {
+    await page.setViewportSize({width: 1400, height: 900});
   }
-  await page.setViewportSize({width: 1400, height: 900});
   // Cancel: at once "Cancelling…" and disabled; then cancelled, the bar where the run stopped
   await page.click('#cancel');
   assert.equal(await page.isDisabled('#cancel'), true);
@@ -402,8 +408,13 @@ test('errors stay at their field until fixed', async () => {
   assert.equal(await runsErr.isVisible(), true);
   await shot('errors-1400');
   await page.setViewportSize({width: 480, height: 900});
-  await shot('errors-480');
-  await page.setViewportSize({width: 1400, height: 900});
+  try {
+    await page.waitForTimeout(500);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 480, 'the errors widen the page');
+    await shot('errors-480');
+  } finally {
+    await page.setViewportSize({width: 1400, height: 900});
+  }
   // editing a field clears its own error only
   await page.fill('#opt-runs', '3');
   assert.equal(await runsErr.isVisible(), false);

@@ -106,6 +106,30 @@ function formOfSettings(s) {
     apiKey: '', runs: String(s.runs ?? ''), maxTokens: String(s.max_tokens ?? ''), prompt: s.prompt ?? ''};
 }
 
+// Puts f into the form in place (a followed run's settings; the API key field keeps what it holds: no run gives
+// it back).
+function applyForm(f) {
+  if (!root || !root.querySelector('#ph-classic')) { state.form = f; return; }
+  const q = sel => root.querySelector(sel);
+  root.querySelectorAll('input[name=model]').forEach(x => { x.checked = f.models.includes(x.value); });
+  q('#ph-classic').checked = f.classic;
+  q('#ph-ai').checked = f.ai;
+  const quant = q('#opt-quant');
+  if (f.quant && ![...quant.options].some(o => o.value === f.quant)) quant.appendChild(h('option', {value: f.quant}, f.quant));
+  quant.value = f.quant;
+  q('#opt-cpu').checked = f.cpu;
+  for (const [name, id] of COMPARE) q(`#${id}`).checked = f.compare.includes(name);
+  const radio = q(`#engine-${f.engine}`);
+  if (radio) radio.checked = true;
+  q('#srv-path').value = f.llamaServer;
+  q('#srv-url').value = f.serverUrl;
+  q('#srv-model').value = f.serverModel;
+  q('#opt-runs').value = f.runs;
+  q('#opt-max-tokens').value = f.maxTokens;
+  q('#opt-prompt').value = f.prompt;
+  syncForm();
+}
+
 // Greys what does not apply: the comparison phases without the LLM phase, the fields of the other engines; says
 // what Start will run.
 function syncForm() {
@@ -282,9 +306,7 @@ async function attach(id) {
   state.settings = info.settings || null;
   if (state.settings) {
     // the form shows what this run does (a run started elsewhere too); a finished one leaves its settings there
-    state.form = formOfSettings(state.settings);
-    state.formFromRun = true;
-    render();
+    applyForm(formOfSettings(state.settings));
   }
   openStream(id);
 }
@@ -313,23 +335,23 @@ function openStream(id) {
   });
   on('phase', d => {
     if (d.event === 'start') {
-      log(t('bench.phase_start', {name: d.name}), '');
+      log(['bench.phase_start', {name: d.name}], '');
     } else {
       const st = d.status || 'ok';
-      log(t('bench.phase_done', {name: d.name, status: st}), `status-${st}`);
+      log(['bench.phase_done', {name: d.name, status: st}], `status-${st}`);
       // without live samples, each finished phase adds its monitor summary (the server's point) as one point
       if (d.monitor_point && !state.liveMonitor) addMonitorPoint(d.monitor_point);
     }
   });
   on('ai', d => {
     const cls = d.event === 'run_done' || d.event === 'model_done' ? 'status-ok' : '';
-    const text = t('bench.tps', {model: d.model || '', text: d.text || d.event});
+    const line = ['bench.tps', {model: d.model || '', text: d.text || d.event}];
     // a download's lines differ only in their rate: one line that changes
-    if (d.event === 'download') log(text, cls, `download:${d.model}`);
-    else log(text, cls);
+    if (d.event === 'download') log(line, cls, `download:${d.model}`);
+    else log(line, cls);
   });
   on('step', () => {});
-  on('state', d => { if (d.state?.status === 'cancelling') log(t('run.cancelling'), 'warn', 'cancelling'); });
+  on('state', d => { if (d.state?.status === 'cancelling') log(['run.cancelling'], 'warn', 'cancelling'); });
   // optional live samples, if the server streams them: {t_s, cpu_pct, ram_used_gb, gpu0_util_pct, ...}
   on('monitor', d => { state.liveMonitor = true; addMonitorPoint(d); });
   on('done', d => {
@@ -348,6 +370,10 @@ function openStream(id) {
 
 function setRunState(s) {
   if (!s) return;
+  const cur = state.run;
+  // a replayed event's older state (its clock behind the one shown) changes nothing
+  if (cur && cur.status === s.status && s.elapsed_s != null &&
+      s.elapsed_s < (cur.elapsed_s ?? 0) + (performance.now() - state.runAt) / 1000 - 1) return;
   // a replayed stream repeats older states: the bar never goes back within a run
   if (state.run && state.run.pct > s.pct && s.status === 'running') s = {...s, pct: state.run.pct};
   if (state.run?.status === 'cancelling' && s.status === 'running') s = {...s, status: 'cancelling'};
@@ -355,13 +381,14 @@ function setRunState(s) {
   state.runAt = performance.now();
 }
 
-// The log: a line like the one before it adds "×N" to it instead; key: a line that replaces the last one with the
-// same key (a download's rate).
-function log(text, cls, key) {
+// The log: line is [i18n key, params], drawn in the page's language when shown; a line like the one before it adds
+// "×N" to it instead; key: a line that replaces the last one with the same key (a download's rate).
+function log(line, cls, key) {
   const last = state.events.at(-1);
-  if (last && key && last.key === key) Object.assign(last, {text, cls});
-  else if (last && last.text === text && last.cls === cls) last.n++;
-  else state.events.push({text, cls, n: 1, key});
+  const sig = JSON.stringify(line);
+  if (last && key && last.key === key) Object.assign(last, {line, sig, cls});
+  else if (last && last.sig === sig && last.cls === cls) last.n++;
+  else state.events.push({line, sig, cls, n: 1, key});
   state.logDirty = true;
 }
 
@@ -399,7 +426,7 @@ function lostContact(e) {
   if (e instanceof ApiError && e.status === 404) { runGone(); return; }
   if (state.contact !== 'ok') return;
   const token = e instanceof ApiError && e.status === 401;
-  log(t(token ? 'run.lost_token' : 'run.lost'), 'bad');
+  log([token ? 'run.lost_token' : 'run.lost'], 'bad');
   state.contact = token ? 'token' : 'lost';
   stopStream();
   scheduleRetry();
@@ -425,7 +452,7 @@ async function reconnect() {
     state.retrying = false;
     state.contact = 'ok';
     state.retry = 0;
-    log(t('run.back'), 'status-ok');
+    log(['run.back'], 'status-ok');
     if (id && (r.runs || []).some(x => x.id === id)) {
       // the same server (it had stopped answering): the run goes on where the page left it
       if (state.running) attach(id); else update();
@@ -480,9 +507,7 @@ const errorAt = id => h('p', {class: 'field-error', 'data-for': id, id: `${id}-e
 export function render(el = root) {
   if (!el || !state.config) return;
   const models = state.config.models || [];
-  // a followed run's settings replace what the form held; else the form keeps what the user chose
-  const f = (state.formFromRun ? state.form : readForm()) || defaultForm();
-  state.formFromRun = false;
+  const f = readForm() || defaultForm();
   const chosen = new Set(f.models);
   const quants = [...new Set(models.flatMap(m => (m.quants || []).map(q => q.name)))];
   const onchange = ev => {
@@ -683,7 +708,7 @@ function update() {
     const ul = root.querySelector('#run-events');
     const follow = ul.scrollHeight - ul.scrollTop - ul.clientHeight < 24;   // the reader is at the bottom
     ul.replaceChildren(...state.events.map(e => h('li', {class: e.cls},
-      e.text, e.n > 1 ? h('span', {class: 'times', 'aria-label': t('run.times', {n: e.n})}, ` ×${e.n}`) : null)));
+      t(...e.line), e.n > 1 ? h('span', {class: 'times', 'aria-label': t('run.times', {n: e.n})}, ` ×${e.n}`) : null)));
     if (follow) ul.scrollTop = ul.scrollHeight;
   }
   updateSummary();
