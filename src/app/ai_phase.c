@@ -43,7 +43,7 @@ struct cllm_ai_params cllm_ai_default_params(void)
         .device = NULL, .server_url = NULL, .server_model = NULL, .api_key = NULL, .llama_server = NULL,
         .allow_download = true, .allow_synthetic = true, .cleanup = true, .cleanup_pause_s = 1.0,
         .monitor = true, .cpu_read_gbps = NAN, .gpu_read_gbps = NAN, .cancel = NULL, .engine = NULL,
-        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL,
+        .compare = 0, .ladder = CLLM_AI_LADDER_FIRST, .until_stable_cv = NAN, .progress = NULL, .step = NULL,
         .monitor_sample = NULL, .user_data = NULL, .gpu_sel = NULL, .split_mode = CLLM_SPLIT_DEFAULT,
         .split_modes = CLLM_AI_SPLIT_BOTH, .tensor_split_by = CLLM_TENSOR_SPLIT_FREE, .monitor_sampler = NULL,
     };
@@ -63,6 +63,18 @@ static void say(const struct cllm_ai_params *p, enum cllm_ai_event ev, const cha
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
     p->progress(ev, key, text, fraction, p->user_data);
+}
+
+/* Tells the caller which step of the plan starts now (app/run_plan.c lists them in this order); true, for
+ * chains of && between the steps. */
+static bool at_step(const struct cllm_ai_params *p, int phase, int model, int variant, enum cllm_ai_stage stage,
+                    int run)
+{
+    if (p->step) {
+        struct cllm_ai_pos at = {phase, model, variant, stage, run};
+        p->step(&at, p->user_data);
+    }
+    return true;
 }
 
 static bool cancelled(const struct cllm_ai_params *p) { return p->cancel && *p->cancel; }
@@ -687,8 +699,8 @@ static void kept_summary(const struct cllm_llm_trace *traces, const bool *ok, in
 }
 
 static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, const struct prepared *pm,
-                       const struct variant *v, bool with_samples, struct cllm_llm_model_result *res,
-                       struct model_state *ms)
+                       const struct variant *v, struct cllm_ai_pos at, bool with_samples,
+                       struct cllm_llm_model_result *res, struct model_state *ms)
 {
     const char *key = pm->m->key, *lab = v->label ? v->label : "", *sep = lab[0] ? ": " : "";
     /* sized by the config's runs.count (its range is checked when the config is read): every run asked for is
@@ -757,6 +769,7 @@ static void timed_runs(const struct cllm_ai_params *p, struct cllm_engine *eng, 
             say(p, CLLM_AI_RUN_DONE, key, NAN, "%s%sruns %d-%d/%d %s", lab, sep, r + 1, n_runs, n_runs, reason);
             break;
         }
+        at_step(p, at.phase, at.model, at.variant, CLLM_AI_STAGE_RUN, r);
         cllm_llm_trace_init(&traces[r]);
         done = r + 1;
         res->n_runs = done;
@@ -1063,7 +1076,7 @@ struct model_outcome {
 };
 
 /* The plain LLM phase for one model: results[key]. */
-static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key,
+static void run_model(const struct cllm_ai_params *p, const struct cllm_registry *reg, const char *key, int index,
                       bool want_ladder, cJSON *results, struct model_outcome *out)
 {
     const struct cllm_model *m = cllm_registry_find(reg, key);
@@ -1083,10 +1096,13 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         goto write;
     }
     say(p, CLLM_AI_MODEL_START, key, NAN, "%s", m->name);
-    if (!prepare_model(p, m, p->quant, res, &pm) || !(eng = load_model(p, &pm, res)))
+    at_step(p, 0, index, 0, CLLM_AI_STAGE_PREPARE, 0);
+    if (!prepare_model(p, m, p->quant, res, &pm) || !at_step(p, 0, index, 0, CLLM_AI_STAGE_LOAD, 0) ||
+        !(eng = load_model(p, &pm, res)))
         goto write;
+    at_step(p, 0, index, 0, CLLM_AI_STAGE_WARMUP, 0);
     warmup(p, eng, &pm, res, &out->ms);
-    timed_runs(p, eng, &pm, &v, true, res, &out->ms);
+    timed_runs(p, eng, &pm, &v, (struct cllm_ai_pos){0, index, 0, CLLM_AI_STAGE_RUN, 0}, true, res, &out->ms);
     {
         /* the server engine does not say where the server runs the model: no bandwidth to compare with */
         bool known = res->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS;
@@ -1099,8 +1115,13 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
                           : "CPU memory read bandwidth, all threads (memory_bandwidth read_gbps)");
         res->has_roofline = true;
         if (strcmp(res->status, "ok") == 0) {
-            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s", res->status,
-                s->tps_mean, s->tps_std, s->avg_first_token_latency_s, s->stability,
+            /* "stable" means every run succeeded, not that the rates agree: say that, with their variation */
+            char cv[32] = "";
+            if (isfinite(s->tps_cv_pct))
+                snprintf(cv, sizeof(cv), ", CV %.1f %%", s->tps_cv_pct);
+            say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %.1f tokens/s (± %.1f), first token %.3f s, %s%s%s", res->status,
+                s->tps_mean, s->tps_std, s->avg_first_token_latency_s,
+                s->stability && strcmp(s->stability, "stable") == 0 ? "all runs OK" : "some runs failed", cv,
                 pm.synthetic ? " [synthetic model]" : "");
         } else {
             say(p, CLLM_AI_MODEL_DONE, key, NAN, "%s: %s", res->status, res->reason[0] ? res->reason : res->error);
@@ -1110,6 +1131,7 @@ static void run_model(const struct cllm_ai_params *p, const struct cllm_registry
         !cancelled(p)) {
         cllm_engine_close(eng);
         eng = NULL;
+        at_step(p, 0, index, 0, CLLM_AI_STAGE_LADDER, 0);
         ladder(p, &pm, res);
     }
 write:
@@ -1201,7 +1223,7 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
     for (int i = 0; i < p->cfg->n_models && i < CLLM_CONFIG_MAX_MODELS; i++) {
         if (cancelled(p))
             break;
-        run_model(p, reg, p->cfg->models[i],
+        run_model(p, reg, p->cfg->models[i], i,
                   p->ladder == CLLM_AI_LADDER_ALL || (p->ladder == CLLM_AI_LADDER_FIRST && i == 0), results,
                   &outcomes[i]);
     }
@@ -1274,9 +1296,10 @@ static void put_variant(cJSON *per_model, enum cllm_llm_cmp_phase ph, struct cll
 }
 
 /* Phase 6: each quantization loaded on its own (cleanup before each load), warmup, timed runs. */
-static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model,
+static void compare_quants(const struct cllm_ai_params *p, const struct cllm_model *m, int model, cJSON *per_model,
                            struct model_state *ms)
 {
+    const int ph = 1 + CLLM_LLM_CMP_QUANT;
     for (size_t i = 0; i < CLLM_LLM_N_QUANT_VARIANTS && !cancelled(p); i++) {
         const char *quant = CLLM_LLM_QUANT_VARIANTS[i]->name;
         struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_QUANT, quant);
@@ -1286,9 +1309,12 @@ static void compare_quants(const struct cllm_ai_params *p, const struct cllm_mod
 
         if (!e)
             return;
-        if (!skip_after_stall(e, ms) && prepare_model(p, m, quant, e, &pm) && (eng = load_model(p, &pm, e))) {
+        if (!skip_after_stall(e, ms) && at_step(p, ph, model, (int)i, CLLM_AI_STAGE_PREPARE, 0) &&
+            prepare_model(p, m, quant, e, &pm) && at_step(p, ph, model, (int)i, CLLM_AI_STAGE_LOAD, 0) &&
+            (eng = load_model(p, &pm, e))) {
+            at_step(p, ph, model, (int)i, CLLM_AI_STAGE_WARMUP, 0);
             warmup(p, eng, &pm, e, ms);
-            timed_runs(p, eng, &pm, &v, false, e, ms);
+            timed_runs(p, eng, &pm, &v, (struct cllm_ai_pos){ph, model, (int)i, CLLM_AI_STAGE_RUN, 0}, false, e, ms);
             cllm_engine_close(eng);
         }
         put_variant(per_model, CLLM_LLM_CMP_QUANT, e);
@@ -1296,7 +1322,8 @@ static void compare_quants(const struct cllm_ai_params *p, const struct cllm_mod
 }
 
 /* Phases 8-10: the model loaded once, one warmup, then each variant's timed runs after a cleanup. */
-static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, enum cllm_llm_cmp_phase ph,
+static void compare_variants(const struct cllm_ai_params *p, const struct cllm_model *m, int model,
+                             enum cllm_llm_cmp_phase ph,
                              const struct cllm_field *const *labels, const struct variant *vs, size_t n,
                              bool fixed_temperature, cJSON *per_model, struct model_state *ms)
 {
@@ -1318,7 +1345,9 @@ static void compare_variants(const struct cllm_ai_params *p, const struct cllm_m
         }
         goto out;
     }
-    if (!prepare_model(p, m, p->quant, ctx, &pm) || !(eng = load_model(p, &pm, ctx))) {
+    at_step(p, 1 + (int)ph, model, 0, CLLM_AI_STAGE_PREPARE, 0);
+    if (!prepare_model(p, m, p->quant, ctx, &pm) || !at_step(p, 1 + (int)ph, model, 0, CLLM_AI_STAGE_LOAD, 0) ||
+        !(eng = load_model(p, &pm, ctx))) {
         /* every variant gets the model's own status and why */
         for (size_t i = 0; i < n; i++) {
             struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_VARIANT, labels[i]->name);
@@ -1329,6 +1358,7 @@ static void compare_variants(const struct cllm_ai_params *p, const struct cllm_m
         }
         goto out;
     }
+    at_step(p, 1 + (int)ph, model, 0, CLLM_AI_STAGE_WARMUP, 0);
     warmup(p, eng, &pm, ctx, ms);
     for (size_t i = 0; i < n && !cancelled(p); i++) {
         struct cllm_llm_model_result *e = new_result(CLLM_LLM_SHAPE_VARIANT, labels[i]->name);
@@ -1353,7 +1383,8 @@ static void compare_variants(const struct cllm_ai_params *p, const struct cllm_m
         e->prompt = vs[i].prompt;
         if (i > 0)
             do_cleanup(p, e);
-        timed_runs(p, eng, &pm, &v, false, e, ms);
+        timed_runs(p, eng, &pm, &v, (struct cllm_ai_pos){1 + (int)ph, model, (int)i, CLLM_AI_STAGE_RUN, 0}, false, e,
+                   ms);
         put_variant(per_model, ph, e);
     }
 out:
@@ -1372,9 +1403,10 @@ static bool multi_gpu(const struct cllm_ai_params *p)
 /* Multi-GPU: the model on each selected GPU alone (gpu<i>, split none), then on all of them with each split mode
  * asked for (layer, row), each loaded on its own after a cleanup, with warmup and timed runs. The engine's
  * gpu_plan in each variant says which ggml devices, split and shares it got. */
-static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model *m, cJSON *per_model,
+static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model *m, int model, cJSON *per_model,
                          struct model_state *ms)
 {
+    const int ph = 1 + CLLM_LLM_CMP_GPUS;
     const struct cllm_gpu_selection *all = p->gpu_sel;
     int n_var = all->n + 2;
 
@@ -1409,7 +1441,9 @@ static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model
         if (!e)
             return;
         v.label = label->name;
-        if (!skip_after_stall(e, ms) && prepare_model(&q, m, p->quant, e, &pm) && (eng = load_model(&q, &pm, e))) {
+        if (!skip_after_stall(e, ms) && at_step(p, ph, model, k, CLLM_AI_STAGE_PREPARE, 0) &&
+            prepare_model(&q, m, p->quant, e, &pm) && at_step(p, ph, model, k, CLLM_AI_STAGE_LOAD, 0) &&
+            (eng = load_model(&q, &pm, e))) {
             if (e->engine.kind == CLLM_ENGINE_KIND_IN_PROCESS && e->engine.n_gpus == 0) {
                 /* the library drives none of the selected GPUs: a CPU number under a GPU's name would mislead */
                 char why[700];
@@ -1419,8 +1453,9 @@ static void compare_gpus(const struct cllm_ai_params *p, const struct cllm_model
                     cllm_strlcpy(why + strlen(why), ")", sizeof(why) - strlen(why));
                 set_status(e, "skipped", false, why);
             } else {
+                at_step(p, ph, model, k, CLLM_AI_STAGE_WARMUP, 0);
                 warmup(&q, eng, &pm, e, ms);
-                timed_runs(&q, eng, &pm, &v, false, e, ms);
+                timed_runs(&q, eng, &pm, &v, (struct cllm_ai_pos){ph, model, k, CLLM_AI_STAGE_RUN, 0}, false, e, ms);
             }
             cllm_engine_close(eng);
         }
@@ -1515,21 +1550,21 @@ static void ai_compare(const struct cllm_ai_params *p, cJSON *section, const str
             say(p, CLLM_AI_MODEL_START, key, NAN, "%s, %s", m->name, phases[ph].title);
             switch (phases[ph].phase) {
             case CLLM_LLM_CMP_QUANT:
-                compare_quants(p, m, per_model, &ms[i]);
+                compare_quants(p, m, i, per_model, &ms[i]);
                 break;
             case CLLM_LLM_CMP_TEMPERATURE:
-                compare_variants(p, m, CLLM_LLM_CMP_TEMPERATURE, CLLM_LLM_TEMPERATURE_VARIANTS, g_cmp_temperatures,
+                compare_variants(p, m, i, CLLM_LLM_CMP_TEMPERATURE, CLLM_LLM_TEMPERATURE_VARIANTS, g_cmp_temperatures,
                                  CLLM_LLM_N_TEMPERATURE_VARIANTS, false, per_model, &ms[i]);
                 break;
             case CLLM_LLM_CMP_GPUS:
-                compare_gpus(p, m, per_model, &ms[i]);
+                compare_gpus(p, m, i, per_model, &ms[i]);
                 break;
             case CLLM_LLM_CMP_LANGUAGE:
-                compare_variants(p, m, CLLM_LLM_CMP_LANGUAGE, CLLM_LLM_LANGUAGE_VARIANTS, g_cmp_languages,
+                compare_variants(p, m, i, CLLM_LLM_CMP_LANGUAGE, CLLM_LLM_LANGUAGE_VARIANTS, g_cmp_languages,
                                  CLLM_LLM_N_LANGUAGE_VARIANTS, true, per_model, &ms[i]);
                 break;
             default:
-                compare_variants(p, m, CLLM_LLM_CMP_PROMPT_TYPE, CLLM_LLM_PROMPT_TYPE_VARIANTS, g_cmp_prompt_types,
+                compare_variants(p, m, i, CLLM_LLM_CMP_PROMPT_TYPE, CLLM_LLM_PROMPT_TYPE_VARIANTS, g_cmp_prompt_types,
                                  CLLM_LLM_N_PROMPT_TYPE_VARIANTS, true, per_model, &ms[i]);
                 break;
             }

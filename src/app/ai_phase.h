@@ -36,6 +36,25 @@ enum cllm_ai_event {
 typedef void (*cllm_ai_progress_fn)(enum cllm_ai_event ev, const char *model_key, const char *text,
                                     double fraction, void *user_data);
 
+/* The steps of the AI phase, in the order a model goes through them (app/run_plan.h lists a run's steps). */
+enum cllm_ai_stage {
+    CLLM_AI_STAGE_PREPARE,   /* the model file: present, downloaded or synthesized (CLLM_AI_DOWNLOAD/SYNTH fractions) */
+    CLLM_AI_STAGE_LOAD,      /* cleanup, then the load */
+    CLLM_AI_STAGE_WARMUP,    /* the untimed warmup runs (config runs.warmup) */
+    CLLM_AI_STAGE_RUN,       /* one timed run */
+    CLLM_AI_STAGE_LADDER,    /* the ladder's rungs after the plain runs */
+};
+
+/* Where the AI phase is: which step starts now. */
+struct cllm_ai_pos {
+    int phase;                  /* 0: the plain phase; 1 + enum cllm_llm_cmp_phase for a comparison phase */
+    int model;                  /* index in cfg->models */
+    int variant;                /* the comparison phase's variant index (its results order); 0 in the plain phase */
+    enum cllm_ai_stage stage;
+    int run;                    /* CLLM_AI_STAGE_RUN: the timed run, from 0; else 0 */
+};
+typedef void (*cllm_ai_step_fn)(const struct cllm_ai_pos *at, void *user_data);
+
 /* The comparison phases (the original's 6, 8, 9, 10). */
 enum {
     CLLM_AI_COMPARE_QUANT       = 1u << 0,   /* Q2_K .. Q8_0, each loaded on its own */
@@ -90,6 +109,7 @@ struct cllm_ai_params {
                                             vary less than this (std / mean, from 3 runs), at most runs.count;
                                             NAN: every runs.count run */
     cllm_ai_progress_fn progress;
+    cllm_ai_step_fn     step;            /* as each step starts (progress bars); may be NULL */
     /* each monitor sample during the timed runs (live charts), on the monitor's thread; may be NULL */
     void      (*monitor_sample)(const struct cllm_sample *s, void *user_data);
     void       *user_data;

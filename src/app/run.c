@@ -35,6 +35,7 @@ struct cllm_run_params cllm_run_default_params(void)
     p.on_hardware = NULL;
     p.classic_progress = NULL;
     p.ai_progress = NULL;
+    p.ai_step = NULL;
     p.monitor_sample = NULL;
     p.user_data = NULL;
     return p;
@@ -145,6 +146,7 @@ enum cllm_status cllm_run_benchmark(const struct cllm_run_params *p, char *path_
         ap.cancel = p->cancel;
         ap.gpu_sel = sel.n > 0 ? &sel : NULL;
         ap.progress = p->ai_progress;
+        ap.step = p->ai_step;
         ap.monitor_sample = p->monitor_sample;
         ap.user_data = p->user_data;
         ap.cpu_read_gbps = cpu_read_gbps;

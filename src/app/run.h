@@ -42,6 +42,7 @@ struct cllm_run_params {
     void (*on_hardware)(const struct cllm_hw_info *hw, void *user_data);   /* after detection; may be NULL */
     cllm_phase_progress_fn classic_progress;   /* may be NULL */
     cllm_ai_progress_fn    ai_progress;        /* may be NULL */
+    cllm_ai_step_fn        ai_step;            /* as each AI step starts (app/run_plan.h); may be NULL */
     void (*monitor_sample)(const struct cllm_sample *s, void *user_data);  /* live samples; may be NULL */
     void *user_data;                           /* passed to the callbacks */
 };

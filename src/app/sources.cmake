@@ -6,3 +6,4 @@ set_source_files_properties(src/app/ai_phase.c PROPERTIES COMPILE_DEFINITIONS
 list(APPEND CLLM_APP_SOURCES src/app/serve_plan.c)
 list(APPEND CLLM_APP_SOURCES src/app/sweep.c)
 list(APPEND CLLM_APP_SOURCES src/app/advise.c)
+list(APPEND CLLM_APP_SOURCES src/app/run_plan.c)

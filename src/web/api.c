@@ -44,6 +44,7 @@
 #include "llm/llm_result.h"
 #include "model/registry.h"
 #include "app/ai_phase.h"
+#include "app/run_plan.h"
 #include "app/run_request.h"
 #include "monitor/monitor.h"
 #include "core/file.h"
@@ -73,8 +74,13 @@ struct web_run {
     char   path[PATH_MAX];        /* the results file, "" until written */
     char   error[CLLM_ERR_LEN];
     time_t started, ended;
-    double t0_s;                  /* cllm_now_s() at the start: the live monitor's time axis */
-    double progress;              /* the share of the plan done (0..1), never going back: the GUI's progress bar */
+    double t0_s;                  /* cllm_now_s() at the start: the live monitor's time axis, elapsed time */
+    double t_end_s;               /* cllm_now_s() at the end */
+    /* the plan's steps (built once the hardware is known) and where the run is in them: the GUI's progress bar.
+     * Under api->mu. */
+    struct cllm_run_plan plan;
+    bool   has_plan;
+    struct cllm_plan_tracker tracker;
     struct web_event *events;
     size_t n_events, cap_events;
     struct cllm_web_api *api;
@@ -218,6 +224,7 @@ void cllm_web_api_free(struct cllm_web_api *api)
             free(r->events[i].data);
         }
         free(r->events);
+        cllm_run_plan_free(&r->plan);
         free(r);
     }
     pthread_cond_destroy(&api->cond);
@@ -342,19 +349,33 @@ static void append_locked(struct web_run *r, char *type, char *text)
     notify_locked(r->api);
 }
 
-/* Takes ownership of data. */
+static cJSON *state_json_locked(struct web_run *r, double now_s);
+
+/* Adds the run's progress to event data o: "progress" (0..1), "progress_pct" (the bar's width: a whole
+ * percentage, rounded down, so 100 only at the end) and "state" (state_json_locked). Caller holds api->mu. */
+static void add_progress_locked(struct web_run *r, cJSON *o, double now_s)
+{
+    double f = r->has_plan ? cllm_plan_tracker_fraction(&r->plan, &r->tracker, now_s) : 0;
+    cJSON_AddNumberToObject(o, "progress", f);
+    cJSON_AddNumberToObject(o, "progress_pct", floor(f * 100));
+    cJSON_AddItemToObject(o, "state", state_json_locked(r, now_s));
+}
+
+/* Takes ownership of data; an object gets the run's progress. */
 static void add_event(struct web_run *r, const char *type, cJSON *data)
 {
-    char *text = data ? cJSON_PrintUnformatted(data) : strdup("{}");
-    char *t = strdup(type);
+    char *text, *t = strdup(type);
+    pthread_mutex_lock(&r->api->mu);
+    if (cJSON_IsObject(data))
+        add_progress_locked(r, data, cllm_now_s());
+    text = data ? cJSON_PrintUnformatted(data) : strdup("{}");
     cJSON_Delete(data);
-    if (!text || !t) {
+    if (text && t)
+        append_locked(r, t, text);
+    else {
         free(text);
         free(t);
-        return;
     }
-    pthread_mutex_lock(&r->api->mu);
-    append_locked(r, t, text);
     pthread_mutex_unlock(&r->api->mu);
 }
 
@@ -374,10 +395,21 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
     struct web_run *r = user_data;
     cJSON *j = cllm_report_hardware(hw);
     char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    struct cllm_run_plan plan;
+    bool planned = cllm_run_plan_build(&r->rp, hw, &plan) == CLLM_OK;
     cJSON_Delete(j);
-    if (!text)
-        return;
     pthread_mutex_lock(&r->api->mu);
+    if (planned) {
+        /* detection (the plan's first step) is done */
+        r->plan = plan;
+        r->has_plan = true;
+        cllm_plan_tracker_init(&r->tracker, cllm_now_s());
+        cllm_plan_tracker_move(&r->plan, &r->tracker, 1, cllm_now_s());
+    }
+    if (!text) {
+        pthread_mutex_unlock(&r->api->mu);
+        return;
+    }
     if (!r->api->hardware_json)
         r->api->hardware_json = strdup(text);
     if (!r->api->hw && (r->api->hw = malloc(sizeof(*r->api->hw))) != NULL)
@@ -387,21 +419,87 @@ static void on_hardware(const struct cllm_hw_info *hw, void *user_data)
 }
 
 static void add_num_or_null(cJSON *o, const char *key, double v);
+static void add_str_or_null(cJSON *o, const char *key, const char *s);
 
-/* The classic phases' share of the progress bar: all of it without the LLM phase, none when skipped, else half. */
-static double classic_share(const struct web_run *r)
+/* Moves the run to plan step index (a start) or past it (after: the step's end). */
+static void plan_move(struct web_run *r, int index, bool after)
 {
-    return r->rp.skip_classic ? 0.0 : r->rp.skip_ai ? 1.0 : 0.5;
+    if (index < 0)
+        return;
+    pthread_mutex_lock(&r->api->mu);
+    if (r->has_plan)
+        cllm_plan_tracker_move(&r->plan, &r->tracker, index + (after ? 1 : 0), cllm_now_s());
+    pthread_mutex_unlock(&r->api->mu);
 }
 
-/* Moves the run's progress to p (never back) and adds it to event o: "progress" (0..1) and "progress_pct" (the
- * bar's width, a whole percentage). Only the run's thread calls it. */
-static void add_progress(struct web_run *r, cJSON *o, double p)
+/* The step of the plan going on: {"index", "kind", "label", "name" (classic), "model", "phase", "variant", "run"
+ * (from 1), "runs"}; null when none. Caller holds api->mu. */
+static cJSON *step_json_locked(const struct web_run *r)
 {
-    if (isfinite(p) && p > r->progress)
-        r->progress = p > 1 ? 1 : p;
-    cJSON_AddNumberToObject(o, "progress", r->progress);
-    cJSON_AddNumberToObject(o, "progress_pct", floor(r->progress * 100 + 0.5));
+    const struct cllm_plan_step *s;
+    cJSON *o;
+    if (!r->has_plan || r->tracker.cursor >= r->plan.n || r->finished)
+        return cJSON_CreateNull();
+    s = &r->plan.steps[r->tracker.cursor];
+    o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "index", r->tracker.cursor);
+    cJSON_AddStringToObject(o, "kind", cllm_plan_step_kind_name(s));
+    cJSON_AddStringToObject(o, "label", s->label);
+    if (s->kind == CLLM_PLAN_CLASSIC)
+        cJSON_AddStringToObject(o, "name", s->label);
+    if (s->kind == CLLM_PLAN_AI) {
+        cJSON_AddStringToObject(o, "model", s->model);
+        cJSON_AddStringToObject(o, "phase", s->phase_name);
+        cJSON_AddStringToObject(o, "variant", s->variant);
+        if (s->ai.stage == CLLM_AI_STAGE_RUN) {
+            cJSON_AddNumberToObject(o, "run", s->ai.run + 1);
+            cJSON_AddNumberToObject(o, "runs", s->n_runs);
+        }
+    }
+    return o;
+}
+
+/* The run's state as the GUI shows it: {"status": "running" | "cancelling" | "complete" | "cancelled" | "failed",
+ * "steps_done", "steps_total" (null before the plan is known), "step", "fraction", "pct", "elapsed_s",
+ * "remaining_s" (null when not running or not known), "planned_s"}. Caller holds api->mu. */
+static cJSON *state_json_locked(struct web_run *r, double now_s)
+{
+    cJSON *o = cJSON_CreateObject();
+    double elapsed = (r->finished ? r->t_end_s : now_s) - r->t0_s;
+    double f = r->has_plan ? cllm_plan_tracker_fraction(&r->plan, &r->tracker, now_s) : 0;
+    cJSON_AddStringToObject(o, "status", r->finished ? r->status : r->cancel ? "cancelling" : "running");
+    if (r->has_plan) {
+        cJSON_AddNumberToObject(o, "steps_done", r->tracker.cursor);
+        cJSON_AddNumberToObject(o, "steps_total", r->plan.n);
+        cJSON_AddNumberToObject(o, "planned_s", r->plan.total_s);
+    } else {
+        cJSON_AddNullToObject(o, "steps_done");
+        cJSON_AddNullToObject(o, "steps_total");
+        cJSON_AddNullToObject(o, "planned_s");
+    }
+    cJSON_AddItemToObject(o, "step", step_json_locked(r));
+    cJSON_AddNumberToObject(o, "fraction", f);
+    cJSON_AddNumberToObject(o, "pct", floor(f * 100));
+    cJSON_AddNumberToObject(o, "elapsed_s", elapsed > 0 ? elapsed : 0);
+    if (!r->finished && !r->cancel && r->has_plan)
+        add_num_or_null(o, "remaining_s", cllm_plan_tracker_remaining_s(&r->plan, &r->tracker, elapsed, now_s));
+    else
+        cJSON_AddNullToObject(o, "remaining_s");
+    return o;
+}
+
+/* Each AI step as it starts: the plan moves to it, and a "step" event says so. */
+static void on_ai_step(const struct cllm_ai_pos *at, void *user_data)
+{
+    struct web_run *r = user_data;
+    int index;
+    pthread_mutex_lock(&r->api->mu);
+    index = r->has_plan ? cllm_run_plan_find_ai(&r->plan, r->tracker.cursor, at) : -1;
+    pthread_mutex_unlock(&r->api->mu);
+    if (index < 0)
+        return;
+    plan_move(r, index, false);
+    add_event(r, "step", cJSON_CreateObject());
 }
 
 static void on_classic(enum cllm_phase_event ev, int index, int count, const char *name, const cJSON *phase,
@@ -414,13 +512,19 @@ static void on_classic(enum cllm_phase_event ev, int index, int count, const cha
     cJSON_AddNumberToObject(o, "index", index);
     cJSON_AddNumberToObject(o, "count", count);
     cJSON_AddStringToObject(o, "name", name ? name : "");
+    {
+        int at;
+        pthread_mutex_lock(&r->api->mu);
+        at = r->has_plan ? cllm_run_plan_find_classic(&r->plan, r->tracker.cursor, index) : -1;
+        pthread_mutex_unlock(&r->api->mu);
+        plan_move(r, at, ev == CLLM_PHASE_DONE);
+    }
     if (ev == CLLM_PHASE_DONE) {
         /* what the GUI shows of a finished phase: its status, and its monitor summary as one point of the live
          * chart (for runs without live samples), in the live samples' keys */
         const cJSON *sum = cllm_r_get(cllm_r_get(phase, &CLLM_F_MONITOR), &CLLM_F_MON_SUMMARY);
         const cJSON *gpus = cllm_r_get(sum, &CLLM_F_MON_SUMMARY_GPUS);
         const char *st = cllm_r_str(phase, &CLLM_F_CL_STATUS);
-        add_progress(r, o, (index + 1) / (double)(count > 1 ? count : 1) * classic_share(r));
         cJSON_AddStringToObject(o, "status", st ? st : "ok");
         if (sum) {
             cJSON *pt = cJSON_AddObjectToObject(o, "monitor_point");
@@ -436,8 +540,6 @@ static void on_classic(enum cllm_phase_event ev, int index, int count, const cha
             drop_samples(copy);
             cJSON_AddItemToObject(o, "phase", copy);
         }
-    } else {
-        add_progress(r, o, NAN);
     }
     add_event(r, "phase", o);
 }
@@ -457,8 +559,15 @@ static void on_ai(enum cllm_ai_event ev, const char *model_key, const char *text
         cJSON_AddNumberToObject(o, "fraction", fraction);
     else
         cJSON_AddNullToObject(o, "fraction");
-    /* the LLM phase's fraction done moves the bar over the part after the classic phases */
-    add_progress(r, o, isfinite(fraction) ? classic_share(r) + fraction * (1 - classic_share(r)) : NAN);
+    /* a download's bytes are its step's share done (a synthetic model's stages each count from 0: its step goes by
+     * time) */
+    if (ev == CLLM_AI_DOWNLOAD) {
+        pthread_mutex_lock(&r->api->mu);
+        if (r->has_plan && r->tracker.cursor < r->plan.n && r->plan.steps[r->tracker.cursor].kind == CLLM_PLAN_AI &&
+            r->plan.steps[r->tracker.cursor].ai.stage == CLLM_AI_STAGE_PREPARE)
+            cllm_plan_tracker_step_fraction(&r->tracker, fraction);
+        pthread_mutex_unlock(&r->api->mu);
+    }
     add_event(r, "ai", o);
 }
 
@@ -505,21 +614,25 @@ static void *run_thread(void *arg)
     r->rp.ai.api_key = NULL;
 
     cJSON_AddStringToObject(o, "status", status);
-    add_progress(r, o, 1.0);
     if (st == CLLM_OK || st == CLLM_ERR_CANCELLED) {
         cJSON_AddStringToObject(o, "path", path);
         cJSON_AddStringToObject(o, "file", base_name(path));
     } else {
         cJSON_AddStringToObject(o, "error", err);
     }
-    text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
     pthread_mutex_lock(&r->api->mu);
     snprintf(r->path, sizeof(r->path), "%s", st == CLLM_OK || st == CLLM_ERR_CANCELLED ? path : "");
     snprintf(r->error, sizeof(r->error), "%s", st == CLLM_OK || st == CLLM_ERR_CANCELLED ? "" : err);
     snprintf(r->status, sizeof(r->status), "%s", status);
     r->ended = time(NULL);
+    r->t_end_s = cllm_now_s();
     r->finished = true;
+    /* complete: the whole plan is done; cancelled or failed, the bar stays where the run stopped */
+    if (st == CLLM_OK && r->has_plan)
+        cllm_plan_tracker_finish(&r->plan, &r->tracker);
+    add_progress_locked(r, o, r->t_end_s);
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
     if (r->api->running == r)
         r->api->running = NULL;
     /* "done" goes in with the final status, in one step: whoever sees it also sees the file */
@@ -831,7 +944,53 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
     reply_json(resp, 200, o);
 }
 
-static cJSON *run_to_json(const struct web_run *r, bool with_events)
+/* What the run was asked to do, as the GUI's form shows it (never the API key): the request's options and the
+ * config's values the form sets. */
+static cJSON *settings_json(const struct web_run *r)
+{
+    static const struct { unsigned bit; const char *name; } cmp[] = {
+        {CLLM_AI_COMPARE_QUANT, "quant"}, {CLLM_AI_COMPARE_TEMPERATURE, "temperature"},
+        {CLLM_AI_COMPARE_LANGUAGE, "language"}, {CLLM_AI_COMPARE_PROMPT_TYPE, "prompt-type"},
+    };
+    const struct cllm_config *c = &r->rp.cfg;
+    cJSON *o = cJSON_CreateObject(), *arr;
+    cJSON_AddBoolToObject(o, "skip_classic", r->rp.skip_classic);
+    cJSON_AddBoolToObject(o, "skip_ai", r->rp.skip_ai);
+    arr = cJSON_AddArrayToObject(o, "models");
+    for (int i = 0; i < c->n_models && i < CLLM_CONFIG_MAX_MODELS; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(c->models[i]));
+    add_str_or_null(o, "quant", r->rq.quant[0] ? r->rq.quant : NULL);
+    cJSON_AddBoolToObject(o, "cpu", r->rq.cpu);
+    arr = cJSON_AddArrayToObject(o, "compare");
+    for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++)
+        if (r->rq.compare_bits & cmp[i].bit)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(cmp[i].name));
+    cJSON_AddStringToObject(o, "engine", r->rq.mode[0] ? r->rq.mode : "in-process");
+    add_str_or_null(o, "llama_server", r->rq.llama_server[0] ? r->rq.llama_server : NULL);
+    add_str_or_null(o, "server_url", r->rq.server_url[0] ? r->rq.server_url : NULL);
+    add_str_or_null(o, "server_model", r->rq.server_model[0] ? r->rq.server_model : NULL);
+    cJSON_AddNumberToObject(o, "runs", c->runs);
+    cJSON_AddNumberToObject(o, "max_tokens", c->inference.max_tokens);
+    cJSON_AddStringToObject(o, "prompt", c->prompt);
+    return o;
+}
+
+/* The plan's steps: [{"kind", "label", "weight_s"}] in the order they run. */
+static cJSON *plan_json(const struct web_run *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; r->has_plan && i < r->plan.n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "kind", cllm_plan_step_kind_name(&r->plan.steps[i]));
+        cJSON_AddStringToObject(e, "label", r->plan.steps[i].label);
+        cJSON_AddNumberToObject(e, "weight_s", floor(r->plan.steps[i].weight_s * 1000 + 0.5) / 1000);
+        cJSON_AddItemToArray(arr, e);
+    }
+    return arr;
+}
+
+/* Caller holds api->mu. */
+static cJSON *run_to_json(struct web_run *r, bool with_events)
 {
     cJSON *o = cJSON_CreateObject();
     char ts[32];
@@ -853,8 +1012,11 @@ static cJSON *run_to_json(const struct web_run *r, bool with_events)
     }
     if (r->error[0])
         cJSON_AddStringToObject(o, "error", r->error);
+    cJSON_AddItemToObject(o, "state", state_json_locked(r, cllm_now_s()));
     cJSON_AddNumberToObject(o, "n_events", (double)r->n_events);
     if (with_events) {
+        cJSON_AddItemToObject(o, "settings", settings_json(r));
+        cJSON_AddItemToObject(o, "plan", plan_json(r));
         cJSON *evs = cJSON_AddArrayToObject(o, "events");
         for (size_t i = 0; i < r->n_events; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -992,6 +1154,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     r->rp.on_hardware = on_hardware;
     r->rp.classic_progress = on_classic;
     r->rp.ai_progress = on_ai;
+    r->rp.ai_step = on_ai_step;
     r->rp.monitor_sample = on_monitor;
     r->t0_s = cllm_now_s();
     r->rp.user_data = r;
@@ -1086,8 +1249,17 @@ static void run_route(struct cllm_web_api *api, const struct cllm_web_request *r
         reply_json(resp, 200, o);
     } else if (strcmp(action, "cancel") == 0 && strcmp(req->method, "POST") == 0) {
         cJSON *o;
-        if (!r->finished)
+        if (!r->finished && !r->cancel) {
+            cJSON *ev = cJSON_CreateObject();
+            char *text;
             r->cancel = 1;
+            /* the streams learn it at once: a "state" event with status "cancelling" */
+            add_progress_locked(r, ev, cllm_now_s());
+            text = cJSON_PrintUnformatted(ev);
+            cJSON_Delete(ev);
+            if (text)
+                append_locked(r, strdup("state"), text);
+        }
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", r->id);
         cJSON_AddStringToObject(o, "status", r->finished ? r->status : "cancelling");

@@ -275,6 +275,24 @@ static void test_quick_run(void)
 
     o = get_run(id, first_file, sizeof(first_file), &r);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(o, "events")) >= 2);
+    {
+        /* the run's state: every step of its plan done (detection and the results file: both phases skipped) */
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "state");
+        const cJSON *plan = cJSON_GetObjectItemCaseSensitive(o, "plan");
+        const cJSON *set = cJSON_GetObjectItemCaseSensitive(o, "settings");
+        CHECK_STR(str_of(st, "status"), "complete");
+        CHECK_INT(cJSON_GetArraySize(plan), 2);
+        CHECK_STR(str_of(cJSON_GetArrayItem(plan, 0), "kind"), "detect");
+        CHECK_STR(str_of(cJSON_GetArrayItem(plan, 1), "kind"), "save");
+        CHECK_INT(cJSON_GetObjectItemCaseSensitive(st, "steps_done")->valueint, 2);
+        CHECK_INT(cJSON_GetObjectItemCaseSensitive(st, "steps_total")->valueint, 2);
+        CHECK_INT(cJSON_GetObjectItemCaseSensitive(st, "pct")->valueint, 100);
+        CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(st, "remaining_s")));
+        CHECK(cJSON_GetObjectItemCaseSensitive(st, "elapsed_s")->valuedouble >= 0);
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(set, "skip_ai")));
+        CHECK_STR(str_of(set, "engine"), "in-process");
+        CHECK(cJSON_GetObjectItemCaseSensitive(set, "api_key") == NULL);
+    }
     cJSON_Delete(o);
     free(r.body);
     CHECK(first_file[0] != '\0');
@@ -340,9 +358,30 @@ static void test_conflict_and_cancel(void)
     http(srv, "POST", path, "", 0, NULL, &r);
     CHECK_INT(r.status, 202);
     free(r.body);
+    /* at once: the state says "cancelling" until the run stops */
+    snprintf(path, sizeof(path), "/api/runs/%s", id);
+    http(srv, "GET", path, NULL, 0, NULL, &r);
+    o = json_of(&r);
+    if (strcmp(str_of(o, "status") ? str_of(o, "status") : "", "running") == 0)
+        CHECK_STR(str_of(o, "state.status"), "cancelling");
+    cJSON_Delete(o);
+    free(r.body);
     CHECK_STR(wait_run(id), "cancelled");
 
     o = get_run(id, file, sizeof(file), &r);
+    {
+        /* a "state" event said "cancelling"; the bar stays where the run stopped: below 100 */
+        const cJSON *ev, *evs = cJSON_GetObjectItemCaseSensitive(o, "events");
+        bool said = false;
+        cJSON_ArrayForEach(ev, evs) {
+            const char *type = str_of(ev, "type"), *st = str_of(ev, "data.state.status");
+            if (type && strcmp(type, "state") == 0)
+                said = st && strcmp(st, "cancelling") == 0;
+        }
+        CHECK(said);
+        CHECK_STR(str_of(o, "state.status"), "cancelled");
+        CHECK(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, "state"), "pct")->valueint < 100);
+    }
     cJSON_Delete(o);
     free(r.body);
     CHECK(file[0] != '\0');

@@ -25,6 +25,8 @@ export const api = {
   config: () => request('GET', '/api/config'),
   startRun: opts => request('POST', '/api/runs', opts),
   runs: () => request('GET', '/api/runs'),
+  // one run: its state, settings, plan and events so far
+  run: id => request('GET', `/api/runs/${encodeURIComponent(id)}`),
   cancelRun: id => request('POST', `/api/runs/${encodeURIComponent(id)}/cancel`),
   results: () => request('GET', '/api/results'),
   result: name => request('GET', `/api/results/${encodeURIComponent(name)}`),

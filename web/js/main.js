@@ -7,16 +7,19 @@ import * as results from './pages/results.js';
 const pages = {hardware, benchmark, results};
 const mounted = new Set();
 
+// #NAME or #NAME/ARG (#results/FILE opens that result)
 function show() {
-  const name = pages[location.hash.slice(1)] ? location.hash.slice(1) : 'hardware';
+  const [page, ...rest] = location.hash.slice(1).split('/');
+  const name = pages[page] ? page : 'hardware';
+  const arg = rest.length ? decodeURIComponent(rest.join('/')) : null;
   for (const key of Object.keys(pages)) document.getElementById(`page-${key}`).hidden = key !== name;
   document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === name));
   const el = document.getElementById(`page-${name}`);
   if (!mounted.has(name)) {
     mounted.add(name);
-    pages[name].mount(el);
+    pages[name].mount(el, arg);
   } else if (pages[name].shown) {
-    pages[name].shown(el);
+    pages[name].shown(el, arg);
   }
 }
 

@@ -14,12 +14,17 @@ const state = {list: [], error: null, selected: new Set(), detail: null, view: n
 const cache = new Map();
 let root;
 
-export async function mount(el) {
+// arg: a results file to open (#results/FILE, the run page's link to the run it just finished)
+export async function mount(el, arg) {
   root = el;
   await reload();
+  if (arg) showDetail(arg);
 }
 
-export function shown() { reload(); }
+export async function shown(el, arg) {
+  await reload();
+  if (arg) showDetail(arg);
+}
 
 async function reload() {
   try { state.list = await api.results(); state.error = null; } catch (e) { state.error = e.message; }
