@@ -1618,6 +1618,18 @@ static void push_num(cJSON *series, const char *arr, double v)
                          isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
 }
 
+/* Why a classic phase gave its chart nothing (its reason or error; "not run" when the phase is absent): the GUI says
+ * it once instead of drawing an empty chart. */
+static void add_phase_why(cJSON *chart, const cJSON *phase)
+{
+    const char *why = cllm_r_str(phase, &CLLM_F_REASON);
+    if (!why)
+        why = cllm_r_str(phase, &CLLM_F_ERROR);
+    if (!why && !phase)
+        why = "not run";
+    add_str_or_null(chart, "why", why);
+}
+
 static cJSON *classic_view(const cJSON *classic)
 {
     const cJSON *b = cllm_r_get(classic, &CLLM_F_CL_BENCHMARKS), *it;
@@ -1645,6 +1657,7 @@ static cJSON *classic_view(const cJSON *classic)
                 cJSON_AddItemToArray(labels, cJSON_CreateString(it->string));
         }
     cJSON_ReplaceItemInObjectCaseSensitive(c, "has_data", cJSON_CreateBool(cJSON_GetArraySize(labels) > 0));
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_CPU_MULTI));
     s1 = series_of(c, "single", false);
     s2 = series_of(c, "multi", false);
     cJSON_ArrayForEach(it, labels) {
@@ -1657,6 +1670,7 @@ static cJSON *classic_view(const cJSON *classic)
     cJSON_AddItemToArray(charts, c);
     /* memory bandwidth per kernel, one thread and all threads, ± sd */
     c = bar_spec("bandwidth", CLLM_F_MEM_GBPS.unit, mr != NULL);
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_MEMORY));
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "single", true);
     s2 = series_of(c, "multi", true);
@@ -1672,6 +1686,7 @@ static cJSON *classic_view(const cJSON *classic)
     cJSON_AddItemToArray(charts, c);
     /* GPU TFLOPS per precision */
     c = bar_spec("gpu", CLLM_F_GPU_MEAN_TFLOPS.unit, gs != NULL);
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_GPU));
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "tflops", false);
     for (int p = 0; p < CLLM_GPUGEMM_PRECISION_COUNT; p++) {
@@ -1703,7 +1718,7 @@ static cJSON *monitor_view(const cJSON *res)
             cJSON_AddItemToObject(e, "t_s", cJSON_Duplicate(t, 1));
             series = cJSON_AddArrayToObject(e, "series");
             cJSON_ArrayForEach(col, smp) {
-                bool any = false;
+                bool any = false, pct;
                 const cJSON *x;
                 cJSON *s;
                 if (col == t || !cJSON_IsArray(col))
@@ -1714,8 +1729,11 @@ static cJSON *monitor_view(const cJSON *res)
                 s = cJSON_CreateObject();
                 cJSON_AddStringToObject(s, "key", col->string);
                 /* percentages on the left axis (0-100), the other units on the right */
-                cJSON_AddStringToObject(s, "axis", cllm_str_ends_with(col->string, "_pct") ? "y" : "y1");
-                cJSON_AddStringToObject(s, "unit", cllm_str_ends_with(col->string, "_pct")   ? "%"
+                /* this process's CPU counts 100 per core: it can pass 100, so it goes on the right */
+                pct = cllm_str_ends_with(col->string, "_pct") && strcmp(col->string, CLLM_F_MON_COL_PROC_CPU_PCT.name) != 0;
+                cJSON_AddStringToObject(s, "axis", pct ? "y" : "y1");
+                cJSON_AddStringToObject(s, "unit", pct                                       ? "%"
+                                                   : cllm_str_ends_with(col->string, "_pct") ? "% of a core"
                                                    : cllm_str_ends_with(col->string, "_gb")  ? "GiB"
                                                    : cllm_str_ends_with(col->string, "_w")   ? "W"
                                                    : cllm_str_ends_with(col->string, "_c")   ? "°C"
@@ -2192,6 +2210,20 @@ static cJSON *sweep_view(const cJSON *sw)
         cllm_bench_test_name(&k, buf, sizeof(buf));
         cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
         cJSON_AddStringToObject(e, "test", buf);
+        /* the axes of the GUI's t/s charts: the test's kind and size, its depth, threads and GPU layers */
+        {
+            char kind[64];
+            if (k.n_prompt > 0 && k.n_gen > 0)
+                snprintf(kind, sizeof(kind), "pp%d+tg%d", k.n_prompt, k.n_gen);
+            else if (k.n_prompt > 0)
+                snprintf(kind, sizeof(kind), "pp%d", k.n_prompt);
+            else
+                snprintf(kind, sizeof(kind), "tg%d", k.n_gen);
+            cJSON_AddStringToObject(e, "kind", kind);
+            cJSON_AddNumberToObject(e, "depth", k.n_depth);
+            add_num_or_null(e, "threads", cllm_r_num(t, &CLLM_F_SW_N_THREADS));
+            add_num_or_null(e, "ngl", cllm_r_num(t, &CLLM_F_SW_N_GPU_LAYERS));
+        }
         add_str_or_null(e, "model_key", cllm_r_str(t, &CLLM_F_SW_MODEL_KEY));
         cJSON_AddBoolToObject(e, "synthetic", s);
         add_num_or_null(e, "rate", cllm_r_num(t, &CLLM_F_SW_AVG_TS));
