@@ -64,6 +64,8 @@ const barValues = {
     ctx.font = '11px system-ui, sans-serif';
     ctx.fillStyle = cssVar('--fg', '#1d2330');
     ctx.textAlign = 'center';
+    // what was written, for the tests and the text alternative: [{dataset, index, text}]
+    chart.$cllmValues = [];
     chart.data.datasets.forEach((ds, di) => {
       const meta = chart.getDatasetMeta(di);
       if (meta.hidden) return;
@@ -78,6 +80,7 @@ const barValues = {
         ctx.textBaseline = 'bottom';
         if (y - 12 < chartArea.top) { y = bar.y + 3; ctx.textBaseline = 'top'; }
         ctx.fillText(text, bar.x, y);
+        chart.$cllmValues.push({dataset: di, index: i, text});
       });
     });
     ctx.restore();
@@ -178,12 +181,12 @@ function toolbar(box, chart, {zoom = false, name = 'chart'} = {}) {
       document.body.appendChild(a); a.click(); a.remove();
     }}, 'PNG'));
   if (zoom) {
-    const x = chart.options.scales.x;
     const full = () => { const d = chart.data.datasets.flatMap(s => s.data.map(p => p.x)); return [Math.min(...d), Math.max(...d)]; };
     const setRange = (lo, hi) => {
       const [a, b] = full();
       const span = Math.max(hi - lo, (b - a) / 200);
       lo = Math.max(a, lo); hi = Math.min(b, lo + span); lo = Math.max(a, hi - span);
+      const x = chart.options.scales.x;
       x.min = lo; x.max = hi; chart.update('none');
     };
     const cur = () => [chart.scales.x.min, chart.scales.x.max];
@@ -191,7 +194,8 @@ function toolbar(box, chart, {zoom = false, name = 'chart'} = {}) {
     bar.append(
       h('button', {type: 'button', class: 'tool zoom-in', title: t('chart.zoom_in'), 'aria-label': t('chart.zoom_in'), onclick: () => zoomBy(0.5)}, '+'),
       h('button', {type: 'button', class: 'tool zoom-out', title: t('chart.zoom_out'), 'aria-label': t('chart.zoom_out'), onclick: () => zoomBy(2)}, '−'),
-      h('button', {type: 'button', class: 'tool zoom-reset', onclick: () => { delete x.min; delete x.max; chart.update('none'); }},
+      h('button', {type: 'button', class: 'tool zoom-reset', onclick: () => {
+        const x = chart.options.scales.x; delete x.min; delete x.max; chart.update('none'); }},
         t('chart.zoom_reset')));
     // Ctrl + wheel zooms around the pointer; dragging pans (plain wheel keeps scrolling the page)
     chart.canvas.addEventListener('wheel', e => {

@@ -2,8 +2,7 @@
 // from src/report/compare.c): the machines' hardware side by side, a chart per family and the ratio table. Nothing
 // is computed here.
 import {barChart, chartCard} from './charts.js';
-import {num, t, unitText} from './i18n.js';
-import {machineLabel} from './pages/results.js';
+import {machineLabel, num, t, unitText} from './i18n.js';
 import {h} from './ui.js';
 
 // Enough decimals for the small values (latencies in s: an ITL of 0.0102 s keeps its 4 decimals).

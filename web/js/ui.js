@@ -29,11 +29,6 @@ export function toast(msg) {
   toastTimer = setTimeout(() => { el.hidden = true; }, 6000);
 }
 
-// The page's h1 (each page has one; the header's brand is not a heading).
-export function pageHead(key) {
-  return h('h1', {class: 'page-title'}, t(key));
-}
-
 // A CSV of a table as it shows (header rows and body, one line per row; cells quoted when they hold a comma, a
 // quote or a line break).
 export function tableCsv(table) {

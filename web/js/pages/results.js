@@ -3,11 +3,11 @@
 import {api} from '../api.js';
 import {barChart, chartBox, chartCard, lineChart} from '../charts.js';
 import {comparisonView} from '../compare.js';
-import {monitorLabel, num, serverText, statusText, t, unitText} from '../i18n.js';
+import {machineLabel, monitorLabel, num, serverError, serverText, statusText, t, unitText} from '../i18n.js';
 import {ladderCards, noiseCard, sweepCharts, sweepSection} from '../ladder.js';
 import {appendPhases, metric, metricText, stabilityCell} from '../phases.js';
 import {appendServing} from '../serving.js';
-import {h, pageHead, toast} from '../ui.js';
+import {h, toast} from '../ui.js';
 
 const state = {list: [], error: null, selected: new Set(), detail: null, view: null, detailName: null, detailError: null,
                cmp: null, cmpNames: null, cmpMachines: null, monitorPhase: null};
@@ -61,20 +61,20 @@ async function compare() {
     state.cmpMachines = await Promise.all(names.map(n => load(n).then(v => v.machine).catch(() => null)));
     render();
     root.querySelector('#comparison')?.scrollIntoView({behavior: 'smooth'});
-  } catch (e) { toast(t('common.error', {msg: serverText(e.message)})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 async function setBaseline(i) {
   try {
     state.cmp = await api.compare(state.cmpNames, i);
-  } catch (e) { toast(t('common.error', {msg: serverText(e.message)})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
   render();
 }
 
 async function exportComparison() {
   try {
     download('comparison.csv', await api.compare(state.cmpNames, state.cmp.baseline, 'csv'), 'text/csv');
-  } catch (e) { toast(t('common.error', {msg: serverText(e.message)})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 async function importFile(ev) {
@@ -84,7 +84,7 @@ async function importFile(ev) {
     const r = await api.importResult(await file.text());
     toast(t('res.imported', {name: r.name}));
     await reload();
-  } catch (e) { toast(t('common.error', {msg: serverText(e.message)})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
   ev.target.value = '';
 }
 
@@ -96,7 +96,7 @@ async function remove(name) {
     state.selected.delete(name);
     if (state.detailName === name) state.detail = state.view = state.detailError = null;
     await reload();
-  } catch (e) { toast(t('common.error', {msg: serverText(e.message)})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 function download(filename, text, type) {
@@ -109,9 +109,8 @@ function download(filename, text, type) {
 export function render(el = root) {
   if (!el) return;
   el.replaceChildren(
-    pageHead('nav.results'),
     h('div', {class: 'card'}, h('h2', {}, t('res.list')),
-      state.error ? h('p', {class: 'bad', role: 'alert'}, t('common.error', {msg: serverText(state.error)}))
+      state.error ? h('p', {class: 'bad', role: 'alert'}, t('common.error', {msg: serverError(state.error)}))
         : h('div', {class: 'scroll'}, listTable()),
       h('div', {class: 'row', style: 'margin-top:.8em'},
         h('button', {id: 'compare', onclick: compare}, t('res.compare')),
@@ -160,7 +159,7 @@ function errorView() {
   return h('div', {id: 'detail-error', class: 'card', role: 'alert'},
     h('h2', {}, t('res.details_of', {name: state.detailName})),
     h('p', {class: 'bad'}, t('res.cannot_open')),
-    h('pre', {class: 'err-text'}, serverText(state.detailError)),
+    h('pre', {class: 'err-text'}, serverError(state.detailError)),
     h('p', {class: 'muted'}, t('res.cannot_open_hint')));
 }
 
@@ -173,8 +172,6 @@ function machineValue(r) {
   if (typeof r.value === 'number') return `${num(r.value, r.digits)}${r.unit ? ` ${unitText(r.unit)}` : ''}`;
   return String(r.value);
 }
-
-export const machineLabel = key => t(`mach.${key}`);
 
 function machineCard(rows) {
   if (!rows?.length) return null;
@@ -338,9 +335,10 @@ function monitorView(phases) {
   const {marks, series: raw} = pick
     ? {marks: [], series: pick.series.map(s => ({...s, points: pick.t_s.map((x, i) => ({x, y: s.values[i]})).filter(q => q.y != null)}))}
     : joined(phases);
-  // clocks (MHz) and temperatures (°C) would flatten the GiB and W lines: they start hidden, one click shows them
+  // clocks (MHz), temperatures (°C) and this process's CPU (100 per core) would flatten the GiB and W lines: they
+  // start hidden, one click on the legend shows them
   const series = raw.map(s => ({label: monitorLabel(s.key), unit: unitText(s.unit || ''), axis: s.axis,
-    points: s.points, hidden: s.unit === 'MHz' || s.unit === '°C'}));
+    points: s.points, hidden: ['MHz', '°C', '% of a core'].includes(s.unit)}));
   const right = [...new Set(series.filter(s => s.axis === 'y1' && !s.hidden).map(s => s.unit))].join(' / ');
   card.appendChild(h('p', {class: 'muted small'}, t('res.monitor_hint')));
   // drawn once the card is laid out: Chart.js sizes itself from its box
