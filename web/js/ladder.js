@@ -124,7 +124,7 @@ export function sweepCharts(section, sw) {
   const axes = ['depth', 'threads', 'ngl'].filter(a => new Set(ok.map(x => x[a])).size > 1);
   if (!axes.length) return;
   const grid = h('div', {class: 'grid', id: 'sweep-charts'});
-  section.appendChild(grid);
+  section.appendChild(h('div', {class: 'card'}, h('h3', {}, t('sw.charts')), grid));
   for (const axis of axes) {
     const xs = [...new Set(ok.map(x => x[axis]))].sort((a, b) => a - b);
     const others = axes.filter(a => a !== axis);
