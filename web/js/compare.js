@@ -18,6 +18,12 @@ export function shortMachine(label, i) {
   return `[${i + 1}] ${name}`;
 }
 
+// A row's name in the GUI's language (the memory kernels: write, read, copy, triad).
+function rowName(r) {
+  const k = `membw.${r.name}`;
+  return r.family === 'memory_bandwidth' && t(k) !== k ? t(k) : r.name;
+}
+
 // The machines' hardware, one column per file (rows as each file's view lists them).
 function hardwareTable(cmp, machines) {
   if (!machines?.some(Boolean)) return null;
@@ -62,7 +68,7 @@ export function comparisonView(cmp, {onBaseline, onExport, machines}) {
   queueMicrotask(() => {
     for (const f of families)
       chartCard(grid, `${t(`fam.${f.key}`)} (${unitText(f.unit)}, ${t(`res.${f.better}`)})`, `cmp-${f.key}`, true,
-        c => barChart(c, f.rows.map(r => r.name), cmp.machines.map((m, i) => ({label: shortMachine(m.label, i),
+        c => barChart(c, f.rows.map(rowName), cmp.machines.map((m, i) => ({label: shortMachine(m.label, i),
           full: `[${i + 1}] ${m.label}`, unit: unitText(f.unit),
           data: f.rows.map(r => r.values[i]), std: f.rows.map(r => r.std[i])})), {unit: unitText(f.unit)}));
   });
@@ -72,7 +78,7 @@ export function comparisonView(cmp, {onBaseline, onExport, machines}) {
       h('th', {scope: 'col'}, t('res.better')),
       cmp.machines.map((m, i) => h('th', {scope: 'col', class: 'n', title: m.label}, `[${i + 1}]`)),
       others.map(i => h('th', {scope: 'col', class: 'n'}, `[${i + 1}]/[${base + 1}]`))),
-    cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${r.name}`), h('td', {}, r.unit),
+    cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${rowName(r)}`), h('td', {}, r.unit),
       h('td', {class: r.better === 'lower' ? 'warn' : ''}, t(`res.${r.better}`)),
       r.values.map(v => h('td', {class: 'n'}, num(v, valueDigits(v)))),
       others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)))))));
