@@ -1,4 +1,5 @@
 #include "web/api.h"
+#include "web/views.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -1416,20 +1417,29 @@ struct view_metric {
     const struct cllm_field *sd_f;   /* summary field of its standard deviation; NULL none */
     bool        in_summary;
     const struct cllm_field *run_f;  /* sd over the successful runs' values of this run field; NULL none */
+    double      scale;               /* value and sd times this (0: as the file has it) */
+    const char *unit;                /* the unit after scale; NULL: the field's */
 };
 
-static const struct view_metric g_m_tps = {"tps", "tokens/s", 1, &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, true, NULL};
+static const struct view_metric g_m_tps = {"tps", "tokens/s", 1, &CLLM_F_LLM_AVG_TPS, &CLLM_F_LLM_STD_TPS, true, NULL,
+                                           0, NULL};
 static const struct view_metric g_m_ttft = {"ttft", "first token", 3, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S, NULL,
-                                            true, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S};
-static const struct view_metric g_m_itl = {"itl", "mean", 1, &CLLM_F_LLM_ITL_MEAN_MS, NULL, true, NULL};
-static const struct view_metric g_m_itl50 = {"itl_p50", "p50", 1, &CLLM_F_LLM_ITL_P50_MS, NULL, true, NULL};
-static const struct view_metric g_m_itl90 = {"itl_p90", "p90", 1, &CLLM_F_LLM_ITL_P90_MS, NULL, true, NULL};
-static const struct view_metric g_m_itl99 = {"itl_p99", "p99", 1, &CLLM_F_LLM_ITL_P99_MS, NULL, true, NULL};
-static const struct view_metric g_m_peak = {"peak", "peak memory", 2, &CLLM_F_LLM_PEAK_MEMORY_GB, NULL, true, NULL};
-static const struct view_metric g_m_size = {"file_size", "file size", 3, &CLLM_F_LLM_M_FILE_SIZE_GB, NULL, false, NULL};
-static const struct view_metric g_m_load = {"load_time", "load time", 2, &CLLM_F_LLM_M_LOAD_TIME_S, NULL, false, NULL};
+                                            true, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S, 0, NULL};
+static const struct view_metric g_m_itl = {"itl", "mean", 1, &CLLM_F_LLM_ITL_MEAN_MS, NULL, true, NULL, 0, NULL};
+static const struct view_metric g_m_itl50 = {"itl_p50", "p50", 1, &CLLM_F_LLM_ITL_P50_MS, NULL, true, NULL, 0, NULL};
+static const struct view_metric g_m_itl90 = {"itl_p90", "p90", 1, &CLLM_F_LLM_ITL_P90_MS, NULL, true, NULL, 0, NULL};
+static const struct view_metric g_m_itl99 = {"itl_p99", "p99", 1, &CLLM_F_LLM_ITL_P99_MS, NULL, true, NULL, 0, NULL};
+static const struct view_metric g_m_peak = {"peak", "peak memory", 2, &CLLM_F_LLM_PEAK_MEMORY_GB, NULL, true, NULL, 0, NULL};
+/* file sizes in GiB like every memory quantity of the GUI (the file keeps 10^9 bytes) */
+static const struct view_metric g_m_size = {"file_size", "file size", 3, &CLLM_F_LLM_M_FILE_SIZE_GB, NULL, false, NULL,
+                                            1e9 / (1024.0 * 1024.0 * 1024.0), "GiB"};
+static const struct view_metric g_m_decode = {"decode_tps", "decode tokens/s", 1, &CLLM_F_LLM_AVG_DECODE_TPS, NULL,
+                                              true, &CLLM_F_LLM_RUN_DECODE_TPS, 0, NULL};
+static const struct view_metric g_m_prompt_tps = {"prompt_tps", "prompt tokens/s", 1, &CLLM_F_LLM_AVG_PROMPT_TPS, NULL,
+                                                  true, &CLLM_F_LLM_RUN_PROMPT_TPS, 0, NULL};
+static const struct view_metric g_m_load = {"load_time", "load time", 2, &CLLM_F_LLM_M_LOAD_TIME_S, NULL, false, NULL, 0, NULL};
 static const struct view_metric g_m_prompt = {"prompt_tokens", "prompt tokens", 0, &CLLM_F_LLM_PROMPT_TOKENS, NULL,
-                                              false, NULL};
+                                              false, NULL, 0, NULL};
 
 static void add_num_or_null(cJSON *o, const char *key, double v)
 {
@@ -1472,11 +1482,12 @@ static cJSON *metric_row(const struct view_metric *m, const cJSON *item)
 {
     const cJSON *sum = cllm_r_get(item, &CLLM_F_LLM_SUMMARY);
     cJSON *o = cJSON_CreateObject();
-    double v = cllm_r_num(m->in_summary ? sum : item, m->f);
-    double sd = m->sd_f ? cllm_r_num(sum, m->sd_f) : m->run_f ? runs_sd(item, m->run_f) : NAN;
+    double k = m->scale > 0 ? m->scale : 1;
+    double v = cllm_r_num(m->in_summary ? sum : item, m->f) * k;
+    double sd = (m->sd_f ? cllm_r_num(sum, m->sd_f) : m->run_f ? runs_sd(item, m->run_f) : NAN) * k;
     cJSON_AddStringToObject(o, "key", m->id);
     cJSON_AddStringToObject(o, "label", m->label);
-    cJSON_AddStringToObject(o, "unit", m->f->unit);
+    cJSON_AddStringToObject(o, "unit", m->unit ? m->unit : m->f->unit);
     cJSON_AddNumberToObject(o, "digits", m->digits);
     add_num_or_null(o, "value", v);
     add_num_or_null(o, "sd", sd);
@@ -1618,8 +1629,9 @@ static cJSON *ladder_view(const cJSON *lad)
 static cJSON *models_view(const cJSON *ai)
 {
     static const struct view_metric *const ms[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_itl50, &g_m_itl90, &g_m_itl99,
-                                                   &g_m_peak};
-    static const char *const tps[] = {"tps"}, *const ttft[] = {"ttft"},
+                                                   &g_m_peak, &g_m_prompt_tps, &g_m_decode};
+    static const char *const tps[] = {"tps"}, *const ttft[] = {"ttft"}, *const pd[] = {"prompt_tps", "decode_tps"},
+                             *const peak[] = {"peak"},
                              *const itl[] = {"itl", "itl_p50", "itl_p90", "itl_p99"};
     const cJSON *results = cllm_r_get(ai, &CLLM_F_AI_RESULTS), *m;
     cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "models"), *charts;
@@ -1653,12 +1665,15 @@ static cJSON *models_view(const cJSON *ai)
         }
         add_metrics(e, m, ms, sizeof(ms) / sizeof(ms[0]));
         cJSON_AddItemToObject(e, "ladder", ladder_view(cllm_r_get(m, &CLLM_F_LLM_LADDER)));
+        cJSON_AddItemToObject(e, "roofline", cllm_web_view_roofline(sum));
         cJSON_AddItemToArray(arr, e);
     }
     charts = cJSON_AddArrayToObject(o, "charts");
     add_chart(charts, "tps", "tps", tps, 1);
     add_chart(charts, "ttft", "ttft", ttft, 1);
     add_chart(charts, "itl", "itl", itl, 4);
+    add_chart(charts, "prompt_decode", "prompt_decode", pd, 2);
+    add_chart(charts, "peak", "peak", peak, 1);
     return o;
 }
 
@@ -1775,6 +1790,18 @@ static void push_num(cJSON *series, const char *arr, double v)
                          isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
 }
 
+/* Why a classic phase gave its chart nothing (its reason or error; "not run" when the phase is absent): the GUI says
+ * it once instead of drawing an empty chart. */
+static void add_phase_why(cJSON *chart, const cJSON *phase)
+{
+    const char *why = cllm_r_str(phase, &CLLM_F_REASON);
+    if (!why)
+        why = cllm_r_str(phase, &CLLM_F_ERROR);
+    if (!why && !phase)
+        why = "not run";
+    add_str_or_null(chart, "why", why);
+}
+
 static cJSON *classic_view(const cJSON *classic)
 {
     const cJSON *b = cllm_r_get(classic, &CLLM_F_CL_BENCHMARKS), *it;
@@ -1802,6 +1829,7 @@ static cJSON *classic_view(const cJSON *classic)
                 cJSON_AddItemToArray(labels, cJSON_CreateString(it->string));
         }
     cJSON_ReplaceItemInObjectCaseSensitive(c, "has_data", cJSON_CreateBool(cJSON_GetArraySize(labels) > 0));
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_CPU_MULTI));
     s1 = series_of(c, "single", false);
     s2 = series_of(c, "multi", false);
     cJSON_ArrayForEach(it, labels) {
@@ -1814,6 +1842,7 @@ static cJSON *classic_view(const cJSON *classic)
     cJSON_AddItemToArray(charts, c);
     /* memory bandwidth per kernel, one thread and all threads, ± sd */
     c = bar_spec("bandwidth", CLLM_F_MEM_GBPS.unit, mr != NULL);
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_MEMORY));
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "single", true);
     s2 = series_of(c, "multi", true);
@@ -1829,6 +1858,7 @@ static cJSON *classic_view(const cJSON *classic)
     cJSON_AddItemToArray(charts, c);
     /* GPU TFLOPS per precision */
     c = bar_spec("gpu", CLLM_F_GPU_MEAN_TFLOPS.unit, gs != NULL);
+    add_phase_why(c, cllm_r_get(b, &CLLM_F_CL_GPU));
     labels = cJSON_GetObjectItemCaseSensitive(c, "labels");
     s1 = series_of(c, "tflops", false);
     for (int p = 0; p < CLLM_GPUGEMM_PRECISION_COUNT; p++) {
@@ -1860,7 +1890,7 @@ static cJSON *monitor_view(const cJSON *res)
             cJSON_AddItemToObject(e, "t_s", cJSON_Duplicate(t, 1));
             series = cJSON_AddArrayToObject(e, "series");
             cJSON_ArrayForEach(col, smp) {
-                bool any = false;
+                bool any = false, pct;
                 const cJSON *x;
                 cJSON *s;
                 if (col == t || !cJSON_IsArray(col))
@@ -1870,8 +1900,17 @@ static cJSON *monitor_view(const cJSON *res)
                     continue;
                 s = cJSON_CreateObject();
                 cJSON_AddStringToObject(s, "key", col->string);
-                /* percentages on the left axis, GiB and W on the right */
-                cJSON_AddStringToObject(s, "axis", cllm_str_ends_with(col->string, "_pct") ? "y" : "y1");
+                /* percentages on the left axis (0-100), the other units on the right */
+                /* this process's CPU counts 100 per core: it can pass 100, so it goes on the right */
+                pct = cllm_str_ends_with(col->string, "_pct") && strcmp(col->string, CLLM_F_MON_COL_PROC_CPU_PCT.name) != 0;
+                cJSON_AddStringToObject(s, "axis", pct ? "y" : "y1");
+                cJSON_AddStringToObject(s, "unit", pct                                       ? "%"
+                                                   : cllm_str_ends_with(col->string, "_pct") ? "% of a core"
+                                                   : cllm_str_ends_with(col->string, "_gb")  ? "GiB"
+                                                   : cllm_str_ends_with(col->string, "_w")   ? "W"
+                                                   : cllm_str_ends_with(col->string, "_c")   ? "°C"
+                                                   : cllm_str_ends_with(col->string, "_mhz") ? "MHz"
+                                                                                             : "");
                 cJSON_AddItemToObject(s, "values", cJSON_Duplicate(col, 1));
                 cJSON_AddItemToArray(series, s);
             }
@@ -2343,6 +2382,20 @@ static cJSON *sweep_view(const cJSON *sw)
         cllm_bench_test_name(&k, buf, sizeof(buf));
         cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
         cJSON_AddStringToObject(e, "test", buf);
+        /* the axes of the GUI's t/s charts: the test's kind and size, its depth, threads and GPU layers */
+        {
+            char kind[64];
+            if (k.n_prompt > 0 && k.n_gen > 0)
+                snprintf(kind, sizeof(kind), "pp%d+tg%d", k.n_prompt, k.n_gen);
+            else if (k.n_prompt > 0)
+                snprintf(kind, sizeof(kind), "pp%d", k.n_prompt);
+            else
+                snprintf(kind, sizeof(kind), "tg%d", k.n_gen);
+            cJSON_AddStringToObject(e, "kind", kind);
+            cJSON_AddNumberToObject(e, "depth", k.n_depth);
+            add_num_or_null(e, "threads", cllm_r_num(t, &CLLM_F_SW_N_THREADS));
+            add_num_or_null(e, "ngl", cllm_r_num(t, &CLLM_F_SW_N_GPU_LAYERS));
+        }
         add_str_or_null(e, "model_key", cllm_r_str(t, &CLLM_F_SW_MODEL_KEY));
         cJSON_AddBoolToObject(e, "synthetic", s);
         add_num_or_null(e, "rate", cllm_r_num(t, &CLLM_F_SW_AVG_TS));
@@ -2399,6 +2452,8 @@ static cJSON *result_view(const cJSON *res)
     cJSON_AddItemToObject(o, "serving", serving_view(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS)));
     cJSON_AddItemToObject(o, "sweep", sweep_view(cllm_r_get(ai, &CLLM_F_AI_SWEEP)));
     cJSON_AddItemToObject(o, "noise", noise_view(res));
+    cJSON_AddItemToObject(o, "machine", cllm_web_view_machine(res));
+    cJSON_AddItemToObject(o, "settings", cllm_web_view_settings(res));
     return o;
 }
 

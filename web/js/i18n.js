@@ -327,15 +327,15 @@ const strings = {
   'cmpph.itl': ['Inter-token (ms)', 'Inter-token (ms)'],
   'cmpph.peak': ['Peak memory (GiB)', 'Mémoire de pointe (Gio)'],
   'cmpph.stability': ['Stability', 'Stabilité'],
-  'cmpph.file_size': ['File size (GB)', 'Taille du fichier (Go)'],
-  'cmpph.gb': ['GB', 'Go'],
+  'cmpph.file_size': ['File size (GiB)', 'Taille du fichier (Gio)'],
+  'cmpph.gb': ['GiB', 'Gio'],
   'cmpph.load_time': ['Load time (s)', 'Chargement (s)'],
   'cmpph.prompt_tokens': ['Prompt tokens', 'Tokens du prompt'],
   'cmpph.synthetic': ['(synthetic)', '(synthétique)'],
   'cmpph.synthetic_model': ['(synthetic model: the speed is real, the text is not)', '(modèle synthétique : la vitesse est réelle, le texte non)'],
   'cmpph.chart_tps': ['Tokens/s per variant (± std)', 'Tokens/s par variante (± écart type)'],
   'cmpph.chart_ttft': ['First-token latency per variant (s, ± std)', 'Latence du premier token par variante (s, ± écart type)'],
-  'cmpph.chart_size_load': ['File size (GB) and load time (s)', 'Taille du fichier (Go) et temps de chargement (s)'],
+  'cmpph.chart_size_load': ['File size (GiB) and load time (s)', 'Taille du fichier (Gio) et temps de chargement (s)'],
   'cmpph.chart_prompt_tokens': ['Prompt tokens per variant', 'Tokens du prompt par variante'],
   'var.low': ['low', 'basse'],
   'var.medium': ['medium', 'moyenne'],
@@ -365,6 +365,130 @@ const strings = {
   'fam.serving_requests_per_second': ['Serving requests/s', 'Service : requêtes/s'],
   'fam.serving_ttft_p50': ['Serving TTFT p50', 'Service : TTFT p50'],
   'fam.serving_itl_p50': ['Serving ITL p50', 'Service : ITL p50'],
+  // pages (gui-look)
+  'nav.theme': ['Theme', 'Thème'],
+  'theme.auto': ['Theme: system', 'Thème : système'],
+  'theme.light': ['Theme: light', 'Thème : clair'],
+  'theme.dark': ['Theme: dark', 'Thème : sombre'],
+  'nav.main': ['Pages', 'Pages'],
+  'nav.lang': ['Language', 'Langue'],
+  'common.units_note': ['Memory and file sizes in GiB (2^30 bytes); bandwidths in GB/s (10^9 bytes/s).',
+    'Mémoire et tailles de fichier en Gio (2^30 octets) ; débits en Go/s (10^9 octets/s).'],
+  'common.server_said': ['{msg}', '{msg} (message du serveur, en anglais)'],
+  'chart.png_title': ['Save this chart as a PNG image', 'Enregistrer ce graphique en image PNG'],
+  'chart.zoom_in': ['Zoom in on the time axis', 'Zoomer sur l’axe du temps'],
+  'chart.zoom_out': ['Zoom out', 'Dézoomer'],
+  'chart.zoom_reset': ['Reset zoom', 'Réinitialiser le zoom'],
+  'chart.zoom_hint': ['Ctrl + wheel zooms, drag to pan', 'Ctrl + molette pour zoomer, glisser pour se déplacer'],
+  'chart.range': ['from {min} to {max} ({n} samples)', 'de {min} à {max} ({n} mesures)'],
+  'table.csv_title': ['Download this table as CSV', 'Télécharger ce tableau en CSV'],
+  'status.ok': ['ok', 'ok'],
+  'status.skipped': ['skipped', 'ignoré'],
+  'status.failed': ['failed', 'échec'],
+  'status.cancelled': ['cancelled', 'annulé'],
+  'status.partial': ['partial', 'partiel'],
+  'status.complete': ['complete', 'terminé'],
+  'status.running': ['running', 'en cours'],
+  'status.unavailable': ['unavailable', 'indisponible'],
+  'res.details_of': ['Details: {name}', 'Détails : {name}'],
+  'res.select': ['Select', 'Sélection'],
+  'res.select_one': ['Select {name} for the comparison', 'Sélectionner {name} pour la comparaison'],
+  'res.actions': ['Actions', 'Actions'],
+  'res.unreadable': ['cannot be read: open it for the error', 'illisible : ouvrez-le pour voir l’erreur'],
+  'res.cannot_open': ['This file cannot be shown: it is not a readable ComputeLLM results file.',
+    'Ce fichier ne peut pas être affiché : ce n’est pas un fichier de résultats ComputeLLM lisible.'],
+  'res.cannot_open_hint': ['Fix or delete the file in the results folder, or import a good copy.',
+    'Corrigez ou supprimez le fichier dans le dossier des résultats, ou importez une copie valide.'],
+  'res.machine': ['Machine', 'Machine'],
+  'res.settings': ['Settings used', 'Réglages utilisés'],
+  'res.setting': ['Setting', 'Réglage'],
+  'res.value': ['Value', 'Valeur'],
+  'res.not_run_title': ['Not run or not measured', 'Non exécuté ou non mesuré'],
+  'res.roofline': ['Roofline: decode rate against the memory bandwidth', 'Roofline : décodage face à la bande passante mémoire'],
+  'res.roofline_about': ['A dense model reads all its weights once per token: measured bandwidth ÷ model size is the ceiling of decode tokens/s.',
+    'Un modèle dense lit tous ses poids une fois par token : bande passante mesurée ÷ taille du modèle donne le plafond des tokens/s de décodage.'],
+  'res.roofline_line': ['decode at {ratio} % of the ceiling of {max} tokens/s ({size} GiB per token over {bw} GB/s{basis})',
+    'décodage à {ratio} % du plafond de {max} tokens/s ({size} Gio par token sur {bw} Go/s{basis})'],
+  'res.decode_measured': ['decode, measured', 'décodage, mesuré'],
+  'res.roofline_max': ['roofline ceiling', 'plafond roofline'],
+  'res.prompt_decode': ['Prompt vs decode tokens/s per model', 'Tokens/s du prompt et du décodage par modèle'],
+  'res.peak': ['Peak memory per model (GiB)', 'Mémoire de pointe par modèle (Gio)'],
+  'res.all_phases': ['all phases, end to end', 'toutes les phases, à la suite'],
+  'res.monitor_hint': ['Left axis: CPU and GPU use in % (0–100); right axis: memory, power (and this process’s CPU, 100 per core). Click a legend entry to show or hide a series.',
+    'Axe de gauche : utilisation CPU et GPU en % (0–100) ; axe de droite : mémoire, puissance (et le CPU de ce processus, 100 par cœur). Cliquez une entrée de la légende pour afficher ou masquer une série.'],
+  'res.time_s': ['time (s)', 'temps (s)'],
+  'res.cpu_axis': ['% (CPU, GPU)', '% (CPU, GPU)'],
+  'res.cmp_hardware': ['Hardware of each machine', 'Matériel de chaque machine'],
+  'res.part': ['Part', 'Élément'],
+  'metric.tps': ['tokens/s', 'tokens/s'],
+  'metric.ttft': ['first token', 'premier token'],
+  'metric.itl': ['mean', 'moyenne'],
+  'metric.prompt_tps': ['prompt t/s', 't/s du prompt'],
+  'metric.decode_tps': ['decode t/s', 't/s du décodage'],
+  'metric.peak': ['peak memory', 'mémoire de pointe'],
+  'membw.write': ['write', 'écriture'],
+  'membw.read': ['read', 'lecture'],
+  'membw.copy': ['copy', 'copie'],
+  'membw.triad': ['triad', 'triade'],
+  'mach.cpu_model': ['CPU', 'Processeur'],
+  'mach.physical_cores': ['Physical cores', 'Cœurs physiques'],
+  'mach.logical_cores': ['Logical CPUs', 'Processeurs logiques'],
+  'mach.base_mhz': ['Base clock', 'Fréquence de base'],
+  'mach.max_mhz': ['Max clock', 'Fréquence max'],
+  'mach.current_mhz': ['Current clock', 'Fréquence actuelle'],
+  'mach.ram_total': ['RAM', 'RAM'],
+  'mach.ram_available': ['RAM available', 'RAM disponible'],
+  'mach.swap_total': ['Swap', 'Swap'],
+  'mach.ram_type': ['RAM type', 'Type de RAM'],
+  'mach.ram_speed': ['RAM speed', 'Vitesse de la RAM'],
+  'mach.gpu': ['GPU', 'GPU'],
+  'mach.os': ['System', 'Système'],
+  'mach.kernel': ['Kernel', 'Noyau'],
+  'mach.arch': ['Architecture', 'Architecture'],
+  'mach.llama': ['llama.cpp', 'llama.cpp'],
+  'mach.tool': ['Tool', 'Outil'],
+  'mon.cpu_pct': ['CPU, whole machine', 'CPU, toute la machine'],
+  'mon.proc_cpu_pct': ['CPU of computellm (100 = one core)', 'CPU de computellm (100 = un cœur)'],
+  'mon.ram_used_gb': ['RAM used', 'RAM utilisée'],
+  'mon.rss_gb': ['memory of computellm (RSS)', 'mémoire de computellm (RSS)'],
+  'mon.cpu_package_w': ['CPU package power', 'puissance du CPU'],
+  'mon.util_pct': ['GPU {n} use', 'utilisation du GPU {n}'],
+  'mon.vram_used_gb': ['GPU {n} memory used', 'mémoire utilisée du GPU {n}'],
+  'mon.temp_c': ['GPU {n} temperature', 'température du GPU {n}'],
+  'mon.power_w': ['GPU {n} power', 'puissance du GPU {n}'],
+  'mon.sm_clock_mhz': ['GPU {n} clock', 'fréquence du GPU {n}'],
+  'sw.charts': ['Tokens/s across the matrix', 'Tokens/s dans la matrice'],
+  'sw.chart': ['t/s against {axis}', 't/s selon {axis}'],
+  'sw.axis_depth': ['context depth (tokens)', 'profondeur du contexte (tokens)'],
+  'sw.axis_threads': ['threads', 'threads'],
+  'sw.axis_ngl': ['GPU layers', 'couches sur le GPU'],
+  'sw.axis_short_depth': ['d', 'd'],
+  'sw.axis_short_threads': ['t', 't'],
+  'sw.axis_short_ngl': ['ngl', 'ngl'],
+  'hw.swap': ['Swap (total / free)', 'Swap (total / libre)'],
+  'hw.freq_current': ['Current clock (mean)', 'Fréquence actuelle (moyenne)'],
+  'hw.governor': ['Governor', 'Gouverneur'],
+  'hw.unknown_why': ['unknown: {why}', 'inconnu : {why}'],
+  'hw.fits_note': ['Downloaded: yes (the registry’s file is in models/), synthetic (only a stand-in with the real shape and random weights), no. Sizes in GiB.',
+    'Téléchargé : oui (le fichier du registre est dans models/), synthétique (seulement un substitut de même forme aux poids aléatoires), non. Tailles en Gio.'],
+  'fit.col_Model': ['Model', 'Modèle'],
+  'fit.col_Quant': ['Quant', 'Quantif.'],
+  'fit.col_Size (GiB)': ['Size (GiB)', 'Taille (Gio)'],
+  'fit.col_Where': ['Where', 'Où'],
+  'fit.col_GPU layers': ['GPU layers', 'Couches GPU'],
+  'fit.col_Decode t/s (predicted)': ['Decode t/s (predicted)', 'Décodage t/s (prédit)'],
+  'fit.col_Prompt t/s (predicted)': ['Prompt t/s (predicted)', 'Prompt t/s (prédit)'],
+  'fit.col_Downloaded': ['Downloaded', 'Téléchargé'],
+  'fit.yes': ['yes', 'oui'],
+  'fit.no': ['no', 'non'],
+  'fit.synthetic': ['synthetic', 'synthétique'],
+  'fit.given': ['given', 'fourni'],
+  'fit.gpu': ['GPU', 'GPU'],
+  'fit.cpu': ['CPU', 'CPU'],
+  'fit.partial': ['GPU + CPU', 'GPU + CPU'],
+  'fit.none': ['does not fit', 'ne tient pas'],
+  'page.title': ['{page} — ComputeLLM', '{page} — ComputeLLM'],
+  // end pages (gui-look)
 };
 
 const LANGS = ['en', 'fr'];
@@ -411,4 +535,57 @@ export function num(v, digits = 2, minDigits = 0) {
 export function pct(v, digits = 1) {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   return Number(v).toLocaleString(lang, {style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits});
+}
+
+// A run, phase or test status in the GUI's language (the file's word when this version does not know it).
+export function statusText(s) {
+  const k = `status.${s}`;
+  return t(k) === k ? String(s) : t(k);
+}
+
+// A unit as the GUI's language writes it: French Gio/Go/Mio; binary units for memory everywhere.
+const FR_UNITS = {'GiB': 'Gio', 'MiB': 'Mio', 'KiB': 'Kio', 'GB': 'Go', 'GB/s': 'Go/s', 'MB': 'Mo', 'bytes': 'octets',
+  '% of a core': '% d’un cœur'};
+export function unitText(u) {
+  if (lang !== 'fr' || !u) return u;
+  const f = FR_UNITS[u];
+  return typeof f === 'string' ? f : u.replace(/\bGiB\b/g, 'Gio').replace(/\bGB\/s\b/g, 'Go/s');
+}
+
+// The name of a monitor series (cpu_pct, gpu0_util_pct, …) in the GUI's language; the key when unknown.
+export function monitorLabel(key) {
+  const g = /^gpu(\d+)_(.+)$/.exec(key);
+  const k = g ? `mon.${g[2]}` : `mon.${key}`;
+  return t(k) === k ? key : t(k, {n: g ? g[1] : ''});
+}
+
+// The machine view's row names (results detail, comparison).
+export const machineLabel = key => (t(`mach.${key}`) === `mach.${key}` ? key : t(`mach.${key}`));
+
+// Messages the server writes in English, in French where this version knows them; the others are said to be the
+// server's own words.
+const FR_SERVER = [
+  [/^(.*): missing key '([^']+)' \(not a ComputeLLM results file\?\)$/, '$1 : clé « $2 » absente (ce n’est pas un fichier de résultats ComputeLLM ?)'],
+  [/^(.*): (an unescaped control character in a string|unexpected end of input|not JSON|invalid JSON)(.*)$/, '$1 : JSON invalide ($2$3)'],
+  [/^no results file '([^']+)'$/, 'aucun fichier de résultats « $1 »'],
+  [/^upload larger than (\d+) bytes$/, 'envoi de plus de $1 octets'],
+  [/^not run$/, 'non exécuté'],
+  [/^not in this file$/, 'absent de ce fichier'],
+  [/^another run is in progress(.*)$/, 'un autre benchmark est en cours$1'],
+  [/^skipped by --skip-classic$/, 'ignoré par --skip-classic'],
+  [/^skipped by --skip-ai$/, 'ignoré par --skip-ai'],
+];
+export function serverText(msg) {
+  if (msg == null) return msg;
+  const m = String(msg);
+  if (lang !== 'fr') return m;
+  for (const [re, fr] of FR_SERVER) if (re.test(m)) return m.replace(re, fr);
+  return m;
+}
+
+// An error message of the server for an alert or a toast: translated where known, else marked as the server's
+// English.
+export function serverError(msg) {
+  const m = serverText(msg);
+  return lang === 'fr' && m === String(msg) ? t('common.server_said', {msg: m}) : m;
 }

@@ -2,7 +2,8 @@
 // ladder ("why is my chat slower than llama-bench?"), computellm sweep's test matrix (llama-bench's table), and
 // the phases during which other processes used the CPU. Every number and every cell's text comes from the server
 // (costs in %, TTFT in s, the test names, which columns the matrix has); this file only formats and draws.
-import {num, t} from './i18n.js';
+import {categoryLineChart, chartCard} from './charts.js';
+import {num, serverText, statusText, t} from './i18n.js';
 import {h} from './ui.js';
 
 const finite = v => typeof v === 'number' && Number.isFinite(v);
@@ -22,7 +23,7 @@ function rungRow(r, d) {
     adds ? h('div', {class: 'muted small adds'}, `+ ${adds}`) : null);
   if (r.status !== 'ok')
     return h('tr', {class: `rung-${r.status}`, dataset: {rung: r.id ?? r.step, status: r.status}}, head,
-      h('td', {colspan: 4, class: `status-${r.status}`}, r.status ?? '—', r.why ? `: ${r.why}` : ''));
+      h('td', {colspan: 4, class: `status-${r.status}`}, r.status ? statusText(r.status) : '—', r.why ? `: ${serverText(r.why)}` : ''));
   return h('tr', {class: 'rung-ok', dataset: {rung: r.id ?? r.step, status: r.status}}, head,
     numCell(r.decode_tps, d.tps, r.why_decode_tps),
     numCell(r.decode_cost, d.cost, r.why_decode_cost, ' %'),
@@ -56,7 +57,7 @@ function rateCell(x) {
   const title = [x.throttled > 0 ? t('sw.throttled_n', {n: num(x.throttled, 0)}) : null,
     x.noisy && finite(x.other_cpu_pct) ? t('sw.noisy_pct', {pct: num(x.other_cpu_pct, 0)}) : null]
     .filter(Boolean).join('; ');
-  if (!finite(x.rate)) return h('td', {class: `n status-${x.status}`}, x.status ?? '—');
+  if (!finite(x.rate)) return h('td', {class: `n status-${x.status}`}, x.status ? statusText(x.status) : '—');
   const d = x.rate_digits ?? 2;
   return h('td', {class: 'n', title: title || undefined},
     `${num(x.rate, d, d)}${finite(x.rate_sd) ? ` ± ${num(x.rate_sd, d, d)}` : ''}`,
@@ -77,7 +78,7 @@ export function sweepSection(sw) {
       // the method as the file words it (English)
       sw.method ? h('p', {class: 'muted small', id: 'sweep-method'}, sw.method) : null,
       sw.status && sw.status !== 'ok'
-        ? h('p', {class: sw.status === 'failed' ? 'bad' : 'warn', id: 'sweep-status'}, t('sw.status', {status: sw.status}))
+        ? h('p', {class: sw.status === 'failed' ? 'bad' : 'warn', id: 'sweep-status'}, t('sw.status', {status: statusText(sw.status)}))
         : null,
       // on a phone, the columns every test shares (the server marks them) are said once above the table
       shared.length ? h('p', {class: 'sweep-shared small'}, shared.map(i => `${tr(`sw.col_${cols[i].key}`, cols[i].label)}: ${
@@ -91,8 +92,8 @@ export function sweepSection(sw) {
             cols[i]?.same ? ' same' : ''}`}, text,
             i === synthCol && x.synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null)),
           rateCell(x),
-          h('td', {class: `status-${x.status}`}, x.status ?? '—',
-            x.why ? h('div', {class: 'muted small'}, x.why) : null)))))),
+          h('td', {class: `status-${x.status}`}, x.status ? statusText(x.status) : '—',
+            x.why ? h('div', {class: 'muted small'}, serverText(x.why)) : null)))))),
       h('p', {class: 'muted small'},
         sw.build ? h('span', {}, t('sw.build', {build: sw.build})) : null,
         notes.synthetic ? h('span', {class: 'sw-note'}, ` ${t('sw.note_synthetic')}`) : null,
@@ -113,4 +114,28 @@ export function noiseCard(list) {
   return h('div', {class: 'card noise', id: 'noise'}, h('h3', {class: 'warn'}, t('res.noise_title')),
     h('ul', {}, list.map(n => h('li', {dataset: {section: n.section, name: n.name}},
       h('strong', {}, `${noiseWhere(n)}: `), t('res.noise', {pct: num(n.other_cpu_pct, 0)})))));
+}
+
+// t/s against each axis the matrix varies (depth, threads, GPU layers): one line per test kind (and per value of the
+// other varying axes), the server's means; drawn into the sweep section, nothing when no axis varies.
+export function sweepCharts(section, sw) {
+  if (!section || !sw?.tests?.length) return;
+  const ok = sw.tests.filter(x => finite(x.rate));
+  const axes = ['depth', 'threads', 'ngl'].filter(a => new Set(ok.map(x => x[a])).size > 1);
+  if (!axes.length) return;
+  const grid = h('div', {class: 'grid', id: 'sweep-charts'});
+  section.appendChild(h('div', {class: 'card'}, h('h3', {}, t('sw.charts')), grid));
+  for (const axis of axes) {
+    const xs = [...new Set(ok.map(x => x[axis]))].sort((a, b) => a - b);
+    const others = axes.filter(a => a !== axis);
+    const groups = new Map();
+    for (const x of ok) {
+      const name = [x.kind, ...others.map(a => `${t(`sw.axis_short_${a}`)}=${x[a]}`)].join(' ');
+      if (!groups.has(name)) groups.set(name, {label: name, unit: 't/s', data: xs.map(() => null)});
+      groups.get(name).data[xs.indexOf(x[axis])] = x.rate;
+    }
+    chartCard(grid, t('sw.chart', {axis: t(`sw.axis_${axis}`)}), `sweep-${axis}`, true,
+      c => categoryLineChart(c, xs.map(v => num(v, 0)), [...groups.values()], {unit: 't/s', xTitle: t(`sw.axis_${axis}`)}),
+      {small: true});
+  }
 }

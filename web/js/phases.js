@@ -2,8 +2,8 @@
 // docs/api.md): for each phase and model, a table of the variants (in the server's order) and bar charts of the
 // metrics the server names. Every number comes computed from the server (means, standard deviations); this file
 // only formats and draws.
-import {barChart, chartCard} from './charts.js';
-import {num, t} from './i18n.js';
+import {barChart, chartCard, palette} from './charts.js';
+import {num, serverText, statusText, t} from './i18n.js';
 import {h} from './ui.js';
 
 const finite = v => typeof v === 'number' && Number.isFinite(v);
@@ -43,7 +43,8 @@ function variantLabel(phase, v) {
 
 function statusCell(v) {
   const st = v.status ?? '—';
-  return h('td', {class: `status-${st}`}, st, v.why ? h('div', {class: 'muted small'}, v.why) : null);
+  return h('td', {class: `status-${st}`}, v.status ? statusText(st) : st,
+    v.why ? h('div', {class: 'muted small'}, serverText(v.why)) : null);
 }
 
 function row(sec, v) {
@@ -62,7 +63,7 @@ function head(sec) {
     h('th', {}, t('cmpph.stability')));
 }
 
-const colors = ['#4269d0', '#efb118', '#6cc5b0', '#a463f2', '#3ca951'];
+const colors = [0, 1, 3, 5, 4];
 
 function section(sec) {
   const labels = sec.variants.map(v => variantLabel(sec.phase, v));
@@ -80,7 +81,7 @@ function section(sec) {
       const series = c.metrics.map((key, i) => {
         const col = sec.columns.find(x => x.key === key) || {key, label: key, unit: ''};
         const rows = sec.variants.map(v => metric(v, key));
-        return {label: metricLabel(col), unit: col.unit, axis: i > 0 ? 'y1' : undefined, color: colors[i % colors.length],
+        return {label: metricLabel(col), unit: col.unit, axis: i > 0 ? 'y1' : undefined, color: palette()[colors[i % colors.length]],
           data: rows.map(m => (finite(m.value) ? m.value : null)),
           std: rows.some(m => finite(m.sd)) ? rows.map(m => (finite(m.sd) ? m.sd : null)) : undefined};
       });
@@ -98,7 +99,7 @@ export function appendPhases(parent, view) {
   const wrap = h('div', {id: 'phases'}, h('h2', {}, t('cmpph.title')));
   if (ph.status && ph.status !== 'ok')
     wrap.appendChild(h('p', {class: ph.status === 'failed' ? 'bad' : 'warn'},
-      t('cmpph.status', {status: ph.status}), ph.error ? ` — ${ph.error}` : ''));
+      t('cmpph.status', {status: statusText(ph.status)}), ph.error ? ` — ${serverText(ph.error)}` : ''));
   parent.appendChild(wrap);
   const draws = [];
   for (const sec of ph.sections || []) {

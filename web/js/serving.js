@@ -2,8 +2,8 @@
 // server's view of it (GET /api/results/{name}/view, docs/api.md): the server and parameters, a table per
 // concurrency level (the columns of the CLI's table), the first errors, and charts per level — throughput, TTFT
 // p50/p99, ITL p50/p99. Every number comes in the unit shown; this file only formats.
-import {categoryLineChart, chartCard} from './charts.js';
-import {num, pct, t} from './i18n.js';
+import {categoryLineChart, chartCard, palette} from './charts.js';
+import {num, pct, serverText, statusText, t} from './i18n.js';
 import {h, kv} from './ui.js';
 
 const finite = v => typeof v === 'number' && Number.isFinite(v);
@@ -62,7 +62,7 @@ function levelRow(L) {
   return h('tr', {class: `level-${st}`, dataset: {concurrency: L.concurrency}},
     h('td', {class: 'n'}, num(L.concurrency, 0)),
     // the level's error in full is under the first errors; here as a tooltip, so the row stays one line
-    h('td', {class: `status-${st}`, title: L.error ?? undefined}, st),
+    h('td', {class: `status-${st}`, title: L.error ?? undefined}, L.status ? statusText(st) : st),
     h('td', {class: 'n'}, `${num(L.n_ok, 0)} / ${num(L.n_requests, 0)}`),
     (L.metrics || []).map(metricCell));
 }
@@ -97,9 +97,9 @@ function errorsCard(levels) {
 
 // Colours per chart and series: the second series of the throughput chart on its own axis, p99 dashed.
 const STYLE = {
-  'serving-throughput': [{}, {color: '#ff725c'}],
-  'serving-ttft': [{color: '#efb118'}, {color: '#b45f06', dash: [5, 3]}],
-  'serving-itl': [{color: '#3ca951'}, {color: '#1f6b30', dash: [5, 3]}],
+  'serving-throughput': [{}, {ci: 2}],
+  'serving-ttft': [{ci: 1}, {ci: 6, dash: [5, 3]}],
+  'serving-itl': [{ci: 4}, {ci: 3, dash: [5, 3]}],
 };
 
 // The view's charts, one point per level; a "no data" line instead when the server found no value.
@@ -107,7 +107,8 @@ function drawCharts(grid, charts) {
   const tr = k => (t(k) === k ? k : t(k));
   for (const c of charts) {
     const series = c.series.map((s, i) => ({label: tr(s.label), data: s.values,
-      ...(s.axis === 'y1' ? {axis: 'y1'} : {}), ...(STYLE[c.id]?.[i] || {})}));
+      ...(s.axis === 'y1' ? {axis: 'y1'} : {}), dash: STYLE[c.id]?.[i]?.dash,
+      color: STYLE[c.id]?.[i]?.ci != null ? palette()[STYLE[c.id][i].ci] : undefined}));
     const opts = {unit: c.unit, xTitle: t('srv.x'), ...(c.unit2 ? {unit2: c.unit2} : {})};
     chartCard(grid, tr(c.title), c.id, c.has_data, cv => categoryLineChart(cv, c.labels, series, opts));
   }
@@ -122,7 +123,7 @@ export function appendServing(parent, v) {
   const wrap = h('div', {id: 'serving'}, h('h2', {}, t('srv.title')), h('p', {class: 'muted'}, t('srv.about')));
   if (s.status && s.status !== 'ok')
     wrap.appendChild(h('p', {class: s.status === 'failed' ? 'bad' : 'warn', id: 'serving-status'},
-      t('srv.status', {status: s.status}), s.error ? ` — ${s.error}` : ''));
+      t('srv.status', {status: statusText(s.status)}), s.error ? ` — ${serverText(s.error)}` : ''));
   wrap.appendChild(h('div', {class: 'grid'}, serverCard(s), paramsCard(s)));
   wrap.appendChild(levelsCard(s));
   const grid = h('div', {class: 'grid'});

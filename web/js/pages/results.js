@@ -3,14 +3,14 @@
 import {api} from '../api.js';
 import {barChart, chartBox, chartCard, lineChart} from '../charts.js';
 import {comparisonView} from '../compare.js';
-import {num, t} from '../i18n.js';
-import {ladderCards, noiseCard, sweepSection} from '../ladder.js';
+import {machineLabel, monitorLabel, num, serverError, serverText, statusText, t, unitText} from '../i18n.js';
+import {ladderCards, noiseCard, sweepCharts, sweepSection} from '../ladder.js';
 import {appendPhases, metric, metricText, stabilityCell} from '../phases.js';
 import {appendServing} from '../serving.js';
 import {h, toast} from '../ui.js';
 
-const state = {list: [], error: null, selected: new Set(), detail: null, view: null, detailName: null, cmp: null,
-               cmpNames: null, monitorPhase: null};
+const state = {list: [], error: null, selected: new Set(), detail: null, view: null, detailName: null, detailError: null,
+               cmp: null, cmpNames: null, cmpMachines: null, monitorPhase: null};
 const cache = new Map();
 let root;
 
@@ -31,45 +31,55 @@ async function reload() {
   render();
 }
 
-// The file and the server's view of it (what the detail draws).
+// The server's view of a file (what the detail draws).
 async function load(name) {
-  if (!cache.has(name)) cache.set(name, await Promise.all([api.result(name), api.resultView(name)]));
-  return cache.get(name);
+  if (!cache.has(name)) cache.set(name, api.resultView(name));
+  try { return await cache.get(name); } catch (e) { cache.delete(name); throw e; }
 }
 
+// A file that cannot be read (not JSON, not a results file) opens as its error, kept until another file is opened.
 async function showDetail(name) {
+  state.detailName = name;
+  state.monitorPhase = null;
+  const listed = state.list.find(r => r.name === name);
   try {
-    [state.detail, state.view] = await load(name);
-    state.detailName = name;
-    state.monitorPhase = null;
-    render();
-    root.querySelector('#detail')?.scrollIntoView({behavior: 'smooth'});
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+    if (listed?.error) throw new Error(listed.error);
+    state.view = await load(name);
+    state.detail = true;
+    state.detailError = null;
+  } catch (e) {
+    state.view = state.detail = null;
+    state.detailError = e.message;
+  }
+  render();
+  root.querySelector('#detail, #detail-error')?.scrollIntoView({behavior: 'smooth'});
 }
 
-// The server builds the table from the files by name (POST /api/compare): the browser loads none of them.
+// The server builds the table from the files by name (POST /api/compare); the machines' hardware comes from each
+// file's view.
 async function compare() {
   const names = [...state.selected];
   if (names.length < 2) { toast(t('res.compare_need')); return; }
   try {
     state.cmp = await api.compare(names, 0);
     state.cmpNames = names;
+    state.cmpMachines = await Promise.all(names.map(n => load(n).then(v => v.machine).catch(() => null)));
     render();
     root.querySelector('#comparison')?.scrollIntoView({behavior: 'smooth'});
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 async function setBaseline(i) {
   try {
     state.cmp = await api.compare(state.cmpNames, i);
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
   render();
 }
 
 async function exportComparison() {
   try {
     download('comparison.csv', await api.compare(state.cmpNames, state.cmp.baseline, 'csv'), 'text/csv');
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 async function importFile(ev) {
@@ -79,7 +89,7 @@ async function importFile(ev) {
     const r = await api.importResult(await file.text());
     toast(t('res.imported', {name: r.name}));
     await reload();
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
   ev.target.value = '';
 }
 
@@ -89,9 +99,9 @@ async function remove(name) {
     await api.deleteResult(name);
     cache.delete(name);
     state.selected.delete(name);
-    if (state.detailName === name) state.detail = state.view = null;
+    if (state.detailName === name) state.detail = state.view = state.detailError = null;
     await reload();
-  } catch (e) { toast(t('common.error', {msg: e.message})); }
+  } catch (e) { toast(t('common.error', {msg: serverError(e.message)})); }
 }
 
 function download(filename, text, type) {
@@ -104,61 +114,148 @@ function download(filename, text, type) {
 export function render(el = root) {
   if (!el) return;
   el.replaceChildren(
-    h('div', {class: 'card'}, h('h3', {}, t('res.list')),
-      state.error ? h('p', {class: 'bad'}, t('common.error', {msg: state.error})) : h('div', {class: 'scroll'}, listTable()),
+    h('div', {class: 'card'}, h('h2', {}, t('res.list')),
+      state.error ? h('p', {class: 'bad', role: 'alert'}, t('common.error', {msg: serverError(state.error)}))
+        : h('div', {class: 'scroll'}, listTable()),
       h('div', {class: 'row', style: 'margin-top:.8em'},
         h('button', {id: 'compare', onclick: compare}, t('res.compare')),
         h('label', {}, t('res.import'), ' ', h('input', {type: 'file', id: 'import', accept: '.json,application/json',
           onchange: importFile})))),
+    ...(state.detailError ? [errorView()] : []),
     ...(state.detail ? [detailView()] : []),
-    ...(state.cmp ? [comparisonView(state.cmp, {onBaseline: setBaseline, onExport: exportComparison})] : []),
+    ...(state.cmp ? [comparisonView(state.cmp, {onBaseline: setBaseline, onExport: exportComparison,
+      machines: state.cmpMachines})] : []),
   );
+}
+
+// "2026-12-03 08:09" from the file's ISO timestamp, as written (the machine's local time of the run).
+const shortDate = ts => (typeof ts === 'string' ? ts.replace('T', ' ').slice(0, 16) : '—');
+
+// A long name shortened in the middle, the full name as its tooltip.
+function shortName(name, max = 44) {
+  if (name.length <= max) return name;
+  return `${name.slice(0, max - 16)}…${name.slice(-15)}`;
 }
 
 function listTable() {
   if (!state.list.length) return h('p', {class: 'muted'}, t('res.empty'));
-  return h('table', {id: 'results-list'},
-    h('tr', {}, h('th', {}, ''), h('th', {}, t('res.name')), h('th', {}, t('res.date')), h('th', {}, t('res.cpu')),
-      h('th', {}, t('res.status')), h('th', {}, '')),
-    state.list.map(r => h('tr', {},
+  return h('table', {id: 'results-list', class: 'list'},
+    h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, t('res.select'))),
+      h('th', {scope: 'col'}, t('res.name')), h('th', {scope: 'col'}, t('res.date')),
+      h('th', {scope: 'col'}, t('res.cpu')), h('th', {scope: 'col'}, t('res.status')),
+      h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, t('res.actions'))))),
+    h('tbody', {}, state.list.map(r => h('tr', {class: r.error ? 'file-bad' : null},
       h('td', {}, h('input', {type: 'checkbox', checked: state.selected.has(r.name), disabled: !!r.error,
+        'aria-label': t('res.select_one', {name: r.name}),
         onchange: e => (e.target.checked ? state.selected.add(r.name) : state.selected.delete(r.name))})),
-      h('td', {}, h('a', {href: '#results', onclick: e => { e.preventDefault(); showDetail(r.name); }}, r.name),
-        r.error ? h('div', {class: 'bad'}, r.error) : null),
-      h('td', {}, r.timestamp ?? '—'), h('td', {}, r.cpu_model ?? '—'), h('td', {}, r.status ?? '—'),
-      h('td', {}, h('a', {href: api.jsonUrl(r.name), download: r.name}, t('res.export_json')), ' · ',
+      h('td', {class: 'c-name', 'data-label': t('res.name')},
+        h('a', {href: '#results', title: r.name, onclick: e => { e.preventDefault(); showDetail(r.name); }}, r.name),
+        r.error ? h('div', {class: 'bad small'}, t('res.unreadable')) : null),
+      h('td', {class: 'c-date', 'data-label': t('res.date')}, shortDate(r.timestamp)),
+      h('td', {class: 'c-cpu', title: r.cpu_model ?? undefined, 'data-label': t('res.cpu')}, r.cpu_model ?? '—'),
+      h('td', {class: `status-${r.status ?? 'none'}`, 'data-label': t('res.status')},
+        r.status ? statusText(r.status) : '—'),
+      h('td', {class: 'c-actions'}, h('a', {href: api.jsonUrl(r.name), download: r.name}, t('res.export_json')), ' · ',
         h('a', {href: api.csvUrl(r.name)}, t('res.export_csv')), ' · ',
-        h('button', {onclick: () => remove(r.name)}, t('res.delete'))))));
+        h('button', {onclick: () => remove(r.name)}, t('res.delete')))))));
 }
 
-// A line saying a section of the file did not run (serve-bench files, --skip-ai, --skip-classic), with its reason.
-function notRun(id, what, why) {
-  return h('p', {class: 'muted not-run', id}, t('res.not_run', {what, why: why ? ` — ${why}` : ''}));
+function errorView() {
+  return h('div', {id: 'detail-error', class: 'card', role: 'alert'},
+    h('h2', {}, t('res.details_of', {name: state.detailName})),
+    h('p', {class: 'bad'}, t('res.cannot_open')),
+    h('pre', {class: 'err-text'}, serverError(state.detailError)),
+    h('p', {class: 'muted'}, t('res.cannot_open_hint')));
+}
+
+// A value of the machine view with its unit, or "unknown" with the file's reason (shown, and as the tooltip).
+function machineValue(r) {
+  if (r.key === 'gpu' && r.value === 'none') return t('hw.no_gpu');
+  if (r.value == null) return h('span', {class: 'unknown', title: r.why ?? undefined}, t('common.unknown'),
+    r.why ? h('span', {class: 'muted small why'}, ` (${serverText(r.why)})`) : null);
+  if (r.key === 'gpu') return `${r.value}${r.vram != null ? ` · ${num(r.vram, 1)} ${unitText('GiB')}` : ''}`;
+  if (typeof r.value === 'number') return `${num(r.value, r.digits)}${r.unit ? ` ${unitText(r.unit)}` : ''}`;
+  return String(r.value);
+}
+
+function machineCard(rows) {
+  if (!rows?.length) return null;
+  return h('div', {class: 'card', id: 'machine'}, h('h3', {}, t('res.machine')),
+    h('dl', {class: 'kv'}, rows.flatMap(r => [h('dt', {}, machineLabel(r.key)), h('dd', {dataset: {key: r.key}}, machineValue(r))])),
+    h('p', {class: 'muted small'}, t('common.units_note')));
+}
+
+function settingsCard(rows) {
+  if (!rows?.length) return null;
+  return h('div', {class: 'card', id: 'settings'},
+    h('details', {}, h('summary', {}, h('h3', {class: 'inline'}, t('res.settings'))),
+      h('div', {class: 'scroll'}, h('table', {id: 'settings-table'},
+        h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, t('res.setting')), h('th', {scope: 'col'}, t('res.value')))),
+        h('tbody', {}, rows.map(r => h('tr', {}, h('td', {}, h('code', {}, r.key)), h('td', {}, r.value))))))));
+}
+
+// Each model's measured decode rate beside the roofline's ceiling (model bytes per token over the measured
+// bandwidth), with the ratio; models without a roofline say why.
+function rooflineCard(models, grid) {
+  const with_ = models.filter(m => m.roofline);
+  if (!with_.length) return null;
+  const card = h('div', {class: 'card', id: 'roofline'}, h('h3', {}, t('res.roofline')),
+    h('p', {class: 'muted small'}, t('res.roofline_about')),
+    h('ul', {class: 'small'}, with_.map(m => {
+      const r = m.roofline;
+      return h('li', {dataset: {model: m.key}}, h('strong', {}, `${m.key}: `), r.max_tps == null
+        ? h('span', {class: 'muted'}, serverText(r.why || t('common.unknown')))
+        : t('res.roofline_line', {ratio: num(r.ratio * 100, 0), max: num(r.max_tps, 1), bw: num(r.bandwidth_gbps, 1),
+            size: num(r.bytes_per_token_gib, 2), basis: r.basis ? ` (${r.basis})` : ''}));
+    })));
+  const drawable = with_.filter(m => m.roofline.max_tps != null);
+  if (drawable.length)
+    queueMicrotask(() => {
+      const c = chartBox(card, {small: true, name: 'roofline'});
+      if (!c) return;
+      c.dataset.title = t('res.roofline');
+      barChart(c, drawable.map(m => m.key), [
+        {label: t('res.decode_measured'), unit: 'tokens/s', data: drawable.map(m => metric(m, 'decode_tps').value ?? null)},
+        {label: t('res.roofline_max'), unit: 'tokens/s', data: drawable.map(m => m.roofline.max_tps)}], {unit: 'tokens/s'});
+    });
+  grid.appendChild(card);
+  return card;
 }
 
 // What the server computed for the file (GET /api/results/{name}/view): this page formats and draws it.
 function detailView() {
   const v = state.view;
-  const box = h('div', {id: 'detail'}, h('h2', {}, `${t('res.details')}: ${state.detailName}`));
+  const box = h('div', {id: 'detail'}, h('h2', {}, t('res.details_of', {name: state.detailName})));
   const noise = noiseCard(v.noise);
   if (noise) box.appendChild(noise);
+  const top = h('div', {class: 'grid'});
+  box.appendChild(top);
+  const mc = machineCard(v.machine);
+  if (mc) top.appendChild(mc);
   if (v.ai.ran) box.appendChild(modelsTable(v.ai));
   if (v.ai.ran) for (const card of ladderCards(v.ai.models)) box.appendChild(card);
-  // a sweep file's LLM part is its test matrix: no "not run" line for it
-  const skipped = [...(v.classic.ran ? [] : [notRun('classic-not-run', t('bench.classic'), v.classic.why)]),
-                   ...(v.ai.ran || v.sweep ? [] : [notRun('ai-not-run', t('bench.ai'), v.ai.why)])];
-  if (skipped.length) box.appendChild(h('div', {class: 'card'}, skipped));
+  // one line listing what did not run or gave no chart, with the reasons: no empty cards
+  const missing = [];
+  if (!v.classic.ran) missing.push(['classic-not-run', t('bench.classic'), v.classic.why]);
+  if (!v.ai.ran && !v.sweep) missing.push(['ai-not-run', t('bench.ai'), v.ai.why]);
+  if (v.classic.ran) for (const c of v.classic.charts) if (!c.has_data) missing.push([`${c.id}-not-run`, t(`res.${c.id}`), c.why]);
   const sweep = sweepSection(v.sweep);
   if (sweep) box.appendChild(sweep);
-  const grid = h('div', {class: 'grid'});
+  const grid = h('div', {class: 'grid', id: 'charts'});
   box.appendChild(grid);
+  if (missing.length)
+    box.insertBefore(h('div', {class: 'card', id: 'not-run'}, h('h3', {}, t('res.not_run_title')),
+      h('ul', {class: 'small'}, missing.map(([id, what, why]) => h('li', {id, class: 'not-run'},
+        t('res.not_run', {what, why: why ? ` — ${serverText(why)}` : ''}))))), sweep || grid);
+  const settings = settingsCard(v.settings);
   // defer drawing until the boxes are in the document, so Chart.js can measure them
   queueMicrotask(() => {
     if (v.classic.ran)
       for (const c of v.classic.charts) {
+        const labels = c.id === 'bandwidth' ? c.labels.map(l => t(`membw.${l}`)) : c.labels;
         const series = c.series.map(s => ({label: t(`res.${s.key}`) === `res.${s.key}` ? c.unit : t(`res.${s.key}`),
-          data: s.values, std: s.sd}));
-        chartCard(grid, t(`res.${c.id}`), c.id, c.has_data, cv => barChart(cv, c.labels, series, {unit: c.unit}));
+          unit: unitText(c.unit), data: s.values, std: s.sd}));
+        chartCard(grid, t(`res.${c.id}`), c.id, c.has_data, cv => barChart(cv, labels, series, {unit: unitText(c.unit)}));
       }
     if (v.ai.ran) {
       const models = v.ai.models.filter(m => m.has_summary);
@@ -166,53 +263,94 @@ function detailView() {
         const series = c.metrics.map(key => {
           const rows = models.map(m => metric(m, key));
           const first = rows.find(m => m.label) || {label: key};
-          return {label: first.label, data: rows.map(m => m.value ?? null),
+          const label = t(`metric.${key}`) === `metric.${key}` ? first.label : t(`metric.${key}`);
+          return {label, unit: unitText(first.unit || ''), data: rows.map(m => m.value ?? null),
             std: rows.some(m => m.sd != null) ? rows.map(m => m.sd ?? null) : undefined};
         });
-        const unit = metric(models[0], c.metrics[0]).unit || '';
-        chartCard(grid, t(`res.${c.id}`), c.id, models.length > 0, cv => barChart(cv, models.map(m => m.key), series,
-          {unit}));
+        const unit = unitText(metric(models[0], c.metrics[0]).unit || '');
+        chartCard(grid, t(`res.${c.id}`), c.id, models.length > 0 && series.some(s => s.data.some(x => x != null)),
+          cv => barChart(cv, models.map(m => m.key), series, {unit, legend: series.length > 1}));
       }
+      rooflineCard(models, grid);
     }
+    if (v.sweep) sweepCharts(sweep, v.sweep);
     appendPhases(box, v);
     appendServing(box, v);
     // a file with neither classic nor LLM phases (serve-bench) has no monitor series to offer
-    if (v.classic.ran || v.ai.ran) box.appendChild(monitorView(v.monitor));
+    if ((v.classic.ran || v.ai.ran) && v.monitor.length) box.appendChild(monitorView(v.monitor));
+    if (settings) box.appendChild(settings);
   });
   return box;
 }
 
-// One line per model of the LLM phase: status (with the error or reason), engine, tokens/s.
+// One line per model of the LLM phase: status (with the error or reason), engine, tokens/s, prompt and decode
+// rates, peak memory.
 function modelsTable(ai) {
   const engineText = e => {
     if (e?.mode) return `${e.library || 'server'} (${t(`res.engine_${e.mode}`)}) ${e.url || ''}`.trim();
     return e?.text || '—';
   };
+  const th = (text, n) => h('th', {scope: 'col', class: n ? 'n' : null}, text);
   return h('div', {class: 'card'}, h('h3', {}, t('res.models')), h('div', {class: 'scroll'}, h('table', {id: 'ai-models'},
-    h('tr', {}, h('th', {}, t('res.model')), h('th', {}, t('res.status')), h('th', {}, t('res.engine')),
-      h('th', {class: 'n'}, 'tokens/s'), h('th', {}, t('cmpph.stability'))),
-    ai.models.map(m => h('tr', {dataset: {model: m.key}},
+    h('thead', {}, h('tr', {}, th(t('res.model')), th(t('res.status')), th(t('res.engine')), th('tokens/s', true),
+      th(t('metric.prompt_tps'), true), th(t('metric.decode_tps'), true), th(`${t('metric.peak')} (${unitText('GiB')})`, true),
+      th(t('cmpph.stability')))),
+    h('tbody', {}, ai.models.map(m => h('tr', {dataset: {model: m.key}},
       h('td', {}, m.name ? `${m.name} (${m.key})` : m.key,
         m.synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null),
-      h('td', {class: `status-${m.status}`}, m.status ?? '—', m.why ? h('div', {class: 'muted small'}, m.why) : null),
+      h('td', {class: `status-${m.status}`}, m.status ? statusText(m.status) : '—',
+        m.why ? h('div', {class: 'muted small'}, serverText(m.why)) : null),
       h('td', {}, engineText(m.engine)),
       h('td', {class: 'n'}, metricText(metric(m, 'tps'))),
-      stabilityCell(m))))));
+      h('td', {class: 'n'}, metricText(metric(m, 'prompt_tps'))),
+      h('td', {class: 'n'}, metricText(metric(m, 'decode_tps'))),
+      h('td', {class: 'n'}, metricText(metric(m, 'peak'))),
+      stabilityCell(m)))))));
 }
 
-// The monitor time series of one phase (or model), as the server's view lists them.
+// The phase names of the monitor's list, in the GUI's language.
+const phaseName = name => (t(`fam.${name}`) === `fam.${name}` ? t('res.noise_model', {model: name}) : t(`fam.${name}`));
+
+// Every phase's samples laid end to end on one time axis, a marker where each starts.
+function joined(phases) {
+  let offset = 0;
+  const marks = [], keys = new Map();
+  for (const p of phases) {
+    marks.push({x: offset, label: phaseName(p.name)});
+    for (const s of p.series) {
+      if (!keys.has(s.key)) keys.set(s.key, {key: s.key, axis: s.axis, unit: s.unit, points: []});
+      const into = keys.get(s.key).points;
+      p.t_s.forEach((x, i) => { if (s.values[i] != null) into.push({x: offset + x, y: s.values[i]}); });
+    }
+    const last = p.t_s.at(-1) ?? 0;
+    const step = p.t_s.length > 1 ? p.t_s[1] - p.t_s[0] : 0.5;
+    offset += last + step;
+  }
+  return {marks, series: [...keys.values()]};
+}
+
+// The monitor time series: all phases end to end (phase markers on the time axis), or one phase.
 function monitorView(phases) {
-  const card = h('div', {class: 'card'}, h('h3', {}, t('res.monitor')));
-  if (!phases.length) { card.appendChild(h('p', {class: 'muted'}, t('res.no_data'))); return card; }
-  const pick = phases.find(p => p.name === state.monitorPhase) || phases[0];
+  const card = h('div', {class: 'card', id: 'monitor'}, h('h3', {}, t('res.monitor')));
+  const pick = phases.find(p => p.name === state.monitorPhase);
   card.appendChild(h('label', {}, t('res.phase'), ' ', h('select', {id: 'monitor-phase', onchange: e => {
     state.monitorPhase = e.target.value; card.replaceWith(monitorView(phases)); }},
-    phases.map(p => h('option', {value: p.name, selected: p === pick}, p.name)))));
-  const series = pick.series.map(s => ({label: s.key, axis: s.axis,
-    points: pick.t_s.map((x, i) => ({x, y: s.values[i]})).filter(p => p.y != null)}));
+    h('option', {value: '', selected: !pick}, t('res.all_phases')),
+    phases.map(p => h('option', {value: p.name, selected: p === pick}, phaseName(p.name))))));
+  const {marks, series: raw} = pick
+    ? {marks: [], series: pick.series.map(s => ({...s, points: pick.t_s.map((x, i) => ({x, y: s.values[i]})).filter(q => q.y != null)}))}
+    : joined(phases);
+  // clocks (MHz), temperatures (°C) and this process's CPU (100 per core) would flatten the GiB and W lines: they
+  // start hidden, one click on the legend shows them
+  const series = raw.map(s => ({label: monitorLabel(s.key), unit: unitText(s.unit || ''), axis: s.axis,
+    points: s.points, hidden: ['MHz', '°C', '% of a core'].includes(s.unit)}));
+  const right = [...new Set(series.filter(s => s.axis === 'y1' && !s.hidden).map(s => s.unit))].join(' / ');
+  card.appendChild(h('p', {class: 'muted small'}, t('res.monitor_hint')));
   // drawn once the card is laid out: Chart.js sizes itself from its box
   requestAnimationFrame(() => {
-    lineChart(chartBox(card, {name: 'monitor'}), series, {yTitle: '%', y2Title: 'GiB / W'});
+    const c = chartBox(card, {name: 'monitor'});
+    if (c) c.dataset.title = t('res.monitor');
+    lineChart(c, series, {xTitle: t('res.time_s'), yTitle: t('res.cpu_axis'), y2Title: right, yMax: 100, marks});
   });
   return card;
 }
