@@ -55,8 +55,11 @@ void cllm_advise_rates_from_result(const cJSON *res, const char *origin, const s
 {
     const cJSON *ph, *it;
     char src[192];
-    double best_cpu_bytes = 0, best_gpu_bytes = 0;
+    double best_cpu_bytes = 0, best_gpu_bytes = 0, gpu_gbps = NAN, layer_us, eff;
     const char *o = origin && origin[0] ? origin : "the results file";
+    struct cllm_fit_sample gpu_runs[16];
+    char gpu_names[96] = "";
+    int n_gpu_runs = 0;
 
     if ((ph = classic_phase(res, &CLLM_F_CL_MEMORY))) {
         snprintf(src, sizeof(src), "measured: memory_bandwidth read_gbps of %s", o);
@@ -89,7 +92,7 @@ void cllm_advise_rates_from_result(const cJSON *res, const char *origin, const s
         const struct cllm_model *m = reg && key ? cllm_registry_find(reg, key) : NULL;
         const struct cllm_model_quant *q = m ? cllm_model_find_quant(m, quant) : NULL;
         struct cllm_fit_need need;
-        double tps, gbps, fsize, eff;
+        double tps, gbps, fsize;
         int depth;
         bool gpu;
         if (!st || strcmp(st, "ok") != 0 || !m || !backend)
@@ -106,14 +109,37 @@ void cllm_advise_rates_from_result(const cJSON *res, const char *origin, const s
         if (depth < 0)
             depth = 0;
         cllm_fit_need_estimate(&m->arch, fsize, n_ctx, kv_type_bytes, &need);
-        eff = cllm_fit_efficiency(&need, tps, depth, gbps);
         gpu = strcasecmp(backend, "CPU") != 0;
+        if (gpu) {
+            /* only a run with every layer on the GPU says what the GPU does per token */
+            double ngl = cllm_r_num(cllm_r_get(it, &CLLM_F_LLM_ENGINE), &CLLM_F_LLM_E_N_GPU_LAYERS);
+            struct cllm_fit_place all;
+            double g, c;
+            if (isfinite(ngl) && ngl >= 0 && ngl < need.n_layer)
+                continue;
+            cllm_fit_place_all(&need, CLLM_WHERE_GPU, &all);
+            cllm_fit_bytes_per_token(&need, &all, depth, &g, &c);
+            if (n_gpu_runs < (int)(sizeof(gpu_runs) / sizeof(gpu_runs[0]))) {
+                gpu_runs[n_gpu_runs] = (struct cllm_fit_sample){need.n_layer, g + c, 1.0 / tps};
+                snprintf(gpu_names + strlen(gpu_names), sizeof(gpu_names) - strlen(gpu_names), "%s%s %s",
+                         n_gpu_runs ? ", " : "", key, quant ? quant : "");
+                n_gpu_runs++;
+                gpu_gbps = gbps;
+            }
+        }
+        eff = cllm_fit_efficiency(&need, tps, depth, gbps, gpu ? r->gpu_layer_us.value : 0);
         if (!(eff > 0) || fsize <= (gpu ? best_gpu_bytes : best_cpu_bytes))
             continue;
-        snprintf(src, sizeof(src), "measured: %s %s decoding at %.1f tokens/s on %s in %s", key, quant ? quant : "",
-                 tps, backend, o);
+        snprintf(src, sizeof(src), "measured: %s %s decoding at %.1f tokens/s on %s in %s%s", key, quant ? quant : "",
+                 tps, backend, o, gpu ? " (less the layer time)" : "");
         cllm_fit_input_set(gpu ? &r->gpu_decode_eff : &r->cpu_decode_eff, eff, src);
         *(gpu ? &best_gpu_bytes : &best_cpu_bytes) = fsize;
+    }
+    /* two or more GPU runs of different shapes: the layer time and the efficiency fitted together from them */
+    if (n_gpu_runs >= 2 && cllm_fit_gpu_terms(gpu_runs, n_gpu_runs, gpu_gbps, &layer_us, &eff)) {
+        snprintf(src, sizeof(src), "measured: fitted from %d GPU runs (%s) in %s", n_gpu_runs, gpu_names, o);
+        cllm_fit_input_set(&r->gpu_layer_us, layer_us, src);
+        cllm_fit_input_set(&r->gpu_decode_eff, eff, src);
     }
 }
 

@@ -86,6 +86,7 @@ static void print_advice(FILE *f, const struct cllm_fit_advice *a)
     print_input(f, "GPU read bandwidth", &r->gpu_read_gbps, "GB/s");
     print_input(f, "CPU decode efficiency", &r->cpu_decode_eff, "");
     print_input(f, "GPU decode efficiency", &r->gpu_decode_eff, "");
+    print_input(f, "GPU time per layer", &r->gpu_layer_us, "us");
     print_input(f, "CPU GEMM", &r->cpu_gflops, "GFLOPS");
     print_input(f, "GPU GEMM (fp16)", &r->gpu_gflops, "GFLOPS");
     print_input(f, "CPU prompt efficiency", &r->cpu_prompt_eff, "");

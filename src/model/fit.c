@@ -246,16 +246,18 @@ void cllm_fit_place(const struct cllm_fit_need *need, const struct cllm_fit_memo
 void cllm_fit_rates_default(struct cllm_fit_rates *r)
 {
     static const char *const why = "assumed: not measured";
+    static const char *const h200 = "assumed: not measured (fitted on an H200: TinyLlama and Mistral 7B Q4_K_M)";
     struct {
         struct cllm_fit_input *in;
         double v;
-    } d[] = {{&r->cpu_read_gbps, 20},   {&r->gpu_read_gbps, 300},    {&r->cpu_decode_eff, 0.75},
-             {&r->gpu_decode_eff, 0.75}, {&r->cpu_gflops, 100},      {&r->gpu_gflops, 20000},
-             {&r->cpu_prompt_eff, 1.3},  {&r->gpu_prompt_eff, 0.1}};
+        const char *why;
+    } d[] = {{&r->cpu_read_gbps, 20, why},   {&r->gpu_read_gbps, 300, why},    {&r->cpu_decode_eff, 0.75, why},
+             {&r->gpu_decode_eff, 0.9, h200}, {&r->cpu_gflops, 100, why},      {&r->gpu_gflops, 20000, why},
+             {&r->cpu_prompt_eff, 1.3, why},  {&r->gpu_prompt_eff, 0.1, why},  {&r->gpu_layer_us, 40, h200}};
     for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
         d[i].in->value = d[i].v;
         d[i].in->measured = false;
-        cllm_strlcpy(d[i].in->source, why, sizeof(d[i].in->source));
+        cllm_strlcpy(d[i].in->source, d[i].why, sizeof(d[i].in->source));
     }
 }
 
@@ -291,6 +293,7 @@ double cllm_fit_decode_tps(const struct cllm_fit_need *need, const struct cllm_f
     if (g > 0) {
         /* unified memory: the GPU reads system memory at the GPU's measured rate when there is one */
         s += g / (r->gpu_read_gbps.value * 1e9 * r->gpu_decode_eff.value);
+        s += p->n_gpu_layers * r->gpu_layer_us.value * 1e-6;
     }
     if (c > 0)
         s += c / (r->cpu_read_gbps.value * 1e9 * r->cpu_decode_eff.value);
@@ -311,15 +314,45 @@ double cllm_fit_prompt_tps(const struct cllm_fit_need *need, const struct cllm_f
     return 1.0 / s;
 }
 
-double cllm_fit_efficiency(const struct cllm_fit_need *need, double tps, int depth, double gbps)
+double cllm_fit_efficiency(const struct cllm_fit_need *need, double tps, int depth, double gbps, double layer_us)
 {
     struct cllm_fit_place all;
-    double g, c;
-    if (!isfinite(tps) || tps <= 0 || !isfinite(gbps) || gbps <= 0)
+    double g, c, s;
+    if (!isfinite(tps) || tps <= 0 || !isfinite(gbps) || gbps <= 0 || !(layer_us >= 0))
         return NAN;
     cllm_fit_place_all(need, CLLM_WHERE_CPU, &all);
     cllm_fit_bytes_per_token(need, &all, depth, &g, &c);
-    return tps * (g + c) / (gbps * 1e9);
+    s = 1.0 / tps - need->n_layer * layer_us * 1e-6;
+    return s > 0 ? (g + c) / (gbps * 1e9 * s) : NAN;
+}
+
+bool cllm_fit_gpu_terms(const struct cllm_fit_sample *s, int n, double gbps, double *layer_us, double *eff)
+{
+    /* normal equations of t = a L + b B (no intercept), in ms, layers and GB to keep them well scaled */
+    double sll = 0, slb = 0, sbb = 0, slt = 0, sbt = 0, det, a, b;
+    if (!s || n < 2 || !isfinite(gbps) || gbps <= 0)
+        return false;
+    for (int i = 0; i < n; i++) {
+        double l = s[i].n_layer, bb = s[i].bytes / 1e9, t = s[i].seconds * 1e3;
+        if (!(l > 0) || !(bb > 0) || !(t > 0) || !isfinite(t))
+            return false;
+        sll += l * l;
+        slb += l * bb;
+        sbb += bb * bb;
+        slt += l * t;
+        sbt += bb * t;
+    }
+    det = sll * sbb - slb * slb;
+    /* samples with (nearly) the same bytes per layer make the two columns proportional */
+    if (!(det > 1e-9 * sll * sbb))
+        return false;
+    a = (slt * sbb - sbt * slb) / det; /* ms per layer */
+    b = (sll * sbt - slb * slt) / det; /* ms per GB */
+    if (!(a > 0) || !(b > 0))
+        return false;
+    *layer_us = a * 1e3;
+    *eff = 1e3 / (b * gbps); /* GB/ms = 1e3 GB/s: efficiency = (1 / b) x 1e3 / gbps */
+    return true;
 }
 
 static bool on_gpu_whole(enum cllm_fit_where w)

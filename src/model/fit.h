@@ -7,10 +7,14 @@
  *
  * Decode model: a dense model reads each layer's weights (and the KV cache up to the current depth) once per token,
  * the output head once, and one row of the token embedding table, so
- *   seconds per token = bytes on the GPU / (GPU read GB/s x GPU efficiency)
+ *   seconds per token = bytes on the GPU / (GPU read GB/s x GPU efficiency) + layers on the GPU x GPU layer time
  *                     + bytes in RAM   / (host read GB/s x CPU efficiency)
  * where the efficiencies are a measured run's decode rate x its bytes per token / the bandwidth (its roofline
- * ratio), or an assumed value when no run was measured.
+ * ratio; on the GPU after the layer time is taken off the token's time), or an assumed value when no run was
+ * measured. The GPU layer time is what a token costs per layer beyond reading its weights (kernel launches and the
+ * small kernels between the matrix products): on an H200 about 40 us, which is most of a 1B model's token (22
+ * layers, 0.9 of 1.25 ms) and a third of a 7B's; with two or more measured GPU runs of different shapes both the
+ * layer time and the efficiency are fitted from them (cllm_fit_gpu_terms).
  * Prompt model: 2 x (parameters outside the embedding table) FLOPs per prompt token at the GEMM rate of where the
  * layers sit x an efficiency. */
 #ifndef CLLM_MODEL_FIT_H
@@ -130,11 +134,13 @@ struct cllm_fit_rates {
     struct cllm_fit_input gpu_gflops;      /* GPU GEMM rate (fp16), GFLOP/s */
     struct cllm_fit_input cpu_prompt_eff;  /* prompt FLOP rate / GEMM rate on the CPU */
     struct cllm_fit_input gpu_prompt_eff;  /* and on the GPU */
+    struct cllm_fit_input gpu_layer_us;    /* time per layer per token on the GPU beyond its bytes, microseconds */
 };
 
-/* The assumed values, each marked "assumed: not measured": host 20 GB/s, GPU 300 GB/s, decode efficiency 0.75,
- * CPU 100 GFLOP/s, GPU 20000 GFLOP/s, prompt efficiency CPU 1.3, GPU 0.1 (the ratios llama.cpp reached on this
- * project's machines: docs/performance.md). */
+/* The assumed values, each marked "assumed: ...": host 20 GB/s, GPU 300 GB/s, decode efficiency CPU 0.75, GPU 0.9
+ * (after the layer time), CPU 100 GFLOP/s, GPU 20000 GFLOP/s, prompt efficiency CPU 1.3, GPU 0.1, GPU layer time
+ * 40 us (the values llama.cpp reached on this project's machines, the GPU ones fitted on an H200 from TinyLlama and
+ * Mistral 7B: docs/performance.md). */
 void cllm_fit_rates_default(struct cllm_fit_rates *r);
 
 /* Sets one input as measured; a value that is not finite and > 0 leaves it as it was. */
@@ -152,9 +158,22 @@ double cllm_fit_decode_tps(const struct cllm_fit_need *need, const struct cllm_f
 double cllm_fit_prompt_tps(const struct cllm_fit_need *need, const struct cllm_fit_place *p,
                            const struct cllm_fit_rates *r);
 
-/* Roofline efficiency of a measured decode rate: tps x bytes per token (as cllm_fit_bytes_per_token counts them,
- * all in one memory) / (GB/s x 1e9). */
-double cllm_fit_efficiency(const struct cllm_fit_need *need, double tps, int depth, double gbps);
+/* Roofline efficiency of a measured decode rate: bytes per token (as cllm_fit_bytes_per_token counts them, all in
+ * one memory) / (GB/s x 1e9 x the token's time less n_layer x layer_us); with layer_us 0 that is tps x bytes / GB/s.
+ * NAN when the layer time alone is the token's time or more (the layer time does not fit this run). */
+double cllm_fit_efficiency(const struct cllm_fit_need *need, double tps, int depth, double gbps, double layer_us);
+
+/* One measured all-on-GPU decode run for cllm_fit_gpu_terms. */
+struct cllm_fit_sample {
+    int    n_layer;
+    double bytes;               /* bytes per token, cllm_fit_bytes_per_token */
+    double seconds;             /* 1 / decode tokens/s */
+};
+
+/* Least squares of seconds = n_layer x layer time + bytes / (GB/s x efficiency) over n samples: true with both terms
+ * > 0 (layer_us in microseconds, eff for gbps); false when fewer than two samples differ in bytes per layer or the
+ * fit gives a term <= 0 (the runs do not tell the two apart). */
+bool cllm_fit_gpu_terms(const struct cllm_fit_sample *s, int n, double gbps, double *layer_us, double *eff);
 
 /* The same placement moved entirely to the CPU, or entirely to the GPU (as if it fitted): for "what partial
  * offload costs". */

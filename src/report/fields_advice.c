@@ -32,7 +32,7 @@ static const struct cllm_field F_IN_GPU_BW = {"gpu_read_gbps", OBJ, "GB/s",
 static const struct cllm_field F_IN_CPU_EFF = {"cpu_decode_efficiency", OBJ, "",
     "decode rate x bytes per token / host bandwidth of a measured CPU run", &R_INPUT, 0, REQ};
 static const struct cllm_field F_IN_GPU_EFF = {"gpu_decode_efficiency", OBJ, "",
-    "the same for a measured GPU run", &R_INPUT, 0, REQ};
+    "the same for a measured GPU run, its time less n_layer x gpu_layer_time_us", &R_INPUT, 0, REQ};
 static const struct cllm_field F_IN_CPU_GF = {"cpu_gflops", OBJ, "GFLOPS", "CPU GEMM rate, all threads", &R_INPUT, 0,
     REQ};
 static const struct cllm_field F_IN_GPU_GF = {"gpu_gflops", OBJ, "GFLOPS", "GPU fp16 GEMM rate", &R_INPUT, 0, REQ};
@@ -40,10 +40,13 @@ static const struct cllm_field F_IN_CPU_PE = {"cpu_prompt_efficiency", OBJ, "",
     "prompt FLOP rate / CPU GEMM rate", &R_INPUT, 0, REQ};
 static const struct cllm_field F_IN_GPU_PE = {"gpu_prompt_efficiency", OBJ, "",
     "prompt FLOP rate / GPU GEMM rate", &R_INPUT, 0, REQ};
+static const struct cllm_field F_IN_GPU_LAYER = {"gpu_layer_time_us", OBJ, "us",
+    "time per layer per token on the GPU beyond reading its weights (launches, small kernels): fitted from two or "
+    "more measured GPU runs, else assumed", &R_INPUT, 0, REQ};
 const struct cllm_field *const CLLM_ADV_INPUT_FIELDS[CLLM_ADV_N_INPUTS] = {&F_IN_CPU_BW, &F_IN_GPU_BW,
-    &F_IN_CPU_EFF, &F_IN_GPU_EFF, &F_IN_CPU_GF, &F_IN_GPU_GF, &F_IN_CPU_PE, &F_IN_GPU_PE};
+    &F_IN_CPU_EFF, &F_IN_GPU_EFF, &F_IN_CPU_GF, &F_IN_GPU_GF, &F_IN_CPU_PE, &F_IN_GPU_PE, &F_IN_GPU_LAYER};
 static const struct cllm_field *const inputs_fields[] = {&F_IN_CPU_BW, &F_IN_GPU_BW, &F_IN_CPU_EFF, &F_IN_GPU_EFF,
-    &F_IN_CPU_GF, &F_IN_GPU_GF, &F_IN_CPU_PE, &F_IN_GPU_PE, NULL};
+    &F_IN_CPU_GF, &F_IN_GPU_GF, &F_IN_CPU_PE, &F_IN_GPU_PE, &F_IN_GPU_LAYER, NULL};
 static const struct cllm_record R_INPUTS = {"advice_inputs", "the inputs of the predictions", inputs_fields, false};
 
 /* ---- .memory ---- */

@@ -28,7 +28,7 @@ extern const struct cllm_field CLLM_F_ADV_RECOMMEND;
 extern const struct cllm_record CLLM_R_ADVICE;
 
 /* .inputs.<name>: {value, measured, source}, in struct cllm_fit_rates order */
-#define CLLM_ADV_N_INPUTS 8
+#define CLLM_ADV_N_INPUTS 9
 extern const struct cllm_field *const CLLM_ADV_INPUT_FIELDS[CLLM_ADV_N_INPUTS];
 extern const struct cllm_field CLLM_F_ADV_IN_VALUE;
 extern const struct cllm_field CLLM_F_ADV_IN_MEASURED;

@@ -63,7 +63,7 @@ cJSON *cllm_write_advice(const struct cllm_fit_advice *a)
     cJSON *o = cJSON_CreateObject(), *in, *mem, *rows, *rec, *best, *partial;
     const struct cllm_fit_input *inputs[CLLM_ADV_N_INPUTS] = {&a->rates.cpu_read_gbps, &a->rates.gpu_read_gbps,
         &a->rates.cpu_decode_eff, &a->rates.gpu_decode_eff, &a->rates.cpu_gflops, &a->rates.gpu_gflops,
-        &a->rates.cpu_prompt_eff, &a->rates.gpu_prompt_eff};
+        &a->rates.cpu_prompt_eff, &a->rates.gpu_prompt_eff, &a->rates.gpu_layer_us};
     double free_gb[CLLM_FIT_MAX_GPUS];
     char text[512];
 

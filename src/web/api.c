@@ -776,6 +776,7 @@ static cJSON *fits_view(struct cllm_web_api *api, const struct cllm_hw_info *hw)
     const struct { const char *label; const struct cllm_fit_input *in; const char *unit; } ins[] = {
         {"host read bandwidth", &a.rates.cpu_read_gbps, "GB/s"}, {"GPU read bandwidth", &a.rates.gpu_read_gbps, "GB/s"},
         {"CPU decode efficiency", &a.rates.cpu_decode_eff, ""}, {"GPU decode efficiency", &a.rates.gpu_decode_eff, ""},
+        {"GPU time per layer", &a.rates.gpu_layer_us, "us"},
         {"CPU GEMM", &a.rates.cpu_gflops, "GFLOPS"}, {"GPU GEMM", &a.rates.gpu_gflops, "GFLOPS"}};
 
     if (!o)

@@ -32,7 +32,8 @@ check "json: KV cache from the shape (Mistral 256 MiB, Llama 2 13B 1600 MiB at n
   ([.models[] | select(.key == "mistral-7b")][0].kv_cache_gb == 0.25)
   and ([.models[] | select(.key == "llama2-13b")][0].kv_cache_gb == 1.5625)' "$T/a.json" >/dev/null
 check "json: every input assumed, none measured, no results file" jq -e '
-  .measured_from == null and all(.inputs[]; .measured == false and .source == "assumed: not measured")' \
+  .measured_from == null and all(.inputs[]; .measured == false and (.source | startswith("assumed: not measured")))
+  and (.inputs.gpu_layer_time_us.source | test("H200"))' \
   "$T/a.json" >/dev/null
 # with no GPU here the decode rate is host bandwidth x efficiency / bytes per token: Mistral Q4_K_M reads
 # 4.37e9 x (1 - 131072000 / 7241465856) bytes of weights + 64 tokens of KV (8388608 bytes) per token
@@ -112,6 +113,35 @@ check "host bandwidth and CPU GEMM measured, from that file; efficiency assumed 
   and (.inputs.cpu_read_gbps.source | test("memory_bandwidth read_gbps"))
   and .inputs.cpu_gflops.measured and .inputs.cpu_gflops.value > 0
   and (.inputs.cpu_decode_efficiency.measured | not)' "$T/out" >/dev/null
+# two all-GPU runs of different shapes (the H200's TinyLlama and Mistral 7B decode rates, docs/performance.md) in
+# that file: the GPU's time per layer and efficiency are fitted from them; a partly offloaded run is left out
+jq '.ai_benchmarks.results = {
+  "tinyllama-1.1b": {status: "ok", model: {key: "tinyllama-1.1b", quant: "Q4_K_M"},
+    engine: {backend: "CUDA", n_gpu_layers: 99}, prompt_tokens: 0,
+    summary: {avg_tokens_per_second: 803.44, roofline: {bandwidth_gbps: 2112.2, bytes_per_token: 669000000}}},
+  "mistral-7b": {status: "ok", model: {key: "mistral-7b", quant: "Q4_K_M"},
+    engine: {backend: "CUDA", n_gpu_layers: -1}, prompt_tokens: 0,
+    summary: {avg_tokens_per_second: 277.53, roofline: {bandwidth_gbps: 2112.2, bytes_per_token: 4370000000}}},
+  "llama2-13b": {status: "ok", model: {key: "llama2-13b", quant: "Q4_K_M"},
+    engine: {backend: "CUDA", n_gpu_layers: 20}, prompt_tokens: 0,
+    summary: {avg_tokens_per_second: 20, roofline: {bandwidth_gbps: 2112.2, bytes_per_token: 7870000000}}}}' \
+  "$res" >"$T/gpu_runs.json"
+expect_rc "advise --results with two GPU runs" 0 "$BIN" advise --json --results "$T/gpu_runs.json"
+# solved by hand from the same numbers (tests/unit/test_fit.c: 41.4 us, 0.894 with 0.630 and 4.30 GB per token)
+check "GPU layer time and efficiency fitted from the two all-GPU runs (about 41 us, 0.89), the partial one left out" \
+  jq -e '.inputs.gpu_layer_time_us.measured and .inputs.gpu_decode_efficiency.measured
+  and .inputs.gpu_layer_time_us.value > 38 and .inputs.gpu_layer_time_us.value < 45
+  and .inputs.gpu_decode_efficiency.value > 0.86 and .inputs.gpu_decode_efficiency.value < 0.93
+  and (.inputs.gpu_layer_time_us.source | test("fitted from 2 GPU runs \\(tinyllama-1.1b Q4_K_M, mistral-7b Q4_K_M\\)"))' \
+  "$T/out" >/dev/null
+jq 'del(.ai_benchmarks.results["tinyllama-1.1b"])' "$T/gpu_runs.json" >"$T/gpu_run1.json"
+expect_rc "advise --results with one GPU run" 0 "$BIN" advise --json --results "$T/gpu_run1.json"
+# Mistral alone: 4.37e9 less its embedding table (4.29e9 per token) / (2112.2e9 x (1 / 277.53 - 32 x 40e-6)) = 0.87
+check "one GPU run: the layer time assumed, the efficiency from that run less 32 x 40 us" jq -e '
+  (.inputs.gpu_layer_time_us.measured | not) and .inputs.gpu_decode_efficiency.measured
+  and .inputs.gpu_decode_efficiency.value > 0.86 and .inputs.gpu_decode_efficiency.value < 0.89
+  and (.inputs.gpu_decode_efficiency.source | test("mistral-7b Q4_K_M decoding at 277.5 tokens/s on CUDA.*less the layer time"))' \
+  "$T/out" >/dev/null
 expect_rc "advise finds the newest results file in --results-dir" 0 "$BIN" advise --json --results-dir "$T/results"
 check "measured_from names it" jq -e --arg f "$res" '.measured_from == $f' "$T/out" >/dev/null
 

@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {
             struct cllm_fit_rates r;
             const struct cllm_fit_input *in[] = {&r.cpu_read_gbps, &r.gpu_read_gbps, &r.cpu_decode_eff,
-                &r.gpu_decode_eff, &r.cpu_gflops, &r.gpu_gflops, &r.cpu_prompt_eff, &r.gpu_prompt_eff};
+                &r.gpu_decode_eff, &r.cpu_gflops, &r.gpu_gflops, &r.cpu_prompt_eff, &r.gpu_prompt_eff, &r.gpu_layer_us};
             cllm_fit_rates_default(&r);
             static struct cllm_registry *reg;
             static bool reg_tried;

@@ -61,6 +61,7 @@ static void test_decode_7b_q4(void)
     r.cpu_decode_eff.value = 1;
     r.gpu_read_gbps.value = 2000;
     r.gpu_decode_eff.value = 0.5;
+    r.gpu_layer_us.value = 0;
     cllm_fit_place_all(&n, CLLM_WHERE_CPU, &cpu);
     cllm_fit_bytes_per_token(&n, &cpu, 0, &g, &c);
     /* every weight but the embedding table: 4.37e9 - 79097885.9 = 4290902114.1 bytes per token */
@@ -73,9 +74,18 @@ static void test_decode_7b_q4(void)
     /* all on the GPU at 2000 GB/s x 0.5: 1000e9 / 4290902114.1 = 233.05 */
     cllm_fit_place_all(&n, CLLM_WHERE_GPU, &gpu);
     CHECK_NEAR(cllm_fit_decode_tps(&n, &gpu, 0, &r), 233.0512, 1e-3);
+    /* with 40 us per layer the GPU adds 32 x 40 us = 1.28 ms: 1 / (4290902114.1 / 1e12 + 0.00128) = 179.5041 */
+    r.gpu_layer_us.value = 40;
+    CHECK_NEAR(cllm_fit_decode_tps(&n, &gpu, 0, &r), 179.50414, 1e-3);
+    /* the CPU placement has no layer time */
+    CHECK_NEAR(cllm_fit_decode_tps(&n, &cpu, 0, &r), 9.32205, 1e-4);
     /* the efficiency that predicts a measured 8 tokens/s at 40 GB/s: 8 x 4290902114.1 / 40e9 = 0.85818 */
-    CHECK_NEAR(cllm_fit_efficiency(&n, 8, 0, 40), 0.858180, 1e-6);
-    CHECK(isnan(cllm_fit_efficiency(&n, 8, 0, NAN)));
+    CHECK_NEAR(cllm_fit_efficiency(&n, 8, 0, 40, 0), 0.858180, 1e-6);
+    CHECK(isnan(cllm_fit_efficiency(&n, 8, 0, NAN, 0)));
+    /* less 32 x 100 us of layer time: 4290902114.1 / (40e9 x (0.125 - 0.0032)) = 0.880727 */
+    CHECK_NEAR(cllm_fit_efficiency(&n, 8, 0, 40, 100), 0.880727, 1e-6);
+    /* a layer time that is the whole token (32 x 4 ms > 125 ms): no efficiency */
+    CHECK(isnan(cllm_fit_efficiency(&n, 8, 0, 40, 4000)));
     /* prompt: 14220787712 FLOPs per token at 200 GFLOPS x 1.0 = 14.064 tokens/s */
     r.cpu_gflops.value = 200;
     r.cpu_prompt_eff.value = 1;
@@ -96,11 +106,15 @@ static void test_partial_decode(void)
     r.gpu_read_gbps.value = 1000;
     r.cpu_read_gbps.value = 50;
     r.gpu_decode_eff.value = r.cpu_decode_eff.value = 1;
+    r.gpu_layer_us.value = 0;
     memset(&p, 0, sizeof(p));
     p.where = CLLM_WHERE_PARTIAL;
     p.n_gpu_layers = 4;
     p.n_layer = 10;
     CHECK_NEAR(cllm_fit_decode_tps(&n, &p, 0, &r), 1 / 0.134, 1e-6);
+    /* 40 us for each of the 4 GPU layers: 1 / (0.134 + 0.00016) = 7.45379 */
+    r.gpu_layer_us.value = 40;
+    CHECK_NEAR(cllm_fit_decode_tps(&n, &p, 0, &r), 7.453787, 1e-5);
     /* a tied head reads the embedding table as the output matrix */
     cllm_fit_need_from_tensors(&a, 11.0e9, 0.5e9, 0, true, 1, 2, &n);
     CHECK_NEAR(n.output_bytes, 0.5e9, 1);
@@ -183,6 +197,7 @@ static void test_recommend(void)
     cllm_fit_rates_default(&a.rates);
     a.rates.gpu_read_gbps.value = 100;
     a.rates.gpu_decode_eff.value = 1;
+    a.rates.gpu_layer_us.value = 0;
     a.rates.cpu_read_gbps.value = 20;
     a.rates.cpu_decode_eff.value = 1;
     a.depth = 0;
@@ -217,6 +232,44 @@ static void test_recommend(void)
     cllm_fit_advice_free(&a);
 }
 
+/* the layer time and the GPU efficiency fitted from measured runs */
+static void test_gpu_terms(void)
+{
+    struct cllm_fit_sample s[3];
+    const int layers[3] = {22, 32, 40};
+    const double bytes[3] = {0.630e9, 4.30e9, 7.80e9};
+    struct cllm_fit_rates r;
+    double us = 0, eff = 0;
+    /* runs made from 40 us per layer and 0.9 of 2112 GB/s: the fit gives both back */
+    for (int i = 0; i < 3; i++)
+        s[i] = (struct cllm_fit_sample){layers[i], bytes[i], layers[i] * 40e-6 + bytes[i] / (2112e9 * 0.9)};
+    CHECK(cllm_fit_gpu_terms(s, 3, 2112, &us, &eff));
+    CHECK_NEAR(us, 40, 1e-6);
+    CHECK_NEAR(eff, 0.9, 1e-9);
+    /* the two runs measured on the H200 (docs/performance.md): TinyLlama 803.44, Mistral 7B 277.53 tokens/s;
+     * solved by hand: a = (t1 B2 - t2 B1) / (L1 B2 - L2 B1) = 41.40 us, 1 / (b x 2112.2e9) = 0.89354 */
+    s[0] = (struct cllm_fit_sample){22, 0.630e9, 1 / 803.44};
+    s[1] = (struct cllm_fit_sample){32, 4.30e9, 1 / 277.53};
+    CHECK(cllm_fit_gpu_terms(s, 2, 2112.2, &us, &eff));
+    CHECK_NEAR(us, 41.40196, 1e-4);
+    CHECK_NEAR(eff, 0.893537, 1e-5);
+    /* one run, or runs with the same bytes per layer, cannot tell the terms apart */
+    CHECK(!cllm_fit_gpu_terms(s, 1, 2112, &us, &eff));
+    s[1] = (struct cllm_fit_sample){44, 1.26e9, 1 / 400.0};
+    CHECK(!cllm_fit_gpu_terms(s, 2, 2112, &us, &eff));
+    /* a bigger model that is faster per byte than a small one: a negative term, refused */
+    s[0] = (struct cllm_fit_sample){22, 0.630e9, 1 / 100.0};
+    s[1] = (struct cllm_fit_sample){32, 4.30e9, 1 / 277.53};
+    CHECK(!cllm_fit_gpu_terms(s, 2, 2112, &us, &eff));
+    CHECK(!cllm_fit_gpu_terms(s, 2, NAN, &us, &eff));
+    /* the defaults say they are assumed and where they come from */
+    cllm_fit_rates_default(&r);
+    CHECK_NEAR(r.gpu_layer_us.value, 40, 0);
+    CHECK_NEAR(r.gpu_decode_eff.value, 0.9, 0);
+    CHECK(!r.gpu_layer_us.measured && strstr(r.gpu_layer_us.source, "H200") != NULL);
+    CHECK(strstr(r.cpu_decode_eff.source, "H200") == NULL);
+}
+
 int main(void)
 {
     RUN(test_kv_and_params);
@@ -225,5 +278,6 @@ int main(void)
     RUN(test_partial_decode);
     RUN(test_place);
     RUN(test_recommend);
+    RUN(test_gpu_terms);
     return test_summary();
 }
