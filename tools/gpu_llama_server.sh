@@ -24,6 +24,8 @@
 #   tools/gpu_llama_server.sh npm [MODEL] on the GPU machine, after every part was carried: the parts joined and
 #                                         checked, then the npm CUDA variant in-process (detect, run, sweep vs
 #                                         llama-bench on the same library) and the Vulkan variant on the same model
+#   tools/gpu_llama_server.sh keep        on the GPU machine: the .gpa/.gpb/.gpc/.gl carried in this call copied
+#                                         into build-dev/parts/, where npm finds them in a later call
 #   tools/gpu_llama_server.sh bin-pack    on the GPU machine: the CUDA build of `build` into $OUT in parts (16 MiB
 #                                         each), to carry back on a later machine instead of building again
 #   tools/gpu_llama_server.sh bin-unpack  on the GPU machine: the parts of bin-pack carried as .gpbin/
@@ -134,10 +136,22 @@ exec %s/llama-bench "$@"
 advise)
   gpu_env
   nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader | tee "$O/gpu.txt"
+  # the classic phases measured once per machine: a later call reuses them (build-dev/ stays while it is held)
+  kept=build-dev/advise_inputs.json
+  res=()
+  [ ! -s "$kept" ] || res=(--results "$PWD/$kept")
   COMPUTELLM="$PWD/$D/computellm" COMPUTELLM_LLAMA_LIB="$lib" tools/advise_vs_measured.sh \
     -m "${2:-tinyllama-1.1b mistral-7b llama2-13b}" -ngl 99 -r "${REPS:-3}" --models-dir "$PWD/models" \
-    --out "$O/advise" 2>&1 | tee "$O/advise.log" && rc=0 || rc=$?
+    "${res[@]}" --out "$O/advise" 2>&1 | tee "$O/advise.log" && rc=0 || rc=$?
+  [ -s "$kept" ] || cp "$(ls "$O"/advise/results/benchmark_*.json | head -1)" "$kept" 2>/dev/null || true
   echo "advise_vs_measured exit $rc"
+  ;;
+keep)
+  # a part carried in this call (.gpa, .gpb or .gpc) kept in build-dev/parts/ for npm in a later call: a carried
+  # folder not named in the next call's carry is gone there
+  mkdir -p build-dev/parts
+  for d in .gpa .gpb .gpc .gl; do [ ! -d "$d" ] || cp -r "$d" build-dev/parts/; done
+  ls -la build-dev/parts/*
   ;;
 sampling)
   gpu_env
@@ -146,7 +160,8 @@ sampling)
     "$D/computellm" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
     gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
     echo "== $M: llm_decode_vs_loop $gguf gpu ${TOKENS:-256} ${ROUNDS:-6} (device,host)"
-    "$D/llm_decode_vs_loop" "$gguf" gpu "${TOKENS:-256}" "${ROUNDS:-6}" "$lib" device,host 2>"$O/sampling_$M.err" \
+    "$D/llm_decode_vs_loop" "$gguf" gpu "${TOKENS:-256}" "${ROUNDS:-6}" "$lib" "${MODES:-device-top-k,device,host}" \
+      2>"$O/sampling_$M.err" \
       | tee "$O/sampling_$M.txt"
   done
   # the results file records it per run
@@ -179,13 +194,17 @@ npm)
   gpu_env ""
   N="$PWD/$D/npmdeps"
   mkdir -p "$N/llama" "$N/llama-bench/bin"
-  cat .gpa/cuda.tar.xz.part0 .gpb/cuda.tar.xz.part1 .gpc/cuda.tar.xz.part2 >"$D/cuda.tar.xz"
-  echo "$(cat .gpa/cuda.tar.xz.sha256)  $D/cuda.tar.xz" | sha256sum -c -
+  # each part from this call's carry or from an earlier call's `keep`
+  part() { if [ -e "$1/$2" ]; then echo "$1/$2"; else echo "build-dev/parts/$1/$2"; fi; }
+  cat "$(part .gpa cuda.tar.xz.part0)" "$(part .gpb cuda.tar.xz.part1)" "$(part .gpc cuda.tar.xz.part2)" \
+    >"$D/cuda.tar.xz"
+  echo "$(cat "$(part .gpa cuda.tar.xz.sha256)")  $D/cuda.tar.xz" | sha256sum -c -
   tar -xJf "$D/cuda.tar.xz" -C "$N/llama" && rm "$D/cuda.tar.xz"
-  tar -xJf ".gpa/vulkan.tar.xz" -C "$N/llama"
-  cp .gpa/llama-bench* "$N/llama-bench/bin/"
+  tar -xJf "$(part .gpa vulkan.tar.xz)" -C "$N/llama"
+  cp "$(dirname "$(part .gpa llama-bench)")"/llama-bench* "$N/llama-bench/bin/"
   # Vulkan: Debian's loader and glvnd (the README's .gl recipe) for the NVIDIA ICD
-  if [ -d .gl ]; then for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
+  gl=.gl; [ -d "$gl" ] || gl=build-dev/parts/.gl
+  if [ -d "$gl" ]; then for f in "$gl"/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
   B="$PWD/$D/computellm"
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
   "$B" synth "$M" --llama-lib "$N/llama/cuda" 2>&1 | tail -1
