@@ -49,17 +49,25 @@ static void num_row(cJSON *arr, const char *key, const cJSON *obj, const struct 
     }
 }
 
+/* A row whose value is known text. */
+static void text_row(cJSON *arr, const char *key, const char *text)
+{
+    cJSON *r = row(arr, key, "", 0);
+    cJSON_AddStringToObject(r, "value", text);
+    cJSON_AddNullToObject(r, "why");
+}
+
 static void str_row(cJSON *arr, const char *key, const cJSON *obj, const struct cllm_field *f)
 {
     const char *s = cllm_r_str(obj, f);
-    cJSON *r = row(arr, key, "", 0);
+    cJSON *r;
     if (s && *s) {
-        cJSON_AddStringToObject(r, "value", s);
-        cJSON_AddNullToObject(r, "why");
-    } else {
-        cJSON_AddNullToObject(r, "value");
-        set_why(r, obj, f);
+        text_row(arr, key, s);
+        return;
     }
+    r = row(arr, key, "", 0);
+    cJSON_AddNullToObject(r, "value");
+    set_why(r, obj, f);
 }
 
 cJSON *cllm_web_view_machine(const cJSON *res)
@@ -97,29 +105,22 @@ cJSON *cllm_web_view_machine(const cJSON *res)
             cJSON_AddNullToObject(r, "vram");
         set_why(r, d, &CLLM_F_HW_DEV_VRAM_TOTAL_GB);
     }
-    if (!cJSON_GetArraySize(cllm_r_get(gpu, &CLLM_F_HW_GPU_DEVICES))) {
-        cJSON *r = row(arr, "gpu", "", 0);
-        cJSON_AddStringToObject(r, "value", "none");
-        cJSON_AddNullToObject(r, "why");
-    }
+    if (!cJSON_GetArraySize(cllm_r_get(gpu, &CLLM_F_HW_GPU_DEVICES)))
+        text_row(arr, "gpu", "none");
     str_row(arr, "os", os, &CLLM_F_HW_OS_DISTRIBUTION);
     str_row(arr, "kernel", os, &CLLM_F_HW_OS_KERNEL);
     str_row(arr, "arch", os, &CLLM_F_HW_OS_MACHINE);
     if (llama) {
         const char *v = cllm_r_str(llama, &CLLM_F_AI_LLAMA_VERSION), *var = cllm_r_str(llama, &CLLM_F_AI_LLAMA_VARIANT);
         char text[256];
-        cJSON *r = row(arr, "llama", "", 0);
         snprintf(text, sizeof(text), "%s%s%s%s", v ? v : "?", var ? " (" : "", var ? var : "", var ? ")" : "");
-        cJSON_AddStringToObject(r, "value", text);
-        cJSON_AddNullToObject(r, "why");
+        text_row(arr, "llama", text);
     }
     if (tool) {
         const char *v = cllm_r_str(tool, &CLLM_F_TOOL_VERSION), *c = cllm_r_str(tool, &CLLM_F_TOOL_GIT_COMMIT);
         char text[256];
-        cJSON *r = row(arr, "tool", "", 0);
         snprintf(text, sizeof(text), "computellm %s%s%s%s", v ? v : "?", c ? " (" : "", c ? c : "", c ? ")" : "");
-        cJSON_AddStringToObject(r, "value", text);
-        cJSON_AddNullToObject(r, "why");
+        text_row(arr, "tool", text);
     }
     return arr;
 }

@@ -14,26 +14,9 @@ import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {SRC, BIN, ARTIFACTS, CHROMIUM, MODS, chromium, llamaDir, TINY_MODELS} from './lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SRC = path.resolve(process.env.CLLM_SRC || path.join(here, '..', '..'));
-const BIN = path.resolve(process.env.CLLM_BIN || path.join(SRC, 'build', 'computellm'));
-const ARTIFACTS = path.resolve(process.env.CLLM_ARTIFACTS || path.join(SRC, 'build', 'test-artifacts'));
-const CHROMIUM = process.env.CLLM_CHROMIUM || '/usr/bin/chromium';
-const MODS = path.join(SRC, '.deps', 'node', 'node_modules');
-const {chromium} = await import(path.join(MODS, 'playwright-core', 'index.mjs'));
 const AXE = fs.readFileSync(path.join(MODS, 'axe-core', 'axe.min.js'), 'utf8');
-
-const llamaDir = ['cpu', 'vulkan', 'cuda'].map(v => path.join(SRC, '.deps', 'llama', v))
-  .find(d => fs.existsSync(d) && fs.readdirSync(d).some(f => /^libllama.*\.so$/.test(f)));
-
-const TINY_MODELS = {models: {'tiny-test': {
-  name: 'Tiny test model', params: '0.02B', repo: 'none/none', default_quant: 'Q4_K_M', min_ram_gb: 0.5,
-  chat_template: 'zephyr',
-  arch: {arch: 'llama', n_layer: 2, n_embd: 256, n_ff: 512, n_head: 4, n_head_kv: 2, n_vocab: 32000,
-         n_ctx_train: 2048, rope_theta: 10000.0, rms_norm_eps: 1e-5},
-  quants: {Q4_K_M: {file: 'tiny-test.Q4_K_M.gguf', size_gb: 0.02, min_ram_gb: 0.5}}}}};
 const CONFIG = {classic: {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 5},
   inference: {max_tokens: 24}, runs: {warmup_max_tokens: 4}, monitor: {interval_s: 0.1}};
 const LONG_CPU = 'Intel(R) Xeon(R) Platinum 8480+ CPU with a deliberately long imported machine name @ 2.00GHz';
