@@ -135,8 +135,7 @@ for (const lang of ['en', 'fr'])
         ...(runFile ? {detail: () => open(runFile)} : {}),
         ...(runFile && other && !opt('--results', null) ? {energy: async () => {
           await open(other);
-          await page.click('#runs summary').catch(() => {});
-          await page.locator('#energy').scrollIntoViewIfNeeded().catch(() => {});
+          if (await page.locator('#runs summary').count()) await page.click('#runs summary');
         }} : {}),
         ...(sweepFile ? {sweep: () => open(sweepFile)} : {}),
         ...(sweepEnergy ? {'sweep-energy': () => open(sweepEnergy)} : {}),
