@@ -33,6 +33,9 @@ const BIN = path.resolve(process.env.CLLM_BIN || path.join(SRC, 'build', 'comput
 const ARTIFACTS = path.resolve(process.env.CLLM_ARTIFACTS || path.join(SRC, 'build', 'test-artifacts'));
 const CHROMIUM = process.env.CLLM_CHROMIUM || '/usr/bin/chromium';
 const {chromium} = await import(path.join(SRC, '.deps', 'node', 'node_modules', 'playwright-core', 'index.mjs'));
+// axe-core (deps/test.lock) for the run page's states that pages.test.mjs does not reach: a run going on, a run done
+const AXE_JS = path.join(SRC, '.deps', 'node', 'node_modules', 'axe-core', 'axe.min.js');
+const AXE = fs.existsSync(AXE_JS) ? fs.readFileSync(AXE_JS, 'utf8') : null;
 
 // the LLM phase needs a libllama; without one the LLM checks are skipped (and say so)
 const llamaDir = ['cpu', 'vulkan', 'cuda'].map(v => path.join(SRC, '.deps', 'llama', v))
@@ -197,6 +200,24 @@ function assertMonotone(samples, what) {
 
 let doneRun = null;   // {id, file} of the first complete run
 
+
+// No serious or critical axe-core violation on the page as it is now, light and dark (skipped without axe-core).
+async function axeClean(what) {
+  if (!AXE) return;
+  try {
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({colorScheme: scheme});
+      if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+      const res = await page.evaluate(() => window.axe.run(document, {resultTypes: ['violations']}));
+      const bad = res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`), [],
+        `${what} (${scheme})`);
+    }
+  } finally {
+    await page.emulateMedia({colorScheme: 'light'});
+  }
+}
+
 test('progress follows the plan: monotone, below 100 % until done, 100 % at the end; times; API events agree', async () => {
   const id = await startRun({classic: true, ai: !!llamaDir, runs: 2, maxTokens: 16, prompt: 'Say hello in one word.'});
   if (llamaDir) {
@@ -297,6 +318,7 @@ test('after a run: headline cards from the server view, runs OK with the CV, a l
   }
   // the busy-machine warning exactly when the view has noise notes
   assert.equal(await page.locator('#run-summary .noisy-run').count(), view.noise.length ? 1 : 0);
+  await axeClean('the run page after a run (headline cards)');
   // the link opens that result, not the list
   const href = await page.getAttribute('#open-result', 'href');
   assert.equal(href, `#results/${encodeURIComponent(doneRun.file)}`);
@@ -349,6 +371,7 @@ test('a run started elsewhere: the form shows its settings, locked; a reload kee
   } finally {
     await page.setViewportSize({width: 1400, height: 900});
   }
+  await axeClean('the run page during a run');
   // Cancel: at once "Cancelling…" and disabled; then cancelled, the bar where the run stopped
   await page.click('#cancel');
   assert.equal(await page.isDisabled('#cancel'), true);
