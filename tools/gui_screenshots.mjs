@@ -5,8 +5,10 @@
 //   node tools/gui_screenshots.mjs [--bin build/computellm] [--out gui-screenshots] [--results DIR]
 // Without --results it makes its own in a temporary folder, as the browser tests do: `computellm run` on a tiny
 // synthetic model (classic phases only when no libllama is in .deps/llama/), `computellm sweep` (depth 0,16 ×
-// threads 1,2), an imported copy with a long CPU name and one unreadable file. Pages: hardware, benchmark, results
-// (the list), detail (the run), sweep, comparison (run + copy), unreadable (the bad file's error). Files are named
+// threads 1,2), an imported copy with a long CPU name and one unreadable file; the copy and a copy of the sweep get
+// energy numbers (tests/browser/energy_fixture.mjs: the build machine has no sensor). Pages: hardware, benchmark,
+// results (the list), detail (the run: energy not measured, its reason), energy (the copy's detail, its timed runs
+// open), sweep, sweep-energy, comparison (run + copy), unreadable (the bad file's error). Files are named
 // PAGE-WIDTH-LANG-THEME.png (full page); it prints the folder and the count, and exits 1 on a page error.
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +31,8 @@ for (const [f, what] of [[BIN, 'the computellm binary (--bin; make builds it)'],
                          [PW, 'playwright-core (scripts/setup)']])
   if (!fs.existsSync(f)) { console.error(`gui_screenshots: ${f} not found: ${what}`); process.exit(2); }
 const {chromium} = await import(PW);
+// the energy fixture of the browser tests: the imported copies get energy numbers (no sensor on the build machine)
+const {measured} = await import(path.join(SRC, 'tests', 'browser', 'energy_fixture.mjs'));
 
 const llamaDir = ['cpu', 'vulkan', 'cuda'].map(v => path.join(SRC, '.deps', 'llama', v))
   .find(d => fs.existsSync(d) && fs.readdirSync(d).some(f => /^libllama.*\.so$/.test(f)));
@@ -88,7 +92,15 @@ if (runFile && !opt('--results', null)) {
   const res = await api(`/api/results/${encodeURIComponent(runFile)}`);
   res.id = '20990101_000000';
   res.hardware.cpu.model = 'Intel(R) Xeon(R) Platinum 8480+ CPU with a long imported machine name @ 2.00GHz';
-  other = (await api('/api/results', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(res)})).name;
+  other = (await api('/api/results', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify(measured(res))})).name;
+}
+let sweepEnergy = null;
+if (sweepFile) {
+  const res = await api(`/api/results/${encodeURIComponent(sweepFile)}`);
+  res.id = '20990101_000001';
+  sweepEnergy = (await api('/api/results', {method: 'POST', headers: {'Content-Type': 'application/json'},
+    body: JSON.stringify(measured(res))})).name;
 }
 const bad = list.find(r => r.error)?.name;
 
@@ -121,7 +133,12 @@ for (const lang of ['en', 'fr'])
         benchmark: async () => { await page.goto(`${base}/#benchmark`); await page.waitForSelector('#page-benchmark button'); await page.waitForTimeout(300); },
         results: async () => { await page.goto(`${base}/#results`); await page.waitForSelector('#results-list, #page-results p'); },
         ...(runFile ? {detail: () => open(runFile)} : {}),
+        ...(runFile && other && !opt('--results', null) ? {energy: async () => {
+          await open(other);
+          if (await page.locator('#runs summary').count()) await page.click('#runs summary');
+        }} : {}),
         ...(sweepFile ? {sweep: () => open(sweepFile)} : {}),
+        ...(sweepEnergy ? {'sweep-energy': () => open(sweepEnergy)} : {}),
         ...(runFile && other ? {comparison: async () => {
           await page.goto(`${base}/#results`);
           await page.waitForSelector('#results-list');

@@ -1441,6 +1441,10 @@ static const struct view_metric g_m_prompt_tps = {"prompt_tps", "prompt tokens/s
 static const struct view_metric g_m_load = {"load_time", "load time", 2, &CLLM_F_LLM_M_LOAD_TIME_S, NULL, false, NULL, 0, NULL};
 static const struct view_metric g_m_prompt = {"prompt_tokens", "prompt tokens", 0, &CLLM_F_LLM_PROMPT_TOKENS, NULL,
                                               false, NULL, 0, NULL};
+static const struct view_metric g_m_decode_j = {"decode_jpt", "decode J/token", 4, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN,
+                                                NULL, true, NULL, 0, NULL};
+static const struct view_metric g_m_prompt_j = {"prompt_jpt", "prompt J/token", 4, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN,
+                                                NULL, true, NULL, 0, NULL};
 
 static void add_num_or_null(cJSON *o, const char *key, double v)
 {
@@ -1627,12 +1631,36 @@ static cJSON *ladder_view(const cJSON *lad)
     return o;
 }
 
+/* Each timed run of a model as the file has it: {"run", "status", "why", "generated_tokens", "tps", "decode_tps",
+ * "ttft", "prompt_energy", "decode_energy"} (the energy windows of cllm_web_view_energy_window). */
+static cJSON *runs_view(const cJSON *item)
+{
+    const cJSON *r;
+    cJSON *arr = cJSON_CreateArray();
+    cJSON_ArrayForEach(r, cllm_r_get(item, &CLLM_F_LLM_RUNS)) {
+        const char *why = cllm_r_str(r, &CLLM_F_ERROR);
+        cJSON *e = cJSON_CreateObject();
+        add_num_or_null(e, "run", cllm_r_num(r, &CLLM_F_LLM_RUN_RUN));
+        add_str_or_null(e, "status", cllm_r_str(r, &CLLM_F_LLM_RUN_STATUS));
+        add_str_or_null(e, "why", why ? why : cllm_r_str(r, &CLLM_F_REASON));
+        add_num_or_null(e, "generated_tokens", cllm_r_num(r, &CLLM_F_LLM_RUN_GENERATED_TOKENS));
+        add_num_or_null(e, "tps", cllm_r_num(r, &CLLM_F_LLM_RUN_TPS));
+        add_num_or_null(e, "decode_tps", cllm_r_num(r, &CLLM_F_LLM_RUN_DECODE_TPS));
+        add_num_or_null(e, "ttft", cllm_r_num(r, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S));
+        cJSON_AddItemToObject(e, "prompt_energy", cllm_web_view_energy_window(cllm_r_get(r, &CLLM_F_LLM_RUN_PROMPT_ENERGY)));
+        cJSON_AddItemToObject(e, "decode_energy", cllm_web_view_energy_window(cllm_r_get(r, &CLLM_F_LLM_RUN_DECODE_ENERGY)));
+        cJSON_AddItemToArray(arr, e);
+    }
+    return arr;
+}
+
 static cJSON *models_view(const cJSON *ai)
 {
     static const struct view_metric *const ms[] = {&g_m_tps, &g_m_ttft, &g_m_itl, &g_m_itl50, &g_m_itl90, &g_m_itl99,
-                                                   &g_m_peak, &g_m_prompt_tps, &g_m_decode};
+                                                   &g_m_peak, &g_m_prompt_tps, &g_m_decode, &g_m_decode_j,
+                                                   &g_m_prompt_j};
     static const char *const tps[] = {"tps"}, *const ttft[] = {"ttft"}, *const pd[] = {"prompt_tps", "decode_tps"},
-                             *const peak[] = {"peak"},
+                             *const peak[] = {"peak"}, *const jpt[] = {"decode_jpt", "prompt_jpt"},
                              *const itl[] = {"itl", "itl_p50", "itl_p90", "itl_p99"};
     const cJSON *results = cllm_r_get(ai, &CLLM_F_AI_RESULTS), *m;
     cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "models"), *charts;
@@ -1667,6 +1695,8 @@ static cJSON *models_view(const cJSON *ai)
         add_metrics(e, m, ms, sizeof(ms) / sizeof(ms[0]));
         cJSON_AddItemToObject(e, "ladder", ladder_view(cllm_r_get(m, &CLLM_F_LLM_LADDER)));
         cJSON_AddItemToObject(e, "roofline", cllm_web_view_roofline(sum));
+        cJSON_AddItemToObject(e, "energy", cllm_web_view_energy(sum));
+        cJSON_AddItemToObject(e, "runs", runs_view(m));
         cJSON_AddItemToArray(arr, e);
     }
     charts = cJSON_AddArrayToObject(o, "charts");
@@ -1675,6 +1705,7 @@ static cJSON *models_view(const cJSON *ai)
     add_chart(charts, "itl", "itl", itl, 4);
     add_chart(charts, "prompt_decode", "prompt_decode", pd, 2);
     add_chart(charts, "peak", "peak", peak, 1);
+    add_chart(charts, "energy", "energy", jpt, 2);
     return o;
 }
 
@@ -2408,6 +2439,7 @@ static cJSON *sweep_view(const cJSON *sw)
         cJSON_AddNumberToObject(e, "throttled", isfinite(nthr) ? nthr : 0);
         add_num_or_null(e, "other_cpu_pct", cllm_r_num(t, &CLLM_F_SW_OTHER_CPU_PCT));
         cJSON_AddBoolToObject(e, "noisy", tn);
+        cJSON_AddItemToObject(e, "energy", cllm_web_view_energy_window(t));
         cJSON_AddItemToArray(arr, e);
     }
     /* a column whose cell is the same in every test (the one model of most sweeps): same, so a narrow page can

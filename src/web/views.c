@@ -213,3 +213,62 @@ cJSON *cllm_web_view_roofline(const cJSON *summary)
         cJSON_AddNullToObject(o, "why");
     return o;
 }
+
+static void add_num(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static void add_str(cJSON *o, const char *key, const char *v)
+{
+    if (v && *v)
+        cJSON_AddStringToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+cJSON *cllm_web_view_energy_window(const cJSON *win)
+{
+    cJSON *o;
+    double jpt;
+    if (!cJSON_IsObject(win) || !cJSON_GetObjectItemCaseSensitive(win, CLLM_F_EN_J_PER_TOKEN.name))
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    jpt = cllm_r_num(win, &CLLM_F_EN_J_PER_TOKEN);
+    add_num(o, "jpt", jpt);
+    add_num(o, "tpj", cllm_r_num(win, &CLLM_F_EN_TOKENS_PER_J));
+    add_num(o, "joules", cllm_r_num(win, &CLLM_F_EN_JOULES));
+    add_num(o, "watts", cllm_r_num(win, &CLLM_F_EN_WATTS));
+    add_num(o, "window_s", cllm_r_num(win, &CLLM_F_EN_WINDOW_S));
+    add_num(o, "tokens", cllm_r_num(win, &CLLM_F_EN_TOKENS));
+    add_str(o, "source", cllm_r_str(win, &CLLM_F_EN_SOURCE));
+    add_str(o, "domains", cllm_r_str(win, &CLLM_F_EN_DOMAINS));
+    add_str(o, "note", cllm_r_str(win, &CLLM_F_EN_NOTE));
+    add_str(o, "why", isfinite(jpt) ? NULL : why_of(win, &CLLM_F_EN_J_PER_TOKEN));
+    return o;
+}
+
+cJSON *cllm_web_view_energy(const cJSON *summary)
+{
+    cJSON *o;
+    double d, p;
+    if (!cJSON_IsObject(summary) || !cllm_r_get(summary, &CLLM_F_LLM_ENERGY_RUNS))
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    d = cllm_r_num(summary, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN);
+    p = cllm_r_num(summary, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN);
+    add_num(o, "runs", cllm_r_num(summary, &CLLM_F_LLM_ENERGY_RUNS));
+    add_num(o, "decode_jpt", d);
+    add_num(o, "decode_tpj", cllm_r_num(summary, &CLLM_F_LLM_AVG_DECODE_TOKENS_PER_J));
+    add_num(o, "decode_watts", cllm_r_num(summary, &CLLM_F_LLM_AVG_DECODE_WATTS));
+    add_num(o, "prompt_jpt", p);
+    add_num(o, "prompt_watts", cllm_r_num(summary, &CLLM_F_LLM_AVG_PROMPT_WATTS));
+    add_str(o, "source", cllm_r_str(summary, &CLLM_F_EN_SOURCE));
+    add_str(o, "domains", cllm_r_str(summary, &CLLM_F_EN_DOMAINS));
+    add_str(o, "why_decode", isfinite(d) ? NULL : why_of(summary, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN));
+    add_str(o, "why_prompt", isfinite(p) ? NULL : why_of(summary, &CLLM_F_LLM_AVG_PROMPT_J_PER_TOKEN));
+    return o;
+}

@@ -27,6 +27,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {SRC, BIN, ARTIFACTS, CHROMIUM, chromium, llamaDir, TINY_MODELS} from './lib.mjs';
 
+// axe-core (deps/test.lock) for the run page's states that pages.test.mjs does not reach: a run going on, a run done
+const AXE_JS = path.join(SRC, '.deps', 'node', 'node_modules', 'axe-core', 'axe.min.js');
+const AXE = fs.existsSync(AXE_JS) ? fs.readFileSync(AXE_JS, 'utf8') : null;
 // small classic phases; the LLM settings are the form's
 const SMALL_CLASSIC = {cpu_matrix_sizes: [256], gemm_iterations: 1, memory_array_mb: 16, memory_repeats: 5};
 // a classic plan that takes some seconds per phase: long enough to reload and cancel in
@@ -180,6 +183,24 @@ function assertMonotone(samples, what) {
 
 let doneRun = null;   // {id, file} of the first complete run
 
+
+// No serious or critical axe-core violation on the page as it is now, light and dark (skipped without axe-core).
+async function axeClean(what) {
+  if (!AXE) return;
+  try {
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({colorScheme: scheme});
+      if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE);
+      const res = await page.evaluate(() => window.axe.run(document, {resultTypes: ['violations']}));
+      const bad = res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`), [],
+        `${what} (${scheme})`);
+    }
+  } finally {
+    await page.emulateMedia({colorScheme: 'light'});
+  }
+}
+
 test('progress follows the plan: monotone, below 100 % until done, 100 % at the end; times; API events agree', async () => {
   const id = await startRun({classic: true, ai: !!llamaDir, runs: 2, maxTokens: 16, prompt: 'Say hello in one word.'});
   if (llamaDir) {
@@ -280,6 +301,7 @@ test('after a run: headline cards from the server view, runs OK with the CV, a l
   }
   // the busy-machine warning exactly when the view has noise notes
   assert.equal(await page.locator('#run-summary .noisy-run').count(), view.noise.length ? 1 : 0);
+  await axeClean('the run page after a run (headline cards)');
   // the link opens that result, not the list
   const href = await page.getAttribute('#open-result', 'href');
   assert.equal(href, `#results/${encodeURIComponent(doneRun.file)}`);
@@ -332,6 +354,7 @@ test('a run started elsewhere: the form shows its settings, locked; a reload kee
   } finally {
     await page.setViewportSize({width: 1400, height: 900});
   }
+  await axeClean('the run page during a run');
   // Cancel: at once "Cancelling…" and disabled; then cancelled, the bar where the run stopped
   await page.click('#cancel');
   assert.equal(await page.isDisabled('#cancel'), true);

@@ -702,6 +702,102 @@ static void test_result_view(void)
     unlink(path);
 }
 
+/* The energy of the view (issue 15 §4): the summary's J/token, watts and source per model, each run's windows, a
+ * null's reason from the file; a file older than the energy keys has none (null, not zeros). The numbers are put
+ * into the pre-redesign fixture here: the view must show the file's own. */
+static void test_energy_view(void)
+{
+    const char *fixture = test_data("golden/results_v0.1.0_before_redesign.json");
+    size_t len = 0;
+    char *text = test_slurp(fixture, &len), name[256] = "", path[512], *out;
+    cJSON *file, *o, *m, *sum, *runs, *r, *nr;
+    const cJSON *vm, *e, *vr, *w;
+    int i = 0;
+
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    /* the fixture as it is: no energy keys, no energy in the view */
+    o = import_view(text, len, name, sizeof(name));
+    m = cJSON_GetArrayItem(cllm_json_path(o, "ai.models"), 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(m, "energy")));
+    CHECK(cJSON_IsNull(cllm_json_path(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "runs"), 0),
+                                      "decode_energy")));
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "runs")), 2);
+    cJSON_Delete(o);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    unlink(path);
+
+    file = cJSON_Parse(text);
+    free(text);
+    cJSON_ReplaceItemInObject(file, "id", cJSON_CreateString("20990101_000009"));
+    m = cJSON_GetObjectItemCaseSensitive(cllm_json_path(file, "ai_benchmarks.results"), "tiny-test");
+    sum = cJSON_GetObjectItemCaseSensitive(m, "summary");
+    runs = cJSON_GetObjectItemCaseSensitive(m, "runs");
+    cJSON_AddNumberToObject(sum, "energy_runs", 2);
+    cJSON_AddNumberToObject(sum, "avg_decode_joules_per_token", 0.0421);
+    cJSON_AddNumberToObject(sum, "avg_decode_tokens_per_joule", 23.75);
+    cJSON_AddNumberToObject(sum, "avg_decode_watts", 311.5);
+    cJSON_AddNullToObject(sum, "avg_prompt_joules_per_token");
+    cJSON_AddNullToObject(sum, "avg_prompt_watts");
+    cJSON_AddStringToObject(sum, "energy_domains", "gpu");
+    cJSON_AddStringToObject(sum, "energy_source", "nvml_energy_counter");
+    nr = cJSON_AddObjectToObject(sum, "null_reasons");
+    cJSON_AddStringToObject(nr, "avg_prompt_joules_per_token", "window shorter than the NVML counter's 100 ms");
+    cJSON_ArrayForEach(r, runs) {
+        cJSON *d = cJSON_AddObjectToObject(r, "decode_energy"), *p = cJSON_AddObjectToObject(r, "prompt_energy");
+        cJSON_AddNumberToObject(d, "energy_window_s", 1.5 + i);
+        cJSON_AddNumberToObject(d, "energy_tokens", 23);
+        cJSON_AddNumberToObject(d, "joules", 0.9 + i);
+        cJSON_AddNumberToObject(d, "watts", 300 + i);
+        cJSON_AddNumberToObject(d, "joules_per_token", 0.04 + 0.001 * i);
+        cJSON_AddNumberToObject(d, "tokens_per_joule", 25 - i);
+        cJSON_AddStringToObject(d, "energy_source", "nvml_energy_counter");
+        cJSON_AddNumberToObject(p, "energy_window_s", 0.02);
+        cJSON_AddNullToObject(p, "joules_per_token");
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(p, "null_reasons"), "joules_per_token",
+                                "window shorter than the NVML counter's 100 ms");
+        i++;
+    }
+    out = cJSON_PrintUnformatted(file);
+    o = import_view(out, strlen(out), name, sizeof(name));
+    free(out);
+    vm = cJSON_GetArrayItem(cllm_json_path(o, "ai.models"), 0);
+    e = cJSON_GetObjectItemCaseSensitive(vm, "energy");
+    CHECK(fabs(row_num(e, "decode_jpt") - 0.0421) < 1e-15);
+    CHECK(fabs(row_num(e, "decode_tpj") - 23.75) < 1e-12);
+    CHECK(fabs(row_num(e, "decode_watts") - 311.5) < 1e-12);
+    CHECK(fabs(row_num(e, "runs") - 2) < 1e-12);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "prompt_jpt")));
+    CHECK_STR(str_of(e, "why_prompt"), "window shorter than the NVML counter's 100 ms");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "why_decode")));
+    CHECK_STR(str_of(e, "source"), "nvml_energy_counter");
+    CHECK_STR(str_of(e, "domains"), "gpu");
+    /* the metric rows the energy chart draws */
+    CHECK(fabs(row_num(view_row(vm, "decode_jpt"), "value") - 0.0421) < 1e-15);
+    CHECK_STR(str_of(view_row(vm, "decode_jpt"), "unit"), "J/token");
+    /* each run's windows */
+    i = 0;
+    cJSON_ArrayForEach(vr, cJSON_GetObjectItemCaseSensitive(vm, "runs")) {
+        w = cJSON_GetObjectItemCaseSensitive(vr, "decode_energy");
+        CHECK(fabs(row_num(w, "jpt") - (0.04 + 0.001 * i)) < 1e-15);
+        CHECK(fabs(row_num(w, "watts") - (300 + i)) < 1e-12);
+        CHECK(fabs(row_num(w, "window_s") - (1.5 + i)) < 1e-12);
+        CHECK(fabs(row_num(w, "tokens") - 23) < 1e-12);
+        CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "why")));
+        w = cJSON_GetObjectItemCaseSensitive(vr, "prompt_energy");
+        CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(w, "jpt")));
+        CHECK_STR(str_of(w, "why"), "window shorter than the NVML counter's 100 ms");
+        CHECK_STR(str_of(vr, "status"), "ok");
+        i++;
+    }
+    CHECK_INT(i, 2);
+    cJSON_Delete(o);
+    cJSON_Delete(file);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    unlink(path);
+}
+
 /* The serving part of the view, from a serve-bench section written by the results writer (report/write_serve.c):
  * each level's rows in the unit shown (TTFT and ITL in ms, E2E in s), a null with the reason the file gives, the
  * errors listed once, the levels asked for and not run, the charts' series. */
@@ -1540,6 +1636,7 @@ int main(void)
     RUN(test_manual_unreachable);
     RUN(test_results_files);
     RUN(test_result_view);
+    RUN(test_energy_view);
     RUN(test_serving_view);
     RUN(test_ladder_sweep_view);
     RUN(test_old_results_import);

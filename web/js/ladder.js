@@ -5,6 +5,7 @@
 import {categoryLineChart, chartCard} from './charts.js';
 import {num, serverText, statusText, t} from './i18n.js';
 import {h} from './ui.js';
+import {jptText, sourceText, whyText} from './energy.js';
 
 const finite = v => typeof v === 'number' && Number.isFinite(v);
 // a translation when this version has one, else the server's English
@@ -72,6 +73,9 @@ export function sweepSection(sw) {
   const notes = sw.notes || {};
   const first = sw.tests?.[0];
   const shared = first ? cols.map((c, i) => (c.same ? i : -1)).filter(i => i >= 0) : [];
+  // a J/token column when any test was measured (as -o md); else the reason once under the table
+  const measured = (sw.tests || []).some(x => finite(x.energy?.jpt));
+  const noEnergy = (sw.tests || []).find(x => x.energy && !finite(x.energy.jpt) && x.energy.why && x.status === 'ok');
   return h('div', {id: 'sweep'}, h('h2', {}, t('sw.title')),
     h('div', {class: 'card'},
       finite(sw.repetitions) ? h('p', {}, t('sw.reps', {n: num(sw.repetitions, 0)})) : null,
@@ -86,14 +90,20 @@ export function sweepSection(sw) {
       h('div', {class: 'scroll'}, h('table', {id: 'sweep-table'},
         h('thead', {}, h('tr', {}, cols.map(c => h('th', {class: `${c.numeric ? 'n' : ''}${c.same ? ' same' : ''}`},
           tr(`sw.col_${c.key}`, c.label))),
-          h('th', {class: 'n'}, t('sw.rate')), h('th', {}, t('res.status')))),
+          h('th', {class: 'n'}, t('sw.rate')), measured ? h('th', {class: 'n'}, t('sw.jpt')) : null,
+          h('th', {}, t('res.status')))),
         h('tbody', {}, (sw.tests || []).map(x => h('tr', {dataset: {test: x.test, status: x.status}},
           (x.cells || []).map((text, i) => h('td', {class: `${cols[i]?.numeric ? 'n' : `c-${cols[i]?.key}`}${
             cols[i]?.same ? ' same' : ''}`}, text,
             i === synthCol && x.synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null)),
           rateCell(x),
+          measured ? h('td', {class: 'n c-jpt', title: finite(x.energy?.jpt) ? sourceText(x.energy.source)
+            : x.energy?.why ? whyText(x.energy.why) : undefined}, jptText(x.energy?.jpt)) : null,
           h('td', {class: `status-${x.status}`}, x.status ? statusText(x.status) : '—',
             x.why ? h('div', {class: 'muted small'}, serverText(x.why)) : null)))))),
+      noEnergy ? h('p', {class: 'muted small energy-why', id: 'sweep-energy-why'},
+        t(measured ? 'sw.jpt_some' : 'sw.jpt_none', {why: whyText(noEnergy.energy.why)})) : null,
+      measured ? h('p', {class: 'muted small', id: 'sweep-energy-about'}, t('sw.jpt_about')) : null,
       h('p', {class: 'muted small'},
         sw.build ? h('span', {}, t('sw.build', {build: sw.build})) : null,
         notes.synthetic ? h('span', {class: 'sw-note'}, ` ${t('sw.note_synthetic')}`) : null,
@@ -118,6 +128,7 @@ export function noiseCard(list) {
 
 // t/s against each axis the matrix varies (depth, threads, GPU layers): one line per test kind (and per value of the
 // other varying axes), the server's means; drawn into the sweep section, nothing when no axis varies.
+// J/token (the tests' energy) the same way, where any test was measured.
 export function sweepCharts(section, sw) {
   if (!section || !sw?.tests?.length) return;
   const ok = sw.tests.filter(x => finite(x.rate));
@@ -125,17 +136,22 @@ export function sweepCharts(section, sw) {
   if (!axes.length) return;
   const grid = h('div', {class: 'grid', id: 'sweep-charts'});
   section.appendChild(h('div', {class: 'card'}, h('h3', {}, t('sw.charts')), grid));
-  for (const axis of axes) {
-    const xs = [...new Set(ok.map(x => x[axis]))].sort((a, b) => a - b);
-    const others = axes.filter(a => a !== axis);
-    const groups = new Map();
-    for (const x of ok) {
-      const name = [x.kind, ...others.map(a => `${t(`sw.axis_short_${a}`)}=${x[a]}`)].join(' ');
-      if (!groups.has(name)) groups.set(name, {label: name, unit: 't/s', data: xs.map(() => null)});
-      groups.get(name).data[xs.indexOf(x[axis])] = x.rate;
+  const kinds = [{id: '', unit: 't/s', title: 'sw.chart', value: x => x.rate}];
+  if (ok.some(x => finite(x.energy?.jpt)))
+    kinds.push({id: '-jpt', unit: 'J/token', title: 'sw.chart_jpt', value: x => (finite(x.energy?.jpt) ? x.energy.jpt : null)});
+  for (const kind of kinds)
+    for (const axis of axes) {
+      const xs = [...new Set(ok.map(x => x[axis]))].sort((a, b) => a - b);
+      const others = axes.filter(a => a !== axis);
+      const groups = new Map();
+      for (const x of ok) {
+        const name = [x.kind, ...others.map(a => `${t(`sw.axis_short_${a}`)}=${x[a]}`)].join(' ');
+        if (!groups.has(name)) groups.set(name, {label: name, unit: kind.unit, data: xs.map(() => null)});
+        groups.get(name).data[xs.indexOf(x[axis])] = kind.value(x);
+      }
+      chartCard(grid, t(kind.title, {axis: t(`sw.axis_${axis}`)}), `sweep-${axis}${kind.id}`,
+        [...groups.values()].some(g => g.data.some(finite)),
+        c => categoryLineChart(c, xs.map(v => num(v, 0)), [...groups.values()], {unit: kind.unit, xTitle: t(`sw.axis_${axis}`)}),
+        {small: true});
     }
-    chartCard(grid, t('sw.chart', {axis: t(`sw.axis_${axis}`)}), `sweep-${axis}`, true,
-      c => categoryLineChart(c, xs.map(v => num(v, 0)), [...groups.values()], {unit: 't/s', xTitle: t(`sw.axis_${axis}`)}),
-      {small: true});
-  }
 }

@@ -595,7 +595,8 @@ export function render(el = root) {
       h('p', {id: 'run-times', class: 'muted small'}),
       h('div', {id: 'run-summary'}),
       h('h4', {class: 'small muted', id: 'events-title'}, t('run.log')),
-      h('ul', {class: 'events', id: 'run-events', role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'events-title',
+      // the live region holds the list (a role on the <ul> itself would take its items' list semantics away)
+      h('div', {class: 'events', id: 'run-events', role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'events-title',
         tabindex: 0})),
     h('div', {class: 'card'}, h('h3', {}, t('bench.monitor')), h('div', {id: 'monitor-box'}),
       h('p', {id: 'monitor-power', class: 'muted'})),
@@ -707,8 +708,8 @@ function update() {
     state.logDirty = false;
     const ul = root.querySelector('#run-events');
     const follow = ul.scrollHeight - ul.scrollTop - ul.clientHeight < 24;   // the reader is at the bottom
-    ul.replaceChildren(...state.events.map(e => h('li', {class: e.cls},
-      t(...e.line), e.n > 1 ? h('span', {class: 'times', 'aria-label': t('run.times', {n: e.n})}, ` ×${e.n}`) : null)));
+    ul.replaceChildren(h('ul', {}, state.events.map(e => h('li', {class: e.cls},
+      t(...e.line), e.n > 1 ? h('span', {class: 'times', 'aria-label': t('run.times', {n: e.n})}, ` ×${e.n}`) : null))));
     if (follow) ul.scrollTop = ul.scrollHeight;
   }
   updateSummary();

@@ -6,6 +6,7 @@ import {comparisonView} from '../compare.js';
 import {machineLabel, monitorLabel, num, serverError, serverText, statusText, t, unitText} from '../i18n.js';
 import {ladderCards, noiseCard, sweepCharts, sweepSection} from '../ladder.js';
 import {appendPhases, metric, metricText, stabilityCell} from '../phases.js';
+import {energyCard, jptText, runsCard, whyText} from '../energy.js';
 import {appendServing} from '../serving.js';
 import {h, toast} from '../ui.js';
 
@@ -151,9 +152,9 @@ function listTable() {
       h('td', {class: 'c-name', 'data-label': t('res.name')},
         h('a', {href: '#results', title: r.name, onclick: e => { e.preventDefault(); showDetail(r.name); }}, r.name),
         r.error ? h('div', {class: 'bad small'}, t('res.unreadable')) : null),
-      h('td', {class: 'c-date', 'data-label': t('res.date')}, shortDate(r.timestamp)),
-      h('td', {class: 'c-cpu', title: r.cpu_model ?? undefined, 'data-label': t('res.cpu')}, r.cpu_model ?? '—'),
-      h('td', {class: `status-${r.status ?? 'none'}`, 'data-label': t('res.status')},
+      h('td', {class: 'c-date', 'data-label': t('common.label', {what: t('res.date')})}, shortDate(r.timestamp)),
+      h('td', {class: 'c-cpu', title: r.cpu_model ?? undefined, 'data-label': t('common.label', {what: t('res.cpu')})}, r.cpu_model ?? '—'),
+      h('td', {class: `status-${r.status ?? 'none'}`, 'data-label': t('common.label', {what: t('res.status')})},
         r.status ? statusText(r.status) : '—'),
       h('td', {class: 'c-actions'}, h('a', {href: api.jsonUrl(r.name), download: r.name}, t('res.export_json')), ' · ',
         h('a', {href: api.csvUrl(r.name)}, t('res.export_csv')), ' · ',
@@ -233,6 +234,10 @@ function detailView() {
   const mc = machineCard(v.machine);
   if (mc) top.appendChild(mc);
   if (v.ai.ran) box.appendChild(modelsTable(v.ai));
+  const energy = v.ai.ran ? energyCard(v.ai.models) : null;
+  if (energy) box.appendChild(energy);
+  const runs = v.ai.ran ? runsCard(v.ai.models) : null;
+  if (runs) box.appendChild(runs);
   if (v.ai.ran) for (const card of ladderCards(v.ai.models)) box.appendChild(card);
   // one line listing what did not run or gave no chart, with the reasons: no empty cards
   const missing = [];
@@ -294,7 +299,7 @@ function modelsTable(ai) {
   return h('div', {class: 'card'}, h('h3', {}, t('res.models')), h('div', {class: 'scroll'}, h('table', {id: 'ai-models'},
     h('thead', {}, h('tr', {}, th(t('res.model')), th(t('res.status')), th(t('res.engine')), th('tokens/s', true),
       th(t('metric.prompt_tps'), true), th(t('metric.decode_tps'), true), th(`${t('metric.peak')} (${unitText('GiB')})`, true),
-      th(t('cmpph.stability')))),
+      th(t('energy.decode_jpt'), true), th(t('cmpph.stability')))),
     h('tbody', {}, ai.models.map(m => h('tr', {dataset: {model: m.key}},
       h('td', {}, m.name ? `${m.name} (${m.key})` : m.key,
         m.synthetic ? h('span', {class: 'muted'}, ` ${t('cmpph.synthetic')}`) : null),
@@ -305,6 +310,8 @@ function modelsTable(ai) {
       h('td', {class: 'n'}, metricText(metric(m, 'prompt_tps'))),
       h('td', {class: 'n'}, metricText(metric(m, 'decode_tps'))),
       h('td', {class: 'n'}, metricText(metric(m, 'peak'))),
+      h('td', {class: 'n c-jpt', title: m.energy && m.energy.decode_jpt == null ? whyText(m.energy.why_decode) : undefined},
+        jptText(m.energy?.decode_jpt)),
       stabilityCell(m)))))));
 }
 
