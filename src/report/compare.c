@@ -12,6 +12,7 @@
 #include "report/fields_hw.h"
 #include "report/fields_llm.h"
 #include "report/fields_serve.h"
+#include "report/fields_sweep.h"
 #include "report/result.h"
 #include "report/write.h"
 
@@ -20,7 +21,7 @@ struct family {
     bool        lower;
 };
 
-enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_DECODE_J, F_PEAKMEM, F_SRV_TPS,
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_DECODE_J, F_PEAKMEM, F_SWEEP, F_SRV_TPS,
        F_SRV_RPS, F_SRV_TTFT, F_SRV_ITL, F_COUNT };
 
 static const struct family families[F_COUNT] = {
@@ -34,6 +35,7 @@ static const struct family families[F_COUNT] = {
     [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
     [F_DECODE_J] = {"ai_decode_joules_per_token", "LLM decode energy per token", "J/token", true},
     [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
+    [F_SWEEP]   = {"ai_sweep_tokens_per_second", "LLM sweep tokens/s (llama-bench's method)", "tokens/s", false},
     [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
     [F_SRV_RPS] = {"serving_requests_per_second", "Serving requests/s", "req/s", false},
     [F_SRV_TTFT] = {"serving_ttft_p50", "Serving TTFT p50", "s", true},
@@ -270,6 +272,38 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
         free(dj.v);
         if (rc)
             return -1;
+    }
+    /* computellm sweep: one row per test that ran ("MODEL pp512", "MODEL tg128 @ d4096", with " ngl N" when the
+     * test sets layers), its repetitions' tokens/s as samples (avg_ts is their mean) */
+    cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_SWEEP),
+                                      &CLLM_F_SW_S_TESTS)) {
+        const char *status = cllm_r_str(it, &CLLM_F_SW_STATUS), *model = cllm_r_str(it, &CLLM_F_SW_MODEL_KEY);
+        double np = cllm_r_num(it, &CLLM_F_SW_N_PROMPT), ng = cllm_r_num(it, &CLLM_F_SW_N_GEN);
+        double nd = cllm_r_num(it, &CLLM_F_SW_N_DEPTH), ngl = cllm_r_num(it, &CLLM_F_SW_N_GPU_LAYERS);
+        struct samples sm = {NULL, 0, 0, false};
+        char name[192], test[64] = "", depth[32] = "", layers[32] = "";
+        if (!status || strcmp(status, "ok") != 0)
+            continue;
+        if (!model)
+            model = cllm_r_str(it, &CLLM_F_SW_MODEL_FILENAME);
+        /* integral, bounded token counts only: an untrusted file's number goes into a name */
+        if (!(np >= 0 && np < 1e9 && ng >= 0 && ng < 1e9))
+            continue;
+        if (np > 0 && ng > 0)
+            snprintf(test, sizeof(test), "pp%.0f+tg%.0f", np, ng);
+        else
+            snprintf(test, sizeof(test), np > 0 ? "pp%.0f" : "tg%.0f", np > 0 ? np : ng);
+        if (nd > 0 && nd < 1e9)
+            snprintf(depth, sizeof(depth), " @ d%.0f", nd);
+        if (ngl >= 0 && ngl < 1e6)
+            snprintf(layers, sizeof(layers), " ngl %.0f", ngl);
+        snprintf(name, sizeof(name), "%.100s %s%s%s", model ? model : "?", test, depth, layers);
+        if (samples_from_array(&sm, cllm_r_get(it, &CLLM_F_SW_SAMPLES_TS), 1.0, false) < 0 ||
+            put_s(t, cap, F_SWEEP, name, m, cllm_r_num(it, &CLLM_F_SW_AVG_TS), cllm_r_num(it, &CLLM_F_SW_STDDEV_TS),
+                  &sm) < 0) {
+            free(sm.v);
+            return -1;
+        }
     }
     /* serve-bench: one row per concurrency level that ran to its end */
     cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS), &CLLM_F_SERVE_LEVELS)) {

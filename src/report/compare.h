@@ -9,12 +9,15 @@
  *   ai_tokens_per_second, ai_first_token_latency, ai_decode_tokens_per_second, ai_decode_joules_per_token,
  *   ai_peak_memory                        one row per model key (summary.*; J/token: avg_decode_joules_per_token,
  *                                         a ratio only where both files have it)
+ *   ai_sweep_tokens_per_second            computellm sweep: one row per test that ran ("MODEL pp512 ngl 99"):
+ *                                         avg_ts, samples samples_ts
  *   serving_output_tokens_per_second, serving_requests_per_second, serving_ttft_p50, serving_itl_p50
  *                                         serve-bench: one row per concurrency level ("c=4") that ran to its end
  * ratio = value / baseline value for every row; `lower_is_better` tells how to read it (latency, memory).
  *
  * Whether a difference is real: each row keeps the per-run samples behind its values where the files have them
- * (runs[] of a model: tokens/s, first-token latency, decode tokens/s, decode J/token; the GEMM products' times_s;
+ * (runs[] of a model: tokens/s, first-token latency, decode tokens/s, decode J/token; a sweep test's samples_ts;
+ * the GEMM products' times_s;
  * the memory passes' and GPU copies' times_s as GB/s), and each machine gets a verdict against the baseline:
  * Welch's t test on the means at 95 %, the ratio of the means with Fieller's 95 % interval (method
  * CLLM_COMPARE_METHOD; docs/results-schema.md, "Comparison statistics"). Fewer than 2 samples on a side: "not
