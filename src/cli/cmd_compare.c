@@ -12,13 +12,20 @@
 
 void usage_compare(FILE *f)
 {
-    fputs("usage: computellm compare A.json B.json [C.json ...] [--baseline N] [--md | --csv OUT | --html OUT]\n"
+    fputs("usage: computellm compare A.json B.json [C.json ...] [--baseline N]\n"
+          "                          [--md | --json | --csv OUT | --html OUT]\n"
           "\n"
           "Compares results files (one column per machine) per classic metric and per model, with the ratio\n"
-          "of each file to the baseline. For latencies and memory lower is better; the table says so.\n"
+          "of each file to the baseline. For latencies, energy and memory lower is better; the table says so.\n"
+          "Each file also gets a verdict against the baseline from the per-run samples (Welch's t test on the\n"
+          "means, the ratio of the means with Fieller's 95 % interval): \"faster (1.24×, CI 1.21–1.26)\",\n"
+          "\"slower (...)\", \"better\"/\"worse\" where lower is better, \"no significant difference\", or\n"
+          "\"not enough runs\" (fewer than 2 samples a side).\n"
           "\n"
           "  --baseline N   the file the ratios divide by, 1-based (default 1: the first file)\n"
           "  --md           Markdown table on stdout\n"
+          "  --json         the table as JSON on stdout (rows[].stats[]: verdict, ratio, ci_low, ci_high, method,\n"
+          "                 n_a, n_b, p_value, df)\n"
           "  --csv OUT      CSV to OUT ('-' = stdout)\n"
           "  --html OUT     self-contained HTML report with charts ('-' = stdout); the chart library is\n"
           "                 the one embedded at build time, or $COMPUTELLM_WEB_DEPS/chart.umd.js when set\n"
@@ -111,7 +118,7 @@ int cmd_compare(int argc, char *const *argv)
     cJSON **trees = calloc((size_t)argc, sizeof(*trees));
     const char *out_path = NULL;
     int n = 0, baseline = 1, fmt = CLLM_COMPARE_TEXT, rc = CLI_EXIT_FAIL;
-    bool html = false;
+    bool html = false, json = false;
     char err[CLLM_ERR_LEN];
     struct cllm_compare_table *t = NULL;
 
@@ -141,6 +148,8 @@ int cmd_compare(int argc, char *const *argv)
             }
         } else if (cli_opt(&it, "--md", NULL, false)) {
             fmt = CLLM_COMPARE_MARKDOWN;
+        } else if (cli_opt(&it, "--json", NULL, false)) {
+            json = true;
         } else if (cli_opt(&it, "--csv", NULL, true) || (html = cli_opt(&it, "--html", NULL, true))) {
             if (it.error) {
                 rc = CLI_EXIT_USAGE;
@@ -173,6 +182,19 @@ int cmd_compare(int argc, char *const *argv)
         }
     if (cllm_compare_build((const cJSON *const *)trees, files, n, baseline - 1, &t, err, sizeof(err)) != CLLM_OK) {
         fprintf(stderr, "computellm compare: %s\n", err);
+        goto cleanup;
+    }
+    if (json) {
+        cJSON *j = cllm_compare_to_json(t);
+        char *text = j ? cJSON_Print(j) : NULL;
+        cJSON_Delete(j);
+        if (!text) {
+            fputs("computellm compare: out of memory\n", stderr);
+            goto cleanup;
+        }
+        puts(text);
+        free(text);
+        rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
         goto cleanup;
     }
     rc = write_output(t, fmt, html, out_path);

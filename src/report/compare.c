@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
 #include "report/fields_llm.h"
 #include "report/fields_serve.h"
+#include "report/fields_sweep.h"
 #include "report/result.h"
 #include "report/write.h"
 
@@ -19,7 +21,7 @@ struct family {
     bool        lower;
 };
 
-enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_DECODE_J, F_PEAKMEM, F_SRV_TPS,
+enum { F_CPU1, F_CPUN, F_MEM, F_GPU, F_GPUMEM, F_TPS, F_TTFT, F_DECODE, F_DECODE_J, F_PEAKMEM, F_SWEEP, F_SRV_TPS,
        F_SRV_RPS, F_SRV_TTFT, F_SRV_ITL, F_COUNT };
 
 static const struct family families[F_COUNT] = {
@@ -33,6 +35,7 @@ static const struct family families[F_COUNT] = {
     [F_DECODE]  = {"ai_decode_tokens_per_second", "LLM decode tokens/s", "tokens/s", false},
     [F_DECODE_J] = {"ai_decode_joules_per_token", "LLM decode energy per token", "J/token", true},
     [F_PEAKMEM] = {"ai_peak_memory", "LLM peak memory", "GiB", true},
+    [F_SWEEP]   = {"ai_sweep_tokens_per_second", "LLM sweep tokens/s (llama-bench's method)", "tokens/s", false},
     [F_SRV_TPS] = {"serving_output_tokens_per_second", "Serving output tokens/s", "tokens/s", false},
     [F_SRV_RPS] = {"serving_requests_per_second", "Serving requests/s", "req/s", false},
     [F_SRV_TTFT] = {"serving_ttft_p50", "Serving TTFT p50", "s", true},
@@ -73,10 +76,16 @@ static struct cllm_compare_row *row_get(struct cllm_compare_table *t, int *cap, 
     r->values = malloc((size_t)t->n_machines * sizeof(double));
     r->std = malloc((size_t)t->n_machines * sizeof(double));
     r->ratios = malloc((size_t)t->n_machines * sizeof(double));
-    if (!r->values || !r->std || !r->ratios) {
+    r->samples = calloc((size_t)t->n_machines, sizeof(double *));
+    r->n_samples = calloc((size_t)t->n_machines, sizeof(int));
+    r->stats = calloc((size_t)t->n_machines, sizeof(*r->stats));
+    if (!r->values || !r->std || !r->ratios || !r->samples || !r->n_samples || !r->stats) {
         free(r->values);
         free(r->std);
         free(r->ratios);
+        free(r->samples);
+        free(r->n_samples);
+        free(r->stats);
         return NULL;
     }
     for (int m = 0; m < t->n_machines; m++)
@@ -85,17 +94,83 @@ static struct cllm_compare_row *row_get(struct cllm_compare_table *t, int *cap, 
     return r;
 }
 
-/* Records value v (and its std) for machine m; a missing value still creates the row only when v is a number,
- * so a metric no file has gives no row. */
+/* The per-run samples behind a value, gathered from a file (at most SAMPLES_MAX: an untrusted file's array). */
+#define SAMPLES_MAX 100000
+struct samples {
+    double *v;
+    int     n, cap;
+    bool    times;   /* times of a fixed work (see cllm_compare_row.samples_are_times) */
+};
+
+/* Appends x when finite; -1 on allocation failure. */
+static int samples_add(struct samples *s, double x)
+{
+    if (!isfinite(x) || s->n >= SAMPLES_MAX)
+        return 0;
+    if (s->n == s->cap) {
+        int ncap = s->cap ? 2 * s->cap : 8;
+        double *nv = realloc(s->v, (size_t)ncap * sizeof(double));
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->cap = ncap;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+/* Records value v (and its std, and its samples) for machine m; a missing value still creates the row only when v
+ * is a number, so a metric no file has gives no row. The samples' array passes to the row (or is freed): s->v is
+ * NULL after. */
+static int put_s(struct cllm_compare_table *t, int *cap, int fam, const char *name, int m, double v, double sd,
+                 struct samples *s)
+{
+    struct cllm_compare_row *r = isnan(v) ? NULL : row_get(t, cap, fam, name);
+    int rc = isnan(v) || r ? 0 : -1;
+    if (r) {
+        r->values[m] = v;
+        r->std[m] = sd;
+        free(r->samples[m]);   /* a key twice in one file: the last one's */
+        r->samples[m] = s ? s->v : NULL;
+        r->n_samples[m] = s ? s->n : 0;
+        if (s && s->times)
+            r->samples_are_times = true;
+    } else if (s) {
+        free(s->v);
+    }
+    if (s)
+        s->v = NULL;
+    return rc;
+}
+
 static int put(struct cllm_compare_table *t, int *cap, int fam, const char *name, int m, double v, double sd)
 {
-    if (isnan(v))
-        return 0;
-    struct cllm_compare_row *r = row_get(t, cap, fam, name);
-    if (!r)
-        return -1;
-    r->values[m] = v;
-    r->std[m] = sd;
+    return put_s(t, cap, fam, name, m, v, sd, NULL);
+}
+
+/* The finite numbers of array `arr` (NULL: none), each times `scale` or, with `per`, scale / x (a rate from a
+ * time). */
+static int samples_from_array(struct samples *s, const cJSON *arr, double scale, bool per)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, arr)
+        if (cJSON_IsNumber(x) && samples_add(s, per ? (x->valuedouble > 0 ? scale / x->valuedouble : NAN)
+                                                     : scale * x->valuedouble) < 0)
+            return -1;
+    return 0;
+}
+
+/* One value of each successful run of a model: runs[] with status "ok"; `sub` (may be NULL) the object holding
+ * field f inside a run. */
+static int samples_from_runs(struct samples *s, const cJSON *model, const struct cllm_field *sub,
+                             const struct cllm_field *f)
+{
+    const cJSON *run;
+    cJSON_ArrayForEach(run, cllm_r_get(model, &CLLM_F_LLM_RUNS)) {
+        const char *st = cllm_r_str(run, &CLLM_F_LLM_RUN_STATUS);
+        if (st && strcmp(st, "ok") == 0 && samples_add(s, cllm_r_num(sub ? cllm_r_get(run, sub) : run, f)) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -125,40 +200,110 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
     for (int f = F_CPU1; f <= F_CPUN; f++) {
         const cJSON *sizes = cllm_r_get(cllm_r_get(bench, f == F_CPU1 ? &CLLM_F_CL_CPU_SINGLE : &CLLM_F_CL_CPU_MULTI),
                                         &CLLM_F_CPU_RESULTS);
-        cJSON_ArrayForEach(it, sizes)
-            if (it->string && put(t, cap, f, it->string, m, cllm_r_num(it, &CLLM_F_CL_GFLOPS), NAN) < 0)
+        cJSON_ArrayForEach(it, sizes) {
+            /* gflops is 2·N³ / mean time: the samples are the times, and the rate ratio inverts theirs */
+            struct samples s = {NULL, 0, 0, true};
+            if (!it->string)
+                continue;
+            if (samples_from_array(&s, cllm_r_get(it, &CLLM_F_CL_TIMES_S), 1.0, false) < 0 ||
+                put_s(t, cap, f, it->string, m, cllm_r_num(it, &CLLM_F_CL_GFLOPS), NAN, &s) < 0) {
+                free(s.v);
                 return -1;
+            }
+        }
     }
     /* the headline write_gbps ..., else (files that lack it) results.all_threads.<kernel>.gbps */
     for (int k = 0; k < CLLM_MEMBW_COUNT; k++) {
-        double v = cllm_r_num(mem, CLLM_MEM_HEADLINE_FIELDS[k]);
+        const cJSON *kr = cllm_r_get(cllm_r_get(cllm_r_get(mem, &CLLM_F_MEM_RESULTS), &CLLM_F_MEM_ALL_THREADS),
+                                     CLLM_MEM_KERNEL_FIELDS[k]);
+        double v = cllm_r_num(mem, CLLM_MEM_HEADLINE_FIELDS[k]), bytes = cllm_r_num(kr, &CLLM_F_MEM_BYTES_PER_PASS);
+        struct samples s = {NULL, 0, 0, false};   /* each pass's GB/s (the arrays differ between machines) */
         if (isnan(v))
-            v = cllm_r_num(cllm_r_get(cllm_r_get(cllm_r_get(mem, &CLLM_F_MEM_RESULTS), &CLLM_F_MEM_ALL_THREADS),
-                                      CLLM_MEM_KERNEL_FIELDS[k]),
-                           &CLLM_F_MEM_GBPS);
-        if (put(t, cap, F_MEM, CLLM_MEM_KERNEL_FIELDS[k]->name, m, v, NAN) < 0)
+            v = cllm_r_num(kr, &CLLM_F_MEM_GBPS);
+        if ((bytes > 0 && samples_from_array(&s, cllm_r_get(kr, &CLLM_F_CL_TIMES_S), bytes / 1e9, true) < 0) ||
+            put_s(t, cap, F_MEM, CLLM_MEM_KERNEL_FIELDS[k]->name, m, v, NAN, &s) < 0) {
+            free(s.v);
             return -1;
+        }
     }
     for (int p = 0; p < CLLM_GPUGEMM_PRECISION_COUNT; p++)
         if (put(t, cap, F_GPU, CLLM_GPU_PRECISION_FIELDS[p]->name, m,
                 cllm_r_num(cllm_r_get(gpu, &CLLM_F_GPU_SUMMARY), CLLM_GPU_SUMMARY_FIELDS[p]), NAN) < 0)
             return -1;
-    for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++)
-        if (put(t, cap, F_GPUMEM, copies[i]->name, m,
-                cllm_r_num(cllm_r_get(cllm_r_get(gpu, &CLLM_F_GPU_MEMORY), copies[i]), &CLLM_F_GPU_BEST_GBPS),
-                NAN) < 0)
+    for (size_t i = 0; i < sizeof(copies) / sizeof(copies[0]); i++) {
+        const cJSON *c = cllm_r_get(cllm_r_get(gpu, &CLLM_F_GPU_MEMORY), copies[i]);
+        /* each copy's GB/s: device to device counts the bytes twice (read + write), as the phase does */
+        double bytes = cllm_r_num(c, &CLLM_F_GPU_BYTES) * (copies[i] == &CLLM_F_GPU_D2D ? 2.0 : 1.0);
+        struct samples s = {NULL, 0, 0, false};
+        if ((bytes > 0 && samples_from_array(&s, cllm_r_get(c, &CLLM_F_CL_TIMES_S), bytes / 1e9, true) < 0) ||
+            put_s(t, cap, F_GPUMEM, copies[i]->name, m, cllm_r_num(c, &CLLM_F_GPU_BEST_GBPS), NAN, &s) < 0) {
+            free(s.v);
             return -1;
+        }
+    }
     cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_RESULTS)) {
         const cJSON *s = cllm_r_get(it, &CLLM_F_LLM_SUMMARY);
         if (!it->string || !s)
             continue;
-        if (put(t, cap, F_TPS, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_TPS), cllm_r_num(s, &CLLM_F_LLM_STD_TPS))
-                < 0 ||
-            put(t, cap, F_TTFT, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S), NAN) < 0 ||
-            put(t, cap, F_DECODE, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_TPS), NAN) < 0 ||
-            put(t, cap, F_DECODE_J, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN), NAN) < 0 ||
-            put(t, cap, F_PEAKMEM, it->string, m, cllm_r_num(s, &CLLM_F_LLM_PEAK_MEMORY_GB), NAN) < 0)
+        /* the summary's averages are means over the successful runs: their samples are those runs' values */
+        struct samples tps = {NULL, 0, 0, false}, ttft = {NULL, 0, 0, false}, dec = {NULL, 0, 0, false},
+                       dj = {NULL, 0, 0, false};
+        if (samples_from_runs(&tps, it, NULL, &CLLM_F_LLM_RUN_TPS) < 0 ||
+            samples_from_runs(&ttft, it, NULL, &CLLM_F_LLM_RUN_FIRST_TOKEN_LATENCY_S) < 0 ||
+            samples_from_runs(&dec, it, NULL, &CLLM_F_LLM_RUN_DECODE_TPS) < 0 ||
+            samples_from_runs(&dj, it, &CLLM_F_LLM_RUN_DECODE_ENERGY, &CLLM_F_EN_J_PER_TOKEN) < 0) {
+            free(tps.v);
+            free(ttft.v);
+            free(dec.v);
+            free(dj.v);
             return -1;
+        }
+        int rc = put_s(t, cap, F_TPS, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_TPS),
+                       cllm_r_num(s, &CLLM_F_LLM_STD_TPS), &tps) < 0 ||
+                 put_s(t, cap, F_TTFT, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_FIRST_TOKEN_LATENCY_S), NAN,
+                       &ttft) < 0 ||
+                 put_s(t, cap, F_DECODE, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_TPS), NAN, &dec) < 0 ||
+                 put_s(t, cap, F_DECODE_J, it->string, m, cllm_r_num(s, &CLLM_F_LLM_AVG_DECODE_J_PER_TOKEN), NAN,
+                       &dj) < 0 ||
+                 put(t, cap, F_PEAKMEM, it->string, m, cllm_r_num(s, &CLLM_F_LLM_PEAK_MEMORY_GB), NAN) < 0;
+        free(tps.v);   /* NULL once put; the rest when a put failed */
+        free(ttft.v);
+        free(dec.v);
+        free(dj.v);
+        if (rc)
+            return -1;
+    }
+    /* computellm sweep: one row per test that ran ("MODEL pp512", "MODEL tg128 @ d4096", with " ngl N" when the
+     * test sets layers), its repetitions' tokens/s as samples (avg_ts is their mean) */
+    cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(cllm_r_get(res, &CLLM_F_AI_BENCHMARKS), &CLLM_F_AI_SWEEP),
+                                      &CLLM_F_SW_S_TESTS)) {
+        const char *status = cllm_r_str(it, &CLLM_F_SW_STATUS), *model = cllm_r_str(it, &CLLM_F_SW_MODEL_KEY);
+        double np = cllm_r_num(it, &CLLM_F_SW_N_PROMPT), ng = cllm_r_num(it, &CLLM_F_SW_N_GEN);
+        double nd = cllm_r_num(it, &CLLM_F_SW_N_DEPTH), ngl = cllm_r_num(it, &CLLM_F_SW_N_GPU_LAYERS);
+        struct samples sm = {NULL, 0, 0, false};
+        char name[192], test[64] = "", depth[32] = "", layers[32] = "";
+        if (!status || strcmp(status, "ok") != 0)
+            continue;
+        if (!model)
+            model = cllm_r_str(it, &CLLM_F_SW_MODEL_FILENAME);
+        /* integral, bounded token counts only: an untrusted file's number goes into a name */
+        if (!(np >= 0 && np < 1e9 && ng >= 0 && ng < 1e9))
+            continue;
+        if (np > 0 && ng > 0)
+            snprintf(test, sizeof(test), "pp%.0f+tg%.0f", np, ng);
+        else
+            snprintf(test, sizeof(test), np > 0 ? "pp%.0f" : "tg%.0f", np > 0 ? np : ng);
+        if (nd > 0 && nd < 1e9)
+            snprintf(depth, sizeof(depth), " @ d%.0f", nd);
+        if (ngl >= 0 && ngl < 1e6)
+            snprintf(layers, sizeof(layers), " ngl %.0f", ngl);
+        snprintf(name, sizeof(name), "%.100s %s%s%s", model ? model : "?", test, depth, layers);
+        if (samples_from_array(&sm, cllm_r_get(it, &CLLM_F_SW_SAMPLES_TS), 1.0, false) < 0 ||
+            put_s(t, cap, F_SWEEP, name, m, cllm_r_num(it, &CLLM_F_SW_AVG_TS), cllm_r_num(it, &CLLM_F_SW_STDDEV_TS),
+                  &sm) < 0) {
+            free(sm.v);
+            return -1;
+        }
     }
     /* serve-bench: one row per concurrency level that ran to its end */
     cJSON_ArrayForEach(it, cllm_r_get(cllm_r_get(res, &CLLM_F_SERVING_BENCHMARKS), &CLLM_F_SERVE_LEVELS)) {
@@ -176,6 +321,82 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
             return -1;
     }
     return 0;
+}
+
+/* Machine m against the baseline on row w: Welch's test and Fieller's interval on the samples (see compare.h). */
+static void row_stat(const struct cllm_compare_row *w, int baseline, int m, struct cllm_compare_stat *o)
+{
+    struct cllm_stats_test st;
+    bool higher;
+
+    o->verdict = CLLM_VERDICT_NONE;
+    o->n_a = w->n_samples[baseline];
+    o->n_b = w->n_samples[m];
+    o->ratio = o->ci_low = o->ci_high = o->p_value = o->df = NAN;
+    if (m == baseline || isnan(w->values[m]) || isnan(w->values[baseline]))
+        return;
+    /* rates from times of the same work: this machine's rate / the baseline's = baseline time / this time, so the
+     * test runs with the sides swapped and its ratio is the rate ratio */
+    if (w->samples_are_times)
+        cllm_stats_welch_test(w->samples[m], (size_t)o->n_b, w->samples[baseline], (size_t)o->n_a,
+                              CLLM_COMPARE_LEVEL, &st);
+    else
+        cllm_stats_welch_test(w->samples[baseline], (size_t)o->n_a, w->samples[m], (size_t)o->n_b,
+                              CLLM_COMPARE_LEVEL, &st);
+    o->ratio = st.ratio;
+    if (st.kind == CLLM_STATS_TOO_FEW) {
+        o->verdict = CLLM_VERDICT_NOT_ENOUGH_RUNS;
+        return;
+    }
+    o->p_value = st.p;
+    o->df = st.df;
+    if (st.ratio_bounded) {
+        o->ci_low = st.ratio_low;
+        o->ci_high = st.ratio_high;
+    }
+    higher = st.mean_b > st.mean_a;   /* of the quantity the row's values measure (the rate for times) */
+    if (!st.significant)
+        o->verdict = CLLM_VERDICT_NO_DIFFERENCE;
+    else if (w->lower_is_better)
+        o->verdict = higher ? CLLM_VERDICT_WORSE : CLLM_VERDICT_BETTER;
+    else
+        o->verdict = higher ? CLLM_VERDICT_FASTER : CLLM_VERDICT_SLOWER;
+}
+
+const char *cllm_compare_verdict_str(enum cllm_compare_verdict v)
+{
+    switch (v) {
+    case CLLM_VERDICT_NOT_ENOUGH_RUNS: return "not_enough_runs";
+    case CLLM_VERDICT_NO_DIFFERENCE: return "no_difference";
+    case CLLM_VERDICT_FASTER: return "faster";
+    case CLLM_VERDICT_SLOWER: return "slower";
+    case CLLM_VERDICT_BETTER: return "better";
+    case CLLM_VERDICT_WORSE: return "worse";
+    case CLLM_VERDICT_NONE: break;
+    }
+    return NULL;
+}
+
+void cllm_compare_verdict_text(const struct cllm_compare_stat *s, char *buf, size_t n)
+{
+    const char *word = cllm_compare_verdict_str(s->verdict);
+    if (!n)
+        return;
+    buf[0] = '\0';
+    if (!word)
+        return;
+    if (s->verdict == CLLM_VERDICT_NOT_ENOUGH_RUNS)
+        snprintf(buf, n, "not enough runs");
+    else if (s->verdict == CLLM_VERDICT_NO_DIFFERENCE)
+        snprintf(buf, n, "no significant difference");
+    else if (isnan(s->ci_low) || isnan(s->ci_high))
+        snprintf(buf, n, "%s (%.2f\xc3\x97, CI unbounded)", word, s->ratio);
+    else {
+        /* a narrow interval gets a third decimal, so its two ends do not print alike */
+        int d = s->ci_high - s->ci_low < 0.02 ? 3 : 2;
+        snprintf(buf, n, "%s (%.*f\xc3\x97, CI %.*f\xe2\x80\x93%.*f)", word, d, s->ratio, d, s->ci_low, d,
+                 s->ci_high);
+    }
 }
 
 static void label_machine(struct cllm_compare_machine *mc, const cJSON *res, const char *origin)
@@ -224,6 +445,8 @@ enum cllm_status cllm_compare_build(const cJSON *const *results, const char *con
             double v = t->rows[r].values[m];
             t->rows[r].ratios[m] = (isnan(v) || isnan(base) || base == 0.0) ? NAN : v / base;
         }
+        for (int m = 0; m < n; m++)
+            row_stat(&t->rows[r], baseline, m, &t->rows[r].stats[m]);
     }
     *out = t;
     return CLLM_OK;
@@ -241,6 +464,11 @@ void cllm_compare_free(struct cllm_compare_table *t)
         free(t->rows[r].values);
         free(t->rows[r].std);
         free(t->rows[r].ratios);
+        for (int m = 0; t->rows[r].samples && m < t->n_machines; m++)
+            free(t->rows[r].samples[m]);
+        free(t->rows[r].samples);
+        free(t->rows[r].n_samples);
+        free(t->rows[r].stats);
     }
     free(t->rows);
     free(t->machines);
@@ -255,12 +483,40 @@ static cJSON *num_array(const double *v, int n)
     return a;
 }
 
+static void add_num_or_null(cJSON *o, const char *key, double v)
+{
+    cJSON_AddItemToObject(o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
+}
+
+/* One machine's verdict against the baseline; null for none. */
+static cJSON *stat_json(const struct cllm_compare_stat *s)
+{
+    char text[128];
+    cJSON *o;
+    if (s->verdict == CLLM_VERDICT_NONE || !(o = cJSON_CreateObject()))
+        return cJSON_CreateNull();
+    cllm_compare_verdict_text(s, text, sizeof(text));
+    cJSON_AddStringToObject(o, "verdict", cllm_compare_verdict_str(s->verdict));
+    cJSON_AddStringToObject(o, "text", text);
+    add_num_or_null(o, "ratio", s->ratio);
+    add_num_or_null(o, "ci_low", s->ci_low);
+    add_num_or_null(o, "ci_high", s->ci_high);
+    cJSON_AddStringToObject(o, "method", CLLM_COMPARE_METHOD);
+    cJSON_AddNumberToObject(o, "n_a", s->n_a);
+    cJSON_AddNumberToObject(o, "n_b", s->n_b);
+    add_num_or_null(o, "p_value", s->p_value);
+    add_num_or_null(o, "df", s->df);
+    return o;
+}
+
 cJSON *cllm_compare_to_json(const struct cllm_compare_table *t)
 {
-    cJSON *root = cJSON_CreateObject(), *ms, *rows;
+    cJSON *root = cJSON_CreateObject(), *ms, *rows, *ns, *stats;
     if (!root)
         return NULL;
     cJSON_AddNumberToObject(root, "baseline", t->baseline);
+    cJSON_AddNumberToObject(root, "level", CLLM_COMPARE_LEVEL);
+    cJSON_AddStringToObject(root, "method", CLLM_COMPARE_METHOD);
     ms = cJSON_AddArrayToObject(root, "machines");
     rows = cJSON_AddArrayToObject(root, "rows");
     if (!ms || !rows)
@@ -288,6 +544,12 @@ cJSON *cllm_compare_to_json(const struct cllm_compare_table *t)
         cJSON_AddItemToObject(o, "values", num_array(w->values, t->n_machines));
         cJSON_AddItemToObject(o, "std", num_array(w->std, t->n_machines));
         cJSON_AddItemToObject(o, "ratios", num_array(w->ratios, t->n_machines));
+        if (!(ns = cJSON_AddArrayToObject(o, "n")) || !(stats = cJSON_AddArrayToObject(o, "stats")))
+            goto fail;
+        for (int m = 0; m < t->n_machines; m++) {
+            cJSON_AddItemToArray(ns, cJSON_CreateNumber(w->n_samples[m]));
+            cJSON_AddItemToArray(stats, stat_json(&w->stats[m]));
+        }
     }
     return root;
 fail:
@@ -342,10 +604,14 @@ static void cell(const struct cllm_compare_table *t, int r, int c, char *buf, si
             snprintf(buf, n, "better");
         else if (c < 3 + nm)
             snprintf(buf, n, "[%d]", c - 3 + 1);
-        else {
+        else if (c < 3 + 2 * nm - 1) {
             int m = c - 3 - nm;
             m += m >= t->baseline;
             snprintf(buf, n, "[%d]/[%d]", m + 1, t->baseline + 1);
+        } else {
+            int m = c - 3 - 2 * nm + 1;
+            m += m >= t->baseline;
+            snprintf(buf, n, "[%d] vs [%d]", m + 1, t->baseline + 1);
         }
         return;
     }
@@ -358,10 +624,16 @@ static void cell(const struct cllm_compare_table *t, int r, int c, char *buf, si
         snprintf(buf, n, "%s", w->lower_is_better ? "lower" : "higher");
     else if (c < 3 + nm)
         fmt_value(buf, n, w->values[c - 3]);
-    else {
+    else if (c < 3 + 2 * nm - 1) {
         int m = c - 3 - nm;
         m += m >= t->baseline;
         fmt_ratio(buf, n, w->ratios[m]);
+    } else {
+        int m = c - 3 - 2 * nm + 1;
+        m += m >= t->baseline;
+        cllm_compare_verdict_text(&w->stats[m], buf, n);
+        if (!buf[0])
+            snprintf(buf, n, DASH);
     }
 }
 
@@ -380,6 +652,11 @@ static void csv_field(FILE *out, const char *s)
     }
 }
 
+static void csv_num(FILE *out, double v)
+{
+    isfinite(v) ? (void)fprintf(out, ",%.6g", v) : (void)fputc(',', out);
+}
+
 static void write_csv(const struct cllm_compare_table *t, FILE *out)
 {
     int nm = t->n_machines;
@@ -396,6 +673,20 @@ static void write_csv(const struct cllm_compare_table *t, FILE *out)
         fputc(',', out);
         csv_field(out, h);
     }
+    for (int m = 0; m < nm; m++) {
+        static const char *const what[] = {"verdict", "ratio of means", "ci_low", "ci_high", "n"};
+        char h[600];
+        if (m == t->baseline)
+            continue;
+        for (size_t k = 0; k < sizeof(what) / sizeof(what[0]); k++) {
+            snprintf(h, sizeof(h), "%s %s / %s", what[k], t->machines[m].label, t->machines[t->baseline].label);
+            fputc(',', out);
+            csv_field(out, h);
+        }
+        snprintf(h, sizeof(h), "n %s", t->machines[t->baseline].label);
+        fputc(',', out);
+        csv_field(out, h);
+    }
     fputs("\r\n", out);
     for (int r = 0; r < t->n_rows; r++) {
         const struct cllm_compare_row *w = &t->rows[r];
@@ -409,13 +700,24 @@ static void write_csv(const struct cllm_compare_table *t, FILE *out)
                 continue;
             isnan(w->ratios[m]) ? (void)fputc(',', out) : (void)fprintf(out, ",%.6g", w->ratios[m]);
         }
+        for (int m = 0; m < nm; m++) {
+            const struct cllm_compare_stat *st = &w->stats[m];
+            const char *v = cllm_compare_verdict_str(st->verdict);
+            if (m == t->baseline)
+                continue;
+            fprintf(out, ",%s", v ? v : "");
+            csv_num(out, st->ratio);
+            csv_num(out, st->ci_low);
+            csv_num(out, st->ci_high);
+            fprintf(out, ",%d,%d", st->n_b, st->n_a);
+        }
         fputs("\r\n", out);
     }
 }
 
 enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cllm_compare_format fmt, FILE *out)
 {
-    int ncols = 3 + t->n_machines + (t->n_machines - 1);
+    int ncols = 3 + t->n_machines + 2 * (t->n_machines - 1);
     int *width;
     char buf[512];
     bool md = fmt == CLLM_COMPARE_MARKDOWN;
@@ -439,15 +741,17 @@ enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cll
         fprintf(out, "%s[%d] %s%s\n", md ? "- " : "", m + 1, t->machines[m].label,
                 m == t->baseline ? " (baseline)" : "");
     fprintf(out, "%sratios are [n]/[baseline]; \"better\" says whether higher or lower values are better "
-                 "(latency and memory: lower)\n\n",
-            md ? "\n" : "");
+                 "(latency, energy and memory: lower)\n"
+                 "%s[n] vs [baseline]: Welch's t test on the means of the per-run samples at 95 %%, the ratio of the "
+                 "means with Fieller's 95 %% interval; \"not enough runs\" below 2 samples a side\n\n",
+            md ? "\n" : "", md ? "\n" : "");
     for (int r = -1; r < t->n_rows; r++) {
         if (!md && r > 0 && t->rows[r].family != t->rows[r - 1].family)
             fputc('\n', out);
         for (int c = 0; c < ncols; c++) {
             cell(t, r, c, buf, sizeof(buf));
             int pad = width[c] - utf8_width(buf);
-            bool right = c >= 3;
+            bool right = c >= 3 && c < 3 + 2 * t->n_machines - 1;   /* numbers; verdicts read left */
             if (md)
                 fputs("| ", out);
             else if (c > 0)
@@ -466,7 +770,7 @@ enum cllm_status cllm_compare_write(const struct cllm_compare_table *t, enum cll
                 fputs("| ", out);
                 for (int k = 0; k < width[c] - 1; k++)
                     fputc('-', out);
-                fputs(c >= 3 ? ": " : "- ", out);
+                fputs(c >= 3 && c < 3 + 2 * t->n_machines - 1 ? ": " : "- ", out);
             }
             fputs("|\n", out);
         }

@@ -76,13 +76,15 @@ static const char report_js[] =
     "}\n"
     "const t = document.getElementById('table');\n"
     "const head = ['metric', 'unit', 'better'].concat(machines.map((m, i) => `[${i + 1}]`),\n"
-    "  machines.map((m, i) => i).filter(i => i !== base).map(i => `[${i + 1}]/[${base + 1}]`));\n"
+    "  machines.map((m, i) => i).filter(i => i !== base).map(i => `[${i + 1}]/[${base + 1}]`),\n"
+    "  machines.map((m, i) => i).filter(i => i !== base).map(i => `[${i + 1}] vs [${base + 1}]`));\n"
     "const tr = document.createElement('tr'); head.forEach(x => { const th = document.createElement('th'); th.textContent = x; tr.appendChild(th); });\n"
     "t.appendChild(tr);\n"
     "for (const r of data.rows) { const row = document.createElement('tr');\n"
     "  const cells = [[`${r.family_title} ${r.name}`, ''], [r.unit, ''], [r.better, r.better === 'lower' ? 'lower' : '']]\n"
     "    .concat(r.values.map(v => [fmt(v), 'n']),\n"
-    "      r.ratios.map((v, i) => [i, v]).filter(x => x[0] !== base).map(x => [x[1] === null ? '\\u2014' : x[1].toFixed(2) + 'x', 'n']));\n"
+    "      r.ratios.map((v, i) => [i, v]).filter(x => x[0] !== base).map(x => [x[1] === null ? '\\u2014' : x[1].toFixed(2) + 'x', 'n']),\n"
+    "      (r.stats || []).map((s, i) => [i, s]).filter(x => x[0] !== base).map(x => [x[1] ? x[1].text : '\\u2014', '']));\n"
     "  cells.forEach(([text, cls]) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; row.appendChild(td); });\n"
     "  t.appendChild(row); }\n"
     "document.body.dataset.ready = '1';\n"
@@ -109,7 +111,10 @@ enum cllm_status cllm_compare_write_html(const struct cllm_compare_table *t, con
     }
     fputs("</head>\n<body>\n<h1>ComputeLLM comparison</h1>\n<ol id=\"machines\" style=\"list-style:none;padding:0\">"
           "</ol>\n<p class=\"note\">Ratios are [n]/[baseline]. For latency and memory lower is better; for "
-          "everything else higher is better.</p>\n<div id=\"charts\"></div>\n<h2>Table</h2>\n"
+          "everything else higher is better. [n] vs [baseline]: Welch's t test on the means of the per-run "
+          "samples at 95 %, "
+          "the ratio of the means with Fieller's 95 % confidence interval; \"not enough runs\" below 2 samples a "
+          "side.</p>\n<div id=\"charts\"></div>\n<h2>Table</h2>\n"
           "<table id=\"table\"></table>\n<script type=\"application/json\" id=\"cllm-data\">",
           out);
     write_script_text(out, text, true);

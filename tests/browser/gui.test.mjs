@@ -368,11 +368,17 @@ test('compare the run with an imported, edited copy', async () => {
   const triad = rows.find(r => /triad/.test(r[0]));
   const copyRow = rows.find(r => /\bcopy\b/.test(r[0]));
   assert.ok(triad && copyRow, `no triad/copy rows: ${JSON.stringify(rows)}`);
-  assert.equal(triad.at(-1), baseIsRun ? '2.00×' : '0.50×');
-  assert.equal(copyRow.at(-1), '1.00×');
+  // then the verdict column: the copy doubled the headline values, not the per-run samples behind them, so the
+  // test finds no difference on those rows
+  assert.equal(rows[0].at(-1), '[2] vs [1]');
+  assert.equal(triad.at(-2), baseIsRun ? '2.00×' : '0.50×');
+  assert.equal(copyRow.at(-2), '1.00×');
+  assert.equal(triad.at(-1), 'no significant difference');
+  assert.equal(copyRow.at(-1), 'no significant difference');
   if (llamaDir) {
     const tps = rows.find(r => /tiny-test/.test(r[0]) && r[1] === 'tokens/s');
-    assert.equal(tps.at(-1), baseIsRun ? '2.00×' : '0.50×');
+    assert.equal(tps.at(-2), baseIsRun ? '2.00×' : '0.50×');
+    assert.match(tps.at(-1), /^(no significant difference|not enough runs)$/);
   }
 
   // the comparison's CSV (a download made in the page)
@@ -381,7 +387,16 @@ test('compare the run with an imported, edited copy', async () => {
   assert.match(cmpCsv[0], /^family,metric,unit,better,/);
   const triadCsv = cmpCsv.find(l => l.startsWith('memory_bandwidth,triad,'));
   assert.ok(triadCsv, 'no memory_bandwidth,triad row in the comparison CSV');
-  assert.equal(triadCsv.split(',').at(-1), baseIsRun ? '2' : '0.5');
+  // family,metric,unit,better,value 1,value 2,ratio, then the verdict's columns
+  assert.equal(triadCsv.split(',')[6], baseIsRun ? '2' : '0.5');
+  assert.equal(triadCsv.split(',')[7], 'no_difference');
+  // the verdicts in French
+  await setLang('fr');
+  await page.waitForFunction(() => [...document.querySelectorAll('#ratio-table tr')]
+    .some(tr => /triad/.test(tr.cells[0]?.textContent) && tr.cells[tr.cells.length - 1].textContent === 'pas de différence significative'));
+  assert.match(await page.$eval('#ratio-table tr', tr => tr.cells[tr.cells.length - 1].textContent), /^\[2\] vs \[1\]$/);
+  await setLang('en');
+  await page.waitForSelector('#ratio-table');
   await page.locator('#comparison').scrollIntoViewIfNeeded();
   await shot('results-compare');
 });
@@ -780,12 +795,14 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
   for (const c of [1, 2, 4]) {
     const tps = row(`Serving output tokens/s c=${c}`);
     assert.ok(tps, `no output tokens/s row for c=${c}: ${JSON.stringify(rows)}`);
-    assert.deepEqual([tps[1], tps[2], tps.at(-1)], ['tokens/s', 'higher', baseIsRun ? '2.00×' : '0.50×']);
+    // the ratio, then the verdict: a serving level is one measurement per file, so no test
+    assert.deepEqual([tps[1], tps[2], tps.at(-2), tps.at(-1)],
+      ['tokens/s', 'higher', baseIsRun ? '2.00×' : '0.50×', 'not enough runs']);
     const rps = row(`Serving requests/s c=${c}`), ttft = row(`Serving TTFT p50 c=${c}`);
     const itl = row(`Serving ITL p50 c=${c}`);
-    assert.deepEqual([rps?.[1], rps?.[2], rps?.at(-1)], ['req/s', 'higher', '1.00×']);
-    assert.deepEqual([ttft?.[1], ttft?.[2], ttft?.at(-1)], ['s', 'lower', '1.00×']);
-    assert.deepEqual([itl?.[1], itl?.[2], itl?.at(-1)], ['s', 'lower', '1.00×']);
+    assert.deepEqual([rps?.[1], rps?.[2], rps?.at(-2)], ['req/s', 'higher', '1.00×']);
+    assert.deepEqual([ttft?.[1], ttft?.[2], ttft?.at(-2)], ['s', 'lower', '1.00×']);
+    assert.deepEqual([itl?.[1], itl?.[2], itl?.at(-2)], ['s', 'lower', '1.00×']);
   }
   // nothing but the serving families: the file has no classic or LLM numbers
   assert.ok(rows.slice(1).every(r => /^Serving /.test(r[0])), JSON.stringify(rows.map(r => r[0])));

@@ -142,8 +142,9 @@ static void test_outputs(void)
     f = open_memstream(&buf, &len);
     CHECK_INT(cllm_compare_write(t, CLLM_COMPARE_CSV, f), CLLM_OK);
     fclose(f);
-    CHECK(strstr(buf, "cpu_multi_thread,1024x1024,GFLOPS,higher,100,200,2\r\n") != NULL);
-    CHECK(strstr(buf, "cpu_multi_thread,2048x2048,GFLOPS,higher,120,,\r\n") != NULL);
+    /* then the verdict's columns: no samples in these files (not enough runs), a missing value (none) */
+    CHECK(strstr(buf, "cpu_multi_thread,1024x1024,GFLOPS,higher,100,200,2,not_enough_runs,,,,0,0\r\n") != NULL);
+    CHECK(strstr(buf, "cpu_multi_thread,2048x2048,GFLOPS,higher,120,,,,,,,0,0\r\n") != NULL);
     free(buf);
 
     f = open_memstream(&buf, &len);
@@ -227,8 +228,214 @@ static void test_long_model_key(void)
     cJSON_Delete(trees[1]);
 }
 
+/* Per-run samples (numbers from tests/unit/stats_reference.py): tokens/s clearly separated (B faster), first-token
+ * latency overlapping (no difference), decode tokens/s with equal means, J/token with one run on B (not enough),
+ * GEMM times halved on B (the rate doubles: faster), memory passes without spread (an exact 2×). A failed run's
+ * values are not samples. */
+#define RUN_OK(tps, ttft, dec) "{\"status\":\"ok\",\"tokens_per_second\":" #tps ",\"first_token_latency_s\":" #ttft \
+    ",\"decode_tokens_per_second\":" #dec ",\"decode_energy\":{\"joules_per_token\":0.5}}"
+static const char *const samples_a =
+    "{\"schema_version\":1,\"id\":\"a\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{\"model\":\"CPU A\"}},"
+    "\"classic_benchmarks\":{\"benchmarks\":{"
+    " \"cpu_multi_thread\":{\"results\":{\"512x512\":{\"gflops\":1342.2,\"times_s\":[0.20,0.21,0.19]}}},"
+    " \"memory_bandwidth\":{\"triad_gbps\":8,\"results\":{\"all_threads\":{\"triad\":{\"gbps\":8,"
+    "  \"bytes_per_pass\":8e9,\"times_s\":[1,1,1]}}}}}},"
+    "\"ai_benchmarks\":{\"results\":{\"m\":{\"summary\":{\"avg_tokens_per_second\":10.1,"
+    " \"avg_first_token_latency_s\":0.54,\"avg_decode_tokens_per_second\":11,\"avg_decode_joules_per_token\":0.5},"
+    " \"runs\":[" RUN_OK(10.1, 0.52, 10) "," RUN_OK(10.3, 0.61, 11) "," RUN_OK(9.9, 0.48, 12) ","
+    "  {\"status\":\"failed\",\"tokens_per_second\":1000}," RUN_OK(10.2, 0.55, null) ","
+    "  {\"status\":\"ok\",\"tokens_per_second\":10.0}]}}}}";
+static const char *const samples_b =
+    "{\"schema_version\":1,\"id\":\"b\",\"timestamp\":\"t\",\"hardware\":{\"cpu\":{\"model\":\"CPU B\"}},"
+    "\"classic_benchmarks\":{\"benchmarks\":{"
+    " \"cpu_multi_thread\":{\"results\":{\"512x512\":{\"gflops\":2684.4,\"times_s\":[0.10,0.11,0.09]}}},"
+    " \"memory_bandwidth\":{\"triad_gbps\":16,\"results\":{\"all_threads\":{\"triad\":{\"gbps\":16,"
+    "  \"bytes_per_pass\":8e9,\"times_s\":[0.5,0.5]}}}}}},"
+    "\"ai_benchmarks\":{\"results\":{\"m\":{\"summary\":{\"avg_tokens_per_second\":12.5,"
+    " \"avg_first_token_latency_s\":0.51,\"avg_decode_tokens_per_second\":11,\"avg_decode_joules_per_token\":0.4},"
+    " \"runs\":[{\"status\":\"ok\",\"tokens_per_second\":12.4,\"first_token_latency_s\":0.50,"
+    "  \"decode_tokens_per_second\":12,\"decode_energy\":{\"joules_per_token\":0.4}},"
+    "  {\"status\":\"ok\",\"tokens_per_second\":12.6,\"first_token_latency_s\":0.47,\"decode_tokens_per_second\":10},"
+    "  {\"status\":\"ok\",\"tokens_per_second\":12.5,\"first_token_latency_s\":0.58,\"decode_tokens_per_second\":11},"
+    "  {\"status\":\"ok\",\"tokens_per_second\":12.3,\"first_token_latency_s\":0.49},"
+    "  {\"status\":\"ok\",\"tokens_per_second\":12.7}]}}}}";
+
+static struct cllm_compare_table *build_samples(int baseline)
+{
+    const cJSON *trees[2] = {cJSON_Parse(samples_a), cJSON_Parse(samples_b)};
+    struct cllm_compare_table *t = NULL;
+    char err[256];
+    CHECK(trees[0] && trees[1]);
+    CHECK_INT(cllm_compare_build(trees, NULL, 2, baseline, &t, err, sizeof(err)), CLLM_OK);
+    cJSON_Delete((cJSON *)trees[0]);
+    cJSON_Delete((cJSON *)trees[1]);
+    return t;
+}
+
+static void test_verdicts(void)
+{
+    struct cllm_compare_table *t = build_samples(0);
+    const struct cllm_compare_row *r;
+    const struct cllm_compare_stat *s;
+    char text[128];
+    if (!t)
+        return;
+    r = find(t, "ai_tokens_per_second", "m");
+    CHECK(r && r->n_samples[0] == 5 && r->n_samples[1] == 5);   /* the failed run is not a sample */
+    s = &r->stats[1];
+    CHECK_INT(s->verdict, CLLM_VERDICT_FASTER);
+    CHECK(s->n_a == 5 && s->n_b == 5);
+    CHECK_NEAR(s->ratio, 1.23762376238, 1e-9);
+    CHECK_NEAR(s->ci_low, 1.21225301447, 1e-9);
+    CHECK_NEAR(s->ci_high, 1.26363983644, 1e-9);
+    CHECK_NEAR(s->df, 8.0, 1e-9);
+    CHECK_NEAR(s->p_value, 9.68189341491e-09, 1e-15);
+    cllm_compare_verdict_text(s, text, sizeof(text));
+    CHECK_STR(text, "faster (1.24\xc3\x97, CI 1.21\xe2\x80\x93" "1.26)");
+    CHECK_INT(r->stats[0].verdict, CLLM_VERDICT_NONE);   /* the baseline against itself */
+
+    r = find(t, "ai_first_token_latency", "m");   /* lower is better; overlapping samples */
+    s = &r->stats[1];
+    CHECK_INT(s->verdict, CLLM_VERDICT_NO_DIFFERENCE);
+    CHECK_NEAR(s->ratio, 0.944444444444, 1e-9);
+    CHECK_NEAR(s->ci_low, 0.796421312626, 1e-9);
+    CHECK_NEAR(s->ci_high, 1.12223921403, 1e-9);
+    CHECK_NEAR(s->p_value, 0.44319878866, 1e-9);
+    cllm_compare_verdict_text(s, text, sizeof(text));
+    CHECK_STR(text, "no significant difference");
+
+    r = find(t, "ai_decode_tokens_per_second", "m");   /* equal means: t = 0 */
+    CHECK(r->n_samples[0] == 3 && r->n_samples[1] == 3);
+    CHECK_INT(r->stats[1].verdict, CLLM_VERDICT_NO_DIFFERENCE);
+    CHECK_NEAR(r->stats[1].p_value, 1.0, 1e-12);
+
+    r = find(t, "ai_decode_joules_per_token", "m");   /* one run on B */
+    s = &r->stats[1];
+    CHECK_INT(s->verdict, CLLM_VERDICT_NOT_ENOUGH_RUNS);
+    CHECK(s->n_a == 4 && s->n_b == 1 && isnan(s->ci_low) && isnan(s->p_value));
+    cllm_compare_verdict_text(s, text, sizeof(text));
+    CHECK_STR(text, "not enough runs");
+    CHECK_INT(find(t, "ai_peak_memory", "m") == NULL, 1);   /* neither file has it */
+
+    r = find(t, "cpu_multi_thread", "512x512");   /* times: the rate ratio is the inverse of theirs */
+    s = &r->stats[1];
+    CHECK(r->samples_are_times);
+    CHECK_INT(s->verdict, CLLM_VERDICT_FASTER);
+    CHECK_NEAR(s->ratio, 2.0, 1e-12);
+    CHECK_NEAR(r->ratios[1], 2.0, 1e-12);   /* the same as the ratio column */
+    CHECK_NEAR(s->ci_low, 1.685802203412, 1e-9);
+    CHECK_NEAR(s->ci_high, 2.419690447728, 1e-9);
+    CHECK_NEAR(s->df, 4.0, 1e-9);
+
+    r = find(t, "memory_bandwidth", "triad");   /* no spread on either side: exact */
+    s = &r->stats[1];
+    CHECK_INT(s->verdict, CLLM_VERDICT_FASTER);
+    CHECK(s->ratio == 2.0 && s->ci_low == 2.0 && s->ci_high == 2.0 && s->p_value == 0 && isnan(s->df));
+    cllm_compare_verdict_text(s, text, sizeof(text));
+    CHECK_STR(text, "faster (2.000\xc3\x97, CI 2.000\xe2\x80\x93" "2.000)");
+    cllm_compare_free(t);
+
+    /* B as the baseline: A is slower on tokens/s, worse (higher) on nothing significant; latency stays none */
+    t = build_samples(1);
+    if (!t)
+        return;
+    s = &find(t, "ai_tokens_per_second", "m")->stats[0];
+    CHECK_INT(s->verdict, CLLM_VERDICT_SLOWER);
+    CHECK_NEAR(s->ratio, 1 / 1.23762376238, 1e-9);
+    CHECK(s->n_a == 5 && s->n_b == 5);
+    CHECK_INT(find(t, "cpu_multi_thread", "512x512")->stats[0].verdict, CLLM_VERDICT_SLOWER);
+    cllm_compare_free(t);
+}
+
+static void test_verdict_lower_is_better(void)
+{
+    /* first-token latency clearly lower on B: "better"; clearly higher: "worse" */
+    static const char *const fmt =
+        "{\"id\":\"%s\",\"ai_benchmarks\":{\"results\":{\"m\":{\"summary\":{\"avg_first_token_latency_s\":%s},"
+        "\"runs\":[{\"status\":\"ok\",\"first_token_latency_s\":%s},{\"status\":\"ok\",\"first_token_latency_s\":%s},"
+        "{\"status\":\"ok\",\"first_token_latency_s\":%s}]}}}}";
+    char a[512], b[512], text[128];
+    struct cllm_compare_table *t = NULL;
+    char err[256];
+    snprintf(a, sizeof(a), fmt, "a", "0.2", "0.20", "0.21", "0.19");
+    snprintf(b, sizeof(b), fmt, "b", "0.1", "0.10", "0.11", "0.09");
+    const cJSON *trees[2] = {cJSON_Parse(a), cJSON_Parse(b)};
+    CHECK(trees[0] && trees[1]);
+    CHECK_INT(cllm_compare_build(trees, NULL, 2, 0, &t, err, sizeof(err)), CLLM_OK);
+    if (t) {
+        const struct cllm_compare_stat *s = &find(t, "ai_first_token_latency", "m")->stats[1];
+        CHECK_INT(s->verdict, CLLM_VERDICT_BETTER);
+        CHECK_NEAR(s->ratio, 0.5, 1e-12);
+        CHECK_NEAR(s->ci_low, 1 / 2.419690447728, 1e-9);   /* the times case above, the other way round */
+        CHECK_NEAR(s->ci_high, 1 / 1.685802203412, 1e-9);
+        cllm_compare_verdict_text(s, text, sizeof(text));
+        CHECK_STR(text, "better (0.50\xc3\x97, CI 0.41\xe2\x80\x93" "0.59)");
+        cllm_compare_free(t);
+    }
+    t = NULL;
+    CHECK_INT(cllm_compare_build(trees, NULL, 2, 1, &t, err, sizeof(err)), CLLM_OK);
+    if (t) {
+        CHECK_INT(find(t, "ai_first_token_latency", "m")->stats[0].verdict, CLLM_VERDICT_WORSE);
+        cllm_compare_free(t);
+    }
+    cJSON_Delete((cJSON *)trees[0]);
+    cJSON_Delete((cJSON *)trees[1]);
+}
+
+static void test_verdict_outputs(void)
+{
+    struct cllm_compare_table *t = build_samples(0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    cJSON *j;
+    if (!t)
+        return;
+    j = cllm_compare_to_json(t);
+    CHECK(j != NULL);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "method")), "welch-fieller");
+    const cJSON *rows = cJSON_GetObjectItem(j, "rows"), *row;
+    cJSON_ArrayForEach(row, rows)
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(row, "family")), "ai_tokens_per_second") == 0)
+            break;
+    CHECK(row != NULL);
+    if (row) {
+        const cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItem(row, "stats"), 1);
+        CHECK(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(row, "stats"), 0)));
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(st, "verdict")), "faster");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(st, "method")), "welch-fieller");
+        CHECK_NEAR(cJSON_GetObjectItem(st, "ci_low")->valuedouble, 1.21225301447, 1e-9);
+        CHECK_NEAR(cJSON_GetObjectItem(st, "ci_high")->valuedouble, 1.26363983644, 1e-9);
+        CHECK_INT(cJSON_GetObjectItem(st, "n_a")->valueint, 5);
+        CHECK_INT(cJSON_GetObjectItem(st, "n_b")->valueint, 5);
+        CHECK_INT(cJSON_GetArrayItem(cJSON_GetObjectItem(row, "n"), 0)->valueint, 5);
+    }
+    cJSON_Delete(j);
+
+    f = open_memstream(&buf, &len);
+    CHECK_INT(cllm_compare_write(t, CLLM_COMPARE_TEXT, f), CLLM_OK);
+    fclose(f);
+    CHECK(strstr(buf, "[2] vs [1]") != NULL);
+    CHECK(strstr(buf, "faster (1.24\xc3\x97, CI 1.21\xe2\x80\x93" "1.26)") != NULL);
+    CHECK(strstr(buf, "not enough runs") != NULL);
+    CHECK(strstr(buf, "no significant difference") != NULL);
+    free(buf);
+
+    f = open_memstream(&buf, &len);
+    CHECK_INT(cllm_compare_write(t, CLLM_COMPARE_CSV, f), CLLM_OK);
+    fclose(f);
+    CHECK(strstr(buf, ",verdict CPU B / no GPU / b / CPU A / no GPU / a,") != NULL);
+    CHECK(strstr(buf, "ai_tokens_per_second,m,tokens/s,higher,10.1,12.5,1.23762,faster,1.23762,1.21225,1.26364,5,5\r\n")
+          != NULL);
+    free(buf);
+    cllm_compare_free(t);
+}
+
 int main(void)
 {
+    RUN(test_verdicts);
+    RUN(test_verdict_lower_is_better);
+    RUN(test_verdict_outputs);
     RUN(test_ratios);
     RUN(test_missing_values);
     RUN(test_row_order_and_baseline);

@@ -1253,8 +1253,11 @@ static void test_old_results_import(void)
     snprintf(body, sizeof(body), "{\"files\": [\"%s\", \"%s\"], \"format\": \"csv\"}", names[0], names[1]);
     http(srv, "POST", "/api/compare", body, strlen(body), NULL, &r);
     CHECK_INT(r.status, 200);
+    /* then the verdict's columns (the same file twice: whatever its runs say, never a difference) */
     CHECK(strstr(r.body, "\r\nai_tokens_per_second,tiny-test,tokens/s,higher,419.99159301865285,"
-                         "419.99159301865285,1\r\n") != NULL);
+                         "419.99159301865285,1,") != NULL);
+    CHECK(strstr(r.body, "\r\nai_tokens_per_second,tiny-test,tokens/s,higher,419.99159301865285,"
+                         "419.99159301865285,1,faster") == NULL);
     free(r.body);
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof(path), "%s/%s", tmpdir, names[k]);
@@ -1395,6 +1398,12 @@ static void test_compare(void)
     CHECK_INT(r.status, 200);
     o = json_of(&r);
     CHECK_NEAR(ratio_of(row_of(o, "memory_bandwidth", "triad"), 0), 0.5, 1e-12);
+    {
+        const cJSON *st = cJSON_GetObjectItem(row_of(o, "memory_bandwidth", "triad"), "stats");
+        CHECK(cJSON_IsNull(cJSON_GetArrayItem(st, 1)));   /* the baseline (file 2) */
+        CHECK(str_of(cJSON_GetArrayItem(st, 0), "verdict") &&
+              strcmp(str_of(cJSON_GetArrayItem(st, 0), "verdict"), "not_enough_runs") == 0);
+    }
     cJSON_Delete(o);
     free(r.body);
 
@@ -1406,7 +1415,8 @@ static void test_compare(void)
     CHECK(strncmp(r.body, "family,metric,unit,better,CPU A / no GPU / 20260101_000000,"
                           "CPU B / no GPU / 20260102_000000,ratio CPU B / no GPU / 20260102_000000 / "
                           "CPU A / no GPU / 20260101_000000\r\n", 160) == 0);
-    CHECK(strstr(r.body, "\r\nmemory_bandwidth,triad,GB/s,higher,10,20,2\r\n") != NULL);
+    /* no per-run samples in these files: the verdict says so */
+    CHECK(strstr(r.body, "\r\nmemory_bandwidth,triad,GB/s,higher,10,20,2,not_enough_runs,,,,0,0\r\n") != NULL);
     free(r.body);
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -24,6 +24,22 @@ function rowName(r) {
   return r.family === 'memory_bandwidth' && t(k) !== k ? t(k) : r.name;
 }
 
+// A machine's verdict against the baseline (stats[i] of a row, computed by the server: Welch's t, Fieller's CI).
+export function verdictText(s) {
+  if (!s) return '—';
+  if (s.verdict === 'no_difference' || s.verdict === 'not_enough_runs') return t(`res.v_${s.verdict}`);
+  const bounded = s.ci_low != null && s.ci_high != null;
+  const d = bounded && s.ci_high - s.ci_low < 0.02 ? 3 : 2;   // as the CLI: a narrow interval keeps its ends apart
+  const ci = bounded ? t('res.ci', {lo: num(s.ci_low, d, d), hi: num(s.ci_high, d, d)}) : t('res.ci_unbounded');
+  return t(`res.v_${s.verdict}`, {ratio: num(s.ratio, d, d), ci});
+}
+
+function verdictCell(s) {
+  return h('td', {class: s && ['slower', 'worse'].includes(s.verdict) ? 'warn' : '', dataset: {verdict: s?.verdict || ''},
+    title: s && s.p_value != null ? t('res.verdict_tip', {p: num(s.p_value, 4), nb: s.n_b, na: s.n_a}) : ''},
+  verdictText(s));
+}
+
 // The machines' hardware, one column per file (rows as each file's view lists them).
 function hardwareTable(cmp, machines) {
   if (!machines?.some(Boolean)) return null;
@@ -54,7 +70,7 @@ export function comparisonView(cmp, {onBaseline, onExport, machines}) {
         cmp.machines.map((m, i) => h('option', {value: i, selected: i === base}, `[${i + 1}] ${m.label}`)))),
       h('button', {id: 'export-cmp', onclick: onExport}, t('res.export_cmp'))),
     h('ol', {class: 'machines small'}, cmp.machines.map(m => h('li', {}, m.label, m.origin ? h('span', {class: 'muted'}, ` — ${m.origin}`) : null))),
-    h('p', {class: 'muted'}, t('res.ratio_note')));
+    h('p', {class: 'muted'}, t('res.ratio_note')), h('p', {class: 'muted'}, t('res.verdict_note')));
   const hw = hardwareTable(cmp, machines);
   if (hw) box.appendChild(hw);
   const grid = h('div', {class: 'grid'});
@@ -77,10 +93,12 @@ export function comparisonView(cmp, {onBaseline, onExport, machines}) {
     h('tr', {}, h('th', {scope: 'col'}, t('res.metric')), h('th', {scope: 'col'}, t('res.unit')),
       h('th', {scope: 'col'}, t('res.better')),
       cmp.machines.map((m, i) => h('th', {scope: 'col', class: 'n', title: m.label}, `[${i + 1}]`)),
-      others.map(i => h('th', {scope: 'col', class: 'n'}, `[${i + 1}]/[${base + 1}]`))),
+      others.map(i => h('th', {scope: 'col', class: 'n'}, `[${i + 1}]/[${base + 1}]`)),
+      others.map(i => h('th', {scope: 'col'}, `[${i + 1}] vs [${base + 1}]`))),
     cmp.rows.map(r => h('tr', {}, h('td', {}, `${t(`fam.${r.family}`)} ${rowName(r)}`), h('td', {}, r.unit),
       h('td', {class: r.better === 'lower' ? 'warn' : ''}, t(`res.${r.better}`)),
       r.values.map(v => h('td', {class: 'n'}, num(v, valueDigits(v)))),
-      others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)))))));
+      others.map(i => h('td', {class: 'n'}, r.ratios[i] == null ? '—' : `${num(r.ratios[i], 2, 2)}×`)),
+      others.map(i => verdictCell(r.stats?.[i])))))));
   return box;
 }
