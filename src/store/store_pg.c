@@ -27,7 +27,7 @@ static bool transient_state(const char *sqlstate)
 static void one_line(char *s)
 {
     for (char *p = s; *p; p++)
-        if (*p == '\n' || *p == '\r')
+        if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
     for (size_t n = strlen(s); n > 0 && s[n - 1] == ' '; n--)
         s[n - 1] = '\0';
