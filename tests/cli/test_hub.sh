@@ -148,6 +148,13 @@ suite() {   # suite NAME DB
   expect_rc "$name: the clients resend the burst (retries), all delivered" 0 "$BIN" submit "$URL" "$T"/burst/*.json \
     --token "$TOK_B" --retries 3 --backoff-ms 100 --output "$T/out_$name"
   check "$name: ... exactly 150 burst rows, none twice" test "$(count)" -eq 352
+  if [ "$name" = sqlite ]; then
+    expect_rc "run --submit sends the new results file" 0 "$BIN" run --skip-classic --cpu --models-file "$T/tiny.json" \
+      --config "$T/cfg.json" --models-dir "$T/models" --no-download --ladder off --output "$T/runs3" \
+      --submit "$URL" --submit-token "$TOK_B"
+    check "... it says so" grep -q "submit: sent to .* (added)" "$T/err"
+    check "... and the hub has it" present "$(cat "$T/out")"
+  fi
   stop_hub
 }
 
