@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "store/store_priv.h"
 
 #define PG_CONNECT_TIMEOUT "5"                           /* seconds */
@@ -33,6 +34,13 @@ static void one_line(char *s)
         s[n - 1] = '\0';
 }
 
+/* The server's notices ("relation ... already exists, skipping") go to the debug log, not straight to stderr. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    CLLM_LOG(CLLM_LOG_DEBUG, "postgresql: %s", message);
+}
+
 static void *pg_connect(const char *url, unsigned busy_timeout_ms, enum cllm_status *st, char *err, size_t errlen)
 {
     /* ours first: what the URL sets (its own connect_timeout, options) comes later and wins */
@@ -54,6 +62,7 @@ static void *pg_connect(const char *url, unsigned busy_timeout_ms, enum cllm_sta
         *st = CLLM_ERR_UNAVAILABLE;
         return NULL;
     }
+    PQsetNoticeProcessor(c, on_notice, NULL);
     *st = CLLM_OK;
     return c;
 }
