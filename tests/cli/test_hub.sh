@@ -114,6 +114,18 @@ suite() {   # suite NAME DB
   expect_rc "$name: submit with a wrong token fails (exit 1), not queued" 1 "$BIN" submit "$URL" "${RUNS[1]}" \
     --token wrong-token-0123456789 --output "$T/out_$name"
   check "$name: ... the hub's reason printed" grep -q '401' "$T/err"
+  local route unauth=0
+  for route in api/leaderboard api/leaderboard.csv "api/machines/$FP" "api/results/$ID1/$FP" api/health; do
+    [ "$(curl -sS -o /dev/null -w '%{http_code}' "${URL}$route")" = 401 ] || unauth=$((unauth + 1))
+  done
+  check "$name: every read route without a token gets 401" test "$unauth" -eq 0
+  check "$name: a foreign Host is refused (403, DNS rebinding)" test "$(curl -sS -o /dev/null -w '%{http_code}' \
+    -H 'Host: evil.example' -H "X-ComputeLLM-Token: $TOK_A" "${URL}api/leaderboard")" = 403
+  check "$name: a cross-site Origin is refused (403)" test "$(curl -sS -o /dev/null -w '%{http_code}' \
+    -H 'Origin: http://evil.example' -H "X-ComputeLLM-Token: $TOK_A" -H 'Content-Type: application/json' \
+    --data-binary @"${RUNS[0]}" "${URL}api/submit")" = 403
+  check "$name: a body that is not JSON-typed is refused (415)" test "$(curl -sS -o /dev/null -w '%{http_code}' \
+    -H "X-ComputeLLM-Token: $TOK_A" -H 'Content-Type: text/plain' --data-binary @"${RUNS[0]}" "${URL}api/submit")" = 415
   check "$name: an unknown filter gets 400" \
     test "$(curl -sS -o /dev/null -w '%{http_code}' -H "X-ComputeLLM-Token: $TOK_A" "${URL}api/leaderboard?gpu=x")" = 400
   check "$name: the page logs in with ?token= and serves the leaderboard page" sh -c "
