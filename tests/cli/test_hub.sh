@@ -52,6 +52,10 @@ done
 mapfile -t RUNS < <(ls "$T"/runs/benchmark_*.json)
 check "two results files" test "${#RUNS[@]}" -eq 2
 ID1=$(jq -r .id "${RUNS[0]}")
+# no hub at all (nothing listens on port 1): retried, then queued in the results folder
+expect_rc "hub unreachable: submit retries, then queues (exit 3)" 3 "$BIN" submit http://127.0.0.1:1 "${RUNS[0]}" \
+  --token x --retries 2 --backoff-ms 50 --output "$T/unreach"
+check "... the file waits in results/.submit-queue/" test -s "$T/unreach/.submit-queue/$(basename "${RUNS[0]}")"
 # many distinct results files of this machine: the first run under other ids
 mkdir -p "$T/many" "$T/burst"
 for i in $(seq 1 200); do jq -c --arg id "c$i" '.id = $id' "${RUNS[0]}" >"$T/many/c$i.json"; done
@@ -85,6 +89,12 @@ suite() {   # suite NAME DB
   expect_rc "$name: submit two runs" 0 env COMPUTELLM_HUB_TOKEN=$TOK_A "$BIN" submit "$URL" "${RUNS[@]}" \
     --output "$T/out_$name"
   check "$name: both added" test "$(grep -c '^added ' "$T/out")" -eq 2
+  if [ "$name" = sqlite ]; then
+    expect_rc "$name: the next submit sends the queue of the unreachable hub" 0 "$BIN" submit "$URL" --token "$TOK_A" \
+      --output "$T/unreach"
+    check "$name: ... the queue is empty (the file was a duplicate by then)" \
+      test -z "$(ls "$T/unreach/.submit-queue/" 2>/dev/null)"
+  fi
   api "${URL}api/leaderboard?model=tiny-test&quant=Q4_K_M&backend=CPU&gpu_vendor=none&os=Linux&synthetic=true" \
     >"$T/board.json"
   check "$name: the two runs on the leaderboard, ranked, scored by LocalScore's formula" jq -e '
