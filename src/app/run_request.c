@@ -102,7 +102,14 @@ static const struct cllm_run_opt g_opts[] = {
      "scheme or user@): their devices join this machine's, each server probed with a 5 s deadline first; needs "
      "scripts/setup --rpc; in-process engine only; rpc-server has no authentication: private networks only",
      RQ(rpc)},
+    {"--submit", NULL, NULL, CLLM_RO_STRING, "URL", false, 0, 0, "none",
+     "send the results file to this results hub (computellm hub) when the run ends, as computellm submit does: "
+     "retries with backoff, then queued in the results folder's .submit-queue/ for the next submit",
+     RQ(submit)},
+    {"--submit-token", NULL, NULL, CLLM_RO_STRING, "T", false, 0, 0, "`$COMPUTELLM_HUB_TOKEN`",
+     "the submitter's token for --submit", RQ(submit_token)},
 };
+_Static_assert(sizeof(g_opts) / sizeof(g_opts[0]) <= 64, "struct cllm_run_request.given has 64 bits");
 #define N_OPTS (sizeof(g_opts) / sizeof(g_opts[0]))
 
 const struct cllm_run_opt *cllm_run_options(size_t *n)

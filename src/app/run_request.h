@@ -54,6 +54,8 @@ struct cllm_run_request {
     char models_file[CLLM_RQ_PATH_MAX];
     char llama_lib[CLLM_RQ_PATH_MAX];
     char rpc[4352];                                  /* --rpc HOST:PORT,... (16 servers at most) */
+    char submit[1024];                               /* --submit URL: the results hub the file is sent to */
+    char submit_token[300];                          /* --submit-token T (default $COMPUTELLM_HUB_TOKEN) */
     bool has_config_object;                          /* API: "config" was given (applied by the API itself) */
     uint64_t given;                                  /* bit i: option i of the table was given */
     /* filled by cllm_run_request_check */

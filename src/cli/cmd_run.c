@@ -20,6 +20,7 @@
 #include "model/registry.h"
 #include "app/ai_phase.h"
 #include "app/run_request.h"
+#include "app/submit.h"
 #include "core/json.h"
 #include "report/fields_classic.h"
 #include "report/fields_core.h"
@@ -103,6 +104,34 @@ static int parse_one(struct cli_iter *it, const struct cllm_run_opt *o, struct c
 bad:
     fprintf(stderr, "computellm run: %s\n", err);
     return -1;
+}
+
+/* run --submit: the queue first, then this run's file; a hub that cannot be reached queues it (the run itself
+ * succeeded: its exit status stays 0). */
+static void submit_result(const struct cllm_run_request *rq, const char *output_dir, const char *path)
+{
+    struct cllm_submit_params sp = cllm_submit_default_params();
+    enum cllm_submit_outcome out = CLLM_SUBMIT_REJECTED;
+    char queue[4200], err[CLLM_ERR_LEN];
+    int http = 0, sent = 0, left = 0;
+
+    snprintf(queue, sizeof(queue), "%s/%s", output_dir, CLLM_SUBMIT_QUEUE_DIR);
+    sp.url = rq->submit;
+    sp.token = rq->submit_token[0] ? rq->submit_token : NULL;
+    sp.queue_dir = queue;
+    sp.cancel = (const volatile int *)cli_cancel_flag();
+    if (cllm_submit_flush_queue(&sp, &sent, &left, err, sizeof(err)) != CLLM_OK || sent || left)
+        fprintf(stderr, "submit: queue %s: %d delivered, %d still queued\n", queue, sent, left);
+    if (cllm_submit_file(&sp, path, &out, &http, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "submit: %s: %s\n", path, err);
+        return;
+    }
+    switch (out) {
+    case CLLM_SUBMIT_ADDED: fprintf(stderr, "submit: sent to %s (added)\n", rq->submit); break;
+    case CLLM_SUBMIT_DUPLICATE: fprintf(stderr, "submit: sent to %s (the hub had it already)\n", rq->submit); break;
+    case CLLM_SUBMIT_QUEUED: fprintf(stderr, "submit: %s\n", err); break;
+    case CLLM_SUBMIT_REJECTED: fprintf(stderr, "submit: refused by the hub (HTTP %d): %s\n", http, err); break;
+    }
 }
 
 int cmd_run(int argc, char *const *argv)
@@ -216,6 +245,8 @@ int cmd_run(int argc, char *const *argv)
     fflush(stdout);
     fprintf(stderr, "results written to %s\n", path);
     rc = CLI_EXIT_OK;
+    if (rq->submit[0])
+        submit_result(rq, rp.output_dir, path);
     if (st == CLLM_ERR_CANCELLED) {
         rc = CLI_EXIT_INTERRUPTED;
     } else if (ai_failed) {

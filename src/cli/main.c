@@ -22,6 +22,8 @@ void usage_main(FILE *f)
           "  synth       write a synthetic GGUF of a registry model (real shape and quantization, random weights)\n"
           "  config      print the default configuration or check a config file\n"
           "  gui         web interface on http://127.0.0.1:8501 (the default on an interactive terminal)  (alias --gui)\n"
+          "  hub         self-hosted results hub: submissions from many machines, leaderboard, SQLite or PostgreSQL\n"
+          "  submit      send results files to a hub (retries; queued in results/.submit-queue/ when unreachable)\n"
           "  help        this text; `computellm COMMAND --help` for a command's options\n"
           "\n"
           "global options:\n"
@@ -37,7 +39,9 @@ void usage_main(FILE *f)
           "  computellm compare results/a.json results/b.json --html compare.html\n"
           "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8\n"
           "  computellm sweep -m tinyllama-1.1b -p 512 -n 128 -r 5\n"
-          "  computellm advise --min-tps 20\n",
+          "  computellm advise --min-tps 20\n"
+          "  computellm hub --db sqlite:hub.db --port 8600\n"
+          "  computellm submit http://hub.lab:8600 results/*.json\n",
           f);
 }
 
@@ -53,6 +57,7 @@ static const struct {
     {"config", NULL, cmd_config, usage_config},       {"synth", NULL, cmd_synth, usage_synth},
     {"compare", NULL, cmd_compare, usage_compare},    {"serve-bench", NULL, cmd_serve_bench, usage_serve_bench},
     {"sweep", NULL, cmd_sweep, usage_sweep},          {"advise", NULL, cmd_advise, usage_advise},
+    {"hub", NULL, cmd_hub, usage_hub},                {"submit", NULL, cmd_submit, usage_submit},
 };
 
 static int help_for(const char *cmd)

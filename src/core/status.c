@@ -19,6 +19,7 @@ const char *cllm_status_str(enum cllm_status s)
         [CLLM_ERR_CANCELLED]    = "cancelled",
         [CLLM_ERR_INTERNAL]     = "internal error",
         [CLLM_ERR_TIMEOUT]      = "timed out",
+        [CLLM_ERR_UNAVAILABLE]  = "service unavailable",
     };
     if ((unsigned)s >= CLLM_STATUS_COUNT || !names[s])
         return "unknown status";

@@ -22,6 +22,7 @@ enum cllm_status {
     CLLM_ERR_CANCELLED,     /* stopped by the user (Ctrl-C, cancel) */
     CLLM_ERR_INTERNAL,
     CLLM_ERR_TIMEOUT,       /* a deadline passed: a stream stalled or a request ran past its time */
+    CLLM_ERR_UNAVAILABLE,   /* a service this needs (a database, a hub) cannot be reached now: try again later */
     CLLM_STATUS_COUNT
 };
 

@@ -40,6 +40,9 @@ struct cllm_web_request {
     size_t      body_len;           /* bytes */
     bool        body_too_large;     /* the transport stopped reading above max_upload_bytes */
     const char *last_event_id;      /* SSE "Last-Event-ID" header, or NULL */
+    const char *const *query_keys;  /* the query's arguments, decoded (the hub's filters); the GUI's API ignores */
+    const char *const *query_vals;  /* them; a value may be NULL ("?a" without "=") */
+    size_t      n_query;
 };
 
 struct cllm_web_response {
@@ -50,6 +53,7 @@ struct cllm_web_response {
     char        attachment[256];    /* non-empty: sent as Content-Disposition: attachment; filename="..." */
     char        stream_run[64];     /* non-empty: answer with the events stream of this run instead of body */
     long        stream_from;        /* index of the first event to stream */
+    int         retry_after_s;      /* > 0: sent as Retry-After (a 503 while the hub's database is down) */
 };
 
 struct cllm_web_api;

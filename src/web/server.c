@@ -25,6 +25,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "web/assets.h"
+#include "web/hub.h"
 
 #define STREAM_BLOCK 4096     /* bytes per SSE read */
 #define KEEPALIVE_S 15.0      /* proxies and browsers drop silent streams; a comment keeps them open */
@@ -49,7 +50,10 @@ struct sse {
 struct cllm_web_server {
     struct MHD_Daemon   *daemon;
     struct cllm_web_api *api;
-    char  *token;               /* NULL: no token needed (no_token) */
+    char  *token;               /* NULL: no token needed (no_token); else the first of toks */
+    char **toks, **tok_names;   /* every accepted token and its submitter name ("default" for --token) */
+    size_t n_toks;
+    struct cllm_hub *hub;       /* non-NULL: the results hub's API instead of the GUI's */
     char   cookie_name[48];
     size_t max_body;            /* bytes */
     int    port;
@@ -426,17 +430,31 @@ static void sse_free(void *cls)
 
 /* ---- requests ---- */
 
-static bool token_ok(const struct cllm_web_server *s, struct MHD_Connection *c)
+/* The index of the accepted token h is, or -1; every token is compared, so the time says nothing of which. */
+static long token_index(const struct cllm_web_server *s, const char *h)
 {
-    const char *h;
-    if (!s->token)
-        return true;
-    h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ComputeLLM-Token");
-    if (h && token_equal(h, s->token))
-        return true;
-    h = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie_name);
-    return h && token_equal(h, s->token);
+    long found = -1;
+    if (!h)
+        return -1;
+    for (size_t i = 0; i < s->n_toks; i++)
+        if (token_equal(h, s->toks[i]) && found < 0)
+            found = (long)i;
+    return found;
 }
+
+/* The request's token: its index, or -1 when it has none that is accepted (-2: no token needed). */
+static long token_of(const struct cllm_web_server *s, struct MHD_Connection *c)
+{
+    long i;
+    if (!s->token)
+        return -2;
+    i = token_index(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ComputeLLM-Token"));
+    if (i >= 0)
+        return i;
+    return token_index(s, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie_name));
+}
+
+static bool token_ok(const struct cllm_web_server *s, struct MHD_Connection *c) { return token_of(s, c) != -1; }
 
 /* "application/json", any case, parameters such as "; charset=utf-8" allowed. */
 static bool is_json_type(const char *ct)
@@ -467,7 +485,8 @@ static bool is_read_method(const char *m) { return strcmp(m, "GET") == 0 || strc
 static bool takes_json(const char *url, const char *method)
 {
     return strcmp(method, "POST") == 0 &&
-           (strcmp(url, "/api/runs") == 0 || strcmp(url, "/api/results") == 0 || strcmp(url, "/api/compare") == 0);
+           (strcmp(url, "/api/runs") == 0 || strcmp(url, "/api/results") == 0 || strcmp(url, "/api/compare") == 0 ||
+            strcmp(url, "/api/submit") == 0);
 }
 
 /* Every check that does not need the body, on the first call: Host, Origin, load, token, Content-Type, size.
@@ -507,8 +526,11 @@ static bool refuse_early(struct cllm_web_server *s, struct MHD_Connection *c, co
         }
     } else if (is_api && !authed) {
         status = MHD_HTTP_UNAUTHORIZED;
-        r = json_error("missing or wrong token: open the URL that `computellm gui` printed (it sets the %s cookie), "
-                       "or send the token as the X-ComputeLLM-Token header", s->cookie_name);
+        r = s->hub ? json_error("missing or wrong token: send your submitter token as the X-ComputeLLM-Token header "
+                                "(computellm submit --token T, or $COMPUTELLM_HUB_TOKEN), or open the hub page "
+                                "with ?token=T")
+                   : json_error("missing or wrong token: open the URL that `computellm gui` printed (it sets the %s "
+                                "cookie), or send the token as the X-ComputeLLM-Token header", s->cookie_name);
     } else if (!is_read_method(method) && (has_body(c) || takes_json(url, method)) &&
                !is_json_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -531,9 +553,32 @@ static bool refuse_early(struct cllm_web_server *s, struct MHD_Connection *c, co
     return true;
 }
 
+#define MAX_QUERY 32   /* query arguments read per request; more get 400 from the hub */
+
+struct query {
+    const char *keys[MAX_QUERY], *vals[MAX_QUERY];
+    size_t n;
+    bool too_many;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct query *q = cls;
+    (void)kind;
+    if (q->n == MAX_QUERY) {
+        q->too_many = true;
+        return MHD_NO;
+    }
+    q->keys[q->n] = key ? key : "";
+    q->vals[q->n] = value;
+    q->n++;
+    return MHD_YES;
+}
+
 static enum MHD_Result serve_api(struct cllm_web_server *s, struct MHD_Connection *c, const char *url,
                                  const char *method, struct conn_ctx *cc)
 {
+    struct query q = {.n = 0};
     struct cllm_web_request req = {
         .method = method, .path = url, .body = cc->body, .body_len = cc->len, .body_too_large = cc->too_large,
         .last_event_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID"),
@@ -542,7 +587,18 @@ static enum MHD_Result serve_api(struct cllm_web_server *s, struct MHD_Connectio
     struct MHD_Response *r;
     enum MHD_Result ret;
 
-    cllm_web_api_handle(s->api, &req, &resp);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    if (q.too_many)
+        return queue(c, MHD_HTTP_BAD_REQUEST, json_error("more than %d query arguments", MAX_QUERY));
+    req.query_keys = q.keys;
+    req.query_vals = q.vals;
+    req.n_query = q.n;
+    if (s->hub) {
+        long ti = token_of(s, c);
+        cllm_hub_handle(s->hub, &req, ti >= 0 ? s->tok_names[ti] : NULL, &resp);
+    } else {
+        cllm_web_api_handle(s->api, &req, &resp);
+    }
     if (resp.stream_run[0]) {
         struct cllm_web_stream *st = cllm_web_stream_open(s->api, resp.stream_run, resp.stream_from);
         struct sse *e;
@@ -584,6 +640,11 @@ static enum MHD_Result serve_api(struct cllm_web_server *s, struct MHD_Connectio
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp.content_type);
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
         common_headers(r);
+        if (resp.retry_after_s > 0) {
+            char ra[16];
+            snprintf(ra, sizeof(ra), "%d", resp.retry_after_s);
+            MHD_add_response_header(r, "Retry-After", ra);
+        }
         if (resp.attachment[0]) {
             char cd[320];
             snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", resp.attachment);
@@ -611,21 +672,23 @@ static enum MHD_Result serve_static(struct cllm_web_server *s, struct MHD_Connec
     /* the URL printed with ?token= logs the browser in: a cookie, then the same page without the token in the
      * address bar (and in the history) */
     if (s->token && tok) {
-        char cookie[256];
-        if (!token_equal(tok, s->token))
+        char cookie[400];
+        long ti = token_index(s, tok);
+        if (ti < 0)
             return queue(c, MHD_HTTP_UNAUTHORIZED,
-                         json_error("wrong token in the address: open the URL that `computellm gui` printed"));
+                         json_error("wrong token in the address: open the URL that `computellm %s` printed",
+                                    s->hub ? "hub" : "gui"));
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (!r)
             return MHD_NO;
-        snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict", s->cookie_name, s->token);
+        snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict", s->cookie_name, s->toks[ti]);
         MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, plain_path(url) ? url : "/");
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
         common_headers(r);
         return queue(c, MHD_HTTP_SEE_OTHER, r);
     }
-    a = cllm_web_asset_find(url);
+    a = cllm_web_asset_find(s->hub && strcmp(url, "/") == 0 ? "/hub.html" : url);
     if (!a && strcmp(url, "/favicon.ico") == 0) {
         /* browsers ask for it on their own: "no icon" rather than a 404 in the page's console */
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -751,10 +814,14 @@ static void free_server(struct cllm_web_server *s)
 {
     for (size_t i = 0; i < s->n_hosts; i++)
         free(s->hosts[i]);
-    if (s->token) {
-        memset(s->token, 0, strlen(s->token));
-        free(s->token);
+    for (size_t i = 0; i < s->n_toks; i++) {
+        memset(s->toks[i], 0, strlen(s->toks[i]));
+        free(s->toks[i]);
+        free(s->tok_names[i]);
     }
+    free(s->toks);
+    free(s->tok_names);
+    cllm_hub_free(s->hub);
     pthread_cond_destroy(&s->wcond);
     pthread_mutex_destroy(&s->wmu);
     free(s);
@@ -830,20 +897,50 @@ struct cllm_web_server *cllm_web_start(const struct cllm_web_params *p, char *er
     pthread_mutex_init(&s->wmu, NULL);
     pthread_cond_init(&s->wcond, NULL);
     atomic_init(&s->open_conns, 0);
-    if (!p->no_token) {
+    if (p->tokens) {
+        if (p->token || p->no_token || p->tokens->n == 0) {
+            snprintf(err, errlen, p->tokens->n == 0 ? "--tokens-file: no token in the file"
+                                                    : "--tokens-file with --token or --no-token: give one");
+            free_server(s);
+            return NULL;
+        }
+        s->toks = calloc(p->tokens->n, sizeof(char *));
+        s->tok_names = calloc(p->tokens->n, sizeof(char *));
+        for (size_t i = 0; s->toks && s->tok_names && i < p->tokens->n; i++) {
+            s->toks[i] = strdup(p->tokens->tokens[i]);
+            s->tok_names[i] = strdup(p->tokens->names[i]);
+            s->n_toks = i + 1;
+            if (!s->toks[i] || !s->tok_names[i])
+                break;
+        }
+        if (!s->toks || !s->tok_names || s->n_toks != p->tokens->n || !s->toks[s->n_toks - 1] ||
+            !s->tok_names[s->n_toks - 1]) {
+            snprintf(err, errlen, "out of memory");
+            free_server(s);
+            return NULL;
+        }
+        s->token = s->toks[0];
+    } else if (!p->no_token) {
         char made[64];
         if (!p->token && !random_token(made, sizeof(made))) {
             snprintf(err, errlen, "cannot read random bytes for the token (getrandom, /dev/urandom)");
             free_server(s);
             return NULL;
         }
-        s->token = strdup(p->token ? p->token : made);
+        s->toks = calloc(1, sizeof(char *));
+        s->tok_names = calloc(1, sizeof(char *));
+        if (s->toks && s->tok_names) {
+            s->toks[0] = strdup(p->token ? p->token : made);
+            s->tok_names[0] = strdup("default");
+            s->n_toks = 1;
+        }
         memset(made, 0, sizeof(made));
-        if (!s->token) {
+        if (!s->toks || !s->tok_names || !s->toks[0] || !s->tok_names[0]) {
             snprintf(err, errlen, "out of memory");
             free_server(s);
             return NULL;
         }
+        s->token = s->toks[0];
     }
     s->any_ip_literal = strcmp(bound, "0.0.0.0") == 0 || strcmp(bound, "[::]") == 0;
     if ((!s->any_ip_literal && !add_host(s, bound, err, errlen)) || !add_host(s, "localhost", err, errlen) ||
@@ -866,10 +963,19 @@ struct cllm_web_server *cllm_web_start(const struct cllm_web_params *p, char *er
         threads = max_conns;
     ap.notify = on_api_event;
     ap.notify_user = s;
-    s->api = cllm_web_api_new(&ap, err, errlen);
-    if (!s->api) {
-        free_server(s);
-        return NULL;
+    if (p->hub_store) {
+        s->hub = cllm_hub_new(p->hub_store);
+        if (!s->hub) {
+            snprintf(err, errlen, "out of memory");
+            free_server(s);
+            return NULL;
+        }
+    } else {
+        s->api = cllm_web_api_new(&ap, err, errlen);
+        if (!s->api) {
+            free_server(s);
+            return NULL;
+        }
     }
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                  MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -882,6 +988,7 @@ struct cllm_web_server *cllm_web_start(const struct cllm_web_params *p, char *er
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d (address in use, or not an address of this machine)",
                  host, p->port);
+        if (s->api)
         cllm_web_api_free(s->api);
         free_server(s);
         return NULL;
@@ -892,6 +999,7 @@ struct cllm_web_server *cllm_web_start(const struct cllm_web_params *p, char *er
     if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
         snprintf(err, errlen, "cannot start the keepalive thread: %s", strerror(errno));
         MHD_stop_daemon(s->daemon);
+        if (s->api)
         cllm_web_api_free(s->api);
         free_server(s);
         return NULL;
@@ -914,7 +1022,8 @@ void cllm_web_stop(struct cllm_web_server *s)
         return;
     /* the run and the streams see the shutdown first; every parked stream is resumed and then ends, since
      * libmicrohttpd must not be stopped with a connection suspended */
-    cllm_web_api_shutdown(s->api);
+    if (s->api)
+        cllm_web_api_shutdown(s->api);
     pthread_mutex_lock(&s->wmu);
     s->stopping = true;
     while (s->parked)
@@ -924,6 +1033,114 @@ void cllm_web_stop(struct cllm_web_server *s)
     if (s->ticker_started)
         pthread_join(s->ticker, NULL);
     MHD_stop_daemon(s->daemon);
-    cllm_web_api_free(s->api);
+    if (s->api)
+        cllm_web_api_free(s->api);
     free_server(s);
+}
+
+/* ---- tokens file ---- */
+
+static bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("._@-", c));
+}
+
+static bool tok_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("-._~", c));
+}
+
+void cllm_web_tokens_free(struct cllm_web_tokens *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->tokens[i])
+            memset(t->tokens[i], 0, strlen(t->tokens[i]));
+        free(t->tokens[i]);
+        free(t->names[i]);
+    }
+    free(t->tokens);
+    free(t->names);
+    memset(t, 0, sizeof(*t));
+}
+
+enum cllm_status cllm_web_tokens_parse(const char *text, size_t len, struct cllm_web_tokens *out, char *err,
+                                       size_t errlen)
+{
+    size_t pos = 0, line = 0, cap = 0;
+    memset(out, 0, sizeof(*out));
+    while (pos < len) {
+        size_t end = pos, a, b, c, d;
+        line++;
+        while (end < len && text[end] != '\n')
+            end++;
+        a = pos;
+        while (a < end && (text[a] == ' ' || text[a] == '\t'))
+            a++;
+        if (a == end || text[a] == '#' || (text[a] == '\r' && a + 1 == end)) {
+            pos = end + 1;
+            continue;
+        }
+        for (b = a; b < end && name_char(text[b]); b++)
+            ;
+        for (c = b; c < end && (text[c] == ' ' || text[c] == '\t'); c++)
+            ;
+        for (d = c; d < end && tok_char(text[d]); d++)
+            ;
+        {
+            size_t tail = d;
+            while (tail < end && (text[tail] == ' ' || text[tail] == '\t' || text[tail] == '\r'))
+                tail++;
+            if (b == a || b - a > 64 || c == b || tail != end || d - c < 16 || d - c > 256) {
+                snprintf(err, errlen, "line %zu: expected 'NAME TOKEN': NAME 1 to 64 of letters, digits, '.', '_', "
+                         "'@', '-'; TOKEN 16 to 256 of letters, digits, '-', '.', '_', '~'", line);
+                cllm_web_tokens_free(out);
+                return CLLM_ERR_PARSE;
+            }
+        }
+        for (size_t i = 0; i < out->n; i++) {
+            bool same_name = strlen(out->names[i]) == b - a && memcmp(out->names[i], text + a, b - a) == 0;
+            bool same_tok = strlen(out->tokens[i]) == d - c && memcmp(out->tokens[i], text + c, d - c) == 0;
+            if (same_name || same_tok) {
+                snprintf(err, errlen, "line %zu: %s already given on an earlier line (each submitter has one name "
+                         "and one token)", line, same_tok ? "this token is" : "this name is");
+                cllm_web_tokens_free(out);
+                return CLLM_ERR_PARSE;
+            }
+        }
+        if (out->n == CLLM_WEB_MAX_TOKENS) {
+            snprintf(err, errlen, "line %zu: more than %d tokens", line, CLLM_WEB_MAX_TOKENS);
+            cllm_web_tokens_free(out);
+            return CLLM_ERR_PARSE;
+        }
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            char **nn = realloc(out->names, ncap * sizeof(char *));
+            char **nt = nn ? realloc(out->tokens, ncap * sizeof(char *)) : NULL;
+            if (nn)
+                out->names = nn;
+            if (!nt) {
+                snprintf(err, errlen, "out of memory");
+                cllm_web_tokens_free(out);
+                return CLLM_ERR_NOMEM;
+            }
+            out->tokens = nt;
+            cap = ncap;
+        }
+        out->names[out->n] = strndup(text + a, b - a);
+        out->tokens[out->n] = strndup(text + c, d - c);
+        out->n++;
+        if (!out->names[out->n - 1] || !out->tokens[out->n - 1]) {
+            snprintf(err, errlen, "out of memory");
+            cllm_web_tokens_free(out);
+            return CLLM_ERR_NOMEM;
+        }
+        pos = end + 1;
+    }
+    if (out->n == 0) {
+        snprintf(err, errlen, "no 'NAME TOKEN' line");
+        return CLLM_ERR_PARSE;
+    }
+    return CLLM_OK;
 }

@@ -12,6 +12,8 @@
 #include "core/status.h"
 #include "web/api.h"
 
+struct cllm_store;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,7 +32,27 @@ struct cllm_web_params {
     unsigned    max_connections_per_ip;  /* open connections per client address (default 32) */
     unsigned    connection_timeout_s;    /* an idle connection is closed after this (default 20 s) */
     struct cllm_web_api_params api; /* results folder, models, upload limit, allowed llama-server paths */
+    /* the results hub (computellm hub): non-NULL serves web/hub.h's API over this store (not owned) instead of the
+     * GUI's, and the hub page at / */
+    struct cllm_store *hub_store;
+    /* several named tokens (hub --tokens-file): each accepted, its name recorded as the submitter; with token or
+     * no_token: refused */
+    const struct cllm_web_tokens *tokens;
 };
+
+/* Named tokens: a tokens file is one "NAME TOKEN" per line ('#' comments and blank lines skipped); NAME 1 to 64 of
+ * [A-Za-z0-9._@-], TOKEN 16 to 256 of [A-Za-z0-9._~-]; names and tokens each unique. */
+#define CLLM_WEB_MAX_TOKENS 4096
+struct cllm_web_tokens {
+    char  **names;
+    char  **tokens;
+    size_t  n;
+};
+
+/* Parses a tokens file's text; CLLM_ERR_PARSE with "line N: ..." in err. Free with cllm_web_tokens_free. */
+enum cllm_status cllm_web_tokens_parse(const char *text, size_t len, struct cllm_web_tokens *out, char *err,
+                                       size_t errlen);
+void cllm_web_tokens_free(struct cllm_web_tokens *t);
 
 struct cllm_web_params cllm_web_default_params(void);
 

@@ -13,4 +13,4 @@ add_custom_command(
   DEPENDS ${CLLM_WEB_FILES} ${CLLM_WEB_VENDOR_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   COMMENT "Embedding the web/ front-end"
   VERBATIM)
-set(CLLM_WEB_SOURCES src/web/server.c src/web/api.c src/web/views.c src/web/assets.c ${CLLM_WEB_ASSETS_C})
+set(CLLM_WEB_SOURCES src/web/server.c src/web/api.c src/web/hub.c src/web/views.c src/web/assets.c ${CLLM_WEB_ASSETS_C})

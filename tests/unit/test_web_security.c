@@ -247,6 +247,9 @@ static void test_every_endpoint(void)
         char method[16], tmpl[256], want[300];
         const char *at;
         bool found = false;
+        /* the results hub's routes (computellm hub) follow: another server's, tested in test_store and test_hub.sh */
+        if (strncmp(line, "## Results hub", 14) == 0)
+            break;
         if (sscanf(line, "### `%15s %255[^`]`", method, tmpl) != 2 || strncmp(tmpl, "/api/", 5) != 0)
             continue;
         n_doc++;
