@@ -1217,6 +1217,8 @@ void cllm_ai_run(const struct cllm_ai_params *p, cJSON *section)
             cllm_strlcpy(lib.version, ll->version, sizeof(lib.version));
             cllm_strlcpy(lib.ggml_version, ll->ggml_version, sizeof(lib.ggml_version));
             cllm_strlcpy(lib.ggml_commit, ll->ggml_commit, sizeof(lib.ggml_commit));
+            cllm_strlcpy(lib.cuda_build, ll->cuda_build, sizeof(lib.cuda_build));
+            cllm_strlcpy(lib.cuda_note, ll->cuda_note, sizeof(lib.cuda_note));
         }
         cllm_write_ai_start(section, cllm_registry_origins(reg), &lib);
     }

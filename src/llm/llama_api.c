@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "llm/llama_api.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -13,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/strutil.h"
+#include "llm/cudabin.h"
 #include "platform/dl.h"
 #include "platform/fs.h"
 
@@ -613,6 +615,134 @@ static void variant_of(const char *dir, char *out, size_t n)
             cllm_strlcpy(out, base, n);
 }
 
+/* The best of the CPU backend's variants in dir (libggml-cpu-<variant>.so, each asked for its
+ * ggml_backend_score as ggml does), else libggml-cpu.so; "" when there is none. */
+static void best_cpu_backend(const char *dir, char *out, size_t n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int best = 0;
+    out[0] = '\0';
+    while (d && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char path[PATH_MAX + 256], dlerr[256];
+        const char *names[] = {path, NULL};
+        struct cllm_dl *dl;
+        void *sym;
+        if (strncmp(e->d_name, "libggml-cpu-", 12) != 0 || len < 4 || strcmp(e->d_name + len - 3, ".so") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if ((dl = cllm_dl_open_first(names, dlerr, sizeof(dlerr))) == NULL)
+            continue;
+        if ((sym = cllm_dl_sym(dl, "ggml_backend_score")) != NULL) {
+            int (*score)(void);
+            int s;
+            memcpy(&score, &sym, sizeof(score));
+            s = score();
+            if (s > best) {
+                best = s;
+                cllm_strlcpy(out, path, n);
+            }
+        }
+        cllm_dl_close(dl);
+    }
+    if (d)
+        closedir(d);
+    if (!out[0]) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof(path), "%s/libggml-cpu.so", dir);
+        if (is_file(path))
+            cllm_strlcpy(out, path, n);
+    }
+}
+
+/* What ggml_backend_load_all_from_path(dir) loads, one by one, with `cuda` (NULL: none) as the CUDA backend:
+ * every libggml-<name>.so of dir but libggml-base and the CUDA one, the best CPU variant, $GGML_BACKEND_PATH. */
+static void load_backends_with(struct cllm_llama *A, const char *cuda)
+{
+    DIR *d = opendir(A->lib_dir);
+    struct dirent *e;
+    char cpu[PATH_MAX + 256];
+    const char *extra = getenv("GGML_BACKEND_PATH");
+    if (cuda)
+        A->ggml_backend_load(cuda);
+    while (d && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        char path[PATH_MAX + 256];
+        if (strncmp(e->d_name, "libggml-", 8) != 0 || len < 4 || strcmp(e->d_name + len - 3, ".so") != 0 ||
+            strcmp(e->d_name, "libggml-base.so") == 0 || strcmp(e->d_name, "libggml-cuda.so") == 0 ||
+            strncmp(e->d_name, "libggml-cpu", 11) == 0 || strchr(e->d_name + 8, '-'))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", A->lib_dir, e->d_name);
+        A->ggml_backend_load(path);
+    }
+    if (d)
+        closedir(d);
+    best_cpu_backend(A->lib_dir, cpu, sizeof(cpu));
+    if (cpu[0])
+        A->ggml_backend_load(cpu);
+    if (extra && extra[0])
+        A->ggml_backend_load(extra);
+}
+
+/* The ggml backends beside the library. A folder with a CUDA backend is checked against the GPUs the CUDA
+ * driver shows (llm/cudabin.h) first: node-llama-cpp's main CUDA build has code for some GPUs only, its
+ * fallback/ build for older ones through PTX, and a build the GPU cannot run aborts at the first kernel. */
+static void load_backends(struct cllm_llama *A)
+{
+    char main_cuda[PATH_MAX + 32], fallback[PATH_MAX + 48];
+    const char *force = getenv(CLLM_LLAMA_CUDA_BUILD_ENV);
+    enum cllm_cudabin_pick pick;
+    int cc[CLLM_CUDABIN_MAX_GPUS], driver = 0, n;
+
+    A->cuda_build[0] = A->cuda_note[0] = '\0';
+    snprintf(main_cuda, sizeof(main_cuda), "%s/libggml-cuda.so", A->lib_dir);
+    snprintf(fallback, sizeof(fallback), "%s/fallback/libggml-cuda.so", A->lib_dir);
+    if (!is_file(main_cuda) || !A->ggml_backend_load) {
+        A->ggml_backend_load_all_from_path(A->lib_dir);
+        return;
+    }
+    if (force && (strcmp(force, "main") == 0 || (strcmp(force, "fallback") == 0 && is_file(fallback)))) {
+        cllm_strlcpy(A->cuda_build, force, sizeof(A->cuda_build));
+        snprintf(A->cuda_note, sizeof(A->cuda_note), "the %s CUDA build, as " CLLM_LLAMA_CUDA_BUILD_ENV " says",
+                 force);
+        if (strcmp(force, "main") == 0)
+            A->ggml_backend_load_all_from_path(A->lib_dir);
+        else
+            load_backends_with(A, fallback);
+        return;
+    }
+    n = access("/dev/nvidiactl", F_OK) == 0 ? cllm_cudabin_gpus(cc, CLLM_CUDABIN_MAX_GPUS, &driver, A->cuda_note,
+                                                                 sizeof(A->cuda_note))
+                                            : 0;
+    if (n <= 0) {
+        if (!A->cuda_note[0])
+            cllm_strlcpy(A->cuda_note, "no NVIDIA GPU (no /dev/nvidiactl)", sizeof(A->cuda_note));
+        A->ggml_backend_load_all_from_path(A->lib_dir);
+        return;
+    }
+    pick = cllm_cudabin_pick(main_cuda, is_file(fallback) ? fallback : NULL, cc, n, driver, A->cuda_note,
+                             sizeof(A->cuda_note));
+    CLLM_LOG(pick == CLLM_CUDABIN_MAIN ? CLLM_LOG_DEBUG : pick == CLLM_CUDABIN_FALLBACK ? CLLM_LOG_INFO
+                                                                                      : CLLM_LOG_WARN,
+             "CUDA backend of %s: %s", A->lib_dir, A->cuda_note);
+    switch (pick) {
+    case CLLM_CUDABIN_MAIN:
+        cllm_strlcpy(A->cuda_build, "main", sizeof(A->cuda_build));
+        A->ggml_backend_load_all_from_path(A->lib_dir);
+        break;
+    case CLLM_CUDABIN_FALLBACK:
+        cllm_strlcpy(A->cuda_build, "fallback", sizeof(A->cuda_build));
+        load_backends_with(A, fallback);
+        break;
+    case CLLM_CUDABIN_NONE:
+        /* loading it would abort the process at the first kernel: the other backends only */
+        cllm_strlcpy(A->cuda_build, "none", sizeof(A->cuda_build));
+        load_backends_with(A, NULL);
+        break;
+    }
+}
+
 /* Opens `lib`, checks it and fills a fresh table; on refusal the library is unloaded. */
 static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
 {
@@ -697,7 +827,7 @@ static enum cllm_status open_checked(const char *lib, char *err, size_t errlen)
     A.log_set(on_llama_log, NULL);
     if (A.ggml_log_set)
         A.ggml_log_set(on_llama_log, NULL);
-    A.ggml_backend_load_all_from_path(A.lib_dir);
+    load_backends(&A);
     A.backend_init();
 
     g_api = A;

@@ -26,6 +26,8 @@ extern "C" {
 #define CLLM_LLAMA_LIB_ENV           "COMPUTELLM_LLAMA_LIB"
 /* Set to 1 to accept a libllama whose llama_version() differs when every layout check still passes. */
 #define CLLM_LLAMA_ANY_VERSION_ENV   "COMPUTELLM_LLAMA_ANY_VERSION"
+/* "main" or "fallback": that CUDA build of a folder holding both, whatever the check of llm/cudabin.h says */
+#define CLLM_LLAMA_CUDA_BUILD_ENV    "COMPUTELLM_CUDA_BUILD"
 
 /* ---- opaque llama.cpp / ggml handles ---- */
 struct llama_model;
@@ -232,6 +234,11 @@ struct cllm_llama {
     char version[32];         /* llama_version() */
     char ggml_version[32];    /* ggml_version(), "" when the library lacks it */
     char ggml_commit[32];     /* ggml_commit() */
+    /* a folder with libggml-cuda.so (llm/cudabin.h): "main", "fallback" (its fallback/libggml-cuda.so was loaded:
+     * the main build has no code the visible GPUs run), "none" (neither runs: no CUDA backend loaded), or "" (no
+     * CUDA backend beside the library, or no NVIDIA GPU to check against); cuda_note says why */
+    char cuda_build[16];
+    char cuda_note[1024];
 
     /* libllama: required */
     struct cllm_llama_model_params   (*model_default_params)(void);

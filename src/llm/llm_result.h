@@ -226,6 +226,8 @@ struct cllm_ai_llama {
     char version[32];
     char ggml_version[32];
     char ggml_commit[32];
+    char cuda_build[16];                         /* cllm_llama.cuda_build: "main", "fallback", "none" or "" */
+    char cuda_note[1024];
     char error[CLLM_ERR_LEN];                    /* !loaded: why */
 };
 

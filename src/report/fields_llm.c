@@ -24,8 +24,16 @@ const struct cllm_field CLLM_F_AI_LLAMA_GGML_VERSION = {"ggml_version", STR, "",
     "ggml_version(); empty when the library lacks it", NULL, 0, 0};
 const struct cllm_field CLLM_F_AI_LLAMA_GGML_COMMIT = {"ggml_commit", STR, "", "ggml_commit() of the library", NULL,
     0, 0};
+const struct cllm_field CLLM_F_AI_LLAMA_CUDA_BUILD = {"cuda_build", STR, "",
+    "which CUDA build of the folder ran: main, fallback (node-llama-cpp's fallback/libggml-cuda.so: the main build "
+    "has no code the GPUs run), none (neither runs: no CUDA backend loaded); empty without a CUDA backend or an "
+    "NVIDIA GPU", NULL, 0, 0};
+const struct cllm_field CLLM_F_AI_LLAMA_CUDA_NOTE = {"cuda_note", STR, "",
+    "why: the builds' SASS and PTX images against the GPUs' compute capabilities and the driver's CUDA version",
+    NULL, 0, 0};
 static const struct cllm_field *const llama_fields[] = {&CLLM_F_AI_LLAMA_PATH, &CLLM_F_AI_LLAMA_VARIANT,
-    &CLLM_F_AI_LLAMA_VERSION, &CLLM_F_AI_LLAMA_GGML_VERSION, &CLLM_F_AI_LLAMA_GGML_COMMIT, &CLLM_F_ERROR, NULL};
+    &CLLM_F_AI_LLAMA_VERSION, &CLLM_F_AI_LLAMA_GGML_VERSION, &CLLM_F_AI_LLAMA_GGML_COMMIT,
+    &CLLM_F_AI_LLAMA_CUDA_BUILD, &CLLM_F_AI_LLAMA_CUDA_NOTE, &CLLM_F_ERROR, NULL};
 const struct cllm_record CLLM_R_AI_LLAMA = {"ai_llama", "the libllama this run loaded, or the error why none",
     llama_fields, false};
 

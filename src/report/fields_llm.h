@@ -45,6 +45,8 @@ extern const struct cllm_field CLLM_F_AI_LLAMA_VARIANT;
 extern const struct cllm_field CLLM_F_AI_LLAMA_VERSION;
 extern const struct cllm_field CLLM_F_AI_LLAMA_GGML_VERSION;
 extern const struct cllm_field CLLM_F_AI_LLAMA_GGML_COMMIT;
+extern const struct cllm_field CLLM_F_AI_LLAMA_CUDA_BUILD;
+extern const struct cllm_field CLLM_F_AI_LLAMA_CUDA_NOTE;
 extern const struct cllm_record CLLM_R_AI_LLAMA;
 
 /* results[KEY] and a comparison variant: what both have */

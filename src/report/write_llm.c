@@ -596,6 +596,8 @@ void cllm_write_ai_start(cJSON *section, const char *registry, const struct cllm
         cllm_w_str(lib, &CLLM_F_AI_LLAMA_VERSION, llama->version, NULL);
         cllm_w_str(lib, &CLLM_F_AI_LLAMA_GGML_VERSION, llama->ggml_version, NULL);
         cllm_w_str(lib, &CLLM_F_AI_LLAMA_GGML_COMMIT, llama->ggml_commit, NULL);
+        cllm_w_str(lib, &CLLM_F_AI_LLAMA_CUDA_BUILD, llama->cuda_build, NULL);
+        cllm_w_str(lib, &CLLM_F_AI_LLAMA_CUDA_NOTE, llama->cuda_note, NULL);
     } else {
         cllm_w_str(lib, &CLLM_F_ERROR, llama->error, NULL);
     }
