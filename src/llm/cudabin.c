@@ -144,6 +144,33 @@ enum cllm_status cllm_cudabin_parse(const void *section, size_t len, struct cllm
     return walk(&s, out, err, errlen);
 }
 
+/* N of the first "libcudart.so.N" in the dynamic strings at off (size bytes, at most 1 MiB read); 0 none. */
+static int runtime_of(FILE *f, uint64_t off, uint64_t size)
+{
+    static const char key[] = "libcudart.so.";
+    char chunk[4096 + 32];
+    uint64_t pos = 0;
+    if (size > (1u << 20))
+        size = 1u << 20;
+    while (pos < size) {
+        size_t want = size - pos < 4096 ? (size_t)(size - pos) : 4096, got;
+        if (fseeko(f, (off_t)(off + pos), SEEK_SET) != 0 || (got = fread(chunk, 1, want + 16 < sizeof(chunk) ?
+                                                                             want + 16 : want, f)) == 0)
+            return 0;
+        for (size_t i = 0; i + sizeof(key) - 1 < got; i++) {
+            if (memcmp(chunk + i, key, sizeof(key) - 1) == 0) {
+                int n = 0;
+                for (size_t k = i + sizeof(key) - 1; k < got && chunk[k] >= '0' && chunk[k] <= '9' && n < 1000; k++)
+                    n = n * 10 + (chunk[k] - '0');
+                if (n > 0)
+                    return n;
+            }
+        }
+        pos += want;
+    }
+    return 0;
+}
+
 enum cllm_status cllm_cudabin_read(const char *path, struct cllm_cudabin *out, char *err, size_t errlen)
 {
     unsigned char eh[64], sh[64];
@@ -197,10 +224,15 @@ enum cllm_status cllm_cudabin_read(const char *path, struct cllm_cudabin *out, c
         if (strcmp(names, ".nv_fatbin") == 0) {
             struct src s = {NULL, f, le64(sh + 0x18), le64(sh + 0x20)};
             char why[CLLM_ERR_LEN];
+            int runtime = out->runtime_major;
             st = walk(&s, out, why, sizeof(why));
-            if (st != CLLM_OK)
+            out->runtime_major = runtime;
+            if (st != CLLM_OK) {
                 cllm_errf(err, errlen, "%s: %s", path, why);
-            break;
+                break;
+            }
+        } else if (strcmp(names, ".dynstr") == 0 && !out->runtime_major) {
+            out->runtime_major = runtime_of(f, le64(sh + 0x18), le64(sh + 0x20));
         }
     }
     if (st == CLLM_ERR_NOT_FOUND)
@@ -238,6 +270,15 @@ bool cllm_cudabin_runs(const struct cllm_cudabin *b, int cc_major, int cc_minor,
     int cc = cc_major * 10 + cc_minor;
     const struct cllm_cudabin_image *ptx_new = NULL, *ptx = NULL;
     char name[32];
+
+    /* a CUDA N runtime starts on an N.x driver or newer only */
+    if (driver > 0 && b->runtime_major > 0 && b->runtime_major > driver / 1000) {
+        if (why)
+            snprintf(why, n, "it needs the CUDA %d runtime (libcudart.so.%d), which needs a CUDA %d.x driver (this "
+                     "one is CUDA %d.%d)", b->runtime_major, b->runtime_major, b->runtime_major, driver / 1000,
+                     driver % 1000 / 10);
+        return false;
+    }
 
     for (int i = 0; i < b->n_images; i++) {
         const struct cllm_cudabin_image *im = &b->images[i];
@@ -318,6 +359,8 @@ void cllm_cudabin_describe(const struct cllm_cudabin *b, char *out, size_t n)
             used += (size_t)snprintf(out + used, n - used, "%sno %s", used ? "; " : "",
                                      kind == CLLM_CUDABIN_SASS ? "SASS" : "PTX");
     }
+    if (b->runtime_major > 0 && used < n)
+        snprintf(out + used, n - used, "; CUDA %d runtime", b->runtime_major);
 }
 
 /* ---- the driver's view: libcuda's driver API, no context made ---- */

@@ -37,6 +37,8 @@ struct cllm_cudabin {
     struct cllm_cudabin_image images[CLLM_CUDABIN_MAX_IMAGES];   /* in the order first seen */
     int  n_images;
     int  n_fatbins;            /* fatbin headers walked */
+    int  runtime_major;        /* cllm_cudabin_read: N of the libcudart.so.N it needs (its runtime wants a CUDA N.x
+                                  driver or newer); 0 unknown */
     long n_entries;            /* images of every kind, skipped kinds included */
 };
 
@@ -44,7 +46,8 @@ struct cllm_cudabin {
 enum cllm_status cllm_cudabin_parse(const void *section, size_t len, struct cllm_cudabin *out, char *err,
                                     size_t errlen);
 
-/* The images of the ELF shared library at path (only headers are read, not the payloads). CLLM_ERR_IO when it
+/* The images of the ELF shared library at path (only headers are read, not the payloads), and the CUDA runtime
+ * it names in its dynamic strings. CLLM_ERR_IO when it
  * cannot be read, CLLM_ERR_PARSE when it is not a 64-bit little-endian ELF, CLLM_ERR_NOT_FOUND when it has no
  * .nv_fatbin section. */
 enum cllm_status cllm_cudabin_read(const char *path, struct cllm_cudabin *out, char *err, size_t errlen);

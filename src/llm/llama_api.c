@@ -657,15 +657,27 @@ static void best_cpu_backend(const char *dir, char *out, size_t n)
 }
 
 /* What ggml_backend_load_all_from_path(dir) loads, one by one, with `cuda` (NULL: none) as the CUDA backend:
- * every libggml-<name>.so of dir but libggml-base and the CUDA one, the best CPU variant, $GGML_BACKEND_PATH. */
-static void load_backends_with(struct cllm_llama *A, const char *cuda)
+ * every libggml-<name>.so of dir but libggml-base and the CUDA one, the best CPU variant, $GGML_BACKEND_PATH.
+ * False when `cuda` could not be loaded (why, from the loader, appended to A->cuda_note). */
+static bool load_backends_with(struct cllm_llama *A, const char *cuda)
 {
     DIR *d = opendir(A->lib_dir);
     struct dirent *e;
     char cpu[PATH_MAX + 256];
     const char *extra = getenv("GGML_BACKEND_PATH");
-    if (cuda)
-        A->ggml_backend_load(cuda);
+    bool ok = true;
+    if (cuda && !A->ggml_backend_load(cuda)) {
+        /* ggml logs the loader's error at its debug level only: ask the loader ourselves */
+        const char *names[] = {cuda, NULL};
+        char dlerr[512] = "";
+        struct cllm_dl *dl = cllm_dl_open_first(names, dlerr, sizeof(dlerr));
+        size_t used = strlen(A->cuda_note);
+        if (dl)
+            cllm_dl_close(dl);
+        snprintf(A->cuda_note + used, sizeof(A->cuda_note) - used, "; but it could not be loaded: %s",
+                 dlerr[0] ? dlerr : "its ggml_backend_init failed");
+        ok = false;
+    }
     while (d && (e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         char path[PATH_MAX + 256];
@@ -683,6 +695,7 @@ static void load_backends_with(struct cllm_llama *A, const char *cuda)
         A->ggml_backend_load(cpu);
     if (extra && extra[0])
         A->ggml_backend_load(extra);
+    return ok;
 }
 
 /* The ggml backends beside the library. A folder with a CUDA backend is checked against the GPUs the CUDA
@@ -708,8 +721,10 @@ static void load_backends(struct cllm_llama *A)
                  force);
         if (strcmp(force, "main") == 0)
             A->ggml_backend_load_all_from_path(A->lib_dir);
-        else
-            load_backends_with(A, fallback);
+        else if (!load_backends_with(A, fallback)) {
+            cllm_strlcpy(A->cuda_build, "none", sizeof(A->cuda_build));
+            CLLM_LOG(CLLM_LOG_WARN, "no CUDA backend from %s: %s", A->lib_dir, A->cuda_note);
+        }
         return;
     }
     n = access("/dev/nvidiactl", F_OK) == 0 ? cllm_cudabin_gpus(cc, CLLM_CUDABIN_MAX_GPUS, &driver, A->cuda_note,
@@ -723,19 +738,24 @@ static void load_backends(struct cllm_llama *A)
     }
     pick = cllm_cudabin_pick(main_cuda, is_file(fallback) ? fallback : NULL, cc, n, driver, A->cuda_note,
                              sizeof(A->cuda_note));
-    CLLM_LOG(pick == CLLM_CUDABIN_MAIN ? CLLM_LOG_DEBUG : pick == CLLM_CUDABIN_FALLBACK ? CLLM_LOG_INFO
-                                                                                      : CLLM_LOG_WARN,
-             "CUDA backend of %s: %s", A->lib_dir, A->cuda_note);
     switch (pick) {
     case CLLM_CUDABIN_MAIN:
+        CLLM_LOG(CLLM_LOG_DEBUG, "CUDA backend of %s: %s", A->lib_dir, A->cuda_note);
         cllm_strlcpy(A->cuda_build, "main", sizeof(A->cuda_build));
         A->ggml_backend_load_all_from_path(A->lib_dir);
         break;
     case CLLM_CUDABIN_FALLBACK:
         cllm_strlcpy(A->cuda_build, "fallback", sizeof(A->cuda_build));
-        load_backends_with(A, fallback);
+        if (load_backends_with(A, fallback)) {
+            CLLM_LOG(CLLM_LOG_INFO, "CUDA backend of %s: %s", A->lib_dir, A->cuda_note);
+        } else {
+            /* the other backends are loaded: the run goes on without CUDA, and says so */
+            cllm_strlcpy(A->cuda_build, "none", sizeof(A->cuda_build));
+            CLLM_LOG(CLLM_LOG_WARN, "no CUDA backend from %s: %s", A->lib_dir, A->cuda_note);
+        }
         break;
     case CLLM_CUDABIN_NONE:
+        CLLM_LOG(CLLM_LOG_WARN, "no CUDA backend from %s: %s", A->lib_dir, A->cuda_note);
         /* loading it would abort the process at the first kernel: the other backends only */
         cllm_strlcpy(A->cuda_build, "none", sizeof(A->cuda_build));
         load_backends_with(A, NULL);

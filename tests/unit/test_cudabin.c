@@ -138,6 +138,15 @@ static void test_rule(void)
     CHECK(strstr(why, "no PTX of an architecture at or below it") != NULL);
     /* driver unknown (0): PTX counted as runnable */
     CHECK(cllm_cudabin_runs(&m, 9, 0, 0, why, sizeof(why)));
+    /* the runtime: a CUDA 13 build does not start on a 12.x driver, whatever its kernels; a CUDA 12 one does on
+     * 13.0 */
+    m.runtime_major = 13;
+    CHECK(!cllm_cudabin_runs(&m, 8, 6, 12080, why, sizeof(why)));
+    CHECK(strstr(why, "needs the CUDA 13 runtime (libcudart.so.13), which needs a CUDA 13.x driver (this one is "
+                      "CUDA 12.8)") != NULL);
+    CHECK(cllm_cudabin_runs(&m, 8, 6, 13000, why, sizeof(why)));
+    f.runtime_major = 12;
+    CHECK(cllm_cudabin_runs(&f, 9, 0, 13000, why, sizeof(why)));
 }
 
 static void test_ptx_table(void)
@@ -289,6 +298,9 @@ static void test_real_library(void)
     CHECK(m.n_fatbins > 10);
     CHECK(find(&m, 2, 86) != NULL);
     CHECK(find(&f, 1, 80) != NULL);
+    /* their NEEDED entries: libcudart.so.13 and libcudart.so.12 */
+    CHECK_INT(m.runtime_major, 13);
+    CHECK_INT(f.runtime_major, 12);
     /* what happened on the H200 (driver 580, CUDA 13.0) */
     CHECK_INT(cllm_cudabin_pick(mainp, fbp, h200, 1, 13000, note, sizeof(note)), CLLM_CUDABIN_FALLBACK);
     fprintf(stderr, "  H200, CUDA 13.0: %s\n", note);
