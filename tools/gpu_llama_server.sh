@@ -24,7 +24,8 @@
 #   tools/gpu_llama_server.sh npm [MODEL] on the GPU machine, after every part was carried: the parts joined and
 #                                         checked, then the npm CUDA variant in-process (detect, run, sweep vs
 #                                         llama-bench on the same library) and the Vulkan variant on the same model
-#   tools/gpu_llama_server.sh keep        on the GPU machine: the .gpa/.gpb/.gpc/.gl carried in this call copied
+#                                         (VARIANTS="cuda vulkan" by default; SWEEP=0: no sweep)
+#   tools/gpu_llama_server.sh keep        on the GPU machine: the .gpa/.gpb/.gpc/.gpd/.gpe/.gl carried in this call copied
 #                                         into build-dev/parts/, where npm finds them in a later call
 #   tools/gpu_llama_server.sh bin-pack    on the GPU machine: the CUDA build of `build` into $OUT in parts (16 MiB
 #                                         each), to carry back on a later machine instead of building again
@@ -150,8 +151,8 @@ keep)
   # a part carried in this call (.gpa, .gpb or .gpc) kept in build-dev/parts/ for npm in a later call: a carried
   # folder not named in the next call's carry is gone there
   mkdir -p build-dev/parts
-  for d in .gpa .gpb .gpc .gl; do [ ! -d "$d" ] || cp -r "$d" build-dev/parts/; done
-  ls -la build-dev/parts/*
+  for d in .gpa .gpb .gpc .gpd .gpe .gl; do [ ! -d "$d" ] || cp -r "$d" build-dev/parts/; done
+  ls -la build-dev/parts/.g*
   ;;
 sampling)
   gpu_env
@@ -173,7 +174,7 @@ sampling)
 npm-pack)
   # one top-level folder per call: a carried folder not named again in the next call's carry is not kept there,
   # even beside one that is (.gpupack/a was gone when .gpupack/b came)
-  rm -rf .gpa .gpb .gpc && mkdir -p .gpa .gpb .gpc
+  rm -rf .gpa .gpb .gpc .gpd .gpe && mkdir -p .gpa .gpb .gpc .gpd .gpe
   ./scripts/setup --llama-variant cuda >/dev/null && ./scripts/setup --llama-variant vulkan >/dev/null
   tools/llama_bench_build.sh --variant cuda --variant vulkan
   # the CUDA backend is 159 MB; its fallback build (374 MB) is left out: whether the main one has sm_90 code is
@@ -187,7 +188,14 @@ npm-pack)
   mv .gpa/cuda.tar.xz.part1 .gpb/ && mv .gpa/cuda.tar.xz.part2 .gpc/
   sha256sum .gpa/cuda.tar.xz | awk '{print $1}' >.gpa/cuda.tar.xz.sha256
   rm .gpa/cuda.tar.xz
-  du -sh .gpa .gpb .gpc
+  # the fallback build (PTX for older GPUs, CUDA 12 runtime: llm/cudabin.h picks it) in two more parts
+  tar -C .deps/llama -cf - cuda/fallback | xz -T0 -6 >.gpd/fallback.tar.xz
+  sz=$(stat -c %s ".gpd/fallback.tar.xz")
+  split -b $(( (sz + 1) / 2 )) -d -a 1 .gpd/fallback.tar.xz .gpd/fallback.tar.xz.part
+  mv .gpd/fallback.tar.xz.part1 .gpe/
+  sha256sum .gpd/fallback.tar.xz | awk '{print $1}' >.gpd/fallback.tar.xz.sha256
+  rm .gpd/fallback.tar.xz
+  du -sh .gpa .gpb .gpc .gpd .gpe
   ;;
 npm)
   M=${2:-tinyllama-1.1b}
@@ -200,6 +208,14 @@ npm)
     >"$D/cuda.tar.xz"
   echo "$(cat "$(part .gpa cuda.tar.xz.sha256)")  $D/cuda.tar.xz" | sha256sum -c -
   tar -xJf "$D/cuda.tar.xz" -C "$N/llama" && rm "$D/cuda.tar.xz"
+  if [ -e "$(part .gpd fallback.tar.xz.part0)" ]; then
+    cat "$(part .gpd fallback.tar.xz.part0)" "$(part .gpe fallback.tar.xz.part1)" >"$D/fallback.tar.xz"
+    echo "$(cat "$(part .gpd fallback.tar.xz.sha256)")  $D/fallback.tar.xz" | sha256sum -c -
+    tar -xJf "$D/fallback.tar.xz" -C "$N/llama" && rm "$D/fallback.tar.xz"
+  fi
+  # what the CUDA builds need of this machine: its driver's CUDA version and the CUDA runtimes it has
+  ls /usr/local/cuda/lib64/ 2>/dev/null | grep -E '^lib(cudart|cublas)\.so\.[0-9]+$' | tr '\n' ' '; echo
+  ldconfig -p | grep -E 'libcudart\.so\.|libcublas\.so\.' || echo "ldconfig: no libcudart / libcublas"
   tar -xJf "$(part .gpa vulkan.tar.xz)" -C "$N/llama"
   cp "$(dirname "$(part .gpa llama-bench)")"/llama-bench* "$N/llama-bench/bin/"
   # Vulkan: Debian's loader and glvnd (the README's .gl recipe) for the NVIDIA ICD
@@ -209,16 +225,17 @@ npm)
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | tee "$O/gpu.txt"
   "$B" synth "$M" --llama-lib "$N/llama/cuda" 2>&1 | tail -1
   gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
-  for v in cuda vulkan; do
+  for v in ${VARIANTS:-cuda vulkan}; do
     echo "== npm $v variant: detect, run (in-process), sweep vs llama-bench on the same library"
     COMPUTELLM_LLAMA_LIB="$N/llama/$v" "$B" detect 2>&1 | grep -iE "llama|backend|cuda|vulkan" | head -12
     "$B" run --skip-classic --models "$M" --llama-lib "$N/llama/$v" --no-download --runs 3 --output "$O" \
       2>"$O/npm_${v}_run.err" | tail -1 >"$O/npm_${v}_run.path" || true
     tail -12 "$O/npm_${v}_run.err"
     [ -s "$O/npm_${v}_run.path" ] && "$D/bin/jq" -c '.ai_benchmarks.llama as $l | .ai_benchmarks.results[] |
-      {variant: $l.variant, backend: .engine.backend, gpu_layers: .engine.n_gpu_layers, status,
+      {variant: $l.variant, cuda_build: $l.cuda_build, cuda_note: $l.cuda_note, backend: .engine.backend, gpu_layers: .engine.n_gpu_layers, status,
        decode: .summary.decode_tokens_per_second, ttft_s: .summary.first_token_latency_s,
        sampling: [.runs[].sampling] | unique}' "$(cat "$O/npm_${v}_run.path")" || true
+    [ "${SWEEP:-1}" = 1 ] || continue
     CLLM_DEPS="$N" LLAMA_BENCH="$N/llama-bench/bin/llama-bench" COMPUTELLM="$B" \
       tools/sweep_vs_llama_bench.sh "$gguf" --variant $v --rounds "${ROUNDS:-3}" --out "$O/vs_$v" \
       >"$O/vs_$v.log" 2>&1 && rc=0 || rc=$?
