@@ -260,7 +260,7 @@ bin-unpack)
   ls -la "$L/b/bin"
   ;;
 *)
-  sed -n 2,29p "$0" | sed 's/^# \{0,1\}//'
+  sed -n 2,32p "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
