@@ -460,7 +460,7 @@ enum cllm_cudabin_pick cllm_cudabin_pick(const char *main_lib, const char *fallb
             return CLLM_CUDABIN_NONE;
         }
     }
-    cllm_errf(note, notelen, "fallback CUDA build (%s) used: the main one (%s) cannot run on GPU %d: %s", fdesc,
+    cllm_errf(note, notelen, "fallback CUDA build (%s) chosen: the main one (%s) cannot run on GPU %d: %s", fdesc,
               mdesc, bad, why);
     return CLLM_CUDABIN_FALLBACK;
 }

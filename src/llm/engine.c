@@ -11,6 +11,7 @@
 #include "core/strutil.h"
 #include "gpu/select.h"
 #include "hw/hw.h"
+#include "llm/llama_api.h"
 #ifndef _WIN32
 #include "platform/proc.h"
 #endif
@@ -269,6 +270,7 @@ static void gap_message(const struct cllm_gpu_device *g, const struct vendor_bac
     char gpu[200];
     bool named = g->vendor[0] && strncmp(g->name, g->vendor, strlen(g->vendor)) == 0;
     bool any_gpu = false;
+    const struct cllm_llama *L = cllm_llama_get();
     size_t used;
     int c;
 
@@ -277,6 +279,13 @@ static void gap_message(const struct cllm_gpu_device *g, const struct vendor_bac
     for (int i = 0; i < n; i++)
         any_gpu |= is_gpu_type(devs[i].type);
 
+    /* a CUDA backend is beside the library but none of its builds runs on these GPUs (llm/cudabin.h) */
+    if (strcmp(vb->backends[0], "CUDA") == 0 && L && strcmp(L->cuda_build, "none") == 0) {
+        snprintf(out, outlen, "%s detected but the CUDA backend beside this libllama cannot run on it (%s); "
+                 "scripts/setup --llama-variant vulkan runs on it instead, or name a llama.cpp built for this GPU "
+                 "with --llama-lib", gpu, L->cuda_note);
+        return;
+    }
     /* the pinned build meant for this GPU is loaded, yet lists no device: the driver side is missing */
     if (strcmp(variant, "cuda") == 0 && strcmp(vb->backends[0], "CUDA") == 0) {
         snprintf(out, outlen, "%s detected but the cuda build of libllama found no CUDA device (are the NVIDIA "

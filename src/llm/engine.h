@@ -311,7 +311,7 @@ void cllm_backend_choose(const struct cllm_backend_device *devs, int n, bool wan
 struct cllm_backend_gap {
     int  gpu;             /* the first such GPU: an index into gpus->devices */
     int  n_gpus;          /* GPUs of that vendor */
-    char message[512];    /* "<GPU> detected but ...: run scripts/setup --llama-variant ..." (what to install) */
+    char message[1600];   /* "<GPU> detected but ...: run scripts/setup --llama-variant ..." (what to install) */
 };
 
 /* One gap per vendor of gpus whose backends devs (the library's device list) lacks, at most max; returns how many.
