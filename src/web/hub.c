@@ -528,7 +528,7 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
                 reply_store_error(resp, st, err);
             goto cleanup;
         }
-        snprintf(origins[i], sizeof(origins[i]), "%s/%s", ids[i], fps[i]);
+        snprintf(origins[i], sizeof(origins[i]), "%.63s/%.16s", ids[i], fps[i]);
         names[i] = origins[i];
     }
     if (cllm_compare_build((const cJSON *const *)trees, names, n, baseline, &t, err, sizeof(err)) != CLLM_OK) {
