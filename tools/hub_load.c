@@ -2,7 +2,10 @@
  *   hub_load submit URL TOKEN FILE N C   N distinct submissions (FILE under ids load<i>_<pid>) over C concurrent
  *                                        connections (libcurl multi, keep-alive); prints submissions/s, 2xx count
  *   hub_load seed DBURL FILE N           N results directly into a database through store/ (ids seed<i>, 20 model
- *                                        keys, 4 backends, 4 GPU vendors), to size the leaderboard query
+ *                                        keys, 4 backends, 4 GPU vendors, 3 OSes, 2 years of dates, a third of
+ *                                        them real models), to size the leaderboard query
+ *   hub_load profile DBURL FILE N        N submissions in this process, one at a time: the mean time of the
+ *                                        checked parse, the record and the store's transaction
  *   hub_load query URL TOKEN QUERY N     N sequential GET /api/leaderboard?QUERY; prints p50, p99, max (ms)
  * Every request has a 60 s deadline. */
 #define _GNU_SOURCE
@@ -17,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/file.h"
+#include "report/result.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -137,6 +141,16 @@ static int mode_seed(const char *db, const char *text, long n)
         snprintf(rec->result_id, sizeof(rec->result_id), "seed%ld", i);
         snprintf(rec->fingerprint, sizeof(rec->fingerprint), "%016lx", (unsigned long)(i % 5000));
         snprintf(rec->gpu_vendor, sizeof(rec->gpu_vendor), "%s", vendors[i % 4]);
+        /* Apple's machines run macOS; the others Linux, one in five Windows */
+        snprintf(rec->os, sizeof(rec->os), "%s", i % 4 == 3 ? "Darwin" : i % 5 == 0 ? "Windows" : "Linux");
+        /* spread over 2025-2026, one file every ~10 minutes: the date filters have something to cut */
+        {
+            time_t when = (time_t)1735689600 + (time_t)i * 631;
+            struct tm tm;
+            gmtime_r(&when, &tm);
+            strftime(rec->timestamp, sizeof(rec->timestamp), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+        }
+        rec->runs[0].synthetic = i % 3 == 0 ? 0 : 1;
         snprintf(rec->runs[0].model, sizeof(rec->runs[0].model), "model-%ld", i % 20);
         snprintf(rec->runs[0].backend, sizeof(rec->runs[0].backend), "%s", backends[(i / 20) % 4]);
         rec->runs[0].decode_tps = 5 + (double)(rand_r(&seed) % 100000) / 100.0;
@@ -151,6 +165,63 @@ static int mode_seed(const char *db, const char *text, long n)
         }
     }
     printf("seed: %ld rows in %.1f s\n", n, cllm_now_s() - t0);
+    cllm_store_close(s);
+    free(rec);
+    return 0;
+}
+
+/* Where one submission's time goes, in this process (no HTTP): the checked parse of the file (report/result.h),
+ * the record built from the tree (store/record.h), and the store's transaction (its statements, round trips and
+ * the commit's wait for the disk), each averaged over n distinct submissions. */
+static int mode_profile(const char *db, const char *text, long n)
+{
+    struct cllm_store_params p = cllm_store_default_params();
+    struct cllm_store_record *rec = malloc(sizeof(*rec));
+    char err[CLLM_ERR_LEN], id[64];
+    double t_parse = 0, t_record = 0, t_store = 0;
+    enum cllm_status st;
+    struct cllm_store *s;
+    cJSON *base = cJSON_Parse(text);
+    unsigned pid = (unsigned)getpid();
+
+    p.url = db;
+    p.pool_size = 1;
+    s = cllm_store_open(&p, &st, err, sizeof(err));
+    if (!s || !base) {
+        fprintf(stderr, "hub_load profile: %s\n", s ? "FILE is not JSON" : err);
+        return 1;
+    }
+    for (long i = 0; i < n; i++) {
+        cJSON *tree = NULL;
+        char *body;
+        bool added = false;
+        double t0, t1, t2, t3;
+        snprintf(id, sizeof(id), "prof%ld_%u", i, pid);
+        cJSON_ReplaceItemInObject(base, "id", cJSON_CreateString(id));
+        body = cJSON_PrintUnformatted(base);
+        t0 = cllm_now_s();
+        st = cllm_result_parse(body, "profile", &tree, err, sizeof(err));
+        t1 = cllm_now_s();
+        if (st == CLLM_OK)
+            st = cllm_store_record_from_result(tree, rec, err, sizeof(err));
+        t2 = cllm_now_s();
+        if (st == CLLM_OK)
+            st = cllm_store_submit(s, rec, body, strlen(body), "profile", &added, err, sizeof(err));
+        t3 = cllm_now_s();
+        cJSON_Delete(tree);
+        free(body);
+        if (st != CLLM_OK || !added) {
+            fprintf(stderr, "hub_load profile: submission %ld: %s\n", i, st != CLLM_OK ? err : "not added");
+            return 1;
+        }
+        t_parse += t1 - t0;
+        t_record += t2 - t1;
+        t_store += t3 - t2;
+    }
+    printf("profile: %ld submissions of %zu bytes, one at a time: parse + checks %.1f us, record %.1f us, "
+           "store transaction %.1f us (mean per submission)\n", n, strlen(text), t_parse / (double)n * 1e6,
+           t_record / (double)n * 1e6, t_store / (double)n * 1e6);
+    cJSON_Delete(base);
     cllm_store_close(s);
     free(rec);
     return 0;
@@ -217,6 +288,14 @@ int main(int argc, char **argv)
         }
         return mode_seed(argv[2], text, n);
     }
+    if (argc == 5 && strcmp(argv[1], "profile") == 0) {
+        long n = atol(argv[4]);
+        if (n < 1 || n > 1000000 || cllm_file_read(argv[3], 64u << 20, &text, &len, err, sizeof(err)) != CLLM_OK) {
+            fprintf(stderr, "hub_load profile: N 1..1e6, a readable FILE\n");
+            return 2;
+        }
+        return mode_profile(argv[2], text, n);
+    }
     if (argc == 6 && strcmp(argv[1], "query") == 0) {
         long n = atol(argv[5]);
         if (n < 1 || n > 1000000)
@@ -224,6 +303,7 @@ int main(int argc, char **argv)
         curl_global_init(CURL_GLOBAL_DEFAULT);
         return mode_query(argv[2], argv[3], argv[4], n);
     }
-    fprintf(stderr, "usage: hub_load submit URL TOKEN FILE N C | seed DBURL FILE N | query URL TOKEN QUERY N\n");
+    fprintf(stderr, "usage: hub_load submit URL TOKEN FILE N C | seed DBURL FILE N | profile DBURL FILE N | query URL "
+            "TOKEN QUERY N\n");
     return 2;
 }

@@ -51,7 +51,35 @@ static const char *const k_migration_1[] = {
     "CREATE INDEX submissions_gpu ON submissions (gpu_vendor, os)",
     NULL,
 };
-static const char *const *const k_migrations[] = {k_migration_1};
+/* 2: the leaderboard's every filter answered by walking an index in the board's order (docs/performance.md,
+ * "Results hub under load"): the machine's GPU vendor and OS copied into runs (the filters no longer go through
+ * the join), score_order (the score, -1 when unknown: the sort key that puts unknown scores last in both
+ * databases, which order NULLs differently) and one index per filter column that leads to the board's order. */
+static const char *const k_migration_2[] = {
+    "ALTER TABLE runs ADD COLUMN gpu_vendor TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN os TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE runs ADD COLUMN score_order DOUBLE PRECISION NOT NULL DEFAULT -1",
+    "UPDATE runs SET"
+    " gpu_vendor = (SELECT s.gpu_vendor FROM submissions s"
+    "  WHERE s.result_id = runs.result_id AND s.fingerprint = runs.fingerprint),"
+    " os = (SELECT s.os FROM submissions s WHERE s.result_id = runs.result_id AND s.fingerprint = runs.fingerprint),"
+    " score_order = COALESCE(score, -1)",
+    "DROP INDEX runs_group",
+    "DROP INDEX submissions_gpu",
+    "CREATE INDEX runs_board ON runs"
+    " (model, quant, backend, prompt_tokens, max_tokens, score_order DESC, decode_tps DESC, result_id, fingerprint)",
+    "CREATE INDEX runs_board_gpu ON runs (gpu_vendor,"
+    " model, quant, backend, prompt_tokens, max_tokens, score_order DESC, decode_tps DESC, result_id, fingerprint)",
+    "CREATE INDEX runs_board_os ON runs (os,"
+    " model, quant, backend, prompt_tokens, max_tokens, score_order DESC, decode_tps DESC, result_id, fingerprint)",
+    "CREATE INDEX runs_board_backend ON runs (backend,"
+    " model, quant, prompt_tokens, max_tokens, score_order DESC, decode_tps DESC, result_id, fingerprint)",
+    "CREATE INDEX runs_board_synthetic ON runs (synthetic,"
+    " model, quant, backend, prompt_tokens, max_tokens, score_order DESC, decode_tps DESC, result_id, fingerprint)",
+    "CREATE INDEX runs_time ON runs (result_timestamp)",
+    NULL,
+};
+static const char *const *const k_migrations[] = {k_migration_1, k_migration_2};
 #define N_MIGRATIONS ((int)(sizeof(k_migrations) / sizeof(k_migrations[0])))
 
 _Static_assert(N_MIGRATIONS == CLLM_STORE_SCHEMA_VERSION, "CLLM_STORE_SCHEMA_VERSION is the last migration's");
@@ -355,8 +383,8 @@ enum cllm_status cllm_store_submit(struct cllm_store *s, const struct cllm_store
         " ON CONFLICT (result_id, fingerprint) DO NOTHING";
     static const char *const ins_run =
         "INSERT INTO runs (result_id, fingerprint, model, quant, backend, synthetic, decode_tps, prompt_tps, ttft_ms,"
-        " j_per_token, prompt_tokens, max_tokens, score, result_timestamp)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+        " j_per_token, prompt_tokens, max_tokens, score, result_timestamp, gpu_vendor, os, score_order)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
     enum cllm_status st;
     struct slot *sl;
     long long changes = 0;
@@ -391,14 +419,14 @@ enum cllm_status cllm_store_submit(struct cllm_store *s, const struct cllm_store
         snprintf(pt, sizeof(pt), "%ld", r->prompt_tokens);
         snprintf(mt, sizeof(mt), "%ld", r->max_tokens);
         {
-            const char *p[14] = {rec->result_id, rec->fingerprint, r->model, r->quant, r->backend,
+            const char *score = num_text(b[4], sizeof(b[4]),
+                                         cllm_store_localscore(r->prompt_tps, r->decode_tps, r->ttft_ms));
+            const char *p[17] = {rec->result_id, rec->fingerprint, r->model, r->quant, r->backend,
                                  r->synthetic < 0 ? NULL : syn, num_text(b[0], sizeof(b[0]), r->decode_tps),
                                  num_text(b[1], sizeof(b[1]), r->prompt_tps), num_text(b[2], sizeof(b[2]), r->ttft_ms),
-                                 num_text(b[3], sizeof(b[3]), r->j_per_token), pt, mt,
-                                 num_text(b[4], sizeof(b[4]),
-                                          cllm_store_localscore(r->prompt_tps, r->decode_tps, r->ttft_ms)),
-                                 rec->timestamp};
-            st = run(s, sl, ins_run, p, 14, NULL, NULL, NULL, err, errlen);
+                                 num_text(b[3], sizeof(b[3]), r->j_per_token), pt, mt, score,
+                                 rec->timestamp, rec->gpu_vendor, rec->os, score ? score : "-1"};
+            st = run(s, sl, ins_run, p, 17, NULL, NULL, NULL, err, errlen);
         }
     }
     if (st == CLLM_OK)
@@ -478,7 +506,7 @@ enum cllm_status cllm_store_leaderboard(struct cllm_store *s, const struct cllm_
         const char *col, *op, *val;
     } conds[] = {
         {"r.model", "=", f->model},          {"r.quant", "=", f->quant},        {"r.backend", "=", f->backend},
-        {"s.gpu_vendor", "=", f->gpu_vendor}, {"s.os", "=", f->os},             {"r.fingerprint", "=", f->machine},
+        {"r.gpu_vendor", "=", f->gpu_vendor}, {"r.os", "=", f->os},             {"r.fingerprint", "=", f->machine},
         {"r.result_timestamp", ">=", f->since}, {"r.result_timestamp", "<", f->until},
     };
     size_t lim = f->limit ? f->limit : DEFAULT_LIMIT;
@@ -506,9 +534,10 @@ enum cllm_status cllm_store_leaderboard(struct cllm_store *s, const struct cllm_
     }
     snprintf(limit, sizeof(limit), "%zu", lim);
     params[np++] = limit;
-    /* comparable runs together (same model, quantization, backend, prompt and decode lengths), best score first */
+    /* comparable runs together (same model, quantization, backend, prompt and decode lengths), best score first,
+     * unknown scores last: the order of the runs_board* indexes, so the database walks one and stops at the limit */
     snprintf(sql + used, sizeof(sql) - used,
-             " ORDER BY r.model, r.quant, r.backend, r.prompt_tokens, r.max_tokens, r.score DESC NULLS LAST,"
+             " ORDER BY r.model, r.quant, r.backend, r.prompt_tokens, r.max_tokens, r.score_order DESC,"
              " r.decode_tps DESC, r.result_id, r.fingerprint LIMIT $%d", np);
     sl = acquire(s, &st, err, errlen);
     if (!sl)

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* The schema version the migrations of this build lead to (store.c's migration list). */
-#define CLLM_STORE_SCHEMA_VERSION 1
+#define CLLM_STORE_SCHEMA_VERSION 2
 #define CLLM_STORE_MAX_LIMIT 10000   /* rows a leaderboard query returns at most */
 
 struct cllm_store_params {

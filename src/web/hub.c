@@ -9,10 +9,14 @@
 
 #include "core/csv.h"
 #include "core/log.h"
+#include "report/compare.h"
+#include "report/result.h"
 #include "store/store.h"
+#include "web/views.h"
 
 #define MAX_FILTER_LEN 128   /* characters of one filter value */
 #define RETRY_AFTER_S 5      /* told to clients when the database is unreachable */
+#define COMPARE_MAX 16       /* results files one comparison loads (each whole) */
 
 struct cllm_hub {
     struct cllm_store *store;
@@ -403,11 +407,159 @@ static void get_machine(struct cllm_hub *h, const struct cllm_web_request *req, 
     cJSON_AddStringToObject(o, "gpu_vendor", rows[n - 1].gpu_vendor);
     cJSON_AddStringToObject(o, "gpu_name", rows[n - 1].gpu_name);
     cJSON_AddNumberToObject(o, "count", (double)n);
+    /* the hardware as the newest file describes it, in the GUI's machine view (web/views.h) */
+    {
+        char *raw = NULL;
+        cJSON *tree = NULL;
+        st = cllm_store_raw(h->store, rows[n - 1].result_id, fp, &raw, err, sizeof(err));
+        if (st != CLLM_OK) {
+            free(raw);
+            free(rows);
+            cJSON_Delete(o);
+            reply_store_error(resp, st, err);
+            return;
+        }
+        if (cllm_result_parse(raw, "stored results file", &tree, err, sizeof(err)) == CLLM_OK) {
+            cJSON_AddItemToObject(o, "hardware", cllm_web_view_machine(tree));
+            cJSON_AddStringToObject(o, "hardware_from", rows[n - 1].result_id);
+        } else {
+            cJSON_AddItemToObject(o, "hardware", cJSON_CreateArray());
+        }
+        cJSON_Delete(tree);
+        free(raw);
+    }
     arr = cJSON_AddArrayToObject(o, "runs");
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, row_json(&rows[i], 0));
     free(rows);
     reply_json(resp, 200, o);
+}
+
+/* GET /api/compare?results=ID/FP,ID/FP[,...]&baseline=N&format=json|csv: the comparison `computellm compare` and
+ * the GUI build (report/compare.h: ratios, Welch's t and Fieller's interval per metric) over stored files, with
+ * each file's machine view beside it ("hardware"). */
+static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, struct cllm_web_response *resp)
+{
+    char ids[COMPARE_MAX][CLLM_STORE_ID_LEN], fps[COMPARE_MAX][CLLM_STORE_FP_LEN], origins[COMPARE_MAX][CLLM_STORE_ID_LEN + CLLM_STORE_FP_LEN + 1];
+    const char *names[COMPARE_MAX];
+    cJSON *trees[COMPARE_MAX] = {0};
+    const char *list = NULL, *bl = NULL, *fmt = NULL;
+    struct cllm_compare_table *t = NULL;
+    char err[CLLM_ERR_LEN];
+    enum cllm_status st;
+    int n = 0, baseline = 0;
+    bool csv = false;
+
+    for (size_t i = 0; i < req->n_query; i++) {
+        const char *k = req->query_keys[i], *v = req->query_vals[i] ? req->query_vals[i] : "";
+        if (strcmp(k, "results") == 0)
+            list = v;
+        else if (strcmp(k, "baseline") == 0)
+            bl = v;
+        else if (strcmp(k, "format") == 0)
+            fmt = v;
+        else {
+            reply_error(resp, 400, "unknown key '%.64s': expected results, baseline or format", k);
+            return;
+        }
+    }
+    if (!list || !*list) {
+        reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs separated by commas (the "
+                    "leaderboard's result_id and machine)", COMPARE_MAX);
+        return;
+    }
+    for (const char *p = list; *p && n <= COMPARE_MAX;) {
+        size_t len = strcspn(p, ","), idn;
+        const char *slash = memchr(p, '/', len);
+        if (n == COMPARE_MAX) {
+            n++;
+            break;
+        }
+        idn = slash ? (size_t)(slash - p) : 0;
+        if (!slash || idn == 0 || idn >= CLLM_STORE_ID_LEN || len - idn - 1 != CLLM_STORE_FP_LEN - 1) {
+            reply_error(resp, 400, "results[%d] '%.*s': expected RESULT_ID/MACHINE (the 16 hex digits of its "
+                        "fingerprint)", n, (int)(len > 100 ? 100 : len), p);
+            return;
+        }
+        memcpy(ids[n], p, idn);
+        ids[n][idn] = '\0';
+        memcpy(fps[n], slash + 1, CLLM_STORE_FP_LEN - 1);
+        fps[n][CLLM_STORE_FP_LEN - 1] = '\0';
+        if (!fp_valid(fps[n])) {
+            reply_error(resp, 400, "results[%d]: machine '%s': expected 16 lower-case hex digits", n, fps[n]);
+            return;
+        }
+        n++;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    if (n < 2 || n > COMPARE_MAX) {
+        reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs, got %s%d", COMPARE_MAX,
+                    n > COMPARE_MAX ? "more than " : "", n > COMPARE_MAX ? COMPARE_MAX : n);
+        return;
+    }
+    if (bl) {
+        char *end;
+        long b = strtol(bl, &end, 10);
+        if (!*bl || *end || b < 0 || b >= n) {
+            reply_error(resp, 400, "baseline: expected an index from 0 to %d, got '%.32s'", n - 1, bl);
+            return;
+        }
+        baseline = (int)b;
+    }
+    if (fmt) {
+        if (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) {
+            reply_error(resp, 400, "format: expected json or csv, got '%.32s'", fmt);
+            return;
+        }
+        csv = strcmp(fmt, "csv") == 0;
+    }
+    for (int i = 0; i < n; i++) {
+        char *raw = NULL;
+        st = cllm_store_raw(h->store, ids[i], fps[i], &raw, err, sizeof(err));
+        if (st == CLLM_OK && cllm_result_parse(raw, ids[i], &trees[i], err, sizeof(err)) != CLLM_OK)
+            st = CLLM_ERR_PARSE;
+        free(raw);
+        if (st != CLLM_OK) {
+            if (st == CLLM_ERR_PARSE)
+                reply_error(resp, 500, "stored results file %s/%s: %s", ids[i], fps[i], err);
+            else
+                reply_store_error(resp, st, err);
+            goto cleanup;
+        }
+        snprintf(origins[i], sizeof(origins[i]), "%.63s/%.16s", ids[i], fps[i]);
+        names[i] = origins[i];
+    }
+    if (cllm_compare_build((const cJSON *const *)trees, names, n, baseline, &t, err, sizeof(err)) != CLLM_OK) {
+        reply_error(resp, 500, "%s", err);
+        goto cleanup;
+    }
+    if (!csv) {
+        cJSON *o = cllm_compare_to_json(t), *hw = o ? cJSON_AddArrayToObject(o, "hardware") : NULL;
+        for (int i = 0; hw && i < n; i++)
+            cJSON_AddItemToArray(hw, cllm_web_view_machine(trees[i]));
+        reply_json(resp, 200, o);
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        st = f ? cllm_compare_write(t, CLLM_COMPARE_CSV, f) : CLLM_ERR_NOMEM;
+        if (f && fclose(f) != 0)
+            st = CLLM_ERR_NOMEM;
+        if (st != CLLM_OK || !text) {
+            free(text);
+            reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
+            goto cleanup;
+        }
+        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        resp->body_len = len;
+        snprintf(resp->attachment, sizeof(resp->attachment), "comparison.csv");
+    }
+cleanup:
+    cllm_compare_free(t);
+    for (int i = 0; i < n && i < COMPARE_MAX; i++)
+        cJSON_Delete(trees[i]);
 }
 
 static void get_raw(struct cllm_hub *h, const char *rest, struct cllm_web_response *resp)
@@ -478,9 +630,11 @@ void cllm_hub_handle(struct cllm_hub *h, const struct cllm_web_request *req, con
         get_machine(h, req, p + 14, resp);
     else if (strncmp(p, "/api/results/", 13) == 0)
         get_raw(h, p + 13, resp);
+    else if (strcmp(p, "/api/compare") == 0)
+        get_compare(h, req, resp);
     else if (strcmp(p, "/api/health") == 0)
         get_health(h, resp);
     else
         reply_error(resp, 404, "no route %.200s: the hub serves /api/submit, /api/leaderboard, "
-                    "/api/leaderboard.csv, /api/machines/{id}, /api/results/{id}/{machine}, /api/health", p);
+                    "/api/leaderboard.csv, /api/machines/{id}, /api/results/{id}/{machine}, /api/compare, /api/health", p);
 }

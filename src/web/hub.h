@@ -1,7 +1,8 @@
 /* The results hub's REST API (computellm hub, docs/api.md "Results hub"), apart from the HTTP transport that
  * web/server.c shares with the GUI: a request in, a response out. POST /api/submit stores a results file through
  * store/store.h; GET /api/leaderboard (JSON), /api/leaderboard.csv, /api/machines/{fingerprint},
- * /api/results/{id}/{fingerprint} (the raw file) and /api/health read it back. */
+ * /api/results/{id}/{fingerprint} (the raw file), /api/compare (report/compare.h over stored files) and
+ * /api/health read it back. */
 #ifndef CLLM_WEB_HUB_H
 #define CLLM_WEB_HUB_H
 

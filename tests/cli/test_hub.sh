@@ -5,7 +5,8 @@
 # rows; the hub SIGKILLed during a burst and restarted keeps every submit that got 2xx, and the clients' retries
 # bring the rest; PostgreSQL stopped gives 503, the client queues, and the queue arrives once it is back.
 # The PostgreSQL cluster is started here (initdb + pg_ctl, Unix socket in the temp folder; as root through
-# `runuser -u nobody`) and always stopped; without PostgreSQL's server programs that half is skipped, with a message.
+# `runuser -u nobody`) and always stopped; without PostgreSQL's server programs that half is skipped, with a message
+# (a failure when CLLM_REQUIRE_POSTGRESQL=1, as .ci/run sets it). The last lines say which halves ran.
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -180,15 +181,25 @@ suite() {   # suite NAME DB
   stop_hub
 }
 
+# which halves ran, said at the end (CTest's log keeps it): "ran (N checks)" or "SKIPPED: why"
+HALF_SQLITE="" HALF_PG=""
+half_start() { HALF_AT=$((pass + fail)); }
+half_ran() { echo "ran ($((pass + fail - HALF_AT)) checks, $1)"; }
+half_start
 suite sqlite "sqlite:$T/hub.db"
 check "sqlite: the database is in WAL mode" test -e "$T/hub.db" -a "$(sqlite3 "$T/hub.db" 'PRAGMA journal_mode')" = wal
-check "sqlite: schema version 1 recorded once" test "$(sqlite3 "$T/hub.db" 'SELECT COUNT(*) FROM cllm_schema')" = 1
+check "sqlite: schema versions 1 and 2 recorded once each" test "$(sqlite3 "$T/hub.db" 'SELECT COUNT(*), MAX(version) FROM cllm_schema')" = "2|2"
+HALF_SQLITE=$(half_ran "sqlite:$T/hub.db")
 
 # ---- PostgreSQL ----
 for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && PG_BIN=$d; done
 if [ -z "$PG_BIN" ]; then
-  echo "skip: PostgreSQL half: no initdb under /usr/lib/postgresql (scripts/setup installs Debian's postgresql)" >&2
+  HALF_PG="SKIPPED: no initdb under /usr/lib/postgresql/*/bin (scripts/setup installs Debian's postgresql)"
+  echo "skip: PostgreSQL half: ${HALF_PG#SKIPPED: }" >&2
+  # CI (.ci/run) sets this: there the half must run, a skip is a failure
+  [ "${CLLM_REQUIRE_POSTGRESQL:-0}" = 1 ] && bad "PostgreSQL half required (CLLM_REQUIRE_POSTGRESQL=1) but skipped"
 else
+  half_start
   mkdir -p "$T/pg"
   [ "$(id -u)" = 0 ] && chown nobody "$T/pg"
   PG_PORT=$((20000 + RANDOM % 20000))
@@ -196,11 +207,12 @@ else
     as_pg "$PG_BIN/pg_ctl" -D "$T/pg/data" -o "-k $T/pg -c listen_addresses= -p $PG_PORT" -l "$T/pg/log" -w -t 30 \
       start >/dev/null && PG_UP=1
   }
-  if as_pg "$PG_BIN/initdb" -D "$T/pg/data" -A trust -U hub >"$T/initdb.log" 2>&1 && pg_start; then
+  # the C locale: initdb refuses a LANG the machine has not generated (a bare CI container)
+  if as_pg "$PG_BIN/initdb" -D "$T/pg/data" -A trust -U hub --locale=C -E UTF8 >"$T/initdb.log" 2>&1 && pg_start; then
     DB="postgresql:///postgres?host=$T/pg&port=$PG_PORT&user=hub"
     suite postgresql "$DB"
-    check "postgresql: schema version 1 recorded once" \
-      test "$("$PG_BIN/psql" -h "$T/pg" -p "$PG_PORT" -U hub -d postgres -Atc 'SELECT COUNT(*) FROM cllm_schema')" = 1
+    check "postgresql: schema versions 1 and 2 recorded once each" \
+      test "$("$PG_BIN/psql" -h "$T/pg" -p "$PG_PORT" -U hub -d postgres -Atc 'SELECT COUNT(*), MAX(version) FROM cllm_schema')" = "2|2"
     # database down: 503, the client queues; back: the queue arrives
     check "postgresql: hub starts" start_hub "$DB"
     pg_stop
@@ -218,9 +230,12 @@ else
     check "... and both queued files arrived" sh -c "[ \$(curl -sS -H 'X-ComputeLLM-Token: $TOK_A' \
       '${URL}api/health' | jq .submissions) -eq 354 ]"
     stop_hub
+    HALF_PG=$(half_ran "private cluster of $PG_BIN$([ "$(id -u)" = 0 ] && echo ', as nobody')")
   else
     bad "private PostgreSQL cluster could not start"
+    HALF_PG="FAILED: the private cluster could not start"
     sed 's/^/    /' "$T/initdb.log" "$T/pg/log" 2>/dev/null | tail -20 >&2
   fi
 fi
+echo "halves: SQLite ${HALF_SQLITE:-did not finish}; PostgreSQL ${HALF_PG:-did not finish}" >&2
 summary

@@ -248,7 +248,7 @@ static void test_sqlite_store(void)
         sqlite3_open(path, &db);
         sqlite3_stmt *q = NULL;
         sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM cllm_schema", -1, &q, NULL);
-        CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1);
+        CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == CLLM_STORE_SCHEMA_VERSION);
         sqlite3_finalize(q);
         sqlite3_exec(db, "INSERT INTO cllm_schema VALUES (99, 'later')", NULL, NULL, NULL);
         sqlite3_close(db);
@@ -264,6 +264,111 @@ static void test_sqlite_store(void)
     }
     free(rec);
     free(text);
+}
+#endif
+
+#ifdef CLLM_WITH_SQLITE
+/* A database of schema version 1 (its tables as the released migration 1 made them, with rows in) is migrated
+ * to version 2: the GPU vendor and OS copied into runs, the score's sort key, the new indexes; the leaderboard's
+ * filters and order then read the copied columns. */
+static void test_sqlite_migration_1_to_2(void)
+{
+    static const char *const v1 =
+        "CREATE TABLE cllm_schema (version INTEGER NOT NULL, applied_at TEXT NOT NULL);"
+        "INSERT INTO cllm_schema VALUES (1, '2026-12-03T00:00:00Z');"
+        "CREATE TABLE submissions (result_id TEXT NOT NULL, fingerprint TEXT NOT NULL, submitter TEXT NOT NULL,"
+        " received_at TEXT NOT NULL, result_timestamp TEXT NOT NULL, hostname TEXT NOT NULL, os TEXT NOT NULL,"
+        " os_detail TEXT NOT NULL, cpu TEXT NOT NULL, gpu_vendor TEXT NOT NULL, gpu_name TEXT NOT NULL,"
+        " ram_gb DOUBLE PRECISION, n_runs INTEGER NOT NULL, raw_json TEXT NOT NULL, PRIMARY KEY (result_id, fingerprint));"
+        "CREATE TABLE runs (result_id TEXT NOT NULL, fingerprint TEXT NOT NULL, model TEXT NOT NULL, quant TEXT NOT NULL,"
+        " backend TEXT NOT NULL, synthetic INTEGER, decode_tps DOUBLE PRECISION NOT NULL, prompt_tps DOUBLE PRECISION,"
+        " ttft_ms DOUBLE PRECISION, j_per_token DOUBLE PRECISION, prompt_tokens INTEGER NOT NULL,"
+        " max_tokens INTEGER NOT NULL, score DOUBLE PRECISION, result_timestamp TEXT NOT NULL,"
+        " PRIMARY KEY (result_id, fingerprint, model),"
+        " FOREIGN KEY (result_id, fingerprint) REFERENCES submissions (result_id, fingerprint));"
+        "CREATE INDEX runs_group ON runs (model, quant, backend, prompt_tokens, max_tokens, score);"
+        "CREATE INDEX runs_machine ON runs (fingerprint, result_timestamp);"
+        "CREATE INDEX submissions_time ON submissions (result_timestamp);"
+        "CREATE INDEX submissions_gpu ON submissions (gpu_vendor, os);"
+        "INSERT INTO submissions VALUES ('a', '00000000000000aa', 'alice', 'x', '2026-01-01T00:00:00+00:00', 'h1',"
+        " 'Linux', '', 'cpu1', 'NVIDIA', 'RTX', 64, 1, '{}');"
+        "INSERT INTO submissions VALUES ('b', '00000000000000bb', 'bob', 'x', '2026-01-02T00:00:00+00:00', 'h2',"
+        " 'Darwin', '', 'cpu2', 'Apple', 'M2', 32, 2, '{}');"
+        "INSERT INTO runs VALUES ('a', '00000000000000aa', 'm', 'Q4_K_M', 'CUDA', 0, 100, 1000, 10, NULL, 30, 8,"
+        " 464.1588833612779, '2026-01-01T00:00:00+00:00');"
+        "INSERT INTO runs VALUES ('b', '00000000000000bb', 'm', 'Q4_K_M', 'CUDA', 0, 50, 500, 20, NULL, 30, 8,"
+        " 232.07944168063895, '2026-01-02T00:00:00+00:00');"
+        "INSERT INTO runs VALUES ('b', '00000000000000bb', 'm2', 'Q4_K_M', 'CUDA', 0, 60, NULL, NULL, NULL, 30, 8,"
+        " NULL, '2026-01-02T00:00:00+00:00');";
+    char dir[] = "/tmp/cllm_store_mig_XXXXXX", url[256], path[200], err[CLLM_ERR_LEN] = "";
+    struct cllm_store_params p = cllm_store_default_params();
+    struct cllm_store_filter f = cllm_store_default_filter();
+    struct cllm_store_row *rows = NULL;
+    struct cllm_store *s;
+    sqlite3 *db = NULL;
+    enum cllm_status st;
+    size_t n = 0;
+    int version = 0;
+
+    if (!mkdtemp(dir))
+        return;
+    snprintf(path, sizeof(path), "%s/v1.db", dir);
+    snprintf(url, sizeof(url), "sqlite:%s", path);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, v1, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    p.url = url;
+    s = cllm_store_open(&p, &st, err, sizeof(err));
+    if (!s)
+        fprintf(stderr, "  open: %s\n", err);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_INT(cllm_store_schema_version(s, &version, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(version, 2);
+    f.gpu_vendor = "Apple";
+    CHECK_INT(cllm_store_leaderboard(s, &f, &rows, &n, err, sizeof(err)), CLLM_OK);
+    CHECK_INT((long)n, 2);   /* both of b's runs: the vendor came from its submission */
+    for (size_t i = 0; i < n; i++)
+        CHECK_STR(rows[i].hostname, "h2");
+    free(rows);
+    f.gpu_vendor = NULL;
+    f.os = "Linux";
+    CHECK_INT(cllm_store_leaderboard(s, &f, &rows, &n, err, sizeof(err)), CLLM_OK);
+    CHECK_INT((long)n, 1);
+    if (n == 1)
+        CHECK_STR(rows[0].result_id, "a");
+    free(rows);
+    /* the order: model m (a's score above b's), then m2 (unknown score, still listed) */
+    f.os = NULL;
+    CHECK_INT(cllm_store_leaderboard(s, &f, &rows, &n, err, sizeof(err)), CLLM_OK);
+    CHECK_INT((long)n, 3);
+    if (n == 3) {
+        CHECK_STR(rows[0].result_id, "a");
+        CHECK_STR(rows[1].result_id, "b");
+        CHECK_STR(rows[2].run.model, "m2");
+        CHECK(isnan(rows[2].score));
+    }
+    free(rows);
+    cllm_store_close(s);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    {
+        sqlite3_stmt *q = NULL;
+        sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('runs_group',"
+                           " 'submissions_gpu', 'runs_board', 'runs_board_gpu', 'runs_board_os', 'runs_board_backend',"
+                           " 'runs_board_synthetic', 'runs_time')", -1, &q, NULL);
+        CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 6);   /* two dropped, six made */
+        sqlite3_finalize(q);
+        sqlite3_prepare_v2(db, "SELECT score_order FROM runs WHERE model = 'm2'", -1, &q, NULL);
+        CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_double(q, 0) == -1.0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    {
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+    }
 }
 #endif
 
@@ -294,6 +399,7 @@ int main(void)
 #endif
 #ifdef CLLM_WITH_SQLITE
     RUN(test_sqlite_store);
+    RUN(test_sqlite_migration_1_to_2);
 #endif
     RUN(test_bad_urls);
     return test_summary();

@@ -8,7 +8,8 @@
  * the results folder; 1000 slow connections from one address do not keep a request with the token (from another
  * loopback address) from being answered within 1 s, their excess is closed and the server recovers; near the
  * connection limit requests without the token get 503 and those with it are served; event streams do not hold
- * pool threads, and stopping the server with streams open ends promptly. */
+ * pool threads, and stopping the server with streams open ends promptly. The results hub's server (computellm hub)
+ * passes the same gate on every route its section of docs/api.md documents. */
 #include "test.h"
 
 #if defined(CLLM_WITH_WEB) && defined(CLLM_WITH_CURL)
@@ -30,6 +31,7 @@
 #include "platform/fs.h"
 #include "core/json.h"
 #include "report/result.h"
+#include "store/store.h"
 #include "web/server.h"
 
 static char tmpdir[256];
@@ -268,6 +270,148 @@ static void test_every_endpoint(void)
     CHECK_INT(n_doc, (int)(sizeof(routes) / sizeof(routes[0])));
     free(doc);
 }
+
+#ifdef CLLM_WITH_SQLITE
+/* The results hub (computellm hub) behind the same gate: every route of docs/api.md's "Results hub" section, on a
+ * hub server over a fresh SQLite store — no token → 401; the token with a foreign Origin or Host → 403; POST with
+ * the token but not JSON → 415; a body over the size limit → 413; with the token and the right headers each route
+ * gets past the gate (the control: a status that is none of those). Nothing is stored. A route documented there
+ * and missing from the list fails the test. */
+static void test_hub_every_endpoint(void)
+{
+#define HUB_FP "0123456789abcdef"
+    static const struct { const char *method, *path; bool body; } routes[] = {
+        {"POST", "/api/submit", true},        {"GET", "/api/leaderboard", false},
+        {"GET", "/api/leaderboard.csv", false}, {"GET", "/api/machines/" HUB_FP, false},
+        {"GET", "/api/compare?results=r1/" HUB_FP ",r2/" HUB_FP, false},
+        {"GET", "/api/results/r1/" HUB_FP, false}, {"GET", "/api/health", false},
+    };
+    struct cllm_web_params wp = cllm_web_default_params();
+    struct cllm_store_params sp = cllm_store_default_params();
+    struct cllm_web_server *hub;
+    struct cllm_store *store;
+    char url[400], err[CLLM_ERR_LEN], host[96], origin[96];
+    char *doc = test_slurp(test_data("../../docs/api.md"), NULL), *line, *save = NULL, *big;
+    const size_t limit = 64 * 1024;
+    bool in_hub = false;
+    int n_doc = 0;
+    long long count = -1;
+    struct reply r;
+
+    snprintf(url, sizeof(url), "sqlite:%s/hub_sec.db", tmpdir);
+    sp.url = url;
+    store = cllm_store_open(&sp, NULL, err, sizeof(err));
+    CHECK(store != NULL);
+    if (!store) {
+        fprintf(stderr, "  store: %s\n", err);
+        free(doc);
+        return;
+    }
+    wp.port = 0;
+    wp.token = "hub-security-token-0123456789";
+    wp.hub_store = store;
+    wp.api.max_upload_bytes = limit;
+    hub = cllm_web_start(&wp, err, sizeof(err));
+    CHECK(hub != NULL);
+    if (!hub) {
+        fprintf(stderr, "  hub: %s\n", err);
+        cllm_store_close(store);
+        free(doc);
+        return;
+    }
+    big = malloc(limit + 2);
+    memset(big, ' ', limit + 1);
+    big[0] = '{';
+    big[limit] = '}';
+    big[limit + 1] = '\0';
+    snprintf(host, sizeof(host), "Host: rebind.evil.example:%d", cllm_web_port(hub));
+    snprintf(origin, sizeof(origin), "Origin: http://evil.example");
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const char *json = routes[i].body ? "{}" : NULL, *m = routes[i].method, *p = routes[i].path;
+        struct req q = {.method = m, .path = p, .body = json, .len = json ? 2 : 0,
+                        .headers = {json ? "Content-Type: application/json" : NULL}};
+        const int at = json ? 1 : 0;
+        http(hub, &q, &r);
+        if (r.status != 401)
+            fprintf(stderr, "  hub %s %s without the token: %ld\n", m, p, r.status);
+        CHECK_INT(r.status, 401);
+        free(r.body);
+        q.token = true;
+        http(hub, &q, &r);   /* the control: the gate lets it through */
+        if (r.status == 401 || r.status == 403 || r.status == 413 || r.status == 415 || r.status == 0)
+            fprintf(stderr, "  hub %s %s with the token: %ld\n", m, p, r.status);
+        CHECK(r.status != 401 && r.status != 403 && r.status != 413 && r.status != 415 && r.status != 0);
+        free(r.body);
+        q.headers[at] = origin;
+        http(hub, &q, &r);
+        if (r.status != 403)
+            fprintf(stderr, "  hub %s %s from another origin: %ld\n", m, p, r.status);
+        CHECK_INT(r.status, 403);
+        free(r.body);
+        q.headers[at] = host;
+        http(hub, &q, &r);
+        if (r.status != 403)
+            fprintf(stderr, "  hub %s %s with a foreign Host: %ld\n", m, p, r.status);
+        CHECK_INT(r.status, 403);
+        free(r.body);
+        q.headers[at] = NULL;
+        if (json) {
+            q.headers[0] = "Content-Type: text/plain";
+            http(hub, &q, &r);
+            if (r.status != 415)
+                fprintf(stderr, "  hub %s %s as text/plain: %ld\n", m, p, r.status);
+            CHECK_INT(r.status, 415);
+            free(r.body);
+        }
+        /* one byte over the limit, JSON-typed: refused before it is read */
+        q.headers[0] = "Content-Type: application/json";
+        q.body = big;
+        q.len = limit + 1;
+        http(hub, &q, &r);
+        if (r.status != 413)
+            fprintf(stderr, "  hub %s %s with %zu bytes: %ld\n", m, p, limit + 1, r.status);
+        CHECK_INT(r.status, 413);
+        free(r.body);
+    }
+    CHECK_INT(cllm_store_count(store, &count, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(count, 0);
+
+    /* the list above is every route of docs/api.md's hub section: a new one must join it */
+    CHECK(doc != NULL);
+    for (line = doc ? strtok_r(doc, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+        char method[16], tmpl[256], want[300];
+        const char *at;
+        bool found = false;
+        if (strncmp(line, "## ", 3) == 0) {
+            in_hub = strncmp(line, "## Results hub", 14) == 0;
+            continue;
+        }
+        if (!in_hub || sscanf(line, "### `%15s %255[^`]`", method, tmpl) != 2 || strncmp(tmpl, "/api/", 5) != 0)
+            continue;
+        n_doc++;
+        snprintf(want, sizeof(want), "%s", tmpl);
+        if ((at = strstr(tmpl, "{result id}/{fingerprint}")) != NULL)
+            snprintf(want, sizeof(want), "%.*sr1/" HUB_FP "%s", (int)(at - tmpl), tmpl, at + 25);
+        else if ((at = strstr(tmpl, "{fingerprint}")) != NULL)
+            snprintf(want, sizeof(want), "%.*s" HUB_FP "%s", (int)(at - tmpl), tmpl, at + 13);
+        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+            size_t plen = strcspn(routes[i].path, "?");
+            found |= strcmp(routes[i].method, method) == 0 && strlen(want) == plen &&
+                     strncmp(routes[i].path, want, plen) == 0;
+        }
+        if (!found)
+            fprintf(stderr, "  docs/api.md's hub section documents %s %s: not in test_hub_every_endpoint's list\n",
+                    method, tmpl);
+        CHECK(found);
+    }
+    CHECK_INT(n_doc, (int)(sizeof(routes) / sizeof(routes[0])));
+    free(big);
+    free(doc);
+    cllm_web_stop(hub);
+    cllm_store_close(store);
+#undef HUB_FP
+}
+#endif
 
 static void test_host(void)
 {
@@ -1028,6 +1172,9 @@ int main(void)
     }
     RUN(test_token_on_loopback);
     RUN(test_every_endpoint);
+#ifdef CLLM_WITH_SQLITE
+    RUN(test_hub_every_endpoint);
+#endif
     RUN(test_host);
     RUN(test_allow_host);
     RUN(test_cross_origin);
