@@ -17,6 +17,9 @@
 #include "serve/prom.h"
 #include "serve/workload.h"
 #include "test.h"
+#if CLLM_WORKLOAD_HOOK
+#include "serve/serve_bench.h"
+#endif
 
 #if defined(CLLM_TEST_HAVE_MHD) && defined(CLLM_WITH_CURL)
 #include <arpa/inet.h>
@@ -711,6 +714,35 @@ static void test_real_metrics(void)
             L.m[CLLM_PROM_DECODE_CALLS].delta);
 }
 
+/* cllm_workload_next is serve-bench's next_request hook (serve/serve_bench.h's cllm_serve_next_fn): built and
+ * checked once that header declares struct cllm_serve_content (src/serve/sources.cmake looks). */
+#if CLLM_WORKLOAD_HOOK
+static void test_hook(void)
+{
+    struct cllm_serve_params params = cllm_serve_default_params();
+    struct cllm_workload *w = make("40", "12", 42, fake_count);
+    struct cllm_serve_content c;
+    char err[CLLM_ERR_LEN];
+    const char *sys, *user, *origin;
+    int mt, pt;
+    params.next_request = cllm_workload_next;   /* the signature matches */
+    params.next_user_data = w;
+    CHECK(w != NULL);
+    if (!w)
+        return;
+    memset(&c, 0, sizeof(c));
+    CHECK_INT(params.next_request(params.next_user_data, 7, &c, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(cllm_workload_get(w, 7, &sys, &user, &mt, &pt, &origin, err, sizeof(err)), CLLM_OK);
+    CHECK(c.user == user && c.system == sys && c.origin == origin);
+    CHECK_INT(c.max_tokens, 12);
+    CHECK_INT(c.prompt_tokens, pt);
+    CHECK(pt <= 40 && pt >= 40 - CLLM_WORKLOAD_TOLERANCE);
+    cllm_workload_free(w);
+}
+#else
+static void test_hook(void) { SKIP("serve/serve_bench.h has no struct cllm_serve_content yet (branch serve)"); }
+#endif
+
 int main(void)
 {
     snprintf(g_tmp, sizeof(g_tmp), "/tmp/cllm_wl_test.%d", (int)getpid());
@@ -726,6 +758,7 @@ int main(void)
     RUN(test_dataset_lines);
     RUN(test_dataset_file);
     RUN(test_tokenize_http);
+    RUN(test_hook);
     RUN(test_real_tokenizer);
     RUN(test_real_metrics);
     {
