@@ -376,6 +376,7 @@ enum cllm_status cllm_prom_parse(const char *text, size_t len, const struct cllm
 {
     size_t max_line = lim && lim->max_line ? lim->max_line : CLLM_PROM_MAX_LINE, pos = 0, bad;
     struct parse p;
+    const char *nul;
     bool ok = true;
 
     memset(out, 0, sizeof(*out));
@@ -386,8 +387,8 @@ enum cllm_status cllm_prom_parse(const char *text, size_t len, const struct cllm
     p.max_series = lim && lim->max_series > 0 ? lim->max_series : CLLM_PROM_MAX_SERIES;
     if (errlen)
         err[0] = '\0';
-    if (memchr(text, '\0', len)) {
-        cllm_errf(err, errlen, "byte %zu: a NUL byte in the exposition", (size_t)((const char *)memchr(text, '\0', len) - text));
+    if ((nul = memchr(text, '\0', len)) != NULL) {
+        cllm_errf(err, errlen, "byte %zu: a NUL byte in the exposition", (size_t)(nul - text));
         return CLLM_ERR_PARSE;
     }
     if (!cllm_utf8_valid(text, len, &bad)) {

@@ -138,8 +138,9 @@ enum cllm_status cllm_workload_new(const struct cllm_workload_params *p, struct 
 enum cllm_status cllm_workload_prepare(struct cllm_workload *w, long n, char *err, size_t errlen);
 
 /* Request `index` (the hook of serve/serve_bench.h: cllm_serve_next_fn). out's strings stay valid until
- * cllm_workload_free. Not thread-safe: one thread asks (serve-bench's loop), as the hook is called. The same index always gives the same content. out's layout is struct cllm_serve_content:
- * {const char *system; const char *user; int max_tokens; int prompt_tokens; const char *origin;}. */
+ * cllm_workload_free. Not thread-safe: one thread asks (serve-bench's loop calls the hook so). The same index
+ * always gives the same content. Built once serve/serve_bench.h declares struct cllm_serve_content
+ * ({system, user, max_tokens, prompt_tokens, origin}: src/serve/sources.cmake looks for it). */
 struct cllm_serve_content;
 enum cllm_status cllm_workload_next(void *workload, long index, struct cllm_serve_content *out, char *err,
                                     size_t errlen);

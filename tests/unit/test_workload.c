@@ -696,7 +696,8 @@ static void test_real_metrics(void)
     cllm_prom_level_init(&L);
     cllm_prom_level_before(&L, &a);
     snprintf(target, sizeof(target), "%s/completion", url);
-    CHECK_INT(cllm_fetch(target, NULL, "{\"prompt\": \"The lighthouse keeper\", \"n_predict\": 8, \"ignore_eos\": true, "
+    CHECK_INT(cllm_fetch(target, NULL,
+                         "{\"prompt\": \"The lighthouse keeper\", \"n_predict\": 8, \"ignore_eos\": true, "
                          "\"cache_prompt\": false}", 60.0, 1u << 20, &ans, err, sizeof(err)), CLLM_OK);
     CHECK_INT(ans.http_status, 200);
     cllm_fetch_answer_free(&ans);
