@@ -28,6 +28,7 @@ case "$T/" in "$SRC"/*) echo "skip: the temp folder $T is inside the source tree
 expect_rc "cmake --install exits 0" 0 cmake --install "$BUILD" --prefix "$T/prefix"
 check "P/bin/computellm installed" test -x "$T/prefix/bin/computellm"
 check "P/share/computellm/models.json installed" cmp -s "$T/prefix/share/computellm/models.json" "$SRC/data/models.json"
+check "P/share/computellm/prompts/ installed (serve-bench's corpus)" diff -r "$T/prefix/share/computellm/prompts" "$SRC/data/prompts"
 # the AI phase needs what scripts/setup installs: without it the AI run is left out (said so), the rest still runs
 ai=0
 if ls "$SRC"/.deps/llama/*/libllama*.so >/dev/null 2>&1 && [ -f "$SRC/.deps/vocab/llama-tokenizer-js/llama-tokenizer.js" ]; then
