@@ -47,7 +47,9 @@ struct cllm_chat_stream {
     bool   done;                  /* data: [DONE] came */
     bool   has_usage;
     int    usage_completion, usage_prompt;
-    int    n_reasoning;           /* reasoning_content deltas (thinking models): tokens too, not in the trace */
+    int    n_reasoning;           /* reasoning_content deltas (thinking models): tokens too, in the trace only
+                                     with trace_reasoning */
+    bool   trace_reasoning;
     enum cllm_status st;
     char   msg[512];
     struct cllm_server_run_info info;
@@ -148,12 +150,23 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         cJSON *reasoning = cJSON_GetObjectItemCaseSensitive(delta, "reasoning_content");
         cJSON *fr = cJSON_GetObjectItemCaseSensitive(c0, "finish_reason");
         bool text = cJSON_IsString(content) && content->valuestring[0];
+        /* role-only deltas, empty content and token-less chunks are not tokens: they stamp nothing */
         if (cJSON_IsString(reasoning) && reasoning->valuestring[0]) {
             r->n_reasoning++;
+            if (!r->info.first_reasoning_ns)
+                r->info.first_reasoning_ns = r->chunk_ns;
             progress(r);
+            if (r->trace_reasoning &&
+                cllm_llm_trace_add(r->trace, r->chunk_ns, (uint32_t)strlen(reasoning->valuestring)) != CLLM_OK) {
+                fail(r, CLLM_ERR_NOMEM, "%s", "out of memory recording tokens");
+                cJSON_Delete(j);
+                return false;
+            }
         }
         if (text) {
             size_t len = strlen(content->valuestring);
+            if (!r->info.first_content_ns)
+                r->info.first_content_ns = r->chunk_ns;
             progress(r);
             /* one trace entry per content delta: a multi-token chunk is one arrival */
             if (cllm_llm_trace_add(r->trace, r->chunk_ns, (uint32_t)len) != CLLM_OK) {
@@ -185,6 +198,12 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         r->has_usage = true;
         r->usage_completion = (int)num(usage, "completion_tokens", -1);
         r->usage_prompt = (int)num(usage, "prompt_tokens", -1);
+        {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens_details");
+            double c = num(d, "cached_tokens", -1);
+            if (c >= 0)
+                r->info.cached_tokens = (int)c;
+        }
         progress(r);
     }
     timings = cJSON_GetObjectItemCaseSensitive(j, "timings");
@@ -196,6 +215,8 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         r->info.timings_predicted_ms = num(timings, "predicted_ms", NAN);
         r->info.timings_predicted_per_second = num(timings, "predicted_per_second", NAN);
         r->info.timings_prompt_per_second = num(timings, "prompt_per_second", NAN);
+        if (num(timings, "cache_n", -1) >= 0)
+            r->info.cached_tokens = (int)num(timings, "cache_n", -1);
     }
     cJSON_Delete(j);
     return true;
@@ -308,7 +329,7 @@ static char *request_body(const struct cllm_chat_target *t, const struct cllm_ge
     /* llama-server reuses a cached prompt prefix by default: every run would then skip the prompt after the
      * first, unlike in-process runs, which start from an empty context */
     if (t->is_llama_server)
-        cJSON_AddFalseToObject(root, "cache_prompt");
+        cJSON_AddBoolToObject(root, "cache_prompt", t->cache_prompt);
     /* llama-server applies frequency_penalty on top of repeat_penalty, so it gets only repeat_penalty; other
      * servers know only the OpenAI field, which gets the closest additive form (not the same formula) */
     if (!t->is_llama_server && g->repeat_penalty > 1.0)
@@ -345,6 +366,8 @@ enum cllm_status cllm_chat_stream_new(const struct cllm_chat_target *t, const st
     r->max_chunks = g->max_tokens + CLLM_CHAT_MAX_TOKENS_MARGIN(g->max_tokens);
     r->usage_completion = r->usage_prompt = -1;
     r->info.n_prompt_tokens = -1;
+    r->info.cached_tokens = -1;
+    r->trace_reasoning = t->trace_reasoning;
     cllm_strlcpy(r->base, t->base, sizeof(r->base));
     snprintf(r->url, sizeof(r->url), "%s/v1/chat/completions", r->base);
     cllm_sse_init(&r->sse, on_event, r);
@@ -495,7 +518,7 @@ enum cllm_status cllm_chat_stream_finish(struct cllm_chat_stream *r, int code, s
         r->info.n_tokens = r->info.timings_predicted_n;
         cllm_strlcpy(r->info.token_count_source, "timings", sizeof(r->info.token_count_source));
     } else {
-        r->info.n_tokens = r->info.n_chunks;
+        r->info.n_tokens = r->info.n_chunks + (r->trace_reasoning ? r->n_reasoning : 0);
         cllm_strlcpy(r->info.token_count_source, "chunks", sizeof(r->info.token_count_source));
     }
     r->info.n_prompt_tokens = r->has_usage && r->usage_prompt >= 0 ? r->usage_prompt
@@ -510,6 +533,7 @@ enum cllm_status cllm_chat_stream_finish(struct cllm_chat_stream *r, int code, s
         trace->engine_decode_ms = r->info.timings_predicted_ms;
         trace->engine_decode_tokens = r->info.timings_predicted_n;
     }
+    r->info.n_reasoning = r->n_reasoning;
     if (info)
         *info = r->info;
     return r->st;

@@ -32,7 +32,7 @@ check "names the bad level" grep -q -- "--concurrency: '0' is not a positive int
 expect_rc "concurrency word exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency two
 check "names the word" grep -q "'two' is not a positive integer" "$T/err"
 expect_rc "bad SLO key exits 2" 2 "$BIN" serve-bench --server-url $U --slo ttft=500
-check "names the SLO key" grep -q -- "--slo: unknown key 'ttft' (known: ttft_ms, itl_ms)" "$T/err"
+check "names the SLO key" grep -q -- "--slo: unknown key 'ttft' (known: ttft_ms, itl_ms, ttft_p99_ms, itl_p99_ms, e2e_p99_ms, tpot_p99_ms)" "$T/err"
 expect_rc "bad SLO value exits 2" 2 "$BIN" serve-bench --server-url $U --slo=itl_ms=-3
 check "names the SLO value" grep -q "itl_ms=-3: not a positive number" "$T/err"
 expect_rc "requests 0 exits 2" 2 "$BIN" serve-bench --server-url $U --requests 0
