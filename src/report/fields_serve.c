@@ -237,7 +237,7 @@ const struct cllm_record CLLM_R_SERVE_LEVEL = {"serve_level",
 /* ---- params ---- */
 
 const struct cllm_field CLLM_F_SERVE_P_CONCURRENCY = {"concurrency", CLLM_FT_ARRAY, "",
-    "the levels, in the order run", NULL, INT, REQ};
+    "the closed-loop levels, in the order run; null for open-loop levels or an SLA search", NULL, INT, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_P_REQUESTS = {"requests", INT, "",
     "requests per level; null when not given: max(16, 4 x c), or no limit with duration_s", NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_P_DURATION_S = {"duration_s", NUM, "s",

@@ -66,6 +66,21 @@ static void request(cJSON *o, const struct cllm_serve_request *r)
     cllm_w_str(o, &CLLM_F_SERVE_R_ORIGIN, r->origin, "the fixed prompt");
 }
 
+const char *cllm_serve_level_label(const cJSON *level, char *buf, size_t n)
+{
+    const char *mode = cllm_r_str(level, &CLLM_F_SERVE_L_MODE);
+    double rate = cllm_r_num(level, &CLLM_F_SERVE_L_RATE);
+    if (mode && strcmp(mode, "open-loop") == 0) {
+        if (isfinite(rate))
+            snprintf(buf, n, "rate=%g", rate);
+        else
+            snprintf(buf, n, "rate=inf");
+    } else {
+        snprintf(buf, n, "c=%.0f", cllm_r_num(level, &CLLM_F_SERVE_L_CONCURRENCY));
+    }
+    return buf;
+}
+
 static double plus(double a, double b) { return isfinite(a) && isfinite(b) ? a + b : NAN; }
 
 cJSON *cllm_write_serve_request_line(const struct cllm_serve_result *res, int level, int k)
