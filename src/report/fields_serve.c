@@ -283,8 +283,11 @@ const struct cllm_field CLLM_F_SERVE_PC_SHARED_TOKENS = {"shared_prefix_tokens",
 const struct cllm_field CLLM_F_SERVE_PC_SHARED_WORDS = {"shared_prefix_words", INT, "",
     "shared-prefix: words of the prefix made (each about one token; the prompt_tokens the server counted are in the "
     "requests)", NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_PC_SHARED_COUNTED = {"shared_prefix_tokens_counted", INT, "tokens",
+    "shared-prefix: the server's token count of the prefix text (llama-server POST /tokenize, without BOS; the words "
+    "were scaled until it matched); null when the server cannot count", NULL, 0, NUL | REQ};
 static const struct cllm_field *const pc_fields[] = {&CLLM_F_SERVE_PC_MODE, &CLLM_F_SERVE_PC_CACHE_PROMPT,
-    &CLLM_F_SERVE_PC_SHARED_TOKENS, &CLLM_F_SERVE_PC_SHARED_WORDS, NULL};
+    &CLLM_F_SERVE_PC_SHARED_TOKENS, &CLLM_F_SERVE_PC_SHARED_WORDS, &CLLM_F_SERVE_PC_SHARED_COUNTED, NULL};
 const struct cllm_record CLLM_R_SERVE_PREFIX_CACHE = {"serve_prefix_cache", "what the prompt cache could reuse",
     pc_fields, false};
 const struct cllm_field CLLM_F_SERVE_P_PREFIX_CACHE = {"prefix_cache", CLLM_FT_OBJECT, "",

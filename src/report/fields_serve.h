@@ -160,6 +160,7 @@ extern const struct cllm_field CLLM_F_SERVE_PC_MODE;
 extern const struct cllm_field CLLM_F_SERVE_PC_CACHE_PROMPT;
 extern const struct cllm_field CLLM_F_SERVE_PC_SHARED_TOKENS;
 extern const struct cllm_field CLLM_F_SERVE_PC_SHARED_WORDS;
+extern const struct cllm_field CLLM_F_SERVE_PC_SHARED_COUNTED;
 extern const struct cllm_record CLLM_R_SERVE_PREFIX_CACHE;
 extern const struct cllm_field CLLM_F_SERVE_P_PREFIX_CACHE;
 extern const struct cllm_field CLLM_F_SERVE_S99_TTFT;

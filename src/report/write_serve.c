@@ -318,9 +318,14 @@ static void params(cJSON *o, const struct cllm_serve_setup *s)
         if (shared) {
             cllm_w_int(pc, &CLLM_F_SERVE_PC_SHARED_TOKENS, s->shared_prefix_tokens);
             cllm_w_int(pc, &CLLM_F_SERVE_PC_SHARED_WORDS, s->shared_prefix_words);
+            if (s->shared_prefix_tokens_counted >= 0)
+                cllm_w_int(pc, &CLLM_F_SERVE_PC_SHARED_COUNTED, s->shared_prefix_tokens_counted);
+            else
+                cllm_w_null(pc, &CLLM_F_SERVE_PC_SHARED_COUNTED, s->shared_prefix_count_why);
         } else {
             cllm_w_null(pc, &CLLM_F_SERVE_PC_SHARED_TOKENS, "not shared-prefix");
             cllm_w_null(pc, &CLLM_F_SERVE_PC_SHARED_WORDS, "not shared-prefix");
+            cllm_w_null(pc, &CLLM_F_SERVE_PC_SHARED_COUNTED, "not shared-prefix");
         }
     }
     if (s->slo.ttft_p99_ms > 0 || s->slo.itl_p99_ms > 0 || s->slo.e2e_p99_ms > 0 || s->slo.tpot_p99_ms > 0) {

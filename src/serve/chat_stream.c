@@ -580,7 +580,9 @@ static size_t get_write(char *ptr, size_t size, size_t nmemb, void *ud)
 }
 
 /* GET base + path into b (NULL: the body is dropped): the HTTP status, 0 when no whole answer came. */
-static long http_get(const char *base, const char *auth, const char *path, long timeout_ms, struct getbuf *b)
+/* GET (post NULL) or POST of a JSON body. */
+static long http_req(const char *base, const char *auth, const char *path, const char *post, long timeout_ms,
+                     struct getbuf *b)
 {
     char url[600];
     long code = 0;
@@ -591,6 +593,10 @@ static long http_get(const char *base, const char *auth, const char *path, long 
     snprintf(url, sizeof(url), "%s%s", base, path);
     if (auth && auth[0])
         h = curl_slist_append(h, auth);
+    if (post) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_write);
@@ -605,13 +611,18 @@ static long http_get(const char *base, const char *auth, const char *path, long 
     return code;
 }
 
+static long http_get(const char *base, const char *auth, const char *path, long timeout_ms, struct getbuf *b)
+{
+    return http_req(base, auth, path, NULL, timeout_ms, b);
+}
+
 long cllm_chat_http_get(const char *base, const char *auth, const char *path, long timeout_ms)
 {
     return http_get(base, auth, path, timeout_ms, NULL);
 }
 
-long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms, cJSON **out,
-                             char *err, size_t errlen)
+static long http_json(const char *base, const char *auth, const char *path, const char *post, long timeout_ms,
+                      cJSON **out, char *err, size_t errlen)
 {
     struct getbuf b = {NULL, 0, false};
     char origin[128];
@@ -620,17 +631,29 @@ long cllm_chat_http_get_json(const char *base, const char *auth, const char *pat
     *out = NULL;
     if (errlen)
         err[0] = '\0';
-    code = http_get(base, auth, path, timeout_ms, &b);
+    code = http_req(base, auth, path, post, timeout_ms, &b);
     if (b.too_big) {
         snprintf(err, errlen, "GET %s: the answer is larger than %u bytes", path, GET_BODY_MAX);
         code = 200;
     } else if (code == 200) {
-        snprintf(origin, sizeof(origin), "GET %s", path);
+        snprintf(origin, sizeof(origin), "%s %s", post ? "POST" : "GET", path);
         *out = cllm_json_parse(b.data ? b.data : "", b.len, origin, err, errlen);
         utf8_trim(err);
     }
     free(b.data);
     return code;
+}
+
+long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms, cJSON **out,
+                             char *err, size_t errlen)
+{
+    return http_json(base, auth, path, NULL, timeout_ms, out, err, errlen);
+}
+
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, cJSON **out, char *err, size_t errlen)
+{
+    return http_json(base, auth, path, body ? body : "{}", timeout_ms, out, err, errlen);
 }
 
 #else /* no libcurl (or not POSIX) */
@@ -689,5 +712,12 @@ long cllm_chat_http_get_json(const char *base, const char *auth, const char *pat
     if (errlen)
         err[0] = '\0';
     return 0;
+}
+
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, cJSON **out, char *err, size_t errlen)
+{
+    (void)body;
+    return cllm_chat_http_get_json(base, auth, path, timeout_ms, out, err, errlen);
 }
 #endif

@@ -93,6 +93,10 @@ struct cJSON;
 long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms,
                              struct cJSON **out, char *err, size_t errlen);
 
+/* The same for a POST of the JSON text body (llama-server's /tokenize). */
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, struct cJSON **out, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

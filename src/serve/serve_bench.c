@@ -1250,6 +1250,60 @@ static void server_info(const struct cllm_serve_params *p, const char *base, con
     o->client = curl_version();
 }
 
+/* The server's token count of text (llama-server's POST /tokenize, without BOS); -1 when it does not say. */
+static int count_tokens(const char *base, const char *auth, const char *text)
+{
+    cJSON *req = cJSON_CreateObject(), *j = NULL;
+    char jerr[200], *body;
+    int n = -1;
+    if (!req)
+        return -1;
+    cJSON_AddStringToObject(req, "content", text);
+    cJSON_AddFalseToObject(req, "add_special");
+    body = cJSON_PrintUnformatted(req);
+    cJSON_Delete(req);
+    if (!body)
+        return -1;
+    if (cllm_chat_http_post_json(base, auth, "/tokenize", body, 5000, &j, jerr, sizeof(jerr)) == 200 && j) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "tokens");
+        if (cJSON_IsArray(t))
+            n = cJSON_GetArraySize(t);
+    }
+    cJSON_Delete(j);
+    free(body);
+    return n;
+}
+
+/* The shared prefix of about n tokens: n one-token words, then, where the server counts tokens (llama-server),
+ * the word count scaled by n / counted until the count is n (at most 5 counts). NULL out of memory. */
+static char *shared_prefix(const char *base, const char *auth, bool can_count, int n, struct cllm_serve_setup *o)
+{
+    int words = n;
+    char *text = make_shared_prefix(words);
+    o->shared_prefix_tokens_counted = -1;
+    for (int k = 0; text && can_count && k < 5; k++) {
+        int c = count_tokens(base, auth, text), nw;
+        o->shared_prefix_tokens_counted = c;
+        if (c <= 0 || c == n || k == 4)
+            break;
+        nw = (int)llround((double)words * n / c);
+        if (nw < 1)
+            nw = 1;
+        if (nw == words)
+            break;
+        words = nw;
+        free(text);
+        text = make_shared_prefix(words);
+    }
+    o->shared_prefix_words = words;
+    if (o->shared_prefix_tokens_counted < 0)
+        snprintf(o->shared_prefix_count_why, sizeof(o->shared_prefix_count_why), "%s",
+                 can_count ? "llama-server's POST /tokenize gave no count"
+                           : "not llama-server: no /tokenize to count with (the words are one token each in common "
+                             "vocabularies; each request's prompt_tokens is the server's count)");
+    return text;
+}
+
 /* Level `index` of the run as P says, into out->levels[out->n_levels]. */
 static enum cllm_status one_level(struct run *R, struct cllm_serve_result *out, const struct plan *P, int count,
                                   bool *cancelled, bool *failed, char *err, size_t errlen)
@@ -1446,12 +1500,11 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, struct cllm_s
     R.g = &g;
     R.rng = 0xcafe0000ULL ^ p->seed;
     if (p->prefix_cache == CLLM_SERVE_CACHE_SHARED) {
-        R.shared_prefix = make_shared_prefix(p->shared_prefix_tokens);
+        R.shared_prefix = shared_prefix(base, auth, out->server.has_props, p->shared_prefix_tokens, &out->setup);
         if (!R.shared_prefix) {
             snprintf(err, errlen, "out of memory");
             return CLLM_ERR_NOMEM;
         }
-        out->setup.shared_prefix_words = p->shared_prefix_tokens;
     }
 
     R.m = curl_multi_init();

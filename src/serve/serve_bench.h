@@ -202,6 +202,9 @@ struct cllm_serve_setup {
     enum cllm_serve_prefix_cache prefix_cache;
     int         shared_prefix_tokens;
     int         shared_prefix_words;   /* words of the shared prefix made for it */
+    int         shared_prefix_tokens_counted;   /* the server's count of that text (llama-server POST /tokenize);
+                                                   -1 unknown (shared_prefix_count_why) */
+    char        shared_prefix_count_why[160];
     struct cllm_serve_slo slo;
     enum cllm_serve_find find_max;
     int         probe_requests;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The server engine against a real llama-server, on a tiny synthetic model: auto mode (`run --llama-server`: started,
 # benchmarked, stopped, nothing left running) and manual mode (`run --server-url` against one this script starts);
-# then serve-bench against one with 2 slots: an open-loop level, an SLA search, prefix cache off vs on.
+# then serve-bench against one with 2 slots: an open-loop level, an SLA search, prefix cache off vs on, shared-prefix.
 # Skipped (exit 77) when no llama-server is installed: $COMPUTELLM_LLAMA_SERVER, `llama-server` on PATH, or the
 # build `scripts/setup --llama-server` makes in .deps/llama-server/bin/.
 # Usage: test_llama_server.sh PATH/TO/computellm
@@ -143,6 +143,14 @@ on_ttft=$(jq '[.levels[0].requests[1:][] | .ttft_s] | min' "$T/cache_on.json")
 echo "prefix cache: fastest TTFT after the first request: off ${off_ttft} s, on ${on_ttft} s" >&2
 check "cache on: TTFT under half of off's (the whole prompt evaluated vs 1 token)" \
   python3 -c "import sys; sys.exit(0 if $on_ttft < $off_ttft / 2 else 1)"
+# shared-prefix 400: the prefix's words scaled until llama-server's /tokenize counts 400 tokens; from the second
+# request on at least those 400 come from the cache, the unique marker after them does not
+expect_rc "serve-bench: shared-prefix 400" 0 "$BIN" "${sb[@]}" --concurrency 1 --requests 3 --prefix-cache shared-prefix 400 \
+  --json --output-dir "$T/sb5"
+check "shared-prefix: 400 tokens as the server counts them, cached after the first" jq -e '.params.prefix_cache
+  | .mode == "shared-prefix" and .shared_prefix_tokens_counted == 400 and .shared_prefix_words > 0' "$T/out" >/dev/null
+check "shared-prefix: the prefix cached, the rest not" jq -e '.levels[0].requests as $r | $r[0].cached_tokens < 400
+  and all($r[1:][]; .cached_tokens >= 400 and .cached_tokens < .prompt_tokens - 5)' "$T/out" >/dev/null
 # the server's own /metrics: scraped once the workload branch's Prometheus parser is merged (not in this branch)
 echo "skip: /metrics before/after each level: the Prometheus scraper (src/serve/prom.c) is not in this branch yet" >&2
 

@@ -398,6 +398,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             *upload_size = 0;
             return MHD_YES;
         }
+        if (strlen(url) >= 9 && strcmp(url + strlen(url) - 9, "/tokenize") == 0)
+            return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
         nth = __atomic_add_fetch(&g_posts, 1, __ATOMIC_SEQ_CST);
         m = parse_path(url, &sp);
         if (strncmp(url, "/err500bin/", 11) == 0)
