@@ -60,7 +60,7 @@ void usage_serve_bench(FILE *f)
           "  --warmup-share F      ... after a warm-up of this share of its requests and time (default 0.2)\n"
           "  --find-resolution F   rate search: stop when high - low <= F x high (default 0.05)\n"
           "  --find-start-rate R   rate search: the first probe in req/s (default 1)\n"
-          "  --find-limit N        the highest concurrency or rate probed (default 1024, or --max-concurrency)\n"
+          "  --find-limit N        the highest concurrency or rate probed (default 1024)\n"
           "  --save-requests FILE  also write every request as a line of JSON (a new file, never over one)\n"
           "  --no-monitor          no resource monitor (then no energy per level)\n"
           "  --stall-s N           a stream without a token for N s fails its request (default 60; keep-alive\n"

@@ -381,6 +381,11 @@ enum cllm_status cllm_serve_check(const struct cllm_serve_params *p, char *err, 
                      ">= 0, warm-up share 0 .. 0.9, resolution 0 .. 1, a positive start rate)");
             return CLLM_ERR_CONFIG;
         }
+        if (p->find_max == CLLM_SERVE_FIND_CONCURRENCY && p->find_limit > CLLM_SERVE_MAX_CONCURRENCY) {
+            snprintf(err, errlen, "the search's limit %d is more than %d streams", p->find_limit,
+                     CLLM_SERVE_MAX_CONCURRENCY);
+            return CLLM_ERR_CONFIG;
+        }
         if (p->requests > 0 || p->duration_s > 0) {
             snprintf(err, errlen, "the SLA search sizes its probes itself (--probe-requests, --probe-seconds): "
                      "leave out --requests and --duration");
@@ -1384,10 +1389,7 @@ static enum cllm_status search(struct run *R, struct cllm_serve_result *out, boo
     const struct cllm_serve_params *p = R->p;
     struct cllm_serve_search *S = &out->search;
     bool conc = p->find_max == CLLM_SERVE_FIND_CONCURRENCY, met;
-    double limit = p->find_limit > 0                        ? p->find_limit
-                   : conc && p->max_concurrency > 0         ? p->max_concurrency
-                   : conc                                   ? CLLM_SERVE_MAX_CONCURRENCY
-                                                            : 1024;
+    double limit = p->find_limit > 0 ? p->find_limit : conc ? CLLM_SERVE_MAX_CONCURRENCY : 1024;
     double lo = 0, hi = NAN, v = conc ? 1 : p->find_start_rate;
     enum cllm_status st;
 

@@ -270,7 +270,7 @@ struct cllm_serve_params {
     double      warmup_share;    /* a probe's first share of requests (by send) left out as warm-up (0.2) */
     double      rate_resolution; /* the rate search stops when (high - low) <= this × high (0.05) */
     double      find_start_rate; /* the rate search's first probe, req/s (1) */
-    int         find_limit;      /* the search's highest level: concurrency (max_concurrency or 1024) or rate (1024) */
+    int         find_limit;      /* the search's highest level, concurrency or req/s; 0: 1024 */
     cllm_serve_next_fn next_request;   /* NULL: the fixed prompt */
     void       *next_user_data;
     int         requests;        /* requests per level; 0: max(16, 4 × c) closed, 100 open loop, or no limit when
