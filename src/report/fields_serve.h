@@ -199,7 +199,7 @@ extern const struct cllm_field CLLM_F_SERVE_SEARCH;
 void cllm_write_serving(struct cJSON *section, const struct cllm_serve_result *r);
 
 /* A level's short name from its results object: "c=4" (closed loop), "rate=2.5" or "rate=inf" (open loop). */
-const char *cllm_serve_level_label(const struct cJSON *level, char *buf, size_t n);
+const char *cllm_write_serve_level_label(const struct cJSON *level, char *buf, size_t n);
 
 /* One line of --save-requests: request k of level `level` (CLLM_R_SERVE_REQUEST_LINE's keys); NULL out of memory. */
 struct cJSON *cllm_write_serve_request_line(const struct cllm_serve_result *r, int level, int k);

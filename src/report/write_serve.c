@@ -66,7 +66,7 @@ static void request(cJSON *o, const struct cllm_serve_request *r)
     cllm_w_str(o, &CLLM_F_SERVE_R_ORIGIN, r->origin, "the fixed prompt");
 }
 
-const char *cllm_serve_level_label(const cJSON *level, char *buf, size_t n)
+const char *cllm_write_serve_level_label(const cJSON *level, char *buf, size_t n)
 {
     const char *mode = cllm_r_str(level, &CLLM_F_SERVE_L_MODE);
     double rate = cllm_r_num(level, &CLLM_F_SERVE_L_RATE);

@@ -2043,7 +2043,7 @@ static void add_serve_chart(cJSON *charts, const cJSON *levels, const char *id, 
     lab = cJSON_AddArrayToObject(c, "labels");
     cJSON_ArrayForEach(L, levels) {
         char text[64];
-        cllm_serve_level_label(L, text, sizeof(text));
+        cllm_write_serve_level_label(L, text, sizeof(text));
         cJSON_AddItemToArray(lab, cJSON_CreateString(text));
     }
     series = cJSON_AddArrayToObject(c, "series");
