@@ -2,12 +2,16 @@
 #include "app/serve_plan.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/json.h"
+#include "core/log.h"
+#include "platform/fs.h"
 #include "hw/hw.h"
 #include "report/fields_core.h"
 #include "report/fields_serve.h"
@@ -21,10 +25,127 @@ static void not_run(cJSON *result, const struct cllm_field *section)
                          "serve-bench measures a server's serving load only");
 }
 
-enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const char *output_dir,
-                                     struct cllm_serve_result *run_out, char *path_out, size_t path_n,
-                                     cJSON **result_out, char *err, size_t errlen)
+struct cllm_run_serve_opts cllm_run_serve_default_opts(void)
 {
+    struct cllm_run_serve_opts o;
+    memset(&o, 0, sizeof(o));
+    o.monitor = true;
+    return o;
+}
+
+/* Each level's energy over [its first send, its last end] from the stopped monitor (its last sample closes the last
+ * window); the level's output tokens per joule beside it. */
+static void level_energy(struct cllm_monitor *mon, const char *why_none, struct cllm_serve_result *r)
+{
+    for (int i = 0; i < r->n_levels; i++) {
+        struct cllm_serve_level *L = &r->levels[i];
+        L->has_energy = true;
+        L->energy_per_request_j = NAN;
+        if (!mon) {
+            cllm_llm_energy_none(&L->energy, "no energy readings: the resource monitor did not start (%s)", why_none);
+            continue;
+        }
+        if (!L->t0_ns || L->t1_ns < L->t0_ns) {
+            cllm_llm_energy_none(&L->energy, "no request ended in the level");
+            continue;
+        }
+        if (cllm_monitor_energy(mon, L->t0_ns, L->t1_ns, CLLM_ENERGY_ALL_GPUS, &L->energy.win) != CLLM_OK) {
+            cllm_llm_energy_none(&L->energy, "no energy window for the level");
+            continue;
+        }
+        cllm_llm_energy_per_token(&L->energy, L->output_tokens > INT32_MAX ? -1 : (int)L->output_tokens);
+        if (isfinite(L->energy.win.j) && L->n_requests > 0)
+            L->energy_per_request_j = L->energy.win.j / L->n_requests;
+    }
+}
+
+/* --save-requests: one JSON object per line, every request of every level, as a new file. */
+static enum cllm_status save_requests(const struct cllm_serve_result *r, const char *path, char *path_out,
+                                      size_t path_n, char *err, size_t errlen)
+{
+    struct cllm_fs_write_params wp = cllm_fs_write_default_params();
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    enum cllm_status st;
+
+    if (!buf) {
+        snprintf(err, errlen, "out of memory");
+        return CLLM_ERR_NOMEM;
+    }
+    buf[0] = '\0';
+    for (int i = 0; i < r->n_levels; i++) {
+        for (int k = 0; k < r->levels[i].n_requests; k++) {
+            cJSON *o = cllm_write_serve_request_line(r, i, k);
+            char *line = o ? cJSON_PrintUnformatted(o) : NULL;
+            size_t n = line ? strlen(line) : 0;
+            cJSON_Delete(o);
+            if (!line) {
+                free(buf);
+                snprintf(err, errlen, "out of memory");
+                return CLLM_ERR_NOMEM;
+            }
+            if (len + n + 2 > cap) {
+                char *nb;
+                while (len + n + 2 > cap)
+                    cap *= 2;
+                nb = realloc(buf, cap);
+                if (!nb) {
+                    free(line);
+                    free(buf);
+                    snprintf(err, errlen, "out of memory");
+                    return CLLM_ERR_NOMEM;
+                }
+                buf = nb;
+            }
+            memcpy(buf + len, line, n);
+            len += n;
+            buf[len++] = '\n';
+            buf[len] = '\0';
+            free(line);
+        }
+    }
+    st = cllm_fs_write_new(path, buf, len, &wp, path_out, path_n, err, errlen);
+    free(buf);
+    return st;
+}
+
+/* The folder of a --save-requests path, checked before any request (a path ending in '/' names a folder: refused). */
+static enum cllm_status requests_path_check(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (!path[0] || (slash && !slash[1])) {
+        snprintf(err, errlen, "--save-requests: '%s' names no file", path);
+        return CLLM_ERR_CONFIG;
+    }
+    if (n >= sizeof(dir)) {
+        snprintf(err, errlen, "--save-requests: the path is too long");
+        return CLLM_ERR_CONFIG;
+    }
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (n == 0)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+    if (cllm_fs_check_writable(dir, err, errlen) != CLLM_OK) {
+        char e[CLLM_ERR_LEN];
+        snprintf(e, sizeof(e), "--save-requests: %s", err);
+        snprintf(err, errlen, "%s", e);
+        return CLLM_ERR_IO;
+    }
+    return CLLM_OK;
+}
+
+enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const struct cllm_run_serve_opts *opts,
+                                     const char *output_dir, struct cllm_serve_result *run_out, char *path_out,
+                                     size_t path_n, cJSON **result_out, char *err, size_t errlen)
+{
+    struct cllm_run_serve_opts dflt = cllm_run_serve_default_opts();
+    const struct cllm_run_serve_opts *o = opts ? opts : &dflt;
+    struct cllm_monitor *mon = NULL;
+    char merr[256] = "";
     struct cllm_hw_params hp = cllm_hw_default_params();
     struct cllm_hw_info *hw;
     const char *dir = output_dir ? output_dir : "results";
@@ -47,6 +168,13 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const c
     st = cllm_result_dir_check(dir, err, errlen);
     if (st != CLLM_OK)
         return st;
+    if (o->requests_path_out && o->requests_path_n)
+        o->requests_path_out[0] = '\0';
+    if (o->save_requests) {
+        st = requests_path_check(o->save_requests, err, errlen);
+        if (st != CLLM_OK)
+            return st;
+    }
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
         snprintf(err, errlen, "out of memory");
@@ -62,10 +190,28 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const c
     }
     not_run(result, &CLLM_F_CLASSIC_BENCHMARKS);
     not_run(result, &CLLM_F_AI_BENCHMARKS);
+    if (o->monitor) {
+        struct cllm_monitor_params mp = cllm_monitor_default_params();
+        mp.sampler = o->monitor_sampler;
+        mon = cllm_monitor_start(&mp, merr, sizeof(merr));
+        if (!mon)
+            CLLM_LOG(CLLM_LOG_WARN, "serve-bench: resource monitor did not start: %s", merr);
+    }
     st = cllm_serve_run(p, run_out, err, errlen);
+    cllm_monitor_stop(mon);
+    if (o->monitor)
+        level_energy(mon, merr, run_out);
+    cllm_monitor_free(mon);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED && st != CLLM_ERR_NOMEM) {
         cJSON_Delete(result);
         return st;
+    }
+    if (o->save_requests && run_out->n_levels > 0) {
+        char rerr[CLLM_ERR_LEN];
+        enum cllm_status rst = save_requests(run_out, o->save_requests, o->requests_path_out, o->requests_path_n,
+                                             rerr, sizeof(rerr));
+        if (rst != CLLM_OK)
+            CLLM_LOG(CLLM_LOG_ERROR, "serve-bench: --save-requests %s was not written: %s", o->save_requests, rerr);
     }
     section = cllm_w_obj(result, &CLLM_F_SERVING_BENCHMARKS);
     cllm_write_serving(section, run_out);

@@ -6,9 +6,11 @@
 #ifndef CLLM_APP_SERVE_PLAN_H
 #define CLLM_APP_SERVE_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
+#include "monitor/monitor.h"
 #include "serve/serve_bench.h"
 
 #ifdef __cplusplus
@@ -17,13 +19,26 @@ extern "C" {
 
 struct cJSON;
 
-/* Runs p against its server and writes the results file into output_dir (NULL: "results"); its path into
+/* What the plan adds around the load. */
+struct cllm_run_serve_opts {
+    const char *save_requests;     /* --save-requests: a JSONL file of every request (a new file: never over an
+                                      existing one, the path used goes to requests_path_out); NULL: none */
+    bool        monitor;           /* the resource monitor around the levels: each level's energy (default true) */
+    const struct cllm_sampler *monitor_sampler;   /* NULL: this machine's (tests pass a fake) */
+    char       *requests_path_out; /* the JSONL file's path as written ("" none); may be NULL */
+    size_t      requests_path_n;
+};
+
+struct cllm_run_serve_opts cllm_run_serve_default_opts(void);
+
+/* Runs p against its server (opts may be NULL: the defaults), the resource monitor sampling throughout, each level's
+ * energy from its window, and writes the results file into output_dir (NULL: "results"); its path into
  * path_out ("" when none was written). *run_out (required) receives the run's structs (free them with
  * cllm_serve_result_free), *result_out (may be NULL) the whole results tree (cJSON_Delete it). Returns as
  * cllm_serve_run; CLLM_ERR_IO when the folder is unusable before the run (nothing run, *result_out NULL) or the
  * file could not be written there (path_out set: it was saved in a fallback folder, err says where and why). */
-enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const char *output_dir,
-                                     struct cllm_serve_result *run_out, char *path_out, size_t path_n,
+enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const struct cllm_run_serve_opts *opts,
+                                     const char *output_dir, struct cllm_serve_result *run_out, char *path_out, size_t path_n,
                                      struct cJSON **result_out, char *err, size_t errlen);
 
 #ifdef __cplusplus

@@ -311,7 +311,7 @@ static int add_machine(struct cllm_compare_table *t, int *cap, int m, const cJSO
         char name[32];
         if (!status || strcmp(status, "ok") != 0)
             continue;
-        snprintf(name, sizeof(name), "c=%.0f", cllm_r_num(it, &CLLM_F_SERVE_L_CONCURRENCY));
+        cllm_write_serve_level_label(it, name, sizeof(name));
         if (put(t, cap, F_SRV_TPS, name, m, cllm_r_num(it, &CLLM_F_SERVE_L_OUTPUT_TPS), NAN) < 0 ||
             put(t, cap, F_SRV_RPS, name, m, cllm_r_num(it, &CLLM_F_SERVE_L_RPS), NAN) < 0 ||
             put(t, cap, F_SRV_TTFT, name, m,

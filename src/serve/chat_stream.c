@@ -47,7 +47,9 @@ struct cllm_chat_stream {
     bool   done;                  /* data: [DONE] came */
     bool   has_usage;
     int    usage_completion, usage_prompt;
-    int    n_reasoning;           /* reasoning_content deltas (thinking models): tokens too, not in the trace */
+    int    n_reasoning;           /* reasoning_content deltas (thinking models): tokens too, in the trace only
+                                     with trace_reasoning */
+    bool   trace_reasoning;
     enum cllm_status st;
     char   msg[512];
     struct cllm_server_run_info info;
@@ -148,12 +150,23 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         cJSON *reasoning = cJSON_GetObjectItemCaseSensitive(delta, "reasoning_content");
         cJSON *fr = cJSON_GetObjectItemCaseSensitive(c0, "finish_reason");
         bool text = cJSON_IsString(content) && content->valuestring[0];
+        /* role-only deltas, empty content and token-less chunks are not tokens: they stamp nothing */
         if (cJSON_IsString(reasoning) && reasoning->valuestring[0]) {
             r->n_reasoning++;
+            if (!r->info.first_reasoning_ns)
+                r->info.first_reasoning_ns = r->chunk_ns;
             progress(r);
+            if (r->trace_reasoning &&
+                cllm_llm_trace_add(r->trace, r->chunk_ns, (uint32_t)strlen(reasoning->valuestring)) != CLLM_OK) {
+                fail(r, CLLM_ERR_NOMEM, "%s", "out of memory recording tokens");
+                cJSON_Delete(j);
+                return false;
+            }
         }
         if (text) {
             size_t len = strlen(content->valuestring);
+            if (!r->info.first_content_ns)
+                r->info.first_content_ns = r->chunk_ns;
             progress(r);
             /* one trace entry per content delta: a multi-token chunk is one arrival */
             if (cllm_llm_trace_add(r->trace, r->chunk_ns, (uint32_t)len) != CLLM_OK) {
@@ -185,6 +198,12 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         r->has_usage = true;
         r->usage_completion = (int)num(usage, "completion_tokens", -1);
         r->usage_prompt = (int)num(usage, "prompt_tokens", -1);
+        {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens_details");
+            double c = num(d, "cached_tokens", -1);
+            if (c >= 0)
+                r->info.cached_tokens = (int)c;
+        }
         progress(r);
     }
     timings = cJSON_GetObjectItemCaseSensitive(j, "timings");
@@ -196,6 +215,8 @@ static bool on_event(const struct cllm_sse_event *ev, void *ud)
         r->info.timings_predicted_ms = num(timings, "predicted_ms", NAN);
         r->info.timings_predicted_per_second = num(timings, "predicted_per_second", NAN);
         r->info.timings_prompt_per_second = num(timings, "prompt_per_second", NAN);
+        if (num(timings, "cache_n", -1) >= 0)
+            r->info.cached_tokens = (int)num(timings, "cache_n", -1);
     }
     cJSON_Delete(j);
     return true;
@@ -308,7 +329,7 @@ static char *request_body(const struct cllm_chat_target *t, const struct cllm_ge
     /* llama-server reuses a cached prompt prefix by default: every run would then skip the prompt after the
      * first, unlike in-process runs, which start from an empty context */
     if (t->is_llama_server)
-        cJSON_AddFalseToObject(root, "cache_prompt");
+        cJSON_AddBoolToObject(root, "cache_prompt", t->cache_prompt);
     /* llama-server applies frequency_penalty on top of repeat_penalty, so it gets only repeat_penalty; other
      * servers know only the OpenAI field, which gets the closest additive form (not the same formula) */
     if (!t->is_llama_server && g->repeat_penalty > 1.0)
@@ -345,6 +366,8 @@ enum cllm_status cllm_chat_stream_new(const struct cllm_chat_target *t, const st
     r->max_chunks = g->max_tokens + CLLM_CHAT_MAX_TOKENS_MARGIN(g->max_tokens);
     r->usage_completion = r->usage_prompt = -1;
     r->info.n_prompt_tokens = -1;
+    r->info.cached_tokens = -1;
+    r->trace_reasoning = t->trace_reasoning;
     cllm_strlcpy(r->base, t->base, sizeof(r->base));
     snprintf(r->url, sizeof(r->url), "%s/v1/chat/completions", r->base);
     cllm_sse_init(&r->sse, on_event, r);
@@ -495,7 +518,7 @@ enum cllm_status cllm_chat_stream_finish(struct cllm_chat_stream *r, int code, s
         r->info.n_tokens = r->info.timings_predicted_n;
         cllm_strlcpy(r->info.token_count_source, "timings", sizeof(r->info.token_count_source));
     } else {
-        r->info.n_tokens = r->info.n_chunks;
+        r->info.n_tokens = r->info.n_chunks + (r->trace_reasoning ? r->n_reasoning : 0);
         cllm_strlcpy(r->info.token_count_source, "chunks", sizeof(r->info.token_count_source));
     }
     r->info.n_prompt_tokens = r->has_usage && r->usage_prompt >= 0 ? r->usage_prompt
@@ -510,6 +533,7 @@ enum cllm_status cllm_chat_stream_finish(struct cllm_chat_stream *r, int code, s
         trace->engine_decode_ms = r->info.timings_predicted_ms;
         trace->engine_decode_tokens = r->info.timings_predicted_n;
     }
+    r->info.n_reasoning = r->n_reasoning;
     if (info)
         *info = r->info;
     return r->st;
@@ -556,7 +580,9 @@ static size_t get_write(char *ptr, size_t size, size_t nmemb, void *ud)
 }
 
 /* GET base + path into b (NULL: the body is dropped): the HTTP status, 0 when no whole answer came. */
-static long http_get(const char *base, const char *auth, const char *path, long timeout_ms, struct getbuf *b)
+/* GET (post NULL) or POST of a JSON body. */
+static long http_req(const char *base, const char *auth, const char *path, const char *post, long timeout_ms,
+                     struct getbuf *b)
 {
     char url[600];
     long code = 0;
@@ -567,6 +593,10 @@ static long http_get(const char *base, const char *auth, const char *path, long 
     snprintf(url, sizeof(url), "%s%s", base, path);
     if (auth && auth[0])
         h = curl_slist_append(h, auth);
+    if (post) {
+        h = curl_slist_append(h, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, get_write);
@@ -581,13 +611,18 @@ static long http_get(const char *base, const char *auth, const char *path, long 
     return code;
 }
 
+static long http_get(const char *base, const char *auth, const char *path, long timeout_ms, struct getbuf *b)
+{
+    return http_req(base, auth, path, NULL, timeout_ms, b);
+}
+
 long cllm_chat_http_get(const char *base, const char *auth, const char *path, long timeout_ms)
 {
     return http_get(base, auth, path, timeout_ms, NULL);
 }
 
-long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms, cJSON **out,
-                             char *err, size_t errlen)
+static long http_json(const char *base, const char *auth, const char *path, const char *post, long timeout_ms,
+                      cJSON **out, char *err, size_t errlen)
 {
     struct getbuf b = {NULL, 0, false};
     char origin[128];
@@ -596,17 +631,29 @@ long cllm_chat_http_get_json(const char *base, const char *auth, const char *pat
     *out = NULL;
     if (errlen)
         err[0] = '\0';
-    code = http_get(base, auth, path, timeout_ms, &b);
+    code = http_req(base, auth, path, post, timeout_ms, &b);
     if (b.too_big) {
         snprintf(err, errlen, "GET %s: the answer is larger than %u bytes", path, GET_BODY_MAX);
         code = 200;
     } else if (code == 200) {
-        snprintf(origin, sizeof(origin), "GET %s", path);
+        snprintf(origin, sizeof(origin), "%s %s", post ? "POST" : "GET", path);
         *out = cllm_json_parse(b.data ? b.data : "", b.len, origin, err, errlen);
         utf8_trim(err);
     }
     free(b.data);
     return code;
+}
+
+long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms, cJSON **out,
+                             char *err, size_t errlen)
+{
+    return http_json(base, auth, path, NULL, timeout_ms, out, err, errlen);
+}
+
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, cJSON **out, char *err, size_t errlen)
+{
+    return http_json(base, auth, path, body ? body : "{}", timeout_ms, out, err, errlen);
 }
 
 #else /* no libcurl (or not POSIX) */
@@ -665,5 +712,12 @@ long cllm_chat_http_get_json(const char *base, const char *auth, const char *pat
     if (errlen)
         err[0] = '\0';
     return 0;
+}
+
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, cJSON **out, char *err, size_t errlen)
+{
+    (void)body;
+    return cllm_chat_http_get_json(base, auth, path, timeout_ms, out, err, errlen);
 }
 #endif

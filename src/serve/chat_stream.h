@@ -33,7 +33,12 @@ struct cllm_chat_target {
     const char *base;             /* "http://HOST:PORT[/prefix]" without a trailing slash */
     const char *model;            /* "model" sent in the request */
     const char *auth;             /* a whole header line "Authorization: Bearer KEY"; NULL or "": none */
-    bool        is_llama_server;  /* llama-server: repeat_penalty only (others get frequency_penalty), no prompt cache */
+    bool        is_llama_server;  /* llama-server: repeat_penalty only (others get frequency_penalty), and
+                                     "cache_prompt" as cache_prompt says */
+    bool        cache_prompt;     /* llama-server: "cache_prompt": true (reuse a cached prompt prefix); false (the
+                                     default): "cache_prompt": false, every prompt evaluated whole */
+    bool        trace_reasoning;  /* reasoning_content deltas are trace entries too (output: TTFT is then the first
+                                     token of either kind); false: only content deltas are (the run engine's) */
     int         stall_s;          /* no token this long fails the request (CLLM_ERR_TIMEOUT); <= 0: 60 */
     double      deadline_base_s;  /* overall deadline: this + max_tokens × deadline_per_token_s; <= 0: 120 */
     double      deadline_per_token_s;  /* <= 0: 2 */
@@ -87,6 +92,10 @@ long cllm_chat_http_get(const char *base, const char *auth, const char *path, lo
 struct cJSON;
 long cllm_chat_http_get_json(const char *base, const char *auth, const char *path, long timeout_ms,
                              struct cJSON **out, char *err, size_t errlen);
+
+/* The same for a POST of the JSON text body (llama-server's /tokenize). */
+long cllm_chat_http_post_json(const char *base, const char *auth, const char *path, const char *body,
+                              long timeout_ms, struct cJSON **out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

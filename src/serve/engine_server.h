@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/status.h"
 
@@ -27,6 +28,11 @@ struct cllm_server_run_info {
     char   finish_reason[32];      /* "" when none came */
     int    http_status;
     long   server_pid;             /* auto mode: the llama-server process; 0 in manual mode */
+    int    n_reasoning;            /* reasoning_content deltas (thinking models) */
+    uint64_t first_content_ns;     /* arrival of the first delta with content text; 0: none */
+    uint64_t first_reasoning_ns;   /* arrival of the first delta with reasoning_content text; 0: none */
+    int    cached_tokens;          /* prompt tokens the server took from its cache (llama-server timings.cache_n,
+                                      OpenAI/vLLM usage.prompt_tokens_details.cached_tokens); -1 not said */
 };
 
 /* Resolves auto mode's llama-server: a path (must be an executable file), or a name looked up on PATH; the name

@@ -1,10 +1,14 @@
-/* Serving load (`computellm serve-bench`): an OpenAI-compatible server (llama-server, vLLM, Ollama, ...) under c
- * concurrent streaming chat completions for each concurrency level c, as a closed loop (a request ends, the next
- * one starts) from one thread over curl's multi interface, so every stream is timestamped as its bytes arrive.
- * Per request TTFT, inter-token gaps, end-to-end latency and token counts (serve/chat_stream.h); per level
- * p50/p90/p99 and means, aggregate output tokens/s, requests/s, error rate and goodput under SLOs, returned as
- * structs (report/write_serve.c turns them into results JSON; app/serve_plan.c writes the file). The library
- * prints nothing: the caller watches through on_level. */
+/* Serving load (`computellm serve-bench`): an OpenAI-compatible server (llama-server, vLLM, Ollama, ...) under
+ * streaming chat completions, level after level, from one thread over curl's multi interface, so every stream is
+ * timestamped as its bytes arrive. A level is closed-loop (c requests in flight: one ends, the next starts) or
+ * open-loop (requests sent at a rate R on a seeded gamma schedule of shape B — Poisson when B = 1 —, optionally
+ * capped at max_concurrency in flight and ramped up linearly). Every request's content comes from next_request (or
+ * the fixed prompt) with the prefix-cache mode applied on top. The SLA search (find_max) picks its levels itself:
+ * the highest concurrency or rate whose probe meets every p99 SLO. Per request TTFT (first output token: content or
+ * reasoning), inter-token gaps, end-to-end latency and token counts (serve/chat_stream.h); per level p50/p90/p99
+ * and means, aggregate output tokens/s, requests/s, arrival statistics, error rate, goodput and the p99 SLO check,
+ * returned as structs (report/write_serve.c turns them into results JSON; app/serve_plan.c writes the file). The
+ * library prints nothing: the caller watches through on_level. */
 #ifndef CLLM_LLM_SERVE_BENCH_H
 #define CLLM_LLM_SERVE_BENCH_H
 
@@ -14,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "llm/llm_result.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,6 +26,40 @@ extern "C" {
 
 #define CLLM_SERVE_MAX_LEVELS 32
 #define CLLM_SERVE_MAX_CONCURRENCY 1024
+#define CLLM_SERVE_MAX_PROBES 48       /* levels an SLA search may run */
+#define CLLM_SERVE_DEFAULT_OPEN_REQUESTS 100   /* an open-loop level's requests without --requests/--duration */
+
+/* What one request sends. Filled by params.next_request (serve/workload.c); without one every request sends
+ * params.prompt / system_prompt / max_tokens. Strings stay valid until cllm_serve_run returns. */
+struct cllm_serve_content {
+    const char *system;        /* the system message; "" none */
+    const char *user;          /* the user message */
+    int         max_tokens;    /* this request's max_tokens (its output length) */
+    int         prompt_tokens; /* the prompt's tokens as the model's tokenizer counted them; -1 unknown */
+    const char *origin;        /* where it came from, e.g. "corpus:fr/story#3" or "dataset:17"; for --save-requests */
+};
+/* index counts the run's requests from 0 across levels. CLLM_OK, or an error (err set) that ends the run. */
+typedef enum cllm_status (*cllm_serve_next_fn)(void *user_data, long index, struct cllm_serve_content *out,
+                                               char *err, size_t errlen);
+
+/* What the prompt cache may reuse (the engine applies it on top of each request's content). */
+enum cllm_serve_prefix_cache {
+    CLLM_SERVE_CACHE_OFF,      /* a unique random prefix opens every prompt and "cache_prompt": false: nothing is
+                                  shared between requests (the default) */
+    CLLM_SERVE_CACHE_ON,       /* "cache_prompt": true and the content as it is: the cached case, measured on purpose */
+    CLLM_SERVE_CACHE_SHARED    /* every request opens with the same system prefix of about shared_prefix_tokens
+                                  tokens, then a unique marker; "cache_prompt": true */
+};
+
+enum cllm_serve_find { CLLM_SERVE_FIND_NONE, CLLM_SERVE_FIND_CONCURRENCY, CLLM_SERVE_FIND_RATE };
+
+/* Latency SLOs on a level's p99s (--slo ttft_p99_ms=...; the presets set ttft and tpot); 0: no such SLO. */
+struct cllm_serve_slo {
+    double ttft_p99_ms;        /* time to first token */
+    double itl_p99_ms;         /* every inter-token gap pooled */
+    double e2e_p99_ms;         /* request sent to stream ended */
+    double tpot_p99_ms;        /* per request (e2e - ttft) / (output tokens - 1), MLPerf's TPOT */
+};
 
 /* One request of a level, in the order they ended. */
 struct cllm_serve_request {
@@ -33,6 +72,18 @@ struct cllm_serve_request {
     int         prompt_tokens;     /* -1: the server sent neither usage nor timings */
     char        token_count_source[16];   /* "usage", "timings" or "chunks" */
     char       *error;             /* what failed (malloc'd); NULL when ok */
+    int         level;             /* index of its level in the result */
+    long        index;             /* the run's request number, from 0 (what next_request was given) */
+    double      scheduled_s;       /* open loop: when it was due, from the level's start; NAN in a closed loop */
+    double      sent_s;            /* when it was sent, from the level's start */
+    double      ttft_content_s;    /* sent to the first content delta; NAN: none */
+    double      ttft_reasoning_s;  /* sent to the first reasoning_content delta; NAN: none */
+    double      tpot_s;            /* (e2e - ttft) / (output_tokens - 1); NAN below 2 tokens */
+    int         reasoning_tokens;  /* reasoning_content deltas */
+    int         cached_tokens;     /* prompt tokens the server said it took from its cache; -1 not said */
+    int         prompt_tokens_counted;   /* next_request's count of the prompt; -1 unknown */
+    bool        warmup;            /* an SLA probe's warm-up share: not in the level's statistics */
+    char       *origin;            /* next_request's origin (malloc'd); NULL: the fixed prompt */
 };
 
 /* p50, p90, p99 and mean (numpy's interpolated percentiles), in seconds; NAN when n is 0. */
@@ -53,9 +104,26 @@ enum cllm_serve_level_status {
     CLLM_SERVE_LEVEL_CANCELLED    /* Ctrl-C */
 };
 
-/* One concurrency level: its request records and statistics over them. */
+/* One level: its request records and statistics over them (the warm-up share of an SLA probe left out). */
 struct cllm_serve_level {
-    int         concurrency;
+    bool        open_loop;        /* sent at `rate`; else closed-loop at `concurrency` */
+    int         concurrency;      /* closed loop: streams kept in flight; open loop: max_concurrency (0: no cap) */
+    double      rate;             /* open loop: requested req/s (INFINITY: all at once); NAN closed loop */
+    double      achieved_rate;    /* open loop: (sends - 1) / span of sends; NAN below 2 sends */
+    double      interarrival_mean_s, interarrival_cv;   /* of the actual sends; NAN below 2 (3 for cv) sends */
+    double      schedule_cv;      /* open loop: the schedule's own inter-arrival CV (what was asked); NAN */
+    double      schedule_rate;    /* open loop: the schedule's own rate over the same arrivals; NAN */
+    int         n_waited;         /* open loop: sends held back by max_concurrency */
+    struct cllm_serve_dist wait_s;   /* open loop: due to sent, over every send */
+    int         n_warmup;         /* requests left out as the probe's warm-up */
+    bool        has_slo;          /* p99 SLOs were given: slo_met and slo_failed are set */
+    bool        slo_met;          /* every p99 SLO met and no request failed */
+    char        slo_failed[300];  /* !slo_met: which ("ttft p99 812 ms > 500 ms; 2 requests failed") */
+    uint64_t    t0_ns, t1_ns;     /* first send, last end (cllm_now_ns): the energy window; 0 none */
+    bool        has_energy;       /* the caller asked the monitor over [t0, t1] (app/serve_plan.c): energy below
+                                     (tokens: the level's output tokens; why when there was no reading) */
+    struct cllm_llm_energy energy;
+    double      energy_per_request_j;   /* energy.win.j / n_requests; NAN when not measured */
     enum cllm_serve_level_status status;
     const char *error;            /* FAILED: the first request's error (or a fixed text); else NULL */
     int         request_limit;    /* requests the level could start; 0: no limit (until duration_s) */
@@ -64,6 +132,8 @@ struct cllm_serve_level {
     int         n_cancelled;      /* CANCELLED: in flight at Ctrl-C, dropped and not counted */
     double      wall_s;           /* first request sent to last one ended; NAN when none ended */
     struct cllm_serve_dist ttft_s, itl_s, e2e_s;   /* over the successful requests (itl_s: every gap pooled) */
+    struct cllm_serve_dist ttft_content_s, ttft_reasoning_s, tpot_s;   /* the same, of those that have one */
+    long long   reasoning_tokens; /* reasoning deltas of the successful requests */
     long long   output_tokens;    /* of the successful requests */
     double      output_tokens_per_second;   /* output_tokens / wall_s; NAN when no request ended */
     double      requests_per_second;        /* n_ok / wall_s */
@@ -102,10 +172,46 @@ struct cllm_serve_server {
     const char *client;           /* libcurl's version string */
 };
 
+/* One probe of the SLA search. */
+struct cllm_serve_probe {
+    double      value;            /* the concurrency or rate probed */
+    int         level;            /* its index in levels[] */
+    bool        met;
+    char        why[300];         /* !met: what failed */
+};
+
+struct cllm_serve_search {
+    enum cllm_serve_find mode;    /* NONE: no search */
+    bool        found;            /* some probe met the SLOs: best is set */
+    double      best;             /* the highest level that met them */
+    double      lowest_failed;    /* the lowest level that did not; NAN when none failed */
+    bool        limit_reached;    /* every probe up to the search's limit met them */
+    int         n_probes;
+    struct cllm_serve_probe probes[CLLM_SERVE_MAX_PROBES];
+};
+
 /* The run's setup as the requests were sent (the caller's strings: valid while the params' are). */
 struct cllm_serve_setup {
     int         concurrency[CLLM_SERVE_MAX_LEVELS];
     int         n_levels;
+    double      rates[CLLM_SERVE_MAX_LEVELS];   /* open-loop levels; n_rates 0: closed loop */
+    int         n_rates;
+    double      burstiness, ramp_up_s;
+    int         max_concurrency;
+    bool        content_hook;     /* next_request gave the content */
+    enum cllm_serve_prefix_cache prefix_cache;
+    int         shared_prefix_tokens;
+    int         shared_prefix_words;   /* words of the shared prefix made for it */
+    int         shared_prefix_tokens_counted;   /* the server's count of that text (llama-server POST /tokenize);
+                                                   -1 unknown (shared_prefix_count_why) */
+    char        shared_prefix_count_why[160];
+    struct cllm_serve_slo slo;
+    enum cllm_serve_find find_max;
+    int         probe_requests;
+    double      probe_s, warmup_share, rate_resolution, find_start_rate;
+    int         find_limit;
+    double      find_limit_used;  /* the search's highest level as it ran */
+    uint32_t    arrival_seed;
     int         requests;         /* 0: not given */
     double      duration_s;       /* 0: not given */
     int         max_tokens;
@@ -134,11 +240,13 @@ struct cllm_serve_result {
     struct cllm_serve_setup  setup;
     struct cllm_serve_level *levels;   /* in the order run */
     int         n_levels;
+    struct cllm_serve_search search;
 };
 
-/* on_level: before a level starts (level NULL) and when it ended (level: its record and statistics). */
-typedef void (*cllm_serve_level_fn)(int index, int count, int concurrency, const struct cllm_serve_level *level,
-                                    void *user_data);
+/* on_level: before a level starts (level NULL) and when it ended (level: its record and statistics). value: the
+ * concurrency (closed loop) or the rate (open loop); count: the levels to run, 0 in an SLA search. */
+typedef void (*cllm_serve_level_fn)(int index, int count, bool open_loop, double value,
+                                    const struct cllm_serve_level *level, void *user_data);
 
 struct cllm_serve_params {
     const char *server_url;      /* http(s)://HOST:PORT[/prefix] of an OpenAI-compatible server (required) */
@@ -146,7 +254,27 @@ struct cllm_serve_params {
     const char *api_key;         /* sent as "Authorization: Bearer KEY"; NULL: none. Never written anywhere */
     int         concurrency[CLLM_SERVE_MAX_LEVELS];  /* the levels, run in this order; each 1 .. 1024 */
     int         n_levels;
-    int         requests;        /* requests per level; 0: max(16, 4 × c), or no limit when duration_s is set */
+    double      rates[CLLM_SERVE_MAX_LEVELS];   /* open-loop levels in req/s (INFINITY: all at once); n_rates > 0:
+                                                   these levels instead of concurrency's */
+    int         n_rates;
+    double      burstiness;      /* the gamma shape of the inter-arrival times: 1 Poisson, < 1 burstier (1) */
+    int         max_concurrency; /* open loop: at most this many in flight, later arrivals wait; 0: no cap */
+    double      ramp_up_s;       /* open loop: the rate grows linearly from 0 to R over this many seconds; 0: none */
+    uint32_t    seed;            /* the arrival schedule's and the unique prefixes' random stream (42) */
+    enum cllm_serve_prefix_cache prefix_cache;   /* OFF */
+    int         shared_prefix_tokens;            /* CACHE_SHARED: the shared prefix's length in tokens */
+    struct cllm_serve_slo slo;   /* p99 SLOs: each level is checked; the SLA search needs one */
+    enum cllm_serve_find find_max;   /* NONE: run the levels given; else search (the levels given are ignored) */
+    int         probe_requests;  /* a probe's measured requests, at least (32) */
+    double      probe_s;         /* and its measured seconds, at least (5) */
+    double      warmup_share;    /* a probe's first share of requests (by send) left out as warm-up (0.2) */
+    double      rate_resolution; /* the rate search stops when (high - low) <= this × high (0.05) */
+    double      find_start_rate; /* the rate search's first probe, req/s (1) */
+    int         find_limit;      /* the search's highest level, concurrency or req/s; 0: 1024 */
+    cllm_serve_next_fn next_request;   /* NULL: the fixed prompt */
+    void       *next_user_data;
+    int         requests;        /* requests per level; 0: max(16, 4 × c) closed, 100 open loop, or no limit when
+                                    duration_s is set */
     double      duration_s;      /* per level: no new request after this many seconds (those in flight finish);
                                     0: no limit */
     int         max_tokens;      /* max_tokens of each request (256) */
@@ -177,7 +305,28 @@ bool cllm_serve_supported(void);
 enum cllm_status cllm_serve_parse_concurrency(struct cllm_serve_params *p, const char *list, char *err,
                                               size_t errlen);
 
-/* "ttft_ms=500,itl_ms=50" (either or both) into p->slo_*. CLLM_ERR_CONFIG with err naming the bad key or value. */
+/* "1,2,4,inf" into p->rates / n_rates: positive numbers of requests per second, "inf" all at once.
+ * CLLM_ERR_CONFIG with err naming the bad item. */
+enum cllm_status cllm_serve_parse_rates(struct cllm_serve_params *p, const char *list, char *err, size_t errlen);
+
+/* "off", "on" or "shared-prefix" (then n, the tokens) into p->prefix_cache. CLLM_ERR_CONFIG with err. */
+enum cllm_status cllm_serve_parse_prefix_cache(struct cllm_serve_params *p, const char *mode, const char *n,
+                                               char *err, size_t errlen);
+
+/* "mlperf-llama2-70b-server" (TTFT p99 2000 ms, TPOT p99 200 ms) or "mlperf-llama2-70b-interactive" (450 / 40)
+ * into p->slo. CLLM_ERR_CONFIG naming the known presets. */
+enum cllm_status cllm_serve_slo_preset(struct cllm_serve_params *p, const char *name, char *err, size_t errlen);
+
+/* The open-loop schedule: n send times (seconds from the level's start, ascending) at rate req/s (INFINITY: all
+ * 0), gamma inter-arrivals of shape burstiness and mean 1/rate, the rate ramped linearly from 0 over ramp_up_s;
+ * seeded, so the same arguments give the same times. Pure. */
+void cllm_serve_arrivals(double rate, double burstiness, double ramp_up_s, uint32_t seed, int n, double *t_out);
+
+/* Mean and coefficient of variation (sample sd / mean) of the n - 1 gaps of ascending times t; NAN when too few. */
+void cllm_serve_gap_stats(const double *t, int n, double *mean_out, double *cv_out);
+
+/* The SLO keys (ttft_ms, itl_ms: goodput per request; ttft_p99_ms, itl_p99_ms, e2e_p99_ms, tpot_p99_ms: the
+ * level's p99s), comma-separated, into p->slo_* and p->slo. CLLM_ERR_CONFIG with err naming the bad key or value. */
 enum cllm_status cllm_serve_parse_slo(struct cllm_serve_params *p, const char *spec, char *err, size_t errlen);
 
 /* Checks the parameters (URL scheme, levels, counts). CLLM_ERR_CONFIG with err saying what is wrong. */

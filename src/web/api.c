@@ -2043,7 +2043,7 @@ static void add_serve_chart(cJSON *charts, const cJSON *levels, const char *id, 
     lab = cJSON_AddArrayToObject(c, "labels");
     cJSON_ArrayForEach(L, levels) {
         char text[64];
-        snprintf(text, sizeof(text), "c=%.0f", cllm_r_num(L, &CLLM_F_SERVE_L_CONCURRENCY));
+        cllm_write_serve_level_label(L, text, sizeof(text));
         cJSON_AddItemToArray(lab, cJSON_CreateString(text));
     }
     series = cJSON_AddArrayToObject(c, "series");

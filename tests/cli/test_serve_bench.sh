@@ -2,8 +2,9 @@
 # computellm serve-bench through the built binary: argument errors (exit 2, a message naming what is wrong), the
 # build without libcurl, and full runs against the schedule-streaming test server (`test_serve_bench --serve`,
 # built beside this test's working folder): results file, export, compare, --json, a failing server, Ctrl-C, and
-# the key paths of those outputs against tests/data/golden/serve_bench.keys (recorded with the version before the
-# typed results model; hardware facts differ per machine and are left out; GOLDEN_UPDATE=1 re-records).
+# the key paths of those outputs against tests/data/golden/serve_bench.keys (re-recorded for issue 17's keys: open
+# loop, prefix cache, p99 SLOs, the SLA search, energy; hardware facts differ per machine and are left out;
+# GOLDEN_UPDATE=1 re-records); open-loop levels, --save-requests, the SLA search and shared-prefix on the CLI.
 # Usage: test_serve_bench.sh PATH/TO/computellm
 set -u
 BIN=$1
@@ -32,13 +33,33 @@ check "names the bad level" grep -q -- "--concurrency: '0' is not a positive int
 expect_rc "concurrency word exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency two
 check "names the word" grep -q "'two' is not a positive integer" "$T/err"
 expect_rc "bad SLO key exits 2" 2 "$BIN" serve-bench --server-url $U --slo ttft=500
-check "names the SLO key" grep -q -- "--slo: unknown key 'ttft' (known: ttft_ms, itl_ms)" "$T/err"
+check "names the SLO key" grep -q -- "--slo: unknown key 'ttft' (known: ttft_ms, itl_ms, ttft_p99_ms, itl_p99_ms, e2e_p99_ms, tpot_p99_ms)" "$T/err"
 expect_rc "bad SLO value exits 2" 2 "$BIN" serve-bench --server-url $U --slo=itl_ms=-3
 check "names the SLO value" grep -q "itl_ms=-3: not a positive number" "$T/err"
 expect_rc "requests 0 exits 2" 2 "$BIN" serve-bench --server-url $U --requests 0
 check "names --requests" grep -q -- "--requests: '0' is not a positive integer" "$T/err"
 expect_rc "bad duration exits 2" 2 "$BIN" serve-bench --server-url $U --duration soon
 check "names --duration" grep -q -- "--duration: 'soon'" "$T/err"
+expect_rc "bad rate exits 2" 2 "$BIN" serve-bench --server-url $U --request-rate 1,zero
+check "names the bad rate" grep -q -- "--request-rate: 'zero' is not a positive number of requests per second or inf" "$T/err"
+expect_rc "both kinds of level exit 2" 2 "$BIN" serve-bench --server-url $U --concurrency 2 --request-rate 4
+check "says to give one kind" grep -q -- "two kinds of level: give one" "$T/err"
+expect_rc "unknown prefix-cache mode exits 2" 2 "$BIN" serve-bench --server-url $U --prefix-cache sometimes
+check "names the known modes" grep -q -- "--prefix-cache: 'sometimes' is not a prefix-cache mode (known: off, on, shared-prefix N)" "$T/err"
+expect_rc "shared-prefix without its length exits 2" 2 "$BIN" serve-bench --server-url $U --prefix-cache shared-prefix
+check "says shared-prefix needs N" grep -q -- "shared-prefix needs its length in tokens" "$T/err"
+expect_rc "find-max without a p99 SLO exits 2" 2 "$BIN" serve-bench --server-url $U --find-max concurrency --slo ttft_ms=100
+check "says the search needs a p99 SLO" grep -q -- "the SLA search needs a p99 SLO" "$T/err"
+expect_rc "find-max with levels exits 2" 2 "$BIN" serve-bench --server-url $U --find-max rate --request-rate 2 --slo-preset mlperf-llama2-70b-server
+check "says the search picks its levels" grep -q -- "--find-max picks its own levels" "$T/err"
+expect_rc "unknown SLO preset exits 2" 2 "$BIN" serve-bench --server-url $U --slo-preset fast
+check "names the presets" grep -q -- "known: mlperf-llama2-70b-server, mlperf-llama2-70b-interactive" "$T/err"
+expect_rc "burstiness without a rate exits 2" 2 "$BIN" serve-bench --server-url $U --burstiness 0.5
+check "says burstiness needs --request-rate" grep -q -- "give --request-rate" "$T/err"
+expect_rc "burstiness out of range exits 2" 2 "$BIN" serve-bench --server-url $U --request-rate 2 --burstiness 0
+check "names --burstiness" grep -q -- "--burstiness: '0' is not a number in" "$T/err"
+expect_rc "--save-requests naming a folder exits 2" 2 "$BIN" serve-bench --server-url $U --save-requests "$T/"
+check "says it names no file" grep -q -- "--save-requests: '$T/' names no file" "$T/err"
 expect_rc "missing value exits 2" 2 "$BIN" serve-bench --server-url $U --concurrency
 check "says the option needs a value" grep -q -- "--concurrency needs a value" "$T/err"
 : > "$T/afile"
@@ -127,6 +148,59 @@ check "Ctrl-C writes the partial file" jq -e '.run.status == "cancelled" and .se
   and .serving_benchmarks.levels[0].n_cancelled == 1' "$cres" >/dev/null
 check "the table marks the cancelled level" grep -q "^ *\*1 " "$T/err"
 
+# --- open loop: rates, the cap, burstiness, seed; --save-requests as a new file; energy null with its reason ---
+expect_rc "open-loop levels" 0 "$BIN" serve-bench --server-url "$U" --request-rate 20,inf --requests 10 --max-concurrency 4 \
+  --burstiness 0.5 --seed 7 --max-tokens 8 --save-requests "$T/req.jsonl" --output-dir "$T/open"
+ores=$(cat "$T/out")
+check "open-loop results" jq -e '.serving_benchmarks as $s | $s.params.request_rate == ["20", "inf"]
+  and $s.params.burstiness == 0.5 and $s.params.arrival_seed == 7 and $s.params.max_concurrency == 4
+  and $s.params.concurrency == null and $s.params.prefix_cache.mode == "off" and $s.params.prefix_cache.cache_prompt == false
+  and ($s.levels | length) == 2 and all($s.levels[]; .mode == "open-loop" and .n_requests == 10 and .n_ok == 10
+        and .concurrency == 4 and (.wait_s.n == 10) and (.requests | length) == 10)
+  and $s.levels[0].rate == 20 and $s.levels[0].achieved_rate > 0 and $s.levels[0].interarrival_cv > 0
+  and $s.levels[0].schedule_cv > 0 and $s.levels[0].requests[3].scheduled_s > 0
+  and $s.levels[1].rate == null and ($s.levels[1].null_reasons.rate | test("inf"))
+  and $s.levels[1].n_waited >= 1 and $s.sla_search == null' "$ores" >/dev/null
+check "energy per level: measured, or null with the reason" jq -e 'all(.serving_benchmarks.levels[];
+  (.energy.joules > 0 and .energy_per_request_j > 0)
+  or (.energy.joules == null and (.energy.null_reasons.joules | length) > 0 and .energy_per_request_j == null
+      and (.null_reasons.energy_per_request_j | length) > 0))' "$ores" >/dev/null
+check "the table names the rates" grep -Eq '^ +inf ' "$T/err"
+check "says where the requests went" grep -q "every request written to $T/req.jsonl" "$T/err"
+check "--save-requests: a line per request" bash -c "test \$(wc -l <'$T/req.jsonl') -eq 20"
+check "--save-requests: each line's keys" jq -s -e 'length == 20 and all(.[]; (.level == 0 or .level == 1)
+  and .sent_s >= 0 and .end_s >= .first_token_s and .first_token_s >= .sent_s and .status == "ok"
+  and .output_tokens == 8 and .prompt_tokens > 0 and has("energy_j") and has("origin") and .warmup == false)
+  and ([.[] | .index] | sort) == [range(20)]' "$T/req.jsonl" >/dev/null
+expect_rc "again onto the same --save-requests path" 0 "$BIN" serve-bench --server-url "$U" --request-rate inf --requests 3 \
+  --max-tokens 4 --save-requests "$T/req.jsonl" --output-dir "$T/open"
+check "the first file is kept" bash -c "test \$(wc -l <'$T/req.jsonl') -eq 20"
+check "a new file beside it" bash -c "test \$(wc -l <'$T/req_2.jsonl') -eq 3"
+
+# --- the SLA search: first token 20 ms up to 3 streams in flight, 320 ms past them: the answer is 3 ---
+expect_rc "SLA search over concurrency" 0 "$BIN" serve-bench --server-url "$U/knee=3:300" --find-max concurrency \
+  --slo ttft_p99_ms=150 --probe-requests 6 --probe-seconds 0 --max-tokens 4 --output-dir "$T/find"
+fres2=$(cat "$T/out")
+check "the search finds 3" jq -e '.serving_benchmarks.sla_search | .found and .max_meeting_slo == 3
+  and .lowest_failing == 4 and .mode == "concurrency" and ([.probes[] | .value] == [1, 2, 4, 3])
+  and ([.probes[] | .met] == [true, true, false, true]) and (.rule | test("doubling"))' "$fres2" >/dev/null
+check "the probes are levels" jq -e '.serving_benchmarks | (.levels | length) == 4
+  and all(.levels[]; .n_warmup == 2 and .slo_check != null) and .params.find_max.probe_requests == 6
+  and .params.slo_p99.ttft_p99_ms == 150' "$fres2" >/dev/null
+check "the table says the answer" grep -q "highest concurrency meeting every SLO: 3" "$T/err"
+expect_rc "an SLO preset" 0 "$BIN" serve-bench --server-url "$U" --concurrency 1 --requests 2 --max-tokens 4 \
+  --slo-preset mlperf-llama2-70b-interactive --json --output-dir "$T/preset"
+check "the preset's SLOs and each level's check" jq -e '.params.slo_p99 == {"ttft_p99_ms": 450, "tpot_p99_ms": 40}
+  and .levels[0].slo_check.met == true and .levels[0].tpot_s.p50 > 0' "$T/out" >/dev/null
+
+# --- shared-prefix against the test server's cache model (1 ms per uncached word) ---
+expect_rc "shared-prefix 50" 0 "$BIN" serve-bench --server-url "$U/llama/ptok=1000" --prefix-cache shared-prefix 50 \
+  --concurrency 1 --requests 3 --max-tokens 4 --json --output-dir "$T/shared"
+check "the shared prefix is cached from the second request on" jq -e '.params.prefix_cache.mode == "shared-prefix"
+  and .params.prefix_cache.shared_prefix_tokens == 50 and .params.prefix_cache.cache_prompt == true
+  and .levels[0].requests[0].cached_tokens == 0 and .levels[0].requests[1].cached_tokens >= 50
+  and .levels[0].requests[1].ttft_s < .levels[0].requests[0].ttft_s' "$T/out" >/dev/null
+
 # --- golden: the key paths (array indices as #) of the ok, failed and --json outputs, as before the redesign ---
 keys() {
   jq -r '[paths | map(if type == "number" then "#" else . end) | join(".")] | unique | .[]
@@ -134,7 +208,7 @@ keys() {
 }
 GOLD=$(dirname "$0")/../data/golden/serve_bench.keys
 { keys "$res" | sed 's/^/ok: /'; keys "$fres" | sed 's/^/failed: /'; keys "$T/json_section" | sed 's/^/json: /'
-  keys "$cres" | sed 's/^/cancelled: /'; } \
+  keys "$cres" | sed 's/^/cancelled: /'; keys "$ores" | sed 's/^/open: /'; keys "$fres2" | sed 's/^/search: /'; } \
   >"$T/keys"
 if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then cp "$T/keys" "$GOLD"; echo "re-recorded $GOLD" >&2; fi
 if diff -u "$GOLD" "$T/keys" >"$T/keys.diff"; then

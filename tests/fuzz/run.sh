@@ -3,7 +3,7 @@
 # seed corpus kept in BUILD/fuzz-corpus/NAME (tests/fuzz/corpus/ is only read). Exits 1 when any target finds
 # something: the input is kept in BUILD/fuzz-artifacts/NAME/ and the command to reproduce it is printed.
 # usage: tests/fuzz/run.sh BUILD SECONDS [NAME...]   (NAME: json config registry result sse gguf hf_headers sweep_args monitor
-#        gpu_select rpc hub_tokens hub_submit cudabin workload_dataset prom)
+#        gpu_select rpc hub_tokens hub_submit hub_compare cudabin serve_args workload_dataset prom)
 set -uo pipefail
 
 if [ $# -lt 2 ]; then
@@ -20,8 +20,8 @@ src=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$src/../.." && pwd)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(json config registry result sse gguf hf_headers sweep_args monitor gpu_select rpc hub_tokens hub_submit hub_compare cudabin
-           workload_dataset prom)
+  targets=(json config registry result sse gguf hf_headers sweep_args serve_args monitor gpu_select rpc hub_tokens
+           hub_submit hub_compare cudabin workload_dataset prom)
 fi
 
 # Leaks inside third-party driver libraries only (tests/sanitizers/lsan.supp says which and why).

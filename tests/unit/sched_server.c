@@ -13,7 +13,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
 #include <microhttpd.h>
+#include <pthread.h>
 
 #include "core/clock.h"
 
@@ -28,12 +30,13 @@ enum mode {
     M_NUL,         /* token 2's content has a \u0000 */
     M_NOTOBJ,      /* token 2's data is a JSON array */
     M_PLAIN,       /* one application/json completion: "stream" ignored */
+    M_REASONING,   /* role-only and empty deltas first, then reasoning_content tokens, then content */
 };
 
 static const struct { const char *name; enum mode mode; } g_modes[] = {
     {"cut", M_CUT}, {"badjson", M_BADJSON}, {"stall", M_STALL}, {"keepalive", M_KEEPALIVE}, {"empty", M_EMPTY},
     {"endless", M_ENDLESS}, {"badutf8", M_BADUTF8}, {"trailing", M_TRAILING}, {"nul", M_NUL},
-    {"notobj", M_NOTOBJ}, {"plain", M_PLAIN},
+    {"notobj", M_NOTOBJ}, {"plain", M_PLAIN}, {"reasoning", M_REASONING},
 };
 
 static struct MHD_Daemon *g_d;
@@ -43,6 +46,20 @@ static volatile int g_health = 200;
 static int g_posts;                  /* POSTs since the last reset (atomic) */
 static volatile uint64_t g_req_ns;   /* when the server took the last POST */
 static volatile uint64_t g_first_ns; /* when a stream last handed its first token to the socket */
+static int g_in_flight, g_max_in_flight;   /* streams being answered since the last reset (atomic) */
+static int g_epoch;                        /* resets so far: a stream of an earlier test does not count */
+
+/* the cache model's prompts (cache_prompt true), each its words joined by single spaces */
+#define CACHE_MAX 512
+static pthread_mutex_t g_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *g_cache[CACHE_MAX];
+static int g_n_cache;
+
+/* A POST's body, gathered as it comes. */
+struct body {
+    char  *data;
+    size_t len;
+};
 
 struct stream {
     enum mode mode;
@@ -50,7 +67,109 @@ struct stream {
     uint64_t  t0;
     int       i;        /* next token */
     int       stage;    /* 0 tokens, 1 usage sent, 2 [DONE] sent */
+    int       think;    /* M_REASONING: reasoning tokens first */
+    int       pre;      /* M_REASONING: token-less deltas sent (role, empty content) */
+    int       prompt_words, cached_words;
+    bool      counted;  /* still in g_in_flight */
+    int       epoch;
 };
+
+/* The stream is no longer in flight: at its [DONE] (a client starts its next request on [DONE], before the server
+ * has closed this one), or when it is freed. */
+static void stream_done(struct stream *s)
+{
+    if (s->counted && s->epoch == __atomic_load_n(&g_epoch, __ATOMIC_SEQ_CST))
+        __atomic_sub_fetch(&g_in_flight, 1, __ATOMIC_SEQ_CST);
+    s->counted = false;
+}
+
+static void stream_free(void *cls)
+{
+    stream_done(cls);
+    free(cls);
+}
+
+/* The words of s (split at white space) appended to out, single-spaced; the word count. */
+static int add_words(const char *s, char **out, size_t *len, size_t *cap)
+{
+    int n = 0;
+    while (s && *s) {
+        const char *w;
+        while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+            s++;
+        if (!*s)
+            break;
+        w = s;
+        while (*s && *s != ' ' && *s != '\n' && *s != '\t' && *s != '\r')
+            s++;
+        if (*len + (size_t)(s - w) + 2 > *cap) {
+            char *nb;
+            *cap = (*len + (size_t)(s - w) + 2) * 2;
+            nb = realloc(*out, *cap);
+            if (!nb)
+                return n;
+            *out = nb;
+        }
+        if (*len)
+            (*out)[(*len)++] = ' ';
+        memcpy(*out + *len, w, (size_t)(s - w));
+        *len += (size_t)(s - w);
+        (*out)[*len] = '\0';
+        n++;
+    }
+    return n;
+}
+
+/* Words two single-spaced word strings share from the start. */
+static int common_words(const char *a, const char *b)
+{
+    int n = 0;
+    for (;;) {
+        const char *ea = strchr(a, ' '), *eb = strchr(b, ' ');
+        size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+        if (la == 0 || la != lb || memcmp(a, b, la) != 0)
+            return n;
+        n++;
+        if (!ea || !eb)
+            return n;
+        a = ea + 1;
+        b = eb + 1;
+    }
+}
+
+/* The cache model on a POST body: its prompt words and how many of them an earlier cache_prompt request cached. */
+static void cache_model(const struct body *b, int *words, int *cached)
+{
+    cJSON *j = b && b->data ? cJSON_ParseWithLength(b->data, b->len) : NULL;
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(j, "messages"), *m;
+    char *prompt = NULL;
+    size_t len = 0, cap = 0;
+    bool use = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "cache_prompt"));
+    *words = *cached = 0;
+    cJSON_ArrayForEach(m, msgs) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, "content");
+        if (cJSON_IsString(c))
+            *words += add_words(c->valuestring, &prompt, &len, &cap);
+    }
+    cJSON_Delete(j);
+    if (!prompt)
+        return;
+    if (use) {
+        pthread_mutex_lock(&g_cache_mu);
+        for (int i = 0; i < g_n_cache; i++) {
+            int k = common_words(g_cache[i], prompt);
+            if (k > *cached)
+                *cached = k;
+        }
+        if (*cached >= *words && *words > 0)
+            *cached = *words - 1;   /* as llama-server: the last prompt token is evaluated again for its logits */
+        if (g_n_cache < CACHE_MAX)
+            g_cache[g_n_cache++] = prompt, prompt = NULL;
+        pthread_mutex_unlock(&g_cache_mu);
+    }
+    free(prompt);
+}
+
 
 static void sleep_until(uint64_t t_ns)
 {
@@ -98,7 +217,22 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     (void)pos;
     if (s->mode == M_KEEPALIVE || s->mode == M_EMPTY || s->mode == M_ENDLESS)
         return hostile_read(s, buf, max);
-    if (s->stage == 0 && s->i < s->n_tok) {
+    if (s->mode == M_REASONING && s->pre < 2) {
+        /* not tokens: a client that stamps TTFT here measures the connection, not the model */
+        static const char *const pre[] = {
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":null}]}\n\n",
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+        };
+        return snprintf(buf, max, "%s", pre[s->pre++]);
+    }
+    if (s->mode == M_REASONING && s->stage == 0 && s->i < s->think) {
+        sleep_until(s->t0 + (uint64_t)(s->first_ms + s->gap_ms * s->i) * 1000000ULL);
+        n = snprintf(buf, max, "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"think%d \"},"
+                     "\"finish_reason\":null}]}\n\n", s->i);
+        s->i++;
+        return n;
+    }
+    if (s->stage == 0 && s->i < s->n_tok + s->think) {
         if (s->mode == M_CUT && s->i == 5)
             return MHD_CONTENT_READER_END_WITH_ERROR;
         if (s->mode == M_STALL && s->i == s->stall_at) {
@@ -120,7 +254,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             s->i++;
             return snprintf(buf, max, "%s", bad[s->mode]);
         }
-        if (s->i == 0)
+        if (s->i == s->think)
             g_first_ns = cllm_now_ns();
         n = snprintf(buf, max,
                      "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
@@ -130,17 +264,28 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         return n;
     }
     if (s->stage == 0) {
-        double decode_ms = (double)s->gap_ms * (s->n_tok > 1 ? s->n_tok - 1 : 0);
+        int out = s->n_tok + s->think;
+        double decode_ms = (double)s->gap_ms * (out > 1 ? out - 1 : 0);
         s->stage = 1;
+        if (s->prompt_words > 0)
+            /* the cache model: the prompt's words, of them cached */
+            return snprintf(buf, max,
+                            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+                            "\"usage\":{\"prompt_tokens\":%d,\"completion_tokens\":%d,\"total_tokens\":%d},"
+                            "\"timings\":{\"cache_n\":%d,\"prompt_n\":%d,\"prompt_ms\":5.0,\"predicted_n\":%d,"
+                            "\"predicted_ms\":%.1f,\"predicted_per_second\":41.6}}\n\n",
+                            s->prompt_words, out, out + s->prompt_words, s->cached_words,
+                            s->prompt_words - s->cached_words, out, decode_ms);
         return snprintf(buf, max,
                         "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
                         "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":%d,\"total_tokens\":%d},"
                         "\"timings\":{\"prompt_n\":12,\"prompt_ms\":5.0,\"predicted_n\":%d,\"predicted_ms\":%.1f,"
                         "\"predicted_per_second\":41.6}}\n\n: keep-alive\n\n",
-                        s->n_tok, s->n_tok + 12, s->n_tok, decode_ms);
+                        out, out + 12, out, decode_ms);
     }
     if (s->stage == 1) {
         s->stage = 2;
+        stream_done(s);
         return snprintf(buf, max, "data: [DONE]\n\n");
     }
     return MHD_CONTENT_READER_END_OF_STREAM;
@@ -185,6 +330,12 @@ static void parse_spec(const char *p, struct sched_spec *sp)
             sp->quiet_ms = a;
         else if (strcmp(key, "ping") == 0)
             sp->ping_ms = a;
+        else if (strcmp(key, "think") == 0)
+            sp->think = a;
+        else if (strcmp(key, "ptok") == 0)
+            sp->ptok_us = a;
+        else if (strcmp(key, "knee") == 0)
+            sp->knee = a, sp->knee_ms = b;
         while (*p && *p != ',' && *p != '/')
             p++;
         if (*p == ',')
@@ -215,8 +366,7 @@ static enum mode parse_path(const char *url, struct sched_spec *sp)
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
-    static int marker;
-    (void)cls, (void)version, (void)upload;
+    (void)cls, (void)version;
     if (strcmp(method, "POST") == 0) {
         static const char err500[] =
             "{\"error\":{\"code\":500,\"message\":\"model exploded\",\"type\":\"server_error\"}}";
@@ -227,14 +377,29 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         struct MHD_Response *r;
         enum mode m = M_OK;
         int nth;
-        if (*con_cls == NULL) {
-            *con_cls = &marker;
-            return MHD_YES;
+        struct body *b = *con_cls;
+        int in_flight;
+        if (b == NULL) {
+            *con_cls = calloc(1, sizeof(struct body));
+            return *con_cls ? MHD_YES : MHD_NO;
         }
         if (*upload_size) {
-            *upload_size = 0;   /* the request body is not needed */
+            /* the body, kept (bounded) for the cache model */
+            size_t k = *upload_size;
+            if (b->len + k <= (1u << 20)) {
+                char *nb = realloc(b->data, b->len + k + 1);
+                if (nb) {
+                    memcpy(nb + b->len, upload, k);
+                    b->data = nb;
+                    b->len += k;
+                    b->data[b->len] = '\0';
+                }
+            }
+            *upload_size = 0;
             return MHD_YES;
         }
+        if (strlen(url) >= 9 && strcmp(url + strlen(url) - 9, "/tokenize") == 0)
+            return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
         nth = __atomic_add_fetch(&g_posts, 1, __ATOMIC_SEQ_CST);
         m = parse_path(url, &sp);
         if (strncmp(url, "/err500bin/", 11) == 0)
@@ -257,6 +422,22 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         s = calloc(1, sizeof(*s));
         if (!s)
             return MHD_NO;
+        in_flight = __atomic_add_fetch(&g_in_flight, 1, __ATOMIC_SEQ_CST);
+        {
+            int mx = __atomic_load_n(&g_max_in_flight, __ATOMIC_SEQ_CST);
+            while (in_flight > mx && !__atomic_compare_exchange_n(&g_max_in_flight, &mx, in_flight, false,
+                                                                  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+                ;
+        }
+        if (sp.knee > 0 && in_flight > sp.knee)
+            sp.first_ms += sp.knee_ms;
+        if (sp.ptok_us > 0) {
+            cache_model(b, &s->prompt_words, &s->cached_words);
+            sp.first_ms += (int)(((long long)sp.ptok_us * (s->prompt_words - s->cached_words) + 500) / 1000);
+        }
+        s->counted = true;
+        s->epoch = __atomic_load_n(&g_epoch, __ATOMIC_SEQ_CST);
+        s->think = m == M_REASONING ? sp.think : 0;
         s->mode = m;
         s->n_tok = sp.n_tok;
         s->first_ms = sp.first_ms;
@@ -266,12 +447,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         s->ping_ms = sp.ping_ms > 0 ? sp.ping_ms : 200;
         s->t0 = cllm_now_ns();
         g_req_ns = s->t0;
-        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, free);
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free);
         MHD_add_response_header(r, "Content-Type", "text/event-stream");
         return queue(c, 200, r);
     }
-    if (strcmp(url, "/llama/props") == 0 || strcmp(url, "/badprops/props") == 0 ||
-        strcmp(url, "/badmodels/v1/models") == 0) {
+    if ((strncmp(url, "/llama/", 7) == 0 && strlen(url) >= 12 && strcmp(url + strlen(url) - 6, "/props") == 0) ||
+        strcmp(url, "/badprops/props") == 0 || strcmp(url, "/badmodels/v1/models") == 0) {
         static const char props[] = "{\"default_generation_settings\":{\"n_ctx\":2048},\"build_info\":\"sched\","
                                     "\"total_slots\":4}";
         static const char badprops[] = "{\"default_generation_settings\":{\"n_ctx\":2048}} trailing";
@@ -286,6 +467,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                      MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT));
     }
     return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    struct body *b = *con_cls;
+    (void)cls, (void)c, (void)toe;
+    if (b)
+        free(b->data);
+    free(b);
+    *con_cls = NULL;
 }
 
 /* Nagle would hold a chunk behind the previous one's delayed ACK (tens of ms): not the schedule's timing */
@@ -310,7 +501,8 @@ int sched_server_start(int port, const struct sched_spec *dflt)
     g_quit = 0;
     g_d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, (uint16_t)port, NULL,
                            NULL, handler, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                           MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
+                           MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+                           on_completed, NULL, MHD_OPTION_END);
     return g_d ? MHD_get_daemon_info(g_d, MHD_DAEMON_INFO_BIND_PORT)->port : 0;
 }
 
@@ -322,7 +514,20 @@ void sched_server_stop(void)
     g_d = NULL;
 }
 
-void sched_server_reset(void) { __atomic_store_n(&g_posts, 0, __ATOMIC_SEQ_CST); }
+void sched_server_reset(void)
+{
+    __atomic_store_n(&g_posts, 0, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&g_epoch, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g_in_flight, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g_max_in_flight, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&g_cache_mu);
+    for (int i = 0; i < g_n_cache; i++)
+        free(g_cache[i]);
+    g_n_cache = 0;
+    pthread_mutex_unlock(&g_cache_mu);
+}
+
+int sched_server_max_in_flight(void) { return __atomic_load_n(&g_max_in_flight, __ATOMIC_SEQ_CST); }
 
 void sched_server_set_health(int status) { g_health = status; }
 
@@ -342,4 +547,5 @@ void sched_server_reset(void) {}
 void sched_server_set_health(int status) { (void)status; }
 uint64_t sched_server_last_request_ns(void) { return 0; }
 uint64_t sched_server_last_first_token_ns(void) { return 0; }
+int sched_server_max_in_flight(void) { return 0; }
 #endif
