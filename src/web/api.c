@@ -253,7 +253,7 @@ void cllm_web_response_free(struct cllm_web_response *resp)
 
 /* ---- responses ---- */
 
-static void reply_text(struct cllm_web_response *resp, int status, const char *type, char *body)
+void cllm_web_reply_text(struct cllm_web_response *resp, int status, const char *type, char *body)
 {
     resp->status = status;
     resp->content_type = type;
@@ -261,29 +261,27 @@ static void reply_text(struct cllm_web_response *resp, int status, const char *t
     resp->body_len = body ? strlen(body) : 0;
 }
 
-/* Takes ownership of obj. */
-static void reply_json(struct cllm_web_response *resp, int status, cJSON *obj)
+void cllm_web_reply_json(struct cllm_web_response *resp, int status, struct cJSON *obj)
 {
     char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
     cJSON_Delete(obj);
     if (!text) {
-        reply_text(resp, 500, "application/json", strdup("{\"error\":\"out of memory\"}"));
+        cllm_web_reply_text(resp, 500, "application/json", strdup("{\"error\":\"out of memory\"}"));
         return;
     }
-    reply_text(resp, status, "application/json", text);
+    cllm_web_reply_text(resp, status, "application/json", text);
 }
 
-static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...) CLLM_PRINTF(3, 4);
-static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...)
+void cllm_web_reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[1200];
     va_list ap;
     cJSON *o = cJSON_CreateObject();
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     cJSON_AddStringToObject(o, "error", msg);
-    reply_json(resp, status, o);
+    cllm_web_reply_json(resp, status, o);
 }
 
 /* ---- names ---- */
@@ -656,12 +654,12 @@ static cJSON *parse_body(const struct cllm_web_request *req, struct cllm_web_res
         return cJSON_CreateObject();
     j = cllm_json_parse(req->body, req->body_len, "request body", err, sizeof(err));
     if (!j) {
-        reply_error(resp, 400, "%s", err);
+        cllm_web_reply_error(resp, 400, "%s", err);
         return NULL;
     }
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
-        reply_error(resp, 400, "request body: expected a JSON object");
+        cllm_web_reply_error(resp, 400, "request body: expected a JSON object");
         return NULL;
     }
     return j;
@@ -846,7 +844,7 @@ static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *res
     cJSON *hw, *ll;
 
     if (!detect_once(api)) {
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         return;
     }
     pthread_mutex_lock(&api->mu);
@@ -856,7 +854,7 @@ static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *res
     hw = text ? cJSON_Parse(text) : NULL;
     free(text);
     if (!hw) {
-        reply_error(resp, 500, "hardware detection gave no JSON");
+        cllm_web_reply_error(resp, 500, "hardware detection gave no JSON");
         return;
     }
     ll = cJSON_AddObjectToObject(hw, "llama_library");
@@ -874,7 +872,7 @@ static void get_hardware(struct cllm_web_api *api, struct cllm_web_response *res
             free(h);
         }
     }
-    reply_json(resp, 200, hw);
+    cllm_web_reply_json(resp, 200, hw);
 }
 
 static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
@@ -943,7 +941,7 @@ static void get_config(struct cllm_web_api *api, struct cllm_web_response *resp)
             cJSON_AddItemToArray(ls, cJSON_CreateString(api->llama_given[i]));
     }
     free(hw);
-    reply_json(resp, 200, o);
+    cllm_web_reply_json(resp, 200, o);
 }
 
 /* What the run was asked to do, as the GUI's form shows it (never the API key): the request's options and the
@@ -1047,7 +1045,7 @@ static bool llama_server_from_body(struct web_run *r, const char *value, struct 
     if (strcmp(value, "llama-server") == 0) {
         char ferr[512];
         if (cllm_serve_llama_server_find(value, r->llama_server, sizeof(r->llama_server), ferr, sizeof(ferr)) != CLLM_OK) {
-            reply_error(resp, 400, "llama_server: %s", ferr);
+            cllm_web_reply_error(resp, 400, "llama_server: %s", ferr);
             return false;
         }
         r->rp.ai.llama_server = r->llama_server;
@@ -1059,7 +1057,7 @@ static bool llama_server_from_body(struct web_run *r, const char *value, struct 
             r->rp.ai.llama_server = r->llama_server;
             return true;
         }
-    reply_error(resp, 400, "llama_server: '%.300s' is not allowed: the API runs only \"llama-server\" (found on PATH "
+    cllm_web_reply_error(resp, 400, "llama_server: '%.300s' is not allowed: the API runs only \"llama-server\" (found on PATH "
                 "or in the build of scripts/setup --llama-server) or a path allowed when the server starts "
                 "(`computellm gui --llama-server PATH`; %zu allowed now)", value, r->api->n_llama);
     return false;
@@ -1077,7 +1075,7 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
 
     cllm_run_request_init(&r->rq);
     if (cllm_run_request_from_json(&r->rq, body, err, sizeof(err)) != CLLM_OK) {
-        reply_error(resp, 400, "%s", err);
+        cllm_web_reply_error(resp, 400, "%s", err);
         return false;
     }
     cfg = cJSON_GetObjectItemCaseSensitive(body, "config");
@@ -1085,7 +1083,7 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
         char *text = cJSON_PrintUnformatted(cfg);
         if (!text || cllm_config_apply_json(&r->rp.cfg, text, "config", err, sizeof(err)) != CLLM_OK) {
             free(text);
-            reply_error(resp, 400, "%s", text ? err : "out of memory");
+            cllm_web_reply_error(resp, 400, "%s", text ? err : "out of memory");
             return false;
         }
         free(text);
@@ -1097,7 +1095,7 @@ static bool run_params_from_body(struct web_run *r, const cJSON *body, struct cl
     ok = cllm_run_request_check(&r->rq, reg, err, sizeof(err)) == CLLM_OK;
     cllm_registry_free(reg);
     if (!ok) {
-        reply_error(resp, 400, "%s", err);
+        cllm_web_reply_error(resp, 400, "%s", err);
         return false;
     }
     cllm_run_request_apply(&r->rq, &r->rp);
@@ -1136,7 +1134,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     r = calloc(1, sizeof(*r));
     if (!r) {
         cJSON_Delete(body);
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         return;
     }
     r->api = api;
@@ -1167,7 +1165,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     if (api->shutting_down) {
         pthread_mutex_unlock(&api->mu);
         discard_run(r);
-        reply_error(resp, 503, "the server is shutting down");
+        cllm_web_reply_error(resp, 503, "the server is shutting down");
         return;
     }
     if (api->running) {
@@ -1176,7 +1174,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
         cJSON_AddStringToObject(o, "running_id", api->running->id);
         pthread_mutex_unlock(&api->mu);
         discard_run(r);
-        reply_json(resp, 409, o);
+        cllm_web_reply_json(resp, 409, o);
         return;
     }
     /* finished runs' threads have returned: reap them now rather than at shutdown */
@@ -1189,7 +1187,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     if (pthread_create(&r->thread, NULL, run_thread, r) != 0) {
         pthread_mutex_unlock(&api->mu);
         discard_run(r);
-        reply_error(resp, 500, "cannot start the run thread: %s", strerror(errno));
+        cllm_web_reply_error(resp, 500, "cannot start the run thread: %s", strerror(errno));
         return;
     }
     r->next = api->runs;
@@ -1201,7 +1199,7 @@ static void post_run(struct cllm_web_api *api, const struct cllm_web_request *re
     pthread_mutex_unlock(&api->mu);
     CLLM_LOG(CLLM_LOG_INFO, "web: run %s started (engine %s, comparison phases 0x%x)", r->id,
              r->rp.ai.server_url ? "manual" : r->rp.ai.llama_server ? "auto" : "in-process", r->rp.ai.compare);
-    reply_json(resp, 202, o);
+    cllm_web_reply_json(resp, 202, o);
 }
 
 static void get_runs(struct cllm_web_api *api, struct cllm_web_response *resp)
@@ -1216,7 +1214,7 @@ static void get_runs(struct cllm_web_api *api, struct cllm_web_response *resp)
     for (struct web_run *r = api->runs; r; r = r->next)
         cJSON_AddItemToArray(arr, run_to_json(r, false));
     pthread_mutex_unlock(&api->mu);
-    reply_json(resp, 200, o);
+    cllm_web_reply_json(resp, 200, o);
 }
 
 static void run_route(struct cllm_web_api *api, const struct cllm_web_request *req, struct cllm_web_response *resp,
@@ -1229,26 +1227,26 @@ static void run_route(struct cllm_web_api *api, const struct cllm_web_request *r
     struct web_run *r;
 
     if (n >= sizeof(id)) {
-        reply_error(resp, 400, "invalid run id");
+        cllm_web_reply_error(resp, 400, "invalid run id");
         return;
     }
     memcpy(id, rest, n);
     id[n] = '\0';
     if (!valid_run_id(id)) {
-        reply_error(resp, 400, "invalid run id '%s'", id);
+        cllm_web_reply_error(resp, 400, "invalid run id '%s'", id);
         return;
     }
     pthread_mutex_lock(&api->mu);
     r = find_run(api, id);
     if (!r) {
         pthread_mutex_unlock(&api->mu);
-        reply_error(resp, 404, "no run '%s'", id);
+        cllm_web_reply_error(resp, 404, "no run '%s'", id);
         return;
     }
     if (strcmp(action, "") == 0 && strcmp(req->method, "GET") == 0) {
         cJSON *o = run_to_json(r, true);
         pthread_mutex_unlock(&api->mu);
-        reply_json(resp, 200, o);
+        cllm_web_reply_json(resp, 200, o);
     } else if (strcmp(action, "cancel") == 0 && strcmp(req->method, "POST") == 0) {
         cJSON *o;
         if (!r->finished && !r->cancel) {
@@ -1267,7 +1265,7 @@ static void run_route(struct cllm_web_api *api, const struct cllm_web_request *r
         cJSON_AddStringToObject(o, "status", r->finished ? r->status : "cancelling");
         pthread_mutex_unlock(&api->mu);
         CLLM_LOG(CLLM_LOG_INFO, "web: run %s cancel requested", id);
-        reply_json(resp, 202, o);
+        cllm_web_reply_json(resp, 202, o);
     } else if (strcmp(action, "events") == 0 && strcmp(req->method, "GET") == 0) {
         pthread_mutex_unlock(&api->mu);
         resp->status = 200;
@@ -1279,9 +1277,9 @@ static void run_route(struct cllm_web_api *api, const struct cllm_web_request *r
     } else {
         pthread_mutex_unlock(&api->mu);
         if (strcmp(action, "") == 0 || strcmp(action, "cancel") == 0 || strcmp(action, "events") == 0)
-            reply_error(resp, 405, "method %s not allowed here", req->method);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", req->method);
         else
-            reply_error(resp, 404, "no such endpoint");
+            cllm_web_reply_error(resp, 404, "no such endpoint");
     }
 }
 
@@ -1326,10 +1324,10 @@ static void get_results(struct cllm_web_api *api, struct cllm_web_response *resp
     if (!d) {
         if (errno != ENOENT) {
             cJSON_Delete(arr);
-            reply_error(resp, 500, "cannot read %s: %s", api->results_dir, strerror(errno));
+            cllm_web_reply_error(resp, 500, "cannot read %s: %s", api->results_dir, strerror(errno));
             return;
         }
-        reply_json(resp, 200, arr);
+        cllm_web_reply_json(resp, 200, arr);
         return;
     }
     while ((e = readdir(d))) {
@@ -1376,7 +1374,7 @@ static void get_results(struct cllm_web_api *api, struct cllm_web_response *resp
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, items[i]);
     free(items);
-    reply_json(resp, 200, arr);
+    cllm_web_reply_json(resp, 200, arr);
 }
 
 /* Answers 400 (and returns false) unless name is a results file name the API accepts; what prefixes the message
@@ -1385,7 +1383,7 @@ static bool check_result_name(const char *name, const char *what, struct cllm_we
 {
     if (cllm_web_valid_result_name(name))
         return true;
-    reply_error(resp, 400, "%sinvalid results file name '%.200s' (expected letters, digits, '.', '_', '-', ending in "
+    cllm_web_reply_error(resp, 400, "%sinvalid results file name '%.200s' (expected letters, digits, '.', '_', '-', ending in "
                 ".json)", what, name);
     return false;
 }
@@ -1398,11 +1396,11 @@ static bool load_named_result(struct cllm_web_api *api, const char *name, cJSON 
     *out = NULL;
     result_path(api, name, path, sizeof(path));
     if (access(path, F_OK) != 0) {
-        reply_error(resp, 404, "no results file '%s'", name);
+        cllm_web_reply_error(resp, 404, "no results file '%s'", name);
         return false;
     }
     if (cllm_result_load(path, out, err, sizeof(err)) != CLLM_OK) {
-        reply_error(resp, 422, "%s", err);
+        cllm_web_reply_error(resp, 422, "%s", err);
         return false;
     }
     return true;
@@ -2508,7 +2506,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
     }
     /* checked before anything touches the disk: no '/', no "..", nothing hidden */
     if (n >= sizeof(name)) {
-        reply_error(resp, 400, "invalid results file name");
+        cllm_web_reply_error(resp, 400, "invalid results file name");
         return;
     }
     memcpy(name, rest, n);
@@ -2518,43 +2516,43 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
     result_path(api, name, path, sizeof(path));
     if (view) {
         if (strcmp(req->method, "GET") != 0) {
-            reply_error(resp, 405, "method %s not allowed here", req->method);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", req->method);
             return;
         }
         if (!load_named_result(api, name, &res, resp))
             return;
-        reply_json(resp, 200, result_view(res));
+        cllm_web_reply_json(resp, 200, result_view(res));
         cJSON_Delete(res);
         return;
     }
     if (strcmp(req->method, "DELETE") == 0 && !csv) {
         if (unlink(path) != 0) {
             if (errno == ENOENT)
-                reply_error(resp, 404, "no results file '%s'", name);
+                cllm_web_reply_error(resp, 404, "no results file '%s'", name);
             else
-                reply_error(resp, 500, "cannot delete '%s': %s", name, strerror(errno));
+                cllm_web_reply_error(resp, 500, "cannot delete '%s': %s", name, strerror(errno));
             return;
         }
         CLLM_LOG(CLLM_LOG_INFO, "web: deleted %s", path);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "deleted", name);
-        reply_json(resp, 200, o);
+        cllm_web_reply_json(resp, 200, o);
         return;
     }
     if (strcmp(req->method, "GET") != 0) {
-        reply_error(resp, 405, "method %s not allowed here", req->method);
+        cllm_web_reply_error(resp, 405, "method %s not allowed here", req->method);
         return;
     }
     if (!csv) {
         if (access(path, F_OK) != 0) {
-            reply_error(resp, 404, "no results file '%s'", name);
+            cllm_web_reply_error(resp, 404, "no results file '%s'", name);
             return;
         }
         char *text = NULL;
         size_t len = 0;
         st = cllm_file_read(path, 0, &text, &len, err, sizeof(err));
         if (st != CLLM_OK) {
-            reply_error(resp, 500, "%s", err);
+            cllm_web_reply_error(resp, 500, "%s", err);
             return;
         }
         resp->status = 200;
@@ -2569,10 +2567,10 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
         char *text = cllm_results_csv(res, &CLLM_R_RESULTS);
         cJSON_Delete(res);
         if (!text) {
-            reply_error(resp, 500, "out of memory");
+            cllm_web_reply_error(resp, 500, "out of memory");
             return;
         }
-        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        cllm_web_reply_text(resp, 200, "text/csv; charset=utf-8", text);
         snprintf(resp->attachment, sizeof(resp->attachment), "%.*s.csv", (int)(strlen(name) - 5), name);
     }
 }
@@ -2586,24 +2584,24 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     enum cllm_status st;
 
     if (req->body_too_large || req->body_len > api->p.max_upload_bytes) {
-        reply_error(resp, 413, "upload larger than %zu bytes", api->p.max_upload_bytes);
+        cllm_web_reply_error(resp, 413, "upload larger than %zu bytes", api->p.max_upload_bytes);
         return;
     }
     if (!req->body || req->body_len == 0) {
-        reply_error(resp, 400, "empty upload: send the results file's JSON as the request body");
+        cllm_web_reply_error(resp, 400, "empty upload: send the results file's JSON as the request body");
         return;
     }
     /* the whole body, not up to a first NUL byte: invalid UTF-8, NUL and trailing content refused with the offset */
     res = cllm_json_parse(req->body, req->body_len, "upload", err, sizeof(err));
     if (!res) {
-        reply_error(resp, 400, "%s", err);
+        cllm_web_reply_error(resp, 400, "%s", err);
         return;
     }
     cJSON_Delete(res);
     res = NULL;
     text = malloc(req->body_len + 1);
     if (!text) {
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         return;
     }
     memcpy(text, req->body, req->body_len);
@@ -2611,19 +2609,19 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
     st = cllm_result_parse(text, "upload", &res, err, sizeof(err));
     if (st != CLLM_OK) {
         free(text);
-        reply_error(resp, 400, "%s", err);
+        cllm_web_reply_error(resp, 400, "%s", err);
         return;
     }
     cllm_result_filename(res, base, sizeof(base));
     cJSON_Delete(res);
     if (!cllm_web_valid_result_name(base)) {
         free(text);
-        reply_error(resp, 400, "upload: cannot make a safe file name from its id and hardware");
+        cllm_web_reply_error(resp, 400, "upload: cannot make a safe file name from its id and hardware");
         return;
     }
     if (cllm_fs_mkdir_p(api->results_dir, err, sizeof(err)) != CLLM_OK) {
         free(text);
-        reply_error(resp, 500, "%s", err);
+        cllm_web_reply_error(resp, 500, "%s", err);
         return;
     }
     snprintf(name, sizeof(name), "%s", base);
@@ -2641,13 +2639,13 @@ static void post_result(struct cllm_web_api *api, const struct cllm_web_request 
         cllm_result_test_copy(text, req->body_len, base_name(written));
     free(text);
     if (st != CLLM_OK) {
-        reply_error(resp, 500, "%s", err);
+        cllm_web_reply_error(resp, 500, "%s", err);
         return;
     }
     CLLM_LOG(CLLM_LOG_INFO, "web: imported %s", written);
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", base_name(written));
-    reply_json(resp, 201, o);
+    cllm_web_reply_json(resp, 201, o);
 }
 
 /* ---- comparison ---- */
@@ -2675,13 +2673,13 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
         for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
             ok = ok || strcmp(it->string, known[k]) == 0;
         if (!ok) {
-            reply_error(resp, 400, "unknown key '%.100s' (files, baseline, format)", it->string);
+            cllm_web_reply_error(resp, 400, "unknown key '%.100s' (files, baseline, format)", it->string);
             goto cleanup;
         }
     }
     files = cJSON_GetObjectItemCaseSensitive(body, "files");
     if (!cJSON_IsArray(files) || cJSON_GetArraySize(files) < 2 || cJSON_GetArraySize(files) > COMPARE_MAX_FILES) {
-        reply_error(resp, 400, "files: expected an array of 2 to %d results file names, as GET /api/results lists "
+        cllm_web_reply_error(resp, 400, "files: expected an array of 2 to %d results file names, as GET /api/results lists "
                     "them", COMPARE_MAX_FILES);
         goto cleanup;
     }
@@ -2691,7 +2689,7 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
         if (!cJSON_IsNumber(bl) || bl->valuedouble != floor(bl->valuedouble) || bl->valuedouble < 0 ||
             bl->valuedouble >= n) {
             char *shown = cJSON_PrintUnformatted(bl);
-            reply_error(resp, 400, "baseline: expected a file index from 0 to %d (got %.100s)", n - 1,
+            cllm_web_reply_error(resp, 400, "baseline: expected a file index from 0 to %d (got %.100s)", n - 1,
                         shown ? shown : "?");
             free(shown);
             goto cleanup;
@@ -2701,7 +2699,7 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
     fmt = cJSON_GetObjectItemCaseSensitive(body, "format");
     if (fmt) {
         if (!cJSON_IsString(fmt) || (strcmp(fmt->valuestring, "json") != 0 && strcmp(fmt->valuestring, "csv") != 0)) {
-            reply_error(resp, 400, "format: expected \"json\" or \"csv\"");
+            cllm_web_reply_error(resp, 400, "format: expected \"json\" or \"csv\"");
             goto cleanup;
         }
         csv = strcmp(fmt->valuestring, "csv") == 0;
@@ -2709,7 +2707,7 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
     trees = calloc((size_t)n, sizeof(*trees));
     names = calloc((size_t)n, sizeof(*names));
     if (!trees || !names) {
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         goto cleanup;
     }
     /* every name is checked before any file is opened */
@@ -2718,7 +2716,7 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
         it = cJSON_GetArrayItem(files, i);
         snprintf(what, sizeof(what), "files[%d]: ", i);
         if (!cJSON_IsString(it)) {
-            reply_error(resp, 400, "%sexpected a results file name (a string)", what);
+            cllm_web_reply_error(resp, 400, "%sexpected a results file name (a string)", what);
             goto cleanup;
         }
         if (!check_result_name(it->valuestring, what, resp))
@@ -2729,11 +2727,11 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
         if (!load_named_result(api, names[i], &trees[i], resp))
             goto cleanup;
     if (cllm_compare_build((const cJSON *const *)trees, names, n, baseline, &t, err, sizeof(err)) != CLLM_OK) {
-        reply_error(resp, 500, "%s", err);
+        cllm_web_reply_error(resp, 500, "%s", err);
         goto cleanup;
     }
     if (!csv) {
-        reply_json(resp, 200, cllm_compare_to_json(t));
+        cllm_web_reply_json(resp, 200, cllm_compare_to_json(t));
     } else {
         char *text = NULL;
         size_t len = 0;
@@ -2743,10 +2741,10 @@ static void post_compare(struct cllm_web_api *api, const struct cllm_web_request
             st = CLLM_ERR_NOMEM;
         if (st != CLLM_OK || !text) {
             free(text);
-            reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
+            cllm_web_reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
             goto cleanup;
         }
-        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        cllm_web_reply_text(resp, 200, "text/csv; charset=utf-8", text);
         resp->body_len = len;
         snprintf(resp->attachment, sizeof(resp->attachment), "comparison.csv");
     }
@@ -2767,22 +2765,22 @@ void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request
 
     memset(resp, 0, sizeof(*resp));
     if (strncmp(p, "/api/", 5) != 0) {
-        reply_error(resp, 404, "no such endpoint");
+        cllm_web_reply_error(resp, 404, "no such endpoint");
         return;
     }
     p += 5;
     if (req->body_too_large) {
-        reply_error(resp, 413, "request body larger than %zu bytes", api->p.max_upload_bytes);
+        cllm_web_reply_error(resp, 413, "request body larger than %zu bytes", api->p.max_upload_bytes);
         return;
     }
     if (strcmp(p, "hardware") == 0) {
         if (strcmp(m, "GET") != 0)
-            reply_error(resp, 405, "method %s not allowed here", m);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", m);
         else
             get_hardware(api, resp);
     } else if (strcmp(p, "config") == 0) {
         if (strcmp(m, "GET") != 0)
-            reply_error(resp, 405, "method %s not allowed here", m);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", m);
         else
             get_config(api, resp);
     } else if (strcmp(p, "runs") == 0) {
@@ -2791,7 +2789,7 @@ void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request
         else if (strcmp(m, "GET") == 0)
             get_runs(api, resp);
         else
-            reply_error(resp, 405, "method %s not allowed here", m);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", m);
     } else if (strncmp(p, "runs/", 5) == 0) {
         run_route(api, req, resp, p + 5);
     } else if (strcmp(p, "results") == 0) {
@@ -2800,16 +2798,16 @@ void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request
         else if (strcmp(m, "POST") == 0)
             post_result(api, req, resp);
         else
-            reply_error(resp, 405, "method %s not allowed here", m);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", m);
     } else if (strncmp(p, "results/", 8) == 0) {
         result_route(api, req, resp, p + 8);
     } else if (strcmp(p, "compare") == 0) {
         if (strcmp(m, "POST") != 0)
-            reply_error(resp, 405, "method %s not allowed here", m);
+            cllm_web_reply_error(resp, 405, "method %s not allowed here", m);
         else
             post_compare(api, req, resp);
     } else {
-        reply_error(resp, 404, "no such endpoint");
+        cllm_web_reply_error(resp, 404, "no such endpoint");
     }
 }
 

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/log.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -71,6 +73,14 @@ void cllm_web_api_free(struct cllm_web_api *api);
 void cllm_web_api_handle(struct cllm_web_api *api, const struct cllm_web_request *req,
                          struct cllm_web_response *resp);
 void cllm_web_response_free(struct cllm_web_response *resp);
+
+/* A response of the GUI's and the hub's routes: body (malloc'd, owned by resp) of a type; obj as compact JSON
+ * (taken over; a 500 when it cannot be printed); {"error": "..."} from a format. */
+struct cJSON;
+void cllm_web_reply_text(struct cllm_web_response *resp, int status, const char *type, char *body);
+void cllm_web_reply_json(struct cllm_web_response *resp, int status, struct cJSON *obj);
+void cllm_web_reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...)
+    CLLM_PRINTF(3, 4);
 
 /* Events stream: "id: N\nevent: TYPE\ndata: JSON\n\n" per event, from event index `from`; ends after "done". */
 struct cllm_web_stream;

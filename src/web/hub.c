@@ -34,50 +34,18 @@ void cllm_hub_free(struct cllm_hub *hub) { free(hub); }
 
 /* ---- responses ---- */
 
-static void reply_text(struct cllm_web_response *resp, int status, const char *type, char *body)
-{
-    resp->status = status;
-    resp->content_type = type;
-    resp->body = body;
-    resp->body_len = body ? strlen(body) : 0;
-}
-
-static void reply_json(struct cllm_web_response *resp, int status, cJSON *obj)
-{
-    char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-    if (!text) {
-        reply_text(resp, 500, "application/json", strdup("{\"error\":\"out of memory\"}"));
-        return;
-    }
-    reply_text(resp, status, "application/json", text);
-}
-
-static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...) CLLM_PRINTF(3, 4);
-static void reply_error(struct cllm_web_response *resp, int status, const char *fmt, ...)
-{
-    char msg[1200];
-    va_list ap;
-    cJSON *o = cJSON_CreateObject();
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    cJSON_AddStringToObject(o, "error", msg);
-    reply_json(resp, status, o);
-}
-
 /* A store failure as HTTP: the database unreachable is 503 with Retry-After (clients retry, then queue). */
 static void reply_store_error(struct cllm_web_response *resp, enum cllm_status st, const char *err)
 {
     if (st == CLLM_ERR_UNAVAILABLE) {
         CLLM_LOG(CLLM_LOG_WARN, "hub: database unavailable: %s", err);
-        reply_error(resp, 503, "the database is unavailable now (%s): try again later", err);
+        cllm_web_reply_error(resp, 503, "the database is unavailable now (%s): try again later", err);
         resp->retry_after_s = RETRY_AFTER_S;
     } else if (st == CLLM_ERR_NOT_FOUND) {
-        reply_error(resp, 404, "%s", err);
+        cllm_web_reply_error(resp, 404, "%s", err);
     } else {
         CLLM_LOG(CLLM_LOG_ERROR, "hub: database error: %s", err);
-        reply_error(resp, 500, "database error: %s", err);
+        cllm_web_reply_error(resp, 500, "database error: %s", err);
     }
 }
 
@@ -109,17 +77,17 @@ static void post_submit(struct cllm_hub *h, const struct cllm_web_request *req, 
     cJSON *o;
 
     if (req->body_too_large) {
-        reply_error(resp, 413, "results file larger than the hub's limit");
+        cllm_web_reply_error(resp, 413, "results file larger than the hub's limit");
         return;
     }
     rec = malloc(sizeof(*rec));
     if (!rec) {
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         return;
     }
     st = cllm_store_record_parse(req->body, req->body_len, rec, err, sizeof(err));
     if (st != CLLM_OK) {
-        reply_error(resp, st == CLLM_ERR_NOMEM ? 500 : 400, "not a valid results file: %s", err);
+        cllm_web_reply_error(resp, st == CLLM_ERR_NOMEM ? 500 : 400, "not a valid results file: %s", err);
         free(rec);
         return;
     }
@@ -137,7 +105,7 @@ static void post_submit(struct cllm_hub *h, const struct cllm_web_request *req, 
     CLLM_LOG(CLLM_LOG_DEBUG, "hub: %s %s/%s from %s", added ? "added" : "duplicate", rec->result_id, rec->fingerprint,
              submitter ? submitter : "-");
     free(rec);
-    reply_json(resp, added ? 201 : 200, o);
+    cllm_web_reply_json(resp, added ? 201 : 200, o);
 }
 
 /* ---- filters ---- */
@@ -163,13 +131,13 @@ static bool read_filter(const struct cllm_web_request *req, struct cllm_store_fi
         for (int k = 0; keys[k] && !known; k++)
             known = strcmp(req->query_keys[i], keys[k]) == 0;
         if (!known) {
-            reply_error(resp, 400, "unknown filter '%.64s': expected model, quant, backend, gpu_vendor, os, machine, "
+            cllm_web_reply_error(resp, 400, "unknown filter '%.64s': expected model, quant, backend, gpu_vendor, os, machine, "
                         "since, until, synthetic or limit", req->query_keys[i]);
             return false;
         }
         v = req->query_vals[i] ? req->query_vals[i] : "";
         if (strlen(v) > MAX_FILTER_LEN) {
-            reply_error(resp, 400, "filter %s: at most %d characters", req->query_keys[i], MAX_FILTER_LEN);
+            cllm_web_reply_error(resp, 400, "filter %s: at most %d characters", req->query_keys[i], MAX_FILTER_LEN);
             return false;
         }
     }
@@ -188,7 +156,7 @@ static bool read_filter(const struct cllm_web_request *req, struct cllm_store_fi
         else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
             f->synthetic = 0;
         else {
-            reply_error(resp, 400, "filter synthetic: expected true or false, got '%.32s'", v);
+            cllm_web_reply_error(resp, 400, "filter synthetic: expected true or false, got '%.32s'", v);
             return false;
         }
     }
@@ -196,7 +164,7 @@ static bool read_filter(const struct cllm_web_request *req, struct cllm_store_fi
         char *end;
         long n = strtol(v, &end, 10);
         if (!*v || *end || n < 1 || n > CLLM_STORE_MAX_LIMIT) {
-            reply_error(resp, 400, "limit: expected 1 to %d, got '%.32s'", CLLM_STORE_MAX_LIMIT, v);
+            cllm_web_reply_error(resp, 400, "limit: expected 1 to %d, got '%.32s'", CLLM_STORE_MAX_LIMIT, v);
             return false;
         }
         f->limit = (size_t)n;
@@ -277,7 +245,7 @@ static void get_leaderboard(struct cllm_hub *h, const struct cllm_web_request *r
         cJSON_AddItemToArray(arr, row_json(&rows[i], rank));
     }
     free(rows);
-    reply_json(resp, 200, o);
+    cllm_web_reply_json(resp, 200, o);
 }
 
 static const char *num_cell(char *buf, size_t n, double v)
@@ -349,10 +317,10 @@ static void get_leaderboard_csv(struct cllm_hub *h, const struct cllm_web_reques
     free(rows);
     text = cllm_csv_finish(&csv);
     if (!text) {
-        reply_error(resp, 500, "out of memory");
+        cllm_web_reply_error(resp, 500, "out of memory");
         return;
     }
-    reply_text(resp, 200, "text/csv; charset=utf-8", text);
+    cllm_web_reply_text(resp, 200, "text/csv; charset=utf-8", text);
     snprintf(resp->attachment, sizeof(resp->attachment), "leaderboard.csv");
 }
 
@@ -379,7 +347,7 @@ static void get_machine(struct cllm_hub *h, const struct cllm_web_request *req, 
     cJSON *o, *arr;
 
     if (!fp_valid(fp)) {
-        reply_error(resp, 400, "machine '%.40s': expected the 16 hex digits of a machine fingerprint", fp);
+        cllm_web_reply_error(resp, 400, "machine '%.40s': expected the 16 hex digits of a machine fingerprint", fp);
         return;
     }
     if (!read_filter(req, &f, true, resp))
@@ -394,7 +362,7 @@ static void get_machine(struct cllm_hub *h, const struct cllm_web_request *req, 
     }
     if (n == 0) {
         free(rows);
-        reply_error(resp, 404, "no runs of machine %s on this hub", fp);
+        cllm_web_reply_error(resp, 404, "no runs of machine %s on this hub", fp);
         return;
     }
     qsort(rows, n, sizeof(rows[0]), by_time);
@@ -432,7 +400,7 @@ static void get_machine(struct cllm_hub *h, const struct cllm_web_request *req, 
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, row_json(&rows[i], 0));
     free(rows);
-    reply_json(resp, 200, o);
+    cllm_web_reply_json(resp, 200, o);
 }
 
 /* GET /api/compare?results=ID/FP,ID/FP[,...]&baseline=N&format=json|csv: the comparison `computellm compare` and
@@ -459,12 +427,12 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         else if (strcmp(k, "format") == 0)
             fmt = v;
         else {
-            reply_error(resp, 400, "unknown key '%.64s': expected results, baseline or format", k);
+            cllm_web_reply_error(resp, 400, "unknown key '%.64s': expected results, baseline or format", k);
             return;
         }
     }
     if (!list || !*list) {
-        reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs separated by commas (the "
+        cllm_web_reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs separated by commas (the "
                     "leaderboard's result_id and machine)", COMPARE_MAX);
         return;
     }
@@ -477,7 +445,7 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         }
         idn = slash ? (size_t)(slash - p) : 0;
         if (!slash || idn == 0 || idn >= CLLM_STORE_ID_LEN || len - idn - 1 != CLLM_STORE_FP_LEN - 1) {
-            reply_error(resp, 400, "results[%d] '%.*s': expected RESULT_ID/MACHINE (the 16 hex digits of its "
+            cllm_web_reply_error(resp, 400, "results[%d] '%.*s': expected RESULT_ID/MACHINE (the 16 hex digits of its "
                         "fingerprint)", n, (int)(len > 100 ? 100 : len), p);
             return;
         }
@@ -486,7 +454,7 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         memcpy(fps[n], slash + 1, CLLM_STORE_FP_LEN - 1);
         fps[n][CLLM_STORE_FP_LEN - 1] = '\0';
         if (!fp_valid(fps[n])) {
-            reply_error(resp, 400, "results[%d]: machine '%s': expected 16 lower-case hex digits", n, fps[n]);
+            cllm_web_reply_error(resp, 400, "results[%d]: machine '%s': expected 16 lower-case hex digits", n, fps[n]);
             return;
         }
         n++;
@@ -495,7 +463,7 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
             p++;
     }
     if (n < 2 || n > COMPARE_MAX) {
-        reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs, got %s%d", COMPARE_MAX,
+        cllm_web_reply_error(resp, 400, "results: expected 2 to %d 'RESULT_ID/MACHINE' pairs, got %s%d", COMPARE_MAX,
                     n > COMPARE_MAX ? "more than " : "", n > COMPARE_MAX ? COMPARE_MAX : n);
         return;
     }
@@ -503,14 +471,14 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         char *end;
         long b = strtol(bl, &end, 10);
         if (!*bl || *end || b < 0 || b >= n) {
-            reply_error(resp, 400, "baseline: expected an index from 0 to %d, got '%.32s'", n - 1, bl);
+            cllm_web_reply_error(resp, 400, "baseline: expected an index from 0 to %d, got '%.32s'", n - 1, bl);
             return;
         }
         baseline = (int)b;
     }
     if (fmt) {
         if (strcmp(fmt, "json") != 0 && strcmp(fmt, "csv") != 0) {
-            reply_error(resp, 400, "format: expected json or csv, got '%.32s'", fmt);
+            cllm_web_reply_error(resp, 400, "format: expected json or csv, got '%.32s'", fmt);
             return;
         }
         csv = strcmp(fmt, "csv") == 0;
@@ -523,7 +491,7 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         free(raw);
         if (st != CLLM_OK) {
             if (st == CLLM_ERR_PARSE)
-                reply_error(resp, 500, "stored results file %s/%s: %s", ids[i], fps[i], err);
+                cllm_web_reply_error(resp, 500, "stored results file %s/%s: %s", ids[i], fps[i], err);
             else
                 reply_store_error(resp, st, err);
             goto cleanup;
@@ -532,14 +500,14 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
         names[i] = origins[i];
     }
     if (cllm_compare_build((const cJSON *const *)trees, names, n, baseline, &t, err, sizeof(err)) != CLLM_OK) {
-        reply_error(resp, 500, "%s", err);
+        cllm_web_reply_error(resp, 500, "%s", err);
         goto cleanup;
     }
     if (!csv) {
         cJSON *o = cllm_compare_to_json(t), *hw = o ? cJSON_AddArrayToObject(o, "hardware") : NULL;
         for (int i = 0; hw && i < n; i++)
             cJSON_AddItemToArray(hw, cllm_web_view_machine(trees[i]));
-        reply_json(resp, 200, o);
+        cllm_web_reply_json(resp, 200, o);
     } else {
         char *text = NULL;
         size_t len = 0;
@@ -549,10 +517,10 @@ static void get_compare(struct cllm_hub *h, const struct cllm_web_request *req, 
             st = CLLM_ERR_NOMEM;
         if (st != CLLM_OK || !text) {
             free(text);
-            reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
+            cllm_web_reply_error(resp, 500, "cannot write the comparison: %s", cllm_status_str(st));
             goto cleanup;
         }
-        reply_text(resp, 200, "text/csv; charset=utf-8", text);
+        cllm_web_reply_text(resp, 200, "text/csv; charset=utf-8", text);
         resp->body_len = len;
         snprintf(resp->attachment, sizeof(resp->attachment), "comparison.csv");
     }
@@ -570,7 +538,7 @@ static void get_raw(struct cllm_hub *h, const char *rest, struct cllm_web_respon
     size_t n = slash ? (size_t)(slash - rest) : 0;
 
     if (!slash || n == 0 || n >= sizeof(id) || !fp_valid(slash + 1)) {
-        reply_error(resp, 400, "expected /api/results/{result id}/{machine fingerprint}");
+        cllm_web_reply_error(resp, 400, "expected /api/results/{result id}/{machine fingerprint}");
         return;
     }
     memcpy(id, rest, n);
@@ -580,7 +548,7 @@ static void get_raw(struct cllm_hub *h, const char *rest, struct cllm_web_respon
         reply_store_error(resp, st, err);
         return;
     }
-    reply_text(resp, 200, "application/json", raw);
+    cllm_web_reply_text(resp, 200, "application/json", raw);
 }
 
 static void get_health(struct cllm_hub *h, struct cllm_web_response *resp)
@@ -601,7 +569,7 @@ static void get_health(struct cllm_hub *h, struct cllm_web_response *resp)
     cJSON_AddStringToObject(o, "backend", cllm_store_backend(h->store));
     cJSON_AddNumberToObject(o, "schema_version", version);
     cJSON_AddNumberToObject(o, "submissions", (double)n);
-    reply_json(resp, 200, o);
+    cllm_web_reply_json(resp, 200, o);
 }
 
 void cllm_hub_handle(struct cllm_hub *h, const struct cllm_web_request *req, const char *submitter,
@@ -613,13 +581,13 @@ void cllm_hub_handle(struct cllm_hub *h, const struct cllm_web_request *req, con
     memset(resp, 0, sizeof(*resp));
     if (strcmp(p, "/api/submit") == 0) {
         if (strcmp(req->method, "POST") != 0)
-            reply_error(resp, 405, "POST a results file to /api/submit");
+            cllm_web_reply_error(resp, 405, "POST a results file to /api/submit");
         else
             post_submit(h, req, submitter, resp);
         return;
     }
     if (!get) {
-        reply_error(resp, 405, "method %.16s not allowed on %.200s", req->method, p);
+        cllm_web_reply_error(resp, 405, "method %.16s not allowed on %.200s", req->method, p);
         return;
     }
     if (strcmp(p, "/api/leaderboard") == 0)
@@ -635,6 +603,6 @@ void cllm_hub_handle(struct cllm_hub *h, const struct cllm_web_request *req, con
     else if (strcmp(p, "/api/health") == 0)
         get_health(h, resp);
     else
-        reply_error(resp, 404, "no route %.200s: the hub serves /api/submit, /api/leaderboard, "
+        cllm_web_reply_error(resp, 404, "no route %.200s: the hub serves /api/submit, /api/leaderboard, "
                     "/api/leaderboard.csv, /api/machines/{id}, /api/results/{id}/{machine}, /api/compare, /api/health", p);
 }
