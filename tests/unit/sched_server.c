@@ -244,7 +244,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             s->i++;
             return snprintf(buf, max, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"\n\n");
         }
-        if (s->i == 2 && s->mode >= M_BADUTF8) {
+        if (s->i == 2 && s->mode >= M_BADUTF8 && s->mode <= M_NOTOBJ) {
             static const char *const bad[] = {
                 [M_BADUTF8] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\xff\xfe\"}}]}\n\n",
                 [M_TRAILING] = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}{\"x\":1}\n\n",
