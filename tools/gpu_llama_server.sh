@@ -18,6 +18,9 @@
 #   tools/gpu_llama_server.sh sampling [KEYS]  on the GPU machine: the engine's decode with device and with host
 #                                         sampling against llama.cpp's counter and a minimal loop
 #                                         (llm_decode_vs_loop, both modes alternated in one process)
+#   tools/gpu_llama_server.sh serve [MODEL]  on the GPU machine: one llama-server with 16 slots (SLOTS=) and
+#                                         --metrics; serve-bench's open-loop rate sweep (RATES=), then the SLA search
+#                                         over rate and over concurrency (MLPerf interactive limits)
 #   tools/gpu_llama_server.sh npm-pack    on the build machine: the npm CUDA and Vulkan variants (scripts/setup
 #                                         --llama-variant cuda / vulkan) and llama-bench linked against each
 #                                         (tools/llama_bench_build.sh) into .gpa/ .gpb/ .gpc/, one per call
@@ -171,6 +174,35 @@ sampling)
   "$D/bin/jq" -c '.ai_benchmarks.results[] | .runs[] | {run, sampling, sampling_note, decode_tokens_per_second,
     engine_decode_tokens_per_second}' "$(cat "$O/sampling_run.path")" || true
   ;;
+serve)
+  # issue 17 on the card: one llama-server with 16 parallel slots and its /metrics, an open-loop rate sweep
+  # (Poisson arrivals), then the SLA search over rate and over concurrency with MLPerf's interactive limits
+  M=${2:-tinyllama-1.1b}
+  gpu_env
+  B="$PWD/$D/computellm"
+  srv="$lib/llama-server"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
+  "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
+  gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+  port=18081
+  "$srv" -m "$gguf" --port $port --host 127.0.0.1 -ngl 99 -np "${SLOTS:-16}" -c $((2048 * ${SLOTS:-16})) --metrics \
+    --seed 42 >"$O/serve-server.log" 2>&1 &
+  spid=$!
+  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
+  u=http://127.0.0.1:$port
+  "$B" serve-bench --server-url $u --request-rate "${RATES:-2,4,8,16,32,inf}" --requests 64 --max-concurrency 64 \
+    --max-tokens 128 --ignore-eos --seed 42 --slo-preset mlperf-llama2-70b-interactive --save-requests "$O/rates.jsonl" \
+    --output-dir "$O" 2>&1 | tee "$O/rates.log" | tail -14 || true
+  "$B" serve-bench --server-url $u --find-max rate --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
+    --ignore-eos --seed 42 --output-dir "$O" 2>&1 | tee "$O/find_rate.log" | tail -20 || true
+  "$B" serve-bench --server-url $u --find-max concurrency --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
+    --ignore-eos --output-dir "$O" 2>&1 | tee "$O/find_conc.log" | tail -20 || true
+  curl -fs $u/metrics >"$O/metrics.txt" || echo "no /metrics"
+  kill $spid; wait $spid 2>/dev/null || true
+  pgrep -f "[l]lama-server" && echo "a llama-server is left!" || echo "no llama-server left"
+  tar -C "$O" -czf "$O/serve_results.tar.gz" $(cd "$O" && ls *.json 2>/dev/null) rates.jsonl
+  ls -la "$O"
+  ;;
 npm-pack)
   # one top-level folder per call: a carried folder not named again in the next call's carry is not kept there,
   # even beside one that is (.gpupack/a was gone when .gpupack/b came)
@@ -260,7 +292,7 @@ bin-unpack)
   ls -la "$L/b/bin"
   ;;
 *)
-  sed -n 2,32p "$0" | sed 's/^# \{0,1\}//'
+  sed -n 2,35p "$0" | sed 's/^# \{0,1\}//'
   exit 2
   ;;
 esac
