@@ -285,7 +285,7 @@ bin-pack)
   ls -la "$O"
   ;;
 bin-unpack)
-  mkdir -p "$L/b"
+  mkdir -p "$L/b" "$D"
   cat .gpbin/bin.tar.xz.part* >"$D/bin.tar.xz"
   echo "$(cat .gpbin/bin.tar.xz.sha256)  $D/bin.tar.xz" | sha256sum -c -
   tar -xJf "$D/bin.tar.xz" -C "$L/b" && rm "$D/bin.tar.xz"
