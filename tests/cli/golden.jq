@@ -15,10 +15,12 @@ def keep_str: ["status", "stability", "quant", "sampler", "action", "phase", "en
   "unit", "chat_template", "language", "prompt_type", "backend", "default_quant", "advice_keys", "advice_inputs",
   "advice_rows"];
 # cpu_multi_thread's suspect flag follows the measured numbers: its value is masked, its reason (present only when
-# true) dropped; so is effective_threads_reason (present only when a busy machine gave the GEMM fewer threads)
+# true) dropped; so is effective_threads_reason (present only when a busy machine gave the GEMM fewer threads), and
+# blas_coretype_env (present only when OPENBLAS_CORETYPE is set in the environment)
 def norm(k):
   if type == "object" then
-    with_entries(select(.key != "null_reasons" and .key != "suspect_reason" and .key != "effective_threads_reason")
+    with_entries(select(.key != "null_reasons" and .key != "suspect_reason" and .key != "effective_threads_reason"
+      and .key != "blas_coretype_env")
       | .key as $k | .value |= norm($k))
   elif type == "boolean" and k == "suspect" then "<boolean>"
   elif type == "array" then
