@@ -178,6 +178,23 @@ extern const struct cllm_field CLLM_F_SERVE_F_START_RATE;
 extern const struct cllm_field CLLM_F_SERVE_F_LIMIT;
 extern const struct cllm_record CLLM_R_SERVE_FIND_PARAMS;
 extern const struct cllm_field CLLM_F_SERVE_P_FIND_MAX;
+/* params.workload: what --input-len / --output-len / --dataset sent (null with the fixed prompt) */
+extern const struct cllm_field CLLM_F_SERVE_P_WORKLOAD;
+extern const struct cllm_record CLLM_R_SERVE_WORKLOAD;
+extern const struct cllm_field CLLM_F_SERVE_W_SOURCE;
+extern const struct cllm_field CLLM_F_SERVE_W_INPUT_LEN;
+extern const struct cllm_field CLLM_F_SERVE_W_OUTPUT_LEN;
+extern const struct cllm_field CLLM_F_SERVE_W_DATASET;
+extern const struct cllm_field CLLM_F_SERVE_W_LANGUAGES;
+extern const struct cllm_field CLLM_F_SERVE_W_GENRES;
+extern const struct cllm_field CLLM_F_SERVE_W_SIZE;
+extern const struct cllm_field CLLM_F_SERVE_W_PROMPT_TOKENS;
+extern const struct cllm_field CLLM_F_SERVE_W_SEED;
+/* params.server_metrics: the /metrics scrapes' settings (null with --no-server-metrics) */
+extern const struct cllm_field CLLM_F_SERVE_P_SERVER_METRICS;
+extern const struct cllm_record CLLM_R_SERVE_METRICS_PARAMS;
+extern const struct cllm_field CLLM_F_SERVE_M_INTERVAL_S;
+extern const struct cllm_field CLLM_F_SERVE_M_TIMEOUT_S;
 extern const struct cllm_field CLLM_F_SERVE_PR_VALUE;
 extern const struct cllm_field CLLM_F_SERVE_PR_LEVEL;
 extern const struct cllm_field CLLM_F_SERVE_PR_MET;
