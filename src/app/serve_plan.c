@@ -231,18 +231,7 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
         return st;
     if (!cllm_serve_supported())
         return cllm_serve_run(p, run_out, err, errlen);
-    /* an unwritable folder found after the whole load test would cost the test: check it first */
-    st = cllm_result_dir_check(dir, err, errlen);
-    if (st != CLLM_OK)
-        return st;
-    if (o->requests_path_out && o->requests_path_n)
-        o->requests_path_out[0] = '\0';
-    if (o->save_requests) {
-        st = requests_path_check(o->save_requests, err, errlen);
-        if (st != CLLM_OK)
-            return st;
-    }
-    /* a bad spec or dataset line is found before any request */
+    /* a bad spec or dataset line is found before any request or folder is made */
     st = workload_make(p, o, &wl, &winfo, err, errlen);
     if (st != CLLM_OK)
         return st;
@@ -253,6 +242,21 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
         q.workload = &winfo;
     }
     p = &q;
+    /* an unwritable folder found after the whole load test would cost the test: check it first */
+    st = cllm_result_dir_check(dir, err, errlen);
+    if (st != CLLM_OK) {
+        cllm_workload_free(wl);
+        return st;
+    }
+    if (o->requests_path_out && o->requests_path_n)
+        o->requests_path_out[0] = '\0';
+    if (o->save_requests) {
+        st = requests_path_check(o->save_requests, err, errlen);
+        if (st != CLLM_OK) {
+            cllm_workload_free(wl);
+            return st;
+        }
+    }
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
         cllm_workload_free(wl);
