@@ -80,13 +80,16 @@ const struct cllm_field CLLM_F_SERVE_J_FIRST_CONTENT_S = {"first_content_s", NUM
     "when its first content token came, from the level's start", NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_J_END_S = {"end_s", NUM, "s", "when its stream ended, from the level's start",
     NULL, 0, NUL | REQ};
+/* the line's error: null when the request succeeded (CLLM_F_ERROR is never null: written only on failure) */
+const struct cllm_field CLLM_F_SERVE_J_ERROR = {"error", STR, "", "what failed; null when the request succeeded",
+    NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_J_ENERGY_J = {"energy_j", NUM, "J",
     "the level's energy divided by its requests (the monitor's window over the level)", NULL, 0, NUL | REQ};
 static const struct cllm_field *const line_fields[] = {&CLLM_F_SERVE_J_LEVEL, &CLLM_F_SERVE_J_LEVEL_VALUE,
     &CLLM_F_SERVE_R_INDEX, &CLLM_F_SERVE_R_SCHEDULED_S, &CLLM_F_SERVE_R_SENT_S, &CLLM_F_SERVE_J_FIRST_TOKEN_S,
     &CLLM_F_SERVE_J_FIRST_CONTENT_S, &CLLM_F_SERVE_J_END_S, &CLLM_F_SERVE_R_PROMPT_TOKENS,
     &CLLM_F_SERVE_R_PROMPT_TOKENS_COUNTED, &CLLM_F_SERVE_R_CACHED_TOKENS, &CLLM_F_SERVE_R_OUTPUT_TOKENS,
-    &CLLM_F_SERVE_R_REASONING_TOKENS, &CLLM_F_SERVE_R_STATUS, &CLLM_F_SERVE_R_HTTP_STATUS, &CLLM_F_ERROR,
+    &CLLM_F_SERVE_R_REASONING_TOKENS, &CLLM_F_SERVE_R_STATUS, &CLLM_F_SERVE_R_HTTP_STATUS, &CLLM_F_SERVE_J_ERROR,
     &CLLM_F_SERVE_R_ORIGIN, &CLLM_F_SERVE_R_WARMUP, &CLLM_F_SERVE_J_ENERGY_J, NULL};
 const struct cllm_record CLLM_R_SERVE_REQUEST_LINE = {"serve_request_line",
     "one line of serve-bench --save-requests", line_fields, false};
@@ -339,8 +342,8 @@ const struct cllm_field CLLM_F_SERVE_W_GENRES = {"genres", STR, "",
 const struct cllm_field CLLM_F_SERVE_W_SIZE = {"size", INT, "",
     "dataset: its prompts; corpus: the language x genre pairs the requests go round", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SERVE_W_PROMPT_TOKENS = {"prompt_tokens", STR, "",
-    "counted (each prompt's tokens counted by the server's tokenizer, POST /tokenize: requests[].prompt_tokens_counted) "
-    "or estimated (no tokenizer: bytes and characters; reason says why)", NULL, 0, REQ};
+    "counted (each prompt's tokens counted by the server's tokenizer, POST /tokenize: "
+    "requests[].prompt_tokens_counted) or estimated (no tokenizer: bytes and characters; reason says why)", NULL, 0, REQ};
 const struct cllm_field CLLM_F_SERVE_W_SEED = {"seed", INT, "", "seed of the lengths drawn", NULL, 0, REQ};
 static const struct cllm_field *const workload_fields[] = {&CLLM_F_SERVE_W_SOURCE, &CLLM_F_SERVE_W_INPUT_LEN,
     &CLLM_F_SERVE_W_OUTPUT_LEN, &CLLM_F_SERVE_W_DATASET, &CLLM_F_SERVE_W_LANGUAGES, &CLLM_F_SERVE_W_GENRES,

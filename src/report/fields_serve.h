@@ -128,6 +128,7 @@ extern const struct cllm_field CLLM_F_SERVE_J_LEVEL_VALUE;
 extern const struct cllm_field CLLM_F_SERVE_J_FIRST_TOKEN_S;
 extern const struct cllm_field CLLM_F_SERVE_J_FIRST_CONTENT_S;
 extern const struct cllm_field CLLM_F_SERVE_J_END_S;
+extern const struct cllm_field CLLM_F_SERVE_J_ERROR;
 extern const struct cllm_field CLLM_F_SERVE_J_ENERGY_J;
 extern const struct cllm_record CLLM_R_SERVE_REQUEST_LINE;
 extern const struct cllm_field CLLM_F_SERVE_L_MODE;

@@ -121,7 +121,7 @@ cJSON *cllm_write_serve_request_line(const struct cllm_serve_result *res, int le
         cllm_w_int(o, &CLLM_F_SERVE_R_HTTP_STATUS, r->http_status);
     else
         cllm_w_null(o, &CLLM_F_SERVE_R_HTTP_STATUS, "no HTTP answer");
-    cllm_w_str(o, &CLLM_F_ERROR, r->error, "none");
+    cllm_w_str(o, &CLLM_F_SERVE_J_ERROR, r->error, "none");
     cllm_w_str(o, &CLLM_F_SERVE_R_ORIGIN, r->origin, "the fixed prompt");
     cllm_w_bool(o, &CLLM_F_SERVE_R_WARMUP, r->warmup);
     cllm_w_num(o, &CLLM_F_SERVE_J_ENERGY_J, L->energy_per_request_j,
