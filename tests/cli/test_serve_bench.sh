@@ -212,6 +212,14 @@ check "server_metrics: the server's counters grew by what each level was served"
     and .server_metrics.requests_waiting.max == 0 and (.server_metrics.kv_cache_usage.max >= 0)
     and .server_metrics.preemptions == null and (.server_metrics.null_reasons.preemptions | test("does not export")))' \
   "$res" >/dev/null
+# sampled during the level (every 50 ms): 4 streams of 0.4 s in flight are the test server's running gauge (4) and
+# its KV usage (4 of 8 slots: 0.5); before and after they are 0
+expect_rc "server_metrics sampled during a level" 0 "$BIN" serve-bench --server-url "$U/n=20,first=20,gap=20" \
+  --concurrency 4 --requests 4 --max-tokens 20 --metrics-interval-s 0.05 --json --output-dir "$T/sampled"
+check "samples during the level: the gauges' maxima" jq -e '.params.server_metrics.interval_s == 0.05
+  and (.levels[0].server_metrics | .scrapes >= 5 and .requests_running.max == 4 and .requests_running.after == 0
+  and .requests_running.before == 0 and .kv_cache_usage.max == 0.5 and .generation_tokens.delta == 80)' \
+  "$T/out" >/dev/null
 check "the table shows the server's view" grep -q "^The server's view (GET /metrics over each level):" "$T/err"
 expect_rc "a server without /metrics" 0 "$BIN" serve-bench --server-url "$U/nometrics" --concurrency 1,2 --requests 2 \
   --max-tokens 4 --json --output-dir "$T/nom"
