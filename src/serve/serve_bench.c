@@ -1414,8 +1414,8 @@ static enum cllm_status one_level(struct run *R, struct cllm_serve_result *out, 
         S.base = R->base;
         S.auth = R->auth;
         S.interval_s = p->metrics_interval_s;
-        /* a sample never holds the level's end longer than its interval */
-        S.timeout_s = p->metrics_timeout_s < p->metrics_interval_s ? p->metrics_timeout_s : p->metrics_interval_s;
+        /* a sample in flight holds the level's end for at most a second (or the interval, when longer) */
+        S.timeout_s = fmin(p->metrics_timeout_s, fmax(p->metrics_interval_s, 1.0));
         S.pl = &pl;
         pthread_mutex_init(&S.mu, NULL);
         pthread_cond_init(&S.cv, NULL);

@@ -954,6 +954,49 @@ static void content_hook(void)
     p.server_url = NULL;
 }
 
+/* The server's /metrics around each level: the test server counts what it served with llama-server's names, so
+ * each level's differences are its own requests' tokens; without /metrics (501) every level says so (the later
+ * ones without asking again), and a scrape past its deadline leaves the level measured and the record null. */
+static void server_metrics(void)
+{
+    static const int levels[] = {1, 3};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    cJSON *s = NULL;
+    p.requests = 3;
+    p.max_tokens = 6;
+    CHECK_INT(run("/n=6,first=5,gap=2", levels, 2, &p, &s), CLLM_OK);
+    for (int l = 0; l < 2; l++) {
+        const cJSON *L = level_of(s, l), *rq = cllm_json_path(L, "requests"), *q;
+        double prompt = 0;
+        cJSON_ArrayForEach(q, rq)
+            prompt += num(q, "prompt_tokens");
+        CHECK_STR(str(L, "server_metrics.status"), "measured");
+        CHECK_STR(str(L, "server_metrics.server"), "llama-server");
+        CHECK_NEAR(num(L, "server_metrics.generation_tokens.delta"), num(L, "output_tokens"), 0);
+        CHECK_NEAR(num(L, "server_metrics.prompt_tokens.delta"), prompt, 0);
+        CHECK_NEAR(num(L, "server_metrics.requests_running.after"), 0, 0);
+        CHECK(cJSON_IsNull(cllm_json_path(L, "server_metrics.preemptions")));
+    }
+    cJSON_Delete(s);
+    s = NULL;
+    CHECK_INT(run("/nometrics/n=3,first=5,gap=2", levels, 2, &p, &s), CLLM_OK);
+    for (int l = 0; l < 2; l++) {
+        const cJSON *L = level_of(s, l);
+        CHECK_INT(num(L, "n_ok"), 3);
+        CHECK_STR(str(L, "server_metrics.status"), "unavailable");
+        CHECK(strstr(str(L, "server_metrics.reason"), "501") != NULL);
+        CHECK(cJSON_IsNull(cllm_json_path(L, "server_metrics.generation_tokens")));
+        CHECK_INT(num(L, "server_metrics.scrapes"), 0);
+    }
+    cJSON_Delete(s);
+    s = NULL;
+    p.metrics_timeout_s = 0.3;
+    CHECK_INT(run("/metrics-endless/n=3,first=5,gap=2", levels, 1, &p, &s), CLLM_OK);
+    CHECK_INT(num(level_of(s, 0), "n_ok"), 3);
+    CHECK(strstr(str(level_of(s, 0), "server_metrics.reason"), "no whole answer within 0.3 s") != NULL);
+    cJSON_Delete(s);
+}
+
 /* The SLA search against a server whose first token is 10 ms up to 5 streams in flight and 310 ms past them:
  * TTFT p99 <= 150 ms holds up to concurrency 5 exactly. Doubling probes 1, 2, 4 (met), 8 (missed); bisection 6
  * (missed), 5 (met): the answer is 5 and the lowest miss 6. Each probe: 8 measured requests after a warm-up of 2
@@ -1071,6 +1114,7 @@ int main(int argc, char **argv)
     RUN(ttft_first_token);
     RUN(prefix_cache);
     RUN(content_hook);
+    RUN(server_metrics);
     RUN(knee_search);
     RUN(rate_search);
     RUN(gamma_arrivals);
