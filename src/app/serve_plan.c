@@ -17,6 +17,7 @@
 #include "report/fields_serve.h"
 #include "report/result.h"
 #include "report/write.h"
+#include "serve/workload.h"
 
 /* A phase section of the document that serve-bench does not run: "skipped" with the reason. */
 static void not_run(cJSON *result, const struct cllm_field *section)
@@ -138,6 +139,69 @@ static enum cllm_status requests_path_check(const char *path, char *err, size_t 
     return CLLM_OK;
 }
 
+/* The requests a run sends, where that can be known (each level's limit); else a bounded guess: what
+ * cllm_workload_prepare builds before the clock runs (later ones are built as they are sent). */
+static long planned_requests(const struct cllm_serve_params *p)
+{
+    long n = 0;
+    if (p->find_max != CLLM_SERVE_FIND_NONE)
+        return 4L * p->probe_requests;
+    if (p->n_rates > 0)
+        n = (long)p->n_rates * (p->requests > 0 ? p->requests : p->duration_s > 0 ? 256 : CLLM_SERVE_DEFAULT_OPEN_REQUESTS);
+    else
+        for (int i = 0; i < p->n_levels; i++)
+            n += p->requests > 0 ? p->requests : p->duration_s > 0 ? 256 : (4 * p->concurrency[i] > 16 ? 4 * p->concurrency[i] : 16);
+    return n < 4096 ? n : 4096;
+}
+
+/* The workload of o (NULL when o asks for none): the server's tokenizer when it has one, checked with one count. */
+static enum cllm_status workload_make(const struct cllm_serve_params *p, const struct cllm_run_serve_opts *o,
+                                      struct cllm_workload **out, struct cllm_serve_workload_info *info, char *err,
+                                      size_t errlen)
+{
+    struct cllm_workload_params wp = cllm_workload_default_params();
+    char auth[600] = "", out_len[24], terr[CLLM_ERR_LEN];
+    enum cllm_status st;
+
+    *out = NULL;
+    memset(info, 0, sizeof(*info));
+    if (!o->input_len && !o->output_len && !o->dataset && !o->languages && !o->genres)
+        return CLLM_OK;
+    if (p->api_key && p->api_key[0])
+        snprintf(auth, sizeof(auth), "Authorization: Bearer %s", p->api_key);
+    snprintf(out_len, sizeof(out_len), "%d", p->max_tokens);
+    wp.input_len = o->dataset ? o->input_len : o->input_len ? o->input_len : "256";
+    wp.output_len = o->output_len ? o->output_len : out_len;
+    wp.dataset = o->dataset;
+    wp.languages = o->languages;
+    wp.genres = o->genres;
+    wp.seed = p->seed;
+    wp.auth = auth[0] ? auth : NULL;
+    if (cllm_workload_tokenize_http(p->server_url, wp.auth, "hello world", 11, terr, sizeof(terr)) >= 0) {
+        wp.tokenize_url = p->server_url;
+        info->counted = true;
+    } else {
+        snprintf(info->why_estimated, sizeof(info->why_estimated), "no tokenizer at the server: %.200s", terr);
+    }
+    st = cllm_workload_new(&wp, out, err, errlen);
+    if (st == CLLM_OK)
+        st = cllm_workload_prepare(*out, planned_requests(p), err, errlen);
+    if (st != CLLM_OK) {
+        cllm_workload_free(*out);
+        *out = NULL;
+        return st;
+    }
+    info->source = cllm_workload_source(*out);
+    info->input_len = o->dataset ? NULL : wp.input_len;
+    info->output_len = o->output_len ? o->output_len : NULL;
+    info->dataset = o->dataset;
+    info->languages = o->languages;
+    info->genres = o->genres;
+    info->size = cllm_workload_size(*out);
+    info->seed = wp.seed;
+    return CLLM_OK;
+}
+
 enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const struct cllm_run_serve_opts *opts,
                                      const char *output_dir, struct cllm_serve_result *run_out, char *path_out,
                                      size_t path_n, cJSON **result_out, char *err, size_t errlen)
@@ -153,6 +217,9 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
     cJSON *result, *section;
     enum cllm_status st, wst;
     bool elsewhere = false;
+    struct cllm_workload *wl = NULL;
+    struct cllm_serve_workload_info winfo;
+    struct cllm_serve_params q;
 
     memset(run_out, 0, sizeof(*run_out));
     if (result_out)
@@ -164,19 +231,35 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
         return st;
     if (!cllm_serve_supported())
         return cllm_serve_run(p, run_out, err, errlen);
-    /* an unwritable folder found after the whole load test would cost the test: check it first */
-    st = cllm_result_dir_check(dir, err, errlen);
+    /* a bad spec or dataset line is found before any request or folder is made */
+    st = workload_make(p, o, &wl, &winfo, err, errlen);
     if (st != CLLM_OK)
         return st;
+    q = *p;
+    if (wl) {
+        q.next_request = cllm_workload_next;
+        q.next_user_data = wl;
+        q.workload = &winfo;
+    }
+    p = &q;
+    /* an unwritable folder found after the whole load test would cost the test: check it first */
+    st = cllm_result_dir_check(dir, err, errlen);
+    if (st != CLLM_OK) {
+        cllm_workload_free(wl);
+        return st;
+    }
     if (o->requests_path_out && o->requests_path_n)
         o->requests_path_out[0] = '\0';
     if (o->save_requests) {
         st = requests_path_check(o->save_requests, err, errlen);
-        if (st != CLLM_OK)
+        if (st != CLLM_OK) {
+            cllm_workload_free(wl);
             return st;
+        }
     }
     hw = calloc(1, sizeof(*hw));
     if (!hw) {
+        cllm_workload_free(wl);
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
@@ -185,6 +268,7 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
     result = cllm_result_new(hw, NULL, started);
     free(hw);
     if (!result) {
+        cllm_workload_free(wl);
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
@@ -202,6 +286,8 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
     if (o->monitor)
         level_energy(mon, merr, run_out);
     cllm_monitor_free(mon);
+    /* the requests' strings were copied into run_out: the workload is done */
+    cllm_workload_free(wl);
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED && st != CLLM_ERR_NOMEM) {
         cJSON_Delete(result);
         return st;

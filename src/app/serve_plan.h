@@ -27,6 +27,13 @@ struct cllm_run_serve_opts {
     const struct cllm_sampler *monitor_sampler;   /* NULL: this machine's (tests pass a fake) */
     char       *requests_path_out; /* the JSONL file's path as written ("" none); may be NULL */
     size_t      requests_path_n;
+    /* the workload (serve/workload.h): any of these set makes each request's content from the prompt corpus or the
+     * dataset instead of p's fixed prompt; prompt tokens counted by the server's POST /tokenize when it answers
+     * (llama-server), else estimated, and the results' params.workload say which */
+    const char *input_len;         /* --input-len spec (NULL: "256" for the corpus) */
+    const char *output_len;        /* --output-len spec (NULL: p->max_tokens, fixed) */
+    const char *dataset;           /* --dataset FILE of JSONL prompts */
+    const char *languages, *genres;   /* --languages / --genres of the corpus (NULL: all) */
 };
 
 struct cllm_run_serve_opts cllm_run_serve_default_opts(void);

@@ -15,6 +15,7 @@
 #include "report/fields_core.h"
 #include "report/write.h"
 #include "serve/serve_bench.h"
+#include "serve/workload.h"
 
 void usage_serve_bench(FILE *f)
 {
@@ -46,6 +47,16 @@ void usage_serve_bench(FILE *f)
           "  --max-tokens N        max_tokens of each request (default 256)\n"
           "  --ignore-eos          ask for exactly max_tokens per request (llama-server, vLLM): same-length requests\n"
           "  --prompt TEXT         the user message (default: the benchmark's prompt)\n"
+          "  --input-len SPEC      a workload: each request a user message of about SPEC tokens made from the\n"
+          "                        project's prompt corpus (six languages x six genres): N fixed, MEAN,STD normal\n"
+          "                        (clipped to 1 ..), or MIN-MAX uniform; counted by the server's tokenizer where it\n"
+          "                        has one (llama-server POST /tokenize), else estimated (the results say which)\n"
+          "  --output-len SPEC     each request's max_tokens, the same forms (default --max-tokens, fixed)\n"
+          "  --dataset FILE        a workload of your own: JSONL, one {\"prompt\": \"...\"} or {\"messages\": [...]}\n"
+          "                        a line (optional \"output_len\"), sent in file order (docs/prompts.md)\n"
+          "  --languages LIST      the corpus's languages, e.g. en,fr (en, fr, zh, es, de, ar; default all)\n"
+          "  --genres LIST         the corpus's genres, e.g. chat,code (chat, summary, code, story, translation,\n"
+          "                        extraction; default all)\n"
           "  --prefix-cache MODE   off (default: a unique random prefix opens every prompt and cache_prompt is\n"
           "                        false), on (the same content, cache_prompt true: the cached case), or\n"
           "                        shared-prefix N (every request opens with the same ~N-token system prefix)\n"
@@ -63,6 +74,10 @@ void usage_serve_bench(FILE *f)
           "  --find-limit N        the highest concurrency or rate probed (default 1024)\n"
           "  --save-requests FILE  also write every request as a line of JSON (a new file, never over one)\n"
           "  --no-monitor          no resource monitor (then no energy per level)\n"
+          "  --no-server-metrics   do not scrape the server's Prometheus GET /metrics around each level\n"
+          "                        (llama-server --metrics, vLLM: KV-cache use, requests waiting, token counters)\n"
+          "  --metrics-interval-s S   scrape /metrics every S s during a level too (default 1; 0: before and after)\n"
+          "  --metrics-timeout-s S    each scrape's deadline (default 5)\n"
           "  --stall-s N           a stream without a token for N s fails its request (default 60; keep-alive\n"
           "                        comments and empty events do not count)\n"
           "  --deadline-base-s S   each request's deadline is S + max_tokens x the per-token budget (default 120)\n"
@@ -76,7 +91,9 @@ void usage_serve_bench(FILE *f)
           "\n"
           "examples:\n"
           "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 1,2,4,8 --slo ttft_ms=500,itl_ms=50\n"
-          "  computellm serve-bench --server-url http://127.0.0.1:8080 --request-rate 1,2,4,inf --duration 30\n"
+          "  computellm serve-bench --server-url http://127.0.0.1:8080 --request-rate 1,2,4,inf --duration 30\n"          "  computellm serve-bench --server-url http://127.0.0.1:8080 --request-rate 2 --input-len 512,128 \\\n"
+          "      --output-len 64-256 --languages en,fr --requests 50\n"
+          "  computellm serve-bench --server-url http://127.0.0.1:8080 --concurrency 4 --dataset my_prompts.jsonl\n"
           "  computellm serve-bench --server-url http://127.0.0.1:8080 --find-max concurrency --slo-preset "
           "mlperf-llama2-70b-interactive\n",
           f);
@@ -148,6 +165,75 @@ static void on_level(int index, int count, bool open_loop, double value, const s
     fputc('\n', f);
 }
 
+/* A gauge's largest value or a counter's difference over the level, or "—" when the server did not export it. */
+static const char *prom_cell(char *buf, size_t n, const struct cllm_prom_level *P, enum cllm_prom_key k, double scale)
+{
+    const struct cllm_prom_metric *m = &P->m[k];
+    if (!m->present)
+        return fmt(buf, n, NAN);
+    if (cllm_prom_key_is_counter(k) && isfinite(m->delta)) {
+        snprintf(buf, n, "%.0f", m->delta * scale);   /* a count of tokens: whole */
+        return buf;
+    }
+    return fmt(buf, n, (cllm_prom_key_is_counter(k) ? m->delta : m->max) * scale);
+}
+
+/* The server's own view of each level (its /metrics), when some level has one; else one line saying why not. */
+static void print_server_view(FILE *f, const struct cllm_serve_result *s)
+{
+    static const struct { enum cllm_prom_key k; const char *head, *unit; double scale; } cols[] = {
+        {CLLM_PROM_KV_CACHE_USAGE, "KV max", "%", 100}, {CLLM_PROM_REQUESTS_RUNNING, "running", "max", 1},
+        {CLLM_PROM_REQUESTS_WAITING, "waiting", "max", 1}, {CLLM_PROM_PROMPT_TOKENS, "prompt tok", "+", 1},
+        {CLLM_PROM_PROMPT_TOKENS_CACHED, "cached tok", "+", 1}, {CLLM_PROM_GENERATION_TOKENS, "gen tok", "+", 1},
+    };
+    const int nc = (int)(sizeof(cols) / sizeof(cols[0]));
+    const char *why = NULL;
+    bool any = false;
+    for (int i = 0; i < s->n_levels; i++) {
+        const struct cllm_serve_level *L = &s->levels[i];
+        if (!L->has_server_metrics)
+            continue;
+        if (L->server_metrics.measured)
+            any = true;
+        else if (!why)
+            why = L->server_metrics.why;
+    }
+    if (!any) {
+        if (why)
+            fprintf(f, "  server's /metrics: none (%s)\n", why[0] ? why : "not scraped");
+        return;
+    }
+    fprintf(f, "\nThe server's view (GET /metrics over each level):\n  %11s", s->levels[0].open_loop ? "rate" : "concurrency");
+    for (int k = 0; k < nc; k++)
+        fprintf(f, " %10s", cols[k].head);
+    fprintf(f, "\n  %11s", "");
+    for (int k = 0; k < nc; k++)
+        fprintf(f, " %10s", cols[k].unit);
+    fputc('\n', f);
+    for (int i = 0; i < s->n_levels; i++) {
+        const struct cllm_serve_level *L = &s->levels[i];
+        char name[24], v[32];
+        if (L->open_loop && isfinite(L->rate))
+            snprintf(name, sizeof(name), "%g", L->rate);
+        else if (L->open_loop)
+            snprintf(name, sizeof(name), "inf");
+        else
+            snprintf(name, sizeof(name), "%d", L->concurrency);
+        fprintf(f, "  %11s", name);
+        if (!L->has_server_metrics || !L->server_metrics.measured) {
+            fprintf(f, " unavailable: %s\n", L->has_server_metrics ? L->server_metrics.why : "not scraped");
+            continue;
+        }
+        for (int k = 0; k < nc; k++) {
+            int len;
+            prom_cell(v, sizeof(v), &L->server_metrics, cols[k].k, cols[k].scale);
+            len = (int)strlen(v) - (strncmp(v, "\xe2\x80\x94", 3) == 0 ? 2 : 0);
+            fprintf(f, " %*s%s", 10 - len > 0 ? 10 - len : 0, "", v);
+        }
+        fputc('\n', f);
+    }
+}
+
 static void print_table(FILE *f, const struct cllm_serve_result *s)
 {
     bool partial = false;
@@ -198,6 +284,7 @@ static void print_table(FILE *f, const struct cllm_serve_result *s)
     }
     if (partial)
         fputs("  * cancelled (Ctrl-C): the requests that ended before it\n", f);
+    print_server_view(f, s);
     if (s->search.mode != CLLM_SERVE_FIND_NONE) {
         const struct cllm_serve_search *S = &s->search;
         bool conc = S->mode == CLLM_SERVE_FIND_CONCURRENCY;
@@ -252,13 +339,25 @@ static bool number_in(const char *opt, const char *v, double lo, double hi, bool
     return true;
 }
 
+/* A workload length spec (serve/workload.h's forms); false (message printed, naming opt and the value) when bad. */
+static bool len_spec(const char *opt, const char *v)
+{
+    struct cllm_workload_len l;
+    char err[CLLM_ERR_LEN];
+    if (cllm_workload_parse_len(v, opt, &l, err, sizeof(err)) != CLLM_OK) {
+        fprintf(stderr, "computellm serve-bench: %s\n", err);
+        return false;
+    }
+    return true;
+}
+
 int cmd_serve_bench(int argc, char *const *argv)
 {
     struct cli_iter it = {.argc = argc, .argv = argv, .i = 1, .cmd = "serve-bench"};
     struct cllm_serve_params p = cllm_serve_default_params();
     struct cllm_run_serve_opts po = cllm_run_serve_default_opts();
     char req_path[PATH_MAX] = "";
-    bool concurrency_given = false;
+    bool concurrency_given = false, prompt_given = false;
     const char *output = "results";
     bool json = false;
     char err[CLLM_ERR_LEN], path[PATH_MAX] = "";
@@ -293,6 +392,7 @@ int cmd_serve_bench(int argc, char *const *argv)
             if (it.error)
                 return CLI_EXIT_USAGE;
             p.prompt = it.value;
+            prompt_given = true;
         } else if (cli_opt(&it, "--output-dir", "-o", true)) {
             if (it.error)
                 return CLI_EXIT_USAGE;
@@ -395,6 +495,34 @@ int cmd_serve_bench(int argc, char *const *argv)
             po.save_requests = it.value;
         } else if (cli_opt(&it, "--no-monitor", NULL, false)) {
             po.monitor = false;
+        } else if (cli_opt(&it, "--input-len", NULL, true)) {
+            if (it.error || !len_spec("--input-len", it.value))
+                return CLI_EXIT_USAGE;
+            po.input_len = it.value;
+        } else if (cli_opt(&it, "--output-len", NULL, true)) {
+            if (it.error || !len_spec("--output-len", it.value))
+                return CLI_EXIT_USAGE;
+            po.output_len = it.value;
+        } else if (cli_opt(&it, "--dataset", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            po.dataset = it.value;
+        } else if (cli_opt(&it, "--languages", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            po.languages = it.value;
+        } else if (cli_opt(&it, "--genres", NULL, true)) {
+            if (it.error)
+                return CLI_EXIT_USAGE;
+            po.genres = it.value;
+        } else if (cli_opt(&it, "--no-server-metrics", NULL, false)) {
+            p.server_metrics = false;
+        } else if (cli_opt(&it, "--metrics-interval-s", NULL, true)) {
+            if (it.error || !number_in("--metrics-interval-s", it.value, 0, 3600, false, &p.metrics_interval_s))
+                return CLI_EXIT_USAGE;
+        } else if (cli_opt(&it, "--metrics-timeout-s", NULL, true)) {
+            if (it.error || !number_in("--metrics-timeout-s", it.value, 0, 600, true, &p.metrics_timeout_s))
+                return CLI_EXIT_USAGE;
         } else if (cli_opt(&it, "--requests", NULL, true)) {
             if (it.error || !positive_int("--requests", it.value, &p.requests))
                 return CLI_EXIT_USAGE;
@@ -434,6 +562,16 @@ int cmd_serve_bench(int argc, char *const *argv)
     if (p.find_max != CLLM_SERVE_FIND_NONE && (concurrency_given || p.n_rates > 0)) {
         fputs("computellm serve-bench: --find-max picks its own levels: leave out --concurrency and --request-rate\n",
               stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (po.dataset && (po.input_len || po.languages || po.genres)) {
+        fprintf(stderr, "computellm serve-bench: %s does not apply to --dataset (its prompts are sent as they are): "
+                "leave one out\n", po.input_len ? "--input-len" : po.languages ? "--languages" : "--genres");
+        return CLI_EXIT_USAGE;
+    }
+    if (prompt_given && (po.input_len || po.output_len || po.dataset || po.languages || po.genres)) {
+        fputs("computellm serve-bench: --prompt is the fixed prompt; --input-len, --output-len, --dataset, "
+              "--languages and --genres make a workload instead: give one of the two\n", stderr);
         return CLI_EXIT_USAGE;
     }
     if (!p.server_url) {
@@ -487,7 +625,10 @@ int cmd_serve_bench(int argc, char *const *argv)
     if (st != CLLM_OK && st != CLLM_ERR_CANCELLED) {
         fprintf(stderr, "computellm serve-bench: %s\n", err);
         /* an unusable results folder is found before any request: a usage error, as for run */
-        rc = st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED || (st == CLLM_ERR_IO && !result) ? CLI_EXIT_USAGE
+        /* so is a workload that cannot be made (no --dataset file, a bad line: file and line named) */
+        rc = st == CLLM_ERR_CONFIG || st == CLLM_ERR_UNSUPPORTED ||
+                     ((st == CLLM_ERR_IO || st == CLLM_ERR_NOT_FOUND || st == CLLM_ERR_PARSE) && !result)
+                 ? CLI_EXIT_USAGE
                                                                                                  : CLI_EXIT_FAIL;
         goto out;
     }

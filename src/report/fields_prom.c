@@ -79,5 +79,5 @@ const struct cllm_record CLLM_R_SERVE_SERVER_METRICS = {"serve_server_metrics",
     server_metrics_fields, false};
 
 const struct cllm_field CLLM_F_SERVE_L_SERVER_METRICS = {"server_metrics", OBJ, "",
-    "the server's own /metrics scraped before and after the level (llama-server --metrics, vLLM)",
-    &CLLM_R_SERVE_SERVER_METRICS, 0, 0};
+    "the server's own /metrics scraped before, during and after the level (llama-server --metrics, vLLM); null "
+    "with --no-server-metrics", &CLLM_R_SERVE_SERVER_METRICS, 0, NUL | REQ};

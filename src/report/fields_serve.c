@@ -6,6 +6,7 @@
 
 #include "report/fields_core.h"
 #include "report/fields_llm.h"
+#include "report/fields_prom.h"
 
 #define NUM CLLM_FT_NUMBER
 #define INT CLLM_FT_INTEGER
@@ -79,13 +80,16 @@ const struct cllm_field CLLM_F_SERVE_J_FIRST_CONTENT_S = {"first_content_s", NUM
     "when its first content token came, from the level's start", NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_J_END_S = {"end_s", NUM, "s", "when its stream ended, from the level's start",
     NULL, 0, NUL | REQ};
+/* the line's error: null when the request succeeded (CLLM_F_ERROR is never null: written only on failure) */
+const struct cllm_field CLLM_F_SERVE_J_ERROR = {"error", STR, "", "what failed; null when the request succeeded",
+    NULL, 0, NUL | REQ};
 const struct cllm_field CLLM_F_SERVE_J_ENERGY_J = {"energy_j", NUM, "J",
     "the level's energy divided by its requests (the monitor's window over the level)", NULL, 0, NUL | REQ};
 static const struct cllm_field *const line_fields[] = {&CLLM_F_SERVE_J_LEVEL, &CLLM_F_SERVE_J_LEVEL_VALUE,
     &CLLM_F_SERVE_R_INDEX, &CLLM_F_SERVE_R_SCHEDULED_S, &CLLM_F_SERVE_R_SENT_S, &CLLM_F_SERVE_J_FIRST_TOKEN_S,
     &CLLM_F_SERVE_J_FIRST_CONTENT_S, &CLLM_F_SERVE_J_END_S, &CLLM_F_SERVE_R_PROMPT_TOKENS,
     &CLLM_F_SERVE_R_PROMPT_TOKENS_COUNTED, &CLLM_F_SERVE_R_CACHED_TOKENS, &CLLM_F_SERVE_R_OUTPUT_TOKENS,
-    &CLLM_F_SERVE_R_REASONING_TOKENS, &CLLM_F_SERVE_R_STATUS, &CLLM_F_SERVE_R_HTTP_STATUS, &CLLM_F_ERROR,
+    &CLLM_F_SERVE_R_REASONING_TOKENS, &CLLM_F_SERVE_R_STATUS, &CLLM_F_SERVE_R_HTTP_STATUS, &CLLM_F_SERVE_J_ERROR,
     &CLLM_F_SERVE_R_ORIGIN, &CLLM_F_SERVE_R_WARMUP, &CLLM_F_SERVE_J_ENERGY_J, NULL};
 const struct cllm_record CLLM_R_SERVE_REQUEST_LINE = {"serve_request_line",
     "one line of serve-bench --save-requests", line_fields, false};
@@ -230,7 +234,7 @@ static const struct cllm_field *const level_fields[] = {&CLLM_F_SERVE_L_MODE, &C
     &CLLM_F_SERVE_L_SCHEDULE_RATE, &CLLM_F_SERVE_L_N_WAITED, &CLLM_F_SERVE_L_WAIT_S, &CLLM_F_SERVE_L_N_WARMUP, &CLLM_F_SERVE_L_TTFT_CONTENT_S,
     &CLLM_F_SERVE_L_TTFT_REASONING_S, &CLLM_F_SERVE_L_TPOT_S, &CLLM_F_SERVE_L_REASONING_TOKENS,
     &CLLM_F_SERVE_L_SLO_CHECK, &CLLM_F_SERVE_L_ENERGY, &CLLM_F_SERVE_L_ENERGY_PER_REQUEST_J,
-    &CLLM_F_SERVE_L_ERRORS, &CLLM_F_SERVE_L_REQUESTS, NULL};
+    &CLLM_F_SERVE_L_SERVER_METRICS, &CLLM_F_SERVE_L_ERRORS, &CLLM_F_SERVE_L_REQUESTS, NULL};
 const struct cllm_record CLLM_R_SERVE_LEVEL = {"serve_level",
     "one level: c streams in flight as a closed loop, or requests sent at a rate (open loop)", level_fields, false};
 
@@ -323,9 +327,47 @@ const struct cllm_record CLLM_R_SERVE_FIND_PARAMS = {"serve_find_params", "the S
     findp_fields, false};
 const struct cllm_field CLLM_F_SERVE_P_FIND_MAX = {"find_max", CLLM_FT_OBJECT, "",
     "the SLA search's settings; null without --find-max", &CLLM_R_SERVE_FIND_PARAMS, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_W_SOURCE = {"source", STR, "",
+    "corpus (the project's prompt corpus, data/prompts) or dataset (--dataset FILE)", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SERVE_W_INPUT_LEN = {"input_len", STR, "tokens",
+    "--input-len: N fixed, mean,std normal (clipped) or min-max uniform; null with a dataset", NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_W_OUTPUT_LEN = {"output_len", STR, "tokens",
+    "--output-len (each request's max_tokens; a dataset line's own output_len wins), same forms", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SERVE_W_DATASET = {"dataset", STR, "", "the --dataset file as given; null: the corpus",
+    NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_W_LANGUAGES = {"languages", STR, "",
+    "the corpus's languages used, comma-separated; null: all six (or a dataset)", NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_W_GENRES = {"genres", STR, "",
+    "the corpus's genres used, comma-separated; null: all (or a dataset)", NULL, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_W_SIZE = {"size", INT, "",
+    "dataset: its prompts; corpus: the language x genre pairs the requests go round", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SERVE_W_PROMPT_TOKENS = {"prompt_tokens", STR, "",
+    "counted (each prompt's tokens counted by the server's tokenizer, POST /tokenize: "
+    "requests[].prompt_tokens_counted) or estimated (no tokenizer: bytes and characters; reason says why)", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SERVE_W_SEED = {"seed", INT, "", "seed of the lengths drawn", NULL, 0, REQ};
+static const struct cllm_field *const workload_fields[] = {&CLLM_F_SERVE_W_SOURCE, &CLLM_F_SERVE_W_INPUT_LEN,
+    &CLLM_F_SERVE_W_OUTPUT_LEN, &CLLM_F_SERVE_W_DATASET, &CLLM_F_SERVE_W_LANGUAGES, &CLLM_F_SERVE_W_GENRES,
+    &CLLM_F_SERVE_W_SIZE, &CLLM_F_SERVE_W_PROMPT_TOKENS, &CLLM_F_REASON, &CLLM_F_SERVE_W_SEED, NULL};
+const struct cllm_record CLLM_R_SERVE_WORKLOAD = {"serve_workload",
+    "what each request sent: lengths drawn from specs over the corpus, or a dataset's prompts", workload_fields,
+    false};
+const struct cllm_field CLLM_F_SERVE_P_WORKLOAD = {"workload", CLLM_FT_OBJECT, "",
+    "--input-len / --output-len / --dataset; null: every request sent prompt and system_prompt",
+    &CLLM_R_SERVE_WORKLOAD, 0, NUL | REQ};
+const struct cllm_field CLLM_F_SERVE_M_INTERVAL_S = {"interval_s", NUM, "s",
+    "scrapes during a level every this often (0: before and after only)", NULL, 0, REQ};
+const struct cllm_field CLLM_F_SERVE_M_TIMEOUT_S = {"timeout_s", NUM, "s", "each scrape's deadline", NULL, 0, REQ};
+static const struct cllm_field *const mparams_fields[] = {&CLLM_F_SERVE_M_INTERVAL_S, &CLLM_F_SERVE_M_TIMEOUT_S,
+    NULL};
+const struct cllm_record CLLM_R_SERVE_METRICS_PARAMS = {"serve_metrics_params",
+    "how the server's /metrics were scraped around each level", mparams_fields, false};
+const struct cllm_field CLLM_F_SERVE_P_SERVER_METRICS = {"server_metrics", CLLM_FT_OBJECT, "",
+    "the server's /metrics scraped before, during and after each level; null with --no-server-metrics",
+    &CLLM_R_SERVE_METRICS_PARAMS, 0, NUL | REQ};
 static const struct cllm_field *const params_fields[] = {&CLLM_F_SERVE_P_CONCURRENCY, &CLLM_F_SERVE_P_REQUEST_RATE,
     &CLLM_F_SERVE_P_BURSTINESS, &CLLM_F_SERVE_P_MAX_CONCURRENCY, &CLLM_F_SERVE_P_RAMP_UP_S,
-    &CLLM_F_SERVE_P_ARRIVAL_SEED, &CLLM_F_SERVE_P_CONTENT, &CLLM_F_SERVE_P_PREFIX_CACHE, &CLLM_F_SERVE_P_SLO_P99,
+    &CLLM_F_SERVE_P_ARRIVAL_SEED, &CLLM_F_SERVE_P_CONTENT, &CLLM_F_SERVE_P_WORKLOAD, &CLLM_F_SERVE_P_SERVER_METRICS,
+    &CLLM_F_SERVE_P_PREFIX_CACHE, &CLLM_F_SERVE_P_SLO_P99,
     &CLLM_F_SERVE_P_FIND_MAX, &CLLM_F_SERVE_P_REQUESTS,
     &CLLM_F_SERVE_P_DURATION_S, &CLLM_F_SERVE_P_MAX_TOKENS, &CLLM_F_SERVE_P_IGNORE_EOS, &CLLM_F_SERVE_P_PROMPT,
     &CLLM_F_SERVE_P_SYSTEM_PROMPT, &CLLM_F_SERVE_P_TEMPERATURE, &CLLM_F_SERVE_P_TOP_P, &CLLM_F_SERVE_P_SEED,

@@ -22,11 +22,14 @@ void cllm_write_prom_level(cJSON *obj, const struct cllm_prom_level *L)
         cllm_w_str(o, &CLLM_F_PROM_SERVER, L->server, NULL);
     cllm_w_int(o, &CLLM_F_PROM_SCRAPES, L->n_samples);
     cllm_w_num(o, &CLLM_F_PROM_INTERVAL_S, L->interval_s, "no scrape before and after");
-    if (!L->measured)
-        return;
     for (int k = 0; k < CLLM_PROM_N_KEYS && cllm_prom_key_fields[k]; k++) {
         const struct cllm_prom_metric *m = &L->m[k];
         cJSON *v;
+        if (!L->measured) {
+            /* unknown, not 0: every key null with the reason the level has no server metrics */
+            cllm_w_null(o, cllm_prom_key_fields[k], L->why[0] ? L->why : "not scraped");
+            continue;
+        }
         if (!m->present) {
             cllm_w_null(o, cllm_prom_key_fields[k], NOT_EXPORTED);
             continue;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/fields_core.h"
+#include "report/fields_prom.h"
 #include "report/fields_serve.h"
 #include "report/write.h"
 #include "report/write_llm.h"
@@ -120,7 +121,7 @@ cJSON *cllm_write_serve_request_line(const struct cllm_serve_result *res, int le
         cllm_w_int(o, &CLLM_F_SERVE_R_HTTP_STATUS, r->http_status);
     else
         cllm_w_null(o, &CLLM_F_SERVE_R_HTTP_STATUS, "no HTTP answer");
-    cllm_w_str(o, &CLLM_F_ERROR, r->error, "none");
+    cllm_w_str(o, &CLLM_F_SERVE_J_ERROR, r->error, "none");
     cllm_w_str(o, &CLLM_F_SERVE_R_ORIGIN, r->origin, "the fixed prompt");
     cllm_w_bool(o, &CLLM_F_SERVE_R_WARMUP, r->warmup);
     cllm_w_num(o, &CLLM_F_SERVE_J_ENERGY_J, L->energy_per_request_j,
@@ -218,6 +219,10 @@ static void level(cJSON *o, const struct cllm_serve_level *L, const struct cllm_
     cllm_w_num(o, &CLLM_F_SERVE_L_ENERGY_PER_REQUEST_J, L->energy_per_request_j,
                !L->has_energy ? "the resource monitor was off (--no-monitor)"
                : L->energy.why[0] ? L->energy.why : "no energy reading over the level");
+    if (L->has_server_metrics)
+        cllm_write_prom_level(o, &L->server_metrics);
+    else
+        cllm_w_null(o, &CLLM_F_SERVE_L_SERVER_METRICS, "not scraped (--no-server-metrics)");
     /* data keys (a token count's source) and plain strings: no field of their own */
     a = cllm_w_obj(o, &CLLM_F_SERVE_L_TOKEN_COUNT_SOURCES);
     for (int i = 0; a && i < L->n_sources; i++)
@@ -311,6 +316,39 @@ static void params(cJSON *o, const struct cllm_serve_setup *s)
     cllm_w_num(o, &CLLM_F_SERVE_P_RAMP_UP_S, s->ramp_up_s, NULL);
     cllm_w_int(o, &CLLM_F_SERVE_P_ARRIVAL_SEED, s->arrival_seed);
     cllm_w_str(o, &CLLM_F_SERVE_P_CONTENT, s->content_hook ? "workload" : "fixed", NULL);
+    if (s->has_workload) {
+        const struct cllm_serve_workload_info *w = &s->workload;
+        cJSON *wo = cllm_w_obj(o, &CLLM_F_SERVE_P_WORKLOAD);
+        if (wo) {
+            const char *ds = w->dataset ? "a dataset: its prompts as they are" : NULL;
+            const char *all = w->dataset ? "a dataset" : NULL;
+            cllm_w_str(wo, &CLLM_F_SERVE_W_SOURCE, w->source ? w->source : "corpus", NULL);
+            cllm_w_str(wo, &CLLM_F_SERVE_W_INPUT_LEN, w->input_len, ds ? ds : "not given");
+            char dflt[24];
+            snprintf(dflt, sizeof(dflt), "%d", s->max_tokens);   /* not given: max_tokens, fixed */
+            cllm_w_str(wo, &CLLM_F_SERVE_W_OUTPUT_LEN, w->output_len ? w->output_len : dflt, NULL);
+            cllm_w_str(wo, &CLLM_F_SERVE_W_DATASET, w->dataset, "the prompt corpus");
+            cllm_w_str(wo, &CLLM_F_SERVE_W_LANGUAGES, w->languages, all ? all : "all six");
+            cllm_w_str(wo, &CLLM_F_SERVE_W_GENRES, w->genres, all ? all : "all");
+            cllm_w_int(wo, &CLLM_F_SERVE_W_SIZE, w->size);
+            cllm_w_str(wo, &CLLM_F_SERVE_W_PROMPT_TOKENS, w->counted ? "counted" : "estimated", NULL);
+            if (!w->counted)
+                cllm_w_str(wo, &CLLM_F_REASON, w->why_estimated ? w->why_estimated : "no tokenizer", NULL);
+            cllm_w_int(wo, &CLLM_F_SERVE_W_SEED, (long long)w->seed);
+        }
+    } else {
+        cllm_w_null(o, &CLLM_F_SERVE_P_WORKLOAD, "every request sent prompt and system_prompt (no --input-len, "
+                    "--output-len or --dataset)");
+    }
+    if (s->server_metrics) {
+        cJSON *mo = cllm_w_obj(o, &CLLM_F_SERVE_P_SERVER_METRICS);
+        if (mo) {
+            cllm_w_num(mo, &CLLM_F_SERVE_M_INTERVAL_S, s->metrics_interval_s, NULL);
+            cllm_w_num(mo, &CLLM_F_SERVE_M_TIMEOUT_S, s->metrics_timeout_s, NULL);
+        }
+    } else {
+        cllm_w_null(o, &CLLM_F_SERVE_P_SERVER_METRICS, "--no-server-metrics");
+    }
     if ((pc = cllm_w_obj(o, &CLLM_F_SERVE_P_PREFIX_CACHE))) {
         bool shared = s->prefix_cache == CLLM_SERVE_CACHE_SHARED;
         cllm_w_str(pc, &CLLM_F_SERVE_PC_MODE, k_cache_modes[s->prefix_cache], NULL);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ struct cllm_serve_params cllm_serve_default_params(void)
     p.warmup_share = 0.2;
     p.rate_resolution = 0.05;
     p.find_start_rate = 1.0;
+    p.server_metrics = true;
+    p.metrics_interval_s = 1.0;
+    p.metrics_timeout_s = CLLM_PROM_SCRAPE_TIMEOUT_S;
     return p;
 }
 
@@ -411,6 +415,11 @@ enum cllm_status cllm_serve_check(const struct cllm_serve_params *p, char *err, 
         snprintf(err, errlen, "the stall time and both deadline settings must be positive");
         return CLLM_ERR_CONFIG;
     }
+    if (p->server_metrics && (!(p->metrics_timeout_s > 0) || p->metrics_timeout_s > 600 ||
+                              !(p->metrics_interval_s >= 0) || p->metrics_interval_s > 3600)) {
+        snprintf(err, errlen, "the /metrics scrape's timeout must be 0 .. 600 s (not 0) and its interval 0 .. 3600 s");
+        return CLLM_ERR_CONFIG;
+    }
     return CLLM_OK;
 }
 
@@ -463,6 +472,12 @@ static void setup_fill(struct cllm_serve_setup *o, const struct cllm_serve_param
     o->ramp_up_s = p->ramp_up_s;
     o->max_concurrency = p->max_concurrency;
     o->content_hook = p->next_request != NULL;
+    o->has_workload = p->next_request && p->workload;
+    if (o->has_workload)
+        o->workload = *p->workload;
+    o->server_metrics = p->server_metrics;
+    o->metrics_interval_s = p->metrics_interval_s;
+    o->metrics_timeout_s = p->metrics_timeout_s;
     o->prefix_cache = p->prefix_cache;
     o->shared_prefix_tokens = p->prefix_cache == CLLM_SERVE_CACHE_SHARED ? p->shared_prefix_tokens : 0;
     o->slo = p->slo;
@@ -514,6 +529,8 @@ struct run {
     uint64_t rng;           /* the unique prefixes' random stream */
     char  *shared_prefix;   /* CACHE_SHARED: the text every request opens with */
     int    level_index;
+    const char *base, *auth;   /* the server's URL (no trailing /) and the Authorization header line or "" */
+    char   metrics_off[256];   /* the server said it has no /metrics (404, 501): every later level says so too */
 };
 
 /* A level while it runs. */
@@ -1309,6 +1326,66 @@ static char *shared_prefix(const char *base, const char *auth, bool can_count, i
     return text;
 }
 
+/* The scrapes during a level: a second thread, so the request loop's timing is not the scrape's. It owns pl from
+ * its start to its join. */
+struct sampler {
+    const char *base, *auth;
+    double interval_s, timeout_s;
+    struct cllm_prom_level *pl;
+    pthread_mutex_t mu;
+    pthread_cond_t  cv;
+    bool stop;
+};
+
+static void *sampler_main(void *arg)
+{
+    struct sampler *S = arg;
+    pthread_mutex_lock(&S->mu);
+    while (!S->stop) {
+        struct timespec ts;
+        uint64_t ns;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ns = (uint64_t)ts.tv_nsec + (uint64_t)(S->interval_s * 1e9);
+        ts.tv_sec += (time_t)(ns / 1000000000ULL);
+        ts.tv_nsec = (long)(ns % 1000000000ULL);
+        pthread_cond_timedwait(&S->cv, &S->mu, &ts);
+        if (S->stop)
+            break;
+        pthread_mutex_unlock(&S->mu);
+        {
+            struct cllm_prom_snapshot snap;
+            char e[CLLM_ERR_LEN];
+            /* a failed sample is only a missing sample: the level's record stands on before and after */
+            if (cllm_prom_scrape(S->base, S->auth, S->timeout_s, &snap, NULL, e, sizeof(e)) == CLLM_OK)
+                cllm_prom_level_sample(S->pl, &snap);
+        }
+        pthread_mutex_lock(&S->mu);
+    }
+    pthread_mutex_unlock(&S->mu);
+    return NULL;
+}
+
+/* One scrape into pl: before (true) or after the level; false when it failed (pl says why). */
+static bool scrape_into(struct run *R, struct cllm_prom_level *pl, bool before)
+{
+    struct cllm_prom_snapshot snap;
+    char e[CLLM_ERR_LEN];
+    enum cllm_status st = cllm_prom_scrape(R->base, R->auth, R->p->metrics_timeout_s, &snap, NULL, e, sizeof(e));
+    if (st != CLLM_OK) {
+        char why[sizeof(pl->why)];
+        snprintf(why, sizeof(why), "%s the level: %.230s", before ? "before" : "after", e);
+        cllm_prom_level_unavailable(pl, why);
+        if (st == CLLM_ERR_NOT_FOUND || st == CLLM_ERR_UNSUPPORTED)
+            cllm_strlcpy(R->metrics_off, e, sizeof(R->metrics_off));
+        return false;
+    }
+    if (before)
+        cllm_prom_level_before(pl, &snap);
+    else
+        cllm_prom_level_after(pl, &snap);
+    return true;
+}
+
 /* Level `index` of the run as P says, into out->levels[out->n_levels]. */
 static enum cllm_status one_level(struct run *R, struct cllm_serve_result *out, const struct plan *P, int count,
                                   bool *cancelled, bool *failed, char *err, size_t errlen)
@@ -1317,23 +1394,63 @@ static enum cllm_status one_level(struct run *R, struct cllm_serve_result *out, 
     struct cllm_serve_level *lo = &out->levels[out->n_levels];
     double value = P->open_loop ? P->rate : P->concurrency;
     struct level L;
+    struct cllm_prom_level pl;
+    struct sampler S;
+    pthread_t th;
+    bool scraped = false, sampling = false;
     enum cllm_status st;
 
     memset(&L, 0, sizeof(L));
     R->level_index = out->n_levels;
     if (p->on_level)
         p->on_level(out->n_levels, count, P->open_loop, value, NULL, p->user_data);
+    cllm_prom_level_init(&pl);
+    if (p->server_metrics && R->metrics_off[0])
+        cllm_prom_level_unavailable(&pl, R->metrics_off);
+    else if (p->server_metrics)
+        scraped = scrape_into(R, &pl, true);
+    if (scraped && p->metrics_interval_s > 0) {
+        memset(&S, 0, sizeof(S));
+        S.base = R->base;
+        S.auth = R->auth;
+        S.interval_s = p->metrics_interval_s;
+        /* a sample in flight holds the level's end for at most a second (or the interval, when longer) */
+        S.timeout_s = fmin(p->metrics_timeout_s, fmax(p->metrics_interval_s, 1.0));
+        S.pl = &pl;
+        pthread_mutex_init(&S.mu, NULL);
+        pthread_cond_init(&S.cv, NULL);
+        sampling = pthread_create(&th, NULL, sampler_main, &S) == 0;
+        if (!sampling) {
+            pthread_cond_destroy(&S.cv);
+            pthread_mutex_destroy(&S.mu);
+        }
+    }
     st = run_level(R, P, &L, cancelled, err, errlen);
+    if (sampling) {
+        pthread_mutex_lock(&S.mu);
+        S.stop = true;
+        pthread_cond_signal(&S.cv);
+        pthread_mutex_unlock(&S.mu);
+        pthread_join(th, NULL);
+        pthread_cond_destroy(&S.cv);
+        pthread_mutex_destroy(&S.mu);
+    }
     if (st != CLLM_OK) {
         level_free(&L);
         return st;
     }
+    if (scraped && *cancelled)
+        cllm_prom_level_unavailable(&pl, "cancelled (Ctrl-C) before the scrape after the level");
+    else if (scraped)
+        scrape_into(R, &pl, false);
     if (!level_stats(&L, p, P, *cancelled, lo)) {
         level_free(&L);
         snprintf(err, errlen, "out of memory");
         return CLLM_ERR_NOMEM;
     }
     level_free(&L);
+    lo->has_server_metrics = p->server_metrics;
+    lo->server_metrics = pl;
     out->n_levels++;
     *failed = lo->status == CLLM_SERVE_LEVEL_FAILED;
     if (p->on_level)
@@ -1501,6 +1618,8 @@ enum cllm_status cllm_serve_run(const struct cllm_serve_params *p, struct cllm_s
     R.t = &t;
     R.g = &g;
     R.rng = 0xcafe0000ULL ^ p->seed;
+    R.base = base;
+    R.auth = auth;
     if (p->prefix_cache == CLLM_SERVE_CACHE_SHARED) {
         R.shared_prefix = shared_prefix(base, auth, out->server.has_props, p->shared_prefix_tokens, &out->setup);
         if (!R.shared_prefix) {

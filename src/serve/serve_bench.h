@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "llm/llm_result.h"
+#include "serve/prom.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +42,21 @@ struct cllm_serve_content {
 /* index counts the run's requests from 0 across levels. CLLM_OK, or an error (err set) that ends the run. */
 typedef enum cllm_status (*cllm_serve_next_fn)(void *user_data, long index, struct cllm_serve_content *out,
                                                char *err, size_t errlen);
+
+/* What next_request's content is, for the results' params (serve/workload.h made it; app/serve_plan.c fills this
+ * in). Strings are the caller's and stay valid while the params' do. */
+struct cllm_serve_workload_info {
+    const char *source;        /* "corpus" or "dataset" */
+    const char *input_len;     /* the --input-len spec ("256", "128,32", "64-256"); NULL with a dataset */
+    const char *output_len;    /* the --output-len spec (lines of a dataset without their own output length) */
+    const char *dataset;       /* the --dataset path; NULL for the corpus */
+    const char *languages, *genres;   /* the corpus's languages and genres asked for; NULL: all */
+    long        size;          /* dataset: its prompts; corpus: language x genre pairs */
+    bool        counted;       /* each prompt's tokens counted by the server's tokenizer (POST /tokenize); false:
+                                  estimated (why_estimated) */
+    char        why_estimated[256];   /* !counted: why there was no tokenizer */
+    uint64_t    seed;          /* the lengths' generator's seed */
+};
 
 /* What the prompt cache may reuse (the engine applies it on top of each request's content). */
 enum cllm_serve_prefix_cache {
@@ -124,6 +140,9 @@ struct cllm_serve_level {
                                      (tokens: the level's output tokens; why when there was no reading) */
     struct cllm_llm_energy energy;
     double      energy_per_request_j;   /* energy.win.j / n_requests; NAN when not measured */
+    bool        has_server_metrics;   /* the run asked for the server's /metrics (params.server_metrics) */
+    struct cllm_prom_level server_metrics;   /* its scrapes before, during and after the level (measured false with
+                                                why when the server has none or a scrape failed) */
     enum cllm_serve_level_status status;
     const char *error;            /* FAILED: the first request's error (or a fixed text); else NULL */
     int         request_limit;    /* requests the level could start; 0: no limit (until duration_s) */
@@ -199,6 +218,10 @@ struct cllm_serve_setup {
     double      burstiness, ramp_up_s;
     int         max_concurrency;
     bool        content_hook;     /* next_request gave the content */
+    bool        has_workload;     /* workload below describes that content */
+    struct cllm_serve_workload_info workload;
+    bool        server_metrics;   /* the server's /metrics scraped around each level */
+    double      metrics_interval_s, metrics_timeout_s;
     enum cllm_serve_prefix_cache prefix_cache;
     int         shared_prefix_tokens;
     int         shared_prefix_words;   /* words of the shared prefix made for it */
@@ -273,6 +296,11 @@ struct cllm_serve_params {
     int         find_limit;      /* the search's highest level, concurrency or req/s; 0: 1024 */
     cllm_serve_next_fn next_request;   /* NULL: the fixed prompt */
     void       *next_user_data;
+    const struct cllm_serve_workload_info *workload;   /* what next_request sends, for the results; NULL: none */
+    bool        server_metrics;  /* scrape the server's Prometheus /metrics before and after each level (true) */
+    double      metrics_interval_s;   /* and every this many seconds during it, from a second thread (1; 0: not
+                                         during) */
+    double      metrics_timeout_s;    /* each scrape's deadline, the whole exchange (CLLM_PROM_SCRAPE_TIMEOUT_S) */
     int         requests;        /* requests per level; 0: max(16, 4 × c) closed, 100 open loop, or no limit when
                                     duration_s is set */
     double      duration_s;      /* per level: no new request after this many seconds (those in flight finish);

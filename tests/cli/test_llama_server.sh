@@ -111,6 +111,7 @@ sb=(serve-bench --server-url "$SU" --max-tokens 8 --ignore-eos)
 
 # an open-loop level: Poisson at 2 req/s, 6 requests
 expect_rc "serve-bench: an open-loop level" 0 "$BIN" "${sb[@]}" --request-rate 2 --requests 6 --json --output-dir "$T/sb1"
+cp "$T/out" "$T/sb1.json"
 check "open loop: every request served, the sends' rate measured" jq -e '.server.library == "llama-server"
   and .server.props.total_slots == 2 and .levels[0].mode == "open-loop" and .levels[0].n_ok == 6
   and .levels[0].achieved_rate > 0 and .levels[0].interarrival_cv > 0 and .levels[0].ttft_s.p50 > 0
@@ -151,7 +152,25 @@ check "shared-prefix: 400 tokens as the server counts them, cached after the fir
   | .mode == "shared-prefix" and .shared_prefix_tokens_counted == 400 and .shared_prefix_words > 0' "$T/out" >/dev/null
 check "shared-prefix: the prefix cached, the rest not" jq -e '.levels[0].requests as $r | $r[0].cached_tokens < 400
   and all($r[1:][]; .cached_tokens >= 400 and .cached_tokens < .prompt_tokens - 5)' "$T/out" >/dev/null
-# the server's own /metrics: scraped once the workload branch's Prometheus parser is merged (not in this branch)
-echo "skip: /metrics before/after each level: the Prometheus scraper (src/serve/prom.c) is not in this branch yet" >&2
+# the server's own /metrics (started with --metrics): each level's counters grew by what it served; the pinned
+# release exports no KV-cache usage, so that key is there or null with its reason (never 0)
+check "server_metrics: llama-server's counters over the open-loop level" jq -e '.levels[0] as $l
+  | $l.server_metrics.status == "measured" and $l.server_metrics.server == "llama-server"
+  and $l.server_metrics.generation_tokens.delta == $l.output_tokens
+  and $l.server_metrics.prompt_tokens.delta > 0
+  and $l.server_metrics.prompt_tokens.delta <= ([$l.requests[].prompt_tokens] | add)
+  and $l.server_metrics.prompt_tokens.source == "llamacpp:prompt_tokens_total"
+  and ($l.server_metrics.requests_running.max >= 0) and $l.server_metrics.scrapes >= 2
+  and (($l.server_metrics.kv_cache_usage.max >= 0)
+       or ($l.server_metrics | .kv_cache_usage == null and (.null_reasons.kv_cache_usage | test("does not export"))))' \
+  "$T/sb1.json" >/dev/null
+# an open-loop level of a corpus workload: prompts cut to 48..96 tokens by llama-server's own /tokenize
+expect_rc "serve-bench: open loop with --input-len" 0 "$BIN" serve-bench --server-url "$SU" --request-rate 4 --requests 6 \
+  --input-len 48-96 --output-len 4-8 --languages en,fr --ignore-eos --json --output-dir "$T/sb6"
+check "workload: counted by llama-server's tokenizer, within the spec" jq -e '.params.workload.prompt_tokens == "counted"
+  and .levels[0].n_ok == 6 and all(.levels[0].requests[]; .prompt_tokens_counted >= 40 and .prompt_tokens_counted <= 96
+  and .prompt_tokens > .prompt_tokens_counted and .output_tokens >= 4 and .output_tokens <= 8)
+  and .levels[0].server_metrics.status == "measured"
+  and .levels[0].server_metrics.generation_tokens.delta == .levels[0].output_tokens' "$T/out" >/dev/null
 
 summary

@@ -201,6 +201,110 @@ check "the shared prefix is cached from the second request on" jq -e '.params.pr
   and .levels[0].requests[0].cached_tokens == 0 and .levels[0].requests[1].cached_tokens >= 50
   and .levels[0].requests[1].ttft_s < .levels[0].requests[0].ttft_s' "$T/out" >/dev/null
 
+# --- the server's /metrics (the test server counts what it served, as llama-server's names): each level's
+# difference is what that level's requests were served; a server without /metrics or a hostile one: null reasons ---
+check "server_metrics: the server's counters grew by what each level was served" jq -e '.serving_benchmarks as $s
+  | $s.params.server_metrics.timeout_s == 5 and all($s.levels[]; .server_metrics.status == "measured"
+    and .server_metrics.server == "llama-server" and .server_metrics.scrapes >= 2 and .server_metrics.interval_s > 0
+    and .server_metrics.prompt_tokens.delta == ([.requests[].prompt_tokens] | add)
+    and .server_metrics.generation_tokens.delta == .output_tokens
+    and .server_metrics.prompt_tokens.source == "llamacpp:prompt_tokens_total"
+    and .server_metrics.requests_waiting.max == 0 and (.server_metrics.kv_cache_usage.max >= 0)
+    and .server_metrics.preemptions == null and (.server_metrics.null_reasons.preemptions | test("does not export")))' \
+  "$res" >/dev/null
+# sampled during the level (every 50 ms): 4 streams of 0.4 s in flight are the test server's running gauge (4) and
+# its KV usage (4 of 8 slots: 0.5); before and after they are 0
+expect_rc "server_metrics sampled during a level" 0 "$BIN" serve-bench --server-url "$U/n=20,first=20,gap=20" \
+  --concurrency 4 --requests 4 --max-tokens 20 --metrics-interval-s 0.05 --json --output-dir "$T/sampled"
+check "samples during the level: the gauges' maxima" jq -e '.params.server_metrics.interval_s == 0.05
+  and (.levels[0].server_metrics | .scrapes >= 3 and .requests_running.max == 4 and .requests_running.after == 0
+  and .requests_running.before == 0 and .kv_cache_usage.max == 0.5 and .generation_tokens.delta == 80)' \
+  "$T/out" >/dev/null
+check "the table shows the server's view" grep -q "^The server's view (GET /metrics over each level):" "$T/err"
+expect_rc "a server without /metrics" 0 "$BIN" serve-bench --server-url "$U/nometrics" --concurrency 1,2 --requests 2 \
+  --max-tokens 4 --json --output-dir "$T/nom"
+check "no /metrics: unavailable with the reason, no zeros, the levels measured" jq -e 'all(.levels[];
+  .n_ok == 2 and .server_metrics.status == "unavailable" and (.server_metrics.reason | test("HTTP 501.*--metrics"))
+  and .server_metrics.prompt_tokens == null and (.server_metrics.null_reasons.prompt_tokens | test("501")))' \
+  "$T/out" >/dev/null
+check "the table says there are none" grep -q "server's /metrics: none (before the level: GET .*501" "$T/err"
+expect_rc "--no-server-metrics" 0 "$BIN" serve-bench --server-url "$U" --concurrency 1 --requests 2 --max-tokens 4 \
+  --no-server-metrics --json --output-dir "$T/nosm"
+check "--no-server-metrics: null with the reason" jq -e '.params.server_metrics == null
+  and .levels[0].server_metrics == null and (.levels[0].null_reasons.server_metrics | test("no-server-metrics"))' \
+  "$T/out" >/dev/null
+for h in endless huge garbage; do
+  start=$(date +%s)
+  expect_rc "a hostile /metrics ($h)" 0 "$BIN" serve-bench --server-url "$U/metrics-$h" --concurrency 1 --requests 2 \
+    --max-tokens 4 --metrics-timeout-s 1 --json --output-dir "$T/hm_$h"
+  took=$(( $(date +%s) - start ))
+  case $h in endless) why="no whole answer within 1 s";; huge) why="larger than";; garbage) why="not Prometheus text";; esac
+  check "hostile /metrics ($h): a null reason ($why), the level still measured" jq -e --arg why "$why" '.levels[0]
+    | .n_ok == 2 and .server_metrics.status == "unavailable" and (.server_metrics.reason | contains($why))
+    and .server_metrics.generation_tokens == null' "$T/out" >/dev/null
+  check "hostile /metrics ($h): bounded in time (${took} s)" test "$took" -le 8
+done
+
+# --- workloads: --input-len / --output-len over the corpus, counted by the server's /tokenize ("tok": a word a
+# token, max_tokens honoured), the lengths as the specs say; estimated without a tokenizer; --dataset in order ---
+expect_rc "bad --input-len exits 2" 2 "$BIN" serve-bench --server-url "$U" --input-len 80-40
+check "names --input-len and the value" grep -q -- "--input-len '80-40': need 1 <= min <= max" "$T/err"
+expect_rc "bad --output-len exits 2" 2 "$BIN" serve-bench --server-url "$U" --output-len many
+check "names --output-len and the value" grep -q -- "--output-len 'many' is not a length spec" "$T/err"
+expect_rc "bad mean,std exits 2" 2 "$BIN" serve-bench --server-url "$U" --input-len 100,-5
+check "names the mean,std" grep -q -- "--input-len '100,-5'" "$T/err"
+expect_rc "--prompt with --input-len exits 2" 2 "$BIN" serve-bench --server-url "$U" --prompt hi --input-len 64
+check "says to give one" grep -q -- "--prompt is the fixed prompt" "$T/err"
+expect_rc "--input-len with --dataset exits 2" 2 "$BIN" serve-bench --server-url "$U" --input-len 64 --dataset x.jsonl
+check "says it does not apply" grep -q -- "--input-len does not apply to --dataset" "$T/err"
+expect_rc "unknown language exits 2" 2 "$BIN" serve-bench --server-url "$U" --input-len 64 --languages en,xx \
+  --output-dir "$T/wl0"
+check "names the language" grep -q "xx" "$T/err"
+TU="$U/tok/n=1000,first=5,gap=1"
+expect_rc "workload: mean,std input, min-max output" 0 "$BIN" serve-bench --server-url "$TU" --concurrency 4 \
+  --requests 40 --input-len 200,40 --output-len 4-12 --languages en,fr,es,de --json --output-dir "$T/wl1"
+check "workload params recorded" jq -e '.params.workload == {"source": "corpus", "input_len": "200,40",
+  "output_len": "4-12", "dataset": null, "languages": "en,fr,es,de", "genres": null, "size": 24,
+  "prompt_tokens": "counted", "seed": 42, "null_reasons": {"dataset": "the prompt corpus", "genres": "all"}}
+  and .params.content == "workload"' "$T/out" >/dev/null
+check "input lengths: counted, mean within 10 % of 200, spread" jq -e '[.levels[0].requests[].prompt_tokens_counted]
+  | length == 40 and all(.[]; . > 0) and ((add / length) > 180 and (add / length) < 220)
+  and (max - min) > 40' "$T/out" >/dev/null
+check "output lengths: within 4-12, several values" jq -e '[.levels[0].requests[].output_tokens]
+  | all(.[]; . >= 4 and . <= 12) and (unique | length) >= 4' "$T/out" >/dev/null
+check "the server's prompt count includes each counted prompt" jq -e 'all(.levels[0].requests[];
+  .prompt_tokens >= .prompt_tokens_counted)' "$T/out" >/dev/null
+expect_rc "workload: min-max input, open loop" 0 "$BIN" serve-bench --server-url "$TU" --request-rate 50 --requests 12 \
+  --input-len 50-80 --output-len 6 --languages en --json --output-dir "$T/wl2"
+check "input lengths within 50-80 (less the tokenizer's tolerance of 8)" jq -e '[.levels[0].requests[]
+  | .prompt_tokens_counted] | all(.[]; . >= 42 and . <= 80)' "$T/out" >/dev/null
+check "fixed output length 6" jq -e 'all(.levels[0].requests[]; .output_tokens == 6)' "$T/out" >/dev/null
+expect_rc "workload without a tokenizer" 0 "$BIN" serve-bench --server-url "$U" --concurrency 1 --requests 2 \
+  --input-len 64 --max-tokens 4 --json --output-dir "$T/wl3"
+check "estimated, and said why" jq -e '.params.workload.prompt_tokens == "estimated"
+  and (.params.workload.reason | test("tokenize.*404")) and .params.workload.output_len == "4"
+  and all(.levels[0].requests[]; .prompt_tokens_counted == null)' "$T/out" >/dev/null
+printf '%s\n' '{"prompt": "first prompt of the file", "output_len": 3}' '' \
+  '{"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "second one here"}]}' \
+  '{"prompt": "third", "max_tokens": 5}' >"$T/ds.jsonl"
+expect_rc "--dataset" 0 "$BIN" serve-bench --server-url "$TU" --concurrency 1 --requests 5 --dataset "$T/ds.jsonl" \
+  --output-len 7 --json --output-dir "$T/wl4"
+check "dataset lines used in order, from the start again" jq -e '[.levels[0].requests[] | .origin] as $o
+  | ($o | map(capture(":(?<n>[0-9]+)$").n)) as $n | ($n | length) == 5 and $n[0] != $n[1] and $n[0] == $n[3]
+  and $n[1] == $n[4]' "$T/out" >/dev/null
+check "dataset output lengths: the line's own, else --output-len" jq -e '[.levels[0].requests[] | .output_tokens]
+  == [3, 7, 5, 3, 7]' "$T/out" >/dev/null
+check "dataset params" jq -e '.params.workload | .source == "dataset" and .size == 3 and .input_len == null
+  and .dataset == "'"$T/ds.jsonl"'" and .prompt_tokens == "counted"' "$T/out" >/dev/null
+printf '%s\n' '{"prompt": "fine"}' '{"prompt": "broken' >"$T/bad.jsonl"
+expect_rc "a bad dataset line exits 2" 2 "$BIN" serve-bench --server-url "$TU" --concurrency 1 --requests 2 \
+  --dataset "$T/bad.jsonl" --output-dir "$T/wl5"
+check "names the file and the line" grep -q -- "--dataset $T/bad.jsonl: line 2" "$T/err"
+check "no results for a bad dataset" test ! -e "$T/wl5"
+expect_rc "a missing dataset exits 2" 2 "$BIN" serve-bench --server-url "$TU" --dataset "$T/none.jsonl" \
+  --output-dir "$T/wl6"
+check "names the missing file" grep -q "$T/none.jsonl" "$T/err"
+
 # --- golden: the key paths (array indices as #) of the ok, failed and --json outputs, as before the redesign; the
 # keys inside null_reasons are left out: which values are null depends on timing (a request cancelled before or
 # after its first token, a level on a loaded machine), and the null-reason checks above test them ---

@@ -1,22 +1,25 @@
 /* serve-bench's option values (src/serve/serve_bench.h): the input's first line is --request-rate, the second
- * --slo, the third --concurrency, the fourth --prefix-cache (and the fifth its N), the sixth --slo-preset. What
+ * --slo, the third --concurrency, the fourth --prefix-cache (and the fifth its N), the sixth --slo-preset, the
+ * seventh --input-len and the eighth --output-len (serve/workload.h's length specs). What
  * each parser promises: accepted values are in range (rates positive, finite or inf; SLOs positive and finite;
- * levels 1 .. 1024; a known mode), a refused one leaves the parameters as they were and says why. */
+ * levels 1 .. 1024; a known mode; a length spec's draws 1 .. CLLM_WORKLOAD_MAX_LEN), a refused one leaves the
+ * parameters as they were and says why. */
 #include <math.h>
 
 #include "serve/serve_bench.h"
+#include "serve/workload.h"
 
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
-    char *lines[6] = {"", "", "", "", NULL, ""};
+    char *lines[8] = {"", "", "", "", NULL, "", "", ""};
     int n = 0;
     struct cllm_serve_params p = cllm_serve_default_params(), before;
     char err[CLLM_ERR_LEN];
 
-    for (char *s = text, *nl; s && n < 6; s = nl ? nl + 1 : NULL) {
+    for (char *s = text, *nl; s && n < 8; s = nl ? nl + 1 : NULL) {
         nl = strchr(s, '\n');
         if (nl)
             *nl = '\0';
@@ -68,6 +71,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(p.slo.ttft_p99_ms > 0 && p.slo.tpot_p99_ms > 0);
     else
         FUZZ_CHECK(err[0]);
+    for (int k = 6; k < 8; k++) {
+        struct cllm_workload_len l;
+        uint64_t rng = 42;
+        err[0] = '\0';
+        if (cllm_workload_parse_len(lines[k], k == 6 ? "--input-len" : "--output-len", &l, err, sizeof(err)) ==
+            CLLM_OK) {
+            FUZZ_CHECK(l.dist == CLLM_WORKLOAD_FIXED || l.dist == CLLM_WORKLOAD_NORMAL ||
+                       l.dist == CLLM_WORKLOAD_UNIFORM);
+            for (int i = 0; i < 16; i++) {
+                int d = cllm_workload_len_draw(&l, &rng);
+                FUZZ_CHECK(d >= 1 && d <= CLLM_WORKLOAD_MAX_LEN);
+                if (l.dist == CLLM_WORKLOAD_FIXED)
+                    FUZZ_CHECK(d == (int)l.a);
+                if (l.dist == CLLM_WORKLOAD_UNIFORM)
+                    FUZZ_CHECK(d >= (int)l.a && d <= (int)l.b);
+            }
+        } else {
+            /* the message names the option (what the CLI prints with exit 2) */
+            FUZZ_CHECK(err[0] && strstr(err, k == 6 ? "--input-len" : "--output-len"));
+        }
+    }
     p.server_url = "http://127.0.0.1:8080";
     err[0] = '\0';
     if (cllm_serve_check(&p, err, sizeof(err)) != CLLM_OK)

@@ -48,6 +48,11 @@ static volatile uint64_t g_req_ns;   /* when the server took the last POST */
 static volatile uint64_t g_first_ns; /* when a stream last handed its first token to the socket */
 static int g_in_flight, g_max_in_flight;   /* streams being answered since the last reset (atomic) */
 static int g_epoch;                        /* resets so far: a stream of an earlier test does not count */
+/* the server's own /metrics (llama-server's names): what it served, counted as it serves (atomic) */
+static long long g_m_prompt;      /* prompt tokens evaluated (the usage's prompt_tokens less the cached ones) */
+static long long g_m_cached;      /* prompt tokens taken from the cache model */
+static long long g_m_gen;         /* tokens streamed by streams that ended normally */
+static long long g_m_requests;    /* chat requests taken */
 
 /* the cache model's prompts (cache_prompt true), each its words joined by single spaces */
 #define CACHE_MAX 512
@@ -267,6 +272,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         int out = s->n_tok + s->think;
         double decode_ms = (double)s->gap_ms * (out > 1 ? out - 1 : 0);
         s->stage = 1;
+        __atomic_add_fetch(&g_m_gen, out, __ATOMIC_SEQ_CST);
         if (s->prompt_words > 0)
             /* the cache model: the prompt's words, of them cached */
             return snprintf(buf, max,
@@ -363,6 +369,111 @@ static enum mode parse_path(const char *url, struct sched_spec *sp)
     return m;
 }
 
+/* GET .../metrics: llama-server's counters and gauges of what this server did; hostile ones on request (a path
+ * segment): nometrics 404 (llama-server without --metrics), metrics-endless (comment lines for ever),
+ * metrics-huge (16 MiB of valid samples), metrics-garbage (not Prometheus text). */
+struct endless {
+    size_t sent, limit;   /* limit 0: never ends */
+    int    n;
+};
+
+static ssize_t endless_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct endless *e = cls;
+    size_t n = 0;
+    (void)pos;
+    if (g_quit || (e->limit && e->sent >= e->limit))
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (!e->limit)
+        nap(5);   /* slow enough not to eat the machine, never done */
+    while (n + 64 < max) {
+        int k = e->limit ? snprintf(buf + n, max - n, "llamacpp:filler_%d %d\n", e->n % 1000, e->n)
+                         : snprintf(buf + n, max - n, "# still going %d\n", e->n);
+        e->n++;
+        n += (size_t)k;
+    }
+    e->sent += n;
+    return (ssize_t)n;
+}
+
+static enum MHD_Result metrics(struct MHD_Connection *c, const char *url)
+{
+    static const char garbage[] = "llamacpp:prompt_tokens_total{{{ twelve\n\x01 not prometheus\n";
+    char buf[2048];
+    struct MHD_Response *r;
+    int in_flight = __atomic_load_n(&g_in_flight, __ATOMIC_SEQ_CST);
+    if (strstr(url, "/nometrics/"))
+        return queue(c, 501, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+    if (strstr(url, "/metrics-garbage/"))
+        return queue(c, 200, MHD_create_response_from_buffer(sizeof(garbage) - 1, (void *)garbage,
+                                                             MHD_RESPMEM_PERSISTENT));
+    if (strstr(url, "/metrics-endless/") || strstr(url, "/metrics-huge/")) {
+        struct endless *e = calloc(1, sizeof(*e));
+        if (!e)
+            return MHD_NO;
+        e->limit = strstr(url, "/metrics-huge/") ? (16u << 20) : 0;
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, endless_read, e, free);
+        MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+        return queue(c, 200, r);
+    }
+    snprintf(buf, sizeof(buf),
+             "# HELP llamacpp:prompt_tokens_total Number of prompt tokens processed.\n"
+             "# TYPE llamacpp:prompt_tokens_total counter\n"
+             "llamacpp:prompt_tokens_total %lld\n"
+             "# TYPE llamacpp:prompt_tokens_cached_total counter\n"
+             "llamacpp:prompt_tokens_cached_total %lld\n"
+             "# TYPE llamacpp:tokens_predicted_total counter\n"
+             "llamacpp:tokens_predicted_total %lld\n"
+             "# TYPE llamacpp:n_decode_total counter\n"
+             "llamacpp:n_decode_total %lld\n"
+             "# TYPE llamacpp:requests_processing gauge\n"
+             "llamacpp:requests_processing %d\n"
+             "# TYPE llamacpp:requests_deferred gauge\n"
+             "llamacpp:requests_deferred 0\n"
+             "# TYPE llamacpp:kv_cache_usage_ratio gauge\n"
+             "llamacpp:kv_cache_usage_ratio %.3f\n",
+             __atomic_load_n(&g_m_prompt, __ATOMIC_SEQ_CST), __atomic_load_n(&g_m_cached, __ATOMIC_SEQ_CST),
+             __atomic_load_n(&g_m_gen, __ATOMIC_SEQ_CST), __atomic_load_n(&g_m_gen, __ATOMIC_SEQ_CST) +
+             __atomic_load_n(&g_m_requests, __ATOMIC_SEQ_CST), in_flight, in_flight > 8 ? 1.0 : in_flight / 8.0);
+    r = MHD_create_response_from_buffer(strlen(buf), buf, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+    return queue(c, 200, r);
+}
+
+/* POST .../tok/tokenize {"content": text}: a word a token (white space splits), as {"tokens": [...]}. */
+static enum MHD_Result tokenize(struct MHD_Connection *c, const struct body *b)
+{
+    cJSON *j = b && b->data ? cJSON_ParseWithLength(b->data, b->len) : NULL;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "content");
+    char *words = NULL, *out;
+    size_t len = 0, cap = 0;
+    int n = cJSON_IsString(t) ? add_words(t->valuestring, &words, &len, &cap) : -1;
+    cJSON *res = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(res, "tokens");
+    free(words);
+    cJSON_Delete(j);
+    if (n < 0) {
+        cJSON_Delete(res);
+        return queue(c, 400, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+    }
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(i));
+    out = cJSON_PrintUnformatted(res);
+    cJSON_Delete(res);
+    if (!out)
+        return MHD_NO;
+    return queue(c, 200, MHD_create_response_from_buffer(strlen(out), out, MHD_RESPMEM_MUST_FREE));
+}
+
+/* The request's max_tokens (0: not sent). */
+static int body_max_tokens(const struct body *b)
+{
+    cJSON *j = b && b->data ? cJSON_ParseWithLength(b->data, b->len) : NULL;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "max_tokens");
+    int n = cJSON_IsNumber(m) ? (int)m->valuedouble : 0;
+    cJSON_Delete(j);
+    return n;
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -398,8 +509,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             *upload_size = 0;
             return MHD_YES;
         }
+        bool tok = strncmp(url, "/tok/", 5) == 0 || strstr(url, "/tok/") != NULL;
         if (strlen(url) >= 9 && strcmp(url + strlen(url) - 9, "/tokenize") == 0)
-            return queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+            return tok ? tokenize(c, b)
+                       : queue(c, 404, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
         nth = __atomic_add_fetch(&g_posts, 1, __ATOMIC_SEQ_CST);
         m = parse_path(url, &sp);
         if (strncmp(url, "/err500bin/", 11) == 0)
@@ -431,10 +544,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         }
         if (sp.knee > 0 && in_flight > sp.knee)
             sp.first_ms += sp.knee_ms;
-        if (sp.ptok_us > 0) {
+        if (sp.ptok_us > 0 || tok)
             cache_model(b, &s->prompt_words, &s->cached_words);
+        if (sp.ptok_us > 0)
             sp.first_ms += (int)(((long long)sp.ptok_us * (s->prompt_words - s->cached_words) + 500) / 1000);
+        if (tok) {
+            /* "tok" behaves as llama-server does: max_tokens honoured */
+            int mt = body_max_tokens(b);
+            if (mt > 0 && mt < sp.n_tok)
+                sp.n_tok = mt;
         }
+        __atomic_add_fetch(&g_m_requests, 1, __ATOMIC_SEQ_CST);
+        __atomic_add_fetch(&g_m_prompt, s->prompt_words > 0 ? s->prompt_words - s->cached_words : 12,
+                           __ATOMIC_SEQ_CST);
+        __atomic_add_fetch(&g_m_cached, s->cached_words, __ATOMIC_SEQ_CST);
         s->counted = true;
         s->epoch = __atomic_load_n(&g_epoch, __ATOMIC_SEQ_CST);
         s->think = m == M_REASONING ? sp.think : 0;
@@ -460,6 +583,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         const char *b = url[1] == 'l' ? props : url[4] == 'p' ? badprops : badmodels;
         return queue(c, 200, MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT));
     }
+    if (strlen(url) >= 8 && strcmp(url + strlen(url) - 8, "/metrics") == 0)
+        return metrics(c, url);
     if (strcmp(url, "/health") == 0) {
         static const char ok[] = "{\"status\":\"ok\"}", loading[] = "{\"error\":{\"message\":\"Loading model\"}}";
         const char *b = g_health == 200 ? ok : loading;

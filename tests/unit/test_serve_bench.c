@@ -74,9 +74,12 @@ static void writer(void)
         "{\"status\":\"partial\",\"server\":{\"url\":\"http://h:1\",\"library\":\"llama-server\",\"props\":{\"build_i"
         "nfo\":\"b1234\",\"total_slots\":4,\"n_ctx\":4096},\"model\":\"m\",\"model_source\":\"/v1/models\",\"client\""
         ":\"libcurl/8\"},\"params\":{\"concurrency\":[2],\"request_rate\":null,\"null_reasons\":{\"request_rate\":\"c"
-        "losed loop\",\"max_concurrency\":\"closed loop\",\"slo_p99\":\"no p99 SLO given\",\"find_max\":\"no --find-m"
+        "losed loop\",\"max_concurrency\":\"closed loop\",\"workload\":\"every request sent prompt and system"
+        "_prompt (no --input-len, --output-len or --dataset)\",\"server_metrics\":\"--no-server-metrics\",\"s"
+        "lo_p99\":\"no p99 SLO given\",\"find_max\":\"no --find-m"
         "ax\",\"requests\":\"not given: as many as duration_s allows\"},\"burstiness\":1,\"max_concurrency\":null,\"r"
-        "amp_up_s\":0,\"arrival_seed\":42,\"content\":\"fixed\",\"prefix_cache\":{\"mode\":\"off\",\"cache_prompt\":f"
+        "amp_up_s\":0,\"arrival_seed\":42,\"content\":\"fixed\",\"workload\":null,\"server_metrics\":null,\"p"
+        "refix_cache\":{\"mode\":\"off\",\"cache_prompt\":f"
         "alse,\"shared_prefix_tokens\":null,\"null_reasons\":{\"shared_prefix_tokens\":\"not shared-prefix\",\"shared"
         "_prefix_words\":\"not shared-prefix\",\"shared_prefix_tokens_counted\":\"not shared-prefix\"},\"shared_prefi"
         "x_words\":null,\"shared_prefix_tokens_counted\":null},\"slo_p99\":null,\"find_max\":null,\"requests\":null,"
@@ -89,6 +92,7 @@ static void writer(void)
         "\"closed loop: no schedule\",\"schedule_rate\":\"closed loop: no schedule\",\"n_waited\":\"closed loop: no s"
         "chedule\",\"wait_s\":\"closed loop: no schedule\",\"slo_check\":\"no p99 SLO given\",\"energy\":\"the resour"
         "ce monitor was off (--no-monitor)\",\"energy_per_request_j\":\"the resource monitor was off (--no-monitor)\""
+        ",\"server_metrics\":\"not scraped (--no-server-metrics)\""
         "},\"concurrency\":2,\"status\":\"cancelled\",\"request_limit\":null,\"n_requests\":1,\"n_ok\":0,\"n_failed\""
         ":1,\"n_cancelled\":1,\"wall_s\":0.5,\"ttft_s\":{\"p50\":null,\"null_reasons\":{\"p50\":\"no request succeede"
         "d\",\"p90\":\"no request succeeded\",\"p99\":\"no request succeeded\",\"mean\":\"no request succeeded\"},\"p"
@@ -110,7 +114,8 @@ static void writer(void)
         "\"p99\":null,\"mean\":null,\"n\":0},\"tpot_s\":{\"p50\":null,\"null_reasons\":{\"p50\":\"no successful reque"
         "st had 2 tokens\",\"p90\":\"no successful request had 2 tokens\",\"p99\":\"no successful request had 2 token"
         "s\",\"mean\":\"no successful request had 2 tokens\"},\"p90\":null,\"p99\":null,\"mean\":null,\"n\":0},\"reas"
-        "oning_tokens\":0,\"slo_check\":null,\"energy\":null,\"energy_per_request_j\":null,\"token_count_sources\":{}"
+        "oning_tokens\":0,\"slo_check\":null,\"energy\":null,\"energy_per_request_j\":null,\"server_metrics\""
+        ":null,\"token_count_sources\":{}"
         ",\"errors\":[\"HTTP 500: x\"],\"requests\":[{\"status\":\"failed\",\"http_status\":500,\"ttft_s\":null,\"nul"
         "l_reasons\":{\"ttft_s\":\"no token with text came\",\"itl_mean_s\":\"fewer than 2 tokens came\",\"prompt_tok"
         "ens\":\"the server sent neither usage nor timings\",\"scheduled_s\":\"closed loop: sent when a stream was fr"
@@ -949,6 +954,49 @@ static void content_hook(void)
     p.server_url = NULL;
 }
 
+/* The server's /metrics around each level: the test server counts what it served with llama-server's names, so
+ * each level's differences are its own requests' tokens; without /metrics (501) every level says so (the later
+ * ones without asking again), and a scrape past its deadline leaves the level measured and the record null. */
+static void server_metrics(void)
+{
+    static const int levels[] = {1, 3};
+    struct cllm_serve_params p = cllm_serve_default_params();
+    cJSON *s = NULL;
+    p.requests = 3;
+    p.max_tokens = 6;
+    CHECK_INT(run("/n=6,first=5,gap=2", levels, 2, &p, &s), CLLM_OK);
+    for (int l = 0; l < 2; l++) {
+        const cJSON *L = level_of(s, l), *rq = cllm_json_path(L, "requests"), *q;
+        double prompt = 0;
+        cJSON_ArrayForEach(q, rq)
+            prompt += num(q, "prompt_tokens");
+        CHECK_STR(str(L, "server_metrics.status"), "measured");
+        CHECK_STR(str(L, "server_metrics.server"), "llama-server");
+        CHECK_NEAR(num(L, "server_metrics.generation_tokens.delta"), num(L, "output_tokens"), 0);
+        CHECK_NEAR(num(L, "server_metrics.prompt_tokens.delta"), prompt, 0);
+        CHECK_NEAR(num(L, "server_metrics.requests_running.after"), 0, 0);
+        CHECK(cJSON_IsNull(cllm_json_path(L, "server_metrics.preemptions")));
+    }
+    cJSON_Delete(s);
+    s = NULL;
+    CHECK_INT(run("/nometrics/n=3,first=5,gap=2", levels, 2, &p, &s), CLLM_OK);
+    for (int l = 0; l < 2; l++) {
+        const cJSON *L = level_of(s, l);
+        CHECK_INT(num(L, "n_ok"), 3);
+        CHECK_STR(str(L, "server_metrics.status"), "unavailable");
+        CHECK(strstr(str(L, "server_metrics.reason"), "501") != NULL);
+        CHECK(cJSON_IsNull(cllm_json_path(L, "server_metrics.generation_tokens")));
+        CHECK_INT(num(L, "server_metrics.scrapes"), 0);
+    }
+    cJSON_Delete(s);
+    s = NULL;
+    p.metrics_timeout_s = 0.3;
+    CHECK_INT(run("/metrics-endless/n=3,first=5,gap=2", levels, 1, &p, &s), CLLM_OK);
+    CHECK_INT(num(level_of(s, 0), "n_ok"), 3);
+    CHECK(strstr(str(level_of(s, 0), "server_metrics.reason"), "no whole answer within 0.3 s") != NULL);
+    cJSON_Delete(s);
+}
+
 /* The SLA search against a server whose first token is 10 ms up to 5 streams in flight and 310 ms past them:
  * TTFT p99 <= 150 ms holds up to concurrency 5 exactly. Doubling probes 1, 2, 4 (met), 8 (missed); bisection 6
  * (missed), 5 (met): the answer is 5 and the lowest miss 6. Each probe: 8 measured requests after a warm-up of 2
@@ -1066,6 +1114,7 @@ int main(int argc, char **argv)
     RUN(ttft_first_token);
     RUN(prefix_cache);
     RUN(content_hook);
+    RUN(server_metrics);
     RUN(knee_search);
     RUN(rate_search);
     RUN(gamma_arrivals);
