@@ -17,6 +17,7 @@
 #include "report/fields_serve.h"
 #include "report/result.h"
 #include "report/write.h"
+#include "serve/http_fetch.h"
 #include "serve/workload.h"
 
 /* A phase section of the document that serve-bench does not run: "skipped" with the reason. */
@@ -231,6 +232,8 @@ enum cllm_status cllm_run_serve_bench(const struct cllm_serve_params *p, const s
         return st;
     if (!cllm_serve_supported())
         return cllm_serve_run(p, run_out, err, errlen);
+    /* Ctrl-C ends the side requests too: the workload tokenizer's counts and the /metrics scrapes */
+    cllm_fetch_set_cancel(p->cancel);
     /* a bad spec or dataset line is found before any request or folder is made */
     st = workload_make(p, o, &wl, &winfo, err, errlen);
     if (st != CLLM_OK)

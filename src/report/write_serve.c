@@ -333,7 +333,7 @@ static void params(cJSON *o, const struct cllm_serve_setup *s)
             cllm_w_int(wo, &CLLM_F_SERVE_W_SIZE, w->size);
             cllm_w_str(wo, &CLLM_F_SERVE_W_PROMPT_TOKENS, w->counted ? "counted" : "estimated", NULL);
             if (!w->counted)
-                cllm_w_str(wo, &CLLM_F_REASON, w->why_estimated ? w->why_estimated : "no tokenizer", NULL);
+                cllm_w_str(wo, &CLLM_F_REASON, w->why_estimated[0] ? w->why_estimated : "no tokenizer", NULL);
             cllm_w_int(wo, &CLLM_F_SERVE_W_SEED, (long long)w->seed);
         }
     } else {

@@ -1,6 +1,7 @@
 /* One bounded HTTP exchange over libcurl's easy interface (see http_fetch.h). */
 #include "serve/http_fetch.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,15 @@
 #ifdef CLLM_WITH_CURL
 #include <curl/curl.h>
 #endif
+
+/* the process's stop flag (Ctrl-C): a fetch in flight ends within curl's progress period (about a second at
+ * worst, usually at once) */
+static const volatile sig_atomic_t *g_cancel;
+
+void cllm_fetch_set_cancel(const volatile sig_atomic_t *flag)
+{
+    g_cancel = flag;
+}
 
 void cllm_fetch_answer_free(struct cllm_fetch_answer *a)
 {
@@ -55,6 +65,12 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)ud, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return g_cancel && *g_cancel ? 1 : 0;   /* non-zero: CURLE_ABORTED_BY_CALLBACK */
+}
+
 enum cllm_status cllm_fetch(const char *url, const char *auth, const char *post_json, double timeout_s,
                             size_t max_bytes, struct cllm_fetch_answer *out, char *err, size_t errlen)
 {
@@ -88,6 +104,8 @@ enum cllm_status cllm_fetch(const char *url, const char *auth, const char *post_
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
@@ -95,8 +113,17 @@ enum cllm_status cllm_fetch(const char *url, const char *auth, const char *post_
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_json);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(post_json));
     }
+    if (g_cancel && *g_cancel) {
+        cllm_errf(err, errlen, "%s: not asked: stopped (Ctrl-C)", url);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+        return CLLM_ERR_CANCELLED;
+    }
     cc = curl_easy_perform(c);
-    if (s.nomem) {
+    if (cc == CURLE_ABORTED_BY_CALLBACK) {
+        cllm_errf(err, errlen, "%s: stopped (Ctrl-C)", url);
+        st = CLLM_ERR_CANCELLED;
+    } else if (s.nomem) {
         cllm_errf(err, errlen, "%s: out of memory for the answer", url);
         st = CLLM_ERR_NOMEM;
     } else if (s.too_big) {

@@ -245,6 +245,20 @@ for h in endless huge garbage; do
   check "hostile /metrics ($h): bounded in time (${took} s)" test "$took" -le 8
 done
 
+# Ctrl-C while the scrape before the first level waits on an endless /metrics (a 30 s deadline): it ends at once
+# (curl's progress callback sees the stop flag), exit 130
+"$BIN" serve-bench --server-url "$U/metrics-endless" --concurrency 1 --requests 2 --max-tokens 4 \
+  --metrics-timeout-s 30 --output-dir "$T/hm_int" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 1
+t_int=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+ms=$(( ($(date +%s%N) - t_int) / 1000000 ))
+check "Ctrl-C during a /metrics scrape exits 130" test "$rc" -eq 130
+check "Ctrl-C during a /metrics scrape ends within 1 s (${ms} ms)" test "$ms" -le 1000
+
 # --- workloads: --input-len / --output-len over the corpus, counted by the server's /tokenize ("tok": a word a
 # token, max_tokens honoured), the lengths as the specs say; estimated without a tokenizer; --dataset in order ---
 expect_rc "bad --input-len exits 2" 2 "$BIN" serve-bench --server-url "$U" --input-len 80-40
