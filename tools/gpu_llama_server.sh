@@ -190,12 +190,15 @@ serve)
   spid=$!
   for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
   u=http://127.0.0.1:$port
-  "$B" serve-bench --server-url $u --request-rate "${RATES:-2,4,8,16,32,inf}" --requests 64 --max-concurrency 64 \
+  # each step bounded on its own (STEP_S seconds): a Ctrl-C to serve-bench, which keeps what it measured; a
+  # timeout around this whole script would stop the script and leave serve-bench and llama-server running
+  sb() { timeout -s INT "${STEP_S:-180}" "$B" serve-bench "$@"; }
+  sb --server-url $u --request-rate "${RATES:-2,4,8,16,32,inf}" --requests 64 --max-concurrency 64 \
     --max-tokens 128 --ignore-eos --seed 42 --slo-preset mlperf-llama2-70b-interactive --save-requests "$O/rates.jsonl" \
     --output-dir "$O" 2>&1 | tee "$O/rates.log" | tail -14 || true
-  "$B" serve-bench --server-url $u --find-max rate --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
+  sb --server-url $u --find-max rate --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
     --ignore-eos --seed 42 --output-dir "$O" 2>&1 | tee "$O/find_rate.log" | tail -20 || true
-  "$B" serve-bench --server-url $u --find-max concurrency --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
+  sb --server-url $u --find-max concurrency --slo-preset mlperf-llama2-70b-interactive --max-tokens 128 \
     --ignore-eos --output-dir "$O" 2>&1 | tee "$O/find_conc.log" | tail -20 || true
   curl -fs $u/metrics >"$O/metrics.txt" || echo "no /metrics"
   kill $spid; wait $spid 2>/dev/null || true
