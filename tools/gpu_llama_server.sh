@@ -188,6 +188,7 @@ serve)
   "$srv" -m "$gguf" --port $port --host 127.0.0.1 -ngl 99 -np "${SLOTS:-16}" -c $((2048 * ${SLOTS:-16})) --metrics \
     --seed 42 >"$O/serve-server.log" 2>&1 &
   spid=$!
+  trap 'kill $spid 2>/dev/null || true' EXIT
   for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
   u=http://127.0.0.1:$port
   # each step bounded on its own (STEP_S seconds): a Ctrl-C to serve-bench, which keeps what it measured; a
