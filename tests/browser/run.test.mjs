@@ -246,6 +246,16 @@ test('progress follows the plan: monotone, below 100 % until done, 100 % at the 
     ['tiny-test: run 1/2', 'tiny-test: run 2/2']);
   assert.deepEqual([run.settings.runs, run.settings.max_tokens, run.settings.prompt],
     [2, 16, 'Say hello in one word.']);
+  // the live monitor: the series named as on the results page, memory in GiB on the right, CPU % on 0-100
+  const mon = await page.$eval('#monitor-box canvas', c => {
+    const ch = window.Chart.getChart(c);
+    return {labels: ch.data.datasets.map(d => d.label), n: ch.data.datasets[0].data.length,
+            yMax: ch.options.scales.y.max, y1: ch.options.scales.y1?.title?.text};
+  });
+  assert.deepEqual(mon.labels.slice(0, 2), ['CPU, whole machine (%)', 'RAM used (GiB)']);
+  assert.ok(mon.n > 0, 'the live monitor drew no sample');
+  assert.equal(mon.yMax, 100);
+  assert.equal(mon.y1, 'GiB');
   doneRun = {id, file: run.results_file};
   await shot('done-1400');
 });
@@ -509,6 +519,16 @@ test('French: the run page and its states are translated', async () => {
     await page.waitForFunction(() => document.documentElement.lang === 'fr');
     assert.match(await page.textContent('#run-status'), /ne s’est pas terminé/);
     assert.equal(await page.textContent('label[for="opt-runs"]'), 'Passes chronométrées par modèle');
+    await page.waitForFunction(() => {
+      const c = document.querySelector('#monitor-box canvas');
+      return c && window.Chart.getChart(c)?.data.datasets[0]?.label === 'CPU, toute la machine (%)';
+    });
+    const mon = await page.$eval('#monitor-box canvas', c => {
+      const ch = window.Chart.getChart(c);
+      return {labels: ch.data.datasets.map(d => d.label), y1: ch.options.scales.y1?.title?.text};
+    });
+    assert.deepEqual(mon.labels.slice(0, 2), ['CPU, toute la machine (%)', 'RAM utilisée (Gio)']);
+    assert.equal(mon.y1, 'Gio');
     await shot('gone-fr-1400');
   } finally {
     await page.click('header .lang button[data-lang="en"]');

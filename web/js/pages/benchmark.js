@@ -5,7 +5,7 @@
 // and retries with a growing delay until it answers again.
 import {api, ApiError} from '../api.js';
 import {lineChart, chartBox} from '../charts.js';
-import {num, t} from '../i18n.js';
+import {monitorLabel, num, t, unitText} from '../i18n.js';
 import {h} from '../ui.js';
 
 const HEARTBEAT_MS = 2000;      // GET /api/runs while a run goes on: fresh times, and a server that stopped answering
@@ -715,10 +715,13 @@ function update() {
   updateSummary();
 
   const m = state.monitor;
-  const series = [{label: 'CPU %', points: m.cpu}, {label: 'RAM GiB', points: m.ram, axis: 'y1'}];
-  if (m.gpu.length) series.push({label: 'GPU 0 %', points: m.gpu});
-  if (m.vram.length) series.push({label: 'GPU 0 VRAM GiB', points: m.vram, axis: 'y1'});
-  if (m.temp.length) series.push({label: 'GPU 0 °C', points: m.temp});
+  // the series' names as the results page writes them (monitorLabel), memory in the GUI's binary unit
+  const gib = unitText('GiB');
+  const series = [{label: `${monitorLabel('cpu_pct')} (%)`, unit: '%', points: m.cpu},
+    {label: `${monitorLabel('ram_used_gb')} (${gib})`, unit: gib, points: m.ram, axis: 'y1'}];
+  if (m.gpu.length) series.push({label: `${monitorLabel('gpu0_util_pct')} (%)`, unit: '%', points: m.gpu});
+  if (m.vram.length) series.push({label: `${monitorLabel('gpu0_vram_used_gb')} (${gib})`, unit: gib, points: m.vram, axis: 'y1'});
+  if (m.temp.length) series.push({label: `${monitorLabel('gpu0_temp_c')} (°C)`, unit: '°C', points: m.temp});
   const power = root.querySelector('#monitor-power');
   if (power) power.textContent = m.power != null ? `GPU 0: ${m.power.toFixed(0)} W` : '';
   if (monitorChart && monitorChart.data.datasets.length !== series.length) {
@@ -728,7 +731,8 @@ function update() {
   }
   if (!monitorChart) {
     const canvas = chartBox(root.querySelector('#monitor-box'), {small: true, name: 'monitor-live'});
-    monitorChart = lineChart(canvas, series, {yTitle: '%', y2Title: 'GiB'});
+    // percentages on a 0-100 axis even before the first sample (a GPU's °C share it: both stay under 100)
+    monitorChart = lineChart(canvas, series, {yTitle: '%', y2Title: gib, yMax: 100});
   } else {
     series.forEach((x, i) => { if (monitorChart.data.datasets[i]) monitorChart.data.datasets[i].data = x.points; });
   }
