@@ -47,6 +47,17 @@ gpu_env() {
   export LD_LIBRARY_PATH="$PWD/$D/lib:${1-$lib:}/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
 }
+# llama-server ($srv) on $gguf at $port, all layers on the GPU, N parallel slots of 2048 tokens each, further
+# arguments passed on; its log in $O/serve-server.log; $spid, stopped on any exit; returns once /health answers
+server_start() {
+  local n=$1
+  shift
+  "$srv" -m "$gguf" --port "$port" --host 127.0.0.1 -ngl 99 -np "$n" -c $((2048 * n)) --seed 42 "$@" \
+    >"$O/serve-server.log" 2>&1 &
+  spid=$!
+  trap 'kill $spid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+}
 case "${1:-}" in
 prepare)
   mkdir -p "$D/lib" "$D/vocab"
@@ -95,9 +106,7 @@ run)
   # serving load: one llama-server with 16 parallel slots (continuous batching)
   gguf=$(ls models/synthetic/"$M".*.gguf | head -1)
   port=18080
-  "$srv" -m "$gguf" --port $port --host 127.0.0.1 -ngl 99 -np 16 -c 32768 --seed 42 >"$O/serve-server.log" 2>&1 &
-  spid=$!
-  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
+  server_start 16
   "$B" serve-bench --server-url http://127.0.0.1:$port --concurrency 1,2,4,8,16 --requests 64 --max-tokens 128 \
     --ignore-eos --slo ttft_ms=200,itl_ms=20 --output-dir "$O" 2>&1 | tee "$O/serve.log" | tail -12
   kill $spid; wait $spid 2>/dev/null || true
@@ -185,11 +194,7 @@ serve)
   "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
   gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
   port=18081
-  "$srv" -m "$gguf" --port $port --host 127.0.0.1 -ngl 99 -np "${SLOTS:-16}" -c $((2048 * ${SLOTS:-16})) --metrics \
-    --seed 42 >"$O/serve-server.log" 2>&1 &
-  spid=$!
-  trap 'kill $spid 2>/dev/null || true' EXIT
-  for _ in $(seq 1 600); do curl -fs http://127.0.0.1:$port/health >/dev/null 2>&1 && break; sleep 0.1; done
+  server_start "${SLOTS:-16}" --metrics
   u=http://127.0.0.1:$port
   # each step bounded on its own (STEP_S seconds): a Ctrl-C to serve-bench, which keeps what it measured; a
   # timeout around this whole script would stop the script and leave serve-bench and llama-server running
