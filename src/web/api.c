@@ -2115,6 +2115,11 @@ static cJSON *serving_view(const cJSON *s)
     cJSON_ArrayForEach(c, (cJSON_IsArray(conc) ? conc : NULL))
         if (cJSON_IsNumber(c))
             cJSON_AddItemToArray(arr, cJSON_CreateNumber(c->valuedouble));
+    /* open-loop levels: the rates asked for, as the file writes them ("4", "inf") */
+    arr = cJSON_AddArrayToObject(e, "request_rate");
+    cJSON_ArrayForEach(c, cllm_r_get(p, &CLLM_F_SERVE_P_REQUEST_RATE))
+        if (cJSON_IsString(c))
+            cJSON_AddItemToArray(arr, cJSON_CreateString(c->valuestring));
     add_int_or_null(e, "requests", p, &CLLM_F_SERVE_P_REQUESTS);
     add_str_or_null(e, "requests_why", null_why(p, &CLLM_F_SERVE_P_REQUESTS));
     add_num_or_null(e, "duration_s", cllm_r_num(p, &CLLM_F_SERVE_P_DURATION_S));
@@ -2145,7 +2150,11 @@ static cJSON *serving_view(const cJSON *s)
     cJSON_ArrayForEach(L, levels) {
         const cJSON *x;
         cJSON *row = cJSON_CreateObject(), *errs, *ms;
+        char label[48];
         add_num_or_null(row, "concurrency", cllm_r_num(L, &CLLM_F_SERVE_L_CONCURRENCY));
+        /* an open-loop level is its rate ("rate=4", "rate=inf"), a closed-loop one its concurrency ("c=4") */
+        add_str_or_null(row, "mode", cllm_r_str(L, &CLLM_F_SERVE_L_MODE));
+        cJSON_AddStringToObject(row, "label", cllm_write_serve_level_label(L, label, sizeof(label)));
         add_str_or_null(row, "status", cllm_r_str(L, &CLLM_F_SERVE_L_STATUS));
         add_str_or_null(row, "error", cllm_r_str(L, &CLLM_F_ERROR));
         add_num_or_null(row, "n_ok", cllm_r_num(L, &CLLM_F_SERVE_L_N_OK));

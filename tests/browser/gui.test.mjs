@@ -815,6 +815,38 @@ test('serve-bench results: serving table, charts, errors, comparison (EN and FR)
   await page.locator('#comparison').screenshot({path: path.join(ARTIFACTS, 'gui-serving-compare.png')});
 });
 
+test('serve-bench open-loop results: levels by their rate, the rates asked for (EN and FR)', async t => {
+  if (!fs.existsSync(SERVE_BIN)) { t.skip(`no ${SERVE_BIN} (built with libcurl and libmicrohttpd)`); return; }
+  const srv = await startScheduleServer();
+  let file;
+  try {
+    file = serveBench(`http://127.0.0.1:${srv.port}/n=6,first=10,gap=5/`,
+      ['--request-rate', '20,inf', '--requests', '4', '--max-tokens', '6']);
+  } finally {
+    await srv.stop();
+  }
+  const levels = (await api(`/api/results/${encodeURIComponent(file)}`)).serving_benchmarks.levels;
+  assert.deepEqual(levels.map(L => [L.mode, L.rate]), [['open-loop', 20], ['open-loop', null]]);
+  await openResult(file);
+  await page.waitForSelector('#serving #serving-levels');
+  const rows = await cells('#serving-levels tbody');
+  assert.deepEqual(rows.map(r => r[0]), ['20 req/s', 'inf']);
+  assert.equal((await cells('#serving-levels thead'))[0][0], 'Request rate');
+  assert.match(await page.textContent('#serving-params'), /Request rates \(open loop\)20 req\/s, inf/);
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#detail canvas[data-chart="serving-throughput"]');
+    return c && window.Chart.getChart(c);
+  });
+  assert.deepEqual((await chartData('serving-throughput')).labels, ['rate=20', 'rate=inf']);
+  await setLang('fr');
+  try {
+    await page.waitForFunction(() => /Débit de requêtes/.test(document.querySelector('#serving-levels thead')?.textContent || ''));
+    assert.match(await page.textContent('#serving-params'), /Débits de requêtes \(boucle ouverte\)20 req\/s, inf/);
+  } finally {
+    await setLang('en');
+  }
+});
+
 let sweepFile = null;
 
 test('sweep results: llama-bench’s table, built by the server (EN and FR)', async t => {

@@ -40,7 +40,9 @@ function paramsCard(s) {
                           itl: finite(p.slo_itl_ms) ? num(p.slo_itl_ms, 2) : '—'})
     : t('srv.slo_none');
   return h('div', {class: 'card', id: 'serving-params'}, h('h3', {}, t('srv.params')), kv([
-    [t('srv.levels'), p.concurrency?.length ? p.concurrency.map(c => num(c, 0)).join(', ') : null],
+    p.request_rate?.length
+      ? [t('srv.rates'), p.request_rate.map(r => (r === 'inf' ? 'inf' : `${num(Number(r))} req/s`)).join(', ')]
+      : [t('srv.levels'), p.concurrency?.length ? p.concurrency.map(c => num(c, 0)).join(', ') : null],
     [t('srv.requests'), withReason(p.requests == null ? '—' : num(p.requests, 0), p.requests_why)],
     [t('srv.duration'), withReason(p.duration_s == null ? '—' : `${num(p.duration_s, 1)} s`, p.duration_why)],
     [t('srv.max_tokens'), `${num(p.max_tokens, 0)} / ${yesNo(p.ignore_eos)}`],
@@ -57,10 +59,19 @@ function metricCell(m) {
   return h('td', {class: `n${m.bad ? ' bad' : ''}`, title: m.why ?? undefined}, text);
 }
 
+// A level as its heading: an open-loop one by its rate (req/s, or inf: all at once), a closed-loop one by its
+// concurrency.
+const openLoop = s => (s.levels || []).some(L => L.mode === 'open-loop');
+function levelText(L) {
+  if (L.mode !== 'open-loop') return num(L.concurrency, 0);
+  const r = /^rate=(.*)$/.exec(L.label || '')?.[1];
+  return r === 'inf' ? 'inf' : r != null ? `${num(Number(r))} req/s` : '—';
+}
+
 function levelRow(L) {
   const st = L.status ?? '—';
   return h('tr', {class: `level-${st}`, dataset: {concurrency: L.concurrency}},
-    h('td', {class: 'n'}, num(L.concurrency, 0)),
+    h('td', {class: 'n'}, levelText(L)),
     // the level's error in full is under the first errors; here as a tooltip, so the row stays one line
     h('td', {class: `status-${st}`, title: L.error ?? undefined}, L.status ? statusText(st) : st),
     h('td', {class: 'n'}, `${num(L.n_ok, 0)} / ${num(L.n_requests, 0)}`),
@@ -77,7 +88,7 @@ function levelsCard(s) {
   const notRun = s.not_run || [];
   return h('div', {class: 'card'}, h('h3', {}, t('srv.table')),
     h('div', {class: 'scroll'}, h('table', {id: 'serving-levels'},
-      h('thead', {}, h('tr', {}, th(t('srv.c')), th(t('res.status'), false), th(t('srv.ok_total')),
+      h('thead', {}, h('tr', {}, th(openLoop(s) ? t('srv.rate') : t('srv.c')), th(t('res.status'), false), th(t('srv.ok_total')),
         (s.columns || []).map(c => th(HEAD[c.key] ? t(HEAD[c.key]) : c.label)))),
       h('tbody', {}, (s.levels || []).map(levelRow)))),
     notRun.length ? h('p', {class: 'warn', id: 'serving-not-run'},
@@ -90,7 +101,7 @@ function errorsCard(levels) {
   const per = levels.filter(L => L.errors?.length);
   return h('div', {class: 'card', id: 'serving-errors'}, h('h3', {}, t('srv.errors')),
     per.length ? per.map(L => h('div', {dataset: {concurrency: L.concurrency}},
-      h('h4', {}, t('srv.level', {c: num(L.concurrency, 0)})),
+      h('h4', {}, L.mode === 'open-loop' ? levelText(L) : t('srv.level', {c: num(L.concurrency, 0)})),
       h('ul', {class: 'errors'}, L.errors.map(e => h('li', {}, e)))))
       : h('p', {class: 'muted'}, t('srv.no_errors')));
 }
