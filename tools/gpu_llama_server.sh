@@ -47,6 +47,15 @@ gpu_env() {
   export LD_LIBRARY_PATH="$PWD/$D/lib:${1-$lib:}/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}"
   export COMPUTELLM_VOCAB="$PWD/$D/vocab/llama-tokenizer-js/llama-tokenizer.js"
 }
+# the measuring subcommands' model: $B (computellm), $srv (the CUDA build's llama-server), the card in $O/gpu.txt,
+# the synthetic model KEY made with that build's libllama, its file in $gguf
+gpu_model() {
+  B="$PWD/$D/computellm"
+  srv="$lib/llama-server"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
+  "$B" synth "$1" --llama-lib "$lib" 2>&1 | tail -1
+  gguf=$(ls "$PWD"/models/synthetic/"$1".*.gguf | head -1)
+}
 # llama-server ($srv) on $gguf at $port, all layers on the GPU, N parallel slots of 2048 tokens each, further
 # arguments passed on; its log in $O/serve-server.log; $spid, stopped on any exit; returns once /health answers
 server_start() {
@@ -95,16 +104,12 @@ build)
 run)
   M=${2:-tinyllama-1.1b}
   gpu_env
-  B="$D/computellm"
-  srv="$lib/llama-server"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
-  "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -2
+  gpu_model "$M"
   # in-process (CUDA) vs auto mode on the same file, same plan
   "$B" run --skip-classic --models "$M" --llama-lib "$lib" --no-download --output "$O" 2>&1 | tee "$O/inprocess.log" | tail -8
   "$B" run --skip-classic --models "$M" --llama-lib "$lib" --no-download --llama-server "$srv" --output "$O" 2>&1 \
     | tee "$O/auto.log" | tail -8
   # serving load: one llama-server with 16 parallel slots (continuous batching)
-  gguf=$(ls models/synthetic/"$M".*.gguf | head -1)
   port=18080
   server_start 16
   "$B" serve-bench --server-url http://127.0.0.1:$port --concurrency 1,2,4,8,16 --requests 64 --max-tokens 128 \
@@ -118,10 +123,7 @@ run)
 sweep)
   M=${2:-tinyllama-1.1b}
   gpu_env
-  B="$PWD/$D/computellm"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
-  "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
-  gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+  gpu_model "$M"
   # sweep_vs_llama_bench.sh's layout: <deps>/llama/cuda is the library folder; llama-bench is a wrapper that drops
   # the script's --variant and runs the llama-bench built here on the same files
   mkdir -p "$D/deps/llama" && ln -sfn "$lib" "$D/deps/llama/cuda"
@@ -188,11 +190,7 @@ serve)
   # (Poisson arrivals), then the SLA search over rate and over concurrency with MLPerf's interactive limits
   M=${2:-tinyllama-1.1b}
   gpu_env
-  B="$PWD/$D/computellm"
-  srv="$lib/llama-server"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$O/gpu.txt"
-  "$B" synth "$M" --llama-lib "$lib" 2>&1 | tail -1
-  gguf=$(ls "$PWD"/models/synthetic/"$M".*.gguf | head -1)
+  gpu_model "$M"
   port=18081
   server_start "${SLOTS:-16}" --metrics
   u=http://127.0.0.1:$port
