@@ -147,7 +147,13 @@ async function startRun({classic, ai, models = ['tiny-test'], runs, maxTokens, p
   if (prompt !== undefined) await page.fill('#opt-prompt', prompt);
   lastRunBody = null;
   await page.click('#start');
-  await page.waitForFunction(() => /in progress/.test(document.querySelector('#run-status')?.textContent || ''));
+  // "No run in progress." (the idle text, which may arrive after the click) must not count as started
+  try {
+    await page.waitForFunction(() => /Run \S+ in progress/.test(document.querySelector('#run-status')?.textContent || ''),
+      null, {timeout: 30000});
+  } catch (e) {
+    throw new Error(`the run did not start within 30 s: the status says "${await page.textContent('#run-status')}"`);
+  }
   return (await page.textContent('#run-status')).match(/Run (\S+) in progress/)[1];
 }
 
