@@ -512,11 +512,11 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
     char piece[256], last[512];
     bool fallback;
     int n_prompt, ret;
-    uint64_t t_decode = 0, t_loop = 0, t0;
+    uint64_t t_decode = 0, t_loop = 0, t0, t1 = 0;
     enum cllm_status s = CLLM_OK;
     struct cllm_sampler fast;
-    bool use_fast, fast_ok;
-    int sampled;
+    bool use_fast, fast_ok, finished_on_host = false;
+    int sampled, n_cand = 0;
 
     cllm_llm_trace_reset(trace);
     trace->start_ns = trace->end_ns = cllm_now_ns();
@@ -562,14 +562,31 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         }
     }
 
+    /* a GPU decode returns before its work ends: the prompt's wait stays out of the token loop's split */
+    if (L->synchronize)
+        L->synchronize(E->ctx);
+
+    /* Each llama_get_* call below waits for the last decode (llama_synchronize, llama-context.cpp), and each wait is
+     * a driver call even when the GPU is done. The decode timer t1 therefore ends at the first call that reads its
+     * result, and every mode reads as little as it needs: device-top-k two arrays (the count of a top-k row is the
+     * graph's k: read once), device the token alone. */
+#define DECODE_WAITED()                         \
+    do {                                        \
+        if (t1) {                               \
+            t_decode += cllm_now_ns() - t1;     \
+            t1 = 0;                             \
+        }                                       \
+    } while (0)
+
     t0 = cllm_now_ns();
     for (int n_gen = 0; n_gen < g->max_tokens; n_gen++) {
         cllm_llama_token tok;
         int32_t len;
-        uint64_t t_tok, t1;
+        uint64_t t_tok;
 
         if (use_fast) {
             const float *logits = L->get_logits_ith(E->ctx, -1);
+            DECODE_WAITED();
             if (!logits) {
                 snprintf(err, errlen, "llama.cpp returned no logits after %d tokens", n_gen);
                 s = CLLM_ERR_LIBRARY;
@@ -579,25 +596,39 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         } else if (sampled == CLLM_SAMPLED_DEVICE_TOP_K) {
             /* the device kept the best n (unsorted); the rest of the chain here, exactly as over all logits */
             const float *cv = L->get_sampled_logits_ith(E->ctx, -1);
-            const cllm_llama_token *ci = L->get_sampled_candidates_ith(E->ctx, -1);
-            int nv = (int)L->get_sampled_logits_count_ith(E->ctx, -1);
-            tok = cllm_sampler_sample_candidates(&fast, cv, ci, nv);
+            const cllm_llama_token *ci;
+            DECODE_WAITED();
+            ci = L->get_sampled_candidates_ith(E->ctx, -1);
+            if (n_gen == 0)
+                n_cand = (int)L->get_sampled_logits_count_ith(E->ctx, -1);
+            tok = cllm_sampler_sample_candidates(&fast, cv, ci, n_cand);
             if (tok < 0) {
                 snprintf(err, errlen, "llama.cpp returned no device top-k candidates after %d tokens", n_gen);
                 s = CLLM_ERR_LIBRARY;
                 goto done;
             }
         } else if (sampled == CLLM_SAMPLED_DEVICE) {
-            /* the chain ran in the graph; with a part the device could not run, llama.cpp finishes it on the host
-             * over the candidates read back, and no token is sampled on the device */
-            if (n_gen == 0 && L->get_sampled_token_ith(E->ctx, -1) < 0) {
-                trace->sampling = cllm_sampled_name(CLLM_SAMPLED_HOST);
-                snprintf(trace->sampling_note, sizeof(trace->sampling_note),
-                         "the device could not run the whole sampler chain (llama.cpp's log names the sampler): "
-                         "it was finished on the host");
+            /* the chain ran in the graph and its token is accepted here, as llama_sampler_sample would (the
+             * penalty window's history); with a part the device could not run, no token is sampled on the device
+             * and llama.cpp finishes the chain on the host over the candidates read back */
+            tok = L->get_sampled_token_ith(E->ctx, -1);
+            DECODE_WAITED();
+            if (tok >= 0) {
+                L->sampler_accept(E->dev_chain, tok);
+            } else {
+                if (!finished_on_host) {
+                    finished_on_host = true;
+                    trace->sampling = cllm_sampled_name(CLLM_SAMPLED_HOST);
+                    snprintf(trace->sampling_note, sizeof(trace->sampling_note),
+                             "the device could not run the whole sampler chain (llama.cpp's log names the sampler): "
+                             "it was finished on the host");
+                }
+                tok = L->sampler_sample(E->dev_chain, E->ctx, -1);
             }
-            tok = L->sampler_sample(E->dev_chain, E->ctx, -1);   /* the device's token, accepted */
         } else {
+            if (L->synchronize)
+                L->synchronize(E->ctx);
+            DECODE_WAITED();
             tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
         }
 
@@ -625,10 +656,6 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         }
         t1 = cllm_now_ns();
         ret = L->decode(E->ctx, L->batch_get_one(&tok, 1));
-        /* a GPU decode returns before its work ends; waiting here keeps that time out of the sampling share */
-        if (ret == 0 && L->synchronize)
-            L->synchronize(E->ctx);
-        t_decode += cllm_now_ns() - t1;
         if (ret != 0) {
             cllm_llama_take_error(last, sizeof(last));
             snprintf(err, errlen, "llama_decode failed after %d tokens (%d)%s%s", n_gen + 1, ret, last[0] ? ": " : "",
@@ -638,6 +665,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         }
     }
     t_loop = cllm_now_ns() - t0;
+#undef DECODE_WAITED
 
 done:
     trace->end_ns = cllm_now_ns();

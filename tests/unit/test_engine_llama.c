@@ -121,7 +121,7 @@ static long peak_vm_mib(void)
     return kb < 0 ? -1 : kb / 1024;
 }
 
-static struct cllm_engine *open_tiny(void)
+static struct cllm_engine *open_tiny_sampling(int sampling)
 {
     struct cllm_engine_open_params o = cllm_engine_default_open_params();
     struct cllm_engine *e = NULL;
@@ -130,10 +130,16 @@ static struct cllm_engine *open_tiny(void)
     o.n_ctx = 256;
     o.n_threads = 1;   /* one thread: no spin-waiting beside other tests running in parallel */
     o.device = "cpu";
+    o.sampling = sampling;
     CHECK_INT(cllm_engine_open(&cllm_engine_llama, &o, &e, err, sizeof(err)), CLLM_OK);
     if (!e)
         fprintf(stderr, "  open: %s\n", err);
     return e;
+}
+
+static struct cllm_engine *open_tiny(void)
+{
+    return open_tiny_sampling(CLLM_SAMPLING_AUTO);
 }
 
 static struct cllm_gen_params gen(struct collect *c, int max_tokens)
@@ -241,6 +247,61 @@ static void test_generate(void)
 #endif
 }
 
+/* One generation of n tokens with mode's engine into c; the trace's sampling into sampled. */
+static void gen_mode(int mode, double temperature, int n, struct collect *c, const char **sampled)
+{
+    struct cllm_engine *e;
+    struct cllm_llm_trace t;
+    struct cllm_gen_params g;
+    char err[512];
+
+    memset(c, 0, sizeof(*c));
+    *sampled = "?";
+    if (!(e = open_tiny_sampling(mode)))
+        return;
+    cllm_llm_trace_init(&t);
+    g = gen(c, n);
+    g.temperature = temperature;
+    g.repeat_penalty = 1.3;   /* the window matters: a token the device sampled must enter its history */
+    CHECK_INT(cllm_engine_generate(e, &g, &t, err, sizeof(err)), CLLM_OK);
+    CHECK_INT(t.n_tokens, n);
+    CHECK_INT(t.engine_decode_tokens, n - 1);
+    CHECK(t.has_loop_split && t.loop_decode_ms > 0 && t.loop_other_ms >= 0);
+    *sampled = t.sampling;
+    cllm_llm_trace_free(&t);
+    cllm_engine_close(e);
+}
+
+/* The three places a token can be picked give the same tokens where they must: greedy with a repetition penalty
+ * in all three (the device's chain keeps its penalty window from the tokens it sampled), the seeded draw in host
+ * and device-top-k (the same sampler over all logits or over the device's best candidates); the device's own draw
+ * is repeatable. With the CPU library the "device" is the CPU backend running the graph's samplers. */
+static void test_sampling_modes_agree(void)
+{
+    struct collect host, top, dev, dev2;
+    const char *sh, *st, *sd;
+
+    if (ensure_model() < 0)
+        SKIP("%s", g_why);
+    gen_mode(CLLM_SAMPLING_HOST, 0, 48, &host, &sh);
+    gen_mode(CLLM_SAMPLING_DEVICE_TOP_K, 0, 48, &top, &st);
+    gen_mode(CLLM_SAMPLING_DEVICE, 0, 48, &dev, &sd);
+    CHECK_STR(sh, "host");
+    CHECK_STR(st, "device_top_k");
+    CHECK_STR(sd, "device");
+    CHECK(host.len > 0);
+    CHECK_STR(top.text, host.text);
+    CHECK_STR(dev.text, host.text);
+
+    gen_mode(CLLM_SAMPLING_HOST, 0.8, 48, &host, &sh);
+    gen_mode(CLLM_SAMPLING_DEVICE_TOP_K, 0.8, 48, &top, &st);
+    CHECK_STR(top.text, host.text);
+    gen_mode(CLLM_SAMPLING_DEVICE, 0.8, 48, &dev, &sd);
+    gen_mode(CLLM_SAMPLING_DEVICE, 0.8, 48, &dev2, &sd);
+    CHECK(dev.len > 0);
+    CHECK_STR(dev2.text, dev.text);
+}
+
 static void test_bad_model_files(void)
 {
     struct cllm_engine_open_params o = cllm_engine_default_open_params();
@@ -274,6 +335,7 @@ static void test_bad_model_files(void)
 int main(void)
 {
     RUN(test_generate);
+    RUN(test_sampling_modes_agree);
     RUN(test_bad_model_files);
     if (g_dir[0])
         test_rmtree(g_dir);
