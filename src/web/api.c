@@ -34,12 +34,14 @@
 #include "report/fields_core.h"
 #include "report/fields_hw.h"
 #include "report/fields_llm.h"
+#include "report/fields_prom.h"
 #include "report/fields_serve.h"
 #include "report/fields_sweep.h"
 #include "report/write.h"
 #include "report/write_hw.h"
 #include "hw/hw.h"
 #include "serve/engine_server.h"
+#include "serve/prom.h"
 #include "llm/bench.h"
 #include "llm/llama_api.h"
 #include "llm/llm_result.h"
@@ -2077,6 +2079,109 @@ static void add_int_or_null(cJSON *o, const char *key, const cJSON *from, const 
     add_num_or_null(o, key, cllm_r_num(from, f));
 }
 
+/* The server's own view of the levels (their server_metrics, the columns of the CLI's table): {"any", "why",
+ * "columns": [{"key", "unit", "scale"}], "rows": [{"label", "measured", "why", "cells": [{"value", "why"}]}]}.
+ * A gauge's cell is its largest value, a counter's what the level added; "any" is false when no level was
+ * measured, "why" then the first level's reason (null when the file has no server_metrics at all). */
+static cJSON *server_view(const cJSON *levels)
+{
+    static const struct { enum cllm_prom_key k; const char *unit; double scale; } cols[] = {
+        {CLLM_PROM_KV_CACHE_USAGE, "%", 100}, {CLLM_PROM_REQUESTS_RUNNING, "max", 1},
+        {CLLM_PROM_REQUESTS_WAITING, "max", 1}, {CLLM_PROM_PROMPT_TOKENS, "+", 1},
+        {CLLM_PROM_PROMPT_TOKENS_CACHED, "+", 1}, {CLLM_PROM_GENERATION_TOKENS, "+", 1},
+    };
+    cJSON *o = cJSON_CreateObject(), *arr, *rows;
+    const char *why = NULL;
+    const cJSON *L;
+    bool any = false, seen = false;
+
+    arr = cJSON_AddArrayToObject(o, "columns");
+    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "key", cllm_prom_key_name(cols[i].k));
+        cJSON_AddStringToObject(c, "unit", cols[i].unit);
+        cJSON_AddItemToArray(arr, c);
+    }
+    rows = cJSON_AddArrayToObject(o, "rows");
+    cJSON_ArrayForEach(L, levels) {
+        const cJSON *m = cllm_r_get(L, &CLLM_F_SERVE_L_SERVER_METRICS);
+        const char *st = cllm_r_str(m, &CLLM_F_PROM_STATUS);
+        bool measured = cJSON_IsObject(m) && st && strcmp(st, "measured") == 0;
+        const char *lwhy = NULL;
+        cJSON *row = cJSON_CreateObject(), *cells;
+        char label[48];
+
+        cJSON_AddStringToObject(row, "label", cllm_write_serve_level_label(L, label, sizeof(label)));
+        if (cJSON_IsObject(m)) {
+            seen = true;
+            if (!measured)
+                lwhy = cllm_r_str(m, &CLLM_F_REASON) ? cllm_r_str(m, &CLLM_F_REASON) : "not scraped";
+        } else {
+            lwhy = null_why(L, &CLLM_F_SERVE_L_SERVER_METRICS);
+            seen = seen || lwhy;
+        }
+        any = any || measured;
+        if (!why && lwhy)
+            why = lwhy;
+        cJSON_AddBoolToObject(row, "measured", measured);
+        add_str_or_null(row, "why", measured ? NULL : lwhy ? lwhy : "not scraped");
+        cells = cJSON_AddArrayToObject(row, "cells");
+        for (size_t i = 0; measured && i < sizeof(cols) / sizeof(cols[0]); i++) {
+            const struct cllm_field *f = cllm_prom_key_fields[cols[i].k];
+            const cJSON *v = cllm_r_get(m, f);
+            double x = cllm_r_num(v, cllm_prom_key_is_counter(cols[i].k) ? &CLLM_F_PROM_DELTA : &CLLM_F_PROM_MAX);
+            cJSON *c = cJSON_CreateObject();
+            add_num_or_null(c, "value", isfinite(x) ? x * cols[i].scale : NAN);
+            add_str_or_null(c, "why", isfinite(x) ? NULL : cJSON_IsObject(v) ? "no value" : null_why(m, f));
+            cJSON_AddItemToArray(cells, c);
+        }
+        cJSON_AddItemToArray(rows, row);
+    }
+    cJSON_AddBoolToObject(o, "any", any);
+    add_str_or_null(o, "why", any || !seen ? NULL : why);
+    return o;
+}
+
+/* The SLA search (sla_search, serve-bench --find-max): {"start_rate", "limit", "probe_requests", "probe_s",
+ * "warmup_share", "resolution" (its settings, f: params.find_max), "mode", "found", "best", "lowest_failed",
+ * "limit_reached", "rule", "probes": [{"value", "label", "status", "met", "why"}]}; null without one. */
+static cJSON *search_view(const cJSON *q, const cJSON *levels, const cJSON *f)
+{
+    const cJSON *pr;
+    cJSON *o, *arr;
+    if (!cJSON_IsObject(q))
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    /* the settings (params.find_max), for the rule in the reader's language */
+    add_num_or_null(o, "start_rate", cllm_r_num(f, &CLLM_F_SERVE_F_START_RATE));
+    add_num_or_null(o, "limit", cllm_r_num(f, &CLLM_F_SERVE_F_LIMIT));
+    add_num_or_null(o, "probe_requests", cllm_r_num(f, &CLLM_F_SERVE_F_PROBE_REQUESTS));
+    add_num_or_null(o, "probe_s", cllm_r_num(f, &CLLM_F_SERVE_F_PROBE_S));
+    add_num_or_null(o, "warmup_share", cllm_r_num(f, &CLLM_F_SERVE_F_WARMUP_SHARE));
+    add_num_or_null(o, "resolution", cllm_r_num(f, &CLLM_F_SERVE_F_RESOLUTION));
+    add_str_or_null(o, "mode", cllm_r_str(q, &CLLM_F_SERVE_SR_MODE));
+    cJSON_AddBoolToObject(o, "found", cJSON_IsTrue(cllm_r_get(q, &CLLM_F_SERVE_SR_FOUND)));
+    add_num_or_null(o, "best", cllm_r_num(q, &CLLM_F_SERVE_SR_BEST));
+    add_num_or_null(o, "lowest_failed", cllm_r_num(q, &CLLM_F_SERVE_SR_LOWEST_FAILED));
+    cJSON_AddBoolToObject(o, "limit_reached", cJSON_IsTrue(cllm_r_get(q, &CLLM_F_SERVE_SR_LIMIT_REACHED)));
+    add_str_or_null(o, "rule", cllm_r_str(q, &CLLM_F_SERVE_SR_RULE));
+    arr = cJSON_AddArrayToObject(o, "probes");
+    cJSON_ArrayForEach(pr, cllm_r_get(q, &CLLM_F_SERVE_SR_PROBES)) {
+        cJSON *p = cJSON_CreateObject();
+        double lv = cllm_r_num(pr, &CLLM_F_SERVE_PR_LEVEL);
+        const cJSON *L = isfinite(lv) && lv >= 0 && lv < cJSON_GetArraySize(levels)
+                             ? cJSON_GetArrayItem(levels, (int)lv) : NULL;
+        char label[48];
+        add_num_or_null(p, "value", cllm_r_num(pr, &CLLM_F_SERVE_PR_VALUE));
+        add_str_or_null(p, "label", L ? cllm_write_serve_level_label(L, label, sizeof(label)) : NULL);
+        add_str_or_null(p, "status", L ? cllm_r_str(L, &CLLM_F_SERVE_L_STATUS) : NULL);
+        cJSON_AddBoolToObject(p, "met", cJSON_IsTrue(cllm_r_get(pr, &CLLM_F_SERVE_PR_MET)));
+        add_str_or_null(p, "why", cllm_r_str(pr, &CLLM_F_SERVE_PR_WHY));
+        cJSON_AddItemToArray(arr, p);
+    }
+    return o;
+}
+
 /* The serving section: null when the file has none. */
 static cJSON *serving_view(const cJSON *s)
 {
@@ -2189,6 +2294,9 @@ static cJSON *serving_view(const cJSON *s)
     add_serve_chart(arr, levels, "serving-throughput", "srv.chart_tput", tput, tput_l, 2);
     add_serve_chart(arr, levels, "serving-ttft", "srv.chart_ttft", ttft, pl, 2);
     add_serve_chart(arr, levels, "serving-itl", "srv.chart_itl", itl, pl, 2);
+    cJSON_AddItemToObject(o, "server_view", server_view(levels));
+    cJSON_AddItemToObject(o, "search", search_view(cllm_r_get(s, &CLLM_F_SERVE_SEARCH), levels,
+                                                       cllm_r_get(p, &CLLM_F_SERVE_P_FIND_MAX)));
     return o;
 }
 

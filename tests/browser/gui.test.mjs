@@ -847,6 +847,69 @@ test('serve-bench open-loop results: levels by their rate, the rates asked for (
   }
 });
 
+test('serve-bench SLA search and the server’s /metrics view: the answer, each probe, what each level added (EN and FR)', async t => {
+  if (!fs.existsSync(SERVE_BIN)) { t.skip(`no ${SERVE_BIN} (built with libcurl and libmicrohttpd)`); return; }
+  const srv = await startScheduleServer();
+  let file, noMetrics;
+  try {
+    // the first token 20 ms up to 3 streams in flight, 320 ms past them: the answer is 3
+    file = serveBench(`http://127.0.0.1:${srv.port}/knee=3:300/`, ['--find-max', 'concurrency',
+      '--slo', 'ttft_p99_ms=150', '--probe-requests', '6', '--probe-seconds', '0', '--max-tokens', '4']);
+    noMetrics = serveBench(`http://127.0.0.1:${srv.port}/nometrics/`, ['--concurrency', '1', '--requests', '2',
+      '--max-tokens', '4']);
+  } finally {
+    await srv.stop();
+  }
+  const sb = (await api(`/api/results/${encodeURIComponent(file)}`)).serving_benchmarks;
+  assert.deepEqual(sb.sla_search.probes.map(p => [p.value, p.met]), [[1, true], [2, true], [4, false], [3, true]]);
+  await openResult(file);
+  await page.waitForSelector('#serving #serving-search');
+  assert.equal(await page.textContent('#serving-search h3'), 'SLA search (concurrency)');
+  assert.equal(await page.textContent('#serving-search-answer'), 'Highest concurrency meeting every SLO: 3');
+  const probes = await cells('#serving-search-probes tbody');
+  assert.deepEqual(probes.map(r => r.slice(0, 2)), [['1', '1'], ['2', '2'], ['3', '4'], ['4', '3']]);
+  assert.deepEqual(probes.map(r => r[2].split(' — ')[0]), ['met', 'met', 'missed', 'met']);
+  // what missed, from the file
+  assert.equal(probes[2][2], `missed — ${sb.sla_search.probes[2].why}`);
+  assert.match(probes[2][2], /ttft p99 [\d.]+ ms > 150 ms/i);
+  assert.match(await page.textContent('#serving-search-rule'), /^Concurrency from 1, doubled .* bisected to one stream\. Each probe: at least 6 measured requests, after a warm-up share of 20%\.$/);
+
+  // the server's view: one row per level, the tokens each level added are what its requests were served
+  const head = (await cells('#serving-metrics-table thead'))[0];
+  assert.deepEqual(head, ['Concurrency', 'KV cache (% at most)', 'Running (at most)', 'Waiting (at most)',
+    'Prompt tokens (added)', 'Cached tokens (added)', 'Generated tokens (added)']);
+  const rows = await cells('#serving-metrics-table tbody');
+  assert.equal(rows.length, sb.levels.length);
+  const int = x => Number(x.replace(/[^\d]/g, ''));
+  sb.levels.forEach((L, i) => {
+    assert.equal(rows[i][0], String(L.concurrency));
+    assert.equal(int(rows[i][4]), L.server_metrics.prompt_tokens.delta, `level ${i}: prompt tokens`);
+    assert.equal(int(rows[i][4]), L.requests.reduce((a, r) => a + r.prompt_tokens, 0));
+    assert.equal(int(rows[i][6]), L.output_tokens, `level ${i}: generated tokens`);
+    assert.equal(int(rows[i][2]), L.server_metrics.requests_running.max);
+  });
+  await page.locator('#serving-search').screenshot({path: path.join(ARTIFACTS, 'gui-serving-search-en.png')});
+  await setLang('fr');
+  try {
+    await page.waitForFunction(() => /Recherche SLA \(concurrence\)/.test(document.querySelector('#serving-search h3')?.textContent || ''));
+    assert.equal(await page.textContent('#serving-search-answer'), 'Concurrence la plus haute qui tient tous les SLO : 3');
+    assert.deepEqual((await cells('#serving-search-probes tbody')).map(r => r[2].split(' — ')[0]),
+      ['tenu', 'tenu', 'manqué', 'tenu']);
+    assert.match(await page.textContent('#serving-search-rule'), /^Concurrence à partir de 1, doublée/);
+    assert.equal((await cells('#serving-metrics-table thead'))[0][6], 'Tokens générés (ajoutés)');
+    await page.locator('#serving-metrics').screenshot({path: path.join(ARTIFACTS, 'gui-serving-metrics-fr.png')});
+  } finally {
+    await setLang('en');
+  }
+
+  // a server without /metrics: one line with the reason, no table of zeros; no search card without --find-max
+  await openResult(noMetrics);
+  await page.waitForSelector('#serving #serving-metrics');
+  assert.match(await page.textContent('#serving-metrics-none'), /^The server’s \/metrics: none \(.*501.*\)\.$/);
+  assert.equal(await page.locator('#serving-metrics-table').count(), 0);
+  assert.equal(await page.locator('#serving-search').count(), 0);
+});
+
 let sweepFile = null;
 
 test('sweep results: llama-bench’s table, built by the server (EN and FR)', async t => {

@@ -1,7 +1,7 @@
 // The serving load of one results file (serving_benchmarks, written by `computellm serve-bench`), drawn from the
 // server's view of it (GET /api/results/{name}/view, docs/api.md): the server and parameters, a table per
-// concurrency level (the columns of the CLI's table), the first errors, and charts per level — throughput, TTFT
-// p50/p99, ITL p50/p99. Every number comes in the unit shown; this file only formats.
+// concurrency level (the columns of the CLI's table), the SLA search's answer and probes, the server's own /metrics
+// per level, the first errors, and charts per level — throughput, TTFT p50/p99, ITL p50/p99. Every number comes in the unit shown; this file only formats.
 import {categoryLineChart, chartCard, palette} from './charts.js';
 import {num, pct, serverText, statusText, t} from './i18n.js';
 import {h, kv} from './ui.js';
@@ -106,6 +106,63 @@ function errorsCard(levels) {
       : h('p', {class: 'muted'}, t('srv.no_errors')));
 }
 
+// The server's own /metrics over each level (the CLI's "server's view"): KV cache at most, requests running and
+// waiting at most, and the tokens each level added; one line with the reason when no level was measured.
+const SV_HEAD = {kv_cache_usage: 'srv.sv_kv', requests_running: 'srv.sv_running', requests_waiting: 'srv.sv_waiting',
+  prompt_tokens: 'srv.sv_prompt', prompt_tokens_cached: 'srv.sv_cached', generation_tokens: 'srv.sv_gen'};
+const SV_UNIT = {'%': 'srv.sv_pct', max: 'srv.sv_max', '+': 'srv.sv_added'};
+
+function serverViewCard(s, sv) {
+  if (!sv || (!sv.any && !sv.why)) return null;
+  const card = h('div', {class: 'card', id: 'serving-metrics'}, h('h3', {}, t('srv.sv_title')));
+  if (!sv.any) {
+    card.appendChild(h('p', {class: 'muted', id: 'serving-metrics-none'}, t('srv.sv_none', {why: serverText(sv.why)})));
+    return card;
+  }
+  const cols = sv.columns || [];
+  const th = text => h('th', {class: 'n'}, text);
+  const levels = s.levels || [];
+  card.appendChild(h('div', {class: 'scroll'}, h('table', {id: 'serving-metrics-table'},
+    h('thead', {}, h('tr', {}, th(openLoop(s) ? t('srv.rate') : t('srv.c')),
+      cols.map(c => th(`${t(SV_HEAD[c.key] ?? c.key)} (${t(SV_UNIT[c.unit] ?? c.unit)})`)))),
+    h('tbody', {}, (sv.rows || []).map((r, i) => h('tr', {class: r.measured ? '' : 'muted'},
+      h('td', {class: 'n'}, levels[i] ? levelText(levels[i]) : r.label),
+      r.measured
+        ? r.cells.map((c, k) => h('td', {class: 'n', title: c.why ?? undefined},
+          num(c.value, cols[k]?.unit === '%' ? 1 : 0, cols[k]?.unit === '%' ? 1 : 0)))
+        : h('td', {colspan: String(cols.length), class: 'muted'}, t('srv.sv_unavailable', {why: serverText(r.why ?? '')}))))))));
+  card.appendChild(h('p', {class: 'muted small'}, t('srv.sv_note')));
+  return card;
+}
+
+// How the search chose its probes, in the reader's language (the file's rule is English).
+function ruleText(q) {
+  const conc = q.mode === 'concurrency';
+  const probe = {n: num(q.probe_requests, 0), s: num(q.probe_s, 1), w: pct(q.warmup_share, 0)};
+  return `${t(conc ? 'srv.sr_rule_c' : 'srv.sr_rule_r', {start: num(q.start_rate), limit: num(q.limit, 0),
+    res: pct(q.resolution, 0)})} ${t(q.probe_s > 0 ? 'srv.sr_probe_s' : 'srv.sr_probe', probe)}`;
+}
+
+// The SLA search (--find-max): the answer in a sentence, then each probe in the order run, met or what missed.
+function searchCard(q) {
+  if (!q) return null;
+  const conc = q.mode === 'concurrency';
+  const value = v => (conc ? num(v, 0) : `${num(v)} req/s`);
+  const answer = q.found
+    ? t(conc ? 'srv.sr_best_c' : 'srv.sr_best_r', {v: value(q.best)}) + (q.limit_reached ? ` ${t('srv.sr_limit')}` : '')
+    : t(conc ? 'srv.sr_none_c' : 'srv.sr_none_r');
+  const th = (text, n = true) => h('th', {class: n ? 'n' : ''}, text);
+  return h('div', {class: 'card', id: 'serving-search'},
+    h('h3', {}, t(conc ? 'srv.sr_title_c' : 'srv.sr_title_r')),
+    h('p', {id: 'serving-search-answer', class: q.found ? '' : 'warn'}, h('strong', {}, answer)),
+    h('div', {class: 'scroll'}, h('table', {id: 'serving-search-probes'},
+      h('thead', {}, h('tr', {}, th('#'), th(conc ? t('srv.c') : t('srv.rate')), th(t('srv.sr_result'), false))),
+      h('tbody', {}, (q.probes || []).map((p, i) => h('tr', {class: p.met ? 'probe-met' : 'probe-missed'},
+        h('td', {class: 'n'}, String(i + 1)), h('td', {class: 'n'}, value(p.value)),
+        h('td', {class: p.met ? 'okc' : 'bad'}, p.met ? t('srv.sr_met') : `${t('srv.sr_missed')}${p.why ? ` — ${serverText(p.why)}` : ''}`)))))),
+    h('p', {class: 'muted small', id: 'serving-search-rule'}, ruleText(q)));
+}
+
 // Colours per chart and series: the second series of the throughput chart on its own axis, p99 dashed.
 const STYLE = {
   'serving-throughput': [{}, {ci: 2}],
@@ -137,6 +194,8 @@ export function appendServing(parent, v) {
       t('srv.status', {status: statusText(s.status)}), s.error ? ` — ${serverText(s.error)}` : ''));
   wrap.appendChild(h('div', {class: 'grid'}, serverCard(s), paramsCard(s)));
   wrap.appendChild(levelsCard(s));
+  for (const card of [searchCard(s.search), serverViewCard(s, s.server_view)])
+    if (card) wrap.appendChild(card);
   const grid = h('div', {class: 'grid'});
   wrap.appendChild(grid);
   wrap.appendChild(errorsCard(levels));

@@ -308,6 +308,9 @@ async function attach(id) {
     // the form shows what this run does (a run started elsewhere too); a finished one leaves its settings there
     applyForm(formOfSettings(state.settings));
   }
+  // the bar and the times from this state now, not at the stream's first event (after a reload it showed 0 %
+  // until then)
+  update();
   openStream(id);
 }
 
