@@ -105,7 +105,7 @@ void cllm_advise_rates_from_result(const cJSON *res, const char *origin, const s
             fsize = q->size_bytes > 0 ? (double)q->size_bytes : q->size_gb * 1e9;
         if (!isfinite(tps) || !isfinite(gbps) || !(fsize > 0))
             continue;
-        depth = (int)cllm_r_num(it, &CLLM_F_LLM_PROMPT_TOKENS);
+        depth = cllm_r_int(it, &CLLM_F_LLM_PROMPT_TOKENS, 0);
         if (depth < 0)
             depth = 0;
         cllm_fit_need_estimate(&m->arch, fsize, n_ctx, kv_type_bytes, &need);

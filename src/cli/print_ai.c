@@ -94,8 +94,8 @@ static void ladder_table(FILE *f, const char *key, const cJSON *lad)
     const cJSON *rung;
     const char *backend = cllm_r_str(lad, &CLLM_F_LLM_LADDER_BACKEND);
     fprintf(f, "\nWhy is the chat slower than llama-bench? %s on %s, %d threads, %d-token prompt, %d generated\n",
-            key, backend ? backend : "?", (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_THREADS),
-            (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_PROMPT), (int)cllm_r_num(lad, &CLLM_F_LLM_LADDER_N_GEN));
+            key, backend ? backend : "?", cllm_r_int(lad, &CLLM_F_LLM_LADDER_N_THREADS, 0),
+            cllm_r_int(lad, &CLLM_F_LLM_LADDER_N_PROMPT, 0), cllm_r_int(lad, &CLLM_F_LLM_LADDER_N_GEN, 0));
     fprintf(f, "  %-42s %11s %8s %9s %8s  %s\n", "rung", "decode t/s", "cost", "TTFT s", "cost", "what it adds");
     cJSON_ArrayForEach(rung, cllm_r_get(lad, &CLLM_F_LLM_LADDER_RUNGS)) {
         const char *name = cllm_r_str(rung, &CLLM_F_LLM_RUNG_NAME), *st = cllm_r_str(rung, &CLLM_F_LLM_RUNG_STATUS);

@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 
 #include "report/fields_core.h"
@@ -112,6 +113,12 @@ double cllm_r_num(const cJSON *obj, const struct cllm_field *f)
 {
     const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, f->name) : NULL;
     return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+int cllm_r_int(const cJSON *obj, const struct cllm_field *f, int dflt)
+{
+    double v = cllm_r_num(obj, f);
+    return isfinite(v) && v >= INT_MIN && v <= INT_MAX ? (int)v : dflt;
 }
 
 const char *cllm_r_str(const cJSON *obj, const struct cllm_field *f)

@@ -44,6 +44,9 @@ void cllm_w_set_str(struct cJSON *obj, const struct cllm_field *f, const char *s
 const struct cJSON *cllm_r_get(const struct cJSON *obj, const struct cllm_field *f);
 /* The number of field f, or NAN when absent, null or not a number. */
 double cllm_r_num(const struct cJSON *obj, const struct cllm_field *f);
+/* The number of field f of obj as an int, or dflt when it is missing, not a number, not finite or outside int's
+ * range (a file from elsewhere may hold anything: a cast of those would be undefined). */
+int cllm_r_int(const struct cJSON *obj, const struct cllm_field *f, int dflt);
 /* The string of field f, or NULL. */
 const char *cllm_r_str(const struct cJSON *obj, const struct cllm_field *f);
 /* The reason obj's null_reasons gives for field f, or NULL. */

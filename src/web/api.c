@@ -2523,9 +2523,9 @@ static cJSON *sweep_view(const cJSON *sw)
                 sweep_cell(t, g_sweep_knobs[c].f, buf, sizeof(buf));
                 cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
             }
-        k.n_prompt = (int)cllm_r_num(t, &CLLM_F_SW_N_PROMPT);
-        k.n_gen = (int)cllm_r_num(t, &CLLM_F_SW_N_GEN);
-        k.n_depth = isfinite(cllm_r_num(t, &CLLM_F_SW_N_DEPTH)) ? (int)cllm_r_num(t, &CLLM_F_SW_N_DEPTH) : 0;
+        k.n_prompt = cllm_r_int(t, &CLLM_F_SW_N_PROMPT, 0);
+        k.n_gen = cllm_r_int(t, &CLLM_F_SW_N_GEN, 0);
+        k.n_depth = cllm_r_int(t, &CLLM_F_SW_N_DEPTH, 0);
         cllm_bench_test_name(&k, buf, sizeof(buf));
         cJSON_AddItemToArray(cells, cJSON_CreateString(buf));
         cJSON_AddStringToObject(e, "test", buf);
@@ -2582,8 +2582,8 @@ static cJSON *sweep_view(const cJSON *sw)
     return o;
 }
 
-/* The whole view of one results file. */
-static cJSON *result_view(const cJSON *res)
+/* The whole view of one results file (web/api.h). */
+cJSON *cllm_web_result_view(const cJSON *res)
 {
     const cJSON *ai = cllm_r_get(res, &CLLM_F_AI_BENCHMARKS);
     cJSON *o = cJSON_CreateObject(), *a;
@@ -2638,7 +2638,7 @@ static void result_route(struct cllm_web_api *api, const struct cllm_web_request
         }
         if (!load_named_result(api, name, &res, resp))
             return;
-        cllm_web_reply_json(resp, 200, result_view(res));
+        cllm_web_reply_json(resp, 200, cllm_web_result_view(res));
         cJSON_Delete(res);
         return;
     }

@@ -35,6 +35,12 @@ struct cllm_web_api_params {
 
 struct cllm_web_api_params cllm_web_api_default_params(void);
 
+struct cJSON;
+/* The view of one parsed results file, what GET /api/results/{name}/view sends (docs/api.md): the numbers the GUI
+ * draws, in the units it shows, with the file's null reasons. The file may come from anywhere (an import): every
+ * key is checked for its type. The caller frees it (cJSON_Delete). */
+struct cJSON *cllm_web_result_view(const struct cJSON *res);
+
 struct cllm_web_request {
     const char *method;             /* "GET", "POST", "DELETE", ... */
     const char *path;               /* percent-decoded path without the query, e.g. "/api/results/x.json" */

@@ -1,6 +1,7 @@
 /* A results file from outside (src/report/result.h): `computellm compare`/`export` and the GUI's import read it with
  * cllm_result_parse, then build a comparison of it (here against itself) and export it as CSV; `computellm advise`
- * takes its measured inputs from it (every input ends finite and above 0: measured from the file or assumed). */
+ * takes its measured inputs from it (every input ends finite and above 0: measured from the file or assumed); the
+ * GUI builds its view of it (web/api.h: an object that prints). */
 #include <cjson/cJSON.h>
 #include <math.h>
 
@@ -12,6 +13,7 @@
 #include "report/fields.h"
 #include "report/result.h"
 #include "core/status.h"
+#include "web/api.h"
 #include "fuzz.h"
 
 /* Writes the table in `fmt` to memory; checks it was written. */
@@ -108,6 +110,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             cllm_advise_rates_from_result(res, "upload.json", reg, 2048, 2, &r);
             for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
                 FUZZ_CHECK(isfinite(in[i]->value) && in[i]->value > 0 && in[i]->source[0]);
+        }
+        {
+            cJSON *v = cllm_web_result_view(res);
+            char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+            FUZZ_CHECK(cJSON_IsObject(v) && s != NULL);
+            free(s);
+            cJSON_Delete(v);
         }
         csv = cllm_results_csv(res, &CLLM_R_RESULTS);
         FUZZ_CHECK(csv != NULL);

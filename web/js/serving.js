@@ -1,7 +1,8 @@
 // The serving load of one results file (serving_benchmarks, written by `computellm serve-bench`), drawn from the
 // server's view of it (GET /api/results/{name}/view, docs/api.md): the server and parameters, a table per
 // concurrency level (the columns of the CLI's table), the SLA search's answer and probes, the server's own /metrics
-// per level, the first errors, and charts per level — throughput, TTFT p50/p99, ITL p50/p99. Every number comes in the unit shown; this file only formats.
+// per level, the first errors, and charts per level — throughput, TTFT p50/p99, ITL p50/p99. Every number comes in
+// the unit shown; this file only formats.
 import {categoryLineChart, chartCard, palette} from './charts.js';
 import {num, pct, serverText, statusText, t} from './i18n.js';
 import {h, kv} from './ui.js';
@@ -130,7 +131,8 @@ function serverViewCard(s, sv) {
       r.measured
         ? r.cells.map((c, k) => h('td', {class: 'n', title: c.why ?? undefined},
           num(c.value, cols[k]?.unit === '%' ? 1 : 0, cols[k]?.unit === '%' ? 1 : 0)))
-        : h('td', {colspan: String(cols.length), class: 'muted'}, t('srv.sv_unavailable', {why: serverText(r.why ?? '')}))))))));
+        : h('td', {colspan: String(cols.length), class: 'muted'},
+          t('srv.sv_unavailable', {why: serverText(r.why ?? '')}))))))));
   card.appendChild(h('p', {class: 'muted small'}, t('srv.sv_note')));
   return card;
 }
@@ -159,7 +161,8 @@ function searchCard(q) {
       h('thead', {}, h('tr', {}, th('#'), th(conc ? t('srv.c') : t('srv.rate')), th(t('srv.sr_result'), false))),
       h('tbody', {}, (q.probes || []).map((p, i) => h('tr', {class: p.met ? 'probe-met' : 'probe-missed'},
         h('td', {class: 'n'}, String(i + 1)), h('td', {class: 'n'}, value(p.value)),
-        h('td', {class: p.met ? 'okc' : 'bad'}, p.met ? t('srv.sr_met') : `${t('srv.sr_missed')}${p.why ? ` — ${serverText(p.why)}` : ''}`)))))),
+        h('td', {class: p.met ? 'okc' : 'bad'},
+          p.met ? t('srv.sr_met') : `${t('srv.sr_missed')}${p.why ? ` — ${serverText(p.why)}` : ''}`)))))),
     h('p', {class: 'muted small', id: 'serving-search-rule'}, ruleText(q)));
 }
 
