@@ -122,7 +122,8 @@ async function openResult(name) {
   const link = page.locator(`#results-list a[title="${name}"]`);
   await link.waitFor();
   await link.click();
-  await page.waitForSelector('#detail');
+  // the detail of the file opened before may still be there: wait for this one's
+  await page.locator('#detail h2', {hasText: name}).waitFor();
   await page.waitForFunction(() => {
     const cs = [...document.querySelectorAll('#detail canvas')];
     return cs.length > 0 && cs.every(c => window.Chart.getChart(c));

@@ -128,7 +128,9 @@ async function openResult(name) {
   const link = page.locator('#results-list a', {hasText: name});
   await link.first().waitFor();
   await link.first().click();
-  await page.waitForSelector('#detail, #detail-error');
+  // this file's detail (or its error), not the one of the file opened before
+  await page.waitForFunction(n => (document.querySelector('#detail h2')?.textContent || '').includes(n)
+    || (document.querySelector('#detail-error')?.textContent || '').includes(n), name);
   if (await page.locator('#detail').count()) await chartsDrawn('#detail');
 }
 
