@@ -1017,7 +1017,10 @@ test('the pages at a narrow and a wide width, in the light and the dark theme', 
       await link.click();
       await page.waitForSelector('#detail canvas[data-chart="bandwidth"]');
       await page.waitForFunction(() => [...document.querySelectorAll('#detail canvas')].every(c => window.Chart.getChart(c)));
-      // nothing wider than the window but the tables' own scroll boxes
+      // nothing wider than the window but the tables' own scroll boxes; a chart keeps its last width until Chart.js's
+      // ResizeObserver runs (late on a loaded machine): up to 3 s for that, an overflow that stays still fails
+      await page.waitForFunction(() => document.documentElement.scrollWidth - window.innerWidth <= 1, null,
+        {timeout: 3000}).catch(() => {});
       const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (over > 1) await shot(`results-${scheme}-${w}-overflow`);
       // the outermost elements that stick out, for the message

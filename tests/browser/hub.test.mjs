@@ -412,7 +412,10 @@ function suite(name, dbOf, {full}) {
             for (const v of bad) problems.push(`${name} ${scheme}: ${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')}`);
             for (const w of [1400, 800, 480]) {
               await page.setViewportSize({width: w, height: 900});
-              await page.waitForTimeout(100);
+              // charts follow their box on Chart.js's next resize callback: up to 3 s for it, an overflow that
+              // stays is reported
+              await page.waitForFunction(() => document.documentElement.scrollWidth
+                <= document.documentElement.clientWidth + 1, null, {timeout: 3000}).catch(() => {});
               const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
               if (over > 1) problems.push(`${name} ${scheme} ${w}px: the page scrolls sideways by ${over} px`);
               await page.screenshot({path: path.join(ARTIFACTS, `hub-${name}-${w}-${scheme}.png`), fullPage: true});

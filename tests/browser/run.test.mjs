@@ -363,7 +363,9 @@ test('a run started elsewhere: the form shows its settings, locked; a reload kee
   try {
     for (const w of [800, 480]) {
       await page.setViewportSize({width: w, height: 900});
-      await page.waitForTimeout(500);   // the charts resize themselves
+      // the charts resize themselves (Chart.js's ResizeObserver, late on a loaded machine): up to 3 s for that
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null,
+        {timeout: 3000}).catch(() => {});
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= w, `the run page is wider than ${w} px`);
       await shot(`progress-${w}`);
     }
