@@ -8,7 +8,8 @@
 // threads 1,2), an imported copy with a long CPU name and one unreadable file; the copy and a copy of the sweep get
 // energy numbers (tests/browser/energy_fixture.mjs: the build machine has no sensor). Pages: hardware, benchmark,
 // results (the list), detail (the run: energy not measured, its reason), energy (the copy's detail, its timed runs
-// open), sweep, sweep-energy, comparison (run + copy), unreadable (the bad file's error). Files are named
+// open), sweep, sweep-energy, serving (a serve-bench SLA search against the tests' schedule server, when
+// build/tests/test_serve_bench is there), comparison (run + copy), unreadable (the bad file's error). Files are named
 // PAGE-WIDTH-LANG-THEME.png (full page); it prints the folder and the count, and exits 1 on a page error.
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -55,7 +56,7 @@ function cli(argv) {
   return path.basename(m[1]);
 }
 
-let runFile = null, sweepFile = null;
+let runFile = null, sweepFile = null, serveFile = null;
 if (!results) {
   results = path.join(tmp, 'results');
   fs.mkdirSync(results);
@@ -68,6 +69,31 @@ if (!results) {
   if (llamaDir) sweepFile = cli(['sweep', '-m', 'tiny-test', '--models-file', modelsFile, ...common, '-p', '32', '-n', '8',
     '-d', '0,16', '-t', '1,2', '-r', '2', '-o', 'none']);
   fs.writeFileSync(path.join(results, 'benchmark_unreadable.json'), '{"schema_version": 1, "id": "2026');
+  serveFile = await serveBench();
+}
+
+// A serve-bench file with an SLA search and the server's /metrics, against the schedule-streaming test server of the
+// tests (build/tests/test_serve_bench --serve; its latency rises past 3 streams): null without that binary.
+async function serveBench() {
+  const bin = path.join(path.dirname(BIN), 'tests', 'test_serve_bench');
+  if (!fs.existsSync(bin)) { console.error(`gui_screenshots: no ${bin}: no serving page`); return null; }
+  const srv = spawn(bin, ['--serve'], {stdio: ['ignore', 'pipe', 'ignore']});
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      const t = setTimeout(() => reject(new Error(`no port from ${bin} within 10 s`)), 10000);
+      srv.stdout.on('data', d => { out += d; const m = out.match(/^(\d+)\s*$/m); if (m) { clearTimeout(t); resolve(m[1]); } });
+      srv.once('exit', c => { clearTimeout(t); reject(new Error(`${bin} exited (${c})`)); });
+    });
+    const r = spawnSync(BIN, ['serve-bench', '--server-url', `http://127.0.0.1:${port}/knee=3:300/`, '--find-max',
+      'concurrency', '--slo', 'ttft_p99_ms=150', '--probe-requests', '6', '--probe-seconds', '0', '--max-tokens', '4',
+      '--output-dir', results], {encoding: 'utf8', timeout: 120000, env});
+    const file = (r.stdout || '').trim().split('\n').at(-1);
+    if (!file || !fs.existsSync(file)) { console.error(`gui_screenshots: serve-bench wrote no file:\n${(r.stderr || '').slice(-1500)}`); process.exit(1); }
+    return path.basename(file);
+  } finally {
+    srv.kill('SIGTERM');
+  }
 }
 
 const server = spawn(BIN, ['gui', '--no-browser', '--port', '0', '--output', results, '--models-dir', models, ...lib],
@@ -124,7 +150,9 @@ for (const lang of ['en', 'fr'])
         await page.goto(`${base}/#results`);
         await page.waitForSelector('#results-list');
         await page.locator('#results-list a', {hasText: name}).first().click();
-        await page.waitForSelector('#detail, #detail-error');
+        // this file's detail or error, not the one of the file before
+        await page.waitForFunction(n => (document.querySelector('#detail h2')?.textContent || '').includes(n)
+          || (document.querySelector('#detail-error')?.textContent || '').includes(n), name);
         await page.waitForTimeout(300);
         await drawn();
       };
@@ -139,6 +167,7 @@ for (const lang of ['en', 'fr'])
         }} : {}),
         ...(sweepFile ? {sweep: () => open(sweepFile)} : {}),
         ...(sweepEnergy ? {'sweep-energy': () => open(sweepEnergy)} : {}),
+        ...(serveFile ? {serving: async () => { await open(serveFile); await page.locator('#serving').scrollIntoViewIfNeeded(); }} : {}),
         ...(runFile && other ? {comparison: async () => {
           await page.goto(`${base}/#results`);
           await page.waitForSelector('#results-list');

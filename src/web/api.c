@@ -2241,6 +2241,20 @@ static cJSON *serving_view(const cJSON *s)
     add_str_or_null(e, "prompt", cllm_r_str(p, &CLLM_F_SERVE_P_PROMPT));
     add_num_or_null(e, "slo_ttft_ms", cllm_r_num(slo, &CLLM_F_SERVE_SLO_TTFT_MS));
     add_num_or_null(e, "slo_itl_ms", cllm_r_num(slo, &CLLM_F_SERVE_SLO_ITL_MS));
+    /* the p99 SLOs each level is checked against (--slo ..._p99_ms, a preset), and why the levels list is null */
+    {
+        const cJSON *q = cllm_r_get(p, &CLLM_F_SERVE_P_SLO_P99);
+        cJSON *s99 = cJSON_IsObject(q) ? cJSON_AddObjectToObject(e, "slo_p99") : NULL;
+        if (s99) {
+            add_num_or_null(s99, "ttft_ms", cllm_r_num(q, &CLLM_F_SERVE_S99_TTFT));
+            add_num_or_null(s99, "itl_ms", cllm_r_num(q, &CLLM_F_SERVE_S99_ITL));
+            add_num_or_null(s99, "e2e_ms", cllm_r_num(q, &CLLM_F_SERVE_S99_E2E));
+            add_num_or_null(s99, "tpot_ms", cllm_r_num(q, &CLLM_F_SERVE_S99_TPOT));
+        } else {
+            cJSON_AddNullToObject(e, "slo_p99");
+        }
+    }
+    add_str_or_null(e, "levels_why", null_why(p, &CLLM_F_SERVE_P_CONCURRENCY));
 
     /* the columns of the table, then a row per level that ran */
     arr = cJSON_AddArrayToObject(o, "columns");

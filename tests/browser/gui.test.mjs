@@ -832,6 +832,7 @@ test('serve-bench open-loop results: levels by their rate, the rates asked for (
   const rows = await cells('#serving-levels tbody');
   assert.deepEqual(rows.map(r => r[0]), ['20 req/s', 'inf']);
   assert.equal((await cells('#serving-levels thead'))[0][0], 'Request rate');
+  assert.match(await page.textContent('#serving > p.muted'), /at each request rate, requests sent on a seeded schedule/);
   assert.match(await page.textContent('#serving-params'), /Request rates \(open loop\)20 req\/s, inf/);
   await page.waitForFunction(() => {
     const c = document.querySelector('#detail canvas[data-chart="serving-throughput"]');
@@ -872,6 +873,10 @@ test('serve-bench SLA search and the server’s /metrics view: the answer, each 
   // what missed, from the file
   assert.equal(probes[2][2], `missed — ${sb.sla_search.probes[2].why}`);
   assert.match(probes[2][2], /ttft p99 [\d.]+ ms > 150 ms/i);
+  // the parameters: the levels are the search's, the p99 SLO it checks
+  const params = await page.textContent('#serving-params');
+  assert.match(params, /Concurrency levelschosen by the SLA search \(below\)/);
+  assert.match(params, /p99 SLO \(each level checked\)TTFT p99 ≤ 150 ms/);
   assert.match(await page.textContent('#serving-search-rule'), /^Concurrency from 1, doubled .* bisected to one stream\. Each probe: at least 6 measured requests, after a warm-up share of 20%\.$/);
 
   // the server's view: one row per level, the tokens each level added are what its requests were served
@@ -896,6 +901,8 @@ test('serve-bench SLA search and the server’s /metrics view: the answer, each 
     assert.deepEqual((await cells('#serving-search-probes tbody')).map(r => r[2].split(' — ')[0]),
       ['tenu', 'tenu', 'manqué', 'tenu']);
     assert.match(await page.textContent('#serving-search-rule'), /^Concurrence à partir de 1, doublée/);
+    assert.match(await page.textContent('#serving-params'),
+      /choisis par la recherche SLA.*non donné : max\(16, 4 × concurrence\) par niveau.*SLO p99 \(chaque niveau vérifié\)TTFT p99 ≤ 150 ms/s);
     assert.equal((await cells('#serving-metrics-table thead'))[0][6], 'Tokens générés (ajoutés)');
     await page.locator('#serving-metrics').screenshot({path: path.join(ARTIFACTS, 'gui-serving-metrics-fr.png')});
   } finally {

@@ -427,6 +427,9 @@ test('monitor chart: CPU % axis 0–100, phase markers, readable series names, r
   // dragging to the left moves the window to later times (a second drag when the first came while the chart was
   // still being laid out on a loaded machine: the canvas box had not settled)
   const drag = async () => {
+    // the canvas in the window first: clicking the zoom button above it may have left the canvas below the fold,
+    // where the mouse cannot reach it
+    await page.locator('#monitor canvas').scrollIntoViewIfNeeded();
     const box = await page.locator('#monitor canvas').boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();

@@ -319,6 +319,8 @@ const strings = {
   'srv.title': ['Serving load', 'Serveur sous charge'],
   'srv.about': ['computellm serve-bench: at each concurrency level c, c streaming requests kept in flight (closed loop); latencies over the successful requests.',
     'computellm serve-bench : à chaque niveau de concurrence c, c requêtes en flux maintenues en vol (boucle fermée) ; latences sur les requêtes réussies.'],
+  'srv.about_open': ['computellm serve-bench: at each request rate, requests sent on a seeded schedule (open loop: Poisson or gamma arrivals) whatever the server’s pace; latencies over the successful requests.',
+    'computellm serve-bench : à chaque débit, des requêtes envoyées selon un calendrier tiré d’une graine (boucle ouverte : arrivées de Poisson ou gamma), quel que soit le rythme du serveur ; latences sur les requêtes réussies.'],
   'srv.status': ['Serving load: {status}', 'Serveur sous charge : {status}'],
   'srv.server': ['Server', 'Serveur'],
   'srv.url': ['URL', 'URL'],
@@ -341,6 +343,9 @@ const strings = {
   'srv.prompt': ['Prompt', 'Prompt'],
   'srv.slo': ['SLO (goodput)', 'SLO (goodput)'],
   'srv.slo_value': ['TTFT ≤ {ttft} ms, mean ITL per request ≤ {itl} ms', 'TTFT ≤ {ttft} ms, ITL moyenne par requête ≤ {itl} ms'],
+  'srv.slo_p99': ['p99 SLO (each level checked)', 'SLO p99 (chaque niveau vérifié)'],
+  'srv.slo_p99_none': ['none (no --slo …_p99_ms, no --slo-preset)', 'aucun (pas de --slo …_p99_ms ni de --slo-preset)'],
+  'srv.by_search': ['chosen by the SLA search (below)', 'choisis par la recherche SLA (plus bas)'],
   'srv.slo_none': ['none (no --slo)', 'aucun (pas de --slo)'],
   'srv.table': ['Per concurrency level', 'Par niveau de concurrence'],
   'srv.c': ['Concurrency', 'Concurrence'],
@@ -708,6 +713,12 @@ const FR_SERVER = [
   [/^another run is in progress(.*)$/, 'un autre benchmark est en cours$1'],
   [/^skipped by --skip-classic$/, 'ignoré par --skip-classic'],
   [/^skipped by --skip-ai$/, 'ignoré par --skip-ai'],
+  [/^not given: max\(16, 4 x concurrency\) per level$/, 'non donné : max(16, 4 × concurrence) par niveau'],
+  [/^not given: as many as duration_s allows$/, 'non donné : autant que duration_s le permet'],
+  [/^not given: each level runs its requests to the end$/, 'non donnée : chaque niveau mène ses requêtes jusqu’au bout'],
+  [/^serve-bench measures a server's serving load only$/, 'serve-bench ne mesure que la charge d’un serveur'],
+  [/^GET \/props gave no llama-server settings$/, 'GET /props n’a donné aucun réglage de llama-server'],
+  [/^open loop: rates$/, 'boucle ouverte : des débits'],
 ];
 export function serverText(msg) {
   if (msg == null) return msg;

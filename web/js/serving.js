@@ -11,7 +11,8 @@ const finite = v => typeof v === 'number' && Number.isFinite(v);
 
 // A value, or "—" with the file's reason beside it (and as a tooltip) when it is null.
 function withReason(text, why) {
-  return why ? h('span', {title: why}, text, h('span', {class: 'muted small'}, ` (${why})`)) : text;
+  const w = serverText(why);
+  return w ? h('span', {title: w}, text, h('span', {class: 'muted small'}, ` (${w})`)) : text;
 }
 
 function serverCard(s) {
@@ -27,10 +28,17 @@ function serverCard(s) {
     pairs.push([t('srv.slots'), `${num(srv.total_slots, 0)} / ${num(srv.n_ctx, 0)}`]);
     pairs.push([t('srv.model_path'), srv.model_path]);
   } else if (srv.props_why) {
-    pairs.push([t('srv.props'), h('span', {class: 'muted'}, srv.props_why)]);
+    pairs.push([t('srv.props'), h('span', {class: 'muted'}, serverText(srv.props_why))]);
   }
   pairs.push([t('srv.client'), srv.client]);
   return h('div', {class: 'card', id: 'serving-server'}, h('h3', {}, t('srv.server')), kv(pairs));
+}
+
+// The p99 SLOs each level is checked against ("TTFT p99 ≤ 150 ms, ..."), or none.
+function sloP99Text(q) {
+  const parts = [['ttft_ms', 'TTFT'], ['itl_ms', 'ITL'], ['e2e_ms', 'E2E'], ['tpot_ms', 'TPOT']]
+    .filter(([k]) => finite(q?.[k])).map(([k, name]) => `${name} p99 ≤ ${num(q[k], 1)} ms`);
+  return parts.length ? parts.join(', ') : t('srv.slo_p99_none');
 }
 
 function paramsCard(s) {
@@ -43,7 +51,8 @@ function paramsCard(s) {
   return h('div', {class: 'card', id: 'serving-params'}, h('h3', {}, t('srv.params')), kv([
     p.request_rate?.length
       ? [t('srv.rates'), p.request_rate.map(r => (r === 'inf' ? 'inf' : `${num(Number(r))} req/s`)).join(', ')]
-      : [t('srv.levels'), p.concurrency?.length ? p.concurrency.map(c => num(c, 0)).join(', ') : null],
+      : [t('srv.levels'), p.concurrency?.length ? p.concurrency.map(c => num(c, 0)).join(', ')
+        : s.search ? t('srv.by_search') : withReason('—', p.levels_why)],
     [t('srv.requests'), withReason(p.requests == null ? '—' : num(p.requests, 0), p.requests_why)],
     [t('srv.duration'), withReason(p.duration_s == null ? '—' : `${num(p.duration_s, 1)} s`, p.duration_why)],
     [t('srv.max_tokens'), `${num(p.max_tokens, 0)} / ${yesNo(p.ignore_eos)}`],
@@ -51,6 +60,7 @@ function paramsCard(s) {
     [t('srv.stall'), finite(p.stall_s) ? `${num(p.stall_s, 1)} s` : null],
     [t('srv.prompt'), p.prompt],
     [t('srv.slo'), slo],
+    [t('srv.slo_p99'), sloP99Text(p.slo_p99)],
   ]));
 }
 
@@ -191,7 +201,7 @@ export function appendServing(parent, v) {
   const s = v?.serving;
   if (!s || typeof s !== 'object') return;
   const levels = s.levels || [];
-  const wrap = h('div', {id: 'serving'}, h('h2', {}, t('srv.title')), h('p', {class: 'muted'}, t('srv.about')));
+  const wrap = h('div', {id: 'serving'}, h('h2', {}, t('srv.title')), h('p', {class: 'muted'}, t(openLoop(s) ? 'srv.about_open' : 'srv.about')));
   if (s.status && s.status !== 'ok')
     wrap.appendChild(h('p', {class: s.status === 'failed' ? 'bad' : 'warn', id: 'serving-status'},
       t('srv.status', {status: statusText(s.status)}), s.error ? ` — ${serverText(s.error)}` : ''));
