@@ -2080,7 +2080,7 @@ static void add_int_or_null(cJSON *o, const char *key, const cJSON *from, const 
 }
 
 /* The server's own view of the levels (their server_metrics, the columns of the CLI's table): {"any", "why",
- * "columns": [{"key", "unit", "scale"}], "rows": [{"label", "measured", "why", "cells": [{"value", "why"}]}]}.
+ * "columns": [{"key", "unit"}], "rows": [{"label", "measured", "why", "cells": [{"value", "why"}]}]}.
  * A gauge's cell is its largest value, a counter's what the level added; "any" is false when no level was
  * measured, "why" then the first level's reason (null when the file has no server_metrics at all). */
 static cJSON *server_view(const cJSON *levels)

@@ -719,6 +719,9 @@ const FR_SERVER = [
   [/^serve-bench measures a server's serving load only$/, 'serve-bench ne mesure que la charge d’un serveur'],
   [/^GET \/props gave no llama-server settings$/, 'GET /props n’a donné aucun réglage de llama-server'],
   [/^open loop: rates$/, 'boucle ouverte : des débits'],
+  [/^not scraped$/, 'non lu'],
+  [/^no value$/, 'aucune valeur'],
+  [/^the server does not export it$/, 'le serveur ne l’exporte pas'],
 ];
 export function serverText(msg) {
   if (msg == null) return msg;

@@ -139,7 +139,7 @@ function serverViewCard(s, sv) {
     h('tbody', {}, (sv.rows || []).map((r, i) => h('tr', {class: r.measured ? '' : 'muted'},
       h('td', {class: 'n'}, levels[i] ? levelText(levels[i]) : r.label),
       r.measured
-        ? r.cells.map((c, k) => h('td', {class: 'n', title: c.why ?? undefined},
+        ? r.cells.map((c, k) => h('td', {class: 'n', title: c.why ? serverText(c.why) : undefined},
           num(c.value, cols[k]?.unit === '%' ? 1 : 0, cols[k]?.unit === '%' ? 1 : 0)))
         : h('td', {colspan: String(cols.length), class: 'muted'},
           t('srv.sv_unavailable', {why: serverText(r.why ?? '')}))))))));
