@@ -181,12 +181,8 @@ static const char *prom_cell(char *buf, size_t n, const struct cllm_prom_level *
 /* The server's own view of each level (its /metrics), when some level has one; else one line saying why not. */
 static void print_server_view(FILE *f, const struct cllm_serve_result *s)
 {
-    static const struct { enum cllm_prom_key k; const char *head, *unit; double scale; } cols[] = {
-        {CLLM_PROM_KV_CACHE_USAGE, "KV max", "%", 100}, {CLLM_PROM_REQUESTS_RUNNING, "running", "max", 1},
-        {CLLM_PROM_REQUESTS_WAITING, "waiting", "max", 1}, {CLLM_PROM_PROMPT_TOKENS, "prompt tok", "+", 1},
-        {CLLM_PROM_PROMPT_TOKENS_CACHED, "cached tok", "+", 1}, {CLLM_PROM_GENERATION_TOKENS, "gen tok", "+", 1},
-    };
-    const int nc = (int)(sizeof(cols) / sizeof(cols[0]));
+    const struct cllm_prom_view_column *cols = cllm_prom_view_columns;
+    const int nc = CLLM_PROM_VIEW_N_COLUMNS;
     const char *why = NULL;
     bool any = false;
     for (int i = 0; i < s->n_levels; i++) {

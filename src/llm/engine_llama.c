@@ -502,6 +502,15 @@ static int choose_sampler(struct llama_engine *E, const struct cllm_gen_params *
     return kind;
 }
 
+/* A decode started at *t1 (0: none pending) has been waited for: its time joins *t_decode. */
+static void decode_waited(uint64_t *t1, uint64_t *t_decode)
+{
+    if (*t1) {
+        *t_decode += cllm_now_ns() - *t1;
+        *t1 = 0;
+    }
+}
+
 static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_params *g,
                                               struct cllm_llm_trace *trace, char *err, size_t errlen)
 {
@@ -570,14 +579,6 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
      * a driver call even when the GPU is done. The decode timer t1 therefore ends at the first call that reads its
      * result, and every mode reads as little as it needs: device-top-k two arrays (the count of a top-k row is the
      * graph's k: read once), device the token alone. */
-#define DECODE_WAITED()                         \
-    do {                                        \
-        if (t1) {                               \
-            t_decode += cllm_now_ns() - t1;     \
-            t1 = 0;                             \
-        }                                       \
-    } while (0)
-
     t0 = cllm_now_ns();
     for (int n_gen = 0; n_gen < g->max_tokens; n_gen++) {
         cllm_llama_token tok;
@@ -586,7 +587,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
 
         if (use_fast) {
             const float *logits = L->get_logits_ith(E->ctx, -1);
-            DECODE_WAITED();
+            decode_waited(&t1, &t_decode);
             if (!logits) {
                 snprintf(err, errlen, "llama.cpp returned no logits after %d tokens", n_gen);
                 s = CLLM_ERR_LIBRARY;
@@ -597,7 +598,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
             /* the device kept the best n (unsorted); the rest of the chain here, exactly as over all logits */
             const float *cv = L->get_sampled_logits_ith(E->ctx, -1);
             const cllm_llama_token *ci;
-            DECODE_WAITED();
+            decode_waited(&t1, &t_decode);
             ci = L->get_sampled_candidates_ith(E->ctx, -1);
             if (n_gen == 0)
                 n_cand = (int)L->get_sampled_logits_count_ith(E->ctx, -1);
@@ -612,7 +613,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
              * penalty window's history); with a part the device could not run, no token is sampled on the device
              * and llama.cpp finishes the chain on the host over the candidates read back */
             tok = L->get_sampled_token_ith(E->ctx, -1);
-            DECODE_WAITED();
+            decode_waited(&t1, &t_decode);
             if (tok >= 0) {
                 L->sampler_accept(E->dev_chain, tok);
             } else {
@@ -628,7 +629,7 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         } else {
             if (L->synchronize)
                 L->synchronize(E->ctx);
-            DECODE_WAITED();
+            decode_waited(&t1, &t_decode);
             tok = L->sampler_sample(smpl, E->ctx, -1);   /* samples and accepts */
         }
 
@@ -665,7 +666,6 @@ static enum cllm_status llama_engine_generate(void *impl, const struct cllm_gen_
         }
     }
     t_loop = cllm_now_ns() - t0;
-#undef DECODE_WAITED
 
 done:
     trace->end_ns = cllm_now_ns();

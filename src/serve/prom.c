@@ -456,6 +456,12 @@ const char *cllm_prom_key_name(enum cllm_prom_key k) { return k < CLLM_PROM_N_KE
 bool cllm_prom_key_is_counter(enum cllm_prom_key k) { return k < CLLM_PROM_N_KEYS && k_keys[k].counter; }
 const char *cllm_prom_key_unit(enum cllm_prom_key k) { return k < CLLM_PROM_N_KEYS ? k_keys[k].unit : ""; }
 
+const struct cllm_prom_view_column cllm_prom_view_columns[CLLM_PROM_VIEW_N_COLUMNS] = {
+    {CLLM_PROM_KV_CACHE_USAGE, "KV max", "%", 100}, {CLLM_PROM_REQUESTS_RUNNING, "running", "max", 1},
+    {CLLM_PROM_REQUESTS_WAITING, "waiting", "max", 1}, {CLLM_PROM_PROMPT_TOKENS, "prompt tok", "+", 1},
+    {CLLM_PROM_PROMPT_TOKENS_CACHED, "cached tok", "+", 1}, {CLLM_PROM_GENERATION_TOKENS, "gen tok", "+", 1},
+};
+
 /* The servers' names. llama-server: tools/server/server-task.cpp's to_metrics() of the pinned release
  * (deps/llama-server.lock) — kv_cache_usage_ratio is older releases' (the pinned one does not export a KV
  * usage). vLLM: docs.vllm.ai "Production Metrics"; kv_cache_usage_perc (V1) and gpu_cache_usage_perc (V0) are

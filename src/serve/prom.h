@@ -105,6 +105,17 @@ const char *cllm_prom_key_name(enum cllm_prom_key k);
 bool cllm_prom_key_is_counter(enum cllm_prom_key k);
 const char *cllm_prom_key_unit(enum cllm_prom_key k);
 
+/* The columns of "the server's view" of a serve-bench level (the CLI's table and the GUI's): the key, a short
+ * heading, the unit shown ("%", "max": a gauge's largest value, "+": what a counter's level added) and the scale
+ * from the stored value to it. */
+struct cllm_prom_view_column {
+    enum cllm_prom_key k;
+    const char *head, *unit;
+    double scale;
+};
+#define CLLM_PROM_VIEW_N_COLUMNS 6
+extern const struct cllm_prom_view_column cllm_prom_view_columns[CLLM_PROM_VIEW_N_COLUMNS];
+
 /* What one scrape said, in common keys. A key's value is the sum over its series (labels such as model_name or
  * engine), the KV-cache usage the largest of them. */
 struct cllm_prom_snapshot {

@@ -2085,18 +2085,14 @@ static void add_int_or_null(cJSON *o, const char *key, const cJSON *from, const 
  * measured, "why" then the first level's reason (null when the file has no server_metrics at all). */
 static cJSON *server_view(const cJSON *levels)
 {
-    static const struct { enum cllm_prom_key k; const char *unit; double scale; } cols[] = {
-        {CLLM_PROM_KV_CACHE_USAGE, "%", 100}, {CLLM_PROM_REQUESTS_RUNNING, "max", 1},
-        {CLLM_PROM_REQUESTS_WAITING, "max", 1}, {CLLM_PROM_PROMPT_TOKENS, "+", 1},
-        {CLLM_PROM_PROMPT_TOKENS_CACHED, "+", 1}, {CLLM_PROM_GENERATION_TOKENS, "+", 1},
-    };
+    const struct cllm_prom_view_column *cols = cllm_prom_view_columns;   /* the CLI's columns */
     cJSON *o = cJSON_CreateObject(), *arr, *rows;
     const char *why = NULL;
     const cJSON *L;
     bool any = false, seen = false;
 
     arr = cJSON_AddArrayToObject(o, "columns");
-    for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+    for (size_t i = 0; i < CLLM_PROM_VIEW_N_COLUMNS; i++) {
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "key", cllm_prom_key_name(cols[i].k));
         cJSON_AddStringToObject(c, "unit", cols[i].unit);
@@ -2126,7 +2122,7 @@ static cJSON *server_view(const cJSON *levels)
         cJSON_AddBoolToObject(row, "measured", measured);
         add_str_or_null(row, "why", measured ? NULL : lwhy ? lwhy : "not scraped");
         cells = cJSON_AddArrayToObject(row, "cells");
-        for (size_t i = 0; measured && i < sizeof(cols) / sizeof(cols[0]); i++) {
+        for (size_t i = 0; measured && i < CLLM_PROM_VIEW_N_COLUMNS; i++) {
             const struct cllm_field *f = cllm_prom_key_fields[cols[i].k];
             const cJSON *v = cllm_r_get(m, f);
             double x = cllm_r_num(v, cllm_prom_key_is_counter(cols[i].k) ? &CLLM_F_PROM_DELTA : &CLLM_F_PROM_MAX);
